@@ -1,0 +1,99 @@
+"""Case folders: `data/cases/<case>/` holds everything about one city's case.
+
+A case folder contains `case.json` (metadata, see `data/schema/case.schema.json`),
+the raw source document, `figures.csv` and `non_figures.csv`; optionally `context.csv`.
+Adding a folder adds a case; no code names a case.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+from .errors import DataError, UnknownCaseError
+
+PACKAGE_ROOT = Path(__file__).resolve().parent.parent
+
+
+def data_root() -> Path:
+    """The data folder; `KCZ_DATA` overrides it (tests point it at synthetic cases)."""
+    return Path(os.environ.get("KCZ_DATA", PACKAGE_ROOT / "data")).resolve()
+
+
+def cases_root() -> Path:
+    return data_root() / "cases"
+
+
+def list_cases() -> list[str]:
+    root = cases_root()
+    if not root.is_dir():
+        return []
+    return sorted(p.name for p in root.iterdir() if (p / "case.json").is_file())
+
+
+@dataclass(frozen=True, eq=False)  # identity hash: one object per folder (cached)
+class Case:
+    name: str
+    folder: Path
+    meta: dict
+
+    @property
+    def raw_path(self) -> Path:
+        return self.folder / self.meta["source"]["file"]
+
+    def path(self, name: str) -> Path:
+        return self.folder / name
+
+    def label(self, lang: str) -> str:
+        return self.meta["city"][lang]
+
+    def title(self, lang: str) -> str:
+        return self.meta["title"][lang]
+
+
+REQUIRED_META = {
+    "city": ("zh", "en"),
+    "title": ("zh", "en"),
+    "source": ("file", "origin", "accessed", "sha256"),
+}
+
+
+def get_case(case: str) -> Case:
+    return _get_case(str(cases_root()), case)
+
+
+@lru_cache(maxsize=None)
+def _get_case(root: str, case: str) -> Case:
+    folder = Path(root) / case
+    meta_path = folder / "case.json"
+    if not meta_path.is_file():
+        raise UnknownCaseError(case, list_cases())
+    try:
+        meta = json.loads(meta_path.read_text(encoding="utf-8"))
+    except json.JSONDecodeError as exc:
+        raise DataError(meta_path, f"not valid JSON: {exc.msg}", line=exc.lineno) from None
+    for key, subkeys in REQUIRED_META.items():
+        if not isinstance(meta.get(key), dict):
+            raise DataError(meta_path, f"missing object {key!r}", column=key)
+        for sub in subkeys:
+            if not meta[key].get(sub):
+                raise DataError(meta_path, f"missing {key}.{sub}", column=f"{key}.{sub}")
+    return Case(case, folder, meta)
+
+
+def sha256_of(path: Path) -> str:
+    return hashlib.sha256(Path(path).read_bytes()).hexdigest()
+
+
+def check_raw_checksum(case: Case) -> None:
+    actual = sha256_of(case.raw_path)
+    if actual != case.meta["source"]["sha256"]:
+        raise DataError(
+            case.raw_path,
+            f"sha256 {actual} does not match case.json source.sha256 "
+            f"{case.meta['source']['sha256']}: the raw document was edited",
+        )

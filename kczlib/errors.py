@@ -1,0 +1,64 @@
+"""The project's exceptions: each one carries what a user needs to find the problem."""
+
+from __future__ import annotations
+
+
+class KczError(Exception):
+    """Base class: anything the CLI reports as a one-line message, never a traceback."""
+
+
+class UnknownCaseError(KczError, LookupError):
+    def __init__(self, case: str, known: list[str]):
+        self.case, self.known = case, known
+        super().__init__(
+            f"unknown case {case!r}; known cases: {', '.join(known) or '(none)'}"
+            " (a case is a folder under data/cases/)"
+        )
+
+
+class DataError(KczError, ValueError):
+    """A problem in a data file, located by file, line and column."""
+
+    def __init__(self, path, reason: str, line: int | None = None, column: str | None = None):
+        self.path, self.reason, self.line, self.column = str(path), reason, line, column
+        where = self.path
+        if line is not None:
+            where += f", line {line}"
+        if column is not None:
+            where += f", column {column!r}"
+        super().__init__(f"{where}: {reason}")
+
+
+class DataErrors(KczError, ValueError):
+    """Several data problems found in one pass; the message lists each on its own line."""
+
+    def __init__(self, errors: list[DataError]):
+        self.errors = list(errors)
+        head = f"{len(self.errors)} data problem(s):"
+        super().__init__("\n".join([head] + [f"  - {e}" for e in self.errors]))
+
+
+class UnknownFigureError(KczError, KeyError):
+    def __init__(self, figure_id: str, case: str, close: list[str]):
+        hint = f"; did you mean {', '.join(close)}?" if close else ""
+        super().__init__(f"no figure {figure_id!r} in case {case!r}{hint}")
+
+    def __str__(self) -> str:  # KeyError would otherwise repr() the message
+        return self.args[0]
+
+
+class ParameterError(KczError, ValueError):
+    """A notebook or build parameter that is unknown, of the wrong type or out of range."""
+
+    def __init__(self, name: str, reason: str, allowed: str | None = None):
+        self.name, self.reason, self.allowed = name, reason, allowed
+        msg = f"parameter {name!r}: {reason}"
+        if allowed:
+            msg += f" (allowed: {allowed})"
+        super().__init__(msg)
+
+
+class QuantityParseError(KczError, ValueError):
+    def __init__(self, text: str, reason: str):
+        self.text = text
+        super().__init__(f"cannot parse quantity {text!r}: {reason}")

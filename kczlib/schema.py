@@ -1,0 +1,147 @@
+"""Table schemas: one JSON file per table drives both validation and dtypes.
+
+Schemas live in `data/schema/<name>.schema.json` and follow the Frictionless Table
+Schema vocabulary (fields with name, type, description, constraints: required, enum,
+minimum, maximum, pattern, unique; plus primaryKey). Every row problem becomes a
+`DataError` naming the file, the line and the column.
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+import math
+import re
+from functools import lru_cache
+from pathlib import Path
+
+import pandas as pd
+
+from .cases import data_root
+from .errors import DataError, DataErrors
+
+DTYPES = {"string": "string", "number": "Float64", "integer": "Int64", "boolean": "boolean"}
+
+
+@lru_cache(maxsize=None)
+def _load_schema(path: str) -> dict:
+    return json.loads(Path(path).read_text(encoding="utf-8"))
+
+
+def get_schema(name: str) -> dict:
+    return _load_schema(str(data_root() / "schema" / f"{name}.schema.json"))
+
+
+def field_names(schema: dict) -> list[str]:
+    return [f["name"] for f in schema["fields"]]
+
+
+def _convert(value: str, field: dict):
+    """Convert one cell; raise ValueError with a reader-facing reason."""
+    cons = field.get("constraints", {})
+    if value == "":
+        if cons.get("required"):
+            raise ValueError("required value is empty")
+        return None
+    kind = field.get("type", "string")
+    if kind == "number":
+        try:
+            out = float(value)
+        except ValueError:
+            raise ValueError(f"{value!r} is not a number") from None
+        if math.isnan(out) or math.isinf(out):
+            raise ValueError(f"{value!r} is not a finite number")
+    elif kind == "integer":
+        if not re.fullmatch(r"-?\d+", value):
+            raise ValueError(f"{value!r} is not a whole number")
+        out = int(value)
+    elif kind == "boolean":
+        if value not in ("true", "false"):
+            raise ValueError(f"{value!r} is not true or false")
+        out = value == "true"
+    else:
+        out = value
+    if "enum" in cons and out not in cons["enum"]:
+        raise ValueError(f"{value!r} is not one of: {', '.join(map(str, cons['enum']))}")
+    if "minimum" in cons and out < cons["minimum"]:
+        raise ValueError(f"{value} is below the minimum {cons['minimum']}")
+    if "maximum" in cons and out > cons["maximum"]:
+        raise ValueError(f"{value} is above the maximum {cons['maximum']}")
+    if "pattern" in cons and not re.fullmatch(cons["pattern"], value):
+        raise ValueError(f"{value!r} does not match the pattern {cons['pattern']}")
+    return out
+
+
+def read_table(path: Path, schema: dict) -> tuple[pd.DataFrame, list[int]]:
+    """Read and validate a CSV against a schema.
+
+    Returns the typed frame and the file line of each row (for later row-level checks).
+    Raises `DataErrors` listing every problem found.
+    """
+    path = Path(path)
+    if not path.is_file():
+        raise DataError(path, "file not found")
+    fields = schema["fields"]
+    names = field_names(schema)
+    errors: list[DataError] = []
+    with path.open(encoding="utf-8", newline="") as fh:
+        reader = csv.reader(fh)
+        header = next(reader, None)
+        if header is None:
+            raise DataError(path, "file is empty; expected a header row", line=1)
+        missing = [n for n in names if n not in header]
+        unknown = [h for h in header if h not in names]
+        for n in missing:
+            errors.append(DataError(path, "missing column", line=1, column=n))
+        for h in unknown:
+            errors.append(DataError(path, f"unknown column (schema has: {', '.join(names)})", line=1, column=h))
+        if errors:
+            raise DataErrors(errors)
+        index = {h: i for i, h in enumerate(header)}
+        rows, lines = [], []
+        line = reader.line_num
+        for cells in reader:
+            start_line, line = line + 1, reader.line_num
+            if not any(c.strip() for c in cells):
+                continue
+            if len(cells) != len(header):
+                errors.append(DataError(path, f"has {len(cells)} cells, header has {len(header)}", line=start_line))
+                continue
+            row = {}
+            for f in fields:
+                try:
+                    row[f["name"]] = _convert(cells[index[f["name"]]], f)
+                except ValueError as exc:
+                    errors.append(DataError(path, str(exc), line=start_line, column=f["name"]))
+            rows.append(row)
+            lines.append(start_line)
+    for f in fields:
+        if f.get("constraints", {}).get("unique") or f["name"] in _primary_key(schema):
+            seen: dict = {}
+            for row, ln in zip(rows, lines):
+                v = row.get(f["name"])
+                if v is None:
+                    continue
+                if v in seen:
+                    errors.append(DataError(path, f"duplicate {f['name']} {v!r} (first on line {seen[v]})", line=ln, column=f["name"]))
+                else:
+                    seen[v] = ln
+    if errors:
+        raise DataErrors(errors)
+    return _typed_frame(rows, schema), lines
+
+
+def _primary_key(schema: dict) -> list[str]:
+    pk = schema.get("primaryKey", [])
+    return [pk] if isinstance(pk, str) else list(pk)
+
+
+def _typed_frame(rows: list[dict], schema: dict) -> pd.DataFrame:
+    frame = pd.DataFrame(rows, columns=field_names(schema))
+    for f in schema["fields"]:
+        enum = f.get("constraints", {}).get("enum")
+        if enum and f.get("type", "string") == "string":
+            frame[f["name"]] = pd.Categorical(frame[f["name"]], categories=enum)
+        else:
+            frame[f["name"]] = frame[f["name"]].astype(DTYPES[f.get("type", "string")])
+    return frame
