@@ -1,0 +1,285 @@
+"""Numbers for narratives, in Chinese and English.
+
+Inputs are in base units (yuan, counts, percent points, ranks, multipliers, years);
+this module picks the display scale (万/亿, m/bn), the qualifier wording and the
+rounding. Arithmetic is done in `Decimal` so that scaling by 10^4 or 10^8 never
+turns 99.4 into 99.39999999999999.
+
+Stated figures keep their qualifier (`format_quantity`); derived figures known only
+as an interval stay intervals (`format_interval`), rounded outwards so the printed
+bounds still hold.
+"""
+
+from __future__ import annotations
+
+import math
+import numbers
+from decimal import ROUND_CEILING, ROUND_FLOOR, ROUND_HALF_UP, Context, Decimal
+
+from .errors import ParameterError
+
+LANGS = ("zh", "en")
+BASE_UNITS = ("CNY", "count", "percent", "rank", "multiplier", "years")
+
+# Floats carry at most ~15 meaningful decimal digits; anything past that is binary
+# noise (0.1 + 0.2 == 0.30000000000000004) and is never worth printing.
+_NOISE_DIGITS = 15
+# Bounds closer than this (relative) are the same number computed two ways.
+_SAME_DIGITS = 12
+
+# The qualifier as written in the source -> how it reads. Placement matters in
+# Chinese: 逾/超/近/约 go before the number, 以上/内 after it.
+_ZH_PREFIX = {"余": "逾", "多": "逾", "逾": "逾", "超": "超", "超过": "超", "近": "近", "约": "约"}
+_ZH_SUFFIX = {"以上": "以上", "内": "内"}
+_EN_PREFIX = {
+    "余": "more than ", "多": "more than ", "逾": "more than ", "超": "more than ",
+    "超过": "more than ", "以上": "at least ", "近": "nearly ", "约": "about ",
+    "内": "within ",
+}
+# Which bound stands in for a missing point value: "more than X" states a lower
+# bound, "nearly X" / "within X" an upper one.
+_UPPER_QUALIFIERS = {"近", "内"}
+QUALIFIERS = ("exact", "至", *_EN_PREFIX)
+
+_ZH_SCALES = ((Decimal(10) ** 8, "亿"), (Decimal(10) ** 4, "万"))
+_EN_CNY_SCALES = ((Decimal(10) ** 9, " bn"), (Decimal(10) ** 6, " m"))
+
+
+# --- validation -------------------------------------------------------------------
+
+def _check_lang(lang: str) -> None:
+    if lang not in LANGS:
+        raise ParameterError("lang", f"unknown language {lang!r}", ", ".join(LANGS))
+
+
+def _check_unit(base_unit: str) -> None:
+    if base_unit not in BASE_UNITS:
+        raise ParameterError("base_unit", f"unknown unit {base_unit!r}", ", ".join(BASE_UNITS))
+
+
+def _check_sig(sig: int | None) -> None:
+    if sig is not None and (isinstance(sig, bool) or not isinstance(sig, int) or sig < 1):
+        raise ParameterError("sig", f"must be a positive integer, got {sig!r}")
+
+
+def _decimal(x: float, name: str = "x") -> Decimal:
+    """`x` as the Decimal of its shortest repr, without float noise."""
+    if isinstance(x, bool) or not isinstance(x, (numbers.Real, Decimal)):
+        raise ParameterError(name, f"must be a number, got {x!r}")
+    if not math.isfinite(x):
+        raise ParameterError(name, f"must be finite, got {x!r}")
+    if isinstance(x, numbers.Integral):
+        d = Decimal(int(x))
+    else:
+        d = x if isinstance(x, Decimal) else Decimal(repr(float(x)))  # numpy floats too
+    return _round(d, _NOISE_DIGITS)
+
+
+# --- rounding ---------------------------------------------------------------------
+
+def _round(d: Decimal, sig: int | None, rounding: str = ROUND_HALF_UP) -> Decimal:
+    """`d` to `sig` significant digits (None: unchanged), trailing zeros dropped."""
+    if sig is not None:
+        d = Context(prec=sig, rounding=rounding).plus(d)
+    d = d.normalize()
+    return Decimal(0) if d == 0 else d  # no "-0"
+
+
+def _digits(d: Decimal, lang: str) -> str:
+    # Only English groups thousands: Chinese writes 2700 and 99.4亿.
+    return format(d, ",f" if lang == "en" else "f")
+
+
+def format_number(x: float, lang: str, sig: int | None = None) -> str:
+    """`x` with thousands separators in English, none in Chinese, no trailing zeros.
+
+    `sig` rounds to significant digits, for derived values.
+
+    >>> format_number(16000, "en"), format_number(16000, "zh"), format_number(99.40, "en")
+    ('16,000', '16000', '99.4')
+    """
+    _check_lang(lang)
+    _check_sig(sig)
+    return _digits(_round(_decimal(x), sig), lang)
+
+
+# --- one value with its unit ------------------------------------------------------
+
+def _scaled(d: Decimal, scales, lang: str) -> str:
+    """`d` in the largest scale it reaches, e.g. 9.94e9 -> '99.4亿'."""
+    for factor, name in scales:
+        if abs(d) >= factor:
+            return _digits(_round(d / factor, None), lang) + name
+    return _digits(d, lang)
+
+
+def _ordinal(n: int) -> str:
+    # 11th-13th are the exceptions to 1st/2nd/3rd, including 111th-113th.
+    suffix = "th" if n % 100 in (11, 12, 13) else {1: "st", 2: "nd", 3: "rd"}.get(n % 10, "th")
+    return f"{n}{suffix}"
+
+
+def _rank(d: Decimal, lang: str, measure: str) -> str:
+    if d != d.to_integral_value() or d < 1:
+        raise ParameterError("x", f"a rank must be a whole number from 1, got {d}")
+    if lang == "en":
+        return _ordinal(int(d))
+    return f"第{int(d)}{measure or '名'}"
+
+
+def _value(d: Decimal, base_unit: str, lang: str, measure: str) -> str:
+    """A rounded Decimal with its unit; the public functions validate and round."""
+    zh = lang == "zh"
+    if base_unit == "CNY":
+        if zh:
+            return _scaled(d, _ZH_SCALES, lang) + "元"
+        return "CNY " + _scaled(d, _EN_CNY_SCALES, lang)
+    if base_unit == "count":
+        # The English noun comes from the sentence template, so only the number.
+        return _scaled(d, _ZH_SCALES, lang) + measure if zh else _digits(d, lang)
+    if base_unit == "percent":
+        return _digits(d, lang) + "%"
+    if base_unit == "rank":
+        return _rank(d, lang, measure)
+    if base_unit == "multiplier":
+        return _digits(d, lang) + ("倍" if zh else "×")
+    # years
+    if zh:
+        return _digits(d, lang) + "年"
+    return f"{_digits(d, lang)} year" + ("" if d == 1 else "s")
+
+
+def format_value(
+    x: float, base_unit: str, lang: str, measure: str = "", sig: int | None = None
+) -> str:
+    """One point value with its unit: 99.4亿元 / CNY 9.94 bn, 2700家 / 2,700, 第2名 / 2nd.
+
+    `measure` is the Chinese measure word for counts (家, 个, 人) and replaces 名
+    after a rank; English ignores it.
+    """
+    _check_lang(lang)
+    _check_unit(base_unit)
+    _check_sig(sig)
+    # Round before choosing the scale, so 99,995,000 at 3 digits reads 1亿, not 10000万.
+    return _value(_round(_decimal(x), sig), base_unit, lang, measure)
+
+
+# --- stated figures with their qualifier ------------------------------------------
+
+def format_quantity(
+    value_base: float | None,
+    base_unit: str,
+    qualifier: str,
+    lower: float | None,
+    upper: float | None,
+    lang: str,
+    measure: str = "",
+    sig: int | None = None,
+) -> str:
+    """A figure as stated in the source, its qualifier never dropped.
+
+    zh: 逾2700家, 超1万个, 3%以上, 近1亿元, 3年内, 100万元至2000万元.
+    en: more than 2,700, at least 3%, nearly CNY 100 m, within 3 years, CNY 1 m to CNY 20 m.
+    Without `value_base` the stated bound stands in (lower for "more than", upper
+    for "nearly"/"within").
+    """
+    _check_lang(lang)
+    _check_unit(base_unit)
+    if qualifier not in QUALIFIERS:
+        raise ParameterError("qualifier", f"unknown qualifier {qualifier!r}", ", ".join(QUALIFIERS))
+
+    def show(x, name):
+        if x is None:
+            raise ParameterError(name, f"qualifier {qualifier!r} needs a {name}")
+        return format_value(x, base_unit, lang, measure, sig)
+
+    if qualifier == "至":
+        return show(lower, "lower") + ("至" if lang == "zh" else " to ") + show(upper, "upper")
+    if value_base is None:
+        value_base = upper if qualifier in _UPPER_QUALIFIERS else lower
+    text = show(value_base, "value_base")
+    if qualifier == "exact":
+        return text
+    if lang == "en":
+        return _EN_PREFIX[qualifier] + text
+    if qualifier in _ZH_SUFFIX:
+        return text + _ZH_SUFFIX[qualifier]
+    return _ZH_PREFIX[qualifier] + text
+
+
+# --- derived figures known as intervals -------------------------------------------
+
+_UNKNOWN = {"zh": "无法确定", "en": "cannot be determined"}
+_AT_LEAST = {"zh": "至少", "en": "at least "}
+_AT_MOST = {"zh": "至多", "en": "at most "}
+_TO = {"zh": "至", "en": " to "}
+
+
+def _interval(lo: Decimal | None, hi: Decimal | None, base_unit, lang, measure, sig) -> str:
+    """Interval text from Decimals; bounds round outwards so they remain true bounds."""
+    def show(d, rounding):
+        return _value(_round(d, sig, rounding), base_unit, lang, measure)
+
+    if lo is not None and hi is not None:
+        lo, hi = _round(lo, _SAME_DIGITS), _round(hi, _SAME_DIGITS)
+        if lo > hi:
+            raise ParameterError("lower", f"lower {lo} is above upper {hi}")
+        if lo == hi:
+            return show(lo, ROUND_HALF_UP)
+        # floor(lo) <= lo < hi <= ceil(hi): the two printed bounds always differ.
+        return show(lo, ROUND_FLOOR) + _TO[lang] + show(hi, ROUND_CEILING)
+    if lo is not None:
+        return _AT_LEAST[lang] + show(lo, ROUND_FLOOR)
+    if hi is not None:
+        return _AT_MOST[lang] + show(hi, ROUND_CEILING)
+    return _UNKNOWN[lang]
+
+
+def format_interval(
+    lower: float | None,
+    upper: float | None,
+    base_unit: str,
+    lang: str,
+    measure: str = "",
+    sig: int = 3,
+) -> str:
+    """A derived quantity known only as an interval; never printed as a false point.
+
+    Equal bounds print one value; otherwise 714万元至1112万元 / CNY 7.14 m to CNY 11.2 m,
+    至少X / at least X, 至多X / at most X, or 无法确定 / cannot be determined.
+    The lower bound rounds down and the upper up, so the printed interval contains
+    the true one.
+    """
+    _check_lang(lang)
+    _check_unit(base_unit)
+    _check_sig(sig)
+    lo = None if lower is None else _decimal(lower, "lower")
+    hi = None if upper is None else _decimal(upper, "upper")
+    return _interval(lo, hi, base_unit, lang, measure, sig)
+
+
+# --- shares -----------------------------------------------------------------------
+
+def _share(x: float | None, name: str) -> Decimal | None:
+    if x is None:
+        return None
+    d = _decimal(x, name)
+    if not 0 <= d <= 1:
+        raise ParameterError(name, f"a share must lie in [0, 1], got {x!r}")
+    return d * 100  # exact in Decimal: 0.07 -> 7, not 7.000000000000001
+
+
+def format_share(x: float, lang: str, sig: int = 3) -> str:
+    """A ratio in [0, 1] as a percentage: 0.125 -> '12.5%'."""
+    _check_lang(lang)
+    _check_sig(sig)
+    return _value(_round(_share(x, "x"), sig), "percent", lang, "")
+
+
+def format_share_interval(
+    lo: float | None, hi: float | None, lang: str, sig: int = 3
+) -> str:
+    """An interval of ratios in [0, 1] as percentages, with `format_interval`'s rules."""
+    _check_lang(lang)
+    _check_sig(sig)
+    return _interval(_share(lo, "lo"), _share(hi, "hi"), "percent", lang, "", sig)
