@@ -1,0 +1,184 @@
+"""Validation of a case against its source: provenance, parsing and coverage.
+
+Checks, in order: the raw file's checksum; the figures and non-figures tables against
+their schemas and row rules; every figure's evidence at its offset, its section, and
+that parsing the evidence yields the row's value, unit, qualifier and bounds; and
+coverage: every numeric mention the parser finds is claimed by exactly one figure or
+one non-figure row. `main()` prints a summary and returns non-zero on any problem.
+"""
+
+from __future__ import annotations
+
+import math
+import sys
+from collections import Counter
+from dataclasses import dataclass, field
+
+from .cases import get_case, list_cases
+from .errors import DataError, DataErrors, KczError
+from .figures import FIGURES_FILE, NON_FIGURES_FILE, figure_from_row, load_figures, load_non_figures
+from .quantities import Mention, find_quantities
+from .source import load_source
+
+PARSED_COLUMNS = ("value", "unit", "value_base", "base_unit", "qualifier", "lower", "upper")
+
+
+@dataclass
+class Report:
+    case: str
+    figures: int = 0
+    non_figures: int = 0
+    evidence_ok: int = 0
+    parse_ok: int = 0
+    mentions: int = 0
+    claimed_by_figures: int = 0
+    claimed_by_non_figures: int = 0
+    unaccounted: list[Mention] = field(default_factory=list)
+    glosses_removed: int = 0
+    per_chain: dict = field(default_factory=dict)
+    qualified: int = 0
+    context_rows: int = 0
+    errors: list[DataError] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        return not self.errors and not self.unaccounted
+
+
+def _same(a, b) -> bool:
+    if a is None or b is None:
+        return a is None and b is None
+    if isinstance(a, float) or isinstance(b, float):
+        return math.isclose(float(a), float(b), rel_tol=1e-9, abs_tol=1e-9)
+    return a == b
+
+
+def check_figure(fig, text: str, doc, path, line: int) -> tuple[list[DataError], Mention | None]:
+    """Evidence, section and parse checks for one figure; returns errors and its mention."""
+    errors = []
+    at = text[fig.offset : fig.offset + len(fig.evidence)]
+    if at != fig.evidence:
+        found = text.find(fig.evidence)
+        hint = f"; it occurs at offset {found}" if found >= 0 else "; it does not occur in the cleaned source"
+        return [DataError(path, f"evidence {fig.evidence!r} is not at offset {fig.offset}{hint}", line, "evidence")], None
+    section = doc.section_at(fig.offset).path
+    if fig.section != section:
+        errors.append(DataError(path, f"section {fig.section!r} but the evidence is in section {section!r}", line, "section"))
+    candidates = [m for m in find_quantities(fig.evidence) if m.quantity.is_figure_kind]
+    for m in candidates:
+        if all(_same(_row_value(fig, c), _parsed(m, c)) for c in PARSED_COLUMNS):
+            mention = Mention(m.text, m.start + fig.offset, m.end + fig.offset, m.quantity)
+            return errors, mention
+    if not candidates:
+        errors.append(DataError(path, f"no quantity found in evidence {fig.evidence!r}", line, "evidence"))
+    else:
+        best = candidates[0]
+        diffs = [f"{c}: row {getattr(fig, c)!r}, parsed {_parsed(best, c)!r}" for c in PARSED_COLUMNS
+                 if not _same(_row_value(fig, c), _parsed(best, c))]
+        errors.append(DataError(path, f"parsing {best.text!r} disagrees with the row ({'; '.join(diffs)})", line,
+                                diffs[0].split(":")[0]))
+    return errors, None
+
+
+def _parsed(m: Mention, column: str):
+    v = getattr(m.quantity, column)
+    return (v or None) if column == "unit" else v
+
+
+def _row_value(fig, column: str):
+    v = getattr(fig, column)
+    return (v or None) if column == "unit" else v  # an empty unit reads as None on both sides
+
+
+def validate_case(case: str) -> Report:
+    report = Report(case)
+    c = get_case(case)
+    try:
+        doc = load_source(case)
+        report.glosses_removed = doc.glosses_removed
+        figures = load_figures(case)
+        non_figures = load_non_figures(case)
+    except DataErrors as exc:
+        report.errors.extend(exc.errors)
+        return report
+    except DataError as exc:
+        report.errors.append(exc)
+        return report
+    text, fig_path, nf_path = doc.text, c.path(FIGURES_FILE), c.path(NON_FIGURES_FILE)
+    report.figures, report.non_figures = len(figures), len(non_figures)
+    report.per_chain = {k: int(v) for k, v in figures["chain"].value_counts(sort=False).items() if v}
+    report.qualified = int((figures["qualifier"] != "exact").sum())
+
+    claims: dict[int, str] = {}
+    for _, row in figures.iterrows():
+        fig = figure_from_row(row)
+        errs, mention = check_figure(fig, text, doc, fig_path, int(row["line"]))
+        report.errors.extend(errs)
+        if not any(e.column == "evidence" for e in errs):
+            report.evidence_ok += 1
+        if mention is not None:
+            report.parse_ok += 1
+            if mention.start in claims:
+                report.errors.append(DataError(fig_path, f"figure {fig.id!r} claims the same mention {mention.text!r} as {claims[mention.start]}", int(row["line"]), "evidence"))
+            claims[mention.start] = f"figure {fig.id!r}"
+
+    mentions = {m.start: m for m in find_quantities(text)}
+    report.mentions = len(mentions)
+    report.claimed_by_figures = sum(1 for s in claims if s in mentions)
+    for _, row in non_figures.iterrows():
+        start, line = int(row["offset"]), int(row["line"])
+        m = mentions.get(start)
+        if m is None or m.text != row["text"]:
+            actual = f"the parser finds {m.text!r} there" if m else "the parser finds no mention there"
+            report.errors.append(DataError(nf_path, f"no mention {row['text']!r} at offset {start} ({actual})", line, "offset"))
+            continue
+        if start in claims:
+            report.errors.append(DataError(nf_path, f"mention {m.text!r} is also claimed by {claims[start]}", line, "offset"))
+            continue
+        claims[start] = "non_figures"
+        report.claimed_by_non_figures += 1
+    report.unaccounted = [m for s, m in sorted(mentions.items()) if s not in claims]
+    report.errors.extend(_context_errors(c))
+    return report
+
+
+def _context_errors(case) -> list[DataError]:
+    if not case.path("context.csv").exists():
+        return []
+    from .context import validate_context  # only cases with external context need it
+
+    return list(validate_context(case.name))
+
+
+def format_report(r: Report) -> str:
+    pct = lambda n, d: f"{100 * n / d:.0f}%" if d else "n/a"  # noqa: E731
+    lines = [
+        f"case {r.case}: {r.figures} figures, {r.non_figures} non-figure mentions, {r.glosses_removed} pinyin glosses removed",
+        f"  figures per chain: " + ", ".join(f"{k} {v}" for k, v in r.per_chain.items()),
+        f"  qualified figures (余/多/超/近/以上/内/至): {r.qualified} of {r.figures}",
+        f"  evidence verified at offset: {r.evidence_ok}/{r.figures} ({pct(r.evidence_ok, r.figures)})",
+        f"  evidence parses to the row: {r.parse_ok}/{r.figures} ({pct(r.parse_ok, r.figures)})",
+        f"  coverage: {r.mentions} numeric mentions = {r.claimed_by_figures} figures + "
+        f"{r.claimed_by_non_figures} non-figures + {len(r.unaccounted)} unaccounted",
+    ]
+    for m in r.unaccounted:
+        lines.append(f"  unaccounted mention {m.text!r} at offset {m.start} (add a figure row or a non_figures row)")
+    for e in r.errors:
+        lines.append(f"  error: {e}")
+    lines.append(f"  {'OK' if r.ok else 'FAILED'}")
+    return "\n".join(lines)
+
+
+def main(case: str | None = None, out=None) -> int:
+    out = out or sys.stdout
+    cases = [case] if case else list_cases()
+    status = 0
+    for name in cases:
+        try:
+            report = validate_case(name)
+        except KczError as exc:
+            print(f"kcz validate: {exc}", file=sys.stderr)
+            return 2
+        print(format_report(report), file=out)
+        status |= 0 if report.ok else 1
+    return status
