@@ -3,8 +3,8 @@
 Checks, in order: the raw file's checksum; the figures and non-figures tables against
 their schemas and row rules; every figure's evidence at its offset, its section, and
 that parsing the evidence yields the row's value, unit, qualifier and bounds; and
-coverage: every numeric mention the parser finds is claimed by exactly one figure or
-one non-figure row. `main()` prints a summary and returns non-zero on any problem.
+coverage: every numeric mention the parser finds is claimed by figure rows or by
+one non-figure row, never both. `main()` prints a summary and returns non-zero on any problem.
 """
 
 from __future__ import annotations
@@ -118,9 +118,8 @@ def validate_case(case: str) -> Report:
             report.evidence_ok += 1
         if mention is not None:
             report.parse_ok += 1
-            if mention.start in claims:
-                report.errors.append(DataError(fig_path, f"figure {fig.id!r} claims the same mention {mention.text!r} as {claims[mention.start]}", int(row["line"]), "evidence"))
-            claims[mention.start] = f"figure {fig.id!r}"
+            # several figures may share one mention: 均排名第一 ranks two criteria first
+            claims.setdefault(mention.start, f"figure {fig.id!r}")
 
     mentions = {m.start: m for m in find_quantities(text)}
     report.mentions = len(mentions)
