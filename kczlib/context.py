@@ -1,0 +1,257 @@
+"""Context statistics: external figures set beside a case (GDP, R&D, population, ...).
+
+`data/cases/<case>/context.csv` holds one row per external number with its source page,
+the passage that holds it and a confidence label; `data/schema/context.schema.json`
+describes the columns. `context.meta.json` beside it records where the rows came from,
+what was searched for and not found (the gaps a report must state), and which row plays
+which role in the cross-checks, so that no code names a case's row ids.
+
+None of these numbers comes from the case document: they are never figures.
+"""
+
+from __future__ import annotations
+
+import calendar
+import difflib
+import json
+import math
+from dataclasses import dataclass, fields
+from functools import lru_cache
+
+import pandas as pd
+
+from .cases import Case, get_case
+from .errors import DataError, DataErrors, KczError
+from .schema import _typed_frame, get_schema, read_table
+
+CONTEXT_FILE = "context.csv"
+META_FILE = "context.meta.json"
+CONFIDENCES = ("high", "medium", "low", "derived")
+
+# unit as written -> (factor to the base unit, base unit). Keep the schema's unit enum in
+# step: a unit the schema allows but this table lacks is caught by a test.
+BASE_UNITS: dict[str, tuple[float, str]] = {
+    "亿元": (1e8, "CNY"),
+    "万元": (1e4, "CNY"),
+    "元": (1.0, "CNY"),
+    "万人": (1e4, "count"),  # people are counted: kczlib.formatting knows "count"
+    "人": (1.0, "count"),
+    "%": (1.0, "percent"),  # percent stays in percent points, as in figures.csv
+    "家": (1.0, "count"),
+    "笔": (1.0, "count"),
+    "名": (1.0, "rank"),
+}
+
+CONFIDENCE_LABELS = {
+    "high": {"zh": "高可信度", "en": "high confidence"},
+    "medium": {"zh": "中等可信度", "en": "medium confidence"},
+    "low": {"zh": "低可信度：转载，待核对原文", "en": "low confidence: a reprint, check the original"},
+    "derived": {"zh": "推算值", "en": "derived"},
+}
+
+GEO_EN = {"成都": "Chengdu", "四川省": "Sichuan", "全国": "China"}
+
+
+class UnknownContextError(KczError, KeyError):
+    def __init__(self, context_id: str, case: str, close: list[str]):
+        hint = f"; did you mean {', '.join(close)}?" if close else ""
+        super().__init__(f"no context row {context_id!r} in case {case!r}{hint}")
+
+    def __str__(self) -> str:  # KeyError would otherwise repr() the message
+        return self.args[0]
+
+
+def value_base(value: float, unit: str) -> tuple[float, str]:
+    """`value` written in `unit` -> (value in the base unit, base unit): 99.4 亿元 -> 9.94e9 CNY."""
+    if unit not in BASE_UNITS:
+        raise ValueError(f"unknown unit {unit!r} (known: {', '.join(BASE_UNITS)})")
+    factor, base = BASE_UNITS[unit]
+    return value * factor, base
+
+
+def confidence_label(confidence: str, lang: str) -> str:
+    return CONFIDENCE_LABELS[confidence][lang]
+
+
+def geo_label(geo: str, lang: str) -> str:
+    return geo if lang == "zh" else GEO_EN.get(geo, geo)
+
+
+def format_period(year: str, lang: str) -> str:
+    """A context year as text: 2021 -> 2021年 / 2021; 2023-11 -> 2023年11月 / Nov 2023;
+    2019-H1 -> 2019年上半年 / H1 2019."""
+    y, _, part = year.partition("-")
+    if lang == "zh":
+        halves = {"": "", "H1": "上半年", "H2": "下半年"}
+        return f"{y}年" + (halves[part] if part in halves else f"{int(part)}月")
+    if not part:
+        return y
+    return f"{part} {y}" if part.startswith("H") else f"{calendar.month_abbr[int(part)]} {y}"
+
+
+@dataclass(frozen=True)
+class ContextFigure:
+    """One external number with its provenance. Empty text fields are ""."""
+
+    id: str
+    indicator: str
+    geo: str
+    year: str  # as written: 2021, 2023-11 or 2019-H1
+    value: float
+    unit: str
+    confidence: str
+    derivation: str
+    source_url: str
+    excerpt: str
+    note: str
+
+    @property
+    def value_base(self) -> float:
+        return value_base(self.value, self.unit)[0]
+
+    @property
+    def base_unit(self) -> str:
+        return value_base(self.value, self.unit)[1]
+
+    @property
+    def year_number(self) -> int:
+        return int(self.year[:4])
+
+    @property
+    def is_derived(self) -> bool:
+        return self.confidence == "derived"
+
+    def confidence_label(self, lang: str) -> str:
+        return confidence_label(self.confidence, lang)
+
+
+def load_context(case: str = "chengdu") -> pd.DataFrame:
+    """The case's context rows, typed by the schema and indexed by `id`.
+
+    `confidence` is categorical; `value_base`/`base_unit` are added from `unit`, and
+    `line` is the file line. A case without context.csv gives an empty frame.
+    Raises `DataErrors` listing every problem.
+    """
+    frame, errors = _read_context(get_case(case))
+    if errors:
+        raise DataErrors(list(errors))
+    return frame.copy()
+
+
+def validate_context(case: str = "chengdu") -> list[DataError]:
+    """Every problem in the case's context table and its metadata; [] when all is well."""
+    c = get_case(case)
+    frame, errors = _read_context(c)
+    # Roles are checked against the rows only when the rows could be read at all.
+    return list(errors) + _check_meta(c, None if errors else frame)
+
+
+@lru_cache(maxsize=None)
+def _read_context(case: Case) -> tuple[pd.DataFrame, tuple[DataError, ...]]:
+    schema = get_schema("context")
+    path = case.path(CONTEXT_FILE)
+    if not path.is_file():  # context is optional for a case
+        return _with_extras(_typed_frame([], schema), []), ()
+    try:
+        frame, lines = read_table(path, schema)
+    except DataErrors as exc:
+        return _with_extras(_typed_frame([], schema), []), tuple(exc.errors)
+    return _with_extras(frame, lines), tuple(check_row_rules(frame, lines, path))
+
+
+def _with_extras(frame: pd.DataFrame, lines: list[int]) -> pd.DataFrame:
+    frame["line"] = pd.array(lines, dtype="Int64")
+    based = [value_base(v, u) for v, u in zip(frame["value"], frame["unit"])]
+    frame["value_base"] = pd.array([b[0] for b in based], dtype="Float64")
+    frame["base_unit"] = pd.array([b[1] for b in based], dtype="string")
+    return frame.set_index("id", drop=False)
+
+
+def check_row_rules(frame: pd.DataFrame, lines: list[int], path) -> list[DataError]:
+    """Rules across columns of one row that a per-field schema cannot state."""
+    errors = []
+    for (_, row), line in zip(frame.iterrows(), lines):
+        if row["confidence"] == "derived":
+            if _blank(row["derivation"]):
+                errors.append(DataError(path, "a derived row needs a derivation", line, "derivation"))
+            continue
+        for column in ("source_url", "excerpt"):
+            if _blank(row[column]):
+                errors.append(DataError(path, f"a {row['confidence']} row needs a {column} (only derived rows may omit it)", line, column))
+    return errors
+
+
+def _blank(x) -> bool:
+    return x is None or x is pd.NA or (isinstance(x, float) and math.isnan(x)) or not str(x).strip()
+
+
+def context_value(context_id: str, case: str = "chengdu") -> ContextFigure:
+    """One context row by id, with value, unit, confidence and source."""
+    frame = load_context(case)
+    if context_id not in frame.index:
+        raise UnknownContextError(context_id, case, difflib.get_close_matches(context_id, frame.index, n=3))
+    row = frame.loc[context_id]
+    values = {}
+    for f in fields(ContextFigure):
+        v = row[f.name]
+        values[f.name] = float(v) if f.name == "value" else ("" if _blank(v) else str(v))
+    return ContextFigure(**values)
+
+
+def context_meta(case: str = "chengdu") -> dict:
+    """The case's context metadata ({} when the case has none)."""
+    return _read_meta(get_case(case))
+
+
+@lru_cache(maxsize=None)
+def _read_meta(case: Case) -> dict:
+    path = case.path(META_FILE)
+    if not path.is_file():
+        return {}
+    try:
+        return json.loads(path.read_text(encoding="utf-8"))
+    except json.JSONDecodeError as exc:
+        raise DataError(path, f"not valid JSON: {exc.msg}", line=exc.lineno) from None
+
+
+def _check_meta(case: Case, frame: pd.DataFrame | None) -> list[DataError]:
+    path = case.path(META_FILE)
+    try:
+        meta = _read_meta(case)
+    except DataError as exc:
+        return [exc]
+    errors = []
+    for role, context_id in meta.get("roles", {}).items():
+        if frame is not None and context_id not in frame.index:
+            errors.append(DataError(path, f"role {role!r} names {context_id!r}, which is not a row of {CONTEXT_FILE}", column=f"roles.{role}"))
+    for i, gap in enumerate(meta.get("gaps", [])):
+        for key in ("topic", "zh", "en"):
+            if not str(gap.get(key, "")).strip():
+                errors.append(DataError(path, f"gap {i + 1} has no {key!r}", column=f"gaps[{i}].{key}"))
+    return errors
+
+
+def context_role(role: str, case: str = "chengdu") -> ContextFigure | None:
+    """The row that plays `role` in the cross-checks (per context.meta.json), or None.
+
+    None when the case assigns no row to the role or the row is absent, so a check can
+    say "cannot tell" instead of failing.
+    """
+    context_id = context_meta(case).get("roles", {}).get(role)
+    if context_id is None or context_id not in load_context(case).index:
+        return None
+    return context_value(context_id, case)
+
+
+def context_series(name: str, case: str = "chengdu") -> list[ContextFigure]:
+    """Rows whose id starts with the prefix the metadata gives for series `name`, by id."""
+    prefix = context_meta(case).get("series", {}).get(name)
+    if prefix is None:
+        return []
+    ids = sorted(i for i in load_context(case).index if i.startswith(prefix))
+    return [context_value(i, case) for i in ids]
+
+
+def context_gaps(case: str = "chengdu") -> list[dict]:
+    """Context searched for and not found: [{topic, zh, en}], one sentence per language."""
+    return [dict(g) for g in context_meta(case).get("gaps", [])]
