@@ -7,17 +7,14 @@ import subprocess
 import sys
 
 import matplotlib
+import matplotlib.pyplot as plt
+import pandas as pd
+import pytest
+import seaborn as sns
+from matplotlib.colors import to_rgb
 
-matplotlib.use("Agg")
-
-import matplotlib.pyplot as plt  # noqa: E402
-import pandas as pd  # noqa: E402
-import pytest  # noqa: E402
-import seaborn as sns  # noqa: E402
-from matplotlib.colors import to_rgb  # noqa: E402
-
-from kczlib import theme  # noqa: E402
-from kczlib.errors import ParameterError  # noqa: E402
+from kczlib import theme
+from kczlib.errors import ParameterError
 
 CHINESE = "成都科创中国：科创贷"
 
@@ -104,6 +101,20 @@ def test_set_theme_rejects_an_unknown_language():
         theme.set_theme("fr")
 
 
+def test_inside_ipython_figures_display_as_png_only():
+    code = (
+        "from IPython.core.interactiveshell import InteractiveShell\n"
+        "from matplotlib.figure import Figure\n"
+        "from kczlib import theme\n"
+        "shell = InteractiveShell.instance()\n"
+        "theme.set_theme('zh')\n"
+        "f = shell.display_formatter.formatters\n"
+        "print(Figure in f['image/png'].type_printers, Figure in f['image/svg+xml'].type_printers)"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.split() == ["True", "False"]
+
+
 def test_importing_kczlib_does_not_import_matplotlib():
     code = "import sys, kczlib, kczlib.formatting; print('matplotlib' in sys.modules)"
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
@@ -127,6 +138,8 @@ def test_chart_has_title_unit_label_and_category_labels():
         ("zh", "成都市科协", "来源：成都市科协"),
         ("en", "Chengdu case study", "Source: Chengdu case study"),
         ("en", "Source: CAST", "Source: CAST"),  # a caller's own prefix is not doubled
+        ("zh", "来源: 科协", "来源: 科协"),
+        ("en", "Solar survey", "Source: Solar survey"),
     ],
 )
 def test_source_line_sits_below_the_chart(lang, source, expected):

@@ -1,0 +1,341 @@
+"""Chart styling and the report's chart helpers, behind one entry point.
+
+    >>> from kczlib import theme
+    >>> theme.set_theme("zh")
+    >>> fig = theme.compare_bars(["成都", "武汉"], [99.4, 80], title="…", unit_label="亿元",
+    ...                          source="成都市科协", lang="zh")
+
+Imported explicitly (`from kczlib import theme`) so that `import kczlib` stays free
+of matplotlib. Helpers build `matplotlib.figure.Figure` objects without pyplot:
+nothing is shown twice or leaked in notebooks; end a cell with the figure (or call
+`display(fig)`) to show it.
+
+Fonts are looked up when a figure is drawn, not when it is built, so `set_theme`
+changes global rcParams rather than offering a temporary context.
+"""
+
+from __future__ import annotations
+
+import importlib.resources
+import io
+import numbers
+import re
+import warnings
+from functools import lru_cache
+from pathlib import Path
+
+import matplotlib as mpl
+import pandas as pd
+import seaborn as sns
+from matplotlib.figure import Figure
+from matplotlib.font_manager import FontProperties, fontManager
+from matplotlib.layout_engine import ConstrainedLayoutEngine
+from matplotlib.ticker import MaxNLocator
+
+from .errors import ParameterError
+from .formatting import LANGS, format_number, format_share
+
+CJK_FONT_FILE = "NotoSansCJKsc-Regular.otf"
+DPI = 110  # sharp enough on screen, small enough to keep the HTML reports light
+SOURCE_FONTSIZE = 8
+_SOURCE_PREFIX = {"zh": "来源：", "en": "Source: "}
+_MISSING_GLYPH = re.compile(r"Glyph .* missing from (font|current font)")
+
+
+# --- the theme --------------------------------------------------------------------
+
+def palette() -> list[tuple[float, float, float]]:
+    """The colour-blind-safe palette every chart draws from."""
+    return sns.color_palette("colorblind")
+
+
+def cjk_font_path() -> Path:
+    """The Noto Sans CJK SC file shipped by the `mplfonts` package."""
+    path = Path(str(importlib.resources.files("mplfonts") / "fonts" / CJK_FONT_FILE))
+    if not path.is_file():
+        raise FileNotFoundError(f"{path} is missing; reinstall the mplfonts package")
+    return path
+
+
+@lru_cache(maxsize=None)
+def cjk_font_name() -> str:
+    """Register the CJK font with matplotlib (once) and return its family name.
+
+    Registering the file directly avoids depending on a stale font cache.
+    """
+    path = cjk_font_path()
+    fontManager.addfont(str(path))
+    return FontProperties(fname=path).get_name()
+
+
+def set_theme(lang: str = "zh") -> None:
+    """Seaborn whitegrid + colour-blind palette, the CJK font, PNG figures at DPI.
+
+    The CJK font is used for English charts too, so Chinese proper names render.
+    """
+    _check_lang(lang)
+    sns.set_theme(style="whitegrid", palette="colorblind")
+    # After seaborn: its set_theme resets font.sans-serif to a list without CJK.
+    mpl.rcParams.update(
+        {
+            "font.family": "sans-serif",
+            "font.sans-serif": [cjk_font_name(), "DejaVu Sans"],
+            "axes.unicode_minus": False,
+            "figure.dpi": DPI,
+            "savefig.dpi": DPI,
+        }
+    )
+    _inline_png()
+
+
+def _inline_png() -> None:
+    # SVG would embed every CJK glyph outline; PNG keeps reports small.
+    try:
+        from IPython import get_ipython
+    except ImportError:
+        return
+    if get_ipython() is None:  # set_matplotlib_formats would create a shell otherwise
+        return
+    from matplotlib_inline.backend_inline import set_matplotlib_formats
+
+    set_matplotlib_formats("png")
+
+
+def _check_lang(lang: str) -> None:
+    if lang not in LANGS:
+        raise ParameterError("lang", f"unknown language {lang!r}", ", ".join(LANGS))
+
+
+def missing_glyph_warnings(fig: Figure) -> list[str]:
+    """Draw `fig` with Agg and return the missing-glyph warnings it raised."""
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        fig.savefig(io.BytesIO(), format="png")
+    messages = [str(w.message) for w in caught]
+    return [m for m in dict.fromkeys(messages) if _MISSING_GLYPH.search(m)]
+
+
+# --- shared chart parts -----------------------------------------------------------
+
+def _figure(n_rows: int = 0, width: float = 7.0) -> tuple[Figure, object]:
+    """A pyplot-free figure with a strip at the bottom reserved for the source line."""
+    height = max(3.0, 1.6 + 0.45 * n_rows)
+    strip = (SOURCE_FONTSIZE * 2.2 / 72) / height  # the source line's height, as a fraction
+    layout = ConstrainedLayoutEngine(rect=(0, strip, 1, 1 - strip))
+    fig = Figure(figsize=(width, height), layout=layout)
+    return fig, fig.add_subplot()
+
+
+def _finish(fig, ax, title: str, source: str, lang: str) -> Figure:
+    _check_lang(lang)
+    ax.set_title(title, loc="left")  # no bold: the CJK font ships Regular only
+    fig.text(0.01, 0.01, _source_text(source, lang), ha="left", va="bottom",
+             fontsize=SOURCE_FONTSIZE, color="grey")
+    return fig
+
+
+def _source_text(source: str, lang: str) -> str:
+    # A caller may already have written "来源:" or "Source:"; don't say it twice.
+    word = _SOURCE_PREFIX[lang].rstrip(" :：")
+    return source if re.match(rf"{word}\s*[:：]", source) else _SOURCE_PREFIX[lang] + source
+
+
+def _num(v) -> float | None:
+    """None for missing bounds, whether None, NaN or pandas NA."""
+    return None if v is None or pd.isna(v) else float(v)
+
+
+def lighten(color, amount: float = 0.6) -> tuple[float, float, float]:
+    """`color` mixed with white; opaque, so grid lines stay behind uncertain spans."""
+    return tuple(c + (1 - c) * amount for c in color[:3])
+
+
+def _bar_labels(ax, texts, positions, xs) -> None:
+    for text, y, x in zip(texts, positions, xs):
+        ax.annotate(text, (x, y), xytext=(8, 0), textcoords="offset points",
+                    va="center", ha="left", fontsize=9)
+
+
+# --- bar_ranges -------------------------------------------------------------------
+
+_UNKNOWN = {"zh": "无法确定", "en": "cannot be determined"}
+
+
+def _range_text(lo, hi, lang) -> str:
+    def n(v):
+        return format_number(v, lang, sig=3)
+
+    if lo is not None and hi is not None:
+        return n(lo) if lo == hi else f"{n(lo)}–{n(hi)}"
+    if lo is not None:
+        return f"≥ {n(lo)}"
+    if hi is not None:
+        return f"≤ {n(hi)}"
+    return _UNKNOWN[lang]
+
+
+def _draw_range(ax, y, lo, hi, color) -> float:
+    """Draw one row; return the x where its label goes."""
+    if lo is not None and hi is not None and lo == hi:
+        ax.barh(y, lo, color=color, gid="exact")
+        return lo
+    if lo is not None:
+        ax.barh(y, lo, color=color, gid="known")  # the part that is certain
+    if lo is not None and hi is not None:
+        ax.barh(y, hi - lo, left=lo, color=lighten(color), gid="interval")
+        return hi
+    if lo is not None:  # no upper bound: an arrow-head pointing into the open side
+        ax.plot([lo], [y], marker=">", markersize=9, color=color, gid="open_upper")
+        return lo
+    if hi is not None:
+        ax.barh(y, hi, color=lighten(color), gid="interval")
+        ax.plot([hi], [y], marker="<", markersize=9, color=color, gid="open_lower")
+        return hi
+    return 0.0
+
+
+def bar_ranges(labels, lower, upper, *, title: str, unit_label: str, source: str,
+               point=None, lang: str = "zh") -> Figure:
+    """Horizontal bars for figures that may be intervals.
+
+    Exact values (lower == upper) are solid bars; an interval is solid up to its
+    lower bound and light from lower to upper; a missing upper bound is an arrow-head
+    (">") at the lower bound, a missing lower bound a "<" at the upper one. Each row
+    is labelled with its value or range; `point`, if given, marks stated values.
+    """
+    _check_lengths(labels, lower=lower, upper=upper, point=point)
+    fig, ax = _figure(len(labels))
+    color = palette()[0]
+    ends = []
+    for y, (lo, hi) in enumerate(zip(lower, upper)):
+        lo, hi = _num(lo), _num(hi)
+        if lo is not None and hi is not None and lo > hi:
+            raise ParameterError("lower", f"row {labels[y]!r}: lower {lo:g} > upper {hi:g}")
+        ends.append(_draw_range(ax, y, lo, hi, color))
+    if point is not None:
+        ys = [y for y, p in enumerate(point) if _num(p) is not None]
+        ax.plot([_num(point[y]) for y in ys], ys, "o", color="black", markersize=4, gid="point")
+    _bar_labels(ax, [_range_text(_num(lo), _num(hi), lang) for lo, hi in zip(lower, upper)],
+                range(len(labels)), ends)
+    _category_axis(ax, labels, unit_label)
+    return _finish(fig, ax, title, source, lang)
+
+
+def _category_axis(ax, labels, unit_label: str) -> None:
+    ax.set_yticks(range(len(labels)), labels)
+    ax.invert_yaxis()  # first item on top, as in a table
+    ax.set_xlabel(unit_label)
+    ax.margins(x=0.18)  # room for the value labels; bars keep the left edge at 0
+    ax.grid(axis="y", visible=False)
+
+
+def _check_lengths(labels, **columns) -> None:
+    for name, column in columns.items():
+        if column is not None and len(column) != len(labels):
+            raise ParameterError(name, f"has {len(column)} items for {len(labels)} labels")
+
+
+# --- funnel -----------------------------------------------------------------------
+
+_CONVERSION = {"zh": "转化率", "en": "conversion"}
+
+
+def _rate_text(prev: float, cur: float, lang: str) -> str | None:
+    if prev <= 0:
+        return None
+    r = cur / prev
+    rate = format_share(r, lang) if 0 <= r <= 1 else format_number(r, lang, sig=3) + "×"
+    return f"{_CONVERSION[lang]} {rate}"
+
+
+def funnel(stage_labels, values, *, title: str, unit_label: str, source: str,
+           lang: str = "zh") -> Figure:
+    """Stages as horizontal bars, top to bottom, each annotated with its value and
+    its conversion rate from the stage above."""
+    _check_lengths(stage_labels, values=values)
+    fig, ax = _figure(len(stage_labels))
+    values = [float(v) for v in values]
+    ax.barh(range(len(values)), values, color=palette()[0])
+    texts = []
+    for i, v in enumerate(values):
+        rate = _rate_text(values[i - 1], v, lang) if i else None
+        texts.append(format_number(v, lang, sig=3) + (f"  ({rate})" if rate else ""))
+    _bar_labels(ax, texts, range(len(values)), values)
+    _category_axis(ax, stage_labels, unit_label)
+    ax.margins(x=0.35)  # conversion labels are long
+    return _finish(fig, ax, title, source, lang)
+
+
+# --- line_path --------------------------------------------------------------------
+
+def line_path(x, y, *, title: str, unit_label: str, source: str, lang: str = "zh",
+              y_lower=None, y_upper=None) -> Figure:
+    """A line, with a light band between `y_lower` and `y_upper` when either is given
+    (a missing side of the band falls back to the line itself)."""
+    _check_lengths(x, y=y, y_lower=y_lower, y_upper=y_upper)
+    fig, ax = _figure()
+    color = palette()[0]
+    ax.plot(x, y, marker="o", color=color)
+    if y_lower is not None or y_upper is not None:
+        lo = y_lower if y_lower is not None else y
+        hi = y_upper if y_upper is not None else y
+        ax.fill_between(x, lo, hi, color=lighten(color, 0.7), linewidth=0, gid="band")
+    # Whole-number x (years) gets whole-number ticks: no "2019.25".
+    if all(isinstance(v, numbers.Real) and float(v).is_integer() for v in x):
+        ax.xaxis.set_major_locator(MaxNLocator(integer=True))
+    ax.set_ylabel(unit_label)
+    return _finish(fig, ax, title, source, lang)
+
+
+# --- grid_heatmap -----------------------------------------------------------------
+
+def grid_heatmap(frame: pd.DataFrame, *, title: str, unit_label: str, source: str,
+                 lang: str = "zh", fmt=".3g") -> Figure:
+    """A scenario grid (rows x columns of a DataFrame) as an annotated heatmap.
+
+    `fmt` is a format spec (".1f") or a callable value -> text, e.g.
+    `lambda v: format_number(v, "en", sig=3)` for thousands separators.
+    """
+    fig, ax = _figure(len(frame.index), width=max(6.0, 1.2 + 0.9 * len(frame.columns)))
+    annot, spec = (frame.map(fmt), "") if callable(fmt) else (True, fmt)
+    sns.heatmap(frame, annot=annot, fmt=spec, cmap="crest", ax=ax,
+                cbar_kws={"label": unit_label}, linewidths=0.5)
+    ax.tick_params(axis="y", labelrotation=0)  # Chinese row labels read horizontally
+    return _finish(fig, ax, title, source, lang)
+
+
+# --- compare_bars -----------------------------------------------------------------
+
+def compare_bars(labels, values, *, title: str, unit_label: str, source: str,
+                 lang: str = "zh", highlight=None, notes=None) -> Figure:
+    """Benchmark comparison: one bar per label, the `highlight` label in the accent
+    colour; `notes` (one per bar, may be empty) follow the value labels."""
+    _check_lengths(labels, values=values, notes=notes)
+    if highlight is not None and highlight not in list(labels):
+        raise ParameterError("highlight", f"{highlight!r} is not one of the labels")
+    base, accent = palette()[0], palette()[1]
+    colors = [accent if label == highlight else base for label in labels]
+    fig, ax = _figure(len(labels))
+    values = [float(v) for v in values]
+    ax.barh(range(len(values)), values, color=colors)
+    texts = [format_number(v, lang, sig=3) for v in values]
+    if notes is not None:
+        texts = [f"{t}  {n}" if n else t for t, n in zip(texts, notes)]
+    _bar_labels(ax, texts, range(len(values)), [max(v, 0.0) for v in values])
+    _category_axis(ax, labels, unit_label)
+    return _finish(fig, ax, title, source, lang)
+
+
+__all__ = [
+    "bar_ranges",
+    "cjk_font_name",
+    "cjk_font_path",
+    "compare_bars",
+    "funnel",
+    "grid_heatmap",
+    "lighten",
+    "line_path",
+    "missing_glyph_warnings",
+    "palette",
+    "set_theme",
+]
