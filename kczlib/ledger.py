@@ -1,0 +1,137 @@
+"""Numbers with provenance, and the ledger of every number a report prints.
+
+A `Num` is an interval in a base unit plus where it came from: the figure or context
+ids it uses and the derivation that combined them (`kechuangdai_loans /
+kechuangdai_firms`). Stated figures keep their qualifier; derived numbers are intervals.
+Formatting a `Num` through a `Ledger` records the printed text, so a report can list
+every number it printed with its sources, and a test can prove nothing else was printed.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field, replace
+
+import pandas as pd
+
+from . import formatting
+
+KINDS = ("figure", "derived", "assumption", "context")
+RATIO = "ratio"  # a share or conversion rate in [0, 1], printed as percent
+DIGITS_RE = re.compile(r"\d")
+
+
+@dataclass(frozen=True)
+class Num:
+    lower: float | None
+    upper: float | None
+    base_unit: str
+    ids: tuple[str, ...] = ()
+    derivation: str = ""
+    kind: str = "derived"
+    qualifier: str = "exact"
+    value_base: float | None = None  # the stated point of a figure, if any
+    measure: str = ""  # Chinese measure word (家, 个, 项) for counts
+    confidence: str = ""  # context rows: high, medium, low, derived
+    sig: int = 3
+
+    @property
+    def is_point(self) -> bool:
+        return self.lower is not None and self.lower == self.upper
+
+    @property
+    def point(self) -> float | None:
+        return self.lower if self.is_point else None
+
+    @property
+    def mid(self) -> float | None:
+        """A plotting position only: never printed as if it were the figure."""
+        if self.lower is not None and self.upper is not None:
+            return (self.lower + self.upper) / 2
+        return self.lower if self.lower is not None else self.upper
+
+    def named(self, derivation: str) -> "Num":
+        return replace(self, derivation=derivation)
+
+    def format(self, lang: str) -> str:
+        if self.base_unit == RATIO:
+            if self.is_point:
+                return formatting.format_share(self.lower, lang, sig=self.sig)
+            return formatting.format_share_interval(self.lower, self.upper, lang)
+        if self.kind in ("figure", "context") and self.value_base is not None or self.qualifier == "至":
+            return formatting.format_quantity(
+                self.value_base, self.base_unit, self.qualifier, self.lower, self.upper, lang,
+                measure=self.measure, sig=None if self.kind == "figure" else self.sig,
+            )
+        return formatting.format_interval(self.lower, self.upper, self.base_unit, lang, measure=self.measure, sig=self.sig)
+
+
+def assumption(name: str, value: float, base_unit: str, measure: str = "") -> Num:
+    """A scenario parameter: not from the source, and always labelled as an assumption."""
+    return Num(value, value, base_unit, (), f"parameter {name}", "assumption", measure=measure)
+
+
+@dataclass
+class Entry:
+    text: str
+    num: Num
+    where: str  # template key or chart name
+
+
+@dataclass
+class Ledger:
+    lang: str
+    entries: list[Entry] = field(default_factory=list)
+
+    def format(self, num: Num, where: str) -> str:
+        text = num.format(self.lang)
+        self.entries.append(Entry(text, num, where))
+        return text
+
+    def record(self, num: Num, where: str, text: str = "") -> None:
+        """Note a number used in a chart, where it is drawn rather than written."""
+        self.entries.append(Entry(text or num.format(self.lang), num, where))
+
+    @property
+    def texts(self) -> set[str]:
+        return {e.text for e in self.entries}
+
+    def figure_ids(self) -> list[str]:
+        seen: dict[str, None] = {}
+        for e in self.entries:
+            if e.num.kind in ("figure", "derived"):
+                for i in e.num.ids:
+                    if not i.startswith("ctx:"):
+                        seen[i] = None
+        return list(seen)
+
+    def context_ids(self) -> list[str]:
+        seen: dict[str, None] = {}
+        for e in self.entries:
+            for i in e.num.ids:
+                if i.startswith("ctx:"):
+                    seen[i[4:]] = None
+        return list(seen)
+
+    def assumptions(self) -> list[Entry]:
+        return [e for e in self.entries if e.num.kind == "assumption"]
+
+    def frame(self) -> pd.DataFrame:
+        rows, seen = [], set()
+        for e in self.entries:
+            key = (e.text, e.num.derivation)
+            if key in seen:
+                continue
+            seen.add(key)
+            rows.append({"printed": e.text, "kind": e.num.kind, "derivation": e.num.derivation or ", ".join(e.num.ids),
+                         "ids": ", ".join(i.removeprefix("ctx:") for i in e.num.ids), "where": e.where})
+        return pd.DataFrame(rows, columns=["printed", "kind", "derivation", "ids", "where"])
+
+    def unledgered_numbers(self, text: str) -> list[str]:
+        """Digits in `text` that are not inside any printed ledger text (should be [])."""
+        covered = [False] * len(text)
+        for t in sorted(self.texts, key=len, reverse=True):
+            for m in re.finditer(re.escape(t), text):
+                for i in range(m.start(), m.end()):
+                    covered[i] = True
+        return [text[max(0, m.start() - 8): m.end() + 8] for m in DIGITS_RE.finditer(text) if not covered[m.start()]]
