@@ -1,0 +1,288 @@
+"""`kcz build`: run every selected report into a new run folder.
+
+Order of work: check parameters (nothing runs on a typo) -> take the lock -> hash
+the inputs -> link reports whose cache key matches an earlier run -> execute the
+rest in parallel on pre-warmed kernels (an asyncio loop in a worker thread) ->
+export HTML -> write manifest and index -> rename the run into place -> move
+`latest` if every report succeeded.
+
+The asyncio loop runs in a worker thread on purpose: nbclient installs (and then
+removes, resetting to the default) SIGINT/SIGTERM handlers on a main-thread loop,
+which would make a later SIGTERM kill the build without cleanup. In a worker thread
+it cannot touch signals; the main thread owns them and cancels the loop.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import shutil
+import signal
+import threading
+import time
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field
+from datetime import datetime, timezone
+from pathlib import Path
+
+import nbformat
+
+from . import manifest as mf
+from .ansi import strip_ansi
+from .build_lock import build_lock
+from .build_parameters import apply_overrides
+from .execute import Failure, execute, prepare
+from .export import to_html
+from .index_page import render_index
+from .kernels import KernelPool, shutdown
+from .progress import Progress
+from .provenance import append_provenance
+from .report_cache import cache_key, link_or_copy, previous_outputs
+from .reports_config import Report, load_config
+from .run_folder import (MANIFEST, finalize, new_temp_run, point_latest, remove_stale_temps,
+                         utc_stamp)
+from .scrub import machine_paths, scrub_notebook, scrub_text
+
+
+class Terminated(BaseException):
+    """SIGTERM, raised in the main thread like KeyboardInterrupt is for SIGINT."""
+
+
+@dataclass
+class BuildOptions:
+    only: list[str] = field(default_factory=list)
+    overrides: dict = field(default_factory=dict)
+    jobs: int = os.cpu_count() or 1
+    force: bool = False
+    out: Path | None = None
+    wait: bool = False
+    config: Path | None = None
+
+
+@dataclass
+class BuildResult:
+    run: Path
+    manifest: dict
+
+    @property
+    def ok(self) -> bool:
+        return self.manifest["status"] == "ok"
+
+
+def files_of(name: str) -> list[str]:
+    return [f"{name}.ipynb", f"{name}.html", f"{name}.analyst.html"]
+
+
+def now_iso() -> str:
+    return datetime.now(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def build(options: BuildOptions, progress: Progress | None = None) -> BuildResult:
+    progress = progress or Progress()
+    config = load_config(options.config)
+    reports = apply_overrides(config.select(options.only), options.overrides)
+    out = (options.out or config.out).resolve()
+    with build_lock(out, wait=options.wait):
+        remove_stale_temps(out)
+        return _build_locked(config, reports, out, options, progress)
+
+
+def _build_locked(config, reports: list[Report], out: Path, options: BuildOptions, progress) -> BuildResult:
+    started, t0, stamp = now_iso(), time.monotonic(), utc_stamp()
+    entries = [_entry_skeleton(r, config) for r in reports]
+    previous = {} if options.force else previous_outputs(out)
+    tmp = new_temp_run(out)
+    try:
+        progress.say(f"kcz: {len(reports)} report(s) -> {out.name}/{stamp} (jobs {options.jobs})")
+        todo = []
+        for report, entry in zip(reports, entries):
+            hit = previous.get(entry["cache_key"])
+            if hit:
+                _reuse(hit, entry, tmp)
+                progress.finished(entry)
+            else:
+                todo.append((report, entry))
+        if todo:
+            _run_in_worker_thread(todo, config, tmp, options.jobs, progress)
+        manifest = _run_manifest(stamp, started, t0, entries)
+        (tmp / MANIFEST).write_text(mf.json_text(manifest), encoding="utf-8")
+        (tmp / "index.html").write_text(render_index(manifest), encoding="utf-8")
+        run = finalize(tmp, out, stamp)
+    except BaseException:
+        _ignore_signals()  # a second Ctrl-C must not interrupt the clean-up
+        shutil.rmtree(tmp, ignore_errors=True)
+        raise
+    manifest["run"] = run.name
+    if manifest["status"] == "ok":
+        point_latest(out, run)
+    progress.summary(manifest, run)
+    return BuildResult(run, manifest)
+
+
+def _entry_skeleton(report: Report, config) -> dict:
+    data = mf.data_files(report.case)
+    nb_hash = mf.notebook_fingerprint(report.notebook)
+    sources, versions = mf.kczlib_sources(), mf.package_versions()
+    return {
+        "name": report.name,
+        "notebook": _shareable_path(report.notebook, config.path.parent),
+        "parameters": report.parameters,
+        "status": "pending",
+        "cache_key": cache_key(nb_hash, report.parameters, data, sources, versions),
+        "data_version": mf.data_version(data),
+        "inputs": {"notebook": nb_hash, "data": data, "kczlib": sources},
+        "versions": versions,
+        "git_commit": mf.git_commit(),
+        "files": files_of(report.name),
+    }
+
+
+def _shareable_path(path: Path, base: Path) -> str:
+    """Relative to the config's folder when possible: no absolute path in the manifest."""
+    try:
+        return path.relative_to(base).as_posix()
+    except ValueError:
+        return path.name
+
+
+def _reuse(hit, entry: dict, tmp: Path) -> None:
+    run, old = hit
+    for name in entry["files"]:
+        link_or_copy(run / name, tmp / name)
+    entry.update(status="cached", cached_from=run.name, seconds=old["seconds"],
+                 built_at=old["built_at"], started_at=old.get("started_at"))
+
+
+def _run_manifest(stamp: str, started: str, t0: float, entries: list[dict]) -> dict:
+    counts = {s: sum(e["status"] == s for e in entries) for s in ("ok", "cached", "failed")}
+    return {
+        "kcz_manifest": 1,
+        "run": stamp,
+        "started_at": started,
+        "finished_at": now_iso(),
+        "seconds": round(time.monotonic() - t0, 3),
+        "status": "failed" if counts["failed"] else "ok",
+        "counts": counts,
+        "git_commit": mf.git_commit(),
+        "versions": mf.package_versions(),
+        "reports": entries,
+    }
+
+
+# --- execution: an asyncio loop in a worker thread, signals handled by the main thread ---
+
+def _run_in_worker_thread(todo, config, tmp: Path, jobs: int, progress) -> None:
+    loop = asyncio.new_event_loop()
+    state: dict = {}
+
+    def worker():
+        asyncio.set_event_loop(loop)
+        state["task"] = loop.create_task(_run_all(todo, config, tmp, jobs, progress))
+        try:
+            loop.run_until_complete(state["task"])
+        except BaseException as exc:  # noqa: BLE001 - handed to the main thread
+            state["error"] = exc
+        finally:
+            loop.close()
+
+    thread = threading.Thread(target=worker, name="kcz-build", daemon=True)
+    previous = signal.signal(signal.SIGTERM, _raise_terminated) if _in_main_thread() else None
+    try:
+        thread.start()
+        while thread.is_alive():
+            thread.join(0.2)  # short joins so signal handlers run promptly
+    except BaseException:
+        _ignore_signals()
+        if "task" in state:
+            loop.call_soon_threadsafe(state["task"].cancel)  # kernels are shut down in finally blocks
+        thread.join()
+        raise
+    finally:
+        if previous is not None:
+            signal.signal(signal.SIGTERM, previous)
+    if "error" in state:
+        raise state["error"]
+
+
+def _in_main_thread() -> bool:
+    return threading.current_thread() is threading.main_thread()
+
+
+def _raise_terminated(signum, frame):
+    raise Terminated()
+
+
+def _ignore_signals() -> None:
+    if _in_main_thread():
+        signal.signal(signal.SIGINT, signal.SIG_IGN)
+        signal.signal(signal.SIGTERM, signal.SIG_IGN)
+
+
+async def _run_all(todo, config, tmp: Path, jobs: int, progress) -> None:
+    pool = KernelPool(len(todo), jobs, config.kernel_name, config.notebooks_dir, config.warm_imports)
+    slots = asyncio.Semaphore(jobs)
+    # one export thread: HTML export is CPU-bound Python, and the loop stays free for kernels
+    with ThreadPoolExecutor(max_workers=1, thread_name_prefix="kcz-export") as exporter:
+        try:
+            pool.prime()
+            await asyncio.gather(*(
+                _run_one(report, entry, config, tmp, pool, slots, exporter, progress)
+                for report, entry in todo))
+        finally:
+            await pool.close()
+
+
+async def _run_one(report: Report, entry: dict, config, tmp: Path, pool, slots, exporter, progress):
+    async with slots:
+        progress.started(report.name)
+        t0 = time.monotonic()
+        entry["started_at"] = now_iso()
+        km, failure, nb = None, None, None
+        try:
+            nb = prepare(report.notebook, report.parameters, config.kernel_name)
+            km = await pool.take()
+            t_kernel = time.monotonic()
+            failure = await execute(nb, km, report.notebook.parent, config.cell_timeout,
+                                    tmp / f".{report.name}.marking.ipynb")
+        except (asyncio.CancelledError, KeyboardInterrupt):
+            raise
+        except Exception as exc:  # kernel failed to start, bad notebook...: this report fails alone
+            failure = Failure(None, type(exc).__name__, str(exc))
+        finally:
+            if km is not None:
+                await shutdown(km)
+        t_exec = time.monotonic()
+    entry["built_at"] = now_iso()
+    entry["status"] = "failed" if failure else "ok"
+    if failure:
+        entry["error"] = _error_entry(failure)
+    if nb is None:  # the notebook could not even be read: keep the source as the shared copy
+        nb = nbformat.read(report.notebook, as_version=4)
+    await asyncio.get_running_loop().run_in_executor(
+        exporter, write_outputs, nb, entry, tmp, report.notebook.parent, report.parameters.get("lang"))
+    t_done = time.monotonic()
+    entry["seconds"] = round(t_done - t0, 3)
+    if not failure:
+        entry["timings"] = {"wait for kernel": round(t_kernel - t0, 3),
+                            "execute": round(t_exec - t_kernel, 3),
+                            "export": round(t_done - t_exec, 3)}
+    progress.finished(entry)
+
+
+def _error_entry(failure: Failure) -> dict:
+    pairs = machine_paths()
+    evalue = scrub_text(strip_ansi(failure.evalue), pairs)
+    head = "\n".join(f"{failure.ename}: {evalue}".splitlines()[:5])
+    return {"cell": failure.cell, "ename": failure.ename, "evalue": evalue,
+            "summary": scrub_text(failure.summary(), pairs), "head": head}
+
+
+def write_outputs(nb, entry: dict, folder: Path, source_dir: Path, lang: str | None) -> None:
+    """The shared notebook and both HTML views, scrubbed and with the provenance block."""
+    scrub_notebook(nb)
+    append_provenance(nb, entry, lang)
+    name = entry["name"]
+    nbformat.write(nb, folder / f"{name}.ipynb")
+    for suffix, reader in ((".html", True), (".analyst.html", False)):
+        html = to_html(nb, name, lang, reader=reader, resources_path=str(source_dir))
+        (folder / f"{name}{suffix}").write_text(html, encoding="utf-8")

@@ -1,0 +1,99 @@
+"""Executed notebook -> self-contained HTML, in-process (no `jupyter nbconvert` per report).
+
+Two views: the reader's (code and prompts hidden) and the analyst's (code shown).
+Both open offline: nbconvert's lab template loads require.js, MathJax and mermaid
+from CDNs, so a small template extending it drops those blocks; chart outputs are
+already PNG data URIs, and `embed_images` inlines Markdown images too.
+
+HTML coming from outputs or Markdown is sanitised. nbconvert's own `clean_html`
+keeps only a handful of tags (no headings, paragraphs or table headers: rendered
+Markdown would show escaped `<h2>`), so a broader allow-list replaces it; anything
+else (e.g. `<script>`) is escaped, never executed.
+"""
+
+from __future__ import annotations
+
+import re
+import threading
+
+import bleach
+from bleach.css_sanitizer import CSSSanitizer
+from jinja2 import DictLoader
+from nbconvert import HTMLExporter
+
+OFFLINE_TEMPLATE = "kcz_offline.html.j2"
+OFFLINE_TEMPLATE_SOURCE = """\
+{%- extends 'lab/index.html.j2' -%}
+{%- block html_head_js -%}{%- endblock html_head_js -%}
+{%- block jupyter_widgets -%}{%- endblock jupyter_widgets -%}
+{%- block html_head_js_mathjax -%}{%- endblock html_head_js_mathjax -%}
+{%- block html_head_js_mermaidjs -%}{%- endblock html_head_js_mermaidjs -%}
+"""
+
+ALLOWED_TAGS = {
+    "a", "abbr", "b", "blockquote", "br", "caption", "code", "dd", "del", "details", "div",
+    "dl", "dt", "em", "figcaption", "figure", "h1", "h2", "h3", "h4", "h5", "h6", "hr", "i",
+    "img", "li", "ol", "p", "pre", "s", "small", "span", "strong", "sub", "summary", "sup",
+    "table", "tbody", "td", "tfoot", "th", "thead", "tr", "u", "ul",
+}
+ALLOWED_ATTRIBUTES = {
+    "*": ["class", "id", "title", "lang", "style"],
+    "a": ["href", "title"],
+    "img": ["src", "alt", "width", "height"],
+    "th": ["colspan", "rowspan", "align"],
+    "td": ["colspan", "rowspan", "align"],
+}
+# data: for embedded images; no http(s) images, which would be fetched from the network
+ALLOWED_PROTOCOLS = {"https", "http", "mailto", "data"}
+STYLE_BLOCK = re.compile(r"<style\b[^>]*>.*?</style\s*>", re.S | re.I)
+CSS = CSSSanitizer(allowed_css_properties=[
+    "color", "background-color", "font-weight", "font-style", "font-size", "font-family",
+    "text-align", "vertical-align", "border", "padding", "margin", "width",
+])
+
+
+def clean_html(html) -> str:
+    html = html.decode() if isinstance(html, bytes) else str(html)
+    html = STYLE_BLOCK.sub("", html)  # e.g. pandas' scoped <style>: cosmetic, would show as text
+    cleaned = bleach.clean(
+        html, tags=ALLOWED_TAGS, attributes=ALLOWED_ATTRIBUTES,
+        protocols=ALLOWED_PROTOCOLS, css_sanitizer=CSS, strip=False,
+    )
+    return _no_remote_images(cleaned)
+
+
+def _no_remote_images(html: str) -> str:
+    return re.sub(r'(<img\b[^>]*?\bsrc=")https?://[^"]*"', r'\1"', html)
+
+
+def make_exporter(reader: bool) -> HTMLExporter:
+    exporter = HTMLExporter(
+        template_name="lab",
+        extra_loaders=[DictLoader({OFFLINE_TEMPLATE: OFFLINE_TEMPLATE_SOURCE})],
+        template_file=OFFLINE_TEMPLATE,
+        embed_images=True,
+        sanitize_html=True,
+        exclude_input=reader,
+        exclude_input_prompt=reader,
+        exclude_output_prompt=reader,
+        filters={"clean_html": clean_html},
+    )
+    return exporter
+
+
+_local = threading.local()  # exporters are not shared between threads; built once per thread
+
+
+def _exporter(reader: bool) -> HTMLExporter:
+    key = "reader" if reader else "analyst"
+    if not hasattr(_local, key):
+        setattr(_local, key, make_exporter(reader))
+    return getattr(_local, key)
+
+
+def to_html(nb, title: str, lang: str | None, reader: bool, resources_path: str) -> str:
+    nb.metadata["title"] = title
+    exporter = _exporter(reader)
+    exporter.language_code = lang if lang in ("zh", "en") else "en"
+    body, _ = exporter.from_notebook_node(nb, resources={"metadata": {"name": title, "path": resources_path}})
+    return body

@@ -1,0 +1,107 @@
+"""What a report was built from: input hashes, package versions, git commit.
+
+These feed three things: the cache key (same inputs, same report), `manifest.json`
+of a run, and the provenance block at the end of every report.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import subprocess
+import sys
+from functools import lru_cache
+from importlib import metadata
+from pathlib import Path
+
+import nbformat
+
+from .cases import PACKAGE_ROOT, data_root
+
+# The packages whose versions can change a report's content or its HTML.
+TRACKED_PACKAGES = (
+    "kczlib", "pandas", "numpy", "matplotlib", "seaborn", "opencc", "mplfonts",
+    "papermill", "nbclient", "nbconvert", "nbformat", "ipykernel", "jupyter_client", "bleach",
+)
+
+
+def sha256_bytes(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
+
+
+def sha256_file(path: Path) -> str:
+    return sha256_bytes(Path(path).read_bytes())
+
+
+def hash_json(obj) -> str:
+    return sha256_bytes(json.dumps(obj, sort_keys=True, ensure_ascii=False, default=str).encode())
+
+
+def notebook_fingerprint(path: Path) -> str:
+    """Hash of what runs, not of the file: saved outputs or UI metadata don't invalidate."""
+    nb = nbformat.read(path, as_version=4)
+    cells = [(c.cell_type, c.source, c.metadata.get("tags", [])) for c in nb.cells]
+    return hash_json({"cells": cells, "kernel": nb.metadata.get("kernelspec", {}).get("name")})
+
+
+def _files_under(folder: Path):
+    if folder.is_dir():
+        yield from sorted(p for p in folder.rglob("*") if p.is_file() and not p.name.startswith("."))
+
+
+def data_files(case: str | None) -> dict[str, str]:
+    """sha256 of the data a report of `case` can read: its case folder and the shared data.
+
+    Other cases' folders are left out, so editing one case re-runs only its reports.
+    """
+    root = data_root()
+    cases = root / "cases"
+    hashes = {}
+    for path in _files_under(root):
+        rel = path.relative_to(root)
+        if path.is_relative_to(cases) and (case is None or rel.parts[1] != case):
+            continue
+        hashes[rel.as_posix()] = sha256_file(path)
+    return hashes
+
+
+def data_version(hashes: dict[str, str]) -> str:
+    """A short name for a set of data files (shown in the index)."""
+    return hash_json(hashes)[:12]
+
+
+def kczlib_sources() -> dict[str, str]:
+    pkg = PACKAGE_ROOT / "kczlib"
+    return {p.relative_to(PACKAGE_ROOT).as_posix(): sha256_file(p) for p in sorted(pkg.rglob("*.py"))}
+
+
+@lru_cache(maxsize=1)
+def package_versions() -> dict[str, str]:
+    versions = {"python": sys.version.split()[0]}
+    for name in TRACKED_PACKAGES:
+        try:
+            versions[name] = metadata.version(name)
+        except metadata.PackageNotFoundError:
+            versions[name] = "not installed"
+    return versions
+
+
+@lru_cache(maxsize=1)
+def git_commit() -> str | None:
+    """HEAD of the repository, with '-dirty' when tracked files differ; None outside git."""
+    def git(*args):
+        return subprocess.run(
+            ["git", *args], cwd=PACKAGE_ROOT, capture_output=True, text=True, timeout=10
+        )
+    try:
+        head = git("rev-parse", "HEAD")
+        if head.returncode != 0:
+            return None
+        dirty = git("status", "--porcelain", "--untracked-files=no").stdout.strip()
+    except (OSError, subprocess.SubprocessError):
+        return None
+    return head.stdout.strip() + ("-dirty" if dirty else "")
+
+
+def json_text(obj) -> str:
+    return json.dumps(obj, indent=2, ensure_ascii=False, sort_keys=False) + "\n"

@@ -1,0 +1,37 @@
+"""The provenance block every report ends with: what exactly it was built from."""
+
+from __future__ import annotations
+
+import json
+from html import escape
+
+import nbformat
+
+PROVENANCE_TAG = "kcz-provenance"
+HEADINGS = {
+    "zh": ("构建信息", "参数", "数据文件 (sha256)", "软件版本", "代码版本 (git)", "构建时间 (UTC)"),
+    "en": ("Provenance", "Parameters", "Data files (sha256)", "Package versions",
+           "Code version (git)", "Built at (UTC)"),
+}
+
+
+def provenance_cell(entry: dict, lang: str | None):
+    """A Markdown cell from a manifest entry; every value escaped (it may come from data)."""
+    title, params, data, versions, commit, built = HEADINGS.get(lang or "en", HEADINGS["en"])
+    lines = [f"## {title}", "", f"**{params}**", ""]
+    lines += [f"- `{escape(k)}` = `{escape(json.dumps(v, ensure_ascii=False))}`"
+              for k, v in entry["parameters"].items()]
+    lines += ["", f"**{data}**", ""]
+    lines += [f"- {escape(path)}: `{sha[:16]}`" for path, sha in entry["inputs"]["data"].items()]
+    lines += ["", f"**{versions}**: " + ", ".join(
+        f"{escape(k)} {escape(v)}" for k, v in entry["versions"].items())]
+    lines += ["", f"**{commit}**: `{escape(entry.get('git_commit') or 'unknown')}`",
+              "", f"**{built}**: {escape(entry['built_at'])}"]
+    cell = nbformat.v4.new_markdown_cell("\n".join(lines))
+    cell.metadata["tags"] = [PROVENANCE_TAG]
+    return cell
+
+
+def append_provenance(nb, entry: dict, lang: str | None) -> None:
+    nb.cells[:] = [c for c in nb.cells if PROVENANCE_TAG not in c.metadata.get("tags", [])]
+    nb.cells.append(provenance_cell(entry, lang))

@@ -1,0 +1,136 @@
+"""`reports.toml`: which reports `kcz build` makes, declared once.
+
+    [defaults]                 # applied to every [[report]]
+    case = "chengdu"
+    langs = ["zh", "en"]       # one report per language: `<notebook>-<lang>`
+
+    [[report]]
+    notebook = "00_overview"   # notebooks/<notebook>.ipynb
+
+    [[report]]                 # an extra parameter set of the same notebook
+    notebook = "02_tech_finance_leverage"
+    name = "02_tech_finance_leverage-stress"
+    parameters = { loss_rate = [0.05, 0.1] }
+
+    [build]                    # optional knobs of the builder
+    notebooks_dir = "notebooks"
+    out = "reports"
+    warm_imports = ["pandas", "matplotlib.pyplot", "seaborn", "kczlib"]
+    cell_timeout = 600
+
+Relative paths are relative to the folder holding the file.
+"""
+
+from __future__ import annotations
+
+import fnmatch
+import os
+import tomllib
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from .cases import PACKAGE_ROOT
+from .errors import KczError
+
+DEFAULT_CONFIG = PACKAGE_ROOT / "reports.toml"
+DEFAULT_WARM_IMPORTS = ("pandas", "matplotlib.pyplot", "seaborn", "kczlib", "kczlib.theme")
+
+
+class ConfigError(KczError):
+    """reports.toml is missing, malformed, or names something that does not exist."""
+
+
+@dataclass(frozen=True)
+class Report:
+    name: str  # unique; the stem of every output file
+    notebook: Path
+    parameters: dict = field(default_factory=dict)
+
+    @property
+    def case(self) -> str | None:
+        return self.parameters.get("case")
+
+
+@dataclass(frozen=True)
+class BuildConfig:
+    path: Path
+    reports: tuple[Report, ...]
+    out: Path
+    notebooks_dir: Path
+    warm_imports: tuple[str, ...] = DEFAULT_WARM_IMPORTS
+    cell_timeout: int = 600
+    kernel_name: str = "python3"
+
+    def select(self, patterns: list[str] | None) -> list[Report]:
+        """Reports matching any pattern: a report name, a notebook stem or a glob."""
+        if not patterns:
+            return list(self.reports)
+        chosen, unknown = [], []
+        for pattern in patterns:
+            hits = [r for r in self.reports if _matches(r, pattern)]
+            if not hits:
+                unknown.append(pattern)
+            chosen += [r for r in hits if r not in chosen]
+        if unknown:
+            known = ", ".join(r.name for r in self.reports)
+            raise ConfigError(f"--only {', '.join(unknown)}: no such report; known: {known}")
+        return chosen
+
+
+def _matches(report: Report, pattern: str) -> bool:
+    return (
+        fnmatch.fnmatchcase(report.name, pattern)
+        or report.notebook.stem == pattern
+    )
+
+
+def config_path(explicit: str | os.PathLike | None = None) -> Path:
+    """--config, else $KCZ_REPORTS, else the repository's reports.toml."""
+    return Path(explicit or os.environ.get("KCZ_REPORTS") or DEFAULT_CONFIG).resolve()
+
+
+def load_config(path: str | os.PathLike | None = None) -> BuildConfig:
+    path = config_path(path)
+    if not path.is_file():
+        raise ConfigError(f"no report definitions at {path} (create reports.toml or pass --config)")
+    try:
+        raw = tomllib.loads(path.read_text(encoding="utf-8"))
+    except tomllib.TOMLDecodeError as exc:
+        raise ConfigError(f"{path}: not valid TOML: {exc}") from None
+    base = path.parent
+    build = raw.get("build", {})
+    notebooks_dir = (base / build.get("notebooks_dir", "notebooks")).resolve()
+    reports = _expand_reports(raw, notebooks_dir, path)
+    return BuildConfig(
+        path=path,
+        reports=tuple(reports),
+        out=(base / build.get("out", "reports")).resolve(),
+        notebooks_dir=notebooks_dir,
+        warm_imports=tuple(build.get("warm_imports", DEFAULT_WARM_IMPORTS)),
+        cell_timeout=int(build.get("cell_timeout", 600)),
+        kernel_name=str(build.get("kernel", "python3")),
+    )
+
+
+def _expand_reports(raw: dict, notebooks_dir: Path, path: Path) -> list[Report]:
+    defaults = dict(raw.get("defaults", {}))
+    default_langs = defaults.pop("langs", [None])
+    entries = raw.get("report", [])
+    if not entries:
+        raise ConfigError(f"{path}: no [[report]] entries")
+    reports: dict[str, Report] = {}
+    for i, entry in enumerate(entries, 1):
+        if "notebook" not in entry:
+            raise ConfigError(f"{path}: [[report]] #{i} has no 'notebook'")
+        stem = entry["notebook"].removesuffix(".ipynb")
+        notebook = notebooks_dir / f"{stem}.ipynb"
+        langs = entry.get("langs", default_langs)
+        for lang in langs:
+            params = {**defaults, **entry.get("parameters", {})}
+            if lang is not None:
+                params["lang"] = lang
+            name = entry.get("name", stem) + (f"-{lang}" if lang else "")
+            if name in reports:
+                raise ConfigError(f"{path}: two reports are named {name!r}; give one a 'name'")
+            reports[name] = Report(name, notebook, params)
+    return list(reports.values())
