@@ -16,7 +16,7 @@ import pandas as pd
 
 from . import formatting
 
-KINDS = ("figure", "derived", "assumption", "context")
+KINDS = ("figure", "derived", "assumption", "context", "quote")
 RATIO = "ratio"  # a share or conversion rate in [0, 1], printed as percent
 DIGITS_RE = re.compile(r"\d")
 

@@ -54,11 +54,29 @@ def total(nums: list[Num], derivation: str = "", measure: str = "") -> Num:
 
 
 def growth(later: Num, earlier: Num) -> Num:
-    """later / earlier - 1, as a multiplier-free rate (0.3 = +30%); may exceed 1."""
-    r = ratio(later, earlier, "multiplier")
-    lo = None if r.lower is None else r.lower - 1
-    hi = None if r.upper is None else r.upper - 1
-    return Num(lo, hi, "percent_change", r.ids, f"{r.derivation} - 1", r.kind)
+    """later / earlier as a multiple (1.28 = 28% more)."""
+    return ratio(later, earlier, "multiplier")
+
+
+def scaled(x: Num, factor: Num) -> Num:
+    """x times a factor (a share or a multiplier), bounds multiplied end to end."""
+    lo = None if x.lower is None or factor.lower is None else x.lower * factor.lower
+    hi = None if x.upper is None or factor.upper is None else x.upper * factor.upper
+    return Num(lo, hi, x.base_unit, _ids(x, factor), f"{_name(x)} * {_name(factor)}", "derived", measure=x.measure)
+
+
+def percent_of(x: Num, pct: Num) -> Num:
+    """pct percent of x (pct in percent points, e.g. 3%以上 of GDP)."""
+    as_share = Num(None if pct.lower is None else pct.lower / 100, None if pct.upper is None else pct.upper / 100,
+                   RATIO, pct.ids, f"{_name(pct)} / 100", pct.kind)
+    return scaled(x, as_share)
+
+
+def as_percent(share_num: Num) -> Num:
+    """A share in [0, 1] as percent points, for charts with a percent axis."""
+    return Num(None if share_num.lower is None else share_num.lower * 100,
+               None if share_num.upper is None else share_num.upper * 100, "percent",
+               share_num.ids, f"{share_num.derivation} * 100", share_num.kind)
 
 
 def annual_growth_for_multiple(multiple: Num, years: Num) -> Num:

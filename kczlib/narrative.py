@@ -83,7 +83,7 @@ def render(key: str, lang: str, ledger: Ledger, **slots) -> Safe:
         elif isinstance(v, Safe):
             values[name] = v
         elif isinstance(v, Quote):
-            ledger.record(Num(None, None, "count", (f"offset {v.offset}",), "source quote", "figure"), key, v.text)
+            ledger.record(Num(None, None, "count", (), f"source quote at offset {v.offset}", "quote"), key, escape(v.text))
             values[name] = escape(v.text)
         else:
             text = escape(v)

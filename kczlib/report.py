@@ -17,7 +17,9 @@ from dataclasses import dataclass, field
 from .cases import get_case
 from .figures import figure, load_figures
 from .ledger import Ledger, Num, assumption
+from .metrics import share as metrics_share
 from .narrative import Quote, Safe, escape, join, render
+from .context import geo_label
 from .parameters import check, user_names
 from .source import load_source
 
@@ -145,6 +147,210 @@ class Report:
                                title=self.text(title_key, **slots), unit_label=self.text(unit_key),
                                source=self.source_line(), lang=self.lang)
         self.chart(fig, name, [n for _, n in items])
+
+    def funnel_chart(self, name: str, stages: list[tuple[str, Num]], title_key: str, unit_key: str) -> None:
+        from . import theme
+
+        fig = theme.funnel([self.text(k) for k, _ in stages], [n.mid for _, n in stages], title=self.text(title_key),
+                           unit_label=self.text(unit_key), source=self.source_line(), lang=self.lang)
+        self.chart(fig, name, [n for _, n in stages])
+
+    def path_chart(self, name: str, path, title_key: str, unit_key: str) -> None:
+        from . import theme
+
+        scale = 1e8 if self.lang == "zh" else 1e9  # 亿元 / CNY bn
+        lows = [None if v is None else v / scale for v in path["lower"]]
+        fig = theme.line_path(list(path["year"]), lows, title=self.text(title_key), unit_label=self.text(unit_key),
+                              source=self.source_line(), lang=self.lang)
+        for year, num in zip(path["year"], path["num"]):
+            self.say("fiscal.path_item", year=self.year(int(year), "parameter baseline_year + t"), amount=num)
+        self.chart(fig, name, list(path["num"]))
+
+    # -- labels that are numbers but not quantities -----------------------------------
+    def period(self, figure_id: str) -> Safe:
+        """The year a figure refers to, as printed (2021年 / 2021)."""
+        p = figure(figure_id, self.case).period
+        return self.year(int(p), f"period of {figure_id}", (figure_id,)) if p.isdigit() else Safe(self.text("fiscal.no_year"))
+
+    def year(self, year: int, derivation: str, ids: tuple = ()) -> Safe:
+        text = f"{year}年" if self.lang == "zh" else str(year)
+        self.ledger.record(Num(year, year, "years", ids, derivation, "figure" if ids else "assumption"), "year", text)
+        return Safe(text)
+
+    def count(self, n: int, derivation: str) -> Num:
+        """A count computed from the dataset itself (rows, mentions)."""
+        return Num(float(n), float(n), "count", (), derivation, "derived", measure="个", sig=6)
+
+    def source_passage(self, start: str, end: str) -> Quote:
+        text = load_source(self.case).text
+        i = text.index(start)
+        j = text.index(end, i) + len(end)
+        return Quote(text[i:j], i)
+
+    # -- sections shared with the context data (issue 5) -------------------------------
+    def chain_headlines(self, headlines: dict[str, list[str]]) -> None:
+        from . import theme
+
+        chain_names = {"zh": {"innovation": "创新链", "industry": "产业链", "capital": "资金链", "talent": "人才链"},
+                       "en": {"innovation": "Innovation chain", "industry": "Industry chain", "capital": "Capital chain",
+                              "talent": "Talent chain"}}[self.lang]
+        for chain, ids in headlines.items():
+            pairs = [self.text("overview.chain_pair", label=self.label(i), value=self.fig(i)) for i in ids]
+            self.say("overview.chain_item", chain=chain_names[chain], items=Safe("; ".join(pairs)))
+        counts = [(self.label(i), self.fig(i)) for ids in headlines.values() for i in ids
+                  if self.fig(i).base_unit == "count"]
+        self.bars("chain_headlines", counts, "overview.chains_chart", "overview.unit_mixed")
+
+    def crosschecks(self) -> None:
+        from .crosschecks import run_crosschecks
+
+        checks = run_crosschecks(self.case)
+        if not checks:
+            return
+        self.heading("overview.crosscheck_heading")
+        for c in checks:
+            ids = tuple((c.case_side.figure_ids if c.case_side else [])) + tuple(
+                f"ctx:{i}" for i in (c.context_side.context_ids if c.context_side else []))
+            explanation = c.explanation(self.lang)
+            self.ledger.record(Num(None, None, "count", ids, f"cross-check {c.id}", "derived"), f"crosscheck:{c.id}", explanation)
+            self.say("overview.crosscheck_item", title=self._cite(c.title(self.lang), f"cross-check {c.id}", ids),
+                     outcome=self.text(f"overview.outcome_{c.outcome}"), explanation=Safe(escape(explanation)))
+
+    def data_quality(self) -> None:
+        from .validate import validate_case
+
+        r = validate_case(self.case)
+        self.heading("overview.quality_heading")
+        n = self.count(r.figures, "rows of figures.csv")
+        q = self.count(r.qualified, "rows of figures.csv with a qualifier other than exact")
+        self.say("overview.quality", n_figures=n, n_qualified=q, share_qualified=metrics_share(q, n),
+                 mentions=self.count(r.mentions, "numeric mentions the parser finds in the source"),
+                 claimed_figures=self.count(r.claimed_by_figures, "mentions claimed by figure rows"),
+                 claimed_non=self.count(r.claimed_by_non_figures, "rows of non_figures.csv"),
+                 unaccounted=self.count(len(r.unaccounted), "mentions claimed by no row"))
+        names = {"zh": {}, "en": {}}
+        items = [(chain, self.count(v, f"rows of figures.csv with chain = {chain}")) for chain, v in r.per_chain.items()]
+        self.bars("per_chain", items, "overview.quality_chart", "overview.unit_count")
+
+    def _gap(self, topic: str) -> None:
+        from .context import context_gaps
+
+        for g in context_gaps(self.case):
+            if g["topic"] == topic:
+                self.say("common.gap", text=self._cite(g[self.lang], f"context gap {topic}", ()))
+
+    def _cite(self, text: str, derivation: str, ids: tuple) -> Safe:
+        """Data text that may hold years or counts: ledgered as cited, then escaped."""
+        self.ledger.record(Num(None, None, "count", ids, derivation, "context"), "cited text", escape(text))
+        return Safe(escape(text))
+
+    def _ctx_role(self, role: str):
+        from .context import context_role
+
+        c = context_role(role, self.case)
+        return (None, None) if c is None else (c, self.ctx(c.id))
+
+    def _confidence(self, c) -> str:
+        return c.confidence_label(self.lang)
+
+    def fiscal_benchmarks(self, spending: Num, intensity: Num) -> None:
+        from . import metrics
+
+        gdp_row, gdp = self._ctx_role("gdp_case_year")
+        if gdp is not None:
+            rd_floor = metrics.percent_of(gdp, intensity)
+            self.say("fiscal.rd_context", year_label=self.year(gdp_row.year_number, f"year of context {gdp_row.id}", (f"ctx:{gdp_row.id}",)),
+                     gdp=gdp, confidence=self._confidence(gdp_row), rd_floor=rd_floor,
+                     fiscal_share=metrics.share(spending, rd_floor), fiscal_gdp_share=metrics.share(spending, gdp))
+        pop_row, pop = self._ctx_role("population_case_year")
+        if pop is not None:
+            self.say("fiscal.per_resident", population=pop, confidence=self._confidence(pop_row),
+                     year_label=self.year(pop_row.year_number, f"year of context {pop_row.id}", (f"ctx:{pop_row.id}",)),
+                     per_capita=metrics.ratio(spending, pop, "CNY"))
+        self._rd_series_chart()
+        self._gap("fiscal_st_series")
+        self._gap("peer_city_rd_intensity")
+
+    def _rd_series_chart(self) -> None:
+        from . import theme
+        from .context import context_series
+
+        rows = context_series("rd_intensity", self.case)
+        if not rows:
+            return
+        labels, values, notes, nums = [], [], [], []
+        for r in sorted(rows, key=lambda r: (r.geo, r.year)):
+            num = self.ctx(r.id)
+            nums.append(num)
+            labels.append(f"{geo_label(r.geo, self.lang)} {r.year}")
+            values.append(r.value_base)
+            notes.append(self._confidence(r))
+        fig = theme.compare_bars(labels, values, title=self.text("fiscal.rd_series_chart"),
+                                 unit_label=self.text("fiscal.unit_percent"), source=self.source_line(), lang=self.lang,
+                                 notes=notes)
+        self.chart(fig, "rd_intensity_series", nums)
+
+    def leverage_scenarios(self, loans: Num, pools_yi: list, loss_rates: list, shares: list) -> None:
+        from . import metrics, theme
+
+        pools = [self.assume("risk_pool_yi", p * 1e8, "CNY") for p in pools_yi]
+        losses = [self.assume("loss_rate", x, "ratio") for x in loss_rates]
+        comps = [self.assume("compensation_share", x, "ratio") for x in shares]
+        grid = metrics.leverage_grid(loans, pools, losses, comps)
+        first = grid.iloc[0]
+        self.say("finance.scenario", pool=first["pool"], loss=first["loss_rate"], comp=first["compensation_share"],
+                 per_pool=first["loans_per_pool_yuan"], expected_loss=first["expected_fiscal_loss"],
+                 per_loss=first["loans_per_loss_yuan"])
+        import pandas as pd
+
+        table = pd.DataFrame({
+            "pool": [self.ledger.format(n, "grid") for n in grid["pool"]],
+            "loss": [self.ledger.format(n, "grid") for n in grid["loss_rate"]],
+            "comp": [self.ledger.format(n, "grid") for n in grid["compensation_share"]],
+            "per_pool": [self.ledger.format(n, "grid") for n in grid["loans_per_pool_yuan"]],
+            "loss_yuan": [self.ledger.format(n, "grid") for n in grid["expected_fiscal_loss"]],
+            "per_loss": [self.ledger.format(n, "grid") for n in grid["loans_per_loss_yuan"]],
+        })
+        _display_table(table)
+        heat = grid.assign(pool_label=[self.ledger.format(n, "grid") for n in grid["pool"]],
+                           col=[f"{self.ledger.format(a, 'grid')} × {self.ledger.format(b, 'grid')}"
+                                for a, b in zip(grid["loss_rate"], grid["compensation_share"])],
+                           v=[n.mid for n in grid["loans_per_pool_yuan"]])
+        frame = heat.pivot_table(index="pool_label", columns="col", values="v", sort=False)
+        frame.index.name, frame.columns.name = self.text("finance.grid_rows"), self.text("finance.grid_cols")
+        fig = theme.grid_heatmap(frame, title=self.text("finance.grid_chart"), unit_label=self.text("finance.grid_unit"),
+                                 source=self.source_line(), lang=self.lang)
+        self.chart(fig, "leverage_grid", list(grid["loans_per_pool_yuan"]))
+
+    def kechuangdai_growth(self, firms: Num, loans: Num, avg_then: Num) -> None:
+        from . import metrics
+
+        frow, later_firms = self._ctx_role("kechuangdai_firms_latest")
+        lrow, later_loans = self._ctx_role("kechuangdai_loans_latest")
+        if later_firms is None or later_loans is None:
+            return
+        self.say("finance.growth", year_label=self.year(lrow.year_number, f"year of context {lrow.id}", (f"ctx:{lrow.id}",)),
+                 later_firms=later_firms, later_loans=later_loans,
+                 confidence=f"{self._confidence(frow)} / {self._confidence(lrow)}",
+                 firms_growth=metrics.growth(later_firms, firms), loans_growth=metrics.growth(later_loans, loans),
+                 avg_then=avg_then, avg_later=metrics.ratio(later_loans, later_firms, "CNY"))
+        self._gap("kechuangdai_risk_pool")
+
+    def hightech_series(self, total: Num, prior: Num) -> None:
+        from . import theme
+        from .context import context_series
+
+        rows = context_series("hightech", self.case)
+        items = [self.text("platforms.hightech_item", year=self.year(r.year_number, f"year of context {r.id}", (f"ctx:{r.id}",)),
+                           value=self.ctx(r.id), confidence=self._confidence(r)) for r in rows]
+        if items:
+            self.say("platforms.hightech_series", items=Safe("; ".join(items)))
+        year = int(figure(total.ids[0], self.case).period)
+        points = sorted([(r.year_number, self.ctx(r.id)) for r in rows] + [(year, total), (year - 1, prior)],
+                        key=lambda p: p[0])
+        fig = theme.line_path([p[0] for p in points], [p[1].mid for p in points], title=self.text("platforms.hightech_chart"),
+                              unit_label=self.text("platforms.unit_firms"), source=self.source_line(), lang=self.lang)
+        self.chart(fig, "hightech_series", [p[1] for p in points])
 
     # -- appendix --------------------------------------------------------------------
     def appendix(self) -> None:
