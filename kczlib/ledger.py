@@ -61,7 +61,7 @@ class Num:
         if self.kind in ("figure", "context") and self.value_base is not None or self.qualifier == "至":
             return formatting.format_quantity(
                 self.value_base, self.base_unit, self.qualifier, self.lower, self.upper, lang,
-                measure=self.measure, sig=None if self.kind == "figure" else self.sig,
+                measure=self.measure, sig=None if self.kind in ("figure", "context") else self.sig,
             )
         return formatting.format_interval(self.lower, self.upper, self.base_unit, lang, measure=self.measure, sig=self.sig)
 

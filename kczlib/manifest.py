@@ -71,8 +71,10 @@ def data_version(hashes: dict[str, str]) -> str:
 
 
 def kczlib_sources() -> dict[str, str]:
+    """Every source file of the package: modules and their data (e.g. narrative templates)."""
     pkg = PACKAGE_ROOT / "kczlib"
-    return {p.relative_to(PACKAGE_ROOT).as_posix(): sha256_file(p) for p in sorted(pkg.rglob("*.py"))}
+    return {p.relative_to(PACKAGE_ROOT).as_posix(): sha256_file(p)
+            for p in _files_under(pkg) if "__pycache__" not in p.parts and p.suffix != ".pyc"}
 
 
 @lru_cache(maxsize=1)
