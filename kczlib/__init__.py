@@ -9,12 +9,15 @@ Importing kczlib never imports matplotlib or seaborn; `kczlib.theme` does, on de
 """
 
 from .cases import list_cases
+from .context import context_value, load_context
 from .errors import KczError
 from .figures import Figure, figure, load_figures, load_non_figures
 from .source import load_source
 
 __all__ = [
     "Figure",
+    "context_value",
+    "load_context",
     "KczError",
     "figure",
     "list_cases",

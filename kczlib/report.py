@@ -212,9 +212,9 @@ class Report:
             ids = tuple((c.case_side.figure_ids if c.case_side else [])) + tuple(
                 f"ctx:{i}" for i in (c.context_side.context_ids if c.context_side else []))
             explanation = c.explanation(self.lang)
-            self.ledger.record(Num(None, None, "count", ids, f"cross-check {c.id}", "derived"), f"crosscheck:{c.id}", explanation)
             self.say("overview.crosscheck_item", title=self._cite(c.title(self.lang), f"cross-check {c.id}", ids),
-                     outcome=self.text(f"overview.outcome_{c.outcome}"), explanation=Safe(escape(explanation)))
+                     outcome=self.text(f"overview.outcome_{c.outcome}"),
+                     explanation=self._cite(explanation, f"cross-check {c.id}", ids))
 
     def data_quality(self) -> None:
         from .validate import validate_case

@@ -40,7 +40,7 @@ def test_importing_kczlib_does_not_import_plotting_libraries():
 
 
 def test_nothing_reads_the_shared_reference_folder():
-    hits = subprocess.run(["git", "grep", "-n", "-e", "shared/source", "-e", "shared/context", "--", "kczlib", "notebooks", "tests/*.py"],
+    hits = subprocess.run(["git", "grep", "-n", "-e", "shared/source", "-e", "shared/context", "--", "kczlib", "notebooks", "Makefile", ".ci", "pyproject.toml", "reports.toml"],
                           capture_output=True, text=True, cwd=REPO).stdout
     assert hits == ""
 
