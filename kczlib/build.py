@@ -174,28 +174,33 @@ def _run_manifest(stamp: str, started: str, t0: float, entries: list[dict]) -> d
 def _run_in_worker_thread(todo, config, tmp: Path, jobs: int, progress) -> None:
     loop = asyncio.new_event_loop()
     state: dict = {}
+    done = threading.Event()
+
+    state["task"] = loop.create_task(_run_all(todo, config, tmp, jobs, progress))
 
     def worker():
         asyncio.set_event_loop(loop)
-        state["task"] = loop.create_task(_run_all(todo, config, tmp, jobs, progress))
         try:
             loop.run_until_complete(state["task"])
         except BaseException as exc:  # noqa: BLE001 - handed to the main thread
             state["error"] = exc
         finally:
             loop.close()
+            done.set()
 
     thread = threading.Thread(target=worker, name="kcz-build", daemon=True)
     previous = signal.signal(signal.SIGTERM, _raise_terminated) if _in_main_thread() else None
     try:
         thread.start()
-        while thread.is_alive():
-            thread.join(0.2)  # short joins so signal handlers run promptly
+        # An Event, not Thread.join: a signal raised inside join() marks the thread as
+        # stopped while it still runs (CPython's bpo-45274 fix), and a later join() returns
+        # at once, which would skip the clean-up below.
+        while not done.wait(0.2):
+            pass
     except BaseException:
         _ignore_signals()
-        if "task" in state:
-            loop.call_soon_threadsafe(state["task"].cancel)  # kernels are shut down in finally blocks
-        thread.join()
+        loop.call_soon_threadsafe(state["task"].cancel)  # kernels are shut down in finally blocks
+        done.wait()
         raise
     finally:
         if previous is not None:

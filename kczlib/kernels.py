@@ -93,25 +93,30 @@ class KernelPool:
         self._ahead = max(1, ahead)
         self._start = lambda: start_warm_kernel(kernel_name, cwd, modules)
         self._pending: deque[asyncio.Task] = deque()
+        self._all: list[asyncio.Task] = []
 
     def prime(self) -> None:
         while self._left > 0 and len(self._pending) < self._ahead:
-            self._pending.append(asyncio.ensure_future(self._start()))
+            task = asyncio.ensure_future(self._start())
+            self._pending.append(task)
+            self._all.append(task)
             self._left -= 1
 
     async def take(self) -> AsyncKernelManager:
         self.prime()
         task = self._pending.popleft()
         self.prime()  # replace it at once, so the next report finds a warm kernel
-        return await task
+        # shielded: cancelling a kernel start half-way can orphan the kernel process
+        return await asyncio.shield(task)
 
     async def close(self) -> None:
-        """Shut down kernels nobody took (after an interrupt or a failure).
+        """Shut down every kernel still running (after an interrupt or a failure).
 
-        Starting kernels are awaited, not cancelled: a cancelled start can leave an
-        orphan kernel process behind.
+        Starts in progress are awaited, not cancelled; kernels already handed out
+        and shut down by their report are skipped.
         """
         self._left = 0
-        pending, self._pending = list(self._pending), deque()
-        results = await asyncio.gather(*pending, return_exceptions=True)
-        await asyncio.gather(*(shutdown(km) for km in results if isinstance(km, AsyncKernelManager)))
+        self._pending.clear()
+        results = await asyncio.gather(*self._all, return_exceptions=True)
+        await asyncio.gather(*(shutdown(km) for km in results
+                               if isinstance(km, AsyncKernelManager) and km.has_kernel))
