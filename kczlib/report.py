@@ -100,20 +100,16 @@ class Report:
         """A rendered template, not shown (chart titles, list items)."""
         return render(key, self.lang, self.ledger, **slots)
 
-    def say(self, key: str, **slots) -> Safe:
-        out = self.text(key, **slots)
-        self.shown.append(out)
-        _display(out)
-        return out
+    def say(self, key: str, **slots) -> None:
+        """Show a rendered template as Markdown (returns nothing, so a cell never echoes it)."""
+        self._show(self.text(key, **slots))
 
-    def heading(self, key: str, level: int = 2, **slots) -> Safe:
-        return self.say_raw("#" * level + " " + self.text(key, **slots))
+    def heading(self, key: str, level: int = 2, **slots) -> None:
+        self._show(Safe("#" * level + " " + self.text(key, **slots)))
 
-    def say_raw(self, rendered: Safe) -> Safe:
-        out = Safe(rendered)
-        self.shown.append(out)
-        _display(out)
-        return out
+    def _show(self, rendered: Safe) -> None:
+        self.shown.append(rendered)
+        _display(rendered)
 
     def join(self, items) -> Safe:
         return join(items, self.lang)
@@ -303,24 +299,28 @@ class Report:
                  per_loss=first["loans_per_loss_yuan"])
         import pandas as pd
 
-        table = pd.DataFrame({
-            "pool": [self.ledger.format(n, "grid") for n in grid["pool"]],
-            "loss": [self.ledger.format(n, "grid") for n in grid["loss_rate"]],
-            "comp": [self.ledger.format(n, "grid") for n in grid["compensation_share"]],
-            "per_pool": [self.ledger.format(n, "grid") for n in grid["loans_per_pool_yuan"]],
-            "loss_yuan": [self.ledger.format(n, "grid") for n in grid["expected_fiscal_loss"]],
-            "per_loss": [self.ledger.format(n, "grid") for n in grid["loans_per_loss_yuan"]],
-        })
+        fmt = lambda col: [self.ledger.format(x, "scenario table") for x in grid[col]]  # noqa: E731
+        table = pd.DataFrame({self.text(f"finance.col_{c}"): fmt(c) for c in
+                              ("pool", "loss_rate", "compensation_share", "loans_per_pool_yuan",
+                               "expected_fiscal_loss", "loans_per_loss_yuan")})
         _display_table(table)
-        heat = grid.assign(pool_label=[self.ledger.format(n, "grid") for n in grid["pool"]],
-                           col=[f"{self.ledger.format(a, 'grid')} × {self.ledger.format(b, 'grid')}"
-                                for a, b in zip(grid["loss_rate"], grid["compensation_share"])],
-                           v=[n.mid for n in grid["loans_per_pool_yuan"]])
-        frame = heat.pivot_table(index="pool_label", columns="col", values="v", sort=False)
+        # Heatmap of loans per yuan of expected fiscal loss: it depends on the loss rate and
+        # the compensation share only. Cells are coloured by the interval's middle but
+        # labelled with the interval itself, never with a false point.
+        cells = grid.drop_duplicates(subset=["loss_rate", "compensation_share"], keep="first")
+        labels = {}
+        rows = []
+        for _, r in cells.iterrows():
+            text = self.ledger.format(r["loans_per_loss_yuan"], "scenario heatmap")
+            labels[r["loans_per_loss_yuan"].mid] = text
+            rows.append({"loss": self.ledger.format(r["loss_rate"], "scenario heatmap"),
+                         "comp": self.ledger.format(r["compensation_share"], "scenario heatmap"),
+                         "v": r["loans_per_loss_yuan"].mid})
+        frame = pd.DataFrame(rows).pivot_table(index="loss", columns="comp", values="v", sort=False)
         frame.index.name, frame.columns.name = self.text("finance.grid_rows"), self.text("finance.grid_cols")
         fig = theme.grid_heatmap(frame, title=self.text("finance.grid_chart"), unit_label=self.text("finance.grid_unit"),
-                                 source=self.source_line(), lang=self.lang)
-        self.chart(fig, "leverage_grid", list(grid["loans_per_pool_yuan"]))
+                                 source=self.source_line(), lang=self.lang, fmt=lambda v: labels.get(v, ""))
+        self.chart(fig, "leverage_grid", list(cells["loans_per_loss_yuan"]))
 
     def kechuangdai_growth(self, firms: Num, loans: Num, avg_then: Num) -> None:
         from . import metrics
