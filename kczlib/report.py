@@ -258,6 +258,13 @@ class Report:
             self.say("fiscal.rd_context", year_label=self.year(gdp_row.year_number, f"year of context {gdp_row.id}", (f"ctx:{gdp_row.id}",)),
                      gdp=gdp, confidence=self._confidence(gdp_row), rd_floor=rd_floor,
                      fiscal_share=metrics.share(spending, rd_floor), fiscal_gdp_share=metrics.share(spending, gdp))
+        rd_row, rd = self._ctx_role("rd_case_year")
+        if rd is not None:
+            derivation = self._cite(rd_row.derivation, f"derivation of context {rd_row.id}", (f"ctx:{rd_row.id}",)) \
+                if rd_row.derivation else Safe("")
+            self.say("fiscal.beside_rd", year_label=self.year(rd_row.year_number, f"year of context {rd_row.id}", (f"ctx:{rd_row.id}",)),
+                     rd=rd, confidence=self._confidence(rd_row), derivation=derivation,
+                     fiscal_share=metrics.share(spending, rd))
         pop_row, pop = self._ctx_role("population_case_year")
         if pop is not None:
             self.say("fiscal.per_resident", population=pop, confidence=self._confidence(pop_row),
