@@ -9,6 +9,7 @@ every number it printed with its sources, and a test can prove nothing else was 
 
 from __future__ import annotations
 
+import html
 import re
 from dataclasses import dataclass, field, replace
 
@@ -71,6 +72,11 @@ def assumption(name: str, value: float, base_unit: str, measure: str = "") -> Nu
     return Num(value, value, base_unit, (), f"parameter {name}", "assumption", measure=measure)
 
 
+def _plain(text: str) -> str:
+    """Ledger text as a reader sees it (the table escapes it again when rendered)."""
+    return html.unescape(re.sub(r"\\([\\`*_\[\]#|~])", r"\1", text))
+
+
 @dataclass
 class Entry:
     text: str
@@ -123,7 +129,7 @@ class Ledger:
             if key in seen:
                 continue
             seen.add(key)
-            rows.append({"printed": e.text, "kind": e.num.kind, "derivation": e.num.derivation or ", ".join(e.num.ids),
+            rows.append({"printed": _plain(e.text), "kind": e.num.kind, "derivation": e.num.derivation or ", ".join(e.num.ids),
                          "ids": ", ".join(i.removeprefix("ctx:") for i in e.num.ids), "where": e.where})
         return pd.DataFrame(rows, columns=["printed", "kind", "derivation", "ids", "where"])
 

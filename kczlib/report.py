@@ -187,12 +187,9 @@ class Report:
     def chain_headlines(self, headlines: dict[str, list[str]]) -> None:
         from . import theme
 
-        chain_names = {"zh": {"innovation": "创新链", "industry": "产业链", "capital": "资金链", "talent": "人才链"},
-                       "en": {"innovation": "Innovation chain", "industry": "Industry chain", "capital": "Capital chain",
-                              "talent": "Talent chain"}}[self.lang]
         for chain, ids in headlines.items():
             pairs = [self.text("overview.chain_pair", label=self.label(i), value=self.fig(i)) for i in ids]
-            self.say("overview.chain_item", chain=chain_names[chain], items=Safe("; ".join(pairs)))
+            self.say("overview.chain_item", chain=self.text(f"common.chains.{chain}"), items=Safe("; ".join(pairs)))
         counts = [(self.label(i), self.fig(i)) for ids in headlines.values() for i in ids
                   if self.fig(i).base_unit == "count"]
         self.bars("chain_headlines", counts, "overview.chains_chart", "overview.unit_mixed")
@@ -224,8 +221,8 @@ class Report:
                  claimed_figures=self.count(r.claimed_by_figures, "mentions claimed by figure rows"),
                  claimed_non=self.count(r.claimed_by_non_figures, "rows of non_figures.csv"),
                  unaccounted=self.count(len(r.unaccounted), "mentions claimed by no row"))
-        names = {"zh": {}, "en": {}}
-        items = [(chain, self.count(v, f"rows of figures.csv with chain = {chain}")) for chain, v in r.per_chain.items()]
+        items = [(self.text(f"common.chains.{chain}"), self.count(v, f"rows of figures.csv with chain = {chain}"))
+                 for chain, v in r.per_chain.items()]
         self.bars("per_chain", items, "overview.quality_chart", "overview.unit_count")
 
     def _gap(self, topic: str) -> None:

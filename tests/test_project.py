@@ -19,7 +19,8 @@ def test_environment_yml_lists_the_same_dependencies_as_pyproject():
     project = tomllib.loads((REPO / "pyproject.toml").read_text())["project"]
     wanted = _names(project["dependencies"]) | _names(project["optional-dependencies"]["test"])
     listed = set()
-    for line in (REPO / "environment.yml").read_text().splitlines():
+    text = (REPO / "environment.yml").read_text()
+    for line in text[text.index("dependencies:"):].splitlines():
         m = re.match(r"^\s+-\s+([A-Za-z][\w.-]*)", line)
         if m and m.group(1) not in ("python", "pip"):
             listed.add(m.group(1).lower())
