@@ -137,7 +137,12 @@ def validate_case(case: str) -> Report:
         claims[start] = "non_figures"
         report.claimed_by_non_figures += 1
     report.unaccounted = [m for s, m in sorted(mentions.items()) if s not in claims]
-    report.errors.extend(_context_errors(c))
+    context_errors = _context_errors(c)
+    report.errors.extend(context_errors)
+    if c.path("context.csv").exists() and not context_errors:
+        from .context import load_context
+
+        report.context_rows = len(load_context(case))
     return report
 
 
@@ -160,6 +165,8 @@ def format_report(r: Report) -> str:
         f"  coverage: {r.mentions} numeric mentions = {r.claimed_by_figures} figures + "
         f"{r.claimed_by_non_figures} non-figures + {len(r.unaccounted)} unaccounted",
     ]
+    if r.context_rows:
+        lines.append(f"  external context: {r.context_rows} rows with source, excerpt and confidence, schema and row rules OK")
     for m in r.unaccounted:
         lines.append(f"  unaccounted mention {m.text!r} at offset {m.start} (add a figure row or a non_figures row)")
     for e in r.errors:
