@@ -21,7 +21,7 @@ from functools import lru_cache
 import pandas as pd
 
 from .cases import Case, get_case
-from .errors import DataError, DataErrors, KczError
+from .errors import DataError, DataErrors, KczError, UnknownContextError  # noqa: F401 (re-exported)
 from .schema import _typed_frame, get_schema, read_table
 
 CONTEXT_FILE = "context.csv"
@@ -52,13 +52,6 @@ CONFIDENCE_LABELS = {
 GEO_EN = {"成都": "Chengdu", "四川省": "Sichuan", "全国": "China"}
 
 
-class UnknownContextError(KczError, KeyError):
-    def __init__(self, context_id: str, case: str, close: list[str]):
-        hint = f"; did you mean {', '.join(close)}?" if close else ""
-        super().__init__(f"no context row {context_id!r} in case {case!r}{hint}")
-
-    def __str__(self) -> str:  # KeyError would otherwise repr() the message
-        return self.args[0]
 
 
 def value_base(value: float, unit: str) -> tuple[float, str]:

@@ -38,13 +38,25 @@ class DataErrors(KczError, ValueError):
         super().__init__("\n".join([head] + [f"  - {e}" for e in self.errors]))
 
 
-class UnknownFigureError(KczError, KeyError):
-    def __init__(self, figure_id: str, case: str, close: list[str]):
+class UnknownIdError(KczError, KeyError):
+    """An id that is not in a case's table, with the closest ids as a hint."""
+
+    what = "row"
+
+    def __init__(self, row_id: str, case: str, close: list[str]):
         hint = f"; did you mean {', '.join(close)}?" if close else ""
-        super().__init__(f"no figure {figure_id!r} in case {case!r}{hint}")
+        super().__init__(f"no {self.what} {row_id!r} in case {case!r}{hint}")
 
     def __str__(self) -> str:  # KeyError would otherwise repr() the message
         return self.args[0]
+
+
+class UnknownFigureError(UnknownIdError):
+    what = "figure"
+
+
+class UnknownContextError(UnknownIdError):
+    what = "context row"
 
 
 class ParameterError(KczError, ValueError):
