@@ -350,10 +350,14 @@ class Report:
         if items:
             self.say("platforms.hightech_series", items=Safe("; ".join(items)))
         year = int(figure(total.ids[0], self.case).period)
-        points = sorted([(r.year_number, self.ctx(r.id)) for r in rows] + [(year, total), (year - 1, prior)],
+        points = sorted([(r.year_number, self.ctx(r.id), self._confidence(r)) for r in rows]
+                        + [(year, total, self.text("platforms.from_case")), (year - 1, prior, self.text("platforms.implied"))],
                         key=lambda p: p[0])
-        fig = theme.line_path([p[0] for p in points], [p[1].mid for p in points], title=self.text("platforms.hightech_chart"),
-                              unit_label=self.text("platforms.unit_firms"), source=self.source_line(), lang=self.lang)
+        # bars rather than a line: each year carries its own source and confidence label
+        fig = theme.compare_bars([self.year(p[0], "year of the series point") for p in points], [p[1].mid for p in points],
+                                 title=self.text("platforms.hightech_chart"), unit_label=self.text("platforms.unit_firms"),
+                                 source=self.source_line(), lang=self.lang, notes=[p[2] for p in points],
+                                 highlight=self.year(year, "period of the case total"))
         self.chart(fig, "hightech_series", [p[1] for p in points])
 
     # -- appendix --------------------------------------------------------------------
