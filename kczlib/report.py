@@ -287,7 +287,7 @@ class Report:
             notes.append(self._confidence(r))
         fig = theme.compare_bars(labels, values, title=self.text("fiscal.rd_series_chart"),
                                  unit_label=self.text("fiscal.unit_percent"), source=self.source_line(), lang=self.lang,
-                                 notes=notes)
+                                 notes=notes, sig=None)
         self.chart(fig, "rd_intensity_series", nums)
 
     def leverage_scenarios(self, loans: Num, pools_yi: list, loss_rates: list, shares: list) -> None:
@@ -357,7 +357,7 @@ class Report:
         fig = theme.compare_bars([self.year(p[0], "year of the series point") for p in points], [p[1].mid for p in points],
                                  title=self.text("platforms.hightech_chart"), unit_label=self.text("platforms.unit_firms"),
                                  source=self.source_line(), lang=self.lang, notes=[p[2] for p in points],
-                                 highlight=self.year(year, "period of the case total"))
+                                 highlight=self.year(year, "period of the case total"), sig=None)
         self.chart(fig, "hightech_series", [p[1] for p in points])
 
     # -- appendix --------------------------------------------------------------------

@@ -307,7 +307,7 @@ def grid_heatmap(frame: pd.DataFrame, *, title: str, unit_label: str, source: st
 # --- compare_bars -----------------------------------------------------------------
 
 def compare_bars(labels, values, *, title: str, unit_label: str, source: str,
-                 lang: str = "zh", highlight=None, notes=None) -> Figure:
+                 lang: str = "zh", highlight=None, notes=None, sig: int | None = 3) -> Figure:
     """Benchmark comparison: one bar per label, the `highlight` label in the accent
     colour; `notes` (one per bar, may be empty) follow the value labels."""
     _check_lengths(labels, values=values, notes=notes)
@@ -318,7 +318,7 @@ def compare_bars(labels, values, *, title: str, unit_label: str, source: str,
     fig, ax = _figure(len(labels))
     values = [float(v) for v in values]
     ax.barh(range(len(values)), values, color=colors)
-    texts = [format_number(v, lang, sig=3) for v in values]
+    texts = [format_number(v, lang, sig=sig) for v in values]  # sig=None: stated figures as written
     if notes is not None:
         texts = [f"{t}  {n}" if n else t for t, n in zip(texts, notes)]
     _bar_labels(ax, texts, range(len(values)), [max(v, 0.0) for v in values])
