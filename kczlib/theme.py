@@ -165,8 +165,8 @@ def _range_text(lo, hi, lang) -> str:
     def n(v):
         return format_number(v, lang, sig=3)
 
-    if lo is not None and hi is not None:
-        return n(lo) if lo == hi else f"{n(lo)}–{n(hi)}"
+    if lo is not None and hi is not None:  # an exact value prints as stated, a range to 3 digits
+        return format_number(lo, lang) if lo == hi else f"{n(lo)}–{n(hi)}"
     if lo is not None:
         return f"≥ {n(lo)}"
     if hi is not None:
