@@ -166,7 +166,9 @@ def _range_text(lo, hi, lang) -> str:
         return format_number(v, lang, sig=3)
 
     if lo is not None and hi is not None:  # an exact value prints as stated, a range to 3 digits
-        return format_number(lo, lang) if lo == hi else f"{n(lo)}–{n(hi)}"
+        if lo == hi:  # whole numbers are stated counts: print them in full (7821, not 7820)
+            return format_number(lo, lang, sig=None if float(lo).is_integer() else 3)
+        return f"{n(lo)}–{n(hi)}"
     if lo is not None:
         return f"≥ {n(lo)}"
     if hi is not None:
