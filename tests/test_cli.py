@@ -1,0 +1,62 @@
+"""The `kcz` command line: subcommands, one-line user errors, exit codes."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from build_helpers import run_kcz, write_config
+from kczlib.cli import main
+
+
+def test_list_shows_every_report_with_its_parameters(tmp_path, capsys):
+    config = write_config(tmp_path, [{"notebook": "tiny_report"}])
+    assert main(["--config", str(config), "list"]) == 0
+    out = capsys.readouterr().out
+    assert "tiny_report-zh" in out and "tiny_report-en" in out and "lang='en'" in out
+
+
+def test_list_json_is_machine_readable(tmp_path, capsys):
+    config = write_config(tmp_path, [{"notebook": "tiny_report", "parameters": {"case": "x"}}], langs=["zh"])
+    assert main(["--config", str(config), "list", "--json"]) == 0
+    assert json.loads(capsys.readouterr().out) == [
+        {"name": "tiny_report-zh", "notebook": "tiny_report.ipynb",
+         "parameters": {"case": "x", "lang": "zh"}}]
+
+
+def test_the_default_definitions_name_every_notebook_in_both_languages(capsys):
+    assert main(["list", "--json"]) == 0
+    names = {r["name"] for r in json.loads(capsys.readouterr().out)}
+    assert {"00_overview-zh", "00_overview-en", "04_platforms_and_industry-en"} <= names
+    assert len(names) == 10
+
+
+@pytest.mark.parametrize("args, message", [
+    (["build", "--only", "no_such_report"], "no such report"),
+    (["build", "-p", "novalue"], "expected name=value"),
+    (["build", "-p", "colour=red"], "parameter 'colour'"),
+])
+def test_a_user_error_is_one_line_on_stderr_and_exit_2(tmp_path, args, message):
+    config = write_config(tmp_path, [{"notebook": "tiny_report"}])
+    result = run_kcz("--config", config, *args)
+    assert result.returncode == 2
+    assert result.stderr.startswith("kcz: error: ") and message in result.stderr
+    assert "Traceback" not in result.stderr and result.stderr.count("\n") == 1
+
+
+def test_a_missing_definitions_file_is_a_user_error(tmp_path, capsys):
+    assert main(["--config", str(tmp_path / "nope.toml"), "list"]) == 2
+    assert "no report definitions" in capsys.readouterr().err
+
+
+def test_python_dash_m_kczlib_is_the_same_command():
+    result = run_kcz("--help")
+    assert result.returncode == 0 and "build" in result.stdout and "validate" in result.stdout
+
+
+def test_validate_runs_the_dataset_validation():
+    pytest.importorskip("kczlib.validate")
+    result = run_kcz("validate", "chengdu")
+    assert result.returncode in (0, 1), result.stderr
+    assert "Traceback" not in result.stderr
