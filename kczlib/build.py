@@ -25,23 +25,21 @@ from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
 
-import nbformat
-
 from . import manifest as mf
 from .ansi import strip_ansi
 from .build_lock import build_lock
 from .build_parameters import apply_overrides
-from .execute import Failure, execute, prepare
-from .export import to_html
 from .index_page import render_index
-from .kernels import KernelPool, shutdown
 from .progress import Progress
-from .provenance import append_provenance
 from .report_cache import cache_key, link_or_copy, previous_outputs
 from .reports_config import Report, load_config
 from .run_folder import (MANIFEST, finalize, new_temp_run, point_latest, remove_stale_temps,
                          utc_stamp)
-from .scrub import machine_paths, scrub_notebook, scrub_text
+from .scrub import machine_paths, scrub_text
+
+# papermill, nbclient, nbconvert and nbformat (which pulls jsonschema) take seconds to
+# import; they are imported only when a report is executed, so a build served entirely
+# from the cache stays well under a second.
 
 
 class Terminated(BaseException):
@@ -224,6 +222,8 @@ def _ignore_signals() -> None:
 
 
 async def _run_all(todo, config, tmp: Path, jobs: int, progress) -> None:
+    from .kernels import KernelPool
+
     pool = KernelPool(len(todo), jobs, config.kernel_name, config.notebooks_dir, config.warm_imports)
     slots = asyncio.Semaphore(jobs)
     # one export thread: HTML export is CPU-bound Python, and the loop stays free for kernels
@@ -238,6 +238,11 @@ async def _run_all(todo, config, tmp: Path, jobs: int, progress) -> None:
 
 
 async def _run_one(report: Report, entry: dict, config, tmp: Path, pool, slots, exporter, progress):
+    import nbformat
+
+    from .execute import Failure, execute, prepare
+    from .kernels import shutdown
+
     async with slots:
         progress.started(report.name)
         t0 = time.monotonic()
@@ -274,7 +279,7 @@ async def _run_one(report: Report, entry: dict, config, tmp: Path, pool, slots, 
     progress.finished(entry)
 
 
-def _error_entry(failure: Failure) -> dict:
+def _error_entry(failure) -> dict:
     pairs = machine_paths()
     evalue = scrub_text(strip_ansi(failure.evalue), pairs)
     head = "\n".join(f"{failure.ename}: {evalue}".splitlines()[:5])
@@ -284,6 +289,12 @@ def _error_entry(failure: Failure) -> dict:
 
 def write_outputs(nb, entry: dict, folder: Path, source_dir: Path, lang: str | None) -> None:
     """The shared notebook and both HTML views, scrubbed and with the provenance block."""
+    import nbformat
+
+    from .export import to_html
+    from .provenance import append_provenance
+    from .scrub import scrub_notebook
+
     scrub_notebook(nb)
     append_provenance(nb, entry, lang)
     name = entry["name"]

@@ -4,11 +4,12 @@ parameters (papermill's `inspect_notebook`) before any kernel starts."""
 from __future__ import annotations
 
 import ast
+import json
 from dataclasses import replace
-
-import papermill
+from pathlib import Path
 
 from .errors import KczError, ParameterError
+from .manifest import notebook_fingerprint
 from .reports_config import ConfigError, Report
 
 
@@ -34,7 +35,31 @@ def notebook_parameters(report: Report) -> dict:
     if not report.notebook.is_file():
         raise ConfigError(f"report {report.name}: notebook {report.notebook.name} not found in "
                           f"{report.notebook.parent.name}/")
-    return papermill.inspect_notebook(str(report.notebook))
+    return _inspect_cached(report.notebook, notebook_fingerprint(report.notebook))
+
+
+_CACHE = Path.home() / ".cache" / "kcz" / "notebook-parameters.json"
+
+
+def _inspect_cached(notebook: Path, fingerprint: str) -> dict:
+    """papermill.inspect_notebook, remembered by notebook content: importing papermill
+    costs about a second, which a build served from the cache should not pay."""
+    try:
+        cache = json.loads(_CACHE.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        cache = {}
+    if fingerprint not in cache:
+        import papermill
+
+        cache[fingerprint] = list(papermill.inspect_notebook(str(notebook)))
+        try:
+            _CACHE.parent.mkdir(parents=True, exist_ok=True)
+            tmp = _CACHE.with_suffix(f".{id(cache)}.tmp")
+            tmp.write_text(json.dumps(cache), encoding="utf-8")
+            tmp.replace(_CACHE)
+        except OSError:
+            pass  # a read-only home only costs the import next time
+    return dict.fromkeys(cache[fingerprint])
 
 
 def apply_overrides(reports: list[Report], overrides: dict) -> list[Report]:

@@ -14,8 +14,6 @@ from functools import lru_cache
 from importlib import metadata
 from pathlib import Path
 
-import nbformat
-
 from .cases import PACKAGE_ROOT, data_root
 
 # The packages whose versions can change a report's content or its HTML.
@@ -39,9 +37,14 @@ def hash_json(obj) -> str:
 
 def notebook_fingerprint(path: Path) -> str:
     """Hash of what runs, not of the file: saved outputs or UI metadata don't invalidate."""
-    nb = nbformat.read(path, as_version=4)
-    cells = [(c.cell_type, c.source, c.metadata.get("tags", [])) for c in nb.cells]
-    return hash_json({"cells": cells, "kernel": nb.metadata.get("kernelspec", {}).get("name")})
+    nb = json.loads(Path(path).read_text(encoding="utf-8"))  # plain JSON: nbformat imports slowly
+    cells = [(c["cell_type"], _text(c.get("source", "")), c.get("metadata", {}).get("tags", []))
+             for c in nb.get("cells", [])]
+    return hash_json({"cells": cells, "kernel": nb.get("metadata", {}).get("kernelspec", {}).get("name")})
+
+
+def _text(source) -> str:
+    return "".join(source) if isinstance(source, list) else source
 
 
 def _files_under(folder: Path):
