@@ -11,13 +11,12 @@ from __future__ import annotations
 
 import html
 import re
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 
 import pandas as pd
 
 from . import formatting
 
-KINDS = ("figure", "derived", "assumption", "context", "quote")
 RATIO = "ratio"  # a share or conversion rate in [0, 1], printed as percent
 DIGITS_RE = re.compile(r"\d")
 
@@ -29,7 +28,7 @@ class Num:
     base_unit: str
     ids: tuple[str, ...] = ()
     derivation: str = ""
-    kind: str = "derived"
+    kind: str = "derived"  # figure | derived | assumption | context | quote
     qualifier: str = "exact"
     value_base: float | None = None  # the stated point of a figure, if any
     measure: str = ""  # Chinese measure word (家, 个, 项) for counts
@@ -50,9 +49,6 @@ class Num:
         if self.lower is not None and self.upper is not None:
             return (self.lower + self.upper) / 2
         return self.lower if self.lower is not None else self.upper
-
-    def named(self, derivation: str) -> "Num":
-        return replace(self, derivation=derivation)
 
     def format(self, lang: str) -> str:
         if self.base_unit == RATIO:

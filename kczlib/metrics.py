@@ -31,7 +31,7 @@ def _div(x: float | None, y: float | None) -> float | None:
 def ratio(a: Num, b: Num, base_unit: str, measure: str = "") -> Num:
     """a / b for positive quantities; bounds from the opposite ends of the intervals."""
     lo, hi = _div(a.lower, b.upper), _div(a.upper, b.lower)
-    return Num(lo, hi, base_unit, _ids(a, b), f"{_name(a)} / {_name(b)}", _kind(a, b), measure=measure)
+    return Num(lo, hi, base_unit, _ids(a, b), f"{_name(a)} / {_name(b)}", "derived", measure=measure)
 
 
 def share(part: Num, whole: Num) -> Num:
@@ -43,14 +43,14 @@ def share(part: Num, whole: Num) -> Num:
 def difference(a: Num, b: Num, measure: str = "") -> Num:
     lo = None if a.lower is None or b.upper is None else a.lower - b.upper
     hi = None if a.upper is None or b.lower is None else a.upper - b.lower
-    return Num(lo, hi, a.base_unit, _ids(a, b), f"{_name(a)} - {_name(b)}", _kind(a, b), measure=measure or a.measure)
+    return Num(lo, hi, a.base_unit, _ids(a, b), f"{_name(a)} - {_name(b)}", "derived", measure=measure or a.measure)
 
 
 def total(nums: list[Num], derivation: str = "", measure: str = "") -> Num:
     lo = None if any(n.lower is None for n in nums) else sum(n.lower for n in nums)
     hi = None if any(n.upper is None for n in nums) else sum(n.upper for n in nums)
     return Num(lo, hi, nums[0].base_unit, _ids(*nums), derivation or " + ".join(_name(n) for n in nums),
-               _kind(*nums), measure=measure or nums[0].measure)
+               "derived", measure=measure or nums[0].measure)
 
 
 def growth(later: Num, earlier: Num) -> Num:
@@ -111,14 +111,6 @@ def how_many_fit(budget: Num, unit_cost: Num) -> Num:
     return ratio(budget, unit_cost, "count", measure="个")
 
 
-def funnel(stages: list[tuple[str, Num]]) -> pd.DataFrame:
-    """Conversion between consecutive stages of a funnel (stage label, count)."""
-    rows = []
-    for (label, n), (_, prev) in zip(stages, [(None, None)] + stages[:-1]):
-        rows.append({"stage": label, "num": n, "rate": None if prev is None else share(n, prev)})
-    return pd.DataFrame(rows)
-
-
 def leverage_grid(loans: Num, pools: list[Num], loss_rates: list[Num], shares: list[Num]) -> pd.DataFrame:
     """Scenario grid: loans per yuan of risk pool, and per yuan of expected fiscal loss.
 
@@ -140,6 +132,3 @@ def leverage_grid(loans: Num, pools: list[Num], loss_rates: list[Num], shares: l
                      "pool_covers_loss": None if expected_loss.upper is None else pool.lower >= expected_loss.upper})
     return pd.DataFrame(rows)
 
-
-def _kind(*nums: Num) -> str:
-    return "derived"

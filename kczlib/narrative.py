@@ -95,12 +95,3 @@ def render(key: str, lang: str, ledger: Ledger, **slots) -> Safe:
     except KeyError as exc:
         raise TemplateError(f"template {key!r} ({lang}) needs slot {exc.args[0]!r}") from None
 
-
-def join(items: list[str], lang: str) -> Safe:
-    """A list in running text: 甲、乙和丙 / A, B and C."""
-    items = list(items)
-    if len(items) <= 1:
-        return Safe("".join(items))
-    if lang == "zh":
-        return Safe("、".join(items[:-1]) + "和" + items[-1])
-    return Safe(", ".join(items[:-1]) + " and " + items[-1])

@@ -18,7 +18,7 @@ from .cases import get_case
 from .figures import figure, load_figures
 from .ledger import Ledger, Num, assumption
 from .metrics import share as metrics_share
-from .narrative import Quote, Safe, escape, join, render
+from .narrative import Quote, Safe, escape, render
 from .context import geo_label
 from .parameters import check, user_names
 from .source import load_source
@@ -91,10 +91,6 @@ class Report:
     def assume(self, name: str, value: float, base_unit: str) -> Num:
         return assumption(name, value, base_unit)
 
-    def quote(self, figure_id: str) -> Quote:
-        f = figure(figure_id, self.case)
-        return Quote(f.evidence, f.offset)
-
     # -- text ------------------------------------------------------------------------
     def text(self, key: str, **slots) -> Safe:
         """A rendered template, not shown (chart titles, list items)."""
@@ -110,9 +106,6 @@ class Report:
     def _show(self, rendered: Safe) -> None:
         self.shown.append(rendered)
         _display(rendered)
-
-    def join(self, items) -> Safe:
-        return join(items, self.lang)
 
     def label(self, figure_id: str) -> str:
         return figure(figure_id, self.case).metric(self.lang)
@@ -147,7 +140,9 @@ class Report:
     def funnel_chart(self, name: str, stages: list[tuple[str, Num]], title_key: str, unit_key: str) -> None:
         from . import theme
 
-        fig = theme.funnel([self.text(k) for k, _ in stages], [n.mid for _, n in stages], title=self.text(title_key),
+        if not all(n.is_point for _, n in stages):  # the funnel labels values: ranges would print as points
+            raise ValueError(f"funnel {name!r}: every stage must be an exact figure; use bars() for ranges")
+        fig = theme.funnel([self.text(k) for k, _ in stages], [n.point for _, n in stages], title=self.text(title_key),
                            unit_label=self.text(unit_key), source=self.source_line(), lang=self.lang)
         self.chart(fig, name, [n for _, n in stages])
 
