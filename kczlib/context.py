@@ -21,7 +21,7 @@ from functools import lru_cache
 import pandas as pd
 
 from .cases import Case, get_case
-from .errors import DataError, DataErrors, KczError, UnknownContextError  # noqa: F401 (re-exported)
+from .errors import DataError, DataErrors, UnknownContextError  # noqa: F401 (re-exported)
 from .schema import _typed_frame, get_schema, read_table
 
 CONTEXT_FILE = "context.csv"

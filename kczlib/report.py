@@ -17,9 +17,7 @@ from dataclasses import dataclass, field
 from .cases import get_case
 from .figures import figure, load_figures
 from .ledger import Ledger, Num, assumption
-from .metrics import share as metrics_share
 from .narrative import Quote, Safe, escape, render
-from .context import geo_label
 from .parameters import check, user_names
 from .source import load_source
 
@@ -178,182 +176,27 @@ class Report:
         j = text.index(end, i) + len(end)
         return Quote(text[i:j], i)
 
-    # -- sections shared with the context data (issue 5) -------------------------------
-    def chain_headlines(self, headlines: dict[str, list[str]]) -> None:
-        from . import theme
-
-        for chain, ids in headlines.items():
-            pairs = [self.text("overview.chain_pair", label=self.label(i), value=self.fig(i)) for i in ids]
-            self.say("overview.chain_item", chain=self.text(f"common.chains.{chain}"), items=Safe("; ".join(pairs)))
-        counts = [(self.label(i), self.fig(i)) for ids in headlines.values() for i in ids
-                  if self.fig(i).base_unit == "count"]
-        self.bars("chain_headlines", counts, "overview.chains_chart", "overview.unit_mixed")
-
-    def crosschecks(self) -> None:
-        from .crosschecks import run_crosschecks
-
-        checks = run_crosschecks(self.case)
-        if not checks:
-            return
-        self.heading("overview.crosscheck_heading")
-        for c in checks:
-            ids = tuple((c.case_side.figure_ids if c.case_side else [])) + tuple(
-                f"ctx:{i}" for i in (c.context_side.context_ids if c.context_side else []))
-            explanation = c.explanation(self.lang)
-            self.say("overview.crosscheck_item", title=self._cite(c.title(self.lang), f"cross-check {c.id}", ids),
-                     outcome=self.text(f"overview.outcome_{c.outcome}"),
-                     explanation=self._cite(explanation, f"cross-check {c.id}", ids))
-
-    def data_quality(self) -> None:
-        from .validate import validate_case
-
-        r = validate_case(self.case)
-        self.heading("overview.quality_heading")
-        n = self.count(r.figures, "rows of figures.csv")
-        q = self.count(r.qualified, "rows of figures.csv with a qualifier other than exact")
-        self.say("overview.quality", n_figures=n, n_qualified=q, share_qualified=metrics_share(q, n),
-                 mentions=self.count(r.mentions, "numeric mentions the parser finds in the source"),
-                 claimed_figures=self.count(r.claimed_by_figures, "mentions claimed by figure rows"),
-                 claimed_non=self.count(r.claimed_by_non_figures, "rows of non_figures.csv"),
-                 unaccounted=self.count(len(r.unaccounted), "mentions claimed by no row"))
-        items = [(self.text(f"common.chains.{chain}"), self.count(v, f"rows of figures.csv with chain = {chain}"))
-                 for chain, v in r.per_chain.items()]
-        self.bars("per_chain", items, "overview.quality_chart", "overview.unit_count")
-
-    def _gap(self, topic: str) -> None:
+    # -- helpers for sections that cite data text or external context -------------------
+    def gap(self, topic: str) -> None:
         from .context import context_gaps
 
         for g in context_gaps(self.case):
             if g["topic"] == topic:
-                self.say("common.gap", text=self._cite(g[self.lang], f"context gap {topic}", ()))
+                self.say("common.gap", text=self.cite(g[self.lang], f"context gap {topic}", ()))
 
-    def _cite(self, text: str, derivation: str, ids: tuple) -> Safe:
+    def cite(self, text: str, derivation: str, ids: tuple) -> Safe:
         """Data text that may hold years or counts: ledgered as cited, then escaped."""
         self.ledger.record(Num(None, None, "count", ids, derivation, "context"), "cited text", escape(text))
         return Safe(escape(text))
 
-    def _ctx_role(self, role: str):
+    def ctx_role(self, role: str):
         from .context import context_role
 
         c = context_role(role, self.case)
         return (None, None) if c is None else (c, self.ctx(c.id))
 
-    def _confidence(self, c) -> str:
+    def confidence(self, c) -> str:
         return c.confidence_label(self.lang)
-
-    def fiscal_benchmarks(self, spending: Num, intensity: Num) -> None:
-        from . import metrics
-
-        gdp_row, gdp = self._ctx_role("gdp_case_year")
-        if gdp is not None:
-            rd_floor = metrics.percent_of(gdp, intensity)
-            self.say("fiscal.rd_context", year_label=self.year(gdp_row.year_number, f"year of context {gdp_row.id}", (f"ctx:{gdp_row.id}",)),
-                     gdp=gdp, confidence=self._confidence(gdp_row), rd_floor=rd_floor,
-                     fiscal_share=metrics.share(spending, rd_floor), fiscal_gdp_share=metrics.share(spending, gdp))
-        rd_row, rd = self._ctx_role("rd_case_year")
-        if rd is not None:
-            derivation = self._cite(rd_row.derivation, f"derivation of context {rd_row.id}", (f"ctx:{rd_row.id}",)) \
-                if rd_row.derivation else Safe("")
-            self.say("fiscal.beside_rd", year_label=self.year(rd_row.year_number, f"year of context {rd_row.id}", (f"ctx:{rd_row.id}",)),
-                     rd=rd, confidence=self._confidence(rd_row), derivation=derivation,
-                     fiscal_share=metrics.share(spending, rd))
-        pop_row, pop = self._ctx_role("population_case_year")
-        if pop is not None:
-            self.say("fiscal.per_resident", population=pop, confidence=self._confidence(pop_row),
-                     year_label=self.year(pop_row.year_number, f"year of context {pop_row.id}", (f"ctx:{pop_row.id}",)),
-                     per_capita=metrics.ratio(spending, pop, "CNY"))
-        self._rd_series_chart()
-        self._gap("fiscal_st_series")
-        self._gap("peer_city_rd_intensity")
-
-    def _rd_series_chart(self) -> None:
-        from . import theme
-        from .context import context_series
-
-        rows = context_series("rd_intensity", self.case)
-        if not rows:
-            return
-        labels, values, notes, nums = [], [], [], []
-        for r in sorted(rows, key=lambda r: (r.geo, r.year)):
-            num = self.ctx(r.id)
-            nums.append(num)
-            labels.append(f"{geo_label(r.geo, self.lang)} {r.year}")
-            values.append(r.value_base)
-            notes.append(self._confidence(r))
-        fig = theme.compare_bars(labels, values, title=self.text("fiscal.rd_series_chart"),
-                                 unit_label=self.text("fiscal.unit_percent"), source=self.source_line(), lang=self.lang,
-                                 notes=notes, sig=None)
-        self.chart(fig, "rd_intensity_series", nums)
-
-    def leverage_scenarios(self, loans: Num, pools_yi: list, loss_rates: list, shares: list) -> None:
-        from . import metrics, theme
-
-        pools = [self.assume("risk_pool_yi", p * 1e8, "CNY") for p in pools_yi]
-        losses = [self.assume("loss_rate", x, "ratio") for x in loss_rates]
-        comps = [self.assume("compensation_share", x, "ratio") for x in shares]
-        grid = metrics.leverage_grid(loans, pools, losses, comps)
-        first = grid.iloc[0]
-        self.say("finance.scenario", pool=first["pool"], loss=first["loss_rate"], comp=first["compensation_share"],
-                 per_pool=first["loans_per_pool_yuan"], expected_loss=first["expected_fiscal_loss"],
-                 per_loss=first["loans_per_loss_yuan"])
-        import pandas as pd
-
-        fmt = lambda col: [self.ledger.format(x, "scenario table") for x in grid[col]]  # noqa: E731
-        table = pd.DataFrame({self.text(f"finance.col_{c}"): fmt(c) for c in
-                              ("pool", "loss_rate", "compensation_share", "loans_per_pool_yuan",
-                               "expected_fiscal_loss", "loans_per_loss_yuan")})
-        _display_table(table)
-        # Heatmap of loans per yuan of expected fiscal loss: it depends on the loss rate and
-        # the compensation share only. Cells are coloured by the interval's middle but
-        # labelled with the interval itself, never with a false point.
-        cells = grid.drop_duplicates(subset=["loss_rate", "compensation_share"], keep="first")
-        labels = {}
-        rows = []
-        for _, r in cells.iterrows():
-            text = self.ledger.format(r["loans_per_loss_yuan"], "scenario heatmap")
-            labels[r["loans_per_loss_yuan"].mid] = text
-            rows.append({"loss": self.ledger.format(r["loss_rate"], "scenario heatmap"),
-                         "comp": self.ledger.format(r["compensation_share"], "scenario heatmap"),
-                         "v": r["loans_per_loss_yuan"].mid})
-        frame = pd.DataFrame(rows).pivot_table(index="loss", columns="comp", values="v", sort=False)
-        frame.index.name, frame.columns.name = self.text("finance.grid_rows"), self.text("finance.grid_cols")
-        fig = theme.grid_heatmap(frame, title=self.text("finance.grid_chart"), unit_label=self.text("finance.grid_unit"),
-                                 source=self.source_line(), lang=self.lang, fmt=lambda v: labels.get(v, ""))
-        self.chart(fig, "leverage_grid", list(cells["loans_per_loss_yuan"]))
-
-    def kechuangdai_growth(self, firms: Num, loans: Num, avg_then: Num) -> None:
-        from . import metrics
-
-        frow, later_firms = self._ctx_role("kechuangdai_firms_latest")
-        lrow, later_loans = self._ctx_role("kechuangdai_loans_latest")
-        if later_firms is None or later_loans is None:
-            return
-        self.say("finance.growth", year_label=self.year(lrow.year_number, f"year of context {lrow.id}", (f"ctx:{lrow.id}",)),
-                 later_firms=later_firms, later_loans=later_loans,
-                 confidence=f"{self._confidence(frow)} / {self._confidence(lrow)}",
-                 firms_growth=metrics.growth(later_firms, firms), loans_growth=metrics.growth(later_loans, loans),
-                 avg_then=avg_then, avg_later=metrics.ratio(later_loans, later_firms, "CNY"))
-        self._gap("kechuangdai_risk_pool")
-
-    def hightech_series(self, total: Num, prior: Num) -> None:
-        from . import theme
-        from .context import context_series
-
-        rows = context_series("hightech", self.case)
-        items = [self.text("platforms.hightech_item", year=self.year(r.year_number, f"year of context {r.id}", (f"ctx:{r.id}",)),
-                           value=self.ctx(r.id), confidence=self._confidence(r)) for r in rows]
-        if items:
-            self.say("platforms.hightech_series", items=Safe("; ".join(items)))
-        year = int(figure(total.ids[0], self.case).period)
-        points = sorted([(r.year_number, self.ctx(r.id), self._confidence(r)) for r in rows]
-                        + [(year, total, self.text("platforms.from_case")), (year - 1, prior, self.text("platforms.implied"))],
-                        key=lambda p: p[0])
-        # bars rather than a line: each year carries its own source and confidence label
-        fig = theme.compare_bars([self.year(p[0], "year of the series point") for p in points], [p[1].mid for p in points],
-                                 title=self.text("platforms.hightech_chart"), unit_label=self.text("platforms.unit_firms"),
-                                 source=self.source_line(), lang=self.lang, notes=[p[2] for p in points],
-                                 highlight=self.year(year, "period of the case total"), sig=None)
-        self.chart(fig, "hightech_series", [p[1] for p in points])
 
     # -- appendix --------------------------------------------------------------------
     def appendix(self) -> None:

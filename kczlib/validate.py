@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import math
 import sys
-from collections import Counter
 from dataclasses import dataclass, field
 
 from .cases import get_case, list_cases
@@ -158,7 +157,7 @@ def format_report(r: Report) -> str:
     pct = lambda n, d: f"{100 * n / d:.0f}%" if d else "n/a"  # noqa: E731
     lines = [
         f"case {r.case}: {r.figures} figures, {r.non_figures} non-figure mentions, {r.glosses_removed} pinyin glosses removed",
-        f"  figures per chain: " + ", ".join(f"{k} {v}" for k, v in r.per_chain.items()),
+        "  figures per chain: " + ", ".join(f"{k} {v}" for k, v in r.per_chain.items()),
         f"  qualified figures (余/多/超/近/以上/内/至): {r.qualified} of {r.figures}",
         f"  evidence verified at offset: {r.evidence_ok}/{r.figures} ({pct(r.evidence_ok, r.figures)})",
         f"  evidence parses to the row: {r.parse_ok}/{r.figures} ({pct(r.parse_ok, r.figures)})",
