@@ -9,7 +9,7 @@ import kczlib
 from kczlib import metrics
 from kczlib.ledger import Ledger, Num
 from kczlib.narrative import TemplateError, literal_numbers, render, templates
-from kczlib.report import Report, figure_num
+from kczlib.report import figure_num
 from conftest import REPO
 
 NOTEBOOKS = sorted((REPO / "notebooks").glob("*.ipynb"))
