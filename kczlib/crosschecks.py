@@ -129,7 +129,14 @@ def _cannot_tell(check_id: str, titles: tuple[str, str], needs: dict) -> CrossCh
 
 # --- the checks ----------------------------------------------------------------------
 
-HIGHTECH_TITLES = ("2020年高新技术企业存量：案例推算与外部数据", "High-tech enterprises at end-2020: implied by the case vs external count")
+def _years(fig: Figure) -> tuple[str, str]:
+    """The figure's year and the year before it, as text (a cumulative figure has neither)."""
+    if not fig.period.isdigit():
+        return fig.period, fig.period
+    return fig.period, str(int(fig.period) - 1)
+
+
+HIGHTECH_TITLES = ("高新技术企业上年末存量：案例推算与外部数据", "High-tech enterprises a year before the case total: implied vs external count")
 
 
 def check_hightech_stock(total: Figure | None, net_new: Figure | None, external: ContextFigure | None,
@@ -149,9 +156,10 @@ def check_hightech_stock(total: Figure | None, net_new: Figure | None, external:
     gap = ext - hi if ext > hi else (ext - lo if ext < lo else 0.0)  # signed distance outside [lo, hi]
     rel = gap / ext
     outcome = "agree" if abs(rel) <= tolerance else "disagree"
-    desc = {lang: (f"2021年总量{_stated(total, lang)}，净增{_stated(net_new, lang)}，推算2020年{_span(lo, hi, 'count', lang)}"
+    year, prior = _years(total)  # from the figure's period, never typed in
+    desc = {lang: (f"{year}年总量{_stated(total, lang)}，净增{_stated(net_new, lang)}，推算{prior}年{_span(lo, hi, 'count', lang)}"
                    if lang == "zh" else
-                   f"{_stated(total, lang)} in 2021 with {_stated(net_new, lang)} net new, implying {_span(lo, hi, 'count', lang)} in 2020")
+                   f"{_stated(total, lang)} in {year} with {_stated(net_new, lang)} net new, implying {_span(lo, hi, 'count', lang)} in {prior}")
             for lang in ("zh", "en")}
     case_side = CaseSide((total.id, net_new.id), {"total": (t_lo, t_hi), "net_new": (n_lo, n_hi), "implied": (lo, hi)},
                          desc["zh"], desc["en"])
@@ -170,7 +178,7 @@ def check_hightech_stock(total: Figure | None, net_new: Figure | None, external:
     )
 
 
-RD_TITLES = ("2021年R&D投入强度：案例表述与外部数据", "R&D intensity in 2021: the case's claim vs external figure")
+RD_TITLES = ("R&D投入强度：案例表述与外部数据", "R&D intensity: the case's claim vs external figure")
 
 
 def check_rd_intensity(claim: Figure | None, external: ContextFigure | None,
@@ -190,6 +198,7 @@ def check_rd_intensity(claim: Figure | None, external: ContextFigure | None,
     numbers = {"claim_lower": lo, "claim_upper": hi, "external": ext, "margin_over_lower": ext - lo}
     rows = [external]
     text = {}
+    year, _ = _years(claim)
     for lang in ("zh", "en"):
         zh = lang == "zh"
         how = ""
@@ -206,12 +215,12 @@ def check_rd_intensity(claim: Figure | None, external: ContextFigure | None,
                   ("zh", "disagree"): "外部数值不在案例所称范围内，不一致。",
                   ("en", "agree"): "The external value lies within the case's claim: agree.",
                   ("en", "disagree"): "The external value lies outside the case's claim: disagree."}[(lang, outcome)]
-        text[lang] = (f"案例称2021年R&D投入强度{_stated(claim, lang)}；外部数据：{_external(external, lang)}{how}。{second}{inside}" if zh else
-                      f"The case claims R&D intensity of {_stated(claim, lang)} in 2021; external: {_external(external, lang)}{how}.{second} {inside}")
+        text[lang] = (f"案例称{year}年R&D投入强度{_stated(claim, lang)}；外部数据：{_external(external, lang)}{how}。{second}{inside}" if zh else
+                      f"The case claims R&D intensity of {_stated(claim, lang)} in {year}; external: {_external(external, lang)}{how}.{second} {inside}")
     if "from_rd_over_gdp" in numbers:
         rows += [rd, gdp]
     case_side = CaseSide((claim.id,), {"claim": (lo, hi)},
-                         f"2021年R&D投入强度{_stated(claim, 'zh')}", f"R&D intensity of {_stated(claim, 'en')} in 2021")
+                         f"{year}年R&D投入强度{_stated(claim, 'zh')}", f"R&D intensity of {_stated(claim, 'en')} in {year}")
     return CrossCheck("rd_intensity_2021", *RD_TITLES, case_side, _context_side(*rows), outcome,
                       text["zh"], text["en"], numbers)
 
