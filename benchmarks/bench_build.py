@@ -25,8 +25,8 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
-from kczlib.kernels import shutdown, start_warm_kernel  # noqa: E402
-from kczlib.reports_config import load_config  # noqa: E402
+from kczlib.build.kernels import shutdown, start_warm_kernel  # noqa: E402
+from kczlib.build.config import load_config  # noqa: E402
 
 BIN = Path(sys.executable).parent
 

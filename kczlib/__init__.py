@@ -5,14 +5,22 @@
     >>> kczlib.figure("kechuangdai_firms").lower
     2700.0
 
-Importing kczlib never imports matplotlib or seaborn; `kczlib.theme` does, on demand.
+The package is layered; each layer may import only those below it (tests/test_layers.py):
+
+- `kczlib.data`: the case data and its checks (source text, quantities, tables, context);
+- `kczlib.analysis`: numbers with provenance and what is derived from them;
+- `kczlib.report`: what a notebook calls to write a report (`from kczlib.report import Report`);
+- `kczlib.build`: the `kcz build` machinery, which runs notebooks and imports no other layer.
+
+`errors`, `paths` and `cli` sit at the top. Importing kczlib never imports matplotlib or
+seaborn; `kczlib.report.theme` does, on demand.
 """
 
-from .cases import list_cases
-from .context import context_value, load_context
+from .data.cases import list_cases
+from .data.context import context_value, load_context
 from .errors import KczError
-from .figures import Figure, figure, load_figures, load_non_figures
-from .source import load_source
+from .data.figures import Figure, figure, load_figures, load_non_figures
+from .data.source import load_source
 
 __all__ = [
     "Figure",

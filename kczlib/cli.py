@@ -62,7 +62,7 @@ def main(argv: list[str] | None = None) -> int:
         print("kcz: interrupted; no run was written, latest unchanged", file=sys.stderr)
         return EXIT_SIGINT
     except BaseException as exc:
-        from .build import Terminated
+        from .build.pipeline import Terminated
 
         if isinstance(exc, Terminated):
             print("kcz: terminated; no run was written, latest unchanged", file=sys.stderr)
@@ -71,9 +71,9 @@ def main(argv: list[str] | None = None) -> int:
 
 
 def cmd_build(args) -> int:
-    from .build import BuildOptions, build
-    from .build_parameters import parse_overrides
-    from .progress import Progress
+    from .build.pipeline import BuildOptions, build
+    from .build.parameters import parse_overrides
+    from .build.progress import Progress
 
     verbosity = 0 if args.quiet else 2 if args.verbose else 1
     logging.basicConfig(level=logging.INFO if args.verbose else logging.ERROR,
@@ -86,7 +86,7 @@ def cmd_build(args) -> int:
 
 
 def cmd_list(args) -> int:
-    from .reports_config import load_config
+    from .build.config import load_config
 
     config = load_config(args.config)
     if args.json:
@@ -102,7 +102,7 @@ def cmd_list(args) -> int:
 
 
 def cmd_validate(args) -> int:
-    from .validate import main as validate_main
+    from .data.validate import main as validate_main
 
     return validate_main(args.case)
 

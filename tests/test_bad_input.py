@@ -5,7 +5,7 @@ import sys
 
 import pytest
 
-from kczlib.validate import main as validate_main
+from kczlib.data.validate import main as validate_main
 from conftest import REPO, edit_csv_cell
 
 

@@ -16,8 +16,8 @@ import pytest
 
 from build_helpers import (REAL_NOTEBOOKS, kcz_command, kcz_env, manifest, real_notebooks_exist,
                            run_folders, run_kcz, statuses, write_config)
-from kczlib.build_lock import build_lock
-from kczlib.build_parameters import parse_value
+from kczlib.build.lock import build_lock
+from kczlib.build.parameters import parse_value
 from kczlib.cli import main
 
 TINY = [{"notebook": "tiny_report"}]
@@ -55,7 +55,7 @@ def test_manifest_records_parameters_hashes_versions_and_timings(tiny_build):
     assert entry["parameters"] == {"case": "chengdu", "lang": "zh"}
     assert set(entry["inputs"]) == {"notebook", "data", "kczlib"}
     assert any(p.startswith("cases/chengdu/") for p in entry["inputs"]["data"])
-    assert "kczlib/build.py" in entry["inputs"]["kczlib"]
+    assert "kczlib/build/pipeline.py" in entry["inputs"]["kczlib"]
     assert {"pandas", "papermill", "nbconvert", "python"} <= set(entry["versions"])
     assert entry["seconds"] > 0 and entry["data_version"]
 
@@ -211,7 +211,7 @@ def real_build(tmp_path_factory):
     folder = tmp_path_factory.mktemp("real")
     config = write_config(folder, [{"notebook": n.stem} for n in sorted(REAL_NOTEBOOKS.glob("*.ipynb"))],
                           notebooks=REAL_NOTEBOOKS,
-                          warm_imports=["pandas", "matplotlib.pyplot", "seaborn", "kczlib", "kczlib.theme"])
+                          warm_imports=["pandas", "matplotlib.pyplot", "seaborn", "kczlib", "kczlib.report.theme"])
     code = kcz(config)
     return config, folder / "out", code
 

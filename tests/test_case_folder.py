@@ -5,7 +5,7 @@ import shutil
 import pytest
 
 import kczlib
-from kczlib.validate import validate_case
+from kczlib.data.validate import validate_case
 from conftest import FIXTURES
 
 

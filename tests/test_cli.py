@@ -56,7 +56,7 @@ def test_python_dash_m_kczlib_is_the_same_command():
 
 
 def test_validate_runs_the_dataset_validation():
-    pytest.importorskip("kczlib.validate")
+    pytest.importorskip("kczlib.data.validate")
     result = run_kcz("validate", "chengdu")
     assert result.returncode in (0, 1), result.stderr
     assert "Traceback" not in result.stderr

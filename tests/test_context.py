@@ -12,7 +12,7 @@ import json
 import pytest
 
 from conftest import edit_csv_cell
-from kczlib.context import (
+from kczlib.data.context import (
     BASE_UNITS,
     CONFIDENCES,
     UnknownContextError,
@@ -25,7 +25,7 @@ from kczlib.context import (
     value_base,
 )
 from kczlib.errors import DataErrors
-from kczlib.schema import get_schema
+from kczlib.data.schema import get_schema
 
 CSV = "cases/chengdu/context.csv"
 META = "cases/chengdu/context.meta.json"

@@ -12,8 +12,8 @@ import math
 import pytest
 
 from conftest import edit_csv_cell
-from kczlib.context import ContextFigure
-from kczlib.crosschecks import (
+from kczlib.data.context import ContextFigure
+from kczlib.analysis.crosschecks import (
     OUTCOMES,
     check_hightech_stock,
     check_kechuangdai_growth,
@@ -22,7 +22,7 @@ from kczlib.crosschecks import (
     figure_bounds,
     run_crosschecks,
 )
-from kczlib.figures import Figure
+from kczlib.data.figures import Figure
 
 
 def fig(id, value_base, qualifier="exact", lower=None, upper=None, base_unit="count", period="2021"):

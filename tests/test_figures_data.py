@@ -7,8 +7,8 @@ import pandas as pd
 import pytest
 
 import kczlib
-from kczlib.schema import get_schema
-from kczlib.validate import validate_case
+from kczlib.data.schema import get_schema
+from kczlib.data.validate import validate_case
 from conftest import DATA
 
 

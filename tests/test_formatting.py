@@ -10,7 +10,7 @@ from hypothesis import assume, given
 from hypothesis import strategies as st
 
 from kczlib.errors import ParameterError
-from kczlib.formatting import (
+from kczlib.analysis.formatting import (
     BASE_UNITS,
     format_interval,
     format_number,

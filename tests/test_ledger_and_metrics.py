@@ -6,10 +6,10 @@ import math
 import pytest
 
 import kczlib
-from kczlib import metrics
-from kczlib.ledger import Ledger, Num
-from kczlib.narrative import TemplateError, literal_numbers, render, templates
-from kczlib.report import figure_num
+from kczlib.analysis import metrics
+from kczlib.analysis.ledger import Ledger, Num
+from kczlib.report.narrative import TemplateError, literal_numbers, render, templates
+from kczlib.report.facade import figure_num
 from conftest import REPO
 
 NOTEBOOKS = sorted((REPO / "notebooks").glob("*.ipynb"))

@@ -4,7 +4,7 @@ import papermill as pm
 import pytest
 
 from kczlib.errors import ParameterError
-from kczlib.parameters import check, coerce, declarations, parse_declarations
+from kczlib.report.parameters import check, coerce, declarations, parse_declarations
 from conftest import REPO
 
 DECL = '''case: str = "chengdu"  # a known case: case folder

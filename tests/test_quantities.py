@@ -6,7 +6,7 @@ import pytest
 from hypothesis import given, strategies as st
 
 from kczlib.errors import QuantityParseError
-from kczlib.quantities import Quantity, cn_to_number, find_quantities, parse_quantity, to_text
+from kczlib.data.quantities import Quantity, cn_to_number, find_quantities, parse_quantity, to_text
 
 # text -> (value, unit, value_base, base_unit, qualifier, lower, upper); worked out by hand
 CASES = {

@@ -51,7 +51,7 @@ def test_paths_in_outputs_and_tracebacks_are_replaced_by_placeholders(fixture_ru
     failed = nbformat.read(fixture_run / "fails_in_cell_3-zh.ipynb", as_version=4)
     tb = "".join(o.traceback[-1] + "".join(o.traceback) for c in failed.cells
                  for o in c.get("outputs", []) if o.output_type == "error")
-    assert "./kczlib/cases.py" in re.sub(r"\x1b\[[0-9;]*m", "", tb)
+    assert "./kczlib/data/cases.py" in re.sub(r"\x1b\[[0-9;]*m", "", tb)
 
 
 def test_shared_notebooks_record_no_input_or_output_path(fixture_run):

@@ -5,12 +5,12 @@ import hashlib
 import pytest
 
 import kczlib
-from kczlib.source import clean_text, segment_sections, strip_pinyin_glosses, to_simplified
+from kczlib.data.source import clean_text, segment_sections, strip_pinyin_glosses, to_simplified
 from conftest import DATA
 
 
 def test_raw_file_is_the_received_document_byte_for_byte():
-    meta = kczlib.cases.get_case("chengdu").meta["source"]
+    meta = kczlib.data.cases.get_case("chengdu").meta["source"]
     raw = (DATA / "cases" / "chengdu" / meta["file"]).read_bytes()
     assert len(raw) == meta["bytes"] == 18191
     assert hashlib.sha256(raw).hexdigest() == meta["sha256"]

@@ -13,7 +13,7 @@ import pytest
 import seaborn as sns
 from matplotlib.colors import to_rgb
 
-from kczlib import theme
+from kczlib.report import theme
 from kczlib.errors import ParameterError
 
 CHINESE = "成都科创中国：科创贷"
@@ -105,7 +105,7 @@ def test_inside_ipython_figures_display_as_png_only():
     code = (
         "from IPython.core.interactiveshell import InteractiveShell\n"
         "from matplotlib.figure import Figure\n"
-        "from kczlib import theme\n"
+        "from kczlib.report import theme\n"
         "shell = InteractiveShell.instance()\n"
         "theme.set_theme('zh')\n"
         "f = shell.display_formatter.formatters\n"
@@ -116,7 +116,7 @@ def test_inside_ipython_figures_display_as_png_only():
 
 
 def test_importing_kczlib_does_not_import_matplotlib():
-    code = "import sys, kczlib, kczlib.formatting; print('matplotlib' in sys.modules)"
+    code = "import sys, kczlib, kczlib.analysis.formatting; print('matplotlib' in sys.modules)"
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "False"
 

@@ -21,7 +21,7 @@ from functools import lru_cache
 import pandas as pd
 
 from .cases import Case, get_case
-from .errors import DataError, DataErrors, UnknownContextError  # noqa: F401 (re-exported)
+from ..errors import DataError, DataErrors, UnknownContextError  # noqa: F401 (re-exported)
 from .schema import _typed_frame, get_schema, read_table
 
 CONTEXT_FILE = "context.csv"
@@ -34,7 +34,7 @@ BASE_UNITS: dict[str, tuple[float, str]] = {
     "亿元": (1e8, "CNY"),
     "万元": (1e4, "CNY"),
     "元": (1.0, "CNY"),
-    "万人": (1e4, "count"),  # people are counted: kczlib.formatting knows "count"
+    "万人": (1e4, "count"),  # people are counted: kczlib.analysis.formatting knows "count"
     "人": (1.0, "count"),
     "%": (1.0, "percent"),  # percent stays in percent points, as in figures.csv
     "家": (1.0, "count"),

@@ -14,14 +14,8 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
-from .errors import DataError, UnknownCaseError
-
-PACKAGE_ROOT = Path(__file__).resolve().parent.parent
-
-
-def data_root() -> Path:
-    """The data folder; `KCZ_DATA` overrides it (tests point it at synthetic cases)."""
-    return Path(os.environ.get("KCZ_DATA", PACKAGE_ROOT / "data")).resolve()
+from ..errors import DataError, UnknownCaseError
+from ..paths import PACKAGE_ROOT, data_root  # noqa: F401 (re-exported)
 
 
 def cases_root() -> Path:

@@ -14,7 +14,7 @@ import sys
 from dataclasses import dataclass, field
 
 from .cases import get_case, list_cases
-from .errors import DataError, DataErrors, KczError
+from ..errors import DataError, DataErrors, KczError
 from .figures import FIGURES_FILE, NON_FIGURES_FILE, figure_from_row, load_figures, load_non_figures
 from .quantities import Mention, find_quantities
 from .source import load_source

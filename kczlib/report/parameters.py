@@ -21,8 +21,9 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
-from .cases import PACKAGE_ROOT, list_cases
-from .errors import ParameterError
+from ..data.cases import list_cases
+from ..paths import PACKAGE_ROOT
+from ..errors import ParameterError
 
 NOTEBOOKS = PACKAGE_ROOT / "notebooks"
 DECL_RE = re.compile(r"^(?P<name>[A-Za-z_]\w*)\s*:\s*(?P<type>[\w\[\], ]+?)\s*=\s*(?P<default>.+?)\s*#\s*(?P<comment>.*)$")

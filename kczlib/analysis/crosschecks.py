@@ -14,10 +14,10 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass, field
 
-from .cases import get_case
-from .context import ContextFigure, context_role, format_period
-from .errors import UnknownFigureError
-from .figures import FIGURES_FILE, Figure, figure
+from ..data.cases import get_case
+from ..data.context import ContextFigure, context_role, format_period
+from ..errors import UnknownFigureError
+from ..data.figures import FIGURES_FILE, Figure, figure
 from .formatting import format_interval, format_quantity, format_value
 
 OUTCOMES = ("agree", "disagree", "cannot_tell")

@@ -17,8 +17,8 @@ from pathlib import Path
 
 import pandas as pd
 
-from .cases import data_root
-from .errors import DataError, DataErrors
+from ..paths import data_root
+from ..errors import DataError, DataErrors
 
 DTYPES = {"string": "string", "number": "Float64", "integer": "Int64", "boolean": "boolean"}
 

@@ -14,12 +14,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from .cases import get_case
-from .figures import figure, load_figures
-from .ledger import Ledger, Num, assumption
+from ..data.cases import get_case
+from ..data.figures import figure, load_figures
+from ..analysis.ledger import Ledger, Num, assumption
 from .narrative import Quote, Safe, escape, render
 from .parameters import check, user_names
-from .source import load_source
+from ..data.source import load_source
 
 MULTIPLIER_WORDS = ("万亿", "万", "亿")
 
@@ -80,7 +80,7 @@ class Report:
         return figure_num(figure_id, self.case)
 
     def ctx(self, context_id: str) -> Num:
-        from .context import context_value
+        from ..data.context import context_value
 
         c = context_value(context_id, self.case)
         return Num(c.value_base, c.value_base, c.base_unit, (f"ctx:{context_id}",), f"context {context_id}", "context",
@@ -178,7 +178,7 @@ class Report:
 
     # -- helpers for sections that cite data text or external context -------------------
     def gap(self, topic: str) -> None:
-        from .context import context_gaps
+        from ..data.context import context_gaps
 
         for g in context_gaps(self.case):
             if g["topic"] == topic:
@@ -190,7 +190,7 @@ class Report:
         return Safe(escape(text))
 
     def ctx_role(self, role: str):
-        from .context import context_role
+        from ..data.context import context_role
 
         c = context_role(role, self.case)
         return (None, None) if c is None else (c, self.ctx(c.id))
@@ -221,7 +221,7 @@ class Report:
                        .rename(columns=self._columns("sources")))
         ctx_ids = self.ledger.context_ids()
         if ctx_ids:
-            from .context import context_value
+            from ..data.context import context_value
 
             self.heading("common.context_heading")
             ctx_rows = []

@@ -14,7 +14,7 @@ import sysconfig
 import tempfile
 from pathlib import Path
 
-from .cases import PACKAGE_ROOT, data_root
+from ..paths import PACKAGE_ROOT, data_root
 
 # Notebook metadata that only describes where the notebook was run.
 MACHINE_METADATA = ("input_path", "output_path", "cwd")

@@ -29,11 +29,11 @@ import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .cases import PACKAGE_ROOT
-from .errors import KczError
+from ..paths import PACKAGE_ROOT
+from ..errors import KczError
 
 DEFAULT_CONFIG = PACKAGE_ROOT / "reports.toml"
-DEFAULT_WARM_IMPORTS = ("pandas", "matplotlib.pyplot", "seaborn", "kczlib", "kczlib.theme")
+DEFAULT_WARM_IMPORTS = ("pandas", "matplotlib.pyplot", "seaborn", "kczlib", "kczlib.report.theme")
 
 
 class ConfigError(KczError):

@@ -11,7 +11,7 @@ import os
 from contextlib import contextmanager
 from pathlib import Path
 
-from .errors import KczError
+from ..errors import KczError
 
 LOCK_NAME = ".kcz-build.lock"
 

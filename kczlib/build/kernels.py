@@ -18,7 +18,7 @@ from pathlib import Path
 from jupyter_client import AsyncKernelManager
 from jupyter_core.paths import jupyter_runtime_dir
 
-from .cases import PACKAGE_ROOT
+from ..paths import PACKAGE_ROOT
 
 log = logging.getLogger(__name__)
 

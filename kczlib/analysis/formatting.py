@@ -16,7 +16,7 @@ import math
 import numbers
 from decimal import ROUND_CEILING, ROUND_FLOOR, ROUND_HALF_UP, Context, Decimal
 
-from .errors import ParameterError
+from ..errors import ParameterError
 
 LANGS = ("zh", "en")
 BASE_UNITS = ("CNY", "count", "percent", "rank", "multiplier", "years")

@@ -27,12 +27,12 @@ from pathlib import Path
 
 from . import manifest as mf
 from .ansi import strip_ansi
-from .build_lock import build_lock
-from .build_parameters import apply_overrides
+from .lock import build_lock
+from .parameters import apply_overrides
 from .index_page import render_index
 from .progress import Progress
-from .report_cache import cache_key, link_or_copy, previous_outputs
-from .reports_config import Report, load_config
+from .cache import cache_key, link_or_copy, previous_outputs
+from .config import Report, load_config
 from .run_folder import (MANIFEST, finalize, new_temp_run, point_latest, remove_stale_temps,
                          utc_stamp)
 from .scrub import machine_paths, scrub_text

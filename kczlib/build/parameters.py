@@ -8,9 +8,9 @@ import json
 from dataclasses import replace
 from pathlib import Path
 
-from .errors import KczError, ParameterError
+from ..errors import KczError, ParameterError
 from .manifest import notebook_fingerprint
-from .reports_config import ConfigError, Report
+from .config import ConfigError, Report
 
 
 def parse_value(text: str):

@@ -32,8 +32,8 @@ from matplotlib.font_manager import FontProperties, fontManager
 from matplotlib.layout_engine import ConstrainedLayoutEngine
 from matplotlib.ticker import MaxNLocator
 
-from .errors import ParameterError
-from .formatting import LANGS, format_number, format_share
+from ..errors import ParameterError
+from ..analysis.formatting import LANGS, format_number, format_share
 
 CJK_FONT_FILE = "NotoSansCJKsc-Regular.otf"
 DPI = 110  # sharp enough on screen, small enough to keep the HTML reports light

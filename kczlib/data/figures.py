@@ -2,7 +2,7 @@
 
 `data/cases/<case>/figures.csv` is curated by hand (a person decides what a figure
 means); `data/schema/figures.schema.json` describes its columns. Checks against the
-source document (evidence, parsing, coverage) live in `kczlib.validate`.
+source document (evidence, parsing, coverage) live in `kczlib.data.validate`.
 """
 
 from __future__ import annotations
@@ -15,7 +15,7 @@ from functools import lru_cache
 import pandas as pd
 
 from .cases import Case, get_case
-from .errors import DataError, DataErrors, UnknownFigureError
+from ..errors import DataError, DataErrors, UnknownFigureError
 from .schema import get_schema, read_table
 
 FIGURES_FILE = "figures.csv"

@@ -6,12 +6,14 @@ not in the notebooks, so that the notebooks stay an outline and the logic is tes
 
 from __future__ import annotations
 
-from . import metrics, theme  # theme: sections are only imported by notebooks
-from .context import context_series, geo_label
-from .figures import figure
-from .ledger import Num
+from ..analysis import metrics
+
+from . import theme  # theme: sections are only imported by notebooks
+from ..data.context import context_series, geo_label
+from ..data.figures import figure
+from ..analysis.ledger import Num
 from .narrative import Safe
-from .report import _display_table
+from .facade import _display_table
 
 
 def chain_headlines(report, headlines: dict[str, list[str]]) -> None:
@@ -24,7 +26,7 @@ def chain_headlines(report, headlines: dict[str, list[str]]) -> None:
 
 
 def crosschecks(report) -> None:
-    from .crosschecks import run_crosschecks
+    from ..analysis.crosschecks import run_crosschecks
 
     checks = run_crosschecks(report.case)
     if not checks:
@@ -40,7 +42,7 @@ def crosschecks(report) -> None:
 
 
 def data_quality(report) -> None:
-    from .validate import validate_case
+    from ..data.validate import validate_case
 
     r = validate_case(report.case)
     report.heading("overview.quality_heading")

@@ -1,6 +1,6 @@
 """Narrative text rendered from data: one template set per language.
 
-Templates live in `kczlib/narratives/<lang>.toml`, grouped by report. A template holds
+Templates live in `kczlib/report/narratives/<lang>.toml`, grouped by report. A template holds
 words only: a digit or a Chinese quantity typed into one is rejected when the set is
 loaded, so every number a narrative prints arrives through a slot, from a `Num`, and is
 recorded in the report's ledger. Text from data (labels, quotes) is escaped.
@@ -16,9 +16,9 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
-from .errors import KczError
-from .ledger import Ledger, Num
-from .quantities import find_quantities
+from ..errors import KczError
+from ..analysis.ledger import Ledger, Num
+from ..data.quantities import find_quantities
 
 TEMPLATES = Path(__file__).resolve().parent / "narratives"
 MD_SPECIAL = re.compile(r"([\\`*_\[\]#|~])")

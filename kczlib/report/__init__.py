@@ -1,0 +1,13 @@
+"""The report layer: what a notebook calls to write a report.
+
+`facade` (the `Report` object notebooks use), `parameters` (declared parameters and their
+checks), `narrative` and `narratives/{zh,en}.toml` (number-free templates), `theme` (charts)
+and `sections` (report sections shared by notebooks).
+
+May import: `kczlib.analysis`, `kczlib.data` and the top-level `errors`/`paths`; never build.
+Importing this package does not import matplotlib; `kczlib.report.theme` does.
+"""
+
+from .facade import Report
+
+__all__ = ["Report"]

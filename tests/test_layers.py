@@ -1,0 +1,92 @@
+"""The package layout is layered, and the imports keep it so.
+
+data <- analysis <- report; build imports none of them at import time (it runs notebooks,
+which import the report layer in their own kernels). The top-level modules `errors` and
+`paths` may be imported by anyone. Rules are read from the source with `ast`, so a stray
+import fails here before it makes the layout a lie.
+"""
+
+from __future__ import annotations
+
+import ast
+from pathlib import Path
+
+import pytest
+
+PACKAGE = Path(__file__).resolve().parent.parent / "kczlib"
+LAYERS = ("data", "analysis", "report", "build")
+ALLOWED = {
+    "data": set(),
+    "analysis": {"data"},
+    "report": {"analysis", "data"},
+    "build": set(),
+}
+
+
+def imported_layers(path: Path, *, top_level_only: bool, package: Path = PACKAGE) -> list[tuple[int, str]]:
+    """(line, layer) for each import of another kczlib layer in the module at `path`."""
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    own = path.relative_to(package).parts[0]
+    nodes = tree.body if top_level_only else ast.walk(tree)
+    found = []
+    for node in nodes:
+        targets: list[str] = []
+        if isinstance(node, ast.ImportFrom):
+            if node.level == 0 and node.module:
+                targets.append(node.module)
+            elif node.level >= 1:
+                # resolve relative to the module's own package
+                base = ["kczlib", *path.relative_to(package).parts[:-1]]
+                base = base[: len(base) - (node.level - 1)]
+                module = ".".join(base + ([node.module] if node.module else []))
+                targets.append(module)
+                if not node.module:  # from .. import data
+                    targets.extend(f"{module}.{alias.name}" for alias in node.names)
+        elif isinstance(node, ast.Import):
+            targets.extend(alias.name for alias in node.names)
+        for target in targets:
+            parts = target.split(".")
+            if parts[0] == "kczlib" and len(parts) > 1 and parts[1] in LAYERS and parts[1] != own:
+                found.append((node.lineno, parts[1]))
+    return found
+
+
+def layer_modules(layer: str) -> list[Path]:
+    return sorted((PACKAGE / layer).glob("*.py"))
+
+
+@pytest.mark.parametrize("layer", LAYERS)
+def test_layer_imports_only_the_layers_below(layer):
+    # build may import other layers nowhere at module level; the others nowhere at all
+    top_only = layer == "build"
+    bad = [
+        f"{path.relative_to(PACKAGE.parent)}:{line} imports kczlib.{other}"
+        for path in layer_modules(layer)
+        for line, other in imported_layers(path, top_level_only=top_only)
+        if other not in ALLOWED[layer]
+    ]
+    assert not bad, "layer rule broken:\n" + "\n".join(bad)
+
+
+def test_every_module_is_in_a_layer_or_a_known_top_module():
+    top = {p.name for p in PACKAGE.glob("*.py")}
+    assert top == {"__init__.py", "__main__.py", "cli.py", "errors.py", "paths.py"}
+    for layer in LAYERS:
+        assert (PACKAGE / layer / "__init__.py").is_file()
+        assert layer_modules(layer), layer
+
+
+def test_rule_checker_sees_an_upward_import(tmp_path):
+    # the checker itself must be able to fail: a data module importing the report layer
+    fake = tmp_path / "kczlib"
+    (fake / "data").mkdir(parents=True)
+    for line in ("from ..report import theme", "from kczlib.report.theme import apply",
+                 "from ..report.facade import Report"):
+        (fake / "data" / "bad.py").write_text(line + "\n")
+        assert imported_layers(fake / "data" / "bad.py", top_level_only=False,
+                               package=fake) == [(1, "report")], line
+
+
+def test_top_level_modules_import_no_layer_at_import_time():
+    for name in ("errors.py", "paths.py", "cli.py"):
+        assert imported_layers(PACKAGE / name, top_level_only=True) == [], name
