@@ -309,3 +309,34 @@ def test_compare_bars_rejects_a_highlight_that_is_not_a_label():
     with pytest.raises(ParameterError):
         theme.compare_bars(["A"], [1], title="t", unit_label="u", source="s", lang="en",
                            highlight="B")
+
+
+# --- labels are the report's printed strings -----------------------------------------
+
+
+def test_heatmap_cells_can_carry_the_reports_own_strings():
+    theme.set_theme("en")
+    labels = pd.DataFrame([["200×", "40× to 60×"], ["125×", "25×"]], index=scenario_grid().index, columns=["A", "B"])
+    fig = theme.grid_heatmap(scenario_grid(), title="Grid", unit_label="×", source="s", lang="en", labels=labels)
+    assert annotations(fig) == ["200×", "40× to 60×", "125×", "25×"]
+
+
+def test_heatmap_labels_must_match_the_grid_shape():
+    with pytest.raises(ParameterError, match="labels"):
+        theme.grid_heatmap(scenario_grid(), title="Grid", unit_label="×", source="s", lang="en",
+                           labels=pd.DataFrame([["a"]]))
+
+
+def test_line_path_labels_its_points_with_the_given_texts():
+    theme.set_theme("zh")
+    fig = theme.line_path([2021, 2024], [99.4, 198.8], title="路径", unit_label="亿元", source="s", lang="zh",
+                          texts=["99.4亿元", "至少199亿元"])
+    assert [t.get_text() for t in fig.axes[0].texts if t.get_gid() == "point_label"] == ["99.4亿元", "至少199亿元"]
+
+
+def test_bar_labels_use_the_given_texts_and_the_source_line_is_findable():
+    theme.set_theme("en")
+    fig = theme.bar_ranges(["a"], [2e10 / 2800], [3e10 / 2700], title="t", unit_label="CNY", source="Source: x",
+                           lang="en", texts=["CNY 7.14 m to CNY 11.1 m"])
+    assert annotations(fig) == ["CNY 7.14 m to CNY 11.1 m"]
+    assert theme.drawn_source(fig) == "Source: x"

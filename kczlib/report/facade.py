@@ -123,13 +123,14 @@ class Report:
         """Value labels for a chart: the same strings the text prints, ledgered."""
         return [self.ledger.format(n, f"chart:{name}") for n in nums]
 
-    def chart(self, fig, name: str, nums: list[Num]) -> None:
-        """Show a chart and ledger the numbers it draws."""
+    def chart(self, fig, name: str, nums: list[Num], origins: list[Num] | None = None) -> None:
+        """Show a chart and ledger the numbers it draws (`origins`: what its source line cites,
+        when that is more than the labelled numbers, e.g. an assumed start year)."""
         from . import theme
 
         for n in nums:
             self.ledger.record(n, f"chart:{name}")
-        self.charts.append((name, list(nums), theme.drawn_source(fig)))
+        self.charts.append((name, list(origins or nums), theme.drawn_source(fig)))
         problems = theme.missing_glyph_warnings(fig)
         if problems:
             raise RuntimeError(f"chart {name!r} has missing glyphs: {problems[0]}")
@@ -163,11 +164,12 @@ class Report:
         scale = 1e8 if self.lang == "zh" else 1e9  # 亿元 / CNY bn
         lows = [None if v is None else v / scale for v in path["lower"]]
         nums = list(path["num"])
+        origins = nums + [assumption("baseline_year", int(path["year"].iloc[0]), "years")]  # the x axis is assumed
         fig = theme.line_path(list(path["year"]), lows, title=self.text(title_key), unit_label=self.text(unit_key),
-                              source=self.chart_source(nums), lang=self.lang, texts=self.chart_texts(name, nums))
+                              source=self.chart_source(origins), lang=self.lang, texts=self.chart_texts(name, nums))
         for year, num in zip(path["year"], path["num"]):
             self.say("fiscal.path_item", year=self.year(int(year), "parameter baseline_year + t"), amount=num)
-        self.chart(fig, name, list(path["num"]))
+        self.chart(fig, name, nums, origins)
 
     # -- labels that are numbers but not quantities -----------------------------------
     def period(self, figure_id: str) -> Safe:
