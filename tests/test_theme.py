@@ -340,3 +340,20 @@ def test_bar_labels_use_the_given_texts_and_the_source_line_is_findable():
                            lang="en", texts=["CNY 7.14 m to CNY 11.1 m"])
     assert annotations(fig) == ["CNY 7.14 m to CNY 11.1 m"]
     assert theme.drawn_source(fig) == "Source: x"
+
+
+def test_long_source_lines_wrap_without_losing_a_character_and_grow_the_figure():
+    theme.set_theme("en")
+    source = "Source: " + "; ".join(f"assumption: parameter_{i}" for i in range(12))
+    short = theme.compare_bars(["A"], [1], title="t", unit_label="u", source="x", lang="en")
+    fig = theme.compare_bars(["A"], [1], title="t", unit_label="u", source=source, lang="en")
+    (text,) = fig.texts
+    assert text.get_text().count("\n") >= 1  # 12 x 26 characters do not fit 7 inches at 8 pt
+    assert theme.drawn_source(fig) == source
+    assert fig.get_size_inches()[1] > short.get_size_inches()[1]
+
+
+def test_wrapping_counts_chinese_characters_as_full_width():
+    # 8 pt, 1 inch: 72 / (8 * 0.55) = 16.4 half-em units -> 8 Chinese characters or 16 Latin ones a line
+    assert theme.wrap_to_width("成" * 20, 1, 8).split("\n") == ["成" * 8, "成" * 8, "成" * 4]
+    assert theme.wrap_to_width("a" * 20, 1, 8).split("\n") == ["a" * 16, "a" * 4]

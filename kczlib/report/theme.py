@@ -20,6 +20,7 @@ import importlib.resources
 import io
 import numbers
 import re
+import unicodedata
 import warnings
 from functools import lru_cache
 from pathlib import Path
@@ -131,15 +132,49 @@ def _figure(n_rows: int = 0, width: float = 7.0) -> tuple[Figure, object]:
 
 def _finish(fig, ax, title: str, source: str, lang: str) -> Figure:
     _check_lang(lang)
+    width, height = fig.get_size_inches()
+    title_size = FontProperties(size=mpl.rcParams["axes.titlesize"]).get_size_in_points()
+    title = wrap_to_width(title, width * 0.9, title_size)
+    source = wrap_to_width(_source_text(source, lang), width * 0.97, SOURCE_FONTSIZE)
+    # Grow the figure by the extra lines, so long source lines and titles are never cut off.
+    n_source, n_title = source.count("\n") + 1, title.count("\n") + 1
+    extra = ((n_source - 1) * SOURCE_FONTSIZE + (n_title - 1) * title_size) * 1.3 / 72
+    fig.set_size_inches(width, height + extra)
+    strip = (SOURCE_FONTSIZE * (1.3 * n_source + 0.9) / 72) / (height + extra)
+    fig.get_layout_engine().set(rect=(0, strip, 1, 1 - strip))
     ax.set_title(title, loc="left")  # no bold: the CJK font ships Regular only
-    fig.text(0.01, 0.01, _source_text(source, lang), ha="left", va="bottom",
+    fig.text(0.01, 0.01, source, ha="left", va="bottom",
              fontsize=SOURCE_FONTSIZE, color="grey", gid="source")
     return fig
 
 
+def _char_width(ch: str) -> int:
+    return 2 if unicodedata.east_asian_width(ch) in ("W", "F") else 1  # CJK glyphs are full width
+
+
+def wrap_to_width(text: str, width_in: float, fontsize: float) -> str:
+    """`text` broken into lines that fit `width_in` inches at `fontsize` points.
+
+    Breaks after a space where one falls in the second half of the line, else anywhere
+    (Chinese has no spaces); no character is dropped, so removing the newlines gives the
+    text back. Widths are estimated (half an em per Latin character, a full em per CJK one).
+    """
+    limit = width_in * 72 / (fontsize * 0.55)
+    lines, line = [], ""
+    for ch in text:
+        if line and sum(map(_char_width, line)) + _char_width(ch) > limit:
+            cut = line.rfind(" ") + 1
+            if cut <= len(line) // 2:
+                cut = len(line)
+            lines.append(line[:cut])
+            line = line[cut:]
+        line += ch
+    return "\n".join(lines + [line])
+
+
 def drawn_source(fig: Figure) -> str:
-    """The source line drawn under a chart ("" if it has none)."""
-    return next((t.get_text() for t in fig.texts if t.get_gid() == "source"), "")
+    """The source line drawn under a chart, unwrapped ("" if it has none)."""
+    return next((t.get_text().replace("\n", "") for t in fig.texts if t.get_gid() == "source"), "")
 
 
 # --- source lines from what is plotted ---------------------------------------------
@@ -281,6 +316,9 @@ def bar_ranges(labels, lower, upper, *, title: str, unit_label: str, source: str
 
 
 def _category_axis(ax, labels, unit_label: str) -> None:
+    size = FontProperties(size=mpl.rcParams["ytick.labelsize"]).get_size_in_points()
+    # long labels wrap at about a third of the figure, so the bars keep their room
+    labels = [wrap_to_width(str(label), ax.figure.get_size_inches()[0] * 0.33, size) for label in labels]
     ax.set_yticks(range(len(labels)), labels)
     ax.invert_yaxis()  # first item on top, as in a table
     ax.set_xlabel(unit_label)
