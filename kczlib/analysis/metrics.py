@@ -173,7 +173,8 @@ def _snap(num: Num) -> Num:
 
 def _name(n: Num) -> str:
     d = n.derivation or ", ".join(n.ids)
-    return f"({d})" if any(op in d for op in " +-*/") and not d.startswith("parameter") else d
+    leaf = d.startswith(("parameter ", "context ")) and " " not in d.split(" ", 1)[1]
+    return f"({d})" if any(op in d for op in " +-*/") and not leaf else d
 
 
 def _d(fn, operands, base_unit, derivation, measure="", sig=3) -> Num:
