@@ -192,3 +192,36 @@ def test_charts_of_external_data_and_assumptions_do_not_cite_the_case():
     assert "assumption: baseline_year" in sources["fiscal_path"]
     grid = {c: s for c, _, s in report("02_tech_finance_leverage", "en").charts}["leverage_grid"]
     assert all(f"assumption: {p}" in grid for p in ("risk_pool_yi", "loss_rate", "compensation_share"))
+
+
+@pytest.mark.parametrize("name, phrases", [
+    ("01_fiscal_investment", [
+        "one such grant equals 0.0101% to 0.201% of",          # 1e6 / 9.94e9 = 0.01006%; 2e7 / 9.94e9 = 0.2012%
+        "whole-city R&D spending was at least CNY 59.8 bn",     # 19916.98亿 x 3% = 597.5亿
+        "that R&D is then at most 16.6%",                       # 99.4 / 597.51 = 16.64%
+        "and to GDP 0.499%",                                    # 99.4 / 19916.98 = 0.4991%
+        "the ratio of municipal fiscal S&T spending to it is 15.7%",  # 99.4 / 631.92 = 15.73%
+        "per resident was CNY 469",                             # 9.94e9 / 21,192,000 = 469.04
+        "- 2022: at least CNY 12.5 bn",                         # 9.94 x 2^(1/3) = 12.524
+        "- 2023: at least CNY 15.8 bn",                         # 9.94 x 2^(2/3) = 15.779
+    ]),
+    ("03_talent_inflows", [
+        "781 experts: 3.58 experts per station",                # (75 + 781) / 239 = 3.5816
+        "would be 32.6% of the patents",                        # 494 / 1514 = 32.63%
+        "Per station: 5.16 projects and 6.33 patents",          # 1233 / 239 = 5.159; 1514 / 239 = 6.335
+        "1.77 patents per academician or expert",               # 1514 / 856 = 1.7687
+        "3.02 to 3.40 per team",                                # 800 / 265 = 3.019; 900 / 265 = 3.396
+        "90.9 to 96.6 each",                                    # 16000 / 176 = 90.91; 17000 / 176 = 96.59
+    ]),
+    ("04_platforms_and_industry", [
+        "That implies a stock of 6,120 a year earlier; the total was 1.28× that stock",  # 7821 - 1701; 7821 / 6120 = 1.2779
+    ]),
+    ("02_tech_finance_leverage", [
+        "as much as 6.95% to 10.4% of the Kechuangdai volume",  # 20.85 / 300 = 6.95%; 20.85 / 200 = 10.425% -> 10.4%
+        "20.8% to 31.3% with 80% covered",                      # 50 / (300 x 0.8) = 20.83%; 50 / (200 x 0.8) = 31.25%
+    ]),
+])
+def test_derived_numbers_match_the_arithmetic_done_by_hand(name, phrases):
+    text = "\n".join(report(name, "en").shown)
+    for phrase in phrases:
+        assert phrase in text
