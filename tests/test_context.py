@@ -46,7 +46,11 @@ def test_real_context_table_validates_clean():
 
 def test_every_reference_row_is_kept():
     frame = load_context("chengdu")
-    assert len(frame) == 23  # 23 data rows in shared/context/chengdu_context.csv
+    # 23 data rows of shared/context/chengdu_context.csv, plus two from chengdu_context_research.csv
+    # (399 firms lent to in 2019 H1; the 2019 50亿元 debt-financing risk pool)
+    assert len(frame) == 25
+    assert frame.loc["kechuangdai_firms_2019h1", "value"] == 399
+    assert frame.loc["debt_risk_pool_chengdu_2019", "confidence"] == "low"
     assert frame.loc["hte_chengdu_2020", "value"] == 6120
 
 

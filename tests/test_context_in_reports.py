@@ -24,8 +24,8 @@ def test_fiscal_report_sets_spending_beside_gdp_rd_and_population_with_confidenc
 @pytest.mark.parametrize("lang", ["zh", "en"])
 def test_finance_report_shows_growth_since_the_case_with_confidence(lang):
     text = narrative("02_tech_finance_leverage", lang)
-    # 3247 / 2800 = 1.1596 -> floor 1.15; 3247 / 2700 = 1.2026 -> ceil 1.21
-    assert ("1.15倍至1.21倍" in text) if lang == "zh" else ("1.15× to 1.21×" in text)
+    # 3247 / 2800 = 1.1596 -> 1.16; 3247 / 2700 = 1.2026 -> 1.20 (3 digits, half up)
+    assert ("1.16倍至1.20倍" in text) if lang == "zh" else ("1.16× to 1.20×" in text)
     assert ("低可信度" in text) if lang == "zh" else ("low confidence" in text)
 
 
@@ -38,4 +38,4 @@ def test_a_changed_context_row_changes_the_report(data_copy):
     edit_csv_cell(data_copy / "cases" / "chengdu" / "context.csv", "gdp_chengdu_2021", "value", "9940")
     text = narrative("01_fiscal_investment", "en")
     # 99.4 / 9940 = 1% of GDP exactly
-    assert "CNY 994 bn" in text and "1% of GDP" in text
+    assert "CNY 994 bn" in text and "to GDP 1%" in text

@@ -97,9 +97,24 @@ def test_format_value_picks_scale_and_unit_per_language(x, unit, lang, measure, 
 
 
 def test_rounding_happens_before_the_scale_is_chosen():
-    # 99,995,000 at 3 digits is 1.00e8: one 亿, not "10000万".
-    assert format_value(99_995_000, "CNY", "zh", sig=3) == "1亿元"
-    assert format_value(999_600_000, "CNY", "en", sig=3) == "CNY 1 bn"
+    # 99,995,000 at 3 digits is 1.00e8: one 亿, not "10000万"; rounded, so its three digits show.
+    assert format_value(99_995_000, "CNY", "zh", sig=3) == "1.00亿元"
+    assert format_value(999_600_000, "CNY", "en", sig=3) == "CNY 1.00 bn"
+
+
+def test_a_rounded_value_shows_its_digits_and_an_exact_one_does_not():
+    # 2 ** (1/3) - 1 = 0.259921...: 25.9921% to 3 digits is 26.0% (not 25.9%, not 26%).
+    assert format_share(2 ** (1 / 3) - 1, "en") == "26.0%"
+    # 40 is exact at 3 digits: no invented zeros.
+    assert format_value(40, "multiplier", "en", sig=3) == "40×"
+    # 2 x 99.4亿 = 198.8亿 -> 199亿 at 3 digits, in the scale's units.
+    assert format_value(2 * 9.94e9, "CNY", "zh", sig=3) == "199亿元"
+    assert format_value(2 * 9.94e9, "CNY", "en", sig=3) == "CNY 19.9 bn"
+
+
+def test_whole_number_counts_print_in_full():
+    assert format_interval(6120, 6120, "count", "en") == "6,120"
+    assert format_interval(9940, 9940, "count", "zh", "个") == "9940个"
 
 
 def test_a_fractional_rank_is_rejected():
@@ -154,11 +169,12 @@ def test_an_unknown_qualifier_is_rejected():
 # --- format_interval --------------------------------------------------------------
 
 
-def test_interval_of_yuan_rounds_outwards_in_both_languages():
-    # 2e7 / 2.8 = 7,142,857.1 -> down to 714万 ; 2e7 / 1.8 = 11,111,111.1 -> up to 1120万.
+def test_interval_of_yuan_rounds_each_bound_conventionally_in_both_languages():
+    # 2e7 / 2.8 = 7,142,857.1 = 714.29万 -> 714万 (3 digits); 2e7 / 1.8 = 11,111,111.1 = 1111.1万
+    # -> 1111万: whole digits of the printed unit are never rounded away (not 1110万, not 1120万).
     lo, hi = 2e7 / 2.8, 2e7 / 1.8
-    assert format_interval(lo, hi, "CNY", "zh") == "714万元至1120万元"
-    assert format_interval(lo, hi, "CNY", "en") == "CNY 7.14 m to CNY 11.2 m"
+    assert format_interval(lo, hi, "CNY", "zh") == "714万元至1111万元"
+    assert format_interval(lo, hi, "CNY", "en") == "CNY 7.14 m to CNY 11.1 m"
 
 
 def test_interval_of_counts_in_english_is_numbers_only():
@@ -185,8 +201,10 @@ def test_open_intervals_say_which_side_is_known(lower, upper, zh, en):
 
 
 def test_bounds_that_round_together_still_print_as_an_interval():
-    # 1000 and 1001 both read "1000" at 3 digits; outward rounding gives 1000 to 1010.
-    assert format_interval(1000, 1001, "count", "en") == "1,000 to 1,010"
+    # 2.001 and 2.004 both read 2.00 at 3 digits; a fourth digit tells them apart.
+    assert format_interval(2.001, 2.004, "multiplier", "en") == "2.001× to 2.004×"
+    # whole counts print in full anyway
+    assert format_interval(1000, 1001, "count", "en") == "1,000 to 1,001"
 
 
 def test_lower_above_upper_is_rejected():
@@ -204,7 +222,7 @@ def test_share_prints_a_ratio_as_percent(x, expected):
     assert format_share(x, "en") == expected
 
 
-def test_share_interval_rounds_outwards_without_float_noise():
+def test_share_interval_prints_without_float_noise():
     # 0.07 * 100 in floats is 7.000000000000001, which would round up to 7.01.
     assert format_share_interval(0.07, 1 / 8, "en") == "7% to 12.5%"
     assert format_share_interval(1 / 3, None, "zh") == "至少33.3%"
@@ -276,16 +294,15 @@ def test_interval_never_prints_a_single_number_when_lower_is_below_upper(a, b, u
 
 
 @given(positive, positive, plain_units)
-def test_printed_interval_contains_the_true_interval(a, b, unit):
+def test_each_printed_bound_is_within_half_a_unit_of_its_last_digit(a, b, unit):
     lo, hi = sorted((a, b))
     assume(hi > lo * (1 + 1e-9))
     text = format_interval(lo, hi, unit, "en", sig=2)
     left, _, right = text.partition(" to ")
-    assert _leading_number(left) <= lo and _leading_number(right) >= hi
-
-
-def _leading_number(text: str) -> float:
-    return float(re.match(r"[\d,.]+", text).group().replace(",", ""))
+    for printed, exact in ((left, lo), (right, hi)):
+        digits = re.match(r"[\d,.]+", printed).group().replace(",", "")
+        half_unit = 0.5 * 10 ** -(len(digits.partition(".")[2]))
+        assert abs(float(digits) - exact) <= half_unit * (1 + 1e-9) + 1e-9 * exact
 
 
 @given(positive, st.sampled_from(["CNY", "count", "percent", "years"]), quantity_qualifiers, langs)

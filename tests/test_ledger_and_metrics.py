@@ -71,18 +71,20 @@ def n(id_):
     return figure_num(id_, "chengdu")
 
 
-def test_average_loan_per_firm_is_bounded_by_both_ranges():
+def test_cumulative_borrowing_per_firm_is_bounded_by_both_ranges():
     avg = metrics.ratio(n("kechuangdai_loans"), n("kechuangdai_firms"), "CNY")
     # 200多亿 in (2e10, 3e10), 2700余 in (2700, 2800): 2e10/2800 .. 3e10/2700
-    assert math.isclose(avg.lower, 7142857.142857143) and math.isclose(avg.upper, 11111111.11111111)
+    assert math.isclose(avg.lower, 2e10 / 2800) and math.isclose(avg.upper, 3e10 / 2700)
     assert avg.derivation == "kechuangdai_loans / kechuangdai_firms"
-    assert avg.format("en") == "CNY 7.14 m to CNY 11.2 m" and avg.format("zh") == "714万元至1120万元"  # 3 significant digits, upper bound rounded up
+    # 7,142,857 = 714.29万 -> 714万 / 7.14 m; 11,111,111 = 1111.1万 -> 1111万 / 11.1 m (half up, not outwards)
+    assert avg.format("en") == "CNY 7.14 m to CNY 11.1 m" and avg.format("zh") == "714万元至1111万元"
 
 
 def test_doubling_within_three_years_needs_at_least_26_percent_a_year():
     g = metrics.annual_growth_for_multiple(n("fiscal_st_doubling"), n("fiscal_st_doubling_years"))
     assert math.isclose(g.lower, 2 ** (1 / 3) - 1) and g.upper is None  # 3年内: at most 3 years
-    assert g.format("en") == "at least 25.9%"
+    # 2 ** (1/3) = 1.259921...: 25.9921% prints 26.0%, the conventional rounding (not 25.9%)
+    assert g.format("en") == "at least 26.0%" and g.format("zh") == "至少26.0%"
 
 
 def test_combo_loans_share_of_kechuangdai_is_a_range():
@@ -114,8 +116,13 @@ def test_leverage_grid_is_loans_over_pool_and_over_expected_loss():
     comp = Num(0.5, 0.5, "ratio", (), "parameter compensation_share", "assumption")
     row = metrics.leverage_grid(n("kechuangdai_loans"), [pool], [loss], [comp]).iloc[0]
     assert (row["loans_per_pool_yuan"].lower, row["loans_per_pool_yuan"].upper) == (20.0, 30.0)
-    assert math.isclose(row["loans_per_loss_yuan"].lower, 2e10 / (3e10 * 0.01))  # bounds from opposite ends
+    # expected loss 2e10*0.02*0.5 = 2e8 .. 3e10*0.02*0.5 = 3e8, below the 1e9 pool: loans cancel,
+    # 1 / (0.02 * 0.5) = 100 exactly (the old operation-by-operation bounds gave 66.7 to 150)
+    assert row["loans_per_loss_yuan"].lower == row["loans_per_loss_yuan"].upper == 100
     assert math.isclose(row["expected_fiscal_loss"].upper, 3e10 * 0.02 * 0.5)
+    # break-even loss rate: 1e9 / (3e10 * 0.5) = 6.67% .. 1e9 / (2e10 * 0.5) = 10%
+    assert math.isclose(row["break_even_loss_rate"].lower, 1 / 15) and math.isclose(row["break_even_loss_rate"].upper, 0.1)
+    assert row["pool_binding"] == "holds"
 
 
 def test_qualified_figure_keeps_its_qualifier_in_both_languages():

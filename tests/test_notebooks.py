@@ -11,7 +11,7 @@ from conftest import REPO
 
 NOTEBOOKS = sorted(p.stem for p in (REPO / "notebooks").glob("*.ipynb"))
 NON_DEFAULT = {
-    "01_fiscal_investment": {"baseline_year": 2022, "grant_budget_share": 0.25},
+    "01_fiscal_investment": {"baseline_year": 2022},
     "02_tech_finance_leverage": {"risk_pool_yi": [2.0, 40.0], "loss_rate": "[0.03]", "compensation_share": [1.0]},
 }
 
@@ -56,10 +56,11 @@ def test_notebook_runs_with_charts_and_no_missing_glyphs(name, lang, tmp_path):
 @pytest.mark.notebook
 def test_non_default_parameters_change_the_report(tmp_path):
     default = "".join(outputs(run("01_fiscal_investment", tmp_path / "a", lang="en"), "text/markdown"))
-    changed = "".join(outputs(run("01_fiscal_investment", tmp_path / "b", lang="en", baseline_year=2023,
-                                  grant_budget_share=0.5), "text/markdown"))
+    changed = "".join(outputs(run("01_fiscal_investment", tmp_path / "b", lang="en", baseline_year=2023),
+                              "text/markdown"))
     assert "- 2021: CNY 9.94 bn" in default and "- 2023: CNY 9.94 bn" in changed
-    assert "50%" in changed and "100%" in default
+    # three years on at 2 ** (1/3) a year: 2 x 9.94 bn = 19.88 bn -> 19.9 bn, in 2024 or 2026
+    assert "- 2024: at least CNY 19.9 bn" in default and "- 2026: at least CNY 19.9 bn" in changed
 
 
 @pytest.mark.notebook

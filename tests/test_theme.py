@@ -309,3 +309,51 @@ def test_compare_bars_rejects_a_highlight_that_is_not_a_label():
     with pytest.raises(ParameterError):
         theme.compare_bars(["A"], [1], title="t", unit_label="u", source="s", lang="en",
                            highlight="B")
+
+
+# --- labels are the report's printed strings -----------------------------------------
+
+
+def test_heatmap_cells_can_carry_the_reports_own_strings():
+    theme.set_theme("en")
+    labels = pd.DataFrame([["200×", "40× to 60×"], ["125×", "25×"]], index=scenario_grid().index, columns=["A", "B"])
+    fig = theme.grid_heatmap(scenario_grid(), title="Grid", unit_label="×", source="s", lang="en", labels=labels)
+    assert annotations(fig) == ["200×", "40× to 60×", "125×", "25×"]
+
+
+def test_heatmap_labels_must_match_the_grid_shape():
+    with pytest.raises(ParameterError, match="labels"):
+        theme.grid_heatmap(scenario_grid(), title="Grid", unit_label="×", source="s", lang="en",
+                           labels=pd.DataFrame([["a"]]))
+
+
+def test_line_path_labels_its_points_with_the_given_texts():
+    theme.set_theme("zh")
+    fig = theme.line_path([2021, 2024], [99.4, 198.8], title="路径", unit_label="亿元", source="s", lang="zh",
+                          texts=["99.4亿元", "至少199亿元"])
+    assert [t.get_text() for t in fig.axes[0].texts if t.get_gid() == "point_label"] == ["99.4亿元", "至少199亿元"]
+
+
+def test_bar_labels_use_the_given_texts_and_the_source_line_is_findable():
+    theme.set_theme("en")
+    fig = theme.bar_ranges(["a"], [2e10 / 2800], [3e10 / 2700], title="t", unit_label="CNY", source="Source: x",
+                           lang="en", texts=["CNY 7.14 m to CNY 11.1 m"])
+    assert annotations(fig) == ["CNY 7.14 m to CNY 11.1 m"]
+    assert theme.drawn_source(fig) == "Source: x"
+
+
+def test_long_source_lines_wrap_without_losing_a_character_and_grow_the_figure():
+    theme.set_theme("en")
+    source = "Source: " + "; ".join(f"assumption: parameter_{i}" for i in range(12))
+    short = theme.compare_bars(["A"], [1], title="t", unit_label="u", source="x", lang="en")
+    fig = theme.compare_bars(["A"], [1], title="t", unit_label="u", source=source, lang="en")
+    (text,) = fig.texts
+    assert text.get_text().count("\n") >= 1  # 12 x 26 characters do not fit 7 inches at 8 pt
+    assert theme.drawn_source(fig) == source
+    assert fig.get_size_inches()[1] > short.get_size_inches()[1]
+
+
+def test_wrapping_counts_chinese_characters_as_full_width():
+    # 8 pt, 1 inch: 72 / (8 * 0.55) = 16.4 half-em units -> 8 Chinese characters or 16 Latin ones a line
+    assert theme.wrap_to_width("成" * 20, 1, 8).split("\n") == ["成" * 8, "成" * 8, "成" * 4]
+    assert theme.wrap_to_width("a" * 20, 1, 8).split("\n") == ["a" * 16, "a" * 4]

@@ -101,7 +101,7 @@ def _external(ctx: ContextFigure, lang: str, measure: str = "家") -> str:
 
 
 def _span(lo: float, hi: float, base_unit: str, lang: str, measure: str = "家", sig: int = 3) -> str:
-    """A computed interval, bounds rounded outwards; infinite bounds are left open."""
+    """A computed interval, each bound rounded conventionally; infinite bounds are left open."""
     return format_interval(None if math.isinf(lo) else lo, None if math.isinf(hi) else hi, base_unit, lang, measure, sig)
 
 

@@ -5,16 +5,23 @@ this module picks the display scale (万/亿, m/bn), the qualifier wording and t
 rounding. Arithmetic is done in `Decimal` so that scaling by 10^4 or 10^8 never
 turns 99.4 into 99.39999999999999.
 
-Stated figures keep their qualifier (`format_quantity`); derived figures known only
-as an interval stay intervals (`format_interval`), rounded outwards so the printed
-bounds still hold.
+Stated figures keep their qualifier (`format_quantity`) and print as stated; derived
+figures known only as an interval stay intervals (`format_interval`).
+
+Precision policy (one rule for text, tables and chart labels): a derived value prints
+at 3 significant digits (`sig`), rounded conventionally (half up), so every printed
+number is within half a unit of its last printed digit of the exact value; a rounded
+value shows all its digits (25.99% -> 26.0%), a value that is exact at fewer digits
+prints exactly (40×, not 40.0×); whole-number counts print in full. Each bound of an
+interval is rounded the same way (never outwards: "at least"/"at most" are words, not
+rounding); where two bounds would print alike, digits are added until they differ.
 """
 
 from __future__ import annotations
 
 import math
 import numbers
-from decimal import ROUND_CEILING, ROUND_FLOOR, ROUND_HALF_UP, Context, Decimal
+from decimal import ROUND_HALF_UP, Context, Decimal
 
 from ..errors import ParameterError
 
@@ -72,15 +79,27 @@ def _decimal(x: float, name: str = "x") -> Decimal:
         d = Decimal(int(x))
     else:
         d = x if isinstance(x, Decimal) else Decimal(repr(float(x)))  # numpy floats too
-    return _round(d, _NOISE_DIGITS)
+    return _denoise(d, _NOISE_DIGITS)
+
+
+def _denoise(d: Decimal, digits: int) -> Decimal:
+    """`d` without the binary noise past `digits` significant digits, zeros dropped."""
+    d = Context(prec=digits, rounding=ROUND_HALF_UP).plus(d).normalize()
+    return Decimal(0) if d == 0 else d
 
 
 # --- rounding ---------------------------------------------------------------------
 
-def _round(d: Decimal, sig: int | None, rounding: str = ROUND_HALF_UP) -> Decimal:
-    """`d` to `sig` significant digits (None: unchanged), trailing zeros dropped."""
+def _round(d: Decimal, sig: int | None) -> Decimal:
+    """`d` to `sig` significant digits, half up (None: unchanged).
+
+    A value that rounding changed keeps its trailing zeros (26.0: three digits stated);
+    one it left unchanged drops them (40, not 40.0), as does an unrounded value.
+    """
     if sig is not None:
-        d = Context(prec=sig, rounding=rounding).plus(d)
+        r = Context(prec=sig, rounding=ROUND_HALF_UP).plus(d)
+        if r != d:
+            return r
     d = d.normalize()
     return Decimal(0) if d == 0 else d  # no "-0"
 
@@ -109,7 +128,8 @@ def _scaled(d: Decimal, scales, lang: str) -> str:
     """`d` in the largest scale it reaches, e.g. 9.94e9 -> '99.4亿'."""
     for factor, name in scales:
         if abs(d) >= factor:
-            return _digits(_round(d / factor, None), lang) + name
+            # Decimal division keeps the stated digits: 2.60E+9 / 1E+8 is 26.0, not 26
+            return _digits(d.scaleb(-factor.adjusted()), lang) + name
     return _digits(d, lang)
 
 
@@ -160,8 +180,8 @@ def format_value(
     _check_lang(lang)
     _check_unit(base_unit)
     _check_sig(sig)
-    # Round before choosing the scale, so 99,995,000 at 3 digits reads 1亿, not 10000万.
-    return _value(_round(_decimal(x), sig), base_unit, lang, measure)
+    # Round before choosing the scale, so 99,995,000 at 3 digits reads 1.00亿, not 10000万.
+    return _value(_policy(_decimal(x), base_unit, sig, lang), base_unit, lang, measure)
 
 
 # --- stated figures with their qualifier ------------------------------------------
@@ -215,23 +235,44 @@ _AT_MOST = {"zh": "至多", "en": "at most "}
 _TO = {"zh": "至", "en": " to "}
 
 
+def _display_factor(d: Decimal, base_unit: str, lang: str) -> Decimal:
+    """The scale `d` prints in (10^8 for 亿, 10^9 for bn, 1 for plain numbers)."""
+    scales = ()
+    if base_unit == "CNY" or (base_unit == "count" and lang == "zh"):
+        scales = _ZH_SCALES if lang == "zh" else _EN_CNY_SCALES
+    return next((factor for factor, _ in scales if abs(d) >= factor), Decimal(1))
+
+
+def _policy(d: Decimal, base_unit: str, sig: int | None, lang: str) -> Decimal:
+    """The precision policy: whole-number counts in full, everything else at `sig`
+    significant digits but never fewer than its whole digits in the unit it prints in
+    (1234× stays 1234×, 7,142,857 yuan reads 714万: only the last printed digit rounds)."""
+    if sig is None or (base_unit == "count" and d == d.to_integral_value()) or d == 0:
+        return _round(d, None)
+    factor = _display_factor(_round(d, sig), base_unit, lang)  # after rounding: 99,995,000 -> 1.00亿
+    whole_digits = (d / factor).adjusted() + 1
+    return _round(d, max(sig, whole_digits))
+
+
 def _interval(lo: Decimal | None, hi: Decimal | None, base_unit, lang, measure, sig) -> str:
-    """Interval text from Decimals; bounds round outwards so they remain true bounds."""
-    def show(d, rounding):
-        return _value(_round(d, sig, rounding), base_unit, lang, measure)
+    """Interval text from Decimals; each bound rounded conventionally (see the module doc)."""
+    def show(d, digits=sig):
+        return _value(_policy(d, base_unit, digits, lang), base_unit, lang, measure)
 
     if lo is not None and hi is not None:
-        lo, hi = _round(lo, _SAME_DIGITS), _round(hi, _SAME_DIGITS)
+        lo, hi = _denoise(lo, _SAME_DIGITS), _denoise(hi, _SAME_DIGITS)
         if lo > hi:
             raise ParameterError("lower", f"lower {lo} is above upper {hi}")
         if lo == hi:
-            return show(lo, ROUND_HALF_UP)
-        # floor(lo) <= lo < hi <= ceil(hi): the two printed bounds always differ.
-        return show(lo, ROUND_FLOOR) + _TO[lang] + show(hi, ROUND_CEILING)
+            return show(lo)
+        digits = sig
+        while show(lo, digits) == show(hi, digits) and digits < _NOISE_DIGITS:
+            digits += 1  # never print a range as one number
+        return show(lo, digits) + _TO[lang] + show(hi, digits)
     if lo is not None:
-        return _AT_LEAST[lang] + show(lo, ROUND_FLOOR)
+        return _AT_LEAST[lang] + show(lo)
     if hi is not None:
-        return _AT_MOST[lang] + show(hi, ROUND_CEILING)
+        return _AT_MOST[lang] + show(hi)
     return _UNKNOWN[lang]
 
 
@@ -247,8 +288,8 @@ def format_interval(
 
     Equal bounds print one value; otherwise 714万元至1112万元 / CNY 7.14 m to CNY 11.2 m,
     至少X / at least X, 至多X / at most X, or 无法确定 / cannot be determined.
-    The lower bound rounds down and the upper up, so the printed interval contains
-    the true one.
+    Each bound is rounded half up at `sig` significant digits (whole-number counts in
+    full), so it parses back to within half a unit of its last digit.
     """
     _check_lang(lang)
     _check_unit(base_unit)
@@ -273,7 +314,7 @@ def format_share(x: float, lang: str, sig: int = 3) -> str:
     """A ratio in [0, 1] as a percentage: 0.125 -> '12.5%'."""
     _check_lang(lang)
     _check_sig(sig)
-    return _value(_round(_share(x, "x"), sig), "percent", lang, "")
+    return _value(_policy(_share(x, "x"), "percent", sig, lang), "percent", lang, "")
 
 
 def format_share_interval(

@@ -3,14 +3,19 @@
 A `Num` is an interval in a base unit plus where it came from: the figure or context
 ids it uses and the derivation that combined them (`kechuangdai_loans /
 kechuangdai_firms`). Stated figures keep their qualifier; derived numbers are intervals.
+A derived `Num` also keeps its expression (`operands` and `fn`, built by
+`kczlib.analysis.metrics.derive`), so its bounds are computed jointly over its distinct
+inputs: an input that appears twice is one input (`x / x` is exactly 1).
 Formatting a `Num` through a `Ledger` records the printed text, so a report can list
-every number it printed with its sources, and a test can prove nothing else was printed.
+every number it printed with its sources, inputs and exact bounds, and a test can prove
+nothing else was printed.
 """
 
 from __future__ import annotations
 
 import html
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 import pandas as pd
@@ -18,6 +23,7 @@ import pandas as pd
 from . import formatting
 
 RATIO = "ratio"  # a share or conversion rate in [0, 1], printed as percent
+LEDGER_COLUMNS = ["printed", "exact", "kind", "derivation", "inputs", "ids", "where"]
 DIGITS_RE = re.compile(r"\d")
 
 
@@ -33,7 +39,40 @@ class Num:
     value_base: float | None = None  # the stated point of a figure, if any
     measure: str = ""  # Chinese measure word (家, 个, 项) for counts
     confidence: str = ""  # context rows: high, medium, low, derived
-    sig: int = 3
+    sig: int = 3  # significant digits of a derived value (kczlib.analysis.formatting's policy)
+    # A derived number's expression: fn(*values of operands) -> value. Leaves have fn None.
+    operands: tuple["Num", ...] = field(default=(), compare=False, repr=False)
+    fn: Callable | None = field(default=None, compare=False, repr=False)
+
+    @property
+    def is_leaf(self) -> bool:
+        """An independent input: a figure, context row, parameter or dataset count."""
+        return self.fn is None
+
+    @property
+    def key(self) -> str:
+        """Identity of an input: the same figure, row or parameter value is the same input."""
+        if self.kind == "figure" and self.ids:
+            return f"figure:{self.ids[0]}"
+        if self.kind == "context" and self.ids:
+            return f"context:{self.ids[0]}"
+        return f"{self.kind}:{self.derivation}:{self.lower!r}:{self.upper!r}"
+
+    def inputs(self) -> list["Num"]:
+        """The distinct independent inputs (leaves) this number is computed from, in order."""
+        if self.is_leaf:
+            return [self]
+        seen: dict[str, Num] = {}
+        for op in self.operands:
+            for leaf in op.inputs():
+                seen.setdefault(leaf.key, leaf)
+        return list(seen.values())
+
+    def evaluate(self, values: dict[str, float]) -> float:
+        """The value of this expression when each input (by `key`) takes `values[key]`."""
+        if self.is_leaf:
+            return values[self.key]
+        return self.fn(*(op.evaluate(values) for op in self.operands))
 
     @property
     def is_point(self) -> bool:
@@ -51,16 +90,37 @@ class Num:
         return self.lower if self.lower is not None else self.upper
 
     def format(self, lang: str) -> str:
+        """The one printed form of this number (text, tables and chart labels all use it)."""
         if self.base_unit == RATIO:
             if self.is_point:
                 return formatting.format_share(self.lower, lang, sig=self.sig)
-            return formatting.format_share_interval(self.lower, self.upper, lang)
+            return formatting.format_share_interval(self.lower, self.upper, lang, sig=self.sig)
         if self.kind in ("figure", "context") and self.value_base is not None or self.qualifier == "至":
             return formatting.format_quantity(
                 self.value_base, self.base_unit, self.qualifier, self.lower, self.upper, lang,
                 measure=self.measure, sig=None if self.kind in ("figure", "context") else self.sig,
             )
         return formatting.format_interval(self.lower, self.upper, self.base_unit, lang, measure=self.measure, sig=self.sig)
+
+
+def exact_text(num: Num) -> str:
+    """The exact bounds of `num` for the ledger (full float precision, no rounding)."""
+    def show(x):
+        return "?" if x is None else f"{x:.15g}"
+
+    if num.lower is None and num.upper is None:
+        return ""
+    if num.lower is not None and num.lower == num.upper:
+        return show(num.lower)
+    return f"[{show(num.lower)}, {show(num.upper)}]"
+
+
+def inputs_text(num: Num) -> str:
+    """A derived number's distinct inputs with their exact ranges, for the ledger."""
+    if num.is_leaf:
+        return ""
+    return "; ".join(f"{(leaf.derivation or ', '.join(leaf.ids)).removeprefix('parameter ')} = {exact_text(leaf)}"
+                     for leaf in num.inputs())
 
 
 def assumption(name: str, value: float, base_unit: str, measure: str = "") -> Num:
@@ -125,9 +185,10 @@ class Ledger:
             if key in seen:
                 continue
             seen.add(key)
-            rows.append({"printed": _plain(e.text), "kind": e.num.kind, "derivation": e.num.derivation or ", ".join(e.num.ids),
+            rows.append({"printed": _plain(e.text), "exact": exact_text(e.num), "kind": e.num.kind,
+                         "derivation": e.num.derivation or ", ".join(e.num.ids), "inputs": inputs_text(e.num),
                          "ids": ", ".join(i.removeprefix("ctx:") for i in e.num.ids), "where": e.where})
-        return pd.DataFrame(rows, columns=["printed", "kind", "derivation", "ids", "where"])
+        return pd.DataFrame(rows, columns=LEDGER_COLUMNS)
 
     def unledgered_numbers(self, text: str) -> list[str]:
         """Digits in `text` that are not inside any printed ledger text (should be [])."""

@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 
 from ..data.cases import get_case
 from ..data.figures import figure, load_figures
-from ..analysis.ledger import Ledger, Num, assumption
+from ..analysis.ledger import LEDGER_COLUMNS, Ledger, Num, assumption
 from .narrative import Quote, Safe, escape, render
 from .parameters import check, user_names
 from ..data.source import load_source
@@ -58,6 +58,7 @@ class Report:
     case: str = "chengdu"
     ledger: Ledger | None = None
     shown: list[str] = field(default_factory=list)
+    charts: list[tuple[str, list[Num], str]] = field(default_factory=list)  # (name, plotted Nums, source line)
 
     @classmethod
     def start(cls, notebook: str, namespace: dict) -> "Report":
@@ -84,7 +85,7 @@ class Report:
 
         c = context_value(context_id, self.case)
         return Num(c.value_base, c.value_base, c.base_unit, (f"ctx:{context_id}",), f"context {context_id}", "context",
-                   "exact", c.value_base, confidence=c.confidence)
+                   "exact", c.value_base, _measure(c.unit, c.base_unit), confidence=c.confidence)
 
     def assume(self, name: str, value: float, base_unit: str) -> Num:
         return assumption(name, value, base_unit)
@@ -112,12 +113,24 @@ class Report:
         return self.text("common.source_line", title=self.meta["title"][self.lang])
 
     # -- charts ----------------------------------------------------------------------
-    def chart(self, fig, name: str, nums: list[Num]) -> None:
-        """Show a chart and ledger the numbers it draws."""
+    def chart_source(self, nums: list[Num]) -> str:
+        """The source line for a chart drawing `nums`: the origins of exactly those numbers."""
+        from . import theme
+
+        return theme.source_line(nums, self.lang, self.case)
+
+    def chart_texts(self, name: str, nums: list[Num]) -> list[str]:
+        """Value labels for a chart: the same strings the text prints, ledgered."""
+        return [self.ledger.format(n, f"chart:{name}") for n in nums]
+
+    def chart(self, fig, name: str, nums: list[Num], origins: list[Num] | None = None) -> None:
+        """Show a chart and ledger the numbers it draws (`origins`: what its source line cites,
+        when that is more than the labelled numbers, e.g. an assumed start year)."""
         from . import theme
 
         for n in nums:
             self.ledger.record(n, f"chart:{name}")
+        self.charts.append((name, list(origins or nums), theme.drawn_source(fig)))
         problems = theme.missing_glyph_warnings(fig)
         if problems:
             raise RuntimeError(f"chart {name!r} has missing glyphs: {problems[0]}")
@@ -130,9 +143,10 @@ class Report:
         from . import theme
 
         labels = [label for label, _ in items]
-        fig = theme.bar_ranges(labels, [n.lower for _, n in items], [n.upper for _, n in items],
+        nums = [n for _, n in items]
+        fig = theme.bar_ranges(labels, [n.lower for n in nums], [n.upper for n in nums],
                                title=self.text(title_key, **slots), unit_label=self.text(unit_key),
-                               source=self.source_line(), lang=self.lang)
+                               source=self.chart_source(nums), lang=self.lang, texts=self.chart_texts(name, nums))
         self.chart(fig, name, [n for _, n in items])
 
     def funnel_chart(self, name: str, stages: list[tuple[str, Num]], title_key: str, unit_key: str) -> None:
@@ -141,7 +155,7 @@ class Report:
         if not all(n.is_point for _, n in stages):  # the funnel labels values: ranges would print as points
             raise ValueError(f"funnel {name!r}: every stage must be an exact figure; use bars() for ranges")
         fig = theme.funnel([self.text(k) for k, _ in stages], [n.point for _, n in stages], title=self.text(title_key),
-                           unit_label=self.text(unit_key), source=self.source_line(), lang=self.lang)
+                           unit_label=self.text(unit_key), source=self.chart_source([n for _, n in stages]), lang=self.lang)
         self.chart(fig, name, [n for _, n in stages])
 
     def path_chart(self, name: str, path, title_key: str, unit_key: str) -> None:
@@ -149,11 +163,13 @@ class Report:
 
         scale = 1e8 if self.lang == "zh" else 1e9  # 亿元 / CNY bn
         lows = [None if v is None else v / scale for v in path["lower"]]
+        nums = list(path["num"])
+        origins = nums + [assumption("baseline_year", int(path["year"].iloc[0]), "years")]  # the x axis is assumed
         fig = theme.line_path(list(path["year"]), lows, title=self.text(title_key), unit_label=self.text(unit_key),
-                              source=self.source_line(), lang=self.lang)
+                              source=self.chart_source(origins), lang=self.lang, texts=self.chart_texts(name, nums))
         for year, num in zip(path["year"], path["num"]):
             self.say("fiscal.path_item", year=self.year(int(year), "parameter baseline_year + t"), amount=num)
-        self.chart(fig, name, list(path["num"]))
+        self.chart(fig, name, nums, origins)
 
     # -- labels that are numbers but not quantities -----------------------------------
     def period(self, figure_id: str) -> Safe:
@@ -243,7 +259,7 @@ class Report:
             self.say("common.no_assumptions")
 
     def _columns(self, table: str) -> dict:
-        keys = {"ledger": ["printed", "kind", "derivation", "ids", "where"],
+        keys = {"ledger": LEDGER_COLUMNS,
                 "sources": ["id", "metric", "evidence", "section", "offset"],
                 "assumptions": ["parameter", "values"]}[table]
         return {k: self.text(f"common.columns.{k}") for k in keys}

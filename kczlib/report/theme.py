@@ -20,6 +20,7 @@ import importlib.resources
 import io
 import numbers
 import re
+import unicodedata
 import warnings
 from functools import lru_cache
 from pathlib import Path
@@ -32,8 +33,11 @@ from matplotlib.font_manager import FontProperties, fontManager
 from matplotlib.layout_engine import ConstrainedLayoutEngine
 from matplotlib.ticker import MaxNLocator
 
+from urllib.parse import urlparse
+
 from ..errors import ParameterError
 from ..analysis.formatting import LANGS, format_number, format_share
+from ..analysis.ledger import Num
 
 CJK_FONT_FILE = "NotoSansCJKsc-Regular.otf"
 DPI = 110  # sharp enough on screen, small enough to keep the HTML reports light
@@ -128,10 +132,96 @@ def _figure(n_rows: int = 0, width: float = 7.0) -> tuple[Figure, object]:
 
 def _finish(fig, ax, title: str, source: str, lang: str) -> Figure:
     _check_lang(lang)
+    width, height = fig.get_size_inches()
+    title_size = FontProperties(size=mpl.rcParams["axes.titlesize"]).get_size_in_points()
+    title = wrap_to_width(title, width * 0.9, title_size)
+    source = wrap_to_width(_source_text(source, lang), width * 0.97, SOURCE_FONTSIZE)
+    # Grow the figure by the extra lines, so long source lines and titles are never cut off.
+    n_source, n_title = source.count("\n") + 1, title.count("\n") + 1
+    extra = ((n_source - 1) * SOURCE_FONTSIZE + (n_title - 1) * title_size) * 1.3 / 72
+    fig.set_size_inches(width, height + extra)
+    strip = (SOURCE_FONTSIZE * (1.3 * n_source + 0.9) / 72) / (height + extra)
+    fig.get_layout_engine().set(rect=(0, strip, 1, 1 - strip))
     ax.set_title(title, loc="left")  # no bold: the CJK font ships Regular only
-    fig.text(0.01, 0.01, _source_text(source, lang), ha="left", va="bottom",
-             fontsize=SOURCE_FONTSIZE, color="grey")
+    fig.text(0.01, 0.01, source, ha="left", va="bottom",
+             fontsize=SOURCE_FONTSIZE, color="grey", gid="source")
     return fig
+
+
+def _char_width(ch: str) -> int:
+    return 2 if unicodedata.east_asian_width(ch) in ("W", "F") else 1  # CJK glyphs are full width
+
+
+def wrap_to_width(text: str, width_in: float, fontsize: float) -> str:
+    """`text` broken into lines that fit `width_in` inches at `fontsize` points.
+
+    Breaks after a space where one falls in the second half of the line, else anywhere
+    (Chinese has no spaces); no character is dropped, so removing the newlines gives the
+    text back. Widths are estimated (half an em per Latin character, a full em per CJK one).
+    """
+    limit = width_in * 72 / (fontsize * 0.55)
+    lines, line = [], ""
+    for ch in text:
+        if line and sum(map(_char_width, line)) + _char_width(ch) > limit:
+            cut = line.rfind(" ") + 1
+            if cut <= len(line) // 2:
+                cut = len(line)
+            lines.append(line[:cut])
+            line = line[cut:]
+        line += ch
+    return "\n".join(lines + [line])
+
+
+def drawn_source(fig: Figure) -> str:
+    """The source line drawn under a chart, unwrapped ("" if it has none)."""
+    return next((t.get_text().replace("\n", "") for t in fig.texts if t.get_gid() == "source"), "")
+
+
+# --- source lines from what is plotted ---------------------------------------------
+
+_ORIGIN_WORDS = {
+    "case": {"zh": "《{title}》", "en": "case study \"{title}\""},
+    "assumption": {"zh": "假设: {name}", "en": "assumption: {name}"},
+    "dataset": {"zh": "kcz 对案例数据集的统计", "en": "kcz count of the case dataset"},
+    "context_derived": {"zh": "外部数据推算 ({confidence})", "en": "derived from external data ({confidence})"},
+    "context": {"zh": "{host} ({confidence})", "en": "{host} ({confidence})"},
+}
+ORIGIN_SEPARATOR = "; "
+
+
+def origins(nums: list[Num], lang: str, case: str) -> list[str]:
+    """Where the numbers a chart draws come from, each origin once, in order of appearance.
+
+    Case figures cite the case document; context rows the host of their source page
+    with the row's confidence (derived rows say so); parameters "assumption: <name>";
+    counts of the dataset itself say that. Derived numbers contribute the origins of
+    their distinct inputs.
+    """
+    from ..data.cases import get_case
+    from ..data.context import context_value
+
+    _check_lang(lang)
+    found: dict[str, None] = {}
+    for num in nums:
+        for leaf in num.inputs():
+            if leaf.kind == "figure":
+                text = _ORIGIN_WORDS["case"][lang].format(title=get_case(case).meta["title"][lang])
+            elif leaf.kind == "context":
+                c = context_value(leaf.ids[0].removeprefix("ctx:"), case)
+                key = "context_derived" if c.is_derived else "context"
+                text = _ORIGIN_WORDS[key][lang].format(host=urlparse(c.source_url).hostname or "",
+                                                       confidence=c.confidence_label(lang))
+            elif leaf.kind == "assumption":
+                text = _ORIGIN_WORDS["assumption"][lang].format(name=leaf.derivation.removeprefix("parameter "))
+            else:  # a count computed from the dataset (rows, mentions)
+                text = _ORIGIN_WORDS["dataset"][lang]
+            found.setdefault(text, None)
+    return list(found)
+
+
+def source_line(nums: list[Num], lang: str, case: str) -> str:
+    """The chart's source line: "来源: " / "Source: " and its origins joined by "; "."""
+    return _SOURCE_PREFIX[lang] + ORIGIN_SEPARATOR.join(origins(nums, lang, case))
 
 
 def _source_text(source: str, lang: str) -> str:
@@ -197,15 +287,16 @@ def _draw_range(ax, y, lo, hi, color) -> float:
 
 
 def bar_ranges(labels, lower, upper, *, title: str, unit_label: str, source: str,
-               point=None, lang: str = "zh") -> Figure:
+               point=None, lang: str = "zh", texts=None) -> Figure:
     """Horizontal bars for figures that may be intervals.
 
     Exact values (lower == upper) are solid bars; an interval is solid up to its
     lower bound and light from lower to upper; a missing upper bound is an arrow-head
     (">") at the lower bound, a missing lower bound a "<" at the upper one. Each row
-    is labelled with its value or range; `point`, if given, marks stated values.
+    is labelled with its value or range (`texts`: the report's own printed strings, so a
+    label reads exactly as the text does); `point`, if given, marks stated values.
     """
-    _check_lengths(labels, lower=lower, upper=upper, point=point)
+    _check_lengths(labels, lower=lower, upper=upper, point=point, texts=texts)
     fig, ax = _figure(len(labels))
     color = palette()[0]
     ends = []
@@ -217,13 +308,17 @@ def bar_ranges(labels, lower, upper, *, title: str, unit_label: str, source: str
     if point is not None:
         ys = [y for y, p in enumerate(point) if _num(p) is not None]
         ax.plot([_num(point[y]) for y in ys], ys, "o", color="black", markersize=4, gid="point")
-    _bar_labels(ax, [_range_text(_num(lo), _num(hi), lang) for lo, hi in zip(lower, upper)],
-                range(len(labels)), ends)
+    if texts is None:
+        texts = [_range_text(_num(lo), _num(hi), lang) for lo, hi in zip(lower, upper)]
+    _bar_labels(ax, texts, range(len(labels)), ends)
     _category_axis(ax, labels, unit_label)
     return _finish(fig, ax, title, source, lang)
 
 
 def _category_axis(ax, labels, unit_label: str) -> None:
+    size = FontProperties(size=mpl.rcParams["ytick.labelsize"]).get_size_in_points()
+    # long labels wrap at about a third of the figure, so the bars keep their room
+    labels = [wrap_to_width(str(label), ax.figure.get_size_inches()[0] * 0.33, size) for label in labels]
     ax.set_yticks(range(len(labels)), labels)
     ax.invert_yaxis()  # first item on top, as in a table
     ax.set_xlabel(unit_label)
@@ -246,14 +341,16 @@ def _rate_text(prev: float, cur: float, lang: str) -> str | None:
     if prev <= 0:
         return None
     r = cur / prev
-    rate = format_share(r, lang) if 0 <= r <= 1 else format_number(r, lang, sig=3) + "×"
+    sig = 2 if prev < 30 else 3  # a handful of items cannot carry three digits
+    rate = format_share(r, lang, sig=sig) if 0 <= r <= 1 else format_number(r, lang, sig=sig) + "×"
     return f"{_CONVERSION[lang]} {rate}"
 
 
 def funnel(stage_labels, values, *, title: str, unit_label: str, source: str,
            lang: str = "zh") -> Figure:
     """Stages as horizontal bars, top to bottom, each annotated with its value and
-    its conversion rate from the stage above."""
+    its conversion rate from the stage above. Use it only where the source states that
+    each stage is a subset of the one above; otherwise draw `bar_ranges` side by side."""
     _check_lengths(stage_labels, values=values)
     fig, ax = _figure(len(stage_labels))
     values = [float(v) for v in values]
@@ -271,13 +368,18 @@ def funnel(stage_labels, values, *, title: str, unit_label: str, source: str,
 # --- line_path --------------------------------------------------------------------
 
 def line_path(x, y, *, title: str, unit_label: str, source: str, lang: str = "zh",
-              y_lower=None, y_upper=None) -> Figure:
+              y_lower=None, y_upper=None, texts=None) -> Figure:
     """A line, with a light band between `y_lower` and `y_upper` when either is given
-    (a missing side of the band falls back to the line itself)."""
-    _check_lengths(x, y=y, y_lower=y_lower, y_upper=y_upper)
+    (a missing side of the band falls back to the line itself); `texts` label the points
+    (the report's printed strings for them)."""
+    _check_lengths(x, y=y, y_lower=y_lower, y_upper=y_upper, texts=texts)
     fig, ax = _figure()
     color = palette()[0]
     ax.plot(x, y, marker="o", color=color)
+    for xi, yi, text in zip(x, y, texts or []):
+        ax.annotate(text, (xi, yi), xytext=(0, 8), textcoords="offset points", ha="center", fontsize=8, gid="point_label")
+    if texts:
+        ax.margins(x=0.12, y=0.15)
     if y_lower is not None or y_upper is not None:
         lo = y_lower if y_lower is not None else y
         hi = y_upper if y_upper is not None else y
@@ -292,14 +394,20 @@ def line_path(x, y, *, title: str, unit_label: str, source: str, lang: str = "zh
 # --- grid_heatmap -----------------------------------------------------------------
 
 def grid_heatmap(frame: pd.DataFrame, *, title: str, unit_label: str, source: str,
-                 lang: str = "zh", fmt=".3g") -> Figure:
+                 lang: str = "zh", fmt=".3g", labels: pd.DataFrame | None = None) -> Figure:
     """A scenario grid (rows x columns of a DataFrame) as an annotated heatmap.
 
     `fmt` is a format spec (".1f") or a callable value -> text, e.g.
-    `lambda v: format_number(v, "en", sig=3)` for thousands separators.
+    `lambda v: format_number(v, "en", sig=3)` for thousands separators; `labels`, a frame
+    of texts shaped like `frame`, overrides it (the report's printed strings per cell).
     """
     fig, ax = _figure(len(frame.index), width=max(6.0, 1.2 + 0.9 * len(frame.columns)))
-    annot, spec = (frame.map(fmt), "") if callable(fmt) else (True, fmt)
+    if labels is not None:
+        if labels.shape != frame.shape:
+            raise ParameterError("labels", f"has shape {labels.shape}, the grid {frame.shape}")
+        annot, spec = labels.to_numpy(), ""
+    else:
+        annot, spec = (frame.map(fmt), "") if callable(fmt) else (True, fmt)
     sns.heatmap(frame, annot=annot, fmt=spec, cmap="crest", ax=ax,
                 cbar_kws={"label": unit_label}, linewidths=0.5)
     ax.tick_params(axis="y", labelrotation=0)  # Chinese row labels read horizontally
@@ -309,10 +417,11 @@ def grid_heatmap(frame: pd.DataFrame, *, title: str, unit_label: str, source: st
 # --- compare_bars -----------------------------------------------------------------
 
 def compare_bars(labels, values, *, title: str, unit_label: str, source: str,
-                 lang: str = "zh", highlight=None, notes=None, sig: int | None = 3) -> Figure:
+                 lang: str = "zh", highlight=None, notes=None, sig: int | None = 3, texts=None) -> Figure:
     """Benchmark comparison: one bar per label, the `highlight` label in the accent
-    colour; `notes` (one per bar, may be empty) follow the value labels."""
-    _check_lengths(labels, values=values, notes=notes)
+    colour; `notes` (one per bar, may be empty) follow the value labels, which are
+    `texts` when given (the report's printed strings) or the values at `sig` digits."""
+    _check_lengths(labels, values=values, notes=notes, texts=texts)
     if highlight is not None and highlight not in list(labels):
         raise ParameterError("highlight", f"{highlight!r} is not one of the labels")
     base, accent = palette()[0], palette()[1]
@@ -320,7 +429,8 @@ def compare_bars(labels, values, *, title: str, unit_label: str, source: str,
     fig, ax = _figure(len(labels))
     values = [float(v) for v in values]
     ax.barh(range(len(values)), values, color=colors)
-    texts = [format_number(v, lang, sig=sig) for v in values]  # sig=None: stated figures as written
+    if texts is None:
+        texts = [format_number(v, lang, sig=sig) for v in values]  # sig=None: stated figures as written
     if notes is not None:
         texts = [f"{t}  {n}" if n else t for t, n in zip(texts, notes)]
     _bar_labels(ax, texts, range(len(values)), [max(v, 0.0) for v in values])
@@ -338,6 +448,8 @@ __all__ = [
     "lighten",
     "line_path",
     "missing_glyph_warnings",
+    "origins",
+    "source_line",
     "palette",
     "set_theme",
 ]
