@@ -132,7 +132,7 @@ QTY_RE = re.compile(
         (?P<vague>数|几|上)(?P<vplace>十|百|千|万|亿)(?P<vmult>{SP}(?:万亿|万|亿))?
       | (?P<teens>十几)
       | (?P<num>{NUM})
-        (?P<q1>余|多)?
+        (?:{SP}(?P<q1>余|多))?
         (?:{SP}(?P<mult>万亿|万|亿))?
       | (?P<bare_mult>万亿|万|亿)    # 近亿元: the 1 is implicit
     )
@@ -466,7 +466,7 @@ def parse_quantity(text: str) -> Quantity:
     `kczlib.data.english_quantities`. Raises QuantityParseError otherwise.
     """
     text = text.strip()
-    if re.search(r"[A-Za-z×]", text) and not re.search(r"[\u4e00-\u9fff]", text):
+    if re.search(r"[A-Za-z×,]", text) and not re.search(r"[\u4e00-\u9fff]", text):
         from .english_quantities import parse_english  # only English text needs it
 
         return parse_english(text)
