@@ -188,6 +188,12 @@ def format_report(r: Report) -> str:
 
 
 def main(case: str | None = None, out=None) -> int:
+    """Validate one case, or every case folder; print a report per case.
+
+    Returns 0 when all are valid, 1 when a case has data problems, 2 when a case cannot
+    be read at all (unknown case, unreadable `case.json`); a broken case never stops
+    the others from being validated.
+    """
     out = out or sys.stdout
     cases = [case] if case else list_cases()
     status = 0
@@ -195,8 +201,9 @@ def main(case: str | None = None, out=None) -> int:
         try:
             report = validate_case(name)
         except KczError as exc:
-            print(f"kcz validate: {exc}", file=sys.stderr)
-            return 2
+            print(f"kcz validate: case {name}: {exc}", file=sys.stderr)
+            status = 2
+            continue
         print(format_report(report), file=out)
-        status |= 0 if report.ok else 1
+        status = max(status, 0 if report.ok else 1)
     return status
