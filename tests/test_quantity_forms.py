@@ -166,6 +166,10 @@ def test_fanfan_without_a_numeral_is_one_doubling():
     assert parse_quantity("翻番") == parse_quantity("翻一番")
 
 
+def test_attributive_fanfan_names_the_idea_and_states_no_figure():
+    assert find_quantities("财政科技投入翻番的最低路径") == []
+
+
 def test_range_ends_need_the_same_base_unit():
     with pytest.raises(QuantityParseError, match="different units"):
         parse_quantity("3家至5年")

@@ -35,7 +35,8 @@ So 2700余 -> (2700, 2800), 200多亿 -> (2e10, 3e10), 1.6万余 -> (16000, 1700
 Units and their base (`UNITS`): money to yuan (CNY; 美元 to USD); counts (家 个 人 辆 ...)
 to plain counts; % and 成 to percent points (八成 = 80); 个百分点 / 百分点 to percentage
 points (`percentage_point`, never percent and never a count); 倍 and 番 to a multiplier
-(翻N番 = 2**N, 翻番 = 翻一番 = 2; 增长/增加/提高/提升/扩大/上升 N倍 = N+1 times the base,
+(翻N番 = 2**N, 翻番 = 翻一番 = 2, but 翻番的 (翻番的路径, attributive) names the idea
+of doubling and is no mention; 增长/增加/提高/提升/扩大/上升 N倍 = N+1 times the base,
 是去年的N倍 = N times); 年 to years; physical units with their SI-style base (千瓦 kW,
 千瓦时 kWh, 吨/公斤/斤 kg, 公里/米 km, 平方公里 km2, 平方米 m2, 亩 mu, 公顷 ha), the
 multiplier 万/亿 applied (500万千瓦 = 5e6 kW). A unit is matched before numerals, so the
@@ -122,7 +123,7 @@ QTY_RE = re.compile(
     rf"""
     (?P<date>(?:19|20)\d\d{SP}年(?:{SP}\d{{1,2}}{SP}月(?:{SP}\d{{1,2}}{SP}日)?)?)
   | (?P<shou>首)(?P<shou_unit>位|个|批|届|次|家)
-  | (?P<fanfan>翻番)
+  | (?P<fanfan>翻番)(?!的)  # 翻番的路径 names the idea of doubling; no figure is stated
   | (?P<fpre>{_alternation(PRE_QUALIFIERS)})?
     (?: (?P<den>{NUM})分之(?P<numer>{NUM})
       | (?<![\d/.])(?P<sl_num>\d+)/(?P<sl_den>\d+)(?![\d/])
