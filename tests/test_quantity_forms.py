@@ -185,6 +185,16 @@ def test_contradicting_qualifiers_are_refused():
         parse_quantity("不超过3年以上")
 
 
+def test_an_unreadable_phrase_is_a_mention_that_says_why_and_hides_nothing_else():
+    found = find_quantities("不超过3年以上,建成12家")
+    assert [(m.text, m.quantity.kind) for m in found] == [("不超过3年以上", "unreadable"), ("12家", "quantity")]
+    assert "different bounds" in found[0].quantity.note and not found[0].quantity.is_known_non_figure
+
+
+def test_a_range_of_two_units_is_two_mentions_in_running_text():
+    assert [m.text for m in find_quantities("3家至5年")] == ["3家", "5年"]
+
+
 def test_a_year_range_is_two_dates_not_a_quantity():
     assert [m.quantity.kind for m in find_quantities("2021-2023年")] == ["date", "date"]
 

@@ -146,6 +146,7 @@ QTY_RE = re.compile(
     re.VERBOSE,
 )
 RANGE_JOINERS = ("至", "到", "~", "-", "—", "–")
+NON_FIGURE_KINDS = ("ordinal", "date", "name", "list_marker", "idiom", "version", "code")
 
 
 @dataclass(frozen=True)
@@ -153,7 +154,8 @@ class Quantity:
     """One parsed quantity; numbers are floats, bounds None where the text states none.
 
     kind: quantity | rank (figure kinds) | ordinal | date | name | list_marker | idiom |
-    version | code (not figures; `note` says why). base_unit is one of the base units of
+    version | code (`NON_FIGURE_KINDS`: not figures; `note` says why) | unreadable (the
+    text names a number but cannot be read; `note` says why). base_unit is one of the base units of
     `UNITS` plus count, rank; None for non-figure kinds.
     """
 
@@ -170,6 +172,11 @@ class Quantity:
     @property
     def is_figure_kind(self) -> bool:
         return self.kind in ("quantity", "rank")
+
+    @property
+    def is_known_non_figure(self) -> bool:
+        """A date, ordinal, name, list marker, idiom, version or code: accounted for by the rules."""
+        return self.kind in NON_FIGURE_KINDS
 
 
 @dataclass(frozen=True)
@@ -408,8 +415,10 @@ def _non_figure_quantity(kind: str, reason: str, written: str) -> Quantity:
 def find_quantities(text: str) -> list[Mention]:
     """Every numeric mention in `text`, with its span and parsed quantity, in text order.
 
-    Built-in non-figures (`NON_FIGURE_RULES`) are mentions too, of a non-figure kind.
-    Raises QuantityParseError for a mention whose qualifiers contradict each other.
+    Built-in non-figures (`NON_FIGURE_RULES`) are mentions too, of a non-figure kind. A
+    mention that cannot be read (近3年以上: contradicting qualifiers) is of kind
+    `unreadable`, its `note` the reason, so that one odd phrase never hides the rest of
+    a text; `parse_quantity` raises for it.
     """
     scan = _scan_text(text)
     named, hidden = _non_figures(scan)
@@ -423,10 +432,10 @@ def find_quantities(text: str) -> list[Mention]:
     while i < len(found):
         m = found[i]
         nxt = found[i + 1] if i + 1 < len(found) else None
-        q = _from_match(m)
+        q = _read(m)
         if nxt is not None and scan[m.end():nxt.start()] in RANGE_JOINERS and m.group("pre") in (None, "第") \
                 and nxt.group("pre") in (None, "第"):
-            joined = _range(q, _from_match(nxt), text[m.start():nxt.end()])
+            joined = _range(q, _read(nxt))
             if joined is not None:
                 mentions.append(Mention(text[m.start():nxt.end()], m.start(), nxt.end(), joined))
                 i += 2
@@ -434,6 +443,13 @@ def find_quantities(text: str) -> list[Mention]:
         mentions.append(Mention(text[m.start():m.end()], m.start(), m.end(), q))
         i += 1
     return sorted(mentions, key=lambda x: x.start)
+
+
+def _read(m: re.Match) -> Quantity:
+    try:
+        return _from_match(m)
+    except QuantityParseError as exc:
+        return Quantity("unreadable", None, "", None, None, "exact", None, None, note=str(exc))
 
 
 def _has_number(m: re.Match) -> bool:
@@ -445,8 +461,9 @@ def _has_number(m: re.Match) -> bool:
                 or g["teens"] or bare)
 
 
-def _range(a: Quantity, b: Quantity, written: str) -> Quantity | None:
-    """A至B, A～B, A-B as one range; None when the two ends do not form one."""
+def _range(a: Quantity, b: Quantity) -> Quantity | None:
+    """A至B, A～B, A-B as one range; None when the two ends do not form one (other kinds,
+    qualified ends, different base units: 3家至5年 is two mentions)."""
     if a.kind != b.kind or a.kind not in ("quantity", "rank") or a.value is None or b.value is None:
         return None
     if a.qualifier != "exact" or b.qualifier != "exact":
@@ -455,7 +472,7 @@ def _range(a: Quantity, b: Quantity, written: str) -> Quantity | None:
     if not a.unit and b.unit:  # 100至2000万元, 3～5年: the first number takes the second's unit
         lo = a.value * (b.value_base / b.value)
     elif a.base_unit != b.base_unit:
-        raise QuantityParseError(written, f"range ends in different units ({a.unit}, {b.unit})")
+        return None
     return Quantity(a.kind if a.kind == "rank" else "quantity", None, b.unit, None, b.base_unit, "至", lo, hi)
 
 
@@ -474,8 +491,14 @@ def parse_quantity(text: str) -> Quantity:
     mentions = find_quantities(text)
     if not mentions:
         raise QuantityParseError(text, "no number in it" + ("; 两院 is a name (the two academies), not a number" if "两院" in text else ""))
+    if len(mentions) == 2 and text[mentions[0].end:mentions[1].start] in RANGE_JOINERS \
+            and mentions[0].quantity.base_unit != mentions[1].quantity.base_unit:
+        a, b = (m.quantity for m in mentions)
+        raise QuantityParseError(text, f"range ends in different units ({a.unit or a.base_unit}, {b.unit or b.base_unit})")
     if len(mentions) > 1 or mentions[0].text != text:
         raise QuantityParseError(text, f"not one quantity expression (found {[m.text for m in mentions]})")
+    if mentions[0].quantity.kind == "unreadable":
+        raise QuantityParseError(text, mentions[0].quantity.note.split(": ", 1)[-1])
     return mentions[0].quantity
 
 

@@ -139,9 +139,9 @@ def validate_case(case: str) -> Report:
             continue
         claims[start] = "non_figures"
         report.claimed_by_non_figures += 1
-        report.redundant_rows += not m.quantity.is_figure_kind
+        report.redundant_rows += m.quantity.is_known_non_figure
     for start, m in mentions.items():
-        if start not in claims and not m.quantity.is_figure_kind:
+        if start not in claims and m.quantity.is_known_non_figure:
             claims[start] = "built-in rules"
             report.recognised_non_figures += 1
     report.unaccounted = [m for s, m in sorted(mentions.items()) if s not in claims]
@@ -180,7 +180,8 @@ def format_report(r: Report) -> str:
     if r.context_rows:
         lines.append(f"  external context: {r.context_rows} rows with source, excerpt and confidence, schema and row rules OK")
     for m in r.unaccounted:
-        lines.append(f"  unaccounted mention {m.text!r} at offset {m.start} (add a figure row or a non_figures row)")
+        why = f": {m.quantity.note}" if m.quantity.kind == "unreadable" else ""
+        lines.append(f"  unaccounted mention {m.text!r} at offset {m.start} (add a figure row or a non_figures row){why}")
     for e in r.errors:
         lines.append(f"  error: {e}")
     lines.append(f"  {'OK' if r.ok else 'FAILED'}")
