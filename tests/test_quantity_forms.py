@@ -79,6 +79,7 @@ QUALIFIERS = {
     "至少2700家": (2700.0, "家", 2700.0, "count", "以上", 2700.0, None),
     "至多3年": (3.0, "年", 3.0, "years", "内", None, 3.0),
     "50个左右": (50.0, "个", 50.0, "count", "约", None, None),
+    "达到2.4%左右": (2.4, "%", 2.4, "percent", "约", None, None),  # 达到 yields to the word after
 }
 MULTIPLES = {
     "3倍": (3.0, "倍", 3.0, "multiplier", "exact", 3.0, 3.0),
@@ -134,7 +135,8 @@ def test_percentage_points_are_not_a_figure_of_one_hundred():
 
 
 @pytest.mark.parametrize("text,mention", [("装机容量500万千瓦", "500万千瓦"), ("发电12亿千瓦时", "12亿千瓦时"),
-                                          ("三千瓦", "三千瓦")])
+                                          ("三千瓦", "三千瓦"), ("每千瓦时电价0.5元", "0.5元"),
+                                          ("千兆光网覆盖12万户", "12万户"), ("5 千米", "5 千米")])
 def test_the_qian_of_a_unit_is_no_separate_figure(text, mention):
     assert [m.text for m in find_quantities(text)] == [mention]
 
@@ -217,6 +219,9 @@ NAMES = [
     ("一、总体情况", "一", "list_marker"),
     ("（二）主要做法", "二", "list_marker"),
     ("。三是加强人才", "三", "list_marker"),
+    ("。（二）推进前沿领域", "二", "list_marker"),
+    ("第三代半导体", "第三代", "ordinal"),
+    ("千兆光网、6G等", "6", "code"),
 ]
 
 

@@ -13,6 +13,7 @@ are read" has the same table with examples):
 | 超1万个, 逾, 超过                | 超 ...    | value             | none                         |
 | 突破1000亿元 (exceeded)          | 超        | value             | none                         |
 | 3%以上, 达到, 不少于, 不低于, 至少 | 以上      | value             | none                         |
+| 达到2.4%左右 (达到 with a word after) | the word after names it                            |
 | 近亿元                          | 近        | none              | value                        |
 | 3年内, 以内, 之内, 以下, 不超过,   | 内        | none              | value                        |
 | 不高于, 至多                     |           |                   |                              |
@@ -45,7 +46,7 @@ multiplier 万/亿 applied (500万千瓦 = 5e6 kW). A unit is matched before num
 
 Forms: full-width digits, ％, ～ and － read as their ASCII forms; one space between
 number, multiplier and unit (as in text extracted from PDFs: 367.1 亿元, 2023 年10 月) is
-allowed. 第N名 / 第N个 / 第N城 / 首位 are ranks; 第N届 / 第N次 / 首批 / N期 (a phase) are
+allowed. 第N名 / 第N个 / 第N城 / 首位 are ranks; 第N届 / 第N次 / 第N代 / 首批 / N期 (a phase) are
 ordinals (not figures); a bare four-digit 19xx/20xx or 2020年12月 is a date.
 
 Numbers that are names, not figures, are still found (coverage must see every numeral)
@@ -101,8 +102,8 @@ UNITS: dict[str, tuple[Decimal, str]] = {
 }
 # Measure words of counts (base unit `count`, factor 1).
 COUNT_MEASURES = ("家 个 项 名 人次 人 位 场 支 批 单 届 次 月 日 城 版 所 座 条 件 台 天 期 类 种 部 处 份 篇 套 轮 "
-                  "辆 户 艘 架 栋 间 张").split()
-ORDINAL_UNITS = ("届", "次", "批", "期")
+                  "辆 户 艘 架 栋 间 张 代").split()
+ORDINAL_UNITS = ("届", "次", "批", "期", "代")  # after 第: 第三代 is the third generation
 GROWTH_VERBS = re.compile(r"(?:增长|增加|提高|提升|扩大|上升)了?$")
 
 # qualifier word as written -> canonical qualifier (see the table above)
@@ -145,6 +146,9 @@ QTY_RE = re.compile(
     """,
     re.VERBOSE,
 )
+# A 千/百/万 that is part of a word, not a number: 每千瓦, 千米 with no numeral before them,
+# 千兆光网 / 万兆 (gigabit, 10-gigabit networks).
+UNIT_WORD_RE = re.compile(rf"(?<![\d{CN_NUM}.万亿 ])千(?=瓦|米|克)|[百千万]兆(?!瓦)")
 RANGE_JOINERS = ("至", "到", "~", "-", "—", "–")
 NON_FIGURE_KINDS = ("ordinal", "date", "name", "list_marker", "idiom", "version", "code")
 
@@ -231,6 +235,8 @@ def _canonical(pre: str, post: str, yu: str, written: str) -> str:
     """One canonical qualifier from the words before and after the number."""
     pre_q = PRE_QUALIFIERS.get(pre, "")
     post_q = POST_QUALIFIERS.get(post, "")
+    if pre == "达到" and post_q:  # 达到2.4%左右: the verb "reached" yields to the word after
+        pre_q = ""
     if pre_q and post_q:
         same = (pre_q in LOWER_ONLY and post_q in LOWER_ONLY) or (pre_q in UPPER_ONLY and post_q in UPPER_ONLY) \
             or pre_q == post_q
@@ -247,12 +253,13 @@ def _from_match(m: re.Match) -> Quantity:
     g = m.groupdict()
     if g["date"]:
         year = float(g["date"][:4])
-        return Quantity("date", year, "年", None, None, "exact", None, None)
+        return Quantity("date", year, "年", None, None, "exact", None, None, note="a date")
     if g["shou"]:
         unit = g["shou_unit"]
         kind = "ordinal" if unit in ORDINAL_UNITS else "rank"
-        return Quantity(kind, 1.0, unit, 1.0, "rank" if kind == "rank" else None, "exact",
-                        1.0 if kind == "rank" else None, 1.0 if kind == "rank" else None)
+        return Quantity(kind, 1.0, unit, 1.0 if kind == "rank" else None, "rank" if kind == "rank" else None, "exact",
+                        1.0 if kind == "rank" else None, 1.0 if kind == "rank" else None,
+                        note="an ordinal (首批, 首届)" if kind == "ordinal" else "")
     if g["fanfan"]:  # 翻番 without a numeral is 翻一番
         return Quantity("quantity", 1.0, "番", 2.0, "multiplier", "exact", 2.0, 2.0)
     if g["den"] or g["sl_den"]:
@@ -273,7 +280,8 @@ def _from_match(m: re.Match) -> Quantity:
     if pre == "第":
         kind = "ordinal" if unit_word in ORDINAL_UNITS else "rank"
         if kind == "ordinal":
-            return Quantity("ordinal", float(number), unit, None, None, "exact", None, None)
+            return Quantity("ordinal", float(number), unit, None, None, "exact", None, None,
+                            note="an ordinal (第N届, 第N次, 第N代)")
         v = float(number)
         return Quantity("rank", v, unit, v, "rank", "exact", v, v)
     if pre in ("翻", "翻了"):
@@ -283,7 +291,7 @@ def _from_match(m: re.Match) -> Quantity:
         return Quantity("quantity", float(number), unit, float(base), "multiplier", "exact", float(base), float(base))
     num = g["num"] or ""
     if num.isdigit() and len(num) == 4 and num[:2] in ("19", "20") and not unit and not yu and not pre and not post:
-        return Quantity("date", float(number), "", None, None, "exact", None, None)
+        return Quantity("date", float(number), "", None, None, "exact", None, None, note="a year (19xx/20xx)")
 
     scale, base_unit = _unit_base(unit_word)
     qualifier = _canonical(pre, post, yu, m.group(0))
@@ -357,7 +365,7 @@ _N = f"[{CN_SMALL}]+"
 # scanner would otherwise find it); the whole match is hidden from the scanner.
 NON_FIGURE_RULES: list[tuple[re.Pattern, str, str]] = [(re.compile(p, re.M), k, r) for p, k, r in [
     (rf"^(?P<n>{_N})(?=、)", "list_marker", "section marker N、"),
-    (rf"^\((?P<n>{_N})\)", "list_marker", "subsection marker (N)"),
+    (rf"(?:^|(?<=[。;；]))\((?P<n>{_N})\)", "list_marker", "subsection marker (N)"),
     (rf"(?:^|(?<=[。;；,，:：]))(?P<n>{_N})(?=是)", "list_marker", "measure marker N是"),
     (rf"(?P<n>十[{CN_SMALL}]五)(?=规划|时期|期间|”|’|末|以来|开局|$|[,，。、])", "name", "five-year plan (十四五)"),
     (rf"(?:(?<=党的)(?P<n>{_N})大|(?P<n2>{_N})大(?=精神|报告|代表|以来|召开|胜利))", "name",
@@ -401,7 +409,7 @@ def _scan_text(text: str) -> str:
     scan = text.translate(FULL_WIDTH)
     for word in LEXICAL_WORDS:
         scan = scan.replace(word, MASK * len(word))
-    return scan
+    return UNIT_WORD_RE.sub(lambda m: MASK * len(m.group(0)), scan)
 
 
 def _non_figure_quantity(kind: str, reason: str, written: str) -> Quantity:
