@@ -246,3 +246,12 @@ def test_training_sessions_are_counted_not_phases():
 @pytest.mark.parametrize("text", ["一些企业", "一系列举措", "一流大学", "千方百计", "统筹推进“三农”工作"])
 def test_everyday_words_with_numerals_are_no_mentions(text):
     assert find_quantities(text) == []
+
+
+def test_every_base_unit_the_parser_produces_is_allowed_in_the_figures_table():
+    from kczlib.data.quantities import UNITS
+    from kczlib.data.schema import get_schema
+
+    enum = next(f for f in get_schema("figures")["fields"] if f["name"] == "base_unit")["constraints"]["enum"]
+    produced = {base for _, base in UNITS.values()} | {"count", "rank"}
+    assert produced == set(enum)

@@ -430,8 +430,10 @@ def find_quantities(text: str) -> list[Mention]:
     """
     scan = _scan_text(text)
     named, hidden = _non_figures(scan)
+    chars = list(scan)
     for a, b in hidden:
-        scan = scan[:a] + MASK * (b - a) + scan[b:]
+        chars[a:b] = MASK * (b - a)
+    scan = "".join(chars)
     mentions = [Mention(text[a:b], a, b, _non_figure_quantity(kind, reason, scan_text))
                 for a, b, kind, reason in named
                 for scan_text in [text[a:b].translate(FULL_WIDTH)]]
