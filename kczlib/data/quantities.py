@@ -13,7 +13,6 @@ are read" has the same table with examples):
 | 超1万个, 逾, 超过                | 超 ...    | value             | none                         |
 | 突破1000亿元 (exceeded)          | 超        | value             | none                         |
 | 3%以上, 达到, 不少于, 不低于, 至少 | 以上      | value             | none                         |
-| 达到2.4%左右 (达到 with a word after) | the word after names it                            |
 | 近亿元                          | 近        | none              | value                        |
 | 3年内, 以内, 之内, 以下, 不超过,   | 内        | none              | value                        |
 | 不高于, 至多                     |           |                   |                              |
@@ -26,7 +25,8 @@ are read" has the same table with examples):
 
 A qualifier word before the number (达到) and one after it (以上) that state the same
 bound are one qualifier, named by the word after it (达到3%以上 is 以上); opposite bounds
-(近3年以上) are an error. Qualifiers other than those of the existing vocabulary are
+(近3年以上) make the mention `unreadable` (its note says why). 达到 yields to any word
+after the number (达到2.4%左右 is 约). Qualifiers other than those of the existing vocabulary are
 read into it (突破 = 超, 不少于 = 以上, 不超过 = 内, ...), so `qualifier` always holds
 one of: exact 余 多 逾 超 超过 以上 近 约 内 至; the mention's text keeps the words.
 
@@ -37,10 +37,10 @@ Units and their base (`UNITS`): money to yuan (CNY; 美元 to USD); counts (家 
 to plain counts; % and 成 to percent points (八成 = 80); 个百分点 / 百分点 to percentage
 points (`percentage_point`, never percent and never a count); 倍 and 番 to a multiplier
 (翻N番 = 2**N, 翻番 = 翻一番 = 2, but 翻番的 (翻番的路径, attributive) names the idea
-of doubling and is no mention; 增长/增加/提高/提升/扩大/上升 N倍 = N+1 times the base,
-是去年的N倍 = N times); 年 to years; physical units with their SI-style base (千瓦 kW,
-千瓦时 kWh, 吨/公斤/斤 kg, 公里/米 km, 平方公里 km2, 平方米 m2, 亩 mu, 公顷 ha), the
-multiplier 万/亿 applied (500万千瓦 = 5e6 kW). A unit is matched before numerals, so the
+of doubling and is no mention; 增长/增加/提高/提升/扩大/上升 N倍 = N+1 times the base, as
+Chinese usage guides read 增加了N倍 = 是原来的N+1倍; 是去年的N倍 = N times); 年 to years;
+physical units with their SI-style base (千瓦 kW, 千瓦时 kWh, 吨/公斤/斤 kg, 公里/米 km,
+平方公里 km2, 平方米 m2, 亩 mu, 公顷 ha), the multiplier 万/亿 applied (500万千瓦 = 5e6 kW). A unit is matched before numerals, so the
 千 of 千瓦 is never a figure of 1000. Fractions and shares go to percent: 三分之一 = 33.3..,
 1/4 = 25, 百分之十五 = 15, 千分之三 = 0.3 (value holds the fraction as a ratio, 0.25).
 
