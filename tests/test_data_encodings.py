@@ -95,7 +95,9 @@ def test_a_gbk_context_table_is_named_with_its_line(root, capsys):
     (folder / "context.csv").write_bytes((header + "\ngdp_2021,地区生产总值,成都,2021,1,亿元,high,,,,\n").encode("gbk"))
     code, out, err = run(capsys, "mini")
     assert code != 0 and "Traceback" not in out + err
-    assert f"{folder / 'context.csv'}, line 2: not UTF-8" in out and "GBK/GB18030" in out
+    # line 2 is gdp_2021,地区...: its first GBK byte is the 10th of the line
+    assert f"{folder / 'context.csv'}, line 2: not UTF-8: expected UTF-8 text, but byte 10 of the line" in out
+    assert "GBK/GB18030" in out
 
 
 def test_a_utf16_table_says_utf16(root, capsys):
@@ -114,7 +116,8 @@ def test_a_raw_source_that_is_not_utf8_names_file_expected_and_found_encoding(ro
     (folder / "case.json").write_text(json.dumps(meta, ensure_ascii=False), encoding="utf-8")
     code, out, err = run(capsys, "mini")
     assert code != 0 and "Traceback" not in out + err
-    assert f"{raw}, line 1: not UTF-8: expected UTF-8 text" in out and "looks like GBK/GB18030" in out
+    assert f"{raw}, line 1: not UTF-8: expected UTF-8 text, but byte 1 of the line" in out
+    assert "looks like GBK/GB18030" in out
     with pytest.raises(kczlib.errors.DataError, match="expected UTF-8"):
         kczlib.load_source("mini")
 

@@ -43,9 +43,11 @@ def decode_utf8(data: bytes, path) -> str:
         return data.decode("utf-8")
     except UnicodeDecodeError as exc:
         line = data[: exc.start].count(b"\n") + 1
+        at = exc.start - (data.rfind(b"\n", 0, exc.start) + 1) + 1  # 1-based byte position in the line
         raise DataError(
             path,
-            f"not UTF-8: expected UTF-8 text, but byte 0x{data[exc.start]:02x} is not UTF-8; the file looks like "
+            f"not UTF-8: expected UTF-8 text, but byte {at} of the line (0x{data[exc.start]:02x}) is not UTF-8; "
+            f"the file looks like "
             f"{guess_encoding(data)} (re-save it as UTF-8, e.g. Excel's 'CSV UTF-8')",
             line=line,
         ) from None
