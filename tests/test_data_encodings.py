@@ -116,7 +116,8 @@ def test_a_raw_source_that_is_not_utf8_names_file_expected_and_found_encoding(ro
     (folder / "case.json").write_text(json.dumps(meta, ensure_ascii=False), encoding="utf-8")
     code, out, err = run(capsys, "mini")
     assert code != 0 and "Traceback" not in out + err
-    assert f"{raw}, line 1: not UTF-8: expected UTF-8 text, but byte 1 of the line" in out
+    # 示 is CA BE in GB18030, which happens to be valid UTF-8 (U+02BE); 范 (B7 B6) is not
+    assert f"{raw}, line 1: not UTF-8: expected UTF-8 text, but byte 3 of the line (0xb7)" in out
     assert "looks like GBK/GB18030" in out
     with pytest.raises(kczlib.errors.DataError, match="expected UTF-8"):
         kczlib.load_source("mini")
