@@ -243,7 +243,7 @@ def test_training_sessions_are_counted_not_phases():
     assert (m.text, m.quantity.kind, m.quantity.value_base) == ("3期", "quantity", 3.0)
 
 
-@pytest.mark.parametrize("text", ["一些企业", "一系列举措", "一流大学", "千方百计", "统筹推进“三农”工作"])
+@pytest.mark.parametrize("text", ["一些企业", "一系列举措", "下一步工作", "一流大学", "千方百计", "统筹推进“三农”工作"])
 def test_everyday_words_with_numerals_are_no_mentions(text):
     assert find_quantities(text) == []
 
