@@ -197,6 +197,19 @@ def test_a_range_of_two_units_is_two_mentions_in_running_text():
     assert [m.text for m in find_quantities("3家至5年")] == ["3家", "5年"]
 
 
+@pytest.mark.parametrize("text,mention", [("1—9月，全市", "1—9月"), ("10月", "10月"), ("9月份", "9月份"),
+                                          ("12月29日", "12月29日"), ("前三季度", "前三季度"), ("第一季度", "第一季度"),
+                                          ("一季度", "一季度")])
+def test_months_and_quarters_are_dates(text, mention):
+    [m] = find_quantities(text)
+    assert (m.text, m.quantity.kind, m.quantity.is_figure_kind) == (mention, "date", False)
+
+
+def test_a_number_of_months_is_a_duration():
+    q = parse_quantity("18个月")
+    assert (q.value_base, q.base_unit, q.lower, q.upper) == (18.0, "months", 18.0, 18.0)
+
+
 def test_a_year_range_is_two_dates_not_a_quantity():
     assert [m.quantity.kind for m in find_quantities("2021-2023年")] == ["date", "date"]
 
@@ -222,6 +235,8 @@ NAMES = [
     ("。（二）推进前沿领域", "二", "list_marker"),
     ("第三代半导体", "第三代", "ordinal"),
     ("千兆光网、6G等", "6", "code"),
+    ("世界500强企业", "500", "name"),
+    ("全国百强县", "百", "name"),
 ]
 
 
@@ -243,7 +258,7 @@ def test_training_sessions_are_counted_not_phases():
     assert (m.text, m.quantity.kind, m.quantity.value_base) == ("3期", "quantity", 3.0)
 
 
-@pytest.mark.parametrize("text", ["一些企业", "一系列举措", "下一步工作", "一流大学", "千方百计", "统筹推进“三农”工作"])
+@pytest.mark.parametrize("text", ["一些企业", "一系列举措", "下一步工作", "建设一批重大项目", "一大批人才", "一流大学", "千方百计", "统筹推进“三农”工作"])
 def test_everyday_words_with_numerals_are_no_mentions(text):
     assert find_quantities(text) == []
 

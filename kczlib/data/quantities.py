@@ -47,7 +47,8 @@ physical units with their SI-style base (千瓦 kW, 千瓦时 kWh, 吨/公斤/�
 Forms: full-width digits, ％, ～ and － read as their ASCII forms; one space between
 number, multiplier and unit (as in text extracted from PDFs: 367.1 亿元, 2023 年10 月) is
 allowed. 第N名 / 第N个 / 第N城 / 首位 are ranks; 第N届 / 第N次 / 第N代 / 首批 / N期 (a phase) are
-ordinals (not figures); a bare four-digit 19xx/20xx or 2020年12月 is a date.
+ordinals (not figures); a bare four-digit 19xx/20xx, 2020年12月, a month (10月, 1-9月,
+12月29日) and a quarter (一季度, 前三季度) are dates; N个月 is a duration in months.
 
 Numbers that are names, not figures, are still found (coverage must see every numeral)
 but carry a non-figure `kind` and a `note` saying why: see `NON_FIGURE_RULES` (list
@@ -91,7 +92,7 @@ UNITS: dict[str, tuple[Decimal, str]] = {
     "%": (Decimal(1), "percent"), "成": (Decimal(10), "percent"),
     "个百分点": (Decimal(1), "percentage_point"), "百分点": (Decimal(1), "percentage_point"),
     "倍": (Decimal(1), "multiplier"), "番": (Decimal(1), "multiplier"),
-    "年": (Decimal(1), "years"),
+    "年": (Decimal(1), "years"), "个月": (Decimal(1), "months"),
     "千瓦时": (Decimal(1), "kWh"), "兆瓦时": (Decimal(1000), "kWh"),
     "千瓦": (Decimal(1), "kW"), "兆瓦": (Decimal(1000), "kW"), "吉瓦": (Decimal(10**6), "kW"),
     "瓦": (Decimal("0.001"), "kW"),
@@ -101,7 +102,7 @@ UNITS: dict[str, tuple[Decimal, str]] = {
     "亩": (Decimal(1), "mu"), "公顷": (Decimal(1), "ha"),
 }
 # Measure words of counts (base unit `count`, factor 1).
-COUNT_MEASURES = ("家 个 项 名 人次 人 位 场 支 批 单 届 次 月 日 城 版 所 座 条 件 台 天 期 类 种 部 处 份 篇 套 轮 "
+COUNT_MEASURES = ("家 个 项 名 人次 人 位 场 支 批 单 届 次 日 城 版 所 座 条 件 台 天 期 类 种 部 处 份 篇 套 轮 "
                   "辆 户 艘 架 栋 间 张 代").split()
 ORDINAL_UNITS = ("届", "次", "批", "期", "代")  # after 第: 第三代 is the third generation
 GROWTH_VERBS = re.compile(r"(?:增长|增加|提高|提升|扩大|上升)了?$")
@@ -123,6 +124,8 @@ NUM = rf"\d+(?:\.\d+)?|[{CN_NUM}]+(?!分点)"  # the 百 of 百分点 is no numb
 QTY_RE = re.compile(
     rf"""
     (?P<date>(?:19|20)\d\d{SP}年(?:{SP}\d{{1,2}}{SP}月(?:{SP}\d{{1,2}}{SP}日)?)?)
+  | (?P<month>(?<![\d.])(?:1[0-2]|0?[1-9])(?:[-—–~至到](?:1[0-2]|0?[1-9]))?{SP}月份?(?:{SP}\d{{1,2}}{SP}日)?)
+  | (?P<quarter>(?:第?[一二三四1-4]|前[二三])季度)
   | (?P<shou>首)(?P<shou_unit>位|个|批|届|次|家)
   | (?P<fanfan>翻番)(?!的)  # 翻番的路径 names the idea of doubling; no figure is stated
   | (?P<fpre>{_alternation(PRE_QUALIFIERS)})?
@@ -147,8 +150,8 @@ QTY_RE = re.compile(
     re.VERBOSE,
 )
 # A 千/百/万 that is part of a word, not a number: 每千瓦, 千米 with no numeral before them,
-# 千兆光网 / 万兆 (gigabit, 10-gigabit networks).
-UNIT_WORD_RE = re.compile(rf"(?<![\d{CN_NUM}.万亿 ])千(?=瓦|米|克)|[百千万]兆(?!瓦)")
+# 千兆光网 / 万兆 (gigabit, 10-gigabit networks); 一批 / 一大批 "a number of" (but 第一批).
+UNIT_WORD_RE = re.compile(rf"(?<![\d{CN_NUM}.万亿 ])千(?=瓦|米|克)|[百千万]兆(?!瓦)|(?<!第)一大?批")
 RANGE_JOINERS = ("至", "到", "~", "-", "—", "–")
 NON_FIGURE_KINDS = ("ordinal", "date", "name", "list_marker", "idiom", "version", "code")
 
@@ -254,6 +257,8 @@ def _from_match(m: re.Match) -> Quantity:
     if g["date"]:
         year = float(g["date"][:4])
         return Quantity("date", year, "年", None, None, "exact", None, None, note="a date")
+    if g["month"] or g["quarter"]:  # 10月, 1-9月, 12月29日, 一季度, 前三季度: a period of the year
+        return Quantity("date", None, "", None, None, "exact", None, None, note="a month or quarter")
     if g["shou"]:
         unit = g["shou_unit"]
         kind = "ordinal" if unit in ORDINAL_UNITS else "rank"
@@ -374,6 +379,7 @@ NON_FIGURE_RULES: list[tuple[re.Pattern, str, str]] = [(re.compile(p, re.M), k, 
     (rf"(?P<n>{_N}次)(?=全会)", "name", "plenary session number (二次全会)"),
     (rf"(?P<n>{_N})(?=中全会)", "name", "plenary session number (三中全会)"),
     (rf"(?P<n>\d+|{_N})(?=号线)", "name", "metro line number (15号线)"),
+    (rf"(?P<n>\d+|[{CN_SMALL}百千]+)(?=强(?:企业|榜|县|市|区|名单|$|[,，。、”]))", "name", "a ranking list's name (世界500强, 百强县)"),
     (rf"(?P<n>\d+|{_N})期(?!培训|班|课|活动|论坛|讲座|沙龙)", "ordinal", "phase of a project (二期)"),
     (r"(?<=[A-Za-z])(?P<n>\d+(?:\.\d+)?)|(?P<n2>\d+(?:\.\d+)?)(?=[A-Za-z])", "code", "part of a code or name (G60, 5G)"),
     (r"(?P<n>\d+\.\d+版)|(?<=[“\"])(?P<n2>\d+\.\d+)(?=[”\"]版本)", "version", "version number (3.0版)"),
@@ -467,7 +473,7 @@ def _has_number(m: re.Match) -> bool:
     # trillion class (万亿元), not in 万元 alone
     g = m.groupdict()
     bare = g["bare_mult"] and (g["pre"] or (g["bare_mult"] == "万亿" and (g["unit"] or g["ji"])))
-    return bool(g["num"] or g["date"] or g["shou"] or g["fanfan"] or g["den"] or g["sl_den"] or g["vague"]
+    return bool(g["num"] or g["date"] or g["month"] or g["quarter"] or g["shou"] or g["fanfan"] or g["den"] or g["sl_den"] or g["vague"]
                 or g["teens"] or bare)
 
 
