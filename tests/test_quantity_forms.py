@@ -236,6 +236,8 @@ NAMES = [
     ("第三代半导体", "第三代", "ordinal"),
     ("千兆光网、6G等", "6", "code"),
     ("世界500强企业", "500", "name"),
+    ("坚持“一核两翼三带”格局", "两", "name"),
+    ("实施“三个一批”行动", "三", "name"),
     ("全国百强县", "百", "name"),
 ]
 
@@ -248,6 +250,11 @@ def test_names_and_slogans_are_recognised_as_non_figures(text, mention, kind):
     assert (q.kind, q.is_figure_kind) == (kind, False) and q.note
 
 
+def test_a_quoted_rank_is_still_a_rank():
+    [m] = find_quantities("被誉为中国双创“第四城”")
+    assert (m.text, m.quantity.kind, m.quantity.value_base) == ("第四城", "rank", 4.0)
+
+
 def test_a_plain_count_beside_a_name_is_still_a_figure():
     found = find_quantities("地铁15号线新增12座车站")
     assert [(m.text, m.quantity.is_figure_kind) for m in found] == [("15", False), ("12座", True)]
@@ -258,7 +265,8 @@ def test_training_sessions_are_counted_not_phases():
     assert (m.text, m.quantity.kind, m.quantity.value_base) == ("3期", "quantity", 3.0)
 
 
-@pytest.mark.parametrize("text", ["一些企业", "一系列举措", "下一步工作", "建设一批重大项目", "一大批人才", "一流大学", "千方百计", "统筹推进“三农”工作"])
+@pytest.mark.parametrize("text", ["一些企业", "一系列举措", "下一步工作", "建设一批重大项目", "一大批人才",
+                                  "社会消费品零售总额", "汽车零部件", "一流大学", "千方百计", "统筹推进“三农”工作"])
 def test_everyday_words_with_numerals_are_no_mentions(text):
     assert find_quantities(text) == []
 

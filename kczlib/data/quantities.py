@@ -150,8 +150,10 @@ QTY_RE = re.compile(
     re.VERBOSE,
 )
 # A 千/百/万 that is part of a word, not a number: 每千瓦, 千米 with no numeral before them,
-# 千兆光网 / 万兆 (gigabit, 10-gigabit networks); 一批 / 一大批 "a number of" (but 第一批).
-UNIT_WORD_RE = re.compile(rf"(?<![\d{CN_NUM}.万亿 ])千(?=瓦|米|克)|[百千万]兆(?!瓦)|(?<!第)一大?批")
+# 千兆光网 / 万兆 (gigabit, 10-gigabit networks); 一批 / 一大批 "a number of" (but 第一批);
+# a 零 with no numeral beside it (零售 retail, 零部件 parts, 零碳 zero-carbon).
+UNIT_WORD_RE = re.compile(rf"(?<![\d{CN_NUM}.万亿 ])千(?=瓦|米|克)|[百千万]兆(?!瓦)|(?<!第)一大?批"
+                          rf"|(?<![\d{CN_NUM}])零(?![\d{CN_NUM}])")
 RANGE_JOINERS = ("至", "到", "~", "-", "—", "–")
 NON_FIGURE_KINDS = ("ordinal", "date", "name", "list_marker", "idiom", "version", "code")
 
@@ -389,8 +391,11 @@ NON_FIGURE_RULES: list[tuple[re.Pattern, str, str]] = [(re.compile(p, re.M), k, 
     (r"(?P<n>一)站式", "idiom", "一站式 'one-stop'"),
     (r"(?P<n>百)县(?P<n2>千)村", "name", "百县千村 programme name"),
     (r"(?P<n>百人)会", "name", "百人会: an organisation's name"),
-    (rf"(?<=[“‘])(?P<n>{_N})(?=[\u4e00-\u9fff]{{1,4}}[”’])", "name", "numeral of a quoted slogan (“四链”)"),
+    # every numeral in a short quoted phrase without digits or ranks: “四链”, “一核两翼三带”,
+    # “三个一批” (but “第四城” is a rank)
+    (r"[“‘](?P<q>[^“”‘’\n\d%第首]{1,10})[”’]", "name", "numeral of a quoted slogan (“四链”, “一核两翼三带”)"),
 ]]
+SLOGAN_NUMERAL = re.compile(r"[一二两三四五六七八九十百千]+")
 
 
 def _non_figures(scan: str) -> tuple[list[tuple[int, int, str, str]], list[tuple[int, int]]]:
@@ -401,12 +406,17 @@ def _non_figures(scan: str) -> tuple[list[tuple[int, int, str, str]], list[tuple
         for m in rx.finditer(scan):
             if any(taken[m.start():m.end()]):
                 continue
-            for name in ("n", "n2"):
-                if name in rx.groupindex and m.group(name):
-                    found.append((m.start(name), m.end(name), kind, reason))
-            for i in range(m.start(), m.end()):
-                taken[i] = True
-            hidden.append((m.start(), m.end()))
+            if "q" in rx.groupindex:  # a quoted phrase: each numeral run in it, and only those
+                spans = [(m.start("q") + r.start(), m.start("q") + r.end()) for r in SLOGAN_NUMERAL.finditer(m.group("q"))]
+                hide = spans
+            else:
+                spans = [(m.start(g), m.end(g)) for g in ("n", "n2") if g in rx.groupindex and m.group(g)]
+                hide = [(m.start(), m.end())]  # the whole match, context words included
+            found.extend((a, b, kind, reason) for a, b in spans)
+            for a, b in hide:
+                for i in range(a, b):
+                    taken[i] = True
+                hidden.append((a, b))
     return found, hidden
 
 
