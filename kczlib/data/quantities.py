@@ -102,7 +102,7 @@ UNITS: dict[str, tuple[Decimal, str]] = {
     "亩": (Decimal(1), "mu"), "公顷": (Decimal(1), "ha"),
 }
 # Measure words of counts (base unit `count`, factor 1).
-COUNT_MEASURES = ("家 个 项 名 人次 人 位 场 支 批 单 届 次 日 城 版 所 座 条 件 台 天 期 类 种 部 处 份 篇 套 轮 "
+COUNT_MEASURES = ("家 个 项 名 人次 人 场次 位 场 支 批次 批 单 届 次 日 城 版 所 座 条 件 台 天 期 类 种 部 处 份 篇 套 轮 "
                   "辆 户 艘 架 栋 间 张 代").split()
 ORDINAL_UNITS = ("届", "次", "批", "期", "代")  # after 第: 第三代 is the third generation
 GROWTH_VERBS = re.compile(r"(?:增长|增加|提高|提升|扩大|上升)了?$")
@@ -381,6 +381,7 @@ NON_FIGURE_RULES: list[tuple[re.Pattern, str, str]] = [(re.compile(p, re.M), k, 
     (rf"(?P<n>{_N}次)(?=全会)", "name", "plenary session number (二次全会)"),
     (rf"(?P<n>{_N})(?=中全会)", "name", "plenary session number (三中全会)"),
     (rf"(?P<n>\d+|{_N})(?=号线)", "name", "metro line number (15号线)"),
+    (rf"(?P<n>[一二三四五六七八九十]+)(?=等奖)", "name", "grade of a prize (一等奖)"),
     (rf"(?P<n>\d+|[{CN_SMALL}百千]+)(?=强(?:企业|榜|县|市|区|名单|$|[,，。、”]))", "name", "a ranking list's name (世界500强, 百强县)"),
     (rf"(?P<n>\d+|{_N})期(?!培训|班|课|活动|论坛|讲座|沙龙)", "ordinal", "phase of a project (二期)"),
     (r"(?<=[A-Za-z])(?P<n>\d+(?:\.\d+)?)|(?P<n2>\d+(?:\.\d+)?)(?=[A-Za-z])", "code", "part of a code or name (G60, 5G)"),
