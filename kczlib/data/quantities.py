@@ -19,7 +19,7 @@ are read" has the same table with examples):
 | 约50个, 50个左右                 | 约        | none              | none                         |
 | 100万元至2000万元, 3～5年, 10-20家| 至        | first             | second (value is empty)      |
 | 数十家, 几百个 (vague)           | 至        | 2 x place         | 10 x place (value is empty)  |
-| 十几个                          | 至        | 11                | 19 (value is empty)          |
+| 十几个, 二十几个                 | 至        | 11 (21)           | 19 (29) (value is empty)     |
 | 上百个, 上千, 上万 (reaching)     | 以上      | place             | none                         |
 | 千亿级, 百亿元级, 万亿元 (class)  | 以上      | scale             | none (value is empty)        |
 
@@ -135,7 +135,7 @@ QTY_RE = re.compile(
   | (?P<pre>{_alternation(PRE_QUALIFIERS)}|第|翻了|翻)?
     (?:
         (?P<vague>数|几|上)(?P<vplace>十|百|千|万|亿)(?P<vmult>{SP}(?:万亿|万|亿))?
-      | (?P<teens>十几)
+      | (?P<teens>[二三四五六七八九]?十几)(?P<tmult>{SP}(?:万亿|万|亿))?
       | (?P<num>{NUM})
         (?:{SP}(?P<q1>余|多))?
         (?:{SP}(?P<mult>万亿|万|亿))?
@@ -334,9 +334,10 @@ def _fraction(m: re.Match) -> Quantity:
 
 
 def _vague(m: re.Match) -> Quantity:
-    """数十 / 几百 (2 to 10 times the place), 十几 (11 to 19), 上百 / 上千 (at least the place)."""
+    """数十 / 几百 (2 to 10 times the place), 十几 (11 to 19), 二十几 (21 to 29), 上百 / 上千
+    (at least the place)."""
     g = m.groupdict()
-    mult_word = (g["vmult"] or "").strip()
+    mult_word = (g["vmult"] or g["tmult"] or "").strip()
     unit_word = g["unit"] or ""
     scale, base_unit = _unit_base(unit_word)
     factor = Decimal(MULTIPLIERS.get(mult_word, 1)) * scale
@@ -344,7 +345,9 @@ def _vague(m: re.Match) -> Quantity:
     if g["pre"] or g["post"] or g["q2"] or g["ji"]:
         raise QuantityParseError(m.group(0), "a vague number (数十, 上百) takes no further qualifier")
     if g["teens"]:
-        return Quantity("quantity", None, unit, None, base_unit, "至", float(11 * factor), float(19 * factor))
+        tens = cn_to_number(g["teens"][:-1])  # 十 -> 10, 二十 -> 20
+        return Quantity("quantity", None, unit, None, base_unit, "至", float((tens + 1) * factor),
+                        float((tens + 9) * factor))
     place = Decimal(MULTIPLIERS.get(g["vplace"]) or CN_PLACE[g["vplace"]])
     if g["vague"] == "上":
         v = place * factor
