@@ -82,8 +82,8 @@ LEXICAL_WORDS = ("四川", "进一步", "长三角", "新三板", "第三方", "
                  # common words of the genre built on 一/两/三/千/万 (adverbs, idioms, slogans)
                  "一些", "一系列", "一定", "一直", "一起", "一方面", "一般", "一流", "一线", "一把手", "一揽子",
                  "一致", "一切", "一旦", "一度", "一同", "一并", "一举", "一网通办", "一件事", "一次性", "一键",
-                 "一盘棋", "一条龙", "一门式", "第一时间", "下一步", "下一阶段", "同一", "每一", "三农", "两会", "两新", "千方百计",
-                 "万众", "千家万户", "千人计划", "万人计划", "五位一体", "四个全面", "双一流")
+                 "一盘棋", "一条龙", "一门式", "第一时间", "下一步", "下一阶段", "同一", "每一", "三农", "两会",
+                 "两新", "千方百计", "万众", "千家万户", "千人计划", "万人计划", "五位一体", "四个全面", "双一流")
 
 # unit as written -> (factor to the base unit, base unit). Longer units are tried first,
 # so 千瓦时 wins over 千瓦 and 个百分点 over 个.
@@ -164,8 +164,8 @@ class Quantity:
 
     kind: quantity | rank (figure kinds) | ordinal | date | name | list_marker | idiom |
     version | code (`NON_FIGURE_KINDS`: not figures; `note` says why) | unreadable (the
-    text names a number but cannot be read; `note` says why). base_unit is one of the base units of
-    `UNITS` plus count, rank; None for non-figure kinds.
+    text names a number but cannot be read; `note` says why). base_unit is one of the
+    base units of `UNITS` plus count and rank; None for the other kinds.
     """
 
     kind: str
