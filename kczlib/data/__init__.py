@@ -1,8 +1,9 @@
 """The data layer: the case data and its checks.
 
-Source text cleaning (`source`), Chinese quantities (`quantities`), table schemas (`schema`),
-case folders (`cases`), the figures and non-figures tables (`figures`), external context
-(`context`) and validation (`validate`).
+Source text cleaning (`source`), Chinese quantities (`quantities`) and the English wording
+kczlib prints read back (`english_quantities`), UTF-8 data files with one clear error
+(`textfile`), table schemas (`schema`), case folders (`cases`), the figures and non-figures
+tables (`figures`), external context (`context`) and validation (`validate`).
 
 May import: the top-level `kczlib.errors` and `kczlib.paths` only; never analysis, report or build.
 """

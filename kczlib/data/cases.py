@@ -8,7 +8,6 @@ Adding a folder adds a case; no code names a case.
 from __future__ import annotations
 
 import hashlib
-import json
 import os
 from dataclasses import dataclass
 from functools import lru_cache
@@ -16,6 +15,7 @@ from pathlib import Path
 
 from ..errors import DataError, UnknownCaseError
 from ..paths import PACKAGE_ROOT, data_root  # noqa: F401 (re-exported)
+from .textfile import read_json
 
 
 def cases_root() -> Path:
@@ -66,10 +66,9 @@ def _get_case(root: str, case: str) -> Case:
     meta_path = folder / "case.json"
     if not meta_path.is_file():
         raise UnknownCaseError(case, list_cases())
-    try:
-        meta = json.loads(meta_path.read_text(encoding="utf-8"))
-    except json.JSONDecodeError as exc:
-        raise DataError(meta_path, f"not valid JSON: {exc.msg}", line=exc.lineno) from None
+    meta = read_json(meta_path)  # UTF-8 (a BOM is fine); DataError naming file and line otherwise
+    if not isinstance(meta, dict):
+        raise DataError(meta_path, "expected a JSON object {...} at the top level", line=1)
     for key, subkeys in REQUIRED_META.items():
         if not isinstance(meta.get(key), dict):
             raise DataError(meta_path, f"missing object {key!r}", column=key)

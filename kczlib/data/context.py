@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import calendar
 import difflib
-import json
 import math
 from dataclasses import dataclass, fields
 from functools import lru_cache
@@ -23,6 +22,7 @@ import pandas as pd
 from .cases import Case, get_case
 from ..errors import DataError, DataErrors, UnknownContextError  # noqa: F401 (re-exported)
 from .schema import _typed_frame, get_schema, read_table
+from .textfile import read_json
 
 CONTEXT_FILE = "context.csv"
 META_FILE = "context.meta.json"
@@ -149,6 +149,8 @@ def _read_context(case: Case) -> tuple[pd.DataFrame, tuple[DataError, ...]]:
         frame, lines = read_table(path, schema)
     except DataErrors as exc:
         return _with_extras(_typed_frame([], schema), []), tuple(exc.errors)
+    except DataError as exc:  # not readable as CSV at all (encoding, an over-long field)
+        return _with_extras(_typed_frame([], schema), []), (exc,)
     return _with_extras(frame, lines), tuple(check_row_rules(frame, lines, path))
 
 
@@ -201,10 +203,7 @@ def _read_meta(case: Case) -> dict:
     path = case.path(META_FILE)
     if not path.is_file():
         return {}
-    try:
-        return json.loads(path.read_text(encoding="utf-8"))
-    except json.JSONDecodeError as exc:
-        raise DataError(path, f"not valid JSON: {exc.msg}", line=exc.lineno) from None
+    return read_json(path)
 
 
 def _check_meta(case: Case, frame: pd.DataFrame | None) -> list[DataError]:

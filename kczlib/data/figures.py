@@ -81,8 +81,10 @@ def check_row_rules(frame: pd.DataFrame, lines: list[int], path) -> list[DataErr
         if row["qualifier"] == "至":
             if lo is None or hi is None:
                 errors.append(DataError(path, "a range (至) needs both lower and upper", line, "lower"))
-        elif vb is None:
-            errors.append(DataError(path, "value_base is empty (only a 至 range may omit it)", line, "value_base"))
+        elif vb is None and not (row["qualifier"] == "以上" and lo is not None):
+            # a scale class (千亿级, 万亿元) states only a lower bound, no point value
+            errors.append(DataError(path, "value_base is empty (only a 至 range or a scale class with a lower bound "
+                                          "may omit it)", line, "value_base"))
         if row["qualifier"] == "exact" and vb is not None and (lo != vb or hi != vb):
             errors.append(DataError(path, "an exact figure needs lower = upper = value_base", line, "lower"))
     return errors

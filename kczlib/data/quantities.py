@@ -2,25 +2,58 @@
 
 A quantity parses to `value` (the number as written), `unit` (as written after the
 number, qualifier removed), `value_base`/`base_unit` (normalised) and `qualifier` with
-the `lower`/`upper` bounds it implies. The bound rules, in one table:
+the `lower`/`upper` bounds it implies. The rules, in one table (README "How quantities
+are read" has the same table with examples):
 
-| written            | qualifier | lower            | upper                         |
-|--------------------|-----------|------------------|-------------------------------|
-| 2700家             | exact     | value            | value                         |
-| 2700余家, 200多亿元 | 余 / 多   | value            | value + one step of the last  |
-|                    |           |                  | stated digit's place (x mult) |
-| 超1万个, 逾, 超过   | 超 ...    | value            | none                          |
-| 3%以上             | 以上      | value            | none                          |
-| 近亿元             | 近        | none             | value                         |
-| 3年内              | 内        | none             | value                         |
-| 约50个             | 约        | none             | none                          |
-| 100万元至2000万元  | 至        | first            | second (value is empty)       |
+| written                         | qualifier | lower             | upper                        |
+|---------------------------------|-----------|-------------------|------------------------------|
+| 2700家                          | exact     | value             | value                        |
+| 2700余家, 200多亿元, 3倍多, 1年多 | 余 / 多   | value             | value + one step of the last |
+|                                 |           |                   | stated digit's place (x mult)|
+| 超1万个, 逾, 超过                | 超 ...    | value             | none                         |
+| 突破1000亿元 (exceeded)          | 超        | value             | none                         |
+| 3%以上, 达到, 不少于, 不低于, 至少 | 以上      | value             | none                         |
+| 近亿元                          | 近        | none              | value                        |
+| 3年内, 以内, 之内, 以下, 不超过,   | 内        | none              | value                        |
+| 不高于, 至多                     |           |                   |                              |
+| 约50个, 50个左右                 | 约        | none              | none                         |
+| 100万元至2000万元, 3～5年, 10-20家| 至        | first             | second (value is empty)      |
+| 数十家, 几百个 (vague)           | 至        | 2 x place         | 10 x place (value is empty)  |
+| 十几个, 二十几个                 | 至        | 11 (21)           | 19 (29) (value is empty)     |
+| 上百个, 上千, 上万 (reaching)     | 以上      | place             | none                         |
+| 千亿级, 百亿元级, 万亿元 (class)  | 以上      | scale             | none (value is empty)        |
+
+A qualifier word before the number (达到) and one after it (以上) that state the same
+bound are one qualifier, named by the word after it (达到3%以上 is 以上); opposite bounds
+(近3年以上) make the mention `unreadable` (its note says why). 达到 yields to any word
+after the number (达到2.4%左右 is 约). Qualifiers other than those of the existing vocabulary are
+read into it (突破 = 超, 不少于 = 以上, 不超过 = 内, ...), so `qualifier` always holds
+one of: exact 余 多 逾 超 超过 以上 近 约 内 至; the mention's text keeps the words.
 
 So 2700余 -> (2700, 2800), 200多亿 -> (2e10, 3e10), 1.6万余 -> (16000, 17000),
-30余万 -> (300000, 400000). Normalisation: money to yuan (CNY), counts to plain
-counts, percentages and 成 to percent points (八成 = 80), 翻N番 to a multiplier 2**N,
-durations to years; 第N名 / 第N个 / 第N城 / 首位 are ranks; 第N届 / 第N次 / 首批 are
-ordinals (not figures); a bare four-digit 19xx/20xx or 2020年12月 is a date.
+30余万 -> (300000, 400000).
+
+Units and their base (`UNITS`): money to yuan (CNY; 美元 to USD); counts (家 个 人 辆 ...)
+to plain counts; % and 成 to percent points (八成 = 80); 个百分点 / 百分点 to percentage
+points (`percentage_point`, never percent and never a count); 倍 and 番 to a multiplier
+(翻N番 = 2**N, 翻番 = 翻一番 = 2, but 翻番的 (翻番的路径, attributive) names the idea
+of doubling and is no mention; 增长/增加/提高/提升/扩大/上升 N倍 = N+1 times the base, as
+Chinese usage guides read 增加了N倍 = 是原来的N+1倍; 是去年的N倍 = N times); 年 to years;
+physical units with their SI-style base (千瓦 kW, 千瓦时 kWh, 吨/公斤/斤 kg, 公里/米 km,
+平方公里 km2, 平方米 m2, 亩 mu, 公顷 ha), the multiplier 万/亿 applied (500万千瓦 = 5e6 kW). A unit is matched before numerals, so the
+千 of 千瓦 is never a figure of 1000. Fractions and shares go to percent: 三分之一 = 33.3..,
+1/4 = 25, 百分之十五 = 15, 千分之三 = 0.3 (value holds the fraction as a ratio, 0.25).
+
+Forms: full-width digits, ％, ～ and － read as their ASCII forms; one space between
+number, multiplier and unit (as in text extracted from PDFs: 367.1 亿元, 2023 年10 月) is
+allowed. 第N名 / 第N个 / 第N城 / 首位 are ranks; 第N届 / 第N次 / 第N代 / 首批 / N期 (a phase) are
+ordinals (not figures); a bare four-digit 19xx/20xx, 2020年12月, a month (10月, 1-9月,
+12月29日) and a quarter (一季度, 前三季度) are dates; N个月 is a duration in months.
+
+Numbers that are names, not figures, are still found (coverage must see every numeral)
+but carry a non-figure `kind` and a `note` saying why: see `NON_FIGURE_RULES` (list
+markers, five-year plans, party congresses and plenums, metro lines, Latin codes such as
+G60 and 5G, versions such as 3.0版, quoted slogans, idioms such as 一带一路 and 之一).
 """
 
 from __future__ import annotations
@@ -35,52 +68,124 @@ from ..errors import QuantityParseError
 CN_DIGIT = {"〇": 0, "零": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9}
 CN_PLACE = {"十": 10, "百": 100, "千": 1000}
 CN_NUM = "〇零一二两三四五六七八九十百千"
+CN_SMALL = "一二三四五六七八九十"
 MULTIPLIERS = {"万亿": 10**12, "亿": 10**8, "万": 10**4}
+
+# Full-width forms read as ASCII (one character each, so offsets never move): digits,
+# ％ ． ～ － ／ and Latin letters; the ideographic space reads as a space.
+FULL_WIDTH = {c: c - 0xFEE0 for c in range(0xFF01, 0xFF5F)} | {0x3000: 0x20, 0x301C: 0x7E}
+MASK = "\x00"  # hides text from the scanner; never matched by any rule
 
 # Words whose numeral characters are not numbers at all; masked before scanning.
 # 两院 is the two academies (CAS and CAE), 四川 a province, 进一步 "further".
-LEXICAL_WORDS = ("四川", "进一步", "长三角", "新三板", "第三方", "新一代", "两院", "一体化", "统一", "唯一", "万一")
+LEXICAL_WORDS = ("四川", "进一步", "长三角", "新三板", "第三方", "新一代", "两院", "一体化", "统一", "唯一", "万一",
+                 # common words of the genre built on 一/两/三/千/万 (adverbs, idioms, slogans)
+                 "一些", "一系列", "一定", "一直", "一起", "一方面", "一般", "一流", "一线", "一把手", "一揽子",
+                 "一致", "一切", "一旦", "一度", "一同", "一并", "一举", "一网通办", "一件事", "一次性", "一键",
+                 "一盘棋", "一条龙", "一门式", "第一时间", "下一步", "下一阶段", "同一", "每一", "三农", "两会",
+                 "两新", "千方百计", "万众", "千家万户", "千人计划", "万人计划", "五位一体", "四个全面", "双一流")
 
-RANK_UNITS = ("名", "个", "位", "城", "")
-ORDINAL_UNITS = ("届", "次", "批", "期")
-MEASURES = "家|个|项|名|人|位|场|支|批|单|届|次|年|月|日|成|倍|番|城|版|所|座|条|件|台|天|期|类|种|部|处|份|篇|套|轮"
-PRE = "超过|超|逾|近|约|第|翻"
-POST = "以上|以内|内|左右"
+# unit as written -> (factor to the base unit, base unit). Longer units are tried first,
+# so 千瓦时 wins over 千瓦 and 个百分点 over 个.
+UNITS: dict[str, tuple[Decimal, str]] = {
+    "元": (Decimal(1), "CNY"), "美元": (Decimal(1), "USD"),
+    "%": (Decimal(1), "percent"), "成": (Decimal(10), "percent"),
+    "个百分点": (Decimal(1), "percentage_point"), "百分点": (Decimal(1), "percentage_point"),
+    "倍": (Decimal(1), "multiplier"), "番": (Decimal(1), "multiplier"),
+    "年": (Decimal(1), "years"), "个月": (Decimal(1), "months"),
+    "千瓦时": (Decimal(1), "kWh"), "兆瓦时": (Decimal(1000), "kWh"),
+    "千瓦": (Decimal(1), "kW"), "兆瓦": (Decimal(1000), "kW"), "吉瓦": (Decimal(10**6), "kW"),
+    "瓦": (Decimal("0.001"), "kW"),
+    "吨": (Decimal(1000), "kg"), "公斤": (Decimal(1), "kg"), "千克": (Decimal(1), "kg"), "斤": (Decimal("0.5"), "kg"),
+    "公里": (Decimal(1), "km"), "千米": (Decimal(1), "km"), "米": (Decimal("0.001"), "km"),
+    "平方公里": (Decimal(1), "km2"), "平方千米": (Decimal(1), "km2"), "平方米": (Decimal(1), "m2"),
+    "亩": (Decimal(1), "mu"), "公顷": (Decimal(1), "ha"),
+}
+# Measure words of counts (base unit `count`, factor 1).
+COUNT_MEASURES = ("家 个 项 名 人次 人 场次 位 场 支 批次 批 单 届 次 日 城 版 所 座 条 件 台 天 期 类 种 部 处 份 篇 套 轮 "
+                  "辆 户 艘 架 栋 间 张 代").split()
+ORDINAL_UNITS = ("届", "次", "批", "期", "代")  # after 第: 第三代 is the third generation
+GROWTH_VERBS = re.compile(r"(?:增长|增加|提高|提升|扩大|上升)了?$")
 
+# qualifier word as written -> canonical qualifier (see the table above)
+PRE_QUALIFIERS = {"超过": "超过", "超": "超", "逾": "逾", "近": "近", "约": "约", "突破": "超", "达到": "以上",
+                  "不少于": "以上", "不低于": "以上", "至少": "以上", "不超过": "内", "不高于": "内", "至多": "内"}
+POST_QUALIFIERS = {"以上": "以上", "以内": "内", "之内": "内", "内": "内", "以下": "内", "左右": "约", "上下": "约"}
+LOWER_ONLY = ("超", "超过", "逾", "以上")
+UPPER_ONLY = ("近", "内")
+
+
+def _alternation(words) -> str:
+    return "|".join(re.escape(w) for w in sorted(words, key=len, reverse=True))
+
+
+SP = r"[ \t\u00a0]?"  # one space, as PDF text extraction leaves between number and unit
+NUM = rf"\d+(?:\.\d+)?|[{CN_NUM}]+(?!分点)"  # the 百 of 百分点 is no number
 QTY_RE = re.compile(
     rf"""
-    (?P<date>(?:19|20)\d\d年(?:\d{{1,2}}月(?:\d{{1,2}}日)?)?)
-  | (?P<shou>首)(?P<shou_unit>位|个|批|届|次)
-  | (?P<pre>{PRE})?
+    (?P<date>(?:19|20)\d\d{SP}年(?:{SP}\d{{1,2}}{SP}月(?:{SP}\d{{1,2}}{SP}日)?)?)
+  | (?P<month>(?<![\d.])(?:1[0-2]|0?[1-9])(?:[-—–~至到](?:1[0-2]|0?[1-9]))?{SP}月份?(?:{SP}\d{{1,2}}{SP}日)?)
+  | (?P<quarter>(?:第?[一二三四1-4]|前[二三])季度)
+  | (?P<shou>首)(?P<shou_unit>位|个|批|届|次|家)
+  | (?P<fanfan>翻番)(?!的)  # 翻番的路径 names the idea of doubling; no figure is stated
+  | (?P<fpre>{_alternation(PRE_QUALIFIERS)})?
+    (?: (?P<den>{NUM})分之(?P<numer>{NUM})
+      | (?<![\d/.])(?P<sl_num>\d+)/(?P<sl_den>\d+)(?![\d/])
+    )
+  | (?P<pre>{_alternation(PRE_QUALIFIERS)}|第|翻了|翻)?
     (?:
-        (?P<num>\d+(?:\.\d+)?|[{CN_NUM}]+)
-        (?P<q1>余|多)?
-        (?P<mult>万亿|万|亿)?
+        (?P<vague>数|几|上)(?P<vplace>十|百|千|万|亿)(?P<vmult>{SP}(?:万亿|万|亿))?
+      | (?P<teens>[二三四五六七八九]?十几)(?P<tmult>{SP}(?:万亿|万|亿))?
+      | (?P<num>{NUM})
+        (?:{SP}(?P<q1>余|多))?
+        (?:{SP}(?P<mult>万亿|万|亿))?
       | (?P<bare_mult>万亿|万|亿)    # 近亿元: the 1 is implicit
     )
     (?P<q2>余|多)?
-    (?P<unit>%|元|{MEASURES})?
-    (?P<post>{POST})?
+    (?:{SP}(?P<unit>{_alternation(list(UNITS) + COUNT_MEASURES)}))?
+    (?P<q3>(?<=[倍年])多)?
+    (?P<ji>(?<=[万亿元])级)?  # 千亿级, 万亿元级: a scale class (only after 万/亿/元)
+    (?P<post>{_alternation(POST_QUALIFIERS)})?
     """,
     re.VERBOSE,
 )
-RANGE_JOINERS = ("至", "到")
+# A 千/百/万 that is part of a word, not a number: 每千瓦, 千米 with no numeral before them,
+# 千兆光网 / 万兆 (gigabit, 10-gigabit networks); 一批 / 一大批 "a number of" (but 第一批);
+# a 零 with no numeral beside it (零售 retail, 零部件 parts, 零碳 zero-carbon).
+UNIT_WORD_RE = re.compile(rf"(?<![\d{CN_NUM}.万亿 ])千(?=瓦|米|克)|[百千万]兆(?!瓦)|(?<!第)一大?批"
+                          rf"|(?<![\d{CN_NUM}])零(?![\d{CN_NUM}])")
+RANGE_JOINERS = ("至", "到", "~", "-", "—", "–")
+NON_FIGURE_KINDS = ("ordinal", "date", "name", "list_marker", "idiom", "version", "code")
 
 
 @dataclass(frozen=True)
 class Quantity:
-    kind: str  # quantity | rank | ordinal | date
+    """One parsed quantity; numbers are floats, bounds None where the text states none.
+
+    kind: quantity | rank (figure kinds) | ordinal | date | name | list_marker | idiom |
+    version | code (`NON_FIGURE_KINDS`: not figures; `note` says why) | unreadable (the
+    text names a number but cannot be read; `note` says why). base_unit is one of the
+    base units of `UNITS` plus count and rank; None for the other kinds.
+    """
+
+    kind: str
     value: float | None
     unit: str
     value_base: float | None
-    base_unit: str | None  # CNY count percent rank multiplier years (None for ordinal/date)
+    base_unit: str | None
     qualifier: str  # exact 余 多 逾 超 超过 以上 近 约 内 至
     lower: float | None
     upper: float | None
+    note: str = ""
 
     @property
     def is_figure_kind(self) -> bool:
         return self.kind in ("quantity", "rank")
+
+    @property
+    def is_known_non_figure(self) -> bool:
+        """A date, ordinal, name, list marker, idiom, version or code: accounted for by the rules."""
+        return self.kind in NON_FIGURE_KINDS
 
 
 @dataclass(frozen=True)
@@ -126,70 +231,129 @@ def _to_float(d: Decimal | None) -> float | None:
     return None if d is None else float(d)
 
 
+def _unit_base(unit_word: str) -> tuple[Decimal, str]:
+    """(factor, base unit) of a unit as written; counts for measure words and no unit."""
+    return UNITS.get(unit_word, (Decimal(1), "count"))
+
+
+def _canonical(pre: str, post: str, yu: str, written: str) -> str:
+    """One canonical qualifier from the words before and after the number."""
+    pre_q = PRE_QUALIFIERS.get(pre, "")
+    post_q = POST_QUALIFIERS.get(post, "")
+    if pre == "达到" and post_q:  # 达到2.4%左右: the verb "reached" yields to the word after
+        pre_q = ""
+    if pre_q and post_q:
+        same = (pre_q in LOWER_ONLY and post_q in LOWER_ONLY) or (pre_q in UPPER_ONLY and post_q in UPPER_ONLY) \
+            or pre_q == post_q
+        if not same:
+            raise QuantityParseError(written, f"qualifiers {pre} and {post} state different bounds")
+        pre_q = ""
+    marks = [q for q in (pre_q, yu, post_q) if q]
+    if len(marks) > 1:
+        raise QuantityParseError(written, "more than one qualifier")
+    return marks[0] if marks else "exact"
+
+
 def _from_match(m: re.Match) -> Quantity:
-    if m.group("date"):
-        year = float(m.group("date")[:4])
-        return Quantity("date", year, "年", None, None, "exact", None, None)
-    if m.group("shou"):
-        unit = m.group("shou_unit")
+    g = m.groupdict()
+    if g["date"]:
+        year = float(g["date"][:4])
+        return Quantity("date", year, "年", None, None, "exact", None, None, note="a date")
+    if g["month"] or g["quarter"]:  # 10月, 1-9月, 12月29日, 一季度, 前三季度: a period of the year
+        return Quantity("date", None, "", None, None, "exact", None, None, note="a month or quarter")
+    if g["shou"]:
+        unit = g["shou_unit"]
         kind = "ordinal" if unit in ORDINAL_UNITS else "rank"
-        return Quantity(kind, 1.0, unit, 1.0, "rank" if kind == "rank" else None, "exact",
-                        1.0 if kind == "rank" else None, 1.0 if kind == "rank" else None)
-    pre, post = m.group("pre") or "", m.group("post") or ""
-    unit_word = m.group("unit") or ""
-    if m.group("bare_mult"):
-        number, step, mult_word = Decimal(1), Decimal(1), m.group("bare_mult")
+        return Quantity(kind, 1.0, unit, 1.0 if kind == "rank" else None, "rank" if kind == "rank" else None, "exact",
+                        1.0 if kind == "rank" else None, 1.0 if kind == "rank" else None,
+                        note="an ordinal (首批, 首届)" if kind == "ordinal" else "")
+    if g["fanfan"]:  # 翻番 without a numeral is 翻一番
+        return Quantity("quantity", 1.0, "番", 2.0, "multiplier", "exact", 2.0, 2.0)
+    if g["den"] or g["sl_den"]:
+        return _fraction(m)
+    pre, post = g["pre"] or "", g["post"] or ""
+    unit_word = g["unit"] or ""
+    if g["vague"] or g["teens"]:
+        return _vague(m)
+    if g["bare_mult"]:
+        number, step, mult_word = Decimal(1), Decimal(1), g["bare_mult"]
     else:
-        number, step = _number(m.group("num"))
-        mult_word = m.group("mult") or ""
-    yu = m.group("q1") or m.group("q2") or ""
+        number, step = _number(g["num"])
+        mult_word = g["mult"] or ""
+    yu = g["q1"] or g["q2"] or g["q3"] or ""
     mult = Decimal(MULTIPLIERS.get(mult_word, 1))
     unit = mult_word + unit_word
 
     if pre == "第":
         kind = "ordinal" if unit_word in ORDINAL_UNITS else "rank"
         if kind == "ordinal":
-            return Quantity("ordinal", float(number), unit, None, None, "exact", None, None)
+            return Quantity("ordinal", float(number), unit, None, None, "exact", None, None,
+                            note="an ordinal (第N届, 第N次, 第N代)")
         v = float(number)
         return Quantity("rank", v, unit, v, "rank", "exact", v, v)
-    if pre == "翻":
+    if pre in ("翻", "翻了"):
         if unit_word != "番":
             raise QuantityParseError(m.group(0), "翻 must be followed by N番")
         base = Decimal(2) ** number
         return Quantity("quantity", float(number), unit, float(base), "multiplier", "exact", float(base), float(base))
-    if m.group("num") and m.group("num")[0].isdigit() and len(m.group("num")) == 4 \
-            and m.group("num")[:2] in ("19", "20") and not unit and not yu and not pre:
-        return Quantity("date", float(number), "", None, None, "exact", None, None)
+    num = g["num"] or ""
+    if num.isdigit() and len(num) == 4 and num[:2] in ("19", "20") and not unit and not yu and not pre and not post:
+        return Quantity("date", float(number), "", None, None, "exact", None, None, note="a year (19xx/20xx)")
 
-    base_unit, scale = _base_unit(unit_word, post)
+    scale, base_unit = _unit_base(unit_word)
+    qualifier = _canonical(pre, post, yu, m.group(0))
+    if g["ji"] or (g["bare_mult"] == "万亿" and not pre):
+        # 千亿级 / 万亿元: a scale class, at most a lower bound and never a point value
+        if qualifier in UPPER_ONLY or qualifier == "约":
+            raise QuantityParseError(m.group(0), "a scale class (级) states only a lower bound")
+        return Quantity("quantity", None, unit + (g["ji"] or ""), None, base_unit, "以上",
+                        float(number * mult * scale), None)
     value_base = number * mult * scale
-    qualifier = _qualifier(pre, yu, post)
-    lower, upper = _bounds(qualifier, value_base, step * mult * scale)
+    step = step * mult * scale
+    if unit_word == "倍" and GROWTH_VERBS.search(m.string[: m.start()]):
+        value_base += 1  # 增长3倍: grew by three times the base, so 4 times the base
+    lower, upper = _bounds(qualifier, value_base, step)
     return Quantity("quantity", float(number), unit, float(value_base), base_unit, qualifier,
                     _to_float(lower), _to_float(upper))
 
 
-def _base_unit(unit_word: str, post: str) -> tuple[str, Decimal]:
-    if unit_word == "元":
-        return "CNY", Decimal(1)
-    if unit_word == "%":
-        return "percent", Decimal(1)
-    if unit_word == "成":
-        return "percent", Decimal(10)
-    if unit_word == "倍":
-        return "multiplier", Decimal(1)
-    if unit_word == "年":
-        return "years", Decimal(1)
-    return "count", Decimal(1)
+def _fraction(m: re.Match) -> Quantity:
+    """三分之一, 百分之十五, 千分之三, 1/4: a share, in percent; value is the ratio."""
+    g = m.groupdict()
+    if g["den"]:
+        numer, den, unit = _number(g["numer"])[0], _number(g["den"])[0], "分之"
+    else:
+        numer, den, unit = Decimal(g["sl_num"]), Decimal(g["sl_den"]), "/"
+    if den == 0:
+        raise QuantityParseError(m.group(0), "a fraction with denominator 0")
+    ratio = numer / den
+    pct = numer * 100 / den
+    qualifier = _canonical(g["fpre"] or "", "", "", m.group(0))
+    lower, upper = _bounds(qualifier, pct, Decimal(0))
+    return Quantity("quantity", float(ratio), unit, float(pct), "percent", qualifier, _to_float(lower), _to_float(upper))
 
 
-def _qualifier(pre: str, yu: str, post: str) -> str:
-    marks = [q for q in (pre, yu, post) if q]
-    if len(marks) > 1:
-        raise QuantityParseError("".join(marks), "more than one qualifier")
-    if not marks:
-        return "exact"
-    return {"以内": "内", "左右": "约"}.get(marks[0], marks[0])
+def _vague(m: re.Match) -> Quantity:
+    """数十 / 几百 (2 to 10 times the place), 十几 (11 to 19), 二十几 (21 to 29), 上百 / 上千
+    (at least the place)."""
+    g = m.groupdict()
+    mult_word = (g["vmult"] or g["tmult"] or "").strip()
+    unit_word = g["unit"] or ""
+    scale, base_unit = _unit_base(unit_word)
+    factor = Decimal(MULTIPLIERS.get(mult_word, 1)) * scale
+    unit = mult_word + unit_word
+    if g["pre"] or g["post"] or g["q2"] or g["ji"]:
+        raise QuantityParseError(m.group(0), "a vague number (数十, 上百) takes no further qualifier")
+    if g["teens"]:
+        tens = cn_to_number(g["teens"][:-1])  # 十 -> 10, 二十 -> 20
+        return Quantity("quantity", None, unit, None, base_unit, "至", float((tens + 1) * factor),
+                        float((tens + 9) * factor))
+    place = Decimal(MULTIPLIERS.get(g["vplace"]) or CN_PLACE[g["vplace"]])
+    if g["vague"] == "上":
+        v = place * factor
+        return Quantity("quantity", float(place), unit, float(v), base_unit, "以上", float(v), None)
+    return Quantity("quantity", None, unit, None, base_unit, "至",
+                    float(2 * place * factor), float(10 * place * factor))
 
 
 def _bounds(qualifier: str, v: Decimal, step: Decimal) -> tuple[Decimal | None, Decimal | None]:
@@ -197,64 +361,174 @@ def _bounds(qualifier: str, v: Decimal, step: Decimal) -> tuple[Decimal | None, 
         return v, v
     if qualifier in ("余", "多"):
         return v, v + step
-    if qualifier in ("超", "超过", "逾", "以上"):
+    if qualifier in LOWER_ONLY:
         return v, None
-    if qualifier in ("近", "内"):
+    if qualifier in UPPER_ONLY:
         return None, v
     return None, None  # 约: approximate, no bound is stated
 
 
-def _masked(text: str) -> str:
-    """Hide lexical words so that their numeral characters are not scanned."""
+# ---- numbers that are names, not figures ------------------------------------------------
+
+_N = f"[{CN_SMALL}]+"
+# (pattern, kind, reason). The group `n` is the mention's span (the numeral, as the
+# scanner would otherwise find it); the whole match is hidden from the scanner.
+NON_FIGURE_RULES: list[tuple[re.Pattern, str, str]] = [(re.compile(p, re.M), k, r) for p, k, r in [
+    (rf"^(?P<n>{_N})(?=、)", "list_marker", "section marker N、"),
+    (rf"(?:^|(?<=[。;；]))\((?P<n>{_N})\)", "list_marker", "subsection marker (N)"),
+    (rf"(?:^|(?<=[。;；,，:：]))(?P<n>{_N})(?=是)", "list_marker", "measure marker N是"),
+    (rf"(?P<n>十[{CN_SMALL}]五)(?=规划|时期|期间|”|’|末|以来|开局|$|[,，。、])", "name", "five-year plan (十四五)"),
+    (rf"(?:(?<=党的)(?P<n>{_N})大|(?P<n2>{_N})大(?=精神|报告|代表|以来|召开|胜利))", "name",
+     "party congress (二十大)"),
+    (rf"(?P<n>{_N}届)(?=[{CN_SMALL}]+[中次]全会)", "name", "term of a party committee (十四届)"),
+    (rf"(?P<n>{_N}次)(?=全会)", "name", "plenary session number (二次全会)"),
+    (rf"(?P<n>{_N})(?=中全会)", "name", "plenary session number (三中全会)"),
+    (rf"(?P<n>\d+|{_N})(?=号线)", "name", "metro line number (15号线)"),
+    (rf"(?P<n>[一二三四五六七八九十]+)(?=等奖)", "name", "grade of a prize (一等奖)"),
+    (rf"(?P<n>\d+|[{CN_SMALL}百千]+)(?=强(?:企业|榜|县|市|区|名单|$|[,，。、”]))", "name", "a ranking list's name (世界500强, 百强县)"),
+    (rf"(?P<n>\d+|{_N})期(?!培训|班|课|活动|论坛|讲座|沙龙)", "ordinal", "phase of a project (二期)"),
+    (r"(?<=[A-Za-z])(?P<n>\d+(?:\.\d+)?)|(?P<n2>\d+(?:\.\d+)?)(?=[A-Za-z])", "code", "part of a code or name (G60, 5G)"),
+    (r"(?P<n>\d+\.\d+版)|(?<=[“\"])(?P<n2>\d+\.\d+)(?=[”\"]版本)", "version", "version number (3.0版)"),
+    (r"(?P<n>一)带(?P<n2>一)路", "idiom", "一带一路 (Belt and Road)"),
+    (r"最[初后](?P<n>一)公里", "idiom", "最初/最后一公里 ('first/last mile' idiom)"),
+    (r"(?<=[^分]之)(?P<n>一)", "idiom", "之一 = 'one of' (not the 一 of 三分之一)"),
+    (r"(?P<n>一)站式", "idiom", "一站式 'one-stop'"),
+    (r"(?P<n>百)县(?P<n2>千)村", "name", "百县千村 programme name"),
+    (r"(?P<n>百人)会", "name", "百人会: an organisation's name"),
+    # every numeral in a short quoted phrase without digits or ranks: “四链”, “一核两翼三带”,
+    # “三个一批” (but “第四城” is a rank)
+    (r"[“‘](?P<q>[^“”‘’\n\d%第首]{1,10})[”’]", "name", "numeral of a quoted slogan (“四链”, “一核两翼三带”)"),
+]]
+SLOGAN_NUMERAL = re.compile(r"[一二两三四五六七八九十百千]+")
+
+
+def _non_figures(scan: str) -> tuple[list[tuple[int, int, str, str]], list[tuple[int, int]]]:
+    """Built-in non-figure mentions (start, end, kind, reason) and the spans to hide."""
+    found, hidden = [], []
+    taken = [False] * len(scan)
+    for rx, kind, reason in NON_FIGURE_RULES:
+        for m in rx.finditer(scan):
+            if any(taken[m.start():m.end()]):
+                continue
+            if "q" in rx.groupindex:  # a quoted phrase: each numeral run in it, and only those
+                spans = [(m.start("q") + r.start(), m.start("q") + r.end()) for r in SLOGAN_NUMERAL.finditer(m.group("q"))]
+                hide = spans
+            else:
+                spans = [(m.start(g), m.end(g)) for g in ("n", "n2") if g in rx.groupindex and m.group(g)]
+                hide = [(m.start(), m.end())]  # the whole match, context words included
+            found.extend((a, b, kind, reason) for a, b in spans)
+            for a, b in hide:
+                for i in range(a, b):
+                    taken[i] = True
+                hidden.append((a, b))
+    return found, hidden
+
+
+def _scan_text(text: str) -> str:
+    """Full-width forms as ASCII, lexical words masked; same length as `text`."""
+    scan = text.translate(FULL_WIDTH)
     for word in LEXICAL_WORDS:
-        text = text.replace(word, "\u3000" * len(word))
-    return text
+        scan = scan.replace(word, MASK * len(word))
+    return UNIT_WORD_RE.sub(lambda m: MASK * len(m.group(0)), scan)
+
+
+def _non_figure_quantity(kind: str, reason: str, written: str) -> Quantity:
+    value = None
+    digits = re.match(rf"\d+(?:\.\d+)?|[{CN_NUM}]+", written)
+    if digits:
+        value = float(digits.group(0)) if digits.group(0)[0].isdigit() else float(cn_to_number(digits.group(0)))
+    return Quantity(kind, value, "", None, None, "exact", None, None, note=reason)
 
 
 def find_quantities(text: str) -> list[Mention]:
-    """Every numeric mention in `text`, with its span and parsed quantity."""
-    scan = _masked(text)
+    """Every numeric mention in `text`, with its span and parsed quantity, in text order.
+
+    Built-in non-figures (`NON_FIGURE_RULES`) are mentions too, of a non-figure kind. A
+    mention that cannot be read (近3年以上: contradicting qualifiers) is of kind
+    `unreadable`, its `note` the reason, so that one odd phrase never hides the rest of
+    a text; `parse_quantity` raises for it.
+    """
+    scan = _scan_text(text)
+    named, hidden = _non_figures(scan)
+    chars = list(scan)
+    for a, b in hidden:
+        chars[a:b] = MASK * (b - a)
+    scan = "".join(chars)
+    mentions = [Mention(text[a:b], a, b, _non_figure_quantity(kind, reason, scan_text))
+                for a, b, kind, reason in named
+                for scan_text in [text[a:b].translate(FULL_WIDTH)]]
     found = [m for m in QTY_RE.finditer(scan) if m.group(0) and _has_number(m)]
-    mentions: list[Mention] = []
     i = 0
     while i < len(found):
         m = found[i]
         nxt = found[i + 1] if i + 1 < len(found) else None
-        if nxt is not None and scan[m.end():nxt.start()] in RANGE_JOINERS and not m.group("pre") \
-                and not nxt.group("pre") and not m.group("date"):
-            q = _range(_from_match(m), _from_match(nxt), text[m.start():nxt.end()])
-            mentions.append(Mention(text[m.start():nxt.end()], m.start(), nxt.end(), q))
-            i += 2
-            continue
-        mentions.append(Mention(text[m.start():m.end()], m.start(), m.end(), _from_match(m)))
+        q = _read(m)
+        if nxt is not None and scan[m.end():nxt.start()] in RANGE_JOINERS and m.group("pre") in (None, "第") \
+                and nxt.group("pre") in (None, "第"):
+            joined = _range(q, _read(nxt))
+            if joined is not None:
+                mentions.append(Mention(text[m.start():nxt.end()], m.start(), nxt.end(), joined))
+                i += 2
+                continue
+        mentions.append(Mention(text[m.start():m.end()], m.start(), m.end(), q))
         i += 1
-    return mentions
+    return sorted(mentions, key=lambda x: x.start)
+
+
+def _read(m: re.Match) -> Quantity:
+    try:
+        return _from_match(m)
+    except QuantityParseError as exc:
+        return Quantity("unreadable", None, "", None, None, "exact", None, None, note=str(exc))
 
 
 def _has_number(m: re.Match) -> bool:
-    # a bare multiplier counts only with a qualifier before it (近亿元), not in 万元 alone
-    return bool(m.group("num") or m.group("date") or m.group("shou") or (m.group("bare_mult") and m.group("pre")))
+    # a bare multiplier counts only with a qualifier before it (近亿元), or as the
+    # trillion class (万亿元), not in 万元 alone
+    g = m.groupdict()
+    bare = g["bare_mult"] and (g["pre"] or (g["bare_mult"] == "万亿" and (g["unit"] or g["ji"])))
+    return bool(g["num"] or g["date"] or g["month"] or g["quarter"] or g["shou"] or g["fanfan"] or g["den"] or g["sl_den"] or g["vague"]
+                or g["teens"] or bare)
 
 
-def _range(a: Quantity, b: Quantity, written: str) -> Quantity:
-    if a.kind != "quantity" or b.kind != "quantity":
-        raise QuantityParseError(written, "a range needs two quantities")
+def _range(a: Quantity, b: Quantity) -> Quantity | None:
+    """A至B, A～B, A-B as one range; None when the two ends do not form one (other kinds,
+    qualified ends, different base units: 3家至5年 is two mentions)."""
+    if a.kind != b.kind or a.kind not in ("quantity", "rank") or a.value is None or b.value is None:
+        return None
+    if a.qualifier != "exact" or b.qualifier != "exact":
+        return None
     lo, hi = a.value_base, b.value_base
-    if not a.unit and b.unit:  # 100至2000万元: the first number takes the second's unit
+    if not a.unit and b.unit:  # 100至2000万元, 3～5年: the first number takes the second's unit
         lo = a.value * (b.value_base / b.value)
-    if a.base_unit != b.base_unit and a.unit:
-        raise QuantityParseError(written, f"range ends in different units ({a.unit}, {b.unit})")
-    return Quantity("quantity", None, b.unit, None, b.base_unit, "至", lo, hi)
+    elif a.base_unit != b.base_unit:
+        return None
+    return Quantity(a.kind if a.kind == "rank" else "quantity", None, b.unit, None, b.base_unit, "至", lo, hi)
 
 
 def parse_quantity(text: str) -> Quantity:
-    """Parse a text that is exactly one quantity expression, e.g. '2700余家' or '近亿元'."""
+    """Parse a text that is exactly one quantity expression, e.g. '2700余家' or '近亿元'.
+
+    English as `kczlib.analysis.formatting` prints it ('more than 2,700', 'CNY 9.94 bn',
+    '2nd', '3×', 'within 3 years', 'CNY 1 m to CNY 20 m') is read too, see
+    `kczlib.data.english_quantities`. Raises QuantityParseError otherwise.
+    """
     text = text.strip()
+    if re.search(r"[A-Za-z×,]", text) and not re.search(r"[\u4e00-\u9fff]", text):
+        from .english_quantities import parse_english  # only English text needs it
+
+        return parse_english(text)
     mentions = find_quantities(text)
     if not mentions:
         raise QuantityParseError(text, "no number in it" + ("; 两院 is a name (the two academies), not a number" if "两院" in text else ""))
+    if len(mentions) == 2 and text[mentions[0].end:mentions[1].start] in RANGE_JOINERS \
+            and mentions[0].quantity.base_unit != mentions[1].quantity.base_unit:
+        a, b = (m.quantity for m in mentions)
+        raise QuantityParseError(text, f"range ends in different units ({a.unit or a.base_unit}, {b.unit or b.base_unit})")
     if len(mentions) > 1 or mentions[0].text != text:
         raise QuantityParseError(text, f"not one quantity expression (found {[m.text for m in mentions]})")
+    if mentions[0].quantity.kind == "unreadable":
+        raise QuantityParseError(text, mentions[0].quantity.note.split(": ", 1)[-1])
     return mentions[0].quantity
 
 
@@ -281,7 +555,7 @@ def to_text(q: Quantity) -> str:
 
 def _unit_scale(unit: str) -> float:
     mult = next((w for w in MULTIPLIERS if unit.startswith(w)), "")
-    return float(MULTIPLIERS.get(mult, 1)) * (10.0 if unit == "成" else 1.0)
+    return float(MULTIPLIERS.get(mult, 1)) * float(_unit_base(unit[len(mult):])[0])
 
 
 def _plain(x: float) -> str:

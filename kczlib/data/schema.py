@@ -9,6 +9,7 @@ minimum, maximum, pattern, unique; plus primaryKey). Every row problem becomes a
 from __future__ import annotations
 
 import csv
+import io
 import json
 import math
 import re
@@ -19,6 +20,7 @@ import pandas as pd
 
 from ..paths import data_root
 from ..errors import DataError, DataErrors
+from .textfile import read_utf8
 
 DTYPES = {"string": "string", "number": "Float64", "integer": "Int64", "boolean": "boolean"}
 
@@ -75,8 +77,10 @@ def _convert(value: str, field: dict):
 def read_table(path: Path, schema: dict) -> tuple[pd.DataFrame, list[int]]:
     """Read and validate a CSV against a schema.
 
+    The file must be UTF-8; a byte-order mark (Excel's "CSV UTF-8") is accepted.
     Returns the typed frame and the file line of each row (for later row-level checks).
-    Raises `DataErrors` listing every problem found.
+    Raises `DataError` for a file that cannot be read as CSV (missing, not UTF-8, a field
+    over the csv module's limit) and `DataErrors` listing every row problem found.
     """
     path = Path(path)
     if not path.is_file():
@@ -84,37 +88,35 @@ def read_table(path: Path, schema: dict) -> tuple[pd.DataFrame, list[int]]:
     fields = schema["fields"]
     names = field_names(schema)
     errors: list[DataError] = []
-    with path.open(encoding="utf-8", newline="") as fh:
-        reader = csv.reader(fh)
-        header = next(reader, None)
-        if header is None:
-            raise DataError(path, "file is empty; expected a header row", line=1)
-        missing = [n for n in names if n not in header]
-        unknown = [h for h in header if h not in names]
-        for n in missing:
-            errors.append(DataError(path, "missing column", line=1, column=n))
-        for h in unknown:
-            errors.append(DataError(path, f"unknown column (schema has: {', '.join(names)})", line=1, column=h))
-        if errors:
-            raise DataErrors(errors)
-        index = {h: i for i, h in enumerate(header)}
-        rows, lines = [], []
-        line = reader.line_num
-        for cells in reader:
-            start_line, line = line + 1, reader.line_num
-            if not any(c.strip() for c in cells):
-                continue
-            if len(cells) != len(header):
-                errors.append(DataError(path, f"has {len(cells)} cells, header has {len(header)}", line=start_line))
-                continue
-            row = {}
-            for f in fields:
-                try:
-                    row[f["name"]] = _convert(cells[index[f["name"]]], f)
-                except ValueError as exc:
-                    errors.append(DataError(path, str(exc), line=start_line, column=f["name"]))
-            rows.append(row)
-            lines.append(start_line)
+    reader = csv.reader(io.StringIO(read_utf8(path), newline=""))
+    records = _records(reader, path)
+    header = next(records, (None, None))[1]
+    if header is None:
+        raise DataError(path, "file is empty; expected a header row", line=1)
+    missing = [n for n in names if n not in header]
+    unknown = [h for h in header if h not in names]
+    for n in missing:
+        errors.append(DataError(path, "missing column", line=1, column=n))
+    for h in unknown:
+        errors.append(DataError(path, f"unknown column (schema has: {', '.join(names)})", line=1, column=h))
+    if errors:
+        raise DataErrors(errors)
+    index = {h: i for i, h in enumerate(header)}
+    rows, lines = [], []
+    for start_line, cells in records:
+        if not any(c.strip() for c in cells):
+            continue
+        if len(cells) != len(header):
+            errors.append(DataError(path, f"has {len(cells)} cells, header has {len(header)}", line=start_line))
+            continue
+        row = {}
+        for f in fields:
+            try:
+                row[f["name"]] = _convert(cells[index[f["name"]]], f)
+            except ValueError as exc:
+                errors.append(DataError(path, str(exc), line=start_line, column=f["name"]))
+        rows.append(row)
+        lines.append(start_line)
     for f in fields:
         if f.get("constraints", {}).get("unique") or f["name"] in _primary_key(schema):
             seen: dict = {}
@@ -129,6 +131,28 @@ def read_table(path: Path, schema: dict) -> tuple[pd.DataFrame, list[int]]:
     if errors:
         raise DataErrors(errors)
     return _typed_frame(rows, schema), lines
+
+
+def _records(reader, path):
+    """(first line, cells) of each CSV record; a record may span lines inside quotes.
+
+    Raises DataError naming the record's first line when the csv module refuses it.
+    """
+    line = 0
+    while True:
+        start = line + 1
+        try:
+            cells = next(reader)
+        except StopIteration:
+            return
+        except csv.Error as exc:
+            reason = str(exc)
+            if "field larger than field limit" in reason:
+                reason = (f"a field is longer than {csv.field_size_limit():,} characters (the CSV limit); "
+                          "is a quote (\") left open here?")
+            raise DataError(path, f"cannot read this CSV record: {reason}", line=start) from None
+        line = reader.line_num
+        yield start, cells
 
 
 def _primary_key(schema: dict) -> list[str]:

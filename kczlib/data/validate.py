@@ -4,7 +4,9 @@ Checks, in order: the raw file's checksum; the figures and non-figures tables ag
 their schemas and row rules; every figure's evidence at its offset, its section, and
 that parsing the evidence yields the row's value, unit, qualifier and bounds; and
 coverage: every numeric mention the parser finds is claimed by figure rows or by
-one non-figure row, never both. `main()` prints a summary and returns non-zero on any problem.
+one non-figure row, never both, or is a non-figure the parser itself recognises (a
+date, an ordinal, a list marker, a name, see `quantities.NON_FIGURE_RULES`); a
+non-figure row for such a mention is allowed but optional (counted as `redundant_rows`). `main()` prints a summary and returns non-zero on any problem.
 """
 
 from __future__ import annotations
@@ -32,6 +34,8 @@ class Report:
     mentions: int = 0
     claimed_by_figures: int = 0
     claimed_by_non_figures: int = 0
+    recognised_non_figures: int = 0  # mentions no row claims, recognised by the built-in rules
+    redundant_rows: int = 0  # non-figure rows whose mention the built-in rules also recognise
     unaccounted: list[Mention] = field(default_factory=list)
     glosses_removed: int = 0
     per_chain: dict = field(default_factory=dict)
@@ -135,6 +139,11 @@ def validate_case(case: str) -> Report:
             continue
         claims[start] = "non_figures"
         report.claimed_by_non_figures += 1
+        report.redundant_rows += m.quantity.is_known_non_figure
+    for start, m in mentions.items():
+        if start not in claims and m.quantity.is_known_non_figure:
+            claims[start] = "built-in rules"
+            report.recognised_non_figures += 1
     report.unaccounted = [m for s, m in sorted(mentions.items()) if s not in claims]
     context_errors = _context_errors(c)
     report.errors.extend(context_errors)
@@ -162,12 +171,17 @@ def format_report(r: Report) -> str:
         f"  evidence verified at offset: {r.evidence_ok}/{r.figures} ({pct(r.evidence_ok, r.figures)})",
         f"  evidence parses to the row: {r.parse_ok}/{r.figures} ({pct(r.parse_ok, r.figures)})",
         f"  coverage: {r.mentions} numeric mentions = {r.claimed_by_figures} figures + "
-        f"{r.claimed_by_non_figures} non-figures + {len(r.unaccounted)} unaccounted",
+        f"{r.claimed_by_non_figures} non-figures + "
+        + (f"{r.recognised_non_figures} recognised non-figures + " if r.recognised_non_figures else "")
+        + f"{len(r.unaccounted)} unaccounted",
     ]
+    if r.redundant_rows:
+        lines.append(f"  non-figure rows the parser also recognises by itself (optional): {r.redundant_rows} of {r.non_figures}")
     if r.context_rows:
         lines.append(f"  external context: {r.context_rows} rows with source, excerpt and confidence, schema and row rules OK")
     for m in r.unaccounted:
-        lines.append(f"  unaccounted mention {m.text!r} at offset {m.start} (add a figure row or a non_figures row)")
+        why = f": {m.quantity.note}" if m.quantity.kind == "unreadable" else ""
+        lines.append(f"  unaccounted mention {m.text!r} at offset {m.start} (add a figure row or a non_figures row){why}")
     for e in r.errors:
         lines.append(f"  error: {e}")
     lines.append(f"  {'OK' if r.ok else 'FAILED'}")
@@ -175,6 +189,12 @@ def format_report(r: Report) -> str:
 
 
 def main(case: str | None = None, out=None) -> int:
+    """Validate one case, or every case folder; print a report per case.
+
+    Returns 0 when all are valid, 1 when a case has data problems, 2 when a case cannot
+    be read at all (unknown case, unreadable `case.json`); a broken case never stops
+    the others from being validated.
+    """
     out = out or sys.stdout
     cases = [case] if case else list_cases()
     status = 0
@@ -182,8 +202,9 @@ def main(case: str | None = None, out=None) -> int:
         try:
             report = validate_case(name)
         except KczError as exc:
-            print(f"kcz validate: {exc}", file=sys.stderr)
-            return 2
+            print(f"kcz validate: case {name}: {exc}", file=sys.stderr)
+            status = 2
+            continue
         print(format_report(report), file=out)
-        status |= 0 if report.ok else 1
+        status = max(status, 0 if report.ok else 1)
     return status
