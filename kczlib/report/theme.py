@@ -20,6 +20,7 @@ import importlib.resources
 import io
 import numbers
 import re
+import textwrap
 import warnings
 from functools import lru_cache
 from pathlib import Path
@@ -223,7 +224,13 @@ def bar_ranges(labels, lower, upper, *, title: str, unit_label: str, source: str
     return _finish(fig, ax, title, source, lang)
 
 
+CATEGORY_LABEL_WIDTH = 30  # characters per line of a category label
+
+
 def _category_axis(ax, labels, unit_label: str) -> None:
+    # Long labels on one line leave the axes no width (constrained layout then gives up
+    # with a UserWarning and the bars vanish): wrap them onto several lines.
+    labels = [textwrap.fill(str(label), CATEGORY_LABEL_WIDTH) for label in labels]
     ax.set_yticks(range(len(labels)), labels)
     ax.invert_yaxis()  # first item on top, as in a table
     ax.set_xlabel(unit_label)
