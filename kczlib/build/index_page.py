@@ -63,9 +63,12 @@ def render_index(manifest: dict, lang: str = "zh") -> str:
 
 def _case_section(case: str, entries: list[dict], lang: str) -> str:
     words, info = chrome(lang), case_info(case, lang)
-    facts = [(words["source"], f"《{info['title']}》" if lang == "zh" else f"“{info['title']}”"),
-             (words["period"], info["period"]), (words["origin"], info["publication"])]
-    facts_html = "".join(f"<dt>{escape(k)}</dt><dd>{escape(v)}</dd>" for k, v in facts if v)
+    source = escape(f"《{info['title']}》" if lang == "zh" else f"“{info['title']}”")
+    if lang != "zh" and info["title_zh"]:  # the original title beside its translation
+        source += f' <span lang="zh">《{escape(info["title_zh"])}》</span>'
+    facts = [(words["source"], source), (words["period"], escape(info["period"])),
+             (words["origin"], escape(info["publication"]))]
+    facts_html = "".join(f"<dt>{escape(k)}</dt><dd>{v}</dd>" for k, v in facts if v)
     summary = (f'<h3>{escape(words["about_programme"])}</h3><p class="kcz-summary">{escape(info["summary"])}</p>'
                if info["summary"] else "")
     cards = "\n".join(_card(e, lang) for e in entries)

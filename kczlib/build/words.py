@@ -80,19 +80,21 @@ def case_info(case: str, lang: str) -> dict[str, str]:
     """The case as the index and page header show it, from `data/cases/<case>/case.json`.
 
     Returns city, programme, title, period, summary and publication in `lang` (empty
-    strings where case.json has none). Raises DataError (naming case.json and the field)
+    strings where case.json has none), and title_zh, the source's own title. Raises DataError (naming case.json and the field)
     when `summary` or `publication` has digits typed in: numbers come from figures only.
     """
     path = data_root() / "cases" / case / "case.json"
     try:
         meta = json.loads(path.read_text(encoding="utf-8"))
     except (OSError, ValueError):
-        return {"city": case, "programme": "", "title": "", "period": "", "summary": "", "publication": ""}
+        return {"city": case, "programme": "", "title": "", "title_zh": "", "period": "", "summary": "",
+                "publication": ""}
     info = {k: (meta.get(k) or {}).get(lang, "") for k in ("city", "programme", "title", "summary", "publication")}
     for field in ("summary", "publication"):
         if re.search(r"\d", info[field]):
             raise DataError(path, f"{field}.{lang} has digits typed in; prose about the case carries no numbers",
                             column=f"{field}.{lang}")
     info["city"] = info["city"] or case
+    info["title_zh"] = (meta.get("title") or {}).get("zh", "")  # the original, quoted beside a translation
     info["period"] = period_text(meta.get("period", ""))
     return info

@@ -250,7 +250,7 @@ class Report:
         """What the reader page header and the index card show (see the module docstring)."""
         lang, tpl = self.lang, self.text
         about = [tpl("reader.about_source", title=self.meta["title"][lang]), tpl("reader.about_ranges"),
-                 tpl("reader.about_assumptions" if self.ledger.assumptions() else "reader.about_no_assumptions"),
+                 tpl("reader.about_assumptions" if self._uses_parameters() else "reader.about_no_assumptions"),
                  tpl("reader.about_appendix")]
         summary_key = f"reader.summary.{self.group}"
         from .narrative import templates
@@ -263,6 +263,10 @@ class Report:
             "appendix_summary": plain(tpl("reader.appendix_summary")),
             "provenance_summary": plain(tpl("reader.provenance_summary")),
         }
+
+    def _uses_parameters(self) -> bool:
+        """Whether a scenario parameter (an assumption set when the report is run) was printed."""
+        return any(e.num.derivation.startswith("parameter ") for e in self.ledger.assumptions())
 
     def _publish_reader_meta(self) -> None:
         try:
@@ -312,7 +316,7 @@ class Report:
                 c = context_value(cid, self.case)
                 ctx_rows.append({"id": cid, "indicator": c.indicator, "year": c.year, "confidence": c.confidence,
                                  "derivation": c.derivation, "source": c.source_url, "excerpt": c.excerpt})
-            _display_table(pd.DataFrame(ctx_rows), _part(self.part))
+            _display_table(pd.DataFrame(ctx_rows), _part(self.part), link_columns=("source",))
         assumptions = self.ledger.assumptions()
         self.heading("common.assumptions_heading")
         if assumptions:
@@ -332,12 +336,36 @@ class Report:
         return {k: self.text(f"common.columns.{k}") for k in keys}
 
 
-def _display_table(frame, metadata: dict | None = None) -> None:
-    """Tables as escaped HTML, so data text can never become markup."""
+def _display_table(frame, metadata: dict | None = None, link_columns: tuple = ()) -> None:
+    """Tables as escaped HTML, so data text can never become markup.
+
+    In `link_columns`, an http(s) URL becomes a link (href and text escaped).
+    """
     try:
         from IPython import get_ipython
         from IPython.display import HTML, display
     except ImportError:
         return
     if get_ipython() is not None:
-        display(HTML(frame.to_html(index=False, escape=True, border=0, classes="kcz-table")), metadata=metadata)
+        display(HTML(table_html(frame, link_columns)), metadata=metadata)
+
+
+def _cell_html(value, link: bool) -> str:
+    import pandas as pd
+
+    if value is None or (not isinstance(value, (list, tuple, dict)) and pd.isna(value)):
+        return ""
+    text = str(value)
+    if link and re.match(r"https?://\S+$", text):
+        return f'<a href="{html.escape(text, quote=True)}">{html.escape(text, quote=False)}</a>'
+    return html.escape(text, quote=False)
+
+
+def table_html(frame, link_columns: tuple = ()) -> str:
+    """`frame` as an HTML table, every cell escaped; URLs in `link_columns` as links."""
+    if not link_columns:
+        return frame.to_html(index=False, escape=True, border=0, classes="kcz-table")
+    cells = frame.copy()
+    for col in cells.columns:
+        cells[col] = [_cell_html(v, col in link_columns) for v in frame[col]]
+    return cells.to_html(index=False, escape=False, border=0, classes="kcz-table")
