@@ -236,3 +236,35 @@ def test_a_warning_in_a_report_fails_that_report_and_names_the_cell(tmp_path):
     assert error["ename"] == "StderrOutput" and "kcz fixture warning" in error["head"]
     assert error["cell"] is not None
     assert "kcz fixture warning" in text(soup(run / "index.html").select_one("article.kcz-card.failed"))
+
+
+def test_build_pdf_without_a_chromium_says_so_and_still_builds(tmp_path, monkeypatch, capsys):
+    monkeypatch.setenv("KCZ_CHROMIUM", str(tmp_path / "no-chromium-here"))
+    config = write_config(tmp_path, [{"notebook": "tiny_report"}], langs=["zh"], notebooks=FIXTURE_NOTEBOOKS)
+    assert main(["--config", str(config), "build", "-q", "--pdf"]) == 0
+    assert "no Chromium found" in capsys.readouterr().err
+    assert not list((tmp_path / "out" / "latest").glob("*.pdf"))
+
+
+def test_case_prose_with_a_typed_number_is_refused_naming_file_and_field(data_copy):
+    from kczlib.build.words import case_info
+    from kczlib.errors import DataError
+
+    meta_path = data_copy / "cases" / "chengdu" / "case.json"
+    meta = json.loads(meta_path.read_text(encoding="utf-8"))
+    meta["summary"]["zh"] = "成都是全国26个试点城市之一。"
+    meta_path.write_text(json.dumps(meta, ensure_ascii=False), encoding="utf-8")
+    with pytest.raises(DataError) as err:
+        case_info("chengdu", "zh")
+    assert "case.json" in str(err.value) and "summary.zh" in str(err.value)
+    assert case_info("chengdu", "en")["summary"].startswith("Science and Technology Innovation China")
+
+
+def test_page_characters_are_the_text_a_reader_sees():
+    from kczlib.build.fonts import page_characters
+
+    html = ('<html><head><style>body{font-family:"甲"}</style><script>var x="乙"</script></head>'
+            '<body><p>成都 &amp; 科创</p><img alt="图表"></body></html>')
+    chars = page_characters(html)
+    assert {"成", "都", "科", "创", "&", "图", "表"} <= set(chars)
+    assert "甲" not in chars and "乙" not in chars

@@ -55,6 +55,7 @@ class BuildOptions:
     out: Path | None = None
     wait: bool = False
     config: Path | None = None
+    pdf: bool = False  # also print each reader page to PDF (headless Chromium)
 
 
 @dataclass
@@ -108,6 +109,10 @@ def _build_locked(config, reports: list[Report], out: Path, options: BuildOption
         (tmp / MANIFEST).write_text(mf.json_text(manifest), encoding="utf-8")
         for filename, html in render_indexes(manifest).items():
             (tmp / filename).write_text(html, encoding="utf-8")
+        if options.pdf:
+            from .pdf import write_pdfs
+
+            write_pdfs(tmp, [e["name"] for e in entries], lambda text: progress.say(text, level=0))
         run = finalize(tmp, out, stamp)
     except BaseException:
         _ignore_signals()  # a second Ctrl-C must not interrupt the clean-up
