@@ -33,6 +33,8 @@ def parser() -> argparse.ArgumentParser:
     b.add_argument("--force", action="store_true", help="ignore the cache: execute every report")
     b.add_argument("--out", type=Path, help="output folder (default: reports/)")
     b.add_argument("--wait", action="store_true", help="wait for a running build instead of exiting")
+    b.add_argument("--pdf", action="store_true",
+                   help="also print each reader page to <name>.pdf with headless Chromium (if there is one)")
     b.add_argument("-q", "--quiet", action="store_true", help="only failures and the summary")
     b.add_argument("-v", "--verbose", action="store_true", help="timings per report, kernel logs")
 
@@ -80,7 +82,7 @@ def cmd_build(args) -> int:
                         format="kcz: %(name)s: %(message)s")
     options = BuildOptions(only=args.only, overrides=parse_overrides(args.parameter),
                            jobs=args.jobs, force=args.force, out=args.out, wait=args.wait,
-                           config=args.config)
+                           config=args.config, pdf=args.pdf)
     result = build(options, Progress(verbosity))
     return 0 if result.ok else EXIT_FAILED_REPORTS
 

@@ -1,6 +1,8 @@
 """Executed notebook -> self-contained HTML, in-process (no `jupyter nbconvert` per report).
 
-Two views: the reader's (code and prompts hidden) and the analyst's (code shown).
+Two views: the reader's (code and prompts hidden; its own template and stylesheet,
+`templates/kcz_reader.html.j2`, filled by `reader_page.py`, with the CJK font subset
+embedded by `fonts.py`) and the analyst's (nbconvert's lab look, code shown).
 Both open offline: nbconvert's lab template loads require.js, MathJax and mermaid
 from CDNs, so a small template extending it drops those blocks; chart outputs are
 already PNG data URIs, and `embed_images` inlines Markdown images too.
@@ -18,7 +20,7 @@ import threading
 
 import bleach
 from bleach.css_sanitizer import CSSSanitizer
-from jinja2 import DictLoader
+from jinja2 import DictLoader, FileSystemLoader
 from nbconvert import HTMLExporter
 
 OFFLINE_TEMPLATE = "kcz_offline.html.j2"
@@ -67,10 +69,12 @@ def _no_remote_images(html: str) -> str:
 
 
 def make_exporter(reader: bool) -> HTMLExporter:
+    from .reader_page import READER_TEMPLATE, TEMPLATES
+
     exporter = HTMLExporter(
         template_name="lab",
-        extra_loaders=[DictLoader({OFFLINE_TEMPLATE: OFFLINE_TEMPLATE_SOURCE})],
-        template_file=OFFLINE_TEMPLATE,
+        extra_loaders=[DictLoader({OFFLINE_TEMPLATE: OFFLINE_TEMPLATE_SOURCE}), FileSystemLoader(str(TEMPLATES))],
+        template_file=READER_TEMPLATE if reader else OFFLINE_TEMPLATE,
         embed_images=True,
         sanitize_html=True,
         exclude_input=reader,
@@ -91,9 +95,18 @@ def _exporter(reader: bool) -> HTMLExporter:
     return getattr(_local, key)
 
 
-def to_html(nb, title: str, lang: str | None, reader: bool, resources_path: str) -> str:
+def to_html(nb, title: str, lang: str | None, reader: bool, resources_path: str,
+            page: dict | None = None) -> str:
+    """`nb` as HTML. A reader page needs `page` (reader_page.page_resources) and gets its font."""
     nb.metadata["title"] = title
     exporter = _exporter(reader)
     exporter.language_code = lang if lang in ("zh", "en") else "en"
-    body, _ = exporter.from_notebook_node(nb, resources={"metadata": {"name": title, "path": resources_path}})
+    resources = {"metadata": {"name": title, "path": resources_path}}
+    if reader:
+        from .fonts import embed_font
+
+        resources["kcz"] = page
+        body, _ = exporter.from_notebook_node(nb, resources=resources)
+        return embed_font(body)
+    body, _ = exporter.from_notebook_node(nb, resources=resources)
     return body

@@ -1,7 +1,14 @@
-"""`index.html` of a run: every report with its parameters, status, run time, data version.
+"""The landing pages of a run: `index.html` (Chinese) and `index.en.html` (English).
 
-Plain HTML with inline CSS: it opens offline like the reports. Everything written
-into it is escaped (parameters and error messages may contain anything).
+Each page is for a reader first: the case's source document (title, period, origin),
+one paragraph on the programme (case.json prose, no digits), then a card per report in
+the page's language with its real title, its summary and its headline numbers. These
+come from the executed notebook (`metadata.kcz.reader`, copied into the manifest entry
+as `reader`): the numbers are ledger text, never typed here. Build details (parameters,
+status, timings, data version, notebooks, analyst views) follow in a folded section.
+
+Plain HTML with the reader stylesheet and the embedded font: it opens offline like the
+reports. Everything written into it is escaped (parameters and errors may hold anything).
 """
 
 from __future__ import annotations
@@ -9,53 +16,126 @@ from __future__ import annotations
 import json
 from html import escape
 
-STYLE = """
-body{font-family:system-ui,"Noto Sans CJK SC","PingFang SC","Microsoft YaHei",sans-serif;margin:2em;color:#222}
-table{border-collapse:collapse;width:100%}th,td{border-bottom:1px solid #ddd;padding:.4em .6em;text-align:left;vertical-align:top}
-th{background:#f4f4f4}.ok{color:#1a7f37}.cached{color:#0969da}.failed{color:#cf222e;font-weight:bold}
-pre{white-space:pre-wrap;margin:.3em 0 0;font-size:.85em;color:#cf222e}code{font-size:.9em}
-"""
-STATUS_TEXT = {"ok": "ok · 完成", "cached": "cached · 缓存", "failed": "FAILED · 失败"}
+from .fonts import FONT_FACE_MARKER, embed_font
+from .reader_page import reader_css
+from .words import INDEX_FILES, LANG_NAMES, case_info, chrome, date_in_words
 
 
-def render_index(manifest: dict) -> str:
-    rows = "\n".join(_row(entry) for entry in manifest["reports"])
-    counts = manifest["counts"]
-    summary = ", ".join(f"{n} {status}" for status, n in counts.items() if n)
-    commit = manifest.get("git_commit") or "unknown"
+def render_indexes(manifest: dict) -> dict[str, str]:
+    """{file name: HTML} for every index language (INDEX_FILES), each with its font subset."""
+    return {filename: embed_font(render_index(manifest, lang)) for lang, filename in INDEX_FILES.items()}
+
+
+def _lang_of(entry: dict) -> str:
+    return entry["parameters"].get("lang") or "en"
+
+
+def render_index(manifest: dict, lang: str = "zh") -> str:
+    """The index page of `manifest`'s run in `lang` (its font marker not yet filled)."""
+    words = chrome(lang)
+    entries = [e for e in manifest["reports"] if _lang_of(e) == lang]
+    others = "".join(f'<a class="kcz-lang" href="{INDEX_FILES[o]}" hreflang="{o}" lang="{o}">{LANG_NAMES[o]}</a>'
+                     for o in INDEX_FILES if o != lang)
+    built = date_in_words(manifest["started_at"], lang)
+    cases = list(dict.fromkeys(e["parameters"].get("case", "") for e in entries))
+    body = "\n".join(_case_section(case, [e for e in entries if e["parameters"].get("case", "") == case], lang)
+                     for case in cases) or f"<p>{escape(words['no_reports'])}</p>"
     return f"""<!DOCTYPE html>
-<html lang="zh">
+<html lang="{lang}">
 <head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
-<title>科创中国 reports · {escape(manifest['run'])}</title><style>{STYLE}</style></head>
-<body>
-<h1>科创中国 · 报告 Reports</h1>
-<p>Run <code>{escape(manifest['run'])}</code> · built {escape(manifest['started_at'])} UTC
- in {manifest['seconds']:.1f} s · {escape(summary)} · git <code>{escape(commit)}</code></p>
-<table>
-<thead><tr><th>Report 报告</th><th>Parameters 参数</th><th>Status 状态</th><th>Run time 用时</th><th>Data version 数据版本</th></tr></thead>
-<tbody>
-{rows}
-</tbody>
-</table>
-<p><a href="manifest.json">manifest.json</a></p>
+<title>{escape(words['site'])}</title>
+<style>{FONT_FACE_MARKER}
+{reader_css()}</style></head>
+<body class="kcz-index">
+<header class="kcz-header">
+<nav class="kcz-nav" aria-label="{escape(words['reports'])}"><span></span>{others}</nav>
+<h1 class="kcz-title">{escape(words['site'])}</h1>
+<p class="kcz-date">{escape(words['built'])} <time datetime="{escape(manifest['started_at'][:10])}">{escape(built)}</time></p>
+</header>
+<main class="kcz-page">
+{body}
+{_build_details(manifest, lang)}
+</main>
 </body>
 </html>
 """
 
 
-def _row(entry: dict) -> str:
+def _case_section(case: str, entries: list[dict], lang: str) -> str:
+    words, info = chrome(lang), case_info(case, lang)
+    source = escape(f"《{info['title']}》" if lang == "zh" else f"“{info['title']}”")
+    if lang != "zh" and info["title_zh"]:  # the original title beside its translation
+        source += f' <span lang="zh">《{escape(info["title_zh"])}》</span>'
+    facts = [(words["source"], source), (words["period"], escape(info["period"])),
+             (words["origin"], escape(info["publication"]))]
+    facts_html = "".join(f"<dt>{escape(k)}</dt><dd>{v}</dd>" for k, v in facts if v)
+    summary = (f'<h3>{escape(words["about_programme"])}</h3><p class="kcz-summary">{escape(info["summary"])}</p>'
+               if info["summary"] else "")
+    cards = "\n".join(_card(e, lang) for e in entries)
+    heading = " · ".join(x for x in (info["city"], info["programme"]) if x)
+    return f"""<section class="kcz-case" id="case-{escape(case)}">
+<h2>{escape(heading)}</h2>
+<dl class="kcz-facts">{facts_html}</dl>
+{summary}
+<h3>{escape(words['reports'])}</h3>
+<div class="kcz-cards">
+{cards}
+</div>
+</section>"""
+
+
+def _card(entry: dict, lang: str) -> str:
+    words, meta = chrome(lang), entry.get("reader") or {}
+    name = escape(entry["name"])
+    title = escape(meta.get("title") or entry["name"])
+    if entry["status"] == "failed":
+        return (f'<article class="kcz-card failed"><h3><a href="{name}.html">{title}</a></h3>'
+                f'<p>{escape(words["failed"])}</p><pre class="kcz-error">{escape(entry["error"]["head"])}</pre></article>')
+    summary = f'<p>{escape(meta["summary"])}</p>' if meta.get("summary") else ""
+    keys = "".join(f'<div><dt>{escape(k["label"])}</dt><dd>{escape(k["value"])}</dd></div>'
+                   for k in meta.get("key_numbers", []))
+    keys_html = f'<dl class="kcz-keys" aria-label="{escape(words["key_numbers"])}">{keys}</dl>' if keys else ""
+    return f'<article class="kcz-card"><h3><a href="{name}.html">{title}</a></h3>{summary}{keys_html}</article>'
+
+
+def _build_details(manifest: dict, lang: str) -> str:
+    words = chrome(lang)
+    rows = "\n".join(_row(e, lang) for e in manifest["reports"])
+    counts = ", ".join(f"{n} {words['status_' + s]}" for s, n in manifest["counts"].items() if n)
+    commit = escape(manifest.get("git_commit") or "unknown")
+    return f"""<details class="kcz-build" id="build">
+<summary>{escape(words['build_details'])}</summary>
+<div class="kcz-folded">
+<p>{escape(words['run'])} <code>{escape(manifest['run'])}</code> · {escape(manifest['started_at'])} UTC ·
+{manifest['seconds']:.1f} {escape(words['seconds'])} · {escape(counts)} · {escape(words['git'])} <code>{commit}</code>
+· <a href="manifest.json">manifest.json</a></p>
+<div class="jp-RenderedHTMLCommon"><table>
+<thead><tr><th>{escape(words['report'])}</th><th>{escape(words['parameters'])}</th><th>{escape(words['status'])}</th>
+<th>{escape(words['run_time'])}</th><th>{escape(words['data_version'])}</th></tr></thead>
+<tbody>
+{rows}
+</tbody>
+</table></div>
+</div>
+</details>"""
+
+
+def _row(entry: dict, lang: str) -> str:
+    words = chrome(lang)
     name = escape(entry["name"])
     links = (f'<a href="{name}.html">{name}</a><br><small>'
-             f'<a href="{name}.analyst.html">analyst view (code)</a> · '
-             f'<a href="{name}.ipynb">notebook</a></small>')
+             f'<a href="{name}.analyst.html">{escape(words["analyst_view"])}</a> · '
+             f'<a href="{name}.ipynb">{escape(words["notebook"])}</a></small>')
     params = "<br>".join(
         f"<code>{escape(k)}={escape(json.dumps(v, ensure_ascii=False))}</code>"
         for k, v in entry["parameters"].items())
     status = entry["status"]
-    cell = f'<span class="{status}">{STATUS_TEXT[status]}</span>'
+    css = "failed-status" if status == "failed" else status
+    cell = f'<span class="{css}">{escape(words["status_" + status])}</span>'
     if status == "failed":
-        cell += f"<pre>{escape(entry['error']['head'])}</pre>"
+        cell += f'<pre class="kcz-error">{escape(entry["error"]["head"])}</pre>'
     if status == "cached":
-        cell += f"<br><small>from {escape(entry['cached_from'])}</small>"
+        cell += f"<br><small>{escape(words['from_run'])} {escape(entry['cached_from'])}</small>"
     return (f"<tr><td>{links}</td><td>{params}</td><td>{cell}</td>"
-            f"<td>{entry['seconds']:.1f} s</td><td><code>{escape(entry['data_version'])}</code></td></tr>")
+            f"<td>{entry['seconds']:.1f} {escape(words['seconds'])}</td>"
+            f"<td><code>{escape(entry['data_version'])}</code></td></tr>")

@@ -80,10 +80,14 @@ def kczlib_sources() -> dict[str, str]:
             for p in _files_under(pkg) if "__pycache__" not in p.parts and p.suffix != ".pyc"}
 
 
+# The font subset embedded in every reader page is made by these.
+FONT_PACKAGES = ("fonttools", "brotli")
+
+
 @lru_cache(maxsize=1)
 def package_versions() -> dict[str, str]:
     versions = {"python": sys.version.split()[0]}
-    for name in TRACKED_PACKAGES:
+    for name in TRACKED_PACKAGES + FONT_PACKAGES:
         try:
             versions[name] = metadata.version(name)
         except metadata.PackageNotFoundError:

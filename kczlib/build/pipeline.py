@@ -29,7 +29,7 @@ from . import manifest as mf
 from .ansi import strip_ansi
 from .lock import build_lock
 from .parameters import apply_overrides
-from .index_page import render_index
+from .index_page import render_indexes
 from .progress import Progress
 from .cache import cache_key, link_or_copy, previous_outputs
 from .config import Report, load_config
@@ -55,6 +55,7 @@ class BuildOptions:
     out: Path | None = None
     wait: bool = False
     config: Path | None = None
+    pdf: bool = False  # also print each reader page to PDF (headless Chromium)
 
 
 @dataclass
@@ -88,6 +89,7 @@ def build(options: BuildOptions, progress: Progress | None = None) -> BuildResul
 def _build_locked(config, reports: list[Report], out: Path, options: BuildOptions, progress) -> BuildResult:
     started, t0, stamp = now_iso(), time.monotonic(), utc_stamp()
     entries = [_entry_skeleton(r, config) for r in reports]
+    _link_translations(entries)
     previous = {} if options.force else previous_outputs(out)
     tmp = new_temp_run(out)
     try:
@@ -102,9 +104,15 @@ def _build_locked(config, reports: list[Report], out: Path, options: BuildOption
                 todo.append((report, entry))
         if todo:
             _run_in_worker_thread(todo, config, tmp, options.jobs, progress)
+        _read_reader_meta(entries, tmp)
         manifest = _run_manifest(stamp, started, t0, entries)
         (tmp / MANIFEST).write_text(mf.json_text(manifest), encoding="utf-8")
-        (tmp / "index.html").write_text(render_index(manifest), encoding="utf-8")
+        for filename, html in render_indexes(manifest).items():
+            (tmp / filename).write_text(html, encoding="utf-8")
+        if options.pdf:
+            from .pdf import write_pdfs
+
+            write_pdfs(tmp, [e["name"] for e in entries], lambda text: progress.say(text, level=0))
         run = finalize(tmp, out, stamp)
     except BaseException:
         _ignore_signals()  # a second Ctrl-C must not interrupt the clean-up
@@ -133,6 +141,30 @@ def _entry_skeleton(report: Report, config) -> dict:
         "git_commit": mf.git_commit(),
         "files": files_of(report.name),
     }
+
+
+def _link_translations(entries: list[dict]) -> None:
+    """entry["siblings"]: {lang: name} of the reports that differ from it only in `lang`."""
+    groups: dict[str, dict[str, str]] = {}
+    for e in entries:
+        rest = {k: v for k, v in e["parameters"].items() if k != "lang"}
+        key = mf.hash_json([e["notebook"], rest])
+        e["_group"] = key
+        groups.setdefault(key, {})[e["parameters"].get("lang", "")] = e["name"]
+    for e in entries:
+        e["siblings"] = groups[e.pop("_group")]
+
+
+def _read_reader_meta(entries: list[dict], folder: Path) -> None:
+    """entry["reader"]: title, summary and headline numbers from each shared notebook."""
+    import json
+
+    for e in entries:
+        try:
+            nb = json.loads((folder / f"{e['name']}.ipynb").read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            nb = {}
+        e["reader"] = (nb.get("metadata") or {}).get("kcz", {}).get("reader", {})
 
 
 def _shareable_path(path: Path, base: Path) -> str:
@@ -242,6 +274,7 @@ async def _run_one(report: Report, entry: dict, config, tmp: Path, pool, slots, 
 
     from .execute import Failure, execute, prepare
     from .kernels import shutdown
+    from .reader_checks import stderr_failure
 
     async with slots:
         progress.started(report.name)
@@ -254,6 +287,7 @@ async def _run_one(report: Report, entry: dict, config, tmp: Path, pool, slots, 
             t_kernel = time.monotonic()
             failure = await execute(nb, km, report.notebook.parent, config.cell_timeout,
                                     tmp / f".{report.name}.marking.ipynb")
+            failure = failure or stderr_failure(nb)  # warnings would show on the reader page
         except (asyncio.CancelledError, KeyboardInterrupt):
             raise
         except Exception as exc:  # kernel failed to start, bad notebook...: this report fails alone
@@ -288,17 +322,27 @@ def _error_entry(failure) -> dict:
 
 
 def write_outputs(nb, entry: dict, folder: Path, source_dir: Path, lang: str | None) -> None:
-    """The shared notebook and both HTML views, scrubbed and with the provenance block."""
+    """The shared notebook and both HTML views, scrubbed and with the provenance block.
+
+    The report's reader meta (title, summary, headline numbers) is copied into the
+    notebook's metadata (`metadata.kcz.reader`), where the index reads it.
+    """
     import nbformat
 
     from .export import to_html
     from .provenance import append_provenance
+    from .reader_page import page_resources, reader_meta, reader_notebook, without_reader_meta
     from .scrub import scrub_notebook
 
     scrub_notebook(nb)
     append_provenance(nb, entry, lang)
+    meta = reader_meta(nb)
+    nb.metadata["kcz"] = {"reader": meta}
     name = entry["name"]
     nbformat.write(nb, folder / f"{name}.ipynb")
-    for suffix, reader in ((".html", True), (".analyst.html", False)):
-        html = to_html(nb, name, lang, reader=reader, resources_path=str(source_dir))
-        (folder / f"{name}{suffix}").write_text(html, encoding="utf-8")
+    title = meta.get("title") or name
+    reader_html = to_html(reader_notebook(nb), title, lang, reader=True, resources_path=str(source_dir),
+                          page=page_resources(meta, entry, lang))
+    (folder / f"{name}.html").write_text(reader_html, encoding="utf-8")
+    analyst_html = to_html(without_reader_meta(nb), title, lang, reader=False, resources_path=str(source_dir))
+    (folder / f"{name}.analyst.html").write_text(analyst_html, encoding="utf-8")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from html import escape
 
 import nbformat
@@ -15,17 +16,30 @@ HEADINGS = {
 }
 
 
+def code_span(text: str) -> str:
+    """`text` as a Markdown code span, shown verbatim.
+
+    Markdown escapes a code span's content itself, so HTML-escaping it first would show
+    `&quot;` to the reader. The fence is one backtick longer than any run inside
+    (CommonMark, "Code spans"), padded when the text starts or ends with a backtick.
+    """
+    fence = "`" * (max((len(run) for run in re.findall(r"`+", text)), default=0) + 1)
+    pad = " " if text[:1] == "`" or text[-1:] == "`" else ""
+    return f"{fence}{pad}{text}{pad}{fence}"
+
+
 def provenance_cell(entry: dict, lang: str | None):
-    """A Markdown cell from a manifest entry; every value escaped (it may come from data)."""
+    """A Markdown cell from a manifest entry. Values go in code spans (escaped once, by
+    the Markdown renderer) or are HTML-escaped as text: they may come from data."""
     title, params, data, versions, commit, built = HEADINGS.get(lang or "en", HEADINGS["en"])
     lines = [f"## {title}", "", f"**{params}**", ""]
-    lines += [f"- `{escape(k)}` = `{escape(json.dumps(v, ensure_ascii=False))}`"
+    lines += [f"- {code_span(k)} = {code_span(json.dumps(v, ensure_ascii=False))}"
               for k, v in entry["parameters"].items()]
     lines += ["", f"**{data}**", ""]
-    lines += [f"- {escape(path)}: `{sha[:16]}`" for path, sha in entry["inputs"]["data"].items()]
+    lines += [f"- {code_span(path)}: {code_span(sha[:16])}" for path, sha in entry["inputs"]["data"].items()]
     lines += ["", f"**{versions}**: " + ", ".join(
         f"{escape(k)} {escape(v)}" for k, v in entry["versions"].items())]
-    lines += ["", f"**{commit}**: `{escape(entry.get('git_commit') or 'unknown')}`",
+    lines += ["", f"**{commit}**: {code_span(entry.get('git_commit') or 'unknown')}",
               "", f"**{built}**: {escape(entry['built_at'])}"]
     cell = nbformat.v4.new_markdown_cell("\n".join(lines))
     cell.metadata["tags"] = [PROVENANCE_TAG]

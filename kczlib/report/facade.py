@@ -7,11 +7,19 @@ A notebook's cells stay an outline:
     params = report.configure(globals())                            # after parameters
     report.say("finance.kechuangdai", firms=report.fig("kechuangdai_firms"))
     ...
+    report.key_numbers([firms, loans, avg])                        # the index card's headline numbers
     report.appendix()
+
+What the reader edition needs from a report travels in its outputs: the level-1 heading
+and the appendix outputs carry `{"kcz": {"part": "title" | "appendix"}}` in their output
+metadata, and `appendix()` ends with one `READER_MIME` output (title, summary, headline
+numbers, the "About this report" box). `kcz build` reads these; nothing else does.
 """
 
 from __future__ import annotations
 
+import html
+import re
 from dataclasses import dataclass, field
 
 from ..data.cases import get_case
@@ -22,6 +30,8 @@ from .parameters import check, user_names
 from ..data.source import load_source
 
 MULTIPLIER_WORDS = ("万亿", "万", "亿")
+READER_MIME = "application/vnd.kcz.reader+json"
+_MD_ESCAPE = re.compile(r"\\([\\`*_\[\]#|~])")
 
 
 def _measure(unit: str, base_unit: str) -> str:
@@ -39,14 +49,24 @@ def figure_num(figure_id: str, case: str) -> Num:
                _measure(f.unit, f.base_unit))
 
 
-def _display(obj) -> None:
+def _display(obj, metadata: dict | None = None) -> None:
     try:
         from IPython import get_ipython
         from IPython.display import Markdown, display
     except ImportError:  # plain Python: nothing to show
         return
     if get_ipython() is not None:
-        display(Markdown(obj) if isinstance(obj, str) else obj)
+        display(Markdown(obj) if isinstance(obj, str) else obj, metadata=metadata)
+
+
+def _part(part: str | None) -> dict | None:
+    """Output metadata telling the reader page where an output belongs."""
+    return {"kcz": {"part": part}} if part else None
+
+
+def plain(markdown: str) -> str:
+    """Rendered template text as a reader reads it: Markdown escapes and entities undone."""
+    return html.unescape(_MD_ESCAPE.sub(r"\1", str(markdown))).replace("**", "")
 
 
 @dataclass
@@ -59,6 +79,10 @@ class Report:
     ledger: Ledger | None = None
     shown: list[str] = field(default_factory=list)
     charts: list[tuple[str, list[Num], str]] = field(default_factory=list)  # (name, plotted Nums, source line)
+    title: str = ""  # the level-1 heading as shown
+    group: str = ""  # the narrative group of that heading ("finance" for "finance.title")
+    key: list[tuple[str, str]] = field(default_factory=list)  # (label, printed) headline numbers
+    part: str | None = None  # output part while the appendix is shown
 
     @classmethod
     def start(cls, notebook: str, namespace: dict) -> "Report":
@@ -100,11 +124,16 @@ class Report:
         self._show(self.text(key, **slots))
 
     def heading(self, key: str, level: int = 2, **slots) -> None:
-        self._show(Safe("#" * level + " " + self.text(key, **slots)))
+        text = self.text(key, **slots)
+        if level == 1 and not self.title:  # the report's title: the reader page shows it in its header
+            self.title, self.group = text, key.split(".")[0]
+            self._show(Safe("# " + text), "title")
+            return
+        self._show(Safe("#" * level + " " + text))
 
-    def _show(self, rendered: Safe) -> None:
+    def _show(self, rendered: Safe, part: str | None = None) -> None:
         self.shown.append(rendered)
-        _display(rendered)
+        _display(rendered, _part(part or self.part))
 
     def label(self, figure_id: str) -> str:
         return figure(figure_id, self.case).metric(self.lang)
@@ -214,16 +243,74 @@ class Report:
     def confidence(self, c) -> str:
         return c.confidence_label(self.lang)
 
+    # -- the reader edition: headline numbers and what the index and page header show ----
+    def key_numbers(self, items: list) -> None:
+        """Mark two or three of the report's numbers as its headline numbers (index card).
+
+        `items`: `Num`s that are case figures (labelled by the figure's metric in the
+        report's language) or `(template_key, Num)` pairs for derived numbers. Each is
+        printed through the ledger (where: "key numbers"), so the card shows ledger text.
+        Raises ValueError for a derived `Num` without a label key.
+        """
+        for item in items:
+            key, num = item if isinstance(item, tuple) else (None, item)
+            if key is not None:
+                label = plain(self.text(key))
+            elif num.kind == "figure" and len(num.ids) == 1:
+                label = self.label(num.ids[0])
+            else:
+                raise ValueError(f"key number {num.derivation!r}: not a single figure; pass (template_key, num)")
+            self.key.append((label, plain(self.ledger.format(num, "key numbers"))))
+
+    def reader_meta(self) -> dict:
+        """What the reader page header and the index card show (see the module docstring)."""
+        lang, tpl = self.lang, self.text
+        about = [tpl("reader.about_source", title=self.meta["title"][lang]), tpl("reader.about_ranges"),
+                 tpl("reader.about_assumptions" if self._uses_parameters() else "reader.about_no_assumptions"),
+                 tpl("reader.about_appendix")]
+        summary_key = f"reader.summary.{self.group}"
+        from .narrative import templates
+
+        return {
+            "lang": lang, "notebook": self.notebook, "title": plain(self.title),
+            "summary": plain(tpl(summary_key)) if summary_key in templates(lang) else "",
+            "key_numbers": [{"label": label, "value": value} for label, value in self.key],
+            "about": {"heading": plain(tpl("reader.about_heading")), "paragraphs": [plain(p) for p in about]},
+            "appendix_summary": plain(tpl("reader.appendix_summary")),
+            "provenance_summary": plain(tpl("reader.provenance_summary")),
+        }
+
+    def _uses_parameters(self) -> bool:
+        """Whether a scenario parameter (an assumption set when the report is run) was printed."""
+        return any(e.num.derivation.startswith("parameter ") for e in self.ledger.assumptions())
+
+    def _publish_reader_meta(self) -> None:
+        try:
+            from IPython import get_ipython
+            from IPython.display import display
+        except ImportError:
+            return
+        if get_ipython() is not None:
+            display({READER_MIME: self.reader_meta()}, raw=True)
+
     # -- appendix --------------------------------------------------------------------
     def appendix(self) -> None:
-        """Numbers ledger, Sources (evidence and section per figure), assumptions."""
+        """Numbers ledger, Sources, assumptions (marked as the appendix part), then the reader meta."""
+        self.part = "appendix"
+        try:
+            self._appendix()
+        finally:
+            self.part = None
+        self._publish_reader_meta()
+
+    def _appendix(self) -> None:
         import pandas as pd
 
         doc = load_source(self.case)
         self.heading("common.ledger_heading")
         self.say("common.ledger_intro")
         frame = self.ledger.frame()
-        _display_table(frame.rename(columns=self._columns("ledger")))
+        _display_table(frame.rename(columns=self._columns("ledger")), _part(self.part))
         self.heading("common.sources_heading")
         self.say("common.sources_intro", title=self.meta["title"][self.lang])
         rows = []
@@ -234,7 +321,7 @@ class Report:
                          "section": f"{sec.path} {sec.title}".strip() or self.text("common.title_block"),
                          "offset": f.offset})
         _display_table(pd.DataFrame(rows, columns=["id", "metric", "evidence", "section", "offset"])
-                       .rename(columns=self._columns("sources")))
+                       .rename(columns=self._columns("sources")), _part(self.part))
         ctx_ids = self.ledger.context_ids()
         if ctx_ids:
             from ..data.context import context_value
@@ -245,7 +332,7 @@ class Report:
                 c = context_value(cid, self.case)
                 ctx_rows.append({"id": cid, "indicator": c.indicator, "year": c.year, "confidence": c.confidence,
                                  "derivation": c.derivation, "source": c.source_url, "excerpt": c.excerpt})
-            _display_table(pd.DataFrame(ctx_rows))
+            _display_table(pd.DataFrame(ctx_rows), _part(self.part), link_columns=("source",))
         assumptions = self.ledger.assumptions()
         self.heading("common.assumptions_heading")
         if assumptions:
@@ -254,7 +341,7 @@ class Report:
             for e in assumptions:
                 seen.setdefault(e.num.derivation.removeprefix("parameter "), []).append(e.text)
             _display_table(pd.DataFrame([{"parameter": k, "values": ", ".join(dict.fromkeys(v))} for k, v in seen.items()])
-                           .rename(columns=self._columns("assumptions")))
+                           .rename(columns=self._columns("assumptions")), _part(self.part))
         else:
             self.say("common.no_assumptions")
 
@@ -265,12 +352,36 @@ class Report:
         return {k: self.text(f"common.columns.{k}") for k in keys}
 
 
-def _display_table(frame) -> None:
-    """Tables as escaped HTML, so data text can never become markup."""
+def _display_table(frame, metadata: dict | None = None, link_columns: tuple = ()) -> None:
+    """Tables as escaped HTML, so data text can never become markup.
+
+    In `link_columns`, an http(s) URL becomes a link (href and text escaped).
+    """
     try:
         from IPython import get_ipython
         from IPython.display import HTML, display
     except ImportError:
         return
     if get_ipython() is not None:
-        display(HTML(frame.to_html(index=False, escape=True, border=0, classes="kcz-table")))
+        display(HTML(table_html(frame, link_columns)), metadata=metadata)
+
+
+def _cell_html(value, link: bool) -> str:
+    import pandas as pd
+
+    if value is None or (not isinstance(value, (list, tuple, dict)) and pd.isna(value)):
+        return ""
+    text = str(value)
+    if link and re.match(r"https?://\S+$", text):
+        return f'<a href="{html.escape(text, quote=True)}">{html.escape(text, quote=False)}</a>'
+    return html.escape(text, quote=False)
+
+
+def table_html(frame, link_columns: tuple = ()) -> str:
+    """`frame` as an HTML table, every cell escaped; URLs in `link_columns` as links."""
+    if not link_columns:
+        return frame.to_html(index=False, escape=True, border=0, classes="kcz-table")
+    cells = frame.copy()
+    for col in cells.columns:
+        cells[col] = [_cell_html(v, col in link_columns) for v in frame[col]]
+    return cells.to_html(index=False, escape=False, border=0, classes="kcz-table")

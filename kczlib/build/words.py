@@ -1,0 +1,100 @@
+"""The reader edition's own words: navigation, labels, dates, and the case as a reader sees it.
+
+Report prose comes from the narrative templates (run in the kernel); these are the few
+words of the page frame around it. Like the templates they hold no digits: dates and
+counts are formatted here from values.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from datetime import datetime
+from pathlib import Path
+
+from ..errors import DataError
+from ..paths import data_root
+
+LANGS = ("zh", "en")
+LANG_NAMES = {"zh": "中文", "en": "English"}
+INDEX_FILES = {"zh": "index.html", "en": "index.en.html"}  # index.html is the Chinese landing page
+
+CHROME = {
+    "zh": {
+        "site": "“科创中国”试点城市案例分析",
+        "all_reports": "全部报告",
+        "built": "生成日期",
+        "source": "原文",
+        "period": "时期",
+        "origin": "来源",
+        "about_programme": "关于这个项目",
+        "reports": "报告",
+        "key_numbers": "关键数字",
+        "failed": "本报告这次未能生成",
+        "no_reports": "本次运行没有中文报告。",
+        "build_details": "构建详情（面向分析人员）",
+        "report": "报告", "parameters": "参数", "status": "状态", "run_time": "用时",
+        "data_version": "数据版本", "analyst_view": "分析视图（含代码）", "notebook": "笔记本",
+        "run": "运行", "git": "代码版本", "seconds": "秒",
+        "status_ok": "完成", "status_cached": "缓存", "status_failed": "失败", "from_run": "取自",
+    },
+    "en": {
+        "site": "Science and Technology Innovation China pilot cities: case analysis",
+        "all_reports": "All reports",
+        "built": "Built on",
+        "source": "Source document",
+        "period": "Period",
+        "origin": "Origin",
+        "about_programme": "About the programme",
+        "reports": "Reports",
+        "key_numbers": "Key numbers",
+        "failed": "This report could not be built in this run",
+        "no_reports": "This run has no English reports.",
+        "build_details": "Build details (for analysts)",
+        "report": "Report", "parameters": "Parameters", "status": "Status", "run_time": "Run time",
+        "data_version": "Data version", "analyst_view": "analyst view (with code)", "notebook": "notebook",
+        "run": "Run", "git": "Code version", "seconds": "s",
+        "status_ok": "ok", "status_cached": "cached", "status_failed": "FAILED", "from_run": "from",
+    },
+}
+MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August",
+          "September", "October", "November", "December")
+
+
+def chrome(lang: str) -> dict[str, str]:
+    return CHROME.get(lang, CHROME["en"])
+
+
+def date_in_words(stamp: str, lang: str) -> str:
+    """'2026-11-29T23:51:08Z' -> '2026年11月29日' (zh) or '29 November 2026' (en)."""
+    d = datetime.strptime(stamp[:10], "%Y-%m-%d")
+    return f"{d.year}年{d.month}月{d.day}日" if lang == "zh" else f"{d.day} {MONTHS[d.month - 1]} {d.year}"
+
+
+def period_text(period: str) -> str:
+    """'2020-2023' -> '2020–2023' (an en dash between years)."""
+    return re.sub(r"(\d)-(\d)", "\\1–\\2", period or "")
+
+
+def case_info(case: str, lang: str) -> dict[str, str]:
+    """The case as the index and page header show it, from `data/cases/<case>/case.json`.
+
+    Returns city, programme, title, period, summary and publication in `lang` (empty
+    strings where case.json has none), and title_zh, the source's own title. Raises DataError (naming case.json and the field)
+    when `summary` or `publication` has digits typed in: numbers come from figures only.
+    """
+    path = data_root() / "cases" / case / "case.json"
+    try:
+        meta = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {"city": case, "programme": "", "title": "", "title_zh": "", "period": "", "summary": "",
+                "publication": ""}
+    info = {k: (meta.get(k) or {}).get(lang, "") for k in ("city", "programme", "title", "summary", "publication")}
+    for field in ("summary", "publication"):
+        if re.search(r"\d", info[field]):
+            raise DataError(path, f"{field}.{lang} has digits typed in; prose about the case carries no numbers",
+                            column=f"{field}.{lang}")
+    info["city"] = info["city"] or case
+    info["title_zh"] = (meta.get("title") or {}).get("zh", "")  # the original, quoted beside a translation
+    info["period"] = period_text(meta.get("period", ""))
+    return info
