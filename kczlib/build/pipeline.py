@@ -31,10 +31,10 @@ from .lock import build_lock
 from .parameters import apply_overrides
 from .index_page import render_index
 from .progress import Progress
-from .cache import cache_key, link_or_copy, previous_outputs
+from .cache import cache_key, files_of, link_or_copy, previous_outputs
 from .config import Report, load_config
-from .run_folder import (MANIFEST, finalize, new_temp_run, point_latest, remove_stale_temps,
-                         utc_stamp)
+from .run_folder import (MANIFEST, check_latest, file_in, finalize, new_temp_run, point_latest,
+                         remove_stale_temps, utc_stamp)
 from .scrub import machine_paths, scrub_text
 
 # papermill, nbclient, nbconvert and nbformat (which pulls jsonschema) take seconds to
@@ -67,10 +67,6 @@ class BuildResult:
         return self.manifest["status"] == "ok"
 
 
-def files_of(name: str) -> list[str]:
-    return [f"{name}.ipynb", f"{name}.html", f"{name}.analyst.html"]
-
-
 def now_iso() -> str:
     return datetime.now(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
 
@@ -81,6 +77,7 @@ def build(options: BuildOptions, progress: Progress | None = None) -> BuildResul
     reports = apply_overrides(config.select(options.only), options.overrides)
     out = (options.out or config.out).resolve()
     with build_lock(out, wait=options.wait):
+        check_latest(out)  # refuse a planted `latest` before any work, not after it
         remove_stale_temps(out)
         return _build_locked(config, reports, out, options, progress)
 
@@ -145,8 +142,9 @@ def _shareable_path(path: Path, base: Path) -> str:
 
 def _reuse(hit, entry: dict, tmp: Path) -> None:
     run, old = hit
-    for name in entry["files"]:
-        link_or_copy(run / name, tmp / name)
+    # the same key may have been built under another report name: files map by position
+    for old_name, name in zip(files_of(old["name"]), entry["files"]):
+        link_or_copy(run / old_name, file_in(tmp, name))
     entry.update(status="cached", cached_from=run.name, seconds=old["seconds"],
                  built_at=old["built_at"], started_at=old.get("started_at"))
 
@@ -253,7 +251,7 @@ async def _run_one(report: Report, entry: dict, config, tmp: Path, pool, slots, 
             km = await pool.take()
             t_kernel = time.monotonic()
             failure = await execute(nb, km, report.notebook.parent, config.cell_timeout,
-                                    tmp / f".{report.name}.marking.ipynb")
+                                    file_in(tmp, f".{report.name}.marking.ipynb"))
         except (asyncio.CancelledError, KeyboardInterrupt):
             raise
         except Exception as exc:  # kernel failed to start, bad notebook...: this report fails alone
@@ -298,7 +296,7 @@ def write_outputs(nb, entry: dict, folder: Path, source_dir: Path, lang: str | N
     scrub_notebook(nb)
     append_provenance(nb, entry, lang)
     name = entry["name"]
-    nbformat.write(nb, folder / f"{name}.ipynb")
+    nbformat.write(nb, file_in(folder, f"{name}.ipynb"))
     for suffix, reader in ((".html", True), (".analyst.html", False)):
         html = to_html(nb, name, lang, reader=reader, resources_path=str(source_dir))
-        (folder / f"{name}{suffix}").write_text(html, encoding="utf-8")
+        file_in(folder, f"{name}{suffix}").write_text(html, encoding="utf-8")
