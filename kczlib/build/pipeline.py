@@ -15,6 +15,7 @@ it cannot touch signals; the main thread owns them and cancels the loop.
 from __future__ import annotations
 
 import asyncio
+import copy
 import os
 import shutil
 import signal
@@ -35,7 +36,7 @@ from .cache import cache_key, files_of, link_or_copy, previous_outputs
 from .config import Report, load_config
 from .run_folder import (MANIFEST, check_latest, file_in, finalize, new_temp_run, point_latest,
                          remove_stale_temps, utc_stamp)
-from .scrub import machine_paths, scrub_text
+from .scrub import machine_paths, scrub_text, scrub_tree
 
 # papermill, nbclient, nbconvert and nbformat (which pulls jsonschema) take seconds to
 # import; they are imported only when a report is executed, so a build served entirely
@@ -100,8 +101,9 @@ def _build_locked(config, reports: list[Report], out: Path, options: BuildOption
         if todo:
             _run_in_worker_thread(todo, config, tmp, options.jobs, progress)
         manifest = _run_manifest(stamp, started, t0, entries)
-        (tmp / MANIFEST).write_text(mf.json_text(manifest), encoding="utf-8")
-        (tmp / "index.html").write_text(render_index(manifest), encoding="utf-8")
+        shared = scrub_tree(copy.deepcopy(manifest), machine_paths())  # parameters, errors...
+        (tmp / MANIFEST).write_text(mf.json_text(shared), encoding="utf-8")
+        (tmp / "index.html").write_text(render_index(shared), encoding="utf-8")
         run = finalize(tmp, out, stamp)
     except BaseException:
         _ignore_signals()  # a second Ctrl-C must not interrupt the clean-up
@@ -281,7 +283,7 @@ def _error_entry(failure) -> dict:
     pairs = machine_paths()
     evalue = scrub_text(strip_ansi(failure.evalue), pairs)
     head = "\n".join(f"{failure.ename}: {evalue}".splitlines()[:5])
-    return {"cell": failure.cell, "ename": failure.ename, "evalue": evalue,
+    return {"cell": failure.cell, "ename": scrub_text(failure.ename, pairs), "evalue": evalue,
             "summary": scrub_text(failure.summary(), pairs), "head": head}
 
 
@@ -293,8 +295,8 @@ def write_outputs(nb, entry: dict, folder: Path, source_dir: Path, lang: str | N
     from .provenance import append_provenance
     from .scrub import scrub_notebook
 
-    scrub_notebook(nb)
     append_provenance(nb, entry, lang)
+    scrub_notebook(nb)  # after the provenance block: its parameters may hold a path
     name = entry["name"]
     nbformat.write(nb, file_in(folder, f"{name}.ipynb"))
     for suffix, reader in ((".html", True), (".analyst.html", False)):
