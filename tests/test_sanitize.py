@@ -54,3 +54,20 @@ def test_event_handlers_srcdoc_and_meta_refresh_are_removed():
 
 def test_a_script_in_a_fragment_is_removed_with_its_content():
     assert clean_fragment("<p>a</p><script>fetch('//host')</script>") == "<p>a</p>"
+
+
+@pytest.mark.parametrize("html", [
+    '<iframe src="data:text/html,&lt;img src=//host/a.png&gt;"></iframe>',
+    '<object data="data:image/svg+xml,&lt;svg&gt;&lt;image href=//host/a.png/&gt;&lt;/svg&gt;"></object>',
+    '<embed src="data:image/svg+xml,x">',
+    '<link rel="stylesheet" href="data:text/css,@import url(//host/a.css);">',
+    '<script src="data:text/javascript,fetch(1)"></script>',
+])
+def test_elements_that_load_a_document_or_code_keep_no_url_not_even_data(html):
+    page = offline_page(html)
+    assert "data:" not in page and "host" not in page
+
+
+def test_an_svg_animation_of_href_is_made_inert():
+    page = offline_page('<svg><image href="#i"><set attributeName="href" to="//host/a.png"/></image></svg>')
+    assert "host" not in page and 'href="#i"' in page

@@ -11,7 +11,10 @@ Two layers, both on real parsers rather than regular expressions:
    browser loads by itself (`src`, `srcset`, `poster`, `data`, `background`, `href` of
    anything but a link a reader clicks, SVG `image`/`use` `href`/`xlink:href`, `srcdoc`,
    CSS `url()`, `image-set()` and `@import` in `<style>` and `style` attributes), only
-   `data:` URLs and in-page references (`#id`) stay; the rest is removed.
+   `data:` URLs and in-page references (`#id`) stay; the rest is removed. Elements that
+   load a document or code (`iframe`, `object`, `embed`, `script`, `link`...) keep no
+   URL at all (a `data:` document can load from the network itself), bar a `data:image/`
+   icon on `<link>`; SVG animations of `href` go too.
 
 URLs are normalised as a browser's URL parser does before the check (WHATWG URL
 standard, "basic URL parser": leading and trailing C0 controls and spaces are removed
@@ -53,6 +56,11 @@ LOADING_ATTRIBUTES = {"src", "poster", "data", "background", "codebase", "lowsrc
                       "href", "xlink:href", "manifest", "archive", "icon"}
 ALWAYS_DROPPED = {"srcset", "imagesrcset", "srcdoc"}  # candidate lists / whole documents
 CLICKED_LINKS = {"a", "area"}  # their href loads only when a reader clicks
+# Elements that load a document or code: a `data:` document or stylesheet can itself load
+# from the network (`data:text/html,<img src=//host>`, `@import` in a `data:text/css`),
+# so these keep no URL at all, except a `data:image/` icon on <link>.
+DOCUMENT_LOADERS = {"iframe", "frame", "object", "embed", "script", "link", "portal", "base", "applet"}
+SVG_ANIMATIONS = {"set", "animate"}  # <set attributeName="href" to="//host/..."> reloads an image
 CSS_URL_FUNCTIONS = {"url", "src"}
 CSS_IMAGE_SETS = {"image-set", "-webkit-image-set"}  # their strings are URLs too
 C0_AND_SPACE = "".join(chr(i) for i in range(0x21))
@@ -68,6 +76,13 @@ def is_offline_url(value: str) -> bool:
     """True for what loads nothing from outside the page: `data:` URLs and `#fragment`s."""
     url = normalise_url(value)
     return url.lower().startswith("data:") or url.startswith("#")
+
+
+def _allowed_on(tag: str, value: str) -> bool:
+    if tag not in DOCUMENT_LOADERS:
+        return is_offline_url(value)
+    url = normalise_url(value).lower()
+    return tag == "link" and url.startswith("data:image/")
 
 
 # --- layer 1: fragments -------------------------------------------------------------
@@ -98,16 +113,17 @@ def offline_page(html: str) -> str:
 
     Attributes are dropped (or rewritten to their normalised form when allowed), and so
     are event handlers (`on*`: code that could fetch); CSS is rewritten with
-    `offline_css`; `<meta http-equiv>` other than content-type (a refresh navigates) is
-    removed. Returns the serialised document.
+    `offline_css`; a `<meta http-equiv>` other than content-type (a refresh navigates)
+    and an SVG `<set>`/`<animate>` of `href` lose all their attributes. Returns the
+    serialised document.
     """
     from selectolax.lexbor import LexborHTMLParser
 
     tree = LexborHTMLParser(html)
     for node in list(tree.root.traverse(include_text=False)):
         tag = (node.tag or "").lower()
-        if tag == "meta" and _is_navigating_meta(node):
-            node.decompose()
+        if (tag == "meta" and _is_navigating_meta(node)) or (tag in SVG_ANIMATIONS and _animates_href(node)):
+            _strip_all_attributes(node)  # inert; no node is removed while the tree is walked
             continue
         _offline_attributes(node, tag)
         if tag == "style":
@@ -123,6 +139,16 @@ def _is_navigating_meta(node) -> bool:
     return bool(equiv) and equiv != "content-type"
 
 
+def _strip_all_attributes(node) -> None:
+    attrs = node.attrs
+    for name in list(node.attributes):
+        del attrs[name]
+
+
+def _animates_href(node) -> bool:
+    return (node.attributes.get("attributeName") or node.attributes.get("attributename") or "").lower().endswith("href")
+
+
 def _offline_attributes(node, tag: str) -> None:
     attrs = node.attrs
     for name, value in list(node.attributes.items()):
@@ -131,7 +157,7 @@ def _offline_attributes(node, tag: str) -> None:
         if key in ALWAYS_DROPPED or key.startswith("on"):  # on*: a handler could fetch()
             del attrs[name]
         elif key in LOADING_ATTRIBUTES and not (key in ("href", "xlink:href") and tag in CLICKED_LINKS):
-            if is_offline_url(value):
+            if _allowed_on(tag, value):
                 if normalise_url(value) != value:
                     attrs[name] = normalise_url(value)
             else:
