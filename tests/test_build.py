@@ -75,7 +75,7 @@ def test_reader_html_hides_code_and_analyst_html_shows_it(tiny_build):
 def test_the_executed_notebook_has_parameters_injected_and_provenance_last(tiny_build):
     nb = nbformat.read(tiny_build[3] / "tiny_report-en.ipynb", as_version=4)
     injected = [c for c in nb.cells if "injected-parameters" in c.metadata.get("tags", [])]
-    assert injected and 'lang = "en"' in injected[0].source
+    assert injected and "lang = 'en'" in injected[0].source
     assert "kcz-provenance" in nb.cells[-1].metadata["tags"]
     assert "Provenance" in nb.cells[-1].source
 

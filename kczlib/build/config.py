@@ -25,6 +25,7 @@ from __future__ import annotations
 
 import fnmatch
 import os
+import re
 import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -34,6 +35,10 @@ from ..errors import KczError
 
 DEFAULT_CONFIG = PACKAGE_ROOT / "reports.toml"
 DEFAULT_WARM_IMPORTS = ("pandas", "matplotlib.pyplot", "seaborn", "kczlib", "kczlib.report.theme")
+# A report name is the stem of its output files and a notebook is looked up by its stem:
+# letters, digits, `_` and `-` only, so neither can climb out of a folder (`../x`, `a/b`),
+# hide (`.x`) or collide with another report's files (`x.analyst` -> `x.analyst.html`).
+SAFE_NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9_-]{0,99}")
 
 
 class ConfigError(KczError):
@@ -122,15 +127,24 @@ def _expand_reports(raw: dict, notebooks_dir: Path, path: Path) -> list[Report]:
     for i, entry in enumerate(entries, 1):
         if "notebook" not in entry:
             raise ConfigError(f"{path}: [[report]] #{i} has no 'notebook'")
-        stem = entry["notebook"].removesuffix(".ipynb")
+        stem = _safe(str(entry["notebook"]).removesuffix(".ipynb"), f"[[report]] #{i}: notebook", path)
         notebook = notebooks_dir / f"{stem}.ipynb"
         langs = entry.get("langs", default_langs)
         for lang in langs:
             params = {**defaults, **entry.get("parameters", {})}
             if lang is not None:
                 params["lang"] = lang
-            name = entry.get("name", stem) + (f"-{lang}" if lang else "")
+            name = str(entry.get("name", stem)) + (f"-{lang}" if lang else "")
+            _safe(name, f"[[report]] #{i}: report name", path)
             if name in reports:
                 raise ConfigError(f"{path}: two reports are named {name!r}; give one a 'name'")
             reports[name] = Report(name, notebook, params)
     return list(reports.values())
+
+
+def _safe(name: str, what: str, path: Path) -> str:
+    """`name` if it matches SAFE_NAME, else ConfigError saying what is allowed."""
+    if not SAFE_NAME.fullmatch(name):
+        raise ConfigError(f"{path}: {what} {name!r} is not a safe name: use letters, digits, "
+                          "'_' and '-' (it names files in the run folder)")
+    return name

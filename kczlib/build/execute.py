@@ -9,7 +9,6 @@ the top linking to an anchor above the cell) exactly as the papermill CLI does.
 
 from __future__ import annotations
 
-import copy
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -20,9 +19,9 @@ from nbclient.exceptions import CellExecutionError, CellTimeoutError, DeadKernel
 from papermill.exceptions import PapermillExecutionError
 from papermill.execute import raise_for_execution_errors
 from papermill.iorw import load_notebook_node
-from papermill.parameterize import parameterize_notebook
 
 from .ansi import strip_ansi
+from .inject import inject_parameters
 
 
 @dataclass
@@ -37,12 +36,12 @@ class Failure:
 
 
 def prepare(source: Path, parameters: dict, kernel_name: str):
+    """The notebook at `source`, upgraded to v4, with `parameters` injected by kcz (not by
+    papermill's translator: see `inject`). Raises ParameterError for an unsafe parameter."""
     nb = load_notebook_node(str(source))  # papermill's loader: adds the metadata it relies on
-    nb = parameterize_notebook(nb, parameters, kernel_name=kernel_name, language="python")
-    # papermill records the parameters; paths of this machine are deliberately not recorded
-    nb.metadata.setdefault("papermill", {}).update(
-        {"parameters": copy.deepcopy(parameters), "version": papermill.__version__}
-    )
+    nb = inject_parameters(nbformat.v4.upgrade(nb), parameters)
+    # paths of this machine are deliberately not recorded
+    nb.metadata.papermill["version"] = papermill.__version__
     return nb
 
 

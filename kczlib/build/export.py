@@ -10,18 +10,18 @@ already PNG data URIs, and `embed_images` inlines Markdown images too.
 HTML coming from outputs or Markdown is sanitised. nbconvert's own `clean_html`
 keeps only a handful of tags (no headings, paragraphs or table headers: rendered
 Markdown would show escaped `<h2>`), so a broader allow-list replaces it; anything
-else (e.g. `<script>`) is escaped, never executed.
+else (e.g. `<script>`) is removed, never executed. The finished page then goes
+through `sanitize.offline_page`, which removes every load from outside the page.
 """
 
 from __future__ import annotations
 
-import re
 import threading
 
-import bleach
-from bleach.css_sanitizer import CSSSanitizer
 from jinja2 import DictLoader, FileSystemLoader
 from nbconvert import HTMLExporter
+
+from .sanitize import clean_fragment, offline_page
 
 OFFLINE_TEMPLATE = "kcz_offline.html.j2"
 OFFLINE_TEMPLATE_SOURCE = """\
@@ -32,40 +32,10 @@ OFFLINE_TEMPLATE_SOURCE = """\
 {%- block html_head_js_mermaidjs -%}{%- endblock html_head_js_mermaidjs -%}
 """
 
-ALLOWED_TAGS = {
-    "a", "abbr", "b", "blockquote", "br", "caption", "code", "dd", "del", "details", "div",
-    "dl", "dt", "em", "figcaption", "figure", "h1", "h2", "h3", "h4", "h5", "h6", "hr", "i",
-    "img", "li", "ol", "p", "pre", "s", "small", "span", "strong", "sub", "summary", "sup",
-    "table", "tbody", "td", "tfoot", "th", "thead", "tr", "u", "ul",
-}
-ALLOWED_ATTRIBUTES = {
-    "*": ["class", "id", "title", "lang", "style"],
-    "a": ["href", "title"],
-    "img": ["src", "alt", "width", "height"],
-    "th": ["colspan", "rowspan", "align"],
-    "td": ["colspan", "rowspan", "align"],
-}
-# data: for embedded images; no http(s) images, which would be fetched from the network
-ALLOWED_PROTOCOLS = {"https", "http", "mailto", "data"}
-STYLE_BLOCK = re.compile(r"<style\b[^>]*>.*?</style\s*>", re.S | re.I)
-CSS = CSSSanitizer(allowed_css_properties=[
-    "color", "background-color", "font-weight", "font-style", "font-size", "font-family",
-    "text-align", "vertical-align", "border", "padding", "margin", "width",
-])
-
 
 def clean_html(html) -> str:
-    html = html.decode() if isinstance(html, bytes) else str(html)
-    html = STYLE_BLOCK.sub("", html)  # e.g. pandas' scoped <style>: cosmetic, would show as text
-    cleaned = bleach.clean(
-        html, tags=ALLOWED_TAGS, attributes=ALLOWED_ATTRIBUTES,
-        protocols=ALLOWED_PROTOCOLS, css_sanitizer=CSS, strip=False,
-    )
-    return _no_remote_images(cleaned)
-
-
-def _no_remote_images(html: str) -> str:
-    return re.sub(r'(<img\b[^>]*?\bsrc=")https?://[^"]*"', r'\1"', html)
+    """nbconvert's `clean_html` filter: see `sanitize.clean_fragment`."""
+    return clean_fragment(html)
 
 
 def make_exporter(reader: bool) -> HTMLExporter:
@@ -107,6 +77,6 @@ def to_html(nb, title: str, lang: str | None, reader: bool, resources_path: str,
 
         resources["kcz"] = page
         body, _ = exporter.from_notebook_node(nb, resources=resources)
-        return embed_font(body)
+        return offline_page(embed_font(body))  # last: nothing in the page may load from outside it
     body, _ = exporter.from_notebook_node(nb, resources=resources)
-    return body
+    return offline_page(body)

@@ -2,12 +2,19 @@
 
 flock is released by the kernel when the process dies, so a killed build never
 leaves a stale lock behind; the file only carries the holder's pid for the message.
+
+The lock file is written (emptied, then the pid), so it must be our own plain file:
+it is opened with O_NOFOLLOW (a symlink planted there is refused, not followed to the
+file it names), O_NONBLOCK (a FIFO cannot hang the build) and checked to be a regular
+file with one link (a hard link to another file is refused too).
 """
 
 from __future__ import annotations
 
+import errno
 import fcntl
 import os
+import stat
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -17,14 +24,43 @@ LOCK_NAME = ".kcz-build.lock"
 
 
 class BuildLocked(KczError):
-    pass
+    """Another build holds the lock of this output folder."""
+
+
+class UnsafeOutputFolder(KczError):
+    """Something planted in the output folder (a symlink, a hard link, a FIFO) where kcz
+    writes; the build refuses rather than write through it."""
+
+
+def _open_lock(path: Path) -> int:
+    """A descriptor of the lock file, created if missing; UnsafeOutputFolder if it is not
+    a plain file of its own."""
+    flags = os.O_RDWR | os.O_CREAT | os.O_NOFOLLOW | os.O_NONBLOCK | os.O_CLOEXEC
+    try:
+        fd = os.open(path, flags, 0o644)
+    except OSError as exc:
+        if exc.errno == errno.ELOOP:
+            raise UnsafeOutputFolder(f"{path} is a symlink; remove it (kcz never writes "
+                                     "through a link in the output folder)") from None
+        raise
+    info = os.fstat(fd)
+    if not stat.S_ISREG(info.st_mode) or info.st_nlink != 1:
+        os.close(fd)
+        kind = "a hard link to another file" if stat.S_ISREG(info.st_mode) else "not a regular file"
+        raise UnsafeOutputFolder(f"{path} is {kind}; remove it (kcz writes its pid there)")
+    return fd
 
 
 @contextmanager
 def build_lock(out: Path, wait: bool = False):
+    """Hold the build lock of `out` for the `with` block.
+
+    Raises BuildLocked if another build holds it (unless `wait`), UnsafeOutputFolder
+    if the lock path is a symlink, hard link or special file.
+    """
     out.mkdir(parents=True, exist_ok=True)
     path = out / LOCK_NAME
-    fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o644)
+    fd = _open_lock(path)
     try:
         try:
             fcntl.flock(fd, fcntl.LOCK_EX | (0 if wait else fcntl.LOCK_NB))

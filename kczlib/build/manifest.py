@@ -20,6 +20,7 @@ from ..paths import PACKAGE_ROOT, data_root
 TRACKED_PACKAGES = (
     "kczlib", "pandas", "numpy", "matplotlib", "seaborn", "opencc", "mplfonts",
     "papermill", "nbclient", "nbconvert", "nbformat", "ipykernel", "jupyter_client", "bleach",
+    "nh3", "selectolax", "tinycss2",
 )
 
 

@@ -15,6 +15,7 @@ it cannot touch signals; the main thread owns them and cancels the loop.
 from __future__ import annotations
 
 import asyncio
+import copy
 import os
 import shutil
 import signal
@@ -31,11 +32,11 @@ from .lock import build_lock
 from .parameters import apply_overrides
 from .index_page import render_indexes
 from .progress import Progress
-from .cache import cache_key, link_or_copy, previous_outputs
+from .cache import cache_key, files_of, link_or_copy, previous_outputs
 from .config import Report, load_config
-from .run_folder import (MANIFEST, finalize, new_temp_run, point_latest, remove_stale_temps,
-                         utc_stamp)
-from .scrub import machine_paths, scrub_text
+from .run_folder import (MANIFEST, check_latest, file_in, finalize, new_temp_run, point_latest,
+                         remove_stale_temps, utc_stamp)
+from .scrub import machine_paths, scrub_text, scrub_tree
 
 # papermill, nbclient, nbconvert and nbformat (which pulls jsonschema) take seconds to
 # import; they are imported only when a report is executed, so a build served entirely
@@ -68,10 +69,6 @@ class BuildResult:
         return self.manifest["status"] == "ok"
 
 
-def files_of(name: str) -> list[str]:
-    return [f"{name}.ipynb", f"{name}.html", f"{name}.analyst.html"]
-
-
 def now_iso() -> str:
     return datetime.now(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
 
@@ -82,6 +79,7 @@ def build(options: BuildOptions, progress: Progress | None = None) -> BuildResul
     reports = apply_overrides(config.select(options.only), options.overrides)
     out = (options.out or config.out).resolve()
     with build_lock(out, wait=options.wait):
+        check_latest(out)  # refuse a planted `latest` before any work, not after it
         remove_stale_temps(out)
         return _build_locked(config, reports, out, options, progress)
 
@@ -106,9 +104,10 @@ def _build_locked(config, reports: list[Report], out: Path, options: BuildOption
             _run_in_worker_thread(todo, config, tmp, options.jobs, progress)
         _read_reader_meta(entries, tmp)
         manifest = _run_manifest(stamp, started, t0, entries)
-        (tmp / MANIFEST).write_text(mf.json_text(manifest), encoding="utf-8")
-        for filename, html in render_indexes(manifest).items():
-            (tmp / filename).write_text(html, encoding="utf-8")
+        shared = scrub_tree(copy.deepcopy(manifest), machine_paths())  # parameters, errors...
+        (tmp / MANIFEST).write_text(mf.json_text(shared), encoding="utf-8")
+        for filename, html in render_indexes(shared).items():
+            file_in(tmp, filename).write_text(html, encoding="utf-8")
         if options.pdf:
             from .pdf import write_pdfs
 
@@ -177,8 +176,9 @@ def _shareable_path(path: Path, base: Path) -> str:
 
 def _reuse(hit, entry: dict, tmp: Path) -> None:
     run, old = hit
-    for name in entry["files"]:
-        link_or_copy(run / name, tmp / name)
+    # the same key may have been built under another report name: files map by position
+    for old_name, name in zip(files_of(old["name"]), entry["files"]):
+        link_or_copy(run / old_name, file_in(tmp, name))
     entry.update(status="cached", cached_from=run.name, seconds=old["seconds"],
                  built_at=old["built_at"], started_at=old.get("started_at"))
 
@@ -286,7 +286,7 @@ async def _run_one(report: Report, entry: dict, config, tmp: Path, pool, slots, 
             km = await pool.take()
             t_kernel = time.monotonic()
             failure = await execute(nb, km, report.notebook.parent, config.cell_timeout,
-                                    tmp / f".{report.name}.marking.ipynb")
+                                    file_in(tmp, f".{report.name}.marking.ipynb"))
             failure = failure or stderr_failure(nb)  # warnings would show on the reader page
         except (asyncio.CancelledError, KeyboardInterrupt):
             raise
@@ -317,7 +317,7 @@ def _error_entry(failure) -> dict:
     pairs = machine_paths()
     evalue = scrub_text(strip_ansi(failure.evalue), pairs)
     head = "\n".join(f"{failure.ename}: {evalue}".splitlines()[:5])
-    return {"cell": failure.cell, "ename": failure.ename, "evalue": evalue,
+    return {"cell": failure.cell, "ename": scrub_text(failure.ename, pairs), "evalue": evalue,
             "summary": scrub_text(failure.summary(), pairs), "head": head}
 
 
@@ -334,15 +334,15 @@ def write_outputs(nb, entry: dict, folder: Path, source_dir: Path, lang: str | N
     from .reader_page import page_resources, reader_meta, reader_notebook, without_reader_meta
     from .scrub import scrub_notebook
 
-    scrub_notebook(nb)
     append_provenance(nb, entry, lang)
+    scrub_notebook(nb)  # after the provenance block: its parameters may hold a path
     meta = reader_meta(nb)
     nb.metadata["kcz"] = {"reader": meta}
     name = entry["name"]
-    nbformat.write(nb, folder / f"{name}.ipynb")
+    nbformat.write(nb, file_in(folder, f"{name}.ipynb"))
     title = meta.get("title") or name
     reader_html = to_html(reader_notebook(nb), title, lang, reader=True, resources_path=str(source_dir),
                           page=page_resources(meta, entry, lang))
-    (folder / f"{name}.html").write_text(reader_html, encoding="utf-8")
+    file_in(folder, f"{name}.html").write_text(reader_html, encoding="utf-8")
     analyst_html = to_html(without_reader_meta(nb), title, lang, reader=False, resources_path=str(source_dir))
-    (folder / f"{name}.analyst.html").write_text(analyst_html, encoding="utf-8")
+    file_in(folder, f"{name}.analyst.html").write_text(analyst_html, encoding="utf-8")

@@ -4,6 +4,10 @@ A reader (or `latest`) never sees a half-written run: the run is assembled in
 `<out>/.tmp-<stamp>-<pid>/` and renamed into place in one `os.rename`. `latest` is a
 relative symlink to the newest run in which every report succeeded, swapped
 atomically (a new link is made beside it and renamed over it).
+
+Nothing planted in the output folder is followed: a symlink named like a run, a run's
+manifest or report file that is a symlink, or a `latest` that is not a symlink is never
+read through, reused or replaced (see `cache.py` for the reuse side).
 """
 
 from __future__ import annotations
@@ -15,10 +19,37 @@ import shutil
 from datetime import datetime, timezone
 from pathlib import Path
 
+from ..errors import KczError
+
 LATEST = "latest"
 MANIFEST = "manifest.json"
 RUN_NAME = re.compile(r"^\d{8}T\d{6}Z(-\d+)?$")
 TMP_PREFIX = ".tmp-"
+
+
+class OutsideRunFolder(KczError):
+    """An output file name that would not land directly in the run folder."""
+
+
+def file_in(folder: Path, name: str) -> Path:
+    """`folder/name`, checked to be a direct child of `folder` (no `..`, `/` or link out).
+
+    Report names are already safe (config.SAFE_NAME); this is the last line of defence
+    for every file the build writes. Raises OutsideRunFolder.
+    """
+    path = folder / name
+    if name in ("", ".", "..") or "/" in name or os.sep in name or path.resolve().parent != folder.resolve():
+        raise OutsideRunFolder(f"refusing to write {name!r}: it would land outside {folder.name}/")
+    return path
+
+
+def check_latest(out: Path) -> None:
+    """`<out>/latest` is absent or a symlink (which we replace); anything else planted
+    there is refused before a build starts, so `latest` is never written through."""
+    link = out / LATEST
+    if os.path.lexists(link) and not link.is_symlink():
+        raise KczError(f"{link} is not a symlink; kcz keeps `latest` as a link to a run "
+                       "and will not replace a real file or folder: move it away")
 
 
 def utc_stamp(now: datetime | None = None) -> str:
@@ -35,7 +66,7 @@ def new_temp_run(out: Path) -> Path:
 def finalize(tmp: Path, out: Path, stamp: str) -> Path:
     """Rename the finished run into place; a second run in the same second gets `-2`."""
     final, n = out / stamp, 1
-    while final.exists():
+    while os.path.lexists(final):  # a dangling symlink counts as taken
         n += 1
         final = out / f"{stamp}-{n}"
     os.rename(tmp, final)
@@ -43,6 +74,9 @@ def finalize(tmp: Path, out: Path, stamp: str) -> Path:
 
 
 def point_latest(out: Path, run: Path) -> None:
+    """Make `<out>/latest` a relative symlink to `run`, atomically; KczError if `latest`
+    is a real file or folder (see `check_latest`)."""
+    check_latest(out)
     link = out / LATEST
     new = out / f".{LATEST}.{os.getpid()}"
     new.unlink(missing_ok=True)
@@ -51,15 +85,20 @@ def point_latest(out: Path, run: Path) -> None:
 
 
 def runs(out: Path) -> list[Path]:
-    """Finished runs, newest first."""
+    """Finished runs, newest first: real folders only, never a symlink named like a run."""
     if not out.is_dir():
         return []
-    return sorted((p for p in out.iterdir() if RUN_NAME.match(p.name) and p.is_dir()), reverse=True)
+    return sorted((p for p in out.iterdir()
+                   if RUN_NAME.match(p.name) and not p.is_symlink() and p.is_dir()), reverse=True)
 
 
 def read_manifest(run: Path) -> dict | None:
+    """The run's manifest, or None if missing, unreadable or a symlink (not followed)."""
+    path = run / MANIFEST
     try:
-        return json.loads((run / MANIFEST).read_text(encoding="utf-8"))
+        if path.is_symlink():
+            return None
+        return json.loads(path.read_text(encoding="utf-8"))
     except (OSError, ValueError):
         return None
 
@@ -67,4 +106,7 @@ def read_manifest(run: Path) -> dict | None:
 def remove_stale_temps(out: Path) -> None:
     """Temp folders of builds that were killed with SIGKILL (we hold the lock: none is live)."""
     for p in out.glob(f"{TMP_PREFIX}*"):
-        shutil.rmtree(p, ignore_errors=True)
+        if p.is_symlink():
+            p.unlink()  # the link only, never what it points to
+        else:
+            shutil.rmtree(p, ignore_errors=True)

@@ -1,9 +1,11 @@
-"""Remove the build machine from a notebook before it is shared.
+"""Remove the build machine from everything a build shares.
 
 Tracebacks, warnings and stray prints carry absolute paths (the repository, the
-virtualenv, the home folder, a temporary data copy); papermill-style metadata
-carries input and output paths. Reports are read on other machines, so these are
-replaced by stable placeholders: the repository becomes `.`, home becomes `~`.
+virtualenv, the home folder, a temporary data copy); so do banners built from
+exception text, papermill-style metadata (input and output paths) and parameters.
+Reports are read on other machines, so these are replaced by stable placeholders:
+the repository becomes `.`, home becomes `~`. `scrub_notebook` covers a notebook
+(and so both HTML pages made from it); `scrub_tree` covers the manifest and index.
 """
 
 from __future__ import annotations
@@ -49,27 +51,59 @@ def scrub_text(text: str, pairs: list[tuple[str, str]]) -> str:
     return text
 
 
+def scrub_tree(value, pairs: list[tuple[str, str]]):
+    """`value` with every string inside it scrubbed: dicts and lists are walked (in place
+    for mutable containers, which are also returned), other values returned as they are."""
+    if isinstance(value, str):
+        return scrub_text(value, pairs)
+    if isinstance(value, dict):
+        for key in list(value):
+            value[key] = scrub_tree(value[key], pairs)
+    elif isinstance(value, list):
+        value[:] = [scrub_tree(v, pairs) for v in value]
+    return value
+
+
 def scrub_notebook(nb) -> None:
-    """Scrub paths in place from every text output, traceback and metadata."""
+    """Scrub paths in place from everything a shared notebook carries: every cell's
+    source (the "execution stopped" banner is built from exception text), metadata,
+    attachments and outputs (text, tracebacks, HTML, SVG, JSON), and the notebook's
+    metadata. Base64 payloads (PNG, JPEG...) are left alone: they hold no text, and a
+    replacement could corrupt them."""
     pairs = machine_paths()
     pm = nb.metadata.get("papermill", {})
     for key in MACHINE_METADATA:
         pm.pop(key, None)
+    scrub_tree(nb.metadata, pairs)
     for cell in nb.cells:
+        cell["source"] = scrub_text(_joined(cell.get("source", "")), pairs)
+        scrub_tree(cell.get("metadata", {}), pairs)
+        for attachment in cell.get("attachments", {}).values():
+            _scrub_bundle(attachment, pairs)
         for output in cell.get("outputs", []):
             _scrub_output(output, pairs)
 
 
 def _scrub_output(output, pairs) -> None:
-    if "text" in output:
-        output["text"] = scrub_text(_joined(output["text"]), pairs)
-    if "traceback" in output:
-        output["traceback"] = [scrub_text(line, pairs) for line in output["traceback"]]
-    if "evalue" in output:
-        output["evalue"] = scrub_text(output["evalue"], pairs)
-    for mime, value in output.get("data", {}).items():
-        if mime.startswith("text/") or mime == "image/svg+xml":
-            output["data"][mime] = scrub_text(_joined(value), pairs)
+    for key in ("text", "traceback", "evalue", "ename"):
+        if key in output:
+            value = output[key]
+            output[key] = ([scrub_text(line, pairs) for line in value] if key == "traceback"
+                           else scrub_text(_joined(value), pairs))
+    _scrub_bundle(output.get("data", {}), pairs)
+    scrub_tree(output.get("metadata", {}), pairs)
+
+
+def _scrub_bundle(bundle: dict, pairs) -> None:
+    """A mime bundle: text-like values scrubbed, base64 binaries left intact."""
+    for mime, value in bundle.items():
+        if _is_text_mime(mime):
+            bundle[mime] = scrub_tree(_joined(value) if isinstance(value, list) else value, pairs)
+
+
+def _is_text_mime(mime: str) -> bool:
+    return (mime.startswith("text/") or mime == "image/svg+xml" or mime.endswith("json")
+            or mime.endswith("+xml") or mime == "application/javascript")
 
 
 def _joined(value) -> str:

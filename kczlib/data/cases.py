@@ -57,6 +57,16 @@ REQUIRED_META = {
 
 
 def get_case(case: str) -> Case:
+    """The case folder `data/cases/<case>/` with its `case.json`.
+
+    A case is a name, never a path: anything that is not one of `list_cases()` (such as
+    `../x` or an absolute path) raises UnknownCaseError listing the known cases, so no
+    folder outside `data/cases/` is ever read. DataError if `case.json` is malformed
+    or its `source.file` is not a plain file name inside the case folder.
+    """
+    known = list_cases()
+    if not isinstance(case, str) or case not in known:
+        raise UnknownCaseError(str(case), known)
     return _get_case(str(cases_root()), case)
 
 
@@ -75,7 +85,18 @@ def _get_case(root: str, case: str) -> Case:
         for sub in subkeys:
             if not meta[key].get(sub):
                 raise DataError(meta_path, f"missing {key}.{sub}", column=f"{key}.{sub}")
+    _check_source_file(meta_path, meta["source"]["file"])
     return Case(case, folder, meta)
+
+
+def _check_source_file(meta_path: Path, name) -> None:
+    """`source.file` names a file in the case folder itself: no path, no way out by a link."""
+    folder = meta_path.parent
+    plain = (isinstance(name, str) and name not in (".", "..") and "/" not in name
+             and "\\" not in name and Path(name).name == name)
+    if not plain or (folder / name).resolve().parent != folder.resolve():
+        raise DataError(meta_path, f"source.file {name!r} must be the name of a file in "
+                        f"the case folder, not a path", column="source.file")
 
 
 def sha256_of(path: Path) -> str:

@@ -27,6 +27,7 @@ from ..data.figures import figure, load_figures
 from ..analysis.ledger import LEDGER_COLUMNS, Ledger, Num, assumption
 from .narrative import Quote, Safe, escape, render
 from .parameters import check, user_names
+from . import guard
 from ..data.source import load_source
 
 MULTIPLIER_WORDS = ("万亿", "万", "亿")
@@ -86,6 +87,7 @@ class Report:
 
     @classmethod
     def start(cls, notebook: str, namespace: dict) -> "Report":
+        guard.install()  # before the parameters cells: see guard.py
         return cls(notebook, before=user_names(namespace) | {"report"})
 
     def configure(self, namespace: dict) -> dict:
