@@ -15,7 +15,9 @@ from functools import lru_cache
 import pandas as pd
 
 from .cases import Case, get_case
-from ..errors import DataError, DataErrors, UnknownFigureError
+from ..errors import (AmbiguousIndicatorError, DataError, DataErrors, IndicatorNotReportedError,
+                      UnknownFigureError, UnknownIndicatorError)
+from .indicators import indicators, indicators_path
 from .schema import get_schema, read_table
 
 FIGURES_FILE = "figures.csv"
@@ -42,6 +44,7 @@ class Figure:
     evidence: str
     offset: int
     note: str
+    indicator: str = ""  # the shared indicator id (data/indicators.csv), "" if none
 
     @property
     def is_exact(self) -> bool:
@@ -62,9 +65,17 @@ def load_figures(case: str = "chengdu") -> pd.DataFrame:
 
 @lru_cache(maxsize=None)
 def _load_figures(case: Case) -> pd.DataFrame:
-    path = case.path(FIGURES_FILE)
+    return read_figures(case.path(FIGURES_FILE))
+
+
+def read_figures(path) -> pd.DataFrame:
+    """A figures table read from `path`, checked and indexed by `id`, with its file `line`s.
+
+    Raises `DataErrors` listing every schema, row-rule, indicator-mapping and draft
+    problem (each naming file, line and column); `DataError` if the file cannot be read.
+    """
     frame, lines = read_table(path, get_schema("figures"))
-    errors = list(check_row_rules(frame, lines, path))
+    errors = check_row_rules(frame, lines, path) + check_indicators(frame, lines, path) + check_drafts(frame, lines, path)
     if errors:
         raise DataErrors(errors)
     frame["line"] = lines
@@ -90,6 +101,57 @@ def check_row_rules(frame: pd.DataFrame, lines: list[int], path) -> list[DataErr
     return errors
 
 
+DRAFT_REASON = ("drafted by kcz new-case and not yet curated: fill id, chain, metric_zh, metric_en and period, "
+                "check the row against the source, set indicator if one fits, then clear this cell")
+
+
+def check_drafts(frame: pd.DataFrame, lines: list[int], path) -> list[DataError]:
+    """A row whose `draft` cell is not empty is still to be curated."""
+    return [DataError(path, DRAFT_REASON, line, "draft")
+            for draft, line in zip(frame["draft"], lines) if not _blank(draft)]
+
+
+def check_indicators(frame: pd.DataFrame, lines: list[int], path) -> list[DataError]:
+    """The `indicator` column: a known id, the indicator's base unit, one figure per period.
+
+    Two figures of one case may map to one indicator only with different `period`s (the
+    years of a series: hightech 2021 and 2023); the same indicator and period twice is an
+    error on the later row, naming the first.
+    """
+    mapped = frame["indicator"]
+    if mapped.isna().all():
+        return []
+    vocabulary = indicators()  # DataErrors naming data/indicators.csv if the vocabulary is broken
+    errors, seen = [], {}
+    for (_, row), line in zip(frame.iterrows(), lines):
+        ind = row["indicator"]
+        if _blank(ind):
+            continue
+        if ind not in vocabulary:
+            close = difflib.get_close_matches(ind, list(vocabulary), n=3)
+            hint = f"; did you mean {', '.join(close)}?" if close else ""
+            errors.append(DataError(path, f"unknown indicator {ind!r} (not an id of {indicators_path().name}){hint}",
+                                    line, "indicator"))
+            continue
+        expected = vocabulary[ind].base_unit
+        if not _blank(row["base_unit"]) and str(row["base_unit"]) != expected:
+            errors.append(DataError(path, f"indicator {ind!r} is measured in {expected}, but this figure's base_unit is "
+                                          f"{row['base_unit']}", line, "indicator"))
+        key = (ind, row["period"])
+        if key in seen:
+            first_id, first_line = seen[key]
+            errors.append(DataError(path, f"indicator {ind!r} is already mapped for period {row['period']!r} by figure "
+                                          f"{first_id!r} on line {first_line}; a case maps one figure per indicator "
+                                          "and period", line, "indicator"))
+        else:
+            seen[key] = (row["id"], line)
+    return errors
+
+
+def _blank(x) -> bool:
+    return x is None or x is pd.NA or (isinstance(x, float) and math.isnan(x)) or str(x).strip() == ""
+
+
 def _num(x) -> float | None:
     return None if x is None or x is pd.NA or (isinstance(x, float) and math.isnan(x)) else float(x)
 
@@ -100,6 +162,40 @@ def figure(figure_id: str, case: str = "chengdu") -> Figure:
     if figure_id not in frame.index:
         raise UnknownFigureError(figure_id, case, difflib.get_close_matches(figure_id, frame.index, n=3))
     return figure_from_row(frame.loc[figure_id])
+
+
+def indicator(indicator_id: str, case: str = "chengdu", period: str | None = None) -> Figure:
+    """The case's figure for a shared indicator (see `data/indicators.csv`).
+
+    `period` (a year such as "2021", "cumulative" or "target") chooses among the periods
+    a case reports; without it the case must report exactly one. Raises
+    `UnknownIndicatorError` for an id not in the vocabulary, `IndicatorNotReportedError`
+    when the case maps no figure to it (for that period), and `AmbiguousIndicatorError`
+    when `period` is None and the case reports several periods.
+    """
+    rows = _indicator_rows(indicator_id, case)
+    periods = [str(p) for p in rows["period"]]
+    if period is not None:
+        rows = rows[rows["period"].eq(period).fillna(False).to_numpy(bool)]
+    if rows.empty:
+        name = indicators()[indicator_id].name_en
+        raise IndicatorNotReportedError(indicator_id, case, name, period, periods)
+    if len(rows) > 1:
+        raise AmbiguousIndicatorError(indicator_id, case, periods)
+    return figure_from_row(rows.iloc[0])
+
+
+def reports_indicator(indicator_id: str, case: str = "chengdu") -> bool:
+    """Whether the case maps a figure to the indicator; `UnknownIndicatorError` if it is not one."""
+    return not _indicator_rows(indicator_id, case).empty
+
+
+def _indicator_rows(indicator_id: str, case: str) -> pd.DataFrame:
+    vocabulary = indicators()
+    if indicator_id not in vocabulary:
+        raise UnknownIndicatorError(indicator_id, difflib.get_close_matches(indicator_id, list(vocabulary), n=3))
+    frame = _load_figures(get_case(case))
+    return frame[frame["indicator"].eq(indicator_id).fillna(False).to_numpy(bool)]
 
 
 def figure_from_row(row) -> Figure:

@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 
 from .cases import get_case, list_cases
 from ..errors import DataError, DataErrors, KczError
+from .indicators import indicators_path, load_indicators
 from .figures import FIGURES_FILE, NON_FIGURES_FILE, figure_from_row, load_figures, load_non_figures
 from .quantities import Mention, find_quantities
 from .source import load_source
@@ -40,6 +41,7 @@ class Report:
     glosses_removed: int = 0
     per_chain: dict = field(default_factory=dict)
     qualified: int = 0
+    indicators_mapped: int = 0  # figures mapped to a shared indicator (data/indicators.csv)
     context_rows: int = 0
     errors: list[DataError] = field(default_factory=list)
 
@@ -111,6 +113,7 @@ def validate_case(case: str) -> Report:
     report.figures, report.non_figures = len(figures), len(non_figures)
     report.per_chain = {k: int(v) for k, v in figures["chain"].value_counts(sort=False).items() if v}
     report.qualified = int((figures["qualifier"] != "exact").sum())
+    report.indicators_mapped = int(figures["indicator"].notna().sum())
 
     claims: dict[int, str] = {}
     for _, row in figures.iterrows():
@@ -168,6 +171,7 @@ def format_report(r: Report) -> str:
         f"case {r.case}: {r.figures} figures, {r.non_figures} non-figure mentions, {r.glosses_removed} pinyin glosses removed",
         "  figures per chain: " + ", ".join(f"{k} {v}" for k, v in r.per_chain.items()),
         f"  qualified figures (余/多/超/近/以上/内/至): {r.qualified} of {r.figures}",
+        f"  figures mapped to a shared indicator: {r.indicators_mapped} of {r.figures}",
         f"  evidence verified at offset: {r.evidence_ok}/{r.figures} ({pct(r.evidence_ok, r.figures)})",
         f"  evidence parses to the row: {r.parse_ok}/{r.figures} ({pct(r.parse_ok, r.figures)})",
         f"  coverage: {r.mentions} numeric mentions = {r.claimed_by_figures} figures + "
@@ -198,6 +202,17 @@ def main(case: str | None = None, out=None) -> int:
     out = out or sys.stdout
     cases = [case] if case else list_cases()
     status = 0
+    try:  # the vocabulary is needed only by cases that map to it; those fail on their own without it
+        if indicators_path().exists():
+            print(f"indicators: {len(load_indicators())} in {indicators_path().name}, schema OK", file=out)
+        else:
+            print(f"indicators: no {indicators_path().name} (no case can map a figure to an indicator)", file=out)
+    except DataErrors as exc:
+        print("\n".join([f"indicators: {indicators_path().name} FAILED"] + [f"  error: {e}" for e in exc.errors]), file=out)
+        status = 1
+    except DataError as exc:
+        print(f"indicators: FAILED\n  error: {exc}", file=out)
+        status = 1
     for name in cases:
         try:
             report = validate_case(name)
