@@ -74,7 +74,10 @@ def read_figures(path) -> pd.DataFrame:
     Raises `DataErrors` listing every schema, row-rule, indicator-mapping and draft
     problem (each naming file, line and column); `DataError` if the file cannot be read.
     """
-    frame, lines = read_table(path, get_schema("figures"))
+    try:
+        frame, lines = read_table(path, get_schema("figures"))
+    except DataErrors as exc:  # list drafted rows too: a draft's blanks fail the schema first
+        raise DataErrors(exc.errors + _draft_rows_in(path)) from None
     errors = check_row_rules(frame, lines, path) + check_indicators(frame, lines, path) + check_drafts(frame, lines, path)
     if errors:
         raise DataErrors(errors)
@@ -109,6 +112,24 @@ def check_drafts(frame: pd.DataFrame, lines: list[int], path) -> list[DataError]
     """A row whose `draft` cell is not empty is still to be curated."""
     return [DataError(path, DRAFT_REASON, line, "draft")
             for draft, line in zip(frame["draft"], lines) if not _blank(draft)]
+
+
+def _draft_rows_in(path) -> list[DataError]:
+    """Draft errors read straight from the CSV text, for a table the schema already refused."""
+    import csv
+    import io
+
+    from .textfile import read_utf8
+
+    reader = csv.DictReader(io.StringIO(read_utf8(path), newline=""))
+    if "draft" not in (reader.fieldnames or []):
+        return []
+    errors, line = [], 1
+    for record in reader:
+        start, line = line + 1, reader.line_num
+        if not _blank(record.get("draft")):
+            errors.append(DataError(path, DRAFT_REASON, start, "draft"))
+    return errors
 
 
 def check_indicators(frame: pd.DataFrame, lines: list[int], path) -> list[DataError]:

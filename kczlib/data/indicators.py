@@ -58,9 +58,9 @@ def _load_indicators(root: str) -> pd.DataFrame:
     return frame.set_index("id", drop=False)
 
 
-def indicators() -> dict[str, Indicator]:
-    """The vocabulary as `Indicator` objects by id, in file order."""
-    frame = _load_indicators(str(data_root()))
+def indicators(root=None) -> dict[str, Indicator]:
+    """The vocabulary (of the data folder `root`, default the project's) as `Indicator`s by id, in file order."""
+    frame = _load_indicators(str(root or data_root()))
     return {i: Indicator(**{k: ("" if pd.isna(row[k]) else str(row[k])) for k in Indicator.__dataclass_fields__})
             for i, row in frame.iterrows()}
 
