@@ -198,3 +198,25 @@ def test_the_draft_of_the_chengdu_source_finds_the_curated_figures(tmp_path):
     recall = found / len(curated)
     assert len(curated) == 106
     assert recall >= 0.95, f"draft recall {recall:.3f} ({found} of {len(curated)})"
+
+
+def test_codes_are_drafted_as_non_figures_and_an_unreadable_mention_is_left_to_the_curator(capsys, data_copy, tmp_path):
+    raw = tmp_path / "codes.raw.txt"
+    # G60 and 5G are codes; 不超过3年以上 states two opposite bounds; 建成基站120个 is a figure
+    raw.write_text("推进G60科创走廊建设,建成5G基站120个,建设周期不超过3年以上。\n", encoding="utf-8")
+    draft = draft_case("codes", raw)
+    assert (draft.figures, draft.non_figures, [m.text for m in draft.unreadable]) == (1, 2, ["不超过3年以上"])
+    non = read_rows(draft.folder / "non_figures.csv")
+    assert [(r["text"], r["kind"]) for r in non] == [("60", "code"), ("5", "code")]
+    meta = json.loads((draft.folder / "case.json").read_text(encoding="utf-8"))
+    meta["city"], meta["title"] = {"zh": "甲", "en": "A"}, {"zh": "甲", "en": "A"}
+    meta["source"].update(origin="synthetic", accessed="2026-11-30")
+    (draft.folder / "case.json").write_text(json.dumps(meta, ensure_ascii=False), encoding="utf-8")
+    rows = read_rows(draft.folder / "figures.csv")
+    rows[0].update(id="base_stations", chain="innovation", metric_zh="基站", metric_en="base stations", period="2023",
+                   draft="")
+    write_rows(draft.folder / "figures.csv", rows)
+    code, out = run(capsys, "validate", "codes")
+    assert code == 1
+    assert "unaccounted mention '不超过3年以上'" in out and "state different bounds" in out
+    assert "error:" not in out  # only the unreadable mention is left
