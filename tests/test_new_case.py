@@ -166,38 +166,64 @@ def _occurrence(text, needle, n):
     return at
 
 
-def test_the_draft_of_the_chengdu_source_finds_the_curated_figures(tmp_path):
-    """Recall: the share of curated Chengdu figures the draft finds with the same value and bounds.
+@pytest.fixture(scope="module")
+def chengdu_draft(tmp_path_factory):
+    """The draft of the Chengdu raw text, and each curated row with its evidence's start in the draft's text.
 
     The draft cleans the raw text without the curated case's debris lines, so its offsets
     differ; each curated row's evidence is located in the draft's text by its occurrence
-    number, and a drafted mention inside it must carry the row's value, value_base,
-    base_unit, lower and upper.
+    number (its n-th occurrence in the curated text is its n-th in the draft's).
     """
-    root = tmp_path / "data"
+    root = tmp_path_factory.mktemp("draft") / "data"
     shutil.copytree(DATA / "schema", root / "schema")
     shutil.copy(DATA / "indicators.csv", root / "indicators.csv")
     raw = DATA / "cases" / "chengdu" / "chengdu-kczg-case.raw.txt"
     draft = draft_case("chengdu_draft", raw, data_root=root)
     drafted = read_rows(draft.folder / "figures.csv")
     curated = read_rows(DATA / "cases" / "chengdu" / "figures.csv")
-    curated_text = kczlib.load_source("chengdu").text
+    meta = json.loads((DATA / "cases" / "chengdu" / "case.json").read_text(encoding="utf-8"))
+    curated_text, _ = clean_text(read_utf8(raw), meta["source"]["debris_lines"])
     draft_text, _ = clean_text(read_utf8(raw))
-
-    def same(a, b):
-        return (a is None and b is None) or (a is not None and b is not None and math.isclose(a, b, rel_tol=1e-9))
-
-    found = 0
+    located = []
     for row in curated:
         evidence = row["evidence"]
         start = _occurrence(draft_text, evidence, curated_text[: int(row["offset"])].count(evidence))
         assert start >= 0, evidence
-        found += any(start <= int(d["offset"]) < start + len(evidence) and d["base_unit"] == row["base_unit"]
-                     and all(same(num(d[c]), num(row[c])) for c in ("value", "value_base", "lower", "upper"))
-                     for d in drafted)
-    recall = found / len(curated)
-    assert len(curated) == 106
-    assert recall >= 0.95, f"draft recall {recall:.3f} ({found} of {len(curated)})"
+        located.append((row, start, start + len(evidence)))
+    return drafted, located
+
+
+def test_the_draft_of_the_chengdu_source_finds_the_curated_figures(chengdu_draft):
+    """Recall: the share of curated Chengdu figures the draft finds with the same value and bounds.
+
+    A drafted mention inside the curated evidence must carry the row's value, value_base,
+    base_unit, lower and upper.
+    """
+    drafted, located = chengdu_draft
+
+    def same(a, b):
+        return (a is None and b is None) or (a is not None and b is not None and math.isclose(a, b, rel_tol=1e-9))
+
+    found = sum(any(start <= int(d["offset"]) < end and d["base_unit"] == row["base_unit"]
+                    and all(same(num(d[c]), num(row[c])) for c in ("value", "value_base", "lower", "upper"))
+                    for d in drafted)
+                for row, start, end in located)
+    recall = found / len(located)
+    assert len(located) == 106
+    assert recall >= 0.95, f"draft recall {recall:.3f} ({found} of {len(located)})"
+
+
+def test_most_suggested_indicators_are_the_curated_mapping(chengdu_draft):
+    """Of the drafted rows with one suggested indicator, the share whose curated figure maps to it."""
+    drafted, located = chengdu_draft
+    right = wrong = 0
+    for d in drafted:
+        suggested = d["draft"].partition("suggested indicator: ")[2].split(" ")[0]
+        if not suggested:
+            continue
+        curated = {row["indicator"] for row, start, end in located if start <= int(d["offset"]) < end}
+        right, wrong = (right + 1, wrong) if suggested in curated else (right, wrong + 1)
+    assert right >= 30 and right / (right + wrong) >= 0.9, (right, wrong)
 
 
 def test_codes_are_drafted_as_non_figures_and_an_unreadable_mention_is_left_to_the_curator(capsys, data_copy, tmp_path):

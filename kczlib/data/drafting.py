@@ -163,15 +163,18 @@ def _figure_row(m: Mention, doc: SourceDocument, mentions: list[Mention], i: int
     before = doc.text[max(0, m.start - CONTEXT_CHARS):m.start].replace("\n", " ")
     after = doc.text[m.end:m.end + CONTEXT_CHARS].replace("\n", " ")
     notes = [f"context: …{before}【{m.text}】{after}…"]
-    matches = suggest_indicators(window, q.base_unit, vocabulary)
+    lo, hi = _clause_bounds(doc.text, m.start, m.end)
+    # the words next to the mention first; the whole clause when they name no indicator (确保财政科技投入3年内翻一番)
+    matches = suggest_indicators(window, q.base_unit, vocabulary) or suggest_indicators(doc.text[lo:hi], q.base_unit,
+                                                                                        vocabulary)
     if len(matches) == 1:
         ind = vocabulary[matches[0]]
         notes.append(f"suggested indicator: {ind.id} ({ind.name_zh}; chain {ind.chain})")
     elif matches:
         notes.append(f"possible indicators: {', '.join(matches)}")
-    years = sorted(set(YEAR_RE.findall(_clause(doc.text, m.start, m.end))))
+    years = sorted(set(YEAR_RE.findall(doc.text[lo:hi])))
     if years:
-        notes.append(f"year in the sentence: {', '.join(years)}")
+        notes.append(f"year in the clause: {', '.join(years)}")
     row["draft"] = "; ".join(notes)
     return row
 
@@ -182,10 +185,11 @@ def suggest_indicators(context: str, base_unit: str | None, vocabulary: dict[str
             and any(all(w in context for w in cue) for cue in ind.cue_sets())]
 
 
-def _clause(text: str, start: int, end: int) -> str:
+def _clause_bounds(text: str, start: int, end: int) -> tuple[int, int]:
+    """Start and end of the clause (between CLAUSE_BREAKS) holding text[start:end]."""
     lo = max(text.rfind(c, 0, start) for c in CLAUSE_BREAKS) + 1
     his = [j for j in (text.find(c, end) for c in CLAUSE_BREAKS) if j >= 0]
-    return text[lo:min(his) if his else len(text)]
+    return lo, (min(his) if his else len(text))
 
 
 def _cue_window(text: str, mentions: list[Mention], i: int) -> str:
@@ -195,9 +199,7 @@ def _cue_window(text: str, mentions: list[Mention], i: int) -> str:
     200多亿元 gets 科技型企业获得贷款200多亿元, since a measure's noun may stand on either side.
     """
     m = mentions[i]
-    lo = max(text.rfind(c, 0, m.start) for c in CLAUSE_BREAKS) + 1
-    his = [j for j in (text.find(c, m.end) for c in CLAUSE_BREAKS) if j >= 0]
-    hi = min(his) if his else len(text)
+    lo, hi = _clause_bounds(text, m.start, m.end)
     if i > 0 and mentions[i - 1].end > lo:
         lo = mentions[i - 1].end
     if i + 1 < len(mentions) and mentions[i + 1].start < hi:
