@@ -3,6 +3,8 @@
 `data/cases/<case>/figures.csv` is curated by hand (a person decides what a figure
 means); `data/schema/figures.schema.json` describes its columns. Checks against the
 source document (evidence, parsing, coverage) live in `kczlib.data.validate`.
+Its `indicator` column maps a figure to the shared vocabulary (`kczlib.data.indicators`);
+`indicator()` looks a figure up by indicator, so a report can ask any case for it.
 """
 
 from __future__ import annotations
@@ -26,7 +28,10 @@ NON_FIGURES_FILE = "non_figures.csv"
 
 @dataclass(frozen=True)
 class Figure:
-    """One figure with its bounds and provenance. Missing bounds are None."""
+    """One figure with its bounds (in `base_unit`) and provenance. Missing bounds are None.
+
+    `indicator` is the shared indicator id it reports, or "" for a figure particular to the case.
+    """
 
     id: str
     chain: str
