@@ -19,7 +19,8 @@ seaborn; `kczlib.report.theme` does, on demand.
 from .data.cases import list_cases
 from .data.context import context_value, load_context
 from .errors import KczError
-from .data.figures import Figure, figure, load_figures, load_non_figures
+from .data.figures import Figure, figure, indicator, load_figures, load_non_figures, reports_indicator
+from .data.indicators import load_indicators
 from .data.source import load_source
 
 __all__ = [
@@ -28,9 +29,12 @@ __all__ = [
     "load_context",
     "KczError",
     "figure",
+    "indicator",
     "list_cases",
     "load_figures",
+    "load_indicators",
     "load_non_figures",
     "load_source",
+    "reports_indicator",
 ]
 __version__ = "0.1.0"

@@ -1,4 +1,4 @@
-"""The `kcz` command (also `python -m kczlib`): build, list and validate reports.
+"""The `kcz` command (also `python -m kczlib`): build, list and validate reports; draft a new case.
 
 A user error (`KczError`) prints one line, `kcz: error: ...`, and exits 2; a failed
 report exits 1; an interrupted build exits 130 (SIGINT) or 143 (SIGTERM).
@@ -43,6 +43,10 @@ def parser() -> argparse.ArgumentParser:
 
     v = sub.add_parser("validate", help="check the case data: schema, evidence, coverage")
     v.add_argument("case", nargs="?", default=None)
+
+    n = sub.add_parser("new-case", help="draft data/cases/NAME from a raw text, for a person to curate")
+    n.add_argument("name", metavar="NAME", help="the case's folder name: a lower-case slug such as wuhan")
+    n.add_argument("raw", metavar="RAW.txt", type=Path, help="the source document as received (UTF-8)")
     return p
 
 
@@ -109,4 +113,17 @@ def cmd_validate(args) -> int:
     return validate_main(args.case)
 
 
-COMMANDS = {"build": cmd_build, "list": cmd_list, "validate": cmd_validate}
+def cmd_new_case(args) -> int:
+    from .data.drafting import draft_case
+
+    d = draft_case(args.name, args.raw)
+    print(f"kcz: drafted case {args.name!r} in {d.folder}")
+    print(f"  {d.figures} figure rows to curate ({d.suggested} with a suggested indicator), "
+          f"{d.non_figures} non-figures (dates, ordinals, names) with their reasons")
+    if d.unreadable:
+        print(f"  {len(d.unreadable)} mentions the parser cannot read: validate lists them")
+    print(f"  next: fill the blanks of case.json and figures.csv, then run: kcz validate {args.name}")
+    return 0
+
+
+COMMANDS = {"build": cmd_build, "list": cmd_list, "validate": cmd_validate, "new-case": cmd_new_case}

@@ -74,3 +74,38 @@ class QuantityParseError(KczError, ValueError):
     def __init__(self, text: str, reason: str):
         self.text = text
         super().__init__(f"cannot parse quantity {text!r}: {reason}")
+
+
+class UnknownIndicatorError(KczError, KeyError):
+    """An indicator id that is not in the vocabulary (`data/indicators.csv`)."""
+
+    def __init__(self, indicator_id: str, close: list[str]):
+        self.indicator_id = indicator_id
+        hint = f"; did you mean {', '.join(close)}?" if close else ""
+        super().__init__(f"no indicator {indicator_id!r} in data/indicators.csv{hint}")
+
+    def __str__(self) -> str:  # KeyError would otherwise repr() the message
+        return self.args[0]
+
+
+class IndicatorNotReportedError(KczError, LookupError):
+    """A known indicator that a case maps no figure to (for the period asked, if any)."""
+
+    def __init__(self, indicator_id: str, case: str, name: str, period: str | None = None,
+                 periods: list[str] | None = None):
+        self.indicator_id, self.case, self.period = indicator_id, case, period
+        if period is None:
+            msg = f"case {case!r} does not report indicator {indicator_id!r} ({name})"
+        else:
+            have = f"; it reports periods {', '.join(periods)}" if periods else ""
+            msg = f"case {case!r} does not report indicator {indicator_id!r} ({name}) for period {period!r}{have}"
+        super().__init__(msg)
+
+
+class AmbiguousIndicatorError(KczError, LookupError):
+    """An indicator a case reports for several periods, asked for without a period."""
+
+    def __init__(self, indicator_id: str, case: str, periods: list[str]):
+        self.indicator_id, self.case, self.periods = indicator_id, case, periods
+        super().__init__(f"case {case!r} reports indicator {indicator_id!r} for periods {', '.join(periods)}; "
+                         "pass period= to choose one")

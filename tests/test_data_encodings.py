@@ -23,9 +23,10 @@ MINI = FIXTURES / "cases" / "mini"
 
 @pytest.fixture
 def root(tmp_path, monkeypatch):
-    """A data root holding only the schemas and no case yet."""
+    """A data root holding only the schemas, the indicator vocabulary and no case yet."""
     target = tmp_path / "data"
     shutil.copytree(DATA / "schema", target / "schema")
+    shutil.copy(DATA / "indicators.csv", target / "indicators.csv")
     (target / "cases").mkdir()
     monkeypatch.setenv("KCZ_DATA", str(target))
     return target

@@ -61,6 +61,7 @@ def write_case(root, rows=ROWS):
 def root(tmp_path, monkeypatch):
     target = tmp_path / "data"
     shutil.copytree(DATA / "schema", target / "schema")
+    shutil.copy(DATA / "indicators.csv", target / "indicators.csv")
     monkeypatch.setenv("KCZ_DATA", str(target))
     return target
 

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
-from ..errors import DataError, UnknownCaseError
+from ..errors import DataError, DataErrors, UnknownCaseError
 from ..paths import PACKAGE_ROOT, data_root  # noqa: F401 (re-exported)
 from .textfile import read_json
 
@@ -26,7 +26,8 @@ def list_cases() -> list[str]:
     root = cases_root()
     if not root.is_dir():
         return []
-    return sorted(p.name for p in root.iterdir() if (p / "case.json").is_file())
+    # a dot-folder is a case being written (kcz new-case renames it into place when complete)
+    return sorted(p.name for p in root.iterdir() if not p.name.startswith(".") and (p / "case.json").is_file())
 
 
 @dataclass(frozen=True, eq=False)  # identity hash: one object per folder (cached)
@@ -77,16 +78,43 @@ def _get_case(root: str, case: str) -> Case:
     if not meta_path.is_file():
         raise UnknownCaseError(case, list_cases())
     meta = read_json(meta_path)  # UTF-8 (a BOM is fine); DataError naming file and line otherwise
-    if not isinstance(meta, dict):
-        raise DataError(meta_path, "expected a JSON object {...} at the top level", line=1)
-    for key, subkeys in REQUIRED_META.items():
-        if not isinstance(meta.get(key), dict):
-            raise DataError(meta_path, f"missing object {key!r}", column=key)
-        for sub in subkeys:
-            if not meta[key].get(sub):
-                raise DataError(meta_path, f"missing {key}.{sub}", column=f"{key}.{sub}")
+    errors = check_meta(meta, meta_path)
+    if errors:
+        raise DataErrors(errors)
     _check_source_file(meta_path, meta["source"]["file"])
     return Case(case, folder, meta)
+
+
+def check_meta(meta, meta_path: Path) -> list[DataError]:
+    """Every required `case.json` field that is missing or blank, each with its line.
+
+    A drafted case (`kcz new-case`) leaves blanks ("") for a person to fill; each one
+    is listed, so the curator sees all that is left at once.
+    """
+    if not isinstance(meta, dict):
+        return [DataError(meta_path, "expected a JSON object {...} at the top level", line=1)]
+    text = meta_path.read_text(encoding="utf-8-sig", errors="replace")
+    errors = []
+    for key, subkeys in REQUIRED_META.items():
+        if not isinstance(meta.get(key), dict):
+            errors.append(DataError(meta_path, f"missing object {key!r}", line=_json_line(text, key), column=key))
+            continue
+        for sub in subkeys:
+            value = meta[key].get(sub)
+            if value is None:
+                errors.append(DataError(meta_path, f"missing {key}.{sub}", line=_json_line(text, key), column=f"{key}.{sub}"))
+            elif not str(value).strip():
+                errors.append(DataError(meta_path, f"{key}.{sub} is blank: fill it in", line=_json_line(text, key, sub),
+                                        column=f"{key}.{sub}"))
+    return errors
+
+
+def _json_line(text: str, key: str, sub: str | None = None) -> int | None:
+    """The line of `"key"` (and of `"sub"` after it) in a JSON text; None if not found."""
+    at = text.find(f'"{key}"')
+    if at >= 0 and sub is not None:
+        at = text.find(f'"{sub}"', at)
+    return text.count("\n", 0, at) + 1 if at >= 0 else None
 
 
 def _check_source_file(meta_path: Path, name) -> None:

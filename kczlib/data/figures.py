@@ -3,6 +3,8 @@
 `data/cases/<case>/figures.csv` is curated by hand (a person decides what a figure
 means); `data/schema/figures.schema.json` describes its columns. Checks against the
 source document (evidence, parsing, coverage) live in `kczlib.data.validate`.
+Its `indicator` column maps a figure to the shared vocabulary (`kczlib.data.indicators`);
+`indicator()` looks a figure up by indicator, so a report can ask any case for it.
 """
 
 from __future__ import annotations
@@ -15,7 +17,9 @@ from functools import lru_cache
 import pandas as pd
 
 from .cases import Case, get_case
-from ..errors import DataError, DataErrors, UnknownFigureError
+from ..errors import (AmbiguousIndicatorError, DataError, DataErrors, IndicatorNotReportedError,
+                      UnknownFigureError, UnknownIndicatorError)
+from .indicators import indicators, indicators_path
 from .schema import get_schema, read_table
 
 FIGURES_FILE = "figures.csv"
@@ -24,7 +28,10 @@ NON_FIGURES_FILE = "non_figures.csv"
 
 @dataclass(frozen=True)
 class Figure:
-    """One figure with its bounds and provenance. Missing bounds are None."""
+    """One figure with its bounds (in `base_unit`) and provenance. Missing bounds are None.
+
+    `indicator` is the shared indicator id it reports, or "" for a figure particular to the case.
+    """
 
     id: str
     chain: str
@@ -42,6 +49,7 @@ class Figure:
     evidence: str
     offset: int
     note: str
+    indicator: str = ""  # the shared indicator id (data/indicators.csv), "" if none
 
     @property
     def is_exact(self) -> bool:
@@ -62,9 +70,20 @@ def load_figures(case: str = "chengdu") -> pd.DataFrame:
 
 @lru_cache(maxsize=None)
 def _load_figures(case: Case) -> pd.DataFrame:
-    path = case.path(FIGURES_FILE)
-    frame, lines = read_table(path, get_schema("figures"))
-    errors = list(check_row_rules(frame, lines, path))
+    return read_figures(case.path(FIGURES_FILE))
+
+
+def read_figures(path) -> pd.DataFrame:
+    """A figures table read from `path`, checked and indexed by `id`, with its file `line`s.
+
+    Raises `DataErrors` listing every schema, row-rule, indicator-mapping and draft
+    problem (each naming file, line and column); `DataError` if the file cannot be read.
+    """
+    try:
+        frame, lines = read_table(path, get_schema("figures"))
+    except DataErrors as exc:  # list drafted rows too: a draft's blanks fail the schema first
+        raise DataErrors(exc.errors + _draft_rows_in(path)) from None
+    errors = check_row_rules(frame, lines, path) + check_indicators(frame, lines, path) + check_drafts(frame, lines, path)
     if errors:
         raise DataErrors(errors)
     frame["line"] = lines
@@ -90,6 +109,75 @@ def check_row_rules(frame: pd.DataFrame, lines: list[int], path) -> list[DataErr
     return errors
 
 
+DRAFT_REASON = ("drafted by kcz new-case and not yet curated: fill id, chain, metric_zh, metric_en and period, "
+                "check the row against the source, set indicator if one fits, then clear this cell")
+
+
+def check_drafts(frame: pd.DataFrame, lines: list[int], path) -> list[DataError]:
+    """A row whose `draft` cell is not empty is still to be curated."""
+    return [DataError(path, DRAFT_REASON, line, "draft")
+            for draft, line in zip(frame["draft"], lines) if not _blank(draft)]
+
+
+def _draft_rows_in(path) -> list[DataError]:
+    """Draft errors read straight from the CSV text, for a table the schema already refused."""
+    import csv
+    import io
+
+    from .textfile import read_utf8
+
+    reader = csv.DictReader(io.StringIO(read_utf8(path), newline=""))
+    if "draft" not in (reader.fieldnames or []):
+        return []
+    errors, line = [], 1
+    for record in reader:
+        start, line = line + 1, reader.line_num
+        if not _blank(record.get("draft")):
+            errors.append(DataError(path, DRAFT_REASON, start, "draft"))
+    return errors
+
+
+def check_indicators(frame: pd.DataFrame, lines: list[int], path) -> list[DataError]:
+    """The `indicator` column: a known id, the indicator's base unit, one figure per period.
+
+    Two figures of one case may map to one indicator only with different `period`s (the
+    years of a series: hightech 2021 and 2023); the same indicator and period twice is an
+    error on the later row, naming the first.
+    """
+    mapped = frame["indicator"]
+    if mapped.isna().all():
+        return []
+    vocabulary = indicators()  # DataErrors naming data/indicators.csv if the vocabulary is broken
+    errors, seen = [], {}
+    for (_, row), line in zip(frame.iterrows(), lines):
+        ind = row["indicator"]
+        if _blank(ind):
+            continue
+        if ind not in vocabulary:
+            close = difflib.get_close_matches(ind, list(vocabulary), n=3)
+            hint = f"; did you mean {', '.join(close)}?" if close else ""
+            errors.append(DataError(path, f"unknown indicator {ind!r} (not an id of {indicators_path().name}){hint}",
+                                    line, "indicator"))
+            continue
+        expected = vocabulary[ind].base_unit
+        if not _blank(row["base_unit"]) and str(row["base_unit"]) != expected:
+            errors.append(DataError(path, f"indicator {ind!r} is measured in {expected}, but this figure's base_unit is "
+                                          f"{row['base_unit']}", line, "indicator"))
+        key = (ind, row["period"])
+        if key in seen:
+            first_id, first_line = seen[key]
+            errors.append(DataError(path, f"indicator {ind!r} is already mapped for period {row['period']!r} by figure "
+                                          f"{first_id!r} on line {first_line}; a case maps one figure per indicator "
+                                          "and period", line, "indicator"))
+        else:
+            seen[key] = (row["id"], line)
+    return errors
+
+
+def _blank(x) -> bool:
+    return x is None or x is pd.NA or (isinstance(x, float) and math.isnan(x)) or str(x).strip() == ""
+
+
 def _num(x) -> float | None:
     return None if x is None or x is pd.NA or (isinstance(x, float) and math.isnan(x)) else float(x)
 
@@ -100,6 +188,40 @@ def figure(figure_id: str, case: str = "chengdu") -> Figure:
     if figure_id not in frame.index:
         raise UnknownFigureError(figure_id, case, difflib.get_close_matches(figure_id, frame.index, n=3))
     return figure_from_row(frame.loc[figure_id])
+
+
+def indicator(indicator_id: str, case: str = "chengdu", period: str | None = None) -> Figure:
+    """The case's figure for a shared indicator (see `data/indicators.csv`).
+
+    `period` (a year such as "2021", "cumulative" or "target") chooses among the periods
+    a case reports; without it the case must report exactly one. Raises
+    `UnknownIndicatorError` for an id not in the vocabulary, `IndicatorNotReportedError`
+    when the case maps no figure to it (for that period), and `AmbiguousIndicatorError`
+    when `period` is None and the case reports several periods.
+    """
+    rows = _indicator_rows(indicator_id, case)
+    periods = [str(p) for p in rows["period"]]
+    if period is not None:
+        rows = rows[rows["period"].eq(period).fillna(False).to_numpy(bool)]
+    if rows.empty:
+        name = indicators()[indicator_id].name_en
+        raise IndicatorNotReportedError(indicator_id, case, name, period, periods)
+    if len(rows) > 1:
+        raise AmbiguousIndicatorError(indicator_id, case, periods)
+    return figure_from_row(rows.iloc[0])
+
+
+def reports_indicator(indicator_id: str, case: str = "chengdu") -> bool:
+    """Whether the case maps a figure to the indicator; `UnknownIndicatorError` if it is not one."""
+    return not _indicator_rows(indicator_id, case).empty
+
+
+def _indicator_rows(indicator_id: str, case: str) -> pd.DataFrame:
+    vocabulary = indicators()
+    if indicator_id not in vocabulary:
+        raise UnknownIndicatorError(indicator_id, difflib.get_close_matches(indicator_id, list(vocabulary), n=3))
+    frame = _load_figures(get_case(case))
+    return frame[frame["indicator"].eq(indicator_id).fillna(False).to_numpy(bool)]
 
 
 def figure_from_row(row) -> Figure:

@@ -4,6 +4,10 @@ Schemas live in `data/schema/<name>.schema.json` and follow the Frictionless Tab
 Schema vocabulary (fields with name, type, description, constraints: required, enum,
 minimum, maximum, pattern, unique; plus primaryKey). Every row problem becomes a
 `DataError` naming the file, the line and the column.
+
+One project extension: a field with `"columnOptional": true` may be left out of a
+file's header (every cell of it then reads as empty), so a column added to a table
+later (figures' `indicator`) does not invalidate tables written before it.
 """
 
 from __future__ import annotations
@@ -36,6 +40,11 @@ def get_schema(name: str) -> dict:
 
 def field_names(schema: dict) -> list[str]:
     return [f["name"] for f in schema["fields"]]
+
+
+def is_optional_column(field: dict) -> bool:
+    """True when the column may be absent from a file's header (`columnOptional`)."""
+    return bool(field.get("columnOptional"))
 
 
 def _convert(value: str, field: dict):
@@ -93,7 +102,7 @@ def read_table(path: Path, schema: dict) -> tuple[pd.DataFrame, list[int]]:
     header = next(records, (None, None))[1]
     if header is None:
         raise DataError(path, "file is empty; expected a header row", line=1)
-    missing = [n for n in names if n not in header]
+    missing = [f["name"] for f in fields if f["name"] not in header and not is_optional_column(f)]
     unknown = [h for h in header if h not in names]
     for n in missing:
         errors.append(DataError(path, "missing column", line=1, column=n))
@@ -112,7 +121,8 @@ def read_table(path: Path, schema: dict) -> tuple[pd.DataFrame, list[int]]:
         row = {}
         for f in fields:
             try:
-                row[f["name"]] = _convert(cells[index[f["name"]]], f)
+                cell = cells[index[f["name"]]] if f["name"] in index else ""  # an absent optional column
+                row[f["name"]] = _convert(cell, f)
             except ValueError as exc:
                 errors.append(DataError(path, str(exc), line=start_line, column=f["name"]))
         rows.append(row)

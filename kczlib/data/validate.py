@@ -15,9 +15,12 @@ import math
 import sys
 from dataclasses import dataclass, field
 
-from .cases import get_case, list_cases
+from .cases import cases_root, get_case, list_cases
 from ..errors import DataError, DataErrors, KczError
-from .figures import FIGURES_FILE, NON_FIGURES_FILE, figure_from_row, load_figures, load_non_figures
+from .indicators import indicators_path, load_indicators
+from .figures import (DRAFT_REASON, FIGURES_FILE, NON_FIGURES_FILE, figure_from_row, load_figures, load_non_figures,
+                      read_figures)
+from .schema import get_schema, read_table
 from .quantities import Mention, find_quantities
 from .source import load_source
 
@@ -40,7 +43,9 @@ class Report:
     glosses_removed: int = 0
     per_chain: dict = field(default_factory=dict)
     qualified: int = 0
+    indicators_mapped: int = 0  # figures mapped to a shared indicator (data/indicators.csv)
     context_rows: int = 0
+    loaded: bool = True  # False when case.json still has blanks: only the problems are known
     errors: list[DataError] = field(default_factory=list)
 
     @property
@@ -94,8 +99,20 @@ def _row_value(fig, column: str):
 
 
 def validate_case(case: str) -> Report:
+    """Check one case (see the module docstring); problems are collected in `Report.errors`.
+
+    Raises `UnknownCaseError` for a case with no folder and `DataError` for a `case.json`
+    that cannot be read at all; blanks left in `case.json` (a drafted case) are reported
+    with the tables' own problems, so the curator sees everything left to fill at once.
+    """
     report = Report(case)
-    c = get_case(case)
+    try:
+        c = get_case(case)
+    except DataErrors as exc:
+        report.errors.extend(exc.errors)
+        report.errors.extend(_table_errors(cases_root() / case))
+        report.loaded = False
+        return report
     try:
         doc = load_source(case)
         report.glosses_removed = doc.glosses_removed
@@ -103,14 +120,17 @@ def validate_case(case: str) -> Report:
         non_figures = load_non_figures(case)
     except DataErrors as exc:
         report.errors.extend(exc.errors)
+        report.loaded = False
         return report
     except DataError as exc:
         report.errors.append(exc)
+        report.loaded = False
         return report
     text, fig_path, nf_path = doc.text, c.path(FIGURES_FILE), c.path(NON_FIGURES_FILE)
     report.figures, report.non_figures = len(figures), len(non_figures)
     report.per_chain = {k: int(v) for k, v in figures["chain"].value_counts(sort=False).items() if v}
     report.qualified = int((figures["qualifier"] != "exact").sum())
+    report.indicators_mapped = int(figures["indicator"].notna().sum())
 
     claims: dict[int, str] = {}
     for _, row in figures.iterrows():
@@ -154,6 +174,20 @@ def validate_case(case: str) -> Report:
     return report
 
 
+def _table_errors(folder) -> list[DataError]:
+    """Schema and row problems of a case's figures and non-figures tables, read by path."""
+    errors = []
+    for name, read in ((FIGURES_FILE, read_figures),
+                       (NON_FIGURES_FILE, lambda path: read_table(path, get_schema("non_figures")))):
+        try:
+            read(folder / name)
+        except DataErrors as exc:
+            errors.extend(exc.errors)
+        except DataError as exc:
+            errors.append(exc)
+    return errors
+
+
 def _context_errors(case) -> list[DataError]:
     if not case.path("context.csv").exists():
         return []
@@ -164,10 +198,11 @@ def _context_errors(case) -> list[DataError]:
 
 def format_report(r: Report) -> str:
     pct = lambda n, d: f"{100 * n / d:.0f}%" if d else "n/a"  # noqa: E731
-    lines = [
+    lines = [f"case {r.case}: the checks against the source wait until the problems below are fixed"] if not r.loaded else [
         f"case {r.case}: {r.figures} figures, {r.non_figures} non-figure mentions, {r.glosses_removed} pinyin glosses removed",
         "  figures per chain: " + ", ".join(f"{k} {v}" for k, v in r.per_chain.items()),
         f"  qualified figures (余/多/超/近/以上/内/至): {r.qualified} of {r.figures}",
+        f"  figures mapped to a shared indicator: {r.indicators_mapped} of {r.figures}",
         f"  evidence verified at offset: {r.evidence_ok}/{r.figures} ({pct(r.evidence_ok, r.figures)})",
         f"  evidence parses to the row: {r.parse_ok}/{r.figures} ({pct(r.parse_ok, r.figures)})",
         f"  coverage: {r.mentions} numeric mentions = {r.claimed_by_figures} figures + "
@@ -182,10 +217,46 @@ def format_report(r: Report) -> str:
     for m in r.unaccounted:
         why = f": {m.quantity.note}" if m.quantity.kind == "unreadable" else ""
         lines.append(f"  unaccounted mention {m.text!r} at offset {m.start} (add a figure row or a non_figures row){why}")
-    for e in r.errors:
-        lines.append(f"  error: {e}")
+    drafted = {e.line for e in r.errors if e.reason == DRAFT_REASON}
+    blanks = [e.column for e in r.errors if e.reason.endswith("is blank: fill it in")]
+    if drafted or blanks:
+        lines.append(f"  left to curate: {len(blanks)} blank case.json field(s)"
+                     + (f" ({', '.join(blanks)})" if blanks else "")
+                     + f", {len(drafted)} drafted figure row(s); details below")
+    lines.extend(f"  error: {e}" for e in grouped_errors(r.errors))
     lines.append(f"  {'OK' if r.ok else 'FAILED'}")
     return "\n".join(lines)
+
+
+def grouped_errors(errors: list[DataError], at_least: int = 3) -> list[str]:
+    """Error lines, with the same reason in the same file and column on many rows said once.
+
+    A drafted figures table has the same blank on every row; one line naming the rows
+    reads better than a hundred.
+    """
+    groups: dict[tuple, list[DataError]] = {}
+    for e in errors:
+        groups.setdefault((e.path, e.column, e.reason), []).append(e)
+    out = []
+    for (path, column, reason), members in groups.items():
+        if len(members) < at_least or column is None:
+            out.extend(str(e) for e in members)
+        else:
+            out.append(f"{path}, column {column!r}: {reason} (on {len(members)} rows: lines "
+                       f"{_line_list([e.line for e in members])})")
+    return out
+
+
+def _line_list(lines: list[int | None]) -> str:
+    """1, 2, 3, 5 -> '1-3, 5'."""
+    nums = sorted({n for n in lines if n is not None})
+    spans, start = [], None
+    for i, n in enumerate(nums):
+        start = n if start is None else start
+        if i + 1 == len(nums) or nums[i + 1] != n + 1:
+            spans.append(f"{start}" if start == n else f"{start}-{n}")
+            start = None
+    return ", ".join(spans)
 
 
 def main(case: str | None = None, out=None) -> int:
@@ -198,6 +269,17 @@ def main(case: str | None = None, out=None) -> int:
     out = out or sys.stdout
     cases = [case] if case else list_cases()
     status = 0
+    try:  # the vocabulary is needed only by cases that map to it; those fail on their own without it
+        if indicators_path().exists():
+            print(f"indicators: {len(load_indicators())} in {indicators_path().name}, schema OK", file=out)
+        else:
+            print(f"indicators: no {indicators_path().name} (no case can map a figure to an indicator)", file=out)
+    except DataErrors as exc:
+        print("\n".join([f"indicators: {indicators_path().name} FAILED"] + [f"  error: {e}" for e in exc.errors]), file=out)
+        status = 1
+    except DataError as exc:
+        print(f"indicators: FAILED\n  error: {exc}", file=out)
+        status = 1
     for name in cases:
         try:
             report = validate_case(name)
