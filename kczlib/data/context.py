@@ -62,6 +62,35 @@ def value_base(value: float, unit: str) -> tuple[float, str]:
     return value * factor, base
 
 
+_PREFIX_QUALIFIERS = ("超", "近")
+_SCALE_WORDS = ("亿", "万")
+
+
+def qualified_bounds(value: float, unit: str, qualifier: str) -> tuple[float | None, float | None]:
+    """Bounds in the base unit of `value` `unit` as qualified by `qualifier` ("" = exact).
+
+    The context table stores the number, unit and qualifier apart; they are written back
+    as the source phrase (超400亿元, 10万余人) and read by `kczlib.data.quantities`, so a
+    context row and a case figure follow one rule. Raises `ValueError` for an unknown unit.
+    """
+    base, _ = value_base(value, unit)
+    if not qualifier:
+        return base, base
+    from .quantities import parse_quantity
+
+    number = f"{value:.12g}"
+    scale = unit[0] if unit[:1] in _SCALE_WORDS else ""
+    rest = unit[len(scale):]
+    if qualifier in _PREFIX_QUALIFIERS:
+        text = f"{qualifier}{number}{unit}"
+    elif qualifier == "以上":
+        text = f"{number}{unit}以上"
+    else:  # 余/多 follow the number and its scale word: 10万余人, 200多亿元
+        text = f"{number}{scale}{qualifier}{rest}"
+    q = parse_quantity(text)
+    return q.lower, q.upper
+
+
 def confidence_label(confidence: str, lang: str) -> str:
     return CONFIDENCE_LABELS[confidence][lang]
 
@@ -92,6 +121,7 @@ class ContextFigure:
     year: str  # as written: 2021, 2023-11 or 2019-H1
     value: float
     unit: str
+    qualifier: str  # "" (exact), 余, 多, 超, 以上 or 近, as the source writes it
     confidence: str
     derivation: str
     source_url: str
@@ -105,6 +135,13 @@ class ContextFigure:
     @property
     def base_unit(self) -> str:
         return value_base(self.value, self.unit)[1]
+
+    @property
+    def bounds(self) -> tuple[float | None, float | None]:
+        """(lower, upper) in the base unit: equal for an exact row; a qualified row is a
+        range by the rules of `kczlib.data.quantities` (10万余人 -> 100000 to 110000,
+        超400亿元 -> at least 4e10 with no upper bound, 近4000家 -> at most 4000)."""
+        return qualified_bounds(self.value, self.unit, self.qualifier)
 
     @property
     def year_number(self) -> int:

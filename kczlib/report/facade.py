@@ -84,8 +84,9 @@ class Report:
         from ..data.context import context_value
 
         c = context_value(context_id, self.case)
-        return Num(c.value_base, c.value_base, c.base_unit, (f"ctx:{context_id}",), f"context {context_id}", "context",
-                   "exact", c.value_base, _measure(c.unit, c.base_unit), confidence=c.confidence)
+        lower, upper = c.bounds  # a qualified row (超400亿元) is a range, as a case figure is
+        return Num(lower, upper, c.base_unit, (f"ctx:{context_id}",), f"context {context_id}", "context",
+                   c.qualifier or "exact", c.value_base, _measure(c.unit, c.base_unit), confidence=c.confidence)
 
     def assume(self, name: str, value: float, base_unit: str) -> Num:
         return assumption(name, value, base_unit)
