@@ -258,10 +258,11 @@ def test_rows_whose_excerpt_lacks_the_number_say_so_in_their_note():
 # --- gaps -----------------------------------------------------------------------------
 
 
-def test_gaps_cover_the_five_items_searched_for_and_not_found():
+def test_gaps_cover_the_items_searched_for_and_not_found():
     gaps = context_gaps("chengdu")
     assert [g["topic"] for g in gaps] == [
         "fiscal_st_series", "rd_chengdu_2020", "peer_city_rd_intensity", "pilot_city_list", "kechuangdai_risk_pool",
+        "budget_year_mismatch", "talent_settlement_series", "kechuangdai_series", "star_listed_2020", "hightech_2023",
     ]
 
 

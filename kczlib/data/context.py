@@ -285,3 +285,20 @@ def context_series(name: str, case: str = "chengdu") -> list[ContextFigure]:
 def context_gaps(case: str = "chengdu") -> list[dict]:
     """Context searched for and not found: [{topic, zh, en}], one sentence per language."""
     return [dict(g) for g in context_meta(case).get("gaps", [])]
+
+
+def series_breaks(name: str, case: str = "chengdu") -> dict[str, str]:
+    """Rows of series `name` that start a new, re-based series ({id: reason}): the change
+    from the row before them is a break in the series, not a change in the quantity."""
+    return dict(context_meta(case).get("series_breaks", {}).get(name, {}))
+
+
+def months_between(earlier: str, later: str) -> int:
+    """Whole months from one context period to another, each read as its end: a year is
+    its December, a half-year its June or December (2023-11 to 2024-08 -> 9)."""
+    def end(period: str) -> int:
+        y, _, part = period.partition("-")
+        month = 12 if not part else {"H1": 6, "H2": 12}.get(part) or int(part)
+        return int(y) * 12 + month
+
+    return end(later) - end(earlier)

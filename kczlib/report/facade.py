@@ -215,6 +215,33 @@ class Report:
     def confidence(self, c) -> str:
         return c.confidence_label(self.lang)
 
+    # -- key findings and external context ------------------------------------------------
+    def key_findings(self, sentences: list[Safe]) -> None:
+        """The report's opening: a "Key findings" heading and three to five sentences
+        (rendered templates, so their numbers are ledgered). Raises `ValueError` otherwise."""
+        if not 3 <= len(sentences) <= 5:
+            raise ValueError(f"key findings need three to five sentences, got {len(sentences)}")
+        self.heading("common.key_findings_heading")
+        self._show(Safe("\n".join(f"- {s}" for s in sentences)))
+
+    def when(self, row) -> Safe:
+        """The period of a context row as printed (2021年 / 2021; 2023年11月 / Nov 2023), ledgered."""
+        from ..data.context import format_period
+
+        if row.year.isdigit():
+            return self.year(int(row.year), f"year of context {row.id}", (f"ctx:{row.id}",))
+        return self.cite(format_period(row.year, self.lang), f"period of context {row.id}", (f"ctx:{row.id}",))
+
+    def hatched(self, nums: list[Num]) -> list[bool]:
+        """Which of `nums` a chart hatches: those resting on a low-confidence or derived context row."""
+        from ..data.context import context_value
+
+        def weak(num):
+            return any(leaf.kind == "context" and context_value(leaf.ids[0][4:], self.case).confidence in ("low", "derived")
+                       for leaf in num.inputs())
+
+        return [weak(n) for n in nums]
+
     # -- appendix --------------------------------------------------------------------
     def appendix(self) -> None:
         """Numbers ledger, Sources (evidence and section per figure), assumptions."""

@@ -205,3 +205,157 @@ def hightech_series(report, total: Num, prior: Num) -> None:
                              source=report.chart_source(nums), lang=report.lang, notes=[p[2] for p in points],
                              highlight=report.year(year, "period of the case total"), texts=report.chart_texts("hightech_series", nums))
     report.chart(fig, "hightech_series", nums)
+
+
+# --- shared: a chart of external (and case) numbers, low confidence hatched -------------
+
+def context_bars(report, name: str, items: list[tuple[str, Num]], title_key: str, unit_key: str, **slots) -> None:
+    """Range bars like `Report.bars`, with low-confidence and derived context hatched and a
+    legend saying so; the source line lists exactly the origins of the drawn numbers."""
+    labels = [label for label, _ in items]
+    nums = [n for _, n in items]
+    fig = theme.bar_ranges(labels, [n.lower for n in nums], [n.upper for n in nums],
+                           title=report.text(title_key, **slots), unit_label=report.text(unit_key),
+                           source=report.chart_source(nums), lang=report.lang, texts=report.chart_texts(name, nums),
+                           hatched=report.hatched(nums), legend=report.text("common.hatch_legend"))
+    report.chart(fig, name, nums)
+
+
+def _role(report, role: str):
+    """(row, Num) of a context role, or (None, None) when the case has no such row."""
+    return report.ctx_role(role)
+
+
+# --- talent inflows (03) ---------------------------------------------------------------
+
+def population_steps(report) -> list[dict]:
+    """Consecutive resident-population rows: per step the two rows and, unless the later row
+    starts a re-based series (a census), the change and its rate."""
+    from ..data.context import series_breaks
+
+    rows = context_series("population", report.case)
+    breaks = series_breaks("population", report.case)
+    steps = []
+    for a, b in zip(rows, rows[1:]):
+        step = {"earlier": a, "later": b, "break": b.id in breaks}
+        if not step["break"]:
+            pa, pb = report.ctx(a.id), report.ctx(b.id)
+            step["change"], step["rate"] = metrics.difference(pb, pa), metrics.change_rate(pb, pa)
+        steps.append(step)
+    return steps
+
+
+def _pre_census_change(report):
+    """The old series' own change over its last year: (row, change, rate of the start-of-year count)."""
+    row, change = _role(report, "population_change_pre_census")
+    _, pop = _role(report, "population_pre_census")
+    if change is None or pop is None:
+        return None, None, None
+    return row, change, metrics.share(change, metrics.difference(pop, change))
+
+
+def _programme_stocks(report):
+    """Workstations and their academicians + experts per ten thousand residents of the case year."""
+    stations = report.fig("workstations")
+    people = metrics.total([report.fig("workstation_academicians"), report.fig("workstation_experts")])
+    row, pop = _role(report, "population_case_year")
+    if pop is None:
+        return stations, people, None, None, None, None
+    return (stations, people, row, pop, metrics.per_ten_thousand(stations, pop, "家"),
+            metrics.per_ten_thousand(people, pop, "位"))
+
+
+def talent_findings(report) -> list:
+    """Key findings of the talent report: population change, settlement, graduates, programme stocks."""
+    out = []
+    steps = [s for s in population_steps(report) if not s["break"]]
+    census = next((s["later"] for s in population_steps(report) if s["break"]), None)
+    if steps and census is not None:
+        last = steps[-1]
+        out.append(report.text("talent.kf_population", year=report.when(last["later"]), change=last["change"],
+                               rate=last["rate"], confidence=report.confidence(last["later"]), census=report.when(census)))
+    srow, settled = _role(report, "talent_settled")
+    prow, pop = _role(report, "population_pre_census")
+    if settled is not None and pop is not None:
+        out.append(report.text("talent.kf_settled", settled=settled, period=report.when(srow),
+                               confidence=report.confidence(srow), share=metrics.share(settled, pop)))
+    grow, gshare = _role(report, "grad_inflow_share")
+    rrow, rank = _role(report, "grad_inflow_rank")
+    if gshare is not None and rank is not None:
+        out.append(report.text("talent.kf_graduates", share=gshare, rank=rank, year=report.when(grow),
+                               confidence=report.confidence(grow)))
+    stations, people, _, pop_case, st_per, pe_per = _programme_stocks(report)
+    if pop_case is not None:
+        out.append(report.text("talent.kf_stocks", stations=stations, people=people, stations_per=st_per, people_per=pe_per))
+    return out
+
+
+def talent_inflows(report) -> None:
+    """Resident population change per year (with the census break said, not computed), the
+    talent policy's settlement count, the graduate inflow share, and the programme's stocks
+    per ten thousand residents, with what they can and cannot say."""
+    report.heading("talent.inflow_heading", level=2)
+    rows = context_series("population", report.case)
+    if not rows:
+        report.say("talent.no_population")
+        return
+    report.say("talent.pop_series", items=Safe("; ".join(
+        report.text("talent.pop_item", period=report.when(r), value=report.ctx(r.id), confidence=report.confidence(r))
+        for r in rows)))
+    steps = population_steps(report)
+    for s in steps:
+        if s["break"]:
+            report.say("talent.pop_break", before=report.ctx(s["earlier"].id), before_period=report.when(s["earlier"]),
+                       after=report.ctx(s["later"].id), after_period=report.when(s["later"]))
+    report.say("talent.pop_change_intro")
+    items = []
+    orow, ochange, orate = _pre_census_change(report)
+    if ochange is not None:
+        report.say("talent.pop_change_old", period=report.when(orow), change=ochange, rate=orate,
+                   confidence=report.confidence(orow))
+        items.append((report.text("talent.label_old_series", period=report.when(orow)), ochange))
+    for s in steps:
+        if s["break"]:
+            continue
+        confidence = report.confidence(s["later"]) if s["later"].confidence == s["earlier"].confidence else \
+            report.text("talent.two_confidences", a=report.confidence(s["earlier"]), b=report.confidence(s["later"]))
+        report.say("talent.pop_change_item", start=report.when(s["earlier"]), end=report.when(s["later"]),
+                   change=s["change"], rate=s["rate"], confidence=Safe(confidence))
+        items.append((report.text("talent.label_step", start=report.when(s["earlier"]), end=report.when(s["later"])), s["change"]))
+        if "-" in s["earlier"].year:
+            report.say("talent.pop_span")
+    if items:
+        context_bars(report, "population_change", items, "talent.pop_chart", "talent.unit_people")
+    _settlement(report)
+    _graduates(report)
+    _stocks_per_resident(report)
+    report.say("talent.can_cannot")
+    report.gap("talent_settlement_series")
+
+
+def _settlement(report) -> None:
+    srow, settled = _role(report, "talent_settled")
+    prow, pop = _role(report, "population_pre_census")
+    crow, change = _role(report, "population_change_pre_census")
+    if settled is None or pop is None or change is None:
+        return
+    report.say("talent.settled", settled=settled, period=report.when(srow), confidence=report.confidence(srow),
+               pop=pop, pop_period=report.when(prow), share=metrics.share(settled, pop), change=change,
+               change_period=report.when(crow))
+
+
+def _graduates(report) -> None:
+    grow, gshare = _role(report, "grad_inflow_share")
+    _, rank = _role(report, "grad_inflow_rank")
+    if gshare is None or rank is None:
+        return
+    report.say("talent.graduates", share=gshare, rank=rank, year=report.when(grow), confidence=report.confidence(grow))
+
+
+def _stocks_per_resident(report) -> None:
+    stations, people, row, pop, st_per, pe_per = _programme_stocks(report)
+    if pop is None:
+        return
+    report.say("talent.per_resident", stations=stations, people=people, stations_per=st_per, people_per=pe_per,
+               year=report.when(row), population=pop, confidence=report.confidence(row))
+    report.say("talent.no_time_base")
