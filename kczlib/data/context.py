@@ -49,7 +49,8 @@ CONFIDENCE_LABELS = {
     "derived": {"zh": "推算值", "en": "derived"},
 }
 
-GEO_EN = {"成都": "Chengdu", "四川省": "Sichuan", "全国": "China"}
+GEO_EN = {"成都": "Chengdu", "四川省": "Sichuan", "全国": "China", "西安": "Xi'an", "重庆": "Chongqing", "广州": "Guangzhou",
+          "苏州": "Suzhou", "南京": "Nanjing", "江苏省": "Jiangsu"}
 
 
 

@@ -11,7 +11,7 @@ from ..analysis import metrics
 from . import theme  # theme: sections are only imported by notebooks
 from ..data.context import context_series, format_period, geo_label
 from ..data.figures import figure
-from ..analysis.ledger import Num
+from ..analysis.ledger import Num, assumption
 from .narrative import Safe
 from .facade import _display_table
 
@@ -79,25 +79,167 @@ def fiscal_benchmarks(report, spending: Num, intensity: Num) -> None:
                  year_label=report.year(pop_row.year_number, f"year of context {pop_row.id}", (f"ctx:{pop_row.id}",)),
                  per_capita=metrics.ratio(spending, pop, "CNY"))
     _rd_series_chart(report)
+    rd_peer_comparison(report)
     report.gap("fiscal_st_series")
     report.gap("peer_city_rd_intensity")
 
 
-def _rd_series_chart(report) -> None:
+# Geographies by kind, for ordering a benchmark chart: the case city, peer cities, province, nation.
+_GEO_ORDER = {"四川省": 2, "全国": 3}
+
+
+def _rd_rows(report):
+    """R&D intensity rows ordered: the case city, peer cities (by name), Sichuan, China; each by year."""
+    city = report.meta["city"]["zh"]
     rows = context_series("rd_intensity", report.case)
+    return sorted(rows, key=lambda r: (0 if r.geo == city else _GEO_ORDER.get(r.geo, 1), r.geo, r.year))
+
+
+def _rd_series_chart(report) -> None:
+    """R&D intensity of the city, its peers, Sichuan and China in one chart: each bar says its
+    year and confidence (years differ), low-confidence and derived bars are hatched."""
+    rows = _rd_rows(report)
     if not rows:
         return
-    labels, values, notes, nums = [], [], [], []
-    for r in sorted(rows, key=lambda r: (r.geo, r.year)):
-        num = report.ctx(r.id)
-        nums.append(num)
-        labels.append(f"{geo_label(r.geo, report.lang)} {r.year}")
-        values.append(r.value_base)
-        notes.append(report.confidence(r))
-    fig = theme.compare_bars(labels, values, title=report.text("fiscal.rd_series_chart"),
+    nums = [report.ctx(r.id) for r in rows]
+    labels = [f"{geo_label(r.geo, report.lang)} {format_period(r.year, report.lang)}" for r in rows]
+    city = report.meta["city"]["zh"]
+    latest = max((r for r in rows if r.geo == city), key=lambda r: r.year, default=None)
+    fig = theme.compare_bars(labels, [n.mid for n in nums], title=report.text("fiscal.rd_series_chart"),
                              unit_label=report.text("fiscal.unit_percent"), source=report.chart_source(nums), lang=report.lang,
-                             notes=notes, texts=report.chart_texts("rd_intensity_series", nums))
+                             notes=[report.confidence(r) for r in rows], texts=report.chart_texts("rd_intensity_series", nums),
+                             highlight=None if latest is None else labels[rows.index(latest)],
+                             hatched=report.hatched(nums), legend=report.text("common.hatch_legend"))
     report.chart(fig, "rd_intensity_series", nums)
+
+
+def rd_peers(report):
+    """The case city's latest R&D intensity beside the other rows of the same year:
+    (city row, city Num, national row, national Num, [(row, Num) of peers and province]) or None."""
+    city = report.meta["city"]["zh"]
+    rows = _rd_rows(report)
+    mine = [r for r in rows if r.geo == city]
+    if not mine:
+        return None
+    latest = max(mine, key=lambda r: r.year)
+    same = [r for r in rows if r.year == latest.year and r.geo != city]
+    nation = next((r for r in same if r.geo == "全国"), None)
+    others = [(r, report.ctx(r.id)) for r in same if r.geo != "全国"]
+    return latest, report.ctx(latest.id), nation, None if nation is None else report.ctx(nation.id), others
+
+
+def _peer_items(report, others) -> Safe:
+    return Safe("; ".join(report.text("fiscal.peer_item", geo=geo_label(r.geo, report.lang), value=n,
+                                      confidence=report.confidence(r)) for r, n in others))
+
+
+def rd_peer_comparison(report) -> None:
+    """One sentence: the city's latest R&D intensity against the nation's and its peers' in the same year."""
+    found = rd_peers(report)
+    if found is None:
+        return
+    row, mine, nrow, nation, others = found
+    if nation is None or not others:
+        report.gap("peer_city_rd_intensity")
+        return
+    report.say("fiscal.peers", year=report.when(row), chengdu=mine, confidence=report.confidence(row),
+               china=nation, china_confidence=report.confidence(nrow), vs_china=metrics.ratio(mine, nation, "multiplier"),
+               items=_peer_items(report, others))
+
+
+def _budget_name(row) -> str:
+    """The budget's Chinese name as the context row writes it (一般公共预算支出): data text, not a template's."""
+    return row.indicator.split(" ")[0]
+
+
+def fiscal_against_budget(report, spending: Num) -> None:
+    """Fiscal S&T spending against a general public budget only where the years match:
+    the city's budget (years differ: say so) and Sichuan's province-wide spending and share."""
+    year = figure(spending.ids[0], report.case).period
+    brow, budget = report.ctx_role("budget_latest")
+    if budget is not None:
+        if brow.year == year:
+            report.say("fiscal.budget_share", budget=budget, year=report.when(brow), confidence=report.confidence(brow),
+                       share=metrics.share(spending, budget), budget_name=_budget_name(brow))
+        else:
+            report.say("fiscal.budget_other_year", budget=budget, budget_year=report.when(brow),
+                       confidence=report.confidence(brow), year=report.period(spending.ids[0]),
+                       budget_name=_budget_name(brow))
+            report.gap("budget_year_mismatch")
+    prow, province = report.ctx_role("fiscal_st_province")
+    srow, pshare = report.ctx_role("fiscal_st_share_province")
+    if province is not None and prow.year == year:
+        report.say("fiscal.province", year=report.when(prow), province=province, confidence=report.confidence(prow),
+                   province_share=pshare if pshare is not None else Safe(report.text("fiscal.no_year")),
+                   ratio=metrics.share(spending, province), budget_name=_budget_name(brow) if brow is not None else "")
+
+
+# A later window's base is unknown; the one assumption that bounds it: spending did not fall.
+NOT_BELOW = "spending_not_below_stated_year"
+
+
+def _known_floor(spending: Num) -> Num:
+    """Spending in a later start year, bounded below by the stated year's spending under the
+    assumption that it did not fall (a factor of at least 1, no upper bound)."""
+    factor = Num(1.0, None, "multiplier", (), f"parameter {NOT_BELOW}", "assumption")
+    return metrics.scaled(spending, factor)
+
+
+def pledge_scenarios(report, spending: Num, multiple: Num, years: Num, cagr: Num, start_years: list[int]) -> None:
+    """The doubling pledge under several start years of its window. Only the stated year has a
+    spending figure: a window starting then has a known base; a later start has a base only
+    bounded below (if spending did not fall); an earlier start has no base at all."""
+    known = int(figure(spending.ids[0], report.case).period)
+    span = int(years.upper)
+    report.say("fiscal.scenarios_intro", known_year=report.period(spending.ids[0]))
+    series, nums, origins = [], [], []
+    for start in sorted(set(start_years)):
+        s_num = assumption("pledge_start_years", start, "years")
+        origins.append(s_num)
+        start_label = report.year(start, "parameter pledge_start_years")
+        end_label = report.year(start + span, "parameter pledge_start_years + window")
+        if start < known:
+            report.say("fiscal.scenario_before", start=start_label, end=end_label, known_year=report.period(spending.ids[0]))
+            continue
+        base = spending if start == known else _known_floor(spending)
+        path = metrics.target_path(base, cagr, start, span)
+        target = path["num"].iloc[-1]
+        key = "fiscal.scenario_known" if start == known else "fiscal.scenario_after"
+        report.say(key, start=start_label, end=end_label, target=target, base=spending, known_year=report.period(spending.ids[0]))
+        scale = 1e8 if report.lang == "zh" else 1e9
+        texts = ["" for _ in path["num"]]
+        texts[-1] = report.ledger.format(target, "chart:pledge_scenarios")
+        series.append((report.text("fiscal.scenario_label", start=start_label), list(path["year"]),
+                       [n.lower / scale for n in path["num"]], texts))
+        nums += list(path["num"])
+    if series:
+        fig = theme.multi_path(series, title=report.text("fiscal.scenarios_chart"), unit_label=report.text("fiscal.unit_yi"),
+                               source=report.chart_source(nums + origins), lang=report.lang)
+        report.chart(fig, "pledge_scenarios", nums, nums + origins)
+
+
+def fiscal_findings(report, spending: Num, cagr: Num, multiple: Num, years: Num) -> list:
+    """Key findings of the fiscal report: spending against the province, R&D against peers,
+    the pledge's required growth and target, and the budget gap."""
+    out = []
+    year = figure(spending.ids[0], report.case).period
+    prow, province = report.ctx_role("fiscal_st_province")
+    if province is not None and prow.year == year:
+        out.append(report.text("fiscal.kf_province", spending=spending, year=report.period(spending.ids[0]),
+                               ratio=metrics.share(spending, province), province=province, confidence=report.confidence(prow)))
+    found = rd_peers(report)
+    if found is not None and found[3] is not None:
+        row, mine, nrow, nation, others = found
+        out.append(report.text("fiscal.kf_peers", year=report.when(row), chengdu=mine, confidence=report.confidence(row),
+                               vs_china=metrics.ratio(mine, nation, "multiplier"), china=nation,
+                               china_confidence=report.confidence(nrow), items=_peer_items(report, others)))
+    target = metrics.scaled(spending, multiple)
+    out.append(report.text("fiscal.kf_pledge", years=years, cagr=cagr, target=target, year=report.period(spending.ids[0])))
+    brow, budget = report.ctx_role("budget_latest")
+    if budget is not None and brow.year != year:
+        out.append(report.text("fiscal.kf_budget", budget_year=report.when(brow), year=report.period(spending.ids[0]),
+                               budget_name=_budget_name(brow)))
+    return out
 
 
 def leverage_scenarios(report, loans: Num, pools_yi: list, loss_rates: list, shares: list) -> None:
