@@ -501,3 +501,100 @@ def _stocks_per_resident(report) -> None:
     report.say("talent.per_resident", stations=stations, people=people, stations_per=st_per, people_per=pe_per,
                year=report.when(row), population=pop, confidence=report.confidence(row))
     report.say("talent.no_time_base")
+
+
+# --- tech finance: loan dynamics (02) ----------------------------------------------------
+
+def _loan_points(report, firms: Num, loans: Num) -> list[dict]:
+    """The points of 科创贷 lending and firms over time, in order: the 2019 half-year (a flow,
+    not a cumulative total), the case's cumulative totals (undated within the case period),
+    the Nov 2023 and later cumulative totals. Points whose rows are missing are left out."""
+    points = []
+    erow, early_loans = report.ctx_role("kechuangdai_loans_early")
+    _, early_firms = report.ctx_role("kechuangdai_firms_early")
+    if early_loans is not None and early_firms is not None:
+        points.append({"label": report.text("finance.label_early", period=report.when(erow)), "loans": early_loans,
+                       "firms": early_firms, "row": erow, "flow": True})
+    period = report.cite(report.meta.get("period", ""), "period of the case (case.json)", ())
+    points.append({"label": report.text("finance.label_case", period=period), "loans": loans, "firms": firms,
+                   "row": None, "flow": False})
+    for loans_role, firms_role in (("kechuangdai_loans_latest", "kechuangdai_firms_latest"),
+                                   ("kechuangdai_loans_later", "kechuangdai_firms_later")):
+        lrow, l_num = report.ctx_role(loans_role)
+        _, f_num = report.ctx_role(firms_role)
+        if l_num is not None and f_num is not None:
+            points.append({"label": report.text("finance.label_cumulative", period=report.when(lrow)), "loans": l_num,
+                           "firms": f_num, "row": lrow, "flow": False})
+    return points
+
+
+def loan_dynamics(report, firms: Num, loans: Num) -> None:
+    """Cumulative 科创贷 lending and firms over time on one chart (ranges as ranges), the lending
+    and firms implied between the points (bounded jointly), and borrowing per firm at each."""
+    from ..data.context import months_between
+
+    points = _loan_points(report, firms, loans)
+    if len(points) < 2:
+        return
+    report.heading("finance.dynamics_heading", level=3)
+    report.say("finance.dynamics_intro", period=report.cite(report.meta.get("period", ""), "period of the case (case.json)", ()))
+    scale = 1e8 if report.lang == "zh" else 1e9
+    lend = [p["loans"] for p in points]
+    firm_nums = [p["firms"] for p in points]
+    fig = theme.paired_ranges(
+        [p["label"] for p in points],
+        ([None if n.lower is None else n.lower / scale for n in lend], [None if n.upper is None else n.upper / scale for n in lend],
+         report.chart_texts("loan_dynamics", lend)),
+        ([n.lower for n in firm_nums], [n.upper for n in firm_nums], report.chart_texts("loan_dynamics", firm_nums)),
+        titles=(report.text("finance.dynamics_left"), report.text("finance.dynamics_right")),
+        units=(report.text("fiscal.unit_yi"), report.text("finance.unit_count")),
+        title=report.text("finance.dynamics_chart"), source=report.chart_source(lend + firm_nums), lang=report.lang,
+        hatched=[a or b for a, b in zip(report.hatched(lend), report.hatched(firm_nums))],
+        legend=report.text("common.hatch_legend"))
+    report.chart(fig, "loan_dynamics", lend + firm_nums)
+    cumulative = [p for p in points if not p["flow"]]
+    for a, b in zip(cumulative, cumulative[1:]):
+        slots = {"start": Safe(a["label"]), "end": Safe(b["label"]), "lending": metrics.difference(b["loans"], a["loans"])}
+        if a["firms"].lower is not None and b["firms"].lower is not None:
+            report.say("finance.between", firms=metrics.difference(b["firms"], a["firms"]), **slots)
+        else:  # a bound only from above ("nearly"): the firms added cannot be bounded from below
+            report.say("finance.between_lending", **slots)
+        if a["row"] is not None and b["row"] is not None:
+            n = float(months_between(a["row"].year, b["row"].year))
+            months = Num(n, n, "count", tuple(f"ctx:{r.id}" for r in (a["row"], b["row"])),
+                         "months between the two periods", "derived", measure="个月", sig=6)
+            report.say("finance.months", months=months)
+        else:
+            report.say("finance.no_time_base")
+    frow, flow = report.ctx_role("kechuangdai_lending_in_year")
+    if flow is not None:
+        report.say("finance.lending_in_year", lending=flow, period=report.when(frow), confidence=report.confidence(frow))
+        last = metrics.difference(cumulative[-1]["loans"], cumulative[-2]["loans"]) if len(cumulative) > 1 else None
+        if last is not None and last.lower is not None and flow.upper is not None and last.lower > flow.upper:
+            report.say("finance.pace_conflict", lending=last, flow=flow)
+    items = [report.text("finance.per_firm_item", label=Safe(p["label"]),
+                         value=metrics.ratio(p["loans"], p["firms"], "CNY")) for p in points]
+    report.say("finance.per_firm_over_time", items=Safe("; ".join(items)))
+    report.gap("kechuangdai_series")
+
+
+def finance_findings(report, firms: Num, loans: Num, shares: list) -> list:
+    """Key findings of the finance report: growth since the case, lending implied between the
+    points, loan size and borrowing per firm, and the 2019 pool as a scenario."""
+    out = []
+    lrow, later_loans = report.ctx_role("kechuangdai_loans_latest")
+    frow, later_firms = report.ctx_role("kechuangdai_firms_latest")
+    crow, count = report.ctx_role("kechuangdai_loan_count_latest")
+    if later_loans is not None and later_firms is not None and count is not None:
+        out.append(report.text("finance.kf_growth", period=report.when(lrow), later_loans=later_loans, later_firms=later_firms,
+                               count=count, confidence=report.confidence(lrow), firms_confidence=report.confidence(frow),
+                               loans=loans, growth=metrics.growth(later_loans, loans)))
+        out.append(report.text("finance.kf_between", period=report.when(lrow),
+                               lending=metrics.difference(later_loans, loans), firms=metrics.difference(later_firms, firms)))
+        out.append(report.text("finance.kf_size", period=report.when(lrow), loan_size=metrics.ratio(later_loans, count, "CNY"),
+                               later=metrics.ratio(later_loans, later_firms, "CNY"), then=metrics.ratio(loans, firms, "CNY")))
+    prow, pool = report.ctx_role("debt_risk_pool")
+    if pool is not None:
+        out.append(report.text("finance.kf_pool", pool=pool, year=report.when(prow), confidence=report.confidence(prow),
+                               per_pool=metrics.ratio(loans, pool, "multiplier")))
+    return out
