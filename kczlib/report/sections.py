@@ -689,3 +689,59 @@ def finance_findings(report, firms: Num, loans: Num, shares: list) -> list:
         out.append(report.text("finance.kf_pool", pool=pool, year=report.when(prow), confidence=report.confidence(prow),
                                per_pool=metrics.ratio(loans, pool, "multiplier")))
     return out
+
+
+# --- overview: executive summary (00) --------------------------------------------------------
+
+def overview_findings(report) -> list:
+    """One takeaway per chain, each with its numbers: fiscal input against the province and
+    R&D against the nation, 科创贷 growth, talent inflows against the programme's stocks, and
+    the high-tech enterprise series. A chain whose context is missing is left out."""
+    f = report.fig
+    out = []
+    spending = f("fiscal_st_spending_2021")
+    prow, province = report.ctx_role("fiscal_st_province")
+    found = rd_peers(report)
+    if province is not None and found is not None and found[3] is not None:
+        row, mine, nrow, nation, _ = found
+        out.append(report.text("overview.kf_fiscal", spending=spending, year=report.period(spending.ids[0]),
+                               ratio=metrics.share(spending, province), province_confidence=report.confidence(prow),
+                               rd=mine, rd_year=report.when(row), vs_china=metrics.ratio(mine, nation, "multiplier")))
+    lrow, later = report.ctx_role("kechuangdai_loans_latest")
+    frow, later_firms = report.ctx_role("kechuangdai_firms_latest")
+    if later is not None and later_firms is not None:
+        out.append(report.text("overview.kf_finance", loans=f("kechuangdai_loans"), firms=f("kechuangdai_firms"),
+                               period=report.when(lrow), later=later, later_firms=later_firms,
+                               confidence=report.confidence(lrow)))
+    steps = [s for s in population_steps(report) if not s["break"]]
+    grow, gshare = report.ctx_role("grad_inflow_share")
+    stations, people, _, pop, _, people_per = _programme_stocks(report)
+    if steps and gshare is not None and pop is not None:
+        out.append(report.text("overview.kf_talent", rate=steps[-1]["rate"], year=report.when(steps[-1]["later"]),
+                               share=gshare, grad_year=report.when(grow), people=people, people_per=people_per))
+    points = hightech_points(report, f("hightech_total_2021"))
+    if len(points) >= 2:
+        first, last = points[0], points[-1]
+        out.append(report.text("overview.kf_industry", first=first[1], start=report.year(first[0], "year of the series point", first[1].ids),
+                               last=last[1], end=report.year(last[0], "year of the series point", last[1].ids),
+                               multiple=metrics.growth(last[1], first[1])))
+    return out
+
+
+def overview_caveats(report) -> None:
+    """The biggest caveats: a self-reported source, qualified figures as ranges, missing series."""
+    from ..data.context import context_gaps, load_context
+    from ..data.validate import validate_case
+
+    r = validate_case(report.case)
+    n = report.count(r.figures, "rows of figures.csv")
+    q = report.count(r.qualified, "rows of figures.csv with a qualifier other than exact")
+    frame = load_context(report.case)
+    weak = report.count(int(frame["confidence"].isin(["low", "derived"]).sum()), "context rows of low confidence or derived")
+    rows = report.count(len(frame), "rows of context.csv")
+    gaps = report.count(len(context_gaps(report.case)), "data gaps recorded in context.meta.json")
+    report.heading("overview.caveats_heading")
+    report._show(Safe("\n".join("- " + report.text(k, **s) for k, s in (
+        ("overview.caveat_source", {"n_figures": n}),
+        ("overview.caveat_ranges", {"n_qualified": q, "n_figures": n, "share": metrics.share(q, n)}),
+        ("overview.caveat_series", {"gaps": gaps, "weak": weak, "rows": rows})))))
