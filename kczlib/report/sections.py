@@ -640,7 +640,7 @@ def loan_dynamics(report, firms: Num, loans: Num) -> None:
         titles=(report.text("finance.dynamics_left"), report.text("finance.dynamics_right")),
         units=(report.text("fiscal.unit_yi"), report.text("finance.unit_count")),
         title=report.text("finance.dynamics_chart"), source=report.chart_source(lend + firm_nums), lang=report.lang,
-        hatched=[a or b for a, b in zip(report.hatched(lend), report.hatched(firm_nums))],
+        hatched=(report.hatched(lend), report.hatched(firm_nums)),
         legend=report.text("common.hatch_legend"))
     report.chart(fig, "loan_dynamics", lend + firm_nums)
     cumulative = [p for p in points if not p["flow"]]

@@ -271,12 +271,15 @@ def _range_text(lo, hi, lang) -> str:
 HATCH = "///"
 
 
-def hatch_legend(ax, label: str) -> None:
+def hatch_legend(ax, label: str, below: bool = False) -> None:
     """A legend entry explaining the hatching (drawn only when some bar is hatched)."""
     from matplotlib.patches import Patch
 
-    ax.legend(handles=[Patch(facecolor="white", edgecolor="grey", hatch=HATCH, label=label)],
-              loc="lower right", fontsize=8, frameon=False)
+    handles = [Patch(facecolor="white", edgecolor="grey", hatch=HATCH, label=label)]
+    if below:  # several panels: under the last one's axis label, inside the layout
+        ax.legend(handles=handles, loc="upper right", bbox_to_anchor=(1.0, -0.28), fontsize=8, frameon=False)
+    else:
+        ax.legend(handles=handles, loc="best", fontsize=8, frameon=False)
 
 
 def _draw_range(ax, y, lo, hi, color, hatch=None) -> float:
@@ -462,6 +465,8 @@ def compare_bars(labels, values, *, title: str, unit_label: str, source: str,
         texts = [f"{t}  {n}" if n else t for t, n in zip(texts, notes)]
     _bar_labels(ax, texts, range(len(values)), [max(v, 0.0) for v in values])
     _category_axis(ax, labels, unit_label)
+    if notes is not None and any(notes):
+        ax.margins(x=0.5)  # room for the value label and its note (a confidence label)
     return _finish(fig, ax, title, source, lang)
 
 
@@ -472,27 +477,26 @@ def paired_ranges(labels, left, right, *, titles: tuple[str, str], units: tuple[
     """Two quantities of the same points side by side (e.g. cumulative lending and firms),
     one panel each, rows shared. `left`/`right`: (lower, upper, texts) per row, drawn as
     `bar_ranges` draws them (solid to the lower bound, light to the upper, arrow-heads
-    for open ends); `hatched` rows are low confidence."""
-    _check_lengths(labels, hatched=hatched)
-    for name, (lo, hi, tx) in (("left", left), ("right", right)):
-        _check_lengths(labels, **{f"{name}_lower": lo, f"{name}_upper": hi, f"{name}_texts": tx})
+    for open ends); `hatched`: (left flags, right flags), the low-confidence bars of each panel."""
+    hatched = hatched or ([False] * len(labels), [False] * len(labels))
+    for name, (lo, hi, tx), flags in (("left", left, hatched[0]), ("right", right, hatched[1])):
+        _check_lengths(labels, **{f"{name}_lower": lo, f"{name}_upper": hi, f"{name}_texts": tx, f"{name}_hatched": flags})
     height = max(3.0, 1.6 + 0.45 * len(labels))
     strip = (SOURCE_FONTSIZE * 2.2 / 72) / height
     fig = Figure(figsize=(8.0, height), layout=ConstrainedLayoutEngine(rect=(0, strip, 1, 1 - strip)))
     axes = fig.subplots(1, 2, sharey=True)
-    hatched = hatched or [False] * len(labels)
-    for ax, (lower, upper, texts), color, sub, unit in zip(axes, (left, right), palette()[:2], titles, units):
-        ends = [_draw_range(ax, y, _num(lo), _num(hi), color, HATCH if hatched[y] else None)
+    for ax, (lower, upper, texts), flags, color, sub, unit in zip(axes, (left, right), hatched, palette()[:2], titles, units):
+        ends = [_draw_range(ax, y, _num(lo), _num(hi), color, HATCH if flags[y] else None)
                 for y, (lo, hi) in enumerate(zip(lower, upper))]
         _bar_labels(ax, texts, range(len(labels)), ends)
         ax.set_xlabel(unit)
         ax.set_title(sub, loc="left", fontsize=9)
-        ax.margins(x=0.45)
+        ax.margins(x=0.65)  # room for "more than CNY 40 bn" beyond the longest bar
         ax.grid(axis="y", visible=False)
     _category_axis(axes[0], labels, units[0])
     axes[0].set_title(titles[0], loc="left", fontsize=9)
-    if any(hatched) and legend:
-        hatch_legend(axes[1], legend)
+    if (any(hatched[0]) or any(hatched[1])) and legend:
+        hatch_legend(axes[1], legend, below=True)
     size = FontProperties(size=mpl.rcParams["axes.titlesize"]).get_size_in_points()
     fig.suptitle(wrap_to_width(title, 7.2, size), x=0.01, ha="left", fontsize=size)
     _source_only(fig, source, lang)
