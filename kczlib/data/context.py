@@ -122,12 +122,12 @@ class ContextFigure:
     year: str  # as written: 2021, 2023-11 or 2019-H1
     value: float
     unit: str
-    qualifier: str  # "" (exact), 余, 多, 超, 以上 or 近, as the source writes it
     confidence: str
     derivation: str
     source_url: str
     excerpt: str
     note: str
+    qualifier: str = ""  # "" (exact), 余, 多, 超, 以上 or 近, as the source writes it
 
     @property
     def value_base(self) -> float:
