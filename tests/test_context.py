@@ -47,8 +47,9 @@ def test_real_context_table_validates_clean():
 def test_every_reference_row_is_kept():
     frame = load_context("chengdu")
     # 23 data rows of shared/context/chengdu_context.csv, plus two from chengdu_context_research.csv
-    # (399 firms lent to in 2019 H1; the 2019 50亿元 debt-financing risk pool)
-    assert len(frame) == 25
+    # (399 firms lent to in 2019 H1; the 2019 50亿元 debt-financing risk pool), plus 23 more from the
+    # two research tables for the deeper analyses (population, talent, peers, budget, listings, 科创贷)
+    assert len(frame) == 48
     assert frame.loc["kechuangdai_firms_2019h1", "value"] == 399
     assert frame.loc["debt_risk_pool_chengdu_2019", "confidence"] == "low"
     assert frame.loc["hte_chengdu_2020", "value"] == 6120
@@ -229,9 +230,12 @@ def test_role_naming_a_missing_row_is_reported(data_copy):
 
 # --- provenance -----------------------------------------------------------------------
 
-# The two Sichuan intensity rows quote the expenditure sentence of their release, not the
+# The two Sichuan intensity rows and Xi'an's quote the expenditure sentence of their release, not the
 # intensity (their note says so); every other sourced row's excerpt holds its number.
-EXCERPT_WITHOUT_NUMBER = {"rd_intensity_sichuan_2020", "rd_intensity_sichuan_2021"}
+EXCERPT_WITHOUT_NUMBER = {"rd_intensity_sichuan_2020", "rd_intensity_sichuan_2021", "rd_intensity_xian_2022"}
+# what each such row's note must say
+EXCERPT_NOTE = {"rd_intensity_sichuan_2020": "not the intensity", "rd_intensity_sichuan_2021": "not the intensity",
+                "rd_intensity_xian_2022": "not the intensity"}
 
 
 def test_every_sourced_row_has_url_and_an_excerpt_holding_its_number():
@@ -248,16 +252,17 @@ def test_every_sourced_row_has_url_and_an_excerpt_holding_its_number():
 
 def test_rows_whose_excerpt_lacks_the_number_say_so_in_their_note():
     for context_id in EXCERPT_WITHOUT_NUMBER:
-        assert "not the intensity" in context_value(context_id, "chengdu").note
+        assert EXCERPT_NOTE[context_id] in context_value(context_id, "chengdu").note
 
 
 # --- gaps -----------------------------------------------------------------------------
 
 
-def test_gaps_cover_the_five_items_searched_for_and_not_found():
+def test_gaps_cover_the_items_searched_for_and_not_found():
     gaps = context_gaps("chengdu")
     assert [g["topic"] for g in gaps] == [
         "fiscal_st_series", "rd_chengdu_2020", "peer_city_rd_intensity", "pilot_city_list", "kechuangdai_risk_pool",
+        "budget_year_mismatch", "talent_settlement_series", "kechuangdai_series", "star_listed_2020", "hightech_2023",
     ]
 
 
@@ -272,3 +277,21 @@ def test_a_gap_without_english_is_reported(data_copy):
     meta["gaps"][0]["en"] = ""
     (data_copy / META).write_text(json.dumps(meta, ensure_ascii=False), encoding="utf-8")
     assert _only_error(data_copy).column == "gaps[0].en"
+
+
+# --- qualified rows are ranges -------------------------------------------------------------
+
+
+def test_a_qualified_row_is_a_range_by_the_case_figures_rule():
+    # 10万余人: above 100,000 and below the next step of its last stated digit (10 -> 20万),
+    # as 2700余 is 2700 to 2800; 超400亿元 has no upper bound; 近4000家 no lower one
+    assert context_value("talent_settled_chengdu_2019h1", "chengdu").bounds == (100000.0, 200000.0)
+    assert context_value("kechuangdai_loans_2024", "chengdu").bounds == (4e10, None)
+    assert context_value("kechuangdai_firms_2024", "chengdu").bounds == (None, 4000.0)
+    assert context_value("pop_chengdu_2023", "chengdu").bounds == (21403000.0, 21403000.0)
+
+
+def test_an_unknown_qualifier_is_an_error(data_copy):
+    edit_csv_cell(data_copy / CSV, "hte_chengdu_2020", "qualifier", "大约")
+    err = _only_error(data_copy)
+    assert err.column == "qualifier" and "大约" in err.reason

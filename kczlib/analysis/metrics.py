@@ -308,3 +308,31 @@ def leverage_grid(loans: Num, pools: list[Num], loss_rates: list[Num], shares: l
                      "break_even_loss_rate": break_even_loss_rate(loans, pool, comp),
                      "pool_binding": pool_binding(loans, pool, loss, comp)})
     return pd.DataFrame(rows)
+
+
+# --- change over time and scale ------------------------------------------------------
+
+def change_rate(later: Num, earlier: Num) -> Num:
+    """Relative change later / earlier - 1, as a share (0.0036 prints 0.36%).
+
+    For quantities that grew: a fall gives a negative share, which the formatter refuses
+    with a clear error rather than printing it as growth.
+    """
+    return _d(lambda a, b: a / b - 1, [later, earlier], RATIO, f"{_name(later)} / {_name(earlier)} - 1")
+
+
+# Rates per resident are stated per ten thousand (每万人), the usual Chinese statistical base.
+PER_RESIDENTS = 1e4
+
+
+def per_ten_thousand(x: Num, population: Num, measure: str = "") -> Num:
+    """x per ten thousand of `population` (a count of people): x / population * 10^4."""
+    return _d(lambda a, p: a / p * PER_RESIDENTS, [x, population], "count",
+              f"{_name(x)} / {_name(population)} * 10000", measure)
+
+
+def compound_rate(later: Num, earlier: Num, years: Num) -> Num:
+    """Average compound annual change from `earlier` to `later` over `years`:
+    (later / earlier) ** (1 / years) - 1, as a share."""
+    return _d(lambda a, b, y: (a / b) ** (1 / y) - 1, [later, earlier, years], RATIO,
+              f"({_name(later)} / {_name(earlier)}) ** (1 / {_name(years)}) - 1")

@@ -49,7 +49,8 @@ CONFIDENCE_LABELS = {
     "derived": {"zh": "推算值", "en": "derived"},
 }
 
-GEO_EN = {"成都": "Chengdu", "四川省": "Sichuan", "全国": "China"}
+GEO_EN = {"成都": "Chengdu", "四川省": "Sichuan", "全国": "China", "西安": "Xi'an", "重庆": "Chongqing", "广州": "Guangzhou",
+          "苏州": "Suzhou", "南京": "Nanjing", "江苏省": "Jiangsu"}
 
 
 
@@ -60,6 +61,35 @@ def value_base(value: float, unit: str) -> tuple[float, str]:
         raise ValueError(f"unknown unit {unit!r} (known: {', '.join(BASE_UNITS)})")
     factor, base = BASE_UNITS[unit]
     return value * factor, base
+
+
+_PREFIX_QUALIFIERS = ("超", "近")
+_SCALE_WORDS = ("亿", "万")
+
+
+def qualified_bounds(value: float, unit: str, qualifier: str) -> tuple[float | None, float | None]:
+    """Bounds in the base unit of `value` `unit` as qualified by `qualifier` ("" = exact).
+
+    The context table stores the number, unit and qualifier apart; they are written back
+    as the source phrase (超400亿元, 10万余人) and read by `kczlib.data.quantities`, so a
+    context row and a case figure follow one rule. Raises `ValueError` for an unknown unit.
+    """
+    base, _ = value_base(value, unit)
+    if not qualifier:
+        return base, base
+    from .quantities import parse_quantity
+
+    number = f"{value:.12g}"
+    scale = unit[0] if unit[:1] in _SCALE_WORDS else ""
+    rest = unit[len(scale):]
+    if qualifier in _PREFIX_QUALIFIERS:
+        text = f"{qualifier}{number}{unit}"
+    elif qualifier == "以上":
+        text = f"{number}{unit}以上"
+    else:  # 余/多 follow the number and its scale word: 10万余人, 200多亿元
+        text = f"{number}{scale}{qualifier}{rest}"
+    q = parse_quantity(text)
+    return q.lower, q.upper
 
 
 def confidence_label(confidence: str, lang: str) -> str:
@@ -97,6 +127,7 @@ class ContextFigure:
     source_url: str
     excerpt: str
     note: str
+    qualifier: str = ""  # "" (exact), 余, 多, 超, 以上 or 近, as the source writes it
 
     @property
     def value_base(self) -> float:
@@ -105,6 +136,13 @@ class ContextFigure:
     @property
     def base_unit(self) -> str:
         return value_base(self.value, self.unit)[1]
+
+    @property
+    def bounds(self) -> tuple[float | None, float | None]:
+        """(lower, upper) in the base unit: equal for an exact row; a qualified row is a
+        range by the rules of `kczlib.data.quantities` (10万余人 -> 100000 to 110000,
+        超400亿元 -> at least 4e10 with no upper bound, 近4000家 -> at most 4000)."""
+        return qualified_bounds(self.value, self.unit, self.qualifier)
 
     @property
     def year_number(self) -> int:
@@ -247,3 +285,20 @@ def context_series(name: str, case: str = "chengdu") -> list[ContextFigure]:
 def context_gaps(case: str = "chengdu") -> list[dict]:
     """Context searched for and not found: [{topic, zh, en}], one sentence per language."""
     return [dict(g) for g in context_meta(case).get("gaps", [])]
+
+
+def series_breaks(name: str, case: str = "chengdu") -> dict[str, str]:
+    """Rows of series `name` that start a new, re-based series ({id: reason}): the change
+    from the row before them is a break in the series, not a change in the quantity."""
+    return dict(context_meta(case).get("series_breaks", {}).get(name, {}))
+
+
+def months_between(earlier: str, later: str) -> int:
+    """Whole months from one context period to another, each read as its end: a year is
+    its December, a half-year its June or December (2023-11 to 2024-08 -> 9)."""
+    def end(period: str) -> int:
+        y, _, part = period.partition("-")
+        month = 12 if not part else {"H1": 6, "H2": 12}.get(part) or int(part)
+        return int(y) * 12 + month
+
+    return end(later) - end(earlier)

@@ -110,8 +110,9 @@ class Report:
         from ..data.context import context_value
 
         c = context_value(context_id, self.case)
-        return Num(c.value_base, c.value_base, c.base_unit, (f"ctx:{context_id}",), f"context {context_id}", "context",
-                   "exact", c.value_base, _measure(c.unit, c.base_unit), confidence=c.confidence)
+        lower, upper = c.bounds  # a qualified row (超400亿元) is a range, as a case figure is
+        return Num(lower, upper, c.base_unit, (f"ctx:{context_id}",), f"context {context_id}", "context",
+                   c.qualifier or "exact", c.value_base, _measure(c.unit, c.base_unit), confidence=c.confidence)
 
     def assume(self, name: str, value: float, base_unit: str) -> Num:
         return assumption(name, value, base_unit)
@@ -294,6 +295,32 @@ class Report:
             return
         if get_ipython() is not None:
             display({READER_MIME: self.reader_meta()}, raw=True)
+    # -- key findings and external context ------------------------------------------------
+    def key_findings(self, sentences: list[Safe]) -> None:
+        """The report's opening: a "Key findings" heading and three to five sentences
+        (rendered templates, so their numbers are ledgered). Raises `ValueError` otherwise."""
+        if not 3 <= len(sentences) <= 5:
+            raise ValueError(f"key findings need three to five sentences, got {len(sentences)}")
+        self.heading("common.key_findings_heading")
+        self._show(Safe("\n".join(f"- {s}" for s in sentences)))
+
+    def when(self, row) -> Safe:
+        """The period of a context row as printed (2021年 / 2021; 2023年11月 / Nov 2023), ledgered."""
+        from ..data.context import format_period
+
+        if row.year.isdigit():
+            return self.year(int(row.year), f"year of context {row.id}", (f"ctx:{row.id}",))
+        return self.cite(format_period(row.year, self.lang), f"period of context {row.id}", (f"ctx:{row.id}",))
+
+    def hatched(self, nums: list[Num]) -> list[bool]:
+        """Which of `nums` a chart hatches: those resting on a low-confidence or derived context row."""
+        from ..data.context import context_value
+
+        def weak(num):
+            return any(leaf.kind == "context" and context_value(leaf.ids[0][4:], self.case).confidence in ("low", "derived")
+                       for leaf in num.inputs())
+
+        return [weak(n) for n in nums]
 
     # -- appendix --------------------------------------------------------------------
     def appendix(self) -> None:

@@ -266,45 +266,66 @@ def _range_text(lo, hi, lang) -> str:
     return _UNKNOWN[lang]
 
 
-def _draw_range(ax, y, lo, hi, color) -> float:
-    """Draw one row; return the x where its label goes."""
+# Low-confidence and derived external numbers are hatched, so a reader tells them apart
+# at a glance from figures a government page or reputable outlet states.
+HATCH = "///"
+
+
+def hatch_legend(ax, label: str, below: bool = False) -> None:
+    """A legend entry explaining the hatching (drawn only when some bar is hatched)."""
+    from matplotlib.patches import Patch
+
+    handles = [Patch(facecolor="white", edgecolor="grey", hatch=HATCH, label=label)]
+    if below:  # several panels: under the last one's axis label, inside the layout
+        ax.legend(handles=handles, loc="upper right", bbox_to_anchor=(1.0, -0.28), fontsize=8, frameon=False)
+    else:
+        ax.legend(handles=handles, loc="best", fontsize=8, frameon=False)
+
+
+def _draw_range(ax, y, lo, hi, color, hatch=None) -> float:
+    """Draw one row; return the x where its label goes (`hatch`: a low-confidence row)."""
+    style = {"hatch": hatch, "edgecolor": "white" if hatch else None, "linewidth": 0}
     if lo is not None and hi is not None and lo == hi:
-        ax.barh(y, lo, color=color, gid="exact")
+        ax.barh(y, lo, color=color, gid="exact", **style)
         return lo
     if lo is not None:
-        ax.barh(y, lo, color=color, gid="known")  # the part that is certain
+        ax.barh(y, lo, color=color, gid="known", **style)  # the part that is certain
     if lo is not None and hi is not None:
-        ax.barh(y, hi - lo, left=lo, color=lighten(color), gid="interval")
+        ax.barh(y, hi - lo, left=lo, color=lighten(color), gid="interval", **style)
         return hi
     if lo is not None:  # no upper bound: an arrow-head pointing into the open side
         ax.plot([lo], [y], marker=">", markersize=9, color=color, gid="open_upper")
         return lo
     if hi is not None:
-        ax.barh(y, hi, color=lighten(color), gid="interval")
+        ax.barh(y, hi, color=lighten(color), gid="interval", **style)
         ax.plot([hi], [y], marker="<", markersize=9, color=color, gid="open_lower")
         return hi
     return 0.0
 
 
 def bar_ranges(labels, lower, upper, *, title: str, unit_label: str, source: str,
-               point=None, lang: str = "zh", texts=None) -> Figure:
+               point=None, lang: str = "zh", texts=None, hatched=None, legend: str = "") -> Figure:
     """Horizontal bars for figures that may be intervals.
 
     Exact values (lower == upper) are solid bars; an interval is solid up to its
     lower bound and light from lower to upper; a missing upper bound is an arrow-head
     (">") at the lower bound, a missing lower bound a "<" at the upper one. Each row
     is labelled with its value or range (`texts`: the report's own printed strings, so a
-    label reads exactly as the text does); `point`, if given, marks stated values.
+    label reads exactly as the text does); `point`, if given, marks stated values;
+    `hatched` rows (low confidence) are hatched and `legend` explains the hatching.
     """
-    _check_lengths(labels, lower=lower, upper=upper, point=point, texts=texts)
+    _check_lengths(labels, lower=lower, upper=upper, point=point, texts=texts, hatched=hatched)
     fig, ax = _figure(len(labels))
     color = palette()[0]
     ends = []
+    hatched = hatched or [False] * len(labels)
     for y, (lo, hi) in enumerate(zip(lower, upper)):
         lo, hi = _num(lo), _num(hi)
         if lo is not None and hi is not None and lo > hi:
             raise ParameterError("lower", f"row {labels[y]!r}: lower {lo:g} > upper {hi:g}")
-        ends.append(_draw_range(ax, y, lo, hi, color))
+        ends.append(_draw_range(ax, y, lo, hi, color, HATCH if hatched[y] else None))
+    if any(hatched) and legend:
+        hatch_legend(ax, legend)
     if point is not None:
         ys = [y for y, p in enumerate(point) if _num(p) is not None]
         ax.plot([_num(point[y]) for y in ys], ys, "o", color="black", markersize=4, gid="point")
@@ -417,28 +438,107 @@ def grid_heatmap(frame: pd.DataFrame, *, title: str, unit_label: str, source: st
 # --- compare_bars -----------------------------------------------------------------
 
 def compare_bars(labels, values, *, title: str, unit_label: str, source: str,
-                 lang: str = "zh", highlight=None, notes=None, sig: int | None = 3, texts=None) -> Figure:
+                 lang: str = "zh", highlight=None, notes=None, sig: int | None = 3, texts=None,
+                 hatched=None, legend: str = "") -> Figure:
     """Benchmark comparison: one bar per label, the `highlight` label in the accent
     colour; `notes` (one per bar, may be empty) follow the value labels, which are
-    `texts` when given (the report's printed strings) or the values at `sig` digits."""
-    _check_lengths(labels, values=values, notes=notes, texts=texts)
+    `texts` when given (the report's printed strings) or the values at `sig` digits.
+    `hatched` bars (low confidence or derived) are hatched, and `legend` says so."""
+    _check_lengths(labels, values=values, notes=notes, texts=texts, hatched=hatched)
     if highlight is not None and highlight not in list(labels):
         raise ParameterError("highlight", f"{highlight!r} is not one of the labels")
     base, accent = palette()[0], palette()[1]
     colors = [accent if label == highlight else base for label in labels]
     fig, ax = _figure(len(labels))
     values = [float(v) for v in values]
-    ax.barh(range(len(values)), values, color=colors)
+    bars = ax.barh(range(len(values)), values, color=colors)
+    for bar, h in zip(bars, hatched or []):
+        if h:
+            bar.set_hatch(HATCH)
+            bar.set_edgecolor("white")
+            bar.set_gid("hatched")
+    if any(hatched or []) and legend:
+        hatch_legend(ax, legend)
     if texts is None:
         texts = [format_number(v, lang, sig=sig) for v in values]  # sig=None: stated figures as written
     if notes is not None:
         texts = [f"{t}  {n}" if n else t for t, n in zip(texts, notes)]
     _bar_labels(ax, texts, range(len(values)), [max(v, 0.0) for v in values])
     _category_axis(ax, labels, unit_label)
+    if notes is not None and any(notes):
+        ax.margins(x=0.5)  # room for the value label and its note (a confidence label)
+    return _finish(fig, ax, title, source, lang)
+
+
+# --- paired_ranges ------------------------------------------------------------------
+
+def paired_ranges(labels, left, right, *, titles: tuple[str, str], units: tuple[str, str], title: str,
+                  source: str, lang: str = "zh", hatched=None, legend: str = "") -> Figure:
+    """Two quantities of the same points side by side (e.g. cumulative lending and firms),
+    one panel each, rows shared. `left`/`right`: (lower, upper, texts) per row, drawn as
+    `bar_ranges` draws them (solid to the lower bound, light to the upper, arrow-heads
+    for open ends); `hatched`: (left flags, right flags), the low-confidence bars of each panel."""
+    hatched = hatched or ([False] * len(labels), [False] * len(labels))
+    for name, (lo, hi, tx), flags in (("left", left, hatched[0]), ("right", right, hatched[1])):
+        _check_lengths(labels, **{f"{name}_lower": lo, f"{name}_upper": hi, f"{name}_texts": tx, f"{name}_hatched": flags})
+    height = max(3.0, 1.6 + 0.45 * len(labels))
+    strip = (SOURCE_FONTSIZE * 2.2 / 72) / height
+    fig = Figure(figsize=(8.0, height), layout=ConstrainedLayoutEngine(rect=(0, strip, 1, 1 - strip)))
+    axes = fig.subplots(1, 2, sharey=True)
+    for ax, (lower, upper, texts), flags, color, sub, unit in zip(axes, (left, right), hatched, palette()[:2], titles, units):
+        ends = [_draw_range(ax, y, _num(lo), _num(hi), color, HATCH if flags[y] else None)
+                for y, (lo, hi) in enumerate(zip(lower, upper))]
+        _bar_labels(ax, texts, range(len(labels)), ends)
+        ax.set_xlabel(unit)
+        ax.set_title(sub, loc="left", fontsize=9)
+        ax.margins(x=0.65)  # room for "more than CNY 40 bn" beyond the longest bar
+        ax.grid(axis="y", visible=False)
+    _category_axis(axes[0], labels, units[0])
+    axes[0].set_title(titles[0], loc="left", fontsize=9)
+    if (any(hatched[0]) or any(hatched[1])) and legend:
+        hatch_legend(axes[1], legend, below=True)
+    size = FontProperties(size=mpl.rcParams["axes.titlesize"]).get_size_in_points()
+    fig.suptitle(wrap_to_width(title, 7.2, size), x=0.01, ha="left", fontsize=size)
+    _source_only(fig, source, lang)
+    return fig
+
+
+def _source_only(fig, source: str, lang: str) -> None:
+    """The source line of a figure whose title is a suptitle (several panels)."""
+    _check_lang(lang)
+    width, height = fig.get_size_inches()
+    text = wrap_to_width(_source_text(source, lang), width * 0.97, SOURCE_FONTSIZE)
+    n = text.count("\n") + 1
+    extra = (n - 1) * SOURCE_FONTSIZE * 1.3 / 72
+    fig.set_size_inches(width, height + extra)
+    strip = (SOURCE_FONTSIZE * (1.3 * n + 0.9) / 72) / (height + extra)
+    fig.get_layout_engine().set(rect=(0, strip, 1, 1 - strip))
+    fig.text(0.01, 0.01, text, ha="left", va="bottom", fontsize=SOURCE_FONTSIZE, color="grey", gid="source")
+
+
+# --- multi_path -----------------------------------------------------------------------
+
+def multi_path(series: list[tuple[str, list, list, list]], *, title: str, unit_label: str, source: str,
+               lang: str = "zh") -> Figure:
+    """Several lines on one axis, one per scenario: (label, x, y, point texts)."""
+    fig, ax = _figure()
+    for (label, x, y, texts), color in zip(series, palette()):
+        ax.plot(x, y, marker="o", color=color, label=label)
+        for xi, yi, text in zip(x, y, texts):
+            ax.annotate(text, (xi, yi), xytext=(0, 8), textcoords="offset points", ha="center", fontsize=7,
+                        color=color, gid="point_label")
+    ax.margins(x=0.1, y=0.2)
+    ax.xaxis.set_major_locator(MaxNLocator(integer=True))
+    ax.set_ylabel(unit_label)
+    ax.legend(fontsize=8, frameon=False, loc="upper left")
     return _finish(fig, ax, title, source, lang)
 
 
 __all__ = [
+    "HATCH",
+    "hatch_legend",
+    "multi_path",
+    "paired_ranges",
     "bar_ranges",
     "cjk_font_name",
     "cjk_font_path",
