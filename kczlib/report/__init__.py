@@ -8,6 +8,6 @@ May import: `kczlib.analysis`, `kczlib.data` and the top-level `errors`/`paths`;
 Importing this package does not import matplotlib; `kczlib.report.theme` does.
 """
 
-from .facade import Report
+from .facade import Report, check_parameters
 
-__all__ = ["Report"]
+__all__ = ["Report", "check_parameters"]

@@ -4,7 +4,8 @@ A notebook's cells stay an outline:
 
     report = Report.start("02_tech_finance_leverage", globals())   # before parameters
     # parameters cell
-    params = report.configure(globals())                            # after parameters
+    from kczlib.report import check_parameters                      # after parameters
+    params = check_parameters(globals())
     report.say("finance.kechuangdai", firms=report.fig("kechuangdai_firms"))
     ...
     report.appendix()
@@ -18,10 +19,30 @@ from ..data.cases import get_case
 from ..data.figures import figure, load_figures
 from ..analysis.ledger import Ledger, Num, assumption
 from .narrative import Quote, Safe, escape, render
-from .parameters import check, user_names
+from ..errors import ParameterError
+from .parameters import check, declarations, executed_parameters, namespace_parameters
 from ..data.source import load_source
 
 MULTIPLIER_WORDS = ("万亿", "万", "亿")
+# names configure() set in a namespace (by id): dropped there if a later check is refused
+_previously_set: dict[int, set[str]] = {}
+# the report Report.start made for a namespace (by id), for check_parameters
+_started: dict[int, "Report"] = {}
+
+
+def check_parameters(namespace: dict) -> dict:
+    """The notebook's check cell: configure the report `Report.start` made for `namespace`.
+
+    Found by namespace rather than through the global `report`, so that a parameter
+    named `report` (papermill's `-p report 1`) is refused like any other unknown name
+    instead of replacing the report before the check can run.
+    Returns the checked parameters {name: value}. Raises ParameterError (one line).
+    """
+    report = _started.get(id(namespace))
+    if report is None:
+        raise ParameterError("parameters", "no report was started in this notebook",
+                             "run the first cell, which calls Report.start, then the parameters cell")
+    return report.configure(namespace)
 
 
 def _measure(unit: str, base_unit: str) -> str:
@@ -39,6 +60,22 @@ def figure_num(figure_id: str, case: str) -> Num:
                _measure(f.unit, f.base_unit))
 
 
+def _shell():
+    """The running IPython shell, or None in plain Python."""
+    try:
+        from IPython import get_ipython
+    except ImportError:
+        return None
+    return get_ipython()
+
+
+def _declared_names(notebook: str) -> set[str]:
+    try:
+        return {p.name for p in declarations(notebook)}
+    except Exception:  # the error being reported is the one that matters
+        return set()
+
+
 def _display(obj) -> None:
     try:
         from IPython import get_ipython
@@ -52,7 +89,6 @@ def _display(obj) -> None:
 @dataclass
 class Report:
     notebook: str
-    before: set[str] = field(default_factory=set)
     params: dict = field(default_factory=dict)
     lang: str = "zh"
     case: str = "chengdu"
@@ -60,12 +96,41 @@ class Report:
     shown: list[str] = field(default_factory=list)
 
     @classmethod
-    def start(cls, notebook: str, namespace: dict) -> "Report":
-        return cls(notebook, before=user_names(namespace) | {"report"})
+    def start(cls, notebook: str, namespace: dict | None = None) -> "Report":
+        """A report for `notebooks/<notebook>.ipynb`, to be configured after its parameters cell.
+
+        `namespace` (the notebook's globals) is where `check_parameters` finds this report;
+        nothing in it is read: parameters come from the cells that run, not from globals.
+        """
+        report = cls(notebook)
+        if namespace is not None:
+            _started[id(namespace)] = report
+        return report
 
     def configure(self, namespace: dict) -> dict:
-        """Check the parameters, then set language, case, ledger and chart theme."""
-        self.params = check(self.notebook, namespace, self.before)
+        """Check the parameters, then set language, case, ledger and chart theme.
+
+        In IPython the values are those assigned by the parameters cell (and papermill's
+        injected cell) run right before this call, read from the cell text; the checked,
+        coerced values are written to `namespace` (the notebook's globals) and returned.
+        On a refused check the declared names are removed from `namespace`, so no later
+        cell can use a value from an earlier run. Raises ParameterError (one line).
+        """
+        previous = _previously_set.pop(id(namespace), set())
+        self.params, self.ledger, self.shown = {}, None, []
+        try:
+            shell = _shell()
+            assigned = (executed_parameters(shell, self.notebook) if shell is not None
+                        else namespace_parameters(namespace, self.notebook))
+            self.params = check(self.notebook, assigned)
+        except Exception:
+            for name in previous | _declared_names(self.notebook):
+                namespace.pop(name, None)
+            raise
+        for name in previous - set(self.params):  # a parameter no longer declared
+            namespace.pop(name, None)
+        namespace.update(self.params)
+        _previously_set[id(namespace)] = set(self.params)
         self.lang, self.case = self.params["lang"], self.params["case"]
         self.ledger = Ledger(self.lang)
         self.figures = load_figures(self.case)
