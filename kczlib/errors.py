@@ -26,6 +26,17 @@ class KczError(Exception):
         return [f"{type(self).__name__}: {self}"]
 
 
+def _full_tracebacks_wanted() -> bool:
+    """True when the running IPython's exception mode (`%xmode`) asks for full tracebacks."""
+    try:
+        from IPython import get_ipython
+    except ImportError:
+        return True
+    shell = get_ipython()
+    mode = getattr(getattr(shell, "InteractiveTB", None), "mode", None)
+    return shell is None or mode in FULL_TRACEBACK_MODES
+
+
 class UnknownCaseError(KczError, LookupError):
     def __init__(self, case: str, known: list[str]):
         self.case, self.known = case, known
@@ -94,13 +105,3 @@ class QuantityParseError(KczError, ValueError):
         self.text = text
         super().__init__(f"cannot parse quantity {text!r}: {reason}")
 
-
-def _full_tracebacks_wanted() -> bool:
-    """True when the running IPython's exception mode (`%xmode`) asks for full tracebacks."""
-    try:
-        from IPython import get_ipython
-    except ImportError:
-        return True
-    shell = get_ipython()
-    mode = getattr(getattr(shell, "InteractiveTB", None), "mode", None)
-    return shell is None or mode in FULL_TRACEBACK_MODES

@@ -19,30 +19,10 @@ from ..data.cases import get_case
 from ..data.figures import figure, load_figures
 from ..analysis.ledger import Ledger, Num, assumption
 from .narrative import Quote, Safe, escape, render
-from ..errors import ParameterError
-from .parameters import check, declarations, executed_parameters, namespace_parameters
+from .parameters import apply_parameters, remember_report
 from ..data.source import load_source
 
 MULTIPLIER_WORDS = ("万亿", "万", "亿")
-# names configure() set in a namespace (by id): dropped there if a later check is refused
-_previously_set: dict[int, set[str]] = {}
-# the report Report.start made for a namespace (by id), for check_parameters
-_started: dict[int, "Report"] = {}
-
-
-def check_parameters(namespace: dict) -> dict:
-    """The notebook's check cell: configure the report `Report.start` made for `namespace`.
-
-    Found by namespace rather than through the global `report`, so that a parameter
-    named `report` (papermill's `-p report 1`) is refused like any other unknown name
-    instead of replacing the report before the check can run.
-    Returns the checked parameters {name: value}. Raises ParameterError (one line).
-    """
-    report = _started.get(id(namespace))
-    if report is None:
-        raise ParameterError("parameters", "no report was started in this notebook",
-                             "run the first cell, which calls Report.start, then the parameters cell")
-    return report.configure(namespace)
 
 
 def _measure(unit: str, base_unit: str) -> str:
@@ -58,22 +38,6 @@ def figure_num(figure_id: str, case: str) -> Num:
     f = figure(figure_id, case)
     return Num(f.lower, f.upper, f.base_unit, (figure_id,), figure_id, "figure", f.qualifier, f.value_base,
                _measure(f.unit, f.base_unit))
-
-
-def _shell():
-    """The running IPython shell, or None in plain Python."""
-    try:
-        from IPython import get_ipython
-    except ImportError:
-        return None
-    return get_ipython()
-
-
-def _declared_names(notebook: str) -> set[str]:
-    try:
-        return {p.name for p in declarations(notebook)}
-    except Exception:  # the error being reported is the one that matters
-        return set()
 
 
 def _display(obj) -> None:
@@ -103,34 +67,19 @@ class Report:
         nothing in it is read: parameters come from the cells that run, not from globals.
         """
         report = cls(notebook)
-        if namespace is not None:
-            _started[id(namespace)] = report
+        remember_report(namespace, report)
         return report
 
     def configure(self, namespace: dict) -> dict:
         """Check the parameters, then set language, case, ledger and chart theme.
 
-        In IPython the values are those assigned by the parameters cell (and papermill's
-        injected cell) run right before this call, read from the cell text; the checked,
-        coerced values are written to `namespace` (the notebook's globals) and returned.
-        On a refused check the declared names are removed from `namespace`, so no later
-        cell can use a value from an earlier run. Raises ParameterError (one line).
+        The values are those the parameters cell (and papermill's injected cell) that ran
+        right before assigned (`parameters.apply_parameters`); checked and coerced, they
+        are written to `namespace` (the notebook's globals) and returned.
+        Raises ParameterError (one line).
         """
-        previous = _previously_set.pop(id(namespace), set())
-        self.params, self.ledger, self.shown = {}, None, []
-        try:
-            shell = _shell()
-            assigned = (executed_parameters(shell, self.notebook) if shell is not None
-                        else namespace_parameters(namespace, self.notebook))
-            self.params = check(self.notebook, assigned)
-        except Exception:
-            for name in previous | _declared_names(self.notebook):
-                namespace.pop(name, None)
-            raise
-        for name in previous - set(self.params):  # a parameter no longer declared
-            namespace.pop(name, None)
-        namespace.update(self.params)
-        _previously_set[id(namespace)] = set(self.params)
+        self.params, self.ledger, self.shown = {}, None, []  # nothing from an earlier run survives
+        self.params = apply_parameters(self.notebook, namespace)
         self.lang, self.case = self.params["lang"], self.params["case"]
         self.ledger = Ledger(self.lang)
         self.figures = load_figures(self.case)

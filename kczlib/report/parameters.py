@@ -271,3 +271,71 @@ def namespace_parameters(namespace: dict, notebook: str) -> dict:
     """Outside IPython (a plain script runs top to bottom, no earlier runs): the
     declared names present in `namespace`."""
     return {p.name: namespace[p.name] for p in declarations(notebook) if p.name in namespace}
+
+
+# names apply_parameters set in a namespace (by id), dropped there if a later check is refused
+_previously_set: dict[int, set[str]] = {}
+# the report `Report.start` made for a namespace (by id), for check_parameters
+_started: dict[int, object] = {}
+
+
+def apply_parameters(notebook: str, namespace: dict) -> dict:
+    """Check the parameters that ran (`executed_parameters` in IPython, else the declared
+    names in `namespace`) and write the coerced values into `namespace`; return them.
+
+    On a refused check the declared names (and any set by an earlier check) are removed
+    from `namespace`, so that no cell run by hand afterwards uses a value from an earlier
+    run. Raises ParameterError.
+    """
+    previous = _previously_set.pop(id(namespace), set())
+    try:
+        shell = _shell()
+        assigned = (executed_parameters(shell, notebook) if shell is not None
+                    else namespace_parameters(namespace, notebook))
+        values = check(notebook, assigned)
+    except Exception:
+        for name in previous | _declared_names(notebook):
+            namespace.pop(name, None)
+        raise
+    for name in previous - set(values):  # a parameter no longer declared
+        namespace.pop(name, None)
+    namespace.update(values)
+    _previously_set[id(namespace)] = set(values)
+    return values
+
+
+def remember_report(namespace: dict | None, report) -> None:
+    """Note `report` as the one started in `namespace` (a notebook's globals)."""
+    if namespace is not None:
+        _started[id(namespace)] = report
+
+
+def check_parameters(namespace: dict) -> dict:
+    """The notebook's check cell: configure the report `Report.start` made for `namespace`.
+
+    Found by namespace rather than through the global `report`, so that a parameter
+    named `report` (papermill's `-p report 1`) is refused like any other unknown name
+    instead of replacing the report before the check can run.
+    Returns the checked parameters {name: value}. Raises ParameterError (one line).
+    """
+    report = _started.get(id(namespace))
+    if report is None:
+        raise ParameterError("parameters", "no report was started in this notebook",
+                             "run the first cell, which calls Report.start, then the parameters cell")
+    return report.configure(namespace)
+
+
+def _shell():
+    """The running IPython shell, or None in plain Python."""
+    try:
+        from IPython import get_ipython
+    except ImportError:
+        return None
+    return get_ipython()
+
+
+def _declared_names(notebook: str) -> set[str]:
+    try:
+        return {p.name for p in declarations(notebook)}
+    except Exception:  # the error being reported is the one that matters
+        return set()
