@@ -104,4 +104,3 @@ class QuantityParseError(KczError, ValueError):
     def __init__(self, text: str, reason: str):
         self.text = text
         super().__init__(f"cannot parse quantity {text!r}: {reason}")
-
