@@ -23,7 +23,7 @@ import pytest
 
 from conftest import REPO
 from test_browser import ARTIFACTS, CHROMIUM_ARGS, chromium
-from test_lab_setup import VENV, project_copy
+from test_lab_setup import MAKE_WITH_THIS_VENV, project_copy
 
 pytestmark = [pytest.mark.browser, pytest.mark.notebook,
               pytest.mark.skipif(shutil.which("make") is None, reason="needs make")]
@@ -66,7 +66,7 @@ def lab(tmp_path_factory):
     if os.geteuid() == 0:
         args.append("--allow-root")
     log = (tmp / "server.log").open("w")
-    server = subprocess.Popen(["make", "--no-print-directory", "-C", str(copy), "lab", f"VENV={VENV}",
+    server = subprocess.Popen(["make", "--no-print-directory", "-C", str(copy), "lab", *MAKE_WITH_THIS_VENV,
                                "LAB_ARGS=" + " ".join(args)], stdout=log, stderr=subprocess.STDOUT,
                               start_new_session=True)
     base = f"http://127.0.0.1:{port}"

@@ -19,6 +19,8 @@ import pytest
 from conftest import REPO, REPORT_NOTEBOOKS
 
 VENV = Path(sys.executable).parent.parent  # the environment running these tests (make's VENV)
+# make is told to take that environment as it is (`-o` its stamp): never rebuilt from a copy
+MAKE_WITH_THIS_VENV = [f"VENV={VENV}", "-o", str(VENV / ".installed")]
 COPIED = ["kczlib", "tests", "notebooks", "data", "reports.toml", "pyproject.toml", "environment.yml",
           "README.md", "Makefile", ".gitignore", ".gitattributes", ".ci"]
 
@@ -98,8 +100,7 @@ def test_report_notebooks_are_stored_as_nbstripout_leaves_them(nb):
 
 
 def make(copy: Path, target: str, **kw) -> subprocess.CompletedProcess:
-    # VENV points at this environment, so make finds it up to date and creates none
-    return subprocess.run(["make", "--no-print-directory", "-C", str(copy), target, f"VENV={VENV}"],
+    return subprocess.run(["make", "--no-print-directory", "-C", str(copy), target, *MAKE_WITH_THIS_VENV],
                           capture_output=True, text=True, timeout=120, **kw)
 
 
@@ -142,7 +143,7 @@ def test_setup_outside_a_git_clone_succeeds_and_says_so(tmp_path):
 
 @pytest.mark.skipif(shutil.which("make") is None, reason="needs make")
 def test_make_lab_opens_at_the_project_root_and_passes_options_through():
-    dry = subprocess.run(["make", "--no-print-directory", "-n", "-C", str(REPO), "lab", f"VENV={VENV}",
+    dry = subprocess.run(["make", "--no-print-directory", "-n", "-C", str(REPO), "lab", *MAKE_WITH_THIS_VENV,
                           "LAB_ARGS=--allow-root --port 8899"], capture_output=True, text=True, timeout=60)
     command = [line for line in dry.stdout.splitlines() if "jupyter lab" in line]
     assert len(command) == 1, dry.stdout
