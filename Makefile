@@ -5,10 +5,10 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
 .DEFAULT_GOAL := help
-.PHONY: help setup reports test validate lab bench clean
+.PHONY: help setup git-filter reports test validate lab bench clean
 
 help: ## list the targets
-	@grep -E '^[a-z]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-9s %s\n", $$1, $$2}'
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-9s %s\n", $$1, $$2}'
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -16,7 +16,20 @@ $(STAMP): pyproject.toml
 	$(BIN)/python -m pip install --quiet -e '.[test]'
 	touch $(STAMP)
 
-setup: $(STAMP) ## create ./.venv and install kczlib with its dependencies (no root)
+setup: $(STAMP) ## create ./.venv, install kczlib with its dependencies (no root), set up git-filter
+	@$(MAKE) --no-print-directory git-filter
+
+# nbstripout as a git filter: what `git add` stores of a notebook has no outputs and no
+# execution counts, whatever was saved (cell ids are kept, so diffs stay small).
+# Outside a git clone (an unpacked archive) there is nothing to set up.
+git-filter: ## in a git clone: commit notebooks without outputs (nbstripout filter)
+	@if git rev-parse --is-inside-work-tree >/dev/null 2>&1; then \
+	  $(BIN)/nbstripout --install --attributes .gitattributes && \
+	  git config filter.nbstripout.clean '"$(abspath $(BIN))/python" -m nbstripout --keep-id' && \
+	  echo "git: notebooks are stored without outputs (nbstripout filter)"; \
+	else \
+	  echo "not a git clone: nbstripout filter not set up"; \
+	fi
 
 reports: setup ## set up, then build every report into reports/<timestamp>/ (reports/latest)
 	$(BIN)/kcz build
@@ -27,8 +40,10 @@ test: setup ## set up, then run the whole test suite
 validate: setup ## check the case data: schema, evidence, coverage
 	$(BIN)/python -m kczlib validate
 
-lab: setup ## open JupyterLab on the project's environment
-	$(BIN)/jupyter lab notebooks/
+# Opens at the project root (data/, README.md and kczlib/report/narratives/ are in the file
+# browser), showing notebooks/. Options pass through: make lab LAB_ARGS="--allow-root --port 8899"
+lab: setup ## open JupyterLab on the project's environment (options: LAB_ARGS=...)
+	$(BIN)/jupyter lab --ServerApp.root_dir=. --LabApp.default_url=/lab/tree/notebooks $(LAB_ARGS)
 
 bench: setup ## measure build speed (prints ratios; not a test)
 	$(BIN)/python benchmarks/bench_build.py

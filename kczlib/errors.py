@@ -2,9 +2,39 @@
 
 from __future__ import annotations
 
+# `%xmode` modes in which a notebook shows a project error's full traceback
+FULL_TRACEBACK_MODES = ("Verbose",)
+
 
 class KczError(Exception):
-    """Base class: anything the CLI reports as a one-line message, never a traceback."""
+    """Base class: anything the CLI reports as a one-line message, never a traceback.
+
+    In IPython (a notebook cell) it is shown as that one line too, through IPython's
+    `_render_traceback_` hook; `%xmode Verbose` in the notebook shows the full
+    traceback again (IPython's own, as for any other exception).
+    """
+
+    @property
+    def _render_traceback_(self):
+        # IPython calls `value._render_traceback_()` when the attribute exists; raising
+        # AttributeError here makes `hasattr` false, so IPython formats as usual.
+        if _full_tracebacks_wanted():
+            raise AttributeError("_render_traceback_")
+        return self._one_line
+
+    def _one_line(self) -> list[str]:
+        return [f"{type(self).__name__}: {self}"]
+
+
+def _full_tracebacks_wanted() -> bool:
+    """True when the running IPython's exception mode (`%xmode`) asks for full tracebacks."""
+    try:
+        from IPython import get_ipython
+    except ImportError:
+        return True
+    shell = get_ipython()
+    mode = getattr(getattr(shell, "InteractiveTB", None), "mode", None)
+    return shell is None or mode in FULL_TRACEBACK_MODES
 
 
 class UnknownCaseError(KczError, LookupError):

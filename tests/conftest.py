@@ -12,6 +12,16 @@ DATA = REPO / "data"
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
 
 
+def report_notebooks(config: Path = REPO / "reports.toml") -> list[Path]:
+    """The notebooks reports.toml declares: scratch notebooks beside them are not reports."""
+    from kczlib.build.config import load_config
+
+    return sorted({r.notebook for r in load_config(config).reports})
+
+
+REPORT_NOTEBOOKS = report_notebooks()
+
+
 @pytest.fixture
 def data_copy(tmp_path, monkeypatch) -> Path:
     """A writable copy of data/, made the active data root through KCZ_DATA."""

@@ -16,6 +16,7 @@ import pytest
 
 from build_helpers import (REAL_NOTEBOOKS, kcz_command, kcz_env, manifest, real_notebooks_exist,
                            run_folders, run_kcz, statuses, write_config)
+from conftest import REPORT_NOTEBOOKS
 from kczlib.build.lock import build_lock
 from kczlib.build.parameters import parse_value
 from kczlib.cli import main
@@ -209,7 +210,7 @@ real = pytest.mark.skipif(not real_notebooks_exist(), reason="notebooks/*.ipynb 
 @pytest.fixture(scope="module")
 def real_build(tmp_path_factory):
     folder = tmp_path_factory.mktemp("real")
-    config = write_config(folder, [{"notebook": n.stem} for n in sorted(REAL_NOTEBOOKS.glob("*.ipynb"))],
+    config = write_config(folder, [{"notebook": n.stem} for n in REPORT_NOTEBOOKS],
                           notebooks=REAL_NOTEBOOKS,
                           warm_imports=["pandas", "matplotlib.pyplot", "seaborn", "kczlib", "kczlib.report.theme"])
     code = kcz(config)
@@ -223,7 +224,7 @@ def test_the_real_notebooks_build_into_an_index_and_every_report(real_build):
     run = out / "latest"
     assert code == 0, statuses(run_folders(out)[0])
     names = {e["name"] for e in manifest(run)["reports"]}
-    assert len(names) == 2 * len(list(REAL_NOTEBOOKS.glob("*.ipynb")))
+    assert len(names) == 2 * len(REPORT_NOTEBOOKS)
     index = (run / "index.html").read_text(encoding="utf-8")
     for name in names:
         assert f'href="{name}.html"' in index

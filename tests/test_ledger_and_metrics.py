@@ -10,9 +10,9 @@ from kczlib.analysis import metrics
 from kczlib.analysis.ledger import Ledger, Num
 from kczlib.report.narrative import TemplateError, literal_numbers, render, templates
 from kczlib.report.facade import figure_num
-from conftest import REPO
+from conftest import REPORT_NOTEBOOKS
 
-NOTEBOOKS = sorted((REPO / "notebooks").glob("*.ipynb"))
+NOTEBOOKS = REPORT_NOTEBOOKS
 
 
 def execute_in_process(nb_path, lang):

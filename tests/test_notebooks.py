@@ -7,9 +7,9 @@ import re
 import papermill as pm
 import pytest
 
-from conftest import REPO
+from conftest import REPO, REPORT_NOTEBOOKS
 
-NOTEBOOKS = sorted(p.stem for p in (REPO / "notebooks").glob("*.ipynb"))
+NOTEBOOKS = [p.stem for p in REPORT_NOTEBOOKS]
 NON_DEFAULT = {
     "01_fiscal_investment": {"baseline_year": 2022},
     "02_tech_finance_leverage": {"risk_pool_yi": [2.0, 40.0], "loss_rate": "[0.03]", "compensation_share": [1.0]},

@@ -5,7 +5,7 @@ import pytest
 
 from kczlib.errors import ParameterError
 from kczlib.report.parameters import check, coerce, declarations, parse_declarations
-from conftest import REPO
+from conftest import REPORT_NOTEBOOKS
 
 DECL = '''case: str = "chengdu"  # a known case: case folder
 lang: str = "zh"  # one of zh|en: report language
@@ -49,21 +49,40 @@ def test_invalid_value_names_the_parameter_and_what_is_allowed(params, name, val
     assert reason in str(info.value) and "allowed:" in str(info.value)
 
 
-def test_unknown_name_injected_after_the_snapshot_is_rejected():
-    ns = {"report": object()}
-    before = set(ns)
-    ns.update(case="chengdu", lang="zh", loss_rat=[0.1])
-    with pytest.raises(ParameterError, match="'loss_rat': unknown parameter"):
-        check("02_tech_finance_leverage", ns, before)
+DEFAULTS_02 = {"case": "chengdu", "lang": "zh", "risk_pool_yi": [5.0, 10.0, 20.0], "loss_rate": [0.01, 0.02, 0.05],
+               "compensation_share": [0.5, 0.8]}
 
 
-def test_check_fills_defaults_and_coerces_in_the_namespace():
-    ns = {"lang": "en", "loss_rate": "[0.5]"}
-    values = check("02_tech_finance_leverage", ns, set())
-    assert ns["loss_rate"] == [0.5] and values["case"] == "chengdu" and ns["compensation_share"] == [0.5, 0.8]
+@pytest.mark.parametrize("extra", ["loss_rat", "report", "_typo"])
+def test_any_undeclared_name_assigned_with_the_parameters_is_refused(extra):
+    with pytest.raises(ParameterError, match=f"'{extra}': unknown parameter"):
+        check("02_tech_finance_leverage", {**DEFAULTS_02, extra: [0.1]})
 
 
-@pytest.mark.parametrize("nb", sorted((REPO / "notebooks").glob("*.ipynb")), ids=lambda p: p.stem)
+def test_a_declared_parameter_that_was_not_assigned_is_refused():
+    assigned = {k: v for k, v in DEFAULTS_02.items() if k != "loss_rate"}
+    with pytest.raises(ParameterError, match="'loss_rate': declared but not assigned"):
+        check("02_tech_finance_leverage", assigned)
+
+
+def test_check_coerces_the_assigned_values():
+    values = check("02_tech_finance_leverage", {**DEFAULTS_02, "lang": "en", "loss_rate": "[0.5]", "risk_pool_yi": 3})
+    assert values["loss_rate"] == [0.5] and values["risk_pool_yi"] == [3.0] and values["lang"] == "en"
+
+
+@pytest.mark.parametrize("name,value", [("pools", [float("inf")]), ("pools", "[1e999]"), ("rates", [float("nan")]),
+                                        ("pools", 1e999)])
+def test_non_finite_numbers_are_refused(params, name, value):
+    with pytest.raises(ParameterError, match=f"parameter '{name}': (inf|nan) is not a finite number"):
+        coerce(params[name], value)
+
+
+def test_non_literal_default_is_one_parameter_error():
+    with pytest.raises(ParameterError, match="'rates': default"):
+        parse_declarations("rates: list[float] = [x / 100 for x in range(3)]  # in [0, 1]: rates\n")
+
+
+@pytest.mark.parametrize("nb", REPORT_NOTEBOOKS, ids=lambda p: p.stem)
 def test_papermill_help_shows_the_same_parameters_we_check(nb):
     inspected = pm.inspect_notebook(str(nb))
     ours = declarations(nb.stem)

@@ -8,7 +8,7 @@ import tomllib
 
 import pytest
 
-from conftest import REPO
+from conftest import REPO, REPORT_NOTEBOOKS
 
 
 def _names(specs):
@@ -27,7 +27,7 @@ def test_environment_yml_lists_the_same_dependencies_as_pyproject():
     assert listed == wanted
 
 
-@pytest.mark.parametrize("nb", sorted((REPO / "notebooks").glob("*.ipynb")), ids=lambda p: p.name)
+@pytest.mark.parametrize("nb", REPORT_NOTEBOOKS, ids=lambda p: p.name)
 def test_notebooks_in_git_carry_no_outputs(nb):
     cells = json.loads(nb.read_text(encoding="utf-8"))["cells"]
     dirty = [i for i, c in enumerate(cells) if c["cell_type"] == "code" and (c.get("outputs") or c.get("execution_count"))]

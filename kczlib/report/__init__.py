@@ -9,5 +9,6 @@ Importing this package does not import matplotlib; `kczlib.report.theme` does.
 """
 
 from .facade import Report
+from .parameters import check_parameters
 
-__all__ = ["Report"]
+__all__ = ["Report", "check_parameters"]

@@ -4,10 +4,11 @@ A notebook's cells stay an outline:
 
     report = Report.start("02_tech_finance_leverage", globals())   # before parameters
     # parameters cell
-    params = report.configure(globals())                            # after parameters
+    from kczlib.report import check_parameters                      # after parameters
+    params = check_parameters(globals())
     report.say("finance.kechuangdai", firms=report.fig("kechuangdai_firms"))
     ...
-    report.key_numbers([firms, loans, avg])                        # the index card's headline numbers
+    report.key_numbers([firms, loans])                             # the index card's headline numbers
     report.appendix()
 
 What the reader edition needs from a report travels in its outputs: the level-1 heading
@@ -26,7 +27,7 @@ from ..data.cases import get_case
 from ..data.figures import figure, load_figures
 from ..analysis.ledger import LEDGER_COLUMNS, Ledger, Num, assumption
 from .narrative import Quote, Safe, escape, render
-from .parameters import check, user_names
+from .parameters import apply_parameters, remember_report
 from . import guard
 from ..data.source import load_source
 
@@ -73,7 +74,6 @@ def plain(markdown: str) -> str:
 @dataclass
 class Report:
     notebook: str
-    before: set[str] = field(default_factory=set)
     params: dict = field(default_factory=dict)
     lang: str = "zh"
     case: str = "chengdu"
@@ -86,13 +86,29 @@ class Report:
     part: str | None = None  # output part while the appendix is shown
 
     @classmethod
-    def start(cls, notebook: str, namespace: dict) -> "Report":
+    def start(cls, notebook: str, namespace: dict | None = None) -> "Report":
+        """A report for `notebooks/<notebook>.ipynb`, to be configured after its parameters cell.
+
+        `namespace` (the notebook's globals) is where `check_parameters` finds this report;
+        nothing in it is read: parameters come from the cells that run, not from globals.
+        """
         guard.install()  # before the parameters cells: see guard.py
-        return cls(notebook, before=user_names(namespace) | {"report"})
+        report = cls(notebook)
+        remember_report(namespace, report)
+        return report
 
     def configure(self, namespace: dict) -> dict:
-        """Check the parameters, then set language, case, ledger and chart theme."""
-        self.params = check(self.notebook, namespace, self.before)
+        """Check the parameters, then set language, case, ledger and chart theme.
+
+        The values are those the parameters cell (and papermill's injected cell) that ran
+        right before assigned (`parameters.apply_parameters`); checked and coerced, they
+        are written to `namespace` (the notebook's globals) and returned.
+        Raises ParameterError (one line).
+        """
+        # nothing from an earlier run survives
+        self.params, self.ledger, self.shown = {}, None, []
+        self.charts, self.title, self.group, self.key, self.part = [], "", "", [], None
+        self.params = apply_parameters(self.notebook, namespace)
         self.lang, self.case = self.params["lang"], self.params["case"]
         self.ledger = Ledger(self.lang)
         self.figures = load_figures(self.case)

@@ -10,12 +10,18 @@ shows the type, default and this comment):
 Constraints: `one of a|b`, `in [lo, hi]`, `> x`, `>= x`, `a known case`.
 Papermill only warns about unknown names and checks no types; `check()` stops the
 notebook in its first cells with one message naming the parameter and what is allowed.
+
+In a notebook the values come from the text of the parameters cell (and papermill's
+injected cell) that ran right before the check, read from the kernel's input history:
+never from names an earlier run left in the kernel (`executed_parameters`).
 """
 
 from __future__ import annotations
 
 import ast
+import copy
 import json
+import math
 import re
 from dataclasses import dataclass
 from functools import lru_cache
@@ -59,15 +65,24 @@ def parse_declarations(source: str) -> list[Param]:
         if m["type"] not in TYPES:
             raise ParameterError(m["name"], f"unsupported type {m['type']!r}", ", ".join(TYPES))
         c = CONSTRAINT_RE.match(m["comment"])
-        params.append(Param(m["name"], m["type"], ast.literal_eval(m["default"]), c["cons"] if c else "",
+        try:
+            default = ast.literal_eval(m["default"])
+        except (ValueError, SyntaxError):
+            raise ParameterError(m["name"], f"default {m['default']} is not a literal value") from None
+        params.append(Param(m["name"], m["type"], default, c["cons"] if c else "",
                             c["help"] if c else m["comment"]))
     return params
 
 
-@lru_cache(maxsize=None)
 def declarations(notebook: str) -> tuple[Param, ...]:
-    """The declared parameters of `notebooks/<notebook>.ipynb`."""
+    """The declared parameters of `notebooks/<notebook>.ipynb` (read again when the file changes)."""
     path = Path(NOTEBOOKS) / f"{notebook}.ipynb"
+    stat = path.stat()
+    return _declarations(path, stat.st_mtime_ns, stat.st_size)
+
+
+@lru_cache(maxsize=64)
+def _declarations(path: Path, mtime_ns: int, size: int) -> tuple[Param, ...]:
     cells = json.loads(path.read_text(encoding="utf-8"))["cells"]
     tagged = [c for c in cells if "parameters" in c.get("metadata", {}).get("tags", [])]
     if len(tagged) != 1:
@@ -89,6 +104,7 @@ def coerce(param: Param, value):
         value = [value]  # -p loss_rate 0.02 means a one-item list
     if not isinstance(value, want) or isinstance(value, bool):
         raise ParameterError(param.name, f"{value!r} is a {type(value).__name__}, not a {param.type}", param.allowed())
+    _check_finite(param, value)
     if want is list:
         item = {"list[float]": (int, float), "list[int]": (int,), "list[str]": (str,)}[param.type]
         if not value or any(not isinstance(v, item) or isinstance(v, bool) for v in value):
@@ -100,6 +116,13 @@ def coerce(param: Param, value):
     else:
         _check_constraint(param, value)
     return value
+
+
+def _check_finite(param: Param, value) -> None:
+    """inf and nan pass comparisons such as `> 0` (or fail them silently) and break a later cell."""
+    for v in value if isinstance(value, list) else [value]:
+        if isinstance(v, float) and not math.isfinite(v):
+            raise ParameterError(param.name, f"{v!r} is not a finite number", param.allowed())
 
 
 def _check_constraint(param: Param, v) -> None:
@@ -123,30 +146,196 @@ def _check_constraint(param: Param, v) -> None:
             raise ParameterError(param.name, f"{v!r} is not {op} {bound}", param.allowed())
 
 
-IGNORED = {"In", "Out", "get_ipython", "exit", "quit", "open"}
+# papermill's injected cell starts with this comment line (papermill.parameterize, comment="Parameters")
+INJECTED_HEADER = "# Parameters"
 
 
-def user_names(namespace: dict) -> set[str]:
-    """Names a user (or papermill) assigned: not private, not modules or functions."""
-    import types
+def check(notebook: str, assigned: dict) -> dict:
+    """Validate and coerce the values the parameters cell (and papermill's cell) assigned.
 
-    return {n for n, v in namespace.items()
-            if not n.startswith("_") and n not in IGNORED
-            and not isinstance(v, (types.ModuleType, types.FunctionType, type))}
-
-
-def check(notebook: str, namespace: dict, before: set[str]) -> dict:
-    """Validate and coerce the notebook's parameters in `namespace`; return them as a dict.
-
-    `before` holds the names that existed before the parameters cell ran, so that only
-    names introduced by the parameters and papermill's injected cell are judged.
+    `assigned` maps each name assigned in those cells, in order, to its value. Every
+    declared parameter must be assigned there and nothing else may be: a name from an
+    earlier run or a typo can never stand in for a declared value.
+    Returns {name: coerced value} in declaration order.
+    Raises ParameterError naming the first unknown, missing or invalid parameter.
     """
     params = {p.name: p for p in declarations(notebook)}
-    unknown = sorted(user_names(namespace) - before - set(params))
+    unknown = [n for n in assigned if n not in params]
     if unknown:
         raise ParameterError(unknown[0], "unknown parameter", "known parameters: " + ", ".join(params))
-    values = {}
-    for name, p in params.items():
-        values[name] = coerce(p, namespace.get(name, p.default))
-        namespace[name] = values[name]
+    missing = [n for n in params if n not in assigned]
+    if missing:
+        raise ParameterError(missing[0], "declared but not assigned in the parameters cell that ran",
+                             f"restore its line in the parameters cell; declared: {', '.join(params)}")
+    return {name: coerce(p, assigned[name]) for name, p in params.items()}
+
+
+def executed_parameters(shell, notebook: str) -> dict:
+    """{name: value} assigned by the parameters cell that ran right before the current cell.
+
+    Why the input history rather than the kernel's globals: in a live kernel the
+    globals still hold names and values from earlier runs (a renamed parameter keeps
+    its old value; `avg` from the last full run looks like a new name), while the
+    history says exactly which cell text ran last. IPython stores a cell's text before
+    running it, so the last entry is the current (check) cell; the one before is the
+    parameters cell, or papermill's injected cell with the parameters cell before it.
+    Values are read from that text (literals only, as in papermill), not from globals.
+
+    Raises ParameterError when the cell before is not a parameters cell, or a value is
+    not a literal.
+    """
+    history = list(shell.history_manager.input_hist_raw)
+    current = _current_cell_code(shell)
+    if current is not None and (not history or history[-1] != current):
+        raise ParameterError("parameters", "cannot see which cells ran: this cell is not in the kernel's input "
+                             "history (run it as a normal notebook cell)")
+    declared = {p.name for p in declarations(notebook)}
+    before = history[:-1]
+    last = _assignments(before[-1]) if before else None
+    prior = _assignments(before[-2]) if len(before) > 1 else None
+    if last is not None and _is_injected(before[-1], last) and _is_parameters_cell(prior, declared):
+        cells = prior + last
+    elif _is_parameters_cell(last, declared):
+        cells = last
+    else:
+        raise ParameterError("parameters", "the parameters cell did not run right before this check (values from "
+                             "an earlier run are never used)", "Run All, or run the parameters cell and the cells "
+                             "below it")
+    return {name: _literal(name, node) for name, node, _ in cells}
+
+
+def _current_cell_code(shell) -> str | None:
+    """The code of the execute request being run, when the shell is a Jupyter kernel."""
+    kernel = getattr(shell, "kernel", None)
+    try:
+        return kernel.get_parent()["content"]["code"] if kernel is not None else None
+    except (AttributeError, KeyError, TypeError):
+        return None
+
+
+def _assignments(source: str) -> list[tuple[str, ast.expr, bool]] | None:
+    """(name, value node, annotated) per statement if the cell holds only `name = value`
+    or `name: type = value` statements; None for any other cell (magics included)."""
+    try:
+        tree = ast.parse(source)
+    except SyntaxError:
+        return None
+    out = []
+    for stmt in tree.body:
+        if isinstance(stmt, ast.AnnAssign) and isinstance(stmt.target, ast.Name) and stmt.value is not None:
+            out.append((stmt.target.id, stmt.value, True))
+        elif isinstance(stmt, ast.Assign) and len(stmt.targets) == 1 and isinstance(stmt.targets[0], ast.Name):
+            out.append((stmt.targets[0].id, stmt.value, False))
+        else:
+            return None
+    return out
+
+
+def _is_parameters_cell(assignments, declared: set[str]) -> bool:
+    """Only assignments, and recognisably the parameters cell: it assigns a declared
+    name or has a declaration (`name: type = ...`). `params = report.configure(...)`
+    or a scratch `x = 5` is not."""
+    return bool(assignments) and any(name in declared or annotated for name, _, annotated in assignments)
+
+
+def _is_injected(source: str, assignments) -> bool:
+    """papermill's cell: its header comment, then plain `name = value` lines only."""
+    lines = source.strip().splitlines()
+    return bool(lines) and lines[0].strip() == INJECTED_HEADER and not any(a for _, _, a in assignments)
+
+
+class _FloatCalls(ast.NodeTransformer):
+    """`float('inf')` -> the constant, so that literal_eval accepts papermill's spelling."""
+
+    def visit_Call(self, call):
+        if (isinstance(call.func, ast.Name) and call.func.id == "float" and len(call.args) == 1
+                and not call.keywords and isinstance(call.args[0], ast.Constant)
+                and isinstance(call.args[0].value, str)):
+            try:
+                return ast.copy_location(ast.Constant(float(call.args[0].value)), call)
+            except ValueError:
+                pass
+        return call
+
+
+def _literal(name: str, node: ast.expr):
+    """A literal value; also `float('inf')`/`float('nan')`, which is how papermill writes those."""
+    try:
+        return ast.literal_eval(_FloatCalls().visit(copy.deepcopy(node)))
+    except (ValueError, TypeError, SyntaxError, MemoryError, RecursionError):
+        raise ParameterError(name, f"{ast.unparse(node)} is not a literal value",
+                             "a number, string or list written out in the parameters cell") from None
+
+
+def namespace_parameters(namespace: dict, notebook: str) -> dict:
+    """Outside IPython (a plain script runs top to bottom, no earlier runs): the
+    declared names present in `namespace`."""
+    return {p.name: namespace[p.name] for p in declarations(notebook) if p.name in namespace}
+
+
+# names apply_parameters set in a namespace (by id), dropped there if a later check is refused
+_previously_set: dict[int, set[str]] = {}
+# the report `Report.start` made for a namespace (by id), for check_parameters
+_started: dict[int, object] = {}
+
+
+def apply_parameters(notebook: str, namespace: dict) -> dict:
+    """Check the parameters that ran (`executed_parameters` in IPython, else the declared
+    names in `namespace`) and write the coerced values into `namespace`; return them.
+
+    On a refused check the declared names (and any set by an earlier check) are removed
+    from `namespace`, so that no cell run by hand afterwards uses a value from an earlier
+    run. Raises ParameterError.
+    """
+    previous = _previously_set.pop(id(namespace), set())
+    try:
+        shell = _shell()
+        assigned = (executed_parameters(shell, notebook) if shell is not None
+                    else namespace_parameters(namespace, notebook))
+        values = check(notebook, assigned)
+    except Exception:
+        for name in previous | _declared_names(notebook):
+            namespace.pop(name, None)
+        raise
+    for name in previous - set(values):  # a parameter no longer declared
+        namespace.pop(name, None)
+    namespace.update(values)
+    _previously_set[id(namespace)] = set(values)
     return values
+
+
+def remember_report(namespace: dict | None, report) -> None:
+    """Note `report` as the one started in `namespace` (a notebook's globals)."""
+    if namespace is not None:
+        _started[id(namespace)] = report
+
+
+def check_parameters(namespace: dict) -> dict:
+    """The notebook's check cell: configure the report `Report.start` made for `namespace`.
+
+    Found by namespace rather than through the global `report`, so that a parameter
+    named `report` (papermill's `-p report 1`) is refused like any other unknown name
+    instead of replacing the report before the check can run.
+    Returns the checked parameters {name: value}. Raises ParameterError (one line).
+    """
+    report = _started.get(id(namespace))
+    if report is None:
+        raise ParameterError("parameters", "no report was started in this notebook",
+                             "run the first cell, which calls Report.start, then the parameters cell")
+    return report.configure(namespace)
+
+
+def _shell():
+    """The running IPython shell, or None in plain Python."""
+    try:
+        from IPython import get_ipython
+    except ImportError:
+        return None
+    return get_ipython()
+
+
+def _declared_names(notebook: str) -> set[str]:
+    try:
+        return {p.name for p in declarations(notebook)}
+    except Exception:  # the error being reported is the one that matters
+        return set()
