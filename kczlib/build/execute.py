@@ -43,8 +43,7 @@ class Failure:
 
     def summary(self) -> str:
         where = f"at cell {self.cell}" if self.cell is not None else "before any cell ran"
-        head = f"{self.kind} {where}" if self.kind != "error" else where
-        return f"{head}: {self.ename}: {strip_ansi(self.evalue)}".rstrip(": ")
+        return f"{self.kind} {where}: {self.ename}: {strip_ansi(self.evalue)}".rstrip(": ")
 
 
 class _TrackingClient(NotebookClient):
@@ -84,12 +83,28 @@ async def execute(nb, km, cwd: Path, timeout: int, scratch: Path) -> Failure | N
         await client.async_execute()
     except (CellExecutionError, CellTimeoutError, DeadKernelError) as exc:
         if clean_exit(exc):
+            _drop_exit_outputs(nb, client.current)
             return None
         return _mark_failure(nb, exc, scratch, client.current)
     finally:
         if client.kc is not None:
             client.kc.stop_channels()
     return None
+
+
+# IPython's warning when a cell raises SystemExit; with the SystemExit output itself it is
+# noise on a reader page after a clean exit (the reader checks refuse stderr output)
+EXIT_WARNING = "To exit: use 'exit', 'quit', or Ctrl-D."
+
+
+def _drop_exit_outputs(nb, index: int | None) -> None:
+    """Remove the SystemExit traceback and IPython's exit warning from the exiting cell."""
+    if index is None or index >= len(nb.cells):
+        return
+    cell = nb.cells[index]
+    cell["outputs"] = [o for o in cell.get("outputs", [])
+                       if not (o.get("output_type") == "error" and o.get("ename") == "SystemExit")
+                       and not (o.get("name") == "stderr" and EXIT_WARNING in o.get("text", ""))]
 
 
 def _kind(exc) -> str:
