@@ -188,6 +188,8 @@ def test_an_interrupted_build_leaves_no_run_and_no_kernel(tmp_path, signum, code
     assert kernels and list(out.glob(".tmp-*"))
     proc.send_signal(signum)
     assert proc.wait(timeout=60) == code
+    rest = proc.stderr.read()
+    assert "cancelled slow_report-zh" in rest and "FAILED" not in rest, rest
     assert not list(out.glob(".tmp-*"))
     assert [p.name for p in run_folders(out)] == ["20000101T000000Z"]
     assert os.readlink(out / "latest") == "20000101T000000Z"
