@@ -16,6 +16,7 @@ from pathlib import Path
 from ..errors import DataError, UnknownCaseError
 from ..paths import PACKAGE_ROOT, data_root  # noqa: F401 (re-exported)
 from .textfile import read_json
+from .datatext import data_texts
 
 
 def cases_root() -> Path:
@@ -86,7 +87,7 @@ def _get_case(root: str, case: str) -> Case:
             if not meta[key].get(sub):
                 raise DataError(meta_path, f"missing {key}.{sub}", column=f"{key}.{sub}")
     _check_source_file(meta_path, meta["source"]["file"])
-    return Case(case, folder, meta)
+    return Case(case, folder, data_texts(meta))  # its prose prints as written (datatext.py)
 
 
 def _check_source_file(meta_path: Path, name) -> None:

@@ -17,6 +17,7 @@ import pandas as pd
 from .cases import Case, get_case
 from ..errors import DataError, DataErrors, UnknownFigureError
 from .schema import get_schema, read_table
+from .datatext import DataText
 
 FIGURES_FILE = "figures.csv"
 NON_FIGURES_FILE = "non_figures.csv"
@@ -48,7 +49,8 @@ class Figure:
         return self.qualifier == "exact"
 
     def metric(self, lang: str) -> str:
-        return self.metric_zh if lang == "zh" else self.metric_en
+        """The metric's name in `lang` (DataText: printed as written, digits included)."""
+        return DataText(self.metric_zh if lang == "zh" else self.metric_en)
 
 
 def load_figures(case: str = "chengdu") -> pd.DataFrame:

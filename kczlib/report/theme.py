@@ -90,6 +90,7 @@ def set_theme(lang: str = "zh") -> None:
             "font.family": [cjk_font_name(), *FALLBACK_FONTS],
             "font.sans-serif": [cjk_font_name(), *FALLBACK_FONTS],
             "axes.unicode_minus": False,
+            "text.parse_math": False,  # text from data ($, \frac) is drawn as written, never as math
             "figure.dpi": DPI,
             "savefig.dpi": DPI,
         }
