@@ -21,6 +21,20 @@ from .errors import CannotBuild, KczError, Terminated
 
 EXIT_FAILED_REPORTS, EXIT_USAGE, EXIT_CANNOT_BUILD = 1, 2, 3
 EXIT_SIGINT, EXIT_SIGTERM, EXIT_SIGHUP = 130, 143, 129
+
+
+def _exit_at_start_up(signum, frame):
+    """Before `main` runs nothing has been done, so a signal simply ends the program."""
+    word = {signal.SIGINT: "interrupted", signal.SIGHUP: "hung up"}.get(signum, "terminated")
+    sys.stderr.write(f"kcz: {word} while starting; nothing was done\n")
+    os._exit({signal.SIGINT: EXIT_SIGINT, signal.SIGHUP: EXIT_SIGHUP}.get(signum, EXIT_SIGTERM))
+
+
+# Run as the `kcz` program (not imported by other code): a signal during start-up gives a
+# message, not a traceback from inside an import. `main` installs the handlers of a build.
+if Path(sys.argv[0]).name == "kcz" or sys.argv[0].endswith(os.path.join("kczlib", "__main__.py")):
+    for _signum in (signal.SIGINT, signal.SIGTERM, signal.SIGHUP):
+        signal.signal(_signum, _exit_at_start_up)
 EXIT_CODES_HELP = ("exit codes: 0 all reports built; 1 a report failed; 2 usage or input error; "
                    "3 could not build (disk full, read-only or unusable output folder; the "
                    "previous run is kept); 130/143/129 interrupted (SIGINT/SIGTERM/SIGHUP)")
@@ -82,6 +96,8 @@ def threading_main() -> bool:
 
 
 def main(argv: list[str] | None = None) -> int:
+    if signal.getsignal(signal.SIGINT) is _exit_at_start_up:
+        signal.signal(signal.SIGINT, signal.default_int_handler)  # KeyboardInterrupt: clean-up runs
     old = _catch_signals()
     try:
         args = parser().parse_args(argv)

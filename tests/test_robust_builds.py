@@ -361,13 +361,27 @@ def _waiting_on_flock(pid: int) -> bool:
         return False
 
 
-def test_a_ctrl_c_at_start_up_gives_no_traceback():
-    proc = subprocess.Popen(kcz_command("list"), env=kcz_env(), stdout=subprocess.PIPE,
-                            stderr=subprocess.PIPE, text=True)
-    time.sleep(0.15)  # while Python imports the command (a signal, not a timing assert)
-    proc.send_signal(signal.SIGINT)
-    _, err = proc.communicate(timeout=60)
-    assert "Traceback" not in err
+def test_a_ctrl_c_at_start_up_gives_no_traceback(tmp_path):
+    config = write_config(tmp_path, [{"notebook": "tiny_report"}], langs=["zh"])
+    proc = subprocess.Popen(kcz_command("--config", config, "build"), env=kcz_env(),
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    for _ in range(400):  # until the program's own code runs: it catches SIGHUP from then on
+        if _catches(proc.pid, signal.SIGHUP) or proc.poll() is not None:
+            break
+        time.sleep(0.01)
+    proc.send_signal(signal.SIGINT)  # while it imports (the build has not started)
+    _, err = proc.communicate(timeout=120)
+    assert "Traceback" not in err and proc.returncode == 130, err
+    assert "interrupted" in err and not list((tmp_path / "out").glob(".tmp-*"))
+
+
+def _catches(pid: int, signum: int) -> bool:
+    """The process has a handler for `signum` (SigCgt in /proc/<pid>/status)."""
+    try:
+        line = next(l for l in Path(f"/proc/{pid}/status").read_text().splitlines() if l.startswith("SigCgt:"))
+    except (OSError, StopIteration):
+        return False
+    return bool(int(line.split()[1], 16) >> (signum - 1) & 1)
 
 
 def test_a_leftover_latest_link_of_a_killed_build_is_removed(tmp_path):

@@ -125,6 +125,13 @@ def load_config(path: str | os.PathLike | None = None) -> BuildConfig:
 def _expand_reports(raw: dict, notebooks_dir: Path, path: Path) -> list[Report]:
     defaults = dict(raw.get("defaults", {}))
     default_langs = _langs(defaults.pop("langs", [None]), "[defaults]", path)
+    from .parameters import check_name  # not at import time: it imports this module
+
+    for name in defaults:  # refused even where no notebook declares it (it would be dropped)
+        try:
+            check_name(name)
+        except KczError as exc:
+            raise ConfigError(f"{path}: [defaults]: {exc}") from None
     entries = raw.get("report", [])
     if not entries:
         raise ConfigError(f"{path}: no [[report]] entries")
