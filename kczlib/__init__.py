@@ -16,12 +16,33 @@ The package is layered; each layer may import only those below it (tests/test_la
 seaborn; `kczlib.report.theme` does, on demand.
 """
 
-from .data.cases import list_cases
-from .data.context import context_value, load_context
 from .errors import KczError
-from .data.figures import Figure, figure, indicator, load_figures, load_non_figures, reports_indicator
-from .data.indicators import load_indicators
-from .data.source import load_source
+
+# The data helpers are imported on first use (PEP 562): `import kczlib` then costs
+# milliseconds, so the `kcz` command installs its signal handlers before anything slow
+# runs (a Ctrl-C in its first moments gives a message, not a traceback).
+_LAZY = {
+    "list_cases": ".data.cases", "context_value": ".data.context", "load_context": ".data.context",
+    "Figure": ".data.figures", "figure": ".data.figures", "load_figures": ".data.figures",
+    "load_non_figures": ".data.figures", "load_source": ".data.source",
+    "indicator": ".data.figures", "reports_indicator": ".data.figures",
+    "load_indicators": ".data.indicators",
+}
+
+
+def __getattr__(name: str):
+    if name in _LAZY:
+        import importlib
+
+        value = getattr(importlib.import_module(_LAZY[name], __name__), name)
+        globals()[name] = value
+        return value
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
+
+def __dir__():
+    return sorted([*globals(), *_LAZY])
+
 
 __all__ = [
     "Figure",

@@ -1,7 +1,10 @@
 """The `kcz` command (also `python -m kczlib`): build, list and validate reports; draft a new case.
 
-A user error (`KczError`) prints one line, `kcz: error: ...`, and exits 2; a failed
-report exits 1; an interrupted build exits 130 (SIGINT) or 143 (SIGTERM).
+Exit codes: 0 every report built; 1 a report failed (the others were built, and the run
+was written); 2 a usage or input error (`kcz: error: ...`, one line, nothing ran); 3 could
+not build (disk full, read-only or unusable output folder: one line naming the path and
+the cause; the previous run and `latest` are untouched); 130/143/129 interrupted by
+SIGINT/SIGTERM/SIGHUP (nothing half-written is left).
 """
 
 from __future__ import annotations
@@ -10,12 +13,31 @@ import argparse
 import json
 import logging
 import os
+import signal
 import sys
 from pathlib import Path
 
-from .errors import KczError
+from .errors import CannotBuild, KczError, Terminated
 
-EXIT_FAILED_REPORTS, EXIT_USAGE, EXIT_SIGINT, EXIT_SIGTERM = 1, 2, 130, 143
+EXIT_FAILED_REPORTS, EXIT_USAGE, EXIT_CANNOT_BUILD = 1, 2, 3
+EXIT_SIGINT, EXIT_SIGTERM, EXIT_SIGHUP = 130, 143, 129
+
+
+def _exit_at_start_up(signum, frame):
+    """Before `main` runs nothing has been done, so a signal simply ends the program."""
+    word = {signal.SIGINT: "interrupted", signal.SIGHUP: "hung up"}.get(signum, "terminated")
+    sys.stderr.write(f"kcz: {word} while starting; nothing was done\n")
+    os._exit({signal.SIGINT: EXIT_SIGINT, signal.SIGHUP: EXIT_SIGHUP}.get(signum, EXIT_SIGTERM))
+
+
+# Run as the `kcz` program (not imported by other code): a signal during start-up gives a
+# message, not a traceback from inside an import. `main` installs the handlers of a build.
+if Path(sys.argv[0]).name == "kcz" or sys.argv[0].endswith(os.path.join("kczlib", "__main__.py")):
+    for _signum in (signal.SIGINT, signal.SIGTERM, signal.SIGHUP):
+        signal.signal(_signum, _exit_at_start_up)
+EXIT_CODES_HELP = ("exit codes: 0 all reports built; 1 a report failed; 2 usage or input error; "
+                   "3 could not build (disk full, read-only or unusable output folder; the "
+                   "previous run is kept); 130/143/129 interrupted (SIGINT/SIGTERM/SIGHUP)")
 
 
 def parser() -> argparse.ArgumentParser:
@@ -23,7 +45,7 @@ def parser() -> argparse.ArgumentParser:
     p.add_argument("--config", type=Path, help="report definitions (default: reports.toml of the repository, or $KCZ_REPORTS)")
     sub = p.add_subparsers(dest="command", required=True)
 
-    b = sub.add_parser("build", help="run the reports into <out>/<UTC timestamp>/")
+    b = sub.add_parser("build", help="run the reports into <out>/<UTC timestamp>/", epilog=EXIT_CODES_HELP)
     b.add_argument("--only", nargs="+", metavar="NAME", default=[],
                    help="report names, notebook names (both languages) or globs")
     b.add_argument("-p", "--parameter", action="append", default=[], metavar="NAME=VALUE",
@@ -57,23 +79,49 @@ def _positive_int(text: str) -> int:
     return value
 
 
+def _raise_terminated(signum, frame):
+    raise Terminated(signum)
+
+
+def _catch_signals() -> dict:
+    """SIGTERM and SIGHUP raise Terminated for the whole command (as SIGINT raises
+    KeyboardInterrupt), so the clean-up runs in every phase; returns the old handlers."""
+    old = {}
+    if threading_main():
+        for signum in (signal.SIGTERM, signal.SIGHUP):
+            old[signum] = signal.signal(signum, _raise_terminated)
+    return old
+
+
+def threading_main() -> bool:
+    import threading
+
+    return threading.current_thread() is threading.main_thread()
+
+
 def main(argv: list[str] | None = None) -> int:
-    args = parser().parse_args(argv)
+    if signal.getsignal(signal.SIGINT) is _exit_at_start_up:
+        signal.signal(signal.SIGINT, signal.default_int_handler)  # KeyboardInterrupt: clean-up runs
+    old = _catch_signals()
     try:
+        args = parser().parse_args(argv)
         return COMMANDS[args.command](args)
+    except CannotBuild as exc:
+        print(f"kcz: error: {exc}", file=sys.stderr)
+        return EXIT_CANNOT_BUILD
     except KczError as exc:
         print(f"kcz: error: {exc}", file=sys.stderr)
         return EXIT_USAGE
     except KeyboardInterrupt:
         print("kcz: interrupted; no run was written, latest unchanged", file=sys.stderr)
         return EXIT_SIGINT
-    except BaseException as exc:
-        from .build.pipeline import Terminated
-
-        if isinstance(exc, Terminated):
-            print("kcz: terminated; no run was written, latest unchanged", file=sys.stderr)
-            return EXIT_SIGTERM
-        raise
+    except Terminated as exc:
+        word = "hung up" if exc.signum == signal.SIGHUP else "terminated"
+        print(f"kcz: {word}; no run was written, latest unchanged", file=sys.stderr)
+        return EXIT_SIGHUP if exc.signum == signal.SIGHUP else EXIT_SIGTERM
+    finally:
+        for signum, handler in old.items():
+            signal.signal(signum, handler)
 
 
 def cmd_build(args) -> int:

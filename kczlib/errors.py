@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import errno
+
 # `%xmode` modes in which a notebook shows a project error's full traceback
 FULL_TRACEBACK_MODES = ("Verbose",)
 
@@ -139,3 +141,36 @@ class AmbiguousIndicatorError(KczError, LookupError):
         self.indicator_id, self.case, self.periods = indicator_id, case, periods
         super().__init__(f"case {case!r} reports indicator {indicator_id!r} for periods {', '.join(periods)}; "
                          "pass period= to choose one")
+
+
+class CannotBuild(KczError):
+    """The output folder or the disk prevents a build (disk full, read-only, not a folder,
+    something planted where kcz writes). The CLI exits with its own code (3), distinct from
+    a report that failed (1); the previous run and `latest` are left as they were."""
+
+    @classmethod
+    def from_os_error(cls, exc: OSError, out) -> "CannotBuild":
+        """One message naming the path and the cause of `exc`, for the build into `out`."""
+        path = exc.filename or out
+        cause = _CAUSES.get(exc.errno, exc.strerror or type(exc).__name__)
+        return cls(f"could not build into {out}: {path}: {cause}")
+
+
+_CAUSES = {  # errno -> the cause in words (errno numbers are Linux/BSD's, via the errno module)
+    errno.ENOSPC: "no space left on the device",
+    errno.EDQUOT: "disk quota exceeded",
+    errno.EROFS: "the file system is read-only",
+    errno.EACCES: "permission denied",
+    errno.EPERM: "operation not permitted",
+    errno.EEXIST: "exists and is not a folder",
+    errno.ENOTDIR: "a part of the path is a file, not a folder",
+    errno.EISDIR: "is a folder where kcz expects a file",
+}
+
+
+class Terminated(BaseException):
+    """SIGTERM or SIGHUP, raised in the main thread like KeyboardInterrupt is for SIGINT."""
+
+    def __init__(self, signum: int = 15):
+        super().__init__(signum)
+        self.signum = signum

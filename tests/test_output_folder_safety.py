@@ -58,7 +58,7 @@ def test_a_lock_file_that_is_a_symlink_is_refused_and_its_target_untouched(tmp_p
     (tmp_path / "out").mkdir()
     (tmp_path / "out" / ".kcz-build.lock").symlink_to(target)
     result = run_kcz("--config", config, "build", "-q")
-    assert result.returncode == 2 and "is a symlink" in result.stderr, result.stderr
+    assert result.returncode == 3 and "is a symlink" in result.stderr, result.stderr  # could not build
     assert target.read_text() == "keep me\n"
     assert not run_folders(tmp_path / "out")
 
@@ -69,7 +69,7 @@ def test_a_lock_file_that_is_a_hard_link_is_refused_and_its_target_untouched(tmp
     (tmp_path / "out").mkdir()
     os.link(target, tmp_path / "out" / ".kcz-build.lock")
     result = run_kcz("--config", config, "build", "-q")
-    assert result.returncode == 2 and "hard link" in result.stderr, result.stderr
+    assert result.returncode == 3 and "hard link" in result.stderr, result.stderr
     assert target.read_text() == "keep me\n"
 
 
@@ -116,7 +116,7 @@ def test_a_latest_that_is_a_real_folder_is_refused_before_anything_runs(tmp_path
     (tmp_path / "out" / "latest").mkdir(parents=True)
     (tmp_path / "out" / "latest" / "mine.txt").write_text("mine\n")
     result = run_kcz("--config", config, "build", "-q")
-    assert result.returncode == 2 and "latest" in result.stderr and "not a symlink" in result.stderr
+    assert result.returncode == 3 and "latest" in result.stderr and "not a symlink" in result.stderr
     assert (tmp_path / "out" / "latest" / "mine.txt").read_text() == "mine\n"
     assert not run_folders(tmp_path / "out")
 

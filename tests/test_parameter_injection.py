@@ -111,7 +111,9 @@ def test_a_hostile_string_arrives_in_the_notebook_unchanged_and_is_not_run(tmp_p
     result = run_kcz("--config", config, "build", "-q", "-p", f"text={text}")
     assert result.returncode == 0, result.stderr
     assert not (notebooks / "pwned").exists()
-    nb = nbformat.read(run_folders(tmp_path / "out")[0] / "echo_parameters-zh.ipynb", as_version=4)
+    # a -p build names its report <name>-custom-<hash> (never taken for the default)
+    (path,) = run_folders(tmp_path / "out")[0].glob("echo_parameters-zh-custom-*.ipynb")
+    nb = nbformat.read(path, as_version=4)
     injected = next(c for c in nb.cells if INJECTED_TAG in c.metadata.get("tags", []))
     assert f"text = {text!r}" in injected.source
     printed = "".join(o.get("text", "") for c in nb.cells for o in c.get("outputs", []))

@@ -88,7 +88,8 @@ def test_set_theme_selects_whitegrid_colorblind_and_plain_minus():
     assert cycle[:3] == [to_rgb("#0173b2"), to_rgb("#de8f05"), to_rgb("#029e73")]
     assert matplotlib.rcParams["axes.grid"] is True
     assert matplotlib.rcParams["axes.unicode_minus"] is False
-    assert matplotlib.rcParams["font.family"] == ["sans-serif"]
+    # the fonts themselves, not "sans-serif": matplotlib falls back glyph by glyph only along this list
+    assert matplotlib.rcParams["font.family"] == [theme.cjk_font_name(), "DejaVu Sans"]
 
 
 def test_set_theme_makes_figures_at_report_resolution():

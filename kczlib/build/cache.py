@@ -2,16 +2,26 @@
 
 The key hashes the notebook's code, the parameters, the data files of its case, the
 kczlib sources and the package versions. Earlier runs' manifests record each
-report's key; a successful report with the same key is linked (or copied) into the
-new run instead of being executed again.
+report's key and the size and sha256 of each of its files; a successful report with
+the same key whose files still match that record is copied into the new run instead
+of being executed again. Copies, not hard links: editing one run's file must not change
+another run. Where the file system supports it the copy is a reflink (copy-on-write,
+no data written); elsewhere a plain copy (measured in README: a few MB per full run).
+
+Cache state kcz cannot read (a manifest of another shape, an entry without a record of
+its files, a file that no longer matches its record) is a cache miss with a warning,
+never a crash: the report is built again.
 """
 
 from __future__ import annotations
 
+import fcntl
+import hashlib
 import os
 import shutil
 import stat
 from pathlib import Path
+from typing import Callable
 
 from .config import SAFE_NAME
 from .lock import UnsafeOutputFolder
@@ -19,7 +29,8 @@ from .lock import UnsafeOutputFolder
 from .manifest import hash_json
 from .run_folder import read_manifest, runs
 
-CACHE_FORMAT = 1  # bump when the builder's output layout changes
+CACHE_FORMAT = 2  # bump when the builder's output layout changes (2: outputs recorded)
+FICLONE = 0x40049409  # Linux ioctl: make dst a copy-on-write clone of src (btrfs, xfs...)
 MAX_RUNS_SCANNED = 20
 
 
@@ -30,23 +41,80 @@ def cache_key(notebook_hash: str, parameters: dict, data: dict, sources: dict, v
     })
 
 
-def previous_outputs(out: Path) -> dict[str, tuple[Path, dict]]:
+def previous_outputs(out: Path, warn: Callable[[str], None] = lambda text: None
+                     ) -> dict[str, tuple[Path, dict]]:
     """key -> (run folder, manifest entry) of successful reports, newest run winning.
 
     Only a report whose every file (`files_of(name)`, name a safe name) is a regular
-    file in a real run folder counts: a symlink planted in place of a run or a report
-    file is never reused, so it cannot carry another file into a new run or `latest`.
+    file in a real run folder, of the size its manifest recorded, counts: a symlink
+    planted in place of a run or a report file is never reused, so it cannot carry
+    another file into a new run or `latest`. A manifest of another shape is skipped
+    with a call to `warn` (one line naming the run).
     """
     found: dict[str, tuple[Path, dict]] = {}
     for run in runs(out)[:MAX_RUNS_SCANNED]:
-        manifest = read_manifest(run) or {}
-        for entry in manifest.get("reports", []):
-            key, name = entry.get("cache_key"), str(entry.get("name", ""))
-            if (entry.get("status") in ("ok", "cached") and key and key not in found
-                    and SAFE_NAME.fullmatch(name)
-                    and all(_regular_file(run / f) for f in files_of(name))):
-                found[key] = (run, entry)
+        manifest = read_manifest(run)
+        reports = manifest.get("reports") if isinstance(manifest, dict) else None
+        if not isinstance(reports, list):
+            if manifest is not None or (run / "manifest.json").exists():
+                warn(f"run {run.name}: manifest.json is not a kcz manifest; its reports are not reused")
+            continue
+        for entry in reports:
+            usable = _usable_entry(entry)
+            if usable and entry["cache_key"] not in found and _files_match(run, entry):
+                found[entry["cache_key"]] = (run, entry)
+            elif usable is None:
+                warn(f"run {run.name}: an entry of manifest.json is not a kcz report; not reused")
     return found
+
+
+def _usable_entry(entry) -> bool | None:
+    """True: a successful report with a key and a record of its files; False: not reusable
+    (failed, or written before files were recorded); None: not a report entry at all."""
+    if not isinstance(entry, dict) or not isinstance(entry.get("name"), str):
+        return None
+    if not (entry.get("status") in ("ok", "cached") and isinstance(entry.get("cache_key"), str)
+            and SAFE_NAME.fullmatch(entry["name"])):
+        return False
+    outputs = entry.get("outputs")
+    return isinstance(outputs, dict) and all(
+        isinstance(outputs.get(f), dict) and isinstance(outputs[f].get("size"), int)
+        and isinstance(outputs[f].get("sha256"), str) for f in files_of(entry["name"]))
+
+
+def _files_match(run: Path, entry: dict) -> bool:
+    """Every file is a regular file of its recorded size (the hash is checked on reuse)."""
+    for f in files_of(entry["name"]):
+        try:
+            info = os.lstat(run / f)  # lstat: a symlink is not followed
+        except OSError:
+            return False
+        if not stat.S_ISREG(info.st_mode) or info.st_size != entry["outputs"][f]["size"]:
+            return False
+    return True
+
+
+def output_record(path: Path) -> dict:
+    """{"size": bytes, "sha256": hex} of a file the build wrote (kept in the manifest)."""
+    data = path.read_bytes()
+    return {"size": len(data), "sha256": hashlib.sha256(data).hexdigest()}
+
+
+def reuse_files(pairs: list[tuple[Path, Path]], records: list[dict]) -> str | None:
+    """Copy each (src, dst) after checking src against its record; None when all were
+    copied, else what was wrong (and no dst of this report is left behind)."""
+    for (src, dst), record in zip(pairs, records):
+        if not _regular_file(src):
+            problem = f"{src.name} is not a regular file"
+        elif output_record(src) != {"size": record["size"], "sha256": record["sha256"]}:
+            problem = f"{src.name} differs from the size and sha256 recorded when it was built"
+        else:
+            copy_file(src, dst)
+            continue
+        for _, d in pairs:
+            d.unlink(missing_ok=True)
+        return problem
+    return None
 
 
 def files_of(name: str) -> list[str]:
@@ -61,15 +129,16 @@ def _regular_file(path: Path) -> bool:
         return False
 
 
-def link_or_copy(src: Path, dst: Path) -> None:
-    """Hard links cost nothing; files are never modified after a run is written.
-
-    Raises UnsafeOutputFolder if `src` is not a regular file (e.g. a symlink planted
-    after the cache was scanned): it is neither linked nor followed.
-    """
+def copy_file(src: Path, dst: Path) -> None:
+    """A copy of `src` at `dst` that shares nothing with it once written: a reflink where
+    the file system can (copy-on-write: instant, no space used until one side changes),
+    else a byte copy. Raises UnsafeOutputFolder if `src` is not a regular file."""
     if not _regular_file(src):
         raise UnsafeOutputFolder(f"{src} is not a regular file; kcz does not reuse links")
-    try:
-        os.link(src, dst, follow_symlinks=False)
-    except OSError:
-        shutil.copyfile(src, dst, follow_symlinks=False)
+    with open(os.open(src, os.O_RDONLY | os.O_NOFOLLOW), "rb") as fin, open(dst, "xb") as fout:
+        try:
+            fcntl.ioctl(fout.fileno(), FICLONE, fin.fileno())
+            return
+        except OSError:
+            pass  # no reflinks here (ext4, tmpfs, another device): copy the bytes
+        shutil.copyfileobj(fin, fout, 1 << 20)

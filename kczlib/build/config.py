@@ -18,7 +18,12 @@
     warm_imports = ["pandas", "matplotlib.pyplot", "seaborn", "kczlib"]
     cell_timeout = 600
 
-Relative paths are relative to the folder holding the file.
+Relative paths are relative to the folder holding the file. A notebook may sit in a
+subfolder (`notebook = "sub/x"`, each part a safe name); its reports are then named
+`sub-x-<lang>`. A [defaults] parameter (and `langs`) applies only to notebooks that
+declare it in their `parameters` cell; a report's own `parameters` and `langs` always
+apply (and must be declared). Each mistake is one ConfigError naming the entry, raised
+before any kernel starts.
 """
 
 from __future__ import annotations
@@ -119,19 +124,39 @@ def load_config(path: str | os.PathLike | None = None) -> BuildConfig:
 
 def _expand_reports(raw: dict, notebooks_dir: Path, path: Path) -> list[Report]:
     defaults = dict(raw.get("defaults", {}))
-    default_langs = defaults.pop("langs", [None])
+    default_langs = _langs(defaults.pop("langs", [None]), "[defaults]", path)
+    from .parameters import check_name  # not at import time: it imports this module
+
+    for name in defaults:  # refused even where no notebook declares it (it would be dropped)
+        try:
+            check_name(name)
+        except KczError as exc:
+            raise ConfigError(f"{path}: [defaults]: {exc}") from None
     entries = raw.get("report", [])
     if not entries:
         raise ConfigError(f"{path}: no [[report]] entries")
     reports: dict[str, Report] = {}
     for i, entry in enumerate(entries, 1):
-        if "notebook" not in entry:
+        if not isinstance(entry, dict) or "notebook" not in entry:
             raise ConfigError(f"{path}: [[report]] #{i} has no 'notebook'")
-        stem = _safe(str(entry["notebook"]).removesuffix(".ipynb"), f"[[report]] #{i}: notebook", path)
-        notebook = notebooks_dir / f"{stem}.ipynb"
-        langs = entry.get("langs", default_langs)
+        value = str(entry["notebook"]).removesuffix(".ipynb")
+        parts = value.split("/")
+        if not all(SAFE_NAME.fullmatch(part) for part in parts):
+            raise ConfigError(f"{path}: [[report]] #{i}: notebook {value!r} is not a safe name: use "
+                              "letters, digits, '_' and '-', and '/' between folders (no '..')")
+        stem = "-".join(parts)  # a subfolder notebook gets a flat, safe report name
+        notebook = notebooks_dir.joinpath(*parts[:-1], f"{parts[-1]}.ipynb")
+        declared = _declared(notebook)
+        own = entry.get("parameters", {})
+        if not isinstance(own, dict):
+            raise ConfigError(f"{path}: [[report]] #{i} ({stem}): 'parameters' must be a table")
+        shared = {k: v for k, v in defaults.items() if declared is None or k in declared}
+        if "langs" in entry:
+            langs = _langs(entry["langs"], f"[[report]] #{i} ({stem})", path)
+        else:
+            langs = default_langs if declared is None or "lang" in declared else [None]
         for lang in langs:
-            params = {**defaults, **entry.get("parameters", {})}
+            params = {**shared, **own}
             if lang is not None:
                 params["lang"] = lang
             name = str(entry.get("name", stem)) + (f"-{lang}" if lang else "")
@@ -140,6 +165,30 @@ def _expand_reports(raw: dict, notebooks_dir: Path, path: Path) -> list[Report]:
                 raise ConfigError(f"{path}: two reports are named {name!r}; give one a 'name'")
             reports[name] = Report(name, notebook, params)
     return list(reports.values())
+
+
+def _langs(value, where: str, path: Path) -> list:
+    """`langs` as a non-empty list of language codes; ConfigError naming `where` otherwise
+    (an empty list would silently drop the entry)."""
+    if value == [None]:
+        return value
+    if not isinstance(value, list) or not value or not all(isinstance(x, str) and x for x in value):
+        raise ConfigError(f"{path}: {where}: langs must be a non-empty list of language codes, "
+                          f"e.g. [\"zh\", \"en\"] (got {value!r})")
+    return value
+
+
+def _declared(notebook: Path) -> set[str] | None:
+    """The parameters `notebook` declares, or None if it cannot be read yet (a missing
+    notebook is reported by the build, naming the report)."""
+    if not notebook.is_file():
+        return None
+    from .parameters import declared_parameters  # not at import time: it imports this module
+
+    try:
+        return set(declared_parameters(notebook))
+    except (OSError, ValueError):
+        return None
 
 
 def _safe(name: str, what: str, path: Path) -> str:

@@ -5,6 +5,12 @@ steps are replicated here on nbclient's async API: papermill parameterises (the
 `injected-parameters` cell), nbclient executes on our warm kernel manager, and
 papermill's `raise_for_execution_errors` marks the failing cell (the red banner at
 the top linking to an anchor above the cell) exactly as the papermill CLI does.
+
+As under papermill, `sys.exit()`, `sys.exit(0)` and a bare `raise SystemExit` end the
+notebook cleanly: the report succeeds with the cells that ran. A failure that leaves no
+error output (a failing line magic, a kernel that died, a cell timeout) is marked on
+the cell that was running, with papermill's banner and anchor, and its kind is recorded
+(`Failure.kind`: error, dead kernel or timeout).
 """
 
 from __future__ import annotations
@@ -17,11 +23,15 @@ import papermill
 from nbclient import NotebookClient
 from nbclient.exceptions import CellExecutionError, CellTimeoutError, DeadKernelError
 from papermill.exceptions import PapermillExecutionError
-from papermill.execute import raise_for_execution_errors
+from papermill.execute import (ERROR_ANCHOR_MSG, ERROR_MARKER_TAG, ERROR_MESSAGE_TEMPLATE,
+                               raise_for_execution_errors)
 from papermill.iorw import load_notebook_node
 
 from .ansi import strip_ansi
 from .inject import inject_parameters
+
+
+KINDS = ("error", "dead kernel", "timeout")
 
 
 @dataclass
@@ -29,10 +39,28 @@ class Failure:
     cell: int | None  # execution count of the failing cell, as papermill reports it
     ename: str
     evalue: str
+    kind: str = "error"  # one of KINDS
 
     def summary(self) -> str:
         where = f"at cell {self.cell}" if self.cell is not None else "before any cell ran"
-        return f"{where}: {self.ename}: {strip_ansi(self.evalue)}".rstrip(": ")
+        return f"{self.kind} {where}: {self.ename}: {strip_ansi(self.evalue)}".rstrip(": ")
+
+
+class _TrackingClient(NotebookClient):
+    """nbclient's client, remembering which cell it is executing (nbclient's timeout and
+    dead-kernel errors do not say)."""
+
+    current: int | None = None
+
+    async def async_execute_cell(self, cell, cell_index, execution_count=None, store_history=True):
+        self.current = cell_index
+        return await super().async_execute_cell(cell, cell_index, execution_count, store_history)
+
+
+def clean_exit(exc) -> bool:
+    """A `SystemExit` with no code or code 0: papermill's rule for a notebook that ends early."""
+    return (isinstance(exc, CellExecutionError) and exc.ename == "SystemExit"
+            and (exc.evalue or "").strip() in ("", "0", "None"))
 
 
 def prepare(source: Path, parameters: dict, kernel_name: str):
@@ -47,30 +75,73 @@ def prepare(source: Path, parameters: dict, kernel_name: str):
 
 async def execute(nb, km, cwd: Path, timeout: int, scratch: Path) -> Failure | None:
     """Execute `nb` in place on `km`; return the failure (cell marked), or None."""
-    client = NotebookClient(
+    client = _TrackingClient(
         nb, km=km, timeout=timeout, kernel_name=km.kernel_name,
         resources={"metadata": {"path": str(cwd)}}, allow_errors=False,
     )
     try:
         await client.async_execute()
     except (CellExecutionError, CellTimeoutError, DeadKernelError) as exc:
-        return _mark_failure(nb, exc, scratch)
+        if clean_exit(exc):
+            _drop_exit_outputs(nb, client.current)
+            return None
+        return _mark_failure(nb, exc, scratch, client.current)
     finally:
         if client.kc is not None:
             client.kc.stop_channels()
     return None
 
 
-def _mark_failure(nb, exc, scratch: Path) -> Failure:
-    try:
-        raise_for_execution_errors(nb, str(scratch))  # inserts banner + anchor, writes, raises
-    except PapermillExecutionError as err:
-        marked = nbformat.read(scratch, as_version=4)
-        nb.cells[:] = marked.cells
-        return Failure(err.exec_count, err.ename, err.evalue)
-    finally:
-        scratch.unlink(missing_ok=True)
-    # no error output (a timeout or a dead kernel): say so in the notebook ourselves
-    banner = nbformat.v4.new_markdown_cell(f"**Execution stopped:** {type(exc).__name__}: {exc}")
+# IPython's warning when a cell raises SystemExit; with the SystemExit output itself it is
+# noise on a reader page after a clean exit (the reader checks refuse stderr output)
+EXIT_WARNING = "To exit: use 'exit', 'quit', or Ctrl-D."
+
+
+def _drop_exit_outputs(nb, index: int | None) -> None:
+    """Remove the SystemExit traceback and IPython's exit warning from the exiting cell."""
+    if index is None or index >= len(nb.cells):
+        return
+    cell = nb.cells[index]
+    cell["outputs"] = [o for o in cell.get("outputs", [])
+                       if not (o.get("output_type") == "error" and o.get("ename") == "SystemExit")
+                       and not (o.get("name") == "stderr" and EXIT_WARNING in o.get("text", ""))]
+
+
+def _kind(exc) -> str:
+    if isinstance(exc, CellTimeoutError):  # a subclass of CellExecutionError: test it first
+        return "timeout"
+    if isinstance(exc, DeadKernelError):
+        return "dead kernel"
+    return "error"
+
+
+def _mark_failure(nb, exc, scratch: Path, index: int | None) -> Failure:
+    """Mark the failing cell in `nb` (papermill's banner and anchor) and describe it."""
+    kind = _kind(exc)
+    if kind == "error":
+        try:
+            raise_for_execution_errors(nb, str(scratch))  # inserts banner + anchor, writes, raises
+        except PapermillExecutionError as err:
+            marked = nbformat.read(scratch, as_version=4)
+            nb.cells[:] = marked.cells
+            return Failure(err.exec_count, err.ename, err.evalue)
+        finally:
+            scratch.unlink(missing_ok=True)
+    # no error output (a timeout, a dead kernel, a line magic's UsageError): mark the cell
+    # that was running ourselves, the way papermill marks one
+    ename = getattr(exc, "ename", None) or type(exc).__name__
+    evalue = getattr(exc, "evalue", None) if hasattr(exc, "ename") else None
+    evalue = evalue if evalue is not None else (str(exc).splitlines() or [""])[0]
+    cell = nb.cells[index] if index is not None and index < len(nb.cells) else None
+    count = cell.get("execution_count") if cell is not None else None
+    if cell is not None:
+        anchor = nbformat.v4.new_markdown_cell(ERROR_ANCHOR_MSG)
+        anchor.metadata["tags"] = [ERROR_MARKER_TAG]
+        nb.cells.insert(index, anchor)
+    where = f"In [{count}]" if count is not None else "the start"
+    banner = nbformat.v4.new_markdown_cell(
+        f"{ERROR_MESSAGE_TEMPLATE % count}\n\n**Execution stopped ({kind}) at {where}:** {ename}: {evalue}"
+        if cell is not None else f"**Execution stopped ({kind}):** {ename}: {evalue}")
+    banner.metadata["tags"] = [ERROR_MARKER_TAG]
     nb.cells.insert(0, banner)
-    return Failure(None, type(exc).__name__, str(exc).splitlines()[0] if str(exc) else "")
+    return Failure(count, ename, evalue, kind)

@@ -90,7 +90,8 @@ def _card(entry: dict, lang: str) -> str:
     title = escape(meta.get("title") or entry["name"])
     if entry["status"] == "failed":
         return (f'<article class="kcz-card failed"><h3><a href="{name}.html">{title}</a></h3>'
-                f'<p>{escape(words["failed"])}</p><pre class="kcz-error">{escape(entry["error"]["head"])}</pre></article>')
+                f'<p>{escape(words["failed"])} ({escape(_kind(entry, words))})</p>'
+                f'<pre class="kcz-error">{escape(entry["error"]["head"])}</pre></article>')
     summary = f'<p>{escape(meta["summary"])}</p>' if meta.get("summary") else ""
     keys = "".join(f'<div><dt>{escape(k["label"])}</dt><dd>{escape(k["value"])}</dd></div>'
                    for k in meta.get("key_numbers", []))
@@ -133,9 +134,16 @@ def _row(entry: dict, lang: str) -> str:
     css = "failed-status" if status == "failed" else status
     cell = f'<span class="{css}">{escape(words["status_" + status])}</span>'
     if status == "failed":
+        cell += f' <span class="kcz-kind">({escape(_kind(entry, words))})</span>'
         cell += f'<pre class="kcz-error">{escape(entry["error"]["head"])}</pre>'
     if status == "cached":
         cell += f"<br><small>{escape(words['from_run'])} {escape(entry['cached_from'])}</small>"
     return (f"<tr><td>{links}</td><td>{params}</td><td>{cell}</td>"
             f"<td>{entry['seconds']:.1f} {escape(words['seconds'])}</td>"
             f"<td><code>{escape(entry['data_version'])}</code></td></tr>")
+
+
+def _kind(entry: dict, words: dict) -> str:
+    """The kind of a failure in words: error, dead kernel or timeout (execute.KINDS)."""
+    kind = entry["error"].get("kind", "error")
+    return words.get(f"kind_{kind}", kind)

@@ -9,16 +9,25 @@ import the heavy libraries before it is handed out. The warm-up runs with
 from __future__ import annotations
 
 import asyncio
+import json
 import logging
 import os
+import shutil
+import tempfile
 import uuid
 from collections import deque
 from pathlib import Path
 
 from jupyter_client import AsyncKernelManager
-from jupyter_core.paths import jupyter_runtime_dir
 
 from ..paths import PACKAGE_ROOT
+from .config import ConfigError
+
+# A Unix socket's path is at most 107 bytes on Linux (sun_path); JUPYTER_RUNTIME_DIR can be
+# longer (papermill uses TCP, so it does not notice), so kcz keeps its kernels' sockets and
+# connection files in a short private folder of its own, `kcz-<pid>-*` in /tmp.
+MAX_SOCKET_PATH = 107
+SOCKET_DIR_PREFIX = "kcz-"
 
 log = logging.getLogger(__name__)
 
@@ -31,15 +40,62 @@ def warmup_code(modules) -> str:
     return "\n".join(lines + ["_kcz_warm()", "del _kcz_warm"])
 
 
-def ipc_base() -> str:
-    """Unix sockets instead of TCP ports (no port races, no plain-TCP warning from ipykernel).
+def check_kernels(reports, kernel_name: str) -> None:
+    """ConfigError naming the report and the kernel if a notebook asks for a kernel other
+    than the build's (`[build] kernel`, default python3), e.g. papermill's R notebook
+    (`ir`): it would otherwise run on Python. A notebook without a kernelspec is run on the
+    build's kernel, as papermill does with `-k`."""
+    for report in reports:
+        try:
+            spec = json.loads(report.notebook.read_text(encoding="utf-8")).get("metadata", {}).get("kernelspec")
+        except (OSError, ValueError, AttributeError):
+            continue  # a missing or broken notebook fails as its own report, with the reason
+        name = spec.get("name") if isinstance(spec, dict) else None
+        if name and name != kernel_name:
+            lang = spec.get("language") or spec.get("display_name") or "another language"
+            raise ConfigError(f"report {report.name}: {report.notebook.name} asks for kernel {name!r} "
+                              f"({lang}); this build runs reports on {kernel_name!r} "
+                              "(set `kernel` in [build] of reports.toml to build with another kernel)")
 
-    The socket base must be absolute: the default is relative to each process's cwd,
-    and the kernel runs in the notebooks folder while we do not.
-    """
-    runtime = Path(jupyter_runtime_dir())
-    runtime.mkdir(parents=True, exist_ok=True)
-    return str(runtime / f"kcz-{uuid.uuid4().hex[:12]}")
+
+def socket_folder() -> Path:
+    """A new private folder for this build's kernel sockets and connection files, short
+    enough for Unix sockets; folders of builds whose process is gone are removed first."""
+    base = Path("/tmp") if os.access("/tmp", os.W_OK) else Path(tempfile.gettempdir())
+    remove_stale_socket_folders(base)
+    return Path(tempfile.mkdtemp(prefix=f"{SOCKET_DIR_PREFIX}{os.getpid()}-", dir=base))
+
+
+def remove_stale_socket_folders(base: Path) -> None:
+    """`kcz-<pid>-*` folders of ours whose build process no longer exists (killed with
+    SIGKILL, so its own clean-up never ran)."""
+    for folder in base.glob(f"{SOCKET_DIR_PREFIX}*-*"):
+        pid = folder.name[len(SOCKET_DIR_PREFIX):].split("-")[0]
+        try:
+            info = folder.lstat()
+        except OSError:
+            continue
+        if (pid.isdigit() and folder.is_dir() and not folder.is_symlink()
+                and info.st_uid == os.getuid() and not _alive(int(pid))):
+            shutil.rmtree(folder, ignore_errors=True)
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
+def ipc_base(folder: Path) -> str | None:
+    """The base path of a kernel's Unix sockets in `folder` (absolute: the kernel runs in
+    the notebooks folder while we do not), or None if even that is too long for a socket
+    (the kernel then listens on TCP on localhost, as under papermill)."""
+    base = str(folder / f"k-{uuid.uuid4().hex[:12]}")
+    return base if len(base) + len("-99999") <= MAX_SOCKET_PATH else None
 
 
 def kernel_env() -> dict:
@@ -50,8 +106,14 @@ def kernel_env() -> dict:
     return env
 
 
-async def start_warm_kernel(kernel_name: str, cwd: Path, modules, timeout: float = 120) -> AsyncKernelManager:
-    km = AsyncKernelManager(kernel_name=kernel_name, transport="ipc", ip=ipc_base())
+async def start_warm_kernel(kernel_name: str, cwd: Path, modules, folder: Path,
+                            timeout: float = 120) -> AsyncKernelManager:
+    """A started kernel that has imported `modules`; its sockets and connection file are
+    in `folder` (see `socket_folder`)."""
+    base = ipc_base(folder)
+    km = (AsyncKernelManager(kernel_name=kernel_name, transport="ipc", ip=base) if base
+          else AsyncKernelManager(kernel_name=kernel_name))
+    km.connection_file = str(folder / f"kernel-{uuid.uuid4().hex[:12]}.json")
     await km.start_kernel(cwd=str(cwd), env=kernel_env())
     try:
         if modules:
@@ -91,7 +153,8 @@ class KernelPool:
     def __init__(self, total: int, ahead: int, kernel_name: str, cwd: Path, modules):
         self._left = total
         self._ahead = max(1, ahead)
-        self._start = lambda: start_warm_kernel(kernel_name, cwd, modules)
+        self._folder = socket_folder()
+        self._start = lambda: start_warm_kernel(kernel_name, cwd, modules, self._folder)
         self._pending: deque[asyncio.Task] = deque()
         self._all: list[asyncio.Task] = []
 
@@ -120,3 +183,4 @@ class KernelPool:
         results = await asyncio.gather(*self._all, return_exceptions=True)
         await asyncio.gather(*(shutdown(km) for km in results
                                if isinstance(km, AsyncKernelManager) and km.has_kernel))
+        shutil.rmtree(self._folder, ignore_errors=True)

@@ -18,7 +18,7 @@ import stat
 from contextlib import contextmanager
 from pathlib import Path
 
-from ..errors import KczError
+from ..errors import CannotBuild, KczError
 
 LOCK_NAME = ".kcz-build.lock"
 
@@ -27,7 +27,7 @@ class BuildLocked(KczError):
     """Another build holds the lock of this output folder."""
 
 
-class UnsafeOutputFolder(KczError):
+class UnsafeOutputFolder(CannotBuild):
     """Something planted in the output folder (a symlink, a hard link, a FIFO) where kcz
     writes; the build refuses rather than write through it."""
 
@@ -42,6 +42,9 @@ def _open_lock(path: Path) -> int:
         if exc.errno == errno.ELOOP:
             raise UnsafeOutputFolder(f"{path} is a symlink; remove it (kcz never writes "
                                      "through a link in the output folder)") from None
+        if exc.errno == errno.EISDIR:
+            raise UnsafeOutputFolder(f"{path} is a folder; remove it (kcz keeps its build "
+                                     "lock in a plain file there)") from None
         raise
     info = os.fstat(fd)
     if not stat.S_ISREG(info.st_mode) or info.st_nlink != 1:

@@ -21,7 +21,7 @@ from dataclasses import replace
 from pathlib import Path
 
 from ..errors import KczError, ParameterError
-from .manifest import notebook_fingerprint
+from .manifest import hash_json, notebook_fingerprint
 from .config import ConfigError, Report
 
 ALLOWED_KINDS = "str, int, float, bool, None, or lists/dicts of them"
@@ -106,10 +106,18 @@ def parse_overrides(pairs: list[str] | None) -> dict:
 
 
 def notebook_parameters(report: Report) -> dict:
+    """{name: None} for each parameter the report's notebook declares; ConfigError if the
+    notebook is missing."""
     if not report.notebook.is_file():
         raise ConfigError(f"report {report.name}: notebook {report.notebook.name} not found in "
                           f"{report.notebook.parent.name}/")
-    return _inspect_cached(report.notebook, notebook_fingerprint(report.notebook))
+    return declared_parameters(report.notebook)
+
+
+def declared_parameters(notebook: Path) -> dict:
+    """{name: None} for each parameter `notebook` declares (papermill's inspection).
+    Raises OSError/ValueError for an unreadable notebook."""
+    return _inspect_cached(notebook, notebook_fingerprint(notebook))
 
 
 _CACHE = Path.home() / ".cache" / "kcz" / "notebook-parameters.json"
@@ -122,7 +130,13 @@ def _inspect_cached(notebook: Path, fingerprint: str) -> dict:
         cache = json.loads(_CACHE.read_text(encoding="utf-8"))
     except (OSError, ValueError):
         cache = {}
-    if fingerprint not in cache:
+    if not isinstance(cache, dict):  # another program's file, or a damaged one: start afresh
+        from .progress import warn
+
+        warn(f"{_CACHE.name} in {_CACHE.parent.name}/ is not a kcz parameter cache; ignoring it")
+        cache = {}
+    entry = cache.get(fingerprint)
+    if not (isinstance(entry, list) and all(isinstance(n, str) for n in entry)):
         import papermill
 
         cache[fingerprint] = list(papermill.inspect_notebook(str(notebook)))
@@ -160,3 +174,11 @@ def apply_overrides(reports: list[Report], overrides: dict) -> list[Report]:
                 )
         result.append(replace(report, parameters=params))
     return result
+
+
+def custom_names(reports: list[Report], overrides: dict) -> list[Report]:
+    """Reports built with `-p` overrides, renamed `<name>-custom-<hash>` (hash of the
+    overrides): their files can never be taken for the default report's, and the same
+    overrides give the same names (so the cache still serves them)."""
+    tag = hash_json(overrides)[:8]
+    return [replace(r, name=f"{r.name}-custom-{tag}") for r in reports]

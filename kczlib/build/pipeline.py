@@ -4,7 +4,14 @@ Order of work: check parameters (nothing runs on a typo) -> take the lock -> has
 the inputs -> link reports whose cache key matches an earlier run -> execute the
 rest in parallel on pre-warmed kernels (an asyncio loop in a worker thread) ->
 export HTML -> write manifest and index -> rename the run into place -> move
-`latest` if every report succeeded.
+`latest` if the run is complete and default and every report succeeded.
+
+`latest` always means the full configured set with its own parameters: a build with
+`--only` adds every other configured report from the cache (verified copies) and moves
+`latest` only if that completes the set; a build with `-p` overrides names its reports
+`<name>-custom-<hash>` and never moves `latest`. Environment faults (disk full, a
+read-only or unusable output folder) end the build with CannotBuild, one message naming
+the path and the cause; nothing is renamed into place and `latest` is left alone.
 
 The asyncio loop runs in a worker thread on purpose: nbclient installs (and then
 removes, resetting to the default) SIGINT/SIGTERM handlers on a main-thread loop,
@@ -27,12 +34,13 @@ from datetime import datetime, timezone
 from pathlib import Path
 
 from . import manifest as mf
+from ..errors import CannotBuild, Terminated
 from .ansi import strip_ansi
 from .lock import build_lock
-from .parameters import apply_overrides
+from .parameters import apply_overrides, custom_names
 from .index_page import render_indexes
-from .progress import Progress
-from .cache import cache_key, files_of, link_or_copy, previous_outputs
+from .progress import Progress, warn
+from .cache import cache_key, files_of, output_record, previous_outputs, reuse_files
 from .config import Report, load_config
 from .run_folder import (MANIFEST, check_latest, file_in, finalize, new_temp_run, point_latest,
                          remove_stale_temps, utc_stamp)
@@ -43,8 +51,9 @@ from .scrub import machine_paths, scrub_text, scrub_tree
 # from the cache stays well under a second.
 
 
-class Terminated(BaseException):
-    """SIGTERM, raised in the main thread like KeyboardInterrupt is for SIGINT."""
+# stopping: set when the build is being interrupted, so a report whose kernel died of
+# the same signal is reported as cancelled, not as failed
+STOPPING = threading.Event()
 
 
 @dataclass
@@ -74,36 +83,65 @@ def now_iso() -> str:
 
 
 def build(options: BuildOptions, progress: Progress | None = None) -> BuildResult:
+    """Build the selected reports into a new run folder (see the module doc).
+
+    Raises ConfigError/ParameterError before anything runs, BuildLocked if another build
+    holds the folder, CannotBuild for an environment fault (the previous run is kept).
+    """
     progress = progress or Progress()
+    STOPPING.clear()
     config = load_config(options.config)
-    reports = apply_overrides(config.select(options.only), options.overrides)
+    selected = apply_overrides(config.select(options.only), options.overrides)
+    if options.overrides:  # never mistaken for the defaults, never `latest`
+        selected, rest = custom_names(selected, options.overrides), []
+    else:
+        rest = [r for r in apply_overrides(list(config.reports), {}) if r.name not in {s.name for s in selected}]
+    from .kernels import check_kernels
+
+    check_kernels(selected, config.kernel_name)  # refuse another language's notebook up front
     out = (options.out or config.out).resolve()
-    with build_lock(out, wait=options.wait):
-        check_latest(out)  # refuse a planted `latest` before any work, not after it
-        remove_stale_temps(out)
-        return _build_locked(config, reports, out, options, progress)
+    try:
+        with build_lock(out, wait=options.wait):
+            check_latest(out)  # refuse a planted `latest` before any work, not after it
+            remove_stale_temps(out)
+            return _build_locked(config, selected, rest, out, options, progress)
+    except OSError as exc:
+        raise CannotBuild.from_os_error(exc, out) from None
 
 
-def _build_locked(config, reports: list[Report], out: Path, options: BuildOptions, progress) -> BuildResult:
+def _build_locked(config, reports: list[Report], rest: list[Report], out: Path, options: BuildOptions,
+                  progress) -> BuildResult:
     started, t0, stamp = now_iso(), time.monotonic(), utc_stamp()
     entries = [_entry_skeleton(r, config) for r in reports]
-    _link_translations(entries)
-    previous = {} if options.force else previous_outputs(out)
+    extra = [_entry_skeleton(r, config) for r in rest]
+    previous = previous_outputs(out, warn)
     tmp = new_temp_run(out)
     try:
         progress.say(f"kcz: {len(reports)} report(s) -> {out.name}/{stamp} (jobs {options.jobs})")
         todo = []
         for report, entry in zip(reports, entries):
-            hit = previous.get(entry["cache_key"])
-            if hit:
-                _reuse(hit, entry, tmp)
+            hit = None if options.force else previous.get(entry["cache_key"])
+            if hit and _reuse(hit, entry, tmp):
                 progress.finished(entry)
             else:
                 todo.append((report, entry))
+        # the other configured reports, so that the run can be complete: from the cache only
+        missing = []
+        for entry in extra:
+            hit = previous.get(entry["cache_key"])
+            if hit and _reuse(hit, entry, tmp):
+                entries.append(entry)
+            else:
+                missing.append(entry["name"])
+        _link_translations(entries)
         if todo:
             _run_in_worker_thread(todo, config, tmp, options.jobs, progress)
         _read_reader_meta(entries, tmp)
         manifest = _run_manifest(stamp, started, t0, entries)
+        manifest["complete"] = not missing and not options.overrides
+        manifest["overrides"] = options.overrides
+        if missing:
+            manifest["not_in_run"] = missing
         shared = scrub_tree(copy.deepcopy(manifest), machine_paths())  # parameters, errors...
         (tmp / MANIFEST).write_text(mf.json_text(shared), encoding="utf-8")
         for filename, html in render_indexes(shared).items():
@@ -112,16 +150,54 @@ def _build_locked(config, reports: list[Report], out: Path, options: BuildOption
             from .pdf import write_pdfs
 
             write_pdfs(tmp, [e["name"] for e in entries], lambda text: progress.say(text, level=0))
-        run = finalize(tmp, out, stamp)
+        with _signals_held() as held:
+            run = finalize(tmp, out, stamp)
+            manifest["run"] = run.name
+            # the run is in place: the rest takes microseconds and is not interrupted,
+            # so that the message of an interrupted build ("no run was written") is true
+            latest = _latest_decision(manifest, options)
+            if latest is None:
+                point_latest(out, run)
     except BaseException:
         _ignore_signals()  # a second Ctrl-C must not interrupt the clean-up
         shutil.rmtree(tmp, ignore_errors=True)
         raise
-    manifest["run"] = run.name
-    if manifest["status"] == "ok":
-        point_latest(out, run)
     progress.summary(manifest, run)
+    progress.say(f"kcz: latest unchanged: {latest}" if latest else f"kcz: latest -> {run.name}", level=0)
+    if held:
+        warn(f"a signal arrived after run {run.name} was written; the build finished first")
     return BuildResult(run, manifest)
+
+
+def _latest_decision(manifest: dict, options: BuildOptions) -> str | None:
+    """None if `latest` moves to this run, else why not (said to the user)."""
+    if options.overrides:
+        return "a build with -p overrides is never latest (its reports are named -custom-...)"
+    if manifest["status"] != "ok":
+        return "a report failed"
+    if manifest.get("not_in_run"):
+        return (f"the run is partial: {len(manifest['not_in_run'])} configured report(s) were "
+                "neither built nor in the cache (build them, or build without --only)")
+    return None
+
+
+class _signals_held:
+    """Within the block, SIGINT/SIGTERM/SIGHUP are recorded, not acted on (the block is
+    short); the old handlers come back after it. `as` gives the list of signals seen."""
+
+    SIGNALS = (signal.SIGINT, signal.SIGTERM, signal.SIGHUP)
+
+    def __enter__(self):
+        self.seen, self.old = [], {}
+        if _in_main_thread():
+            for signum in self.SIGNALS:
+                self.old[signum] = signal.signal(signum, lambda n, f: self.seen.append(n))
+        return self.seen
+
+    def __exit__(self, *exc):
+        for signum, handler in self.old.items():
+            signal.signal(signum, handler)
+        return False
 
 
 def _entry_skeleton(report: Report, config) -> dict:
@@ -174,24 +250,31 @@ def _shareable_path(path: Path, base: Path) -> str:
         return path.name
 
 
-def _reuse(hit, entry: dict, tmp: Path) -> None:
+def _reuse(hit, entry: dict, tmp: Path) -> bool:
+    """Copy a cached report's files into the run, each verified against the size and
+    sha256 its manifest recorded; False (a cache miss, with a warning) if any differs."""
     run, old = hit
     # the same key may have been built under another report name: files map by position
-    for old_name, name in zip(files_of(old["name"]), entry["files"]):
-        link_or_copy(run / old_name, file_in(tmp, name))
-    entry.update(status="cached", cached_from=run.name, seconds=old["seconds"],
-                 built_at=old["built_at"], started_at=old.get("started_at"))
+    pairs = [(run / o, file_in(tmp, n)) for o, n in zip(files_of(old["name"]), entry["files"])]
+    problem = reuse_files(pairs, [old["outputs"][o] for o in files_of(old["name"])])
+    if problem:
+        warn(f"not reusing {entry['name']} from run {run.name}: {problem}; building it again")
+        return False
+    entry.update(status="cached", cached_from=run.name, seconds=old.get("seconds", 0.0),
+                 built_at=old.get("built_at"), started_at=old.get("started_at"),
+                 outputs={n: old["outputs"][o] for o, n in zip(files_of(old["name"]), entry["files"])})
+    return True
 
 
 def _run_manifest(stamp: str, started: str, t0: float, entries: list[dict]) -> dict:
-    counts = {s: sum(e["status"] == s for e in entries) for s in ("ok", "cached", "failed")}
+    counts = {s: sum(e["status"] == s for e in entries) for s in ("ok", "cached", "failed", "cancelled")}
     return {
         "kcz_manifest": 1,
         "run": stamp,
         "started_at": started,
         "finished_at": now_iso(),
         "seconds": round(time.monotonic() - t0, 3),
-        "status": "failed" if counts["failed"] else "ok",
+        "status": "failed" if counts["failed"] or counts["cancelled"] else "ok",
         "counts": counts,
         "git_commit": mf.git_commit(),
         "versions": mf.package_versions(),
@@ -219,7 +302,8 @@ def _run_in_worker_thread(todo, config, tmp: Path, jobs: int, progress) -> None:
             done.set()
 
     thread = threading.Thread(target=worker, name="kcz-build", daemon=True)
-    previous = signal.signal(signal.SIGTERM, _raise_terminated) if _in_main_thread() else None
+    previous = ({s: signal.signal(s, _raise_terminated) for s in (signal.SIGTERM, signal.SIGHUP)}
+                if _in_main_thread() else {})
     try:
         thread.start()
         # An Event, not Thread.join: a signal raised inside join() marks the thread as
@@ -228,13 +312,14 @@ def _run_in_worker_thread(todo, config, tmp: Path, jobs: int, progress) -> None:
         while not done.wait(0.2):
             pass
     except BaseException:
+        STOPPING.set()
         _ignore_signals()
         loop.call_soon_threadsafe(state["task"].cancel)  # kernels are shut down in finally blocks
         done.wait()
         raise
     finally:
-        if previous is not None:
-            signal.signal(signal.SIGTERM, previous)
+        for signum, handler in previous.items():
+            signal.signal(signum, handler)
     if "error" in state:
         raise state["error"]
 
@@ -244,13 +329,15 @@ def _in_main_thread() -> bool:
 
 
 def _raise_terminated(signum, frame):
-    raise Terminated()
+    STOPPING.set()
+    raise Terminated(signum)
 
 
 def _ignore_signals() -> None:
     if _in_main_thread():
         signal.signal(signal.SIGINT, signal.SIG_IGN)
         signal.signal(signal.SIGTERM, signal.SIG_IGN)
+        signal.signal(signal.SIGHUP, signal.SIG_IGN)
 
 
 async def _run_all(todo, config, tmp: Path, jobs: int, progress) -> None:
@@ -289,6 +376,7 @@ async def _run_one(report: Report, entry: dict, config, tmp: Path, pool, slots, 
                                     file_in(tmp, f".{report.name}.marking.ipynb"))
             failure = failure or stderr_failure(nb)  # warnings would show on the reader page
         except (asyncio.CancelledError, KeyboardInterrupt):
+            progress.say(f"  cancelled {report.name}", level=0)
             raise
         except Exception as exc:  # kernel failed to start, bad notebook...: this report fails alone
             failure = Failure(None, type(exc).__name__, str(exc))
@@ -297,6 +385,10 @@ async def _run_one(report: Report, entry: dict, config, tmp: Path, pool, slots, 
                 await shutdown(km)
         t_exec = time.monotonic()
     entry["built_at"] = now_iso()
+    if failure and STOPPING.is_set():  # its kernel died of the signal that stops the build
+        entry["status"] = "cancelled"
+        progress.say(f"  cancelled {report.name}", level=0)
+        raise asyncio.CancelledError()
     entry["status"] = "failed" if failure else "ok"
     if failure:
         entry["error"] = _error_entry(failure)
@@ -304,6 +396,7 @@ async def _run_one(report: Report, entry: dict, config, tmp: Path, pool, slots, 
         nb = nbformat.read(report.notebook, as_version=4)
     await asyncio.get_running_loop().run_in_executor(
         exporter, write_outputs, nb, entry, tmp, report.notebook.parent, report.parameters.get("lang"))
+    entry["outputs"] = {f: output_record(file_in(tmp, f)) for f in entry["files"]}
     t_done = time.monotonic()
     entry["seconds"] = round(t_done - t0, 3)
     if not failure:
@@ -317,7 +410,9 @@ def _error_entry(failure) -> dict:
     pairs = machine_paths()
     evalue = scrub_text(strip_ansi(failure.evalue), pairs)
     head = "\n".join(f"{failure.ename}: {evalue}".splitlines()[:5])
-    return {"cell": failure.cell, "ename": scrub_text(failure.ename, pairs), "evalue": evalue,
+    if failure.kind != "error":
+        head = f"[{failure.kind}] {head}"
+    return {"cell": failure.cell, "kind": failure.kind, "ename": scrub_text(failure.ename, pairs), "evalue": evalue,
             "summary": scrub_text(failure.summary(), pairs), "head": head}
 
 

@@ -27,6 +27,8 @@ class Progress:
         name, status = entry["name"], entry["status"]
         if status == "failed":
             self.say(f"  FAILED  {name} {entry['error']['summary']}", level=0)
+        elif status == "cancelled":
+            self.say(f"  cancelled {name}", level=0)
         elif status == "cached":
             self.say(f"  cached  {name} (from {entry['cached_from']})")
         else:
@@ -39,3 +41,8 @@ class Progress:
         counts = manifest["counts"]
         parts = ", ".join(f"{n} {s}" for s, n in counts.items() if n)
         self.say(f"kcz: {parts} in {manifest['seconds']:.1f} s -> {run_path / 'index.html'}", level=0)
+
+
+def warn(text: str) -> None:
+    """A warning the build goes on after (e.g. cache state it cannot use): one stderr line."""
+    print(f"kcz: warning: {text}", file=sys.stderr, flush=True)

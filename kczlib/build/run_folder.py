@@ -48,7 +48,9 @@ def check_latest(out: Path) -> None:
     there is refused before a build starts, so `latest` is never written through."""
     link = out / LATEST
     if os.path.lexists(link) and not link.is_symlink():
-        raise KczError(f"{link} is not a symlink; kcz keeps `latest` as a link to a run "
+        from ..errors import CannotBuild
+
+        raise CannotBuild(f"{link} is not a symlink; kcz keeps `latest` as a link to a run "
                        "and will not replace a real file or folder: move it away")
 
 
@@ -104,7 +106,11 @@ def read_manifest(run: Path) -> dict | None:
 
 
 def remove_stale_temps(out: Path) -> None:
-    """Temp folders of builds that were killed with SIGKILL (we hold the lock: none is live)."""
+    """Temp folders and half-made `latest` links (`.latest.<pid>`) of builds that were
+    killed with SIGKILL (we hold the lock: none is live)."""
+    for p in out.glob(f".{LATEST}.*"):
+        if p.is_symlink():
+            p.unlink()
     for p in out.glob(f"{TMP_PREFIX}*"):
         if p.is_symlink():
             p.unlink()  # the link only, never what it points to

@@ -37,6 +37,8 @@ CHROME = {
         "data_version": "数据版本", "analyst_view": "分析视图（含代码）", "notebook": "笔记本",
         "run": "运行", "git": "代码版本", "seconds": "秒",
         "status_ok": "完成", "status_cached": "缓存", "status_failed": "失败", "from_run": "取自",
+        "status_cancelled": "已取消",
+        "kind_error": "出错", "kind_dead kernel": "内核终止", "kind_timeout": "超时",
     },
     "en": {
         "site": "Science and Technology Innovation China pilot cities: case analysis",
@@ -55,6 +57,8 @@ CHROME = {
         "data_version": "Data version", "analyst_view": "analyst view (with code)", "notebook": "notebook",
         "run": "Run", "git": "Code version", "seconds": "s",
         "status_ok": "ok", "status_cached": "cached", "status_failed": "FAILED", "from_run": "from",
+        "status_cancelled": "cancelled",
+        "kind_error": "error", "kind_dead kernel": "dead kernel", "kind_timeout": "timeout",
     },
 }
 MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August",

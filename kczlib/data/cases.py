@@ -16,6 +16,7 @@ from pathlib import Path
 from ..errors import DataError, DataErrors, UnknownCaseError
 from ..paths import PACKAGE_ROOT, data_root  # noqa: F401 (re-exported)
 from .textfile import read_json
+from .datatext import data_texts
 
 
 def cases_root() -> Path:
@@ -82,7 +83,7 @@ def _get_case(root: str, case: str) -> Case:
     if errors:
         raise DataErrors(errors)
     _check_source_file(meta_path, meta["source"]["file"])
-    return Case(case, folder, meta)
+    return Case(case, folder, data_texts(meta))  # its prose prints as written (datatext.py)
 
 
 def check_meta(meta, meta_path: Path) -> list[DataError]:

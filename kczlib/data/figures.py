@@ -21,6 +21,7 @@ from ..errors import (AmbiguousIndicatorError, DataError, DataErrors, IndicatorN
                       UnknownFigureError, UnknownIndicatorError)
 from .indicators import indicators, indicators_path
 from .schema import get_schema, read_table
+from .datatext import DataText
 
 FIGURES_FILE = "figures.csv"
 NON_FIGURES_FILE = "non_figures.csv"
@@ -56,7 +57,8 @@ class Figure:
         return self.qualifier == "exact"
 
     def metric(self, lang: str) -> str:
-        return self.metric_zh if lang == "zh" else self.metric_en
+        """The metric's name in `lang` (DataText: printed as written, digits included)."""
+        return DataText(self.metric_zh if lang == "zh" else self.metric_en)
 
 
 def load_figures(case: str = "chengdu") -> pd.DataFrame:

@@ -18,6 +18,7 @@ from pathlib import Path
 
 from ..errors import KczError
 from ..analysis.ledger import Ledger, Num
+from ..data.datatext import DataText
 from ..data.quantities import find_quantities
 
 TEMPLATES = Path(__file__).resolve().parent / "narratives"
@@ -85,6 +86,8 @@ def render(key: str, lang: str, ledger: Ledger, **slots) -> Safe:
         elif isinstance(v, Quote):
             ledger.record(Num(None, None, "count", (), f"source quote at offset {v.offset}", "quote"), key, escape(v.text))
             values[name] = escape(v.text)
+        elif isinstance(v, DataText):  # text from the data files: printed as written, escaped
+            values[name] = escape(v)
         else:
             text = escape(v)
             if re.search(r"\d", text):

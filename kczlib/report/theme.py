@@ -26,6 +26,7 @@ from functools import lru_cache
 from pathlib import Path
 
 import matplotlib as mpl
+import numpy as np
 import pandas as pd
 import seaborn as sns
 from matplotlib.figure import Figure
@@ -44,6 +45,7 @@ DPI = 110  # sharp enough on screen, small enough to keep the HTML reports light
 SOURCE_FONTSIZE = 8
 _SOURCE_PREFIX = {"zh": "来源：", "en": "Source: "}
 _MISSING_GLYPH = re.compile(r"Glyph .* missing from (font|current font)")
+FALLBACK_FONTS = ("DejaVu Sans",)  # ships with matplotlib: subscripts, arrows, symbols
 
 
 # --- the theme --------------------------------------------------------------------
@@ -76,15 +78,19 @@ def set_theme(lang: str = "zh") -> None:
     """Seaborn whitegrid + colour-blind palette, the CJK font, PNG figures at DPI.
 
     The CJK font is used for English charts too, so Chinese proper names render.
+    `font.family` lists the fonts themselves, not the generic "sans-serif": matplotlib
+    (>= 3.6) falls back glyph by glyph only along that list, so a character the CJK font
+    lacks (₂ in CO₂) is drawn from DejaVu Sans instead of as a box (FALLBACK_FONTS).
     """
     _check_lang(lang)
     sns.set_theme(style="whitegrid", palette="colorblind")
     # After seaborn: its set_theme resets font.sans-serif to a list without CJK.
     mpl.rcParams.update(
         {
-            "font.family": "sans-serif",
-            "font.sans-serif": [cjk_font_name(), "DejaVu Sans"],
+            "font.family": [cjk_font_name(), *FALLBACK_FONTS],
+            "font.sans-serif": [cjk_font_name(), *FALLBACK_FONTS],
             "axes.unicode_minus": False,
+            "text.parse_math": False,  # text from data ($, \frac) is drawn as written, never as math
             "figure.dpi": DPI,
             "savefig.dpi": DPI,
         }
@@ -235,6 +241,27 @@ def _num(v) -> float | None:
     return None if v is None or pd.isna(v) else float(v)
 
 
+# --- missing values (None, NaN, pd.NA; nullable Float64/Int64 columns) ---------------
+
+_MISSING_LABEL = {"zh": "缺失", "en": "missing"}
+_MISSING_NOTE = {"zh": "缺失值未绘出：{}", "en": "missing values not drawn: {}"}
+_LIST_SEPARATOR = {"zh": "、", "en": ", "}
+
+
+def _floats(values) -> list[float]:
+    """`values` (a list, array or Series, nullable dtypes included) as floats, NaN where
+    a value is missing: matplotlib draws nothing there (no bar, a gap in a line)."""
+    return [np.nan if n is None else n for n in map(_num, list(values))]
+
+
+def _with_missing_note(source: str, missing, lang: str) -> str:
+    """`source` with a note naming the missing items, so a gap is never read as a zero."""
+    names = [str(m) for m in missing]
+    if not names:
+        return source
+    return f"{source}{ORIGIN_SEPARATOR}{_MISSING_NOTE[lang].format(_LIST_SEPARATOR[lang].join(names))}"
+
+
 def lighten(color, amount: float = 0.6) -> tuple[float, float, float]:
     """`color` mixed with white; opaque, so grid lines stay behind uncertain spans."""
     return tuple(c + (1 - c) * amount for c in color[:3])
@@ -374,16 +401,20 @@ def funnel(stage_labels, values, *, title: str, unit_label: str, source: str,
     each stage is a subset of the one above; otherwise draw `bar_ranges` side by side."""
     _check_lengths(stage_labels, values=values)
     fig, ax = _figure(len(stage_labels))
-    values = [float(v) for v in values]
-    ax.barh(range(len(values)), values, color=palette()[0])
+    values = _floats(values)
+    ax.barh(range(len(values)), np.nan_to_num(values), color=palette()[0])
     texts = []
     for i, v in enumerate(values):
-        rate = _rate_text(values[i - 1], v, lang) if i else None
+        if np.isnan(v):
+            texts.append(_MISSING_LABEL[lang])
+            continue
+        rate = _rate_text(values[i - 1], v, lang) if i and not np.isnan(values[i - 1]) else None
         texts.append(format_number(v, lang, sig=3) + (f"  ({rate})" if rate else ""))
-    _bar_labels(ax, texts, range(len(values)), values)
+    _bar_labels(ax, texts, range(len(values)), np.nan_to_num(values))
     _category_axis(ax, stage_labels, unit_label)
     ax.margins(x=0.35)  # conversion labels are long
-    return _finish(fig, ax, title, source, lang)
+    missing = [label for label, v in zip(stage_labels, values) if np.isnan(v)]
+    return _finish(fig, ax, title, _with_missing_note(source, missing, lang), lang)
 
 
 # --- line_path --------------------------------------------------------------------
@@ -396,20 +427,24 @@ def line_path(x, y, *, title: str, unit_label: str, source: str, lang: str = "zh
     _check_lengths(x, y=y, y_lower=y_lower, y_upper=y_upper, texts=texts)
     fig, ax = _figure()
     color = palette()[0]
-    ax.plot(x, y, marker="o", color=color)
+    x, y = list(x), _floats(y)
+    ax.plot(x, y, marker="o", color=color)  # a missing y is a gap in the line
     for xi, yi, text in zip(x, y, texts or []):
+        if np.isnan(yi):
+            continue
         ax.annotate(text, (xi, yi), xytext=(0, 8), textcoords="offset points", ha="center", fontsize=8, gid="point_label")
     if texts:
         ax.margins(x=0.12, y=0.15)
     if y_lower is not None or y_upper is not None:
-        lo = y_lower if y_lower is not None else y
-        hi = y_upper if y_upper is not None else y
+        lo = _floats(y_lower) if y_lower is not None else y
+        hi = _floats(y_upper) if y_upper is not None else y
         ax.fill_between(x, lo, hi, color=lighten(color, 0.7), linewidth=0, gid="band")
     # Whole-number x (years) gets whole-number ticks: no "2019.25".
     if all(isinstance(v, numbers.Real) and float(v).is_integer() for v in x):
         ax.xaxis.set_major_locator(MaxNLocator(integer=True))
     ax.set_ylabel(unit_label)
-    return _finish(fig, ax, title, source, lang)
+    missing = [xi for xi, yi in zip(x, y) if np.isnan(yi)]
+    return _finish(fig, ax, title, _with_missing_note(source, missing, lang), lang)
 
 
 # --- grid_heatmap -----------------------------------------------------------------
@@ -423,16 +458,20 @@ def grid_heatmap(frame: pd.DataFrame, *, title: str, unit_label: str, source: st
     of texts shaped like `frame`, overrides it (the report's printed strings per cell).
     """
     fig, ax = _figure(len(frame.index), width=max(6.0, 1.2 + 0.9 * len(frame.columns)))
+    # nullable columns (Float64, pd.NA) as plain floats: a missing cell is left blank
+    frame = pd.DataFrame([_floats(row) for row in frame.itertuples(index=False)],
+                         index=frame.index, columns=frame.columns)
     if labels is not None:
         if labels.shape != frame.shape:
             raise ParameterError("labels", f"has shape {labels.shape}, the grid {frame.shape}")
         annot, spec = labels.to_numpy(), ""
     else:
-        annot, spec = (frame.map(fmt), "") if callable(fmt) else (True, fmt)
+        annot, spec = (frame.map(lambda v: "" if np.isnan(v) else fmt(v)), "") if callable(fmt) else (True, fmt)
     sns.heatmap(frame, annot=annot, fmt=spec, cmap="crest", ax=ax,
                 cbar_kws={"label": unit_label}, linewidths=0.5)
     ax.tick_params(axis="y", labelrotation=0)  # Chinese row labels read horizontally
-    return _finish(fig, ax, title, source, lang)
+    missing = [f"{r} / {c}" for r in frame.index for c in frame.columns if np.isnan(frame.at[r, c])]
+    return _finish(fig, ax, title, _with_missing_note(source, missing, lang), lang)
 
 
 # --- compare_bars -----------------------------------------------------------------
@@ -450,8 +489,8 @@ def compare_bars(labels, values, *, title: str, unit_label: str, source: str,
     base, accent = palette()[0], palette()[1]
     colors = [accent if label == highlight else base for label in labels]
     fig, ax = _figure(len(labels))
-    values = [float(v) for v in values]
-    bars = ax.barh(range(len(values)), values, color=colors)
+    values = _floats(values)
+    bars = ax.barh(range(len(values)), np.nan_to_num(values), color=colors)
     for bar, h in zip(bars, hatched or []):
         if h:
             bar.set_hatch(HATCH)
@@ -459,15 +498,16 @@ def compare_bars(labels, values, *, title: str, unit_label: str, source: str,
             bar.set_gid("hatched")
     if any(hatched or []) and legend:
         hatch_legend(ax, legend)
-    if texts is None:
-        texts = [format_number(v, lang, sig=sig) for v in values]  # sig=None: stated figures as written
+    if texts is None:  # sig=None: stated figures as written
+        texts = [_MISSING_LABEL[lang] if np.isnan(v) else format_number(v, lang, sig=sig) for v in values]
     if notes is not None:
-        texts = [f"{t}  {n}" if n else t for t, n in zip(texts, notes)]
-    _bar_labels(ax, texts, range(len(values)), [max(v, 0.0) for v in values])
+        texts = [f"{t}  {n}" if n and not pd.isna(n) else t for t, n in zip(texts, notes)]
+    _bar_labels(ax, texts, range(len(values)), [max(v, 0.0) if not np.isnan(v) else 0.0 for v in values])
     _category_axis(ax, labels, unit_label)
-    if notes is not None and any(notes):
+    if notes is not None and any(isinstance(n, str) and n for n in notes):
         ax.margins(x=0.5)  # room for the value label and its note (a confidence label)
-    return _finish(fig, ax, title, source, lang)
+    missing = [label for label, v in zip(labels, values) if np.isnan(v)]
+    return _finish(fig, ax, title, _with_missing_note(source, missing, lang), lang)
 
 
 # --- paired_ranges ------------------------------------------------------------------
