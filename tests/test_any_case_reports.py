@@ -146,4 +146,5 @@ def test_the_second_case_index_speaks_of_its_own_city(second_case_run, lang, ind
     page = BeautifulSoup((run / index).read_text(encoding="utf-8"), "html.parser")
     text = page.get_text(" ")
     assert ("成都" if lang == "zh" else "Chengdu") not in text
+    assert ("科创贷" if lang == "zh" else "Kechuangdai") not in text  # Chengdu's loan product, by name
     assert ("江城市" if lang == "zh" else "Jiangcheng") in text
