@@ -272,7 +272,7 @@ def leverage_scenarios(report, loans: Num, pools_yi: list, loss_rates: list, sha
     if _never_exhausted(first["break_even_loss_rate"]):
         report.say("finance_bounds.scenario_never_exhausted", **slots)
     else:
-        report.say("finance.scenario", break_even=first["break_even_loss_rate"], **slots)
+        report.say("finance.scenario", **slots, break_even=first["break_even_loss_rate"])  # ledger order as before
     counts = grid["pool_binding"].value_counts()
     report.say("finance.scenario_binding",
                n_scenarios=report.count(len(grid), "scenarios in the grid (pools x loss rates x shares)"),
