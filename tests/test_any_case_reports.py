@@ -1,9 +1,9 @@
 """Every report builds for a second case that reports few of the shared indicators.
 
-`tests/fixtures/cases/jiangcheng` is a synthetic city: six figures mapped to shared
-indicators (fiscal S&T spending 12.5亿元 in 2023, tech-loan firms 80余家 and lending 3亿元,
-15 expert workstations, 8 academicians, 达到420 high-tech enterprises in 2023), one figure of
-its own (science parks) and no context.csv. The five notebooks are built through `kcz build`
+`tests/fixtures/cases/jiangcheng` is a synthetic city: six shared indicators (fiscal S&T
+spending 12.5亿元 in 2023, tech-loan firms 80余家 and lending 3亿元, 15 expert workstations,
+8 academicians, high-tech enterprises 达到420 in 2023 and 380 in 2022: two years of one
+indicator), one figure of its own (science parks) and no context.csv. The five notebooks are built through `kcz build`
 with real kernels in both languages; each reader page must say, section by section, what
 the case does not report. Which sections those are is worked out by hand below from the
 fixture's mapping and the figures each section needs.

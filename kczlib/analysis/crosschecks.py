@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 from ..data.cases import get_case
 from ..data.context import ContextFigure, context_role, format_period
 from ..errors import IndicatorNotReportedError
-from ..data.figures import FIGURES_FILE, Figure, indicator
+from ..data.figures import FIGURES_FILE, LATEST, Figure, indicator
 from .formatting import format_interval, format_quantity, format_value
 
 OUTCOMES = ("agree", "disagree", "cannot_tell")
@@ -307,13 +307,13 @@ def case_figure(indicator_id: str, case: str) -> Figure | None:
     """The case's figure for a shared indicator, or None when the case has no figures table
     yet or maps no figure to the indicator.
 
-    A figures table that exists but is invalid still raises (that needs fixing, not hiding),
-    and so do an unknown indicator id and an ambiguous mapping (`AmbiguousIndicatorError`).
+    Where the case reports several years, the latest. A figures table that exists but is
+    invalid still raises (that needs fixing, not hiding), and so does an unknown indicator id.
     """
     if not get_case(case).path(FIGURES_FILE).is_file():
         return None
     try:
-        return indicator(indicator_id, case)
+        return indicator(indicator_id, case, LATEST)
     except IndicatorNotReportedError:
         return None
 

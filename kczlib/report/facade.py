@@ -23,7 +23,8 @@ import re
 from dataclasses import dataclass, field
 
 from ..data.cases import get_case
-from ..data.figures import figure, indicator, load_figures, reports_indicator
+from ..errors import IndicatorNotReportedError
+from ..data.figures import LATEST, figure, indicator, load_figures, reports_indicator
 from ..analysis.ledger import LEDGER_COLUMNS, Ledger, Num, assumption
 from .narrative import Quote, Safe, escape, render
 from .parameters import check, user_names
@@ -111,9 +112,10 @@ class Report:
         that needs one with `needs("case:<id>")`."""
         return figure_num(figure_id, self.case)
 
-    def ind(self, indicator_id: str, period: str | None = None) -> Num:
+    def ind(self, indicator_id: str, period: str | None = LATEST) -> Num:
         """The case's figure for a shared indicator (data/indicators.csv), as a `Num` whose
-        ids name the case's figure, so ledger and sources cite the case's own row.
+        ids name the case's figure, so ledger and sources cite the case's own row. By
+        default the latest year where the case reports several (`period` as in `indicator`).
 
         Raises `UnknownIndicatorError`, `IndicatorNotReportedError` or `AmbiguousIndicatorError`
         (see `kczlib.indicator`)."""
@@ -131,9 +133,20 @@ class Report:
         """The `Num` of `ref` (see `has`): `ind(ref)` or `fig(<figure id>)`."""
         return self.fig(ref[len(CASE_PREFIX):]) if ref.startswith(CASE_PREFIX) else self.ind(ref)
 
-    def maybe(self, ref: str) -> Num | None:
-        """`get(ref)`, or None when the case does not report it."""
-        return self.get(ref) if self.has(ref) else None
+    def maybe(self, ref: str, period: str | None = LATEST) -> Num | None:
+        """`get(ref)`, or None when the case does not report it (for an indicator: in `period`)."""
+        if not self.has(ref):
+            return None
+        if ref.startswith(CASE_PREFIX):
+            return self.get(ref)
+        try:
+            return self.ind(ref, period)
+        except IndicatorNotReportedError:
+            return None
+
+    def period_of(self, num: Num) -> str:
+        """The period (a year, "cumulative", "target") of the case figure behind `num`."""
+        return figure(num.ids[0], self.case).period
 
     def has_context(self) -> bool:
         """Whether the case has external context rows (a case may have no context.csv)."""
