@@ -185,10 +185,10 @@ def test_star_listings_later_count_below_case_disagrees():
 @pytest.mark.parametrize(
     "check, missing",
     [
-        (lambda: check_hightech_stock(TOTAL, None, ctx("x", 6120)), "hightech_net_new_2021"),
+        (lambda: check_hightech_stock(TOTAL, None, ctx("x", 6120)), "hightech_enterprises_net_new"),
         (lambda: check_rd_intensity(RD_CLAIM, None), "rd_intensity_case_year"),
         (lambda: check_kechuangdai_growth(KCD_FIRMS, KCD_LOANS, None, LOANS_2023), "kechuangdai_firms_latest"),
-        (lambda: check_star_listings(None, ctx("x", 17)), "star_market_listed"),
+        (lambda: check_star_listings(None, ctx("x", 17)), "star_listed_firms"),
     ],
 )
 def test_missing_input_gives_cannot_tell_naming_it(check, missing):
@@ -229,7 +229,7 @@ def test_without_figures_table_every_check_cannot_tell(data_copy):
     (data_copy / "cases/chengdu/figures.csv").unlink()
     checks = run_crosschecks("chengdu")
     assert [c.outcome for c in checks] == ["cannot_tell"] * 4
-    assert "figure hightech_total_2021" in checks[0].explanation_en
+    assert "indicator hightech_enterprises" in checks[0].explanation_en  # the missing input, by its shared indicator
 
 
 def test_without_context_table_every_check_cannot_tell(data_copy):

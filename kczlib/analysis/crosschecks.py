@@ -3,8 +3,9 @@
 Each check is a pure function of `Figure`s and `ContextFigure`s (either may be None when
 missing) and returns a `CrossCheck` with both sides' numbers, an outcome
 (agree / disagree / cannot_tell) and an explanation in each language built from those
-numbers. `run_crosschecks(case)` looks the inputs up: figures by id, context rows by the
-role the case's context.meta.json gives them.
+numbers. `run_crosschecks(case)` looks the inputs up: figures by the shared indicator
+they map to (data/indicators.csv), context rows by the role the case's context.meta.json
+gives them, so the checks run on any case.
 
 Case figures are intervals (lower, upper): 2700余家 is [2700, 2800], 3%以上 is [3, inf).
 """
@@ -16,8 +17,8 @@ from dataclasses import dataclass, field
 
 from ..data.cases import get_case
 from ..data.context import ContextFigure, context_role, format_period
-from ..errors import UnknownFigureError
-from ..data.figures import FIGURES_FILE, Figure, figure
+from ..errors import IndicatorNotReportedError
+from ..data.figures import FIGURES_FILE, LATEST, Figure, indicator
 from .formatting import format_interval, format_quantity, format_value
 
 OUTCOMES = ("agree", "disagree", "cannot_tell")
@@ -27,10 +28,11 @@ OUTCOMES = ("agree", "disagree", "cannot_tell")
 # in 2020) before calling them different.
 HIGHTECH_TOLERANCE = 0.02
 
-HIGHTECH_TOTAL, HIGHTECH_NET_NEW = "hightech_total_2021", "hightech_net_new_2021"
-RD_INTENSITY = "rd_intensity_2021"
-KCD_FIRMS, KCD_LOANS = "kechuangdai_firms", "kechuangdai_loans"
-STAR_LISTED = "star_market_listed"
+# The shared indicators (data/indicators.csv) each check reads from the case.
+HIGHTECH_TOTAL, HIGHTECH_NET_NEW = "hightech_enterprises", "hightech_enterprises_net_new"
+RD_INTENSITY = "rd_intensity"
+KCD_FIRMS, KCD_LOANS = "tech_loan_firms", "tech_loan_volume"
+STAR_LISTED = "star_listed_firms"
 
 
 @dataclass(frozen=True)
@@ -146,7 +148,7 @@ def check_hightech_stock(total: Figure | None, net_new: Figure | None, external:
     agree when the external count lies within `tolerance` (relative) of the implied one.
     """
     missing = _cannot_tell("hightech_stock_2020", HIGHTECH_TITLES, {
-        f"figure {HIGHTECH_TOTAL}": total, f"figure {HIGHTECH_NET_NEW}": net_new,
+        f"indicator {HIGHTECH_TOTAL}": total, f"indicator {HIGHTECH_NET_NEW}": net_new,
         "context hightech_prior_year": external})
     if missing:
         return missing
@@ -189,7 +191,7 @@ def check_rd_intensity(claim: Figure | None, external: ContextFigure | None,
     when given, add a second route (R&D / GDP); the outcome rests on `external` alone.
     """
     missing = _cannot_tell("rd_intensity_2021", RD_TITLES, {
-        f"figure {RD_INTENSITY}": claim, "context rd_intensity_case_year": external})
+        f"indicator {RD_INTENSITY}": claim, "context rd_intensity_case_year": external})
     if missing:
         return missing
     lo, hi = figure_bounds(claim)
@@ -236,7 +238,7 @@ def check_kechuangdai_growth(firms: Figure | None, loans: Figure | None,
     Growth is an interval because the case's totals are (2700余 = [2700, 2800]).
     """
     missing = _cannot_tell("kechuangdai_growth", KCD_TITLES, {
-        f"figure {KCD_FIRMS}": firms, f"figure {KCD_LOANS}": loans,
+        f"indicator {KCD_FIRMS}": firms, f"indicator {KCD_LOANS}": loans,
         "context kechuangdai_firms_latest": firms_later, "context kechuangdai_loans_latest": loans_later})
     if missing:
         return missing
@@ -277,7 +279,7 @@ STAR_TITLES = ("科创板上市企业：案例数与此后外部数", "STAR Mark
 def check_star_listings(listed: Figure | None, later: ContextFigure | None) -> CrossCheck:
     """A later count of listed firms at or above the case's is consistent (delistings aside)."""
     missing = _cannot_tell("star_market_listings", STAR_TITLES, {
-        f"figure {STAR_LISTED}": listed, "context star_listed_latest": later})
+        f"indicator {STAR_LISTED}": listed, "context star_listed_latest": later})
     if missing:
         return missing
     lo, hi = figure_bounds(listed)
@@ -301,22 +303,24 @@ def check_star_listings(listed: Figure | None, later: ContextFigure | None) -> C
 # --- running them on a case ----------------------------------------------------------
 
 
-def case_figure(figure_id: str, case: str) -> Figure | None:
-    """A figure, or None when the case has no figures table yet or no such figure.
+def case_figure(indicator_id: str, case: str) -> Figure | None:
+    """The case's figure for a shared indicator, or None when the case has no figures table
+    yet or maps no figure to the indicator.
 
-    A figures table that exists but is invalid still raises: that needs fixing, not hiding.
+    Where the case reports several years, the latest. A figures table that exists but is
+    invalid still raises (that needs fixing, not hiding), and so does an unknown indicator id.
     """
     if not get_case(case).path(FIGURES_FILE).is_file():
         return None
     try:
-        return figure(figure_id, case)
-    except UnknownFigureError:
+        return indicator(indicator_id, case, LATEST)
+    except IndicatorNotReportedError:
         return None
 
 
 def run_crosschecks(case: str = "chengdu") -> list[CrossCheck]:
     """Every cross-check on the case, in report order."""
-    fig = lambda figure_id: case_figure(figure_id, case)  # noqa: E731
+    fig = lambda indicator_id: case_figure(indicator_id, case)  # noqa: E731
     ctx = lambda role: context_role(role, case)  # noqa: E731
     return [
         check_hightech_stock(fig(HIGHTECH_TOTAL), fig(HIGHTECH_NET_NEW), ctx("hightech_prior_year")),

@@ -19,6 +19,10 @@ from .provenance import PROVENANCE_TAG
 from .words import INDEX_FILES, LANG_NAMES, case_info, chrome, date_in_words
 
 READER_MIME = "application/vnd.kcz.reader+json"  # as written by kczlib.report.facade
+# Cells for the person running the notebook (its title, introduction, how to build it, section
+# headings for JupyterLab's table of contents): the reader page drops them, as its header and
+# the report's own outputs already say what they say.
+ANALYST_ONLY_TAG = "analyst-only"
 TEMPLATES = Path(__file__).resolve().parent / "templates"
 READER_TEMPLATE = "kcz_reader.html.j2"
 
@@ -52,11 +56,12 @@ def without_reader_meta(nb):
 
 
 def reader_notebook(nb):
-    """A copy of `nb` for the reader page: reader meta and the title output removed (the
-    header shows the title), each cell's `metadata.kcz_part` set to body, appendix or
-    provenance. The appendix runs from the first cell with an appendix output to the
-    provenance block."""
+    """A copy of `nb` for the reader page: reader meta, the title output and cells tagged
+    `analyst-only` removed (the header shows the title), each cell's `metadata.kcz_part` set
+    to body, appendix or provenance. The appendix runs from the first cell with an appendix
+    output to the provenance block."""
     nb = without_reader_meta(nb)
+    nb.cells = [c for c in nb.cells if ANALYST_ONLY_TAG not in c.metadata.get("tags", [])]
     part = "body"
     for cell in nb.cells:
         outputs = cell.get("outputs", [])

@@ -192,17 +192,25 @@ def figure(figure_id: str, case: str = "chengdu") -> Figure:
     return figure_from_row(frame.loc[figure_id])
 
 
+LATEST = "latest"  # indicator(period=LATEST): the latest year where a case reports several years
+
+
 def indicator(indicator_id: str, case: str = "chengdu", period: str | None = None) -> Figure:
     """The case's figure for a shared indicator (see `data/indicators.csv`).
 
     `period` (a year such as "2021", "cumulative" or "target") chooses among the periods
-    a case reports; without it the case must report exactly one. Raises
+    a case reports; without it the case must report exactly one. `period="latest"` takes the
+    one period reported, or else the latest year among several (a series such as high-tech
+    enterprises in 2021 and 2023; reports use it so that such a case still builds). Raises
     `UnknownIndicatorError` for an id not in the vocabulary, `IndicatorNotReportedError`
     when the case maps no figure to it (for that period), and `AmbiguousIndicatorError`
     when `period` is None and the case reports several periods.
     """
     rows = _indicator_rows(indicator_id, case)
     periods = [str(p) for p in rows["period"]]
+    if period == LATEST:
+        years = [p for p in periods if p.isdigit()]
+        period = max(years, key=int) if len(rows) > 1 and years else None
     if period is not None:
         rows = rows[rows["period"].eq(period).fillna(False).to_numpy(bool)]
     if rows.empty:

@@ -24,7 +24,8 @@ import re
 from dataclasses import dataclass, field
 
 from ..data.cases import get_case
-from ..data.figures import figure, load_figures
+from ..errors import IndicatorNotReportedError
+from ..data.figures import LATEST, figure, indicator, load_figures, reports_indicator
 from ..analysis.ledger import LEDGER_COLUMNS, Ledger, Num, assumption
 from .narrative import Quote, Safe, escape, render
 from .parameters import apply_parameters, remember_report
@@ -32,6 +33,7 @@ from . import guard
 from ..data.source import load_source
 
 MULTIPLIER_WORDS = ("万亿", "万", "亿")
+CASE_PREFIX = "case:"  # a ref to a figure particular to a case, by the case's own id
 READER_MIME = "application/vnd.kcz.reader+json"
 _MD_ESCAPE = re.compile(r"\\([\\`*_\[\]#|~])")
 
@@ -120,7 +122,77 @@ class Report:
 
     # -- numbers ---------------------------------------------------------------------
     def fig(self, figure_id: str) -> Num:
+        """A figure of this case by its own id (for what is particular to the case).
+
+        Raises `UnknownFigureError` when the case has no such figure: guard a section
+        that needs one with `needs("case:<id>")`."""
         return figure_num(figure_id, self.case)
+
+    def ind(self, indicator_id: str, period: str | None = LATEST) -> Num:
+        """The case's figure for a shared indicator (data/indicators.csv), as a `Num` whose
+        ids name the case's figure, so ledger and sources cite the case's own row. By
+        default the latest year where the case reports several (`period` as in `indicator`).
+
+        Raises `UnknownIndicatorError`, `IndicatorNotReportedError` or `AmbiguousIndicatorError`
+        (see `kczlib.indicator`)."""
+        return figure_num(indicator(indicator_id, self.case, period).id, self.case)
+
+    def has(self, ref: str) -> bool:
+        """Whether the case reports `ref`: an indicator id, or `case:<figure id>` for a
+        figure particular to a case. Raises `UnknownIndicatorError` for a bare id that is
+        not an indicator (a typo must not read as "not reported")."""
+        if ref.startswith(CASE_PREFIX):
+            return ref[len(CASE_PREFIX):] in self.figures.index
+        return reports_indicator(ref, self.case)
+
+    def get(self, ref: str) -> Num:
+        """The `Num` of `ref` (see `has`): `ind(ref)` or `fig(<figure id>)`."""
+        return self.fig(ref[len(CASE_PREFIX):]) if ref.startswith(CASE_PREFIX) else self.ind(ref)
+
+    def maybe(self, ref: str, period: str | None = LATEST) -> Num | None:
+        """`get(ref)`, or None when the case does not report it (for an indicator: in `period`)."""
+        if not self.has(ref):
+            return None
+        if ref.startswith(CASE_PREFIX):
+            return self.get(ref)
+        try:
+            return self.ind(ref, period)
+        except IndicatorNotReportedError:
+            return None
+
+    def period_of(self, num: Num) -> str:
+        """The period (a year, "cumulative", "target") of the case figure behind `num`."""
+        return figure(num.ids[0], self.case).period
+
+    def has_context(self) -> bool:
+        """Whether the case has external context rows (a case may have no context.csv)."""
+        from ..data.context import load_context
+
+        return not load_context(self.case).empty
+
+    def needs(self, topic: str, *refs: str, context: bool = False) -> bool:
+        """True when the case reports every ref (see `has`) and, with `context=True`, has
+        context rows. Otherwise shows the one sentence saying that the case does not
+        report what the section `topic` needs and returns False, so the notebook skips
+        the section. `topic`: a key under `missing.topics` in the narrative templates (or a
+        full template key, e.g. a chain name).
+        Names of missing shared indicators are listed in the report's language; a missing
+        case-specific figure is not named (its id belongs to another case)."""
+        from ..data.indicators import indicators
+
+        missing = [r for r in refs if not self.has(r)]
+        about = self.text(topic if "." in topic else f"missing.topics.{topic}")
+        if not missing and (not context or self.has_context()):
+            return True
+        names = [indicators()[r].name(self.lang) for r in missing if not r.startswith(CASE_PREFIX)]
+        if names:
+            sep = "、" if self.lang == "zh" else "; "
+            self.say("missing.not_reported", topic=about, names=sep.join(names))
+        elif missing:
+            self.say("missing.not_reported_specific", topic=about)
+        else:
+            self.say("missing.no_context", topic=about)
+        return False
 
     def ctx(self, context_id: str) -> Num:
         from ..data.context import context_value
@@ -234,6 +306,13 @@ class Report:
         """A count computed from the dataset itself (rows, mentions)."""
         return Num(float(n), float(n), "count", (), derivation, "derived", measure="个", sig=6)
 
+    def has_passage(self, start: str, end: str) -> bool:
+        """Whether the case's source text holds a passage from `start` to `end` (a quote
+        particular to one case's text)."""
+        text = load_source(self.case).text
+        i = text.find(start)
+        return i >= 0 and text.find(end, i) >= 0
+
     def source_passage(self, start: str, end: str) -> Quote:
         text = load_source(self.case).text
         i = text.index(start)
@@ -267,12 +346,15 @@ class Report:
         """Mark two or three of the report's numbers as its headline numbers (index card).
 
         `items`: `Num`s that are case figures (labelled by the figure's metric in the
-        report's language) or `(template_key, Num)` pairs for derived numbers. Each is
+        report's language) or `(template_key, Num)` pairs for derived numbers; None (or a
+        pair holding None), a number the case does not report, is left out. Each is
         printed through the ledger (where: "key numbers"), so the card shows ledger text.
         Raises ValueError for a derived `Num` without a label key.
         """
         for item in items:
             key, num = item if isinstance(item, tuple) else (None, item)
+            if num is None:
+                continue
             if key is not None:
                 label = plain(self.text(key))
             elif num.kind == "figure" and len(num.ids) == 1:
@@ -287,12 +369,14 @@ class Report:
         about = [tpl("reader.about_source", title=self.meta["title"][lang]), tpl("reader.about_ranges"),
                  tpl("reader.about_assumptions" if self._uses_parameters() else "reader.about_no_assumptions"),
                  tpl("reader.about_appendix")]
-        summary_key = f"reader.summary.{self.group}"
         from .narrative import templates
 
+        # a summary worded for any case (the city as a slot) wins over one written for Chengdu
+        summary_key = next((k for k in (f"any_case.summary.{self.group}", f"reader.summary.{self.group}")
+                            if k in templates(lang)), None)
         return {
             "lang": lang, "notebook": self.notebook, "title": plain(self.title),
-            "summary": plain(tpl(summary_key)) if summary_key in templates(lang) else "",
+            "summary": plain(tpl(summary_key, city=self.meta["city"][lang])) if summary_key else "",
             "key_numbers": [{"label": label, "value": value} for label, value in self.key],
             "about": {"heading": plain(tpl("reader.about_heading")), "paragraphs": [plain(p) for p in about]},
             "appendix_summary": plain(tpl("reader.appendix_summary")),
@@ -314,10 +398,15 @@ class Report:
     # -- key findings and external context ------------------------------------------------
     def key_findings(self, sentences: list[Safe]) -> None:
         """The report's opening: a "Key findings" heading and three to five sentences
-        (rendered templates, so their numbers are ledgered). Raises `ValueError` otherwise."""
-        if not 3 <= len(sentences) <= 5:
+        (rendered templates, so their numbers are ledgered). A case that reports less may
+        give one or two; with none, one sentence says the case's data do not support any.
+        Raises `ValueError` for more than five."""
+        if len(sentences) > 5:
             raise ValueError(f"key findings need three to five sentences, got {len(sentences)}")
         self.heading("common.key_findings_heading")
+        if not sentences:
+            self.say("missing.no_findings")
+            return
         self._show(Safe("\n".join(f"- {s}" for s in sentences)))
 
     def when(self, row) -> Safe:

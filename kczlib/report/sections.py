@@ -17,12 +17,20 @@ from .facade import _display_table
 
 
 def chain_headlines(report, headlines: dict[str, list[str]]) -> None:
-    for chain, ids in headlines.items():
-        pairs = [report.text("overview.chain_pair", label=report.label(i), value=report.fig(i)) for i in ids]
+    """One line per chain with its headline figures (refs as in `Report.has`: indicator ids
+    or `case:<figure id>`), then the counts among them as one chart. Figures the case does
+    not report are left out; a chain with none gets the "not reported" sentence."""
+    counts = []
+    for chain, refs in headlines.items():
+        nums = [report.get(r) for r in refs if report.has(r)]
+        if not nums:
+            report.needs(f"common.chains.{chain}", *refs)
+            continue
+        pairs = [report.text("overview.chain_pair", label=report.label(n.ids[0]), value=n) for n in nums]
         report.say("overview.chain_item", chain=report.text(f"common.chains.{chain}"), items=Safe("; ".join(pairs)))
-    counts = [(report.label(i), report.fig(i)) for ids in headlines.values() for i in ids
-              if report.fig(i).base_unit == "count"]
-    report.bars("chain_headlines", counts, "overview.chains_chart", "overview.unit_mixed")
+        counts += [(report.label(n.ids[0]), n) for n in nums if n.base_unit == "count"]
+    if counts:
+        report.bars("chain_headlines", counts, "overview.chains_chart", "overview.unit_mixed")
 
 
 def crosschecks(report) -> None:
@@ -32,6 +40,8 @@ def crosschecks(report) -> None:
     if not checks:
         return
     report.heading("overview.crosscheck_heading")
+    if not report.needs("crosschecks", context=True):
+        return
     for c in checks:
         ids = tuple((c.case_side.figure_ids if c.case_side else [])) + tuple(
             f"ctx:{i}" for i in (c.context_side.context_ids if c.context_side else []))
@@ -222,6 +232,8 @@ def fiscal_findings(report, spending: Num, cagr: Num, multiple: Num, years: Num)
     """Key findings of the fiscal report: spending against the province, R&D against peers,
     the pledge's required growth and target, and the budget gap."""
     out = []
+    if spending is None:  # every finding of this report is about spending
+        return out
     year = figure(spending.ids[0], report.case).period
     prow, province = report.ctx_role("fiscal_st_province")
     if province is not None and prow.year == year:
@@ -233,8 +245,10 @@ def fiscal_findings(report, spending: Num, cagr: Num, multiple: Num, years: Num)
         out.append(report.text("fiscal.kf_peers", year=report.when(row), chengdu=mine, confidence=report.confidence(row),
                                vs_china=metrics.ratio(mine, nation, "multiplier"), china=nation,
                                china_confidence=report.confidence(nrow), items=_peer_items(report, others)))
-    target = metrics.scaled(spending, multiple)
-    out.append(report.text("fiscal.kf_pledge", years=years, multiple=multiple, cagr=cagr, target=target, year=report.period(spending.ids[0])))
+    if multiple is not None and years is not None:
+        target = metrics.scaled(spending, multiple)
+        out.append(report.text("fiscal.kf_pledge", years=years, multiple=multiple, cagr=cagr, target=target,
+                               year=report.period(spending.ids[0])))
     brow, budget = report.ctx_role("budget_latest")
     if budget is not None and brow.year != year:
         out.append(report.text("fiscal.kf_budget", budget_year=report.when(brow), year=report.period(spending.ids[0]),
@@ -252,15 +266,20 @@ def leverage_scenarios(report, loans: Num, pools_yi: list, loss_rates: list, sha
     comps = [report.assume("compensation_share", x, "ratio") for x in shares]
     grid = metrics.leverage_grid(loans, pools, losses, comps)
     first = grid.iloc[0]
-    report.say("finance.scenario", pool=first["pool"], loss=first["loss_rate"], comp=first["compensation_share"],
-               per_pool=first["loans_per_pool_yuan"], expected_loss=first["expected_fiscal_loss"],
-               per_loss=first["loans_per_loss_yuan"], break_even=first["break_even_loss_rate"])
+    slots = dict(pool=first["pool"], loss=first["loss_rate"], comp=first["compensation_share"],
+                 per_pool=first["loans_per_pool_yuan"], expected_loss=first["expected_fiscal_loss"],
+                 per_loss=first["loans_per_loss_yuan"])
+    if _never_exhausted(first["break_even_loss_rate"]):
+        report.say("finance_bounds.scenario_never_exhausted", **slots)
+    else:
+        report.say("finance.scenario", **slots, break_even=first["break_even_loss_rate"])  # ledger order as before
     counts = grid["pool_binding"].value_counts()
     report.say("finance.scenario_binding",
                n_scenarios=report.count(len(grid), "scenarios in the grid (pools x loss rates x shares)"),
                n_binds=report.count(int(counts.get(metrics.POOL_BINDS, 0)), "scenarios where the pool binds at every loan volume"),
                n_partly=report.count(int(counts.get(metrics.POOL_BINDS_PARTLY, 0)), "scenarios where the pool binds at part of the loan range"))
-    fmt = lambda col: [report.ledger.format(x, "scenario table") for x in grid[col]]  # noqa: E731
+    fmt = lambda col: [report.text("finance_bounds.never_exhausted") if col == "break_even_loss_rate" and _never_exhausted(x)
+                       else report.ledger.format(x, "scenario table") for x in grid[col]]  # noqa: E731
     columns = ("pool", "loss_rate", "compensation_share", "loans_per_pool_yuan", "expected_fiscal_loss",
                "loans_per_loss_yuan", "break_even_loss_rate")
     table = pd.DataFrame({report.text(f"finance.col_{c}"): fmt(c) for c in columns})
@@ -268,6 +287,12 @@ def leverage_scenarios(report, loans: Num, pools_yi: list, loss_rates: list, sha
                  [report.text(f"finance.binding_{b}") for b in grid["pool_binding"]])
     _display_table(table)
     _leverage_heatmap(report, grid)
+
+
+def _never_exhausted(break_even: Num) -> bool:
+    """A break-even loss rate above 100% (pool larger than loans x share covered): no loss
+    rate exhausts the pool, so there is no rate to print (a rate is a share of the loans)."""
+    return break_even.lower is not None and break_even.lower > 1
 
 
 def _leverage_heatmap(report, grid) -> None:
@@ -299,8 +324,10 @@ def pool_scenario(report, loans: Num, shares: list) -> None:
     if pool is None:
         return
     comps = [report.assume("compensation_share", x, "ratio") for x in shares]
-    items = [report.text("finance.pool_2019_item", comp=c, break_even=metrics.break_even_loss_rate(loans, pool, c))
-             for c in comps]
+    rates = [(c, metrics.break_even_loss_rate(loans, pool, c)) for c in comps]
+    items = [report.text("finance.pool_2019_item", comp=c,
+                         break_even=Safe(report.text("finance_bounds.never_exhausted")) if _never_exhausted(b) else b)
+             for c, b in rates]
     report.say("finance.pool_2019", year_label=report.year(row.year_number, f"year of context {row.id}", (f"ctx:{row.id}",)),
                confidence=report.confidence(row), pool=pool, per_pool=metrics.ratio(loans, pool, "multiplier"),
                items=Safe("; ".join(items)))
@@ -332,10 +359,15 @@ def kechuangdai_growth(report, firms: Num, loans: Num, borrowing_then: Num) -> N
 
 def hightech_points(report, total: Num) -> list[tuple[int, Num, str, object]]:
     """The high-tech enterprise series by year: context rows, with the case's total in its own
-    year (replacing a context row of that year). Items: (year, Num, label, context row or None)."""
-    year = int(figure(total.ids[0], report.case).period)
+    year (replacing a context row of that year). Items: (year, Num, label, context row or None).
+    `total` None (a case that does not
+    report the indicator) gives the context rows alone; a total of no single year is left out."""
     points = {r.year_number: (r.year_number, report.ctx(r.id), report.confidence(r), r)
               for r in context_series("hightech", report.case)}
+    period = None if total is None else figure(total.ids[0], report.case).period
+    if period is None or not period.isdigit():
+        return [points[y] for y in sorted(points)]
+    year = int(period)
     points[year] = (year, total, report.text("platforms.from_case"), None)
     return [points[y] for y in sorted(points)]
 
@@ -404,7 +436,7 @@ def carriers_side_by_side(report) -> None:
     """Concept-verification centre and pilot-production base outputs: counts side by side by
     kind; project counts are the only ones in the same unit, and they count different stages."""
     f = report.fig
-    verified, incubated = f("concept_verification_projects"), f("concept_verification_incubated")
+    verified, incubated = report.ind("concept_verification_projects"), f("concept_verification_incubated")
     transfer, firms, patents = (f("belt_road_base_transfer_projects"), f("belt_road_base_firms_incubated"),
                                 f("belt_road_base_patents"))
     report.say("platforms.carriers_compare", verified=verified, transfer=transfer, incubated=incubated, firms=firms)
@@ -418,7 +450,7 @@ def platforms_findings(report, total: Num) -> list:
     """Key findings of the platforms report: the high-tech series, STAR against all listings,
     the year mismatch, and the two carriers' outputs."""
     out = []
-    points = hightech_points(report, total)
+    points = hightech_points(report, total) if total is not None else []
     if len(points) >= 2:
         first, last = points[0], points[-1]
         out.append(report.text("platforms.kf_hightech", first=first[1], start=report.year(first[0], "year of the series point", first[1].ids),
@@ -427,16 +459,17 @@ def platforms_findings(report, total: Num) -> list:
                                cagr=metrics.compound_rate(last[1], first[1], _years_between(report, first, last))))
     lrow, listed = report.ctx_role("listed_all_latest")
     srow, star_latest = report.ctx_role("star_listed_latest")
-    if listed is not None and star_latest is not None and lrow.year == srow.year:
-        out.append(report.text("platforms.kf_star", case=report.fig("star_market_listed"), period=report.when(lrow),
+    star = report.maybe("star_listed_firms")
+    if star is not None and listed is not None and star_latest is not None and lrow.year == srow.year:
+        out.append(report.text("platforms.kf_star", case=star, period=report.when(lrow),
                                star=star_latest, listed=listed, share=metrics.share(star_latest, listed),
                                confidence=report.confidence(lrow)))
     orow, older = report.ctx_role("listed_all_2020")
     if older is not None:
         out.append(report.text("platforms.kf_mismatch", listed=older, year=report.when(orow)))
-    f = report.fig
-    out.append(report.text("platforms.kf_carriers", verified=f("concept_verification_projects"),
-                           transfer=f("belt_road_base_transfer_projects")))
+    if report.has("concept_verification_projects") and report.has("case:belt_road_base_transfer_projects"):
+        out.append(report.text("platforms.kf_carriers", verified=report.ind("concept_verification_projects"),
+                               transfer=report.fig("belt_road_base_transfer_projects")))
     return out
 
 
@@ -488,9 +521,12 @@ def _pre_census_change(report):
 
 
 def _programme_stocks(report):
-    """Workstations and their academicians + experts per ten thousand residents of the case year."""
-    stations = report.fig("workstations")
-    people = metrics.total([report.fig("workstation_academicians"), report.fig("workstation_experts")])
+    """Workstations and their academicians + experts per ten thousand residents of the case year
+    (all None when the case does not report the three indicators)."""
+    if not all(report.has(i) for i in ("expert_workstations", "workstation_academicians", "workstation_experts")):
+        return None, None, None, None, None, None
+    stations = report.ind("expert_workstations")
+    people = metrics.total([report.ind("workstation_academicians"), report.ind("workstation_experts")])
     row, pop = _role(report, "population_case_year")
     if pop is None:
         return stations, people, None, None, None, None
@@ -528,6 +564,8 @@ def talent_inflows(report) -> None:
     talent policy's settlement count, the graduate inflow share, and the programme's stocks
     per ten thousand residents, with what they can and cannot say."""
     report.heading("talent.inflow_heading", level=2)
+    if not report.needs("talent_inflows", context=True):
+        return
     rows = context_series("population", report.case)
     if not rows:
         report.say("talent.no_population")
@@ -673,6 +711,8 @@ def finance_findings(report, firms: Num, loans: Num, shares: list) -> list:
     """Key findings of the finance report: growth since the case, lending implied between the
     points, loan size and borrowing per firm, and the 2019 pool as a scenario."""
     out = []
+    if firms is None or loans is None:
+        return out
     lrow, later_loans = report.ctx_role("kechuangdai_loans_latest")
     frow, later_firms = report.ctx_role("kechuangdai_firms_latest")
     crow, count = report.ctx_role("kechuangdai_loan_count_latest")
@@ -697,29 +737,29 @@ def overview_findings(report) -> list:
     """One takeaway per chain, each with its numbers: fiscal input against the province and
     R&D against the nation, 科创贷 growth, talent inflows against the programme's stocks, and
     the high-tech enterprise series. A chain whose context is missing is left out."""
-    f = report.fig
     out = []
-    spending = f("fiscal_st_spending_2021")
+    spending = report.maybe("fiscal_st_spending")
     prow, province = report.ctx_role("fiscal_st_province")
     found = rd_peers(report)
-    if province is not None and found is not None and found[3] is not None:
+    if spending is not None and province is not None and found is not None and found[3] is not None:
         row, mine, nrow, nation, _ = found
         out.append(report.text("overview.kf_fiscal", spending=spending, year=report.period(spending.ids[0]),
                                ratio=metrics.share(spending, province), province_confidence=report.confidence(prow),
                                rd=mine, rd_year=report.when(row), vs_china=metrics.ratio(mine, nation, "multiplier")))
     lrow, later = report.ctx_role("kechuangdai_loans_latest")
     frow, later_firms = report.ctx_role("kechuangdai_firms_latest")
-    if later is not None and later_firms is not None:
-        out.append(report.text("overview.kf_finance", loans=f("kechuangdai_loans"), firms=f("kechuangdai_firms"),
+    loans, firms = report.maybe("tech_loan_volume"), report.maybe("tech_loan_firms")
+    if later is not None and later_firms is not None and loans is not None and firms is not None:
+        out.append(report.text("overview.kf_finance", loans=loans, firms=firms,
                                period=report.when(lrow), later=later, later_firms=later_firms,
                                confidence=report.confidence(lrow)))
     steps = [s for s in population_steps(report) if not s["break"]]
     grow, gshare = report.ctx_role("grad_inflow_share")
     stations, people, _, pop, _, people_per = _programme_stocks(report)
-    if steps and gshare is not None and pop is not None:
+    if steps and gshare is not None and pop is not None and people is not None:
         out.append(report.text("overview.kf_talent", rate=steps[-1]["rate"], year=report.when(steps[-1]["later"]),
                                share=gshare, grad_year=report.when(grow), people=people, people_per=people_per))
-    points = hightech_points(report, f("hightech_total_2021"))
+    points = hightech_points(report, report.maybe("hightech_enterprises"))
     if len(points) >= 2:
         first, last = points[0], points[-1]
         out.append(report.text("overview.kf_industry", first=first[1], start=report.year(first[0], "year of the series point", first[1].ids),
@@ -741,7 +781,9 @@ def overview_caveats(report) -> None:
     rows = report.count(len(frame), "rows of context.csv")
     gaps = report.count(len(context_gaps(report.case)), "data gaps recorded in context.meta.json")
     report.heading("overview.caveats_heading")
+    series = ("overview.caveat_series", {"gaps": gaps, "weak": weak, "rows": rows}) if report.has_context() else \
+        ("missing.no_context", {"topic": Safe(report.text("missing.topics.caveat_context"))})
     report._show(Safe("\n".join("- " + report.text(k, **s) for k, s in (
-        ("overview.caveat_source", {"n_figures": n}),
+        ("any_case.caveat_source", {"n_figures": n, "city": report.meta["city"][report.lang]}),
         ("overview.caveat_ranges", {"n_qualified": q, "n_figures": n, "share": metrics.share(q, n)}),
-        ("overview.caveat_series", {"gaps": gaps, "weak": weak, "rows": rows})))))
+        series))))
