@@ -23,7 +23,8 @@ from test_ledger_and_metrics import NOTEBOOKS, execute_in_process
 NB = {p.stem: p for p in NOTEBOOKS}
 # printed scale words -> factor, per language; only money is scaled in English
 SCALES = {"zh": {"亿": Decimal(10) ** 8, "万": Decimal(10) ** 4}, "en": {" bn": Decimal(10) ** 9, " m": Decimal(10) ** 6}}
-NUMBER = re.compile(r"(\d[\d,]*(?:\.\d+)?)( bn| m|亿|万)?")
+# 余/多 stand between the digits and the scale word (200多亿元, CNY 20-plus bn)
+NUMBER = re.compile(r"(\d[\d,]*(?:\.\d+)?)(?:余|多|-plus)?( bn| m|亿|万)?")
 UPPER_QUALIFIERS = {"近", "内"}
 
 
