@@ -24,7 +24,7 @@ from dataclasses import dataclass, field
 
 from ..data.cases import get_case
 from ..data.figures import figure, load_figures
-from ..analysis.ledger import LEDGER_COLUMNS, Ledger, Num, assumption
+from ..analysis.ledger import Ledger, Num, assumption
 from .narrative import Quote, Safe, escape, render
 from .parameters import check, user_names
 from . import guard
@@ -165,10 +165,18 @@ class Report:
         problems = theme.missing_glyph_warnings(fig)
         if problems:
             raise RuntimeError(f"chart {name!r} has missing glyphs: {problems[0]}")
-        _display(fig)
+        _display(fig, {"kcz": {"part": self.part, "alt": self.chart_alt(fig)}})
         import matplotlib.pyplot as plt
 
         plt.close(fig)
+
+    def chart_alt(self, fig) -> str:
+        """The chart's alt text in the page language: "Chart: <its title>" / "图表：<标题>"."""
+        from .narrative import templates
+
+        title = " ".join(ax.get_title(loc="left") for ax in fig.axes if ax.get_title(loc="left"))
+        title = title or (fig._suptitle.get_text() if fig._suptitle else "")
+        return templates(self.lang)["appendix.chart_alt"].format(title=title.replace("\n", ""))
 
     def bars(self, name: str, items: list[tuple[str, Num]], title_key: str, unit_key: str, **slots) -> None:
         from . import theme
@@ -308,50 +316,51 @@ class Report:
     def _appendix(self) -> None:
         import pandas as pd
 
-        doc = load_source(self.case)
+        from .appendix import context_rows, glossary_rows, ledger_rows, source_rows
+
         self.heading("common.ledger_heading")
         self.say("common.ledger_intro")
-        frame = self.ledger.frame()
-        _display_table(frame.rename(columns=self._columns("ledger")), _part(self.part))
+        _display_table(pd.DataFrame(ledger_rows(self)).rename(columns=self._columns("ledger")), _part(self.part))
         self.heading("common.sources_heading")
         self.say("common.sources_intro", title=self.meta["title"][self.lang])
-        rows = []
-        for fid in self.ledger.figure_ids():
-            f = figure(fid, self.case)
-            sec = doc.section_at(f.offset)
-            rows.append({"id": fid, "metric": f.metric(self.lang), "evidence": f.evidence,
-                         "section": f"{sec.path} {sec.title}".strip() or self.text("common.title_block"),
-                         "offset": f.offset})
-        _display_table(pd.DataFrame(rows, columns=["id", "metric", "evidence", "section", "offset"])
+        _display_table(pd.DataFrame(source_rows(self), columns=["metric", "evidence", "section", "offset"])
                        .rename(columns=self._columns("sources")), _part(self.part))
-        ctx_ids = self.ledger.context_ids()
-        if ctx_ids:
-            from ..data.context import context_value
-
+        if self.ledger.context_ids():
             self.heading("common.context_heading")
-            ctx_rows = []
-            for cid in ctx_ids:
-                c = context_value(cid, self.case)
-                ctx_rows.append({"id": cid, "indicator": c.indicator, "year": c.year, "confidence": c.confidence,
-                                 "derivation": c.derivation, "source": c.source_url, "excerpt": c.excerpt})
-            _display_table(pd.DataFrame(ctx_rows), _part(self.part), link_columns=("source",))
+            _display_table(pd.DataFrame(context_rows(self)).rename(columns=self._columns("context")),
+                           _part(self.part), link_columns=(self.text("appendix.columns.source"),))
         assumptions = self.ledger.assumptions()
         self.heading("common.assumptions_heading")
         if assumptions:
             self.say("common.assumptions_intro")
             seen = {}
             for e in assumptions:
-                seen.setdefault(e.num.derivation.removeprefix("parameter "), []).append(e.text)
-            _display_table(pd.DataFrame([{"parameter": k, "values": ", ".join(dict.fromkeys(v))} for k, v in seen.items()])
+                name = e.num.derivation.removeprefix("parameter ").split(" ")[0]
+                seen.setdefault(self._parameter_name(name), []).append(e.text)
+            _display_table(pd.DataFrame([{"parameter": k, "values": "; ".join(dict.fromkeys(v))} for k, v in seen.items()])
                            .rename(columns=self._columns("assumptions")), _part(self.part))
         else:
             self.say("common.no_assumptions")
+        self.heading("appendix.glossary_heading")
+        self.say("appendix.glossary_intro")
+        _display_table(pd.DataFrame(glossary_rows(self)).rename(columns=self._columns("glossary")), _part(self.part))
+
+    def _parameter_name(self, name: str) -> str:
+        from .narrative import templates
+
+        key = f"appendix.parameters.{name}"
+        return self.text(key) if key in templates(self.lang) else name
 
     def _columns(self, table: str) -> dict:
-        keys = {"ledger": LEDGER_COLUMNS,
-                "sources": ["id", "metric", "evidence", "section", "offset"],
-                "assumptions": ["parameter", "values"]}[table]
-        return {k: self.text(f"common.columns.{k}") for k in keys}
+        from .appendix import LEDGER_SHOWN
+
+        keys = {"ledger": [f"common.columns.{k}" for k in LEDGER_SHOWN],
+                "sources": [f"common.columns.{k}" for k in ["metric", "evidence", "section", "offset"]],
+                "context": [f"appendix.columns.{k}" for k in ["indicator", "year", "confidence", "source", "excerpt"]]
+                + ["common.columns.derivation"],
+                "assumptions": ["common.columns.parameter", "common.columns.values"],
+                "glossary": [f"appendix.columns.{k}" for k in ["term", "other", "meaning"]]}[table]
+        return {k.rsplit(".", 1)[1]: self.text(k) for k in keys}
 
 
 def _display_table(frame, metadata: dict | None = None, link_columns: tuple = ()) -> None:
@@ -368,9 +377,24 @@ def _display_table(frame, metadata: dict | None = None, link_columns: tuple = ()
         display(HTML(table_html(frame, link_columns)), metadata=metadata)
 
 
+@dataclass(frozen=True)
+class Cell:
+    """A table cell in another language than the page (`lang`), or a quotation (`quote`:
+    shown as written, class "kcz-quote")."""
+
+    text: str
+    lang: str | None = None
+    quote: bool = False
+
+
 def _cell_html(value, link: bool) -> str:
     import pandas as pd
 
+    if isinstance(value, list):  # a mixed-language text: its pieces in turn
+        return "".join(_cell_html(v, link) for v in value)
+    if isinstance(value, Cell):
+        attrs = (f' lang="{value.lang}"' if value.lang else "") + (' class="kcz-quote"' if value.quote else "")
+        return f"<span{attrs}>{_cell_html(value.text, link)}</span>" if attrs else _cell_html(value.text, link)
     if value is None or (not isinstance(value, (list, tuple, dict)) and pd.isna(value)):
         return ""
     text = str(value)
@@ -380,10 +404,10 @@ def _cell_html(value, link: bool) -> str:
 
 
 def table_html(frame, link_columns: tuple = ()) -> str:
-    """`frame` as an HTML table, every cell escaped; URLs in `link_columns` as links."""
-    if not link_columns:
-        return frame.to_html(index=False, escape=True, border=0, classes="kcz-table")
+    """`frame` as an HTML table, every cell escaped; URLs in `link_columns` as links;
+    `Cell` values carry their `lang` and quotation mark-up onto a span."""
     cells = frame.copy()
     for col in cells.columns:
         cells[col] = [_cell_html(v, col in link_columns) for v in frame[col]]
-    return cells.to_html(index=False, escape=False, border=0, classes="kcz-table")
+    # text reads from the left in both languages (pandas would right-align the header row)
+    return cells.to_html(index=False, escape=False, border=0, classes="kcz-table", justify="left")
