@@ -88,7 +88,9 @@ def test_set_theme_selects_whitegrid_colorblind_and_plain_minus():
     assert cycle[:3] == [to_rgb("#0173b2"), to_rgb("#de8f05"), to_rgb("#029e73")]
     assert matplotlib.rcParams["axes.grid"] is True
     assert matplotlib.rcParams["axes.unicode_minus"] is False
-    assert matplotlib.rcParams["font.family"] == ["sans-serif"]
+    # the CJK font first, then DejaVu Sans for glyphs it lacks (a family list: matplotlib falls
+    # back glyph by glyph only across the families named in font.family)
+    assert matplotlib.rcParams["font.family"] == ["Noto Sans CJK SC", "DejaVu Sans"]
 
 
 def test_set_theme_makes_figures_at_report_resolution():

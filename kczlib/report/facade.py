@@ -165,6 +165,7 @@ class Report:
         problems = theme.missing_glyph_warnings(fig)
         if problems:
             raise RuntimeError(f"chart {name!r} has missing glyphs: {problems[0]}")
+        theme.write_layout(fig, f"{self.notebook}-{self.lang}-{name}")
         _display(fig, {"kcz": {"part": self.part, "alt": self.chart_alt(fig)}})
         import matplotlib.pyplot as plt
 
@@ -179,14 +180,36 @@ class Report:
         return templates(self.lang)["appendix.chart_alt"].format(title=title.replace("\n", ""))
 
     def bars(self, name: str, items: list[tuple[str, Num]], title_key: str, unit_key: str, **slots) -> None:
+        """Bars of `items` (label, Num); items that count different things (units, or measure
+        words: 个 platforms, 人 people) are drawn as stacked panels, one unit per axis."""
         from . import theme
 
-        labels = [label for label, _ in items]
         nums = [n for _, n in items]
-        fig = theme.bar_ranges(labels, [n.lower for n in nums], [n.upper for n in nums],
-                               title=self.text(title_key, **slots), unit_label=self.text(unit_key),
-                               source=self.chart_source(nums), lang=self.lang, texts=self.chart_texts(name, nums))
-        self.chart(fig, name, [n for _, n in items])
+        groups: dict[str, list[tuple[str, Num]]] = {}
+        for label, n in items:
+            groups.setdefault(_unit_of(n), []).append((label, n))
+        texts = dict(zip(map(id, nums), self.chart_texts(name, nums)))
+        title, source = self.text(title_key, **slots), self.chart_source(nums)
+        if len(groups) == 1:
+            unit = next(iter(groups))
+            fig = theme.bar_ranges([label for label, _ in items], [n.lower for n in nums], [n.upper for n in nums],
+                                   title=title, unit_label=self.text(unit_key), source=source, lang=self.lang,
+                                   texts=[texts[id(n)] for n in nums], unit=unit)
+        else:
+            facets = [{"labels": [label for label, _ in group], "lower": [n.lower for _, n in group],
+                       "upper": [n.upper for _, n in group], "texts": [texts[id(n)] for _, n in group],
+                       "unit_label": self.unit_label(unit), "unit": unit} for unit, group in groups.items()]
+            fig = theme.bar_range_facets(facets, title=title, source=source, lang=self.lang)
+        self.chart(fig, name, nums)
+
+    def unit_label(self, unit: str) -> str:
+        """An axis label for a unit key ("count:个"): 数量（个） / "count (units)"."""
+        from .narrative import templates
+
+        base, _, measure = unit.partition(":")
+        words = templates(self.lang)
+        key = f"appendix.measure.{measure}" if measure else f"appendix.unit.{base}"
+        return words.get(key, measure or base)
 
     def funnel_chart(self, name: str, stages: list[tuple[str, Num]], title_key: str, unit_key: str) -> None:
         from . import theme
@@ -361,6 +384,11 @@ class Report:
                 "assumptions": ["common.columns.parameter", "common.columns.values"],
                 "glossary": [f"appendix.columns.{k}" for k in ["term", "other", "meaning"]]}[table]
         return {k.rsplit(".", 1)[1]: self.text(k) for k in keys}
+
+
+def _unit_of(num: Num) -> str:
+    """What a number counts, for one-unit-per-axis charts: "count:个", "CNY", "percent"."""
+    return f"{num.base_unit}:{num.measure}" if num.base_unit == "count" and num.measure else num.base_unit
 
 
 def _display_table(frame, metadata: dict | None = None, link_columns: tuple = ()) -> None:
