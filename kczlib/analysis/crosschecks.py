@@ -203,7 +203,8 @@ def check_rd_intensity(claim: Figure | None, external: ContextFigure | None,
         zh = lang == "zh"
         how = ""
         if external.is_derived:
-            how = f"，推算方式：{external.derivation}" if zh else f", derived as {external.derivation}"
+            # context.csv writes derivations in English: the Chinese text points to the appendix
+            how = "，推算方式见附录“外部数据来源”" if zh else f", derived as {external.derivation}"
         second = ""
         if rd is not None and gdp is not None:
             ratio = rd.value_base / gdp.value_base * 100
@@ -225,7 +226,7 @@ def check_rd_intensity(claim: Figure | None, external: ContextFigure | None,
                       text["zh"], text["en"], numbers)
 
 
-KCD_TITLES = ("科创贷：案例数与此后外部累计数", "科创贷 (tech-innovation loans): the case's totals vs later external totals")
+KCD_TITLES = ("科创贷：案例数与此后外部累计数", "Kechuangdai loans: the case's totals vs later external totals")
 
 
 def check_kechuangdai_growth(firms: Figure | None, loans: Figure | None,

@@ -66,13 +66,22 @@ def leaf_name(leaf: Num, report) -> str:
     from ..data.context import context_value
 
     d = leaf.derivation
-    if leaf.kind == "assumption" or d.startswith("parameter "):
+    if d.startswith("parameter "):
         return report._parameter_name(d.removeprefix("parameter ").split(" ")[0])
+    if leaf.kind == "quote":
+        return report.text("appendix.leaves.quote_leaf")
+    if d.startswith(("year", "period")) and not leaf.ids:
+        return report.text("appendix.leaves.year_leaf")
     ids = [i for i in leaf.ids]
     if ids and ids[0].startswith("ctx:"):
         return indicator_words(context_value(ids[0][4:], report.case).indicator, report.lang)
     if ids:
-        return figure(ids[0], report.case).metric(report.lang)
+        name = figure(ids[0], report.case).metric(report.lang)
+        if d.startswith("period of"):
+            from .narrative import templates
+
+            return templates(report.lang)["appendix.leaves.period_of"].format(name=name)
+        return name
     return d
 
 
@@ -121,7 +130,7 @@ def source_rows(report) -> list[dict]:
     for fid in report.ledger.figure_ids():
         f = figure(fid, report.case)
         sec = doc.section_at(f.offset)
-        rows.append({"metric": f.metric(report.lang), "evidence": Cell(f.evidence, lang="zh", quote=True),
+        rows.append({"metric": report.label(fid), "evidence": Cell(f.evidence, lang="zh", quote=True),
                      "section": section_words(sec.path, sec.title, report), "offset": f.offset})
     return rows
 
@@ -129,14 +138,14 @@ def source_rows(report) -> list[dict]:
 def context_rows(report) -> list[dict]:
     """External statistics the report used: indicator, year, confidence, source, excerpt
     (converted to Simplified characters for display; the data keeps the original)."""
-    from ..data.context import context_value
+    from ..data.context import context_value, format_period
     from ..data.source import to_simplified
 
     rows = []
     for cid in report.ledger.context_ids():
         c = context_value(cid, report.case)
         derivation = c.derivation if report.lang == "zh" else mark_chinese(c.derivation)
-        rows.append({"indicator": indicator_words(c.indicator, report.lang), "year": c.year,
+        rows.append({"indicator": indicator_words(c.indicator, report.lang), "year": format_period(c.year, report.lang),
                      "confidence": c.confidence_label(report.lang), "source": c.source_url,
                      "excerpt": Cell(to_simplified(c.excerpt), lang="zh", quote=True),
                      "derivation": Cell(derivation, lang="en") if report.lang == "zh" and derivation else derivation})

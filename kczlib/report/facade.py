@@ -44,6 +44,14 @@ def _measure(unit: str, base_unit: str) -> str:
     return unit
 
 
+_HALF_TO_FULL = str.maketrans({"(": "（", ")": "）", ",": "，", ";": "；", ":": "："})
+
+
+def typeset(text: str, lang: str) -> str:
+    """Data text (metric names) in the page's typography: Chinese takes full-width （），；：."""
+    return text.translate(_HALF_TO_FULL) if lang == "zh" else text
+
+
 def figure_num(figure_id: str, case: str) -> Num:
     f = figure(figure_id, case)
     return Num(f.lower, f.upper, f.base_unit, (figure_id,), figure_id, "figure", f.qualifier, f.value_base,
@@ -138,7 +146,12 @@ class Report:
         _display(rendered, _part(part or self.part))
 
     def label(self, figure_id: str) -> str:
-        return figure(figure_id, self.case).metric(self.lang)
+        """A figure's metric name in the page language (Chinese with full-width punctuation)."""
+        return typeset(figure(figure_id, self.case).metric(self.lang), self.lang)
+
+    def list_separator(self) -> str:
+        """Between items of a list in a sentence: "；" / "; "."""
+        return "；" if self.lang == "zh" else "; "
 
     def source_line(self) -> str:
         return self.text("common.source_line", title=self.meta["title"][self.lang])
@@ -358,8 +371,9 @@ class Report:
             self.say("common.assumptions_intro")
             seen = {}
             for e in assumptions:
-                name = e.num.derivation.removeprefix("parameter ").split(" ")[0]
-                seen.setdefault(self._parameter_name(name), []).append(e.text)
+                from .appendix import leaf_name
+
+                seen.setdefault(leaf_name(e.num, self), []).append(e.text)
             _display_table(pd.DataFrame([{"parameter": k, "values": "; ".join(dict.fromkeys(v))} for k, v in seen.items()])
                            .rename(columns=self._columns("assumptions")), _part(self.part))
         else:

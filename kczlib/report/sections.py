@@ -19,7 +19,7 @@ from .facade import _display_table
 def chain_headlines(report, headlines: dict[str, list[str]]) -> None:
     for chain, ids in headlines.items():
         pairs = [report.text("overview.chain_pair", label=report.label(i), value=report.fig(i)) for i in ids]
-        report.say("overview.chain_item", chain=report.text(f"common.chains.{chain}"), items=Safe("; ".join(pairs)))
+        report.say("overview.chain_item", chain=report.text(f"common.chains.{chain}"), items=Safe(report.list_separator().join(pairs)))
     counts = [(report.label(i), report.fig(i)) for ids in headlines.values() for i in ids
               if report.fig(i).base_unit == "count"]
     report.bars("chain_headlines", counts, "overview.chains_chart", "overview.unit_mixed")
@@ -68,7 +68,9 @@ def fiscal_benchmarks(report, spending: Num, intensity: Num) -> None:
                  fiscal_share=metrics.share(spending, rd_floor), fiscal_gdp_share=metrics.share(spending, gdp))
     rd_row, rd = report.ctx_role("rd_case_year")
     if rd is not None:
-        derivation = report.cite(rd_row.derivation, f"derivation of context {rd_row.id}", (f"ctx:{rd_row.id}",)) \
+        # context.csv writes derivations in English: a Chinese page points to its appendix table
+        derivation = Safe(report.text("appendix.notes.derivation_in_appendix")) if report.lang == "zh" and rd_row.derivation \
+            else report.cite(rd_row.derivation, f"derivation of context {rd_row.id}", (f"ctx:{rd_row.id}",)) \
             if rd_row.derivation else Safe("")
         report.say("fiscal.beside_rd", year_label=report.year(rd_row.year_number, f"year of context {rd_row.id}", (f"ctx:{rd_row.id}",)),
                  rd=rd, confidence=report.confidence(rd_row), derivation=derivation,
@@ -161,7 +163,7 @@ def pool_scenario(report, loans: Num, shares: list) -> None:
              for c in comps]
     report.say("finance.pool_2019", year_label=report.year(row.year_number, f"year of context {row.id}", (f"ctx:{row.id}",)),
                confidence=report.confidence(row), pool=pool, per_pool=metrics.ratio(loans, pool, "multiplier"),
-               items=Safe("; ".join(items)))
+               items=Safe(report.list_separator().join(items)))
 
 
 def kechuangdai_growth(report, firms: Num, loans: Num, borrowing_then: Num) -> None:
@@ -193,7 +195,7 @@ def hightech_series(report, total: Num, prior: Num) -> None:
     items = [report.text("platforms.hightech_item", year=report.year(r.year_number, f"year of context {r.id}", (f"ctx:{r.id}",)),
                        value=report.ctx(r.id), confidence=report.confidence(r)) for r in rows]
     if items:
-        report.say("platforms.hightech_series", items=Safe("; ".join(items)))
+        report.say("platforms.hightech_series", items=Safe(report.list_separator().join(items)))
     year = int(figure(total.ids[0], report.case).period)
     points = sorted([(r.year_number, report.ctx(r.id), report.confidence(r)) for r in rows]
                     + [(year, total, report.text("platforms.from_case")), (year - 1, prior, report.text("platforms.implied"))],
