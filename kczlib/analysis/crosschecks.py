@@ -203,8 +203,10 @@ def check_rd_intensity(claim: Figure | None, external: ContextFigure | None,
         zh = lang == "zh"
         how = ""
         if external.is_derived:
-            # context.csv writes derivations in English: the Chinese text points to the appendix
-            how = "，推算方式见附录“外部数据来源”" if zh else f", derived as {external.derivation}"
+            # context.csv writes derivations as "arithmetic: English note"; Chinese text keeps
+            # the arithmetic and points to the appendix for the note
+            formula = external.derivation.split(":")[0].strip()
+            how = f"，推算方式：{formula}（说明见附录“外部数据来源”）" if zh else f", derived as {external.derivation}"
         second = ""
         if rd is not None and gdp is not None:
             ratio = rd.value_base / gdp.value_base * 100

@@ -76,7 +76,7 @@ def leaf_name(leaf: Num, report) -> str:
     if ids and ids[0].startswith("ctx:"):
         return indicator_words(context_value(ids[0][4:], report.case).indicator, report.lang)
     if ids:
-        name = figure(ids[0], report.case).metric(report.lang)
+        name = report.label(ids[0])
         if d.startswith("period of"):
             from .narrative import templates
 
@@ -107,9 +107,9 @@ def ledger_rows(report) -> list[dict]:
         if key in seen:
             continue
         seen.add(key)
-        cited = e.where == "cited text"
+        cited = e.where == "cited text" or e.num.kind == "quote"  # a passage: only its numbers
         derivation = "" if cited else derivation_words(e.num, lang, lambda leaf: leaf_name(leaf, report))
-        inputs = "" if e.num.is_leaf else "; ".join(
+        inputs = "" if e.num.is_leaf else report.list_separator().join(
             f"{leaf_name(leaf, report)} = {exact_text(leaf)}" for leaf in e.num.inputs())
         if lang == "zh" and _has_dataset_count(e.num):  # dataset counts are described in English
             derivation, inputs = Cell(derivation, lang="en"), Cell(inputs, lang="en")

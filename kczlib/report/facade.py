@@ -374,7 +374,7 @@ class Report:
                 from .appendix import leaf_name
 
                 seen.setdefault(leaf_name(e.num, self), []).append(e.text)
-            _display_table(pd.DataFrame([{"parameter": k, "values": "; ".join(dict.fromkeys(v))} for k, v in seen.items()])
+            _display_table(pd.DataFrame([{"parameter": k, "values": self.list_separator().join(dict.fromkeys(v))} for k, v in seen.items()])
                            .rename(columns=self._columns("assumptions")), _part(self.part))
         else:
             self.say("common.no_assumptions")

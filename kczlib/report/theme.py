@@ -243,12 +243,20 @@ def drawn_source(fig: Figure) -> str:
 
 _ORIGIN_WORDS = {
     "case": {"zh": "《{title}》", "en": "case study \"{title}\""},
-    "assumption": {"zh": "假设: {name}", "en": "assumption: {name}"},
+    "assumption": {"zh": "假设：{name}", "en": "assumption: {name}"},
     "dataset": {"zh": "kcz 对案例数据集的统计", "en": "kcz count of the case dataset"},
-    "context_derived": {"zh": "外部数据推算 ({confidence})", "en": "derived from external data ({confidence})"},
-    "context": {"zh": "{host} ({confidence})", "en": "{host} ({confidence})"},
+    "context_derived": {"zh": "外部数据推算（{confidence}）", "en": "derived from external data ({confidence})"},
+    "context": {"zh": "{host}（{confidence}）", "en": "{host} ({confidence})"},
 }
-ORIGIN_SEPARATOR = "; "
+ORIGIN_SEPARATORS = {"zh": "；", "en": "; "}
+
+
+def parameter_label(name: str, lang: str) -> str:
+    """A scenario parameter's name for readers (`appendix.parameters.<name>` in the narrative
+    templates: "loss rate" / "不良率"), or `name` itself when none is written."""
+    from .narrative import templates
+
+    return templates(lang).get(f"appendix.parameters.{name}", name)
 
 
 def origins(nums: list[Num], lang: str, case: str) -> list[str]:
@@ -274,7 +282,8 @@ def origins(nums: list[Num], lang: str, case: str) -> list[str]:
                 text = _ORIGIN_WORDS[key][lang].format(host=urlparse(c.source_url).hostname or "",
                                                        confidence=c.confidence_label(lang))
             elif leaf.kind == "assumption":
-                text = _ORIGIN_WORDS["assumption"][lang].format(name=leaf.derivation.removeprefix("parameter "))
+                text = _ORIGIN_WORDS["assumption"][lang].format(
+                    name=parameter_label(leaf.derivation.removeprefix("parameter "), lang))
             else:  # a count computed from the dataset (rows, mentions)
                 text = _ORIGIN_WORDS["dataset"][lang]
             found.setdefault(text, None)
@@ -282,8 +291,8 @@ def origins(nums: list[Num], lang: str, case: str) -> list[str]:
 
 
 def source_line(nums: list[Num], lang: str, case: str) -> str:
-    """The chart's source line: "来源: " / "Source: " and its origins joined by "; "."""
-    return _SOURCE_PREFIX[lang] + ORIGIN_SEPARATOR.join(origins(nums, lang, case))
+    """The chart's source line: "来源：" / "Source: " and its origins joined by "；" / "; "."""
+    return _SOURCE_PREFIX[lang] + ORIGIN_SEPARATORS[lang].join(origins(nums, lang, case))
 
 
 def _source_text(source: str, lang: str) -> str:
