@@ -178,6 +178,7 @@ class Report:
         problems = theme.missing_glyph_warnings(fig)
         if problems:
             raise RuntimeError(f"chart {name!r} has missing glyphs: {problems[0]}")
+        _mark_units(fig, nums)
         theme.write_layout(fig, f"{self.notebook}-{self.lang}-{name}")
         _display(fig, {"kcz": {"part": self.part, "alt": self.chart_alt(fig)}})
         import matplotlib.pyplot as plt
@@ -403,6 +404,19 @@ class Report:
 def _unit_of(num: Num) -> str:
     """What a number counts, for one-unit-per-axis charts: "count:个", "CNY", "percent"."""
     return f"{num.base_unit}:{num.measure}" if num.base_unit == "count" and num.measure else num.base_unit
+
+
+def _mark_units(fig, nums: list[Num]) -> None:
+    """Name on a single-panel chart's axes what its numbers count ("unit:count:家"), or
+    "unit:mixed:…" when they count different things (the layout test refuses that). A count
+    without a measure word (a derived count) takes the measure of the others."""
+    plots = [ax for ax in fig.axes if not hasattr(ax, "_colorbar") and ax.get_label() != "<colorbar>"]
+    if len(plots) != 1 or plots[0].get_gid():
+        return
+    units = {_unit_of(n) for n in nums}
+    if "count" in units and any(u.startswith("count:") for u in units):
+        units.discard("count")
+    plots[0].set_gid("unit:" + (units.pop() if len(units) == 1 else "mixed:" + "|".join(sorted(units))))
 
 
 def _display_table(frame, metadata: dict | None = None, link_columns: tuple = ()) -> None:
