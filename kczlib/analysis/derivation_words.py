@@ -63,9 +63,12 @@ def _words(node, ops: dict, slots: dict, top: bool = False) -> str:
     if isinstance(node, ast.Constant) and isinstance(node.value, (int, float)):
         return repr(node.value)
     if isinstance(node, ast.BinOp) and type(node.op) in ops:
-        text = ops[type(node.op)].format(a=_words(node.left, ops, slots), b=_words(node.right, ops, slots))
+        # (a × b) × c reads "a times b times c": a left operand with the same associative operator needs no brackets
+        flat = isinstance(node.op, (ast.Mult, ast.Add)) and isinstance(node.left, ast.BinOp) \
+            and type(node.left.op) is type(node.op)
+        text = ops[type(node.op)].format(a=_words(node.left, ops, slots, top=flat), b=_words(node.right, ops, slots))
     elif isinstance(node, ast.Call) and getattr(node.func, "id", "") == "min" and len(node.args) == 2:
-        text = ops["min"].format(a=_words(node.args[0], ops, slots), b=_words(node.args[1], ops, slots))
+        text = ops["min"].format(a=_words(node.args[0], ops, slots, top=True), b=_words(node.args[1], ops, slots, top=True))
     else:
         raise ValueError(f"not a formula kcz writes in words: {ast.dump(node)[:60]}")
     return text if top else ops["paren"].format(x=text)
