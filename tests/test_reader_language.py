@@ -173,3 +173,28 @@ def test_every_chart_has_alt_text_in_the_page_language(built_reports, lang):
             if lang == "zh" and _latin_problems(NavigableString(alt)) and img.get("lang") != "en":
                 bad.append(f"{page.name}: Latin in Chinese alt text {alt!r}")
     assert not bad, "\n".join(bad)
+
+
+# Names a page must not use: each thing has one name per language (the retired variants
+# below are what the pages once said). The glossary gives the other language's name.
+RETIRED = {"en": ["Kechuang Zhongguo", "tech-innovation loans", "service \"nannies\"", "'nannies'"],
+           "zh": ["损失率"]}  # 不良率 is the loss rate's one Chinese name
+GLOSSARY = {"en": ["CAST", "NEEQ", "Kechuangdai", "Science and Technology Innovation China",
+                   "dedicated service officers"],
+            "zh": ["中国科协", "新三板", "科创贷", "科创中国", "保姆"]}
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_one_name_per_thing_and_a_glossary_in_every_report(built_reports, lang):
+    bad = []
+    for page in _pages(built_reports, lang):
+        soup = _soup(page)
+        text = soup.get_text(" ")
+        bad += [f"{page.name}: says {name!r}" for name in RETIRED[lang] if name in text]
+        appendix = soup.select_one("details.kcz-appendix")
+        if appendix is None:
+            continue  # the index
+        tables = appendix.find_all("table")
+        glossary = tables[-1].get_text(" ") if tables else ""
+        bad += [f"{page.name}: glossary lacks {term!r}" for term in GLOSSARY[lang] if term not in glossary]
+    assert not bad, "\n".join(bad)
