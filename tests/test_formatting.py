@@ -75,8 +75,8 @@ def test_large_numbers_are_never_printed_in_scientific_notation():
         (2700, "count", "en", "家", "2,700"),
         (3, "percent", "zh", "", "3%"),
         (3, "percent", "en", "", "3%"),
-        (2, "rank", "zh", "", "第2名"),
-        (2, "rank", "zh", "位", "第2位"),
+        (2, "rank", "zh", "", "第二名"),
+        (2, "rank", "zh", "位", "第二位"),
         (1, "rank", "en", "", "1st"),
         (2, "rank", "en", "", "2nd"),
         (3, "rank", "en", "", "3rd"),
@@ -128,8 +128,12 @@ def test_a_fractional_rank_is_rejected():
 @pytest.mark.parametrize(
     "value, unit, qualifier, lower, upper, measure, zh, en",
     [
-        (2700, "count", "余", 2700, None, "家", "逾2700家", "more than 2,700"),
-        (20, "count", "多", 20, None, "家", "逾20家", "more than 20"),
+        (2700, "count", "余", 2700, None, "家", "2700余家", "2,700-plus"),
+        (20, "count", "多", 20, None, "家", "20多家", "20-plus"),
+        (2e10, "CNY", "多", 2e10, 3e10, "", "200多亿元", "CNY 20-plus bn"),  # 获得贷款200多亿元
+        (16000, "count", "余", 16000, 17000, "单", "1.6万余单", "16,000-plus"),  # 1.6万余单
+        (300000, "count", "余", 3e5, 4e5, "名", "30余万名", "300,000-plus"),  # 30余万名
+        (3, "multiplier", "多", 3, 4, "", "3倍多", "more than 3×"),
         (10000, "count", "超", 10000, None, "个", "超1万个", "more than 10,000"),
         (200, "count", "超过", 200, None, "场", "超200场", "more than 200"),
         (3, "percent", "以上", 3, None, "", "3%以上", "at least 3%"),
@@ -147,12 +151,12 @@ def test_format_quantity_keeps_the_qualifier_in_both_languages(
     assert format_quantity(value, unit, qualifier, lower, upper, "en", measure) == en
 
 
-def test_more_than_qualifier_renders_as_yu_before_the_number_in_chinese():
-    assert format_quantity(300, "count", "余", 300, None, "zh", "家").startswith("逾300")
+def test_yu_prints_after_the_number_as_the_source_writes_it():
+    assert format_quantity(300, "count", "余", 300, None, "zh", "家") == "300余家"
 
 
 def test_missing_value_falls_back_to_the_bound_the_qualifier_states():
-    assert format_quantity(None, "count", "余", 800, None, "en") == "more than 800"
+    assert format_quantity(None, "count", "余", 800, None, "en") == "800-plus"
     assert format_quantity(None, "years", "内", None, 3, "zh") == "3年内"
 
 
@@ -309,9 +313,10 @@ def test_each_printed_bound_is_within_half_a_unit_of_its_last_digit(a, b, unit):
 def test_a_qualifier_always_leaves_its_marker_in_the_text(x, unit, qualifier, lang):
     text = format_quantity(x, unit, qualifier, x, x, lang)
     markers = {
-        "zh": {"余": "逾", "多": "逾", "逾": "逾", "超": "超", "超过": "超", "以上": "以上",
+        "zh": {"余": "余", "多": "多", "逾": "逾", "超": "超", "超过": "超", "以上": "以上",
                "近": "近", "约": "约", "内": "内"},
-        "en": {"余": "more than", "多": "more than", "逾": "more than", "超": "more than",
+        "en": {"余": "plus" if unit in ("count", "CNY") else "more than",
+               "多": "plus" if unit in ("count", "CNY") else "more than", "逾": "more than", "超": "more than",
                "超过": "more than", "以上": "at least", "近": "nearly", "约": "about",
                "内": "within"},
     }

@@ -126,6 +126,6 @@ def test_leverage_grid_is_loans_over_pool_and_over_expected_loss():
 
 
 def test_qualified_figure_keeps_its_qualifier_in_both_languages():
-    assert n("kechuangdai_firms").format("zh") == "逾2700家"
-    assert n("kechuangdai_firms").format("en") == "more than 2,700"
+    assert n("kechuangdai_firms").format("zh") == "2700余家"
+    assert n("kechuangdai_firms").format("en") == "2,700-plus"
     assert n("rd_intensity_2021").format("zh") == "3%以上"

@@ -23,7 +23,8 @@ from test_ledger_and_metrics import NOTEBOOKS, execute_in_process
 NB = {p.stem: p for p in NOTEBOOKS}
 # printed scale words -> factor, per language; only money is scaled in English
 SCALES = {"zh": {"亿": Decimal(10) ** 8, "万": Decimal(10) ** 4}, "en": {" bn": Decimal(10) ** 9, " m": Decimal(10) ** 6}}
-NUMBER = re.compile(r"(\d[\d,]*(?:\.\d+)?)( bn| m|亿|万)?")
+# 余/多 stand between the digits and the scale word (200多亿元, CNY 20-plus bn)
+NUMBER = re.compile(r"(\d[\d,]*(?:\.\d+)?)(?:余|多|-plus)?( bn| m|亿|万)?")
 UPPER_QUALIFIERS = {"近", "内"}
 
 
@@ -34,6 +35,10 @@ def report(name, lang):
 
 def printed_numbers(text: str, lang: str) -> list[tuple[Decimal, Decimal]]:
     """(value, half a unit of its last digit) for each number in `text`, in base units."""
+    if lang == "zh" and re.fullmatch(r"第[零一二三四五六七八九十百]+[名位城]?", text):  # ranks: 第二名
+        from kczlib.data.quantities import parse_quantity
+
+        return [(Decimal(repr(parse_quantity(text).value_base)), Decimal("0.5"))]
     out = []
     for m in NUMBER.finditer(text):
         digits, scale = m.group(1).replace(",", ""), m.group(2)
@@ -150,6 +155,15 @@ def context_rows():
         return {row["id"]: row for row in csv.DictReader(f)}
 
 
+# what a chart's source line calls each scenario parameter (written for readers, not the code names)
+PARAMETER_WORDS = {
+    "zh": {"risk_pool_yi": "风险资金池规模", "loss_rate": "不良率", "compensation_share": "资金池补偿比例",
+           "baseline_year": "路径起始年份"},
+    "en": {"risk_pool_yi": "risk pool size", "loss_rate": "loss rate",
+           "compensation_share": "share of losses the pool covers", "baseline_year": "first year of the path"},
+}
+
+
 def expected_origins(nums, lang) -> set[str]:
     from kczlib.data.context import confidence_label
 
@@ -162,13 +176,14 @@ def expected_origins(nums, lang) -> set[str]:
             elif leaf.kind == "context":
                 row = context_rows()[leaf.ids[0][4:]]
                 label = confidence_label(row["confidence"], lang)
+                bracket = f"（{label}）" if lang == "zh" else f" ({label})"
                 if row["confidence"] == "derived":
-                    out.add(("外部数据推算" if lang == "zh" else "derived from external data") + f" ({label})")
+                    out.add(("外部数据推算" if lang == "zh" else "derived from external data") + bracket)
                 else:
-                    out.add(f"{urlparse(row['source_url']).hostname} ({label})")
+                    out.add(f"{urlparse(row['source_url']).hostname}" + bracket)
             elif leaf.kind == "assumption":
-                name = leaf.derivation.removeprefix("parameter ")
-                out.add(f"假设: {name}" if lang == "zh" else f"assumption: {name}")
+                name = PARAMETER_WORDS[lang][leaf.derivation.removeprefix("parameter ")]
+                out.add(f"假设：{name}" if lang == "zh" else f"assumption: {name}")
             else:
                 out.add("kcz 对案例数据集的统计" if lang == "zh" else "kcz count of the case dataset")
     return out
@@ -182,16 +197,16 @@ def test_each_chart_source_line_lists_exactly_the_origins_of_what_it_plots(name,
     prefix = "来源：" if lang == "zh" else "Source: "
     for chart, nums, source in r.charts:
         assert source.startswith(prefix), (chart, source)
-        assert set(source[len(prefix):].split("; ")) == expected_origins(nums, lang), chart
+        assert set(source[len(prefix):].split("；" if lang == "zh" else "; ")) == expected_origins(nums, lang), chart
 
 
 def test_charts_of_external_data_and_assumptions_do_not_cite_the_case():
     title = json.loads((DATA / "cases" / "chengdu" / "case.json").read_text(encoding="utf-8"))["title"]["en"]
     sources = {c: s for c, _, s in report("01_fiscal_investment", "en").charts}
     assert title not in sources["rd_intensity_series"] and "scecea.org.cn (medium confidence)" in sources["rd_intensity_series"]
-    assert "assumption: baseline_year" in sources["fiscal_path"]
+    assert "assumption: first year of the path" in sources["fiscal_path"]
     grid = {c: s for c, _, s in report("02_tech_finance_leverage", "en").charts}["leverage_grid"]
-    assert all(f"assumption: {p}" in grid for p in ("risk_pool_yi", "loss_rate", "compensation_share"))
+    assert all(f"assumption: {p}" in grid for p in ("risk pool size", "loss rate", "share of losses the pool covers"))
 
 
 @pytest.mark.parametrize("name, phrases", [

@@ -85,9 +85,11 @@ def test_a_derived_interval_reads_back_with_its_bounds(unit_value, width, lower_
 
 
 @given(st.integers(1, 99999), st.sampled_from(["余", "多"]), LANGS)
-def test_yu_and_duo_print_as_more_than_and_read_back_as_a_lower_bound_only(n, mark, lang):
-    # formatting prints 2700余家 as 逾2700家 / more than 2,700: the upper bound of the
-    # source (2800) is not in the printed words, so it cannot come back from them
-    text = formatting.format_quantity(n, "count", mark, n, n + 1, lang, measure=MEASURE)
+def test_yu_and_duo_print_as_the_source_writes_them_and_read_back_as_the_same_range(n, mark, lang):
+    # 2700余家 prints as 2700余家 / 2,700-plus and reads back as 2700-2800: the next step
+    # of the last non-zero digit (1234余 -> 1234-1235, 1200余 -> 1200-1300)
+    text = formatting.format_quantity(n, "count", mark, n, None, lang, measure=MEASURE)
     q = parse_quantity(text)
-    assert (q.value_base, q.lower, q.upper) == (n, n, None)
+    digits = str(n).rstrip("0")
+    step = 10 ** (len(str(n)) - len(digits))
+    assert (q.value_base, q.lower, q.upper) == (n, n, n + step), text

@@ -205,7 +205,10 @@ def check_rd_intensity(claim: Figure | None, external: ContextFigure | None,
         zh = lang == "zh"
         how = ""
         if external.is_derived:
-            how = f"，推算方式：{external.derivation}" if zh else f", derived as {external.derivation}"
+            # context.csv writes derivations as "arithmetic: English note"; Chinese text keeps
+            # the arithmetic and points to the appendix for the note
+            formula = external.derivation.split(":")[0].strip()
+            how = f"，推算方式：{formula}（说明见附录“外部数据来源”）" if zh else f", derived as {external.derivation}"
         second = ""
         if rd is not None and gdp is not None:
             ratio = rd.value_base / gdp.value_base * 100
@@ -227,7 +230,7 @@ def check_rd_intensity(claim: Figure | None, external: ContextFigure | None,
                       text["zh"], text["en"], numbers)
 
 
-KCD_TITLES = ("科创贷：案例数与此后外部累计数", "科创贷 (tech-innovation loans): the case's totals vs later external totals")
+KCD_TITLES = ("科创贷：案例数与此后外部累计数", "Kechuangdai loans: the case's totals vs later external totals")
 
 
 def check_kechuangdai_growth(firms: Figure | None, loans: Figure | None,

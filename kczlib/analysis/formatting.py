@@ -19,6 +19,8 @@ rounding); where two bounds would print alike, digits are added until they diffe
 
 from __future__ import annotations
 
+import re
+
 import math
 import numbers
 from decimal import ROUND_HALF_UP, Context, Decimal
@@ -36,16 +38,22 @@ _SAME_DIGITS = 12
 
 # The qualifier as written in the source -> how it reads. Placement matters in
 # Chinese: 逾/超/近/约 go before the number, 以上/内 after it.
-_ZH_PREFIX = {"余": "逾", "多": "逾", "逾": "逾", "超": "超", "超过": "超", "近": "近", "约": "约"}
+_ZH_PREFIX = {"逾": "逾", "超": "超", "超过": "超", "近": "近", "约": "约"}
 _ZH_SUFFIX = {"以上": "以上", "内": "内"}
 _EN_PREFIX = {
-    "余": "more than ", "多": "more than ", "逾": "more than ", "超": "more than ",
+    "余": "more than ", "多": "more than ", "逾": "more than ", "超": "more than ",  # 余/多: see _RANGE_QUALIFIERS
     "超过": "more than ", "以上": "at least ", "近": "nearly ", "约": "about ",
     "内": "within ",
 }
 # Which bound stands in for a missing point value: "more than X" states a lower
 # bound, "nearly X" / "within X" an upper one.
 _UPPER_QUALIFIERS = {"近", "内"}
+# 余/多 state a range (2700余家: 2700-2800) and print as the source writes them: after the
+# digits of a whole number (2700余家, 200多亿元, 30余万名), after the scale word of a
+# decimal one (1.6万余单), after the unit otherwise (3倍多, 1年多); in English as
+# "2,700-plus", "CNY 20-plus bn" (read back by kczlib.data.english_quantities).
+_RANGE_QUALIFIERS = ("余", "多")
+_LEADING_NUMBER = re.compile(r"^(?P<pre>CNY )?(?P<num>\d[\d,]*(?P<dec>\.\d+)?)(?P<scale>[万亿])?")
 QUALIFIERS = ("exact", "至", *_EN_PREFIX)
 
 _ZH_SCALES = ((Decimal(10) ** 8, "亿"), (Decimal(10) ** 4, "万"))
@@ -144,7 +152,26 @@ def _rank(d: Decimal, lang: str, measure: str) -> str:
         raise ParameterError("x", f"a rank must be a whole number from 1, got {d}")
     if lang == "en":
         return _ordinal(int(d))
-    return f"第{int(d)}{measure or '名'}"
+    return f"第{_chinese_numeral(int(d))}{measure or '名'}"
+
+
+_CN_DIGITS = "零一二三四五六七八九"
+
+
+def _chinese_numeral(n: int) -> str:
+    """1 -> 一, 12 -> 十二, 20 -> 二十, 105 -> 一百零五: ranks as Chinese writes them (第二名)."""
+    if n < 10:
+        return _CN_DIGITS[n]
+    if n < 20:
+        return "十" + (_CN_DIGITS[n % 10] if n % 10 else "")
+    if n < 100:
+        return _CN_DIGITS[n // 10] + "十" + (_CN_DIGITS[n % 10] if n % 10 else "")
+    if n < 1000:
+        rest = n % 100
+        tail = "" if rest == 0 else ("零" + _CN_DIGITS[rest] if rest < 10 else
+                                     (_CN_DIGITS[1] if rest < 20 else "") + _chinese_numeral(rest))
+        return _CN_DIGITS[n // 100] + "百" + tail
+    return str(n)
 
 
 def _value(d: Decimal, base_unit: str, lang: str, measure: str) -> str:
@@ -198,8 +225,8 @@ def format_quantity(
 ) -> str:
     """A figure as stated in the source, its qualifier never dropped.
 
-    zh: 逾2700家, 超1万个, 3%以上, 近1亿元, 3年内, 100万元至2000万元.
-    en: more than 2,700, at least 3%, nearly CNY 100 m, within 3 years, CNY 1 m to CNY 20 m.
+    zh: 2700余家, 超1万个, 3%以上, 近1亿元, 3年内, 100万元至2000万元.
+    en: 2,700-plus, more than 10,000, at least 3%, nearly CNY 100 m, within 3 years, CNY 1 m to CNY 20 m.
     Without `value_base` the stated bound stands in (lower for "more than", upper
     for "nearly"/"within").
     """
@@ -220,11 +247,24 @@ def format_quantity(
     text = show(value_base, "value_base")
     if qualifier == "exact":
         return text
+    if qualifier in _RANGE_QUALIFIERS:
+        return _range_qualified(text, qualifier, base_unit, lang)
     if lang == "en":
         return _EN_PREFIX[qualifier] + text
     if qualifier in _ZH_SUFFIX:
         return text + _ZH_SUFFIX[qualifier]
     return _ZH_PREFIX[qualifier] + text
+
+
+def _range_qualified(text: str, qualifier: str, base_unit: str, lang: str) -> str:
+    """`text` (a printed value) with 余/多 where the source puts it (see _RANGE_QUALIFIERS)."""
+    m = _LEADING_NUMBER.match(text)
+    if base_unit not in ("count", "CNY") or m is None:
+        return text + qualifier if lang == "zh" else _EN_PREFIX[qualifier] + text
+    if lang == "en":
+        return text[:m.end("num")] + "-plus" + text[m.end("num"):]
+    at = m.end("scale") if m.group("dec") and m.group("scale") else m.end("num")
+    return text[:at] + qualifier + text[at:]
 
 
 # --- derived figures known as intervals -------------------------------------------

@@ -77,6 +77,10 @@ def to_html(nb, title: str, lang: str | None, reader: bool, resources_path: str,
 
         resources["kcz"] = page
         body, _ = exporter.from_notebook_node(nb, resources=resources)
+        if exporter.language_code == "en":
+            from .lang_marks import mark_chinese
+
+            body = mark_chinese(body)
         return offline_page(embed_font(body))  # last: nothing in the page may load from outside it
     body, _ = exporter.from_notebook_node(nb, resources=resources)
     return offline_page(body)

@@ -23,7 +23,10 @@ from .words import INDEX_FILES, LANG_NAMES, case_info, chrome, date_in_words
 
 def render_indexes(manifest: dict) -> dict[str, str]:
     """{file name: HTML} for every index language (INDEX_FILES), each with its font subset."""
-    return {filename: embed_font(render_index(manifest, lang)) for lang, filename in INDEX_FILES.items()}
+    from .lang_marks import mark_chinese
+
+    return {filename: embed_font(mark_chinese(page) if lang == "en" else page)
+            for lang, filename in INDEX_FILES.items() for page in [render_index(manifest, lang)]}
 
 
 def _lang_of(entry: dict) -> str:
@@ -106,7 +109,7 @@ def _build_details(manifest: dict, lang: str) -> str:
     commit = escape(manifest.get("git_commit") or "unknown")
     return f"""<details class="kcz-build" id="build">
 <summary>{escape(words['build_details'])}</summary>
-<div class="kcz-folded">
+<div class="kcz-folded" translate="no">
 <p>{escape(words['run'])} <code>{escape(manifest['run'])}</code> · {escape(manifest['started_at'])} UTC ·
 {manifest['seconds']:.1f} {escape(words['seconds'])} · {escape(counts)} · {escape(words['git'])} <code>{commit}</code>
 · <a href="manifest.json">manifest.json</a></p>

@@ -4,7 +4,9 @@ The forms (formatting's own): counts `2,700`; money `CNY 5,000`, `CNY 16 m`,
 `CNY 9.94 bn`; percent `12.5%`; multipliers `3×`; years `1 year`, `3 years`; ranks
 `1st`, `2nd`, `11th`. Qualifier words before the value map to the canonical
 qualifiers of `kczlib.data.quantities`: more than -> 超, at least -> 以上, nearly -> 近,
-within / at most -> 内, about -> 约; `A to B` is a range (至). An English count carries
+within / at most -> 内, about -> 约; `A to B` is a range (至). `2,700-plus` and
+`CNY 20-plus bn` are 余 (a range up to the next step of the last non-zero digit:
+2,700-2,800; CNY 20-30 bn), as the source's 2700余家 and 200多亿元 read. An English count carries
 no measure word, so its `unit` is empty.
 """
 
@@ -61,6 +63,12 @@ def parse_english(text: str) -> Quantity:
         if a.base_unit != b.base_unit:
             raise QuantityParseError(text, f"range ends in different units ({a.base_unit}, {b.base_unit})")
         return Quantity(a.kind, None, b.unit, None, b.base_unit, "至", a.value_base, b.value_base)
+    if "-plus" in text:
+        q = _value(text.replace("-plus", "", 1))
+        number = Decimal(re.search(r"[\d,.]+", text).group().replace(",", "")).normalize()
+        step = Decimal(1).scaleb(number.as_tuple().exponent) * Decimal(repr(q.value_base)) / number
+        lower, upper = _bounds("余", Decimal(repr(q.value_base)), step)
+        return Quantity(q.kind, q.value, q.unit, q.value_base, q.base_unit, "余", float(lower), float(upper))
     for word, qualifier in QUALIFIER_WORDS.items():
         if text.startswith(word):
             q = _value(text[len(word):])

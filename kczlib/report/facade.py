@@ -26,7 +26,7 @@ from dataclasses import dataclass, field
 from ..data.cases import get_case
 from ..errors import IndicatorNotReportedError
 from ..data.figures import LATEST, figure, indicator, load_figures, reports_indicator
-from ..analysis.ledger import LEDGER_COLUMNS, Ledger, Num, assumption
+from ..analysis.ledger import Ledger, Num, assumption
 from .narrative import Quote, Safe, escape, render
 from .parameters import apply_parameters, remember_report
 from . import guard
@@ -45,6 +45,14 @@ def _measure(unit: str, base_unit: str) -> str:
         if unit.startswith(w):
             return unit[len(w):]
     return unit
+
+
+_HALF_TO_FULL = str.maketrans({"(": "（", ")": "）", ",": "，", ";": "；", ":": "："})
+
+
+def typeset(text: str, lang: str) -> str:
+    """Data text (metric names) in the page's typography: Chinese takes full-width （），；：."""
+    return text.translate(_HALF_TO_FULL) if lang == "zh" else text
 
 
 def figure_num(figure_id: str, case: str) -> Num:
@@ -227,7 +235,12 @@ class Report:
         _display(rendered, _part(part or self.part))
 
     def label(self, figure_id: str) -> str:
-        return figure(figure_id, self.case).metric(self.lang)
+        """A figure's metric name in the page language (Chinese with full-width punctuation)."""
+        return typeset(figure(figure_id, self.case).metric(self.lang), self.lang)
+
+    def list_separator(self) -> str:
+        """Between items of a list in a sentence: "；" / "; "."""
+        return "；" if self.lang == "zh" else "; "
 
     def source_line(self) -> str:
         return self.text("common.source_line", title=self.meta["title"][self.lang])
@@ -254,20 +267,52 @@ class Report:
         problems = theme.missing_glyph_warnings(fig)
         if problems:
             raise RuntimeError(f"chart {name!r} has missing glyphs: {problems[0]}")
-        _display(fig)
+        _mark_units(fig, nums)
+        theme.write_layout(fig, f"{self.notebook}-{self.lang}-{name}")
+        _display(fig, {"kcz": {"part": self.part, "alt": self.chart_alt(fig)}})
         import matplotlib.pyplot as plt
 
         plt.close(fig)
 
+    def chart_alt(self, fig) -> str:
+        """The chart's alt text in the page language: "Chart: <its title>" / "图表：<标题>"."""
+        from .narrative import templates
+
+        title = " ".join(ax.get_title(loc="left") for ax in fig.axes if ax.get_title(loc="left"))
+        title = title or (fig._suptitle.get_text() if fig._suptitle else "")
+        return templates(self.lang)["appendix.chart_alt"].format(title=title.replace("\n", ""))
+
     def bars(self, name: str, items: list[tuple[str, Num]], title_key: str, unit_key: str, **slots) -> None:
+        """Bars of `items` (label, Num); items that count different things (units, or measure
+        words: 个 platforms, 人 people) are drawn as stacked panels, one unit per axis."""
         from . import theme
 
-        labels = [label for label, _ in items]
         nums = [n for _, n in items]
-        fig = theme.bar_ranges(labels, [n.lower for n in nums], [n.upper for n in nums],
-                               title=self.text(title_key, **slots), unit_label=self.text(unit_key),
-                               source=self.chart_source(nums), lang=self.lang, texts=self.chart_texts(name, nums))
-        self.chart(fig, name, [n for _, n in items])
+        groups: dict[str, list[tuple[str, Num]]] = {}
+        for label, n in items:
+            groups.setdefault(_unit_of(n), []).append((label, n))
+        texts = dict(zip(map(id, nums), self.chart_texts(name, nums)))
+        title, source = self.text(title_key, **slots), self.chart_source(nums)
+        if len(groups) == 1:
+            unit = next(iter(groups))
+            fig = theme.bar_ranges([label for label, _ in items], [n.lower for n in nums], [n.upper for n in nums],
+                                   title=title, unit_label=self.text(unit_key), source=source, lang=self.lang,
+                                   texts=[texts[id(n)] for n in nums], unit=unit)
+        else:
+            facets = [{"labels": [label for label, _ in group], "lower": [n.lower for _, n in group],
+                       "upper": [n.upper for _, n in group], "texts": [texts[id(n)] for _, n in group],
+                       "unit_label": self.unit_label(unit), "unit": unit} for unit, group in groups.items()]
+            fig = theme.bar_range_facets(facets, title=title, source=source, lang=self.lang)
+        self.chart(fig, name, nums)
+
+    def unit_label(self, unit: str) -> str:
+        """An axis label for a unit key ("count:个"): 数量（个） / "count (units)"."""
+        from .narrative import templates
+
+        base, _, measure = unit.partition(":")
+        words = templates(self.lang)
+        key = f"appendix.measure.{measure}" if measure else f"appendix.unit.{base}"
+        return words.get(key, measure or base)
 
     def funnel_chart(self, name: str, stages: list[tuple[str, Num]], title_key: str, unit_key: str) -> None:
         from . import theme
@@ -440,50 +485,70 @@ class Report:
     def _appendix(self) -> None:
         import pandas as pd
 
-        doc = load_source(self.case)
+        from .appendix import context_rows, glossary_rows, ledger_rows, source_rows
+
         self.heading("common.ledger_heading")
         self.say("common.ledger_intro")
-        frame = self.ledger.frame()
-        _display_table(frame.rename(columns=self._columns("ledger")), _part(self.part))
+        _display_table(pd.DataFrame(ledger_rows(self)).rename(columns=self._columns("ledger")), _part(self.part))
         self.heading("common.sources_heading")
         self.say("common.sources_intro", title=self.meta["title"][self.lang])
-        rows = []
-        for fid in self.ledger.figure_ids():
-            f = figure(fid, self.case)
-            sec = doc.section_at(f.offset)
-            rows.append({"id": fid, "metric": f.metric(self.lang), "evidence": f.evidence,
-                         "section": f"{sec.path} {sec.title}".strip() or self.text("common.title_block"),
-                         "offset": f.offset})
-        _display_table(pd.DataFrame(rows, columns=["id", "metric", "evidence", "section", "offset"])
+        _display_table(pd.DataFrame(source_rows(self), columns=["metric", "evidence", "section", "offset"])
                        .rename(columns=self._columns("sources")), _part(self.part))
-        ctx_ids = self.ledger.context_ids()
-        if ctx_ids:
-            from ..data.context import context_value
-
+        if self.ledger.context_ids():
             self.heading("common.context_heading")
-            ctx_rows = []
-            for cid in ctx_ids:
-                c = context_value(cid, self.case)
-                ctx_rows.append({"id": cid, "indicator": c.indicator, "year": c.year, "confidence": c.confidence,
-                                 "derivation": c.derivation, "source": c.source_url, "excerpt": c.excerpt})
-            _display_table(pd.DataFrame(ctx_rows), _part(self.part), link_columns=("source",))
+            _display_table(pd.DataFrame(context_rows(self)).rename(columns=self._columns("context")),
+                           _part(self.part), link_columns=(self.text("appendix.columns.source"),))
         assumptions = self.ledger.assumptions()
         self.heading("common.assumptions_heading")
         if assumptions:
             self.say("common.assumptions_intro")
             seen = {}
             for e in assumptions:
-                seen.setdefault(e.num.derivation.removeprefix("parameter "), []).append(e.text)
-            _display_table(pd.DataFrame([{"parameter": k, "values": ", ".join(dict.fromkeys(v))} for k, v in seen.items()])
+                from .appendix import leaf_name
+
+                seen.setdefault(leaf_name(e.num, self), []).append(e.text)
+            _display_table(pd.DataFrame([{"parameter": k, "values": self.list_separator().join(dict.fromkeys(v))} for k, v in seen.items()])
                            .rename(columns=self._columns("assumptions")), _part(self.part))
         else:
             self.say("common.no_assumptions")
+        self.heading("appendix.glossary_heading")
+        self.say("appendix.glossary_intro")
+        _display_table(pd.DataFrame(glossary_rows(self)).rename(columns=self._columns("glossary")), _part(self.part))
+
+    def _parameter_name(self, name: str) -> str:
+        from .narrative import templates
+
+        key = f"appendix.parameters.{name}"
+        return self.text(key) if key in templates(self.lang) else name
 
     def _columns(self, table: str) -> dict:
-        keys = {"ledger": LEDGER_COLUMNS,
-                "sources": ["id", "metric", "evidence", "section", "offset"],
-                "assumptions": ["parameter", "values"]}[table]
-        return {k: self.text(f"common.columns.{k}") for k in keys}
+        from .appendix import LEDGER_SHOWN
+
+        keys = {"ledger": [f"common.columns.{k}" for k in LEDGER_SHOWN],
+                "sources": [f"common.columns.{k}" for k in ["metric", "evidence", "section", "offset"]],
+                "context": [f"appendix.columns.{k}" for k in ["indicator", "year", "confidence", "source", "excerpt"]]
+                + ["common.columns.derivation"],
+                "assumptions": ["common.columns.parameter", "common.columns.values"],
+                "glossary": [f"appendix.columns.{k}" for k in ["term", "other", "meaning"]]}[table]
+        return {k.rsplit(".", 1)[1]: self.text(k) for k in keys}
+
+
+def _unit_of(num: Num) -> str:
+    """What a number counts, for one-unit-per-axis charts: "count:个", "CNY", "percent"."""
+    return f"{num.base_unit}:{num.measure}" if num.base_unit == "count" and num.measure else num.base_unit
+
+
+def _mark_units(fig, nums: list[Num]) -> None:
+    """Name on a single-panel chart's axes what its numbers count ("unit:count:家"), or
+    "unit:mixed:…" when they count different things (the layout test refuses that). A count
+    without a measure word (a derived count) takes the measure of the others."""
+    plots = [ax for ax in fig.axes if not hasattr(ax, "_colorbar") and ax.get_label() != "<colorbar>"]
+    if len(plots) != 1 or plots[0].get_gid():
+        return
+    units = {_unit_of(n) for n in nums}
+    if "count" in units and any(u.startswith("count:") for u in units):
+        units.discard("count")
+    plots[0].set_gid("unit:" + (units.pop() if len(units) == 1 else "mixed:" + "|".join(sorted(units))))
 
 
 def _display_table(frame, metadata: dict | None = None, link_columns: tuple = ()) -> None:
@@ -500,9 +565,24 @@ def _display_table(frame, metadata: dict | None = None, link_columns: tuple = ()
         display(HTML(table_html(frame, link_columns)), metadata=metadata)
 
 
+@dataclass(frozen=True)
+class Cell:
+    """A table cell in another language than the page (`lang`), or a quotation (`quote`:
+    shown as written, class "kcz-quote")."""
+
+    text: str
+    lang: str | None = None
+    quote: bool = False
+
+
 def _cell_html(value, link: bool) -> str:
     import pandas as pd
 
+    if isinstance(value, list):  # a mixed-language text: its pieces in turn
+        return "".join(_cell_html(v, link) for v in value)
+    if isinstance(value, Cell):
+        attrs = (f' lang="{value.lang}"' if value.lang else "") + (' class="kcz-quote"' if value.quote else "")
+        return f"<span{attrs}>{_cell_html(value.text, link)}</span>" if attrs else _cell_html(value.text, link)
     if value is None or (not isinstance(value, (list, tuple, dict)) and pd.isna(value)):
         return ""
     text = str(value)
@@ -512,10 +592,10 @@ def _cell_html(value, link: bool) -> str:
 
 
 def table_html(frame, link_columns: tuple = ()) -> str:
-    """`frame` as an HTML table, every cell escaped; URLs in `link_columns` as links."""
-    if not link_columns:
-        return frame.to_html(index=False, escape=True, border=0, classes="kcz-table")
+    """`frame` as an HTML table, every cell escaped; URLs in `link_columns` as links;
+    `Cell` values carry their `lang` and quotation mark-up onto a span."""
     cells = frame.copy()
     for col in cells.columns:
         cells[col] = [_cell_html(v, col in link_columns) for v in frame[col]]
-    return cells.to_html(index=False, escape=False, border=0, classes="kcz-table")
+    # text reads from the left in both languages (pandas would right-align the header row)
+    return cells.to_html(index=False, escape=False, border=0, classes="kcz-table", justify="left")

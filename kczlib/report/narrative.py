@@ -46,6 +46,19 @@ def escape(text: str) -> str:
     return MD_SPECIAL.sub(r"\\\1", html.escape(str(text), quote=False))
 
 
+_FULL_WIDTH = {",": "，", ";": "；", ":": "：", "(": "（", ")": "）"}
+_HAN = "\u3400-\u9fff"
+
+
+def nested_quote(text: str) -> str:
+    """A Chinese passage as quoted inside “”: its own “” become ‘’, and half-width , ; : ( )
+    next to Chinese (PDF-extracted text) full-width, as Chinese typography writes a quotation
+    (GB/T 15834-2011, 4.1 and 5.1)."""
+    text = text.replace("“", "‘").replace("”", "’")
+    return re.sub(rf"(?<=[{_HAN}‘’])\s*([,;:()])\s*|\s*([,;:()])\s*(?=[{_HAN}‘’])",
+                  lambda m: _FULL_WIDTH[m.group(1) or m.group(2)], text)
+
+
 def _flatten(tree: dict, prefix: str = "") -> dict[str, str]:
     out = {}
     for k, v in tree.items():
@@ -84,8 +97,9 @@ def render(key: str, lang: str, ledger: Ledger, **slots) -> Safe:
         elif isinstance(v, Safe):
             values[name] = v
         elif isinstance(v, Quote):
-            ledger.record(Num(None, None, "count", (), f"source quote at offset {v.offset}", "quote"), key, escape(v.text))
-            values[name] = escape(v.text)
+            text = escape(nested_quote(v.text) if lang == "zh" else v.text)
+            ledger.record(Num(None, None, "count", (), f"source quote at offset {v.offset}", "quote"), key, text)
+            values[name] = text
         elif isinstance(v, DataText):  # text from the data files: printed as written, escaped
             values[name] = escape(v)
         else:

@@ -27,7 +27,7 @@ def chain_headlines(report, headlines: dict[str, list[str]]) -> None:
             report.needs(f"common.chains.{chain}", *refs)
             continue
         pairs = [report.text("overview.chain_pair", label=report.label(n.ids[0]), value=n) for n in nums]
-        report.say("overview.chain_item", chain=report.text(f"common.chains.{chain}"), items=Safe("; ".join(pairs)))
+        report.say("overview.chain_item", chain=report.text(f"common.chains.{chain}"), items=Safe(report.list_separator().join(pairs)))
         counts += [(report.label(n.ids[0]), n) for n in nums if n.base_unit == "count"]
     if counts:
         report.bars("chain_headlines", counts, "overview.chains_chart", "overview.unit_mixed")
@@ -78,7 +78,9 @@ def fiscal_benchmarks(report, spending: Num, intensity: Num) -> None:
                  fiscal_share=metrics.share(spending, rd_floor), fiscal_gdp_share=metrics.share(spending, gdp))
     rd_row, rd = report.ctx_role("rd_case_year")
     if rd is not None:
-        derivation = report.cite(rd_row.derivation, f"derivation of context {rd_row.id}", (f"ctx:{rd_row.id}",)) \
+        # context.csv writes derivations in English: a Chinese page points to its appendix table
+        derivation = Safe(report.text("appendix.notes.derivation_in_appendix")) if report.lang == "zh" and rd_row.derivation \
+            else report.cite(rd_row.derivation, f"derivation of context {rd_row.id}", (f"ctx:{rd_row.id}",)) \
             if rd_row.derivation else Safe("")
         report.say("fiscal.beside_rd", year_label=report.year(rd_row.year_number, f"year of context {rd_row.id}", (f"ctx:{rd_row.id}",)),
                  rd=rd, confidence=report.confidence(rd_row), derivation=derivation,
@@ -139,7 +141,7 @@ def rd_peers(report):
 
 
 def _peer_items(report, others) -> Safe:
-    return Safe("; ".join(report.text("fiscal.peer_item", geo=geo_label(r.geo, report.lang), value=n,
+    return Safe(report.list_separator().join(report.text("fiscal.peer_item", geo=geo_label(r.geo, report.lang), value=n,
                                       confidence=report.confidence(r)) for r, n in others))
 
 
@@ -330,7 +332,7 @@ def pool_scenario(report, loans: Num, shares: list) -> None:
              for c, b in rates]
     report.say("finance.pool_2019", year_label=report.year(row.year_number, f"year of context {row.id}", (f"ctx:{row.id}",)),
                confidence=report.confidence(row), pool=pool, per_pool=metrics.ratio(loans, pool, "multiplier"),
-               items=Safe("; ".join(items)))
+               items=Safe(report.list_separator().join(items)))
 
 
 def kechuangdai_growth(report, firms: Num, loans: Num, borrowing_then: Num) -> None:
@@ -388,11 +390,11 @@ def hightech_series(report, total: Num, prior: Num) -> None:
         return
     items = [report.text("platforms.hightech_item", year=report.year(y, "year of the series point", n.ids), value=n,
                          confidence=label) for y, n, label, _ in points]
-    report.say("platforms.hightech_series", items=Safe("; ".join(items)))
+    report.say("platforms.hightech_series", items=Safe(report.list_separator().join(items)))
     steps = [report.text("platforms.hightech_step", start=report.year(a[0], "year of the series point", a[1].ids),
                          end=report.year(b[0], "year of the series point", b[1].ids), rate=metrics.change_rate(b[1], a[1]))
              for a, b in zip(points, points[1:])]
-    report.say("platforms.hightech_steps", items=Safe("; ".join(steps)))
+    report.say("platforms.hightech_steps", items=Safe(report.list_separator().join(steps)))
     first, last = points[0], points[-1]
     report.say("platforms.hightech_average", start=report.year(first[0], "year of the series point", first[1].ids),
                end=report.year(last[0], "year of the series point", last[1].ids), multiple=metrics.growth(last[1], first[1]),
@@ -418,7 +420,7 @@ def star_against_listed(report, star: Num) -> None:
               for _, r, n in rows if n is not None]
     period = report.cite(report.meta.get("period", ""), "period of the case (case.json)", ())
     if series:
-        report.say("platforms.star_series", case=star, period=period, items=Safe("; ".join(series)))
+        report.say("platforms.star_series", case=star, period=period, items=Safe(report.list_separator().join(series)))
     lrow, listed = report.ctx_role("listed_all_latest")
     srow, star_latest = report.ctx_role("star_listed_latest")
     if listed is not None and star_latest is not None and lrow.year == srow.year:
@@ -570,7 +572,7 @@ def talent_inflows(report) -> None:
     if not rows:
         report.say("talent.no_population")
         return
-    report.say("talent.pop_series", items=Safe("; ".join(
+    report.say("talent.pop_series", items=Safe(report.list_separator().join(
         report.text("talent.pop_item", period=report.when(r), value=report.ctx(r.id), confidence=report.confidence(r))
         for r in rows)))
     steps = population_steps(report)
@@ -703,7 +705,7 @@ def loan_dynamics(report, firms: Num, loans: Num) -> None:
             report.say("finance.pace_conflict", lending=last, flow=flow)
     items = [report.text("finance.per_firm_item", label=Safe(p["label"]),
                          value=metrics.ratio(p["loans"], p["firms"], "CNY")) for p in points]
-    report.say("finance.per_firm_over_time", items=Safe("; ".join(items)))
+    report.say("finance.per_firm_over_time", items=Safe(report.list_separator().join(items)))
     report.gap("kechuangdai_series")
 
 

@@ -125,6 +125,65 @@ def missing_glyph_warnings(fig: Figure) -> list[str]:
     return [m for m in dict.fromkeys(messages) if _MISSING_GLYPH.search(m)]
 
 
+# --- the drawn layout, for tests ----------------------------------------------------
+
+LAYOUT_ENV = "KCZ_CHART_LAYOUT"
+
+
+def _box(extent, width: float, height: float) -> list[float]:
+    return [extent.x0, extent.y0, extent.x1, extent.y1]
+
+
+def _axis_texts(ax) -> list[tuple[str, object]]:
+    """The texts an axes draws: titles, axis labels, the tick labels in view, annotations."""
+    texts = [("title", t) for t in (ax.title, ax._left_title, ax._right_title)]
+    texts += [("axis_label", ax.xaxis.label), ("axis_label", ax.yaxis.label)]
+    for axis in (ax.xaxis, ax.yaxis):
+        for tick in axis._update_ticks():  # only the ticks drawn (inside the view limits)
+            texts += [("tick", tick.label1), ("tick", tick.label2)]
+    return texts + [("annotation", t) for t in ax.texts]
+
+
+def chart_layout(fig: Figure) -> dict:
+    """What the drawn figure looks like, in display pixels (origin bottom left).
+
+    {"width", "height": figure size; "axes": [{"box": [x0, y0, x1, y1], "role": "plot" |
+    "colorbar"}]; "texts": [{"text", "role", "box"}] for every visible non-empty text
+    (titles, axis and tick labels, value labels, the source line)}. Draws the figure.
+    """
+    fig.draw_without_rendering()  # the layout engine runs, as when the PNG is written
+    renderer = fig._get_renderer()
+    w, h = fig.bbox.width, fig.bbox.height
+    axes, texts = [], []
+    for ax in fig.axes:
+        role = "colorbar" if hasattr(ax, "_colorbar") or ax.get_label() == "<colorbar>" else "plot"
+        gid = ax.get_gid() or ""
+        rows = sum(1 for t in ax.yaxis._update_ticks() if t.label1.get_visible() and t.label1.get_text().strip())
+        axes.append({"box": _box(ax.get_window_extent(renderer), w, h), "role": role, "rows": rows,
+                     "unit": gid.removeprefix("unit:") if gid.startswith("unit:") else None})
+        for text_role, t in _axis_texts(ax):
+            if t.get_visible() and t.get_text().strip():
+                texts.append({"text": t.get_text(), "role": "colorbar_label" if role == "colorbar" and text_role == "axis_label"
+                              else text_role, "box": _box(t.get_window_extent(renderer), w, h)})
+    for t in fig.texts:
+        if t.get_visible() and t.get_text().strip():
+            texts.append({"text": t.get_text(), "role": t.get_gid() or "figure_text",
+                          "box": _box(t.get_window_extent(renderer), w, h)})
+    return {"width": w, "height": h, "axes": axes, "texts": texts}
+
+
+def write_layout(fig: Figure, name: str) -> None:
+    """With KCZ_CHART_LAYOUT set to a folder, write `chart_layout(fig)` there as `<name>.json`
+    (the layout tests read these after a real build); otherwise do nothing."""
+    import json
+    import os
+
+    folder = os.environ.get(LAYOUT_ENV)
+    if folder:
+        layout = dict(chart_layout(fig), name=name)
+        Path(folder, f"{name}.json").write_text(json.dumps(layout, ensure_ascii=False, indent=1), encoding="utf-8")
+
+
 # --- shared chart parts -----------------------------------------------------------
 
 def _figure(n_rows: int = 0, width: float = 7.0) -> tuple[Figure, object]:
@@ -187,12 +246,20 @@ def drawn_source(fig: Figure) -> str:
 
 _ORIGIN_WORDS = {
     "case": {"zh": "《{title}》", "en": "case study \"{title}\""},
-    "assumption": {"zh": "假设: {name}", "en": "assumption: {name}"},
+    "assumption": {"zh": "假设：{name}", "en": "assumption: {name}"},
     "dataset": {"zh": "kcz 对案例数据集的统计", "en": "kcz count of the case dataset"},
-    "context_derived": {"zh": "外部数据推算 ({confidence})", "en": "derived from external data ({confidence})"},
-    "context": {"zh": "{host} ({confidence})", "en": "{host} ({confidence})"},
+    "context_derived": {"zh": "外部数据推算（{confidence}）", "en": "derived from external data ({confidence})"},
+    "context": {"zh": "{host}（{confidence}）", "en": "{host} ({confidence})"},
 }
-ORIGIN_SEPARATOR = "; "
+ORIGIN_SEPARATORS = {"zh": "；", "en": "; "}
+
+
+def parameter_label(name: str, lang: str) -> str:
+    """A scenario parameter's name for readers (`appendix.parameters.<name>` in the narrative
+    templates: "loss rate" / "不良率"), or `name` itself when none is written."""
+    from .narrative import templates
+
+    return templates(lang).get(f"appendix.parameters.{name}", name)
 
 
 def origins(nums: list[Num], lang: str, case: str) -> list[str]:
@@ -218,7 +285,8 @@ def origins(nums: list[Num], lang: str, case: str) -> list[str]:
                 text = _ORIGIN_WORDS[key][lang].format(host=urlparse(c.source_url).hostname or "",
                                                        confidence=c.confidence_label(lang))
             elif leaf.kind == "assumption":
-                text = _ORIGIN_WORDS["assumption"][lang].format(name=leaf.derivation.removeprefix("parameter "))
+                text = _ORIGIN_WORDS["assumption"][lang].format(
+                    name=parameter_label(leaf.derivation.removeprefix("parameter "), lang))
             else:  # a count computed from the dataset (rows, mentions)
                 text = _ORIGIN_WORDS["dataset"][lang]
             found.setdefault(text, None)
@@ -226,8 +294,8 @@ def origins(nums: list[Num], lang: str, case: str) -> list[str]:
 
 
 def source_line(nums: list[Num], lang: str, case: str) -> str:
-    """The chart's source line: "来源: " / "Source: " and its origins joined by "; "."""
-    return _SOURCE_PREFIX[lang] + ORIGIN_SEPARATOR.join(origins(nums, lang, case))
+    """The chart's source line: "来源：" / "Source: " and its origins joined by "；" / "; "."""
+    return _SOURCE_PREFIX[lang] + ORIGIN_SEPARATORS[lang].join(origins(nums, lang, case))
 
 
 def _source_text(source: str, lang: str) -> str:
@@ -330,19 +398,7 @@ def _draw_range(ax, y, lo, hi, color, hatch=None) -> float:
     return 0.0
 
 
-def bar_ranges(labels, lower, upper, *, title: str, unit_label: str, source: str,
-               point=None, lang: str = "zh", texts=None, hatched=None, legend: str = "") -> Figure:
-    """Horizontal bars for figures that may be intervals.
-
-    Exact values (lower == upper) are solid bars; an interval is solid up to its
-    lower bound and light from lower to upper; a missing upper bound is an arrow-head
-    (">") at the lower bound, a missing lower bound a "<" at the upper one. Each row
-    is labelled with its value or range (`texts`: the report's own printed strings, so a
-    label reads exactly as the text does); `point`, if given, marks stated values;
-    `hatched` rows (low confidence) are hatched and `legend` explains the hatching.
-    """
-    _check_lengths(labels, lower=lower, upper=upper, point=point, texts=texts, hatched=hatched)
-    fig, ax = _figure(len(labels))
+def _bar_rows(ax, labels, lower, upper, point, texts, lang, hatched=None, legend: str = "") -> None:
     color = palette()[0]
     ends = []
     hatched = hatched or [False] * len(labels)
@@ -359,19 +415,77 @@ def bar_ranges(labels, lower, upper, *, title: str, unit_label: str, source: str
     if texts is None:
         texts = [_range_text(_num(lo), _num(hi), lang) for lo, hi in zip(lower, upper)]
     _bar_labels(ax, texts, range(len(labels)), ends)
+
+
+def bar_ranges(labels, lower, upper, *, title: str, unit_label: str, source: str,
+               point=None, lang: str = "zh", texts=None, unit: str | None = None, hatched=None,
+               legend: str = "") -> Figure:
+    """Horizontal bars for figures that may be intervals.
+
+    Exact values (lower == upper) are solid bars; an interval is solid up to its
+    lower bound and light from lower to upper; a missing upper bound is an arrow-head
+    (">") at the lower bound, a missing lower bound a "<" at the upper one. Each row
+    is labelled with its value or range (`texts`: the report's printed strings, so a
+    label reads exactly as the text does); `point`, if given, marks stated values.
+    `unit` names what every bar counts (kept on the axes for the one-unit-per-axis check);
+    `hatched` rows (low confidence) are hatched and `legend` explains the hatching.
+    """
+    _check_lengths(labels, lower=lower, upper=upper, point=point, texts=texts, hatched=hatched)
+    fig, ax = _figure(len(labels))
+    _bar_rows(ax, labels, lower, upper, point, texts, lang, hatched, legend)
     _category_axis(ax, labels, unit_label)
+    _mark_unit(ax, unit)
     return _finish(fig, ax, title, source, lang)
+
+
+def bar_range_facets(facets: list[dict], *, title: str, source: str, lang: str = "zh") -> Figure:
+    """`bar_ranges` split into one panel per unit, stacked, each with its own axis: bars that
+    count different things (platforms, people, projects) never share a scale.
+
+    `facets`: dicts with labels, lower, upper, unit_label and optional texts, point, unit
+    (as for `bar_ranges`). Panels are as tall as their rows.
+    """
+    for f in facets:
+        _check_lengths(f["labels"], lower=f["lower"], upper=f["upper"], point=f.get("point"), texts=f.get("texts"))
+    rows = [len(f["labels"]) for f in facets]
+    fig, _ = _figure(sum(rows) + len(facets))
+    fig.clear()
+    axes = fig.subplots(len(facets), 1, gridspec_kw={"height_ratios": [r + 0.8 for r in rows]}, squeeze=False)[:, 0]
+    for ax, f in zip(axes, facets):
+        _bar_rows(ax, f["labels"], f["lower"], f["upper"], f.get("point"), f.get("texts"), lang,
+                  f.get("hatched"), f.get("legend", ""))
+        _category_axis(ax, f["labels"], f["unit_label"])
+        _mark_unit(ax, f.get("unit"))
+    return _finish(fig, axes[0], title, source, lang)
+
+
+def _mark_unit(ax, unit: str | None) -> None:
+    if unit is not None:
+        ax.set_gid(f"unit:{unit}")
 
 
 def _category_axis(ax, labels, unit_label: str) -> None:
     size = FontProperties(size=mpl.rcParams["ytick.labelsize"]).get_size_in_points()
     # long labels wrap at about a third of the figure, so the bars keep their room
     labels = [wrap_to_width(str(label), ax.figure.get_size_inches()[0] * 0.33, size) for label in labels]
+    _room_for_lines(ax, labels, size)
     ax.set_yticks(range(len(labels)), labels)
     ax.invert_yaxis()  # first item on top, as in a table
     ax.set_xlabel(unit_label)
     ax.margins(x=0.18)  # room for the value labels; bars keep the left edge at 0
     ax.grid(axis="y", visible=False)
+
+
+def _room_for_lines(ax, labels, size: float) -> None:
+    """Grow the figure so each row has room for its wrapped label (lines x 1.4 x font size)."""
+    lines = max((label.count("\n") + 1 for label in labels), default=1)
+    fig = ax.figure
+    width, height = fig.get_size_inches()
+    share = ax.get_subplotspec().get_gridspec().get_height_ratios()
+    share = 1.0 if share is None else share[ax.get_subplotspec().rowspan.start] / sum(share)
+    need = len(labels) * lines * size * 1.4 / 72 / 0.7  # the plot takes about 70% of its panel
+    if need > height * share:
+        fig.set_size_inches(width, height + need - height * share)
 
 
 def _check_lengths(labels, **columns) -> None:
@@ -579,7 +693,10 @@ __all__ = [
     "hatch_legend",
     "multi_path",
     "paired_ranges",
+    "bar_range_facets",
     "bar_ranges",
+    "chart_layout",
+    "write_layout",
     "cjk_font_name",
     "cjk_font_path",
     "compare_bars",

@@ -1,0 +1,74 @@
+"""A derived number's formula in words, in the page language, for the reader's ledger.
+
+`Num.derivation` is the formula as code over its inputs' names
+(`kechuangdai_loans / kechuangdai_firms`); a reader should read "loans divided by firms"
+(贷款除以企业数). `derivation_words` substitutes each distinct input (a leaf of the
+expression) by its name in the page language and writes the operators as words.
+Formulas that are not plain arithmetic (or leaves written in words) are returned with
+the leaf names substituted and nothing else changed.
+"""
+
+from __future__ import annotations
+
+import ast
+from collections.abc import Callable
+
+from .ledger import Num
+
+_OPS = {
+    "en": {ast.Div: "{a} divided by {b}", ast.Mult: "{a} times {b}", ast.Add: "{a} plus {b}",
+           ast.Sub: "{a} minus {b}", ast.Pow: "{a} to the power {b}", "min": "the smaller of {a} and {b}",
+           "paren": "({x})"},
+    "zh": {ast.Div: "{a}除以{b}", ast.Mult: "{a}乘以{b}", ast.Add: "{a}加{b}", ast.Sub: "{a}减{b}",
+           ast.Pow: "{a}的{b}次方", "min": "{a}与{b}中的较小者", "paren": "（{x}）"},
+}
+
+
+def _leaf_text(leaf: Num) -> str:
+    return leaf.derivation or ", ".join(leaf.ids)
+
+
+def derivation_words(num: Num, lang: str, name: Callable[[Num], str]) -> str:
+    """`num`'s formula in words: each input named by `name(leaf)`, operators as words.
+
+    `lang` is "zh" or "en" (KeyError otherwise). A leaf is named by `name` directly.
+    A formula the parser cannot read is returned with only its inputs renamed.
+    Example (en): "kechuangdai_loans / kechuangdai_firms" with names "loans", "firms"
+    -> "loans divided by firms".
+    """
+    ops = _OPS[lang]
+    if num.is_leaf:
+        return name(num)
+    leaves = num.inputs()
+    code = num.derivation
+    slots = {}
+    # longest first, so "loans_2023" is replaced before "loans"
+    for i, leaf in sorted(enumerate(leaves), key=lambda p: -len(_leaf_text(p[1]))):
+        text = _leaf_text(leaf)
+        if text and text in code:
+            code = code.replace(text, f"__kcz_leaf_{i}__")
+            slots[f"__kcz_leaf_{i}__"] = name(leaf)
+    try:
+        tree = ast.parse(code, mode="eval").body
+        return _words(tree, ops, slots, top=True)
+    except (SyntaxError, ValueError):
+        for slot, words in slots.items():
+            code = code.replace(slot, words)
+        return code
+
+
+def _words(node, ops: dict, slots: dict, top: bool = False) -> str:
+    if isinstance(node, ast.Name) and node.id in slots:
+        return slots[node.id]
+    if isinstance(node, ast.Constant) and isinstance(node.value, (int, float)):
+        return repr(node.value)
+    if isinstance(node, ast.BinOp) and type(node.op) in ops:
+        # (a × b) × c reads "a times b times c": a left operand with the same associative operator needs no brackets
+        flat = isinstance(node.op, (ast.Mult, ast.Add)) and isinstance(node.left, ast.BinOp) \
+            and type(node.left.op) is type(node.op)
+        text = ops[type(node.op)].format(a=_words(node.left, ops, slots, top=flat), b=_words(node.right, ops, slots))
+    elif isinstance(node, ast.Call) and getattr(node.func, "id", "") == "min" and len(node.args) == 2:
+        text = ops["min"].format(a=_words(node.args[0], ops, slots, top=True), b=_words(node.args[1], ops, slots, top=True))
+    else:
+        raise ValueError(f"not a formula kcz writes in words: {ast.dump(node)[:60]}")
+    return text if top else ops["paren"].format(x=text)

@@ -1,0 +1,175 @@
+"""The appendix tables as a reader reads them: the numbers ledger, Sources, external
+context and the glossary, in the page's language.
+
+The ledger keeps code-level detail (`Ledger.frame`: formulas over internal ids); here a
+derivation is written in words with each input's metric name ("loans divided by firms"),
+kinds and places are words, cited texts show only the numbers they carry, and text in
+the other language or quoted from a source is marked (`facade.Cell`) so a page states
+which language each piece is in.
+"""
+
+from __future__ import annotations
+
+import re
+
+from ..analysis.derivation_words import derivation_words
+from ..analysis.ledger import Num, _plain, exact_text
+from ..data.figures import figure
+from ..data.source import load_source
+from .facade import Cell
+
+LEDGER_SHOWN = ["printed", "exact", "kind", "derivation", "inputs", "where"]
+_NUMBER = re.compile(r"\d[\d,.]*%?")
+_CN_DIGITS = {c: i for i, c in enumerate("零一二三四五六七八九十")}
+_HAN = re.compile(r"[\u3400-\u9fff]")
+
+
+def _cn_number(text: str) -> str:
+    """一 -> 1, 十二 -> 12 (section markers); anything else unchanged."""
+    if not text or any(c not in _CN_DIGITS for c in text):
+        return text
+    if "十" not in text:
+        return str(_CN_DIGITS[text[0]]) if len(text) == 1 else text
+    tens, _, ones = text.partition("十")
+    return str((_CN_DIGITS[tens] if tens else 1) * 10 + (_CN_DIGITS[ones] if ones else 0))
+
+
+def section_words(path: str, title: str, report) -> Cell | str:
+    """Where a figure stands in the source: zh "三/（三） 改革成效 / …" as a quotation; en
+    "part 3, (3), item 2" (the Chinese headings stay out of the English page)."""
+    if not path:
+        return report.text("appendix.title_block")
+    if report.lang == "zh":
+        return Cell(re.sub(r"\((.+?)\)", r"（\1）", f"{path} {title}".strip()), quote=True)
+    words = []
+    for i, part in enumerate(path.split("/")):
+        m = re.fullmatch(r"\((.+)\)", part)
+        if m:
+            words.append(f"({_cn_number(m.group(1))})")
+        elif part.endswith("是"):
+            words.append(f"{report.text('appendix.section_item')} {_cn_number(part[:-1])}")
+        else:
+            words.append(f"{report.text('appendix.section_part')} {_cn_number(part)}" if i == 0 else _cn_number(part))
+    return ", ".join(words)
+
+
+def indicator_words(indicator: str, lang: str) -> str:
+    """A context row's indicator ("高新技术企业总数 high-tech enterprises") in one language."""
+    zh, _, en = indicator.partition(" ")
+    if lang == "zh" or not en:
+        return zh
+    return en.replace("科创贷", "Kechuangdai")
+
+
+def leaf_name(leaf: Num, report) -> str:
+    """An input of a derived number named in the page language."""
+    from ..data.context import context_value
+
+    d = leaf.derivation
+    if d.startswith("parameter "):
+        return report._parameter_name(d.removeprefix("parameter ").split(" ")[0])
+    if leaf.kind == "quote":
+        return report.text("appendix.leaves.quote_leaf")
+    if d.startswith(("year", "period")) and not leaf.ids:
+        return report.text("appendix.leaves.year_leaf")
+    ids = [i for i in leaf.ids]
+    if ids and ids[0].startswith("ctx:"):
+        return indicator_words(context_value(ids[0][4:], report.case).indicator, report.lang)
+    if ids:
+        name = report.label(ids[0])
+        if d.startswith("period of"):
+            from .narrative import templates
+
+            return templates(report.lang)["appendix.leaves.period_of"].format(name=name)
+        return name
+    return d
+
+
+def _has_dataset_count(num: Num) -> bool:
+    return any(leaf.kind == "derived" and not leaf.ids for leaf in num.inputs())
+
+
+def _where(where: str) -> str:
+    if where.startswith("chart:") or where == "scenario heatmap":
+        return "chart"
+    if where == "scenario table":
+        return "table"
+    if where == "key numbers":
+        return "key"
+    return "text"
+
+
+def ledger_rows(report) -> list[dict]:
+    """One row per printed number (text and derivation), in the page language."""
+    lang, rows, seen = report.lang, [], set()
+    for e in report.ledger.entries:
+        key = (e.text, e.num.derivation)
+        if key in seen:
+            continue
+        seen.add(key)
+        cited = e.where == "cited text" or e.num.kind == "quote"  # a passage: only its numbers
+        derivation = "" if cited else derivation_words(e.num, lang, lambda leaf: leaf_name(leaf, report))
+        inputs = "" if e.num.is_leaf else report.list_separator().join(
+            f"{leaf_name(leaf, report)} = {exact_text(leaf)}" for leaf in e.num.inputs())
+        if lang == "zh" and _has_dataset_count(e.num):  # dataset counts are described in English
+            derivation, inputs = Cell(derivation, lang="en"), Cell(inputs, lang="en")
+        rows.append({
+            "printed": "; ".join(_NUMBER.findall(_plain(e.text))) if cited else _plain(e.text),
+            "exact": exact_text(e.num),
+            "kind": report.text("appendix.cited_text") if cited else report.text(f"appendix.kinds.{e.num.kind}"),
+            "derivation": derivation, "inputs": inputs,
+            "where": report.text(f"appendix.where.{_where(e.where)}"),
+        })
+    return [r for r in rows if r["printed"]]
+
+
+def source_rows(report) -> list[dict]:
+    """The evidence of every case figure the report printed, quoted, with its place."""
+    doc = load_source(report.case)
+    rows = []
+    for fid in report.ledger.figure_ids():
+        f = figure(fid, report.case)
+        sec = doc.section_at(f.offset)
+        rows.append({"metric": report.label(fid), "evidence": Cell(f.evidence, lang="zh", quote=True),
+                     "section": section_words(sec.path, sec.title, report), "offset": f.offset})
+    return rows
+
+
+def context_rows(report) -> list[dict]:
+    """External statistics the report used: indicator, year, confidence, source, excerpt
+    (converted to Simplified characters for display; the data keeps the original)."""
+    from ..data.context import context_value, format_period
+    from ..data.source import to_simplified
+
+    rows = []
+    for cid in report.ledger.context_ids():
+        c = context_value(cid, report.case)
+        derivation = c.derivation if report.lang == "zh" else mark_chinese(c.derivation)
+        rows.append({"indicator": indicator_words(c.indicator, report.lang), "year": format_period(c.year, report.lang),
+                     "confidence": c.confidence_label(report.lang), "source": c.source_url,
+                     "excerpt": Cell(to_simplified(c.excerpt), lang="zh", quote=True),
+                     "derivation": Cell(derivation, lang="en") if report.lang == "zh" and derivation else derivation})
+    return rows
+
+
+_HAN_RUN = re.compile(r"[\u3400-\u9fff\u3000-\u303f\uff00-\uffef“”‘’]*[\u3400-\u9fff][\u3400-\u9fff\u3000-\u303f\uff00-\uffef“”‘’0-9.%]*")
+
+
+def mark_chinese(text: str) -> list:
+    """An English text with Chinese quoted in it, as pieces: the Chinese runs as lang="zh" cells."""
+    pieces, at = [], 0
+    for m in _HAN_RUN.finditer(text):
+        pieces += [text[at:m.start()], Cell(m.group(), lang="zh", quote=True)]
+        at = m.end()
+    return pieces + [text[at:]]
+
+
+def glossary_rows(report) -> list[dict]:
+    """Names used in the reports, with the other language's name beside each."""
+    from .narrative import templates
+
+    other = "en" if report.lang == "zh" else "zh"
+    keys = [k.rsplit(".", 1)[1] for k in templates(report.lang) if k.startswith("appendix.glossary.term.")]
+    return [{"term": report.text(f"appendix.glossary.term.{k}"),
+             "other": Cell(templates(other)[f"appendix.glossary.term.{k}"], lang=other),
+             "meaning": report.text(f"appendix.glossary.meaning.{k}")} for k in keys]
