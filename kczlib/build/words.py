@@ -37,6 +37,7 @@ CHROME = {
         "data_version": "数据版本", "analyst_view": "分析视图（含代码）", "notebook": "笔记本",
         "run": "运行", "git": "代码版本", "seconds": "秒",
         "status_ok": "完成", "status_cached": "缓存", "status_failed": "失败", "from_run": "取自",
+        "sweep": "参数扫描：同一报告在下列每组假设下各生成一份。",
     },
     "en": {
         "site": "Science and Technology Innovation China pilot cities: case analysis",
@@ -55,6 +56,7 @@ CHROME = {
         "data_version": "Data version", "analyst_view": "analyst view (with code)", "notebook": "notebook",
         "run": "Run", "git": "Code version", "seconds": "s",
         "status_ok": "ok", "status_cached": "cached", "status_failed": "FAILED", "from_run": "from",
+        "sweep": "A parameter sweep: the same report, built once for each set of assumptions below.",
     },
 }
 MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August",
