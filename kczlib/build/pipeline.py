@@ -57,6 +57,7 @@ class BuildOptions:
     wait: bool = False
     config: Path | None = None
     pdf: bool = False  # also print each reader page to PDF (headless Chromium)
+    scheduler: str | None = None  # a Dask scheduler address: run the reports there (cluster.py)
 
 
 @dataclass
@@ -78,13 +79,27 @@ def build(options: BuildOptions, progress: Progress | None = None) -> BuildResul
     config = load_config(options.config)
     reports = apply_overrides(config.select(options.only), options.overrides)
     out = (options.out or config.out).resolve()
-    with build_lock(out, wait=options.wait):
-        check_latest(out)  # refuse a planted `latest` before any work, not after it
-        remove_stale_temps(out)
-        return _build_locked(config, reports, out, options, progress)
+    cluster = _open_cluster(options.scheduler, config, progress)  # before anything is written
+    try:
+        with build_lock(out, wait=options.wait):
+            check_latest(out)  # refuse a planted `latest` before any work, not after it
+            remove_stale_temps(out)
+            return _build_locked(config, reports, out, options, progress, cluster)
+    finally:
+        if cluster is not None:
+            cluster.close()
 
 
-def _build_locked(config, reports: list[Report], out: Path, options: BuildOptions, progress) -> BuildResult:
+def _open_cluster(address: str | None, config, progress):
+    if not address:
+        return None
+    from .cluster import Cluster
+
+    return Cluster.open(address, config, progress.say)
+
+
+def _build_locked(config, reports: list[Report], out: Path, options: BuildOptions, progress,
+                  cluster=None) -> BuildResult:
     started, t0, stamp = now_iso(), time.monotonic(), utc_stamp()
     entries = [_entry_skeleton(r, config) for r in reports]
     _link_translations(entries)
@@ -100,7 +115,9 @@ def _build_locked(config, reports: list[Report], out: Path, options: BuildOption
                 progress.finished(entry)
             else:
                 todo.append((report, entry))
-        if todo:
+        if todo and cluster is not None:
+            cluster.run(todo, config, tmp, progress)
+        elif todo:
             _run_in_worker_thread(todo, config, tmp, options.jobs, progress)
         _read_reader_meta(entries, tmp)
         manifest = _run_manifest(stamp, started, t0, entries)
@@ -139,6 +156,7 @@ def _entry_skeleton(report: Report, config) -> dict:
         "versions": versions,
         "git_commit": mf.git_commit(),
         "files": files_of(report.name),
+        **({"sweep": report.sweep} if report.sweep else {}),  # the index groups a sweep's reports
     }
 
 
