@@ -44,7 +44,7 @@ from pathlib import Path
 from distributed import WorkerPlugin  # this module is imported only for --scheduler
 
 from ..errors import KczError
-from ..paths import PACKAGE_ROOT
+from ..paths import PACKAGE_ROOT, data_root
 
 PLUGIN = "kcz-kernels"
 CONNECT_TIMEOUT = "10s"
@@ -65,7 +65,10 @@ def installation() -> dict:
     Cached per process: a worker's imported kczlib does not change while it runs."""
     from . import manifest as mf
 
-    return {"kczlib": mf.hash_json(mf.kczlib_sources()), "data": mf.hash_json(mf.data_files(None)),
+    folder = data_root() / "cases"
+    cases = sorted(p.name for p in folder.iterdir() if p.is_dir()) if folder.is_dir() else []
+    data = {case: mf.data_files(case) for case in cases} | {"": mf.data_files(None)}  # None: shared files only
+    return {"kczlib": mf.hash_json(mf.kczlib_sources()), "data": mf.hash_json(data),
             "versions": mf.package_versions()}
 
 
