@@ -21,7 +21,6 @@ import shutil
 import signal
 import threading
 import time
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
@@ -31,6 +30,7 @@ from .ansi import strip_ansi
 from .lock import build_lock
 from .parameters import apply_overrides
 from .index_page import render_indexes
+from .export_pool import export_processes
 from .progress import Progress
 from .cache import cache_key, files_of, link_or_copy, previous_outputs
 from .config import Report, load_config
@@ -276,8 +276,8 @@ async def _run_all(todo, config, tmp: Path, jobs: int, progress) -> None:
 
     pool = KernelPool(len(todo), jobs, config.kernel_name, config.notebooks_dir, config.warm_imports)
     slots = asyncio.Semaphore(jobs)
-    # one export thread: HTML export is CPU-bound Python, and the loop stays free for kernels
-    with ThreadPoolExecutor(max_workers=1, thread_name_prefix="kcz-export") as exporter:
+    # HTML export is CPU-bound Python: in processes of its own, on every core (export_pool.py)
+    with export_processes(jobs) as exporter:
         try:
             pool.prime()
             await asyncio.gather(*(
