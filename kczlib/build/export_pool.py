@@ -46,3 +46,18 @@ def export_processes(processes: int):
         yield pool
     finally:
         pool.shutdown(wait=True, cancel_futures=True)
+        del pool
+        _stop_resource_tracker()
+
+
+def _stop_resource_tracker() -> None:
+    """Stop multiprocessing's resource tracker, which the pool's queues started: it would
+    otherwise outlive an interrupted build by a moment, a child process left behind.
+    The queues' semaphores are collected first, so nothing starts it again at exit."""
+    import gc
+    from multiprocessing import resource_tracker
+
+    gc.collect()
+    stop = getattr(resource_tracker._resource_tracker, "_stop", None)  # CPython 3.8+
+    if stop is not None:
+        stop()
