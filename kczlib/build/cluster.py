@@ -166,13 +166,15 @@ class Cluster:
         previous = signal.signal(signal.SIGTERM, _raise_terminated) if _in_main_thread() else None
         try:
             for future in as_completed(futures, loop=self.client.loop):
-                report, entry = futures[future]
+                report, entry = futures.pop(future)  # dropped once written: memory stays bounded
                 try:
                     result = future.result()
                 except Exception as exc:  # noqa: BLE001 - KilledWorker, a task error...: this report fails
                     _fail_without_notebook(report, entry, exc, tmp)
                 else:
                     _write_result(result, entry, tmp)
+                    del result
+                future.release()
                 progress.finished(entry)
         finally:
             self.client.cancel(list(futures))
