@@ -298,6 +298,9 @@ def run_report(payload: dict) -> dict:
     if diff:
         raise ClusterError(f"worker {worker.address} has another installation: {'; '.join(diff)}")
     plugin = worker.plugins.get(PLUGIN)
+    if plugin is None or plugin.pool is None:
+        raise ClusterError(f"worker {worker.address} has no kcz kernel pool (its plugin failed to start: "
+                           "see the worker's log)")
     entry = dict(payload["entry"], started_at=now_iso())
     with tempfile.TemporaryDirectory(prefix="kcz-task-") as work:
         work = Path(work)
