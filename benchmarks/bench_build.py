@@ -120,10 +120,14 @@ class DaskCluster:
             client.wait_for_workers(workers, timeout=300)
 
     def stop(self) -> None:
+        """Workers first (they say goodbye to the scheduler), then the scheduler."""
         for p in reversed(self.procs):
             p.terminate()
-        for p in self.procs:
-            p.wait()
+            try:
+                p.wait(timeout=30)
+            except subprocess.TimeoutExpired:
+                p.kill()
+                p.wait()
 
 
 def sweeps(tmp: Path, sizes: list[int], dask_size: int, cores: int) -> dict:

@@ -65,14 +65,15 @@ class LocalCluster:
         self.procs[name].wait()
 
     def stop(self) -> None:
+        """Workers first (they say goodbye to the scheduler), then the scheduler."""
         for proc in reversed(list(self.procs.values())):
             if proc.poll() is None:
                 proc.terminate()
-        for proc in self.procs.values():
             try:
                 proc.wait(timeout=30)
             except subprocess.TimeoutExpired:
                 proc.kill()
+                proc.wait()
 
 
 @pytest.fixture(scope="module")
