@@ -8,8 +8,8 @@ removes both limits.
 
 The processes are spawned, not forked (the build has threads running), and warmed when
 the pool opens: nbconvert, its templates and fontTools are imported while the first
-kernels start. They ignore SIGINT: a Ctrl-C is handled by the build, which cancels the
-queued exports and waits for the running ones on its way out.
+kernels start. They ignore SIGINT: a Ctrl-C is handled by the build, which terminates them on its
+way out (the unfinished run is removed anyway).
 """
 
 from __future__ import annotations
@@ -44,6 +44,12 @@ def export_processes(processes: int):
     try:
         wait([pool.submit(_nothing) for _ in range(max(1, processes))], timeout=0)  # start them now
         yield pool
+    except BaseException:
+        # interrupted or failed: the run is thrown away, so are its exports (and a process
+        # still importing nbconvert on a busy machine would hold up the exit for seconds)
+        for process in list((getattr(pool, "_processes", None) or {}).values()):
+            process.terminate()
+        raise
     finally:
         pool.shutdown(wait=True, cancel_futures=True)
         del pool
