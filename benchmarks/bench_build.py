@@ -1,12 +1,20 @@
-"""Build speed, three ways on this machine (not a test; `make bench`).
+"""Build speed on this machine (not a test; `make bench`).
 
 1. naive loop: per report `papermill` CLI, then `jupyter nbconvert --to html`, one after another;
 2. `kcz build --force` (cold: every report executed);
-3. `kcz build` with nothing changed (every report from the cache).
+3. `kcz build` with nothing changed (every report from the cache);
+4. the floor: per report one fresh kernel start plus the warm-up imports, summed, divided
+   by the cores;
+5. sweeps (a reports.toml `grid` over `loss_rate` of 02_tech_finance_leverage, English):
+   cold builds of each size in --sweep-sizes (default 10,50,200; or $KCZ_BENCH_SWEEPS),
+   seconds per report and the build process's peak memory for each;
+6. the --dask-sweep size (default 50; $KCZ_BENCH_DASK_SWEEP; 0 skips) again on a local
+   Dask cluster: `dask scheduler` and one single-threaded `dask worker` per core.
 
-Prints medians over --repeat runs, ratios to the naive loop, the HTML sizes, and the
-floor: per report one fresh kernel start plus the warm-up imports, summed, divided by
-the cores. Targets: cold <= 0.25x naive and <= 1.5x floor; no-change <= 0.02x naive;
+Prints medians over --repeat runs for 1-3, each ratio (cold / naive, cold / floor,
+no-change / naive, Dask / local, seconds per report across sweep sizes), the HTML sizes,
+and the targets: cold <= 0.25x naive and <= 1.5x floor; no-change <= 0.02x naive; Dask
+<= 1.2x local; seconds per report flat within 20% from the smallest to the largest sweep;
 reader HTML < 1 MB.
 """
 
@@ -14,6 +22,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import json
 import os
 import statistics
 import subprocess
@@ -58,6 +67,101 @@ def kcz_build(out: Path, only, *extra) -> float:
                   *(["--only", *only] if only else []), *extra])
 
 
+# `kcz build` in a process that reports its own peak resident memory (kernels not included)
+PEAK = ("import resource, sys; from kczlib.cli import main; rc = main(sys.argv[2:]); "
+        "open(sys.argv[1], 'w').write(str(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss)); sys.exit(rc)")
+
+
+def kcz_build_peak(work: Path, *args) -> tuple[float, float]:
+    """(seconds, peak MiB of the build process) of `kcz <args>`."""
+    peak = work / "peak.txt"
+    seconds = timed([sys.executable, "-c", PEAK, peak, *args])
+    return seconds, int(peak.read_text()) / 1024
+
+
+def sweep_config(folder: Path, size: int) -> Path:
+    """A reports.toml with one sweep of `size` reports: loss_rate 0.001, 0.002, ... (English)."""
+    rates = [round(0.001 * (i + 1), 3) for i in range(size)]
+    folder.mkdir(parents=True, exist_ok=True)
+    path = folder / "reports.toml"
+    path.write_text(f"""[defaults]
+case = "chengdu"
+langs = ["en"]
+
+[[report]]
+notebook = "02_tech_finance_leverage"
+name = "sweep"
+grid = {{ loss_rate = {json.dumps(rates)} }}
+
+[build]
+notebooks_dir = {json.dumps(str(REPO / "notebooks"))}
+out = "out"
+""", encoding="utf-8")
+    return path
+
+
+class DaskCluster:
+    """`dask scheduler` and `workers` single-threaded `dask worker` processes on 127.0.0.1."""
+
+    def __init__(self, folder: Path, workers: int):
+        folder.mkdir(parents=True, exist_ok=True)
+        file = folder / "scheduler.json"
+        common = dict(env=env(), stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        self.procs = [subprocess.Popen([BIN / "dask", "scheduler", "--host", "127.0.0.1", "--port", "0",
+                                        "--no-dashboard", "--scheduler-file", file], **common)]
+        while not file.is_file() or not file.read_text().strip().endswith("}"):
+            time.sleep(0.2)
+        self.address = json.loads(file.read_text())["address"]
+        self.procs += [subprocess.Popen([BIN / "dask", "worker", "--scheduler-file", file, "--nthreads", "1",
+                                         "--no-nanny", "--no-dashboard"], **common) for _ in range(workers)]
+        from distributed import Client
+
+        with Client(self.address, timeout="30s") as client:
+            client.wait_for_workers(workers, timeout=300)
+
+    def stop(self) -> None:
+        """Workers first (they say goodbye to the scheduler), then the scheduler."""
+        for p in reversed(self.procs):
+            p.terminate()
+            try:
+                p.wait(timeout=30)
+            except subprocess.TimeoutExpired:
+                p.kill()
+                p.wait()
+
+
+def sweeps(tmp: Path, sizes: list[int], dask_size: int, cores: int) -> dict:
+    """{"local": {size: (seconds, peak MiB)}, "dask": (size, seconds, peak MiB) or None}."""
+    local = {}
+
+    def build_locally(size):
+        config = sweep_config(tmp / f"sweep{size}", size)
+        local[size] = kcz_build_peak(tmp, "--config", config, "build", "-q", "--force")
+        print(f"  sweep of {size:4d} locally: {local[size][0]:7.1f} s, {local[size][0] / size:.2f} s/report, "
+              f"peak {local[size][1]:.0f} MiB", flush=True)
+
+    # the Dask sweep right after its local twin (close in time on a shared machine), then larger sizes
+    for size in sorted(set(sizes) | ({dask_size} if dask_size else set())):
+        if size <= dask_size or not dask_size:
+            build_locally(size)
+    remote = None
+    if dask_size:
+        cluster = DaskCluster(tmp / "dask", cores)
+        try:
+            config = sweep_config(tmp / f"sweep{dask_size}", dask_size)
+            seconds, peak = kcz_build_peak(tmp, "--config", config, "build", "-q", "--force",
+                                           "--scheduler", cluster.address)
+        finally:
+            cluster.stop()
+        remote = (dask_size, seconds, peak)
+        print(f"  sweep of {dask_size:4d} on Dask ({cores} workers): {seconds:7.1f} s, "
+              f"{seconds / dask_size:.2f} s/report, peak {peak:.0f} MiB", flush=True)
+    for size in sorted(sizes):
+        if dask_size and size > dask_size:
+            build_locally(size)
+    return {"local": local, "dask": remote}
+
+
 def floor(config, reports) -> float:
     """Kernel start + imports per report, one at a time, summed; divided by the cores."""
     async def one():
@@ -77,6 +181,10 @@ def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--repeat", type=int, default=3)
     ap.add_argument("--only", nargs="+", default=None, help="report names (as kcz build --only)")
+    ap.add_argument("--sweep-sizes", default=os.environ.get("KCZ_BENCH_SWEEPS", "10,50,200"),
+                    help="comma-separated sweep sizes built locally (default %(default)s; '' skips)")
+    ap.add_argument("--dask-sweep", type=int, default=int(os.environ.get("KCZ_BENCH_DASK_SWEEP", "50")),
+                    help="sweep size also built on a local Dask cluster (default %(default)s; 0 skips)")
     args = ap.parse_args()
     config = load_config()
     reports = config.select(args.only)
@@ -93,7 +201,9 @@ def main() -> None:
             warm.append(kcz_build(tmp / "out", args.only))
             floors.append(floor(config, reports))
             print(f"  repeat {i + 1}: naive {naive[-1]:.1f} s, cold {cold[-1]:.1f} s, "
-                  f"no-change {warm[-1]:.2f} s, floor {floors[-1]:.1f} s")
+                  f"no-change {warm[-1]:.2f} s, floor {floors[-1]:.1f} s", flush=True)
+        sizes = [int(x) for x in args.sweep_sizes.split(",") if x.strip()]
+        swept = sweeps(tmp, sizes, args.dask_sweep, cores)
         n, c, w, f = (statistics.median(x) for x in (naive, cold, warm, floors))
         print(f"\nmedian  naive loop   {n:7.2f} s")
         print(f"median  kcz cold     {c:7.2f} s   {c / n:.3f}x naive   {c / f:.2f}x floor")
@@ -111,6 +221,22 @@ def main() -> None:
             ("no-change <= 0.02x naive", w <= 0.02 * n),
             ("reader HTML < 1 MB", reader_max < 1_000_000),
         ]
+        local = swept["local"]
+        if local:
+            print("\nsweeps (cold, local):")
+            per = {size: sec / size for size, (sec, _) in sorted(local.items())}
+            for size, (sec, peak) in sorted(local.items()):
+                print(f"  {size:4d} reports  {sec:8.1f} s  {per[size]:.2f} s/report  peak {peak:.0f} MiB")
+            small, large = min(per), max(per)
+            spread = per[large] / per[small]
+            print(f"  s/report at {large} / at {small}: {spread:.2f}x")
+            checks.append((f"s/report flat within 20% from {small} to {large}", spread <= 1.2))
+        if swept["dask"]:
+            size, sec, peak = swept["dask"]
+            ratio = sec / local[size][0]
+            print(f"\nsweep of {size} on Dask ({cores} worker processes): {sec:.1f} s, local {local[size][0]:.1f} s: "
+                  f"Dask / local {ratio:.2f}x (coordinator peak {peak:.0f} MiB)")
+            checks.append(("Dask <= 1.2x local (same cores)", ratio <= 1.2))
         print("\ntargets:")
         for label, ok in checks:
             print(f"  {'holds ' if ok else 'MISSED'}  {label}")

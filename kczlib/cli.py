@@ -57,6 +57,9 @@ def parser() -> argparse.ArgumentParser:
     b.add_argument("--wait", action="store_true", help="wait for a running build instead of exiting")
     b.add_argument("--pdf", action="store_true",
                    help="also print each reader page to <name>.pdf with headless Chromium (if there is one)")
+    b.add_argument("--scheduler", metavar="ADDRESS", default=os.environ.get("KCZ_SCHEDULER") or None,
+                   help="run the reports on this Dask scheduler, e.g. tcp://127.0.0.1:8786 "
+                        "(default: $KCZ_SCHEDULER; without it the build runs locally)")
     b.add_argument("-q", "--quiet", action="store_true", help="only failures and the summary")
     b.add_argument("-v", "--verbose", action="store_true", help="timings per report, kernel logs")
 
@@ -134,7 +137,7 @@ def cmd_build(args) -> int:
                         format="kcz: %(name)s: %(message)s")
     options = BuildOptions(only=args.only, overrides=parse_overrides(args.parameter),
                            jobs=args.jobs, force=args.force, out=args.out, wait=args.wait,
-                           config=args.config, pdf=args.pdf)
+                           config=args.config, pdf=args.pdf, scheduler=args.scheduler)
     result = build(options, Progress(verbosity))
     return 0 if result.ok else EXIT_FAILED_REPORTS
 

@@ -12,6 +12,10 @@
     name = "02_tech_finance_leverage-stress"
     parameters = { loss_rate = [0.05, 0.1] }
 
+    [[report]]                 # a sweep: one report per combination (see sweep.py)
+    notebook = "02_tech_finance_leverage"
+    grid = { loss_rate = [0.01, 0.05], compensation_share = [0.5, 0.8] }
+
     [build]                    # optional knobs of the builder
     notebooks_dir = "notebooks"
     out = "reports"
@@ -29,6 +33,7 @@ before any kernel starts.
 from __future__ import annotations
 
 import fnmatch
+import itertools
 import os
 import re
 import tomllib
@@ -37,6 +42,7 @@ from pathlib import Path
 
 from ..paths import PACKAGE_ROOT
 from ..errors import KczError
+from . import sweep
 
 DEFAULT_CONFIG = PACKAGE_ROOT / "reports.toml"
 DEFAULT_WARM_IMPORTS = ("pandas", "matplotlib.pyplot", "seaborn", "kczlib", "kczlib.report.theme")
@@ -55,6 +61,7 @@ class Report:
     name: str  # unique; the stem of every output file
     notebook: Path
     parameters: dict = field(default_factory=dict)
+    sweep: dict | None = None  # {"group": base name, "values": {...}} for a grid's report (sweep.py)
 
     @property
     def case(self) -> str | None:
@@ -91,6 +98,7 @@ def _matches(report: Report, pattern: str) -> bool:
     return (
         fnmatch.fnmatchcase(report.name, pattern)
         or report.notebook.stem == pattern
+        or (report.sweep is not None and report.sweep["group"] == pattern)  # a whole sweep
     )
 
 
@@ -155,15 +163,19 @@ def _expand_reports(raw: dict, notebooks_dir: Path, path: Path) -> list[Report]:
             langs = _langs(entry["langs"], f"[[report]] #{i} ({stem})", path)
         else:
             langs = default_langs if declared is None or "lang" in declared else [None]
-        for lang in langs:
-            params = {**shared, **own}
+        base = str(entry.get("name", stem))
+        grid = (sweep.combinations(entry, f"[[report]] #{i} ({base})", notebook, path)
+                if "grid" in entry else [None])
+        for combo, lang in itertools.product(grid, langs):
+            params = {**shared, **own, **(combo.parameters if combo else {})}
             if lang is not None:
                 params["lang"] = lang
-            name = str(entry.get("name", stem)) + (f"-{lang}" if lang else "")
+            name = base + (f"-{combo.slug}" if combo else "") + (f"-{lang}" if lang else "")
             _safe(name, f"[[report]] #{i}: report name", path)
             if name in reports:
-                raise ConfigError(f"{path}: two reports are named {name!r}; give one a 'name'")
-            reports[name] = Report(name, notebook, params)
+                raise ConfigError(f"{path}: [[report]] #{i}: two reports are named {name!r}; give one a 'name'")
+            reports[name] = Report(name, notebook, params,
+                                   {"group": base, "values": combo.values} if combo else None)
     return list(reports.values())
 
 

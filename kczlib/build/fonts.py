@@ -74,9 +74,13 @@ def woff2_subset(characters: str) -> bytes:
     options.flavor = "woff2"
     options.layout_features = LAYOUT_FEATURES
     options.hinting = False  # CFF hints do little on screens that anti-alias anyway
+    options.desubroutinize = True  # for a few hundred glyphs: smaller (-5%) and faster to make
     options.notdef_outline = True
     options.name_IDs = [0, 1, 2, 3, 4, 5, 6, 13, 14]  # names, copyright and the OFL licence notice
-    font = TTFont(str(font_path()), lazy=True)
+    # Bounding boxes are not recomputed on save (the full font's head/hhea boxes stay, which
+    # only need to contain the glyphs): that walk over every charstring was half the time.
+    # The timestamp is kept, so the same characters give the same bytes in every build.
+    font = TTFont(str(font_path()), lazy=True, recalcBBoxes=False, recalcTimestamp=False)
     subsetter = subset.Subsetter(options)
     subsetter.populate(text=characters)
     subsetter.subset(font)

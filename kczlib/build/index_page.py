@@ -74,7 +74,8 @@ def _case_section(case: str, entries: list[dict], lang: str) -> str:
     facts_html = "".join(f"<dt>{escape(k)}</dt><dd>{v}</dd>" for k, v in facts if v)
     summary = (f'<h3>{escape(words["about_programme"])}</h3><p class="kcz-summary">{escape(info["summary"])}</p>'
                if info["summary"] else "")
-    cards = "\n".join(_card(e, lang) for e in entries)
+    cards = "\n".join(_card(e, lang) for e in entries if not e.get("sweep"))
+    cards += "".join("\n" + _sweep_group(group, lang) for group in _sweeps(entries))
     heading = " · ".join(x for x in (info["city"], info["programme"]) if x)
     return f"""<section class="kcz-case" id="case-{escape(case)}">
 <h2>{escape(heading)}</h2>
@@ -100,6 +101,39 @@ def _card(entry: dict, lang: str) -> str:
                    for k in meta.get("key_numbers", []))
     keys_html = f'<dl class="kcz-keys" aria-label="{escape(words["key_numbers"])}">{keys}</dl>' if keys else ""
     return f'<article class="kcz-card"><h3><a href="{name}.html">{title}</a></h3>{summary}{keys_html}</article>'
+
+
+def _sweeps(entries: list[dict]) -> list[list[dict]]:
+    """A sweep's reports in this page's language, grouped (one group per sweep: its base
+    name names one notebook), in reports.toml order."""
+    groups: dict[str, list[dict]] = {}
+    for e in entries:
+        if e.get("sweep"):
+            groups.setdefault(e["sweep"]["group"], []).append(e)
+    return list(groups.values())
+
+
+def _sweep_group(entries: list[dict], lang: str) -> str:
+    """One card for a whole sweep: a table with a row per combination, its swept values
+    (as written in reports.toml), a link to its report and its headline numbers."""
+    words = chrome(lang)
+    group = entries[0]["sweep"]["group"]
+    names = list(entries[0]["sweep"]["values"])
+    labels = list(dict.fromkeys(k["label"] for e in entries for k in (e.get("reader") or {}).get("key_numbers", [])))
+    title = next(((e.get("reader") or {}).get("title") for e in entries if (e.get("reader") or {}).get("title")), group)
+    head = "".join(f"<th><code>{escape(n)}</code></th>" for n in names)
+    head += f"<th>{escape(words['report'])}</th>" + "".join(f"<th>{escape(k)}</th>" for k in labels)
+    rows = []
+    for e in entries:
+        values = "".join(f"<td>{escape(json.dumps(e['sweep']['values'][n], ensure_ascii=False))}</td>" for n in names)
+        keys = {k["label"]: k["value"] for k in (e.get("reader") or {}).get("key_numbers", [])}
+        link = f'<a href="{escape(e["name"])}.html">{escape(e["name"])}</a>'
+        if e["status"] == "failed":
+            link += f' <span class="failed-status">{escape(words["status_failed"])}</span>'
+        rows.append(f"<tr>{values}<td>{link}</td>" + "".join(f"<td>{escape(keys.get(k, ''))}</td>" for k in labels) + "</tr>")
+    return (f'<article class="kcz-card kcz-sweep" id="sweep-{escape(group)}"><h3>{escape(title)}</h3>'
+            f'<p>{escape(words["sweep"])}</p><div class="jp-RenderedHTMLCommon"><table>'
+            f'<thead><tr>{head}</tr></thead><tbody>{"".join(rows)}</tbody></table></div></article>')
 
 
 def _build_details(manifest: dict, lang: str) -> str:

@@ -162,6 +162,9 @@ def apply_overrides(reports: list[Report], overrides: dict) -> list[Report]:
         params = {**report.parameters, **overrides}
         for name in params:
             source = "-p" if name in overrides else "reports.toml"
+            if source == "-p" and report.sweep and name in report.sweep["values"]:
+                raise ParameterError(name, f"swept by the grid of {report.sweep['group']} in reports.toml; "
+                                     "-p cannot replace a grid (build that sweep without -p, or edit its grid)")
             try:
                 check_name(name)
                 check_value(name, params[name])

@@ -28,7 +28,6 @@ import shutil
 import signal
 import threading
 import time
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
@@ -39,6 +38,7 @@ from .ansi import strip_ansi
 from .lock import build_lock
 from .parameters import apply_overrides, custom_names
 from .index_page import render_indexes
+from .export_pool import export_processes
 from .progress import Progress, warn
 from .cache import cache_key, files_of, output_record, previous_outputs, reuse_files
 from .config import Report, load_config
@@ -66,6 +66,7 @@ class BuildOptions:
     wait: bool = False
     config: Path | None = None
     pdf: bool = False  # also print each reader page to PDF (headless Chromium)
+    scheduler: str | None = None  # a Dask scheduler address: run the reports there (cluster.py)
 
 
 @dataclass
@@ -100,17 +101,29 @@ def build(options: BuildOptions, progress: Progress | None = None) -> BuildResul
 
     check_kernels(selected, config.kernel_name)  # refuse another language's notebook up front
     out = (options.out or config.out).resolve()
+    cluster = _open_cluster(options.scheduler, config, progress)  # before anything is written
     try:
         with build_lock(out, wait=options.wait):
             check_latest(out)  # refuse a planted `latest` before any work, not after it
             remove_stale_temps(out)
-            return _build_locked(config, selected, rest, out, options, progress)
+            return _build_locked(config, selected, rest, out, options, progress, cluster)
     except OSError as exc:
         raise CannotBuild.from_os_error(exc, out) from None
+    finally:
+        if cluster is not None:
+            cluster.close()
+
+
+def _open_cluster(address: str | None, config, progress):
+    if not address:
+        return None
+    from .cluster import Cluster
+
+    return Cluster.open(address, config, progress.say)
 
 
 def _build_locked(config, reports: list[Report], rest: list[Report], out: Path, options: BuildOptions,
-                  progress) -> BuildResult:
+                  progress, cluster=None) -> BuildResult:
     started, t0, stamp = now_iso(), time.monotonic(), utc_stamp()
     entries = [_entry_skeleton(r, config) for r in reports]
     extra = [_entry_skeleton(r, config) for r in rest]
@@ -134,7 +147,9 @@ def _build_locked(config, reports: list[Report], rest: list[Report], out: Path, 
             else:
                 missing.append(entry["name"])
         _link_translations(entries)
-        if todo:
+        if todo and cluster is not None:
+            cluster.run(todo, config, tmp, progress)
+        elif todo:
             _run_in_worker_thread(todo, config, tmp, options.jobs, progress)
         _read_reader_meta(entries, tmp)
         manifest = _run_manifest(stamp, started, t0, entries)
@@ -215,6 +230,7 @@ def _entry_skeleton(report: Report, config) -> dict:
         "versions": versions,
         "git_commit": mf.git_commit(),
         "files": files_of(report.name),
+        **({"sweep": report.sweep} if report.sweep else {}),  # the index groups a sweep's reports
     }
 
 
@@ -345,8 +361,8 @@ async def _run_all(todo, config, tmp: Path, jobs: int, progress) -> None:
 
     pool = KernelPool(len(todo), jobs, config.kernel_name, config.notebooks_dir, config.warm_imports)
     slots = asyncio.Semaphore(jobs)
-    # one export thread: HTML export is CPU-bound Python, and the loop stays free for kernels
-    with ThreadPoolExecutor(max_workers=1, thread_name_prefix="kcz-export") as exporter:
+    # HTML export is CPU-bound Python: in processes of its own, on every core (export_pool.py)
+    with export_processes(jobs) as exporter:
         try:
             pool.prime()
             await asyncio.gather(*(

@@ -22,8 +22,21 @@ from ..paths import PACKAGE_ROOT, data_root
 MACHINE_METADATA = ("input_path", "output_path", "cwd")
 
 
+_REGISTERED: dict[str, str] = {}  # other machines' paths, e.g. Dask workers' (register_paths)
+
+
+def register_paths(pairs) -> None:
+    """Add (path, placeholder) pairs of another machine that returned results to this build
+    (a Dask worker's repository, Python, home and temp folders): `machine_paths` includes
+    them from now on in this process, so the manifest and index are scrubbed of them too."""
+    for path, placeholder in pairs:
+        if len(path) > 1:
+            _REGISTERED.setdefault(path, placeholder)
+
+
 def machine_paths() -> list[tuple[str, str]]:
-    """(path, placeholder) pairs, longest path first so nested roots win."""
+    """(path, placeholder) pairs, longest path first so nested roots win; with the paths of
+    other machines given to `register_paths`."""
     home = os.path.expanduser("~")
     pairs = {
         str(data_root()): "data",
@@ -35,6 +48,8 @@ def machine_paths() -> list[tuple[str, str]]:
     }
     if home not in ("", "/"):
         pairs[home] = "~"
+    for path, ph in _REGISTERED.items():
+        pairs.setdefault(path, ph)
     for extra in os.environ.get("KCZ_SCRUB_PATHS", "").split(os.pathsep):
         if extra:
             pairs[extra] = "{path}"

@@ -39,6 +39,7 @@ CHROME = {
         "status_ok": "完成", "status_cached": "缓存", "status_failed": "失败", "from_run": "取自",
         "status_cancelled": "已取消",
         "kind_error": "出错", "kind_dead kernel": "内核终止", "kind_timeout": "超时",
+        "sweep": "参数扫描：同一报告在下列每组假设下各生成一份。",
     },
     "en": {
         "site": "Science and Technology Innovation China pilot cities: case analysis",
@@ -59,6 +60,7 @@ CHROME = {
         "status_ok": "ok", "status_cached": "cached", "status_failed": "FAILED", "from_run": "from",
         "status_cancelled": "cancelled",
         "kind_error": "error", "kind_dead kernel": "dead kernel", "kind_timeout": "timeout",
+        "sweep": "A parameter sweep: the same report, built once for each set of assumptions below.",
     },
 }
 MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August",

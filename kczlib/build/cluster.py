@@ -1,0 +1,362 @@
+"""`kcz build --scheduler ADDRESS`: the reports the cache does not serve run on a Dask cluster.
+
+The coordinating `kcz build` keeps everything users rely on: it checks parameters,
+takes the lock, consults the cache, and writes the run folder, manifest, index and
+`latest` exactly as the local build does. Only the work of one report, executing the
+notebook in a fresh kernel and exporting its two HTML pages, is a Dask task
+(`run_report`) on a worker (dask.distributed's scheduler does the queueing, retries and
+rescheduling; there is no job queue here).
+
+On each worker a plugin (`KernelPoolPlugin`) holds a pool of pre-started kernels with
+the heavy imports done, as the local build does: every report still gets a kernel of its
+own. The plugin is registered again by every build (so no kernel warmed with an older
+kczlib serves a new build) and shuts its kernels down when replaced or when the worker
+closes.
+
+Workers need the same installation: kczlib sources, data files and package versions
+must match the coordinator's (`installation`), or the reports of one run would be made by
+different code. `Cluster.open` checks every connected worker before anything is written;
+each task checks its worker again (a worker may join later) and fails its report with
+the reason rather than run on a different installation.
+
+Faults: a worker that dies mid-report loses only its task, which the scheduler runs again
+on another worker (up to `distributed.scheduler.allowed-failures` times, 3 by default);
+past that, or on any other task error, the report is marked failed with the reason and
+the build goes on. An unreachable scheduler is a `ClusterError` (exit 2) raised before
+the lock is taken or any file written.
+
+Paths: a worker scrubs what it returns with its own machine paths (scrub.machine_paths
+runs in the worker process); its paths are also registered on the coordinator
+(`scrub.register_paths`) so that the manifest and index are scrubbed of them too.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import signal
+import tempfile
+import threading
+import time
+from functools import lru_cache
+from pathlib import Path
+
+from distributed import WorkerPlugin  # this module is imported only for --scheduler
+
+from ..errors import KczError
+from ..paths import PACKAGE_ROOT, data_root
+
+PLUGIN = "kcz-kernels"
+CONNECT_TIMEOUT = "10s"
+WORKERS_TIMEOUT = 20  # seconds to wait for a first worker on a scheduler that has none
+
+
+class ClusterError(KczError):
+    """The scheduler cannot be reached, has no workers, or a worker's installation differs."""
+
+
+# --- what a worker must have in common with the coordinator --------------------------------
+
+@lru_cache(maxsize=1)
+def installation() -> dict:
+    """{"kczlib", "data", "versions"}: hashes of the kczlib sources and of every data file,
+    and the tracked package versions (manifest.TRACKED_PACKAGES), of this process.
+
+    Cached per process: a worker's imported kczlib does not change while it runs."""
+    from . import manifest as mf
+
+    folder = data_root() / "cases"
+    cases = sorted(p.name for p in folder.iterdir() if p.is_dir()) if folder.is_dir() else []
+    data = {case: mf.data_files(case) for case in cases} | {"": mf.data_files(None)}  # None: shared files only
+    return {"kczlib": mf.hash_json(mf.kczlib_sources()), "data": mf.hash_json(data),
+            "versions": mf.package_versions()}
+
+
+def differences(mine: dict, theirs: dict) -> list[str]:
+    """What differs between two `installation()` results, in words (empty if nothing)."""
+    found = []
+    if theirs.get("kczlib") != mine["kczlib"]:
+        found.append("kczlib sources differ")
+    if theirs.get("data") != mine["data"]:
+        found.append("data files differ")
+    versions = theirs.get("versions") or {}
+    found += [f"{name} {versions.get(name, 'missing')} (here {v})"
+              for name, v in mine["versions"].items() if versions.get(name) != v]
+    return found
+
+
+def worker_paths(dask_worker=None) -> list[tuple[str, str]]:
+    """The worker's machine paths (scrub.machine_paths), plus its Dask scratch folder.
+    (`client.run` passes the worker as `dask_worker`.)"""
+    from .scrub import machine_paths
+
+    extra = [(str(dask_worker.local_directory), "{worker}")] if dask_worker is not None else []
+    return extra + machine_paths()
+
+
+# --- the coordinator side -------------------------------------------------------------------
+
+class Cluster:
+    """A connection to a running Dask scheduler whose workers were checked."""
+
+    def __init__(self, client, address: str):
+        self.client, self.address = client, address
+
+    @classmethod
+    def open(cls, address: str, config, say=lambda text: None) -> "Cluster":
+        """Connect, wait for a worker, check every worker's installation, register the
+        kernel pool plugin. Raises ClusterError (nothing has been written yet)."""
+        from distributed import Client
+
+        try:
+            client = Client(address, timeout=CONNECT_TIMEOUT, set_as_default=False)
+        except (OSError, TimeoutError, ValueError) as exc:
+            raise ClusterError(f"cannot reach the Dask scheduler at {address} ({type(exc).__name__}: "
+                               f"{str(exc).splitlines()[0] if str(exc) else 'no answer'}); start one "
+                               "with `dask scheduler` or check --scheduler / $KCZ_SCHEDULER") from None
+        try:
+            cluster = cls(client, address)
+            cluster._check_workers()
+            client.register_plugin(KernelPoolPlugin(config.kernel_name, list(config.warm_imports)), name=PLUGIN)
+        except BaseException:
+            client.close()
+            raise
+        say(f"kcz: Dask scheduler {address}: {len(client.scheduler_info()['workers'])} worker(s), "
+            "installation checked")
+        return cluster
+
+    def _check_workers(self) -> None:
+        try:
+            self.client.wait_for_workers(1, timeout=WORKERS_TIMEOUT)
+        except TimeoutError:
+            raise ClusterError(f"the Dask scheduler at {self.address} has no workers "
+                               f"(waited {WORKERS_TIMEOUT} s); start some with `dask worker {self.address}`") from None
+        mine = installation()
+        bad = []
+        for worker, theirs in sorted(self.client.run(installation).items()):
+            diff = differences(mine, theirs)
+            if diff:
+                bad.append(f"{worker}: {'; '.join(diff)}")
+        if bad:
+            raise ClusterError("workers with another installation than this checkout (install the same "
+                               "kczlib, data and packages on every worker):\n  " + "\n  ".join(bad))
+        from .scrub import register_paths
+
+        for pairs in self.client.run(worker_paths).values():
+            register_paths([tuple(p) for p in pairs])
+
+    def close(self) -> None:
+        self.client.close()
+
+    def run(self, todo, config, tmp: Path, progress) -> None:
+        """Run `todo` [(Report, manifest entry)] as tasks; write each result into `tmp` as it
+        arrives (main thread), filling in its entry. Ctrl-C / SIGTERM cancel the tasks."""
+        from distributed import as_completed
+
+        from .pipeline import _in_main_thread, _raise_terminated
+
+        expected = installation()
+        futures = {}
+        for report, entry in todo:
+            payload = _payload(report, entry, config, expected)
+            future = self.client.submit(run_report, payload, key=f"kcz-{report.name}-{os.urandom(4).hex()}",
+                                        pure=False)
+            futures[future] = (report, entry)
+            progress.say(f"  queued  {report.name}")
+        previous = signal.signal(signal.SIGTERM, _raise_terminated) if _in_main_thread() else None
+        try:
+            for future in as_completed(futures, loop=self.client.loop):
+                report, entry = futures.pop(future)  # dropped once written: memory stays bounded
+                try:
+                    result = future.result()
+                except Exception as exc:  # noqa: BLE001 - KilledWorker, a task error...: this report fails
+                    _fail_without_notebook(report, entry, exc, tmp)
+                else:
+                    _write_result(result, entry, tmp)
+                    del result
+                future.release()
+                progress.finished(entry)
+        finally:
+            self.client.cancel(list(futures))
+            if previous is not None:
+                signal.signal(signal.SIGTERM, previous)
+
+
+def _payload(report, entry: dict, config, expected: dict) -> dict:
+    try:  # where the worker should run the kernel: the same folder of its own checkout
+        notebooks = config.notebooks_dir.relative_to(PACKAGE_ROOT).as_posix()
+    except ValueError:
+        notebooks = None
+    return {"name": report.name, "notebook": report.notebook.read_text(encoding="utf-8"),
+            "notebooks_dir": notebooks, "parameters": report.parameters,
+            "kernel_name": config.kernel_name, "cell_timeout": config.cell_timeout,
+            "entry": {k: v for k, v in entry.items() if k != "status"}, "expected": expected}
+
+
+def _write_result(result: dict, entry: dict, tmp: Path) -> None:
+    from .run_folder import file_in
+
+    from .cache import output_record
+
+    for filename, data in zip(entry["files"], result["files"]):
+        file_in(tmp, filename).write_bytes(data)
+    entry.update(result["entry"])
+    # size and hash of each file, as a local build records them: the cache checks them before reuse
+    entry["outputs"] = {f: output_record(file_in(tmp, f)) for f in entry["files"]}
+
+
+def _fail_without_notebook(report, entry: dict, exc: BaseException, tmp: Path) -> None:
+    """The task itself failed (its worker died too often, or it raised): the report is
+    marked failed with the reason, and its files are the unexecuted notebook, as a local
+    build writes for a notebook that never ran."""
+    import nbformat
+
+    from .execute import Failure
+    from .pipeline import _error_entry, now_iso, write_outputs
+
+    reason = str(exc).splitlines()[0] if str(exc) else "the task was lost"
+    entry.update(status="failed", built_at=now_iso(), seconds=0.0,
+                 error=_error_entry(Failure(None, f"Dask {type(exc).__name__}", reason)))
+    nb = nbformat.read(report.notebook, as_version=4)
+    write_outputs(nb, entry, tmp, report.notebook.parent, report.parameters.get("lang"))
+
+
+# --- the worker side ------------------------------------------------------------------------
+
+class KernelPoolPlugin(WorkerPlugin):
+    """Worker plugin: an asyncio loop in a thread of its own holding a KernelPool.
+
+    `ahead` kernels per worker thread are started before they are needed (default 1), so
+    a worker's next report finds a kernel with its imports done."""
+
+    idempotent = False  # a new build replaces the pool: kernels warmed by older code go
+
+    def __init__(self, kernel_name: str, warm_imports: list[str], ahead: int = 1):
+        self.kernel_name, self.warm_imports, self.ahead = kernel_name, warm_imports, ahead
+        self.loop: asyncio.AbstractEventLoop | None = None
+        self.pool = None
+
+    def __getstate__(self):
+        return {"kernel_name": self.kernel_name, "warm_imports": self.warm_imports, "ahead": self.ahead}
+
+    def __setstate__(self, state):
+        self.__init__(**state)
+
+    def setup(self, worker):
+        from .kernels import KernelPool
+
+        self.loop = asyncio.new_event_loop()
+        ready = threading.Event()
+
+        def serve():
+            asyncio.set_event_loop(self.loop)
+            self.loop.call_soon(ready.set)
+            self.loop.run_forever()
+
+        threading.Thread(target=serve, name="kcz-kernels", daemon=True).start()
+        ready.wait()
+        ahead = self.ahead * max(1, getattr(worker.state, "nthreads", 1))
+        # a pool without end: it starts kernels for as long as the worker runs
+        self.pool = KernelPool(10**12, ahead, self.kernel_name, _worker_cwd(None), self.warm_imports)
+        asyncio.run_coroutine_threadsafe(self._prime(), self.loop).result()
+
+    async def _prime(self):
+        self.pool.prime()
+
+    def call(self, coro):
+        """Run `coro` on the plugin's loop from a task thread; its result or exception."""
+        return asyncio.run_coroutine_threadsafe(coro, self.loop).result()
+
+    def teardown(self, worker):
+        if self.loop is None:
+            return
+        try:
+            asyncio.run_coroutine_threadsafe(self.pool.close(), self.loop).result(timeout=60)
+        finally:
+            self.loop.call_soon_threadsafe(self.loop.stop)
+
+
+def _worker_cwd(notebooks_dir: str | None) -> Path:
+    """The kernel's working folder: the worker checkout's notebooks folder if it has one."""
+    folder = PACKAGE_ROOT / (notebooks_dir or "notebooks")
+    return folder if folder.is_dir() else Path(tempfile.gettempdir())
+
+
+def run_report(payload: dict) -> dict:
+    """The Dask task: execute one report on this worker and export it.
+
+    `payload`: name, notebook (its JSON text), notebooks_dir (relative to the project),
+    parameters, kernel_name, cell_timeout, entry (the manifest entry so far, for the
+    provenance block), expected (the coordinator's `installation()`).
+    Returns {"files": [bytes of <name>.ipynb, .html, .analyst.html], "entry": {status,
+    started_at, built_at, seconds, timings or error, worker}}, scrubbed of this worker's
+    paths. A notebook that fails is a result with status "failed", as locally; raises
+    ClusterError if this worker's installation differs.
+    """
+    from distributed import get_worker
+
+    from .pipeline import now_iso
+
+    diff = differences(payload["expected"], installation())
+    worker = get_worker()
+    if diff:
+        raise ClusterError(f"worker {worker.address} has another installation: {'; '.join(diff)}")
+    plugin = worker.plugins.get(PLUGIN)
+    if plugin is None or plugin.pool is None:
+        raise ClusterError(f"worker {worker.address} has no kcz kernel pool (its plugin failed to start: "
+                           "see the worker's log)")
+    entry = dict(payload["entry"], started_at=now_iso())
+    with tempfile.TemporaryDirectory(prefix="kcz-task-") as work:
+        work = Path(work)
+        source = work / "source" / f"{payload['name']}.ipynb"
+        source.parent.mkdir()
+        source.write_text(payload["notebook"], encoding="utf-8")
+        cwd = _worker_cwd(payload["notebooks_dir"])
+        t0 = time.monotonic()
+        nb, failure, t_kernel, t_exec = plugin.call(_execute(plugin.pool, source, payload, cwd, work))
+        entry["built_at"] = now_iso()
+        entry["status"] = "failed" if failure else "ok"
+        if failure:
+            from .pipeline import _error_entry
+
+            entry["error"] = _error_entry(failure)
+        from .pipeline import write_outputs
+
+        out = work / "out"
+        out.mkdir()
+        write_outputs(nb, entry, out, cwd, payload["parameters"].get("lang"))
+        t_done = time.monotonic()
+        files = [(out / f).read_bytes() for f in entry["files"]]
+    entry["seconds"] = round(t_done - t0, 3)
+    if not failure:
+        entry["timings"] = {"wait for kernel": round(t_kernel - t0, 3), "execute": round(t_exec - t_kernel, 3),
+                            "export": round(t_done - t_exec, 3)}
+    entry["worker"] = worker.name if isinstance(worker.name, str) else str(worker.name)
+    keys = ("status", "started_at", "built_at", "seconds", "timings", "error", "worker")
+    return {"files": files, "entry": {k: entry[k] for k in keys if k in entry}}
+
+
+async def _execute(pool, source: Path, payload: dict, cwd: Path, work: Path):
+    """(notebook, failure or None, time kernel ready, time executed) — as pipeline._run_one."""
+    import nbformat
+
+    from .execute import Failure, execute, prepare
+    from .kernels import shutdown
+    from .reader_checks import stderr_failure
+
+    km, nb, failure = None, None, None
+    t_kernel = time.monotonic()
+    try:
+        nb = prepare(source, payload["parameters"], payload["kernel_name"])
+        km = await pool.take()
+        t_kernel = time.monotonic()
+        failure = await execute(nb, km, cwd, payload["cell_timeout"], work / "marking.ipynb")
+        failure = failure or stderr_failure(nb)
+    except Exception as exc:  # kernel failed to start, bad notebook...: this report fails alone
+        failure = Failure(None, type(exc).__name__, str(exc))
+    finally:
+        if km is not None:
+            await shutdown(km)
+    if nb is None:
+        nb = nbformat.read(source, as_version=4)
+    return nb, failure, t_kernel, time.monotonic()

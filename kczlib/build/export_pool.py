@@ -1,0 +1,69 @@
+"""HTML export in separate processes, so that it runs on every core beside the kernels.
+
+Exporting a report (nbconvert twice, sanitising, the CJK font subset of the reader page)
+is CPU-bound Python: in one thread of the build process it queued behind itself and
+competed with the asyncio loop that drives the kernels for the GIL (profiled: 8-15 s of
+a report's time was waiting for that thread). A process pool of `jobs` processes
+removes both limits.
+
+The processes are spawned, not forked (the build has threads running), and warmed when
+the pool opens: nbconvert, its templates and fontTools are imported while the first
+kernels start. They ignore SIGINT: a Ctrl-C is handled by the build, which terminates them on its
+way out (the unfinished run is removed anyway).
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import signal
+from concurrent.futures import ProcessPoolExecutor, wait
+from contextlib import contextmanager
+
+
+def _warm() -> None:
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    from . import export, pipeline  # noqa: F401 - imports nbconvert, jinja2, nh3, selectolax
+    from fontTools import subset  # noqa: F401
+
+    export._exporter(True)
+    export._exporter(False)
+
+
+def _nothing() -> None:
+    return None
+
+
+@contextmanager
+def export_processes(processes: int):
+    """A ProcessPoolExecutor of `processes` warmed export processes (at least one).
+
+    Use with `loop.run_in_executor(pool, pipeline.write_outputs, ...)`; every argument is
+    pickled (a notebook of a few MB pickles in milliseconds)."""
+    pool = ProcessPoolExecutor(max_workers=max(1, processes), mp_context=multiprocessing.get_context("spawn"),
+                               initializer=_warm)
+    try:
+        wait([pool.submit(_nothing) for _ in range(max(1, processes))], timeout=0)  # start them now
+        yield pool
+    except BaseException:
+        # interrupted or failed: the run is thrown away, so are its exports (and a process
+        # still importing nbconvert on a busy machine would hold up the exit for seconds)
+        for process in list((getattr(pool, "_processes", None) or {}).values()):
+            process.terminate()
+        raise
+    finally:
+        pool.shutdown(wait=True, cancel_futures=True)
+        del pool
+        _stop_resource_tracker()
+
+
+def _stop_resource_tracker() -> None:
+    """Stop multiprocessing's resource tracker, which the pool's queues started: it would
+    otherwise outlive an interrupted build by a moment, a child process left behind.
+    The queues' semaphores are collected first, so nothing starts it again at exit."""
+    import gc
+    from multiprocessing import resource_tracker
+
+    gc.collect()
+    stop = getattr(resource_tracker._resource_tracker, "_stop", None)  # CPython 3.8+
+    if stop is not None:
+        stop()
