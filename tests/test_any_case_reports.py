@@ -90,8 +90,10 @@ def second_case_run(tmp_path_factory):
     shutil.copytree(FIXTURE, data / "cases" / "jiangcheng")
     config = write_config(root, [{"notebook": n} for n in REAL_NAMES], notebooks=REAL_NOTEBOOKS,
                           warm_imports=["pandas", "matplotlib.pyplot", "kczlib", "kczlib.report.theme"])
-    result = run_kcz("--config", config, "build", "-q", "-p", "case=jiangcheng", env=kcz_env(KCZ_DATA=str(data)),
-                     timeout=1200)
+    # the case is the configuration's default (a `-p` build is named custom and never `latest`)
+    config.write_text(config.read_text(encoding="utf-8").replace('case = "chengdu"', 'case = "jiangcheng"', 1),
+                      encoding="utf-8")
+    result = run_kcz("--config", config, "build", "-q", env=kcz_env(KCZ_DATA=str(data)), timeout=1200)
     return root / "out" / "latest", result
 
 

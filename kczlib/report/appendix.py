@@ -165,11 +165,15 @@ def mark_chinese(text: str) -> list:
 
 
 def glossary_rows(report) -> list[dict]:
-    """Names used in the reports, with the other language's name beside each."""
+    """Names used in this report (its shown text names the term in either language), with
+    the other language's name beside each; a term the report never uses is left out, so a
+    case without, say, a Kechuangdai product gets no entry for it."""
     from .narrative import templates
 
     other = "en" if report.lang == "zh" else "zh"
+    shown = " ".join(str(s) for s in report.shown)
     keys = [k.rsplit(".", 1)[1] for k in templates(report.lang) if k.startswith("appendix.glossary.term.")]
+    keys = [k for k in keys if any(templates(lang)[f"appendix.glossary.term.{k}"] in shown for lang in ("zh", "en"))]
     return [{"term": report.text(f"appendix.glossary.term.{k}"),
              "other": Cell(templates(other)[f"appendix.glossary.term.{k}"], lang=other),
              "meaning": report.text(f"appendix.glossary.meaning.{k}")} for k in keys]
