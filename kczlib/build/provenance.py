@@ -6,7 +6,6 @@ import json
 import re
 from html import escape
 
-import nbformat
 
 PROVENANCE_TAG = "kcz-provenance"
 HEADINGS = {
@@ -41,6 +40,8 @@ def provenance_cell(entry: dict, lang: str | None):
         f"{escape(k)} {escape(v)}" for k, v in entry["versions"].items())]
     lines += ["", f"**{commit}**: {code_span(entry.get('git_commit') or 'unknown')}",
               "", f"**{built}**: {escape(entry['built_at'])}"]
+    import nbformat  # here: importing it costs a cached build most of its second
+
     cell = nbformat.v4.new_markdown_cell("\n".join(lines))
     cell.metadata["tags"] = [PROVENANCE_TAG]
     return cell
