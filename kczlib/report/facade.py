@@ -545,10 +545,17 @@ def _mark_units(fig, nums: list[Num]) -> None:
     plots = [ax for ax in fig.axes if not hasattr(ax, "_colorbar") and ax.get_label() != "<colorbar>"]
     if len(plots) != 1 or plots[0].get_gid():
         return
+    plots[0].set_gid("unit:" + unit_key(nums))
+
+
+def unit_key(nums: list[Num]) -> str:
+    """What `nums` count, as one key for an axis ("count:家", "CNY"), or "mixed:…" (sorted
+    keys joined by "|") when they count different things. A count without a measure word
+    (a derived count) takes the measure of the others."""
     units = {_unit_of(n) for n in nums}
     if "count" in units and any(u.startswith("count:") for u in units):
         units.discard("count")
-    plots[0].set_gid("unit:" + (units.pop() if len(units) == 1 else "mixed:" + "|".join(sorted(units))))
+    return units.pop() if len(units) == 1 else "mixed:" + "|".join(sorted(units))
 
 
 def _display_table(frame, metadata: dict | None = None, link_columns: tuple = ()) -> None:

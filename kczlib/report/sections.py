@@ -13,7 +13,7 @@ from ..data.context import context_series, format_period, geo_label
 from ..data.figures import figure
 from ..analysis.ledger import Num, assumption
 from .narrative import Safe
-from .facade import _display_table
+from .facade import _display_table, unit_key
 
 
 def chain_headlines(report, headlines: dict[str, list[str]]) -> None:
@@ -681,7 +681,7 @@ def loan_dynamics(report, firms: Num, loans: Num) -> None:
         units=(report.text("fiscal.unit_yi"), report.text("finance.unit_count")),
         title=report.text("finance.dynamics_chart"), source=report.chart_source(lend + firm_nums), lang=report.lang,
         hatched=(report.hatched(lend), report.hatched(firm_nums)),
-        legend=report.text("common.hatch_legend"))
+        legend=report.text("common.hatch_legend"), unit_keys=(unit_key(lend), unit_key(firm_nums)))
     report.chart(fig, "loan_dynamics", lend + firm_nums)
     cumulative = [p for p in points if not p["flow"]]
     for a, b in zip(cumulative, cumulative[1:]):

@@ -208,6 +208,17 @@ def _finish(fig, ax, title: str, source: str, lang: str) -> Figure:
     strip = (SOURCE_FONTSIZE * (1.3 * n_source + 0.9) / 72) / (height + extra)
     fig.get_layout_engine().set(rect=(0, strip, 1, 1 - strip))
     ax.set_title(title, loc="left")  # no bold: the CJK font ships Regular only
+    # The title starts at the plot's left edge, right of the category labels: wrap it to
+    # the width left of the figure from there, so it never runs off the right edge.
+    fig.draw_without_rendering()
+    room = width * (1 - ax.get_position().x0) * 0.95
+    narrow = wrap_to_width(title.replace("\n", ""), room, title_size)
+    if narrow.count("\n") > title.count("\n"):
+        more = (narrow.count("\n") - title.count("\n")) * title_size * 1.3 / 72
+        fig.set_size_inches(width, height + extra + more)
+        strip = (SOURCE_FONTSIZE * (1.3 * n_source + 0.9) / 72) / (height + extra + more)
+        fig.get_layout_engine().set(rect=(0, strip, 1, 1 - strip))
+        ax.set_title(narrow, loc="left")
     fig.text(0.01, 0.01, source, ha="left", va="bottom",
              fontsize=SOURCE_FONTSIZE, color="grey", gid="source")
     return fig
@@ -327,7 +338,7 @@ def _with_missing_note(source: str, missing, lang: str) -> str:
     names = [str(m) for m in missing]
     if not names:
         return source
-    return f"{source}{ORIGIN_SEPARATOR}{_MISSING_NOTE[lang].format(_LIST_SEPARATOR[lang].join(names))}"
+    return f"{source}{ORIGIN_SEPARATORS[lang]}{_MISSING_NOTE[lang].format(_LIST_SEPARATOR[lang].join(names))}"
 
 
 def lighten(color, amount: float = 0.6) -> tuple[float, float, float]:
@@ -627,32 +638,35 @@ def compare_bars(labels, values, *, title: str, unit_label: str, source: str,
 # --- paired_ranges ------------------------------------------------------------------
 
 def paired_ranges(labels, left, right, *, titles: tuple[str, str], units: tuple[str, str], title: str,
-                  source: str, lang: str = "zh", hatched=None, legend: str = "") -> Figure:
-    """Two quantities of the same points side by side (e.g. cumulative lending and firms),
-    one panel each, rows shared. `left`/`right`: (lower, upper, texts) per row, drawn as
-    `bar_ranges` draws them (solid to the lower bound, light to the upper, arrow-heads
-    for open ends); `hatched`: (left flags, right flags), the low-confidence bars of each panel."""
+                  source: str, lang: str = "zh", hatched=None, legend: str = "",
+                  unit_keys: tuple[str | None, str | None] = (None, None)) -> Figure:
+    """Two quantities of the same points (e.g. cumulative lending and firms), one panel
+    each, stacked, every panel with its own axis and the rows repeated: side by side, two
+    panels would each get too narrow a plot area. `left`/`right`: (lower, upper, texts) per
+    row, drawn as `bar_ranges` draws them (solid to the lower bound, light to the upper,
+    arrow-heads for open ends); `titles`: the panels' subtitles; `units`: their axis labels;
+    `unit_keys`: what each panel counts ("CNY", "count:家"), kept for the one-unit-per-axis
+    check; `hatched`: (left flags, right flags), the low-confidence bars of each panel.
+    Raises ParameterError when a column's length differs from `labels`."""
     hatched = hatched or ([False] * len(labels), [False] * len(labels))
     for name, (lo, hi, tx), flags in (("left", left, hatched[0]), ("right", right, hatched[1])):
         _check_lengths(labels, **{f"{name}_lower": lo, f"{name}_upper": hi, f"{name}_texts": tx, f"{name}_hatched": flags})
-    height = max(3.0, 1.6 + 0.45 * len(labels))
-    strip = (SOURCE_FONTSIZE * 2.2 / 72) / height
-    fig = Figure(figsize=(8.0, height), layout=ConstrainedLayoutEngine(rect=(0, strip, 1, 1 - strip)))
-    axes = fig.subplots(1, 2, sharey=True)
-    for ax, (lower, upper, texts), flags, color, sub, unit in zip(axes, (left, right), hatched, palette()[:2], titles, units):
+    fig, _ = _figure(2 * len(labels) + 2)
+    fig.clear()
+    axes = fig.subplots(2, 1, gridspec_kw={"height_ratios": [1, 1]}, squeeze=False)[:, 0]
+    panels = zip(axes, (left, right), hatched, palette()[:2], titles, units, unit_keys)
+    for ax, (lower, upper, texts), flags, color, sub, unit_label, key in panels:
         ends = [_draw_range(ax, y, _num(lo), _num(hi), color, HATCH if flags[y] else None)
                 for y, (lo, hi) in enumerate(zip(lower, upper))]
         _bar_labels(ax, texts, range(len(labels)), ends)
-        ax.set_xlabel(unit)
+        _category_axis(ax, labels, unit_label)
+        ax.margins(x=0.4)  # room for "more than CNY 40 bn" beyond the longest bar
         ax.set_title(sub, loc="left", fontsize=9)
-        ax.margins(x=0.65)  # room for "more than CNY 40 bn" beyond the longest bar
-        ax.grid(axis="y", visible=False)
-    _category_axis(axes[0], labels, units[0])
-    axes[0].set_title(titles[0], loc="left", fontsize=9)
+        _mark_unit(ax, key)
     if (any(hatched[0]) or any(hatched[1])) and legend:
         hatch_legend(axes[1], legend, below=True)
     size = FontProperties(size=mpl.rcParams["axes.titlesize"]).get_size_in_points()
-    fig.suptitle(wrap_to_width(title, 7.2, size), x=0.01, ha="left", fontsize=size)
+    fig.suptitle(wrap_to_width(title, fig.get_size_inches()[0] * 0.9, size), x=0.01, ha="left", fontsize=size)
     _source_only(fig, source, lang)
     return fig
 
