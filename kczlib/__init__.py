@@ -17,6 +17,7 @@ seaborn; `kczlib.report.theme` does, on demand.
 """
 
 from .data.cases import list_cases
+from .data.describe import describe
 from .data.context import context_value, load_context
 from .errors import KczError
 from .data.figures import Figure, figure, indicator, load_figures, load_non_figures, reports_indicator
@@ -26,6 +27,7 @@ from .data.source import load_source
 __all__ = [
     "Figure",
     "context_value",
+    "describe",
     "load_context",
     "KczError",
     "figure",
