@@ -17,6 +17,10 @@ from .facade import _display_table
 
 
 def chain_headlines(report, headlines: dict[str, list[str]]) -> None:
+    """Per chain of `headlines` {chain: [figure ids]}: one line with each figure's metric and
+    value, then one bar chart of the count figures among them. Raises `UnknownFigureError`
+    for an id the case does not have.
+    """
     for chain, ids in headlines.items():
         pairs = [report.text("overview.chain_pair", label=report.label(i), value=report.fig(i)) for i in ids]
         report.say("overview.chain_item", chain=report.text(f"common.chains.{chain}"), items=Safe("; ".join(pairs)))
@@ -26,6 +30,10 @@ def chain_headlines(report, headlines: dict[str, list[str]]) -> None:
 
 
 def crosschecks(report) -> None:
+    """A "cross-checks" section: each check of the case's figures against external context
+    (`kczlib.analysis.crosschecks.run_crosschecks`) with its outcome and explanation;
+    nothing when the case has no context to check against.
+    """
     from ..analysis.crosschecks import run_crosschecks
 
     checks = run_crosschecks(report.case)
@@ -42,6 +50,9 @@ def crosschecks(report) -> None:
 
 
 def data_quality(report) -> None:
+    """A "data quality" section from `validate_case`: figure rows, the qualified share, how the
+    source's numeric mentions are accounted for, and a bar chart of figures per chain.
+    """
     from ..data.validate import validate_case
 
     r = validate_case(report.case)
@@ -59,6 +70,10 @@ def data_quality(report) -> None:
 
 
 def fiscal_benchmarks(report, spending: Num, intensity: Num) -> None:
+    """Fiscal S&T `spending` (CNY) and R&D `intensity` (percent of GDP) set beside external
+    GDP, R&D spending and population where the case's context assigns those roles; a role
+    without a row is skipped (its gap is said elsewhere).
+    """
 
     gdp_row, gdp = report.ctx_role("gdp_case_year")
     if gdp is not None:
