@@ -114,7 +114,12 @@ def format_period(year: str, lang: str) -> str:
 
 @dataclass(frozen=True)
 class ContextFigure:
-    """One external number with its provenance. Empty text fields are ""."""
+    """One external number with its provenance. Empty text fields are "".
+
+    `value` is as written in `unit` (19916.98 亿元); `value_base` and `bounds` are in
+    `base_unit` (CNY = yuan). `year` is the period as written (the table's `period`
+    column: 2021, 2023-11, 2019-H1; also `.period`); `year_number` is its calendar year.
+    """
 
     id: str
     indicator: str

@@ -28,8 +28,11 @@ NON_FIGURES_FILE = "non_figures.csv"
 
 @dataclass(frozen=True)
 class Figure:
-    """One figure with its bounds (in `base_unit`) and provenance. Missing bounds are None.
+    """One figure with its bounds and provenance. Missing bounds are None.
 
+    Units: `value` is the number as written, in `unit` (200 for 200多亿元); `value_base`,
+    `lower` and `upper` are in `base_unit` (CNY = yuan: 2e10 and 3e10). `topic` and
+    `is_outcome` split `chain` (outcome_talent -> topic talent, an outcome).
     `indicator` is the shared indicator id it reports, or "" for a figure particular to the case.
     """
 
