@@ -5,7 +5,7 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
 .DEFAULT_GOAL := help
-.PHONY: help setup git-filter kernel-theme reports test validate lab bench clean
+.PHONY: help setup git-filter reports test validate lab bench clean
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-9s %s\n", $$1, $$2}'
@@ -18,13 +18,6 @@ $(STAMP): pyproject.toml
 
 setup: $(STAMP) ## create ./.venv, install kczlib with its dependencies (no root), set up git-filter
 	@$(MAKE) --no-print-directory git-filter
-	@$(MAKE) --no-print-directory kernel-theme
-
-# Every IPython kernel of .venv starts with the project's chart theme (the CJK font), so charts
-# with Chinese labels in scratch notebooks draw them (lab/ipython_kernel_config.py says how).
-kernel-theme: ## kernels of .venv start with the chart theme (Chinese labels draw)
-	@mkdir -p $(VENV)/etc/ipython
-	@cp lab/ipython_kernel_config.py $(VENV)/etc/ipython/ipython_kernel_config.py
 
 # nbstripout as a git filter: what `git add` stores of a notebook has no outputs and no
 # execution counts, whatever was saved (cell ids are kept, so diffs stay small).

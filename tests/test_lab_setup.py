@@ -21,7 +21,7 @@ from conftest import REPO, REPORT_NOTEBOOKS
 VENV = Path(sys.executable).parent.parent  # the environment running these tests (make's VENV)
 # make is told to take that environment as it is (`-o` its stamp): never rebuilt from a copy
 MAKE_WITH_THIS_VENV = [f"VENV={VENV}", "-o", str(VENV / ".installed")]
-COPIED = ["kczlib", "tests", "notebooks", "data", "lab", "reports.toml", "pyproject.toml", "environment.yml",
+COPIED = ["kczlib", "tests", "notebooks", "data", "reports.toml", "pyproject.toml", "environment.yml",
           "README.md", "Makefile", ".gitignore", ".gitattributes", ".ci"]
 
 
