@@ -47,6 +47,7 @@ def __dir__():
 __all__ = [
     "Figure",
     "context_value",
+    "describe",
     "load_context",
     "KczError",
     "figure",

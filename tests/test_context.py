@@ -184,8 +184,8 @@ def test_sourced_row_without_excerpt_is_an_error(data_copy):
 
 
 def test_year_that_is_not_year_like_is_an_error(data_copy):
-    edit_csv_cell(data_copy / CSV, "gdp_chengdu_2021", "year", "21年")
-    assert _only_error(data_copy).column == "year"
+    edit_csv_cell(data_copy / CSV, "gdp_chengdu_2021", "period", "21年")
+    assert _only_error(data_copy).column == "period"
 
 
 def test_missing_column_names_line_one_and_the_column(data_copy):
@@ -241,7 +241,7 @@ EXCERPT_NOTE = {"rd_intensity_sichuan_2020": "not the intensity", "rd_intensity_
 def test_every_sourced_row_has_url_and_an_excerpt_holding_its_number():
     frame = load_context("chengdu")
     lacking = set()
-    for row in frame.itertuples():
+    for row in frame.reset_index().itertuples():
         if row.confidence == "derived":
             continue
         assert row.source_url.startswith("http") and row.excerpt, row.id

@@ -204,10 +204,18 @@ def share(part: Num, whole: Num) -> Num:
 
 
 def difference(a: Num, b: Num, measure: str = "") -> Num:
+    """a - b as a `Num` in a's base unit, bounded jointly over both inputs' ranges.
+
+    Raises `NonMonotoneError` only if the vertex method cannot bound it (never for a difference).
+    """
     return _d(lambda x, y: x - y, [a, b], a.base_unit, f"{_name(a)} - {_name(b)}", measure or a.measure)
 
 
 def total(nums: list[Num], derivation: str = "", measure: str = "") -> Num:
+    """The sum of `nums` as a `Num` in the first one's base unit (all should share it),
+    bounded jointly: a sum of ranges is a range. `derivation` overrides the formula shown in
+    the ledger; `measure` the counted word. Raises `IndexError` for an empty list.
+    """
     return _d(lambda *xs: sum(xs), list(nums), nums[0].base_unit,
               derivation or " + ".join(_name(n) for n in nums), measure or nums[0].measure)
 

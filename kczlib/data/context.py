@@ -114,12 +114,17 @@ def format_period(year: str, lang: str) -> str:
 
 @dataclass(frozen=True)
 class ContextFigure:
-    """One external number with its provenance. Empty text fields are ""."""
+    """One external number with its provenance. Empty text fields are "".
+
+    `value` is as written in `unit` (19916.98 亿元); `value_base` and `bounds` are in
+    `base_unit` (CNY = yuan). `year` is the period as written (the table's `period`
+    column: 2021, 2023-11, 2019-H1; also `.period`); `year_number` is its calendar year.
+    """
 
     id: str
     indicator: str
     geo: str
-    year: str  # as written: 2021, 2023-11 or 2019-H1
+    year: str  # the period as written (context.csv column `period`): 2021, 2023-11 or 2019-H1
     value: float
     unit: str
     confidence: str
@@ -145,7 +150,13 @@ class ContextFigure:
         return qualified_bounds(self.value, self.unit, self.qualifier)
 
     @property
+    def period(self) -> str:
+        """The period as written (2021, 2023-11, 2019-H1): the table's `period` column."""
+        return self.year
+
+    @property
     def year_number(self) -> int:
+        """The calendar year of the period as an int (2023-11 -> 2023): the table's `year` column."""
         return int(self.year[:4])
 
     @property
@@ -157,11 +168,17 @@ class ContextFigure:
 
 
 def load_context(case: str = "chengdu") -> pd.DataFrame:
-    """The case's context rows, typed by the schema and indexed by `id`.
+    """The case's context rows, typed by the schema and indexed by `id` (index only, named "id").
 
-    `confidence` is categorical; `value_base`/`base_unit` are added from `unit`, and
-    `line` is the file line. A case without context.csv gives an empty frame.
-    Raises `DataErrors` listing every problem.
+    As in `load_figures`, "id" works in `groupby`, `sort_values`, `merge(on=...)` and
+    `reset_index()`. `period` is the period as written (string: 2021, 2023-11, 2019-H1);
+    the loader adds `year` (Int64, 2023 for 2023-11, so it sorts as a number),
+    `value_base` (Float64) and `base_unit` (categorical, the categories of figures'
+    `base_unit`) from `value` and `unit`, and `line` (Int64, the file line). `value` is as
+    written in `unit` (19916.98 亿元); `value_base` is in `base_unit` (CNY = yuan).
+    `confidence` is categorical; `kczlib.describe("context")` lists every column with its
+    type and unit. A case without context.csv gives an empty frame.
+    Raises `DataErrors` listing every problem, `UnknownCaseError` for an unknown case.
     """
     frame, errors = _read_context(get_case(case))
     if errors:
@@ -193,11 +210,18 @@ def _read_context(case: Case) -> tuple[pd.DataFrame, tuple[DataError, ...]]:
 
 
 def _with_extras(frame: pd.DataFrame, lines: list[int]) -> pd.DataFrame:
-    frame["line"] = pd.array(lines, dtype="Int64")
+    """The loader's columns (see `load_context`), with the dtypes the same columns have in
+    `load_figures`: `unit` string, `base_unit` categorical, `year` and `line` Int64."""
+    from .figures import period_year
+
+    frame["unit"] = frame["unit"].astype("string")
+    frame["year"] = period_year(frame["period"])
     based = [value_base(v, u) for v, u in zip(frame["value"], frame["unit"])]
     frame["value_base"] = pd.array([b[0] for b in based], dtype="Float64")
-    frame["base_unit"] = pd.array([b[1] for b in based], dtype="string")
-    return frame.set_index("id", drop=False)
+    base_units = next(f for f in get_schema("figures")["fields"] if f["name"] == "base_unit")["constraints"]["enum"]
+    frame["base_unit"] = pd.Categorical([b[1] for b in based], categories=base_units)
+    frame["line"] = pd.array(lines, dtype="Int64")
+    return frame.set_index("id")
 
 
 def check_row_rules(frame: pd.DataFrame, lines: list[int], path) -> list[DataError]:
@@ -219,14 +243,17 @@ def _blank(x) -> bool:
 
 
 def context_value(context_id: str, case: str = "chengdu") -> ContextFigure:
-    """One context row by id, with value, unit, confidence and source."""
+    """One context row by id, with value (as written, in `unit`), confidence and source.
+
+    Raises `UnknownContextError` (with the closest ids) for an id the case does not have.
+    """
     frame = load_context(case)
     if context_id not in frame.index:
         raise UnknownContextError(context_id, case, difflib.get_close_matches(context_id, frame.index, n=3))
     row = frame.loc[context_id]
     values = {}
     for f in fields(ContextFigure):
-        v = row[f.name]
+        v = context_id if f.name == "id" else row["period" if f.name == "year" else f.name]
         values[f.name] = float(v) if f.name == "value" else ("" if _blank(v) else str(v))
     return ContextFigure(**values)
 

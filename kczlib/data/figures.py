@@ -29,8 +29,11 @@ NON_FIGURES_FILE = "non_figures.csv"
 
 @dataclass(frozen=True)
 class Figure:
-    """One figure with its bounds (in `base_unit`) and provenance. Missing bounds are None.
+    """One figure with its bounds and provenance. Missing bounds are None.
 
+    Units: `value` is the number as written, in `unit` (200 for 200多亿元); `value_base`,
+    `lower` and `upper` are in `base_unit` (CNY = yuan: 2e10 and 3e10). `topic` and
+    `is_outcome` split `chain` (outcome_talent -> topic talent, an outcome).
     `indicator` is the shared indicator id it reports, or "" for a figure particular to the case.
     """
 
@@ -54,18 +57,56 @@ class Figure:
 
     @property
     def is_exact(self) -> bool:
+        """True when the source states the number without a qualifier (lower = upper = value_base)."""
         return self.qualifier == "exact"
 
+    @property
+    def topic(self) -> str:
+        """What the figure is about, whether a programme measure or an outcome: `chain` without
+        its `outcome_` prefix (outcome_talent -> talent)."""
+        return chain_topic(self.chain)
+
+    @property
+    def is_outcome(self) -> bool:
+        """True for a figure of the source's outcomes part (`chain` outcome_*)."""
+        return self.chain.startswith(OUTCOME_PREFIX)
+
     def metric(self, lang: str) -> str:
-        """The metric's name in `lang` (DataText: printed as written, digits included)."""
+        """What is counted, in `lang` ("zh" or "en"; anything but "zh" gives English), as
+        DataText: printed as written, digits included."""
         return DataText(self.metric_zh if lang == "zh" else self.metric_en)
 
 
-def load_figures(case: str = "chengdu") -> pd.DataFrame:
-    """The case's figures, typed by the schema and indexed by `id`.
+OUTCOME_PREFIX = "outcome_"
 
-    Bounds are nullable floats (`Float64`); `chain`, `qualifier` and `base_unit` are
-    categoricals. A copy is returned, so callers may modify it freely.
+
+def chain_topic(chain: str) -> str:
+    """The topic of a `chain` value: the chain without its `outcome_` prefix.
+
+    The source reports each part of the programme twice: what was done (chain `talent`)
+    and, in its outcomes part, what came of it (chain `outcome_talent`); the topic is the
+    same. Rule documented in data/schema/figures.schema.json (`loaderFields`).
+    """
+    return chain[len(OUTCOME_PREFIX):] if chain.startswith(OUTCOME_PREFIX) else chain
+
+
+def load_figures(case: str = "chengdu") -> pd.DataFrame:
+    """The case's figures: one row per figure, indexed by `id` (a string index named "id").
+
+    `id` is the index only, not also a column, so pandas accepts "id" wherever it takes a
+    column name: `groupby("id")`, `sort_values("id")`, `merge(..., on="id")`, and
+    `reset_index()` turns it into a column; `frame.loc["kechuangdai_firms"]` looks one up.
+
+    Columns are the schema's (data/schema/figures.schema.json; `kczlib.describe("figures")`
+    lists each with its type and unit) plus those the loader adds: `topic` and `is_outcome`
+    (from `chain`: filter `topic == "talent"` for every talent figure), `year` (Int64, the
+    year of a `period` such as "2021"; <NA> for cumulative and target) and `line` (Int64,
+    the file line). Units: `value` is as written in `unit` (99.4 with unit 亿元), while
+    `value_base`, `lower` and `upper` are in `base_unit` (9.94e9 CNY, i.e. yuan).
+    Numbers are nullable floats (`Float64`); `chain`, `topic`, `qualifier` and `base_unit`
+    are categoricals. A copy is returned, so callers may modify it freely.
+    Raises `UnknownCaseError` for an unknown case and `DataErrors` listing every problem
+    of the table.
     """
     return _load_figures(get_case(case)).copy()
 
@@ -88,8 +129,26 @@ def read_figures(path) -> pd.DataFrame:
     errors = check_row_rules(frame, lines, path) + check_indicators(frame, lines, path) + check_drafts(frame, lines, path)
     if errors:
         raise DataErrors(errors)
-    frame["line"] = lines
-    return frame.set_index("id", drop=False)
+    return with_loader_columns(frame, lines)
+
+
+def with_loader_columns(frame: pd.DataFrame, lines: list[int]) -> pd.DataFrame:
+    """`frame` indexed by `id` with the columns the loader adds (see `load_figures`)."""
+    topics = [t for t in get_schema("figures")["fields"] if t["name"] == "chain"][0]["constraints"]["enum"]
+    topic_order = list(dict.fromkeys(chain_topic(c) for c in topics))
+    chain = frame["chain"].astype("string")
+    frame["topic"] = pd.Categorical([chain_topic(c) for c in chain], categories=topic_order)
+    frame["is_outcome"] = pd.array([c.startswith(OUTCOME_PREFIX) for c in chain], dtype="boolean")
+    frame["year"] = period_year(frame["period"])
+    frame["line"] = pd.array(lines, dtype="Int64")
+    return frame.set_index("id")
+
+
+def period_year(periods: pd.Series) -> pd.Series:
+    """The year (Int64) of each period written as a year (2021) or a month or half of one
+    (2023-11, 2019-H1); <NA> for `cumulative`, `target` or an empty period."""
+    years = periods.astype("string").str.extract(r"^(\d{4})(?:-|$)", expand=False)
+    return pd.to_numeric(years, errors="coerce").astype("Int64")
 
 
 def check_row_rules(frame: pd.DataFrame, lines: list[int], path) -> list[DataError]:
@@ -185,7 +244,11 @@ def _num(x) -> float | None:
 
 
 def figure(figure_id: str, case: str = "chengdu") -> Figure:
-    """One figure by id, with value, bounds and evidence."""
+    """One figure by id, with value (as written, in `unit`), bounds (in `base_unit`) and evidence.
+
+    Raises `UnknownFigureError` (with the closest ids) for an id the case does not have,
+    `UnknownCaseError` for an unknown case and `DataErrors` for a broken table.
+    """
     frame = _load_figures(get_case(case))
     if figure_id not in frame.index:
         raise UnknownFigureError(figure_id, case, difflib.get_close_matches(figure_id, frame.index, n=3))
@@ -235,9 +298,10 @@ def _indicator_rows(indicator_id: str, case: str) -> pd.DataFrame:
 
 
 def figure_from_row(row) -> Figure:
+    """A `Figure` from one row of `load_figures` (a Series whose name is the id)."""
     values = {}
     for f in fields(Figure):
-        v = row[f.name]
+        v = row.name if f.name == "id" else row[f.name]
         if f.name in ("value", "value_base", "lower", "upper"):
             v = _num(v)
         elif f.name == "offset":

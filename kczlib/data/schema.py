@@ -8,6 +8,11 @@ minimum, maximum, pattern, unique; plus primaryKey). Every row problem becomes a
 One project extension: a field with `"columnOptional": true` may be left out of a
 file's header (every cell of it then reads as empty), so a column added to a table
 later (figures' `indicator`) does not invalidate tables written before it.
+
+Documentation-only extensions, read by `kczlib.data.describe` and ignored by validation:
+a field's `unit` (its unit, or "row `unit`" / "row `base_unit`" where each row names it)
+and `dtype` (the loaded dtype where the loader changes it), and the schema's
+`loaderFields` (columns the loader adds, such as figures' `topic` and `year`).
 """
 
 from __future__ import annotations
@@ -35,10 +40,12 @@ def _load_schema(path: str) -> dict:
 
 
 def get_schema(name: str) -> dict:
+    """The schema `data/schema/<name>.schema.json` of the active data root, parsed (cached)."""
     return _load_schema(str(data_root() / "schema" / f"{name}.schema.json"))
 
 
 def field_names(schema: dict) -> list[str]:
+    """The names of the schema's file columns, in order (not its `loaderFields`)."""
     return [f["name"] for f in schema["fields"]]
 
 

@@ -56,6 +56,10 @@ def typeset(text: str, lang: str) -> str:
 
 
 def figure_num(figure_id: str, case: str) -> Num:
+    """A case figure as a `Num`: bounds in its `base_unit` (yuan for CNY), provenance = its id.
+
+    Raises `UnknownFigureError` for an id the case does not have.
+    """
     f = figure(figure_id, case)
     return Num(f.lower, f.upper, f.base_unit, (figure_id,), figure_id, "figure", f.qualifier, f.value_base,
                _measure(f.unit, f.base_unit))
@@ -203,6 +207,11 @@ class Report:
         return False
 
     def ctx(self, context_id: str) -> Num:
+        """The context row `context_id` (data/cases/<case>/context.csv) as a `Num` in its base unit.
+
+        Carries the row's confidence; a qualified row (超400亿元) is a range. Raises
+        `UnknownContextError` for an id the case's context table does not have.
+        """
         from ..data.context import context_value
 
         c = context_value(context_id, self.case)
@@ -211,6 +220,9 @@ class Report:
                    c.qualifier or "exact", c.value_base, _measure(c.unit, c.base_unit), confidence=c.confidence)
 
     def assume(self, name: str, value: float, base_unit: str) -> Num:
+        """A scenario assumption as an exact `Num` (`value` in `base_unit`), cited as
+        "assumption: <name>" in charts and the ledger. Use it for parameter values only.
+        """
         return assumption(name, value, base_unit)
 
     # -- text ------------------------------------------------------------------------
@@ -223,6 +235,10 @@ class Report:
         self._show(self.text(key, **slots))
 
     def heading(self, key: str, level: int = 2, **slots) -> None:
+        """Show the template `key` as a Markdown heading of `level` (1 = the report's title,
+        2 = a section, 3 = a subsection). The first level-1 heading becomes the title the reader
+        page and the index show. Raises `TemplateError` for an unknown key or a missing slot.
+        """
         text = self.text(key, **slots)
         if level == 1 and not self.title:  # the report's title: the reader page shows it in its header
             self.title, self.group = text, key.split(".")[0]
@@ -243,6 +259,7 @@ class Report:
         return "；" if self.lang == "zh" else "; "
 
     def source_line(self) -> str:
+        """The source line of the case document ("Source: <title>") in the report's language."""
         return self.text("common.source_line", title=self.meta["title"][self.lang])
 
     # -- charts ----------------------------------------------------------------------
@@ -315,6 +332,10 @@ class Report:
         return words.get(key, measure or base)
 
     def funnel_chart(self, name: str, stages: list[tuple[str, Num]], title_key: str, unit_key: str) -> None:
+        """Show stages [(template key, Num)] as a funnel, widest first, labelled with their values.
+
+        Raises `ValueError` unless every stage is an exact figure (use `bars` for ranges).
+        """
         from . import theme
 
         if not all(n.is_point for _, n in stages):  # the funnel labels values: ranges would print as points
@@ -324,6 +345,11 @@ class Report:
         self.chart(fig, name, [n for _, n in stages])
 
     def path_chart(self, name: str, path, title_key: str, unit_key: str) -> None:
+        """Show a year-by-year path (a DataFrame with `year`, `num`, `lower`, `upper`, as from
+        `metrics.target_path`) as a line in 亿元 (zh) or CNY bn (en), and say each year's value.
+
+        The x axis rests on the `baseline_year` parameter, so the chart's source line cites it.
+        """
         from . import theme
 
         scale = 1e8 if self.lang == "zh" else 1e9  # 亿元 / CNY bn
@@ -343,6 +369,9 @@ class Report:
         return self.year(int(p), f"period of {figure_id}", (figure_id,)) if p.isdigit() else Safe(self.text("fiscal.no_year"))
 
     def year(self, year: int, derivation: str, ids: tuple = ()) -> Safe:
+        """`year` printed as a label (2021年 / 2021) and ledgered with `derivation` and the
+        figure or context `ids` it comes from (none: an assumption, e.g. a parameter).
+        """
         text = f"{year}年" if self.lang == "zh" else str(year)
         self.ledger.record(Num(year, year, "years", ids, derivation, "figure" if ids else "assumption"), "year", text)
         return Safe(text)
@@ -359,6 +388,9 @@ class Report:
         return i >= 0 and text.find(end, i) >= 0
 
     def source_passage(self, start: str, end: str) -> Quote:
+        """The passage of the cleaned case source from the first `start` to the next `end`
+        (both included), as a `Quote` with its offset. Raises `ValueError` if either is not found.
+        """
         text = load_source(self.case).text
         i = text.index(start)
         j = text.index(end, i) + len(end)
@@ -366,6 +398,9 @@ class Report:
 
     # -- helpers for sections that cite data text or external context -------------------
     def gap(self, topic: str) -> None:
+        """Say the case's context gap `topic` (context.meta.json `gaps`: what was searched
+        for and not found), in the report's language; nothing if the case lists no such gap.
+        """
         from ..data.context import context_gaps
 
         for g in context_gaps(self.case):
@@ -378,12 +413,17 @@ class Report:
         return Safe(escape(text))
 
     def ctx_role(self, role: str):
+        """(row, Num) for the context row playing `role` in context.meta.json, or (None, None)
+        when the case assigns no row to it, so a section can say "cannot tell" instead of failing.
+        `row` is a `ContextFigure` (its `year` is the period as written: 2021, 2023-11).
+        """
         from ..data.context import context_role
 
         c = context_role(role, self.case)
         return (None, None) if c is None else (c, self.ctx(c.id))
 
     def confidence(self, c) -> str:
+        """The confidence label of context row `c` in the report's language (e.g. "medium confidence")."""
         return c.confidence_label(self.lang)
 
     # -- the reader edition: headline numbers and what the index and page header show ----

@@ -34,6 +34,10 @@ def chain_headlines(report, headlines: dict[str, list[str]]) -> None:
 
 
 def crosschecks(report) -> None:
+    """A "cross-checks" section: each check of the case's figures against external context
+    (`kczlib.analysis.crosschecks.run_crosschecks`) with its outcome and explanation;
+    nothing when the case has no context to check against.
+    """
     from ..analysis.crosschecks import run_crosschecks
 
     checks = run_crosschecks(report.case)
@@ -52,6 +56,9 @@ def crosschecks(report) -> None:
 
 
 def data_quality(report) -> None:
+    """A "data quality" section from `validate_case`: figure rows, the qualified share, how the
+    source's numeric mentions are accounted for, and a bar chart of figures per chain.
+    """
     from ..data.validate import validate_case
 
     r = validate_case(report.case)
@@ -69,6 +76,10 @@ def data_quality(report) -> None:
 
 
 def fiscal_benchmarks(report, spending: Num, intensity: Num) -> None:
+    """Fiscal S&T `spending` (CNY) and R&D `intensity` (percent of GDP) set beside external
+    GDP, R&D spending and population where the case's context assigns those roles; a role
+    without a row is skipped (its gap is said elsewhere).
+    """
 
     gdp_row, gdp = report.ctx_role("gdp_case_year")
     if gdp is not None:
