@@ -100,7 +100,7 @@ PHRASES = {
             "0.113 workstations and 0.404 academicians and experts per ten thousand residents",
             "no rate per year of the programme can be given",
         ],
-        "zh": ["2022年至2023年：13.5万人（0.635%；中等可信度）", "不是人口流入", "4.7%，居全国第2名（低可信度",
+        "zh": ["2022年至2023年：13.5万人（0.635%；中等可信度）", "不是人口流入", "4.7%，居全国第二名（低可信度",
                "每万名常住人口0.113家工作站、0.404位院士和专家"],
     },
     "01_fiscal_investment": {

@@ -139,7 +139,7 @@ def context_rows(report) -> list[dict]:
     """External statistics the report used: indicator, year, confidence, source, excerpt
     (converted to Simplified characters for display; the data keeps the original)."""
     from ..data.context import context_value, format_period
-    from ..data.source import to_simplified
+    from ..data.source import strip_pinyin_glosses, to_simplified
 
     rows = []
     for cid in report.ledger.context_ids():
@@ -147,7 +147,7 @@ def context_rows(report) -> list[dict]:
         derivation = c.derivation if report.lang == "zh" else mark_chinese(c.derivation)
         rows.append({"indicator": indicator_words(c.indicator, report.lang), "year": format_period(c.year, report.lang),
                      "confidence": c.confidence_label(report.lang), "source": c.source_url,
-                     "excerpt": Cell(to_simplified(c.excerpt), lang="zh", quote=True),
+                     "excerpt": Cell(strip_pinyin_glosses(to_simplified(c.excerpt))[0], lang="zh", quote=True),
                      "derivation": Cell(derivation, lang="en") if report.lang == "zh" and derivation else derivation})
     return rows
 
