@@ -24,6 +24,7 @@ import re
 from dataclasses import dataclass, field
 
 from ..data.cases import get_case
+from ..data.datatext import DataText
 from ..errors import IndicatorNotReportedError
 from ..data.figures import LATEST, figure, indicator, load_figures, reports_indicator
 from ..analysis.ledger import Ledger, Num, assumption
@@ -52,7 +53,8 @@ _HALF_TO_FULL = str.maketrans({"(": "（", ")": "）", ",": "，", ";": "；", "
 
 def typeset(text: str, lang: str) -> str:
     """Data text (metric names) in the page's typography: Chinese takes full-width （），；：."""
-    return text.translate(_HALF_TO_FULL) if lang == "zh" else text
+    out = text.translate(_HALF_TO_FULL) if lang == "zh" else text
+    return DataText(out) if isinstance(text, DataText) else out  # still data text: digits may print
 
 
 def figure_num(figure_id: str, case: str) -> Num:
