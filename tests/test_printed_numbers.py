@@ -159,11 +159,11 @@ def context_rows():
 PARAMETER_WORDS = {
     "zh": {"risk_pool_yi": "风险资金池规模", "loss_rate": "不良率", "compensation_share": "资金池补偿比例",
            "baseline_year": "路径起始年份", "pledge_start_years": "承诺期限起始年份",
-           "spending_not_below_stated_year": "已知年份后支出未下降"},
+           "spending_not_below_stated_year": "支出相对已知年份的倍数（假定未下降）"},
     "en": {"risk_pool_yi": "risk pool size", "loss_rate": "loss rate",
            "compensation_share": "share of losses the pool covers", "baseline_year": "first year of the path",
-           "pledge_start_years": "first year of the pledge's window",
-           "spending_not_below_stated_year": "spending did not fall after the stated year"},
+           "pledge_start_years": "start year of the pledge's window",
+           "spending_not_below_stated_year": "spending as a multiple of the stated year's (assumed not to fall)"},
 }
 
 
