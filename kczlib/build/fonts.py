@@ -9,8 +9,9 @@ not the 16 MB file. The font file is the one the charts use, shipped by the pip 
 from __future__ import annotations
 
 import base64
-import importlib.resources
+import importlib.util
 import io
+import os
 from functools import lru_cache
 from html.parser import HTMLParser
 from pathlib import Path
@@ -29,7 +30,11 @@ TEXT_ATTRIBUTES = {"alt", "title", "placeholder", "aria-label"}
 
 def font_path() -> Path:
     """Noto Sans CJK SC from `mplfonts`. Raises FileNotFoundError naming the package to reinstall."""
-    path = Path(str(importlib.resources.files("mplfonts") / "fonts" / FONT_FILE))
+    # find_spec locates the package without importing it: importing mplfonts loads
+    # matplotlib, which would cost a build served from the cache most of its time
+    spec = importlib.util.find_spec("mplfonts")
+    folders = list(spec.submodule_search_locations or []) if spec else []
+    path = Path(folders[0] if folders else "mplfonts") / "fonts" / FONT_FILE
     if not path.is_file():
         raise FileNotFoundError(f"{path} is missing; reinstall the mplfonts package")
     return path
@@ -66,7 +71,34 @@ def page_characters(html: str) -> str:
 
 @lru_cache(maxsize=32)
 def woff2_subset(characters: str) -> bytes:
-    """Noto Sans CJK SC cut down to `characters`, as WOFF2 bytes (needs fontTools and brotli)."""
+    """Noto Sans CJK SC cut down to `characters`, as WOFF2 bytes (needs fontTools and brotli).
+
+    Subsets are kept in `~/.cache/kcz/font-subsets/` by a hash of the font file's size and the
+    characters: the same characters give the same bytes, and a build served from the cache
+    (whose index pages show the same text) then needs no second of subsetting. An unwritable
+    cache only costs the time.
+    """
+    import hashlib
+
+    font = font_path()
+    key = hashlib.sha256(f"{font.stat().st_size}:{characters}".encode("utf-8")).hexdigest()[:32]
+    cached = Path.home() / ".cache" / "kcz" / "font-subsets" / f"{key}.woff2"
+    try:
+        return cached.read_bytes()
+    except OSError:
+        pass
+    data = _make_subset(characters)
+    try:
+        cached.parent.mkdir(parents=True, exist_ok=True)
+        tmp = cached.with_suffix(f".{os.getpid()}.tmp")
+        tmp.write_bytes(data)
+        tmp.replace(cached)  # atomic: a parallel build never reads half a file
+    except OSError:
+        pass
+    return data
+
+
+def _make_subset(characters: str) -> bytes:
     from fontTools import subset
     from fontTools.ttLib import TTFont
 
