@@ -134,6 +134,8 @@ def _mark_failure(nb, exc, scratch: Path, index: int | None) -> Failure:
     evalue = evalue if evalue is not None else (str(exc).splitlines() or [""])[0]
     cell = nb.cells[index] if index is not None and index < len(nb.cells) else None
     count = cell.get("execution_count") if cell is not None else None
+    if cell is not None and count is None:  # the kernel died before it echoed the cell's number
+        count = max((c.get("execution_count") or 0 for c in nb.cells[:index] if c.cell_type == "code"), default=0) + 1
     if cell is not None:
         anchor = nbformat.v4.new_markdown_cell(ERROR_ANCHOR_MSG)
         anchor.metadata["tags"] = [ERROR_MARKER_TAG]
