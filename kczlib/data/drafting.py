@@ -32,14 +32,14 @@ import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from ..errors import DataError, KczError
+from ..errors import KczError
 from ..paths import data_root as default_data_root
 from .figures import FIGURES_FILE, NON_FIGURES_FILE
 from .indicators import Indicator, indicators
 from .quantities import NON_FIGURE_KINDS, Mention, find_quantities
 from .schema import field_names, get_schema
 from .source import SourceDocument, clean_text, segment_sections
-from .textfile import decode_utf8
+from .textfile import decode_utf8, read_file_bytes
 
 SLUG_RE = re.compile(r"[a-z][a-z0-9_-]{0,63}")
 FIGURE_KINDS = ("quantity", "rank")
@@ -91,12 +91,7 @@ def draft_case(name: str, raw_path, data_root=None) -> Draft:
         raise DraftError(f"case folder {name!r} already exists ({root.name}/cases/{name}); "
                          "kcz new-case never overwrites: choose another name or remove the folder first")
     raw_path = Path(raw_path)
-    try:
-        raw_bytes = raw_path.read_bytes()
-    except FileNotFoundError:
-        raise DataError(raw_path, "file not found") from None
-    except OSError as exc:
-        raise DataError(raw_path, f"cannot read the file: {exc.strerror}") from None
+    raw_bytes = read_file_bytes(raw_path)  # kept too: the raw file is copied byte for byte
     raw = decode_utf8(raw_bytes, raw_path)  # DataError naming line and encoding if not UTF-8
     text, glosses = clean_text(raw)
     sections = segment_sections(text)

@@ -53,16 +53,20 @@ def decode_utf8(data: bytes, path) -> str:
         ) from None
 
 
-def read_utf8(path) -> str:
-    """The text of the file at `path` (see `decode_utf8`); DataError if it is missing or unreadable."""
+def read_file_bytes(path) -> bytes:
+    """The bytes of the file at `path`; DataError naming the file if it is missing or unreadable."""
     path = Path(path)
     try:
-        data = path.read_bytes()
+        return path.read_bytes()
     except FileNotFoundError:
         raise DataError(path, "file not found") from None
     except OSError as exc:
         raise DataError(path, f"cannot read the file: {exc.strerror}") from None
-    return decode_utf8(data, path)
+
+
+def read_utf8(path) -> str:
+    """The text of the file at `path` (see `decode_utf8`); DataError if it is missing or unreadable."""
+    return decode_utf8(read_file_bytes(path), Path(path))
 
 
 def read_json(path) -> object:
