@@ -331,6 +331,23 @@ def test_a_cached_file_changed_in_place_is_not_reused(tmp_path, capsys):
     assert b"</bodX>" not in (run_folders(out)[0] / "tiny_report-zh.html").read_bytes()
 
 
+def test_a_cached_file_that_grew_is_not_reused_and_the_build_says_so(tmp_path, capsys):
+    """Attack log K1a: a page edited to another size (a script appended) was dropped
+    from the cache without a word; the build now names the run and the file."""
+    config = write_config(tmp_path, [{"notebook": "tiny_report"}], langs=["zh"])
+    out = tmp_path / "out"
+    assert build(config) == 0
+    edited_run = run_folders(out)[0]
+    html = edited_run / "tiny_report-zh.html"
+    html.write_bytes(html.read_bytes() + b"<script>document.title='x'</script>")
+    capsys.readouterr()
+    assert build(config) == 0
+    err = capsys.readouterr().err
+    assert f"run {edited_run.name}: tiny_report-zh.html differs from the size recorded" in err
+    assert statuses(run_folders(out)[0]) == {"tiny_report-zh": "ok"}
+    assert b"<script>" not in (run_folders(out)[0] / "tiny_report-zh.html").read_bytes()
+
+
 # --- 10. signals ----------------------------------------------------------------------
 
 @pytest.mark.parametrize("signum, code, word", [(signal.SIGTERM, 143, "terminated"),

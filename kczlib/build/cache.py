@@ -61,8 +61,12 @@ def previous_outputs(out: Path, warn: Callable[[str], None] = lambda text: None
             continue
         for entry in reports:
             usable = _usable_entry(entry)
-            if usable and entry["cache_key"] not in found and _files_match(run, entry):
-                found[entry["cache_key"]] = (run, entry)
+            if usable and entry["cache_key"] not in found:
+                problem = _files_problem(run, entry)
+                if problem is None:
+                    found[entry["cache_key"]] = (run, entry)
+                elif problem:
+                    warn(f"run {run.name}: {problem}; {entry['name']} is not reused")
             elif usable is None:
                 warn(f"run {run.name}: an entry of manifest.json is not a kcz report; not reused")
     return found
@@ -82,16 +86,20 @@ def _usable_entry(entry) -> bool | None:
         and isinstance(outputs[f].get("sha256"), str) for f in files_of(entry["name"]))
 
 
-def _files_match(run: Path, entry: dict) -> bool:
-    """Every file is a regular file of its recorded size (the hash is checked on reuse)."""
+def _files_problem(run: Path, entry: dict) -> str | None:
+    """None when every file is a regular file of its recorded size (the hash is checked on
+    reuse); "" when a file is missing (a pruned or partial run: nothing to say); else what
+    is wrong, in words: a file replaced by a link or edited since it was built."""
     for f in files_of(entry["name"]):
         try:
             info = os.lstat(run / f)  # lstat: a symlink is not followed
         except OSError:
-            return False
-        if not stat.S_ISREG(info.st_mode) or info.st_size != entry["outputs"][f]["size"]:
-            return False
-    return True
+            return ""
+        if not stat.S_ISREG(info.st_mode):
+            return f"{f} is not a regular file"
+        if info.st_size != entry["outputs"][f]["size"]:
+            return f"{f} differs from the size recorded when it was built"
+    return None
 
 
 def output_record(path: Path) -> dict:
