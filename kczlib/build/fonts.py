@@ -12,12 +12,14 @@ import base64
 import importlib.util
 import io
 import os
+import struct
 from functools import lru_cache
 from html.parser import HTMLParser
 from pathlib import Path
 
 FONT_FILE = "NotoSansCJKsc-Regular.otf"  # the same file as kczlib.report.theme.CJK_FONT_FILE
 FAMILY = "KCZ Noto Sans SC"
+FONT_FAMILY_PREFIX = "Noto Sans CJK"  # the family name inside FONT_FILE
 FONT_FACE_MARKER = "/*kcz:font-face*/"  # where a page's <style> receives its @font-face rule
 # Kept beyond the page's own characters: the fallback glyph and what CSS may insert.
 ALWAYS = " .,:;!?()[]-–—…·'\"“”‘’，。：；！？（）、《》0123456789"
@@ -76,7 +78,8 @@ def woff2_subset(characters: str) -> bytes:
     Subsets are kept in `~/.cache/kcz/font-subsets/` by a hash of the font file's size and the
     characters: the same characters give the same bytes, and a build served from the cache
     (whose index pages show the same text) then needs no second of subsetting. An unwritable
-    cache only costs the time.
+    cache only costs the time, and so does a cached file that is not such a subset
+    (`is_subset_of_font`): it is made again and replaced.
     """
     import hashlib
 
@@ -84,7 +87,9 @@ def woff2_subset(characters: str) -> bytes:
     key = hashlib.sha256(f"{font.stat().st_size}:{characters}".encode("utf-8")).hexdigest()[:32]
     cached = Path.home() / ".cache" / "kcz" / "font-subsets" / f"{key}.woff2"
     try:
-        return cached.read_bytes()
+        data = cached.read_bytes()
+        if is_subset_of_font(data, characters):
+            return data
     except OSError:
         pass
     data = _make_subset(characters)
@@ -96,6 +101,24 @@ def woff2_subset(characters: str) -> bytes:
     except OSError:
         pass
     return data
+
+
+def is_subset_of_font(data: bytes, characters: str) -> bool:
+    """True if `data` is a WOFF2 font of the Noto Sans CJK family whose character map holds
+    only code points of `characters` (what `_make_subset` writes). A cached file that fails
+    this (overwritten, truncated, another font) is not embedded. It cannot tell a subset
+    whose glyph outlines were redrawn: the cache folder is trusted as the user's own."""
+    from fontTools.ttLib import TTFont, TTLibError
+
+    if not data.startswith(b"wOF2"):
+        return False
+    try:
+        font = TTFont(io.BytesIO(data), lazy=True)
+        family = font["name"].getDebugName(1) or ""
+        mapped = set(font.getBestCmap() or {})
+    except (TTLibError, KeyError, ValueError, OSError, AssertionError, struct.error):
+        return False
+    return family.startswith(FONT_FAMILY_PREFIX) and mapped <= {ord(c) for c in characters}
 
 
 def _make_subset(characters: str) -> bytes:
