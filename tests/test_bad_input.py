@@ -80,6 +80,16 @@ def test_unaccounted_mention_fails_coverage(capsys, figures_csv):
     assert code != 0 and "unaccounted mention '2700余家'" in out
 
 
+def test_a_figures_table_with_a_header_only_says_it_has_no_rows(capsys, figures_csv):
+    """Attack log D6: 105 'unaccounted' lines and no word that the table is empty."""
+    header = figures_csv.read_text(encoding="utf-8").splitlines(keepends=True)[0]
+    figures_csv.write_text(header, encoding="utf-8")
+    code, out = run_validate(capsys)
+    assert code != 0
+    assert "figures.csv has a header and no rows" in out
+    assert "unaccounted mention '2700余家'" in out  # the mentions are still listed
+
+
 def test_a_non_figure_the_parser_recognises_needs_no_row(capsys, data_copy):
     # row 2 is 一 at offset 38, the section marker 一、: a list marker the parser knows
     nf = data_copy / "cases" / "chengdu" / "non_figures.csv"

@@ -210,6 +210,9 @@ def format_report(r: Report) -> str:
         + (f"{r.recognised_non_figures} recognised non-figures + " if r.recognised_non_figures else "")
         + f"{len(r.unaccounted)} unaccounted",
     ]
+    if r.figures == 0 and r.mentions:
+        lines.append(f"  {FIGURES_FILE} has a header and no rows: none of the {r.mentions} numeric mentions "
+                     "below is curated yet (add figure rows, or draft them with `kcz new-case`)")
     if r.redundant_rows:
         lines.append(f"  non-figure rows the parser also recognises by itself (optional): {r.redundant_rows} of {r.non_figures}")
     if r.context_rows:
