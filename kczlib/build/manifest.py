@@ -96,18 +96,30 @@ def package_versions() -> dict[str, str]:
     return versions
 
 
+# Filters bypassed when asking whether tracked files differ: a clean filter (nbstripout
+# on notebooks) would be started for every file whose stat data git cannot trust, which on
+# a fresh clone took longer than the timeout (issue: "code version unknown").
+NO_FILTERS = ("-c", "filter.nbstripout.clean=cat", "-c", "filter.nbstripout.required=false")
+
+
 @lru_cache(maxsize=1)
 def git_commit() -> str | None:
-    """HEAD of the repository, with '-dirty' when tracked files differ; None outside git."""
+    """HEAD of the repository, with '-dirty' when tracked files differ; None outside git.
+
+    `git rev-parse HEAD` and `git diff --quiet HEAD` (content, not stat data), with the
+    notebook clean filter bypassed: a notebook saved with outputs therefore counts as a
+    difference, like any other edit of a tracked file. Each call has a 10 s bound; a
+    repository git cannot answer for in that time gives None (the pages say "unknown").
+    """
     def git(*args):
         return subprocess.run(
-            ["git", *args], cwd=PACKAGE_ROOT, capture_output=True, text=True, timeout=10
+            ["git", *NO_FILTERS, *args], cwd=PACKAGE_ROOT, capture_output=True, text=True, timeout=10
         )
     try:
-        head = git("rev-parse", "HEAD")
+        head = git("rev-parse", "--verify", "-q", "HEAD")
         if head.returncode != 0:
             return None
-        dirty = git("status", "--porcelain", "--untracked-files=no").stdout.strip()
+        dirty = git("diff", "--quiet", "--no-ext-diff", "--no-textconv", "HEAD", "--").returncode == 1
     except (OSError, subprocess.SubprocessError):
         return None
     return head.stdout.strip() + ("-dirty" if dirty else "")
