@@ -2,10 +2,18 @@
 
 from __future__ import annotations
 
+import os
 import shutil
+import sys
 from pathlib import Path
 
 import pytest
+
+# Started with stdin closed (cron, some CI runners, `make test 0<&-`): Python sets
+# sys.__stdin__ to None, and pytest's capture then fails an assertion whenever IPython asks
+# stdin for its encoding. kcz itself copes (tests/test_cli.py runs it with stdin closed).
+if sys.__stdin__ is None:
+    sys.__stdin__ = open(os.devnull, encoding="utf-8")  # noqa: SIM115 - kept for the session
 
 REPO = Path(__file__).resolve().parent.parent
 DATA = REPO / "data"

@@ -60,3 +60,18 @@ def test_validate_runs_the_dataset_validation():
     result = run_kcz("validate", "chengdu")
     assert result.returncode in (0, 1), result.stderr
     assert "Traceback" not in result.stderr
+
+
+def test_a_build_with_stdin_closed_runs_as_under_cron(tmp_path):
+    """cron and some CI runners start programs with file descriptor 0 closed."""
+    import subprocess
+
+    from build_helpers import kcz_command, kcz_env, statuses, run_folders
+
+    config = write_config(tmp_path, [{"notebook": "tiny_report"}], langs=["zh"])
+    command = " ".join(f"'{part}'" for part in kcz_command("--config", config, "build", "-q"))
+    done = subprocess.run(["sh", "-c", f"exec 0<&-; exec {command}"], env=kcz_env(),
+                          capture_output=True, text=True, timeout=600)
+    assert done.returncode == 0, done.stderr
+    assert "Traceback" not in done.stderr
+    assert statuses(run_folders(tmp_path / "out")[0]) == {"tiny_report-zh": "ok"}
