@@ -126,12 +126,12 @@ def test_a_latest_that_is_a_real_folder_is_refused_before_anything_runs(tmp_path
     assert not run_folders(tmp_path / "out")
 
 
-def test_a_report_reused_under_another_name_gets_its_files(tmp_path):
-    # the cache key does not include the name: same notebook and parameters, new name
+def test_a_report_under_another_name_is_built_with_its_own_files(tmp_path):
+    # same notebook and parameters, new name: the pages print their name, so no reuse
     config = write_config(tmp_path, TINY_ZH)
     assert kcz(config) == 0
     config = write_config(tmp_path, [{"notebook": "tiny_report", "langs": ["zh"], "name": "renamed"}])
     assert kcz(config) == 0
     run = run_folders(tmp_path / "out")[0]
-    assert statuses(run) == {"renamed-zh": "cached"}
+    assert statuses(run) == {"renamed-zh": "ok"}
     assert all((run / f).is_file() for f in manifest(run)["reports"][0]["files"])

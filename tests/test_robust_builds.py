@@ -286,13 +286,23 @@ def test_foreign_cache_state_is_a_cache_miss_with_a_warning(tmp_path):
     assert statuses(run_folders(out)[0]) == {"tiny_report-zh": "ok"}
 
 
-def test_renaming_a_report_reuses_its_cached_files_under_the_new_name(tmp_path):
-    config = write_config(tmp_path, [{"notebook": "tiny_report"}], langs=["zh"])
+def test_a_renamed_report_is_built_again_and_its_pages_link_to_its_own_names(tmp_path):
+    """Attack log C19/C19c: pages reused under another name kept the old name's title and
+    language links, which pointed at files not in the run."""
+    import re
+
+    config = write_config(tmp_path, [{"notebook": "tiny_report"}])
     assert build(config) == 0
-    config = write_config(tmp_path, [{"notebook": "tiny_report", "name": "renamed"}], langs=["zh"])
+    config = write_config(tmp_path, [{"notebook": "tiny_report", "name": "renamed"}])
     assert build(config) == 0
     run = run_folders(tmp_path / "out")[0]
-    assert statuses(run) == {"renamed-zh": "cached"} and (run / "renamed-zh.html").stat().st_size > 0
+    assert statuses(run) == {"renamed-zh": "ok", "renamed-en": "ok"}
+    for lang, other in (("zh", "en"), ("en", "zh")):
+        page = (run / f"renamed-{lang}.html").read_text(encoding="utf-8")
+        assert "tiny_report" not in page
+        linked = set(re.findall(r'href="([^"#]+\.html)"', page))
+        assert f"renamed-{other}.html" in linked
+        assert all((run / name).is_file() for name in linked)  # no link leaves the run
 
 
 # --- 9. damaged cached output is never reused; runs share no files -------------------

@@ -41,9 +41,18 @@ def cache_key(notebook_hash: str, parameters: dict, data: dict, sources: dict, v
     })
 
 
+def reuse_key(entry: dict) -> str:
+    """What a cached report must share with the one to build: its cache key, and its name
+    and the names of its translations (`siblings`), which the pages print in their title
+    and language links. A page built under another name (a renamed report, a `-custom-`
+    build with the default values) is therefore built again, not copied with wrong links.
+    """
+    return hash_json([entry.get("cache_key"), entry.get("name"), entry.get("siblings") or {}])
+
+
 def previous_outputs(out: Path, warn: Callable[[str], None] = lambda text: None
                      ) -> dict[str, tuple[Path, dict]]:
-    """key -> (run folder, manifest entry) of successful reports, newest run winning.
+    """reuse_key -> (run folder, manifest entry) of successful reports, newest run winning.
 
     Only a report whose every file (`files_of(name)`, name a safe name) is a regular
     file in a real run folder, of the size its manifest recorded, counts: a symlink
@@ -61,10 +70,10 @@ def previous_outputs(out: Path, warn: Callable[[str], None] = lambda text: None
             continue
         for entry in reports:
             usable = _usable_entry(entry)
-            if usable and entry["cache_key"] not in found:
+            if usable and reuse_key(entry) not in found:
                 problem = _files_problem(run, entry)
                 if problem is None:
-                    found[entry["cache_key"]] = (run, entry)
+                    found[reuse_key(entry)] = (run, entry)
                 elif problem:
                     warn(f"run {run.name}: {problem}; {entry['name']} is not reused")
             elif usable is None:

@@ -40,7 +40,7 @@ from .parameters import apply_overrides, custom_names
 from .index_page import render_indexes
 from .export_pool import export_processes
 from .progress import Progress, warn
-from .cache import cache_key, files_of, output_record, previous_outputs, reuse_files
+from .cache import cache_key, files_of, output_record, previous_outputs, reuse_files, reuse_key
 from .config import Report, load_config
 from .run_folder import (MANIFEST, check_latest, file_in, finalize, new_temp_run, point_latest,
                          remove_stale_temps, utc_stamp)
@@ -132,8 +132,9 @@ def _build_locked(config, reports: list[Report], rest: list[Report], out: Path, 
     try:
         progress.say(f"kcz: {len(reports)} report(s) -> {out.name}/{stamp} (jobs {options.jobs})")
         todo = []
+        _link_translations(entries + extra)  # the names a reused page must link to
         for report, entry in zip(reports, entries):
-            hit = None if options.force else previous.get(entry["cache_key"])
+            hit = None if options.force else previous.get(reuse_key(entry))
             if hit and _reuse(hit, entry, tmp):
                 progress.finished(entry)
             else:
@@ -141,7 +142,7 @@ def _build_locked(config, reports: list[Report], rest: list[Report], out: Path, 
         # the other configured reports, so that the run can be complete: from the cache only
         missing = []
         for entry in extra:
-            hit = previous.get(entry["cache_key"])
+            hit = previous.get(reuse_key(entry))
             if hit and _reuse(hit, entry, tmp):
                 entries.append(entry)
             else:
@@ -270,7 +271,7 @@ def _reuse(hit, entry: dict, tmp: Path) -> bool:
     """Copy a cached report's files into the run, each verified against the size and
     sha256 its manifest recorded; False (a cache miss, with a warning) if any differs."""
     run, old = hit
-    # the same key may have been built under another report name: files map by position
+    # reuse_key holds the name, so the files are the same names; mapped by position all the same
     pairs = [(run / o, file_in(tmp, n)) for o, n in zip(files_of(old["name"]), entry["files"])]
     problem = reuse_files(pairs, [old["outputs"][o] for o in files_of(old["name"])])
     if problem:
