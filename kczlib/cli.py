@@ -63,6 +63,12 @@ def parser() -> argparse.ArgumentParser:
     b.add_argument("-q", "--quiet", action="store_true", help="only failures and the summary")
     b.add_argument("-v", "--verbose", action="store_true", help="timings per report, kernel logs")
 
+    pr = sub.add_parser("prune", help="remove old run folders, keeping the newest and `latest`")
+    pr.add_argument("--keep", type=_positive_int, default=None, metavar="N",
+                    help="runs to keep (default: [build] keep_runs of reports.toml, 30)")
+    pr.add_argument("--out", type=Path, help="output folder (default: reports/)")
+    pr.add_argument("--wait", action="store_true", help="wait for a running build instead of exiting")
+
     ls = sub.add_parser("list", help="show the defined reports and their parameters")
     ls.add_argument("--json", action="store_true", help="machine-readable output")
 
@@ -142,6 +148,29 @@ def cmd_build(args) -> int:
     return 0 if result.ok else EXIT_FAILED_REPORTS
 
 
+def cmd_prune(args) -> int:
+    from .build.config import load_config
+    from .build.lock import build_lock
+    from .build.run_folder import prune_runs, runs
+    from .errors import CannotBuild
+
+    config = load_config(args.config)
+    out = (args.out or config.out).resolve()
+    keep = args.keep or config.keep_runs
+    if not out.is_dir():
+        print(f"kcz: {out} holds no runs; nothing to remove")
+        return 0
+    try:
+        with build_lock(out, wait=args.wait):  # never while a build writes into `out`
+            removed = prune_runs(out, keep)
+    except OSError as exc:
+        raise CannotBuild(f"could not remove old runs from {out}: {exc.filename or out}: "
+                          f"{exc.strerror or type(exc).__name__}") from None
+    left = len(runs(out))
+    print(f"kcz: removed {len(removed)} run(s) from {out}; {left} left (`latest` and the newest {keep} are kept)")
+    return 0
+
+
 def cmd_list(args) -> int:
     from .build.config import load_config
 
@@ -177,4 +206,4 @@ def cmd_new_case(args) -> int:
     return 0
 
 
-COMMANDS = {"build": cmd_build, "list": cmd_list, "validate": cmd_validate, "new-case": cmd_new_case}
+COMMANDS = {"build": cmd_build, "prune": cmd_prune, "list": cmd_list, "validate": cmd_validate, "new-case": cmd_new_case}

@@ -21,6 +21,7 @@
     out = "reports"
     warm_imports = ["pandas", "matplotlib.pyplot", "seaborn", "kczlib"]
     cell_timeout = 600
+    keep_runs = 30             # finished runs kept after each build (`latest` always kept)
 
 Relative paths are relative to the folder holding the file. A notebook may sit in a
 subfolder (`notebook = "sub/x"`, each part a safe name); its reports are then named
@@ -45,6 +46,7 @@ from ..errors import KczError
 from . import sweep
 
 DEFAULT_CONFIG = PACKAGE_ROOT / "reports.toml"
+DEFAULT_KEEP_RUNS = 30
 DEFAULT_WARM_IMPORTS = ("pandas", "matplotlib.pyplot", "seaborn", "kczlib", "kczlib.report.theme")
 # A report name is the stem of its output files and a notebook is looked up by its stem:
 # letters, digits, `_` and `-` only, so neither can climb out of a folder (`../x`, `a/b`),
@@ -77,6 +79,7 @@ class BuildConfig:
     warm_imports: tuple[str, ...] = DEFAULT_WARM_IMPORTS
     cell_timeout: int = 600
     kernel_name: str = "python3"
+    keep_runs: int = DEFAULT_KEEP_RUNS  # finished runs kept in `out` after a build (prune_runs)
 
     def select(self, patterns: list[str] | None) -> list[Report]:
         """Reports matching any pattern: a report name, a notebook stem or a glob."""
@@ -127,7 +130,16 @@ def load_config(path: str | os.PathLike | None = None) -> BuildConfig:
         warm_imports=tuple(build.get("warm_imports", DEFAULT_WARM_IMPORTS)),
         cell_timeout=int(build.get("cell_timeout", 600)),
         kernel_name=str(build.get("kernel", "python3")),
+        keep_runs=_keep_runs(build.get("keep_runs", DEFAULT_KEEP_RUNS), path),
     )
+
+
+def _keep_runs(value, path: Path) -> int:
+    """`[build] keep_runs` as a whole number of at least 1; ConfigError otherwise."""
+    if isinstance(value, bool) or not isinstance(value, int) or value < 1:
+        raise ConfigError(f"{path}: [build] keep_runs must be a whole number of at least 1 "
+                          f"(the runs kept after a build, `latest` always among them; got {value!r})")
+    return value
 
 
 def _expand_reports(raw: dict, notebooks_dir: Path, path: Path) -> list[Report]:

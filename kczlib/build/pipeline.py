@@ -42,7 +42,7 @@ from .export_pool import export_processes
 from .progress import Progress, warn
 from .cache import cache_key, files_of, output_record, previous_outputs, reuse_files, reuse_key
 from .config import Report, load_config
-from .run_folder import (MANIFEST, check_latest, file_in, finalize, new_temp_run, point_latest,
+from .run_folder import (MANIFEST, check_latest, file_in, finalize, new_temp_run, point_latest, prune_runs,
                          remove_stale_temps, utc_stamp)
 from .scrub import machine_paths, scrub_text, scrub_tree
 
@@ -178,8 +178,16 @@ def _build_locked(config, reports: list[Report], rest: list[Report], out: Path, 
         _ignore_signals()  # a second Ctrl-C must not interrupt the clean-up
         shutil.rmtree(tmp, ignore_errors=True)
         raise
+    try:  # still under the lock; a run that cannot be removed costs disk, not the build
+        pruned = prune_runs(out, config.keep_runs)
+    except OSError as exc:
+        pruned = []
+        warn(f"old runs were not removed ({exc.strerror or exc}); `kcz prune` removes them")
     progress.summary(manifest, run)
     progress.say(f"kcz: latest unchanged: {latest}" if latest else f"kcz: latest -> {run.name}", level=0)
+    if pruned:
+        progress.say(f"kcz: removed {len(pruned)} old run(s), keeping the newest {config.keep_runs} "
+                     "([build] keep_runs)", level=0)
     if held:
         warn(f"a signal arrived after run {run.name} was written; the build finished first")
     return BuildResult(run, manifest)

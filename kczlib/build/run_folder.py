@@ -116,3 +116,37 @@ def remove_stale_temps(out: Path) -> None:
             p.unlink()  # the link only, never what it points to
         else:
             shutil.rmtree(p, ignore_errors=True)
+
+
+def latest_target(out: Path) -> Path | None:
+    """The run `<out>/latest` points to (a direct child of `out`), or None."""
+    link = out / LATEST
+    if not link.is_symlink():
+        return None
+    target = os.readlink(link)
+    return out / target if target and "/" not in target else None
+
+
+def prune_runs(out: Path, keep: int) -> list[str]:
+    """Remove finished runs beyond the `keep` newest; returns the names removed, oldest last.
+
+    Never removed: the run `latest` points to (whatever its age), a run being written (a
+    `.tmp-*` folder is not a run), anything that is not a real run folder (a symlink named
+    like a run is left alone). Call it holding the build lock (`lock.build_lock`). Each run
+    is first renamed to a temporary name, so a run is either whole or gone; an interrupted
+    removal leaves a `.tmp-*` folder that the next build removes. Raises ValueError if
+    `keep` < 1.
+    """
+    if keep < 1:
+        raise ValueError(f"keep must be at least 1 (got {keep})")
+    protected = latest_target(out)
+    removed = []
+    for run in runs(out)[keep:]:
+        if protected is not None and run.name == protected.name:
+            continue
+        doomed = out / f"{TMP_PREFIX}pruned-{run.name}-{os.getpid()}"
+        os.rename(run, doomed)
+        shutil.rmtree(doomed, ignore_errors=True)
+        removed.append(run.name)
+    return removed
+

@@ -1,0 +1,101 @@
+"""Old run folders are removed: `kcz prune --keep N` and `[build] keep_runs` after a build.
+
+Never removed: the run `latest` points to, a run being written, anything that is not a
+real run folder.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+from build_helpers import run_folders, run_kcz, write_config
+from kczlib.build.lock import build_lock
+from kczlib.build.run_folder import prune_runs
+
+
+def fake_runs(out: Path, stamps: list[str]) -> None:
+    for stamp in stamps:
+        (out / stamp).mkdir(parents=True)
+        (out / stamp / "index.html").write_text(stamp, encoding="utf-8")
+
+
+STAMPS = ["20260101T000000Z", "20260102T000000Z", "20260103T000000Z", "20260104T000000Z",
+          "20260105T000000Z"]
+
+
+def names(out: Path) -> list[str]:
+    """What is in `out`, the build lock aside."""
+    return sorted(p.name for p in out.iterdir() if p.name != ".kcz-build.lock")
+
+
+def test_the_newest_runs_and_latests_target_are_kept(tmp_path):
+    out = tmp_path / "out"
+    fake_runs(out, STAMPS)
+    os.symlink("20260101T000000Z", out / "latest")  # the oldest is latest: kept anyway
+    (out / ".tmp-20260106T000000Z-99").mkdir()  # a run being written
+    outside = tmp_path / "elsewhere"
+    outside.mkdir()
+    os.symlink(outside, out / "20250101T000000Z")  # named like a run, but a link
+    removed = prune_runs(out, keep=2)
+    assert removed == ["20260103T000000Z", "20260102T000000Z"]
+    assert names(out) == [".tmp-20260106T000000Z-99", "20250101T000000Z", "20260101T000000Z",
+                          "20260104T000000Z", "20260105T000000Z", "latest"]
+    assert outside.is_dir()
+
+
+def test_keeping_more_runs_than_there_are_removes_nothing(tmp_path):
+    out = tmp_path / "out"
+    fake_runs(out, STAMPS[:2])
+    assert prune_runs(out, keep=30) == []
+    assert names(out) == STAMPS[:2]
+
+
+def test_keep_must_be_at_least_one(tmp_path):
+    with pytest.raises(ValueError, match="at least 1"):
+        prune_runs(tmp_path, keep=0)
+
+
+def test_kcz_prune_says_what_it_removed(tmp_path):
+    config = write_config(tmp_path, [{"notebook": "tiny_report"}], langs=["zh"])
+    out = tmp_path / "out"
+    fake_runs(out, STAMPS)
+    result = run_kcz("--config", config, "prune", "--keep", "3")
+    assert result.returncode == 0, result.stderr
+    assert "removed 2 run(s)" in result.stdout and "3 left" in result.stdout
+    assert names(out) == STAMPS[2:]
+
+
+def test_kcz_prune_waits_for_no_build_it_would_race(tmp_path):
+    config = write_config(tmp_path, [{"notebook": "tiny_report"}], langs=["zh"])
+    out = tmp_path / "out"
+    fake_runs(out, STAMPS)
+    with build_lock(out):
+        result = run_kcz("--config", config, "prune", "--keep", "1")
+    assert result.returncode == 2
+    assert result.stderr.count("\n") == 1 and "another kcz build is running" in result.stderr
+    assert names(out) == STAMPS
+
+
+@pytest.mark.parametrize("value", ["0", "-3", "2.5", '"many"', "true"])
+def test_a_bad_keep_runs_is_one_line(tmp_path, value):
+    config = write_config(tmp_path, [{"notebook": "tiny_report"}], langs=["zh"])
+    config.write_text(config.read_text(encoding="utf-8") + f"keep_runs = {value}\n", encoding="utf-8")
+    result = run_kcz("--config", config, "list")
+    assert result.returncode == 2
+    assert result.stderr.count("\n") == 1 and "keep_runs must be a whole number" in result.stderr
+
+
+def test_a_build_keeps_keep_runs_runs(tmp_path):
+    config = write_config(tmp_path, [{"notebook": "tiny_report"}], langs=["zh"])
+    config.write_text(config.read_text(encoding="utf-8") + "keep_runs = 2\n", encoding="utf-8")
+    out = tmp_path / "out"
+    for _ in range(3):  # one executed, two served from the cache
+        result = run_kcz("--config", config, "build", "-q")
+        assert result.returncode == 0, result.stderr
+    runs = run_folders(out)
+    assert len(runs) == 2
+    assert os.readlink(out / "latest") == runs[0].name
+    assert "removed 1 old run(s), keeping the newest 2" in result.stderr + result.stdout
