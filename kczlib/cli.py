@@ -122,15 +122,33 @@ def main(argv: list[str] | None = None) -> int:
         print(f"kcz: error: {exc}", file=sys.stderr)
         return EXIT_USAGE
     except KeyboardInterrupt:
-        print("kcz: interrupted; no run was written, latest unchanged", file=sys.stderr)
+        print(f"kcz: interrupted; {_what_was_written()}", file=sys.stderr)
         return EXIT_SIGINT
     except Terminated as exc:
         word = "hung up" if exc.signum == signal.SIGHUP else "terminated"
-        print(f"kcz: {word}; no run was written, latest unchanged", file=sys.stderr)
+        print(f"kcz: {word}; {_what_was_written()}", file=sys.stderr)
         return EXIT_SIGHUP if exc.signum == signal.SIGHUP else EXIT_SIGTERM
     finally:
         for signum, handler in old.items():
             signal.signal(signum, handler)
+
+
+SIGNAL_EXITS = {signal.SIGINT: (EXIT_SIGINT, "interrupted"), signal.SIGTERM: (EXIT_SIGTERM, "terminated"),
+                signal.SIGHUP: (EXIT_SIGHUP, "hung up")}
+
+
+def _what_was_written() -> str:
+    """The truth about the output folder when a signal ended the command: whether this
+    process had already renamed a run into place, and where `latest` points."""
+    pipeline = sys.modules.get("kczlib.build.pipeline")
+    run = pipeline.written_run() if pipeline is not None else None
+    if run is None:
+        return "no run was written, latest unchanged"
+    from .build.run_folder import latest_target
+
+    target = latest_target(run.parent)
+    moved = target is not None and target.name == run.name
+    return f"run {run.name} was written before it; latest {'-> ' + run.name if moved else 'unchanged'}"
 
 
 def cmd_build(args) -> int:
@@ -145,6 +163,11 @@ def cmd_build(args) -> int:
                            jobs=args.jobs, force=args.force, out=args.out, wait=args.wait,
                            config=args.config, pdf=args.pdf, scheduler=args.scheduler)
     result = build(options, Progress(verbosity))
+    if result.signal is not None:  # held while the run was put in place: it is whole
+        code, word = SIGNAL_EXITS.get(result.signal, (EXIT_SIGTERM, "terminated"))
+        print(f"kcz: {word} while the run was put in place; the build finished first: "
+              f"{_what_was_written()}", file=sys.stderr)
+        return code
     return 0 if result.ok else EXIT_FAILED_REPORTS
 
 

@@ -54,6 +54,14 @@ from .scrub import machine_paths, scrub_text, scrub_tree
 # stopping: set when the build is being interrupted, so a report whose kernel died of
 # the same signal is reported as cancelled, not as failed
 STOPPING = threading.Event()
+# The run this process has renamed into place, once it has: a signal after that point must
+# not be reported as "no run was written" (cli reads it through `written_run`).
+_WRITTEN: list[Path] = []
+
+
+def written_run() -> Path | None:
+    """The run folder the current (or last) build of this process wrote, if it got that far."""
+    return _WRITTEN[-1] if _WRITTEN else None
 
 
 @dataclass
@@ -73,6 +81,7 @@ class BuildOptions:
 class BuildResult:
     run: Path
     manifest: dict
+    signal: int | None = None  # a SIGINT/SIGTERM/SIGHUP held while the run was put in place
 
     @property
     def ok(self) -> bool:
@@ -91,6 +100,7 @@ def build(options: BuildOptions, progress: Progress | None = None) -> BuildResul
     """
     progress = progress or Progress()
     STOPPING.clear()
+    _WRITTEN.clear()
     config = load_config(options.config)
     selected = apply_overrides(config.select(options.only), options.overrides)
     if options.overrides:  # never mistaken for the defaults, never `latest`
@@ -168,6 +178,7 @@ def _build_locked(config, reports: list[Report], rest: list[Report], out: Path, 
             write_pdfs(tmp, [e["name"] for e in entries], lambda text: progress.say(text, level=0))
         with _signals_held() as held:
             run = finalize(tmp, out, stamp)
+            _WRITTEN.append(run)
             manifest["run"] = run.name
             # the run is in place: the rest takes microseconds and is not interrupted,
             # so that the message of an interrupted build ("no run was written") is true
@@ -188,9 +199,7 @@ def _build_locked(config, reports: list[Report], rest: list[Report], out: Path, 
     if pruned:
         progress.say(f"kcz: removed {len(pruned)} old run(s), keeping the newest {config.keep_runs} "
                      "([build] keep_runs)", level=0)
-    if held:
-        warn(f"a signal arrived after run {run.name} was written; the build finished first")
-    return BuildResult(run, manifest)
+    return BuildResult(run, manifest, signal=held[0] if held else None)
 
 
 def _latest_decision(manifest: dict, options: BuildOptions) -> str | None:
