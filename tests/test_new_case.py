@@ -246,3 +246,21 @@ def test_codes_are_drafted_as_non_figures_and_an_unreadable_mention_is_left_to_t
     assert code == 1
     assert "unaccounted mention '不超过3年以上'" in out and "state different bounds" in out
     assert "error:" not in out  # only the unreadable mention is left
+
+
+@pytest.mark.parametrize("newline", ["\r\n", "\r"], ids=["crlf", "cr-only"])
+def test_windows_and_classic_mac_line_breaks_give_the_same_draft_as_lf(capsys, data_copy, tmp_path, newline):
+    """Attack log N15: with CR-only breaks the section markers 一、二、 were read as figures."""
+    text = RAW.read_bytes().decode("utf-8")
+    assert "\r" not in text
+    other = tmp_path / "other.raw.txt"
+    other.write_bytes(text.replace("\n", newline).encode("utf-8"))
+    draft_case("lf", RAW)
+    draft_case("other", other)
+    cases = data_copy / "cases"
+    for table, text_column in (("figures.csv", "evidence"), ("non_figures.csv", "text")):
+        lf_rows, other_rows = read_rows(cases / "lf" / table), read_rows(cases / "other" / table)
+        assert ([(r[text_column], r["offset"]) for r in other_rows]
+                == [(r[text_column], r["offset"]) for r in lf_rows])
+    got = [(r["evidence"], int(r["offset"])) for r in read_rows(cases / "other" / "figures.csv")]
+    assert got == [(e, o) for e, o, *_ in EXPECTED_FIGURES]

@@ -48,9 +48,20 @@ def to_simplified(text: str) -> str:
     return _t2s().convert(text)
 
 
+def unify_line_breaks(text: str) -> str:
+    """CRLF (Windows) and lone CR (classic Mac OS) line breaks as LF: the section markers
+    and debris lines are found line by line, so every text must break lines alike."""
+    return text.replace("\r\n", "\n").replace("\r", "\n")
+
+
 def clean_text(raw: str, debris: list[str] = ()) -> tuple[str, int]:
-    """The full cleaning pipeline; idempotent on already-clean text."""
-    text = drop_debris_lines(raw, [d.strip() for d in debris])
+    """The full cleaning pipeline; idempotent on already-clean text.
+
+    Steps, in order: line breaks unified (`unify_line_breaks`), debris lines dropped, pinyin
+    glosses stripped, Traditional characters converted to Simplified (OpenCC t2s). Returns
+    the cleaned text and the number of glosses removed.
+    """
+    text = drop_debris_lines(unify_line_breaks(raw), [d.strip() for d in debris])
     text, n_glosses = strip_pinyin_glosses(text)
     return to_simplified(text), n_glosses
 
