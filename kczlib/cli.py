@@ -69,6 +69,12 @@ def parser() -> argparse.ArgumentParser:
     pr.add_argument("--out", type=Path, help="output folder (default: reports/)")
     pr.add_argument("--wait", action="store_true", help="wait for a running build instead of exiting")
 
+    sc = sub.add_parser("schedule", help="print the cron line or systemd units that rebuild the reports daily")
+    sc.add_argument("kind", choices=["cron", "systemd"], help="cron: one crontab line; systemd: user units")
+    sc.add_argument("--at", default="06:30", metavar="HH:MM", help="time of day (default: %(default)s)")
+    sc.add_argument("--write", type=Path, metavar="DIR",
+                    help="systemd: write the two unit files into DIR (e.g. ~/.config/systemd/user)")
+
     ls = sub.add_parser("list", help="show the defined reports and their parameters")
     ls.add_argument("--json", action="store_true", help="machine-readable output")
 
@@ -194,6 +200,25 @@ def cmd_prune(args) -> int:
     return 0
 
 
+def cmd_schedule(args) -> int:
+    from .build import schedule
+
+    if args.kind == "cron":
+        if args.write:
+            raise schedule.ScheduleError("--write is for systemd units; add the cron line with `crontab -e`")
+        print(schedule.cron_line(args.at))
+        return 0
+    units = schedule.systemd_units(args.at)
+    if args.write:
+        for path in schedule.write_units(args.write.expanduser(), units):
+            print(f"kcz: wrote {path}")
+        print(f"then: systemctl --user daemon-reload && systemctl --user enable --now {schedule.TIMER}")
+        return 0
+    for name, text in units.items():
+        print(f"# {schedule.UNIT_FOLDER}/{name}\n{text}")
+    return 0
+
+
 def cmd_list(args) -> int:
     from .build.config import load_config
 
@@ -229,4 +254,4 @@ def cmd_new_case(args) -> int:
     return 0
 
 
-COMMANDS = {"build": cmd_build, "prune": cmd_prune, "list": cmd_list, "validate": cmd_validate, "new-case": cmd_new_case}
+COMMANDS = {"build": cmd_build, "prune": cmd_prune, "schedule": cmd_schedule, "list": cmd_list, "validate": cmd_validate, "new-case": cmd_new_case}
