@@ -111,6 +111,21 @@ MARKDOWN_CELL = (f'Markdown cell <img src=x onerror="{js("md-cell")}"> '
                  f'<div><template shadowrootmode="open"><img src="{TRAP}/md-cell-shadow"></template></div>')
 
 
+# A real chart as an SVG output (the reports draw PNG; a notebook may well draw SVG):
+# it must still render after the SVG allow-list.
+SVG_CHART = """\
+import io
+import matplotlib
+matplotlib.use("agg")
+import matplotlib.pyplot as plt
+from IPython.display import SVG, display
+fig, ax = plt.subplots(figsize=(3, 2))
+ax.bar(["a", "b", "c"], [3, 1, 2], color="#c0392b")
+buf = io.StringIO()
+fig.savefig(buf, format="svg")
+display(SVG(buf.getvalue()))"""
+
+
 def corpus_notebook() -> nbformat.NotebookNode:
     nb = nbformat.v4.new_notebook()
     nb.metadata["kernelspec"] = {"display_name": "Python 3", "language": "python", "name": "python3"}
@@ -118,6 +133,7 @@ def corpus_notebook() -> nbformat.NotebookNode:
     params.metadata["tags"] = ["parameters"]
     nb.cells = [nbformat.v4.new_markdown_cell(MARKDOWN_CELL), params,
                 nbformat.v4.new_code_cell("from IPython.display import publish_display_data")]
+    nb.cells.append(nbformat.v4.new_code_cell(SVG_CHART))
     for _pid, mime, data, metadata in corpus():
         nb.cells.append(nbformat.v4.new_code_cell(
             f"publish_display_data({{{mime!r}: {json.dumps(data)!s}}}, metadata={json.dumps(metadata)})"
@@ -264,3 +280,28 @@ def test_the_kcz_pages_still_show_the_text_of_the_payloads(corpus_run):
     for mime in ("application/javascript", "application/vnd.jupyter.widget-view+json", "text/x-evil"):
         note = f"（未显示类型为 {mime} 的输出）"
         assert note in analyst and note not in reader
+
+
+@pytest.mark.parametrize("view", ["xss_corpus-zh.html", "xss_corpus-zh.analyst.html"])
+def test_an_svg_chart_still_renders_after_the_svg_policy(browser, corpus_run, tmp_path, view):
+    import numpy as np
+    from PIL import Image
+
+    page_path = corpus_run / view
+    context = browser.new_context()
+    try:
+        page = context.new_page()
+        page.goto(page_path.resolve().as_uri(), wait_until="load")
+        charts = page.locator('img[src^="data:image/svg+xml"]')
+        sizes = [charts.nth(i).evaluate("i => [i.naturalWidth, i.naturalHeight]") for i in range(charts.count())]
+        # 3 x 2 inches at 72 pt per inch, 96 px per inch: 288 x 192 px; the emptied payload SVG is 9 x 9
+        assert [288, 192] in sizes, sizes
+        chart = charts.nth(sizes.index([288, 192]))
+        shot = tmp_path / "chart.png"
+        chart.screenshot(path=str(shot))
+    finally:
+        context.close()
+    pixels = np.asarray(Image.open(shot).convert("RGB")).reshape(-1, 3).astype(int)
+    red = (pixels[:, 0] > 150) & (pixels[:, 1] < 100) & (pixels[:, 2] < 100)  # the #c0392b bars
+    dark = pixels.sum(axis=1) < 200  # axes, ticks, labels
+    assert red.mean() > 0.05 and dark.mean() > 0.005
