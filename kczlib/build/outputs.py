@@ -142,8 +142,7 @@ def safe_outputs(outputs: list, notes: bool, lang: str = "en") -> list:
             continue
         else:
             data, dropped = safe_bundle(dict(output.get("data") or {}))
-            shown = set(data) - DATA_ONLY
-            if shown or DATA_ONLY & set(data):
+            if data:
                 fields = {"data": data, "metadata": safe_metadata(dict(output.get("metadata") or {}))}
                 if kind == "execute_result":
                     fields["execution_count"] = output.get("execution_count")
