@@ -7,11 +7,14 @@ Both open offline: nbconvert's lab template loads require.js, MathJax and mermai
 from CDNs, so a small template extending it drops those blocks; chart outputs are
 already PNG data URIs, and `embed_images` inlines Markdown images too.
 
-HTML coming from outputs or Markdown is sanitised. nbconvert's own `clean_html`
-keeps only a handful of tags (no headings, paragraphs or table headers: rendered
-Markdown would show escaped `<h2>`), so a broader allow-list replaces it; anything
-else (e.g. `<script>`) is removed, never executed. The finished page then goes
-through `sanitize.offline_page`, which removes every load from outside the page.
+Every output first goes through one policy, `outputs.safe_notebook` (which MIME types
+reach the page, each sanitised with nh3; JavaScript, widgets, mermaid's raw text and
+unknown types never reach a template block). HTML from Markdown cells goes through the
+same allow-list: nbconvert's own `clean_html` keeps only a handful of tags (no headings,
+paragraphs or table headers: rendered Markdown would show escaped `<h2>`), so
+`sanitize.clean_fragment` replaces it. The finished page then goes through
+`sanitize.offline_page`, which removes every load from outside the page and every
+script, and writes the page's Content-Security-Policy.
 """
 
 from __future__ import annotations
@@ -21,6 +24,7 @@ import threading
 from jinja2 import DictLoader, FileSystemLoader
 from nbconvert import HTMLExporter
 
+from .outputs import safe_notebook
 from .sanitize import clean_fragment, offline_page
 
 OFFLINE_TEMPLATE = "kcz_offline.html.j2"
@@ -67,7 +71,12 @@ def _exporter(reader: bool) -> HTMLExporter:
 
 def to_html(nb, title: str, lang: str | None, reader: bool, resources_path: str,
             page: dict | None = None) -> str:
-    """`nb` as HTML. A reader page needs `page` (reader_page.page_resources) and gets its font."""
+    """`nb` as HTML. A reader page needs `page` (reader_page.page_resources) and gets its font.
+
+    The outputs are passed through `outputs.safe_notebook` first (a copy; `nb` is not
+    changed): the analyst page notes each output type left out, the reader page does not.
+    """
+    nb = safe_notebook(nb, notes=not reader, lang=lang)
     nb.metadata["title"] = title
     exporter = _exporter(reader)
     exporter.language_code = lang if lang in ("zh", "en") else "en"

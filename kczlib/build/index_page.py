@@ -8,7 +8,8 @@ as `reader`): the numbers are ledger text, never typed here. Build details (para
 status, timings, data version, notebooks, analyst views) follow in a folded section.
 
 Plain HTML with the reader stylesheet and the embedded font: it opens offline like the
-reports. Everything written into it is escaped (parameters and errors may hold anything).
+reports. Everything written into it is escaped (parameters and errors may hold anything),
+and its Content-Security-Policy (`sanitize.CSP_META`) allows no script and no network load.
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ from html import escape
 
 from .fonts import FONT_FACE_MARKER, embed_font
 from .reader_page import reader_css
+from .sanitize import CSP_META
 from .words import INDEX_FILES, LANG_NAMES, case_info, chrome, date_in_words
 
 
@@ -45,7 +47,7 @@ def render_index(manifest: dict, lang: str = "zh") -> str:
                      for case in cases) or f"<p>{escape(words['no_reports'])}</p>"
     return f"""<!DOCTYPE html>
 <html lang="{lang}">
-<head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
+<head><meta charset="utf-8">{CSP_META}<meta name="viewport" content="width=device-width, initial-scale=1">
 <title>{escape(words['site'])}</title>
 <style>{FONT_FACE_MARKER}
 {reader_css()}</style></head>

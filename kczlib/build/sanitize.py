@@ -1,10 +1,12 @@
 """HTML that opens offline: sanitised fragments, and no network load anywhere in a page.
 
-Two layers, both on real parsers rather than regular expressions:
+Three layers, all on real parsers rather than regular expressions:
 
 1. `clean_fragment` (nbconvert's `clean_html` filter, applied to rendered Markdown and
-   HTML/Markdown outputs): nh3 (the ammonia sanitiser, an HTML5 parser) keeps an
-   allow-list of tags and attributes; `<script>`/`<style>` go with their content.
+   HTML/Markdown outputs) and `clean_svg` (SVG outputs): nh3 (the ammonia sanitiser, an
+   HTML5 parser) keeps an allow-list of tags, attributes and URL schemes;
+   `<script>`/`<style>`/`<template>` go with their content. Which outputs reach a page
+   at all, and through which of these, is `outputs.safe_notebook`'s policy.
 2. `offline_page` (the whole exported page, template included): parsed with lexbor
    (selectolax), a WHATWG-conformant HTML5 parser, so attributes are read exactly as a
    browser reads them (entities decoded: `http&#58;//` is `http://`). In everything a
@@ -14,7 +16,14 @@ Two layers, both on real parsers rather than regular expressions:
    `data:` URLs and in-page references (`#id`) stay; the rest is removed. Elements that
    load a document or code (`iframe`, `object`, `embed`, `script`, `link`...) keep no
    URL at all (a `data:` document can load from the network itself), bar a `data:image/`
-   icon on `<link>`; SVG animations of `href` go too.
+   icon on `<link>`; SVG animations of `href` go too. Elements that run code or hold a
+   second document (`script`, `template` with its declarative shadow root, `iframe`,
+   `object`, `embed`, `base`, ...) are removed with their content: the templates write
+   none, so whatever is there came from a notebook.
+3. `CSP_META`, the page's Content-Security-Policy, first in its `<head>` (written by
+   `offline_page`, and by the index pages themselves): no script at all, no network
+   source of any kind; images and fonts from `data:` only. A browser enforces it even
+   where layers 1 and 2 missed something.
 
 URLs are normalised as a browser's URL parser does before the check (WHATWG URL
 standard, "basic URL parser": leading and trailing C0 controls and spaces are removed
@@ -45,7 +54,11 @@ FRAGMENT_ATTRIBUTES = {
     "th": {"colspan", "rowspan", "align"},
     "td": {"colspan", "rowspan", "align"},
 }
-LINK_SCHEMES = {"http", "https", "mailto", "data"}  # for <a href>; img src is data: only
+URL_SCHEMES = {"http", "https", "mailto", "data"}  # nh3's scheme check; then per attribute:
+LINK_SCHEMES = ("http:", "https:", "mailto:", "#")  # <a href> (a data: document is no link)
+# Removed with everything inside them (nh3 keeps the text of other unknown tags):
+# <template> holds a second document (a declarative shadow root renders it).
+DROPPED_WITH_CONTENT = {"script", "style", "template"}
 STYLE_PROPERTIES = {
     "color", "background-color", "font-weight", "font-style", "font-size", "font-family",
     "text-align", "vertical-align", "border", "padding", "margin", "width",
@@ -90,36 +103,125 @@ def _allowed_on(tag: str, value: str) -> bool:
 def _fragment_attribute(element: str, attribute: str, value: str) -> str | None:
     if element == "img" and attribute == "src":
         return normalise_url(value) if is_offline_url(value) else None
+    if element == "a" and attribute == "href":
+        url = normalise_url(value)
+        return url if url.lower().startswith(LINK_SCHEMES) else None
     return value
 
 
 _CLEANER = nh3.Cleaner(
-    tags=FRAGMENT_TAGS, attributes=FRAGMENT_ATTRIBUTES, attribute_filter=_fragment_attribute,
-    url_schemes=LINK_SCHEMES, filter_style_properties=STYLE_PROPERTIES, link_rel=None,
+    tags=FRAGMENT_TAGS, clean_content_tags=DROPPED_WITH_CONTENT, attributes=FRAGMENT_ATTRIBUTES,
+    attribute_filter=_fragment_attribute, url_schemes=URL_SCHEMES,
+    filter_style_properties=STYLE_PROPERTIES, link_rel=None,
 )
 
 
 def clean_fragment(html) -> str:
     """Sanitised HTML fragment (str or bytes in, str out): allowed tags and attributes
-    only, `<script>`/`<style>` removed with their content, images from `data:` only."""
+    only, `<script>`/`<style>`/`<template>` removed with their content, images from
+    `data:` only, links to http(s), mailto or `#` only."""
     html = html.decode() if isinstance(html, bytes) else str(html)
     return _CLEANER.clean(html)
 
 
+# --- layer 1: SVG images ------------------------------------------------------------
+# What a chart needs (matplotlib, seaborn and plotting libraries' static SVG): shapes,
+# text, groups, clip paths, gradients, markers and in-image references. Never
+# `foreignObject` (HTML inside), `animate`/`set` (rewrite attributes), `image` or
+# `feImage` (load), `a` (navigate), `script`, `style` (a stylesheet).
+SVG_NS = "http://www.w3.org/2000/svg"
+SVG_TAGS = {
+    "svg", "g", "defs", "symbol", "use", "path", "rect", "circle", "ellipse", "line", "polyline",
+    "polygon", "text", "tspan", "title", "desc", "clipPath", "mask", "marker", "pattern",
+    "linearGradient", "radialGradient", "stop",
+}
+SVG_ATTRIBUTES = {"*": {
+    "id", "class", "style", "transform", "d", "x", "y", "x1", "y1", "x2", "y2", "cx", "cy", "r", "rx", "ry",
+    "dx", "dy", "width", "height", "viewBox", "preserveAspectRatio", "points", "version", "xmlns", "href",
+    "fill", "fill-opacity", "fill-rule", "stroke", "stroke-width", "stroke-linecap", "stroke-linejoin",
+    "stroke-dasharray", "stroke-dashoffset", "stroke-opacity", "stroke-miterlimit", "opacity",
+    "clip-path", "clip-rule", "clipPathUnits", "mask", "maskUnits", "maskContentUnits",
+    "font-family", "font-size", "font-weight", "font-style", "text-anchor", "dominant-baseline",
+    "alignment-baseline", "letter-spacing", "textLength", "lengthAdjust", "visibility", "display",
+    "offset", "stop-color", "stop-opacity", "gradientUnits", "gradientTransform", "fx", "fy", "fr",
+    "spreadMethod", "markerWidth", "markerHeight", "markerUnits", "refX", "refY", "orient",
+    "patternUnits", "patternContentUnits", "patternTransform", "marker-start", "marker-mid", "marker-end",
+}}
+SVG_STYLE_PROPERTIES = {
+    "fill", "fill-opacity", "fill-rule", "stroke", "stroke-width", "stroke-linecap", "stroke-linejoin",
+    "stroke-dasharray", "stroke-dashoffset", "stroke-opacity", "stroke-miterlimit", "opacity",
+    "clip-path", "clip-rule", "font-family", "font-size", "font-weight", "font-style", "text-anchor",
+    "dominant-baseline", "alignment-baseline", "letter-spacing", "visibility", "display",
+    "stop-color", "stop-opacity", "color",
+}
+
+
+def _svg_attribute(element: str, attribute: str, value: str) -> str | None:
+    if attribute == "href":  # `href` and `xlink:href` (nh3 passes the local name): in-image only
+        return value if normalise_url(value).startswith("#") else None
+    if attribute == "xmlns":
+        return value if value == SVG_NS else None
+    if "url(" in value.lower() or "\\" in value:  # fill="url(#gradient)" only; no CSS escapes
+        return value if all(part.startswith("#") for part in value.lower().split("url(")[1:]) else None
+    return value
+
+
+_SVG_CLEANER = nh3.Cleaner(
+    tags=SVG_TAGS, clean_content_tags={"script", "style", "template", "foreignObject"},
+    attributes=SVG_ATTRIBUTES, attribute_filter=_svg_attribute, url_schemes=set(),
+    filter_style_properties=SVG_STYLE_PROPERTIES, link_rel=None, strip_comments=True,
+)
+
+
+def clean_svg(svg) -> str | None:
+    """A sanitised standalone SVG document (str or bytes in), or None when nothing of an
+    `<svg>` is left. Allowed SVG tags, attributes and style properties only (the
+    allow-lists above), in-image references (`#id`) only, and written as XML a browser
+    reads as an image: the root gets `xmlns`, and `xlink:href` becomes SVG 2's `href`
+    (the `xlink` namespace declaration is not kept by the HTML serialiser)."""
+    svg = svg.decode() if isinstance(svg, bytes) else str(svg)
+    cleaned = _SVG_CLEANER.clean(svg).strip().replace(' xlink:href="', ' href="')
+    if not cleaned.startswith("<svg"):
+        return None
+    root_end = cleaned.find(">")
+    if f'xmlns="{SVG_NS}"' not in cleaned[:root_end]:
+        cleaned = f'<svg xmlns="{SVG_NS}"' + cleaned[4:]
+    return cleaned
+
+
 # --- layer 2: the whole page --------------------------------------------------------
 
-def offline_page(html: str) -> str:
-    """The page with every browser-initiated load other than `data:`/`#` removed.
+# The page's Content-Security-Policy (CSP Level 3). `default-src 'none'` covers script,
+# connect, frame, media, object, worker, manifest and prefetch sources; the pages run no
+# script of their own, so no hash is allowed either. Styles are inline (`<style>` and
+# `style=`); images and fonts are `data:` URLs.
+CSP = ("default-src 'none'; script-src 'none'; object-src 'none'; connect-src 'none'; "
+       "img-src data:; font-src data:; style-src 'unsafe-inline'; media-src 'none'; "
+       "frame-src 'none'; worker-src 'none'; base-uri 'none'; form-action 'none'")
+CSP_META = f'<meta http-equiv="Content-Security-Policy" content="{CSP}">'
+# Elements removed with their content: code, a second document or a base for URLs.
+# The page templates write none of them.
+REMOVED_ELEMENTS = ("script", "template", "iframe", "frame", "frameset", "object", "embed",
+                    "applet", "portal", "base", "noscript", "noembed", "noframes")
 
-    Attributes are dropped (or rewritten to their normalised form when allowed), and so
-    are event handlers (`on*`: code that could fetch); CSS is rewritten with
-    `offline_css`; a `<meta http-equiv>` other than content-type (a refresh navigates)
-    and an SVG `<set>`/`<animate>` of `href` lose all their attributes. Returns the
-    serialised document.
+
+def offline_page(html: str) -> str:
+    """The page with every browser-initiated load other than `data:`/`#` removed, no
+    element that runs code, and kcz's Content-Security-Policy (`CSP_META`) first in `<head>`.
+
+    `REMOVED_ELEMENTS` (`<script>`, `<template>` with its shadow-root content, frames,
+    `<object>`, `<embed>`, `<base>`...) go with their content. Attributes are dropped (or
+    rewritten to their normalised form when allowed), and so are event handlers (`on*`:
+    code that could fetch); CSS is rewritten with `offline_css`; a `<meta http-equiv>`
+    (a refresh navigates; a policy from an output could loosen nothing but is not ours)
+    and an SVG `<set>`/`<animate>` of `href` lose all their attributes. The CSP is added
+    after that pass, so it is the only `http-equiv` left. Returns the serialised document.
     """
     from selectolax.lexbor import LexborHTMLParser
 
     tree = LexborHTMLParser(html)
+    for node in tree.css(", ".join(REMOVED_ELEMENTS)):
+        node.decompose()
     for node in list(tree.root.traverse(include_text=False)):
         tag = (node.tag or "").lower()
         if (tag == "meta" and _is_navigating_meta(node)) or (tag in SVG_ANIMATIONS and _animates_href(node)):
@@ -131,7 +233,17 @@ def offline_page(html: str) -> str:
             safe = offline_css(css)
             if safe != css:
                 node.inner_html = safe
+    _insert_csp(tree, LexborHTMLParser)
     return tree.html
+
+
+def _insert_csp(tree, parser) -> None:
+    meta = parser(CSP_META).head.child
+    head = tree.head
+    if head.child is None:
+        head.insert_child(meta)
+    else:
+        head.child.insert_before(meta)
 
 
 def _is_navigating_meta(node) -> bool:

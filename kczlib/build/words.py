@@ -40,6 +40,7 @@ CHROME = {
         "status_cancelled": "已取消",
         "kind_error": "出错", "kind_dead kernel": "内核终止", "kind_timeout": "超时",
         "sweep": "参数扫描：同一报告在下列每组假设下各生成一份。",
+        "output_not_shown": "（未显示类型为 {mime} 的输出）",
     },
     "en": {
         "site": "Science and Technology Innovation China pilot cities: case analysis",
@@ -61,6 +62,7 @@ CHROME = {
         "status_cancelled": "cancelled",
         "kind_error": "error", "kind_dead kernel": "dead kernel", "kind_timeout": "timeout",
         "sweep": "A parameter sweep: the same report, built once for each set of assumptions below.",
+        "output_not_shown": "(output of type {mime} not shown)",
     },
 }
 MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August",
