@@ -245,3 +245,21 @@ def test_kcz_build_pdf_keeps_the_chinese_title_in_the_text_layer(tmp_path, capsy
     assert "1 PDF(s) written" in err
     # as root Chromium cannot start its sandbox, and the build says it prints without it
     assert ("cannot use its sandbox" in err) == (os.geteuid() == 0)
+
+
+def test_printing_works_where_an_asyncio_loop_is_running(tmp_path):
+    # as in a Jupyter kernel, or a process that drives its own Playwright session: Playwright's
+    # sync API refuses such a thread, so the printer must not use the caller's
+    _chromium()
+    import asyncio
+
+    from kczlib.build.pdf import write_pdfs
+
+    (tmp_path / "page.html").write_text(f"<!doctype html><meta charset=utf-8><h1>{MARKER}</h1>", encoding="utf-8")
+    said: list[str] = []
+
+    async def inside_a_loop():
+        return write_pdfs(tmp_path, ["page"], said.append)
+
+    assert asyncio.run(inside_a_loop()) == ["page.pdf"], said
+    assert MARKER in pdf_text(tmp_path / "page.pdf")

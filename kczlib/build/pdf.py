@@ -26,6 +26,7 @@ from __future__ import annotations
 
 import os
 import shutil
+import threading
 from contextlib import contextmanager
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
@@ -125,11 +126,46 @@ def print_page(browser, page: Path, pdf: Path) -> None:
     pdf.write_bytes(data)
 
 
+def _in_own_thread(work, stop: threading.Event | None = None):
+    """`work()` in a thread of its own; returns its result or raises its exception.
+
+    Playwright's sync API refuses a thread whose asyncio loop is running (a build started from
+    a Jupyter kernel, or next to another Playwright session), so printing never runs in the
+    caller's thread. If the caller is interrupted (Ctrl-C, a signal raised as an exception),
+    `stop` is set so that no further page is started, and the exception goes on at once.
+    """
+    state: dict = {}
+    done = threading.Event()
+
+    def run():
+        try:
+            state["result"] = work()
+        except BaseException as exc:  # noqa: BLE001 - handed to the caller's thread
+            state["error"] = exc
+        finally:
+            done.set()
+
+    threading.Thread(target=run, name="kcz-pdf", daemon=True).start()
+    try:
+        while not done.wait(0.2):  # an Event, not join(): see pipeline._run_in_worker_thread
+            pass
+    except BaseException:
+        if stop is not None:
+            stop.set()
+        raise
+    if "error" in state:
+        raise state["error"]
+    return state["result"]
+
+
 def print_to_pdf(chromium: str, page: Path, pdf: Path) -> None:
     """Print one `page` to `pdf` with its own browser (a build uses `write_pdfs`).
     Raises as `pdf_browser` and `print_page` do."""
-    with pdf_browser(chromium) as (browser, _):
-        print_page(browser, page, pdf)
+    def work():
+        with pdf_browser(chromium) as (browser, _):
+            print_page(browser, page, pdf)
+
+    _in_own_thread(work)
 
 
 def _reason(exc: BaseException) -> str:
@@ -143,7 +179,7 @@ def write_pdfs(folder: Path, names: list[str], say) -> list[str]:
 
     `say(text)` gets one line when there is no Chromium (then no PDF is made), a note when the
     sandbox is off (root), one line per page that could not be printed (the others go on),
-    and the count at the end.
+    and the count at the end. `say` is called from the printing thread.
     """
     chromium = find_chromium()
     if chromium is None:
@@ -154,19 +190,27 @@ def write_pdfs(folder: Path, names: list[str], say) -> list[str]:
     except ImportError:
         say("kcz: --pdf: Playwright is not installed (pip install playwright); no PDF written")
         return []
-    written: list[str] = []
-    try:
-        with pdf_browser(chromium) as (browser, sandboxed):
-            if not sandboxed:
-                say("kcz: --pdf: running as root, where Chromium cannot use its sandbox: printing "
-                    "without it (script, network and files outside the run stay blocked)")
-            for name in names:
-                try:
-                    print_page(browser, folder / f"{name}.html", folder / f"{name}.pdf")
-                    written.append(f"{name}.pdf")
-                except (RuntimeError, PlaywrightError, OSError) as exc:
-                    say(f"kcz: --pdf: {name}.html not printed: {_reason(exc)}")
-    except (PlaywrightError, OSError) as exc:
-        say(f"kcz: --pdf: Chromium ({chromium}) did not start: {_reason(exc)}")
+    stop = threading.Event()
+
+    def work() -> list[str]:
+        written: list[str] = []
+        try:
+            with pdf_browser(chromium) as (browser, sandboxed):
+                if not sandboxed:
+                    say("kcz: --pdf: running as root, where Chromium cannot use its sandbox: printing "
+                        "without it (script, network and files outside the run stay blocked)")
+                for name in names:
+                    if stop.is_set():
+                        break
+                    try:
+                        print_page(browser, folder / f"{name}.html", folder / f"{name}.pdf")
+                        written.append(f"{name}.pdf")
+                    except (RuntimeError, PlaywrightError, OSError) as exc:
+                        say(f"kcz: --pdf: {name}.html not printed: {_reason(exc)}")
+        except (PlaywrightError, OSError) as exc:
+            say(f"kcz: --pdf: Chromium ({chromium}) did not start: {_reason(exc)}")
+        return written
+
+    written = _in_own_thread(work, stop)
     say(f"kcz: --pdf: {len(written)} PDF(s) written")
     return written
