@@ -148,6 +148,8 @@ def _hostile_folder(root: Path, base: str, tag: str) -> Path:
     (site / "inside.txt").write_text(INSIDE_TOKEN + "\n", encoding="utf-8")
     (site / "network.html").write_text(_network_page(base, tag), encoding="utf-8")
     (site / "files.html").write_text(_files_page(outside), encoding="utf-8")
+    (site / "reload.html").write_text(f'<!doctype html><meta charset="utf-8"><meta http-equiv="refresh" '
+                                      f'content="0"><h1>{MARKER}</h1>', encoding="utf-8")
     return site
 
 
@@ -182,7 +184,7 @@ def test_a_hostile_page_prints_without_script_network_or_outside_files(tmp_path,
 
     said: list[str] = []
     site = _hostile_folder(tmp_path / "kcz", listener.base, "kcz")
-    written = write_pdfs(site, ["network", "files", "not-there"], said.append)
+    written = write_pdfs(site, ["network", "files", "not-there", "reload"], said.append)
 
     control = _hostile_folder(tmp_path / "control", listener.base, "control")
     seen, control_files = _control(control, listener)
@@ -196,10 +198,11 @@ def test_a_hostile_page_prints_without_script_network_or_outside_files(tmp_path,
     # /favicon.ico; any request of the kcz printer would carry its /kcz/ path)
     assert [p for p in listener.paths if not p.startswith(("/control/", "/favicon.ico"))] == []
     # the kcz printer's pages were printed, the missing one named in one line
-    assert written == ["network.pdf", "files.pdf"]
+    assert written == ["network.pdf", "files.pdf", "reload.pdf"]
     assert [line for line in said if "not-there" in line] == [
         "kcz: --pdf: not-there.html not printed: there is no such page"]
-    assert said[-1] == "kcz: --pdf: 2 PDF(s) written"
+    assert said[-1] == "kcz: --pdf: 3 PDF(s) written"
+    assert MARKER in pdf_text(site / "reload.pdf")  # a page that reloads itself is printed once
     network = pdf_text(site / "network.pdf")
     assert MARKER in network  # the page itself, not the refresh target nor an error page
     files = pdf_text(site / "files.pdf")
@@ -255,11 +258,13 @@ def test_printing_works_where_an_asyncio_loop_is_running(tmp_path):
 
     from kczlib.build.pdf import write_pdfs
 
-    (tmp_path / "page.html").write_text(f"<!doctype html><meta charset=utf-8><h1>{MARKER}</h1>", encoding="utf-8")
+    folder = tmp_path / "报告 run"  # and a folder whose file: URL is percent-encoded
+    folder.mkdir()
+    (folder / "page.html").write_text(f"<!doctype html><meta charset=utf-8><h1>{MARKER}</h1>", encoding="utf-8")
     said: list[str] = []
 
     async def inside_a_loop():
-        return write_pdfs(tmp_path, ["page"], said.append)
+        return write_pdfs(folder, ["page"], said.append)
 
     assert asyncio.run(inside_a_loop()) == ["page.pdf"], said
-    assert MARKER in pdf_text(tmp_path / "page.pdf")
+    assert MARKER in pdf_text(folder / "page.pdf")

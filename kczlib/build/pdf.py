@@ -10,11 +10,11 @@ machine). The walls, each enough on its own for what it covers:
 
 - one browser per build, a fresh context per page, with JavaScript off and service workers
   blocked;
-- every request of the page goes through `_police`: a `file:` URL inside the page's own folder
+- every request of the page goes through `_Policy`: a `file:` URL inside the page's own folder
   (after resolving symlinks and `..`, see `request_allowed`) goes on; anything else (http(s),
   ws, ftp, other hosts, files outside the folder) is aborted before it leaves the browser, and
-  a navigation away from the page (meta refresh) is answered with an empty 204 so the page
-  itself is printed. `data:` URLs never reach the router: they are read from the page itself;
+  a navigation of the page after it opened (meta refresh) is answered with an empty 204 so
+  the page itself is printed. `data:` URLs never reach the router: they are read from the page itself;
 - no host name or address resolves (`--host-resolver-rules`), so nothing that slipped past the
   router could connect anywhere either;
 - Chromium's sandbox is on, except as root, where Chromium cannot start it.
@@ -51,6 +51,18 @@ def sandbox_possible() -> bool:
     return geteuid is None or geteuid() != 0
 
 
+def _file_path(url: str) -> Path | None:
+    """The local path a `file:` URL names (percent-decoded, symlinks and `..` resolved), or
+    None for any other URL, a `file:` URL with a host other than `localhost`, or a bad path."""
+    parts = urlsplit(url)
+    if parts.scheme != "file" or parts.netloc not in ("", "localhost"):
+        return None
+    try:
+        return Path(unquote(parts.path)).resolve()
+    except (OSError, RuntimeError, ValueError):
+        return None
+
+
 def request_allowed(url: str, folder: Path) -> bool:
     """May a page in `folder` (an absolute, resolved path) load `url` (as Chromium requests it)?
 
@@ -58,30 +70,35 @@ def request_allowed(url: str, folder: Path) -> bool:
     and with symlinks and `..` resolved, lies inside `folder` (sub-folders included). Every
     other scheme is refused; `data:` URLs never reach the router, so they need no rule here.
     """
-    parts = urlsplit(url)
-    if parts.scheme != "file" or parts.netloc not in ("", "localhost"):
-        return False
-    try:
-        target = Path(unquote(parts.path)).resolve()
-    except (OSError, RuntimeError, ValueError):
-        return False
-    return target.is_relative_to(folder)
+    target = _file_path(url)
+    return target is not None and target.is_relative_to(folder)
 
 
-def _police(route, uri: str, folder: Path) -> None:
-    """Let an allowed request go on. Of the rest, a navigation of the page away from `uri`
-    (a meta refresh, a link target) gets an empty 204 answer, which leaves the page as it is
-    instead of printing an error page; anything else is aborted."""
-    request = route.request
-    if request.is_navigation_request() and request.frame.parent_frame is None:
-        if request.url.split("#", 1)[0] == uri:
+class _Policy:
+    """The request handler of one page's context (see the module docstring).
+
+    The first navigation of the main frame, to the page itself, goes on; any later one (a meta
+    refresh, to anywhere or to the page again) gets an empty 204 answer, which leaves the page
+    as it is instead of printing an error page or reloading it. Other requests go on when
+    `request_allowed`, and are aborted otherwise."""
+
+    def __init__(self, page: Path):
+        self.page = page.resolve()
+        self.folder = self.page.parent
+        self.opened = False
+
+    def __call__(self, route) -> None:
+        request = route.request
+        if request.is_navigation_request() and request.frame.parent_frame is None:
+            if not self.opened and _file_path(request.url) == self.page:
+                self.opened = True
+                route.continue_()
+            else:
+                route.fulfill(status=204)
+        elif request_allowed(request.url, self.folder):
             route.continue_()
         else:
-            route.fulfill(status=204)
-    elif request_allowed(request.url, folder):
-        route.continue_()
-    else:
-        route.abort("blockedbyclient")
+            route.abort("blockedbyclient")
 
 
 @contextmanager
@@ -109,15 +126,13 @@ def print_page(browser, page: Path, pdf: Path) -> None:
     `playwright.sync_api.Error` (its first line is the reason)."""
     if not page.is_file():
         raise RuntimeError("there is no such page")
-    folder = page.parent.resolve()
     context = browser.new_context(java_script_enabled=False, service_workers="block",
                                   accept_downloads=False)
     try:
         context.set_default_timeout(PDF_TIMEOUT * 1000)
-        uri = page.resolve().as_uri()
-        context.route("**/*", lambda route: _police(route, uri, folder))
+        context.route("**/*", _Policy(page))
         tab = context.new_page()
-        tab.goto(uri, wait_until="load")
+        tab.goto(page.resolve().as_uri(), wait_until="load")
         tab.emulate_media(media="print")
         data = tab.pdf(format="A4", prefer_css_page_size=True, print_background=True,
                        display_header_footer=False)
