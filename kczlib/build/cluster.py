@@ -40,6 +40,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+from asyncio import CancelledError
 import os
 import signal
 import tempfile
@@ -180,9 +181,12 @@ class Cluster:
                 except TimeoutError:
                     raise ClusterError(f"worker {worker} did not answer kcz's {what} check within "
                                        f"{ANSWER_TIMEOUT} s") from None
+                except CancelledError:  # distributed's FutureCancelledError: the scheduler was lost
+                    raise ClusterError(f"the Dask scheduler at {self.address} was lost during kcz's {what} "
+                                       "check") from None
                 answers[worker] = json_answer(value, f"worker {worker}, {what} check")
         finally:
-            self.client.cancel(list(futures.values()))
+            _cancel(self.client, list(futures.values()))
         return answers
 
     def _register_plugin(self, plugin) -> None:
@@ -221,7 +225,8 @@ class Cluster:
                 report, entry = futures.pop(future)  # dropped once written: memory stays bounded
                 try:
                     result = _checked_result(future.result(), entry)
-                except Exception as exc:  # noqa: BLE001 - a lost worker, a refused answer...: this report fails
+                except (Exception, CancelledError) as exc:  # noqa: BLE001 - a lost worker or scheduler, a refused
+                    # answer...: this report fails
                     _fail_without_notebook(report, entry, exc, tmp)
                 else:
                     _write_result(result, entry, tmp)
@@ -229,9 +234,18 @@ class Cluster:
                 future.release()
                 progress.finished(entry)
         finally:
-            self.client.cancel(list(futures))
+            _cancel(self.client, list(futures))
             if previous is not None:
                 signal.signal(signal.SIGTERM, previous)
+
+
+def _cancel(client, futures: list) -> None:
+    """Cancel what is left; with the scheduler gone there is nothing to cancel."""
+    if futures:
+        try:
+            client.cancel(futures)
+        except Exception:  # noqa: BLE001 - ClosedClientError, a lost connection: the tasks went with it
+            pass
 
 
 def _payload(report, entry: dict, config, expected: dict) -> dict:

@@ -119,11 +119,15 @@ def quiet_distributed() -> None:
     """distributed's log records go to kcz's own logging (shown with -v), not to a handler
     of distributed's that prints tracebacks on the terminal (a lost scheduler, a refused
     answer)."""
-    log = logging.getLogger("distributed")
-    for handler in list(log.handlers):
-        log.removeHandler(handler)
-    log.propagate = True
-    log.setLevel(logging.NOTSET if logging.getLogger().getEffectiveLevel() <= logging.INFO else logging.CRITICAL + 1)
+    names = ["distributed"] + [n for n in logging.root.manager.loggerDict if n.startswith("distributed.")]
+    for name in names:  # dask's logging config gives some of them a level and a handler of their own
+        log = logging.getLogger(name)
+        for handler in list(log.handlers):
+            log.removeHandler(handler)
+        log.propagate = True
+        log.setLevel(logging.NOTSET)
+    verbose = logging.getLogger().getEffectiveLevel() <= logging.INFO
+    logging.getLogger("distributed").setLevel(logging.NOTSET if verbose else logging.CRITICAL + 1)
 
 
 def open_client(address: str, security):
