@@ -52,15 +52,13 @@ from pathlib import Path
 from distributed import WorkerPlugin  # this module is imported only for --scheduler
 
 from ..paths import PACKAGE_ROOT, data_root
-from .cluster_access import (ClusterError, TaskFailed, check_address, is_str_dict, json_answer, open_client,
-                             security_for)
+from .cluster_access import (RESULT_KEYS, ClusterError, NotRun, RefusedAnswer, TaskFailed, check_address,
+                             checked_result, is_str_dict, json_answer, open_client, security_for)
 
 __all__ = ["Cluster", "ClusterError", "installation", "run_report"]
 PLUGIN = "kcz-kernels"
 WORKERS_TIMEOUT = 20  # seconds to wait for a first worker on a scheduler that has none
 ANSWER_TIMEOUT = 120  # seconds for every worker to answer the installation check
-RESULT_KEYS = {"status": str, "started_at": str, "built_at": str, "seconds": (int, float), "timings": dict,
-               "error": dict, "worker": str}
 
 
 # --- what a worker must have in common with the coordinator --------------------------------
@@ -184,6 +182,9 @@ class Cluster:
                 except CancelledError:  # distributed's FutureCancelledError: the scheduler was lost
                     raise ClusterError(f"the Dask scheduler at {self.address} was lost during kcz's {what} "
                                        "check") from None
+                except Exception as exc:  # noqa: BLE001 - a lost connection...: one line, no traceback
+                    raise ClusterError(f"worker {worker}: kcz's {what} check failed ({type(exc).__name__}: "
+                                       f"{str(exc).splitlines()[0] if str(exc) else 'no answer'})") from None
                 answers[worker] = json_answer(value, f"worker {worker}, {what} check")
         finally:
             _cancel(self.client, list(futures.values()))
@@ -194,8 +195,14 @@ class Cluster:
         worker sends back: a worker whose plugin failed is named, its error is not read."""
         from distributed.protocol.pickle import dumps
 
-        answers = self.client.sync(self.client.scheduler.register_worker_plugin, plugin=dumps(plugin),
-                                   name=PLUGIN, idempotent=False)
+        try:
+            answers = self.client.sync(self.client.scheduler.register_worker_plugin, plugin=dumps(plugin),
+                                       name=PLUGIN, idempotent=False)
+        except Exception as exc:  # noqa: BLE001 - a refused answer (TypeError), a lost connection...
+            raise ClusterError(f"the kcz kernel pool could not be registered on the workers ({type(exc).__name__}: "
+                               f"{str(exc).splitlines()[0] if str(exc) else 'no answer'})") from None
+        if type(answers) is not dict:
+            raise ClusterError("the scheduler's answer to registering the kcz kernel pool is not data; refused")
         failed = sorted(str(w) for w, a in answers.items() if not (type(a) is dict and a.get("status") == "OK"))
         if failed:
             raise ClusterError(f"the kcz kernel pool did not start on worker(s) {', '.join(failed)} "
@@ -224,7 +231,7 @@ class Cluster:
             for future in as_completed(futures, loop=self.client.loop):
                 report, entry = futures.pop(future)  # dropped once written: memory stays bounded
                 try:
-                    result = _checked_result(future.result(), entry)
+                    result = checked_result(future, entry)
                 except (Exception, CancelledError) as exc:  # noqa: BLE001 - a lost worker or scheduler, a refused
                     # answer...: this report fails
                     _fail_without_notebook(report, entry, exc, tmp)
@@ -257,35 +264,6 @@ def _payload(report, entry: dict, config, expected: dict) -> dict:
             "notebooks_dir": notebooks, "parameters": report.parameters,
             "kernel_name": config.kernel_name, "cell_timeout": config.cell_timeout,
             "entry": {k: v for k, v in entry.items() if k != "status"}, "expected": expected}
-
-
-class RefusedAnswer(Exception):
-    """A worker's result is not the data `run_report` returns."""
-
-
-class NotRun(Exception):
-    """The worker declined to run the report (another installation, no kernel pool)."""
-
-
-def _checked_result(result, entry: dict) -> dict:
-    """`run_report`'s result, checked type by type: {"files": [bytes, one per entry file],
-    "entry": JSON text of a dict with only RESULT_KEYS}. Raises RefusedAnswer."""
-    if type(result) is not dict or set(result) != {"files", "entry"}:
-        raise RefusedAnswer("the worker's answer is not kcz's report data; refused")
-    files = result["files"]
-    try:
-        fields = json_answer(result["entry"], "the worker's report entry")
-    except ClusterError as exc:
-        raise RefusedAnswer(str(exc)) from None
-    if files in ([], ()) and type(fields) is dict and fields.get("status") == "not run" and set(fields) == {
-            "status", "reason"} and type(fields["reason"]) is str:
-        raise NotRun(fields["reason"])
-    if type(files) not in (list, tuple) or len(files) != len(entry["files"]) or any(type(f) is not bytes for f in files):
-        raise RefusedAnswer("the worker's answer does not hold the report's files as bytes; refused")
-    if type(fields) is not dict or any(k not in RESULT_KEYS or not isinstance(v, RESULT_KEYS[k]) or type(v) is bool
-                                        for k, v in fields.items()) or fields.get("status") not in ("ok", "failed"):
-        raise RefusedAnswer("the worker's report entry is not kcz's data; refused")
-    return {"files": list(files), "entry": fields}
 
 
 def _write_result(result: dict, entry: dict, tmp: Path) -> None:

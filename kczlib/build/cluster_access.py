@@ -184,3 +184,58 @@ def is_str_dict(value, nested: tuple[str, ...] = ()) -> bool:
     to such a dict). JSON decoding only ever makes plain types."""
     return type(value) is dict and all(
         type(k) is str and (is_str_dict(v) if k in nested else type(v) is str) for k, v in value.items())
+
+
+# --- the answer of a report task (cluster.run_report) ----------------------------------------
+
+RESULT_KEYS = {"status": str, "started_at": str, "built_at": str, "seconds": (int, float), "timings": dict,
+               "error": dict, "worker": str}
+
+
+class RefusedAnswer(Exception):
+    """A worker's result is not the data `run_report` returns."""
+
+
+def _answer(future):
+    """The future's result; RefusedAnswer if distributed refused to read it (not msgpack data)."""
+    try:
+        return future.result()
+    except TypeError as exc:
+        raise RefusedAnswer(f"the worker's answer is not data ({str(exc).splitlines()[0] if str(exc) else 'TypeError'}); "
+                            "refused") from None
+
+
+def _plain(value) -> bool:
+    """A JSON scalar: str, int, float or None (not a bool, not a container)."""
+    return value is None or type(value) in (str, int, float)
+
+
+class NotRun(Exception):
+    """The worker declined to run the report (another installation, no kernel pool)."""
+
+
+def checked_result(future, entry: dict) -> dict:
+    """The result of `future` (a `run_report` task), checked type by type: {"files":
+    [bytes, one per file of the manifest `entry`], "entry": JSON text of a dict with only
+    RESULT_KEYS}. Raises RefusedAnswer (not kcz's data), NotRun (the worker declined:
+    another installation, no kernel pool), or what `future.result()` raises (TaskFailed,
+    distributed's FutureCancelledError)."""
+    result = _answer(future)
+    if type(result) is not dict or set(result) != {"files", "entry"}:
+        raise RefusedAnswer("the worker's answer is not kcz's report data; refused")
+    files = result["files"]
+    try:
+        fields = json_answer(result["entry"], "the worker's report entry")
+    except ClusterError as exc:
+        raise RefusedAnswer(str(exc)) from None
+    if files in ([], ()) and type(fields) is dict and fields.get("status") == "not run" and set(fields) == {
+            "status", "reason"} and type(fields["reason"]) is str:
+        raise NotRun(fields["reason"])
+    if type(files) not in (list, tuple) or len(files) != len(entry["files"]) or any(type(f) is not bytes for f in files):
+        raise RefusedAnswer("the worker's answer does not hold the report's files as bytes; refused")
+    if type(fields) is not dict or any(k not in RESULT_KEYS or not isinstance(v, RESULT_KEYS[k]) or type(v) is bool
+                                        for k, v in fields.items()) or fields.get("status") not in ("ok", "failed"):
+        raise RefusedAnswer("the worker's report entry is not kcz's data; refused")
+    if not all(type(k) is str and _plain(v) for part in ("timings", "error") for k, v in fields.get(part, {}).items()):
+        raise RefusedAnswer("the worker's timings or error are not kcz's data; refused")
+    return {"files": list(files), "entry": fields}
