@@ -40,12 +40,12 @@ from __future__ import annotations
 
 import asyncio
 import json
-from asyncio import CancelledError
 import os
 import signal
 import tempfile
 import threading
 import time
+from asyncio import CancelledError
 from functools import lru_cache
 from pathlib import Path
 
