@@ -59,7 +59,19 @@ def parser() -> argparse.ArgumentParser:
                    help="also print each reader page to <name>.pdf with headless Chromium (if there is one)")
     b.add_argument("--scheduler", metavar="ADDRESS", default=os.environ.get("KCZ_SCHEDULER") or None,
                    help="run the reports on this Dask scheduler, e.g. tcp://127.0.0.1:8786 "
-                        "(default: $KCZ_SCHEDULER; without it the build runs locally)")
+                        "(default: $KCZ_SCHEDULER; without it the build runs locally). Any machine that "
+                        "can join the scheduler can run code on it and on this build: use tls://, or tcp:// "
+                        "on this machine only")
+    b.add_argument("--tls-ca", type=Path, metavar="FILE",
+                   help="tls:// scheduler: the CA certificate that signed the cluster's certificates "
+                        "(default: Dask config distributed.comm.tls.ca-file)")
+    b.add_argument("--tls-cert", type=Path, metavar="FILE",
+                   help="tls:// scheduler: this client's certificate (default: distributed.comm.tls.client.cert)")
+    b.add_argument("--tls-key", type=Path, metavar="FILE",
+                   help="tls:// scheduler: this client's private key, unless it is in --tls-cert "
+                        "(default: distributed.comm.tls.client.key)")
+    b.add_argument("--allow-insecure-cluster", action="store_true",
+                   help="accept an unencrypted tcp:// scheduler that is not on this machine (a trusted network)")
     b.add_argument("-q", "--quiet", action="store_true", help="only failures and the summary")
     b.add_argument("-v", "--verbose", action="store_true", help="timings per report, kernel logs")
 
@@ -167,7 +179,9 @@ def cmd_build(args) -> int:
                         format="kcz: %(name)s: %(message)s")
     options = BuildOptions(only=args.only, overrides=parse_overrides(args.parameter),
                            jobs=args.jobs, force=args.force, out=args.out, wait=args.wait,
-                           config=args.config, pdf=args.pdf, scheduler=args.scheduler)
+                           config=args.config, pdf=args.pdf, scheduler=args.scheduler,
+                           tls={"ca": args.tls_ca, "cert": args.tls_cert, "key": args.tls_key},
+                           allow_insecure_cluster=args.allow_insecure_cluster)
     result = build(options, Progress(verbosity))
     if result.signal is not None:  # held while the run was put in place: it is whole
         code, word = SIGNAL_EXITS.get(result.signal, (EXIT_SIGTERM, "terminated"))

@@ -23,7 +23,13 @@ Faults: a worker that dies mid-report loses only its task, which the scheduler r
 on another worker (up to `distributed.scheduler.allowed-failures` times, 3 by default);
 past that, or on any other task error, the report is marked failed with the reason and
 the build goes on. An unreachable scheduler is a `ClusterError` (exit 2) raised before
-the lock is taken or any file written.
+the lock is taken or any file written. A task that fails or whose worker is lost is
+reported as such: which cells ran on that worker is not known here.
+
+Trust and data (cluster_access.py): the address is checked before any connection (plain
+tcp:// only on this machine unless --allow-insecure-cluster; tls:// with certificates);
+workers answer with JSON text and bytes only, checked on arrival; nothing a worker sends
+back is unpickled by kcz or, where Dask lets a client refuse it, by Dask.
 
 Paths: a worker scrubs what it returns with its own machine paths (scrub.machine_paths
 runs in the worker process); its paths are also registered on the coordinator
@@ -33,26 +39,26 @@ runs in the worker process); its paths are also registered on the coordinator
 from __future__ import annotations
 
 import asyncio
+import json
 import os
 import signal
 import tempfile
 import threading
 import time
+from asyncio import CancelledError
 from functools import lru_cache
 from pathlib import Path
 
 from distributed import WorkerPlugin  # this module is imported only for --scheduler
 
-from ..errors import KczError
 from ..paths import PACKAGE_ROOT, data_root
+from .cluster_access import (RESULT_KEYS, ClusterError, NotRun, RefusedAnswer, TaskFailed, check_address,
+                             checked_result, is_str_dict, json_answer, open_client, security_for)
 
+__all__ = ["Cluster", "ClusterError", "installation", "run_report"]
 PLUGIN = "kcz-kernels"
-CONNECT_TIMEOUT = "10s"
 WORKERS_TIMEOUT = 20  # seconds to wait for a first worker on a scheduler that has none
-
-
-class ClusterError(KczError):
-    """The scheduler cannot be reached, has no workers, or a worker's installation differs."""
+ANSWER_TIMEOUT = 120  # seconds for every worker to answer the installation check
 
 
 # --- what a worker must have in common with the coordinator --------------------------------
@@ -85,13 +91,19 @@ def differences(mine: dict, theirs: dict) -> list[str]:
     return found
 
 
-def worker_paths(dask_worker=None) -> list[tuple[str, str]]:
-    """The worker's machine paths (scrub.machine_paths), plus its Dask scratch folder.
-    (`client.run` passes the worker as `dask_worker`.)"""
+def installation_json() -> str:
+    """The Dask task answering the installation check: `installation()` as JSON text."""
+    return json.dumps(installation(), sort_keys=True)
+
+
+def worker_paths_json() -> str:
+    """The Dask task naming a worker's machine paths (scrub.machine_paths) and its Dask
+    scratch folder: JSON text of [[path, placeholder], ...]."""
+    from distributed import get_worker
+
     from .scrub import machine_paths
 
-    extra = [(str(dask_worker.local_directory), "{worker}")] if dask_worker is not None else []
-    return extra + machine_paths()
+    return json.dumps([[str(get_worker().local_directory), "{worker}"]] + [list(p) for p in machine_paths()])
 
 
 # --- the coordinator side -------------------------------------------------------------------
@@ -103,21 +115,17 @@ class Cluster:
         self.client, self.address = client, address
 
     @classmethod
-    def open(cls, address: str, config, say=lambda text: None) -> "Cluster":
-        """Connect, wait for a worker, check every worker's installation, register the
-        kernel pool plugin. Raises ClusterError (nothing has been written yet)."""
-        from distributed import Client
-
-        try:
-            client = Client(address, timeout=CONNECT_TIMEOUT, set_as_default=False)
-        except (OSError, TimeoutError, ValueError) as exc:
-            raise ClusterError(f"cannot reach the Dask scheduler at {address} ({type(exc).__name__}: "
-                               f"{str(exc).splitlines()[0] if str(exc) else 'no answer'}); start one "
-                               "with `dask scheduler` or check --scheduler / $KCZ_SCHEDULER") from None
+    def open(cls, address: str, config, say=lambda text: None, tls: dict | None = None,
+             allow_insecure: bool = False) -> "Cluster":
+        """Check the address, connect, wait for a worker, check every worker's
+        installation, register the kernel pool plugin. `tls`: {"ca", "cert", "key"} paths
+        (or None: Dask's config). Raises ClusterError (nothing has been written yet)."""
+        security = security_for(check_address(address, allow_insecure), **(tls or {}))
+        client = open_client(address, security)
         try:
             cluster = cls(client, address)
             cluster._check_workers()
-            client.register_plugin(KernelPoolPlugin(config.kernel_name, list(config.warm_imports)), name=PLUGIN)
+            cluster._register_plugin(KernelPoolPlugin(config.kernel_name, list(config.warm_imports)))
         except BaseException:
             client.close()
             raise
@@ -133,7 +141,9 @@ class Cluster:
                                f"(waited {WORKERS_TIMEOUT} s); start some with `dask worker {self.address}`") from None
         mine = installation()
         bad = []
-        for worker, theirs in sorted(self.client.run(installation).items()):
+        for worker, theirs in sorted(self._ask_each_worker(installation_json, "installation").items()):
+            if not is_str_dict(theirs, nested=("versions",)):
+                raise ClusterError(f"worker {worker}: its installation is not kcz's data; refused")
             diff = differences(mine, theirs)
             if diff:
                 bad.append(f"{worker}: {'; '.join(diff)}")
@@ -142,8 +152,61 @@ class Cluster:
                                "kczlib, data and packages on every worker):\n  " + "\n  ".join(bad))
         from .scrub import register_paths
 
-        for pairs in self.client.run(worker_paths).values():
+        for worker, pairs in self._ask_each_worker(worker_paths_json, "paths").items():
+            if type(pairs) is not list or not all(type(p) is list and len(p) == 2 and all(type(x) is str for x in p)
+                                                   for p in pairs):
+                raise ClusterError(f"worker {worker}: its paths are not kcz's data; refused")
             register_paths([tuple(p) for p in pairs])
+
+    def _ask_each_worker(self, function, what: str) -> dict:
+        """{worker address: JSON value} of `function` run as a task on each connected worker.
+        (A task, not `client.run`: its answer is read with msgpack only and its errors are
+        not unpickled.) Raises ClusterError naming the worker."""
+        futures = {worker: self.client.submit(function, key=f"kcz-{what}-{os.urandom(4).hex()}", workers=[worker],
+                                              allow_other_workers=False, pure=False)
+                   for worker in self.client.scheduler_info()["workers"]}
+        answers = {}
+        try:
+            for worker, future in futures.items():
+                try:
+                    value = future.result(timeout=ANSWER_TIMEOUT)
+                except TaskFailed:
+                    raise ClusterError(f"worker {worker} did not answer kcz's {what} check (its task failed: "
+                                       "see the worker's log)") from None
+                except TypeError as exc:  # distributed refused to deserialise it (not msgpack)
+                    raise ClusterError(f"worker {worker}: its {what} answer is not data "
+                                       f"({str(exc).splitlines()[0]}); refused") from None
+                except TimeoutError:
+                    raise ClusterError(f"worker {worker} did not answer kcz's {what} check within "
+                                       f"{ANSWER_TIMEOUT} s") from None
+                except CancelledError:  # distributed's FutureCancelledError: the scheduler was lost
+                    raise ClusterError(f"the Dask scheduler at {self.address} was lost during kcz's {what} "
+                                       "check") from None
+                except Exception as exc:  # noqa: BLE001 - a lost connection...: one line, no traceback
+                    raise ClusterError(f"worker {worker}: kcz's {what} check failed ({type(exc).__name__}: "
+                                       f"{str(exc).splitlines()[0] if str(exc) else 'no answer'})") from None
+                answers[worker] = json_answer(value, f"worker {worker}, {what} check")
+        finally:
+            _cancel(self.client, list(futures.values()))
+        return answers
+
+    def _register_plugin(self, plugin) -> None:
+        """client.register_plugin without its error path, which unpickles the exception a
+        worker sends back: a worker whose plugin failed is named, its error is not read."""
+        from distributed.protocol.pickle import dumps
+
+        try:
+            answers = self.client.sync(self.client.scheduler.register_worker_plugin, plugin=dumps(plugin),
+                                       name=PLUGIN, idempotent=False)
+        except Exception as exc:  # noqa: BLE001 - a refused answer (TypeError), a lost connection...
+            raise ClusterError(f"the kcz kernel pool could not be registered on the workers ({type(exc).__name__}: "
+                               f"{str(exc).splitlines()[0] if str(exc) else 'no answer'})") from None
+        if type(answers) is not dict:
+            raise ClusterError("the scheduler's answer to registering the kcz kernel pool is not data; refused")
+        failed = sorted(str(w) for w, a in answers.items() if not (type(a) is dict and a.get("status") == "OK"))
+        if failed:
+            raise ClusterError(f"the kcz kernel pool did not start on worker(s) {', '.join(failed)} "
+                               "(see the worker's log)")
 
     def close(self) -> None:
         self.client.close()
@@ -168,8 +231,9 @@ class Cluster:
             for future in as_completed(futures, loop=self.client.loop):
                 report, entry = futures.pop(future)  # dropped once written: memory stays bounded
                 try:
-                    result = future.result()
-                except Exception as exc:  # noqa: BLE001 - KilledWorker, a task error...: this report fails
+                    result = checked_result(future, entry)
+                except (Exception, CancelledError) as exc:  # noqa: BLE001 - a lost worker or scheduler, a refused
+                    # answer...: this report fails
                     _fail_without_notebook(report, entry, exc, tmp)
                 else:
                     _write_result(result, entry, tmp)
@@ -177,9 +241,18 @@ class Cluster:
                 future.release()
                 progress.finished(entry)
         finally:
-            self.client.cancel(list(futures))
+            _cancel(self.client, list(futures))
             if previous is not None:
                 signal.signal(signal.SIGTERM, previous)
+
+
+def _cancel(client, futures: list) -> None:
+    """Cancel what is left; with the scheduler gone there is nothing to cancel."""
+    if futures:
+        try:
+            client.cancel(futures)
+        except Exception:  # noqa: BLE001 - ClosedClientError, a lost connection: the tasks went with it
+            pass
 
 
 def _payload(report, entry: dict, config, expected: dict) -> dict:
@@ -205,18 +278,24 @@ def _write_result(result: dict, entry: dict, tmp: Path) -> None:
     entry["outputs"] = {f: output_record(file_in(tmp, f)) for f in entry["files"]}
 
 
+UNKNOWN_PROGRESS = "on the Dask cluster (the cells that ran there are not known)"
+
+
 def _fail_without_notebook(report, entry: dict, exc: BaseException, tmp: Path) -> None:
-    """The task itself failed (its worker died too often, or it raised): the report is
-    marked failed with the reason, and its files are the unexecuted notebook, as a local
-    build writes for a notebook that never ran."""
+    """The task itself failed (its worker died too often, it raised, the scheduler was
+    lost, or its answer was refused): the report is marked failed with the reason, and its
+    files are the unexecuted notebook. Which cells ran on the worker is not known here,
+    and the summary says so (not "before any cell ran")."""
     import nbformat
 
     from .execute import Failure
     from .pipeline import _error_entry, now_iso, write_outputs
 
     reason = str(exc).splitlines()[0] if str(exc) else "the task was lost"
+    name = ("refused answer" if isinstance(exc, RefusedAnswer) else "not run" if isinstance(exc, NotRun)
+            else f"Dask {type(exc).__name__}")
     entry.update(status="failed", built_at=now_iso(), seconds=0.0,
-                 error=_error_entry(Failure(None, f"Dask {type(exc).__name__}", reason)))
+                 error=_error_entry(Failure(None, name, reason, where=UNKNOWN_PROGRESS)))
     nb = nbformat.read(report.notebook, as_version=4)
     write_outputs(nb, entry, tmp, report.notebook.parent, report.parameters.get("lang"))
 
@@ -288,10 +367,12 @@ def run_report(payload: dict) -> dict:
     `payload`: name, notebook (its JSON text), notebooks_dir (relative to the project),
     parameters, kernel_name, cell_timeout, entry (the manifest entry so far, for the
     provenance block), expected (the coordinator's `installation()`).
-    Returns {"files": [bytes of <name>.ipynb, .html, .analyst.html], "entry": {status,
-    started_at, built_at, seconds, timings or error, worker}}, scrubbed of this worker's
-    paths. A notebook that fails is a result with status "failed", as locally; raises
-    ClusterError if this worker's installation differs.
+    Returns {"files": [bytes of <name>.ipynb, .html, .analyst.html], "entry": JSON text of
+    {status, started_at, built_at, seconds, timings or error, worker}}, scrubbed of this
+    worker's paths: bytes and text only, which the coordinator reads without pickle.
+    A notebook that fails is a result with status "failed", as locally; a worker with
+    another installation or no kernel pool answers {"files": [], "entry": JSON of
+    {"status": "not run", "reason"}} instead.
     """
     from distributed import get_worker
 
@@ -299,12 +380,12 @@ def run_report(payload: dict) -> dict:
 
     diff = differences(payload["expected"], installation())
     worker = get_worker()
-    if diff:
-        raise ClusterError(f"worker {worker.address} has another installation: {'; '.join(diff)}")
     plugin = worker.plugins.get(PLUGIN)
+    if diff:
+        return _not_run(f"worker {worker.address} has another installation: {'; '.join(diff)}")
     if plugin is None or plugin.pool is None:
-        raise ClusterError(f"worker {worker.address} has no kcz kernel pool (its plugin failed to start: "
-                           "see the worker's log)")
+        return _not_run(f"worker {worker.address} has no kcz kernel pool (its plugin failed to start: "
+                        "see the worker's log)")
     entry = dict(payload["entry"], started_at=now_iso())
     with tempfile.TemporaryDirectory(prefix="kcz-task-") as work:
         work = Path(work)
@@ -332,8 +413,12 @@ def run_report(payload: dict) -> dict:
         entry["timings"] = {"wait for kernel": round(t_kernel - t0, 3), "execute": round(t_exec - t_kernel, 3),
                             "export": round(t_done - t_exec, 3)}
     entry["worker"] = worker.name if isinstance(worker.name, str) else str(worker.name)
-    keys = ("status", "started_at", "built_at", "seconds", "timings", "error", "worker")
-    return {"files": files, "entry": {k: entry[k] for k in keys if k in entry}}
+    return {"files": files, "entry": json.dumps({k: entry[k] for k in RESULT_KEYS if k in entry})}
+
+
+def _not_run(reason: str) -> dict:
+    """run_report's answer when this worker cannot run the report (no files)."""
+    return {"files": [], "entry": json.dumps({"status": "not run", "reason": reason})}
 
 
 async def _execute(pool, source: Path, payload: dict, cwd: Path, work: Path):

@@ -40,9 +40,10 @@ class Failure:
     ename: str
     evalue: str
     kind: str = "error"  # one of KINDS
+    where: str | None = None  # where it happened, when `cell` is None for another reason than "no cell ran"
 
     def summary(self) -> str:
-        where = f"at cell {self.cell}" if self.cell is not None else "before any cell ran"
+        where = f"at cell {self.cell}" if self.cell is not None else self.where or "before any cell ran"
         return f"{self.kind} {where}: {self.ename}: {strip_ansi(self.evalue)}".rstrip(": ")
 
 

@@ -75,6 +75,8 @@ class BuildOptions:
     config: Path | None = None
     pdf: bool = False  # also print each reader page to PDF (headless Chromium)
     scheduler: str | None = None  # a Dask scheduler address: run the reports there (cluster.py)
+    tls: dict | None = None  # {"ca", "cert", "key"}: paths for a tls:// scheduler (cluster_access.security_for)
+    allow_insecure_cluster: bool = False  # a plain tcp:// scheduler off this machine is accepted
 
 
 @dataclass
@@ -111,7 +113,7 @@ def build(options: BuildOptions, progress: Progress | None = None) -> BuildResul
 
     check_kernels(selected, config.kernel_name)  # refuse another language's notebook up front
     out = (options.out or config.out).resolve()
-    cluster = _open_cluster(options.scheduler, config, progress)  # before anything is written
+    cluster = _open_cluster(options, config, progress)  # before anything is written
     try:
         with build_lock(out, wait=options.wait):
             check_latest(out)  # refuse a planted `latest` before any work, not after it
@@ -124,12 +126,13 @@ def build(options: BuildOptions, progress: Progress | None = None) -> BuildResul
             cluster.close()
 
 
-def _open_cluster(address: str | None, config, progress):
-    if not address:
+def _open_cluster(options: BuildOptions, config, progress):
+    if not options.scheduler:
         return None
     from .cluster import Cluster
 
-    return Cluster.open(address, config, progress.say)
+    return Cluster.open(options.scheduler, config, progress.say, tls=options.tls,
+                        allow_insecure=options.allow_insecure_cluster)
 
 
 def _build_locked(config, reports: list[Report], rest: list[Report], out: Path, options: BuildOptions,
