@@ -304,6 +304,16 @@ def test_tls_files_with_a_tcp_address_are_refused(tmp_path):
     assert "tls://" in result.stderr
 
 
+@pytest.mark.parametrize("option", [["--tls-ca", "ca.pem"], ["--tls-cert", "c.pem"], ["--allow-insecure-cluster"]])
+def test_a_cluster_option_without_a_scheduler_is_refused(tmp_path, option):
+    """A local build would silently ignore it; the user meant a cluster."""
+    config = write_config(tmp_path, [{"notebook": "tiny_report"}], langs=["zh"])
+    result = run_kcz("--config", config, "build", *option, env=kcz_env(KCZ_SCHEDULER=""))
+    one_line_refusal(result)
+    assert option[0] in result.stderr and "--scheduler" in result.stderr
+    assert not (tmp_path / "out").exists()
+
+
 # --- faults: a lost worker, a lost scheduler -------------------------------------------------
 
 def test_a_lost_worker_does_not_claim_no_cell_ran(procs, tmp_path):

@@ -41,7 +41,7 @@ from .index_page import render_indexes
 from .export_pool import export_processes
 from .progress import Progress, warn
 from .cache import cache_key, files_of, output_record, previous_outputs, reuse_files, reuse_key
-from .config import Report, load_config
+from .config import ConfigError, Report, load_config
 from .run_folder import (MANIFEST, check_latest, file_in, finalize, new_temp_run, point_latest, prune_runs,
                          remove_stale_temps, utc_stamp)
 from .scrub import machine_paths, scrub_text, scrub_tree
@@ -128,6 +128,11 @@ def build(options: BuildOptions, progress: Progress | None = None) -> BuildResul
 
 def _open_cluster(options: BuildOptions, config, progress):
     if not options.scheduler:
+        given = [f"--tls-{k}" for k, v in (options.tls or {}).items() if v]
+        given += ["--allow-insecure-cluster"] if options.allow_insecure_cluster else []
+        if given:  # a cluster option without a cluster: the user meant one, say it
+            raise ConfigError(f"{', '.join(given)} applies to a Dask cluster: give --scheduler ADDRESS "
+                              "(or $KCZ_SCHEDULER), or leave the option out for a local build")
         return None
     from .cluster import Cluster
 
