@@ -60,11 +60,16 @@ def parser() -> argparse.ArgumentParser:
     b.add_argument("--scheduler", metavar="ADDRESS", default=os.environ.get("KCZ_SCHEDULER") or None,
                    help="run the reports on this Dask scheduler, e.g. tcp://127.0.0.1:8786 "
                         "(default: $KCZ_SCHEDULER; without it the build runs locally)")
+    b.add_argument("--max-reports", type=_positive_int, default=None, metavar="N",
+                   help="refuse a config that makes more than N reports (default: [build] max_reports "
+                        "of reports.toml, else 500)")
     b.add_argument("-q", "--quiet", action="store_true", help="only failures and the summary")
     b.add_argument("-v", "--verbose", action="store_true", help="timings per report, kernel logs")
 
     ls = sub.add_parser("list", help="show the defined reports and their parameters")
     ls.add_argument("--json", action="store_true", help="machine-readable output")
+    ls.add_argument("--max-reports", type=_positive_int, default=None, metavar="N",
+                    help="refuse a config that makes more than N reports (default: [build] max_reports, else 500)")
 
     v = sub.add_parser("validate", help="check the case data: schema, evidence, coverage")
     v.add_argument("case", nargs="?", default=None)
@@ -76,7 +81,10 @@ def parser() -> argparse.ArgumentParser:
 
 
 def _positive_int(text: str) -> int:
-    value = int(text)
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a whole number") from None
     if value < 1:
         raise argparse.ArgumentTypeError("must be at least 1")
     return value
@@ -135,17 +143,36 @@ def cmd_build(args) -> int:
     verbosity = 0 if args.quiet else 2 if args.verbose else 1
     logging.basicConfig(level=logging.INFO if args.verbose else logging.ERROR,
                         format="kcz: %(name)s: %(message)s")
+    for pair in args.parameter:
+        check_argument_text(pair, "-p")
     options = BuildOptions(only=args.only, overrides=parse_overrides(args.parameter),
                            jobs=args.jobs, force=args.force, out=args.out, wait=args.wait,
-                           config=args.config, pdf=args.pdf, scheduler=args.scheduler)
+                           config=args.config, pdf=args.pdf, scheduler=args.scheduler,
+                           max_reports=args.max_reports)
     result = build(options, Progress(verbosity))
     return 0 if result.ok else EXIT_FAILED_REPORTS
+
+
+def check_argument_text(text: str, option: str) -> str:
+    """`text` (a command-line argument) if it is valid UTF-8 text; else KczError naming the
+    option and parameter. Python passes argv bytes that are not UTF-8 (a GBK terminal's
+    成都) as lone surrogates (PEP 383), which no file or page can hold."""
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError as exc:
+        name = text.partition("=")[0] if "=" in text[:exc.start] else None
+        raw = os.fsencode(text)
+        bad = raw[len(text[:exc.start].encode("utf-8", "surrogateescape"))]
+        what = f"{option} {name}: the value" if name else f"{option}: the parameter name"
+        raise KczError(f"{what} is not UTF-8 text (byte 0x{bad:02x}; the terminal may use "
+                       "another encoding such as GBK): give it as UTF-8") from None
+    return text
 
 
 def cmd_list(args) -> int:
     from .build.config import load_config
 
-    config = load_config(args.config)
+    config = load_config(args.config, max_reports=args.max_reports)
     if args.json:
         print(json.dumps([{"name": r.name, "notebook": r.notebook.name, "parameters": r.parameters}
                           for r in config.reports], ensure_ascii=False, indent=2))
