@@ -259,6 +259,18 @@ def test_new_case_onto_a_dangling_link_is_refused(data_copy, tmp_path):
     assert not (tmp_path / "nowhere").exists()
 
 
+def test_new_case_where_the_cases_folder_cannot_be_written_is_one_line(data_copy, tmp_path):
+    """N12 (a read-only data/cases; as root permissions do not stop us, so a file stands in
+    its way): one line, nothing written."""
+    raw = tmp_path / "raw.txt"
+    raw.write_text("二、成效\n累计帮助2700余家企业。\n", encoding="utf-8")
+    shutil.rmtree(data_copy / "cases")
+    (data_copy / "cases").write_text("not a folder", encoding="utf-8")
+    result = kcz("new-case", "wuhan", raw, env=kcz_env(KCZ_DATA=str(data_copy)))
+    assert_one_line(result, 2, "cannot write", "cases")
+    assert (data_copy / "cases").read_text(encoding="utf-8") == "not a folder"
+
+
 # --- argv that is not UTF-8, and grids too large: refused before anything runs ----------------
 
 @pytest.fixture
@@ -372,9 +384,10 @@ def test_a_case_of_the_wrong_type_or_a_path_fails_its_report_not_the_build(tmp_p
     assert path_case.startswith("../../")
     latest, files = published(tmp_path, tiny_config)
 
-    for value in ("None", "[1]"):  # by -p
-        result = kcz("--config", tiny_config, "build", "-q", "-p", f"case={value}")
-        run = assert_failed_report_only(result, latest, files, "unknown case", value)
+    for arg, words in (("case=None", ["unknown case", "None"]), ("case=[1]", ["unknown case", "[1]"]),
+                       ("lang=[1]", ["error at cell"])):  # by -p; a wrong-typed lang too
+        result = kcz("--config", tiny_config, "build", "-q", "-p", arg)
+        run = assert_failed_report_only(result, latest, files, *words)
         assert set(statuses(run).values()) == {"failed"}
 
     bad = {"five": 5, "list": [1], "yes": True, "table": {"a": [1, 2], "b": {"c": "x"}}, "path": path_case}

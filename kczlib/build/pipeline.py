@@ -243,7 +243,8 @@ def _link_translations(entries: list[dict]) -> None:
         rest = {k: v for k, v in e["parameters"].items() if k != "lang"}
         key = mf.hash_json([e["notebook"], rest])
         e["_group"] = key
-        groups.setdefault(key, {})[e["parameters"].get("lang", "")] = e["name"]
+        lang = e["parameters"].get("lang", "")  # any JSON-like value (-p lang=[1]): its report fails
+        groups.setdefault(key, {})[lang if isinstance(lang, str) else mf.hash_json(lang)] = e["name"]
     for e in entries:
         e["siblings"] = groups[e.pop("_group")]
 
@@ -452,6 +453,7 @@ def write_outputs(nb, entry: dict, folder: Path, source_dir: Path, lang: str | N
     from .reader_page import page_resources, reader_meta, reader_notebook, without_reader_meta
     from .scrub import scrub_notebook
 
+    lang = lang if isinstance(lang, str) else None  # a wrong-typed lang fails its report, not the export
     append_provenance(nb, entry, lang)
     # after the provenance block: its parameters may hold a path
     scrub_notebook(nb, working_folders(source_dir, kernel_dir))
