@@ -72,6 +72,9 @@ def parser() -> argparse.ArgumentParser:
                         "(default: distributed.comm.tls.client.key)")
     b.add_argument("--allow-insecure-cluster", action="store_true",
                    help="accept an unencrypted tcp:// scheduler that is not on this machine (a trusted network)")
+    b.add_argument("--max-reports", type=_positive_int, default=None, metavar="N",
+                   help="refuse a config that makes more than N reports (default: [build] max_reports "
+                        "of reports.toml, else 500)")
     b.add_argument("-q", "--quiet", action="store_true", help="only failures and the summary")
     b.add_argument("-v", "--verbose", action="store_true", help="timings per report, kernel logs")
 
@@ -89,6 +92,8 @@ def parser() -> argparse.ArgumentParser:
 
     ls = sub.add_parser("list", help="show the defined reports and their parameters")
     ls.add_argument("--json", action="store_true", help="machine-readable output")
+    ls.add_argument("--max-reports", type=_positive_int, default=None, metavar="N",
+                    help="refuse a config that makes more than N reports (default: [build] max_reports, else 500)")
 
     v = sub.add_parser("validate", help="check the case data: schema, evidence, coverage")
     v.add_argument("case", nargs="?", default=None)
@@ -100,7 +105,10 @@ def parser() -> argparse.ArgumentParser:
 
 
 def _positive_int(text: str) -> int:
-    value = int(text)
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a whole number") from None
     if value < 1:
         raise argparse.ArgumentTypeError("must be at least 1")
     return value
@@ -177,11 +185,14 @@ def cmd_build(args) -> int:
     verbosity = 0 if args.quiet else 2 if args.verbose else 1
     logging.basicConfig(level=logging.INFO if args.verbose else logging.ERROR,
                         format="kcz: %(name)s: %(message)s")
+    for pair in args.parameter:
+        check_argument_text(pair, "-p")
     options = BuildOptions(only=args.only, overrides=parse_overrides(args.parameter),
                            jobs=args.jobs, force=args.force, out=args.out, wait=args.wait,
                            config=args.config, pdf=args.pdf, scheduler=args.scheduler,
                            tls={"ca": args.tls_ca, "cert": args.tls_cert, "key": args.tls_key},
-                           allow_insecure_cluster=args.allow_insecure_cluster)
+                           allow_insecure_cluster=args.allow_insecure_cluster,
+                           max_reports=args.max_reports)
     result = build(options, Progress(verbosity))
     if result.signal is not None:  # held while the run was put in place: it is whole
         code, word = SIGNAL_EXITS.get(result.signal, (EXIT_SIGTERM, "terminated"))
@@ -233,10 +244,26 @@ def cmd_schedule(args) -> int:
     return 0
 
 
+def check_argument_text(text: str, option: str) -> str:
+    """`text` (a command-line argument) if it is valid UTF-8 text; else KczError naming the
+    option and parameter. Python passes argv bytes that are not UTF-8 (a GBK terminal's
+    成都) as lone surrogates (PEP 383), which no file or page can hold."""
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError as exc:
+        name = text.partition("=")[0] if "=" in text[:exc.start] else None
+        raw = os.fsencode(text)
+        bad = raw[len(text[:exc.start].encode("utf-8", "surrogateescape"))]
+        what = f"{option} {name}: the value" if name else f"{option}: the parameter name"
+        raise KczError(f"{what} is not UTF-8 text (byte 0x{bad:02x}; the terminal may use "
+                       "another encoding such as GBK): give it as UTF-8") from None
+    return text
+
+
 def cmd_list(args) -> int:
     from .build.config import load_config
 
-    config = load_config(args.config)
+    config = load_config(args.config, max_reports=args.max_reports)
     if args.json:
         print(json.dumps([{"name": r.name, "notebook": r.notebook.name, "parameters": r.parameters}
                           for r in config.reports], ensure_ascii=False, indent=2))

@@ -22,6 +22,7 @@
     warm_imports = ["pandas", "matplotlib.pyplot", "seaborn", "kczlib"]
     cell_timeout = 600
     keep_runs = 30             # finished runs kept after each build (`latest` always kept)
+    max_reports = 500          # more reports than this (a grid too large) is refused
 
 Relative paths are relative to the folder holding the file. A notebook may sit in a
 subfolder (`notebook = "sub/x"`, each part a safe name); its reports are then named
@@ -29,12 +30,19 @@ subfolder (`notebook = "sub/x"`, each part a safe name); its reports are then na
 declare it in their `parameters` cell; a report's own `parameters` and `langs` always
 apply (and must be declared). Each mistake is one ConfigError naming the entry, raised
 before any kernel starts.
+
+A config makes at most `max_reports` reports (`[build] max_reports`, default
+DEFAULT_MAX_REPORTS; `kcz build --max-reports N` / `kcz list --max-reports N` override
+it): a grid is counted by arithmetic (the product of its value counts times its
+languages) before any combination is made, so `grid = {a = [100 values], b = [...],
+c = [...]}` is one message, not millions of reports in memory.
 """
 
 from __future__ import annotations
 
 import fnmatch
 import itertools
+import math
 import os
 import re
 import tomllib
@@ -47,6 +55,7 @@ from . import sweep
 
 DEFAULT_CONFIG = PACKAGE_ROOT / "reports.toml"
 DEFAULT_KEEP_RUNS = 30
+DEFAULT_MAX_REPORTS = 500  # reports one config may make (sweeps included); [build] max_reports
 DEFAULT_WARM_IMPORTS = ("pandas", "matplotlib.pyplot", "seaborn", "kczlib", "kczlib.report.theme")
 # A report name is the stem of its output files and a notebook is looked up by its stem:
 # letters, digits, `_` and `-` only, so neither can climb out of a folder (`../x`, `a/b`),
@@ -110,7 +119,13 @@ def config_path(explicit: str | os.PathLike | None = None) -> Path:
     return Path(explicit or os.environ.get("KCZ_REPORTS") or DEFAULT_CONFIG).resolve()
 
 
-def load_config(path: str | os.PathLike | None = None) -> BuildConfig:
+def load_config(path: str | os.PathLike | None = None, max_reports: int | None = None) -> BuildConfig:
+    """The report definitions at `path` (see `config_path`), every report expanded.
+
+    `max_reports` overrides `[build] max_reports` (the CLI's --max-reports). Raises
+    ConfigError (one line naming the file and entry) for anything wrong, including a
+    config that would make more than max_reports reports.
+    """
     path = config_path(path)
     if not path.is_file():
         raise ConfigError(f"no report definitions at {path} (create reports.toml or pass --config)")
@@ -118,10 +133,17 @@ def load_config(path: str | os.PathLike | None = None) -> BuildConfig:
         raw = tomllib.loads(path.read_text(encoding="utf-8"))
     except tomllib.TOMLDecodeError as exc:
         raise ConfigError(f"{path}: not valid TOML: {exc}") from None
+    except UnicodeDecodeError as exc:
+        raise ConfigError(f"{path}: not UTF-8 text (byte 0x{exc.object[exc.start]:02x} at offset "
+                          f"{exc.start}): save it as UTF-8") from None
+    except OSError as exc:
+        raise ConfigError(f"{path}: cannot read it: {exc.strerror}") from None
     base = path.parent
     build = raw.get("build", {})
+    limit = _positive_whole(build.get("max_reports", DEFAULT_MAX_REPORTS) if max_reports is None else max_reports,
+                         "--max-reports" if max_reports is not None else "[build] max_reports", path)
     notebooks_dir = (base / build.get("notebooks_dir", "notebooks")).resolve()
-    reports = _expand_reports(raw, notebooks_dir, path)
+    reports = _expand_reports(raw, notebooks_dir, path, limit)
     return BuildConfig(
         path=path,
         reports=tuple(reports),
@@ -130,19 +152,30 @@ def load_config(path: str | os.PathLike | None = None) -> BuildConfig:
         warm_imports=tuple(build.get("warm_imports", DEFAULT_WARM_IMPORTS)),
         cell_timeout=int(build.get("cell_timeout", 600)),
         kernel_name=str(build.get("kernel", "python3")),
-        keep_runs=_keep_runs(build.get("keep_runs", DEFAULT_KEEP_RUNS), path),
+        keep_runs=_positive_whole(build.get("keep_runs", DEFAULT_KEEP_RUNS), "[build] keep_runs", path),
     )
 
 
-def _keep_runs(value, path: Path) -> int:
-    """`[build] keep_runs` as a whole number of at least 1; ConfigError otherwise."""
-    if isinstance(value, bool) or not isinstance(value, int) or value < 1:
-        raise ConfigError(f"{path}: [build] keep_runs must be a whole number of at least 1 "
-                          f"(the runs kept after a build, `latest` always among them; got {value!r})")
+def _positive_whole(value, where: str, path: Path) -> int:
+    """`value` if it is a whole number of at least 1; ConfigError naming `where` otherwise."""
+    if type(value) is not int or value < 1:
+        raise ConfigError(f"{path}: {where} must be a whole number of at least 1 (got {value!r})")
     return value
 
 
-def _expand_reports(raw: dict, notebooks_dir: Path, path: Path) -> list[Report]:
+def _count(entry: dict, langs: list) -> tuple[int, str]:
+    """How many reports `entry` makes, counted without making them, and how (for messages)."""
+    grid = entry.get("grid")
+    sizes = [len(v) for v in grid.values() if isinstance(v, list)] if isinstance(grid, dict) and grid else []
+    combos = math.prod(sizes)
+    how = " × ".join(map(str, sizes)) + " combinations" if sizes else "1 parameter set"
+    if len(langs) > 1:
+        how += f" × {len(langs)} languages"
+    return combos * len(langs), how
+
+
+def _expand_reports(raw: dict, notebooks_dir: Path, path: Path,
+                    max_reports: int = DEFAULT_MAX_REPORTS) -> list[Report]:
     defaults = dict(raw.get("defaults", {}))
     default_langs = _langs(defaults.pop("langs", [None]), "[defaults]", path)
     from .parameters import check_name  # not at import time: it imports this module
@@ -176,6 +209,12 @@ def _expand_reports(raw: dict, notebooks_dir: Path, path: Path) -> list[Report]:
         else:
             langs = default_langs if declared is None or "lang" in declared else [None]
         base = str(entry.get("name", stem))
+        count, how = _count(entry, langs)
+        if len(reports) + count > max_reports:
+            raise ConfigError(f"{path}: [[report]] #{i} ({base}) makes {count:,} reports ({how}), "
+                              + (f"{len(reports):,} before it, " if reports else "")
+                              + f"more than max_reports = {max_reports} ([build] max_reports in "
+                              f"{path.name}, or --max-reports): make the grid smaller or raise the limit")
         grid = (sweep.combinations(entry, f"[[report]] #{i} ({base})", notebook, path)
                 if "grid" in entry else [None])
         for combo, lang in itertools.product(grid, langs):

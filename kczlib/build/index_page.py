@@ -20,7 +20,7 @@ from html import escape
 from .fonts import FONT_FACE_MARKER, embed_font
 from .reader_page import reader_css
 from .sanitize import CSP_META
-from .words import INDEX_FILES, LANG_NAMES, case_info, chrome, date_in_words
+from .words import INDEX_FILES, LANG_NAMES, case_info, case_key, chrome, date_in_words
 
 
 def render_indexes(manifest: dict) -> dict[str, str]:
@@ -42,9 +42,12 @@ def render_index(manifest: dict, lang: str = "zh") -> str:
     others = "".join(f'<a class="kcz-lang" href="{INDEX_FILES[o]}" hreflang="{o}" lang="{o}">{LANG_NAMES[o]}</a>'
                      for o in INDEX_FILES if o != lang)
     built = date_in_words(manifest["started_at"], lang)
-    cases = list(dict.fromkeys(e["parameters"].get("case", "") for e in entries))
-    body = "\n".join(_case_section(case, [e for e in entries if e["parameters"].get("case", "") == case], lang)
-                     for case in cases) or f"<p>{escape(words['no_reports'])}</p>"
+    # a failed report's `case` may be any JSON-like value (-p case=None): grouped by its text
+    by_case: dict[str, list[dict]] = {}
+    for e in entries:
+        by_case.setdefault(case_key(e["parameters"].get("case", "")), []).append(e)
+    body = ("\n".join(_case_section(case, group, lang) for case, group in by_case.items())
+            or f"<p>{escape(words['no_reports'])}</p>")
     return f"""<!DOCTYPE html>
 <html lang="{lang}">
 <head><meta charset="utf-8">{CSP_META}<meta name="viewport" content="width=device-width, initial-scale=1">

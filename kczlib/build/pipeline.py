@@ -44,7 +44,7 @@ from .cache import cache_key, files_of, output_record, previous_outputs, reuse_f
 from .config import ConfigError, Report, load_config
 from .run_folder import (MANIFEST, check_latest, file_in, finalize, new_temp_run, point_latest, prune_runs,
                          remove_stale_temps, utc_stamp)
-from .scrub import machine_paths, scrub_text, scrub_tree
+from .scrub import machine_paths, register_paths, scrub_text, scrub_tree, working_folders
 
 # papermill, nbclient, nbconvert and nbformat (which pulls jsonschema) take seconds to
 # import; they are imported only when a report is executed, so a build served entirely
@@ -77,6 +77,7 @@ class BuildOptions:
     scheduler: str | None = None  # a Dask scheduler address: run the reports there (cluster.py)
     tls: dict | None = None  # {"ca", "cert", "key"}: paths for a tls:// scheduler (cluster_access.security_for)
     allow_insecure_cluster: bool = False  # a plain tcp:// scheduler off this machine is accepted
+    max_reports: int | None = None  # overrides [build] max_reports of reports.toml (config.py)
 
 
 @dataclass
@@ -103,7 +104,8 @@ def build(options: BuildOptions, progress: Progress | None = None) -> BuildResul
     progress = progress or Progress()
     STOPPING.clear()
     _WRITTEN.clear()
-    config = load_config(options.config)
+    config = load_config(options.config, max_reports=options.max_reports)
+    register_paths(working_folders(config.notebooks_dir))  # the kernels' cwd: errors may name it
     selected = apply_overrides(config.select(options.only), options.overrides)
     if options.overrides:  # never mistaken for the defaults, never `latest`
         selected, rest = custom_names(selected, options.overrides), []
@@ -267,7 +269,8 @@ def _link_translations(entries: list[dict]) -> None:
         rest = {k: v for k, v in e["parameters"].items() if k != "lang"}
         key = mf.hash_json([e["notebook"], rest])
         e["_group"] = key
-        groups.setdefault(key, {})[e["parameters"].get("lang", "")] = e["name"]
+        lang = e["parameters"].get("lang", "")  # any JSON-like value (-p lang=[1]): its report fails
+        groups.setdefault(key, {})[lang if isinstance(lang, str) else mf.hash_json(lang)] = e["name"]
     for e in entries:
         e["siblings"] = groups[e.pop("_group")]
 
@@ -437,7 +440,8 @@ async def _run_one(report: Report, entry: dict, config, tmp: Path, pool, slots, 
     if nb is None:  # the notebook could not even be read: keep the source as the shared copy
         nb = nbformat.read(report.notebook, as_version=4)
     await asyncio.get_running_loop().run_in_executor(
-        exporter, write_outputs, nb, entry, tmp, report.notebook.parent, report.parameters.get("lang"))
+        exporter, write_outputs, nb, entry, tmp, report.notebook.parent, report.parameters.get("lang"),
+        config.notebooks_dir)
     entry["outputs"] = {f: output_record(file_in(tmp, f)) for f in entry["files"]}
     t_done = time.monotonic()
     entry["seconds"] = round(t_done - t0, 3)
@@ -458,8 +462,12 @@ def _error_entry(failure) -> dict:
             "summary": scrub_text(failure.summary(), pairs), "head": head}
 
 
-def write_outputs(nb, entry: dict, folder: Path, source_dir: Path, lang: str | None) -> None:
+def write_outputs(nb, entry: dict, folder: Path, source_dir: Path, lang: str | None,
+                  kernel_dir: Path | None = None) -> None:
     """The shared notebook and both HTML views, scrubbed and with the provenance block.
+
+    Paths scrubbed are the machine's (scrub.machine_paths) and the folders the kernel
+    worked in: `source_dir` (the notebook's) and `kernel_dir` (its working folder).
 
     The report's reader meta (title, summary, headline numbers) is copied into the
     notebook's metadata (`metadata.kcz.reader`), where the index reads it.
@@ -471,8 +479,10 @@ def write_outputs(nb, entry: dict, folder: Path, source_dir: Path, lang: str | N
     from .reader_page import page_resources, reader_meta, reader_notebook, without_reader_meta
     from .scrub import scrub_notebook
 
+    lang = lang if isinstance(lang, str) else None  # a wrong-typed lang fails its report, not the export
     append_provenance(nb, entry, lang)
-    scrub_notebook(nb)  # after the provenance block: its parameters may hold a path
+    # after the provenance block: its parameters may hold a path
+    scrub_notebook(nb, working_folders(source_dir, kernel_dir))
     meta = reader_meta(nb)
     nb.metadata["kcz"] = {"reader": meta}
     name = entry["name"]

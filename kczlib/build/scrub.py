@@ -1,16 +1,22 @@
 """Remove the build machine from everything a build shares.
 
 Tracebacks, warnings and stray prints carry absolute paths (the repository, the
-virtualenv, the home folder, a temporary data copy); so do banners built from
-exception text, papermill-style metadata (input and output paths) and parameters.
-Reports are read on other machines, so these are replaced by stable placeholders:
-the repository becomes `.`, home becomes `~`. `scrub_notebook` covers a notebook
-(and so both HTML pages made from it); `scrub_tree` covers the manifest and index.
+virtualenv, the home folder, a temporary data copy, the kernels' working folder); so do
+banners built from exception text, papermill-style metadata (input and output paths)
+and parameters. Reports are read on other machines, so these are replaced by stable
+placeholders: the repository becomes `.`, home becomes `~`. `scrub_notebook` covers a
+notebook (and so both HTML pages made from it); `scrub_tree` covers the manifest and index.
+
+Only whole paths are replaced (`scrub_text`): a machine path is a path in the text only
+where it starts at a boundary and ends at one, so `/s` (a home folder) is replaced in
+`cd /s/x` but not in `</span>`, `/root` not in `/rootcause` or `/root-archive`, and `/tmp`
+not in `https://example.org/tmp/x`.
 """
 
 from __future__ import annotations
 
 import os
+import re
 import sys
 import sysconfig
 import tempfile
@@ -56,14 +62,54 @@ def machine_paths() -> list[tuple[str, str]]:
     # realpath variants too: /tmp may be a symlink, and tracebacks print resolved paths
     for path, ph in list(pairs.items()):
         pairs.setdefault(os.path.realpath(path), ph)
+    pairs = {(p.rstrip("/") or "/"): ph for p, ph in pairs.items()}  # "/s/" and "/s" are one path
     return sorted(((p, ph) for p, ph in pairs.items() if len(p) > 1), key=lambda x: -len(x[0]))
 
 
+def working_folders(*folders) -> list[tuple[str, str]]:
+    """(path, "{notebooks}") for each folder a kernel works in (the notebooks folder of the
+    config, a notebook's own folder) that is outside the repository (inside, `.` already
+    covers it), with its realpath: `os.getcwd()` in a notebook prints it."""
+    pairs = []
+    for folder in folders:
+        if folder is None:
+            continue
+        for path in dict.fromkeys((str(Path(folder).absolute()), os.path.realpath(folder))):
+            if not Path(path).is_relative_to(PACKAGE_ROOT) and len(path.rstrip("/")) > 1:
+                pairs.append((path.rstrip("/"), "{notebooks}"))
+    return pairs
+
+
+# Where a machine path may start: the start of the text, or right after one of these
+# (whitespace; quotes; `=`, `(`, `[`, `{`, `,`, `;` (also ending `&quot;`, `&#39;`), `:`,
+# `|`, `>` (after an HTML tag)), after an ANSI colour code (`ESC[0;32m`, as IPython colours
+# a traceback's file names), or after `file://`. Not after a letter, digit, `.`, `-`, `_`,
+# `/`, `~`, `@` or `<`: there it is part of a word, a URL (`example.org/tmp`), a longer path
+# (`/a/tmp`) or an HTML end tag (`</span>`). The boundary is matched and put back.
+_BEFORE = r"""(\A|[\s"'`=(\[{,;:|>]|\x1b\[[0-9;]*m|file://)"""
+# Where it must end: the end of the text, a `/` (a path inside it), or any character
+# that cannot continue a file name (not a letter, digit, `_`, `-`, `~`, `+`, `%` or `.`);
+# a `.` ends it only when no name character follows (`in /root.` ends a sentence,
+# `/root.txt` is another file).
+_AFTER = r"(?=$|/|[^\w.~+%-]|\.(?![\w~+%-]))"
+
+
 def scrub_text(text: str, pairs: list[tuple[str, str]]) -> str:
-    for path, placeholder in pairs:
-        if path in text:
-            text = text.replace(path, placeholder)
-    return text
+    """`text` with every whole machine path of `pairs` [(path, placeholder)] replaced.
+
+    A path matches only where it starts at a boundary and ends at one (`_BEFORE` and
+    `_AFTER` above): `/s` becomes `~` in `cd /s/x`, `"/s"`, `(/s)`, `=/s` and `<td>/s</td>`,
+    never inside `</span>`, `/sx`, `/s-old`, `/a/s` or `https://h/s`. Longer paths are
+    tried first (pairs as `machine_paths` sorts them), so nested roots win; the text is
+    scanned once, so a placeholder is never itself rewritten.
+    """
+    pairs = [(p, ph) for p, ph in pairs if p and p in text]
+    if not pairs:
+        return text
+    placeholders = dict(pairs)
+    alternatives = "|".join(re.escape(p) for p, _ in sorted(pairs, key=lambda x: -len(x[0])))
+    pattern = re.compile(f"{_BEFORE}({alternatives}){_AFTER}")
+    return pattern.sub(lambda m: m.group(1) + placeholders[m.group(2)], text)
 
 
 def scrub_tree(value, pairs: list[tuple[str, str]]):
@@ -79,13 +125,14 @@ def scrub_tree(value, pairs: list[tuple[str, str]]):
     return value
 
 
-def scrub_notebook(nb) -> None:
+def scrub_notebook(nb, extra_pairs=()) -> None:
     """Scrub paths in place from everything a shared notebook carries: every cell's
     source (the "execution stopped" banner is built from exception text), metadata,
     attachments and outputs (text, tracebacks, HTML, SVG, JSON), and the notebook's
     metadata. Base64 payloads (PNG, JPEG...) are left alone: they hold no text, and a
-    replacement could corrupt them."""
-    pairs = machine_paths()
+    replacement could corrupt them. `extra_pairs` adds (path, placeholder) pairs of this
+    build, e.g. the kernels' working folder (`working_folders`)."""
+    pairs = sorted(dict([*extra_pairs, *machine_paths()]).items(), key=lambda x: -len(x[0]))
     pm = nb.metadata.get("papermill", {})
     for key in MACHINE_METADATA:
         pm.pop(key, None)

@@ -10,10 +10,8 @@ from __future__ import annotations
 import json
 import re
 from datetime import datetime
-from pathlib import Path
 
-from ..errors import DataError
-from ..paths import data_root
+from ..errors import DataError, KczError
 
 LANGS = ("zh", "en")
 LANG_NAMES = {"zh": "中文", "en": "English"}
@@ -84,25 +82,39 @@ def period_text(period: str) -> str:
     return re.sub(r"(\d)-(\d)", "\\1–\\2", period or "")
 
 
-def case_info(case: str, lang: str) -> dict[str, str]:
+def case_info(case, lang: str) -> dict[str, str]:
     """The case as the index and page header show it, from `data/cases/<case>/case.json`.
 
     Returns city, programme, title, period, summary and publication in `lang` (empty
-    strings where case.json has none), and title_zh, the source's own title. Raises DataError (naming case.json and the field)
-    when `summary` or `publication` has digits typed in: numbers come from figures only.
+    strings where case.json has none), and title_zh, the source's own title. case.json
+    is read by the data layer (`kczlib.data.cases.get_case`: a case is a name, never a
+    path; UTF-8 with or without a BOM): anything that is not a readable case (a path such
+    as `../x`, None, a number, a list, a broken case.json) gives all fields empty, as its
+    report has failed with its own message. Raises DataError (naming case.json and the
+    field) when `summary` or `publication` has digits typed in: numbers come from figures only.
     """
-    path = data_root() / "cases" / case / "case.json"
+    from ..data.cases import get_case  # the one reader of case.json (build imports data at run time)
+
     try:
-        meta = json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, ValueError):
-        return {"city": case, "programme": "", "title": "", "title_zh": "", "period": "", "summary": "",
-                "publication": ""}
-    info = {k: (meta.get(k) or {}).get(lang, "") for k in ("city", "programme", "title", "summary", "publication")}
+        found = get_case(case)
+    except KczError:
+        return dict.fromkeys(("city", "programme", "title", "title_zh", "period", "summary", "publication"), "")
+    meta, path = found.meta, found.path("case.json")
+    info = {k: _text((meta.get(k) or {}).get(lang, "") if isinstance(meta.get(k), dict) else "")
+            for k in ("city", "programme", "title", "summary", "publication")}
     for field in ("summary", "publication"):
         if re.search(r"\d", info[field]):
             raise DataError(path, f"{field}.{lang} has digits typed in; prose about the case carries no numbers",
                             column=f"{field}.{lang}")
-    info["city"] = info["city"] or case
-    info["title_zh"] = (meta.get("title") or {}).get("zh", "")  # the original, quoted beside a translation
-    info["period"] = period_text(meta.get("period", ""))
+    info["title_zh"] = _text((meta.get("title") or {}).get("zh", ""))  # the original, quoted beside a translation
+    info["period"] = period_text(_text(meta.get("period", "")))
     return info
+
+
+def case_key(case) -> str:
+    """A report's `case` parameter as text, to group reports by (any JSON-like value)."""
+    return case if isinstance(case, str) else json.dumps(case, ensure_ascii=False, sort_keys=True, default=str)
+
+
+def _text(value) -> str:
+    return value if isinstance(value, str) else ""

@@ -3,6 +3,11 @@
 A case folder contains `case.json` (metadata, see `data/schema/case.schema.json`),
 the raw source document, `figures.csv` and `non_figures.csv`; optionally `context.csv`.
 Adding a folder adds a case; no code names a case.
+
+One rule for every data file of a case (`case_file`): it is an entry of the case folder
+itself, never a symbolic link, and the case folder is no symbolic link either. A link
+would let a case folder show any file of the machine (its first line is quoted in a
+validation message, which the reports print); copy the file in instead.
 """
 
 from __future__ import annotations
@@ -15,7 +20,7 @@ from pathlib import Path
 
 from ..errors import DataError, DataErrors, UnknownCaseError
 from ..paths import PACKAGE_ROOT, data_root  # noqa: F401 (re-exported)
-from .textfile import read_json
+from .textfile import read_file_bytes, read_json, read_utf8
 from .datatext import data_texts
 
 
@@ -42,7 +47,8 @@ class Case:
         return self.folder / self.meta["source"]["file"]
 
     def path(self, name: str) -> Path:
-        return self.folder / name
+        """The data file `name` of this case (`case_file`: DataError if it is a link)."""
+        return case_file(self.folder, name)
 
     def label(self, lang: str) -> str:
         return self.meta["city"][lang]
@@ -72,10 +78,27 @@ def get_case(case: str) -> Case:
     return _get_case(str(cases_root()), case)
 
 
+def case_file(folder: Path, name: str) -> Path:
+    """`folder / name`, a data file of the case folder `folder` (which may not exist yet).
+
+    Raises DataError naming it if it or the case folder is a symbolic link (even a
+    dangling one, or one to a file in the same folder): a case's data are its own files.
+    """
+    folder = Path(folder)
+    if folder.is_symlink():
+        raise DataError(folder, "the case folder is a symbolic link; a case folder must be a real "
+                        "folder under data/cases/ (copy the case in instead)")
+    path = folder / name
+    if path.is_symlink():
+        raise DataError(path, "is a symbolic link; the data files of a case must be real files "
+                        "in its folder (copy the file in instead)")
+    return path
+
+
 @lru_cache(maxsize=None)
 def _get_case(root: str, case: str) -> Case:
     folder = Path(root) / case
-    meta_path = folder / "case.json"
+    meta_path = case_file(folder, "case.json")  # DataError if the folder or the file is a link
     if not meta_path.is_file():
         raise UnknownCaseError(case, list_cases())
     meta = read_json(meta_path)  # UTF-8 (a BOM is fine); DataError naming file and line otherwise
@@ -94,7 +117,7 @@ def check_meta(meta, meta_path: Path) -> list[DataError]:
     """
     if not isinstance(meta, dict):
         return [DataError(meta_path, "expected a JSON object {...} at the top level", line=1)]
-    text = meta_path.read_text(encoding="utf-8-sig", errors="replace")
+    text = read_utf8(meta_path)  # the one reader: a BOM is dropped
     errors = []
     for key, subkeys in REQUIRED_META.items():
         if not isinstance(meta.get(key), dict):
@@ -119,17 +142,23 @@ def _json_line(text: str, key: str, sub: str | None = None) -> int | None:
 
 
 def _check_source_file(meta_path: Path, name) -> None:
-    """`source.file` names a file in the case folder itself: no path, no way out by a link."""
+    """`source.file` names a file in the case folder itself: no path, no link (`case_file`)."""
     folder = meta_path.parent
     plain = (isinstance(name, str) and name not in (".", "..") and "/" not in name
              and "\\" not in name and Path(name).name == name)
-    if not plain or (folder / name).resolve().parent != folder.resolve():
+    if not plain:
         raise DataError(meta_path, f"source.file {name!r} must be the name of a file in "
                         f"the case folder, not a path", column="source.file")
+    try:
+        case_file(folder, name)
+    except DataError as exc:
+        raise DataError(meta_path, f"source.file {name!r}: {exc.path} {exc.reason}",
+                        column="source.file") from None
 
 
 def sha256_of(path: Path) -> str:
-    return hashlib.sha256(Path(path).read_bytes()).hexdigest()
+    """sha256 (hex) of the data file at `path`, read as `textfile.read_file_bytes` reads it."""
+    return hashlib.sha256(read_file_bytes(path)).hexdigest()
 
 
 def check_raw_checksum(case: Case) -> None:

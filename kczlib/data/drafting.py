@@ -87,11 +87,13 @@ def draft_case(name: str, raw_path, data_root=None) -> Draft:
     root = Path(data_root) if data_root is not None else default_data_root()
     cases = root / "cases"
     target = cases / name
-    if target.exists():
+    if target.exists() or target.is_symlink():  # a dangling link is in the way too
         raise DraftError(f"case folder {name!r} already exists ({root.name}/cases/{name}); "
                          "kcz new-case never overwrites: choose another name or remove the folder first")
     raw_path = Path(raw_path)
-    raw_bytes = read_file_bytes(raw_path)  # kept too: the raw file is copied byte for byte
+    # kept too (the raw file is copied byte for byte); DataError for a FIFO, a device or a
+    # file larger than textfile.MAX_FILE_BYTES, never an endless read
+    raw_bytes = read_file_bytes(raw_path)
     raw = decode_utf8(raw_bytes, raw_path)  # DataError naming line and encoding if not UTF-8
     text, glosses = clean_text(raw)
     sections = segment_sections(text)
@@ -101,8 +103,11 @@ def draft_case(name: str, raw_path, data_root=None) -> Draft:
 
     raw_name = f"{name}.raw.txt"
     draft = Draft(target)
-    cases.mkdir(parents=True, exist_ok=True)
-    tmp = Path(tempfile.mkdtemp(prefix=f".{name}.", dir=cases))
+    try:
+        cases.mkdir(parents=True, exist_ok=True)
+        tmp = Path(tempfile.mkdtemp(prefix=f".{name}.", dir=cases))
+    except OSError as exc:
+        raise DraftError(f"cannot write a case folder in {root.name}/cases: {exc.strerror}") from None
     try:
         os.chmod(tmp, 0o777 & ~_umask())  # mkdtemp makes it private; a case folder is not
         (tmp / raw_name).write_bytes(raw_bytes)
@@ -127,9 +132,13 @@ def draft_case(name: str, raw_path, data_root=None) -> Draft:
                        "pinyin_glosses": glosses, "debris_lines": []},
         }
         (tmp / "case.json").write_text(json.dumps(meta, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
-        if target.exists():  # created meanwhile by someone else: keep theirs
+        if target.exists() or target.is_symlink():  # created meanwhile by someone else: keep theirs
             raise DraftError(f"case folder {name!r} appeared while drafting; nothing was written")
         os.rename(tmp, target)
+    except OSError as exc:  # disk full, a read-only folder...: nothing is left half-written
+        shutil.rmtree(tmp, ignore_errors=True)
+        raise DraftError(f"cannot write case folder {name!r} in {root.name}/cases: {exc.strerror}; "
+                         "nothing was written") from None
     except BaseException:
         shutil.rmtree(tmp, ignore_errors=True)
         raise

@@ -29,14 +29,14 @@ import pandas as pd
 
 from ..paths import data_root
 from ..errors import DataError, DataErrors
-from .textfile import read_utf8
+from .textfile import read_json, read_utf8
 
 DTYPES = {"string": "string", "number": "Float64", "integer": "Int64", "boolean": "boolean"}
 
 
 @lru_cache(maxsize=None)
 def _load_schema(path: str) -> dict:
-    return json.loads(Path(path).read_text(encoding="utf-8"))
+    return read_json(path)  # DataError naming the file if it is not valid JSON
 
 
 def get_schema(name: str) -> dict:

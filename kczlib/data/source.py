@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 
 from .cases import Case, get_case, check_raw_checksum
-from .textfile import decode_utf8
+from .textfile import read_utf8
 
 TONED = "āáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜ"
 CJK = r"\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
@@ -127,7 +127,7 @@ def load_source(case: str = "chengdu") -> SourceDocument:
 @lru_cache(maxsize=None)
 def _load_source(case: Case) -> SourceDocument:
     check_raw_checksum(case)
-    raw = decode_utf8(case.raw_path.read_bytes(), case.raw_path)  # a BOM is dropped; DataError if not UTF-8
+    raw = read_utf8(case.raw_path)  # a BOM is dropped; DataError if not UTF-8, not a file or too large
     text, n = clean_text(raw, case.meta["source"].get("debris_lines", []))
     sections = segment_sections(text)
     return SourceDocument(case.name, text, sections, n, len(raw), [s.start for s in sections])

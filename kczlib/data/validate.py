@@ -15,7 +15,7 @@ import math
 import sys
 from dataclasses import dataclass, field
 
-from .cases import cases_root, get_case, list_cases
+from .cases import case_file, cases_root, get_case, list_cases
 from ..errors import DataError, DataErrors, KczError
 from .indicators import indicators_path, load_indicators
 from .figures import (DRAFT_REASON, FIGURES_FILE, NON_FIGURES_FILE, figure_from_row, load_figures, load_non_figures,
@@ -167,7 +167,7 @@ def validate_case(case: str) -> Report:
     report.unaccounted = [m for s, m in sorted(mentions.items()) if s not in claims]
     context_errors = _context_errors(c)
     report.errors.extend(context_errors)
-    if c.path("context.csv").exists() and not context_errors:
+    if not context_errors and c.path("context.csv").exists():
         from .context import load_context
 
         report.context_rows = len(load_context(case))
@@ -180,7 +180,7 @@ def _table_errors(folder) -> list[DataError]:
     for name, read in ((FIGURES_FILE, read_figures),
                        (NON_FIGURES_FILE, lambda path: read_table(path, get_schema("non_figures")))):
         try:
-            read(folder / name)
+            read(case_file(folder, name))  # DataError if a link
         except DataErrors as exc:
             errors.extend(exc.errors)
         except DataError as exc:
@@ -189,8 +189,11 @@ def _table_errors(folder) -> list[DataError]:
 
 
 def _context_errors(case) -> list[DataError]:
-    if not case.path("context.csv").exists():
-        return []
+    try:
+        if not case.path("context.csv").exists():
+            return []
+    except DataError as exc:  # a link: refused, like every data file of a case folder
+        return [exc]
     from .context import validate_context  # only cases with external context need it
 
     return list(validate_context(case.name))
