@@ -436,6 +436,32 @@ def test_a_lone_surrogate_in_case_json_is_one_line_in_validate_and_a_failed_repo
     assert_failed_report_only(result, latest, files, "case.json", "title.en")
 
 
+@pytest.mark.parametrize("title, named", [
+    ("用\u0301户", "U+0301 (COMBINING ACUTE ACCENT)"),  # the review's: a mark after a Han character
+    ("成都\ue000试点", "U+E000 (unnamed)"),  # private use
+    ("试点\u0378", "U+0378 (unnamed)"),  # unassigned
+])
+def test_a_title_the_charts_cannot_draw_is_named_by_validate(data_copy, title, named):
+    """Attack log CF2: such a title passed validate, then the Chinese reports failed."""
+    path = data_copy / "cases" / "chengdu" / "case.json"
+    meta = json.loads(path.read_text(encoding="utf-8"))
+    meta["title"]["zh"] = title
+    path.write_text(json.dumps(meta, ensure_ascii=False), encoding="utf-8")
+    result = kcz("validate", "chengdu", env=kcz_env(KCZ_DATA=str(data_copy)))
+    assert result.returncode != 0
+    errors = [line for line in (result.stdout + result.stderr).splitlines() if "title.zh" in line]
+    assert len(errors) == 1 and named in errors[0] and "cannot draw" in errors[0]
+
+
+def test_an_accent_written_as_letter_and_mark_is_composed_and_fine(data_copy):
+    path = data_copy / "cases" / "chengdu" / "case.json"
+    meta = json.loads(path.read_text(encoding="utf-8"))
+    meta["city"]["en"] = "Chengdu (Che\u0301ngdu\u0300)"  # é and u-grave as letter + mark: NFC composes them
+    path.write_text(json.dumps(meta, ensure_ascii=False), encoding="utf-8")
+    result = kcz("validate", "chengdu", env=kcz_env(KCZ_DATA=str(data_copy)))
+    assert "city.en" not in result.stdout + result.stderr
+
+
 def test_a_case_json_with_a_byte_order_mark_keeps_its_title_in_the_index(tmp_path, data_copy, tiny_config):
     path = data_copy / "cases" / "chengdu" / "case.json"
     title = json.loads(path.read_text(encoding="utf-8"))["title"]["en"]

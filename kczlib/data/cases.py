@@ -130,7 +130,32 @@ def check_meta(meta, meta_path: Path) -> list[DataError]:
             elif not str(value).strip():
                 errors.append(DataError(meta_path, f"{key}.{sub} is blank: fill it in", line=_json_line(text, key, sub),
                                         column=f"{key}.{sub}"))
+            elif key in SHOWN_META and (bad := undrawable_character(str(value))):
+                errors.append(DataError(meta_path, f"{key}.{sub} holds {bad}, which the pages and charts cannot "
+                                        "draw: remove it, or write the accented letter as one character",
+                                        line=_json_line(text, key, sub), column=f"{key}.{sub}"))
     return errors
+
+
+# Fields printed in every page's title block and in chart titles.
+SHOWN_META = ("city", "title")
+# Unicode general categories no report font draws as intended: private use (Co), unassigned
+# (Cn), and combining marks left over after NFC composition (Mn, Me). A combining mark after
+# a Han character made matplotlib draw the pair with the fallback Latin font, which lacks the
+# Han glyph, so the chart failed (attack log CF2).
+UNDRAWABLE = {"Co", "Cn", "Mn", "Me"}
+
+
+def undrawable_character(text: str) -> str | None:
+    """The first character of `text`, NFC-composed, whose category is in UNDRAWABLE, named
+    as `U+XXXX (NAME)`; None if there is none. Source: the Unicode Character Database
+    (`unicodedata`), general categories."""
+    import unicodedata
+
+    for char in unicodedata.normalize("NFC", text):
+        if unicodedata.category(char) in UNDRAWABLE:
+            return f"U+{ord(char):04X} ({unicodedata.name(char, 'unnamed')})"
+    return None
 
 
 def _json_line(text: str, key: str, sub: str | None = None) -> int | None:
