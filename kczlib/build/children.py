@@ -100,5 +100,18 @@ def kill_leftovers(lines) -> list[int]:
                 victims.append(proc)
         except (psutil.Error, OSError):
             continue
-    psutil.wait_procs(victims, timeout=5)
+    deadline = time.monotonic() + 5
+    while any(running(p) for p in victims) and time.monotonic() < deadline:
+        time.sleep(0.05)
     return [p.pid for p in victims]
+
+
+def running(proc) -> bool:
+    """Whether psutil Process `proc` still runs: a zombie (dead, not yet reaped by a
+    PID 1 that does not reap) does not."""
+    import psutil
+
+    try:
+        return proc.is_running() and proc.status() != psutil.STATUS_ZOMBIE
+    except psutil.Error:
+        return False

@@ -432,7 +432,7 @@ async def _run_one(report: Report, entry: dict, config, tmp: Path, pool, slots, 
             progress.say(f"  cancelled {report.name}", level=0)
             raise
         except Exception as exc:  # kernel failed to start, bad notebook...: this report fails alone
-            failure = Failure(None, type(exc).__name__, str(exc))
+            failure = Failure(None, type(exc).__name__, (str(exc).strip().splitlines() or [""])[0])
         finally:
             if km is not None:
                 await shutdown(km)
