@@ -25,9 +25,9 @@ import re
 # ansistrip's compiled grammar (what its ansi_strip applies), to keep SGR matches when asked
 from ansistrip.ansistrip import ansi_escape
 
-SGR = re.compile(r"\x1b\[[0-9;:]*m")  # Select Graphic Rendition: colours, bold; all ansi2html reads
+SGR = re.compile(r"\x1b\[[0-9;]*m")  # Select Graphic Rendition (colours, bold), as nbconvert reads it
 ESCAPES = re.compile("[\x1b\x80-\x9f]")  # where any sequence starts (ESC or a C1 control)
-LONE_ESC = re.compile(r"\x1b(?!\[[0-9;:]*m)")  # an ESC left over that starts no SGR code
+LONE_ESC = re.compile(r"\x1b(?!\[[0-9;]*m)")  # an ESC left over that starts no SGR code
 
 
 def strip_ansi(text: str, keep_colours: bool = False) -> str:
