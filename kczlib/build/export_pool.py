@@ -66,6 +66,21 @@ def export_processes(processes: int, record_child=None):
         _stop_resource_tracker()
 
 
+def export_failure(exc: BaseException, written):
+    """The `execute.Failure` of a report whose pages could not be written (nbconvert
+    refusing its notebook, say): one line, `exc`'s type and first line. The report fails
+    alone; the files it had written (`written`, paths) are removed."""
+    from .execute import Failure
+
+    for path in written:
+        try:
+            path.unlink(missing_ok=True)
+        except OSError:
+            pass
+    first = next((line.strip() for line in str(exc).splitlines() if line.strip()), "")
+    return Failure(None, type(exc).__name__, first, where="while writing its pages")
+
+
 def _stop_resource_tracker() -> None:
     """Stop multiprocessing's resource tracker, which the pool's queues started: it would
     otherwise outlive an interrupted build by a moment, a child process left behind.

@@ -38,7 +38,7 @@ from .ansi import strip_ansi
 from .lock import build_lock
 from .parameters import apply_overrides, custom_names
 from .index_page import render_indexes
-from .export_pool import export_processes
+from .export_pool import export_failure, export_processes
 from .progress import Progress, warn
 from .cache import cache_key, files_of, output_record, previous_outputs, reuse_files, reuse_key
 from .config import ConfigError, Report, load_config
@@ -457,7 +457,10 @@ async def _run_one(report: Report, entry: dict, config, tmp: Path, pool, slots, 
     except Exception as exc:  # noqa: BLE001 - one report's export fails that report only
         if STOPPING.is_set():
             raise asyncio.CancelledError() from None
-        _export_failed(entry, exc, tmp)
+        failure = export_failure(exc, [tmp / f for f in entry["files"]])  # our own names
+        if entry["status"] != "failed":  # a failure while it ran says more: it stays
+            entry["error"] = _error_entry(failure)
+        entry.update(status="failed", files=[], outputs={})
     t_done = time.monotonic()
     entry["seconds"] = round(t_done - t0, 3)
     if entry["status"] == "ok":
@@ -465,23 +468,6 @@ async def _run_one(report: Report, entry: dict, config, tmp: Path, pool, slots, 
                             "execute": round(t_exec - t_kernel, 3),
                             "export": round(t_done - t_exec, 3)}
     progress.finished(entry)
-
-
-def _export_failed(entry: dict, exc: BaseException, tmp: Path) -> None:
-    """The report failed while its pages were written (nbconvert refusing its notebook,
-    say): it fails alone, with one line; whatever it had written is removed."""
-    from .execute import Failure
-
-    for name in entry["files"]:
-        try:
-            file_in(tmp, name).unlink(missing_ok=True)
-        except (OSError, ValueError):
-            pass
-    first = next((line.strip() for line in str(exc).splitlines() if line.strip()), "")
-    failure = Failure(None, type(exc).__name__, first, where="while writing its pages")
-    if entry.get("status") != "failed":  # a failure while it ran says more: it stays
-        entry["error"] = _error_entry(failure)
-    entry.update(status="failed", files=[], outputs={})
 
 
 def _error_entry(failure) -> dict:
