@@ -69,9 +69,26 @@ def prepare(source: Path, parameters: dict, kernel_name: str):
     papermill's translator: see `inject`). Raises ParameterError for an unsafe parameter."""
     nb = load_notebook_node(str(source))  # papermill's loader: adds the metadata it relies on
     nb = inject_parameters(nbformat.v4.upgrade(nb), parameters)
+    spec = nb.metadata.get("kernelspec")
+    if spec is not None and not (isinstance(spec, dict) and spec.get("name") == kernel_name):
+        # it runs on the build's kernel (kernels.check_kernels said so): the shared notebook
+        # says which, and is valid (nbformat requires a kernelspec's name and display_name)
+        nb.metadata["kernelspec"] = _kernelspec(kernel_name)
     # paths of this machine are deliberately not recorded
     nb.metadata.papermill["version"] = papermill.__version__
     return nb
+
+
+def _kernelspec(kernel_name: str) -> dict:
+    """The notebook kernelspec of the installed kernel `kernel_name` (name, display name, language)."""
+    from jupyter_client.kernelspec import KernelSpecManager, NoSuchKernel
+
+    try:
+        spec = KernelSpecManager().get_kernel_spec(kernel_name)
+        return {"name": kernel_name, "display_name": spec.display_name or kernel_name,
+                "language": spec.language or "python"}
+    except (NoSuchKernel, OSError, ValueError):
+        return {"name": kernel_name, "display_name": kernel_name, "language": "python"}
 
 
 async def execute(nb, km, cwd: Path, timeout: int, scratch: Path) -> Failure | None:
@@ -133,7 +150,17 @@ def _mark_failure(nb, exc, scratch: Path, index: int | None) -> Failure:
     ename = getattr(exc, "ename", None) or type(exc).__name__
     evalue = getattr(exc, "evalue", None) if hasattr(exc, "ename") else None
     evalue = evalue if evalue is not None else (str(exc).splitlines() or [""])[0]
-    cell = nb.cells[index] if index is not None and index < len(nb.cells) else None
+    count = mark_cell(nb, index, f"Execution stopped ({kind})", ename, evalue)
+    return Failure(count, ename, evalue, kind)
+
+
+def mark_cell(nb, index: int | None, what: str, ename: str, evalue: str) -> int | None:
+    """Mark cell `index` of `nb` the way papermill marks a failing cell: its red banner at
+    the top (linking down) and its anchor right above the cell; `what` opens the banner's
+    second line ("Execution stopped (timeout)", "Report failed"). Returns the cell's
+    execution count (when the kernel died before echoing it: one more than the last
+    count before it), or None when there is no such cell (the banner then says so)."""
+    cell = nb.cells[index] if index is not None and 0 <= index < len(nb.cells) else None
     count = cell.get("execution_count") if cell is not None else None
     if cell is not None and count is None:  # the kernel died before it echoed the cell's number
         count = max((c.get("execution_count") or 0 for c in nb.cells[:index] if c.cell_type == "code"), default=0) + 1
@@ -143,8 +170,8 @@ def _mark_failure(nb, exc, scratch: Path, index: int | None) -> Failure:
         nb.cells.insert(index, anchor)
     where = f"In [{count}]" if count is not None else "the start"
     banner = nbformat.v4.new_markdown_cell(
-        f"{ERROR_MESSAGE_TEMPLATE % count}\n\n**Execution stopped ({kind}) at {where}:** {ename}: {evalue}"
-        if cell is not None else f"**Execution stopped ({kind}):** {ename}: {evalue}")
+        f"{ERROR_MESSAGE_TEMPLATE % count}\n\n**{what} at {where}:** {ename}: {evalue}"
+        if cell is not None else f"**{what}:** {ename}: {evalue}")
     banner.metadata["tags"] = [ERROR_MARKER_TAG]
     nb.cells.insert(0, banner)
-    return Failure(count, ename, evalue, kind)
+    return count

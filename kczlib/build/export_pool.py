@@ -9,18 +9,23 @@ removes both limits.
 The processes are spawned, not forked (the build has threads running), and warmed when
 the pool opens: nbconvert, its templates and fontTools are imported while the first
 kernels start. They ignore SIGINT: a Ctrl-C is handled by the build, which terminates them on its
-way out (the unfinished run is removed anyway).
+way out (the unfinished run is removed anyway). They die with the build even when it is
+killed with SIGKILL (children.die_with_parent; cpython#111873 would keep them alive).
 """
 
 from __future__ import annotations
 
 import multiprocessing
+import os
 import signal
 from concurrent.futures import ProcessPoolExecutor, wait
 from contextlib import contextmanager
 
 
-def _warm() -> None:
+def _warm(parent: int) -> None:
+    from .children import die_with_parent
+
+    die_with_parent(parent)  # first: a build killed while this imports must not leave it behind
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     from . import export, pipeline  # noqa: F401 - imports nbconvert, jinja2, nh3, selectolax
     from fontTools import subset  # noqa: F401
@@ -34,15 +39,20 @@ def _nothing() -> None:
 
 
 @contextmanager
-def export_processes(processes: int):
+def export_processes(processes: int, record_child=None):
     """A ProcessPoolExecutor of `processes` warmed export processes (at least one).
 
     Use with `loop.run_in_executor(pool, pipeline.write_outputs, ...)`; every argument is
-    pickled (a notebook of a few MB pickles in milliseconds)."""
+    pickled (a notebook of a few MB pickles in milliseconds). `record_child(pid)` is told
+    each process's pid. Start it from a thread that outlives the pool: the processes'
+    parent-death signal fires when the thread that started them ends (prctl(2))."""
     pool = ProcessPoolExecutor(max_workers=max(1, processes), mp_context=multiprocessing.get_context("spawn"),
-                               initializer=_warm)
+                               initializer=_warm, initargs=(os.getpid(),))
     try:
         wait([pool.submit(_nothing) for _ in range(max(1, processes))], timeout=0)  # start them now
+        for process in list((getattr(pool, "_processes", None) or {}).values()):
+            if record_child is not None and process.pid:
+                record_child(process.pid)
         yield pool
     except BaseException:
         # interrupted or failed: the run is thrown away, so are its exports (and a process
@@ -54,6 +64,21 @@ def export_processes(processes: int):
         pool.shutdown(wait=True, cancel_futures=True)
         del pool
         _stop_resource_tracker()
+
+
+def export_failure(exc: BaseException, written):
+    """The `execute.Failure` of a report whose pages could not be written (nbconvert
+    refusing its notebook, say): one line, `exc`'s type and first line. The report fails
+    alone; the files it had written (`written`, paths) are removed."""
+    from .execute import Failure
+
+    for path in written:
+        try:
+            path.unlink(missing_ok=True)
+        except OSError:
+            pass
+    first = next((line.strip() for line in str(exc).splitlines() if line.strip()), "")
+    return Failure(None, type(exc).__name__, first, where="while writing its pages")
 
 
 def _stop_resource_tracker() -> None:

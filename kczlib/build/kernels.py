@@ -40,22 +40,54 @@ def warmup_code(modules) -> str:
     return "\n".join(lines + ["_kcz_warm()", "del _kcz_warm"])
 
 
-def check_kernels(reports, kernel_name: str) -> None:
-    """ConfigError naming the report and the kernel if a notebook asks for a kernel other
-    than the build's (`[build] kernel`, default python3), e.g. papermill's R notebook
-    (`ir`): it would otherwise run on Python. A notebook without a kernelspec is run on the
-    build's kernel, as papermill does with `-k`."""
+def check_kernels(reports, kernel_name: str, warn=None) -> None:
+    """Which kernel each report's notebook runs on; ConfigError for another language.
+
+    A notebook for another language (its kernelspec's `language`, or that of the installed
+    kernel it names: R's `ir`) than the build's kernel (`[build] kernel`, default python3)
+    is refused, naming the report and the kernel: it would otherwise run on Python. A
+    notebook of the same language that names another kernel (`conda-env-analysis-py`, a
+    kernel not installed here), one whose kernelspec has no usable `name` (nbformat's
+    schema requires one) and one without a kernelspec run on the build's kernel, as
+    papermill does with `-k`; the first two with one line to `warn` naming the notebook
+    and its kernelspec (`prepare` gives the shared notebook the build's kernelspec)."""
     for report in reports:
         try:
-            spec = json.loads(report.notebook.read_text(encoding="utf-8")).get("metadata", {}).get("kernelspec")
+            meta = json.loads(report.notebook.read_text(encoding="utf-8")).get("metadata", {})
+            spec = meta.get("kernelspec") if isinstance(meta, dict) else None
         except (OSError, ValueError, AttributeError):
             continue  # a missing or broken notebook fails as its own report, with the reason
+        if spec is None:
+            continue
         name = spec.get("name") if isinstance(spec, dict) else None
-        if name and name != kernel_name:
-            lang = spec.get("language") or spec.get("display_name") or "another language"
+        if name == kernel_name:
+            continue
+        shown = json.dumps(spec, ensure_ascii=False)[:120]
+        if not isinstance(name, str) or not name.strip():
+            if warn:
+                warn(f"report {report.name}: {report.notebook.name} has a kernelspec without a kernel name "
+                     f"({shown}); running it on {kernel_name!r}")
+            continue
+        lang = spec.get("language") if isinstance(spec.get("language"), str) else None
+        lang = lang or _installed_language(name)
+        ours = _installed_language(kernel_name) or "python"
+        if lang and lang.strip().lower() != ours.lower():
             raise ConfigError(f"report {report.name}: {report.notebook.name} asks for kernel {name!r} "
                               f"({lang}); this build runs reports on {kernel_name!r} "
                               "(set `kernel` in [build] of reports.toml to build with another kernel)")
+        if warn:
+            warn(f"report {report.name}: {report.notebook.name} asks for kernel {name!r} ({shown}); "
+                 f"running it on {kernel_name!r}, this build's kernel")
+
+
+def _installed_language(name: str) -> str | None:
+    """The language of the installed kernel `name`, or None if there is none."""
+    from jupyter_client.kernelspec import KernelSpecManager, NoSuchKernel
+
+    try:
+        return KernelSpecManager().get_kernel_spec(name).language or None
+    except (NoSuchKernel, OSError, ValueError):
+        return None
 
 
 def socket_folder() -> Path:
@@ -107,14 +139,20 @@ def kernel_env() -> dict:
 
 
 async def start_warm_kernel(kernel_name: str, cwd: Path, modules, folder: Path,
-                            timeout: float = 120) -> AsyncKernelManager:
+                            timeout: float = 120, record_child=None) -> AsyncKernelManager:
     """A started kernel that has imported `modules`; its sockets and connection file are
-    in `folder` (see `socket_folder`)."""
+    in `folder` (see `socket_folder`). `record_child(pid)` is told the kernel's pid.
+
+    A kernel ends by itself when the build dies, even by SIGKILL: ipykernel polls its
+    parent (`JPY_PARENT_PID`, set by jupyter_client) and exits within about a second."""
     base = ipc_base(folder)
     km = (AsyncKernelManager(kernel_name=kernel_name, transport="ipc", ip=base) if base
           else AsyncKernelManager(kernel_name=kernel_name))
     km.connection_file = str(folder / f"kernel-{uuid.uuid4().hex[:12]}.json")
     await km.start_kernel(cwd=str(cwd), env=kernel_env())
+    pid = getattr(km.provisioner, "pid", None)
+    if record_child is not None and pid:
+        record_child(pid)
     try:
         if modules:
             await _run_silently(km, warmup_code(modules), timeout)
@@ -150,11 +188,12 @@ async def shutdown(km: AsyncKernelManager) -> None:
 class KernelPool:
     """Hands out `total` warm kernels, keeping up to `ahead` starting before they're needed."""
 
-    def __init__(self, total: int, ahead: int, kernel_name: str, cwd: Path, modules):
+    def __init__(self, total: int, ahead: int, kernel_name: str, cwd: Path, modules, record_child=None):
         self._left = total
         self._ahead = max(1, ahead)
         self._folder = socket_folder()
-        self._start = lambda: start_warm_kernel(kernel_name, cwd, modules, self._folder)
+        self._start = lambda: start_warm_kernel(kernel_name, cwd, modules, self._folder,
+                                                record_child=record_child)
         self._pending: deque[asyncio.Task] = deque()
         self._all: list[asyncio.Task] = []
 

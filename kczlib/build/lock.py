@@ -1,7 +1,9 @@
 """One build per output folder at a time: an flock on `<out>/.kcz-build.lock`.
 
 flock is released by the kernel when the process dies, so a killed build never
-leaves a stale lock behind; the file only carries the holder's pid for the message.
+leaves a stale lock behind. The file carries the holder's pid (first line, for the
+message) and one line per child process the build started (children.py): the next build
+kills those of them a killed build left running, once it holds the lock.
 
 The lock file is written (emptied, then the pid), so it must be our own plain file:
 it is opened with O_NOFOLLOW (a symlink planted there is refused, not followed to the
@@ -15,12 +17,33 @@ import errno
 import fcntl
 import os
 import stat
+import threading
 from contextlib import contextmanager
 from pathlib import Path
 
 from ..errors import CannotBuild, KczError
+from .children import kill_leftovers, record
 
 LOCK_NAME = ".kcz-build.lock"
+MAX_LOCK_TEXT = 1 << 20  # what is read of a previous holder's records
+
+
+class HeldLock:
+    """The build lock while held: `record_child(pid)` notes a child process in the lock
+    file; `leftovers` are the pids of a previous build's children killed on taking it."""
+
+    def __init__(self, fd: int, leftovers: list[int]):
+        self._fd, self.leftovers = fd, leftovers
+        self._mutex = threading.Lock()
+
+    def record_child(self, pid: int) -> None:
+        """Add process `pid` (a kernel or export process of this build) to the lock file."""
+        line = record(pid)
+        if line is None:
+            return
+        with self._mutex:
+            end = os.fstat(self._fd).st_size
+            os.pwrite(self._fd, (line + "\n").encode(), end)
 
 
 class BuildLocked(KczError):
@@ -59,7 +82,8 @@ def build_lock(out: Path, wait: bool = False):
     """Hold the build lock of `out` for the `with` block.
 
     Raises BuildLocked if another build holds it (unless `wait`), UnsafeOutputFolder
-    if the lock path is a symlink, hard link or special file.
+    if the lock path is a symlink, hard link or special file. Yields a HeldLock; the
+    children an earlier, killed build recorded there and left running are killed first.
     """
     out.mkdir(parents=True, exist_ok=True)
     path = out / LOCK_NAME
@@ -68,13 +92,15 @@ def build_lock(out: Path, wait: bool = False):
         try:
             fcntl.flock(fd, fcntl.LOCK_EX | (0 if wait else fcntl.LOCK_NB))
         except BlockingIOError:
-            holder = os.pread(fd, 32, 0).decode(errors="replace").strip() or "?"
+            holder = os.pread(fd, 32, 0).decode(errors="replace").partition("\n")[0].strip() or "?"
             raise BuildLocked(
                 f"another kcz build is running (pid {holder}) into {out}; "
                 "wait for it to finish or pass --wait"
             ) from None
+        previous = os.pread(fd, MAX_LOCK_TEXT, 0).decode(errors="replace").splitlines()[1:]
+        leftovers = kill_leftovers(previous) if previous else []
         os.ftruncate(fd, 0)
-        os.pwrite(fd, str(os.getpid()).encode(), 0)
-        yield
+        os.pwrite(fd, f"{os.getpid()}\n".encode(), 0)
+        yield HeldLock(fd, leftovers)
     finally:
         os.close(fd)  # closing releases the flock

@@ -6,8 +6,8 @@ not know (a tuple, a set, bytes) as `"str(value)"` without escaping, and escapes
 quotes but not a backslash before one, so a crafted value closes the quotes and its code
 runs before the notebook can check anything. Here a value that reaches a notebook is a
 JSON-like literal only (str, int, float, bool, None, and lists/dicts of them; finite
-numbers, str keys), names are Python identifiers declared by the notebook (papermill's
-`inspect_notebook`), and the cell is `name = repr(value)`, checked to read back as the
+numbers, str keys), names are Python identifiers declared by the notebook (its
+`parameters` cell read with `ast`: `parameter_names`), and the cell is `name = repr(value)`, checked to read back as the
 same value with `ast.literal_eval`.
 """
 
@@ -17,6 +17,7 @@ import ast
 import json
 import keyword
 import math
+import os
 from dataclasses import replace
 from pathlib import Path
 
@@ -115,17 +116,108 @@ def notebook_parameters(report: Report) -> dict:
 
 
 def declared_parameters(notebook: Path) -> dict:
-    """{name: None} for each parameter `notebook` declares (papermill's inspection).
-    Raises OSError/ValueError for an unreadable notebook."""
+    """{name: None} for each parameter `notebook` declares: the names its first cell tagged
+    `parameters` assigns at module level (see `parameter_names`), in order.
+
+    Raises OSError/ValueError for an unreadable notebook. Remembered by notebook content,
+    kczlib version and the code of this reader (`_CACHE`)."""
     return _inspect_cached(notebook, notebook_fingerprint(notebook))
+
+
+def parameter_names(source: str) -> list[str]:
+    """The names a parameters cell assigns at module level, in order, read with Python's
+    own parser (`ast`): `n: int = 1  # >= 0: a count`, `a = b = 2`, `x, y = 1, 2`.
+
+    A comment is a comment, whatever it holds: papermill's line-by-line inspection skips
+    a line with a second `=` (papermill#864), so a kcz constraint such as `# >= 0` made
+    the parameter unknown. IPython syntax (`%matplotlib inline`) is translated first
+    with IPython's own transformer. A cell that still is not Python falls back to
+    papermill's inspection (its warnings silenced), as before: such a notebook fails as
+    its own report when it runs.
+    """
+    try:
+        tree = ast.parse(source)
+    except (SyntaxError, ValueError):
+        tree = _parse_ipython(source)
+        if tree is None:
+            return _papermill_names(source)
+    names: list[str] = []
+    for stmt in tree.body:
+        if isinstance(stmt, ast.AnnAssign) and stmt.value is not None:
+            targets = [stmt.target]
+        elif isinstance(stmt, ast.Assign):
+            targets = stmt.targets
+        else:
+            continue
+        for target in targets:
+            for node in ast.walk(target) if isinstance(target, (ast.Tuple, ast.List)) else [target]:
+                if isinstance(node, ast.Name) and node.id not in names:
+                    names.append(node.id)
+    return names
+
+
+def _parse_ipython(source: str):
+    """`source` with IPython's magics and shell escapes translated, parsed; None if still invalid."""
+    try:
+        from IPython.core.inputtransformer2 import TransformerManager
+
+        return ast.parse(TransformerManager().transform_cell(source))
+    except Exception:  # noqa: BLE001 - any failure means: not Python, use the fallback
+        return None
+
+
+def _papermill_names(source: str) -> list[str]:
+    """papermill's own inspection of a cell that is not valid Python, without its
+    "Unable to parse line" warnings (the notebook fails on that cell when it runs)."""
+    import logging
+
+    from papermill.translators import PythonTranslator
+
+    logger = logging.getLogger("papermill")
+    level = logger.level
+    logger.setLevel(logging.ERROR)
+    try:
+        return [p.name for p in PythonTranslator.inspect(_Cell(source))]
+    finally:
+        logger.setLevel(level)
+
+
+class _Cell(dict):
+    """The little of a notebook cell papermill's translator reads (`cell.source`)."""
+
+    def __init__(self, source: str):
+        super().__init__(source=source)
+        self.source = source
+
+
+def _tagged_source(notebook: Path) -> str | None:
+    """The source of the first cell tagged `parameters` (papermill's rule), or None."""
+    nb = json.loads(Path(notebook).read_text(encoding="utf-8"))  # plain JSON: nbformat imports slowly
+    for cell in nb.get("cells", []) if isinstance(nb, dict) else []:
+        tags = (cell.get("metadata") or {}).get("tags") or [] if isinstance(cell, dict) else []
+        if isinstance(tags, list) and "parameters" in tags:
+            source = cell.get("source", "")
+            return "".join(source) if isinstance(source, list) else str(source)
+    return None
 
 
 _CACHE = Path.home() / ".cache" / "kcz" / "notebook-parameters.json"
 
 
+def _reader_version() -> str:
+    """kczlib's version and a hash of this module's code: an answer of an older reader
+    (the same version between two commits, say) is never taken for this one's."""
+    import hashlib
+
+    from .. import __version__
+
+    return f"{__version__}-{hashlib.sha256(Path(__file__).read_bytes()).hexdigest()[:16]}"
+
+
 def _inspect_cached(notebook: Path, fingerprint: str) -> dict:
-    """papermill.inspect_notebook, remembered by notebook content: importing papermill
-    costs about a second, which a build served from the cache should not pay."""
+    """`parameter_names` of the notebook's parameters cell, remembered in `_CACHE` by
+    notebook content and `_reader_version` (reading the notebook again is cheap, but
+    a build served from the cache should not even parse it)."""
     try:
         cache = json.loads(_CACHE.read_text(encoding="utf-8"))
     except (OSError, ValueError):
@@ -135,19 +227,22 @@ def _inspect_cached(notebook: Path, fingerprint: str) -> dict:
 
         warn(f"{_CACHE.name} in {_CACHE.parent.name}/ is not a kcz parameter cache; ignoring it")
         cache = {}
-    entry = cache.get(fingerprint)
+    reader = _reader_version()
+    key = f"{fingerprint}@{reader}"
+    entry = cache.get(key)
     if not (isinstance(entry, list) and all(isinstance(n, str) for n in entry)):
-        import papermill
-
-        cache[fingerprint] = list(papermill.inspect_notebook(str(notebook)))
+        source = _tagged_source(notebook)
+        # entries of other readers are dropped: they would never be read again
+        cache = {k: v for k, v in cache.items() if k.endswith(f"@{reader}")}
+        cache[key] = entry = parameter_names(source) if source is not None else []
         try:
             _CACHE.parent.mkdir(parents=True, exist_ok=True)
-            tmp = _CACHE.with_suffix(f".{id(cache)}.tmp")
+            tmp = _CACHE.with_suffix(f".{os.getpid()}.{id(cache)}.tmp")
             tmp.write_text(json.dumps(cache), encoding="utf-8")
             tmp.replace(_CACHE)
         except OSError:
-            pass  # a read-only home only costs the import next time
-    return dict.fromkeys(cache[fingerprint])
+            pass  # a read-only home only costs the parse next time
+    return dict.fromkeys(entry)
 
 
 def apply_overrides(reports: list[Report], overrides: dict) -> list[Report]:

@@ -38,7 +38,7 @@ from .ansi import strip_ansi
 from .lock import build_lock
 from .parameters import apply_overrides, custom_names
 from .index_page import render_indexes
-from .export_pool import export_processes
+from .export_pool import export_failure, export_processes
 from .progress import Progress, warn
 from .cache import cache_key, files_of, output_record, previous_outputs, reuse_files, reuse_key
 from .config import ConfigError, Report, load_config
@@ -113,14 +113,18 @@ def build(options: BuildOptions, progress: Progress | None = None) -> BuildResul
         rest = [r for r in apply_overrides(list(config.reports), {}) if r.name not in {s.name for s in selected}]
     from .kernels import check_kernels
 
-    check_kernels(selected, config.kernel_name)  # refuse another language's notebook up front
+    check_kernels(selected, config.kernel_name, warn)  # refuse another language's notebook up front
     out = (options.out or config.out).resolve()
     cluster = _open_cluster(options, config, progress)  # before anything is written
     try:
-        with build_lock(out, wait=options.wait):
+        with build_lock(out, wait=options.wait) as lock:
+            if lock.leftovers:
+                warn(f"stopped {len(lock.leftovers)} process(es) a killed build left running "
+                     f"(pid {', '.join(map(str, lock.leftovers))})")
             check_latest(out)  # refuse a planted `latest` before any work, not after it
             remove_stale_temps(out)
-            return _build_locked(config, selected, rest, out, options, progress, cluster)
+            return _build_locked(config, selected, rest, out, options, progress, cluster,
+                                 lock.record_child)
     except OSError as exc:
         raise CannotBuild.from_os_error(exc, out) from None
     finally:
@@ -143,7 +147,7 @@ def _open_cluster(options: BuildOptions, config, progress):
 
 
 def _build_locked(config, reports: list[Report], rest: list[Report], out: Path, options: BuildOptions,
-                  progress, cluster=None) -> BuildResult:
+                  progress, cluster=None, record_child=None) -> BuildResult:
     started, t0, stamp = now_iso(), time.monotonic(), utc_stamp()
     entries = [_entry_skeleton(r, config) for r in reports]
     extra = [_entry_skeleton(r, config) for r in rest]
@@ -171,7 +175,7 @@ def _build_locked(config, reports: list[Report], rest: list[Report], out: Path, 
         if todo and cluster is not None:
             cluster.run(todo, config, tmp, progress)
         elif todo:
-            _run_in_worker_thread(todo, config, tmp, options.jobs, progress)
+            _run_in_worker_thread(todo, config, tmp, options.jobs, progress, record_child)
         _read_reader_meta(entries, tmp)
         manifest = _run_manifest(stamp, started, t0, entries)
         manifest["complete"] = not missing and not options.overrides
@@ -185,7 +189,8 @@ def _build_locked(config, reports: list[Report], rest: list[Report], out: Path, 
         if options.pdf:
             from .pdf import write_pdfs
 
-            write_pdfs(tmp, [e["name"] for e in entries], lambda text: progress.say(text, level=0))
+            write_pdfs(tmp, [e["name"] for e in entries if f"{e['name']}.html" in e["files"]],
+                       lambda text: progress.say(text, level=0))
         with _signals_held() as held:
             run = finalize(tmp, out, stamp)
             _WRITTEN.append(run)
@@ -329,12 +334,12 @@ def _run_manifest(stamp: str, started: str, t0: float, entries: list[dict]) -> d
 
 # --- execution: an asyncio loop in a worker thread, signals handled by the main thread ---
 
-def _run_in_worker_thread(todo, config, tmp: Path, jobs: int, progress) -> None:
+def _run_in_worker_thread(todo, config, tmp: Path, jobs: int, progress, record_child=None) -> None:
     loop = asyncio.new_event_loop()
     state: dict = {}
     done = threading.Event()
 
-    state["task"] = loop.create_task(_run_all(todo, config, tmp, jobs, progress))
+    state["task"] = loop.create_task(_run_all(todo, config, tmp, jobs, progress, record_child))
 
     def worker():
         asyncio.set_event_loop(loop)
@@ -385,13 +390,16 @@ def _ignore_signals() -> None:
         signal.signal(signal.SIGHUP, signal.SIG_IGN)
 
 
-async def _run_all(todo, config, tmp: Path, jobs: int, progress) -> None:
+async def _run_all(todo, config, tmp: Path, jobs: int, progress, record_child=None) -> None:
+    """Execute and export `todo` ([(report, entry)]) on `jobs` kernels and export processes;
+    `record_child(pid)` is told of each process started (the lock file keeps them)."""
     from .kernels import KernelPool
 
-    pool = KernelPool(len(todo), jobs, config.kernel_name, config.notebooks_dir, config.warm_imports)
+    pool = KernelPool(len(todo), jobs, config.kernel_name, config.notebooks_dir, config.warm_imports,
+                      record_child)
     slots = asyncio.Semaphore(jobs)
     # HTML export is CPU-bound Python: in processes of its own, on every core (export_pool.py)
-    with export_processes(jobs) as exporter:
+    with export_processes(jobs, record_child) as exporter:
         try:
             pool.prime()
             await asyncio.gather(*(
@@ -424,7 +432,7 @@ async def _run_one(report: Report, entry: dict, config, tmp: Path, pool, slots, 
             progress.say(f"  cancelled {report.name}", level=0)
             raise
         except Exception as exc:  # kernel failed to start, bad notebook...: this report fails alone
-            failure = Failure(None, type(exc).__name__, str(exc))
+            failure = Failure(None, type(exc).__name__, (str(exc).strip().splitlines() or [""])[0])
         finally:
             if km is not None:
                 await shutdown(km)
@@ -437,15 +445,25 @@ async def _run_one(report: Report, entry: dict, config, tmp: Path, pool, slots, 
     entry["status"] = "failed" if failure else "ok"
     if failure:
         entry["error"] = _error_entry(failure)
-    if nb is None:  # the notebook could not even be read: keep the source as the shared copy
-        nb = nbformat.read(report.notebook, as_version=4)
-    await asyncio.get_running_loop().run_in_executor(
-        exporter, write_outputs, nb, entry, tmp, report.notebook.parent, report.parameters.get("lang"),
-        config.notebooks_dir)
-    entry["outputs"] = {f: output_record(file_in(tmp, f)) for f in entry["files"]}
+    try:
+        if nb is None:  # the notebook could not even be read: keep the source as the shared copy
+            nb = nbformat.read(report.notebook, as_version=4)
+        await asyncio.get_running_loop().run_in_executor(
+            exporter, write_outputs, nb, entry, tmp, report.notebook.parent, report.parameters.get("lang"),
+            config.notebooks_dir)
+        entry["outputs"] = {f: output_record(file_in(tmp, f)) for f in entry["files"]}
+    except (asyncio.CancelledError, KeyboardInterrupt):
+        raise
+    except Exception as exc:  # noqa: BLE001 - one report's export fails that report only
+        if STOPPING.is_set():
+            raise asyncio.CancelledError() from None
+        failure = export_failure(exc, [tmp / f for f in entry["files"]])  # our own names
+        if entry["status"] != "failed":  # a failure while it ran says more: it stays
+            entry["error"] = _error_entry(failure)
+        entry.update(status="failed", files=[], outputs={})
     t_done = time.monotonic()
     entry["seconds"] = round(t_done - t0, 3)
-    if not failure:
+    if entry["status"] == "ok":
         entry["timings"] = {"wait for kernel": round(t_kernel - t0, 3),
                             "execute": round(t_exec - t_kernel, 3),
                             "export": round(t_done - t_exec, 3)}
@@ -455,11 +473,12 @@ async def _run_one(report: Report, entry: dict, config, tmp: Path, pool, slots, 
 def _error_entry(failure) -> dict:
     pairs = machine_paths()
     evalue = scrub_text(strip_ansi(failure.evalue), pairs)
-    head = "\n".join(f"{failure.ename}: {evalue}".splitlines()[:5])
+    ename = scrub_text(strip_ansi(failure.ename), pairs)
+    head = "\n".join(f"{ename}: {evalue}".splitlines()[:5])
     if failure.kind != "error":
         head = f"[{failure.kind}] {head}"
-    return {"cell": failure.cell, "kind": failure.kind, "ename": scrub_text(failure.ename, pairs), "evalue": evalue,
-            "summary": scrub_text(failure.summary(), pairs), "head": head}
+    return {"cell": failure.cell, "kind": failure.kind, "ename": ename, "evalue": evalue,
+            "summary": scrub_text(strip_ansi(failure.summary()), pairs), "head": head}
 
 
 def write_outputs(nb, entry: dict, folder: Path, source_dir: Path, lang: str | None,
@@ -474,12 +493,14 @@ def write_outputs(nb, entry: dict, folder: Path, source_dir: Path, lang: str | N
     """
     import nbformat
 
+    from .ansi import clean_notebook_escapes
     from .export import to_html
     from .provenance import append_provenance
     from .reader_page import page_resources, reader_meta, reader_notebook, without_reader_meta
     from .scrub import scrub_notebook
 
     lang = lang if isinstance(lang, str) else None  # a wrong-typed lang fails its report, not the export
+    clean_notebook_escapes(nb)  # OSC 8 links, titles, DCS...: raw characters on a page
     append_provenance(nb, entry, lang)
     # after the provenance block: its parameters may hold a path
     scrub_notebook(nb, working_folders(source_dir, kernel_dir))
