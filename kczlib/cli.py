@@ -114,24 +114,16 @@ def _positive_int(text: str) -> int:
     return value
 
 
-def _raise_terminated(signum, frame):
-    raise Terminated(signum)
-
-
 def _catch_signals() -> dict:
     """SIGTERM and SIGHUP raise Terminated for the whole command (as SIGINT raises
     KeyboardInterrupt), so the clean-up runs in every phase; returns the old handlers."""
+    from .build.signals import in_main_thread, raise_terminated
+
     old = {}
-    if threading_main():
+    if in_main_thread():
         for signum in (signal.SIGTERM, signal.SIGHUP):
-            old[signum] = signal.signal(signum, _raise_terminated)
+            old[signum] = signal.signal(signum, raise_terminated)
     return old
-
-
-def threading_main() -> bool:
-    import threading
-
-    return threading.current_thread() is threading.main_thread()
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -8,7 +8,6 @@ writes the run. Each test builds two reports through the cluster at most.
 from __future__ import annotations
 
 import json
-import os
 import shutil
 import signal
 import socket

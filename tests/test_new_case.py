@@ -15,7 +15,6 @@ and its non-figures: 一、 二、 (section markers), 2023年 (a date), 十四�
 第三届 (an ordinal).
 """
 
-import codecs
 import csv
 import hashlib
 import io
@@ -27,7 +26,7 @@ import pytest
 
 import kczlib
 from kczlib.cli import main
-from kczlib.data.drafting import DraftError, draft_case
+from kczlib.data.drafting import draft_case
 from kczlib.data.source import clean_text
 from kczlib.data.textfile import read_utf8
 from kczlib.errors import DataError

@@ -24,7 +24,6 @@ from pathlib import Path
 
 import nbformat
 import psutil
-import pytest
 
 from build_helpers import kcz_command, kcz_env, manifest, run_folders, run_kcz, statuses, write_config
 

@@ -8,7 +8,6 @@ written by each test with nbformat, so each one shows its input in place.
 
 from __future__ import annotations
 
-import json
 import os
 import re
 import shutil

@@ -216,7 +216,7 @@ class Cluster:
         arrives (main thread), filling in its entry. Ctrl-C / SIGTERM cancel the tasks."""
         from distributed import as_completed
 
-        from .pipeline import _in_main_thread, _raise_terminated
+        from .signals import in_main_thread, raise_terminated
 
         expected = installation()
         futures = {}
@@ -226,7 +226,7 @@ class Cluster:
                                         pure=False)
             futures[future] = (report, entry)
             progress.say(f"  queued  {report.name}")
-        previous = signal.signal(signal.SIGTERM, _raise_terminated) if _in_main_thread() else None
+        previous = signal.signal(signal.SIGTERM, raise_terminated) if in_main_thread() else None
         try:
             for future in as_completed(futures, loop=self.client.loop):
                 report, entry = futures.pop(future)  # dropped once written: memory stays bounded

@@ -33,7 +33,7 @@ from datetime import datetime, timezone
 from pathlib import Path
 
 from . import manifest as mf
-from ..errors import CannotBuild, Terminated
+from ..errors import CannotBuild
 from .ansi import strip_ansi
 from .lock import build_lock
 from .parameters import apply_overrides, custom_names
@@ -45,6 +45,7 @@ from .config import ConfigError, Report, load_config
 from .run_folder import (MANIFEST, check_latest, file_in, finalize, new_temp_run, point_latest, prune_runs,
                          remove_stale_temps, utc_stamp)
 from .scrub import machine_paths, register_paths, scrub_text, scrub_tree, working_folders
+from .signals import STOPPING, ignore_signals, in_main_thread, raise_terminated, signals_held
 
 # papermill, nbclient, nbconvert and nbformat (which pulls jsonschema) take seconds to
 # import; they are imported only when a report is executed, so a build served entirely
@@ -53,7 +54,6 @@ from .scrub import machine_paths, register_paths, scrub_text, scrub_tree, workin
 
 # stopping: set when the build is being interrupted, so a report whose kernel died of
 # the same signal is reported as cancelled, not as failed
-STOPPING = threading.Event()
 # The run this process has renamed into place, once it has: a signal after that point must
 # not be reported as "no run was written" (cli reads it through `written_run`).
 _WRITTEN: list[Path] = []
@@ -191,7 +191,7 @@ def _build_locked(config, reports: list[Report], rest: list[Report], out: Path, 
 
             write_pdfs(tmp, [e["name"] for e in entries if f"{e['name']}.html" in e["files"]],
                        lambda text: progress.say(text, level=0))
-        with _signals_held() as held:
+        with signals_held() as held:
             run = finalize(tmp, out, stamp)
             _WRITTEN.append(run)
             manifest["run"] = run.name
@@ -201,7 +201,7 @@ def _build_locked(config, reports: list[Report], rest: list[Report], out: Path, 
             if latest is None:
                 point_latest(out, run)
     except BaseException:
-        _ignore_signals()  # a second Ctrl-C must not interrupt the clean-up
+        ignore_signals()  # a second Ctrl-C must not interrupt the clean-up
         shutil.rmtree(tmp, ignore_errors=True)
         raise
     try:  # still under the lock; a run that cannot be removed costs disk, not the build
@@ -227,25 +227,6 @@ def _latest_decision(manifest: dict, options: BuildOptions) -> str | None:
         return (f"the run is partial: {len(manifest['not_in_run'])} configured report(s) were "
                 "neither built nor in the cache (build them, or build without --only)")
     return None
-
-
-class _signals_held:
-    """Within the block, SIGINT/SIGTERM/SIGHUP are recorded, not acted on (the block is
-    short); the old handlers come back after it. `as` gives the list of signals seen."""
-
-    SIGNALS = (signal.SIGINT, signal.SIGTERM, signal.SIGHUP)
-
-    def __enter__(self):
-        self.seen, self.old = [], {}
-        if _in_main_thread():
-            for signum in self.SIGNALS:
-                self.old[signum] = signal.signal(signum, lambda n, f: self.seen.append(n))
-        return self.seen
-
-    def __exit__(self, *exc):
-        for signum, handler in self.old.items():
-            signal.signal(signum, handler)
-        return False
 
 
 def _entry_skeleton(report: Report, config) -> dict:
@@ -352,8 +333,8 @@ def _run_in_worker_thread(todo, config, tmp: Path, jobs: int, progress, record_c
             done.set()
 
     thread = threading.Thread(target=worker, name="kcz-build", daemon=True)
-    previous = ({s: signal.signal(s, _raise_terminated) for s in (signal.SIGTERM, signal.SIGHUP)}
-                if _in_main_thread() else {})
+    previous = ({s: signal.signal(s, raise_terminated) for s in (signal.SIGTERM, signal.SIGHUP)}
+                if in_main_thread() else {})
     try:
         thread.start()
         # An Event, not Thread.join: a signal raised inside join() marks the thread as
@@ -363,7 +344,7 @@ def _run_in_worker_thread(todo, config, tmp: Path, jobs: int, progress, record_c
             pass
     except BaseException:
         STOPPING.set()
-        _ignore_signals()
+        ignore_signals()
         loop.call_soon_threadsafe(state["task"].cancel)  # kernels are shut down in finally blocks
         done.wait()
         raise
@@ -372,22 +353,6 @@ def _run_in_worker_thread(todo, config, tmp: Path, jobs: int, progress, record_c
             signal.signal(signum, handler)
     if "error" in state:
         raise state["error"]
-
-
-def _in_main_thread() -> bool:
-    return threading.current_thread() is threading.main_thread()
-
-
-def _raise_terminated(signum, frame):
-    STOPPING.set()
-    raise Terminated(signum)
-
-
-def _ignore_signals() -> None:
-    if _in_main_thread():
-        signal.signal(signal.SIGINT, signal.SIG_IGN)
-        signal.signal(signal.SIGTERM, signal.SIG_IGN)
-        signal.signal(signal.SIGHUP, signal.SIG_IGN)
 
 
 async def _run_all(todo, config, tmp: Path, jobs: int, progress, record_child=None) -> None:

@@ -13,7 +13,6 @@ validation message, which the reports print); copy the file in instead.
 from __future__ import annotations
 
 import hashlib
-import os
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
