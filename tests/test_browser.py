@@ -231,6 +231,32 @@ def test_chinese_renders_with_the_embedded_font_when_the_system_has_no_cjk_font(
         b.close()
 
 
+def test_the_analyst_page_draws_its_chinese_with_the_embedded_font(built_run, playwright, tmp_path):
+    """The analyst page (nbconvert's lab look) showed boxes for every Chinese character on a
+    machine without a CJK font: titles, code comments and outputs."""
+    run, report = built_run
+    env = dict(os.environ, FONTCONFIG_FILE=str(_fontconfig_without_cjk(tmp_path)))
+    b = _launch(playwright, env=env)
+    try:
+        page = _watch(b.new_page(viewport={"width": 1280, "height": 900}))
+        for lang in ("zh", "en"):
+            page.goto(_uri(run / f"{report}-{lang}.analyst.html"))
+            page.evaluate("document.fonts.ready.then(() => true)")
+            faces = page.evaluate("[...document.fonts].map(f => [f.family.replace(/\"/g, ''), f.status])")
+            assert [FAMILY, "loaded"] in faces, faces
+            # four CJK characters set in the page's prose and code fonts are four ems wide (20 px
+            # each); a box from a Latin fallback is narrower
+            for selector in ("h1", ".jp-InputArea-editor pre"):
+                width = page.evaluate("""(sel) => { const s = document.createElement('span');
+                    s.textContent = '成都科创'; s.style.fontSize = '20px';
+                    document.querySelector(sel).appendChild(s);
+                    const w = s.getBoundingClientRect().width; s.remove(); return w; }""", selector)
+                assert abs(width - 80) < 1, (lang, selector, width)
+        assert page.errors == []
+    finally:
+        b.close()
+
+
 def test_kcz_build_pdf_prints_each_reader_page_on_a4(tmp_path, capsys):
     chromium()
     from build_helpers import FIXTURE_NOTEBOOKS

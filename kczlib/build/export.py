@@ -25,12 +25,22 @@ from jinja2 import DictLoader, FileSystemLoader
 from nbconvert import HTMLExporter
 
 from .outputs import safe_notebook
+from .fonts import FAMILY, FONT_FACE_MARKER
 from .sanitize import clean_fragment, offline_page
 
 OFFLINE_TEMPLATE = "kcz_offline.html.j2"
+# The analyst page takes the CJK subset too (fonts.embed_font fills the marker): Chinese
+# titles, comments and outputs must not be boxes on a machine without a CJK font. The lab
+# theme's font variables are set on <body>, so they win over the theme's :root values.
+ANALYST_FONT_CSS = (
+    f"<style>{FONT_FACE_MARKER}body{{"
+    f'--jp-content-font-family:system-ui,-apple-system,"Segoe UI",Roboto,"Helvetica Neue",Arial,"{FAMILY}",sans-serif;'
+    f'--jp-ui-font-family:var(--jp-content-font-family);'
+    f'--jp-code-font-family:Menlo,Consolas,"DejaVu Sans Mono","{FAMILY}",monospace}}</style>'
+)
 OFFLINE_TEMPLATE_SOURCE = """\
 {%- extends 'lab/index.html.j2' -%}
-{%- block html_head_js -%}{%- endblock html_head_js -%}
+{%- block html_head_js -%}{% raw %}""" + ANALYST_FONT_CSS + """{% endraw %}{%- endblock html_head_js -%}
 {%- block jupyter_widgets -%}{%- endblock jupyter_widgets -%}
 {%- block html_head_js_mathjax -%}{%- endblock html_head_js_mathjax -%}
 {%- block html_head_js_mermaidjs -%}{%- endblock html_head_js_mermaidjs -%}
@@ -92,4 +102,6 @@ def to_html(nb, title: str, lang: str | None, reader: bool, resources_path: str,
             body = mark_chinese(body)
         return offline_page(embed_font(body))  # last: nothing in the page may load from outside it
     body, _ = exporter.from_notebook_node(nb, resources=resources)
-    return offline_page(body)
+    from .fonts import embed_font
+
+    return offline_page(embed_font(body))
