@@ -18,6 +18,7 @@ from pathlib import Path
 
 import pytest
 
+from process_helpers import stop_all
 from build_helpers import (REAL_NOTEBOOKS, kcz_command, kcz_env, manifest, real_notebooks_exist, run_kcz,
                            statuses, write_config)
 
@@ -65,14 +66,7 @@ class LocalCluster:
 
     def stop(self) -> None:
         """Workers first (they say goodbye to the scheduler), then the scheduler."""
-        for proc in reversed(list(self.procs.values())):
-            if proc.poll() is None:
-                proc.terminate()
-            try:
-                proc.wait(timeout=30)
-            except subprocess.TimeoutExpired:
-                proc.kill()
-                proc.wait()
+        stop_all(self.procs.values())
 
 
 @pytest.fixture(scope="module")

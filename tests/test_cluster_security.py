@@ -19,6 +19,7 @@ from pathlib import Path
 
 import pytest
 
+from process_helpers import stop_all
 from build_helpers import kcz_command, kcz_env, manifest, run_folders, run_kcz, statuses, write_config
 
 pytestmark = pytest.mark.notebook
@@ -120,14 +121,7 @@ class Processes:
         return (self.folder / f"{name}.log").read_text(errors="replace")
 
     def stop(self) -> None:
-        for proc in reversed(list(self.procs.values())):
-            if proc.poll() is None:
-                proc.terminate()
-            try:
-                proc.wait(timeout=30)
-            except subprocess.TimeoutExpired:
-                proc.kill()
-                proc.wait()
+        stop_all(self.procs.values())
 
 
 @pytest.fixture
