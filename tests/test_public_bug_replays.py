@@ -99,22 +99,20 @@ def test_parameter_names_read_every_module_level_assignment_and_nothing_else():
     assert parameter_names(source) == ["a", "b", "c", "d", "e", "f"]
 
 
-def test_a_parameter_cache_entry_of_another_reader_is_not_reused(tmp_path, monkeypatch):
+def test_parameters_are_read_afresh_and_a_stale_cache_file_changes_nothing(tmp_path, monkeypatch):
+    """Attack log C18: a cache file with entries edited (a language removed, a name added)
+    gave wrong names without a word. Names are now read from the notebook every time."""
     from kczlib.build import parameters
-    from kczlib.build.manifest import notebook_fingerprint
 
+    home = tmp_path / "home"
+    (home / ".cache" / "kcz").mkdir(parents=True)
+    monkeypatch.setenv("HOME", str(home))
     path = notebook(tmp_path, "bounded", "pass", params=GE_PARAMS)
-    cache = tmp_path / "notebook-parameters.json"
-    fingerprint = notebook_fingerprint(path)
-    # what an older kcz stored: keyed by the notebook only, or by another reader's version
-    cache.write_text(json.dumps({fingerprint: ["label"], f"{fingerprint}@0.1.0-0000000000000000": ["label"]}),
-                     encoding="utf-8")
-    monkeypatch.setattr(parameters, "_CACHE", cache)
+    (home / ".cache" / "kcz" / "notebook-parameters.json").write_text(
+        json.dumps({"anything": ["evil"]}), encoding="utf-8")
     assert list(parameters.declared_parameters(path)) == ["count", "ceiling", "label"]
-    stored = json.loads(cache.read_text(encoding="utf-8"))
-    assert list(stored.values()) == [["count", "ceiling", "label"]]  # the stale entries are gone
-    (key,) = stored
-    assert key.startswith(f"{fingerprint}@") and key != f"{fingerprint}@0.1.0-0000000000000000"
+    path.write_text(path.read_text(encoding="utf-8").replace("label", "title"), encoding="utf-8")
+    assert list(parameters.declared_parameters(path)) == ["count", "ceiling", "title"]
 
 
 # --- OSC 8 and every other escape sequence --------------------------------------------
