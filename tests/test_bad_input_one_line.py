@@ -502,3 +502,37 @@ def test_a_notebooks_folder_outside_the_checkout_is_scrubbed_and_short_paths_spa
         assert "<{path}" not in text and "&lt;{path}" not in text, path.name  # `</span>` untouched
     assert "</span>" in page
     assert manifest(run)["status"] == "ok"
+
+
+# --- JSON and TOML nested beyond Python's parser (a fresh tester's attacks) ------------------
+
+DEEP = 100_000  # far past the recursion limit of Python's json and tomllib parsers
+
+
+def test_a_case_json_nested_beyond_reason_is_one_line_and_a_failed_report(tmp_path, data_copy, tiny_config):
+    latest, files = published(tmp_path, tiny_config)
+    path = data_copy / "cases" / "chengdu" / "case.json"
+    text = path.read_text(encoding="utf-8").rstrip()
+    assert text.endswith("}")
+    path.write_text(text[:-1] + ', "extra": ' + "[" * DEEP + "]" * DEEP + "}", encoding="utf-8")
+    result = kcz("validate", "chengdu", env=kcz_env(KCZ_DATA=str(data_copy)))
+    assert_one_line(result, 2, "case.json", "nested deeper")
+    result = kcz("--config", tiny_config, "build", "-q", "--force")
+    assert_failed_report_only(result, latest, files, "case.json")
+
+
+def test_an_old_manifest_nested_beyond_reason_is_skipped_with_a_warning(tmp_path, tiny_config):
+    latest, _ = published(tmp_path, tiny_config)
+    (latest / "manifest.json").write_text("[" * DEEP + "]" * DEEP, encoding="utf-8")
+    result = kcz("--config", tiny_config, "build", "-q")
+    assert result.returncode == 0, result.stderr
+    assert "Traceback" not in result.stderr
+    assert f"run {latest.name}: manifest.json is not a kcz manifest" in result.stderr
+    new = max(run_folders(tmp_path / "out"), key=lambda p: p.name)
+    assert new != latest and statuses(new) == {"tiny_report-en": "ok"}
+
+
+def test_a_reports_toml_nested_beyond_reason_is_one_line(tmp_path, tiny_config):
+    tiny_config.write_text(tiny_config.read_text(encoding="utf-8") + "deep = " + "[" * DEEP + "]" * DEEP + "\n",
+                           encoding="utf-8")
+    assert_one_line(kcz("--config", tiny_config, "list"), 2, "reports.toml", "nested deeper")

@@ -194,7 +194,10 @@ class _Cell(dict):
 
 def _tagged_source(notebook: Path) -> str | None:
     """The source of the first cell tagged `parameters` (papermill's rule), or None."""
-    nb = json.loads(Path(notebook).read_text(encoding="utf-8"))  # plain JSON: nbformat imports slowly
+    try:
+        nb = json.loads(Path(notebook).read_text(encoding="utf-8"))  # plain JSON: nbformat imports slowly
+    except RecursionError:
+        raise ValueError(f"{Path(notebook).name}: its JSON is nested deeper than Python's parser reads") from None
     for cell in nb.get("cells", []) if isinstance(nb, dict) else []:
         tags = (cell.get("metadata") or {}).get("tags") or [] if isinstance(cell, dict) else []
         if isinstance(tags, list) and "parameters" in tags:

@@ -268,7 +268,7 @@ def _read_reader_meta(entries: list[dict], folder: Path) -> None:
     for e in entries:
         try:
             nb = json.loads((folder / f"{e['name']}.ipynb").read_text(encoding="utf-8"))
-        except (OSError, ValueError):
+        except (OSError, ValueError, RecursionError):
             nb = {}
         e["reader"] = (nb.get("metadata") or {}).get("kcz", {}).get("reader", {})
 

@@ -95,13 +95,14 @@ def runs(out: Path) -> list[Path]:
 
 
 def read_manifest(run: Path) -> dict | None:
-    """The run's manifest, or None if missing, unreadable or a symlink (not followed)."""
+    """The run's manifest, or None if missing, unreadable, nested too deep to parse, or a
+    symlink (not followed)."""
     path = run / MANIFEST
     try:
         if path.is_symlink():
             return None
         return json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, ValueError):
+    except (OSError, ValueError, RecursionError):  # RecursionError: nested thousands deep
         return None
 
 

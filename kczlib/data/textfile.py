@@ -109,12 +109,15 @@ def read_utf8(path) -> str:
 
 
 def read_json(path) -> object:
-    """The JSON value in the UTF-8 file at `path`; DataError (with line) if it is not valid,
-    or (naming the field, e.g. 'title.en') if a string or key holds a lone surrogate."""
+    """The JSON value in the UTF-8 file at `path`; DataError (with line) if it is not valid
+    or nested too deep for Python's parser, or (naming the field, e.g. 'title.en') if a
+    string or key holds a lone surrogate."""
     try:
         value = json.loads(read_utf8(path))
     except json.JSONDecodeError as exc:
         raise DataError(path, f"not valid JSON: {exc.msg}", line=exc.lineno) from None
+    except RecursionError:  # `[[[[...` thousands deep: Python's parser gives up
+        raise DataError(path, "its JSON is nested deeper than any kcz file is: not a kcz data file") from None
     where, text = _lone_surrogate(value)
     if where is not None:
         bad = next(c for c in text if "\ud800" <= c <= "\udfff")
