@@ -252,6 +252,27 @@ def test_a_full_disk_is_one_message_and_the_previous_run_stays(tmp_path, small_d
     assert not list(out.glob(".tmp-*"))
 
 
+def test_a_disk_that_fills_while_pages_are_written_is_exit_3_and_no_run(tmp_path, small_disk):
+    """Attack log B1 (re-test): with room for the run folder but not for its pages, the
+    report was marked failed and a run was renamed into place (exit 1)."""
+    config = write_config(tmp_path, [{"notebook": "tiny_report"}], langs=["zh"])
+    out = small_disk / "out"
+    assert build(config, "--out", out) == 0
+    latest = os.readlink(out / "latest")
+    page_size = (out / latest / "tiny_report-zh.html").stat().st_size
+    free = os.statvfs(small_disk).f_bavail * os.statvfs(small_disk).f_frsize
+    room = page_size * 3 // 2  # room for some of the pages, not for all
+    assert free > room
+    (small_disk / "filler").write_bytes(b"\0" * (free - room))
+    result = run_kcz("--config", config, "build", "-q", "--force", "--out", out)
+    assert result.returncode == 3, result.stderr
+    assert "no space left on the device" in result.stderr and "Traceback" not in result.stderr
+    # the machine's fault, said once: not a report's failure first
+    assert "FAILED" not in result.stderr and len(result.stderr.strip().splitlines()) == 1, result.stderr
+    assert os.readlink(out / "latest") == latest and len(run_folders(out)) == 1
+    assert not list(out.glob(".tmp-*"))
+
+
 def test_a_read_only_output_folder_is_one_message_and_exit_3(tmp_path, small_disk):
     config = write_config(tmp_path, [{"notebook": "tiny_report"}], langs=["zh"])
     out = small_disk / "out"
