@@ -17,9 +17,11 @@ from kczlib.build.run_folder import prune_runs
 
 
 def fake_runs(out: Path, stamps: list[str]) -> None:
+    """Run folders as kcz leaves them: a manifest and a page."""
     for stamp in stamps:
         (out / stamp).mkdir(parents=True)
         (out / stamp / "index.html").write_text(stamp, encoding="utf-8")
+        (out / stamp / "manifest.json").write_text('{"kcz_manifest": 1, "reports": []}', encoding="utf-8")
 
 
 STAMPS = ["20260101T000000Z", "20260102T000000Z", "20260103T000000Z", "20260104T000000Z",
@@ -44,6 +46,19 @@ def test_the_newest_runs_and_latests_target_are_kept(tmp_path):
     assert names(out) == [".tmp-20260106T000000Z-99", "20250101T000000Z", "20260101T000000Z",
                           "20260104T000000Z", "20260105T000000Z", "latest"]
     assert outside.is_dir()
+
+
+def test_a_folder_named_like_a_run_that_kcz_did_not_write_is_left_alone(tmp_path):
+    """A fresh tester's attack: a run-named folder holding someone's file was removed."""
+    out = tmp_path / "out"
+    fake_runs(out, STAMPS[2:])
+    (out / STAMPS[0]).mkdir()
+    (out / STAMPS[0] / "f").write_text("mine", encoding="utf-8")
+    (out / STAMPS[1]).mkdir()
+    (out / STAMPS[1] / "manifest.json").write_text('{"reports": []}', encoding="utf-8")  # not kcz's
+    assert prune_runs(out, keep=1) == ["20260104T000000Z", "20260103T000000Z"]
+    assert (out / STAMPS[0] / "f").read_text(encoding="utf-8") == "mine"
+    assert (out / STAMPS[1] / "manifest.json").is_file()
 
 
 def test_keeping_more_runs_than_there_are_removes_nothing(tmp_path):

@@ -128,12 +128,18 @@ def latest_target(out: Path) -> Path | None:
     return out / target if target and "/" not in target else None
 
 
+def _is_kcz_run(run: Path) -> bool:
+    """A folder kcz wrote: its manifest is a regular file holding a kcz manifest."""
+    manifest = read_manifest(run)
+    return isinstance(manifest, dict) and "kcz_manifest" in manifest
+
+
 def prune_runs(out: Path, keep: int) -> list[str]:
     """Remove finished runs beyond the `keep` newest; returns the names removed, oldest last.
 
     Never removed: the run `latest` points to (whatever its age), a run being written (a
-    `.tmp-*` folder is not a run), anything that is not a real run folder (a symlink named
-    like a run is left alone). Call it holding the build lock (`lock.build_lock`). Each run
+    `.tmp-*` folder is not a run), anything that is not a run kcz wrote (a symlink named
+    like a run, or a folder named like one without a kcz `manifest.json`, is left alone). Call it holding the build lock (`lock.build_lock`). Each run
     is first renamed to a temporary name, so a run is either whole or gone; an interrupted
     removal leaves a `.tmp-*` folder that the next build removes. Raises ValueError if
     `keep` < 1.
@@ -143,7 +149,7 @@ def prune_runs(out: Path, keep: int) -> list[str]:
     protected = latest_target(out)
     removed = []
     for run in runs(out)[keep:]:
-        if protected is not None and run.name == protected.name:
+        if (protected is not None and run.name == protected.name) or not _is_kcz_run(run):
             continue
         doomed = out / f"{TMP_PREFIX}pruned-{run.name}-{os.getpid()}"
         os.rename(run, doomed)
