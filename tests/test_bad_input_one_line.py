@@ -536,3 +536,20 @@ def test_a_reports_toml_nested_beyond_reason_is_one_line(tmp_path, tiny_config):
     tiny_config.write_text(tiny_config.read_text(encoding="utf-8") + "deep = " + "[" * DEEP + "]" * DEEP + "\n",
                            encoding="utf-8")
     assert_one_line(kcz("--config", tiny_config, "list"), 2, "reports.toml", "nested deeper")
+
+
+@pytest.mark.parametrize("kind", ["missing", "folder", "fifo"])
+def test_validate_of_every_case_reports_a_case_folder_it_cannot_read(data_copy, kind):
+    """A fresh tester's attack: a case folder whose case.json is missing, a folder or a FIFO
+    was skipped by `kcz validate` (no argument), which then said OK with exit 0."""
+    folder = data_copy / "cases" / "broken"
+    folder.mkdir()
+    if kind == "folder":
+        (folder / "case.json").mkdir()
+    elif kind == "fifo":
+        os.mkfifo(folder / "case.json")
+    result = kcz("validate", env=kcz_env(KCZ_DATA=str(data_copy)), timeout=120)
+    assert result.returncode == 2, result.stdout + result.stderr
+    lines = [line for line in result.stderr.splitlines() if "broken" in line]
+    assert len(lines) == 1 and "Traceback" not in result.stderr
+    assert "case chengdu:" in result.stdout  # the readable case is still validated

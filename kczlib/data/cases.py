@@ -35,6 +35,17 @@ def list_cases() -> list[str]:
     return sorted(p.name for p in root.iterdir() if not p.name.startswith(".") and (p / "case.json").is_file())
 
 
+def case_folder_names() -> list[str]:
+    """Every entry of the cases folder that is or claims to be a case: folders and links,
+    dot-folders (cases being written) aside. `list_cases` keeps the readable ones;
+    `kcz validate` reports the others rather than skip them."""
+    root = cases_root()
+    if not root.is_dir():
+        return []
+    return sorted(p.name for p in root.iterdir()
+                  if not p.name.startswith(".") and (p.is_symlink() or p.is_dir()))
+
+
 @dataclass(frozen=True, eq=False)  # identity hash: one object per folder (cached)
 class Case:
     name: str

@@ -15,7 +15,7 @@ import math
 import sys
 from dataclasses import dataclass, field
 
-from .cases import case_file, cases_root, get_case, list_cases
+from .cases import case_file, case_folder_names, cases_root, get_case
 from ..errors import DataError, DataErrors, KczError
 from .indicators import indicators_path, load_indicators
 from .figures import (DRAFT_REASON, FIGURES_FILE, NON_FIGURES_FILE, figure_from_row, load_figures, load_non_figures,
@@ -273,7 +273,7 @@ def main(case: str | None = None, out=None) -> int:
     the others from being validated.
     """
     out = out or sys.stdout
-    cases = [case] if case else list_cases()
+    cases = [case] if case else case_folder_names()  # an unreadable case folder is reported, not skipped
     status = 0
     try:  # the vocabulary is needed only by cases that map to it; those fail on their own without it
         if indicators_path().exists():
