@@ -130,8 +130,10 @@ def main(argv: list[str] | None = None) -> int:
     if signal.getsignal(signal.SIGINT) is _exit_at_start_up:
         signal.signal(signal.SIGINT, signal.default_int_handler)  # KeyboardInterrupt: clean-up runs
     old = _catch_signals()
+    command: list[str] = []  # the subcommand, once parsed: what a signal's message speaks of
     try:
         args = parser().parse_args(argv)
+        command.append(args.command)
         return COMMANDS[args.command](args)
     except CannotBuild as exc:
         print(f"kcz: error: {exc}", file=sys.stderr)
@@ -140,11 +142,11 @@ def main(argv: list[str] | None = None) -> int:
         print(f"kcz: error: {exc}", file=sys.stderr)
         return EXIT_USAGE
     except KeyboardInterrupt:
-        print(f"kcz: interrupted; {_what_was_written()}", file=sys.stderr)
+        print(f"kcz: interrupted; {_what_was_written(command)}", file=sys.stderr)
         return EXIT_SIGINT
     except Terminated as exc:
         word = "hung up" if exc.signum == signal.SIGHUP else "terminated"
-        print(f"kcz: {word}; {_what_was_written()}", file=sys.stderr)
+        print(f"kcz: {word}; {_what_was_written(command)}", file=sys.stderr)
         return EXIT_SIGHUP if exc.signum == signal.SIGHUP else EXIT_SIGTERM
     finally:
         for signum, handler in old.items():
@@ -155,9 +157,13 @@ SIGNAL_EXITS = {signal.SIGINT: (EXIT_SIGINT, "interrupted"), signal.SIGTERM: (EX
                 signal.SIGHUP: (EXIT_SIGHUP, "hung up")}
 
 
-def _what_was_written() -> str:
+def _what_was_written(command: list[str] | None = None) -> str:
     """The truth about the output folder when a signal ended the command: whether this
-    process had already renamed a run into place, and where `latest` points."""
+    process had already renamed a run into place, and where `latest` points. For a
+    command other than `build` (`command`, as parsed): that it left nothing behind, since
+    `new-case` writes into a hidden folder it removes, and the others write nothing."""
+    if command and command[0] != "build":
+        return "nothing was written"
     pipeline = sys.modules.get("kczlib.build.pipeline")
     run = pipeline.written_run() if pipeline is not None else None
     if run is None:

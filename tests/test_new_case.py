@@ -263,3 +263,39 @@ def test_windows_and_classic_mac_line_breaks_give_the_same_draft_as_lf(capsys, d
                 == [(r[text_column], r["offset"]) for r in lf_rows])
     got = [(r["evidence"], int(r["offset"])) for r in read_rows(cases / "other" / "figures.csv")]
     assert got == [(e, o) for e, o, *_ in EXPECTED_FIGURES]
+
+
+@pytest.mark.parametrize("content", [b"", b" \n\t\r\n\xe3\x80\x80"], ids=["empty", "white-space"])
+def test_an_empty_source_is_one_line_and_no_folder(capsys, data_copy, tmp_path, content):
+    """Attack log N1: an empty file was drafted into a case of 0 figures without a word."""
+    raw = tmp_path / "empty.raw.txt"
+    raw.write_bytes(content)  # the last one ends with U+3000, the ideographic space
+    code, out = run(capsys, "new-case", "e1", str(raw))
+    assert code == 2
+    assert out.count("\n") == 1 and "empty.raw.txt is empty" in out and "no text to draft" in out
+    assert not (data_copy / "cases" / "e1").exists()
+
+
+def test_an_interrupted_new_case_says_nothing_was_written_and_leaves_nothing(data_copy, tmp_path):
+    """Attack log N18: the message spoke of runs and `latest`, which new-case never touches."""
+    import signal
+    import subprocess
+    import time
+
+    from build_helpers import kcz_command, kcz_env
+
+    raw = tmp_path / "big.raw.txt"
+    raw.write_bytes(RAW.read_bytes() * 4000)  # a few MB: drafting takes seconds
+    cases = data_copy / "cases"
+    before = set(cases.iterdir())
+    proc = subprocess.Popen(kcz_command("new-case", "big", raw), env=kcz_env(KCZ_DATA=str(data_copy)),
+                            stderr=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
+    deadline = time.monotonic() + 120
+    while not any(p.name.startswith(".big") for p in cases.iterdir()):  # drafting has begun
+        assert proc.poll() is None and time.monotonic() < deadline
+        time.sleep(0.05)
+    proc.send_signal(signal.SIGINT)
+    _, err = proc.communicate(timeout=120)
+    assert proc.returncode == 130, err
+    assert err.strip().splitlines() == ["kcz: interrupted; nothing was written"]
+    assert set(cases.iterdir()) == before

@@ -141,9 +141,10 @@ def check_meta(meta, meta_path: Path) -> list[DataError]:
                 errors.append(DataError(meta_path, f"{key}.{sub} is blank: fill it in", line=_json_line(text, key, sub),
                                         column=f"{key}.{sub}"))
             elif key in SHOWN_META and (bad := undrawable_character(str(value))):
+                advice = ("write the accented letter as one character" if bad.startswith("U+") and "COMBINING" in bad
+                          else "remove it")
                 errors.append(DataError(meta_path, f"{key}.{sub} holds {bad}, which the pages and charts cannot "
-                                        "draw: remove it, or write the accented letter as one character",
-                                        line=_json_line(text, key, sub), column=f"{key}.{sub}"))
+                                        f"draw: {advice}", line=_json_line(text, key, sub), column=f"{key}.{sub}"))
     return errors
 
 

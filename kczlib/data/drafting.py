@@ -95,6 +95,9 @@ def draft_case(name: str, raw_path, data_root=None) -> Draft:
     # file larger than textfile.MAX_FILE_BYTES, never an endless read
     raw_bytes = read_file_bytes(raw_path)
     raw = decode_utf8(raw_bytes, raw_path)  # DataError naming line and encoding if not UTF-8
+    if not raw.strip():
+        raise DraftError(f"{raw_path.name} is empty{' but for white space' if raw else ''}: "
+                         "there is no text to draft a case from")
     text, glosses = clean_text(raw)
     sections = segment_sections(text)
     doc = SourceDocument(name, text, sections, glosses, len(raw), [s.start for s in sections])
