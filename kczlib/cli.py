@@ -30,9 +30,20 @@ def _exit_at_start_up(signum, frame):
     os._exit({signal.SIGINT: EXIT_SIGINT, signal.SIGHUP: EXIT_SIGHUP}.get(signum, EXIT_SIGTERM))
 
 
+def _started_as_the_kcz_program() -> bool:
+    """True in the `kcz` process itself; False when imported by other code, and in the
+    build's export processes (spawned: they import the program's main module again, and
+    a build stopping them must not make each print "terminated while starting")."""
+    if not (Path(sys.argv[0]).name == "kcz" or sys.argv[0].endswith(os.path.join("kczlib", "__main__.py"))):
+        return False
+    # a spawned child was given the parent's sys.argv; its own command line is `python -c
+    # "from multiprocessing.spawn import spawn_main; ..."` (sys.orig_argv, Python 3.10+)
+    return not any(arg.startswith("from multiprocessing.spawn import") for arg in sys.orig_argv)
+
+
 # Run as the `kcz` program (not imported by other code): a signal during start-up gives a
 # message, not a traceback from inside an import. `main` installs the handlers of a build.
-if Path(sys.argv[0]).name == "kcz" or sys.argv[0].endswith(os.path.join("kczlib", "__main__.py")):
+if _started_as_the_kcz_program():
     for _signum in (signal.SIGINT, signal.SIGTERM, signal.SIGHUP):
         signal.signal(_signum, _exit_at_start_up)
 EXIT_CODES_HELP = ("exit codes: 0 all reports built; 1 a report failed; 2 usage or input error; "

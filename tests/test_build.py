@@ -191,6 +191,10 @@ def test_an_interrupted_build_leaves_no_run_and_no_kernel(tmp_path, signum, code
     assert proc.wait(timeout=60) == code
     rest = proc.stderr.read()
     assert "cancelled slow_report-zh" in rest and "FAILED" not in rest, rest
+    # one message, from the build itself: no export process's start-up message, no asyncio
+    # "Task was destroyed" (attack log S21, B1)
+    assert "while starting" not in rest and "Task was destroyed" not in rest, rest
+    assert rest.strip().splitlines()[-1].endswith("no run was written, latest unchanged"), rest
     assert not list(out.glob(".tmp-*"))
     assert [p.name for p in run_folders(out)] == ["20000101T000000Z"]
     assert os.readlink(out / "latest") == "20000101T000000Z"

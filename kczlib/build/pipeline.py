@@ -330,6 +330,7 @@ def _run_in_worker_thread(todo, config, tmp: Path, jobs: int, progress, record_c
         except BaseException as exc:  # noqa: BLE001 - handed to the main thread
             state["error"] = exc
         finally:
+            _cancel_leftover_tasks(loop)
             loop.close()
             done.set()
 
@@ -354,6 +355,17 @@ def _run_in_worker_thread(todo, config, tmp: Path, jobs: int, progress, record_c
             signal.signal(signum, handler)
     if "error" in state:
         raise state["error"]
+
+
+def _cancel_leftover_tasks(loop: asyncio.AbstractEventLoop) -> None:
+    """Cancel the tasks still pending when the build's loop ends early (nbclient's kernel
+    watchers, say) and let them finish, so that closing the loop prints no "Task was
+    destroyed but it is pending!" after an interrupted build."""
+    pending = [t for t in asyncio.all_tasks(loop) if not t.done()]
+    for task in pending:
+        task.cancel()
+    if pending:
+        loop.run_until_complete(asyncio.gather(*pending, return_exceptions=True))
 
 
 async def _run_all(todo, config, tmp: Path, jobs: int, progress, record_child=None) -> None:
