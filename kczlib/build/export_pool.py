@@ -15,6 +15,7 @@ killed with SIGKILL (children.die_with_parent; cpython#111873 would keep them al
 
 from __future__ import annotations
 
+import errno
 import multiprocessing
 import os
 import signal
@@ -64,6 +65,16 @@ def export_processes(processes: int, record_child=None):
         pool.shutdown(wait=True, cancel_futures=True)
         del pool
         _stop_resource_tracker()
+
+
+# A full disk, an exceeded quota or a read-only file system stop the whole build with exit 3
+# (CannotBuild): every later report would fail the same way, and no run is renamed into place.
+MACHINE_FAULTS = {errno.ENOSPC, errno.EDQUOT, errno.EROFS}
+
+
+def is_machine_fault(exc: BaseException) -> bool:
+    """True for an error of the machine (MACHINE_FAULTS), not of the report being written."""
+    return isinstance(exc, OSError) and exc.errno in MACHINE_FAULTS
 
 
 def export_failure(exc: BaseException, written):

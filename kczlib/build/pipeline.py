@@ -23,7 +23,6 @@ from __future__ import annotations
 
 import asyncio
 import copy
-import errno
 import os
 import shutil
 import signal
@@ -39,7 +38,7 @@ from .ansi import strip_ansi
 from .lock import build_lock
 from .parameters import apply_overrides, custom_names
 from .index_page import render_indexes
-from .export_pool import export_failure, export_processes
+from .export_pool import export_failure, export_processes, is_machine_fault
 from .progress import Progress, warn
 from .cache import cache_key, files_of, output_record, previous_outputs, reuse_files, reuse_key
 from .config import ConfigError, Report, load_config
@@ -433,11 +432,14 @@ async def _run_one(report: Report, entry: dict, config, tmp: Path, pool, slots, 
     except (asyncio.CancelledError, KeyboardInterrupt):
         raise
     except Exception as exc:  # noqa: BLE001 - one report's export fails that report only
-        if isinstance(exc, OSError) and exc.errno in MACHINE_FAULTS:
+        if is_machine_fault(exc):
             raise  # the disk's fault, not the report's: exit 3, no run
         if STOPPING.is_set():
             raise asyncio.CancelledError() from None
-        _export_failed(entry, exc, tmp)
+        failure = export_failure(exc, [tmp / f for f in entry["files"]])  # our own names
+        if entry["status"] != "failed":  # a failure while it ran says more: it stays
+            entry["error"] = _error_entry(failure)
+        entry.update(status="failed", files=[], outputs={})
     t_done = time.monotonic()
     entry["seconds"] = round(t_done - t0, 3)
     if entry["status"] == "ok":
@@ -445,19 +447,6 @@ async def _run_one(report: Report, entry: dict, config, tmp: Path, pool, slots, 
                             "execute": round(t_exec - t_kernel, 3),
                             "export": round(t_done - t_exec, 3)}
     progress.finished(entry)
-
-
-# A full disk, an exceeded quota or a read-only file system stop the whole build with exit 3
-# (CannotBuild): every later report would fail the same way, and no run is renamed into place.
-MACHINE_FAULTS = {errno.ENOSPC, errno.EDQUOT, errno.EROFS}
-
-
-def _export_failed(entry: dict, exc: BaseException, tmp: Path) -> None:
-    """The report whose pages could not be written fails alone, with one line."""
-    failure = export_failure(exc, [tmp / f for f in entry["files"]])  # our own names
-    if entry["status"] != "failed":  # a failure while it ran says more: it stays
-        entry["error"] = _error_entry(failure)
-    entry.update(status="failed", files=[], outputs={})
 
 
 def _error_entry(failure) -> dict:
