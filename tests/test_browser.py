@@ -244,14 +244,28 @@ def test_the_analyst_page_draws_its_chinese_with_the_embedded_font(built_run, pl
             page.evaluate("document.fonts.ready.then(() => true)")
             faces = page.evaluate("[...document.fonts].map(f => [f.family.replace(/\"/g, ''), f.status])")
             assert [FAMILY, "loaded"] in faces, faces
-            # four CJK characters set in the page's prose and code fonts are four ems wide (20 px
-            # each); a box from a Latin fallback is narrower
-            for selector in ("h1", ".jp-InputArea-editor pre"):
-                width = page.evaluate("""(sel) => { const s = document.createElement('span');
-                    s.textContent = '成都科创'; s.style.fontSize = '20px';
-                    document.querySelector(sel).appendChild(s);
-                    const w = s.getBoundingClientRect().width; s.remove(); return w; }""", selector)
-                assert abs(width - 80) < 1, (lang, selector, width)
+            [boxes] = page.evaluate(GLYPHS_JS, ["32px system-ui, sans-serif"])
+            assert boxes[0]["bits"] == boxes[1]["bits"] == boxes[2]["bits"], "a CJK system font is visible"
+            # which font Chromium really drew each heading's and paragraph's characters with
+            # (DevTools' CSS.getPlatformFontsForNode): every CJK character from the subset
+            cdp = page.context.new_cdp_session(page)
+            cdp.send("DOM.enable")
+            cdp.send("CSS.enable")
+            root = cdp.send("DOM.getDocument", {"depth": -1})["root"]["nodeId"]
+            checked = 0
+            for selector in ("h1", "h2", "h3", "p", "li", "td"):
+                for node in cdp.send("DOM.querySelectorAll", {"nodeId": root, "selector": selector})["nodeIds"]:
+                    text = cdp.send("DOM.getOuterHTML", {"nodeId": node})["outerHTML"]
+                    han = len(re.findall(r"[\u4e00-\u9fff]", re.sub(r"<[^>]+>", "", text)))
+                    if not han:
+                        continue
+                    fonts = cdp.send("CSS.getPlatformFontsForNode", {"nodeId": node})["fonts"]
+                    # the embedded subset: a web font (not a platform one) of the Noto CJK family
+                    drawn = sum(f["glyphCount"] for f in fonts
+                                if f["isCustomFont"] and f["postScriptName"].startswith("NotoSansCJK"))
+                    assert drawn >= han, (lang, selector, text[:80], fonts)
+                    checked += 1
+            assert checked > 5, checked
         assert page.errors == []
     finally:
         b.close()

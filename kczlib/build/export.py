@@ -32,9 +32,11 @@ OFFLINE_TEMPLATE = "kcz_offline.html.j2"
 # The analyst page takes the CJK subset too (fonts.embed_font fills the marker): Chinese
 # titles, comments and outputs must not be boxes on a machine without a CJK font. The lab
 # theme's font variables are set on <body>, so they win over the theme's :root values.
+# The subset comes first in the prose font (it has Latin letters too, from the same page):
+# behind a Latin family, Chromium drew some headings' CJK characters as boxes.
 ANALYST_FONT_CSS = (
     f"<style>{FONT_FACE_MARKER}body{{"
-    f'--jp-content-font-family:system-ui,-apple-system,"Segoe UI",Roboto,"Helvetica Neue",Arial,"{FAMILY}",sans-serif;'
+    f'--jp-content-font-family:"{FAMILY}",system-ui,-apple-system,"Segoe UI",Roboto,"Helvetica Neue",Arial,sans-serif;'
     f'--jp-ui-font-family:var(--jp-content-font-family);'
     f'--jp-code-font-family:Menlo,Consolas,"DejaVu Sans Mono","{FAMILY}",monospace}}</style>'
 )
