@@ -59,8 +59,8 @@ def snapshot(folder: Path) -> dict[str, bytes]:
 
 from kczlib.build.scrub import machine_paths, scrub_text, working_folders  # noqa: E402
 
-PAIRS = [("/w/kcz/data", "data"), ("/w/kcz", "."), ("/w", "{w}"), ("/s", "~"), ("/tmp", "{tmp}"),
-         ("/root", "~"), ("/d", "data")]
+PAIRS = [("/w/kcz/data", "data"), ("/w/kcz", "."), ("/w", "{w}"), ("/s", "~"), ("/t", "{tmp}"),
+         ("/h", "~"), ("/d", "data")]
 
 
 @pytest.mark.parametrize("text,expected", [
@@ -70,22 +70,22 @@ PAIRS = [("/w/kcz/data", "data"), ("/w/kcz", "."), ("/w", "{w}"), ("/s", "~"), (
     ("<td>/s/notes.txt</td>", "<td>~/notes.txt</td>"),
     ("<code>/d</code>", "<code>data</code>"),
     # not inside a URL, nor inside a longer word or path
-    ("https://example.org/tmp/x and https://www.gov.cn/tmp/notice.html", None),
-    ("https://example.org/rootcause", None),
-    ("/rootcause /root-archive/x.csv /root_old /a/tmp/b /root.txt ~/root", None),
+    ("https://example.org/t/x and https://www.gov.cn/t/notice.html", None),
+    ("https://example.org/hcause", None),
+    ("/hcause /h-archive/x.csv /h_old /a/t/b /h.txt ~/h", None),
     # whole paths at every boundary: start, space, quote, =, (, [, {, ',', ;, :, >, ANSI, file://
-    ("/root/x", "~/x"),
-    ("cd /s && ls '/s/a' \"/tmp\" (/tmp/q) [/root] {/s}", "cd ~ && ls '~/a' \"{tmp}\" ({tmp}/q) [~] {~}"),
-    ("HOME=/root,TMP=/tmp;PATH=/w/kcz:/s", "HOME=~,TMP={tmp};PATH=.:~"),
-    ("&quot;/root/x&quot; &#39;/tmp&#39;", "&quot;~/x&quot; &#39;{tmp}&#39;"),
+    ("/h/x", "~/x"),
+    ("cd /s && ls '/s/a' \"/t\" (/t/q) [/h] {/s}", "cd ~ && ls '~/a' \"{tmp}\" ({tmp}/q) [~] {~}"),
+    ("HOME=/h,TMP=/t;PATH=/w/kcz:/s", "HOME=~,TMP={tmp};PATH=.:~"),
+    ("&quot;/h/x&quot; &#39;/t&#39;", "&quot;~/x&quot; &#39;{tmp}&#39;"),
     ("File \x1b[0;32m/w/kcz/kczlib/a.py:3\x1b[0m", "File \x1b[0;32m./kczlib/a.py:3\x1b[0m"),
-    ("file:///tmp/a.png", "file://{tmp}/a.png"),
+    ("file:///t/a.png", "file://{tmp}/a.png"),
     # a sentence may end after a path; a file name may not continue it
-    ("saved in /root.", "saved in ~."), ("in /root.\nnext", "in ~.\nnext"),
+    ("saved in /h.", "saved in ~."), ("in /h.\nnext", "in ~.\nnext"),
     # longest first: nested roots win, and a longer candidate that is not whole falls back
     ("/w/kcz/data/x.csv /w/kcz/y /w/kczx /w/other", "data/x.csv ./y {w}/kczx {w}/other"),
     # one pass: a placeholder is never rewritten by a later pair
-    ("/s /root", "~ ~"),
+    ("/s /h", "~ ~"),
 ])
 def test_the_scrubber_replaces_whole_paths_only(text, expected):
     assert scrub_text(text, PAIRS) == (text if expected is None else expected)

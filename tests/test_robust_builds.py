@@ -134,7 +134,7 @@ def test_a_long_runtime_dir_builds_and_a_killed_builds_kernel_files_are_removed(
     stale.mkdir(exist_ok=True)
     (stale / "kernel-abc.json").write_text("{}")
     config = write_config(tmp_path, [{"notebook": "tiny_report"}], langs=["zh"])
-    # its own socket folder is /tmp/kcz-<its pid>-*: looked for by pid, since other kcz
+    # its own socket folder is kcz-<its pid>-* in the temp folder: looked for by pid, since other kcz
     # processes on the machine (other tests' children, a user's build) may come and go
     proc = subprocess.Popen(kcz_command("--config", config, "build", "-q"),
                             env=kcz_env(JUPYTER_RUNTIME_DIR=str(runtime)), stderr=subprocess.PIPE, text=True)
