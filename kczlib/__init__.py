@@ -10,13 +10,13 @@ The package is layered; each layer may import only those below it (tests/test_la
 - `kczlib.data`: the case data and its checks (source text, quantities, tables, context);
 - `kczlib.analysis`: numbers with provenance and what is derived from them;
 - `kczlib.report`: what a notebook calls to write a report (`from kczlib.report import Report`);
-- `kczlib.build`: the `kcz build` machinery, which runs notebooks and imports no other layer.
+- `kczlib.publish`: the `kcz build` machinery, which runs notebooks and imports no other layer.
 
-`errors`, `paths` and `cli` sit at the top. Importing kczlib never imports matplotlib or
+`errors`, `paths`, `textfile` and `cli` sit at the top. Importing kczlib never imports matplotlib or
 seaborn; `kczlib.report.theme` does, on demand.
 """
 
-from .errors import KczError
+from kczlib.errors import KczError
 
 # The data helpers are imported on first use (PEP 562): `import kczlib` then costs
 # milliseconds, so the `kcz` command installs its signal handlers before anything slow

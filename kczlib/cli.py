@@ -17,7 +17,7 @@ import signal
 import sys
 from pathlib import Path
 
-from .errors import CannotBuild, KczError, Terminated
+from kczlib.errors import CannotBuild, KczError, Terminated
 
 EXIT_FAILED_REPORTS, EXIT_USAGE, EXIT_CANNOT_BUILD = 1, 2, 3
 EXIT_SIGINT, EXIT_SIGTERM, EXIT_SIGHUP = 130, 143, 129
@@ -128,7 +128,7 @@ def _positive_int(text: str) -> int:
 def _catch_signals() -> dict:
     """SIGTERM and SIGHUP raise Terminated for the whole command (as SIGINT raises
     KeyboardInterrupt), so the clean-up runs in every phase; returns the old handlers."""
-    from .build.signals import in_main_thread, raise_terminated
+    from kczlib.publish.signals import in_main_thread, raise_terminated
 
     old = {}
     if in_main_thread():
@@ -175,11 +175,11 @@ def _what_was_written(command: list[str] | None = None) -> str:
     `new-case` writes into a hidden folder it removes, and the others write nothing."""
     if command and command[0] != "build":
         return "nothing was written"
-    pipeline = sys.modules.get("kczlib.build.pipeline")
+    pipeline = sys.modules.get("kczlib.publish.pipeline")
     run = pipeline.written_run() if pipeline is not None else None
     if run is None:
         return "no run was written, latest unchanged"
-    from .build.run_folder import latest_target
+    from kczlib.publish.run_folder import latest_target
 
     target = latest_target(run.parent)
     moved = target is not None and target.name == run.name
@@ -187,9 +187,9 @@ def _what_was_written(command: list[str] | None = None) -> str:
 
 
 def cmd_build(args) -> int:
-    from .build.pipeline import BuildOptions, build
-    from .build.parameters import parse_overrides
-    from .build.progress import Progress
+    from kczlib.publish.pipeline import BuildOptions, build
+    from kczlib.publish.parameters import parse_overrides
+    from kczlib.publish.progress import Progress
 
     verbosity = 0 if args.quiet else 2 if args.verbose else 1
     logging.basicConfig(level=logging.INFO if args.verbose else logging.ERROR,
@@ -212,10 +212,10 @@ def cmd_build(args) -> int:
 
 
 def cmd_prune(args) -> int:
-    from .build.config import load_config
-    from .build.lock import build_lock
-    from .build.run_folder import prune_runs, runs
-    from .errors import CannotBuild
+    from kczlib.publish.config import load_config
+    from kczlib.publish.lock import build_lock
+    from kczlib.publish.run_folder import prune_runs, runs
+    from kczlib.errors import CannotBuild
 
     config = load_config(args.config)
     out = (args.out or config.out).resolve()
@@ -235,7 +235,7 @@ def cmd_prune(args) -> int:
 
 
 def cmd_schedule(args) -> int:
-    from .build import schedule
+    from kczlib.publish import schedule
 
     if args.kind == "cron":
         if args.write:
@@ -270,7 +270,7 @@ def check_argument_text(text: str, option: str) -> str:
 
 
 def cmd_list(args) -> int:
-    from .build.config import load_config
+    from kczlib.publish.config import load_config
 
     config = load_config(args.config, max_reports=args.max_reports)
     if args.json:
@@ -286,13 +286,13 @@ def cmd_list(args) -> int:
 
 
 def cmd_validate(args) -> int:
-    from .data.validate import main as validate_main
+    from kczlib.data.validate import main as validate_main
 
     return validate_main(args.case)
 
 
 def cmd_new_case(args) -> int:
-    from .data.drafting import draft_case
+    from kczlib.data.drafting import draft_case
 
     d = draft_case(args.name, args.raw)
     print(f"kcz: drafted case {args.name!r} in {d.folder}")

@@ -65,7 +65,7 @@ def statuses(run: Path) -> dict[str, str]:
 
 
 def run_folders(out: Path) -> list[Path]:
-    from kczlib.build.run_folder import runs
+    from kczlib.publish.run_folder import runs
 
     return runs(out)
 

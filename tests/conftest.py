@@ -22,7 +22,7 @@ FIXTURES = Path(__file__).resolve().parent / "fixtures"
 
 def report_notebooks(config: Path = REPO / "reports.toml") -> list[Path]:
     """The notebooks reports.toml declares: scratch notebooks beside them are not reports."""
-    from kczlib.build.config import load_config
+    from kczlib.publish.config import load_config
 
     return sorted({r.notebook for r in load_config(config).reports})
 

@@ -57,7 +57,7 @@ def snapshot(folder: Path) -> dict[str, bytes]:
 
 # --- the path scrubber: whole paths only ---------------------------------------------------
 
-from kczlib.build.scrub import machine_paths, scrub_text, working_folders  # noqa: E402
+from kczlib.publish.scrub import machine_paths, scrub_text, working_folders  # noqa: E402
 
 PAIRS = [("/w/kcz/data", "data"), ("/w/kcz", "."), ("/w", "{w}"), ("/s", "~"), ("/t", "{tmp}"),
          ("/h", "~"), ("/d", "data")]
@@ -112,7 +112,7 @@ def test_working_folders_outside_the_checkout_get_a_placeholder(tmp_path):
 
 # --- data files: one reader, regular files, bounded, no lone surrogates ----------------------
 
-from kczlib.data.textfile import MAX_FILE_BYTES, read_file_bytes, read_json  # noqa: E402
+from kczlib.textfile import MAX_FILE_BYTES, read_file_bytes, read_json  # noqa: E402
 
 
 def test_a_fifo_a_device_a_folder_and_a_huge_file_are_refused_without_reading(tmp_path):
@@ -157,7 +157,7 @@ def test_a_surrogate_pair_written_as_escapes_is_one_character_and_fine(tmp_path)
 
 # --- the page frame reads a case only through the data layer --------------------------------
 
-from kczlib.build.words import case_info  # noqa: E402
+from kczlib.publish.html.words import case_info  # noqa: E402
 
 
 @pytest.mark.parametrize("case", [None, 5, [1], True, {"a": [1, {"b": None}]}, "", "../cases/chengdu", "nosuch"])
@@ -323,7 +323,7 @@ def test_a_grid_over_max_reports_is_one_line_naming_the_report_and_the_count(tmp
 @pytest.mark.parametrize("setting,ok", [("max_reports = 2000", True), ("max_reports = 1799", False),
                                         ("max_reports = 0", False), ('max_reports = "many"', False)])
 def test_max_reports_is_read_from_reports_toml(tmp_path, setting, ok):
-    from kczlib.build.config import ConfigError, load_config
+    from kczlib.publish.config import ConfigError, load_config
 
     config = grid_config(tmp_path, {"loss_rate": RATES, "compensation_share": RATES}, setting)
     if ok:
@@ -336,7 +336,7 @@ def test_max_reports_is_read_from_reports_toml(tmp_path, setting, ok):
 @pytest.mark.skipif(not real_notebooks_exist(), reason="notebooks/*.ipynb not written yet")
 def test_a_grid_of_millions_is_refused_before_it_is_expanded(tmp_path):
     """100 × 100 × 100 (S1): counted, not made; the message says the count."""
-    from kczlib.build.config import ConfigError, load_config
+    from kczlib.publish.config import ConfigError, load_config
 
     hundred = [round(0.001 * i, 3) for i in range(1, 101)]
     config = grid_config(tmp_path, {"risk_pool_yi": [float(i) for i in range(1, 101)], "loss_rate": hundred,

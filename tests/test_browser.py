@@ -27,7 +27,7 @@ pytestmark = pytest.mark.browser
 ARTIFACTS = REPO / "test-artifacts"
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
                  "--disable-component-update", "--no-first-run"]
-FAMILY = "KCZ Noto Sans SC"  # kczlib.build.fonts.FAMILY, as the page's CSS must name it
+FAMILY = "KCZ Noto Sans SC"  # kczlib.publish.html.fonts.FAMILY, as the page's CSS must name it
 LATIN_ONLY_DIR = Path("/usr/share/fonts/truetype/dejavu")
 
 

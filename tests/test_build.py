@@ -17,8 +17,8 @@ import pytest
 from build_helpers import (REAL_NOTEBOOKS, kcz_command, kcz_env, manifest, real_notebooks_exist,
                            run_folders, run_kcz, statuses, write_config)
 from conftest import REPORT_NOTEBOOKS
-from kczlib.build.lock import build_lock
-from kczlib.build.parameters import parse_value
+from kczlib.publish.lock import build_lock
+from kczlib.publish.parameters import parse_value
 from kczlib.cli import main
 
 TINY = [{"notebook": "tiny_report"}]
@@ -56,7 +56,7 @@ def test_manifest_records_parameters_hashes_versions_and_timings(tiny_build):
     assert entry["parameters"] == {"case": "chengdu", "lang": "zh"}
     assert set(entry["inputs"]) == {"notebook", "data", "kczlib"}
     assert any(p.startswith("cases/chengdu/") for p in entry["inputs"]["data"])
-    assert "kczlib/build/pipeline.py" in entry["inputs"]["kczlib"]
+    assert "kczlib/publish/pipeline.py" in entry["inputs"]["kczlib"]
     assert {"pandas", "papermill", "nbconvert", "python"} <= set(entry["versions"])
     assert entry["seconds"] > 0 and entry["data_version"]
 

@@ -209,7 +209,7 @@ HOSTILE = textwrap.dedent('''\
     """Preload of a hostile worker: what it sends back would run a command where it is unpickled."""
     import os
 
-    import kczlib.build.cluster as C
+    import kczlib.publish.cluster as C
 
     WORKER = os.getpid()
     MARKERS, MODE = os.environ["KCZ_TEST_MARKERS"], os.environ["KCZ_TEST_MODE"]

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from kczlib.build import fonts
+from kczlib.publish.html import fonts
 
 
 @pytest.fixture

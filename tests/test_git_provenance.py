@@ -24,7 +24,7 @@ def git(repo: Path, *args: str) -> str:
 def recorded_commit(repo: Path) -> str:
     """What `manifest.git_commit()` says in a fresh process whose kczlib is `repo`'s."""
     env = dict(os.environ, PYTHONPATH=str(repo))
-    done = subprocess.run([sys.executable, "-c", "from kczlib.build.manifest import git_commit; "
+    done = subprocess.run([sys.executable, "-c", "from kczlib.publish.manifest import git_commit; "
                            "print(git_commit())"], cwd=repo, env=env, capture_output=True,
                           text=True, timeout=120, check=True)
     return done.stdout.strip()

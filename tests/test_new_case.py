@@ -28,7 +28,7 @@ import kczlib
 from kczlib.cli import main
 from kczlib.data.drafting import draft_case
 from kczlib.data.source import clean_text
-from kczlib.data.textfile import read_utf8
+from kczlib.textfile import read_utf8
 from kczlib.errors import DataError
 from conftest import DATA, FIXTURES
 

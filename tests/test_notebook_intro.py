@@ -14,7 +14,7 @@ import re
 import nbformat
 import pytest
 
-from kczlib.build.config import load_config
+from kczlib.publish.config import load_config
 from kczlib.report.parameters import parse_declarations
 
 TAG = "analyst-only"

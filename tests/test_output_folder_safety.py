@@ -9,7 +9,7 @@ import shutil
 import pytest
 
 from build_helpers import manifest, run_folders, run_kcz, statuses, write_config
-from kczlib.build.run_folder import OutsideRunFolder, file_in
+from kczlib.publish.run_folder import OutsideRunFolder, file_in
 from kczlib.cli import main
 
 TINY_ZH = [{"notebook": "tiny_report", "langs": ["zh"]}]

@@ -1,4 +1,4 @@
-"""The output policy (kczlib.build.outputs) and the page pass's script/template/CSP rules,
+"""The output policy (kczlib.publish.html.outputs) and the page pass's script/template/CSP rules,
 without a browser: which MIME types reach a page, in what form, and what the page
 carries. The browser corpus (test_xss_corpus.py) checks the same pages with JavaScript on.
 """
@@ -12,11 +12,11 @@ import xml.etree.ElementTree as ET
 import nbformat
 import pytest
 
-from kczlib.build.export import to_html
-from kczlib.build.index_page import render_index
-from kczlib.build.outputs import NOTE_MARK, safe_bundle, safe_metadata, safe_notebook
-from kczlib.build.reader_page import READER_MIME, page_resources
-from kczlib.build.sanitize import CSP, CSP_META, clean_fragment, clean_svg, offline_page
+from kczlib.publish.html.export import to_html
+from kczlib.publish.html.index_page import render_index
+from kczlib.publish.html.outputs import NOTE_MARK, safe_bundle, safe_metadata, safe_notebook
+from kczlib.publish.html.reader_page import READER_MIME, page_resources
+from kczlib.publish.html.sanitize import CSP, CSP_META, clean_fragment, clean_svg, offline_page
 
 PNG = "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNk+M9QDwADhgGAWjR9awAAAABJRU5ErkJggg=="
 # the attack log's X2 payload, as a mermaid output would carry it

@@ -18,9 +18,9 @@ import pytest
 import yaml
 
 from build_helpers import FIXTURE_NOTEBOOKS, run_folders, run_kcz, write_config
-from kczlib.build.execute import prepare
-from kczlib.build.inject import INJECTED_TAG
-from kczlib.build.parameters import parse_overrides, render_parameters
+from kczlib.publish.execute import prepare
+from kczlib.publish.inject import INJECTED_TAG
+from kczlib.publish.parameters import parse_overrides, render_parameters
 from kczlib.errors import ParameterError
 
 ECHO = [{"notebook": "echo_parameters"}]

@@ -180,7 +180,7 @@ def _control(site: Path, listener: _Listener) -> tuple[set[str], str]:
 
 def test_a_hostile_page_prints_without_script_network_or_outside_files(tmp_path, listener):
     _chromium()
-    from kczlib.build.pdf import write_pdfs
+    from kczlib.publish.html.pdf import write_pdfs
 
     said: list[str] = []
     site = _hostile_folder(tmp_path / "kcz", listener.base, "kcz")
@@ -214,7 +214,7 @@ def test_a_hostile_page_prints_without_script_network_or_outside_files(tmp_path,
 
 
 def test_the_request_rule_admits_only_files_inside_the_pages_folder(tmp_path):
-    from kczlib.build.pdf import request_allowed
+    from kczlib.publish.html.pdf import request_allowed
 
     folder = (tmp_path / "run").resolve()
     (folder / "sub").mkdir(parents=True)
@@ -256,7 +256,7 @@ def test_printing_works_where_an_asyncio_loop_is_running(tmp_path):
     _chromium()
     import asyncio
 
-    from kczlib.build.pdf import write_pdfs
+    from kczlib.publish.html.pdf import write_pdfs
 
     folder = tmp_path / "报告 run"  # and a folder whose file: URL is percent-encoded
     folder.mkdir()

@@ -12,8 +12,8 @@ from pathlib import Path
 import pytest
 
 from build_helpers import run_folders, run_kcz, write_config
-from kczlib.build.lock import build_lock
-from kczlib.build.run_folder import prune_runs
+from kczlib.publish.lock import build_lock
+from kczlib.publish.run_folder import prune_runs
 
 
 def fake_runs(out: Path, stamps: list[str]) -> None:

@@ -86,7 +86,7 @@ def test_a_parameter_whose_comment_holds_ge_or_le_can_be_set(tmp_path):
 
 
 def test_parameter_names_read_every_module_level_assignment_and_nothing_else():
-    from kczlib.build.parameters import parameter_names
+    from kczlib.publish.parameters import parameter_names
 
     source = ("%matplotlib inline\n"
               "a: int = 1  # >= 0\n"
@@ -102,7 +102,7 @@ def test_parameter_names_read_every_module_level_assignment_and_nothing_else():
 def test_parameters_are_read_afresh_and_a_stale_cache_file_changes_nothing(tmp_path, monkeypatch):
     """Attack log C18: a cache file with entries edited (a language removed, a name added)
     gave wrong names without a word. Names are now read from the notebook every time."""
-    from kczlib.build import parameters
+    from kczlib.publish import parameters
 
     home = tmp_path / "home"
     (home / ".cache" / "kcz").mkdir(parents=True)
@@ -162,7 +162,7 @@ def test_terminal_escapes_reach_no_page_index_or_manifest(tmp_path):
 
 
 def test_strip_ansi_drops_each_kind_of_sequence_and_keeps_colours_only_when_asked():
-    from kczlib.build.ansi import strip_ansi
+    from kczlib.publish.html.ansi import strip_ansi
 
     text = ("\x1b]8;;u\x1b\\A\x1b]8;;\x1b\\|\x1b]8;;u\x07B\x1b]8;;\x07|\x1bPdcs\x1b\\|\x1bXsos\x1b\\|"
             "\x1b^pm\x1b\\|\x1b_apc\x1b\\|\x1bc|\x1b(B|\x9d2;t\x9c|\x1b[2K\x1b[32mC\x1b[0m|\x1b")
@@ -242,7 +242,7 @@ def test_kill_9_of_a_build_leaves_no_kernel_or_export_process(tmp_path):
 
 
 def test_the_next_build_stops_only_the_leftovers_it_can_prove_are_its_own(tmp_path):
-    from kczlib.build.lock import LOCK_NAME, build_lock
+    from kczlib.publish.lock import LOCK_NAME, build_lock
 
     def orphan(code: str) -> psutil.Process:
         """A process of this user whose parent has already exited, as a killed build's child."""

@@ -247,7 +247,7 @@ def test_build_pdf_without_a_chromium_says_so_and_still_builds(tmp_path, monkeyp
 
 
 def test_case_prose_with_a_typed_number_is_refused_naming_file_and_field(data_copy):
-    from kczlib.build.words import case_info
+    from kczlib.publish.html.words import case_info
     from kczlib.errors import DataError
 
     meta_path = data_copy / "cases" / "chengdu" / "case.json"
@@ -261,7 +261,7 @@ def test_case_prose_with_a_typed_number_is_refused_naming_file_and_field(data_co
 
 
 def test_page_characters_are_the_text_a_reader_sees():
-    from kczlib.build.fonts import page_characters
+    from kczlib.publish.html.fonts import page_characters
 
     html = ('<html><head><style>body{font-family:"甲"}</style><script>var x="乙"</script></head>'
             '<body><p>成都 &amp; 科创</p><img alt="图表"></body></html>')

@@ -383,7 +383,7 @@ def test_a_cached_file_that_grew_is_not_reused_and_the_build_says_so(tmp_path, c
 @pytest.mark.parametrize("signum, code, word", [(signal.SIGTERM, 143, "terminated"),
                                                 (signal.SIGHUP, 129, "hung up")])
 def test_a_signal_while_waiting_for_the_lock_gives_a_message(tmp_path, signum, code, word):
-    from kczlib.build.lock import build_lock
+    from kczlib.publish.lock import build_lock
 
     config = write_config(tmp_path, [{"notebook": "tiny_report"}], langs=["zh"])
     with build_lock(tmp_path / "out"):

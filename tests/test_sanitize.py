@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from kczlib.build.sanitize import CSP_META, clean_fragment, offline_css, offline_page
+from kczlib.publish.html.sanitize import CSP_META, clean_fragment, offline_css, offline_page
 
 GIF = "data:image/gif;base64,R0lGODlhAQABAAAAACw="
 

@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from build_helpers import run_kcz
-from kczlib.build import schedule
+from kczlib.publish import schedule
 from kczlib.paths import PACKAGE_ROOT
 
 

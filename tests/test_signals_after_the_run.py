@@ -22,8 +22,8 @@ DRIVER = """
 import os, signal, sys
 
 def wrap():
-    import kczlib.build.pipeline as pipeline
-    from kczlib.build import progress
+    import kczlib.publish.pipeline as pipeline
+    from kczlib.publish import progress
 
     where, signum = sys.argv[1], int(sys.argv[2])
     if where == "finalize":

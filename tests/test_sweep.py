@@ -15,7 +15,7 @@ NB = "02_tech_finance_leverage"
 
 
 def load(tmp_path, grid, **entry):
-    from kczlib.build.config import load_config
+    from kczlib.publish.config import load_config
 
     return load_config(write_config(tmp_path, [{"notebook": NB, "grid": grid, **entry}],
                                     notebooks=REAL_NOTEBOOKS))
@@ -54,7 +54,7 @@ def test_list_values_names_and_the_entry_name(tmp_path):
     ({"loss_rate": [0.1, 0.10]}, "a name collision"),
 ])
 def test_a_bad_grid_is_one_message_naming_the_entry(tmp_path, grid, says):
-    from kczlib.build.config import ConfigError
+    from kczlib.publish.config import ConfigError
 
     with pytest.raises(ConfigError) as info:
         load(tmp_path, grid)
@@ -65,14 +65,14 @@ def test_a_bad_grid_is_one_message_naming_the_entry(tmp_path, grid, says):
 
 
 def test_a_swept_parameter_given_twice_is_refused(tmp_path):
-    from kczlib.build.config import ConfigError
+    from kczlib.publish.config import ConfigError
 
     with pytest.raises(ConfigError, match="'loss_rate' is also in 'parameters'"):
         load(tmp_path, {"loss_rate": [0.01]}, parameters={"loss_rate": [0.02]})
 
 
 def test_a_sweep_name_colliding_with_another_report_is_refused(tmp_path):
-    from kczlib.build.config import ConfigError, load_config
+    from kczlib.publish.config import ConfigError, load_config
 
     path = write_config(tmp_path, [{"notebook": NB, "grid": {"loss_rate": [0.01]}},
                                    {"notebook": NB, "name": f"{NB}-loss_rate-0p01"}], notebooks=REAL_NOTEBOOKS)
@@ -109,7 +109,7 @@ def test_kcz_list_shows_every_combination(tmp_path):
 def test_the_index_groups_a_sweep_per_language_in_one_table():
     from bs4 import BeautifulSoup
 
-    from kczlib.build.index_page import render_index
+    from kczlib.publish.html.index_page import render_index
 
     def entry(name, lang, rate, status="ok"):
         e = {"name": name, "parameters": {"case": "chengdu", "lang": lang, "loss_rate": [rate]},

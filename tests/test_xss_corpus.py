@@ -26,7 +26,7 @@ import nbformat
 import pytest
 
 from build_helpers import run_folders, write_config
-from kczlib.build.sanitize import CSP_META
+from kczlib.publish.html.sanitize import CSP_META
 from kczlib.cli import main
 from test_browser import CHROMIUM_ARGS, chromium
 

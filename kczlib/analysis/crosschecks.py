@@ -15,11 +15,11 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass, field
 
-from ..data.cases import get_case
-from ..data.context import ContextFigure, context_role, format_period
-from ..errors import IndicatorNotReportedError
-from ..data.figures import FIGURES_FILE, LATEST, Figure, indicator
-from .formatting import format_interval, format_quantity, format_value
+from kczlib.data.cases import get_case
+from kczlib.data.context import ContextFigure, context_role, format_period
+from kczlib.errors import IndicatorNotReportedError
+from kczlib.data.figures import FIGURES_FILE, LATEST, Figure, indicator
+from kczlib.analysis.formatting import format_interval, format_quantity, format_value
 
 OUTCOMES = ("agree", "disagree", "cannot_tell")
 

@@ -13,7 +13,7 @@ from __future__ import annotations
 import ast
 from collections.abc import Callable
 
-from .ledger import Num
+from kczlib.analysis.ledger import Num
 
 _OPS = {
     "en": {ast.Div: "{a} divided by {b}", ast.Mult: "{a} times {b}", ast.Add: "{a} plus {b}",

@@ -25,9 +25,9 @@ import math
 import numbers
 from decimal import ROUND_HALF_UP, Context, Decimal
 
-from ..errors import ParameterError
+from kczlib.errors import ParameterError
 
-LANGS = ("zh", "en")
+from kczlib.contract import LANGS
 BASE_UNITS = ("CNY", "count", "percent", "rank", "multiplier", "years")
 
 # Floats carry at most ~15 meaningful decimal digits; anything past that is binary

@@ -20,7 +20,7 @@ from dataclasses import dataclass, field
 
 import pandas as pd
 
-from . import formatting
+from kczlib.analysis import formatting
 
 RATIO = "ratio"  # a share or conversion rate in [0, 1], printed as percent
 LEDGER_COLUMNS = ["printed", "exact", "kind", "derivation", "inputs", "ids", "where"]

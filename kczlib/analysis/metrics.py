@@ -30,8 +30,8 @@ from collections.abc import Callable
 import numpy as np
 import pandas as pd
 
-from ..errors import KczError
-from .ledger import RATIO, Num
+from kczlib.errors import KczError
+from kczlib.analysis.ledger import RATIO, Num
 
 # Interior points per ranged input for the monotonicity check (3 -> quartiles), and the
 # cap on grid points before falling back to a fixed-seed random sample of that size.

@@ -17,10 +17,10 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
-from ..errors import DataError, DataErrors, UnknownCaseError
-from ..paths import PACKAGE_ROOT, data_root  # noqa: F401 (re-exported)
-from .textfile import read_file_bytes, read_json, read_utf8
-from .datatext import data_texts
+from kczlib.errors import DataError, DataErrors, UnknownCaseError
+from kczlib.paths import PACKAGE_ROOT, data_root  # noqa: F401 (re-exported)
+from kczlib.textfile import read_file_bytes, read_json, read_utf8
+from kczlib.data.datatext import data_texts
 
 
 def cases_root() -> Path:

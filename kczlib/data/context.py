@@ -19,10 +19,10 @@ from functools import lru_cache
 
 import pandas as pd
 
-from .cases import Case, get_case
-from ..errors import DataError, DataErrors, UnknownContextError  # noqa: F401 (re-exported)
-from .schema import _typed_frame, get_schema, read_table
-from .textfile import read_json
+from kczlib.data.cases import Case, get_case
+from kczlib.errors import DataError, DataErrors, UnknownContextError  # noqa: F401 (re-exported)
+from kczlib.data.schema import _typed_frame, get_schema, read_table
+from kczlib.textfile import read_json
 
 CONTEXT_FILE = "context.csv"
 META_FILE = "context.meta.json"
@@ -77,7 +77,7 @@ def qualified_bounds(value: float, unit: str, qualifier: str) -> tuple[float | N
     base, _ = value_base(value, unit)
     if not qualifier:
         return base, base
-    from .quantities import parse_quantity
+    from kczlib.data.quantities import parse_quantity
 
     number = f"{value:.12g}"
     scale = unit[0] if unit[:1] in _SCALE_WORDS else ""
@@ -212,7 +212,7 @@ def _read_context(case: Case) -> tuple[pd.DataFrame, tuple[DataError, ...]]:
 def _with_extras(frame: pd.DataFrame, lines: list[int]) -> pd.DataFrame:
     """The loader's columns (see `load_context`), with the dtypes the same columns have in
     `load_figures`: `unit` string, `base_unit` categorical, `year` and `line` Int64."""
-    from .figures import period_year
+    from kczlib.data.figures import period_year
 
     frame["unit"] = frame["unit"].astype("string")
     frame["year"] = period_year(frame["period"])

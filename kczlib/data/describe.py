@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from .schema import DTYPES, get_schema
+from kczlib.data.schema import DTYPES, get_schema
 
 TABLES = ("figures", "context")
 COLUMNS = ["column", "dtype", "unit", "origin", "description"]

@@ -16,12 +16,12 @@ from functools import lru_cache
 
 import pandas as pd
 
-from .cases import Case, get_case
-from ..errors import (AmbiguousIndicatorError, DataError, DataErrors, IndicatorNotReportedError,
+from kczlib.data.cases import Case, get_case
+from kczlib.errors import (AmbiguousIndicatorError, DataError, DataErrors, IndicatorNotReportedError,
                       UnknownFigureError, UnknownIndicatorError)
-from .indicators import indicators, indicators_path
-from .schema import get_schema, read_table
-from .datatext import DataText
+from kczlib.data.indicators import indicators, indicators_path
+from kczlib.data.schema import get_schema, read_table
+from kczlib.data.datatext import DataText
 
 FIGURES_FILE = "figures.csv"
 NON_FIGURES_FILE = "non_figures.csv"
@@ -185,7 +185,7 @@ def _draft_rows_in(path) -> list[DataError]:
     import csv
     import io
 
-    from .textfile import read_utf8
+    from kczlib.textfile import read_utf8
 
     reader = csv.DictReader(io.StringIO(read_utf8(path), newline=""))
     if "draft" not in (reader.fieldnames or []):

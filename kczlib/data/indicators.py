@@ -15,8 +15,8 @@ from pathlib import Path
 
 import pandas as pd
 
-from ..paths import data_root
-from .schema import get_schema, read_table
+from kczlib.paths import data_root
+from kczlib.data.schema import get_schema, read_table
 
 INDICATORS_FILE = "indicators.csv"
 

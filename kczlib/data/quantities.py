@@ -63,7 +63,7 @@ import re
 from dataclasses import dataclass
 from decimal import Decimal
 
-from ..errors import QuantityParseError
+from kczlib.errors import QuantityParseError
 
 CN_DIGIT = {"〇": 0, "零": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9}
 CN_PLACE = {"十": 10, "百": 100, "千": 1000}
@@ -515,7 +515,7 @@ def parse_quantity(text: str) -> Quantity:
     """
     text = text.strip()
     if re.search(r"[A-Za-z×,]", text) and not re.search(r"[\u4e00-\u9fff]", text):
-        from .english_quantities import parse_english  # only English text needs it
+        from kczlib.data.english_quantities import parse_english  # only English text needs it
 
         return parse_english(text)
     mentions = find_quantities(text)

@@ -26,9 +26,9 @@ from pathlib import Path
 
 import pandas as pd
 
-from ..paths import data_root
-from ..errors import DataError, DataErrors
-from .textfile import read_json, read_utf8
+from kczlib.paths import data_root
+from kczlib.errors import DataError, DataErrors
+from kczlib.textfile import read_json, read_utf8
 
 DTYPES = {"string": "string", "number": "Float64", "integer": "Int64", "boolean": "boolean"}
 

@@ -12,8 +12,8 @@ from bisect import bisect_right
 from dataclasses import dataclass, field
 from functools import lru_cache
 
-from .cases import Case, get_case, check_raw_checksum
-from .textfile import read_utf8
+from kczlib.data.cases import Case, get_case, check_raw_checksum
+from kczlib.textfile import read_utf8
 
 TONED = "āáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜ"
 CJK = r"\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"

@@ -15,14 +15,14 @@ import math
 import sys
 from dataclasses import dataclass, field
 
-from .cases import case_file, case_folder_names, cases_root, get_case
-from ..errors import DataError, DataErrors, KczError
-from .indicators import indicators_path, load_indicators
-from .figures import (DRAFT_REASON, FIGURES_FILE, NON_FIGURES_FILE, figure_from_row, load_figures, load_non_figures,
+from kczlib.data.cases import case_file, case_folder_names, cases_root, get_case
+from kczlib.errors import DataError, DataErrors, KczError
+from kczlib.data.indicators import indicators_path, load_indicators
+from kczlib.data.figures import (DRAFT_REASON, FIGURES_FILE, NON_FIGURES_FILE, figure_from_row, load_figures, load_non_figures,
                       read_figures)
-from .schema import get_schema, read_table
-from .quantities import Mention, find_quantities
-from .source import load_source
+from kczlib.data.schema import get_schema, read_table
+from kczlib.data.quantities import Mention, find_quantities
+from kczlib.data.source import load_source
 
 PARSED_COLUMNS = ("value", "unit", "value_base", "base_unit", "qualifier", "lower", "upper")
 
@@ -168,7 +168,7 @@ def validate_case(case: str) -> Report:
     context_errors = _context_errors(c)
     report.errors.extend(context_errors)
     if not context_errors and c.path("context.csv").exists():
-        from .context import load_context
+        from kczlib.data.context import load_context
 
         report.context_rows = len(load_context(case))
     return report
@@ -194,7 +194,7 @@ def _context_errors(case) -> list[DataError]:
             return []
     except DataError as exc:  # a link: refused, like every data file of a case folder
         return [exc]
-    from .context import validate_context  # only cases with external context need it
+    from kczlib.data.context import validate_context  # only cases with external context need it
 
     return list(validate_context(case.name))
 

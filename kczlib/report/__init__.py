@@ -8,7 +8,7 @@ May import: `kczlib.analysis`, `kczlib.data` and the top-level `errors`/`paths`;
 Importing this package does not import matplotlib; `kczlib.report.theme` does.
 """
 
-from .facade import Report
-from .parameters import check_parameters
+from kczlib.report.facade import Report
+from kczlib.report.parameters import check_parameters
 
 __all__ = ["Report", "check_parameters"]

@@ -12,11 +12,11 @@ from __future__ import annotations
 
 import re
 
-from ..analysis.derivation_words import derivation_words
-from ..analysis.ledger import Num, _plain, exact_text
-from ..data.figures import figure
-from ..data.source import load_source
-from .facade import Cell
+from kczlib.analysis.derivation_words import derivation_words
+from kczlib.analysis.ledger import Num, _plain, exact_text
+from kczlib.data.figures import figure
+from kczlib.data.source import load_source
+from kczlib.report.facade import Cell
 
 LEDGER_SHOWN = ["printed", "exact", "kind", "derivation", "inputs", "where"]
 _NUMBER = re.compile(r"\d[\d,.]*%?")
@@ -63,7 +63,7 @@ def indicator_words(indicator: str, lang: str) -> str:
 
 def leaf_name(leaf: Num, report) -> str:
     """An input of a derived number named in the page language."""
-    from ..data.context import context_value
+    from kczlib.data.context import context_value
 
     d = leaf.derivation
     if d.startswith("parameter "):
@@ -78,7 +78,7 @@ def leaf_name(leaf: Num, report) -> str:
     if ids:
         name = report.label(ids[0])
         if d.startswith("period of"):
-            from .narrative import templates
+            from kczlib.report.narrative import templates
 
             return templates(report.lang)["appendix.leaves.period_of"].format(name=name)
         return name
@@ -138,8 +138,8 @@ def source_rows(report) -> list[dict]:
 def context_rows(report) -> list[dict]:
     """External statistics the report used: indicator, year, confidence, source, excerpt
     (converted to Simplified characters for display; the data keeps the original)."""
-    from ..data.context import context_value, format_period
-    from ..data.source import strip_pinyin_glosses, to_simplified
+    from kczlib.data.context import context_value, format_period
+    from kczlib.data.source import strip_pinyin_glosses, to_simplified
 
     rows = []
     for cid in report.ledger.context_ids():
@@ -168,7 +168,7 @@ def glossary_rows(report) -> list[dict]:
     """Names used in this report (its shown text names the term in either language), with
     the other language's name beside each; a term the report never uses is left out, so a
     case without, say, a Kechuangdai product gets no entry for it."""
-    from .narrative import templates
+    from kczlib.report.narrative import templates
 
     other = "en" if report.lang == "zh" else "zh"
     shown = " ".join(str(s) for s in report.shown)

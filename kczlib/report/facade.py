@@ -23,19 +23,19 @@ import html
 import re
 from dataclasses import dataclass, field
 
-from ..data.cases import get_case
-from ..data.datatext import DataText
-from ..errors import IndicatorNotReportedError
-from ..data.figures import LATEST, figure, indicator, load_figures, reports_indicator
-from ..analysis.ledger import Ledger, Num, assumption
-from .narrative import Quote, Safe, escape, render
-from .parameters import apply_parameters, remember_report
-from . import guard
-from ..data.source import load_source
+from kczlib.data.cases import get_case
+from kczlib.data.datatext import DataText
+from kczlib.errors import IndicatorNotReportedError
+from kczlib.data.figures import LATEST, figure, indicator, load_figures, reports_indicator
+from kczlib.analysis.ledger import Ledger, Num, assumption
+from kczlib.report.narrative import Quote, Safe, escape, render
+from kczlib.report.parameters import apply_parameters, remember_report
+from kczlib.report import guard
+from kczlib.data.source import load_source
 
 MULTIPLIER_WORDS = ("万亿", "万", "亿")
 CASE_PREFIX = "case:"  # a ref to a figure particular to a case, by the case's own id
-READER_MIME = "application/vnd.kcz.reader+json"
+from kczlib.contract import READER_MIME
 _MD_ESCAPE = re.compile(r"\\([\\`*_\[\]#|~])")
 
 
@@ -129,7 +129,7 @@ class Report:
         self.ledger = Ledger(self.lang)
         self.figures = load_figures(self.case)
         self.meta = get_case(self.case).meta
-        from . import theme  # charts only once a report is really being made
+        from kczlib.report import theme  # charts only once a report is really being made
 
         theme.set_theme(self.lang)
         return self.params
@@ -180,7 +180,7 @@ class Report:
 
     def has_context(self) -> bool:
         """Whether the case has external context rows (a case may have no context.csv)."""
-        from ..data.context import load_context
+        from kczlib.data.context import load_context
 
         return not load_context(self.case).empty
 
@@ -192,7 +192,7 @@ class Report:
         full template key, e.g. a chain name).
         Names of missing shared indicators are listed in the report's language; a missing
         case-specific figure is not named (its id belongs to another case)."""
-        from ..data.indicators import indicators
+        from kczlib.data.indicators import indicators
 
         missing = [r for r in refs if not self.has(r)]
         about = self.text(topic if "." in topic else f"missing.topics.{topic}")
@@ -214,7 +214,7 @@ class Report:
         Carries the row's confidence; a qualified row (超400亿元) is a range. Raises
         `UnknownContextError` for an id the case's context table does not have.
         """
-        from ..data.context import context_value
+        from kczlib.data.context import context_value
 
         c = context_value(context_id, self.case)
         lower, upper = c.bounds  # a qualified row (超400亿元) is a range, as a case figure is
@@ -267,7 +267,7 @@ class Report:
     # -- charts ----------------------------------------------------------------------
     def chart_source(self, nums: list[Num]) -> str:
         """The source line for a chart drawing `nums`: the origins of exactly those numbers."""
-        from . import theme
+        from kczlib.report import theme
 
         return theme.source_line(nums, self.lang, self.case)
 
@@ -278,7 +278,7 @@ class Report:
     def chart(self, fig, name: str, nums: list[Num], origins: list[Num] | None = None) -> None:
         """Show a chart and ledger the numbers it draws (`origins`: what its source line cites,
         when that is more than the labelled numbers, e.g. an assumed start year)."""
-        from . import theme
+        from kczlib.report import theme
 
         for n in nums:
             self.ledger.record(n, f"chart:{name}")
@@ -295,7 +295,7 @@ class Report:
 
     def chart_alt(self, fig) -> str:
         """The chart's alt text in the page language: "Chart: <its title>" / "图表：<标题>"."""
-        from .narrative import templates
+        from kczlib.report.narrative import templates
 
         title = " ".join(ax.get_title(loc="left") for ax in fig.axes if ax.get_title(loc="left"))
         title = title or (fig._suptitle.get_text() if fig._suptitle else "")
@@ -304,7 +304,7 @@ class Report:
     def bars(self, name: str, items: list[tuple[str, Num]], title_key: str, unit_key: str, **slots) -> None:
         """Bars of `items` (label, Num); items that count different things (units, or measure
         words: 个 platforms, 人 people) are drawn as stacked panels, one unit per axis."""
-        from . import theme
+        from kczlib.report import theme
 
         nums = [n for _, n in items]
         groups: dict[str, list[tuple[str, Num]]] = {}
@@ -326,7 +326,7 @@ class Report:
 
     def unit_label(self, unit: str) -> str:
         """An axis label for a unit key ("count:个"): 数量（个） / "count (units)"."""
-        from .narrative import templates
+        from kczlib.report.narrative import templates
 
         base, _, measure = unit.partition(":")
         words = templates(self.lang)
@@ -338,7 +338,7 @@ class Report:
 
         Raises `ValueError` unless every stage is an exact figure (use `bars` for ranges).
         """
-        from . import theme
+        from kczlib.report import theme
 
         if not all(n.is_point for _, n in stages):  # the funnel labels values: ranges would print as points
             raise ValueError(f"funnel {name!r}: every stage must be an exact figure; use bars() for ranges")
@@ -352,7 +352,7 @@ class Report:
 
         The x axis rests on the `baseline_year` parameter, so the chart's source line cites it.
         """
-        from . import theme
+        from kczlib.report import theme
 
         scale = 1e8 if self.lang == "zh" else 1e9  # 亿元 / CNY bn
         lows = [None if v is None else v / scale for v in path["lower"]]
@@ -403,7 +403,7 @@ class Report:
         """Say the case's context gap `topic` (context.meta.json `gaps`: what was searched
         for and not found), in the report's language; nothing if the case lists no such gap.
         """
-        from ..data.context import context_gaps
+        from kczlib.data.context import context_gaps
 
         for g in context_gaps(self.case):
             if g["topic"] == topic:
@@ -419,7 +419,7 @@ class Report:
         when the case assigns no row to it, so a section can say "cannot tell" instead of failing.
         `row` is a `ContextFigure` (its `year` is the period as written: 2021, 2023-11).
         """
-        from ..data.context import context_role
+        from kczlib.data.context import context_role
 
         c = context_role(role, self.case)
         return (None, None) if c is None else (c, self.ctx(c.id))
@@ -456,7 +456,7 @@ class Report:
         about = [tpl("reader.about_source", title=self.meta["title"][lang]), tpl("reader.about_ranges"),
                  tpl("reader.about_assumptions" if self._uses_parameters() else "reader.about_no_assumptions"),
                  tpl("reader.about_appendix")]
-        from .narrative import templates
+        from kczlib.report.narrative import templates
 
         # a summary worded for any case (the city as a slot) wins over one written for Chengdu
         summary_key = next((k for k in (f"any_case.summary.{self.group}", f"reader.summary.{self.group}")
@@ -498,7 +498,7 @@ class Report:
 
     def when(self, row) -> Safe:
         """The period of a context row as printed (2021年 / 2021; 2023年11月 / Nov 2023), ledgered."""
-        from ..data.context import format_period
+        from kczlib.data.context import format_period
 
         if row.year.isdigit():
             return self.year(int(row.year), f"year of context {row.id}", (f"ctx:{row.id}",))
@@ -506,7 +506,7 @@ class Report:
 
     def hatched(self, nums: list[Num]) -> list[bool]:
         """Which of `nums` a chart hatches: those resting on a low-confidence or derived context row."""
-        from ..data.context import context_value
+        from kczlib.data.context import context_value
 
         def weak(num):
             return any(leaf.kind == "context" and context_value(leaf.ids[0][4:], self.case).confidence in ("low", "derived")
@@ -527,7 +527,7 @@ class Report:
     def _appendix(self) -> None:
         import pandas as pd
 
-        from .appendix import context_rows, glossary_rows, ledger_rows, source_rows
+        from kczlib.report.appendix import context_rows, glossary_rows, ledger_rows, source_rows
 
         self.heading("common.ledger_heading")
         self.say("common.ledger_intro")
@@ -546,7 +546,7 @@ class Report:
             self.say("common.assumptions_intro")
             seen = {}
             for e in assumptions:
-                from .appendix import leaf_name
+                from kczlib.report.appendix import leaf_name
 
                 seen.setdefault(leaf_name(e.num, self), []).append(e.text)
             _display_table(pd.DataFrame([{"parameter": k, "values": self.list_separator().join(dict.fromkeys(v))} for k, v in seen.items()])
@@ -558,13 +558,13 @@ class Report:
         _display_table(pd.DataFrame(glossary_rows(self)).rename(columns=self._columns("glossary")), _part(self.part))
 
     def _parameter_name(self, name: str) -> str:
-        from .narrative import templates
+        from kczlib.report.narrative import templates
 
         key = f"appendix.parameters.{name}"
         return self.text(key) if key in templates(self.lang) else name
 
     def _columns(self, table: str) -> dict:
-        from .appendix import LEDGER_SHOWN
+        from kczlib.report.appendix import LEDGER_SHOWN
 
         keys = {"ledger": [f"common.columns.{k}" for k in LEDGER_SHOWN],
                 "sources": [f"common.columns.{k}" for k in ["metric", "evidence", "section", "offset"]],

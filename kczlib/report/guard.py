@@ -1,6 +1,6 @@
 """A guard in the notebook's kernel against code arriving as parameters.
 
-`kcz build` renders the injected parameters itself (kczlib.build.inject). Run directly,
+`kcz build` renders the injected parameters itself (kczlib.publish.inject). Run directly,
 `papermill -p/-y` does not: its translator writes some values (bytes from YAML
 `!!binary`, tuples from `!!pairs`, a name holding a newline) into the
 `injected-parameters` cell as code, and a check in a later cell comes too late.
@@ -18,10 +18,11 @@ from __future__ import annotations
 
 import ast
 
-from ..errors import ParameterError
+from kczlib.contract import INJECTED_HEADER, INJECTED_TAG, JSON_LIKE_KINDS, is_json_like
+from kczlib.errors import ParameterError
 
-PARAMETERS_COMMENT = "# Parameters"  # papermill's and kcz's first line of the injected cell
-ALLOWED = "name = literal lines; str, int, float, bool, None, or lists/dicts of them"
+PARAMETERS_COMMENT = INJECTED_HEADER
+ALLOWED = "name = literal lines; " + JSON_LIKE_KINDS
 
 
 def check_injected_source(source: str) -> None:
@@ -29,33 +30,19 @@ def check_injected_source(source: str) -> None:
     try:
         tree = ast.parse(source)
     except SyntaxError as exc:
-        raise ParameterError("injected-parameters", f"not valid Python (line {exc.lineno})", ALLOWED) from None
+        raise ParameterError(INJECTED_TAG, f"not valid Python (line {exc.lineno})", ALLOWED) from None
     for node in tree.body:
         if not (isinstance(node, ast.Assign) and len(node.targets) == 1
                 and isinstance(node.targets[0], ast.Name)):
-            raise ParameterError("injected-parameters",
+            raise ParameterError(INJECTED_TAG,
                                  f"line {node.lineno} is not a plain `name = value`", ALLOWED)
         name = node.targets[0].id
         try:
             value = ast.literal_eval(node.value)
         except (ValueError, TypeError, SyntaxError, MemoryError, RecursionError):
             raise ParameterError(name, "its value is an expression, not a literal", ALLOWED) from None
-        if not _json_like(value):
+        if not is_json_like(value):
             raise ParameterError(name, f"a {type(value).__name__} value is not accepted", ALLOWED)
-
-
-def _json_like(value, depth: int = 0) -> bool:
-    if depth > 20:
-        return False
-    if value is None or type(value) in (str, bool, int):
-        return True
-    if type(value) is float:
-        return value == value and value not in (float("inf"), float("-inf"))
-    if type(value) is list:
-        return all(_json_like(v, depth + 1) for v in value)
-    if type(value) is dict:
-        return all(type(k) is str and _json_like(v, depth + 1) for k, v in value.items())
-    return False
 
 
 def _transformer(lines: list[str]) -> list[str]:

@@ -16,10 +16,10 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
-from ..errors import KczError
-from ..analysis.ledger import Ledger, Num
-from ..data.datatext import DataText
-from ..data.quantities import find_quantities
+from kczlib.errors import KczError
+from kczlib.analysis.ledger import Ledger, Num
+from kczlib.data.datatext import DataText
+from kczlib.data.quantities import find_quantities
 
 TEMPLATES = Path(__file__).resolve().parent / "narratives"
 MD_SPECIAL = re.compile(r"([\\`*_\[\]#|~])")

@@ -27,9 +27,9 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
-from ..data.cases import list_cases
-from ..paths import PACKAGE_ROOT
-from ..errors import ParameterError
+from kczlib.data.cases import list_cases
+from kczlib.paths import PACKAGE_ROOT
+from kczlib.errors import ParameterError
 
 NOTEBOOKS = PACKAGE_ROOT / "notebooks"
 DECL_RE = re.compile(r"^(?P<name>[A-Za-z_]\w*)\s*:\s*(?P<type>[\w\[\], ]+?)\s*=\s*(?P<default>.+?)\s*#\s*(?P<comment>.*)$")
@@ -147,7 +147,7 @@ def _check_constraint(param: Param, v) -> None:
 
 
 # papermill's injected cell starts with this comment line (papermill.parameterize, comment="Parameters")
-INJECTED_HEADER = "# Parameters"
+from kczlib.contract import INJECTED_HEADER
 
 
 def check(notebook: str, assigned: dict) -> dict:

@@ -6,14 +6,14 @@ not in the notebooks, so that the notebooks stay an outline and the logic is tes
 
 from __future__ import annotations
 
-from ..analysis import metrics
+from kczlib.analysis import metrics
 
-from . import theme  # theme: sections are only imported by notebooks
-from ..data.context import context_series, format_period, geo_label
-from ..data.figures import figure
-from ..analysis.ledger import Num, assumption
-from .narrative import Safe
-from .facade import _display_table, unit_key
+from kczlib.report import theme  # theme: sections are only imported by notebooks
+from kczlib.data.context import context_series, format_period, geo_label
+from kczlib.data.figures import figure
+from kczlib.analysis.ledger import Num, assumption
+from kczlib.report.narrative import Safe
+from kczlib.report.facade import _display_table, unit_key
 
 
 def chain_headlines(report, headlines: dict[str, list[str]]) -> None:
@@ -38,7 +38,7 @@ def crosschecks(report) -> None:
     (`kczlib.analysis.crosschecks.run_crosschecks`) with its outcome and explanation;
     nothing when the case has no context to check against.
     """
-    from ..analysis.crosschecks import run_crosschecks
+    from kczlib.analysis.crosschecks import run_crosschecks
 
     checks = run_crosschecks(report.case)
     if not checks:
@@ -59,7 +59,7 @@ def data_quality(report) -> None:
     """A "data quality" section from `validate_case`: figure rows, the qualified share, how the
     source's numeric mentions are accounted for, and a bar chart of figures per chain.
     """
-    from ..data.validate import validate_case
+    from kczlib.data.validate import validate_case
 
     r = validate_case(report.case)
     report.heading("overview.quality_heading")
@@ -510,7 +510,7 @@ def _role(report, role: str):
 def population_steps(report) -> list[dict]:
     """Consecutive resident-population rows: per step the two rows and, unless the later row
     starts a re-based series (a census), the change and its rate."""
-    from ..data.context import series_breaks
+    from kczlib.data.context import series_breaks
 
     rows = context_series("population", report.case)
     breaks = series_breaks("population", report.case)
@@ -673,7 +673,7 @@ def _loan_points(report, firms: Num, loans: Num) -> list[dict]:
 def loan_dynamics(report, firms: Num, loans: Num) -> None:
     """Cumulative 科创贷 lending and firms over time on one chart (ranges as ranges), the lending
     and firms implied between the points (bounded jointly), and borrowing per firm at each."""
-    from ..data.context import months_between
+    from kczlib.data.context import months_between
 
     points = _loan_points(report, firms, loans)
     if len(points) < 2:
@@ -783,8 +783,8 @@ def overview_findings(report) -> list:
 
 def overview_caveats(report) -> None:
     """The biggest caveats: a self-reported source, qualified figures as ranges, missing series."""
-    from ..data.context import context_gaps, load_context
-    from ..data.validate import validate_case
+    from kczlib.data.context import context_gaps, load_context
+    from kczlib.data.validate import validate_case
 
     r = validate_case(report.case)
     n = report.count(r.figures, "rows of figures.csv")

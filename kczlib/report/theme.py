@@ -36,11 +36,11 @@ from matplotlib.ticker import MaxNLocator
 
 from urllib.parse import urlparse
 
-from ..errors import ParameterError
-from ..analysis.formatting import LANGS, format_number, format_share
-from ..analysis.ledger import Num
+from kczlib.errors import ParameterError
+from kczlib.analysis.formatting import LANGS, format_number, format_share
+from kczlib.analysis.ledger import Num
 
-CJK_FONT_FILE = "NotoSansCJKsc-Regular.otf"
+from kczlib.contract import CJK_FONT_FILE
 DPI = 110  # sharp enough on screen, small enough to keep the HTML reports light
 SOURCE_FONTSIZE = 8
 _SOURCE_PREFIX = {"zh": "来源：", "en": "Source: "}
@@ -268,7 +268,7 @@ ORIGIN_SEPARATORS = {"zh": "；", "en": "; "}
 def parameter_label(name: str, lang: str) -> str:
     """A scenario parameter's name for readers (`appendix.parameters.<name>` in the narrative
     templates: "loss rate" / "不良率"), or `name` itself when none is written."""
-    from .narrative import templates
+    from kczlib.report.narrative import templates
 
     return templates(lang).get(f"appendix.parameters.{name}", name)
 
@@ -281,8 +281,8 @@ def origins(nums: list[Num], lang: str, case: str) -> list[str]:
     counts of the dataset itself say that. Derived numbers contribute the origins of
     their distinct inputs.
     """
-    from ..data.cases import get_case
-    from ..data.context import context_value
+    from kczlib.data.cases import get_case
+    from kczlib.data.context import context_value
 
     _check_lang(lang)
     found: dict[str, None] = {}

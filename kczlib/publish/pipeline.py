@@ -32,20 +32,20 @@ from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
 
-from . import manifest as mf
-from ..errors import CannotBuild
-from .ansi import strip_ansi
-from .lock import build_lock
-from .parameters import apply_overrides, custom_names
-from .index_page import render_indexes
-from .export_pool import export_failure, export_processes, is_machine_fault
-from .progress import Progress, warn
-from .cache import cache_key, files_of, output_record, previous_outputs, reuse_files, reuse_key
-from .config import ConfigError, Report, load_config
-from .run_folder import (MANIFEST, check_latest, file_in, finalize, new_temp_run, point_latest, prune_runs,
+from kczlib.publish import manifest as mf
+from kczlib.errors import CannotBuild
+from kczlib.publish.html.ansi import strip_ansi
+from kczlib.publish.lock import build_lock
+from kczlib.publish.parameters import apply_overrides, custom_names
+from kczlib.publish.html.index_page import render_indexes
+from kczlib.publish.html.export_pool import export_failure, export_processes, is_machine_fault
+from kczlib.publish.progress import Progress, warn
+from kczlib.publish.cache import cache_key, files_of, output_record, previous_outputs, reuse_files, reuse_key
+from kczlib.publish.config import ConfigError, Report, load_config
+from kczlib.publish.run_folder import (MANIFEST, check_latest, file_in, finalize, new_temp_run, point_latest, prune_runs,
                          remove_stale_temps, utc_stamp)
-from .scrub import machine_paths, register_paths, scrub_text, scrub_tree, working_folders
-from .signals import STOPPING, ignore_signals, in_main_thread, raise_terminated, signals_held
+from kczlib.publish.scrub import machine_paths, register_paths, scrub_text, scrub_tree, working_folders
+from kczlib.publish.signals import STOPPING, ignore_signals, in_main_thread, raise_terminated, signals_held
 
 # papermill, nbclient, nbconvert and nbformat (which pulls jsonschema) take seconds to
 # import; they are imported only when a report is executed, so a build served entirely
@@ -111,7 +111,7 @@ def build(options: BuildOptions, progress: Progress | None = None) -> BuildResul
         selected, rest = custom_names(selected, options.overrides), []
     else:
         rest = [r for r in apply_overrides(list(config.reports), {}) if r.name not in {s.name for s in selected}]
-    from .kernels import check_kernels
+    from kczlib.publish.kernels import check_kernels
 
     check_kernels(selected, config.kernel_name, warn)  # refuse another language's notebook up front
     out = (options.out or config.out).resolve()
@@ -140,7 +140,7 @@ def _open_cluster(options: BuildOptions, config, progress):
             raise ConfigError(f"{', '.join(given)} applies to a Dask cluster: give --scheduler ADDRESS "
                               "(or $KCZ_SCHEDULER), or leave the option out for a local build")
         return None
-    from .cluster import Cluster
+    from kczlib.publish.cluster import Cluster
 
     return Cluster.open(options.scheduler, config, progress.say, tls=options.tls,
                         allow_insecure=options.allow_insecure_cluster)
@@ -187,7 +187,7 @@ def _build_locked(config, reports: list[Report], rest: list[Report], out: Path, 
         for filename, html in render_indexes(shared).items():
             file_in(tmp, filename).write_text(html, encoding="utf-8")
         if options.pdf:
-            from .pdf import write_pdfs
+            from kczlib.publish.html.pdf import write_pdfs
 
             write_pdfs(tmp, [e["name"] for e in entries if f"{e['name']}.html" in e["files"]],
                        lambda text: progress.say(text, level=0))
@@ -370,7 +370,7 @@ def _cancel_leftover_tasks(loop: asyncio.AbstractEventLoop) -> None:
 async def _run_all(todo, config, tmp: Path, jobs: int, progress, record_child=None) -> None:
     """Execute and export `todo` ([(report, entry)]) on `jobs` kernels and export processes;
     `record_child(pid)` is told of each process started (the lock file keeps them)."""
-    from .kernels import KernelPool
+    from kczlib.publish.kernels import KernelPool
 
     pool = KernelPool(len(todo), jobs, config.kernel_name, config.notebooks_dir, config.warm_imports,
                       record_child)
@@ -389,9 +389,9 @@ async def _run_all(todo, config, tmp: Path, jobs: int, progress, record_child=No
 async def _run_one(report: Report, entry: dict, config, tmp: Path, pool, slots, exporter, progress):
     import nbformat
 
-    from .execute import Failure, execute, prepare
-    from .kernels import shutdown
-    from .reader_checks import stderr_failure
+    from kczlib.publish.execute import Failure, execute, prepare
+    from kczlib.publish.kernels import shutdown
+    from kczlib.publish.html.reader_checks import stderr_failure
 
     async with slots:
         progress.started(report.name)
@@ -472,11 +472,11 @@ def write_outputs(nb, entry: dict, folder: Path, source_dir: Path, lang: str | N
     """
     import nbformat
 
-    from .ansi import clean_notebook_escapes
-    from .export import to_html
-    from .provenance import append_provenance
-    from .reader_page import page_resources, reader_meta, reader_notebook, without_reader_meta
-    from .scrub import scrub_notebook
+    from kczlib.publish.html.ansi import clean_notebook_escapes
+    from kczlib.publish.html.export import to_html
+    from kczlib.publish.html.provenance import append_provenance
+    from kczlib.publish.html.reader_page import page_resources, reader_meta, reader_notebook, without_reader_meta
+    from kczlib.publish.scrub import scrub_notebook
 
     lang = lang if isinstance(lang, str) else None  # a wrong-typed lang fails its report, not the export
     clean_notebook_escapes(nb)  # OSC 8 links, titles, DCS...: raw characters on a page

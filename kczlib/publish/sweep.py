@@ -34,7 +34,7 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
-from ..errors import KczError, ParameterError
+from kczlib.errors import KczError, ParameterError
 
 UNSAFE = re.compile(r"[^A-Za-z0-9_]")
 
@@ -54,7 +54,7 @@ def combinations(entry: dict, where: str, notebook: Path, path: Path) -> list[Co
     `where` names the entry in messages (`[[report]] #3 (02_tech_finance_leverage)`).
     Raises ConfigError (from config) for any bad grid: see the module doc.
     """
-    from .config import ConfigError
+    from kczlib.publish.config import ConfigError
 
     def refuse(reason: str):
         return ConfigError(f"{path}: {where}: grid {reason}")
@@ -102,7 +102,7 @@ def slug_value(value) -> str:
 
 def _checked(name: str, value, declared, refuse):
     """`value` as the notebook will receive it, or a refusal with the notebook's reason."""
-    from .parameters import check_value
+    from kczlib.publish.parameters import check_value
 
     try:
         check_value(name, value)
@@ -123,7 +123,7 @@ def _declared(notebook: Path) -> dict | None:
     """
     if not notebook.is_file():
         return None
-    from ..report.parameters import coerce, parse_declarations  # run-time only: build layer rule
+    from kczlib.report.parameters import coerce, parse_declarations  # run-time only: build layer rule
 
     cells = json.loads(notebook.read_text(encoding="utf-8")).get("cells", [])
     tagged = [c for c in cells if "parameters" in c.get("metadata", {}).get("tags", [])]
@@ -134,7 +134,7 @@ def _declared(notebook: Path) -> dict | None:
         params = []
     if params:
         return {p.name: (lambda v, p=p: coerce(p, v)) for p in params}
-    from .config import Report
-    from .parameters import notebook_parameters
+    from kczlib.publish.config import Report
+    from kczlib.publish.parameters import notebook_parameters
 
     return dict.fromkeys(notebook_parameters(Report(notebook.stem, notebook)))

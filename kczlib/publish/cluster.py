@@ -51,8 +51,8 @@ from pathlib import Path
 
 from distributed import WorkerPlugin  # this module is imported only for --scheduler
 
-from ..paths import PACKAGE_ROOT, data_root
-from .cluster_access import (RESULT_KEYS, ClusterError, NotRun, RefusedAnswer, TaskFailed, check_address,
+from kczlib.paths import PACKAGE_ROOT, data_root
+from kczlib.publish.cluster_access import (RESULT_KEYS, ClusterError, NotRun, RefusedAnswer, TaskFailed, check_address,
                              checked_result, is_str_dict, json_answer, open_client, security_for)
 
 __all__ = ["Cluster", "ClusterError", "installation", "run_report"]
@@ -69,7 +69,7 @@ def installation() -> dict:
     and the tracked package versions (manifest.TRACKED_PACKAGES), of this process.
 
     Cached per process: a worker's imported kczlib does not change while it runs."""
-    from . import manifest as mf
+    from kczlib.publish import manifest as mf
 
     folder = data_root() / "cases"
     cases = sorted(p.name for p in folder.iterdir() if p.is_dir()) if folder.is_dir() else []
@@ -101,7 +101,7 @@ def worker_paths_json() -> str:
     scratch folder: JSON text of [[path, placeholder], ...]."""
     from distributed import get_worker
 
-    from .scrub import machine_paths
+    from kczlib.publish.scrub import machine_paths
 
     return json.dumps([[str(get_worker().local_directory), "{worker}"]] + [list(p) for p in machine_paths()])
 
@@ -150,7 +150,7 @@ class Cluster:
         if bad:
             raise ClusterError("workers with another installation than this checkout (install the same "
                                "kczlib, data and packages on every worker):\n  " + "\n  ".join(bad))
-        from .scrub import register_paths
+        from kczlib.publish.scrub import register_paths
 
         for worker, pairs in self._ask_each_worker(worker_paths_json, "paths").items():
             if type(pairs) is not list or not all(type(p) is list and len(p) == 2 and all(type(x) is str for x in p)
@@ -216,7 +216,7 @@ class Cluster:
         arrives (main thread), filling in its entry. Ctrl-C / SIGTERM cancel the tasks."""
         from distributed import as_completed
 
-        from .signals import in_main_thread, raise_terminated
+        from kczlib.publish.signals import in_main_thread, raise_terminated
 
         expected = installation()
         futures = {}
@@ -267,9 +267,9 @@ def _payload(report, entry: dict, config, expected: dict) -> dict:
 
 
 def _write_result(result: dict, entry: dict, tmp: Path) -> None:
-    from .run_folder import file_in
+    from kczlib.publish.run_folder import file_in
 
-    from .cache import output_record
+    from kczlib.publish.cache import output_record
 
     for filename, data in zip(entry["files"], result["files"]):
         file_in(tmp, filename).write_bytes(data)
@@ -288,8 +288,8 @@ def _fail_without_notebook(report, entry: dict, exc: BaseException, tmp: Path) -
     and the summary says so (not "before any cell ran")."""
     import nbformat
 
-    from .execute import Failure
-    from .pipeline import _error_entry, now_iso, write_outputs
+    from kczlib.publish.execute import Failure
+    from kczlib.publish.pipeline import _error_entry, now_iso, write_outputs
 
     reason = str(exc).splitlines()[0] if str(exc) else "the task was lost"
     name = ("refused answer" if isinstance(exc, RefusedAnswer) else "not run" if isinstance(exc, NotRun)
@@ -322,7 +322,7 @@ class KernelPoolPlugin(WorkerPlugin):
         self.__init__(**state)
 
     def setup(self, worker):
-        from .kernels import KernelPool
+        from kczlib.publish.kernels import KernelPool
 
         self.loop = asyncio.new_event_loop()
         ready = threading.Event()
@@ -376,7 +376,7 @@ def run_report(payload: dict) -> dict:
     """
     from distributed import get_worker
 
-    from .pipeline import now_iso
+    from kczlib.publish.pipeline import now_iso
 
     diff = differences(payload["expected"], installation())
     worker = get_worker()
@@ -398,10 +398,10 @@ def run_report(payload: dict) -> dict:
         entry["built_at"] = now_iso()
         entry["status"] = "failed" if failure else "ok"
         if failure:
-            from .pipeline import _error_entry
+            from kczlib.publish.pipeline import _error_entry
 
             entry["error"] = _error_entry(failure)
-        from .pipeline import write_outputs
+        from kczlib.publish.pipeline import write_outputs
 
         out = work / "out"
         out.mkdir()
@@ -425,9 +425,9 @@ async def _execute(pool, source: Path, payload: dict, cwd: Path, work: Path):
     """(notebook, failure or None, time kernel ready, time executed) — as pipeline._run_one."""
     import nbformat
 
-    from .execute import Failure, execute, prepare
-    from .kernels import shutdown
-    from .reader_checks import stderr_failure
+    from kczlib.publish.execute import Failure, execute, prepare
+    from kczlib.publish.kernels import shutdown
+    from kczlib.publish.html.reader_checks import stderr_failure
 
     km, nb, failure = None, None, None
     t_kernel = time.monotonic()

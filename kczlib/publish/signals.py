@@ -10,7 +10,7 @@ from __future__ import annotations
 import signal
 import threading
 
-from ..errors import Terminated
+from kczlib.errors import Terminated
 
 STOPPING = threading.Event()
 SIGNALS = (signal.SIGINT, signal.SIGTERM, signal.SIGHUP)

@@ -10,10 +10,9 @@ from __future__ import annotations
 
 import copy
 
-from .parameters import check_parameters, render_parameters
+from kczlib.publish.parameters import check_parameters, render_parameters
 
-INJECTED_TAG = "injected-parameters"
-PARAMETERS_TAG = "parameters"
+from kczlib.contract import INJECTED_TAG, PARAMETERS_TAG
 
 
 def _first_tagged(nb, tag: str) -> int:

@@ -27,8 +27,8 @@ from papermill.execute import (ERROR_ANCHOR_MSG, ERROR_MARKER_TAG, ERROR_MESSAGE
                                raise_for_execution_errors)
 from papermill.iorw import load_notebook_node
 
-from .ansi import strip_ansi
-from .inject import inject_parameters
+from kczlib.publish.html.ansi import strip_ansi
+from kczlib.publish.inject import inject_parameters
 
 
 KINDS = ("error", "dead kernel", "timeout")

@@ -14,15 +14,14 @@ import copy
 from functools import lru_cache
 from pathlib import Path
 
-from .fonts import FONT_FACE_MARKER
-from .provenance import PROVENANCE_TAG
-from .words import INDEX_FILES, LANG_NAMES, case_info, chrome, date_in_words
+from kczlib.publish.html.fonts import FONT_FACE_MARKER
+from kczlib.publish.html.provenance import PROVENANCE_TAG
+from kczlib.publish.html.words import INDEX_FILES, LANG_NAMES, case_info, chrome, date_in_words
 
-READER_MIME = "application/vnd.kcz.reader+json"  # as written by kczlib.report.facade
+from kczlib.contract import ANALYST_ONLY_TAG, READER_MIME
 # Cells for the person running the notebook (its title, introduction, how to build it, section
 # headings for JupyterLab's table of contents): the reader page drops them, as its header and
 # the report's own outputs already say what they say.
-ANALYST_ONLY_TAG = "analyst-only"
 TEMPLATES = Path(__file__).resolve().parent / "templates"
 READER_TEMPLATE = "kcz_reader.html.j2"
 

@@ -23,11 +23,11 @@ import stat
 from pathlib import Path
 from typing import Callable
 
-from .config import SAFE_NAME
-from .lock import UnsafeOutputFolder
+from kczlib.publish.config import SAFE_NAME
+from kczlib.publish.lock import UnsafeOutputFolder
 
-from .manifest import hash_json
-from .run_folder import read_manifest, runs
+from kczlib.publish.manifest import hash_json
+from kczlib.publish.run_folder import read_manifest, runs
 
 CACHE_FORMAT = 2  # bump when the builder's output layout changes (2: outputs recorded)
 FICLONE = 0x40049409  # Linux ioctl: make dst a copy-on-write clone of src (btrfs, xfs...)

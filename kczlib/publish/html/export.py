@@ -24,9 +24,9 @@ import threading
 from jinja2 import DictLoader, FileSystemLoader
 from nbconvert import HTMLExporter
 
-from .outputs import safe_notebook
-from .fonts import FAMILY, FONT_FACE_MARKER
-from .sanitize import clean_fragment, offline_page
+from kczlib.publish.html.outputs import safe_notebook
+from kczlib.publish.html.fonts import FAMILY, FONT_FACE_MARKER
+from kczlib.publish.html.sanitize import clean_fragment, offline_page
 
 OFFLINE_TEMPLATE = "kcz_offline.html.j2"
 # The analyst page takes the CJK subset too (fonts.embed_font fills the marker): Chinese
@@ -55,7 +55,7 @@ def clean_html(html) -> str:
 
 
 def make_exporter(reader: bool) -> HTMLExporter:
-    from .reader_page import READER_TEMPLATE, TEMPLATES
+    from kczlib.publish.html.reader_page import READER_TEMPLATE, TEMPLATES
 
     exporter = HTMLExporter(
         template_name="lab",
@@ -94,16 +94,16 @@ def to_html(nb, title: str, lang: str | None, reader: bool, resources_path: str,
     exporter.language_code = lang if lang in ("zh", "en") else "en"
     resources = {"metadata": {"name": title, "path": resources_path}}
     if reader:
-        from .fonts import embed_font
+        from kczlib.publish.html.fonts import embed_font
 
         resources["kcz"] = page
         body, _ = exporter.from_notebook_node(nb, resources=resources)
         if exporter.language_code == "en":
-            from .lang_marks import mark_chinese
+            from kczlib.publish.html.lang_marks import mark_chinese
 
             body = mark_chinese(body)
         return offline_page(embed_font(body))  # last: nothing in the page may load from outside it
     body, _ = exporter.from_notebook_node(nb, resources=resources)
-    from .fonts import embed_font
+    from kczlib.publish.html.fonts import embed_font
 
     return offline_page(embed_font(body))

@@ -49,9 +49,9 @@ import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from ..paths import PACKAGE_ROOT
-from ..errors import KczError
-from . import sweep
+from kczlib.paths import PACKAGE_ROOT
+from kczlib.errors import KczError
+from kczlib.publish import sweep
 
 DEFAULT_CONFIG = PACKAGE_ROOT / "reports.toml"
 DEFAULT_KEEP_RUNS = 30
@@ -180,7 +180,7 @@ def _expand_reports(raw: dict, notebooks_dir: Path, path: Path,
                     max_reports: int = DEFAULT_MAX_REPORTS) -> list[Report]:
     defaults = dict(raw.get("defaults", {}))
     default_langs = _langs(defaults.pop("langs", [None]), "[defaults]", path)
-    from .parameters import check_name  # not at import time: it imports this module
+    from kczlib.publish.parameters import check_name  # not at import time: it imports this module
 
     for name in defaults:  # refused even where no notebook declares it (it would be dropped)
         try:
@@ -248,7 +248,7 @@ def _declared(notebook: Path) -> set[str] | None:
     notebook is reported by the build, naming the report)."""
     if not notebook.is_file():
         return None
-    from .parameters import declared_parameters  # not at import time: it imports this module
+    from kczlib.publish.parameters import declared_parameters  # not at import time: it imports this module
 
     try:
         return set(declared_parameters(notebook))

@@ -14,7 +14,7 @@ from functools import lru_cache
 from importlib import metadata
 from pathlib import Path
 
-from ..paths import PACKAGE_ROOT, data_root
+from kczlib.paths import PACKAGE_ROOT, data_root
 
 # The packages whose versions can change a report's content or its HTML.
 TRACKED_PACKAGES = (

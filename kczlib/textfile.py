@@ -20,7 +20,7 @@ import os
 import stat
 from pathlib import Path
 
-from ..errors import DataError
+from kczlib.errors import DataError
 
 # Encodings worth naming when a file is not UTF-8, in the order they are tried. A
 # strict decode is the test: GB18030 is a superset of GBK and GB2312.
@@ -89,7 +89,7 @@ def read_file_bytes(path, limit: int = MAX_FILE_BYTES) -> bytes:
             raise DataError(path, f"cannot read the file: {exc.strerror}") from None
     if data is None or len(data) > limit:
         raise DataError(path, f"larger than {limit:,} bytes, the most kcz reads from a data file "
-                        "(20 MiB: kczlib.data.textfile.MAX_FILE_BYTES): is it the right file?")
+                        "(20 MiB: kczlib.textfile.MAX_FILE_BYTES): is it the right file?")
     return data
 
 

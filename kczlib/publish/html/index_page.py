@@ -17,15 +17,15 @@ from __future__ import annotations
 import json
 from html import escape
 
-from .fonts import FONT_FACE_MARKER, embed_font
-from .reader_page import reader_css
-from .sanitize import CSP_META
-from .words import INDEX_FILES, LANG_NAMES, case_info, case_key, chrome, date_in_words
+from kczlib.publish.html.fonts import FONT_FACE_MARKER, embed_font
+from kczlib.publish.html.reader_page import reader_css
+from kczlib.publish.html.sanitize import CSP_META
+from kczlib.publish.html.words import INDEX_FILES, LANG_NAMES, case_info, case_key, chrome, date_in_words
 
 
 def render_indexes(manifest: dict) -> dict[str, str]:
     """{file name: HTML} for every index language (INDEX_FILES), each with its font subset."""
-    from .lang_marks import mark_chinese
+    from kczlib.publish.html.lang_marks import mark_chinese
 
     return {filename: embed_font(mark_chinese(page) if lang == "en" else page)
             for lang, filename in INDEX_FILES.items() for page in [render_index(manifest, lang)]}

@@ -17,7 +17,7 @@ from functools import lru_cache
 from html.parser import HTMLParser
 from pathlib import Path
 
-FONT_FILE = "NotoSansCJKsc-Regular.otf"  # the same file as kczlib.report.theme.CJK_FONT_FILE
+from kczlib.contract import CJK_FONT_FILE as FONT_FILE
 FAMILY = "KCZ Noto Sans SC"
 FONT_FAMILY_PREFIX = "Noto Sans CJK"  # the family name inside FONT_FILE
 FONT_FACE_MARKER = "/*kcz:font-face*/"  # where a page's <style> receives its @font-face rule

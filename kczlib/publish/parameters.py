@@ -20,9 +20,10 @@ import math
 from dataclasses import replace
 from pathlib import Path
 
-from ..errors import KczError, ParameterError
-from .manifest import hash_json
-from .config import ConfigError, Report
+from kczlib.contract import INJECTED_HEADER
+from kczlib.errors import KczError, ParameterError
+from kczlib.publish.manifest import hash_json
+from kczlib.publish.config import ConfigError, Report
 
 ALLOWED_KINDS = "str, int, float, bool, None, or lists/dicts of them"
 MAX_DEPTH = 20  # a deeper value is a mistake or an attack; it also bounds the recursion
@@ -71,7 +72,7 @@ def render_parameters(parameters: dict) -> str:
     Raises ParameterError for anything `check_parameters` refuses, and (a safeguard
     that should never fire) if a rendered line does not read back as the same value.
     """
-    lines = ["# Parameters"]
+    lines = [INJECTED_HEADER]
     for name, value in check_parameters(parameters).items():
         literal = repr(value)
         if ast.literal_eval(literal) != value:

@@ -22,7 +22,7 @@ import sysconfig
 import tempfile
 from pathlib import Path
 
-from ..paths import PACKAGE_ROOT, data_root
+from kczlib.paths import PACKAGE_ROOT, data_root
 
 # Notebook metadata that only describes where the notebook was run.
 MACHINE_METADATA = ("input_path", "output_path", "cwd")

@@ -21,8 +21,8 @@ import threading
 from contextlib import contextmanager
 from pathlib import Path
 
-from ..errors import CannotBuild, KczError
-from .children import kill_leftovers, record
+from kczlib.errors import CannotBuild, KczError
+from kczlib.publish.children import kill_leftovers, record
 
 LOCK_NAME = ".kcz-build.lock"
 MAX_LOCK_TEXT = 1 << 20  # what is read of a previous holder's records

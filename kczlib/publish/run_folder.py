@@ -19,7 +19,7 @@ import shutil
 from datetime import datetime, timezone
 from pathlib import Path
 
-from ..errors import KczError
+from kczlib.errors import KczError
 
 LATEST = "latest"
 MANIFEST = "manifest.json"
@@ -48,7 +48,7 @@ def check_latest(out: Path) -> None:
     there is refused before a build starts, so `latest` is never written through."""
     link = out / LATEST
     if os.path.lexists(link) and not link.is_symlink():
-        from ..errors import CannotBuild
+        from kczlib.errors import CannotBuild
 
         raise CannotBuild(f"{link} is not a symlink; kcz keeps `latest` as a link to a run "
                        "and will not replace a real file or folder: move it away")

@@ -24,11 +24,12 @@ from contextlib import contextmanager
 
 
 def _warm(parent: int) -> None:
-    from .children import die_with_parent
+    from kczlib.publish.children import die_with_parent
 
     die_with_parent(parent)  # first: a build killed while this imports must not leave it behind
     signal.signal(signal.SIGINT, signal.SIG_IGN)
-    from . import export, pipeline  # noqa: F401 - imports nbconvert, jinja2, nh3, selectolax
+    from kczlib.publish import pipeline  # noqa: F401 - imports nbconvert, jinja2, nh3, selectolax
+    from kczlib.publish.html import export  # noqa: F401
     from fontTools import subset  # noqa: F401
 
     export._exporter(True)
@@ -81,7 +82,7 @@ def export_failure(exc: BaseException, written):
     """The `execute.Failure` of a report whose pages could not be written (nbconvert
     refusing its notebook, say): one line, `exc`'s type and first line. The report fails
     alone; the files it had written (`written`, paths) are removed."""
-    from .execute import Failure
+    from kczlib.publish.execute import Failure
 
     for path in written:
         try:

@@ -35,9 +35,9 @@ import base64
 import binascii
 import copy
 
-from .reader_page import READER_MIME
-from .sanitize import clean_fragment, clean_svg
-from .words import chrome
+from kczlib.publish.html.reader_page import READER_MIME
+from kczlib.publish.html.sanitize import clean_fragment, clean_svg
+from kczlib.publish.html.words import chrome
 
 KEPT_AS_IS = {"text/plain", "text/markdown"}
 IMAGES = {"image/png", "image/jpeg"}

@@ -29,8 +29,8 @@ def stderr_failure(nb):
 
     That cell is marked in `nb` as a failing cell is (papermill's banner at the top and
     anchor above it: `execute.mark_cell`), so the analyst page shows where it is."""
-    from .ansi import strip_ansi
-    from .execute import Failure, mark_cell
+    from kczlib.publish.html.ansi import strip_ansi
+    from kczlib.publish.execute import Failure, mark_cell
 
     found = _stderr_cells(nb)
     if not found:

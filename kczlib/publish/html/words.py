@@ -11,9 +11,9 @@ import json
 import re
 from datetime import datetime
 
-from ..errors import DataError, KczError
+from kczlib.errors import DataError, KczError
 
-LANGS = ("zh", "en")
+from kczlib.contract import LANGS
 LANG_NAMES = {"zh": "中文", "en": "English"}
 INDEX_FILES = {"zh": "index.html", "en": "index.en.html"}  # index.html is the Chinese landing page
 
@@ -93,7 +93,7 @@ def case_info(case, lang: str) -> dict[str, str]:
     report has failed with its own message. Raises DataError (naming case.json and the
     field) when `summary` or `publication` has digits typed in: numbers come from figures only.
     """
-    from ..data.cases import get_case  # the one reader of case.json (build imports data at run time)
+    from kczlib.data.cases import get_case  # the one reader of case.json (build imports data at run time)
 
     try:
         found = get_case(case)

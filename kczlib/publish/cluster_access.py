@@ -30,7 +30,7 @@ import logging
 import ssl
 from pathlib import Path
 
-from ..errors import KczError
+from kczlib.errors import KczError
 
 SCHEMES = ("tcp", "tls")
 CONNECT_TIMEOUT = "10s"

@@ -17,8 +17,8 @@ import shlex
 import sys
 from pathlib import Path
 
-from ..errors import KczError
-from ..paths import PACKAGE_ROOT
+from kczlib.errors import KczError
+from kczlib.paths import PACKAGE_ROOT
 
 SERVICE = "kcz-reports.service"
 TIMER = "kcz-reports.timer"

@@ -1,0 +1,73 @@
+"""The protocol between a report notebook and the builder that runs and publishes it.
+
+Both sides import these names; neither writes one of these literals itself. The notebook
+side is `kczlib.report` (it writes the reader part and checks its parameters cell); the
+builder side is `kczlib.publish` (it injects parameters, runs the kernel, reads the reader
+part and exports the pages). This module imports nothing of kczlib but `errors`.
+
+    >>> is_json_like({"loss_rate": [0.01, 0.05], "case": "a-city"})
+    True
+    >>> is_json_like((1, 2))  # a tuple is not JSON: its repr is not a JSON literal
+    False
+"""
+
+from __future__ import annotations
+
+import math
+from typing import Final
+
+LANGS: Final = ("zh", "en")
+"""The languages a report is written in: `lang` parameter values, word-file columns."""
+
+READER_MIME: Final = "application/vnd.kcz.reader+json"
+"""MIME type of the one output in which a report hands its reader part (title, summary,
+key numbers) to the builder. Kept as data, never displayed."""
+
+PARAMETERS_TAG: Final = "parameters"
+"""Tag of the notebook's own parameters cell (papermill's convention)."""
+
+INJECTED_TAG: Final = "injected-parameters"
+"""Tag of the cell the builder writes right after the parameters cell."""
+
+INJECTED_HEADER: Final = "# Parameters"
+"""First line of the injected cell (papermill writes the same line)."""
+
+ANALYST_ONLY_TAG: Final = "analyst-only"
+"""Cells with this tag are left out of the reader page."""
+
+CJK_FONT_FILE: Final = "NotoSansCJKsc-Regular.otf"
+"""The CJK font both the charts (in the kernel) and the pages (embedded subset) use."""
+
+MAX_VALUE_DEPTH: Final = 20
+"""How deeply lists and dicts may nest in a parameter value."""
+
+JSON_LIKE_KINDS: Final = "str, int, float, bool, None, or lists/dicts of them"
+"""Reader words for what `is_json_like` accepts (used in error messages)."""
+
+
+def is_json_like(value: object, depth: int = 0) -> bool:
+    """Whether `value` is a JSON-like parameter value: the only values a report accepts.
+
+    Accepted: None, str, bool, int, finite float, and lists and str-keyed dicts of them,
+    nested at most `MAX_VALUE_DEPTH` deep. Exact types only (a subclass could carry
+    behaviour); `nan`/`inf` are not literals. Rule source: papermill writes parameters as
+    Python literals, and JSON's value grammar (RFC 8259 §3) is what survives both languages.
+
+    Args:
+        value: any object.
+        depth: nesting depth already walked (callers leave it at 0).
+
+    Returns:
+        True if the value is JSON-like, else False (never raises).
+    """
+    if depth > MAX_VALUE_DEPTH:
+        return False
+    if value is None or type(value) in (str, bool, int):
+        return True
+    if type(value) is float:
+        return math.isfinite(value)
+    if type(value) is list:
+        return all(is_json_like(v, depth + 1) for v in value)
+    if type(value) is dict:
+        return all(type(k) is str and is_json_like(v, depth + 1) for k, v in value.items())
+    return False
