@@ -143,6 +143,10 @@ class AmbiguousIndicatorError(KczError, LookupError):
                          "pass period= to choose one")
 
 
+class WordsError(KczError):
+    """A word file (kczlib/words/*.toml) is missing, malformed, or lacks a key or a language."""
+
+
 class CannotBuild(KczError):
     """The output folder or the disk prevents a build (disk full, read-only, not a folder,
     something planted where kcz writes). The CLI exits with its own code (3), distinct from

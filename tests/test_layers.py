@@ -90,3 +90,9 @@ def test_rule_checker_sees_an_upward_import(tmp_path):
 def test_top_level_modules_import_no_layer_at_import_time():
     for name in ("contract.py", "errors.py", "paths.py", "textfile.py", "cli.py"):
         assert imported_layers(PACKAGE / name, top_level_only=True) == [], name
+
+
+def test_word_files_package_imports_no_layer():
+    # kczlib/words is read by every layer (report prose, page frame), so it imports none
+    for path in sorted((PACKAGE / "words").glob("*.py")):
+        assert imported_layers(path, top_level_only=False) == [], path.name

@@ -14,67 +14,29 @@ from datetime import datetime
 from kczlib.errors import DataError, KczError
 
 from kczlib.contract import LANGS
-LANG_NAMES = {"zh": "中文", "en": "English"}
-INDEX_FILES = {"zh": "index.html", "en": "index.en.html"}  # index.html is the Chinese landing page
+from kczlib.words import words
 
-CHROME = {
-    "zh": {
-        "site": "“科创中国”试点城市案例分析",
-        "all_reports": "全部报告",
-        "built": "生成日期",
-        "source": "原文",
-        "period": "时期",
-        "origin": "来源",
-        "about_programme": "关于这个项目",
-        "reports": "报告",
-        "key_numbers": "关键数字",
-        "failed": "本报告这次未能生成",
-        "no_reports": "本次运行没有中文报告。",
-        "build_details": "构建详情（面向分析人员）",
-        "report": "报告", "parameters": "参数", "status": "状态", "run_time": "用时",
-        "data_version": "数据版本", "analyst_view": "分析视图（含代码）", "notebook": "笔记本",
-        "run": "运行", "git": "代码版本", "seconds": "秒",
-        "status_ok": "完成", "status_cached": "缓存", "status_failed": "失败", "from_run": "取自",
-        "status_cancelled": "已取消",
-        "kind_error": "出错", "kind_dead kernel": "内核终止", "kind_timeout": "超时",
-        "sweep": "参数扫描：同一报告在下列每组假设下各生成一份。",
-        "output_not_shown": "（未显示类型为 {mime} 的输出）",
-    },
-    "en": {
-        "site": "Science and Technology Innovation China pilot cities: case analysis",
-        "all_reports": "All reports",
-        "built": "Built on",
-        "source": "Source document",
-        "period": "Period",
-        "origin": "Origin",
-        "about_programme": "About the programme",
-        "reports": "Reports",
-        "key_numbers": "Key numbers",
-        "failed": "This report could not be built in this run",
-        "no_reports": "This run has no English reports.",
-        "build_details": "Build details (for analysts)",
-        "report": "Report", "parameters": "Parameters", "status": "Status", "run_time": "Run time",
-        "data_version": "Data version", "analyst_view": "analyst view (with code)", "notebook": "notebook",
-        "run": "Run", "git": "Code version", "seconds": "s",
-        "status_ok": "ok", "status_cached": "cached", "status_failed": "FAILED", "from_run": "from",
-        "status_cancelled": "cancelled",
-        "kind_error": "error", "kind_dead kernel": "dead kernel", "kind_timeout": "timeout",
-        "sweep": "A parameter sweep: the same report, built once for each set of assumptions below.",
-        "output_not_shown": "(output of type {mime} not shown)",
-    },
-}
-MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August",
-          "September", "October", "November", "December")
+INDEX_FILES = {"zh": "index.html", "en": "index.en.html"}  # index.html is the Chinese landing page
+LANG_NAMES = {lang: words("page", lang)[f"page.language_name.lang_{lang}"] for lang in LANGS}
+MONTHS = ("january", "february", "march", "april", "may", "june", "july", "august",
+          "september", "october", "november", "december")
 
 
 def chrome(lang: str) -> dict[str, str]:
-    return CHROME.get(lang, CHROME["en"])
+    """The page frame's words in `lang` (English for an unknown language): key -> text.
+
+    Keys are those of `[page]` in kczlib/words/page.toml without the `page.` prefix.
+    """
+    table = words("page", lang if lang in LANGS else "en")
+    return {key.removeprefix("page."): text for key, text in table.items()}
 
 
 def date_in_words(stamp: str, lang: str) -> str:
     """'2026-11-29T23:51:08Z' -> '2026年11月29日' (zh) or '29 November 2026' (en)."""
     d = datetime.strptime(stamp[:10], "%Y-%m-%d")
-    return f"{d.year}年{d.month}月{d.day}日" if lang == "zh" else f"{d.day} {MONTHS[d.month - 1]} {d.year}"
+    page = chrome(lang)
+    return page["date"].format(year=d.year, month=d.month, day=d.day,
+                               month_name=page[f"month.{MONTHS[d.month - 1]}"])
 
 
 def period_text(period: str) -> str:
