@@ -5,7 +5,7 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
 .DEFAULT_GOAL := help
-.PHONY: help setup git-filter reports test validate lab bench clean
+.PHONY: help setup git-filter reports test test-fast lint typecheck format validate lab bench clean
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-9s %s\n", $$1, $$2}'
@@ -13,7 +13,7 @@ help: ## list the targets
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -e '.[test]'
+	$(BIN)/python -m pip install --quiet -e '.[test,dev]'
 	touch $(STAMP)
 
 setup: $(STAMP) ## create ./.venv, install kczlib with its dependencies (no root), set up git-filter
@@ -34,8 +34,20 @@ git-filter: ## in a git clone: commit notebooks without outputs (nbstripout filt
 reports: setup ## set up, then build every report into reports/<timestamp>/ (reports/latest)
 	$(BIN)/kcz build
 
-test: setup ## set up, then run the whole test suite
+test: setup ## set up, then run the whole test suite (unit, integration, e2e)
 	$(BIN)/python -m pytest
+
+test-fast: setup ## the unit tier only: no kernel, no browser, under a minute
+	$(BIN)/python -m pytest tests/unit -q
+
+lint: setup ## ruff: errors, style, imports, complexity, docstrings (rules in pyproject.toml)
+	$(BIN)/ruff check .
+
+typecheck: setup ## mypy (strict on kczlib.data and kczlib.analysis; pyproject.toml)
+	$(BIN)/mypy kczlib
+
+format: setup ## apply ruff's safe fixes (import order, modern syntax)
+	$(BIN)/ruff check --fix .
 
 validate: setup ## check the case data: schema, evidence, coverage
 	$(BIN)/python -m kczlib validate

@@ -17,7 +17,8 @@ def _names(specs):
 
 def test_environment_yml_lists_the_same_dependencies_as_pyproject():
     project = tomllib.loads((REPO / "pyproject.toml").read_text())["project"]
-    wanted = _names(project["dependencies"]) | _names(project["optional-dependencies"]["test"])
+    extras = project["optional-dependencies"]
+    wanted = _names(project["dependencies"]) | _names(extras["test"]) | _names(extras["dev"])
     listed = set()
     text = (REPO / "environment.yml").read_text()
     for line in text[text.index("dependencies:"):].splitlines():
