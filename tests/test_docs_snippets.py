@@ -12,8 +12,9 @@ Rules (docs/contributing.md, "Code blocks in the docs"):
   the whole output, or, if a line of it is just `...`, lines that must appear in this order.
   In any line, `...` stands for any text.
 - A block that must not run (a cluster, certificates, systemd, minutes of building) is preceded
-  by `<!-- not run: <reason> -->`; so is any other ```text block. ```toml blocks are not run but
-  must parse.
+  by `<!-- not run: <reason> -->`; so is any other ```text block.
+- ```toml blocks must parse; one with a `[[report]]` is loaded as a reports.toml over the
+  project's notebooks (so a sweep shown in the docs is one kcz would accept).
 """
 
 from __future__ import annotations
@@ -94,7 +95,7 @@ def parse_blocks(path: Path) -> list[Block]:
 
 BLOCKS = [b for doc in DOCS for b in parse_blocks(doc)]
 RUNNABLE = [b for b in BLOCKS if b.runs]
-NOT_RUN_BLOCKS = [b for b in BLOCKS if not b.runs and not b.is_output]
+NOT_RUN_BLOCKS = [b for b in BLOCKS if not b.runs and not b.is_output and b.lang != "toml"]
 
 
 def matches(want: str, got: str) -> bool:
@@ -191,9 +192,15 @@ def test_blocks_that_do_not_run_say_why():
     assert missing == [], f"not run and no `<!-- not run: reason -->` before them: {missing}"
 
 
-def test_toml_blocks_parse():
-    for block in (b for b in BLOCKS if b.lang == "toml"):
-        tomllib.loads(block.code)
+@pytest.mark.parametrize("block", [b for b in BLOCKS if b.lang == "toml"], ids=lambda b: b.where)
+def test_toml_block_parses(block, tmp_path):
+    tomllib.loads(block.code)
+    if "[[report]]" in block.code:
+        from kczlib.publish.config import load_config
+
+        config = tmp_path / "reports.toml"
+        config.write_text(f"{block.code}\n[build]\nnotebooks_dir = {str(REPO / 'notebooks')!r}\n", encoding="utf-8")
+        assert load_config(config).reports, f"{block.where}: makes no report"
 
 
 def test_readme_blocks_that_can_run_do_run():
