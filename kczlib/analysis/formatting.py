@@ -28,7 +28,7 @@ from decimal import ROUND_HALF_UP, Context, Decimal
 from kczlib.errors import ParameterError
 
 from kczlib.contract import LANGS
-BASE_UNITS = ("CNY", "count", "percent", "rank", "multiplier", "years")
+from kczlib.units import PRINTED_BASE_UNITS
 
 # Floats carry at most ~15 meaningful decimal digits; anything past that is binary
 # noise (0.1 + 0.2 == 0.30000000000000004) and is never worth printing.
@@ -68,8 +68,8 @@ def _check_lang(lang: str) -> None:
 
 
 def _check_unit(base_unit: str) -> None:
-    if base_unit not in BASE_UNITS:
-        raise ParameterError("base_unit", f"unknown unit {base_unit!r}", ", ".join(BASE_UNITS))
+    if base_unit not in PRINTED_BASE_UNITS:
+        raise ParameterError("base_unit", f"unknown unit {base_unit!r}", ", ".join(PRINTED_BASE_UNITS))
 
 
 def _check_sig(sig: int | None) -> None:

@@ -23,24 +23,11 @@ from kczlib.data.cases import Case, get_case
 from kczlib.errors import DataError, DataErrors, UnknownContextError  # noqa: F401 (re-exported)
 from kczlib.data.schema import _typed_frame, get_schema, read_table
 from kczlib.textfile import read_json
+from kczlib.units import context_unit_base
 
 CONTEXT_FILE = "context.csv"
 META_FILE = "context.meta.json"
 CONFIDENCES = ("high", "medium", "low", "derived")
-
-# unit as written -> (factor to the base unit, base unit). Keep the schema's unit enum in
-# step: a unit the schema allows but this table lacks is caught by a test.
-BASE_UNITS: dict[str, tuple[float, str]] = {
-    "亿元": (1e8, "CNY"),
-    "万元": (1e4, "CNY"),
-    "元": (1.0, "CNY"),
-    "万人": (1e4, "count"),  # people are counted: kczlib.analysis.formatting knows "count"
-    "人": (1.0, "count"),
-    "%": (1.0, "percent"),  # percent stays in percent points, as in figures.csv
-    "家": (1.0, "count"),
-    "笔": (1.0, "count"),
-    "名": (1.0, "rank"),
-}
 
 CONFIDENCE_LABELS = {
     "high": {"zh": "高可信度", "en": "high confidence"},
@@ -57,9 +44,7 @@ GEO_EN = {"成都": "Chengdu", "四川省": "Sichuan", "全国": "China", "西�
 
 def value_base(value: float, unit: str) -> tuple[float, str]:
     """`value` written in `unit` -> (value in the base unit, base unit): 99.4 亿元 -> 9.94e9 CNY."""
-    if unit not in BASE_UNITS:
-        raise ValueError(f"unknown unit {unit!r} (known: {', '.join(BASE_UNITS)})")
-    factor, base = BASE_UNITS[unit]
+    factor, base = context_unit_base(unit)
     return value * factor, base
 
 

@@ -33,7 +33,7 @@ one of: exact 余 多 逾 超 超过 以上 近 约 内 至; the mention's text 
 So 2700余 -> (2700, 2800), 200多亿 -> (2e10, 3e10), 1.6万余 -> (16000, 17000),
 30余万 -> (300000, 400000).
 
-Units and their base (`UNITS`): money to yuan (CNY; 美元 to USD); counts (家 个 人 辆 ...)
+Units and their base (`kczlib.units.UNITS`): money to yuan (CNY; 美元 to USD); counts (家 个 人 辆 ...)
 to plain counts; % and 成 to percent points (八成 = 80); 个百分点 / 百分点 to percentage
 points (`percentage_point`, never percent and never a count); 倍 and 番 to a multiplier
 (翻N番 = 2**N, 翻番 = 翻一番 = 2, but 翻番的 (翻番的路径, attributive) names the idea
@@ -64,12 +64,12 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from kczlib.errors import QuantityParseError
+from kczlib.units import COUNT_MEASURES, MULTIPLIERS, UNITS
 
 CN_DIGIT = {"〇": 0, "零": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9}
 CN_PLACE = {"十": 10, "百": 100, "千": 1000}
 CN_NUM = "〇零一二两三四五六七八九十百千"
 CN_SMALL = "一二三四五六七八九十"
-MULTIPLIERS = {"万亿": 10**12, "亿": 10**8, "万": 10**4}
 
 # Full-width forms read as ASCII (one character each, so offsets never move): digits,
 # ％ ． ～ － ／ and Latin letters; the ideographic space reads as a space.
@@ -85,25 +85,6 @@ LEXICAL_WORDS = ("四川", "进一步", "长三角", "新三板", "第三方", "
                  "一盘棋", "一条龙", "一门式", "第一时间", "下一步", "下一阶段", "同一", "每一", "三农", "两会",
                  "两新", "千方百计", "万众", "千家万户", "千人计划", "万人计划", "五位一体", "四个全面", "双一流")
 
-# unit as written -> (factor to the base unit, base unit). Longer units are tried first,
-# so 千瓦时 wins over 千瓦 and 个百分点 over 个.
-UNITS: dict[str, tuple[Decimal, str]] = {
-    "元": (Decimal(1), "CNY"), "美元": (Decimal(1), "USD"),
-    "%": (Decimal(1), "percent"), "成": (Decimal(10), "percent"),
-    "个百分点": (Decimal(1), "percentage_point"), "百分点": (Decimal(1), "percentage_point"),
-    "倍": (Decimal(1), "multiplier"), "番": (Decimal(1), "multiplier"),
-    "年": (Decimal(1), "years"), "个月": (Decimal(1), "months"),
-    "千瓦时": (Decimal(1), "kWh"), "兆瓦时": (Decimal(1000), "kWh"),
-    "千瓦": (Decimal(1), "kW"), "兆瓦": (Decimal(1000), "kW"), "吉瓦": (Decimal(10**6), "kW"),
-    "瓦": (Decimal("0.001"), "kW"),
-    "吨": (Decimal(1000), "kg"), "公斤": (Decimal(1), "kg"), "千克": (Decimal(1), "kg"), "斤": (Decimal("0.5"), "kg"),
-    "公里": (Decimal(1), "km"), "千米": (Decimal(1), "km"), "米": (Decimal("0.001"), "km"),
-    "平方公里": (Decimal(1), "km2"), "平方千米": (Decimal(1), "km2"), "平方米": (Decimal(1), "m2"),
-    "亩": (Decimal(1), "mu"), "公顷": (Decimal(1), "ha"),
-}
-# Measure words of counts (base unit `count`, factor 1).
-COUNT_MEASURES = ("家 个 项 名 人次 人 场次 位 场 支 批次 批 单 届 次 日 城 版 所 座 条 件 台 天 期 类 种 部 处 份 篇 套 轮 "
-                  "辆 户 艘 架 栋 间 张 代").split()
 ORDINAL_UNITS = ("届", "次", "批", "期", "代")  # after 第: 第三代 is the third generation
 GROWTH_VERBS = re.compile(r"(?:增长|增加|提高|提升|扩大|上升)了?$")
 
@@ -142,7 +123,7 @@ QTY_RE = re.compile(
       | (?P<bare_mult>万亿|万|亿)    # 近亿元: the 1 is implicit
     )
     (?P<q2>余|多)?
-    (?:{SP}(?P<unit>{_alternation(list(UNITS) + COUNT_MEASURES)}))?
+    (?:{SP}(?P<unit>{_alternation([*UNITS, *COUNT_MEASURES])}))?
     (?P<q3>(?<=[倍年])多)?
     (?P<ji>(?<=[万亿元])级)?  # 千亿级, 万亿元级: a scale class (only after 万/亿/元)
     (?P<post>{_alternation(POST_QUALIFIERS)})?
@@ -165,7 +146,7 @@ class Quantity:
     kind: quantity | rank (figure kinds) | ordinal | date | name | list_marker | idiom |
     version | code (`NON_FIGURE_KINDS`: not figures; `note` says why) | unreadable (the
     text names a number but cannot be read; `note` says why). base_unit is one of the
-    base units of `UNITS` plus count and rank; None for the other kinds.
+    base units of `kczlib.units.UNITS` plus count and rank; None for the other kinds.
     """
 
     kind: str
