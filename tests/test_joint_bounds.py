@@ -11,7 +11,7 @@ from kczlib.analysis import metrics
 from kczlib.analysis import scenarios
 from kczlib.analysis import bounds
 from kczlib.analysis.ledger import Ledger, Num, assumption, inputs_text
-from kczlib.analysis.bounds import NonMonotoneError
+from kczlib.errors import NonMonotoneError
 from kczlib.report.facade import figure_num
 
 

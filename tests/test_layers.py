@@ -84,6 +84,17 @@ def test_the_unit_table_imports_nothing_of_kczlib():
     assert not [m for m in modules if m.split(".")[0] == "kczlib"]
 
 
+@pytest.mark.parametrize("layer", ["data", "analysis"])
+def test_exceptions_live_in_errors(layer):
+    # one place to read what can fail: kczlib/errors.py (no exception class in a layer module)
+    bad = [f"{path.relative_to(PACKAGE.parent)}:{node.lineno} {node.name}"
+           for path in layer_modules(layer)
+           for node in ast.walk(ast.parse(path.read_text(encoding="utf-8")))
+           if isinstance(node, ast.ClassDef)
+           and any(getattr(b, "id", getattr(b, "attr", "")).endswith(("Error", "Exception")) for b in node.bases)]
+    assert not bad, "exception classes outside kczlib/errors.py:\n" + "\n".join(bad)
+
+
 def test_rule_checker_sees_an_upward_import(tmp_path):
     # the checker itself must be able to fail: a data module importing the report layer
     fake = tmp_path / "kczlib"

@@ -29,7 +29,7 @@ from collections.abc import Callable
 
 import numpy as np
 
-from kczlib.errors import KczError
+from kczlib.errors import NonMonotoneError
 from kczlib.analysis.ledger import Num
 
 # Interior points per ranged input for the monotonicity check (3 -> quartiles), and the
@@ -42,10 +42,6 @@ _SAME = 1e-12
 # larger stand-ins must agree to this relative tolerance, or the bound cannot be found.
 _PROXIES = (1e12, 1e15)
 _LIMIT_AGREE = 1e-9
-
-
-class NonMonotoneError(KczError):
-    """The vertex method does not bound this expression: it is not monotone in each input."""
 
 
 # --- the core: derive -------------------------------------------------------------

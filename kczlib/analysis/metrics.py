@@ -23,7 +23,7 @@ from kczlib.analysis.scenarios import (  # noqa: F401 (re-exported)
     pool_binding,
     target_path,
 )
-from kczlib.analysis.bounds import NonMonotoneError  # noqa: F401 (re-exported)
+from kczlib.errors import NonMonotoneError  # noqa: F401 (re-exported)
 
 # Shares of fewer than this many items print with 2 significant digits, not 3.
 SMALL_COUNT = 30
