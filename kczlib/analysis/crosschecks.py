@@ -15,7 +15,7 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass, field
 
-from kczlib.data.cases import get_case
+from kczlib.data.cases import case_name, get_case
 from kczlib.data.context import ContextFigure, context_role, format_period
 from kczlib.errors import IndicatorNotReportedError
 from kczlib.data.figures import FIGURES_FILE, LATEST, Figure, indicator
@@ -321,8 +321,9 @@ def case_figure(indicator_id: str, case: str) -> Figure | None:
         return None
 
 
-def run_crosschecks(case: str = "chengdu") -> list[CrossCheck]:
+def run_crosschecks(case: str | None = None) -> list[CrossCheck]:
     """Every cross-check on the case, in report order."""
+    case = case_name(case)
     fig = lambda indicator_id: case_figure(indicator_id, case)  # noqa: E731
     ctx = lambda role: context_role(role, case)  # noqa: E731
     return [

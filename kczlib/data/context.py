@@ -19,7 +19,7 @@ from functools import lru_cache
 
 import pandas as pd
 
-from kczlib.data.cases import Case, get_case
+from kczlib.data.cases import Case, case_name, get_case
 from kczlib.errors import DataError, DataErrors, UnknownContextError  # noqa: F401 (re-exported)
 from kczlib.data.schema import _typed_frame, get_schema, read_table
 from kczlib.textfile import read_json
@@ -152,7 +152,7 @@ class ContextFigure:
         return confidence_label(self.confidence, lang)
 
 
-def load_context(case: str = "chengdu") -> pd.DataFrame:
+def load_context(case: str | None = None) -> pd.DataFrame:
     """The case's context rows, typed by the schema and indexed by `id` (index only, named "id").
 
     As in `load_figures`, "id" works in `groupby`, `sort_values`, `merge(on=...)` and
@@ -171,7 +171,7 @@ def load_context(case: str = "chengdu") -> pd.DataFrame:
     return frame.copy()
 
 
-def validate_context(case: str = "chengdu") -> list[DataError]:
+def validate_context(case: str | None = None) -> list[DataError]:
     """Every problem in the case's context table and its metadata; [] when all is well."""
     c = get_case(case)
     frame, errors = _read_context(c)
@@ -227,11 +227,12 @@ def _blank(x) -> bool:
     return x is None or x is pd.NA or (isinstance(x, float) and math.isnan(x)) or not str(x).strip()
 
 
-def context_value(context_id: str, case: str = "chengdu") -> ContextFigure:
+def context_value(context_id: str, case: str | None = None) -> ContextFigure:
     """One context row by id, with value (as written, in `unit`), confidence and source.
 
     Raises `UnknownContextError` (with the closest ids) for an id the case does not have.
     """
+    case = case_name(case)
     frame = load_context(case)
     if context_id not in frame.index:
         raise UnknownContextError(context_id, case, difflib.get_close_matches(context_id, frame.index, n=3))
@@ -243,7 +244,7 @@ def context_value(context_id: str, case: str = "chengdu") -> ContextFigure:
     return ContextFigure(**values)
 
 
-def context_meta(case: str = "chengdu") -> dict:
+def context_meta(case: str | None = None) -> dict:
     """The case's context metadata ({} when the case has none)."""
     return _read_meta(get_case(case))
 
@@ -273,20 +274,22 @@ def _check_meta(case: Case, frame: pd.DataFrame | None) -> list[DataError]:
     return errors
 
 
-def context_role(role: str, case: str = "chengdu") -> ContextFigure | None:
+def context_role(role: str, case: str | None = None) -> ContextFigure | None:
     """The row that plays `role` in the cross-checks (per context.meta.json), or None.
 
     None when the case assigns no row to the role or the row is absent, so a check can
     say "cannot tell" instead of failing.
     """
+    case = case_name(case)
     context_id = context_meta(case).get("roles", {}).get(role)
     if context_id is None or context_id not in load_context(case).index:
         return None
     return context_value(context_id, case)
 
 
-def context_series(name: str, case: str = "chengdu") -> list[ContextFigure]:
+def context_series(name: str, case: str | None = None) -> list[ContextFigure]:
     """Rows whose id starts with the prefix the metadata gives for series `name`, by id."""
+    case = case_name(case)
     prefix = context_meta(case).get("series", {}).get(name)
     if prefix is None:
         return []
@@ -294,12 +297,12 @@ def context_series(name: str, case: str = "chengdu") -> list[ContextFigure]:
     return [context_value(i, case) for i in ids]
 
 
-def context_gaps(case: str = "chengdu") -> list[dict]:
+def context_gaps(case: str | None = None) -> list[dict]:
     """Context searched for and not found: [{topic, zh, en}], one sentence per language."""
     return [dict(g) for g in context_meta(case).get("gaps", [])]
 
 
-def series_breaks(name: str, case: str = "chengdu") -> dict[str, str]:
+def series_breaks(name: str, case: str | None = None) -> dict[str, str]:
     """Rows of series `name` that start a new, re-based series ({id: reason}): the change
     from the row before them is a break in the series, not a change in the quantity."""
     return dict(context_meta(case).get("series_breaks", {}).get(name, {}))
