@@ -21,6 +21,7 @@ import pandas as pd
 
 from kczlib.data.cases import Case, case_name, get_case
 from kczlib.errors import DataError, DataErrors, UnknownContextError  # noqa: F401 (re-exported)
+from kczlib.data.geo import geo_name
 from kczlib.data.schema import _typed_frame, get_schema, read_table
 from kczlib.textfile import read_json
 from kczlib.units import context_unit_base
@@ -35,12 +36,6 @@ CONFIDENCE_LABELS = {
     "low": {"zh": "低可信度：转载，待核对原文", "en": "low confidence: a reprint, check the original"},
     "derived": {"zh": "推算值", "en": "derived"},
 }
-
-GEO_EN = {"成都": "Chengdu", "四川省": "Sichuan", "全国": "China", "西安": "Xi'an", "重庆": "Chongqing", "广州": "Guangzhou",
-          "苏州": "Suzhou", "南京": "Nanjing", "江苏省": "Jiangsu"}
-
-
-
 
 def value_base(value: float, unit: str) -> tuple[float, str]:
     """`value` written in `unit` -> (value in the base unit, base unit): 99.4 亿元 -> 9.94e9 CNY."""
@@ -82,7 +77,9 @@ def confidence_label(confidence: str, lang: str) -> str:
 
 
 def geo_label(geo: str, lang: str) -> str:
-    return geo if lang == "zh" else GEO_EN.get(geo, geo)
+    """A place as a reader of `lang` reads it: `kczlib.data.geo.geo_name` (kept under this name
+    for the report layer; new code calls `geo_name`)."""
+    return geo_name(geo, lang)
 
 
 def format_period(year: str, lang: str) -> str:
