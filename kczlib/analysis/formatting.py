@@ -29,6 +29,7 @@ from kczlib.errors import ParameterError
 
 from kczlib.contract import LANGS
 from kczlib.units import PRINTED_BASE_UNITS
+from kczlib.words import word
 
 # Floats carry at most ~15 meaningful decimal digits; anything past that is binary
 # noise (0.1 + 0.2 == 0.30000000000000004) and is never worth printing.
@@ -269,10 +270,8 @@ def _range_qualified(text: str, qualifier: str, base_unit: str, lang: str) -> st
 
 # --- derived figures known as intervals -------------------------------------------
 
-_UNKNOWN = {"zh": "无法确定", "en": "cannot be determined"}
-_AT_LEAST = {"zh": "至少", "en": "at least "}
-_AT_MOST = {"zh": "至多", "en": "at most "}
-_TO = {"zh": "至", "en": " to "}
+# The words around an interval's bounds: keys of words/numbers.toml.
+_UNKNOWN, _AT_LEAST, _AT_MOST, _TO = "interval.unknown", "interval.at_least", "interval.at_most", "interval.to"
 
 
 def _display_factor(d: Decimal, base_unit: str, lang: str) -> Decimal:
@@ -308,12 +307,12 @@ def _interval(lo: Decimal | None, hi: Decimal | None, base_unit, lang, measure, 
         digits = sig
         while show(lo, digits) == show(hi, digits) and digits < _NOISE_DIGITS:
             digits += 1  # never print a range as one number
-        return show(lo, digits) + _TO[lang] + show(hi, digits)
+        return show(lo, digits) + word("numbers", _TO, lang) + show(hi, digits)
     if lo is not None:
-        return _AT_LEAST[lang] + show(lo)
+        return word("numbers", _AT_LEAST, lang) + show(lo)
     if hi is not None:
-        return _AT_MOST[lang] + show(hi)
-    return _UNKNOWN[lang]
+        return word("numbers", _AT_MOST, lang) + show(hi)
+    return word("numbers", _UNKNOWN, lang)
 
 
 def format_interval(

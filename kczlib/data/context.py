@@ -25,17 +25,14 @@ from kczlib.data.geo import geo_name
 from kczlib.data.schema import _typed_frame, get_schema, read_table
 from kczlib.textfile import read_json
 from kczlib.units import context_unit_base
+from kczlib.words import word
 
 CONTEXT_FILE = "context.csv"
 META_FILE = "context.meta.json"
 CONFIDENCES = ("high", "medium", "low", "derived")
 
-CONFIDENCE_LABELS = {
-    "high": {"zh": "高可信度", "en": "high confidence"},
-    "medium": {"zh": "中等可信度", "en": "medium confidence"},
-    "low": {"zh": "低可信度：转载，待核对原文", "en": "low confidence: a reprint, check the original"},
-    "derived": {"zh": "推算值", "en": "derived"},
-}
+_HALVES = {"H1": "period.first_half", "H2": "period.second_half"}  # keys of words/context.toml
+
 
 def value_base(value: float, unit: str) -> tuple[float, str]:
     """`value` written in `unit` -> (value in the base unit, base unit): 99.4 亿元 -> 9.94e9 CNY."""
@@ -73,7 +70,12 @@ def qualified_bounds(value: float, unit: str, qualifier: str) -> tuple[float | N
 
 
 def confidence_label(confidence: str, lang: str) -> str:
-    return CONFIDENCE_LABELS[confidence][lang]
+    """The reader's label of a confidence (high -> 高可信度 / high confidence), from words/context.toml.
+
+    Raises:
+        WordsError: an unknown confidence or language.
+    """
+    return word("context", f"confidence.{confidence}", lang)
 
 
 def geo_label(geo: str, lang: str) -> str:
@@ -83,15 +85,24 @@ def geo_label(geo: str, lang: str) -> str:
 
 
 def format_period(year: str, lang: str) -> str:
-    """A context year as text: 2021 -> 2021年 / 2021; 2023-11 -> 2023年11月 / Nov 2023;
-    2019-H1 -> 2019年上半年 / H1 2019."""
+    """A context period as text (words from words/context.toml).
+
+    2021 -> 2021年 / 2021; 2023-11 -> 2023年11月 / Nov 2023; 2019-H1 -> 2019年上半年 / H1 2019.
+
+    Args:
+        year: the period as written in context.csv's `period` column.
+        lang: "zh" or "en".
+
+    Returns:
+        The period in words.
+    """
     y, _, part = year.partition("-")
-    if lang == "zh":
-        halves = {"": "", "H1": "上半年", "H2": "下半年"}
-        return f"{y}年" + (halves[part] if part in halves else f"{int(part)}月")
     if not part:
-        return y
-    return f"{part} {y}" if part.startswith("H") else f"{calendar.month_abbr[int(part)]} {y}"
+        return word("context", "period.year", lang).format(year=y)
+    if part in _HALVES:
+        return word("context", _HALVES[part], lang).format(year=y, half=part)
+    month = str(int(part)) if lang == "zh" else calendar.month_abbr[int(part)]
+    return word("context", "period.month", lang).format(year=y, month=month)
 
 
 @dataclass(frozen=True)
