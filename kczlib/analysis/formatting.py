@@ -52,7 +52,7 @@ _UPPER_QUALIFIERS = {"近", "内"}
 # 余/多 state a range (2700余家: 2700-2800) and print as the source writes them: after the
 # digits of a whole number (2700余家, 200多亿元, 30余万名), after the scale word of a
 # decimal one (1.6万余单), after the unit otherwise (3倍多, 1年多); in English as
-# "2,700-plus", "CNY 20-plus bn" (read back by kczlib.data.english_quantities).
+# "2,700-plus", "CNY 20-plus bn" (read back by the round-trip test, tests/support/english_quantities.py).
 _RANGE_QUALIFIERS = ("余", "多")
 _LEADING_NUMBER = re.compile(r"^(?P<pre>CNY )?(?P<num>\d[\d,]*(?P<dec>\.\d+)?)(?P<scale>[万亿])?")
 QUALIFIERS = ("exact", "至", *_EN_PREFIX)
