@@ -96,7 +96,7 @@ def _stated(fig: Figure, lang: str, measure: str = "家") -> str:
 def _external(ctx: ContextFigure, lang: str, measure: str = "家") -> str:
     """An external number with its period and confidence label: 2020年6120家（低可信度…）."""
     value = format_value(ctx.value_base, ctx.base_unit, lang, measure)
-    when = format_period(ctx.year, lang)
+    when = format_period(ctx.period, lang)
     if lang == "zh":
         return f"{when}{value}（{ctx.confidence_label(lang)}）"
     return f"{value} in {when} ({ctx.confidence_label(lang)})"

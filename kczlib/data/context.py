@@ -110,14 +110,15 @@ class ContextFigure:
     """One external number with its provenance. Empty text fields are "".
 
     `value` is as written in `unit` (19916.98 亿元); `value_base` and `bounds` are in
-    `base_unit` (CNY = yuan). `year` is the period as written (the table's `period`
-    column: 2021, 2023-11, 2019-H1; also `.period`); `year_number` is its calendar year.
+    `base_unit` (CNY = yuan). `period` is the period as written (the table's `period`
+    column: 2021, 2023-11, 2019-H1); `year_number` is its calendar year. `.year` is a
+    deprecated alias of `.period` (kept while the report layer still reads it).
     """
 
     id: str
     indicator: str
     geo: str
-    year: str  # the period as written (context.csv column `period`): 2021, 2023-11 or 2019-H1
+    period: str  # the period as written (context.csv column `period`): 2021, 2023-11 or 2019-H1
     value: float
     unit: str
     confidence: str
@@ -143,14 +144,14 @@ class ContextFigure:
         return qualified_bounds(self.value, self.unit, self.qualifier)
 
     @property
-    def period(self) -> str:
-        """The period as written (2021, 2023-11, 2019-H1): the table's `period` column."""
-        return self.year
+    def year(self) -> str:
+        """Deprecated alias of `period` (the period as written, not a year number)."""
+        return self.period
 
     @property
     def year_number(self) -> int:
         """The calendar year of the period as an int (2023-11 -> 2023): the table's `year` column."""
-        return int(self.year[:4])
+        return int(self.period[:4])
 
     @property
     def is_derived(self) -> bool:
@@ -247,7 +248,7 @@ def context_value(context_id: str, case: str | None = None) -> ContextFigure:
     row = frame.loc[context_id]
     values = {}
     for f in fields(ContextFigure):
-        v = context_id if f.name == "id" else row["period" if f.name == "year" else f.name]
+        v = context_id if f.name == "id" else row[f.name]
         values[f.name] = float(v) if f.name == "value" else ("" if _blank(v) else str(v))
     return ContextFigure(**values)
 
