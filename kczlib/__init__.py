@@ -1,9 +1,9 @@
 """kczlib: the case figures, their provenance, and the pieces the report notebooks share.
 
     >>> import kczlib
-    >>> figures = kczlib.load_figures("chengdu")
-    >>> kczlib.figure("kechuangdai_firms").lower
-    2700.0
+    >>> figures = kczlib.load_figures()  # the project's default case (kczlib.data.cases.default_case)
+    >>> figures.index.name
+    'id'
 
 The package is layered; each layer may import only those below it (tests/test_layers.py):
 
@@ -22,7 +22,7 @@ from kczlib.errors import KczError
 # milliseconds, so the `kcz` command installs its signal handlers before anything slow
 # runs (a Ctrl-C in its first moments gives a message, not a traceback).
 _LAZY = {
-    "list_cases": ".data.cases", "context_value": ".data.context", "load_context": ".data.context",
+    "list_cases": ".data.cases", "default_case": ".data.cases", "context_value": ".data.context", "load_context": ".data.context",
     "Figure": ".data.figures", "figure": ".data.figures", "load_figures": ".data.figures",
     "load_non_figures": ".data.figures", "load_source": ".data.source",
     "indicator": ".data.figures", "reports_indicator": ".data.figures",
@@ -47,6 +47,7 @@ def __dir__():
 __all__ = [
     "Figure",
     "context_value",
+    "default_case",
     "describe",
     "load_context",
     "KczError",

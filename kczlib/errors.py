@@ -178,3 +178,17 @@ class Terminated(BaseException):
     def __init__(self, signum: int = 15):
         super().__init__(signum)
         self.signum = signum
+
+
+# --- data and analysis ---
+
+class DraftError(KczError, ValueError):
+    """A case that cannot be drafted: a bad name, an existing folder, an unreadable raw file."""
+
+
+class NonMonotoneError(KczError):
+    """The vertex method does not bound this expression: it is not monotone in each input."""
+
+
+class NoDefaultCaseError(KczError):
+    """No case was named and the project names none: pass a case (the message lists them)."""

@@ -13,7 +13,6 @@ import pytest
 
 from conftest import edit_csv_cell
 from kczlib.data.context import (
-    BASE_UNITS,
     CONFIDENCES,
     UnknownContextError,
     context_gaps,
@@ -26,6 +25,7 @@ from kczlib.data.context import (
 )
 from kczlib.errors import DataErrors
 from kczlib.data.schema import get_schema
+from kczlib.units import CONTEXT_UNITS
 
 CSV = "cases/chengdu/context.csv"
 META = "cases/chengdu/context.meta.json"
@@ -123,7 +123,7 @@ def test_unknown_unit_is_refused():
 
 def test_every_unit_the_schema_allows_can_be_converted():
     unit_field = next(f for f in get_schema("context")["fields"] if f["name"] == "unit")
-    assert set(unit_field["constraints"]["enum"]) <= set(BASE_UNITS)
+    assert set(unit_field["constraints"]["enum"]) <= set(CONTEXT_UNITS)
 
 
 def test_schema_confidence_enum_matches_the_code():

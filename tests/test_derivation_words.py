@@ -4,6 +4,7 @@ Expected sentences are written by hand from the formulas kczlib.analysis.metrics
 """
 
 from kczlib.analysis import metrics
+from kczlib.analysis import scenarios
 from kczlib.analysis.derivation_words import derivation_words
 from kczlib.analysis.ledger import Num, assumption
 
@@ -29,9 +30,9 @@ def test_a_ratio_reads_as_one_input_divided_by_the_other():
 def test_nested_formulas_bracket_only_where_the_reading_needs_it():
     loss, comp, pool = (assumption("loss_rate", 0.01, "ratio"), assumption("compensation_share", 0.5, "ratio"),
                         assumption("risk_pool_yi", 5e8, "CNY"))
-    capped = metrics.capped_loss(LOANS, pool, loss, comp)
+    capped = scenarios.capped_loss(LOANS, pool, loss, comp)
     assert words(capped, "en") == "the smaller of loans times loss rate times share covered and pool"
-    even = metrics.break_even_loss_rate(LOANS, pool, comp)
+    even = scenarios.break_even_loss_rate(LOANS, pool, comp)
     assert words(even, "en") == "pool divided by (loans times share covered)"
     assert words(even, "zh") == "资金池除以（贷款乘以补偿比例）"
 

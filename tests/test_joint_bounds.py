@@ -8,8 +8,10 @@ import math
 import pytest
 
 from kczlib.analysis import metrics
+from kczlib.analysis import scenarios
+from kczlib.analysis import bounds
 from kczlib.analysis.ledger import Ledger, Num, assumption, inputs_text
-from kczlib.analysis.metrics import NonMonotoneError
+from kczlib.errors import NonMonotoneError
 from kczlib.report.facade import figure_num
 
 
@@ -64,7 +66,7 @@ def test_distinct_inputs_still_combine_from_opposite_ends():
 def test_loans_per_yuan_of_expected_loss_is_exactly_one_over_loss_times_share(loss, share, expected):
     # a pool of 100亿 never binds: expected loss is at most 3e10 * 0.05 * 0.8 = 12亿
     pool = assumption("risk_pool_yi", 1e10, "CNY")
-    row = metrics.leverage_grid(n("kechuangdai_loans"), [pool], [assumption("loss_rate", loss, "ratio")],
+    row = scenarios.leverage_grid(n("kechuangdai_loans"), [pool], [assumption("loss_rate", loss, "ratio")],
                                 [assumption("compensation_share", share, "ratio")]).iloc[0]
     r = row["loans_per_loss_yuan"]
     assert r.lower == r.upper == expected  # 1 / (loss x share), whatever the loans
@@ -74,7 +76,7 @@ def test_loans_per_yuan_of_expected_loss_is_exactly_one_over_loss_times_share(lo
 
 def test_a_pool_that_binds_caps_the_expected_loss():
     pool = assumption("risk_pool_yi", 5e8, "CNY")
-    row = metrics.leverage_grid(n("kechuangdai_loans"), [pool], [assumption("loss_rate", 0.05, "ratio")],
+    row = scenarios.leverage_grid(n("kechuangdai_loans"), [pool], [assumption("loss_rate", 0.05, "ratio")],
                                 [assumption("compensation_share", 0.8, "ratio")]).iloc[0]
     # uncapped 2e10*0.05*0.8 = 8e8 .. 1.2e9, all above the 5e8 pool: the loss is the pool
     assert row["expected_fiscal_loss"].lower == row["expected_fiscal_loss"].upper == 5e8
@@ -85,7 +87,7 @@ def test_a_pool_that_binds_caps_the_expected_loss():
 
 def test_a_pool_that_binds_over_part_of_the_loan_range():
     pool = assumption("risk_pool_yi", 1e9, "CNY")
-    row = metrics.leverage_grid(n("kechuangdai_loans"), [pool], [assumption("loss_rate", 0.05, "ratio")],
+    row = scenarios.leverage_grid(n("kechuangdai_loans"), [pool], [assumption("loss_rate", 0.05, "ratio")],
                                 [assumption("compensation_share", 0.8, "ratio")]).iloc[0]
     # uncapped 8e8 .. 1.2e9 against a 1e9 pool: capped 8e8 .. 1e9; loans / loss 25 (2e10 / 8e8) .. 30 (3e10 / 1e9)
     assert (row["expected_fiscal_loss"].lower, row["expected_fiscal_loss"].upper) == (8e8, 1e9)
@@ -97,7 +99,7 @@ def test_a_non_monotone_expression_raises_a_clear_error():
     q = fig("q", 0.2, 0.8, "ratio")
     # q (1 - q) is 0.16 at both ends and 0.25 at q = 0.5: the corners cannot bound it
     with pytest.raises(NonMonotoneError, match=r"q \* \(1 - q\).*not monotone"):
-        metrics.derive(lambda v: v * (1 - v), [q], "ratio", "q * (1 - q)")
+        bounds.derive(lambda v: v * (1 - v), [q], "ratio", "q * (1 - q)")
 
 
 def test_a_lower_only_input_leaves_the_upper_bound_open():
@@ -130,3 +132,11 @@ def test_the_ledger_keeps_inputs_formula_and_exact_value():
     assert row["derivation"] == "kechuangdai_loans / (kechuangdai_loans * parameter loss_rate)"
     assert row["inputs"] == "kechuangdai_loans = [20000000000, 30000000000]; loss_rate = 0.01"
     assert inputs_text(loans) == ""  # a stated figure is its own input
+
+
+def test_metrics_still_re_exports_the_names_moved_to_bounds_and_scenarios():
+    for name in ("derive", "joint_bounds", "NonMonotoneError"):
+        assert getattr(metrics, name) is getattr(bounds, name)
+    for name in ("target_path", "capped_loss", "break_even_loss_rate", "pool_binding", "leverage_grid",
+                 "POOL_BINDS", "POOL_BINDS_PARTLY", "POOL_HOLDS"):
+        assert getattr(metrics, name) is getattr(scenarios, name)

@@ -2,7 +2,7 @@
 
 data <- analysis <- report; publish imports none of them at import time (it runs notebooks,
 which import the report layer in their own kernels). The top-level modules `errors`,
-`paths` and `textfile` may be imported by anyone. Rules are read from the source with `ast`, so a stray
+`paths`, `textfile` and `units` may be imported by anyone. Rules are read from the source with `ast`, so a stray
 import fails here before it makes the layout a lie.
 """
 
@@ -70,10 +70,29 @@ def test_layer_imports_only_the_layers_below(layer):
 
 def test_every_module_is_in_a_layer_or_a_known_top_module():
     top = {p.name for p in PACKAGE.glob("*.py")}
-    assert top == {"__init__.py", "__main__.py", "cli.py", "contract.py", "errors.py", "paths.py", "textfile.py"}
+    assert top == {"__init__.py", "__main__.py", "cli.py", "contract.py", "errors.py", "paths.py", "textfile.py",
+                   "units.py"}
     for layer in LAYERS:
         assert (PACKAGE / layer / "__init__.py").is_file()
         assert layer_modules(layer), layer
+
+
+def test_the_unit_table_imports_nothing_of_kczlib():
+    tree = ast.parse((PACKAGE / "units.py").read_text(encoding="utf-8"))
+    modules = [n.module or "" for n in ast.walk(tree) if isinstance(n, ast.ImportFrom)]
+    modules += [a.name for n in ast.walk(tree) if isinstance(n, ast.Import) for a in n.names]
+    assert not [m for m in modules if m.split(".")[0] == "kczlib"]
+
+
+@pytest.mark.parametrize("layer", ["data", "analysis"])
+def test_exceptions_live_in_errors(layer):
+    # one place to read what can fail: kczlib/errors.py (no exception class in a layer module)
+    bad = [f"{path.relative_to(PACKAGE.parent)}:{node.lineno} {node.name}"
+           for path in layer_modules(layer)
+           for node in ast.walk(ast.parse(path.read_text(encoding="utf-8")))
+           if isinstance(node, ast.ClassDef)
+           and any(getattr(b, "id", getattr(b, "attr", "")).endswith(("Error", "Exception")) for b in node.bases)]
+    assert not bad, "exception classes outside kczlib/errors.py:\n" + "\n".join(bad)
 
 
 def test_rule_checker_sees_an_upward_import(tmp_path):

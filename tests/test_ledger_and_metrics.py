@@ -7,6 +7,7 @@ import pytest
 
 import kczlib
 from kczlib.analysis import metrics
+from kczlib.analysis import scenarios
 from kczlib.analysis.ledger import Ledger, Num
 from kczlib.report.narrative import TemplateError, literal_numbers, render, templates
 from kczlib.report.facade import figure_num
@@ -114,7 +115,7 @@ def test_leverage_grid_is_loans_over_pool_and_over_expected_loss():
     pool = Num(1e9, 1e9, "CNY", (), "parameter risk_pool_yi", "assumption")
     loss = Num(0.02, 0.02, "ratio", (), "parameter loss_rate", "assumption")
     comp = Num(0.5, 0.5, "ratio", (), "parameter compensation_share", "assumption")
-    row = metrics.leverage_grid(n("kechuangdai_loans"), [pool], [loss], [comp]).iloc[0]
+    row = scenarios.leverage_grid(n("kechuangdai_loans"), [pool], [loss], [comp]).iloc[0]
     assert (row["loans_per_pool_yuan"].lower, row["loans_per_pool_yuan"].upper) == (20.0, 30.0)
     # expected loss 2e10*0.02*0.5 = 2e8 .. 3e10*0.02*0.5 = 3e8, below the 1e9 pool: loans cancel,
     # 1 / (0.02 * 0.5) = 100 exactly (the old operation-by-operation bounds gave 66.7 to 150)

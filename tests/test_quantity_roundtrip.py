@@ -2,12 +2,21 @@
 value and bounds (property tests; the readings are the rule table's)."""
 
 import math
+import re
 from decimal import Decimal
 
 from hypothesis import given, strategies as st
 
 from kczlib.analysis import formatting
-from kczlib.data.quantities import parse_quantity
+from kczlib.data import quantities
+from support.english_quantities import parse_english
+
+
+def parse_quantity(text: str) -> quantities.Quantity:
+    """Chinese through the parser, English (Latin letters, ×, digit groups) through the test reader."""
+    if re.search(r"[A-Za-z×,]", text) and not re.search(r"[\u4e00-\u9fff]", text):
+        return parse_english(text)
+    return quantities.parse_quantity(text)
 
 LANGS = st.sampled_from(["zh", "en"])
 # Positive values with up to six significant digits, from 0.001 to about 1e14.

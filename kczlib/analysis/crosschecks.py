@@ -15,7 +15,7 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass, field
 
-from kczlib.data.cases import get_case
+from kczlib.data.cases import case_name, get_case
 from kczlib.data.context import ContextFigure, context_role, format_period
 from kczlib.errors import IndicatorNotReportedError
 from kczlib.data.figures import FIGURES_FILE, LATEST, Figure, indicator
@@ -96,7 +96,7 @@ def _stated(fig: Figure, lang: str, measure: str = "家") -> str:
 def _external(ctx: ContextFigure, lang: str, measure: str = "家") -> str:
     """An external number with its period and confidence label: 2020年6120家（低可信度…）."""
     value = format_value(ctx.value_base, ctx.base_unit, lang, measure)
-    when = format_period(ctx.year, lang)
+    when = format_period(ctx.period, lang)
     if lang == "zh":
         return f"{when}{value}（{ctx.confidence_label(lang)}）"
     return f"{value} in {when} ({ctx.confidence_label(lang)})"
@@ -321,8 +321,9 @@ def case_figure(indicator_id: str, case: str) -> Figure | None:
         return None
 
 
-def run_crosschecks(case: str = "chengdu") -> list[CrossCheck]:
+def run_crosschecks(case: str | None = None) -> list[CrossCheck]:
     """Every cross-check on the case, in report order."""
+    case = case_name(case)
     fig = lambda indicator_id: case_figure(indicator_id, case)  # noqa: E731
     ctx = lambda role: context_role(role, case)  # noqa: E731
     return [

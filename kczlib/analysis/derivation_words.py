@@ -14,14 +14,19 @@ import ast
 from collections.abc import Callable
 
 from kczlib.analysis.ledger import Num
+from kczlib.contract import LANGS
+from kczlib.words import word
 
-_OPS = {
-    "en": {ast.Div: "{a} divided by {b}", ast.Mult: "{a} times {b}", ast.Add: "{a} plus {b}",
-           ast.Sub: "{a} minus {b}", ast.Pow: "{a} to the power {b}", "min": "the smaller of {a} and {b}",
-           "paren": "({x})"},
-    "zh": {ast.Div: "{a}除以{b}", ast.Mult: "{a}乘以{b}", ast.Add: "{a}加{b}", ast.Sub: "{a}减{b}",
-           ast.Pow: "{a}的{b}次方", "min": "{a}与{b}中的较小者", "paren": "（{x}）"},
-}
+# operator -> key of words/numbers.toml ("{a} divided by {b}", ...)
+_OP_KEYS = {ast.Div: "operator.div", ast.Mult: "operator.mult", ast.Add: "operator.add", ast.Sub: "operator.sub",
+            ast.Pow: "operator.pow", "min": "operator.min", "paren": "operator.paren"}
+
+
+def _ops(lang: str) -> dict:
+    """The operator words of `lang` by operator (KeyError for an unknown language)."""
+    if lang not in LANGS:
+        raise KeyError(lang)
+    return {op: word("numbers", key, lang) for op, key in _OP_KEYS.items()}
 
 
 def _leaf_text(leaf: Num) -> str:
@@ -36,7 +41,7 @@ def derivation_words(num: Num, lang: str, name: Callable[[Num], str]) -> str:
     Example (en): "kechuangdai_loans / kechuangdai_firms" with names "loans", "firms"
     -> "loans divided by firms".
     """
-    ops = _OPS[lang]
+    ops = _ops(lang)
     if num.is_leaf:
         return name(num)
     leaves = num.inputs()

@@ -28,7 +28,8 @@ from decimal import ROUND_HALF_UP, Context, Decimal
 from kczlib.errors import ParameterError
 
 from kczlib.contract import LANGS
-BASE_UNITS = ("CNY", "count", "percent", "rank", "multiplier", "years")
+from kczlib.units import PRINTED_BASE_UNITS
+from kczlib.words import word
 
 # Floats carry at most ~15 meaningful decimal digits; anything past that is binary
 # noise (0.1 + 0.2 == 0.30000000000000004) and is never worth printing.
@@ -51,7 +52,7 @@ _UPPER_QUALIFIERS = {"近", "内"}
 # 余/多 state a range (2700余家: 2700-2800) and print as the source writes them: after the
 # digits of a whole number (2700余家, 200多亿元, 30余万名), after the scale word of a
 # decimal one (1.6万余单), after the unit otherwise (3倍多, 1年多); in English as
-# "2,700-plus", "CNY 20-plus bn" (read back by kczlib.data.english_quantities).
+# "2,700-plus", "CNY 20-plus bn" (read back by the round-trip test, tests/support/english_quantities.py).
 _RANGE_QUALIFIERS = ("余", "多")
 _LEADING_NUMBER = re.compile(r"^(?P<pre>CNY )?(?P<num>\d[\d,]*(?P<dec>\.\d+)?)(?P<scale>[万亿])?")
 QUALIFIERS = ("exact", "至", *_EN_PREFIX)
@@ -68,8 +69,8 @@ def _check_lang(lang: str) -> None:
 
 
 def _check_unit(base_unit: str) -> None:
-    if base_unit not in BASE_UNITS:
-        raise ParameterError("base_unit", f"unknown unit {base_unit!r}", ", ".join(BASE_UNITS))
+    if base_unit not in PRINTED_BASE_UNITS:
+        raise ParameterError("base_unit", f"unknown unit {base_unit!r}", ", ".join(PRINTED_BASE_UNITS))
 
 
 def _check_sig(sig: int | None) -> None:
@@ -269,10 +270,8 @@ def _range_qualified(text: str, qualifier: str, base_unit: str, lang: str) -> st
 
 # --- derived figures known as intervals -------------------------------------------
 
-_UNKNOWN = {"zh": "无法确定", "en": "cannot be determined"}
-_AT_LEAST = {"zh": "至少", "en": "at least "}
-_AT_MOST = {"zh": "至多", "en": "at most "}
-_TO = {"zh": "至", "en": " to "}
+# The words around an interval's bounds: keys of words/numbers.toml.
+_UNKNOWN, _AT_LEAST, _AT_MOST, _TO = "interval.unknown", "interval.at_least", "interval.at_most", "interval.to"
 
 
 def _display_factor(d: Decimal, base_unit: str, lang: str) -> Decimal:
@@ -308,12 +307,12 @@ def _interval(lo: Decimal | None, hi: Decimal | None, base_unit, lang, measure, 
         digits = sig
         while show(lo, digits) == show(hi, digits) and digits < _NOISE_DIGITS:
             digits += 1  # never print a range as one number
-        return show(lo, digits) + _TO[lang] + show(hi, digits)
+        return show(lo, digits) + word("numbers", _TO, lang) + show(hi, digits)
     if lo is not None:
-        return _AT_LEAST[lang] + show(lo)
+        return word("numbers", _AT_LEAST, lang) + show(lo)
     if hi is not None:
-        return _AT_MOST[lang] + show(hi)
-    return _UNKNOWN[lang]
+        return word("numbers", _AT_MOST, lang) + show(hi)
+    return word("numbers", _UNKNOWN, lang)
 
 
 def format_interval(

@@ -13,11 +13,13 @@ validation message, which the reports print); copy the file in instead.
 from __future__ import annotations
 
 import hashlib
+import os
+import tomllib
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
-from kczlib.errors import DataError, DataErrors, UnknownCaseError
+from kczlib.errors import DataError, DataErrors, NoDefaultCaseError, UnknownCaseError
 from kczlib.paths import PACKAGE_ROOT, data_root  # noqa: F401 (re-exported)
 from kczlib.textfile import read_file_bytes, read_json, read_utf8
 from kczlib.data.datatext import data_texts
@@ -33,6 +35,49 @@ def list_cases() -> list[str]:
         return []
     # a dot-folder is a case being written (kcz new-case renames it into place when complete)
     return sorted(p.name for p in root.iterdir() if not p.name.startswith(".") and (p / "case.json").is_file())
+
+
+def reports_file() -> Path:
+    """The project's reports.toml: `$KCZ_REPORTS` if set, else `<project>/reports.toml`.
+
+    The same rule as `kcz build` (kczlib/publish/config.py `config_path`).
+    """
+    return Path(os.environ.get("KCZ_REPORTS") or PACKAGE_ROOT / "reports.toml")
+
+
+def default_case() -> str:
+    """The case a call without one uses.
+
+    The `case` of `[defaults]` in the project's reports.toml (`reports_file`) if it names one,
+    else the only case of the data folder.
+
+    Returns:
+        The case name (checked only when it is used: `get_case`).
+
+    Raises:
+        NoDefaultCaseError: reports.toml names no case and the data folder holds none or
+            several (the message lists them and says to pass a case).
+    """
+    path = reports_file()
+    if path.is_file():
+        try:
+            defaults = tomllib.loads(read_utf8(path)).get("defaults", {})
+        except tomllib.TOMLDecodeError:
+            defaults = {}  # kcz build reports a malformed reports.toml; here it names no case
+        case = defaults.get("case") if isinstance(defaults, dict) else None
+        if isinstance(case, str) and case:
+            return case
+    cases = list_cases()
+    if len(cases) == 1:
+        return cases[0]
+    have = f"the data folder has {', '.join(cases)}" if cases else "the data folder has no case"
+    raise NoDefaultCaseError(f"no case given and none set as [defaults] case in {path.name}; {have}: "
+                             "pass a case, e.g. load_figures(\"<case>\")")
+
+
+def case_name(case: str | None) -> str:
+    """`case`, or `default_case()` when it is None. Raises `NoDefaultCaseError` as `default_case`."""
+    return default_case() if case is None else case
 
 
 def case_folder_names() -> list[str]:
@@ -74,14 +119,15 @@ REQUIRED_META = {
 }
 
 
-def get_case(case: str) -> Case:
-    """The case folder `data/cases/<case>/` with its `case.json`.
+def get_case(case: str | None = None) -> Case:
+    """The case folder `data/cases/<case>/` with its `case.json` (None: `default_case()`).
 
     A case is a name, never a path: anything that is not one of `list_cases()` (such as
     `../x` or an absolute path) raises UnknownCaseError listing the known cases, so no
     folder outside `data/cases/` is ever read. DataError if `case.json` is malformed
     or its `source.file` is not a plain file name inside the case folder.
     """
+    case = case_name(case)
     known = list_cases()
     if not isinstance(case, str) or case not in known:
         raise UnknownCaseError(str(case), known)

@@ -19,47 +19,24 @@ from functools import lru_cache
 
 import pandas as pd
 
-from kczlib.data.cases import Case, get_case
+from kczlib.data.cases import Case, case_name, get_case
 from kczlib.errors import DataError, DataErrors, UnknownContextError  # noqa: F401 (re-exported)
+from kczlib.data.geo import geo_name
 from kczlib.data.schema import _typed_frame, get_schema, read_table
 from kczlib.textfile import read_json
+from kczlib.units import context_unit_base
+from kczlib.words import word
 
 CONTEXT_FILE = "context.csv"
 META_FILE = "context.meta.json"
 CONFIDENCES = ("high", "medium", "low", "derived")
 
-# unit as written -> (factor to the base unit, base unit). Keep the schema's unit enum in
-# step: a unit the schema allows but this table lacks is caught by a test.
-BASE_UNITS: dict[str, tuple[float, str]] = {
-    "亿元": (1e8, "CNY"),
-    "万元": (1e4, "CNY"),
-    "元": (1.0, "CNY"),
-    "万人": (1e4, "count"),  # people are counted: kczlib.analysis.formatting knows "count"
-    "人": (1.0, "count"),
-    "%": (1.0, "percent"),  # percent stays in percent points, as in figures.csv
-    "家": (1.0, "count"),
-    "笔": (1.0, "count"),
-    "名": (1.0, "rank"),
-}
-
-CONFIDENCE_LABELS = {
-    "high": {"zh": "高可信度", "en": "high confidence"},
-    "medium": {"zh": "中等可信度", "en": "medium confidence"},
-    "low": {"zh": "低可信度：转载，待核对原文", "en": "low confidence: a reprint, check the original"},
-    "derived": {"zh": "推算值", "en": "derived"},
-}
-
-GEO_EN = {"成都": "Chengdu", "四川省": "Sichuan", "全国": "China", "西安": "Xi'an", "重庆": "Chongqing", "广州": "Guangzhou",
-          "苏州": "Suzhou", "南京": "Nanjing", "江苏省": "Jiangsu"}
-
-
+_HALVES = {"H1": "period.first_half", "H2": "period.second_half"}  # keys of words/context.toml
 
 
 def value_base(value: float, unit: str) -> tuple[float, str]:
     """`value` written in `unit` -> (value in the base unit, base unit): 99.4 亿元 -> 9.94e9 CNY."""
-    if unit not in BASE_UNITS:
-        raise ValueError(f"unknown unit {unit!r} (known: {', '.join(BASE_UNITS)})")
-    factor, base = BASE_UNITS[unit]
+    factor, base = context_unit_base(unit)
     return value * factor, base
 
 
@@ -93,23 +70,39 @@ def qualified_bounds(value: float, unit: str, qualifier: str) -> tuple[float | N
 
 
 def confidence_label(confidence: str, lang: str) -> str:
-    return CONFIDENCE_LABELS[confidence][lang]
+    """The reader's label of a confidence (high -> 高可信度 / high confidence), from words/context.toml.
+
+    Raises:
+        WordsError: an unknown confidence or language.
+    """
+    return word("context", f"confidence.{confidence}", lang)
 
 
 def geo_label(geo: str, lang: str) -> str:
-    return geo if lang == "zh" else GEO_EN.get(geo, geo)
+    """A place as a reader of `lang` reads it: `kczlib.data.geo.geo_name` (kept under this name
+    for the report layer; new code calls `geo_name`)."""
+    return geo_name(geo, lang)
 
 
 def format_period(year: str, lang: str) -> str:
-    """A context year as text: 2021 -> 2021年 / 2021; 2023-11 -> 2023年11月 / Nov 2023;
-    2019-H1 -> 2019年上半年 / H1 2019."""
+    """A context period as text (words from words/context.toml).
+
+    2021 -> 2021年 / 2021; 2023-11 -> 2023年11月 / Nov 2023; 2019-H1 -> 2019年上半年 / H1 2019.
+
+    Args:
+        year: the period as written in context.csv's `period` column.
+        lang: "zh" or "en".
+
+    Returns:
+        The period in words.
+    """
     y, _, part = year.partition("-")
-    if lang == "zh":
-        halves = {"": "", "H1": "上半年", "H2": "下半年"}
-        return f"{y}年" + (halves[part] if part in halves else f"{int(part)}月")
     if not part:
-        return y
-    return f"{part} {y}" if part.startswith("H") else f"{calendar.month_abbr[int(part)]} {y}"
+        return word("context", "period.year", lang).format(year=y)
+    if part in _HALVES:
+        return word("context", _HALVES[part], lang).format(year=y, half=part)
+    month = str(int(part)) if lang == "zh" else calendar.month_abbr[int(part)]
+    return word("context", "period.month", lang).format(year=y, month=month)
 
 
 @dataclass(frozen=True)
@@ -117,14 +110,15 @@ class ContextFigure:
     """One external number with its provenance. Empty text fields are "".
 
     `value` is as written in `unit` (19916.98 亿元); `value_base` and `bounds` are in
-    `base_unit` (CNY = yuan). `year` is the period as written (the table's `period`
-    column: 2021, 2023-11, 2019-H1; also `.period`); `year_number` is its calendar year.
+    `base_unit` (CNY = yuan). `period` is the period as written (the table's `period`
+    column: 2021, 2023-11, 2019-H1); `year_number` is its calendar year. `.year` is a
+    deprecated alias of `.period` (kept while the report layer still reads it).
     """
 
     id: str
     indicator: str
     geo: str
-    year: str  # the period as written (context.csv column `period`): 2021, 2023-11 or 2019-H1
+    period: str  # the period as written (context.csv column `period`): 2021, 2023-11 or 2019-H1
     value: float
     unit: str
     confidence: str
@@ -150,14 +144,14 @@ class ContextFigure:
         return qualified_bounds(self.value, self.unit, self.qualifier)
 
     @property
-    def period(self) -> str:
-        """The period as written (2021, 2023-11, 2019-H1): the table's `period` column."""
-        return self.year
+    def year(self) -> str:
+        """Deprecated alias of `period` (the period as written, not a year number)."""
+        return self.period
 
     @property
     def year_number(self) -> int:
         """The calendar year of the period as an int (2023-11 -> 2023): the table's `year` column."""
-        return int(self.year[:4])
+        return int(self.period[:4])
 
     @property
     def is_derived(self) -> bool:
@@ -167,7 +161,7 @@ class ContextFigure:
         return confidence_label(self.confidence, lang)
 
 
-def load_context(case: str = "chengdu") -> pd.DataFrame:
+def load_context(case: str | None = None) -> pd.DataFrame:
     """The case's context rows, typed by the schema and indexed by `id` (index only, named "id").
 
     As in `load_figures`, "id" works in `groupby`, `sort_values`, `merge(on=...)` and
@@ -186,7 +180,7 @@ def load_context(case: str = "chengdu") -> pd.DataFrame:
     return frame.copy()
 
 
-def validate_context(case: str = "chengdu") -> list[DataError]:
+def validate_context(case: str | None = None) -> list[DataError]:
     """Every problem in the case's context table and its metadata; [] when all is well."""
     c = get_case(case)
     frame, errors = _read_context(c)
@@ -242,23 +236,24 @@ def _blank(x) -> bool:
     return x is None or x is pd.NA or (isinstance(x, float) and math.isnan(x)) or not str(x).strip()
 
 
-def context_value(context_id: str, case: str = "chengdu") -> ContextFigure:
+def context_value(context_id: str, case: str | None = None) -> ContextFigure:
     """One context row by id, with value (as written, in `unit`), confidence and source.
 
     Raises `UnknownContextError` (with the closest ids) for an id the case does not have.
     """
+    case = case_name(case)
     frame = load_context(case)
     if context_id not in frame.index:
         raise UnknownContextError(context_id, case, difflib.get_close_matches(context_id, frame.index, n=3))
     row = frame.loc[context_id]
     values = {}
     for f in fields(ContextFigure):
-        v = context_id if f.name == "id" else row["period" if f.name == "year" else f.name]
+        v = context_id if f.name == "id" else row[f.name]
         values[f.name] = float(v) if f.name == "value" else ("" if _blank(v) else str(v))
     return ContextFigure(**values)
 
 
-def context_meta(case: str = "chengdu") -> dict:
+def context_meta(case: str | None = None) -> dict:
     """The case's context metadata ({} when the case has none)."""
     return _read_meta(get_case(case))
 
@@ -288,20 +283,22 @@ def _check_meta(case: Case, frame: pd.DataFrame | None) -> list[DataError]:
     return errors
 
 
-def context_role(role: str, case: str = "chengdu") -> ContextFigure | None:
+def context_role(role: str, case: str | None = None) -> ContextFigure | None:
     """The row that plays `role` in the cross-checks (per context.meta.json), or None.
 
     None when the case assigns no row to the role or the row is absent, so a check can
     say "cannot tell" instead of failing.
     """
+    case = case_name(case)
     context_id = context_meta(case).get("roles", {}).get(role)
     if context_id is None or context_id not in load_context(case).index:
         return None
     return context_value(context_id, case)
 
 
-def context_series(name: str, case: str = "chengdu") -> list[ContextFigure]:
+def context_series(name: str, case: str | None = None) -> list[ContextFigure]:
     """Rows whose id starts with the prefix the metadata gives for series `name`, by id."""
+    case = case_name(case)
     prefix = context_meta(case).get("series", {}).get(name)
     if prefix is None:
         return []
@@ -309,12 +306,12 @@ def context_series(name: str, case: str = "chengdu") -> list[ContextFigure]:
     return [context_value(i, case) for i in ids]
 
 
-def context_gaps(case: str = "chengdu") -> list[dict]:
+def context_gaps(case: str | None = None) -> list[dict]:
     """Context searched for and not found: [{topic, zh, en}], one sentence per language."""
     return [dict(g) for g in context_meta(case).get("gaps", [])]
 
 
-def series_breaks(name: str, case: str = "chengdu") -> dict[str, str]:
+def series_breaks(name: str, case: str | None = None) -> dict[str, str]:
     """Rows of series `name` that start a new, re-based series ({id: reason}): the change
     from the row before them is a break in the series, not a change in the quantity."""
     return dict(context_meta(case).get("series_breaks", {}).get(name, {}))

@@ -32,7 +32,7 @@ import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from kczlib.errors import KczError
+from kczlib.errors import DraftError
 from kczlib.paths import data_root as default_data_root
 from kczlib.data.figures import FIGURES_FILE, NON_FIGURES_FILE
 from kczlib.data.indicators import Indicator, indicators
@@ -46,10 +46,6 @@ FIGURE_KINDS = ("quantity", "rank")
 CLAUSE_BREAKS = "。；;！？!?\n，,、：:"
 CONTEXT_CHARS = 24  # of context kept each side of a mention in the draft note
 YEAR_RE = re.compile(r"((?:19|20)\d\d)年")
-
-
-class DraftError(KczError, ValueError):
-    """A case that cannot be drafted: a bad name, an existing folder, an unreadable raw file."""
 
 
 @dataclass

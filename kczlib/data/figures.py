@@ -16,7 +16,7 @@ from functools import lru_cache
 
 import pandas as pd
 
-from kczlib.data.cases import Case, get_case
+from kczlib.data.cases import Case, case_name, get_case
 from kczlib.errors import (AmbiguousIndicatorError, DataError, DataErrors, IndicatorNotReportedError,
                       UnknownFigureError, UnknownIndicatorError)
 from kczlib.data.indicators import indicators, indicators_path
@@ -90,7 +90,7 @@ def chain_topic(chain: str) -> str:
     return chain[len(OUTCOME_PREFIX):] if chain.startswith(OUTCOME_PREFIX) else chain
 
 
-def load_figures(case: str = "chengdu") -> pd.DataFrame:
+def load_figures(case: str | None = None) -> pd.DataFrame:
     """The case's figures: one row per figure, indexed by `id` (a string index named "id").
 
     `id` is the index only, not also a column, so pandas accepts "id" wherever it takes a
@@ -243,12 +243,13 @@ def _num(x) -> float | None:
     return None if x is None or x is pd.NA or (isinstance(x, float) and math.isnan(x)) else float(x)
 
 
-def figure(figure_id: str, case: str = "chengdu") -> Figure:
+def figure(figure_id: str, case: str | None = None) -> Figure:
     """One figure by id, with value (as written, in `unit`), bounds (in `base_unit`) and evidence.
 
     Raises `UnknownFigureError` (with the closest ids) for an id the case does not have,
     `UnknownCaseError` for an unknown case and `DataErrors` for a broken table.
     """
+    case = case_name(case)
     frame = _load_figures(get_case(case))
     if figure_id not in frame.index:
         raise UnknownFigureError(figure_id, case, difflib.get_close_matches(figure_id, frame.index, n=3))
@@ -258,7 +259,7 @@ def figure(figure_id: str, case: str = "chengdu") -> Figure:
 LATEST = "latest"  # indicator(period=LATEST): the latest year where a case reports several years
 
 
-def indicator(indicator_id: str, case: str = "chengdu", period: str | None = None) -> Figure:
+def indicator(indicator_id: str, case: str | None = None, period: str | None = None) -> Figure:
     """The case's figure for a shared indicator (see `data/indicators.csv`).
 
     `period` (a year such as "2021", "cumulative" or "target") chooses among the periods
@@ -269,6 +270,7 @@ def indicator(indicator_id: str, case: str = "chengdu", period: str | None = Non
     when the case maps no figure to it (for that period), and `AmbiguousIndicatorError`
     when `period` is None and the case reports several periods.
     """
+    case = case_name(case)
     rows = _indicator_rows(indicator_id, case)
     periods = [str(p) for p in rows["period"]]
     if period == LATEST:
@@ -284,8 +286,9 @@ def indicator(indicator_id: str, case: str = "chengdu", period: str | None = Non
     return figure_from_row(rows.iloc[0])
 
 
-def reports_indicator(indicator_id: str, case: str = "chengdu") -> bool:
+def reports_indicator(indicator_id: str, case: str | None = None) -> bool:
     """Whether the case maps a figure to the indicator; `UnknownIndicatorError` if it is not one."""
+    case = case_name(case)
     return not _indicator_rows(indicator_id, case).empty
 
 
@@ -312,7 +315,7 @@ def figure_from_row(row) -> Figure:
     return Figure(**values)
 
 
-def load_non_figures(case: str = "chengdu") -> pd.DataFrame:
+def load_non_figures(case: str | None = None) -> pd.DataFrame:
     """Numeric mentions in the source that are deliberately not figures, with reasons."""
     return _load_non_figures(get_case(case)).copy()
 

@@ -119,7 +119,7 @@ class SourceDocument:
         return self.text[max(0, offset - context) : offset + length + context]
 
 
-def load_source(case: str = "chengdu") -> SourceDocument:
+def load_source(case: str | None = None) -> SourceDocument:
     """The cleaned source document of a case, with its section tree."""
     return _load_source(get_case(case))
 

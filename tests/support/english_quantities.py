@@ -1,4 +1,4 @@
-"""English quantity wording, as `kczlib.analysis.formatting` prints it, read back.
+"""Test support: English quantity wording, as `kczlib.analysis.formatting` prints it, read back.
 
 The forms (formatting's own): counts `2,700`; money `CNY 5,000`, `CNY 16 m`,
 `CNY 9.94 bn`; percent `12.5%`; multipliers `3×`; years `1 year`, `3 years`; ranks
@@ -16,7 +16,7 @@ import re
 from decimal import Decimal
 
 from kczlib.errors import QuantityParseError
-from kczlib.data.quantities import Quantity, _bounds
+from kczlib.data.quantities import Quantity, qualifier_bounds
 
 QUALIFIER_WORDS = {"more than ": "超", "at least ": "以上", "nearly ": "近", "within ": "内",
                    "at most ": "内", "about ": "约"}
@@ -67,12 +67,12 @@ def parse_english(text: str) -> Quantity:
         q = _value(text.replace("-plus", "", 1))
         number = Decimal(re.search(r"[\d,.]+", text).group().replace(",", "")).normalize()
         step = Decimal(1).scaleb(number.as_tuple().exponent) * Decimal(repr(q.value_base)) / number
-        lower, upper = _bounds("余", Decimal(repr(q.value_base)), step)
+        lower, upper = qualifier_bounds("余", Decimal(repr(q.value_base)), step)
         return Quantity(q.kind, q.value, q.unit, q.value_base, q.base_unit, "余", float(lower), float(upper))
     for word, qualifier in QUALIFIER_WORDS.items():
         if text.startswith(word):
             q = _value(text[len(word):])
-            lower, upper = _bounds(qualifier, Decimal(repr(q.value_base)), Decimal(0))
+            lower, upper = qualifier_bounds(qualifier, Decimal(repr(q.value_base)), Decimal(0))
             return Quantity(q.kind, q.value, q.unit, q.value_base, q.base_unit, qualifier,
                             None if lower is None else float(lower), None if upper is None else float(upper))
     return _value(text)

@@ -1,0 +1,87 @@
+"""Scenario models over case numbers: a target path, and the risk pool behind a loan programme.
+
+`target_path` grows a base at a rate year by year. `capped_loss`, `break_even_loss_rate`,
+`pool_binding` and `leverage_grid` model a risk-compensation pool that covers a share of
+the losses on a loan volume (the pool pays at most what it holds). All bounds are joint,
+by the vertex method (`kczlib.analysis.bounds`).
+"""
+
+from __future__ import annotations
+
+import itertools
+
+import pandas as pd
+
+from kczlib.analysis.bounds import bounded, operand_name
+from kczlib.analysis.ledger import RATIO, Num
+
+
+def _per(a: Num, b: Num) -> Num:
+    """a / b as a multiplier (as `metrics.ratio(a, b, "multiplier")`)."""
+    return bounded(lambda x, y: x / y, [a, b], "multiplier", f"{operand_name(a)} / {operand_name(b)}")
+
+
+def target_path(base: Num, rate: Num, start_year: int, years: int) -> pd.DataFrame:
+    """Year-by-year target from `base` growing at `rate`: base * (1 + rate) ** t.
+
+    Rows: year, num (the `Num`), lower, upper. Year 0 is `base` itself.
+    """
+    rows = []
+    for t in range(years + 1):
+        num = base if t == 0 else bounded(lambda b, r, t=t: b * (1 + r) ** t, [base, rate], base.base_unit,
+                                     f"{operand_name(base)} * (1 + {operand_name(rate)}) ** {t}", base.measure)
+        rows.append({"year": start_year + t, "num": num, "lower": num.lower, "upper": num.upper})
+    return pd.DataFrame(rows)
+
+
+def capped_loss(loans: Num, pool: Num, loss_rate: Num, comp: Num) -> Num:
+    """Expected fiscal loss: min(loans x loss rate x compensation share, pool), in yuan.
+
+    A pool cannot pay out more than it holds; no top-up is modelled.
+    """
+    return bounded(lambda l, p, r, s: min(l * r * s, p), [loans, pool, loss_rate, comp], "CNY",
+              f"min({operand_name(loans)} * {operand_name(loss_rate)} * {operand_name(comp)}, {operand_name(pool)})")
+
+
+def break_even_loss_rate(loans: Num, pool: Num, comp: Num) -> Num:
+    """The loss rate at which the pool is exhausted: pool / (loans x compensation share)."""
+    return bounded(lambda p, l, s: p / (l * s), [pool, loans, comp], RATIO,
+              f"{operand_name(pool)} / ({operand_name(loans)} * {operand_name(comp)})")
+
+
+POOL_BINDS, POOL_BINDS_PARTLY, POOL_HOLDS = "binds", "partly", "holds"
+
+
+def pool_binding(loans: Num, pool: Num, loss_rate: Num, comp: Num) -> str:
+    """Whether the expected loss exceeds the pool: at every loan volume in the range
+    ("binds"), at some ("partly"), or at none ("holds")."""
+    uncapped = bounded(lambda l, r, s: l * r * s, [loans, loss_rate, comp], "CNY", "uncapped")
+    if uncapped.lower is not None and uncapped.lower >= pool.upper:
+        return POOL_BINDS
+    if uncapped.upper is None or uncapped.upper > pool.lower:
+        return POOL_BINDS_PARTLY
+    return POOL_HOLDS
+
+
+def leverage_grid(loans: Num, pools: list[Num], loss_rates: list[Num], shares: list[Num]) -> pd.DataFrame:
+    """Scenario grid over pool size x loss rate x compensation share.
+
+    Columns: pool, loss_rate, compensation_share (the input Nums); loans_per_pool_yuan =
+    loans / pool; expected_fiscal_loss = min(loans x loss x share, pool);
+    loans_per_loss_yuan = loans / expected loss, which is exactly 1 / (loss x share)
+    wherever the pool holds (loans cancel); break_even_loss_rate = pool / (loans x share);
+    pool_binding = "binds" | "partly" | "holds".
+    """
+    rows = []
+    for pool, loss, comp in itertools.product(pools, loss_rates, shares):
+        expected_loss = capped_loss(loans, pool, loss, comp)
+        per_loss = bounded(lambda l, p, r, s: l / min(l * r * s, p), [loans, pool, loss, comp], "multiplier",
+                      f"{operand_name(loans)} / {operand_name(expected_loss)}")
+        rows.append({"pool": pool, "loss_rate": loss, "compensation_share": comp,
+                     "loans_per_pool_yuan": _per(loans, pool),
+                     "expected_fiscal_loss": expected_loss, "loans_per_loss_yuan": per_loss,
+                     "break_even_loss_rate": break_even_loss_rate(loans, pool, comp),
+                     "pool_binding": pool_binding(loans, pool, loss, comp)})
+    return pd.DataFrame(rows)
+
+

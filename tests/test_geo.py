@@ -1,0 +1,39 @@
+"""Places are data: data/geo.csv gives each its English name and its order in a comparison."""
+
+from __future__ import annotations
+
+import pytest
+
+from kczlib.data.context import geo_label
+from kczlib.data.geo import geo_name, geo_order, load_geo
+from kczlib.errors import DataErrors
+
+
+def test_the_shipped_table():
+    geo = load_geo()
+    assert geo["四川省"] == ("Sichuan", 2) and geo["全国"] == ("China", 3)
+    assert geo_name("西安", "en") == "Xi'an" and geo_name("西安", "zh") == "西安"
+    assert geo_order("成都") == 1 and geo_order("重庆") == 1
+
+
+def test_a_place_not_in_the_table_prints_as_written_with_the_peers():
+    assert geo_name("拉萨", "en") == "拉萨" and geo_order("拉萨") == 1
+
+
+def test_names_and_order_come_from_the_data_folder(data_copy):
+    with open(data_copy / "geo.csv", "a", encoding="utf-8") as f:
+        f.write("拉萨,Lhasa,4\n")
+    assert geo_name("拉萨", "en") == "Lhasa" and geo_order("拉萨") == 4
+    assert geo_label("拉萨", "en") == "Lhasa"  # the report layer's name for it
+
+
+def test_a_bad_row_is_refused(data_copy):
+    with open(data_copy / "geo.csv", "a", encoding="utf-8") as f:
+        f.write("拉萨,Lhasa,first\n")
+    with pytest.raises(DataErrors, match="order"):
+        load_geo()
+
+
+def test_a_data_folder_without_the_table(data_copy):
+    (data_copy / "geo.csv").unlink()
+    assert geo_name("全国", "en") == "全国" and geo_order("全国") == 1
