@@ -102,7 +102,8 @@ def templates(lang: str) -> dict[str, str]:
             if key in home:
                 raise TemplateError(f"template {key!r} is in both {home[key]}.toml and {file}.toml")
             if bad := literal_numbers(tpl):
-                raise TemplateError(f"{file}.toml: template {key!r} ({lang}) has numbers typed in ({', '.join(bad)}); pass them as slots")
+                raise TemplateError(f"{file}.toml: template {key!r} ({lang}) has numbers typed in "
+                                    f"({', '.join(bad)}); pass them as slots")
             home[key], flat[key] = file, tpl
     return flat
 
