@@ -1,9 +1,10 @@
-"""Narrative text rendered from data: one template set per language.
+"""Narrative text rendered from data: report prose from the word files, in either language.
 
-Templates live in `kczlib/report/narratives/<lang>.toml`, grouped by report. A template holds
-words only: a digit or a Chinese quantity typed into one is rejected when the set is
-loaded, so every number a narrative prints arrives through a slot, from a `Num`, and is
-recorded in the report's ledger. Text from data (labels, quotes) is escaped.
+Templates live in `kczlib/words/` (both languages side by side per key), one file per report
+plus the shared `common` and `appendix` (`PROSE_FILES`). A template holds words only: a digit
+(refused by `kczlib.words`) or a Chinese quantity (refused here) typed into one is rejected when
+the set is loaded, so every number a narrative prints arrives through a slot, from a `Num`, and
+is recorded in the report's ledger. Text from data (labels, quotes) is escaped.
 """
 
 from __future__ import annotations
@@ -11,17 +12,20 @@ from __future__ import annotations
 import html
 import re
 import string
-import tomllib
 from dataclasses import dataclass
 from functools import lru_cache
-from pathlib import Path
 
 from kczlib.errors import KczError
 from kczlib.analysis.ledger import Ledger, Num
+from kczlib.contract import LANGS
 from kczlib.data.datatext import DataText
 from kczlib.data.quantities import find_quantities
+from kczlib.words import words
 
-TEMPLATES = Path(__file__).resolve().parent / "narratives"
+# The word files that hold report prose, read by `templates` (keys are unique across them). The
+# other word files hold the page frame (`page`), check titles, context labels and number words,
+# which their own modules read.
+PROSE_FILES = ("common", "overview", "fiscal", "finance", "talent", "platforms", "appendix")
 MD_SPECIAL = re.compile(r"([\\`*_\[\]#|~])")
 
 
@@ -59,29 +63,48 @@ def nested_quote(text: str) -> str:
                   lambda m: _FULL_WIDTH[m.group(1) or m.group(2)], text)
 
 
-def _flatten(tree: dict, prefix: str = "") -> dict[str, str]:
-    out = {}
-    for k, v in tree.items():
-        key = f"{prefix}{k}"
-        out.update(_flatten(v, key + ".") if isinstance(v, dict) else {key: v})
-    return out
-
-
 def literal_numbers(template: str) -> list[str]:
-    """Numbers typed into a template's own words (should be none)."""
-    words = "".join(lit for lit, *_ in string.Formatter().parse(template))
-    return re.findall(r"\d+", words) + [m.text for m in find_quantities(words)]
+    """Numbers typed into a template's own words (should be none).
+
+    Args:
+        template: a template with `{slot}` fields; the slots are not looked at.
+
+    Returns:
+        Every run of digits and every Chinese quantity (`data.quantities.find_quantities`,
+        e.g. "三个") in the template's literal text, in order; empty when it has none.
+    """
+    text = "".join(lit for lit, *_ in string.Formatter().parse(template))
+    return re.findall(r"\d+", text) + [m.text for m in find_quantities(text)]
 
 
 @lru_cache(maxsize=None)
 def templates(lang: str) -> dict[str, str]:
-    path = TEMPLATES / f"{lang}.toml"
-    if not path.is_file():
-        raise TemplateError(f"no narrative templates for language {lang!r} ({path.name})")
-    flat = _flatten(tomllib.loads(path.read_text(encoding="utf-8")))
-    for key, tpl in flat.items():
-        if bad := literal_numbers(tpl):
-            raise TemplateError(f"{path.name}: template {key!r} has numbers typed in ({', '.join(bad)}); pass them as slots")
+    """Every report template in language `lang`: `{dotted key: text}`, from `PROSE_FILES`.
+
+    Args:
+        lang: a language of `kczlib.contract.LANGS` ("zh" or "en").
+
+    Returns:
+        The templates of all prose word files, each file's keys in the order it writes them.
+
+    Raises:
+        TemplateError: unknown language; a key in two prose files; a number typed into a
+            template's words (a Chinese quantity, found by `data.quantities.find_quantities`).
+        WordsError: a word file is malformed, lacks a language or has a digit typed in
+            (`kczlib.words.load`).
+    """
+    if lang not in LANGS:
+        raise TemplateError(f"no narrative templates for language {lang!r} (have: {', '.join(LANGS)})")
+    flat: dict[str, str] = {}
+    home: dict[str, str] = {}
+    for file in PROSE_FILES:
+        for key, tpl in words(file, lang).items():
+            if key in home:
+                raise TemplateError(f"template {key!r} is in both {home[key]}.toml and {file}.toml")
+            if bad := literal_numbers(tpl):
+                raise TemplateError(f"{file}.toml: template {key!r} ({lang}) has numbers typed in "
+                                    f"({', '.join(bad)}); pass them as slots")
+            home[key], flat[key] = file, tpl
     return flat
 
 
@@ -89,7 +112,7 @@ def render(key: str, lang: str, ledger: Ledger, **slots) -> Safe:
     """Fill template `key` for `lang`; Nums are formatted through the ledger."""
     table = templates(lang)
     if key not in table:
-        raise TemplateError(f"no template {key!r} in {lang}.toml")
+        raise TemplateError(f"no template {key!r} ({lang}) in the prose word files (kczlib/words)")
     values = {}
     for name, v in slots.items():
         if isinstance(v, Num):
