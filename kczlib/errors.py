@@ -147,6 +147,10 @@ class WordsError(KczError):
     """A word file (kczlib/words/*.toml) is missing, malformed, or lacks a key or a language."""
 
 
+class TemplateError(KczError):
+    """A report template is missing, needs a slot it was not given, or has a number typed in."""
+
+
 class CannotBuild(KczError):
     """The output folder or the disk prevents a build (disk full, read-only, not a folder,
     something planted where kcz writes). The CLI exits with its own code (3), distinct from

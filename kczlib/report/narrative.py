@@ -1,7 +1,7 @@
 """Narrative text rendered from data: report prose from the word files, in either language.
 
 Templates live in `kczlib/words/` (both languages side by side per key), one file per report
-plus the shared `common` and `appendix` (`PROSE_FILES`). A template holds words only: a digit
+plus the shared `common` and `appendix` (`prose_files()`). A template holds words only: a digit
 (refused by `kczlib.words`) or a Chinese quantity (refused here) typed into one is rejected when
 the set is loaded, so every number a narrative prints arrives through a slot, from a `Num`, and
 is recorded in the report's ledger. Text from data (labels, quotes) is escaped.
@@ -15,22 +15,26 @@ import string
 from dataclasses import dataclass
 from functools import lru_cache
 
-from kczlib.errors import KczError
+from kczlib.errors import TemplateError
 from kczlib.analysis.ledger import Ledger, Num
 from kczlib.contract import LANGS
 from kczlib.data.datatext import DataText
 from kczlib.data.quantities import find_quantities
-from kczlib.words import words
+from kczlib.words import word_files, words
 
 # The word files that hold report prose, read by `templates` (keys are unique across them). The
 # other word files hold the page frame (`page`), check titles, context labels and number words,
 # which their own modules read.
-PROSE_FILES = ("common", "overview", "fiscal", "finance", "talent", "platforms", "appendix")
+NOT_PROSE = ("page", "checks", "context", "numbers")
+
+
+def prose_files() -> tuple[str, ...]:
+    """The word files that hold report prose: every file in kczlib/words but `NOT_PROSE`.
+
+    A new report's word file is picked up by being there; nothing lists report names.
+    """
+    return tuple(f for f in word_files() if f not in NOT_PROSE)
 MD_SPECIAL = re.compile(r"([\\`*_\[\]#|~])")
-
-
-class TemplateError(KczError):
-    pass
 
 
 class Safe(str):
@@ -79,7 +83,7 @@ def literal_numbers(template: str) -> list[str]:
 
 @lru_cache(maxsize=None)
 def templates(lang: str) -> dict[str, str]:
-    """Every report template in language `lang`: `{dotted key: text}`, from `PROSE_FILES`.
+    """Every report template in language `lang`: `{dotted key: text}`, from `prose_files()`.
 
     Args:
         lang: a language of `kczlib.contract.LANGS` ("zh" or "en").
@@ -97,7 +101,7 @@ def templates(lang: str) -> dict[str, str]:
         raise TemplateError(f"no narrative templates for language {lang!r} (have: {', '.join(LANGS)})")
     flat: dict[str, str] = {}
     home: dict[str, str] = {}
-    for file in PROSE_FILES:
+    for file in prose_files():
         for key, tpl in words(file, lang).items():
             if key in home:
                 raise TemplateError(f"template {key!r} is in both {home[key]}.toml and {file}.toml")
