@@ -22,7 +22,8 @@ from kczlib.errors import KczError
 # milliseconds, so the `kcz` command installs its signal handlers before anything slow
 # runs (a Ctrl-C in its first moments gives a message, not a traceback).
 _LAZY = {
-    "list_cases": ".data.cases", "default_case": ".data.cases", "context_value": ".data.context", "load_context": ".data.context",
+    "list_cases": ".data.cases", "default_case": ".data.cases",
+    "context_value": ".data.context", "load_context": ".data.context",
     "Figure": ".data.figures", "figure": ".data.figures", "load_figures": ".data.figures",
     "load_non_figures": ".data.figures", "load_source": ".data.source",
     "indicator": ".data.figures", "reports_indicator": ".data.figures",

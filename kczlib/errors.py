@@ -40,6 +40,8 @@ def _full_tracebacks_wanted() -> bool:
 
 
 class UnknownCaseError(KczError, LookupError):
+    """A case name that is not a folder under data/cases (the message lists the known ones)."""
+
     def __init__(self, case: str, known: list[str]):
         self.case, self.known = case, known
         super().__init__(
@@ -84,10 +86,14 @@ class UnknownIdError(KczError, KeyError):
 
 
 class UnknownFigureError(UnknownIdError):
+    """A figure id that is not a row of the case's figures.csv."""
+
     what = "figure"
 
 
 class UnknownContextError(UnknownIdError):
+    """A context id that is not a row of the case's context.csv."""
+
     what = "context row"
 
 
@@ -103,6 +109,8 @@ class ParameterError(KczError, ValueError):
 
 
 class QuantityParseError(KczError, ValueError):
+    """A text that does not read as one Chinese quantity (number, qualifier, unit)."""
+
     def __init__(self, text: str, reason: str):
         self.text = text
         super().__init__(f"cannot parse quantity {text!r}: {reason}")
@@ -152,12 +160,15 @@ class TemplateError(KczError):
 
 
 class CannotBuild(KczError):
-    """The output folder or the disk prevents a build (disk full, read-only, not a folder,
-    something planted where kcz writes). The CLI exits with its own code (3), distinct from
-    a report that failed (1); the previous run and `latest` are left as they were."""
+    """The output folder or the disk prevents a build.
+
+    Disk full, read-only, not a folder, or something planted where kcz writes. The CLI exits
+    with its own code (3), distinct from a report that failed (1); the previous run and
+    `latest` are left as they were.
+    """
 
     @classmethod
-    def from_os_error(cls, exc: OSError, out) -> "CannotBuild":
+    def from_os_error(cls, exc: OSError, out) -> CannotBuild:
         """One message naming the path and the cause of `exc`, for the build into `out`."""
         path = exc.filename or out
         cause = _CAUSES.get(exc.errno, exc.strerror or type(exc).__name__)

@@ -1,4 +1,4 @@
-"""Reading the case's text files (CSV, JSON, the raw source) as UTF-8, with one clear error.
+r"""Reading the case's text files (CSV, JSON, the raw source) as UTF-8, with one clear error.
 
 Every data file is UTF-8. A UTF-8 byte-order mark, as Excel writes with "CSV UTF-8", is
 accepted and dropped. Anything else raises a `DataError` naming the file, the line of
@@ -8,7 +8,7 @@ GB18030 as Chinese Windows saves by default, Big5), so the user knows how to re-
 Only regular files are read, and at most `MAX_FILE_BYTES` of them (20 MiB, far above any
 case's files: the Chengdu source is under 100 kB): a FIFO, a device (`/dev/zero`), a
 folder or a larger file is one DataError, never a read without end or a MemoryError.
-A JSON string holding a lone surrogate (`"\\ud800"`: half of a UTF-16 pair, not a
+A JSON string holding a lone surrogate (`"\ud800"`: half of a UTF-16 pair, not a
 character, and not writable as UTF-8) is refused too, naming the field.
 """
 
@@ -109,9 +109,13 @@ def read_utf8(path) -> str:
 
 
 def read_json(path) -> object:
-    """The JSON value in the UTF-8 file at `path`; DataError (with line) if it is not valid
-    or nested too deep for Python's parser, or (naming the field, e.g. 'title.en') if a
-    string or key holds a lone surrogate."""
+    """The JSON value in the UTF-8 file at `path`.
+
+    Raises:
+        DataError: (with its line) the file is not valid JSON or is nested too deep for
+            Python's parser; (naming the field, e.g. 'title.en') a string or key holds a
+            lone surrogate.
+    """
     try:
         value = json.loads(read_utf8(path))
     except json.JSONDecodeError as exc:
@@ -128,8 +132,10 @@ def read_json(path) -> object:
 
 
 def _lone_surrogate(value, where: str = ""):
-    """(field path, text) of the first string or key in `value` holding a lone surrogate;
-    (None, None) if there is none."""
+    """(field path, text) of the first string or key in `value` holding a lone surrogate.
+
+    Returns (None, None) if there is none.
+    """
     if isinstance(value, str):
         return (where, value) if _has_surrogate(value) else (None, None)
     if isinstance(value, dict):
