@@ -68,7 +68,7 @@ def test_plot_areas_keep_their_share_of_the_figure(layouts):
 
 def test_one_unit_per_axis(layouts):
     # numbers that count different things (platforms, people, projects) never share an axis:
-    # each plot names what its numbers count (kczlib.report.facade: "count:个", "CNY", or
+    # each plot names what its numbers count (kczlib.report.charts: "count:个", "CNY", or
     # "mixed:…" when they differ); the Chinese overview once drew 个, 家, 位 and 人 on one axis
     bad = [f"{layout['name']}: one axis for {ax['unit']}" for layout in layouts
            for ax in layout["axes"] if ax["role"] == "plot" and (ax.get("unit") or "").startswith("mixed:")]

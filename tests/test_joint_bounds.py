@@ -10,7 +10,7 @@ import pytest
 from kczlib.analysis import metrics
 from kczlib.analysis.ledger import Ledger, Num, assumption, inputs_text
 from kczlib.analysis.metrics import NonMonotoneError
-from kczlib.report.facade import figure_num
+from kczlib.report.numbers import figure_num
 
 
 def fig(id_, lo, hi, unit="count"):

@@ -13,7 +13,8 @@ from kczlib.data.context import context_series, format_period, geo_label
 from kczlib.data.figures import figure
 from kczlib.analysis.ledger import Num, assumption
 from kczlib.report.narrative import Safe
-from kczlib.report.facade import _display_table, unit_key
+from kczlib.report.charts import unit_key
+from kczlib.report.tables import display_table
 
 
 def chain_headlines(report, headlines: dict[str, list[str]]) -> None:
@@ -298,7 +299,7 @@ def leverage_scenarios(report, loans: Num, pools_yi: list, loss_rates: list, sha
     table = pd.DataFrame({report.text(f"finance.col_{c}"): fmt(c) for c in columns})
     table.insert(5, report.text("finance.col_pool_binding"),
                  [report.text(f"finance.binding_{b}") for b in grid["pool_binding"]])
-    _display_table(table)
+    display_table(table)
     _leverage_heatmap(report, grid)
 
 
