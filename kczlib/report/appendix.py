@@ -16,6 +16,7 @@ from kczlib.analysis.derivation_words import derivation_words
 from kczlib.analysis.ledger import Num, _plain, exact_text
 from kczlib.data.figures import figure
 from kczlib.data.source import load_source
+from kczlib.report.charts import parameter_label
 from kczlib.report.display import part_metadata
 from kczlib.report.tables import Cell, display_table
 
@@ -68,8 +69,6 @@ def leaf_name(leaf: Num, report) -> str:
 
     d = leaf.derivation
     if d.startswith("parameter "):
-        from kczlib.report.theme import parameter_label
-
         return parameter_label(d.removeprefix("parameter ").split(" ")[0], report.lang)
     if leaf.kind == "quote":
         return report.text("appendix.leaves.quote_leaf")

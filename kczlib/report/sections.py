@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from kczlib.analysis import metrics
 
-from kczlib.report import theme  # theme: sections are only imported by notebooks
+from kczlib.report import plots  # matplotlib: sections are only imported by notebooks
 from kczlib.data.context import context_series, format_period, geo_label
 from kczlib.data.figures import figure
 from kczlib.analysis.ledger import Num, assumption
@@ -129,7 +129,7 @@ def _rd_series_chart(report) -> None:
     labels = [f"{geo_label(r.geo, report.lang)} {format_period(r.year, report.lang)}" for r in rows]
     city = report.meta["city"]["zh"]
     latest = max((r for r in rows if r.geo == city), key=lambda r: r.year, default=None)
-    fig = theme.compare_bars(labels, [n.mid for n in nums], title=report.text("fiscal.rd_series_chart"),
+    fig = plots.compare_bars(labels, [n.mid for n in nums], title=report.text("fiscal.rd_series_chart"),
                              unit_label=report.text("fiscal.unit_percent"), source=report.chart_source(nums), lang=report.lang,
                              notes=[report.confidence(r) for r in rows], texts=report.chart_texts("rd_intensity_series", nums),
                              highlight=None if latest is None else labels[rows.index(latest)],
@@ -237,7 +237,7 @@ def pledge_scenarios(report, spending: Num, multiple: Num, years: Num, cagr: Num
                        [n.lower / scale for n in path["num"]], texts))
         nums += list(path["num"])
     if series:
-        fig = theme.multi_path(series, title=report.text("fiscal.scenarios_chart"), unit_label=report.text("fiscal.unit_yi"),
+        fig = plots.multi_path(series, title=report.text("fiscal.scenarios_chart"), unit_label=report.text("fiscal.unit_yi"),
                                source=report.chart_source(nums + origins), lang=report.lang)
         report.chart(fig, "pledge_scenarios", nums, nums + origins)
 
@@ -327,7 +327,7 @@ def _leverage_heatmap(report, grid) -> None:
     frame.index.name, frame.columns.name = report.text("finance.grid_rows"), report.text("finance.grid_cols")
     labels = pd.DataFrame([[texts[(r, c)] for c in cols] for r in rows], index=rows, columns=cols)
     nums = list(grid["loans_per_loss_yuan"])
-    fig = theme.grid_heatmap(frame, title=report.text("finance.grid_chart"), unit_label=report.text("finance.grid_unit"),
+    fig = plots.grid_heatmap(frame, title=report.text("finance.grid_chart"), unit_label=report.text("finance.grid_unit"),
                              source=report.chart_source(nums), lang=report.lang, labels=labels)
     report.chart(fig, "leverage_grid", nums)
 
@@ -414,7 +414,7 @@ def hightech_series(report, total: Num, prior: Num) -> None:
     report.say("platforms.hightech_scope")
     nums = [p[1] for p in points]
     year = int(figure(total.ids[0], report.case).period)
-    fig = theme.compare_bars([report.year(p[0], "year of the series point", p[1].ids) for p in points], [n.mid for n in nums],
+    fig = plots.compare_bars([report.year(p[0], "year of the series point", p[1].ids) for p in points], [n.mid for n in nums],
                              title=report.text("platforms.hightech_chart"), unit_label=report.text("platforms.unit_firms"),
                              source=report.chart_source(nums), lang=report.lang, notes=[p[2] for p in points],
                              highlight=report.year(year, "period of the case total", total.ids),
@@ -494,7 +494,7 @@ def context_bars(report, name: str, items: list[tuple[str, Num]], title_key: str
     legend saying so; the source line lists exactly the origins of the drawn numbers."""
     labels = [label for label, _ in items]
     nums = [n for _, n in items]
-    fig = theme.bar_ranges(labels, [n.lower for n in nums], [n.upper for n in nums],
+    fig = plots.bar_ranges(labels, [n.lower for n in nums], [n.upper for n in nums],
                            title=report.text(title_key, **slots), unit_label=report.text(unit_key),
                            source=report.chart_source(nums), lang=report.lang, texts=report.chart_texts(name, nums),
                            hatched=report.hatched(nums), legend=report.text("common.hatch_legend"))
@@ -684,7 +684,7 @@ def loan_dynamics(report, firms: Num, loans: Num) -> None:
     scale = 1e8 if report.lang == "zh" else 1e9
     lend = [p["loans"] for p in points]
     firm_nums = [p["firms"] for p in points]
-    fig = theme.paired_ranges(
+    fig = plots.paired_ranges(
         [p["label"] for p in points],
         ([None if n.lower is None else n.lower / scale for n in lend], [None if n.upper is None else n.upper / scale for n in lend],
          report.chart_texts("loan_dynamics", lend)),
