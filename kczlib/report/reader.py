@@ -45,7 +45,7 @@ class ReaderMethods:
         if not sentences:
             self.say("missing.no_findings")
             return
-        self._show(Safe("\n".join(f"- {s}" for s in sentences)))
+        self.show(Safe("\n".join(f"- {s}" for s in sentences)))
 
 
     def key_numbers(self, items: list) -> None:

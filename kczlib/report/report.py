@@ -187,7 +187,7 @@ class Report(ChartMethods, LabelMethods, ReaderMethods):
 
     def say(self, key: str, **slots) -> None:
         """Show a rendered template as Markdown (returns nothing, so a cell never echoes it)."""
-        self._show(self.text(key, **slots))
+        self.show(self.text(key, **slots))
 
     def heading(self, key: str, level: int = 2, **slots) -> None:
         """Show the template `key` as a Markdown heading of `level` (1 = the report's title,
@@ -197,11 +197,18 @@ class Report(ChartMethods, LabelMethods, ReaderMethods):
         text = self.text(key, **slots)
         if level == 1 and not self.title:  # the report's title: the reader page shows it in its header
             self.title, self.group = text, key.split(".")[0]
-            self._show(Safe("# " + text), "title")
+            self.show(Safe("# " + text), "title")
             return
-        self._show(Safe("#" * level + " " + text))
+        self.show(Safe("#" * level + " " + text))
 
-    def _show(self, rendered: Safe, part: str | None = None) -> None:
+    def show(self, rendered: Safe, part: str | None = None) -> None:
+        """Show rendered template text (a `Safe`: its numbers are ledgered) as Markdown.
+
+        Args:
+            rendered: text from `text` (or several joined, e.g. a list).
+            part: the output part ("title"); by default the current one (the appendix while
+                it is shown, else the body).
+        """
         self.shown.append(rendered)
         show(rendered, part_metadata(part or self.part))
 
