@@ -4,7 +4,7 @@ tests/test_chart_layout.py). Reports and languages added to reports.toml later a
 built and checked without touching the tests.
 
 The build runs with KCZ_CHART_LAYOUT set, so every chart the notebooks draw also writes
-its measured layout (kczlib.report.theme.write_layout) into `<out>/chart-layout/`.
+its measured layout (kczlib._testing.write_layout) into `<out>/chart-layout/`.
 """
 
 from __future__ import annotations

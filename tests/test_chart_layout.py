@@ -2,7 +2,7 @@
 both languages (issue 11, items 4 and 6).
 
 The real notebooks are built once with KCZ_CHART_LAYOUT set (tests/reader_build.py);
-`kczlib.report.theme.write_layout` then writes, per chart, the boxes the renderer drew:
+`kczlib._testing.write_layout` then writes, per chart, the boxes the renderer drew:
 axes, titles, tick and axis labels, value labels, colour bar and source line. The rules:
 the plot area keeps a real share of the figure, no two texts overlap, no text leaves the
 figure, one unit per axis. A separate test draws a label with a character the CJK font
@@ -68,7 +68,7 @@ def test_plot_areas_keep_their_share_of_the_figure(layouts):
 
 def test_one_unit_per_axis(layouts):
     # numbers that count different things (platforms, people, projects) never share an axis:
-    # each plot names what its numbers count (kczlib.report.facade: "count:个", "CNY", or
+    # each plot names what its numbers count (kczlib.report.charts: "count:个", "CNY", or
     # "mixed:…" when they differ); the Chinese overview once drew 个, 家, 位 and 人 on one axis
     bad = [f"{layout['name']}: one axis for {ax['unit']}" for layout in layouts
            for ax in layout["axes"] if ax["role"] == "plot" and (ax.get("unit") or "").startswith("mixed:")]
@@ -117,10 +117,10 @@ def test_text_does_not_run_into_the_plot_of_another_axes(layouts):
 
 
 def test_a_label_with_a_character_the_cjk_font_lacks_falls_back_and_draws():
-    from kczlib.report import theme
+    from kczlib.report import plots, theme
 
     theme.set_theme("en")
-    fig = theme.compare_bars(["CO₂ emissions", "成都 CO₂"], [1.0, 2.0], title="CO₂ per firm",
+    fig = plots.compare_bars(["CO₂ emissions", "成都 CO₂"], [1.0, 2.0], title="CO₂ per firm",
                              unit_label="t CO₂", source="test", lang="en")
     with warnings.catch_warnings():
         warnings.simplefilter("error")  # a "Glyph ... missing" warning fails the test

@@ -18,7 +18,7 @@ from conftest import DATA, edit_csv_cell
 from test_ledger_and_metrics import NOTEBOOKS, execute_in_process
 from kczlib.analysis import metrics
 from kczlib.analysis.ledger import Num
-from kczlib.report import theme
+from kczlib.report import plots, theme
 
 NB = {p.stem: p for p in NOTEBOOKS}
 WAN = 1e4  # 万
@@ -198,21 +198,21 @@ def test_a_changed_peer_row_changes_the_fiscal_report(data_copy):
 
 def test_low_confidence_bars_are_hatched_with_a_legend():
     theme.set_theme("en")
-    fig = theme.compare_bars(["a", "b"], [1.0, 2.0], title="t", unit_label="u", source="s", lang="en",
+    fig = plots.compare_bars(["a", "b"], [1.0, 2.0], title="t", unit_label="u", source="s", lang="en",
                              hatched=[True, False], legend="hatched: low confidence")
     ax = fig.axes[0]
-    assert [p.get_hatch() for p in ax.patches] == [theme.HATCH, None]
+    assert [p.get_hatch() for p in ax.patches] == [plots.HATCH, None]
     assert [t.get_text() for t in ax.get_legend().get_texts()] == ["hatched: low confidence"]
 
 
 def test_paired_ranges_draw_open_ends_and_hatch_per_panel():
     theme.set_theme("en")
-    fig = theme.paired_ranges(["x", "y"], ([1.0, 4.0], [1.0, None], ["1", "at least 4"]),
+    fig = plots.paired_ranges(["x", "y"], ([1.0, 4.0], [1.0, None], ["1", "at least 4"]),
                               ([10.0, None], [10.0, 40.0], ["10", "nearly 40"]),
                               titles=("left", "right"), units=("a", "b"), title="t", source="s", lang="en",
                               hatched=([True, False], [False, False]), legend="hatched")
     left, right = fig.axes
-    assert [p.get_hatch() for p in left.patches] == [theme.HATCH, None]
+    assert [p.get_hatch() for p in left.patches] == [plots.HATCH, None]
     assert not any(p.get_hatch() for p in right.patches)
     assert any(line.get_gid() == "open_upper" for line in left.lines)   # 超: an arrow-head, no upper end
     assert any(line.get_gid() == "open_lower" for line in right.lines)  # 近: an arrow-head at the upper bound

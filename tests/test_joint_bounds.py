@@ -12,7 +12,7 @@ from kczlib.analysis import scenarios
 from kczlib.analysis import bounds
 from kczlib.analysis.ledger import Ledger, Num, assumption, inputs_text
 from kczlib.errors import NonMonotoneError
-from kczlib.report.facade import figure_num
+from kczlib.report.numbers import figure_num
 
 
 def fig(id_, lo, hi, unit="count"):

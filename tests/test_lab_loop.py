@@ -35,12 +35,12 @@ def assumed(kernel, parameter: str) -> list[float]:
 def test_run_all_then_edit_a_value_and_run_from_the_parameters_cell(kernel):
     cells, p = code_cells(NB), parameters_index(NB)
     assert kernel.run_all(cells) == (None, None)
-    assert kernel.value("params['loss_rate']") == LOSS_RATE_DEFAULT
+    assert kernel.value("report.params['loss_rate']") == LOSS_RATE_DEFAULT
     assert assumed(kernel, "loss_rate") == LOSS_RATE_DEFAULT
 
     edited = set_line(cells[p], "loss_rate", "loss_rate: list[float] = [0.1, 0.3]  # in [0, 1]: edited")
     assert kernel.run_all([edited] + cells[p + 1:]) == (None, None)
-    assert kernel.value("params['loss_rate']") == [0.1, 0.3]
+    assert kernel.value("report.params['loss_rate']") == [0.1, 0.3]
     assert kernel.value("loss_rate") == [0.1, 0.3]
     assert assumed(kernel, "loss_rate") == [0.1, 0.3]
 
@@ -58,7 +58,7 @@ def test_a_renamed_parameter_is_refused_on_every_run_all_and_restoring_it_works(
         # and nothing from the earlier run is left for a cell run by hand
         assert kernel.value("'loss_rate' in globals()") is False
     assert kernel.run_all(cells) == (None, None)
-    assert kernel.value("params['loss_rate']") == LOSS_RATE_DEFAULT
+    assert kernel.value("report.params['loss_rate']") == LOSS_RATE_DEFAULT
     assert assumed(kernel, "loss_rate") == LOSS_RATE_DEFAULT
 
 
@@ -80,7 +80,7 @@ def test_after_run_all_a_new_lang_with_the_check_cell_then_the_rest_works(kernel
     assert kernel.run(english).status == "ok"
     check = kernel.run(cells[p + 1])
     assert check.status == "ok", check.evalue  # before the fix: unknown parameter 'HEADLINES' / 'avg'
-    assert kernel.value("[report.lang, lang, params['lang']]") == ["en", "en", "en"]
+    assert kernel.value("[report.lang, lang, report.params['lang']]") == ["en", "en", "en"]
     assert kernel.run_all(cells[p + 2:]) == (None, None)
 
 

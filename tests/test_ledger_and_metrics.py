@@ -10,7 +10,7 @@ from kczlib.analysis import metrics
 from kczlib.analysis import scenarios
 from kczlib.analysis.ledger import Ledger, Num
 from kczlib.report.narrative import TemplateError, literal_numbers, render, templates
-from kczlib.report.facade import figure_num
+from kczlib.report.numbers import figure_num
 from conftest import REPORT_NOTEBOOKS
 
 NOTEBOOKS = REPORT_NOTEBOOKS

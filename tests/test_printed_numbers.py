@@ -3,7 +3,7 @@ finance scenarios exact, and each chart's source line naming exactly what it plo
 
 The reports run in this process (their own notebook cells, a real kernel is not needed to
 read the ledger); the parser and the expected origins below are written independently of
-the formatter and of `theme.origins`.
+the formatter and of `charts.origins`.
 """
 
 from __future__ import annotations

@@ -11,7 +11,7 @@ from kczlib.analysis.ledger import Ledger
 from kczlib.data.cases import get_case
 from kczlib.data.figures import load_figures
 from kczlib.errors import UnknownIndicatorError
-from kczlib.report.facade import Report
+from kczlib.report import Report
 
 
 def report_for(case: str, lang: str = "zh") -> Report:

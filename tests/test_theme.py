@@ -13,7 +13,7 @@ import pytest
 import seaborn as sns
 from matplotlib.colors import to_rgb
 
-from kczlib.report import theme
+from kczlib.report import plots, theme
 from kczlib.errors import ParameterError
 
 CHINESE = "成都科创中国：科创贷"
@@ -29,7 +29,7 @@ def isolated_style():
 
 
 def chinese_chart(lang="zh"):
-    return theme.compare_bars(
+    return plots.compare_bars(
         ["成都", "武汉"], [99.4, 80], title=CHINESE, unit_label="亿元",
         source="成都市科学技术协会", lang=lang,
     )
@@ -63,13 +63,13 @@ def test_without_the_cjk_font_the_same_chinese_text_warns():
 
 def test_ascii_text_gives_no_warnings_even_without_the_cjk_font():
     sns.set_theme()
-    fig = theme.compare_bars(["A"], [1], title="Plain", unit_label="CNY m", source="x", lang="en")
+    fig = plots.compare_bars(["A"], [1], title="Plain", unit_label="CNY m", source="x", lang="en")
     assert theme.missing_glyph_warnings(fig) == []
 
 
 def test_english_charts_also_render_chinese_proper_names():
     theme.set_theme("en")
-    fig = theme.compare_bars(["Chengdu 成都", "Wuhan 武汉"], [99.4, 80], title="Benchmarks",
+    fig = plots.compare_bars(["Chengdu 成都", "Wuhan 武汉"], [99.4, 80], title="Benchmarks",
                              unit_label="CNY 100 m", source="成都市科协", lang="en")
     assert theme.missing_glyph_warnings(fig) == []
 
@@ -145,7 +145,7 @@ def test_chart_has_title_unit_label_and_category_labels():
 )
 def test_source_line_sits_below_the_chart(lang, source, expected):
     theme.set_theme(lang)
-    fig = theme.compare_bars(["A"], [1], title="t", unit_label="u", source=source, lang=lang)
+    fig = plots.compare_bars(["A"], [1], title="t", unit_label="u", source=source, lang=lang)
     fig.canvas.draw()
     (text,) = fig.texts
     assert text.get_text() == expected
@@ -156,7 +156,7 @@ def test_source_line_sits_below_the_chart(lang, source, expected):
 
 
 def ranges_chart(lang="en"):
-    return theme.bar_ranges(
+    return plots.bar_ranges(
         ["exact", "interval", "lower only", "upper only", "unknown"],
         [2700, 100, 3, None, None],
         [2700, 2000, None, 10, None],
@@ -218,9 +218,9 @@ def test_stated_points_are_marked():
 
 def test_bar_ranges_rejects_lower_above_upper_and_ragged_columns():
     with pytest.raises(ParameterError):
-        theme.bar_ranges(["a"], [5], [3], title="t", unit_label="u", source="s", lang="en")
+        plots.bar_ranges(["a"], [5], [3], title="t", unit_label="u", source="s", lang="en")
     with pytest.raises(ParameterError):
-        theme.bar_ranges(["a", "b"], [1], [2, 3], title="t", unit_label="u", source="s", lang="en")
+        plots.bar_ranges(["a", "b"], [1], [2, 3], title="t", unit_label="u", source="s", lang="en")
 
 
 # --- funnel -----------------------------------------------------------------------
@@ -228,7 +228,7 @@ def test_bar_ranges_rejects_lower_above_upper_and_ragged_columns():
 
 def test_funnel_draws_stages_top_down_with_conversion_rates():
     theme.set_theme("en")
-    fig = theme.funnel(["applied", "funded", "completed"], [1000, 250, 200], title="Funnel",
+    fig = plots.funnel(["applied", "funded", "completed"], [1000, 250, 200], title="Funnel",
                        unit_label="projects", source="s", lang="en")
     ax = fig.axes[0]
     assert [p.get_width() for p in ax.patches] == [1000, 250, 200]
@@ -239,7 +239,7 @@ def test_funnel_draws_stages_top_down_with_conversion_rates():
 
 def test_funnel_in_chinese_says_conversion_rate():
     theme.set_theme("zh")
-    fig = theme.funnel(["申报", "立项"], [8, 2], title="漏斗", unit_label="项", source="s", lang="zh")
+    fig = plots.funnel(["申报", "立项"], [8, 2], title="漏斗", unit_label="项", source="s", lang="zh")
     assert annotations(fig)[1] == "2  (转化率 25%)"
 
 
@@ -248,7 +248,7 @@ def test_funnel_in_chinese_says_conversion_rate():
 
 def test_line_path_draws_the_line_and_a_band_between_the_bounds():
     theme.set_theme("en")
-    fig = theme.line_path([2019, 2020, 2021], [1.0, 2.0, 2.5], title="Path", unit_label="CNY bn",
+    fig = plots.line_path([2019, 2020, 2021], [1.0, 2.0, 2.5], title="Path", unit_label="CNY bn",
                           source="s", lang="en", y_lower=[0.8, 1.5, 2.0], y_upper=[1.2, 2.5, 3.0])
     ax = fig.axes[0]
     assert list(ax.lines[0].get_ydata()) == [1.0, 2.0, 2.5]
@@ -259,7 +259,7 @@ def test_line_path_draws_the_line_and_a_band_between_the_bounds():
 
 def test_line_path_without_bounds_has_no_band():
     theme.set_theme("en")
-    fig = theme.line_path([1, 2], [1, 2], title="t", unit_label="u", source="s", lang="en")
+    fig = plots.line_path([1, 2], [1, 2], title="t", unit_label="u", source="s", lang="en")
     assert len(fig.axes[0].collections) == 0
 
 
@@ -273,7 +273,7 @@ def scenario_grid():
 
 def test_heatmap_annotates_every_cell_and_labels_the_colour_bar_with_the_unit():
     theme.set_theme("zh")
-    fig = theme.grid_heatmap(scenario_grid(), title="情景网格", unit_label="亿元", source="测算",
+    fig = plots.grid_heatmap(scenario_grid(), title="情景网格", unit_label="亿元", source="测算",
                              lang="zh", fmt=".2f")
     assert annotations(fig) == ["1.50", "2.25", "3.75", "4.00"]
     assert fig.axes[1].get_ylabel() == "亿元"
@@ -282,7 +282,7 @@ def test_heatmap_annotates_every_cell_and_labels_the_colour_bar_with_the_unit():
 
 def test_heatmap_accepts_a_formatting_function():
     theme.set_theme("en")
-    fig = theme.grid_heatmap(scenario_grid() * 1000, title="Grid", unit_label="CNY",
+    fig = plots.grid_heatmap(scenario_grid() * 1000, title="Grid", unit_label="CNY",
                              source="s", lang="en", fmt=lambda v: f"{v:,.0f}")
     assert annotations(fig) == ["1,500", "2,250", "3,750", "4,000"]
 
@@ -292,7 +292,7 @@ def test_heatmap_accepts_a_formatting_function():
 
 def test_compare_bars_highlights_one_bar_in_the_accent_colour():
     theme.set_theme("zh")
-    fig = theme.compare_bars(["成都", "武汉", "西安"], [99.4, 80, 60.5], title="比较",
+    fig = plots.compare_bars(["成都", "武汉", "西安"], [99.4, 80, 60.5], title="比较",
                              unit_label="亿元", source="s", lang="zh", highlight="武汉")
     colours = [to_rgb(p.get_facecolor()) for p in fig.axes[0].patches]
     base, accent = theme.palette()[0], theme.palette()[1]
@@ -301,14 +301,14 @@ def test_compare_bars_highlights_one_bar_in_the_accent_colour():
 
 def test_compare_bars_appends_notes_to_value_labels():
     theme.set_theme("en")
-    fig = theme.compare_bars(["Chengdu", "Wuhan"], [9940, 80], title="t", unit_label="u",
+    fig = plots.compare_bars(["Chengdu", "Wuhan"], [9940, 80], title="t", unit_label="u",
                              source="s", lang="en", notes=["2021", ""])
     assert annotations(fig) == ["9,940  2021", "80"]
 
 
 def test_compare_bars_rejects_a_highlight_that_is_not_a_label():
     with pytest.raises(ParameterError):
-        theme.compare_bars(["A"], [1], title="t", unit_label="u", source="s", lang="en",
+        plots.compare_bars(["A"], [1], title="t", unit_label="u", source="s", lang="en",
                            highlight="B")
 
 
@@ -318,43 +318,43 @@ def test_compare_bars_rejects_a_highlight_that_is_not_a_label():
 def test_heatmap_cells_can_carry_the_reports_own_strings():
     theme.set_theme("en")
     labels = pd.DataFrame([["200×", "40× to 60×"], ["125×", "25×"]], index=scenario_grid().index, columns=["A", "B"])
-    fig = theme.grid_heatmap(scenario_grid(), title="Grid", unit_label="×", source="s", lang="en", labels=labels)
+    fig = plots.grid_heatmap(scenario_grid(), title="Grid", unit_label="×", source="s", lang="en", labels=labels)
     assert annotations(fig) == ["200×", "40× to 60×", "125×", "25×"]
 
 
 def test_heatmap_labels_must_match_the_grid_shape():
     with pytest.raises(ParameterError, match="labels"):
-        theme.grid_heatmap(scenario_grid(), title="Grid", unit_label="×", source="s", lang="en",
+        plots.grid_heatmap(scenario_grid(), title="Grid", unit_label="×", source="s", lang="en",
                            labels=pd.DataFrame([["a"]]))
 
 
 def test_line_path_labels_its_points_with_the_given_texts():
     theme.set_theme("zh")
-    fig = theme.line_path([2021, 2024], [99.4, 198.8], title="路径", unit_label="亿元", source="s", lang="zh",
+    fig = plots.line_path([2021, 2024], [99.4, 198.8], title="路径", unit_label="亿元", source="s", lang="zh",
                           texts=["99.4亿元", "至少199亿元"])
     assert [t.get_text() for t in fig.axes[0].texts if t.get_gid() == "point_label"] == ["99.4亿元", "至少199亿元"]
 
 
 def test_bar_labels_use_the_given_texts_and_the_source_line_is_findable():
     theme.set_theme("en")
-    fig = theme.bar_ranges(["a"], [2e10 / 2800], [3e10 / 2700], title="t", unit_label="CNY", source="Source: x",
+    fig = plots.bar_ranges(["a"], [2e10 / 2800], [3e10 / 2700], title="t", unit_label="CNY", source="Source: x",
                            lang="en", texts=["CNY 7.14 m to CNY 11.1 m"])
     assert annotations(fig) == ["CNY 7.14 m to CNY 11.1 m"]
-    assert theme.drawn_source(fig) == "Source: x"
+    assert plots.drawn_source(fig) == "Source: x"
 
 
 def test_long_source_lines_wrap_without_losing_a_character_and_grow_the_figure():
     theme.set_theme("en")
     source = "Source: " + "; ".join(f"assumption: parameter_{i}" for i in range(12))
-    short = theme.compare_bars(["A"], [1], title="t", unit_label="u", source="x", lang="en")
-    fig = theme.compare_bars(["A"], [1], title="t", unit_label="u", source=source, lang="en")
+    short = plots.compare_bars(["A"], [1], title="t", unit_label="u", source="x", lang="en")
+    fig = plots.compare_bars(["A"], [1], title="t", unit_label="u", source=source, lang="en")
     (text,) = fig.texts
     assert text.get_text().count("\n") >= 1  # 12 x 26 characters do not fit 7 inches at 8 pt
-    assert theme.drawn_source(fig) == source
+    assert plots.drawn_source(fig) == source
     assert fig.get_size_inches()[1] > short.get_size_inches()[1]
 
 
 def test_wrapping_counts_chinese_characters_as_full_width():
     # 8 pt, 1 inch: 72 / (8 * 0.55) = 16.4 half-em units -> 8 Chinese characters or 16 Latin ones a line
-    assert theme.wrap_to_width("成" * 20, 1, 8).split("\n") == ["成" * 8, "成" * 8, "成" * 4]
-    assert theme.wrap_to_width("a" * 20, 1, 8).split("\n") == ["a" * 16, "a" * 4]
+    assert plots.wrap_to_width("成" * 20, 1, 8).split("\n") == ["成" * 8, "成" * 8, "成" * 4]
+    assert plots.wrap_to_width("a" * 20, 1, 8).split("\n") == ["a" * 16, "a" * 4]

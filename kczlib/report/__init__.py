@@ -1,6 +1,7 @@
 """The report layer: what a notebook calls to write a report.
 
-`facade` (the `Report` object notebooks use), `parameters` (declared parameters and their
+`report` (the `Report` object notebooks use, with `charts`, `labels`, `reader`,
+`tables` and `appendix`), `parameters` (declared parameters and their
 checks), `narrative` and `narratives/{zh,en}.toml` (number-free templates), `theme` (charts)
 and `sections` (report sections shared by notebooks).
 
@@ -8,7 +9,7 @@ May import: `kczlib.analysis`, `kczlib.data` and the top-level `errors`/`paths`;
 Importing this package does not import matplotlib; `kczlib.report.theme` does.
 """
 
-from kczlib.report.facade import Report
+from kczlib.report.report import Report
 from kczlib.report.parameters import check_parameters
 
 __all__ = ["Report", "check_parameters"]

@@ -4,7 +4,7 @@ context and the glossary, in the page's language.
 The ledger keeps code-level detail (`Ledger.frame`: formulas over internal ids); here a
 derivation is written in words with each input's metric name ("loans divided by firms"),
 kinds and places are words, cited texts show only the numbers they carry, and text in
-the other language or quoted from a source is marked (`facade.Cell`) so a page states
+the other language or quoted from a source is marked (`tables.Cell`) so a page states
 which language each piece is in.
 """
 
@@ -16,7 +16,9 @@ from kczlib.analysis.derivation_words import derivation_words
 from kczlib.analysis.ledger import Num, _plain, exact_text
 from kczlib.data.figures import figure
 from kczlib.data.source import load_source
-from kczlib.report.facade import Cell
+from kczlib.report.charts import parameter_label
+from kczlib.report.display import part_metadata
+from kczlib.report.tables import Cell, display_table
 
 LEDGER_SHOWN = ["printed", "exact", "kind", "derivation", "inputs", "where"]
 _NUMBER = re.compile(r"\d[\d,.]*%?")
@@ -67,7 +69,7 @@ def leaf_name(leaf: Num, report) -> str:
 
     d = leaf.derivation
     if d.startswith("parameter "):
-        return report._parameter_name(d.removeprefix("parameter ").split(" ")[0])
+        return parameter_label(d.removeprefix("parameter ").split(" ")[0], report.lang)
     if leaf.kind == "quote":
         return report.text("appendix.leaves.quote_leaf")
     if d.startswith(("year", "period")) and not leaf.ids:
@@ -177,3 +179,51 @@ def glossary_rows(report) -> list[dict]:
     return [{"term": report.text(f"appendix.glossary.term.{k}"),
              "other": Cell(templates(other)[f"appendix.glossary.term.{k}"], lang=other),
              "meaning": report.text(f"appendix.glossary.meaning.{k}")} for k in keys]
+
+
+def show_appendix(report) -> None:
+    """Show the appendix tables: numbers ledger, Sources, external context (if used),
+    assumptions and glossary, each under its heading, as output part "appendix".
+
+    Args:
+        report: the notebook's `Report` (its lang, case, ledger, meta, text, heading, say),
+            with `part` set to "appendix" so its headings and sentences go there too.
+    """
+    import pandas as pd
+
+    metadata = part_metadata("appendix")
+    report.heading("common.ledger_heading")
+    report.say("common.ledger_intro")
+    display_table(pd.DataFrame(ledger_rows(report)).rename(columns=_columns(report, "ledger")), metadata)
+    report.heading("common.sources_heading")
+    report.say("common.sources_intro", title=report.meta["title"][report.lang])
+    display_table(pd.DataFrame(source_rows(report), columns=["metric", "evidence", "section", "offset"])
+                  .rename(columns=_columns(report, "sources")), metadata)
+    if report.ledger.context_ids():
+        report.heading("common.context_heading")
+        display_table(pd.DataFrame(context_rows(report)).rename(columns=_columns(report, "context")),
+                      metadata, link_columns=(report.text("appendix.columns.source"),))
+    assumptions = report.ledger.assumptions()
+    report.heading("common.assumptions_heading")
+    if assumptions:
+        report.say("common.assumptions_intro")
+        seen = {}
+        for e in assumptions:
+            seen.setdefault(leaf_name(e.num, report), []).append(e.text)
+        display_table(pd.DataFrame([{"parameter": k, "values": report.list_separator().join(dict.fromkeys(v))} for k, v in seen.items()])
+                      .rename(columns=_columns(report, "assumptions")), metadata)
+    else:
+        report.say("common.no_assumptions")
+    report.heading("appendix.glossary_heading")
+    report.say("appendix.glossary_intro")
+    display_table(pd.DataFrame(glossary_rows(report)).rename(columns=_columns(report, "glossary")), metadata)
+
+
+def _columns(report, table: str) -> dict:
+    keys = {"ledger": [f"common.columns.{k}" for k in LEDGER_SHOWN],
+            "sources": [f"common.columns.{k}" for k in ["metric", "evidence", "section", "offset"]],
+            "context": [f"appendix.columns.{k}" for k in ["indicator", "year", "confidence", "source", "excerpt"]]
+            + ["common.columns.derivation"],
+            "assumptions": ["common.columns.parameter", "common.columns.values"],
+            "glossary": [f"appendix.columns.{k}" for k in ["term", "other", "meaning"]]}[table]
+    return {k.rsplit(".", 1)[1]: report.text(k) for k in keys}

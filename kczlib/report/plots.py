@@ -1,0 +1,504 @@
+"""Pure matplotlib drawing: the report's chart kinds, each a `Figure` built without pyplot.
+
+    >>> from kczlib.report import plots, theme
+    >>> theme.set_theme("zh")
+    >>> fig = plots.compare_bars(["成都", "武汉"], [99.4, 80], title="…", unit_label="亿元",
+    ...                          source="成都市科协", lang="zh")
+    >>> type(fig).__name__
+    'Figure'
+
+Nothing is shown twice or leaked in notebooks; end a cell with the figure (or call
+`display(fig)`) to show it. Every chart has a source line at the bottom; missing values
+(None, NaN, pd.NA) are not drawn and are named in it. Numbers reach a chart already
+formatted (`texts`), so a chart prints what the text prints.
+"""
+
+from __future__ import annotations
+
+import numbers
+import re
+import unicodedata
+
+import matplotlib as mpl
+import numpy as np
+import pandas as pd
+import seaborn as sns
+from matplotlib.figure import Figure
+from matplotlib.font_manager import FontProperties
+from matplotlib.layout_engine import ConstrainedLayoutEngine
+from matplotlib.ticker import MaxNLocator
+
+from kczlib.analysis.formatting import format_number, format_share
+from kczlib.errors import ParameterError
+from kczlib.report.chart_words import ORIGIN_SEPARATORS, SOURCE_PREFIX
+from kczlib.report.chart_words import check_lang as _check_lang
+from kczlib.report.theme import palette
+
+SOURCE_FONTSIZE = 8
+
+
+# --- shared chart parts -----------------------------------------------------------
+
+def _figure(n_rows: int = 0, width: float = 7.0) -> tuple[Figure, object]:
+    """A pyplot-free figure with a strip at the bottom reserved for the source line."""
+    height = max(3.0, 1.6 + 0.45 * n_rows)
+    strip = (SOURCE_FONTSIZE * 2.2 / 72) / height  # the source line's height, as a fraction
+    layout = ConstrainedLayoutEngine(rect=(0, strip, 1, 1 - strip))
+    fig = Figure(figsize=(width, height), layout=layout)
+    return fig, fig.add_subplot()
+
+
+def _finish(fig, ax, title: str, source: str, lang: str) -> Figure:
+    _check_lang(lang)
+    width, height = fig.get_size_inches()
+    title_size = FontProperties(size=mpl.rcParams["axes.titlesize"]).get_size_in_points()
+    title = wrap_to_width(title, width * 0.9, title_size)
+    source = wrap_to_width(_source_text(source, lang), width * 0.97, SOURCE_FONTSIZE)
+    # Grow the figure by the extra lines, so long source lines and titles are never cut off.
+    n_source, n_title = source.count("\n") + 1, title.count("\n") + 1
+    extra = ((n_source - 1) * SOURCE_FONTSIZE + (n_title - 1) * title_size) * 1.3 / 72
+    fig.set_size_inches(width, height + extra)
+    strip = (SOURCE_FONTSIZE * (1.3 * n_source + 0.9) / 72) / (height + extra)
+    fig.get_layout_engine().set(rect=(0, strip, 1, 1 - strip))
+    ax.set_title(title, loc="left")  # no bold: the CJK font ships Regular only
+    # The title starts at the plot's left edge, right of the category labels: wrap it to
+    # the width left of the figure from there, so it never runs off the right edge.
+    fig.draw_without_rendering()
+    room = width * (1 - ax.get_position().x0) * 0.95
+    narrow = wrap_to_width(title.replace("\n", ""), room, title_size)
+    if narrow.count("\n") > title.count("\n"):
+        more = (narrow.count("\n") - title.count("\n")) * title_size * 1.3 / 72
+        fig.set_size_inches(width, height + extra + more)
+        strip = (SOURCE_FONTSIZE * (1.3 * n_source + 0.9) / 72) / (height + extra + more)
+        fig.get_layout_engine().set(rect=(0, strip, 1, 1 - strip))
+        ax.set_title(narrow, loc="left")
+    fig.text(0.01, 0.01, source, ha="left", va="bottom",
+             fontsize=SOURCE_FONTSIZE, color="grey", gid="source")
+    return fig
+
+
+def _char_width(ch: str) -> int:
+    return 2 if unicodedata.east_asian_width(ch) in ("W", "F") else 1  # CJK glyphs are full width
+
+
+def wrap_to_width(text: str, width_in: float, fontsize: float) -> str:
+    """`text` broken into lines that fit `width_in` inches at `fontsize` points.
+
+    Breaks after a space where one falls in the second half of the line, else anywhere
+    (Chinese has no spaces); no character is dropped, so removing the newlines gives the
+    text back. Widths are estimated (half an em per Latin character, a full em per CJK one).
+    """
+    limit = width_in * 72 / (fontsize * 0.55)
+    lines, line = [], ""
+    for ch in text:
+        if line and sum(map(_char_width, line)) + _char_width(ch) > limit:
+            cut = line.rfind(" ") + 1
+            if cut <= len(line) // 2:
+                cut = len(line)
+            lines.append(line[:cut])
+            line = line[cut:]
+        line += ch
+    return "\n".join(lines + [line])
+
+
+def drawn_source(fig: Figure) -> str:
+    """The source line drawn under a chart, unwrapped ("" if it has none)."""
+    return next((t.get_text().replace("\n", "") for t in fig.texts if t.get_gid() == "source"), "")
+
+
+
+def _source_text(source: str, lang: str) -> str:
+    # A caller may already have written "来源:" or "Source:"; don't say it twice.
+    word = SOURCE_PREFIX[lang].rstrip(" :：")
+    return source if re.match(rf"{word}\s*[:：]", source) else SOURCE_PREFIX[lang] + source
+
+
+def _num(v) -> float | None:
+    """None for missing bounds, whether None, NaN or pandas NA."""
+    return None if v is None or pd.isna(v) else float(v)
+
+
+# --- missing values (None, NaN, pd.NA; nullable Float64/Int64 columns) ---------------
+
+_MISSING_LABEL = {"zh": "缺失", "en": "missing"}
+_MISSING_NOTE = {"zh": "缺失值未绘出：{}", "en": "missing values not drawn: {}"}
+_LIST_SEPARATOR = {"zh": "、", "en": ", "}
+
+
+def _floats(values) -> list[float]:
+    """`values` (a list, array or Series, nullable dtypes included) as floats, NaN where
+    a value is missing: matplotlib draws nothing there (no bar, a gap in a line)."""
+    return [np.nan if n is None else n for n in map(_num, list(values))]
+
+
+def _with_missing_note(source: str, missing, lang: str) -> str:
+    """`source` with a note naming the missing items, so a gap is never read as a zero."""
+    names = [str(m) for m in missing]
+    if not names:
+        return source
+    return f"{source}{ORIGIN_SEPARATORS[lang]}{_MISSING_NOTE[lang].format(_LIST_SEPARATOR[lang].join(names))}"
+
+
+def lighten(color, amount: float = 0.6) -> tuple[float, float, float]:
+    """`color` mixed with white; opaque, so grid lines stay behind uncertain spans."""
+    return tuple(c + (1 - c) * amount for c in color[:3])
+
+
+def _bar_labels(ax, texts, positions, xs) -> None:
+    for text, y, x in zip(texts, positions, xs):
+        ax.annotate(text, (x, y), xytext=(8, 0), textcoords="offset points",
+                    va="center", ha="left", fontsize=9)
+
+
+# --- bar_ranges -------------------------------------------------------------------
+
+_UNKNOWN = {"zh": "无法确定", "en": "cannot be determined"}
+
+
+def _range_text(lo, hi, lang) -> str:
+    def n(v):
+        return format_number(v, lang, sig=3)
+
+    if lo is not None and hi is not None:  # an exact value prints as stated, a range to 3 digits
+        if lo == hi:  # whole numbers are stated counts: print them in full (7821, not 7820)
+            return format_number(lo, lang, sig=None if float(lo).is_integer() else 3)
+        return f"{n(lo)}–{n(hi)}"
+    if lo is not None:
+        return f"≥ {n(lo)}"
+    if hi is not None:
+        return f"≤ {n(hi)}"
+    return _UNKNOWN[lang]
+
+
+# Low-confidence and derived external numbers are hatched, so a reader tells them apart
+# at a glance from figures a government page or reputable outlet states.
+HATCH = "///"
+
+
+def hatch_legend(ax, label: str, below: bool = False) -> None:
+    """A legend entry explaining the hatching (drawn only when some bar is hatched)."""
+    from matplotlib.patches import Patch
+
+    handles = [Patch(facecolor="white", edgecolor="grey", hatch=HATCH, label=label)]
+    if below:  # several panels: under the last one's axis label, inside the layout
+        ax.legend(handles=handles, loc="upper right", bbox_to_anchor=(1.0, -0.28), fontsize=8, frameon=False)
+    else:
+        ax.legend(handles=handles, loc="best", fontsize=8, frameon=False)
+
+
+def _draw_range(ax, y, lo, hi, color, hatch=None) -> float:
+    """Draw one row; return the x where its label goes (`hatch`: a low-confidence row)."""
+    style = {"hatch": hatch, "edgecolor": "white" if hatch else None, "linewidth": 0}
+    if lo is not None and hi is not None and lo == hi:
+        ax.barh(y, lo, color=color, gid="exact", **style)
+        return lo
+    if lo is not None:
+        ax.barh(y, lo, color=color, gid="known", **style)  # the part that is certain
+    if lo is not None and hi is not None:
+        ax.barh(y, hi - lo, left=lo, color=lighten(color), gid="interval", **style)
+        return hi
+    if lo is not None:  # no upper bound: an arrow-head pointing into the open side
+        ax.plot([lo], [y], marker=">", markersize=9, color=color, gid="open_upper")
+        return lo
+    if hi is not None:
+        ax.barh(y, hi, color=lighten(color), gid="interval", **style)
+        ax.plot([hi], [y], marker="<", markersize=9, color=color, gid="open_lower")
+        return hi
+    return 0.0
+
+
+def _bar_rows(ax, labels, lower, upper, point, texts, lang, hatched=None, legend: str = "") -> None:
+    color = palette()[0]
+    ends = []
+    hatched = hatched or [False] * len(labels)
+    for y, (lo, hi) in enumerate(zip(lower, upper)):
+        lo, hi = _num(lo), _num(hi)
+        if lo is not None and hi is not None and lo > hi:
+            raise ParameterError("lower", f"row {labels[y]!r}: lower {lo:g} > upper {hi:g}")
+        ends.append(_draw_range(ax, y, lo, hi, color, HATCH if hatched[y] else None))
+    if any(hatched) and legend:
+        hatch_legend(ax, legend)
+    if point is not None:
+        ys = [y for y, p in enumerate(point) if _num(p) is not None]
+        ax.plot([_num(point[y]) for y in ys], ys, "o", color="black", markersize=4, gid="point")
+    if texts is None:
+        texts = [_range_text(_num(lo), _num(hi), lang) for lo, hi in zip(lower, upper)]
+    _bar_labels(ax, texts, range(len(labels)), ends)
+
+
+def bar_ranges(labels, lower, upper, *, title: str, unit_label: str, source: str,
+               point=None, lang: str = "zh", texts=None, unit: str | None = None, hatched=None,
+               legend: str = "") -> Figure:
+    """Horizontal bars for figures that may be intervals.
+
+    Exact values (lower == upper) are solid bars; an interval is solid up to its
+    lower bound and light from lower to upper; a missing upper bound is an arrow-head
+    (">") at the lower bound, a missing lower bound a "<" at the upper one. Each row
+    is labelled with its value or range (`texts`: the report's printed strings, so a
+    label reads exactly as the text does); `point`, if given, marks stated values.
+    `unit` names what every bar counts (kept on the axes for the one-unit-per-axis check);
+    `hatched` rows (low confidence) are hatched and `legend` explains the hatching.
+    """
+    _check_lengths(labels, lower=lower, upper=upper, point=point, texts=texts, hatched=hatched)
+    fig, ax = _figure(len(labels))
+    _bar_rows(ax, labels, lower, upper, point, texts, lang, hatched, legend)
+    _category_axis(ax, labels, unit_label)
+    _mark_unit(ax, unit)
+    return _finish(fig, ax, title, source, lang)
+
+
+def bar_range_facets(facets: list[dict], *, title: str, source: str, lang: str = "zh") -> Figure:
+    """`bar_ranges` split into one panel per unit, stacked, each with its own axis: bars that
+    count different things (platforms, people, projects) never share a scale.
+
+    `facets`: dicts with labels, lower, upper, unit_label and optional texts, point, unit
+    (as for `bar_ranges`). Panels are as tall as their rows.
+    """
+    for f in facets:
+        _check_lengths(f["labels"], lower=f["lower"], upper=f["upper"], point=f.get("point"), texts=f.get("texts"))
+    rows = [len(f["labels"]) for f in facets]
+    fig, _ = _figure(sum(rows) + len(facets))
+    fig.clear()
+    axes = fig.subplots(len(facets), 1, gridspec_kw={"height_ratios": [r + 0.8 for r in rows]}, squeeze=False)[:, 0]
+    for ax, f in zip(axes, facets):
+        _bar_rows(ax, f["labels"], f["lower"], f["upper"], f.get("point"), f.get("texts"), lang,
+                  f.get("hatched"), f.get("legend", ""))
+        _category_axis(ax, f["labels"], f["unit_label"])
+        _mark_unit(ax, f.get("unit"))
+    return _finish(fig, axes[0], title, source, lang)
+
+
+def _mark_unit(ax, unit: str | None) -> None:
+    if unit is not None:
+        ax.set_gid(f"unit:{unit}")
+
+
+def _category_axis(ax, labels, unit_label: str) -> None:
+    size = FontProperties(size=mpl.rcParams["ytick.labelsize"]).get_size_in_points()
+    # long labels wrap at about a third of the figure, so the bars keep their room
+    labels = [wrap_to_width(str(label), ax.figure.get_size_inches()[0] * 0.33, size) for label in labels]
+    _room_for_lines(ax, labels, size)
+    ax.set_yticks(range(len(labels)), labels)
+    ax.invert_yaxis()  # first item on top, as in a table
+    ax.set_xlabel(unit_label)
+    ax.margins(x=0.18)  # room for the value labels; bars keep the left edge at 0
+    ax.grid(axis="y", visible=False)
+
+
+def _room_for_lines(ax, labels, size: float) -> None:
+    """Grow the figure so each row has room for its wrapped label (lines x 1.4 x font size)."""
+    lines = max((label.count("\n") + 1 for label in labels), default=1)
+    fig = ax.figure
+    width, height = fig.get_size_inches()
+    share = ax.get_subplotspec().get_gridspec().get_height_ratios()
+    share = 1.0 if share is None else share[ax.get_subplotspec().rowspan.start] / sum(share)
+    need = len(labels) * lines * size * 1.4 / 72 / 0.7  # the plot takes about 70% of its panel
+    if need > height * share:
+        fig.set_size_inches(width, height + need - height * share)
+
+
+def _check_lengths(labels, **columns) -> None:
+    for name, column in columns.items():
+        if column is not None and len(column) != len(labels):
+            raise ParameterError(name, f"has {len(column)} items for {len(labels)} labels")
+
+
+# --- funnel -----------------------------------------------------------------------
+
+_CONVERSION = {"zh": "转化率", "en": "conversion"}
+
+
+def _rate_text(prev: float, cur: float, lang: str) -> str | None:
+    if prev <= 0:
+        return None
+    r = cur / prev
+    sig = 2 if prev < 30 else 3  # a handful of items cannot carry three digits
+    rate = format_share(r, lang, sig=sig) if 0 <= r <= 1 else format_number(r, lang, sig=sig) + "×"
+    return f"{_CONVERSION[lang]} {rate}"
+
+
+def funnel(stage_labels, values, *, title: str, unit_label: str, source: str,
+           lang: str = "zh") -> Figure:
+    """Stages as horizontal bars, top to bottom, each annotated with its value and
+    its conversion rate from the stage above. Use it only where the source states that
+    each stage is a subset of the one above; otherwise draw `bar_ranges` side by side."""
+    _check_lengths(stage_labels, values=values)
+    fig, ax = _figure(len(stage_labels))
+    values = _floats(values)
+    ax.barh(range(len(values)), np.nan_to_num(values), color=palette()[0])
+    texts = []
+    for i, v in enumerate(values):
+        if np.isnan(v):
+            texts.append(_MISSING_LABEL[lang])
+            continue
+        rate = _rate_text(values[i - 1], v, lang) if i and not np.isnan(values[i - 1]) else None
+        texts.append(format_number(v, lang, sig=3) + (f"  ({rate})" if rate else ""))
+    _bar_labels(ax, texts, range(len(values)), np.nan_to_num(values))
+    _category_axis(ax, stage_labels, unit_label)
+    ax.margins(x=0.35)  # conversion labels are long
+    missing = [label for label, v in zip(stage_labels, values) if np.isnan(v)]
+    return _finish(fig, ax, title, _with_missing_note(source, missing, lang), lang)
+
+
+# --- line_path --------------------------------------------------------------------
+
+def line_path(x, y, *, title: str, unit_label: str, source: str, lang: str = "zh",
+              y_lower=None, y_upper=None, texts=None) -> Figure:
+    """A line, with a light band between `y_lower` and `y_upper` when either is given
+    (a missing side of the band falls back to the line itself); `texts` label the points
+    (the report's printed strings for them)."""
+    _check_lengths(x, y=y, y_lower=y_lower, y_upper=y_upper, texts=texts)
+    fig, ax = _figure()
+    color = palette()[0]
+    x, y = list(x), _floats(y)
+    ax.plot(x, y, marker="o", color=color)  # a missing y is a gap in the line
+    for xi, yi, text in zip(x, y, texts or []):
+        if np.isnan(yi):
+            continue
+        ax.annotate(text, (xi, yi), xytext=(0, 8), textcoords="offset points", ha="center", fontsize=8, gid="point_label")
+    if texts:
+        ax.margins(x=0.12, y=0.15)
+    if y_lower is not None or y_upper is not None:
+        lo = _floats(y_lower) if y_lower is not None else y
+        hi = _floats(y_upper) if y_upper is not None else y
+        ax.fill_between(x, lo, hi, color=lighten(color, 0.7), linewidth=0, gid="band")
+    # Whole-number x (years) gets whole-number ticks: no "2019.25".
+    if all(isinstance(v, numbers.Real) and float(v).is_integer() for v in x):
+        ax.xaxis.set_major_locator(MaxNLocator(integer=True))
+    ax.set_ylabel(unit_label)
+    missing = [xi for xi, yi in zip(x, y) if np.isnan(yi)]
+    return _finish(fig, ax, title, _with_missing_note(source, missing, lang), lang)
+
+
+# --- grid_heatmap -----------------------------------------------------------------
+
+def grid_heatmap(frame: pd.DataFrame, *, title: str, unit_label: str, source: str,
+                 lang: str = "zh", fmt=".3g", labels: pd.DataFrame | None = None) -> Figure:
+    """A scenario grid (rows x columns of a DataFrame) as an annotated heatmap.
+
+    `fmt` is a format spec (".1f") or a callable value -> text, e.g.
+    `lambda v: format_number(v, "en", sig=3)` for thousands separators; `labels`, a frame
+    of texts shaped like `frame`, overrides it (the report's printed strings per cell).
+    """
+    fig, ax = _figure(len(frame.index), width=max(6.0, 1.2 + 0.9 * len(frame.columns)))
+    # nullable columns (Float64, pd.NA) as plain floats: a missing cell is left blank
+    frame = pd.DataFrame([_floats(row) for row in frame.itertuples(index=False)],
+                         index=frame.index, columns=frame.columns)
+    if labels is not None:
+        if labels.shape != frame.shape:
+            raise ParameterError("labels", f"has shape {labels.shape}, the grid {frame.shape}")
+        annot, spec = labels.to_numpy(), ""
+    else:
+        annot, spec = (frame.map(lambda v: "" if np.isnan(v) else fmt(v)), "") if callable(fmt) else (True, fmt)
+    sns.heatmap(frame, annot=annot, fmt=spec, cmap="crest", ax=ax,
+                cbar_kws={"label": unit_label}, linewidths=0.5)
+    ax.tick_params(axis="y", labelrotation=0)  # Chinese row labels read horizontally
+    missing = [f"{r} / {c}" for r in frame.index for c in frame.columns if np.isnan(frame.at[r, c])]
+    return _finish(fig, ax, title, _with_missing_note(source, missing, lang), lang)
+
+
+# --- compare_bars -----------------------------------------------------------------
+
+def compare_bars(labels, values, *, title: str, unit_label: str, source: str,
+                 lang: str = "zh", highlight=None, notes=None, sig: int | None = 3, texts=None,
+                 hatched=None, legend: str = "") -> Figure:
+    """Benchmark comparison: one bar per label, the `highlight` label in the accent
+    colour; `notes` (one per bar, may be empty) follow the value labels, which are
+    `texts` when given (the report's printed strings) or the values at `sig` digits.
+    `hatched` bars (low confidence or derived) are hatched, and `legend` says so."""
+    _check_lengths(labels, values=values, notes=notes, texts=texts, hatched=hatched)
+    if highlight is not None and highlight not in list(labels):
+        raise ParameterError("highlight", f"{highlight!r} is not one of the labels")
+    base, accent = palette()[0], palette()[1]
+    colors = [accent if label == highlight else base for label in labels]
+    fig, ax = _figure(len(labels))
+    values = _floats(values)
+    bars = ax.barh(range(len(values)), np.nan_to_num(values), color=colors)
+    for bar, h in zip(bars, hatched or []):
+        if h:
+            bar.set_hatch(HATCH)
+            bar.set_edgecolor("white")
+            bar.set_gid("hatched")
+    if any(hatched or []) and legend:
+        hatch_legend(ax, legend)
+    if texts is None:  # sig=None: stated figures as written
+        texts = [_MISSING_LABEL[lang] if np.isnan(v) else format_number(v, lang, sig=sig) for v in values]
+    if notes is not None:
+        texts = [f"{t}  {n}" if n and not pd.isna(n) else t for t, n in zip(texts, notes)]
+    _bar_labels(ax, texts, range(len(values)), [max(v, 0.0) if not np.isnan(v) else 0.0 for v in values])
+    _category_axis(ax, labels, unit_label)
+    if notes is not None and any(isinstance(n, str) and n for n in notes):
+        ax.margins(x=0.5)  # room for the value label and its note (a confidence label)
+    missing = [label for label, v in zip(labels, values) if np.isnan(v)]
+    return _finish(fig, ax, title, _with_missing_note(source, missing, lang), lang)
+
+
+# --- paired_ranges ------------------------------------------------------------------
+
+def paired_ranges(labels, left, right, *, titles: tuple[str, str], units: tuple[str, str], title: str,
+                  source: str, lang: str = "zh", hatched=None, legend: str = "",
+                  unit_keys: tuple[str | None, str | None] = (None, None)) -> Figure:
+    """Two quantities of the same points (e.g. cumulative lending and firms), one panel
+    each, stacked, every panel with its own axis and the rows repeated: side by side, two
+    panels would each get too narrow a plot area. `left`/`right`: (lower, upper, texts) per
+    row, drawn as `bar_ranges` draws them (solid to the lower bound, light to the upper,
+    arrow-heads for open ends); `titles`: the panels' subtitles; `units`: their axis labels;
+    `unit_keys`: what each panel counts ("CNY", "count:家"), kept for the one-unit-per-axis
+    check; `hatched`: (left flags, right flags), the low-confidence bars of each panel.
+    Raises ParameterError when a column's length differs from `labels`."""
+    hatched = hatched or ([False] * len(labels), [False] * len(labels))
+    for name, (lo, hi, tx), flags in (("left", left, hatched[0]), ("right", right, hatched[1])):
+        _check_lengths(labels, **{f"{name}_lower": lo, f"{name}_upper": hi, f"{name}_texts": tx, f"{name}_hatched": flags})
+    fig, _ = _figure(2 * len(labels) + 2)
+    fig.clear()
+    axes = fig.subplots(2, 1, gridspec_kw={"height_ratios": [1, 1]}, squeeze=False)[:, 0]
+    panels = zip(axes, (left, right), hatched, palette()[:2], titles, units, unit_keys)
+    for ax, (lower, upper, texts), flags, color, sub, unit_label, key in panels:
+        ends = [_draw_range(ax, y, _num(lo), _num(hi), color, HATCH if flags[y] else None)
+                for y, (lo, hi) in enumerate(zip(lower, upper))]
+        _bar_labels(ax, texts, range(len(labels)), ends)
+        _category_axis(ax, labels, unit_label)
+        ax.margins(x=0.4)  # room for "more than CNY 40 bn" beyond the longest bar
+        ax.set_title(sub, loc="left", fontsize=9)
+        _mark_unit(ax, key)
+    if (any(hatched[0]) or any(hatched[1])) and legend:
+        hatch_legend(axes[1], legend, below=True)
+    size = FontProperties(size=mpl.rcParams["axes.titlesize"]).get_size_in_points()
+    fig.suptitle(wrap_to_width(title, fig.get_size_inches()[0] * 0.9, size), x=0.01, ha="left", fontsize=size)
+    _source_only(fig, source, lang)
+    return fig
+
+
+def _source_only(fig, source: str, lang: str) -> None:
+    """The source line of a figure whose title is a suptitle (several panels)."""
+    _check_lang(lang)
+    width, height = fig.get_size_inches()
+    text = wrap_to_width(_source_text(source, lang), width * 0.97, SOURCE_FONTSIZE)
+    n = text.count("\n") + 1
+    extra = (n - 1) * SOURCE_FONTSIZE * 1.3 / 72
+    fig.set_size_inches(width, height + extra)
+    strip = (SOURCE_FONTSIZE * (1.3 * n + 0.9) / 72) / (height + extra)
+    fig.get_layout_engine().set(rect=(0, strip, 1, 1 - strip))
+    fig.text(0.01, 0.01, text, ha="left", va="bottom", fontsize=SOURCE_FONTSIZE, color="grey", gid="source")
+
+
+# --- multi_path -----------------------------------------------------------------------
+
+def multi_path(series: list[tuple[str, list, list, list]], *, title: str, unit_label: str, source: str,
+               lang: str = "zh") -> Figure:
+    """Several lines on one axis, one per scenario: (label, x, y, point texts)."""
+    fig, ax = _figure()
+    for (label, x, y, texts), color in zip(series, palette()):
+        ax.plot(x, y, marker="o", color=color, label=label)
+        for xi, yi, text in zip(x, y, texts):
+            ax.annotate(text, (xi, yi), xytext=(0, 8), textcoords="offset points", ha="center", fontsize=7,
+                        color=color, gid="point_label")
+    ax.margins(x=0.1, y=0.2)
+    ax.xaxis.set_major_locator(MaxNLocator(integer=True))
+    ax.set_ylabel(unit_label)
+    ax.legend(fontsize=8, frameon=False, loc="upper left")
+    return _finish(fig, ax, title, source, lang)
+
+
+__all__ = ["HATCH", "bar_range_facets", "bar_ranges", "compare_bars", "drawn_source", "funnel", "grid_heatmap",
+           "hatch_legend", "lighten", "line_path", "multi_path", "paired_ranges", "wrap_to_width"]

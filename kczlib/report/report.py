@@ -1,0 +1,224 @@
+"""The `Report` a report notebook talks to: parameters, numbers, text, output parts.
+
+A notebook's cells stay an outline:
+
+    report = Report.start("02_tech_finance_leverage", globals())   # before parameters
+    # parameters cell
+    from kczlib.report import check_parameters                      # after parameters
+    check_parameters(globals());
+    report.say("finance.kechuangdai", firms=report.ind("kechuangdai_firms"))
+    ...
+    report.key_numbers([firms, loans])                             # the index card's headline numbers
+    report.appendix()
+
+`Report` itself holds numbers (`fig`, `ind`, `ctx`, `assume`, `maybe`, `needs`) and text
+(`text`, `say`, `heading`); charts come from `charts.ChartMethods`, printed labels
+(years, counts, cited text) from `labels.LabelMethods`, and the reader edition (key
+findings, headline numbers, reader metadata) from `reader.ReaderMethods`. The appendix
+tables are built by `appendix.show_appendix`.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from kczlib.analysis.ledger import Ledger, Num, assumption
+from kczlib.data.cases import get_case
+from kczlib.data.figures import LATEST, figure, indicator, load_figures, reports_indicator
+from kczlib.errors import IndicatorNotReportedError
+from kczlib.report import guard
+from kczlib.report.appendix import show_appendix
+from kczlib.report.charts import ChartMethods
+from kczlib.report.display import part_metadata, show
+from kczlib.report.labels import LabelMethods
+from kczlib.report.narrative import Safe, render
+from kczlib.report.numbers import context_num, figure_num
+from kczlib.report.parameters import apply_parameters, remember_report
+from kczlib.report.reader import ReaderMethods
+
+CASE_PREFIX = "case:"  # a ref to a figure particular to a case, by the case's own id
+
+
+@dataclass
+class Report(ChartMethods, LabelMethods, ReaderMethods):
+    """One report being made in a notebook: its parameters, language, case and ledger,
+    and what it has shown (see the module docstring)."""
+
+    notebook: str
+    params: dict = field(default_factory=dict)
+    lang: str = "zh"
+    case: str = "chengdu"
+    ledger: Ledger | None = None
+    shown: list[str] = field(default_factory=list)
+    charts: list[tuple[str, list[Num], str]] = field(default_factory=list)  # (name, plotted Nums, source line)
+    title: str = ""  # the level-1 heading as shown
+    group: str = ""  # the narrative group of that heading ("finance" for "finance.title")
+    key: list[tuple[str, str]] = field(default_factory=list)  # (label, printed) headline numbers
+    part: str | None = None  # output part while the appendix is shown
+    figures: object = None  # the case's figures table (a pandas DataFrame), once configured
+    meta: dict = field(default_factory=dict)  # the case's case.json, once configured
+
+    @classmethod
+    def start(cls, notebook: str, namespace: dict | None = None) -> "Report":
+        """A report for `notebooks/<notebook>.ipynb`, to be configured after its parameters cell.
+
+        `namespace` (the notebook's globals) is where `check_parameters` finds this report;
+        nothing in it is read: parameters come from the cells that run, not from globals.
+        """
+        guard.install()  # before the parameters cells: see guard.py
+        report = cls(notebook)
+        remember_report(namespace, report)
+        return report
+
+    def configure(self, namespace: dict) -> dict:
+        """Check the parameters, then set language, case, ledger and chart theme.
+
+        The values are those the parameters cell (and papermill's injected cell) that ran
+        right before assigned (`parameters.apply_parameters`); checked and coerced, they
+        are written to `namespace` (the notebook's globals) and returned.
+        Raises ParameterError (one line).
+        """
+        # nothing from an earlier run survives
+        self.params, self.ledger, self.shown = {}, None, []
+        self.charts, self.title, self.group, self.key, self.part = [], "", "", [], None
+        self.params = apply_parameters(self.notebook, namespace)
+        self.lang, self.case = self.params["lang"], self.params["case"]
+        self.ledger = Ledger(self.lang)
+        self.figures = load_figures(self.case)
+        self.meta = get_case(self.case).meta
+        from kczlib.report import theme  # charts only once a report is really being made
+
+        theme.set_theme(self.lang)
+        return self.params
+
+    # -- numbers ---------------------------------------------------------------------
+    def fig(self, figure_id: str) -> Num:
+        """A figure of this case by its own id (for what is particular to the case).
+
+        Raises `UnknownFigureError` when the case has no such figure: guard a section
+        that needs one with `needs("case:<id>")`."""
+        return figure_num(figure_id, self.case)
+
+    def ind(self, indicator_id: str, period: str | None = LATEST) -> Num:
+        """The case's figure for a shared indicator (data/indicators.csv), as a `Num` whose
+        ids name the case's figure, so ledger and sources cite the case's own row. By
+        default the latest year where the case reports several (`period` as in `indicator`).
+
+        Raises `UnknownIndicatorError`, `IndicatorNotReportedError` or `AmbiguousIndicatorError`
+        (see `kczlib.indicator`)."""
+        return figure_num(indicator(indicator_id, self.case, period).id, self.case)
+
+    def has(self, ref: str) -> bool:
+        """Whether the case reports `ref`: an indicator id, or `case:<figure id>` for a
+        figure particular to a case. Raises `UnknownIndicatorError` for a bare id that is
+        not an indicator (a typo must not read as "not reported")."""
+        if ref.startswith(CASE_PREFIX):
+            return ref[len(CASE_PREFIX):] in self.figures.index
+        return reports_indicator(ref, self.case)
+
+    def get(self, ref: str) -> Num:
+        """The `Num` of `ref` (see `has`): `ind(ref)` or `fig(<figure id>)`."""
+        return self.fig(ref[len(CASE_PREFIX):]) if ref.startswith(CASE_PREFIX) else self.ind(ref)
+
+    def maybe(self, ref: str, period: str | None = LATEST) -> Num | None:
+        """`get(ref)`, or None when the case does not report it (for an indicator: in `period`)."""
+        if not self.has(ref):
+            return None
+        if ref.startswith(CASE_PREFIX):
+            return self.get(ref)
+        try:
+            return self.ind(ref, period)
+        except IndicatorNotReportedError:
+            return None
+
+    def period_of(self, num: Num) -> str:
+        """The period (a year, "cumulative", "target") of the case figure behind `num`."""
+        return figure(num.ids[0], self.case).period
+
+    def has_context(self) -> bool:
+        """Whether the case has external context rows (a case may have no context.csv)."""
+        from kczlib.data.context import load_context
+
+        return not load_context(self.case).empty
+
+    def needs(self, topic: str, *refs: str, context: bool = False) -> bool:
+        """True when the case reports every ref (see `has`) and, with `context=True`, has
+        context rows. Otherwise shows the one sentence saying that the case does not
+        report what the section `topic` needs and returns False, so the notebook skips
+        the section. `topic`: a key under `missing.topics` in the narrative templates (or a
+        full template key, e.g. a chain name).
+        Names of missing shared indicators are listed in the report's language; a missing
+        case-specific figure is not named (its id belongs to another case)."""
+        from kczlib.data.indicators import indicators
+
+        missing = [r for r in refs if not self.has(r)]
+        about = self.text(topic if "." in topic else f"missing.topics.{topic}")
+        if not missing and (not context or self.has_context()):
+            return True
+        names = [indicators()[r].name(self.lang) for r in missing if not r.startswith(CASE_PREFIX)]
+        if names:
+            sep = "、" if self.lang == "zh" else "; "
+            self.say("missing.not_reported", topic=about, names=sep.join(names))
+        elif missing:
+            self.say("missing.not_reported_specific", topic=about)
+        else:
+            self.say("missing.no_context", topic=about)
+        return False
+
+    def ctx(self, context_id: str) -> Num:
+        """The context row `context_id` (data/cases/<case>/context.csv) as a `Num` in its base unit.
+
+        Carries the row's confidence; a qualified row (超400亿元) is a range. Raises
+        `UnknownContextError` for an id the case's context table does not have.
+        """
+        return context_num(context_id, self.case)
+
+
+    def assume(self, name: str, value: float, base_unit: str) -> Num:
+        """A scenario assumption as an exact `Num` (`value` in `base_unit`), cited as
+        "assumption: <name>" in charts and the ledger. Use it for parameter values only.
+        """
+        return assumption(name, value, base_unit)
+
+    # -- text ------------------------------------------------------------------------
+    def text(self, key: str, **slots) -> Safe:
+        """A rendered template, not shown (chart titles, list items)."""
+        return render(key, self.lang, self.ledger, **slots)
+
+    def say(self, key: str, **slots) -> None:
+        """Show a rendered template as Markdown (returns nothing, so a cell never echoes it)."""
+        self.show(self.text(key, **slots))
+
+    def heading(self, key: str, level: int = 2, **slots) -> None:
+        """Show the template `key` as a Markdown heading of `level` (1 = the report's title,
+        2 = a section, 3 = a subsection). The first level-1 heading becomes the title the reader
+        page and the index show. Raises `TemplateError` for an unknown key or a missing slot.
+        """
+        text = self.text(key, **slots)
+        if level == 1 and not self.title:  # the report's title: the reader page shows it in its header
+            self.title, self.group = text, key.split(".")[0]
+            self.show(Safe("# " + text), "title")
+            return
+        self.show(Safe("#" * level + " " + text))
+
+    def show(self, rendered: Safe, part: str | None = None) -> None:
+        """Show rendered template text (a `Safe`: its numbers are ledgered) as Markdown.
+
+        Args:
+            rendered: text from `text` (or several joined, e.g. a list).
+            part: the output part ("title"); by default the current one (the appendix while
+                it is shown, else the body).
+        """
+        self.shown.append(rendered)
+        show(rendered, part_metadata(part or self.part))
+
+
+    # -- appendix --------------------------------------------------------------------
+    def appendix(self) -> None:
+        """Numbers ledger, Sources, assumptions (marked as the appendix part), then the reader meta."""
+        self.part = "appendix"
+        try:
+            show_appendix(self)
+        finally:
+            self.part = None
+        self._publish_reader_meta()

@@ -1,0 +1,80 @@
+"""Report sections: one module per report, named like its notebook, plus `shared`.
+
+    overview   notebooks/00_overview           fiscal     notebooks/01_fiscal_investment
+    finance    notebooks/02_tech_finance_leverage   talent  notebooks/03_talent_inflows
+    platforms  notebooks/04_platforms_and_industry  shared  code two reports share
+
+Each function takes the notebook's `Report` and shows one section (or returns key-finding
+sentences); they live here, not in the notebooks, so that the notebooks stay an outline
+and the logic is tested. The names are re-exported here, so a notebook calls
+`sections.<name>(report, ...)`.
+"""
+
+from kczlib.report.sections.finance import (
+    finance_findings,
+    kechuangdai_growth,
+    leverage_scenarios,
+    loan_dynamics,
+    pool_scenario,
+)
+from kczlib.report.sections.fiscal import (
+    fiscal_against_budget,
+    fiscal_benchmarks,
+    fiscal_findings,
+    pledge_scenarios,
+    rd_peer_comparison,
+)
+from kczlib.report.sections.overview import (
+    chain_headlines,
+    crosschecks,
+    data_quality,
+    overview_caveats,
+    overview_findings,
+)
+from kczlib.report.sections.platforms import (
+    carriers_side_by_side,
+    hightech_series,
+    platforms_findings,
+    star_against_listed,
+)
+from kczlib.report.sections.shared import (
+    ProgrammeStocks,
+    context_bars,
+    hightech_points,
+    population_steps,
+    programme_stocks,
+    rd_peers,
+    rd_rows,
+)
+from kczlib.report.sections.talent import talent_findings, talent_inflows
+
+__all__ = [
+    "ProgrammeStocks",
+    "carriers_side_by_side",
+    "chain_headlines",
+    "context_bars",
+    "crosschecks",
+    "data_quality",
+    "finance_findings",
+    "fiscal_against_budget",
+    "fiscal_benchmarks",
+    "fiscal_findings",
+    "hightech_points",
+    "hightech_series",
+    "kechuangdai_growth",
+    "leverage_scenarios",
+    "loan_dynamics",
+    "overview_caveats",
+    "overview_findings",
+    "platforms_findings",
+    "pledge_scenarios",
+    "pool_scenario",
+    "population_steps",
+    "programme_stocks",
+    "rd_peer_comparison",
+    "rd_peers",
+    "rd_rows",
+    "star_against_listed",
+    "talent_findings",
+    "talent_inflows",
+]

@@ -1,0 +1,214 @@
+"""The tech-finance report (notebooks/02_tech_finance_leverage): risk-pool leverage scenarios,
+the Kechuangdai programme's growth and loan dynamics.
+
+Each public function takes the notebook's `Report` and shows one section or returns its
+key-finding sentences.
+"""
+
+from __future__ import annotations
+
+from kczlib.analysis import metrics
+from kczlib.analysis.ledger import Num
+from kczlib.data.context import format_period
+from kczlib.report import plots  # matplotlib: sections are only imported by notebooks
+from kczlib.report.charts import unit_key
+from kczlib.report.narrative import Safe
+from kczlib.report.tables import display_table
+
+
+def leverage_scenarios(report, loans: Num, pools_yi: list, loss_rates: list, shares: list) -> None:
+    """Scenario grid of the risk pool: loans per yuan of pool and of expected fiscal loss
+    (capped at the pool), with the break-even loss rate; table, sentences and heatmap."""
+    import pandas as pd
+
+    pools = [report.assume("risk_pool_yi", p * 1e8, "CNY") for p in pools_yi]
+    losses = [report.assume("loss_rate", x, "ratio") for x in loss_rates]
+    comps = [report.assume("compensation_share", x, "ratio") for x in shares]
+    grid = metrics.leverage_grid(loans, pools, losses, comps)
+    first = grid.iloc[0]
+    slots = dict(pool=first["pool"], loss=first["loss_rate"], comp=first["compensation_share"],
+                 per_pool=first["loans_per_pool_yuan"], expected_loss=first["expected_fiscal_loss"],
+                 per_loss=first["loans_per_loss_yuan"])
+    if _never_exhausted(first["break_even_loss_rate"]):
+        report.say("finance_bounds.scenario_never_exhausted", **slots)
+    else:
+        report.say("finance.scenario", **slots, break_even=first["break_even_loss_rate"])  # ledger order as before
+    counts = grid["pool_binding"].value_counts()
+    report.say("finance.scenario_binding",
+               n_scenarios=report.count(len(grid), "scenarios in the grid (pools x loss rates x shares)"),
+               n_binds=report.count(int(counts.get(metrics.POOL_BINDS, 0)), "scenarios where the pool binds at every loan volume"),
+               n_partly=report.count(int(counts.get(metrics.POOL_BINDS_PARTLY, 0)), "scenarios where the pool binds at part of the loan range"))
+    fmt = lambda col: [report.text("finance_bounds.never_exhausted") if col == "break_even_loss_rate" and _never_exhausted(x)
+                       else report.ledger.format(x, "scenario table") for x in grid[col]]  # noqa: E731
+    columns = ("pool", "loss_rate", "compensation_share", "loans_per_pool_yuan", "expected_fiscal_loss",
+               "loans_per_loss_yuan", "break_even_loss_rate")
+    table = pd.DataFrame({report.text(f"finance.col_{c}"): fmt(c) for c in columns})
+    table.insert(5, report.text("finance.col_pool_binding"),
+                 [report.text(f"finance.binding_{b}") for b in grid["pool_binding"]])
+    display_table(table)
+    _leverage_heatmap(report, grid)
+
+
+def _never_exhausted(break_even: Num) -> bool:
+    """A break-even loss rate above 100% (pool larger than loans x share covered): no loss
+    rate exhausts the pool, so there is no rate to print (a rate is a share of the loans)."""
+    return break_even.lower is not None and break_even.lower > 1
+
+
+def _leverage_heatmap(report, grid) -> None:
+    """Loans per yuan of expected fiscal loss: one row per loss rate and share, one column
+    per pool. Each cell is labelled with the printed figure (the same string as the table)
+    and coloured by the middle of its range."""
+    import pandas as pd
+
+    texts, values, rows, cols = {}, {}, [], []
+    for _, r in grid.iterrows():
+        row = report.text("finance.grid_row_label", loss=r["loss_rate"], comp=r["compensation_share"])
+        col = report.ledger.format(r["pool"], "scenario heatmap")
+        rows.append(row) if row not in rows else None
+        cols.append(col) if col not in cols else None
+        texts[(row, col)] = report.ledger.format(r["loans_per_loss_yuan"], "scenario heatmap")
+        values[(row, col)] = r["loans_per_loss_yuan"].mid
+    frame = pd.DataFrame([[values[(r, c)] for c in cols] for r in rows], index=rows, columns=cols, dtype=float)
+    frame.index.name, frame.columns.name = report.text("finance.grid_rows"), report.text("finance.grid_cols")
+    labels = pd.DataFrame([[texts[(r, c)] for c in cols] for r in rows], index=rows, columns=cols)
+    nums = list(grid["loans_per_loss_yuan"])
+    fig = plots.grid_heatmap(frame, title=report.text("finance.grid_chart"), unit_label=report.text("finance.grid_unit"),
+                             source=report.chart_source(nums), lang=report.lang, labels=labels)
+    report.chart(fig, "leverage_grid", nums)
+
+
+def pool_scenario(report, loans: Num, shares: list) -> None:
+    """The 2019 debt-financing risk pool (a low-confidence context row) as a labelled scenario."""
+    row, pool = report.ctx_role("debt_risk_pool")
+    if pool is None:
+        return
+    comps = [report.assume("compensation_share", x, "ratio") for x in shares]
+    rates = [(c, metrics.break_even_loss_rate(loans, pool, c)) for c in comps]
+    items = [report.text("finance.pool_2019_item", comp=c,
+                         break_even=Safe(report.text("finance_bounds.never_exhausted")) if _never_exhausted(b) else b)
+             for c, b in rates]
+    report.say("finance.pool_2019", year_label=report.year(row.year_number, f"year of context {row.id}", (f"ctx:{row.id}",)),
+               confidence=report.confidence(row), pool=pool, per_pool=metrics.ratio(loans, pool, "multiplier"),
+               items=Safe(report.list_separator().join(items)))
+
+
+def kechuangdai_growth(report, firms: Num, loans: Num, borrowing_then: Num) -> None:
+    """Later and earlier 科创贷 totals from external context: loan size, loans per firm,
+    cumulative borrowing per firm, each named for what it is."""
+    frow, later_firms = report.ctx_role("kechuangdai_firms_latest")
+    lrow, later_loans = report.ctx_role("kechuangdai_loans_latest")
+    crow, loan_count = report.ctx_role("kechuangdai_loan_count_latest")
+    if later_firms is None or later_loans is None or loan_count is None:
+        return
+    report.say("finance.growth", year_label=report.year(lrow.year_number, f"year of context {lrow.id}", (f"ctx:{lrow.id}",)),
+               later_firms=later_firms, later_loans=later_loans, loan_count=loan_count,
+               loans_confidence=report.confidence(lrow), firms_confidence=report.confidence(frow),
+               firms_growth=metrics.growth(later_firms, firms), loans_growth=metrics.growth(later_loans, loans))
+    report.say("finance.loan_size", loan_size=metrics.ratio(later_loans, loan_count, "CNY"),
+               loans_per_firm=metrics.ratio(loan_count, later_firms, "count", measure=loan_count.measure),
+               borrowing_later=metrics.ratio(later_loans, later_firms, "CNY"), borrowing_then=borrowing_then)
+    erow, early_loans = report.ctx_role("kechuangdai_loans_early")
+    efrow, early_firms = report.ctx_role("kechuangdai_firms_early")
+    if early_loans is not None and early_firms is not None:
+        report.say("finance.early", period=report.cite(format_period(erow.year, report.lang), f"period of context {erow.id}", (f"ctx:{erow.id}",)),
+                   loans=early_loans, firms=early_firms, confidence=report.confidence(erow),
+                   per_firm=metrics.ratio(early_loans, early_firms, "CNY"))
+    report.gap("kechuangdai_risk_pool")
+
+
+def _loan_points(report, firms: Num, loans: Num) -> list[dict]:
+    """The points of 科创贷 lending and firms over time, in order: the 2019 half-year (a flow,
+    not a cumulative total), the case's cumulative totals (undated within the case period),
+    the Nov 2023 and later cumulative totals. Points whose rows are missing are left out."""
+    points = []
+    erow, early_loans = report.ctx_role("kechuangdai_loans_early")
+    _, early_firms = report.ctx_role("kechuangdai_firms_early")
+    if early_loans is not None and early_firms is not None:
+        points.append({"label": report.text("finance.label_early", period=report.when(erow)), "loans": early_loans,
+                       "firms": early_firms, "row": erow, "flow": True})
+    period = report.cite(report.meta.get("period", ""), "period of the case (case.json)", ())
+    points.append({"label": report.text("finance.label_case", period=period), "loans": loans, "firms": firms,
+                   "row": None, "flow": False})
+    for loans_role, firms_role in (("kechuangdai_loans_latest", "kechuangdai_firms_latest"),
+                                   ("kechuangdai_loans_later", "kechuangdai_firms_later")):
+        lrow, l_num = report.ctx_role(loans_role)
+        _, f_num = report.ctx_role(firms_role)
+        if l_num is not None and f_num is not None:
+            points.append({"label": report.text("finance.label_cumulative", period=report.when(lrow)), "loans": l_num,
+                           "firms": f_num, "row": lrow, "flow": False})
+    return points
+
+
+def loan_dynamics(report, firms: Num, loans: Num) -> None:
+    """Cumulative 科创贷 lending and firms over time on one chart (ranges as ranges), the lending
+    and firms implied between the points (bounded jointly), and borrowing per firm at each."""
+    from kczlib.data.context import months_between
+
+    points = _loan_points(report, firms, loans)
+    if len(points) < 2:
+        return
+    report.heading("finance.dynamics_heading", level=3)
+    report.say("finance.dynamics_intro", period=report.cite(report.meta.get("period", ""), "period of the case (case.json)", ()))
+    scale = 1e8 if report.lang == "zh" else 1e9
+    lend = [p["loans"] for p in points]
+    firm_nums = [p["firms"] for p in points]
+    fig = plots.paired_ranges(
+        [p["label"] for p in points],
+        ([None if n.lower is None else n.lower / scale for n in lend], [None if n.upper is None else n.upper / scale for n in lend],
+         report.chart_texts("loan_dynamics", lend)),
+        ([n.lower for n in firm_nums], [n.upper for n in firm_nums], report.chart_texts("loan_dynamics", firm_nums)),
+        titles=(report.text("finance.dynamics_left"), report.text("finance.dynamics_right")),
+        units=(report.text("fiscal.unit_yi"), report.text("finance.unit_count")),
+        title=report.text("finance.dynamics_chart"), source=report.chart_source(lend + firm_nums), lang=report.lang,
+        hatched=(report.hatched(lend), report.hatched(firm_nums)),
+        legend=report.text("common.hatch_legend"), unit_keys=(unit_key(lend), unit_key(firm_nums)))
+    report.chart(fig, "loan_dynamics", lend + firm_nums)
+    cumulative = [p for p in points if not p["flow"]]
+    for a, b in zip(cumulative, cumulative[1:]):
+        slots = {"start": Safe(a["label"]), "end": Safe(b["label"]), "lending": metrics.difference(b["loans"], a["loans"])}
+        if a["firms"].lower is not None and b["firms"].lower is not None:
+            report.say("finance.between", firms=metrics.difference(b["firms"], a["firms"]), **slots)
+        else:  # a bound only from above ("nearly"): the firms added cannot be bounded from below
+            report.say("finance.between_lending", **slots)
+        if a["row"] is not None and b["row"] is not None:
+            n = float(months_between(a["row"].year, b["row"].year))
+            months = Num(n, n, "count", tuple(f"ctx:{r.id}" for r in (a["row"], b["row"])),
+                         "months between the two periods", "derived", measure="个月", sig=6)
+            report.say("finance.months", months=months)
+        else:
+            report.say("finance.no_time_base")
+    frow, flow = report.ctx_role("kechuangdai_lending_in_year")
+    if flow is not None:
+        report.say("finance.lending_in_year", lending=flow, period=report.when(frow), confidence=report.confidence(frow))
+        last = metrics.difference(cumulative[-1]["loans"], cumulative[-2]["loans"]) if len(cumulative) > 1 else None
+        if last is not None and last.lower is not None and flow.upper is not None and last.lower > flow.upper:
+            report.say("finance.pace_conflict", lending=last, flow=flow)
+    items = [report.text("finance.per_firm_item", label=Safe(p["label"]),
+                         value=metrics.ratio(p["loans"], p["firms"], "CNY")) for p in points]
+    report.say("finance.per_firm_over_time", items=Safe(report.list_separator().join(items)))
+    report.gap("kechuangdai_series")
+
+
+def finance_findings(report, firms: Num, loans: Num, shares: list) -> list:
+    """Key findings of the finance report: growth since the case, lending implied between the
+    points, loan size and borrowing per firm, and the 2019 pool as a scenario."""
+    out = []
+    if firms is None or loans is None:
+        return out
+    lrow, later_loans = report.ctx_role("kechuangdai_loans_latest")
+    frow, later_firms = report.ctx_role("kechuangdai_firms_latest")
+    crow, count = report.ctx_role("kechuangdai_loan_count_latest")
+    if later_loans is not None and later_firms is not None and count is not None:
+        out.append(report.text("finance.kf_growth", period=report.when(lrow), later_loans=later_loans, later_firms=later_firms,
+                               count=count, confidence=report.confidence(lrow), firms_confidence=report.confidence(frow),
+                               loans=loans, growth=metrics.growth(later_loans, loans)))
+        out.append(report.text("finance.kf_between", period=report.when(lrow),
+                               lending=metrics.difference(later_loans, loans), firms=metrics.difference(later_firms, firms)))
+        out.append(report.text("finance.kf_size", period=report.when(lrow), loan_size=metrics.ratio(later_loans, count, "CNY"),
+                               later=metrics.ratio(later_loans, later_firms, "CNY"), then=metrics.ratio(loans, firms, "CNY")))
+    prow, pool = report.ctx_role("debt_risk_pool")
+    if pool is not None:
+        out.append(report.text("finance.kf_pool", pool=pool, year=report.when(prow), confidence=report.confidence(prow),
+                               per_pool=metrics.ratio(loans, pool, "multiplier")))
+    return out

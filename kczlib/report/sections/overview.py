@@ -1,0 +1,133 @@
+"""The overview report (notebooks/00_overview): chain headlines, cross-checks, data quality,
+key findings and caveats across the chains.
+
+Each public function takes the notebook's `Report` and shows one section or returns its
+key-finding sentences.
+"""
+
+from __future__ import annotations
+
+from kczlib.analysis import metrics
+from kczlib.report.narrative import Safe
+from kczlib.report.sections.shared import (
+    hightech_points,
+    population_steps,
+    programme_stocks,
+    rd_peers,
+)
+
+
+def chain_headlines(report, headlines: dict[str, list[str]]) -> None:
+    """One line per chain with its headline figures (refs as in `Report.has`: indicator ids
+    or `case:<figure id>`), then the counts among them as one chart. Figures the case does
+    not report are left out; a chain with none gets the "not reported" sentence."""
+    counts = []
+    for chain, refs in headlines.items():
+        nums = [report.get(r) for r in refs if report.has(r)]
+        if not nums:
+            report.needs(f"common.chains.{chain}", *refs)
+            continue
+        pairs = [report.text("overview.chain_pair", label=report.label(n.ids[0]), value=n) for n in nums]
+        report.say("overview.chain_item", chain=report.text(f"common.chains.{chain}"), items=Safe(report.list_separator().join(pairs)))
+        counts += [(report.label(n.ids[0]), n) for n in nums if n.base_unit == "count"]
+    if counts:
+        report.bars("chain_headlines", counts, "overview.chains_chart", "overview.unit_mixed")
+
+
+def crosschecks(report) -> None:
+    """A "cross-checks" section: each check of the case's figures against external context
+    (`kczlib.analysis.crosschecks.run_crosschecks`) with its outcome and explanation;
+    nothing when the case has no context to check against.
+    """
+    from kczlib.analysis.crosschecks import run_crosschecks
+
+    checks = run_crosschecks(report.case)
+    if not checks:
+        return
+    report.heading("overview.crosscheck_heading")
+    if not report.needs("crosschecks", context=True):
+        return
+    for c in checks:
+        ids = tuple((c.case_side.figure_ids if c.case_side else [])) + tuple(
+            f"ctx:{i}" for i in (c.context_side.context_ids if c.context_side else []))
+        explanation = c.explanation(report.lang)
+        report.say("overview.crosscheck_item", title=report.cite(c.title(report.lang), f"cross-check {c.id}", ids),
+                 outcome=report.text(f"overview.outcome_{c.outcome}"),
+                 explanation=report.cite(explanation, f"cross-check {c.id}", ids))
+
+
+def data_quality(report) -> None:
+    """A "data quality" section from `validate_case`: figure rows, the qualified share, how the
+    source's numeric mentions are accounted for, and a bar chart of figures per chain.
+    """
+    from kczlib.data.validate import validate_case
+
+    r = validate_case(report.case)
+    report.heading("overview.quality_heading")
+    n = report.count(r.figures, "rows of figures.csv")
+    q = report.count(r.qualified, "rows of figures.csv with a qualifier other than exact")
+    report.say("overview.quality", n_figures=n, n_qualified=q, share_qualified=metrics.share(q, n),
+             mentions=report.count(r.mentions, "numeric mentions the parser finds in the source"),
+             claimed_figures=report.count(r.claimed_by_figures, "mentions claimed by figure rows"),
+             claimed_non=report.count(r.claimed_by_non_figures, "rows of non_figures.csv"),
+             unaccounted=report.count(len(r.unaccounted), "mentions claimed by no row"))
+    items = [(report.text(f"common.chains.{chain}"), report.count(v, f"rows of figures.csv with chain = {chain}"))
+             for chain, v in r.per_chain.items()]
+    report.bars("per_chain", items, "overview.quality_chart", "overview.unit_count")
+
+
+def overview_findings(report) -> list:
+    """One takeaway per chain, each with its numbers: fiscal input against the province and
+    R&D against the nation, 科创贷 growth, talent inflows against the programme's stocks, and
+    the high-tech enterprise series. A chain whose context is missing is left out."""
+    out = []
+    spending = report.maybe("fiscal_st_spending")
+    prow, province = report.ctx_role("fiscal_st_province")
+    found = rd_peers(report)
+    if spending is not None and province is not None and found is not None and found[3] is not None:
+        row, mine, nrow, nation, _ = found
+        out.append(report.text("overview.kf_fiscal", spending=spending, year=report.period(spending.ids[0]),
+                               ratio=metrics.share(spending, province), province_confidence=report.confidence(prow),
+                               rd=mine, rd_year=report.when(row), vs_china=metrics.ratio(mine, nation, "multiplier")))
+    lrow, later = report.ctx_role("kechuangdai_loans_latest")
+    frow, later_firms = report.ctx_role("kechuangdai_firms_latest")
+    loans, firms = report.maybe("tech_loan_volume"), report.maybe("tech_loan_firms")
+    if later is not None and later_firms is not None and loans is not None and firms is not None:
+        out.append(report.text("overview.kf_finance", loans=loans, firms=firms,
+                               period=report.when(lrow), later=later, later_firms=later_firms,
+                               confidence=report.confidence(lrow)))
+    steps = [s for s in population_steps(report) if not s["break"]]
+    grow, gshare = report.ctx_role("grad_inflow_share")
+    stocks = programme_stocks(report)
+    if steps and gshare is not None and stocks.population is not None and stocks.people is not None:
+        out.append(report.text("overview.kf_talent", rate=steps[-1]["rate"], year=report.when(steps[-1]["later"]),
+                               share=gshare, grad_year=report.when(grow), people=stocks.people,
+                               people_per=stocks.people_per))
+    points = hightech_points(report, report.maybe("hightech_enterprises"))
+    if len(points) >= 2:
+        first, last = points[0], points[-1]
+        out.append(report.text("overview.kf_industry", first=first[1], start=report.year(first[0], "year of the series point", first[1].ids),
+                               last=last[1], end=report.year(last[0], "year of the series point", last[1].ids),
+                               multiple=metrics.growth(last[1], first[1])))
+    return out
+
+
+def overview_caveats(report) -> None:
+    """The biggest caveats: a self-reported source, qualified figures as ranges, missing series."""
+    from kczlib.data.context import context_gaps, load_context
+    from kczlib.data.validate import validate_case
+
+    r = validate_case(report.case)
+    n = report.count(r.figures, "rows of figures.csv")
+    q = report.count(r.qualified, "rows of figures.csv with a qualifier other than exact")
+    frame = load_context(report.case)
+    weak = report.count(int(frame["confidence"].isin(["low", "derived"]).sum()), "context rows of low confidence or derived")
+    rows = report.count(len(frame), "rows of context.csv")
+    gaps = report.count(len(context_gaps(report.case)), "data gaps recorded in context.meta.json")
+    report.heading("overview.caveats_heading")
+    series = ("overview.caveat_series", {"gaps": gaps, "weak": weak, "rows": rows}) if report.has_context() else \
+        ("missing.no_context", {"topic": Safe(report.text("missing.topics.caveat_context"))})
+    report.show(Safe("\n".join("- " + report.text(k, **s) for k, s in (
+        ("any_case.caveat_source", {"n_figures": n, "city": report.meta["city"][report.lang]}),
+        ("overview.caveat_ranges", {"n_qualified": q, "n_figures": n, "share": metrics.share(q, n)}),
+        series))))

@@ -1,0 +1,116 @@
+"""The platforms report (notebooks/04_platforms_and_industry): the high-tech enterprise series,
+STAR listings and carriers.
+
+Each public function takes the notebook's `Report` and shows one section or returns its
+key-finding sentences.
+"""
+
+from __future__ import annotations
+
+from kczlib.analysis import metrics
+from kczlib.analysis.ledger import Num
+from kczlib.data.figures import figure
+from kczlib.report import plots  # matplotlib: sections are only imported by notebooks
+from kczlib.report.narrative import Safe
+from kczlib.report.sections.shared import hightech_points
+
+
+def _years_between(report, a, b) -> Num:
+    """Whole years between two series points, a derived count naming the rows it comes from."""
+    ids = tuple(i for p in (a, b) for i in p[1].ids)
+    n = float(b[0] - a[0])
+    return Num(n, n, "years", ids, f"years from {a[0]} to {b[0]}", "derived", sig=6)
+
+
+def hightech_series(report, total: Num, prior: Num) -> None:
+    """High-tech enterprises over the years with the growth of each step and on average; the
+    case's implied prior-year stock is set against the context row of that year."""
+    points = hightech_points(report, total)
+    if len(points) < 2:
+        report.gap("hightech_2023")
+        return
+    items = [report.text("platforms.hightech_item", year=report.year(y, "year of the series point", n.ids), value=n,
+                         confidence=label) for y, n, label, _ in points]
+    report.say("platforms.hightech_series", items=Safe(report.list_separator().join(items)))
+    steps = [report.text("platforms.hightech_step", start=report.year(a[0], "year of the series point", a[1].ids),
+                         end=report.year(b[0], "year of the series point", b[1].ids), rate=metrics.change_rate(b[1], a[1]))
+             for a, b in zip(points, points[1:])]
+    report.say("platforms.hightech_steps", items=Safe(report.list_separator().join(steps)))
+    first, last = points[0], points[-1]
+    report.say("platforms.hightech_average", start=report.year(first[0], "year of the series point", first[1].ids),
+               end=report.year(last[0], "year of the series point", last[1].ids), multiple=metrics.growth(last[1], first[1]),
+               cagr=metrics.compound_rate(last[1], first[1], _years_between(report, first, last)))
+    report.say("platforms.hightech_scope")
+    nums = [p[1] for p in points]
+    year = int(figure(total.ids[0], report.case).period)
+    fig = plots.compare_bars([report.year(p[0], "year of the series point", p[1].ids) for p in points], [n.mid for n in nums],
+                             title=report.text("platforms.hightech_chart"), unit_label=report.text("platforms.unit_firms"),
+                             source=report.chart_source(nums), lang=report.lang, notes=[p[2] for p in points],
+                             highlight=report.year(year, "period of the case total", total.ids),
+                             texts=report.chart_texts("hightech_series", nums),
+                             hatched=report.hatched(nums), legend=report.text("common.hatch_legend"))
+    report.chart(fig, "hightech_series", nums)
+    report.gap("hightech_2023")
+
+
+def star_against_listed(report, star: Num) -> None:
+    """STAR listings against the city's other listed firms: a share only where the two counts
+    come from the same date; the case's undated count and the 2020 total are not divided."""
+    rows = [(role, *report.ctx_role(role)) for role in ("star_listed_prior", "star_listed_latest")]
+    series = [report.text("platforms.star_item", period=report.when(r), value=n, confidence=report.confidence(r))
+              for _, r, n in rows if n is not None]
+    period = report.cite(report.meta.get("period", ""), "period of the case (case.json)", ())
+    if series:
+        report.say("platforms.star_series", case=star, period=period, items=Safe(report.list_separator().join(series)))
+    lrow, listed = report.ctx_role("listed_all_latest")
+    srow, star_latest = report.ctx_role("star_listed_latest")
+    if listed is not None and star_latest is not None and lrow.year == srow.year:
+        report.say("platforms.star_share", period=report.when(lrow), star=star_latest, listed=listed,
+                   confidence=report.confidence(lrow), share=metrics.share(star_latest, listed),
+                   others=metrics.difference(listed, star_latest))
+    orow, older = report.ctx_role("listed_all_2020")
+    if older is not None:
+        report.say("platforms.listed_mismatch", listed=older, year=report.when(orow), confidence=report.confidence(orow),
+                   case=star, period=period)
+        report.gap("star_listed_2020")
+
+
+def carriers_side_by_side(report) -> None:
+    """Concept-verification centre and pilot-production base outputs: counts side by side by
+    kind; project counts are the only ones in the same unit, and they count different stages."""
+    f = report.fig
+    verified, incubated = report.ind("concept_verification_projects"), f("concept_verification_incubated")
+    transfer, firms, patents = (f("belt_road_base_transfer_projects"), f("belt_road_base_firms_incubated"),
+                                f("belt_road_base_patents"))
+    report.say("platforms.carriers_compare", verified=verified, transfer=transfer, incubated=incubated, firms=firms)
+    items = [(report.text(k), n) for k, n in (("platforms.label_verified", verified), ("platforms.label_transfer", transfer),
+                                              ("platforms.label_verified_incubated", incubated),
+                                              ("platforms.label_base_firms", firms), ("platforms.label_base_patents", patents))]
+    report.bars("concept_side_by_side", items, "platforms.concept_chart", "finance.unit_count")
+
+
+def platforms_findings(report, total: Num) -> list:
+    """Key findings of the platforms report: the high-tech series, STAR against all listings,
+    the year mismatch, and the two carriers' outputs."""
+    out = []
+    points = hightech_points(report, total) if total is not None else []
+    if len(points) >= 2:
+        first, last = points[0], points[-1]
+        out.append(report.text("platforms.kf_hightech", first=first[1], start=report.year(first[0], "year of the series point", first[1].ids),
+                               last=last[1], end=report.year(last[0], "year of the series point", last[1].ids),
+                               multiple=metrics.growth(last[1], first[1]),
+                               cagr=metrics.compound_rate(last[1], first[1], _years_between(report, first, last))))
+    lrow, listed = report.ctx_role("listed_all_latest")
+    srow, star_latest = report.ctx_role("star_listed_latest")
+    star = report.maybe("star_listed_firms")
+    if star is not None and listed is not None and star_latest is not None and lrow.year == srow.year:
+        out.append(report.text("platforms.kf_star", case=star, period=report.when(lrow),
+                               star=star_latest, listed=listed, share=metrics.share(star_latest, listed),
+                               confidence=report.confidence(lrow)))
+    orow, older = report.ctx_role("listed_all_2020")
+    if older is not None:
+        out.append(report.text("platforms.kf_mismatch", listed=older, year=report.when(orow)))
+    if report.has("concept_verification_projects") and report.has("case:belt_road_base_transfer_projects"):
+        out.append(report.text("platforms.kf_carriers", verified=report.ind("concept_verification_projects"),
+                               transfer=report.fig("belt_road_base_transfer_projects")))
+    return out

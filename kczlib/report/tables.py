@@ -1,0 +1,68 @@
+"""HTML tables for reports: every cell escaped, so data text can never become markup.
+
+`Cell` marks a cell in another language than the page, or a quotation; `table_html`
+renders a DataFrame; `display_table` shows one in the notebook.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+from dataclasses import dataclass
+
+from kczlib.report.display import show
+
+
+@dataclass(frozen=True)
+class Cell:
+    """A table cell in another language than the page (`lang`), or a quotation (`quote`:
+    shown as written, class "kcz-quote")."""
+
+    text: str
+    lang: str | None = None
+    quote: bool = False
+
+
+def _cell_html(value, link: bool) -> str:
+    import pandas as pd
+
+    if isinstance(value, list):  # a mixed-language text: its pieces in turn
+        return "".join(_cell_html(v, link) for v in value)
+    if isinstance(value, Cell):
+        attrs = (f' lang="{value.lang}"' if value.lang else "") + (' class="kcz-quote"' if value.quote else "")
+        return f"<span{attrs}>{_cell_html(value.text, link)}</span>" if attrs else _cell_html(value.text, link)
+    if value is None or (not isinstance(value, (list, tuple, dict)) and pd.isna(value)):
+        return ""
+    text = str(value)
+    if link and re.match(r"https?://\S+$", text):
+        return f'<a href="{html.escape(text, quote=True)}">{html.escape(text, quote=False)}</a>'
+    return html.escape(text, quote=False)
+
+
+def table_html(frame, link_columns: tuple = ()) -> str:
+    """`frame` as an HTML table, every cell escaped.
+
+    Args:
+        frame: a pandas DataFrame; values may be `Cell`s or lists of pieces (mixed languages).
+        link_columns: columns whose http(s) URLs become links (href and text escaped).
+
+    Returns:
+        The table's HTML (class "kcz-table"); `Cell` values carry their `lang` and quotation
+        mark-up onto a span.
+    """
+    cells = frame.copy()
+    for col in cells.columns:
+        cells[col] = [_cell_html(v, col in link_columns) for v in frame[col]]
+    # text reads from the left in both languages (pandas would right-align the header row)
+    return cells.to_html(index=False, escape=False, border=0, classes="kcz-table", justify="left")
+
+
+def display_table(frame, metadata: dict | None = None, link_columns: tuple = ()) -> None:
+    """Show `frame` as an escaped HTML table (see `table_html`) in the notebook.
+
+    Args:
+        frame: a pandas DataFrame.
+        metadata: output metadata (`display.part_metadata`).
+        link_columns: columns whose URLs become links.
+    """
+    show(table_html(frame, link_columns), metadata, as_html=True)
