@@ -178,3 +178,11 @@ class Terminated(BaseException):
     def __init__(self, signum: int = 15):
         super().__init__(signum)
         self.signum = signum
+
+
+# --- the publish layer (kcz build) ---
+
+
+class ConfigError(KczError):
+    """reports.toml is missing, malformed, or names something that does not exist
+    (kczlib.publish.config); raised before any kernel starts."""

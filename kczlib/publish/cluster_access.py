@@ -193,7 +193,7 @@ RESULT_KEYS = {"status": str, "started_at": str, "built_at": str, "seconds": (in
 
 
 class RefusedAnswer(Exception):
-    """A worker's result is not the data `run_report` returns."""
+    """A worker's result is not the data `cluster.report_task` returns."""
 
 
 def _answer(future):
@@ -215,7 +215,7 @@ class NotRun(Exception):
 
 
 def checked_result(future, entry: dict) -> dict:
-    """The result of `future` (a `run_report` task), checked type by type: {"files":
+    """The result of `future` (a `report_task`), checked type by type: {"files":
     [bytes, one per file of the manifest `entry`], "entry": JSON text of a dict with only
     RESULT_KEYS}. Raises RefusedAnswer (not kcz's data), NotRun (the worker declined:
     another installation, no kernel pool), or what `future.result()` raises (TaskFailed,

@@ -50,8 +50,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from kczlib.paths import PACKAGE_ROOT
-from kczlib.errors import KczError
+from kczlib.errors import ConfigError, KczError
 from kczlib.publish import sweep
+from kczlib.publish.parameters import check_name, declared_parameters
 
 DEFAULT_CONFIG = PACKAGE_ROOT / "reports.toml"
 DEFAULT_KEEP_RUNS = 30
@@ -61,10 +62,6 @@ DEFAULT_WARM_IMPORTS = ("pandas", "matplotlib.pyplot", "seaborn", "kczlib", "kcz
 # letters, digits, `_` and `-` only, so neither can climb out of a folder (`../x`, `a/b`),
 # hide (`.x`) or collide with another report's files (`x.analyst` -> `x.analyst.html`).
 SAFE_NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9_-]{0,99}")
-
-
-class ConfigError(KczError):
-    """reports.toml is missing, malformed, or names something that does not exist."""
 
 
 @dataclass(frozen=True)
@@ -180,8 +177,6 @@ def _expand_reports(raw: dict, notebooks_dir: Path, path: Path,
                     max_reports: int = DEFAULT_MAX_REPORTS) -> list[Report]:
     defaults = dict(raw.get("defaults", {}))
     default_langs = _langs(defaults.pop("langs", [None]), "[defaults]", path)
-    from kczlib.publish.parameters import check_name  # not at import time: it imports this module
-
     for name in defaults:  # refused even where no notebook declares it (it would be dropped)
         try:
             check_name(name)
@@ -248,8 +243,6 @@ def _declared(notebook: Path) -> set[str] | None:
     notebook is reported by the build, naming the report)."""
     if not notebook.is_file():
         return None
-    from kczlib.publish.parameters import declared_parameters  # not at import time: it imports this module
-
     try:
         return set(declared_parameters(notebook))
     except (OSError, ValueError):

@@ -54,6 +54,11 @@ def check_latest(out: Path) -> None:
                        "and will not replace a real file or folder: move it away")
 
 
+def now_iso() -> str:
+    """The current UTC time as `YYYY-MM-DDTHH:MM:SSZ` (the manifest's timestamps)."""
+    return datetime.now(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
 def utc_stamp(now: datetime | None = None) -> str:
     return (now or datetime.now(timezone.utc)).strftime("%Y%m%dT%H%M%SZ")
 

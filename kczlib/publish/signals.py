@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import signal
 import threading
+from contextlib import contextmanager
 
 from kczlib.errors import Terminated
 
@@ -25,6 +26,18 @@ def raise_terminated(signum, frame):
     """A signal handler: marks the build as stopping and raises Terminated(signum)."""
     STOPPING.set()
     raise Terminated(signum)
+
+
+@contextmanager
+def terminating(signums=(signal.SIGTERM, signal.SIGHUP)):
+    """Within the block, `signums` raise Terminated (`raise_terminated`) in the main thread;
+    the old handlers come back after it. Elsewhere than the main thread: no change."""
+    previous = {s: signal.signal(s, raise_terminated) for s in signums} if in_main_thread() else {}
+    try:
+        yield
+    finally:
+        for signum, handler in previous.items():
+            signal.signal(signum, handler)
 
 
 def ignore_signals() -> None:
