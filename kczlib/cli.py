@@ -149,7 +149,7 @@ def _what_was_written(command: list[str] | None = None) -> str:
 
 def cmd_build(args) -> int:
     from kczlib.publish.pipeline import BuildOptions, build
-    from kczlib.publish.parameters import parse_overrides
+    from kczlib.publish.overrides import parse_overrides
     from kczlib.publish.progress import Progress
 
     verbosity = 0 if args.quiet else 2 if args.verbose else 1

@@ -216,7 +216,7 @@ class Cluster:
         self.client.close()
 
     def run(self, todo, config, tmp: Path, progress) -> None:
-        """Run `todo` [(Report, manifest entry)] as tasks; write each result into `tmp` as it
+        """Run `todo` [(config.ReportSpec, manifest entry)] as tasks; write each result into `tmp` as it
         arrives (main thread), filling in its entry. Ctrl-C / SIGTERM cancel the tasks."""
         expected = installation()
         futures = {}

@@ -35,10 +35,10 @@ from pathlib import Path
 from kczlib.errors import CannotBuild, ConfigError
 from kczlib.publish import manifest as mf
 from kczlib.publish.cache import cache_key, files_of, previous_outputs, reuse_files, reuse_key
-from kczlib.publish.config import Report, load_config
+from kczlib.publish.config import ReportSpec, load_config
 from kczlib.publish.html.index_page import render_indexes
 from kczlib.publish.lock import build_lock
-from kczlib.publish.parameters import apply_overrides, custom_names
+from kczlib.publish.overrides import apply_overrides, custom_names
 from kczlib.publish.progress import Progress, warn
 from kczlib.publish.run_folder import (MANIFEST, check_latest, file_in, finalize, new_temp_run, now_iso, point_latest,
                                        prune_runs, remove_stale_temps, utc_stamp)
@@ -140,7 +140,7 @@ def _open_cluster(options: BuildOptions, config, progress):
                         allow_insecure=options.allow_insecure_cluster)
 
 
-def _build_locked(config, reports: list[Report], rest: list[Report], out: Path, options: BuildOptions,
+def _build_locked(config, reports: list[ReportSpec], rest: list[ReportSpec], out: Path, options: BuildOptions,
                   progress, cluster=None, record_child=None) -> BuildResult:
     started, t0, stamp = now_iso(), time.monotonic(), utc_stamp()
     entries = [_entry_skeleton(r, config) for r in reports]
@@ -225,7 +225,7 @@ def _latest_decision(manifest: dict, options: BuildOptions) -> str | None:
     return None
 
 
-def _entry_skeleton(report: Report, config) -> dict:
+def _entry_skeleton(report: ReportSpec, config) -> dict:
     data = mf.data_files(report.case)
     nb_hash = mf.notebook_fingerprint(report.notebook)
     sources, versions = mf.kczlib_sources(), mf.package_versions()

@@ -35,7 +35,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from kczlib.errors import ConfigError, KczError, ParameterError
-from kczlib.publish.parameters import check_value, declared_parameters
+from kczlib.publish.overrides import check_value, declared_parameters
 
 UNSAFE = re.compile(r"[^A-Za-z0-9_]")
 

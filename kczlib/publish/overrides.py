@@ -60,7 +60,7 @@ def check_value(name: str, value, depth: int = 0):
     raise ParameterError(name, f"a {type(value).__name__} value is not accepted", ALLOWED_KINDS)
 
 
-def check_parameters(parameters: dict) -> dict:
+def check_override_values(parameters: dict) -> dict:
     """Every name and value checked (`check_name`, `check_value`); returns a checked copy."""
     return {check_name(k): check_value(k, v) for k, v in parameters.items()}
 
@@ -68,11 +68,11 @@ def check_parameters(parameters: dict) -> dict:
 def render_parameters(parameters: dict) -> str:
     """The source of the `injected-parameters` cell: `# Parameters` then `name = repr(value)`.
 
-    Raises ParameterError for anything `check_parameters` refuses, and (a safeguard
+    Raises ParameterError for anything `check_override_values` refuses, and (a safeguard
     that should never fire) if a rendered line does not read back as the same value.
     """
     lines = [INJECTED_HEADER]
-    for name, value in check_parameters(parameters).items():
+    for name, value in check_override_values(parameters).items():
         literal = repr(value)
         if ast.literal_eval(literal) != value:
             raise ParameterError(name, "its value does not render as a Python literal")
