@@ -17,7 +17,7 @@ import signal
 import sys
 from pathlib import Path
 
-from kczlib.errors import CannotBuild, KczError, Terminated
+from kczlib.errors import CannotBuild, KczError, ScheduleError, Terminated
 from kczlib.publish.signals import SIGNAL_EXITS, end_start_up, exit_quietly_while_starting, terminating
 
 EXIT_FAILED_REPORTS, EXIT_USAGE, EXIT_CANNOT_BUILD = 1, 2, 3
@@ -200,7 +200,7 @@ def cmd_schedule(args) -> int:
 
     if args.kind == "cron":
         if args.write:
-            raise schedule.ScheduleError("--write is for systemd units; add the cron line with `crontab -e`")
+            raise ScheduleError("--write is for systemd units; add the cron line with `crontab -e`")
         print(schedule.cron_line(args.at))
         return 0
     units = schedule.systemd_units(args.at)

@@ -56,7 +56,8 @@ from kczlib.publish.html.pages import write_outputs
 from kczlib.publish.run_folder import file_in, now_iso
 from kczlib.publish.runner import ReportJob, error_entry, run_report
 from kczlib.publish.signals import terminating
-from kczlib.publish.cluster_access import (RESULT_KEYS, ClusterError, NotRun, RefusedAnswer, TaskFailed, check_address,
+from kczlib.errors import ClusterError, NotRun, RefusedAnswer, TaskFailed
+from kczlib.publish.cluster_access import (RESULT_KEYS, check_address,
                              checked_result, is_str_dict, json_answer, open_client, security_for)
 
 __all__ = ["Cluster", "ClusterError", "installation", "report_task"]

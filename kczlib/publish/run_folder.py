@@ -19,16 +19,12 @@ import shutil
 from datetime import datetime, timezone
 from pathlib import Path
 
-from kczlib.errors import KczError
+from kczlib.errors import OutsideRunFolder
 
 LATEST_LINK = "latest"
 MANIFEST = "manifest.json"
 RUN_NAME = re.compile(r"^\d{8}T\d{6}Z(-\d+)?$")
 TMP_PREFIX = ".tmp-"
-
-
-class OutsideRunFolder(KczError):
-    """An output file name that would not land directly in the run folder."""
 
 
 def file_in(folder: Path, name: str) -> Path:

@@ -53,7 +53,7 @@ def combinations(entry: dict, where: str, notebook: Path, path: Path) -> list[Co
     """The combinations of `entry["grid"]` in reports.toml order (first name slowest).
 
     `where` names the entry in messages (`[[report]] #3 (02_tech_finance_leverage)`).
-    Raises ConfigError (from config) for any bad grid: see the module doc.
+    Raises errors.ConfigError for any bad grid: see the module doc.
     """
 
     def refuse(reason: str):
