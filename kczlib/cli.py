@@ -17,35 +17,15 @@ import signal
 import sys
 from pathlib import Path
 
-from kczlib.errors import CannotBuild, KczError, Terminated
+from kczlib.errors import CannotBuild, KczError, ScheduleError, Terminated
+from kczlib.publish.signals import SIGNAL_EXITS, end_start_up, exit_quietly_while_starting, terminating
 
 EXIT_FAILED_REPORTS, EXIT_USAGE, EXIT_CANNOT_BUILD = 1, 2, 3
-EXIT_SIGINT, EXIT_SIGTERM, EXIT_SIGHUP = 130, 143, 129
-
-
-def _exit_at_start_up(signum, frame):
-    """Before `main` runs nothing has been done, so a signal simply ends the program."""
-    word = {signal.SIGINT: "interrupted", signal.SIGHUP: "hung up"}.get(signum, "terminated")
-    sys.stderr.write(f"kcz: {word} while starting; nothing was done\n")
-    os._exit({signal.SIGINT: EXIT_SIGINT, signal.SIGHUP: EXIT_SIGHUP}.get(signum, EXIT_SIGTERM))
-
-
-def _started_as_the_kcz_program() -> bool:
-    """True in the `kcz` process itself; False when imported by other code, and in the
-    build's export processes (spawned: they import the program's main module again, and
-    a build stopping them must not make each print "terminated while starting")."""
-    if not (Path(sys.argv[0]).name == "kcz" or sys.argv[0].endswith(os.path.join("kczlib", "__main__.py"))):
-        return False
-    # a spawned child was given the parent's sys.argv; its own command line is `python -c
-    # "from multiprocessing.spawn import spawn_main; ..."` (sys.orig_argv, Python 3.10+)
-    return not any(arg.startswith("from multiprocessing.spawn import") for arg in sys.orig_argv)
-
+EXIT_SIGINT, EXIT_SIGTERM, EXIT_SIGHUP = (SIGNAL_EXITS[s][0] for s in (signal.SIGINT, signal.SIGTERM, signal.SIGHUP))
 
 # Run as the `kcz` program (not imported by other code): a signal during start-up gives a
 # message, not a traceback from inside an import. `main` installs the handlers of a build.
-if _started_as_the_kcz_program():
-    for _signum in (signal.SIGINT, signal.SIGTERM, signal.SIGHUP):
-        signal.signal(_signum, _exit_at_start_up)
+exit_quietly_while_starting()
 EXIT_CODES_HELP = ("exit codes: 0 all reports built; 1 a report failed; 2 usage or input error; "
                    "3 could not build (disk full, read-only or unusable output folder; the "
                    "previous run is kept); 130/143/129 interrupted (SIGINT/SIGTERM/SIGHUP)")
@@ -125,47 +105,28 @@ def _positive_int(text: str) -> int:
     return value
 
 
-def _catch_signals() -> dict:
-    """SIGTERM and SIGHUP raise Terminated for the whole command (as SIGINT raises
-    KeyboardInterrupt), so the clean-up runs in every phase; returns the old handlers."""
-    from kczlib.publish.signals import in_main_thread, raise_terminated
-
-    old = {}
-    if in_main_thread():
-        for signum in (signal.SIGTERM, signal.SIGHUP):
-            old[signum] = signal.signal(signum, raise_terminated)
-    return old
-
-
 def main(argv: list[str] | None = None) -> int:
-    if signal.getsignal(signal.SIGINT) is _exit_at_start_up:
-        signal.signal(signal.SIGINT, signal.default_int_handler)  # KeyboardInterrupt: clean-up runs
-    old = _catch_signals()
+    """Run the `kcz` command line `argv` (default: sys.argv[1:]); returns the exit code."""
+    end_start_up()  # KeyboardInterrupt from here: the clean-up runs
     command: list[str] = []  # the subcommand, once parsed: what a signal's message speaks of
-    try:
-        args = parser().parse_args(argv)
-        command.append(args.command)
-        return COMMANDS[args.command](args)
-    except CannotBuild as exc:
-        print(f"kcz: error: {exc}", file=sys.stderr)
-        return EXIT_CANNOT_BUILD
-    except KczError as exc:
-        print(f"kcz: error: {exc}", file=sys.stderr)
-        return EXIT_USAGE
-    except KeyboardInterrupt:
-        print(f"kcz: interrupted; {_what_was_written(command)}", file=sys.stderr)
-        return EXIT_SIGINT
-    except Terminated as exc:
-        word = "hung up" if exc.signum == signal.SIGHUP else "terminated"
-        print(f"kcz: {word}; {_what_was_written(command)}", file=sys.stderr)
-        return EXIT_SIGHUP if exc.signum == signal.SIGHUP else EXIT_SIGTERM
-    finally:
-        for signum, handler in old.items():
-            signal.signal(signum, handler)
-
-
-SIGNAL_EXITS = {signal.SIGINT: (EXIT_SIGINT, "interrupted"), signal.SIGTERM: (EXIT_SIGTERM, "terminated"),
-                signal.SIGHUP: (EXIT_SIGHUP, "hung up")}
+    with terminating():  # SIGTERM/SIGHUP raise Terminated for the whole command, its message included
+        try:
+            args = parser().parse_args(argv)
+            command.append(args.command)
+            return COMMANDS[args.command](args)
+        except CannotBuild as exc:
+            print(f"kcz: error: {exc}", file=sys.stderr)
+            return EXIT_CANNOT_BUILD
+        except KczError as exc:
+            print(f"kcz: error: {exc}", file=sys.stderr)
+            return EXIT_USAGE
+        except KeyboardInterrupt:
+            print(f"kcz: interrupted; {_what_was_written(command)}", file=sys.stderr)
+            return EXIT_SIGINT
+        except Terminated as exc:
+            word = "hung up" if exc.signum == signal.SIGHUP else "terminated"
+            print(f"kcz: {word}; {_what_was_written(command)}", file=sys.stderr)
+            return EXIT_SIGHUP if exc.signum == signal.SIGHUP else EXIT_SIGTERM
 
 
 def _what_was_written(command: list[str] | None = None) -> str:
@@ -188,7 +149,7 @@ def _what_was_written(command: list[str] | None = None) -> str:
 
 def cmd_build(args) -> int:
     from kczlib.publish.pipeline import BuildOptions, build
-    from kczlib.publish.parameters import parse_overrides
+    from kczlib.publish.overrides import parse_overrides
     from kczlib.publish.progress import Progress
 
     verbosity = 0 if args.quiet else 2 if args.verbose else 1
@@ -239,7 +200,7 @@ def cmd_schedule(args) -> int:
 
     if args.kind == "cron":
         if args.write:
-            raise schedule.ScheduleError("--write is for systemd units; add the cron line with `crontab -e`")
+            raise ScheduleError("--write is for systemd units; add the cron line with `crontab -e`")
         print(schedule.cron_line(args.at))
         return 0
     units = schedule.systemd_units(args.at)

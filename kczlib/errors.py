@@ -207,3 +207,44 @@ class NonMonotoneError(KczError):
 
 class NoDefaultCaseError(KczError):
     """No case was named and the project names none: pass a case (the message lists them)."""
+
+
+# --- the publish layer (kcz build) ---
+
+
+class ConfigError(KczError):
+    """reports.toml is missing, malformed, or names something that does not exist
+    (kczlib.publish.config); raised before any kernel starts."""
+
+
+class BuildLocked(KczError):
+    """Another build holds the lock of this output folder."""
+
+
+class UnsafeOutputFolder(CannotBuild):
+    """Something planted in the output folder (a symlink, a hard link, a FIFO) where kcz
+    writes; the build refuses rather than write through it."""
+
+
+class ClusterError(KczError):
+    """The scheduler cannot be reached or used, has no workers, or a worker's answer is refused."""
+
+
+class TaskFailed(Exception):
+    """A Dask task ended in an error; the worker's exception is deliberately not read."""
+
+
+class RefusedAnswer(Exception):
+    """A worker's result is not the data `cluster.report_task` returns."""
+
+
+class NotRun(Exception):
+    """The worker declined to run the report (another installation, no kernel pool)."""
+
+
+class OutsideRunFolder(KczError):
+    """An output file name that would not land directly in the run folder."""
+
+
+class ScheduleError(KczError):
+    """A time of day that is not HH:MM, or a unit folder that cannot be written."""

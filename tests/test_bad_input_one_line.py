@@ -323,7 +323,8 @@ def test_a_grid_over_max_reports_is_one_line_naming_the_report_and_the_count(tmp
 @pytest.mark.parametrize("setting,ok", [("max_reports = 2000", True), ("max_reports = 1799", False),
                                         ("max_reports = 0", False), ('max_reports = "many"', False)])
 def test_max_reports_is_read_from_reports_toml(tmp_path, setting, ok):
-    from kczlib.publish.config import ConfigError, load_config
+    from kczlib.errors import ConfigError
+    from kczlib.publish.config import load_config
 
     config = grid_config(tmp_path, {"loss_rate": RATES, "compensation_share": RATES}, setting)
     if ok:
@@ -336,7 +337,8 @@ def test_max_reports_is_read_from_reports_toml(tmp_path, setting, ok):
 @pytest.mark.skipif(not real_notebooks_exist(), reason="notebooks/*.ipynb not written yet")
 def test_a_grid_of_millions_is_refused_before_it_is_expanded(tmp_path):
     """100 × 100 × 100 (S1): counted, not made; the message says the count."""
-    from kczlib.publish.config import ConfigError, load_config
+    from kczlib.errors import ConfigError
+    from kczlib.publish.config import load_config
 
     hundred = [round(0.001 * i, 3) for i in range(1, 101)]
     config = grid_config(tmp_path, {"risk_pool_yi": [float(i) for i in range(1, 101)], "loss_rate": hundred,

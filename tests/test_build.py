@@ -18,7 +18,7 @@ from build_helpers import (REAL_NOTEBOOKS, kcz_command, kcz_env, manifest, real_
                            run_folders, run_kcz, statuses, write_config)
 from conftest import REPORT_NOTEBOOKS
 from kczlib.publish.lock import build_lock
-from kczlib.publish.parameters import parse_value
+from kczlib.publish.overrides import parse_value
 from kczlib.cli import main
 
 TINY = [{"notebook": "tiny_report"}]

@@ -234,7 +234,7 @@ HOSTILE = textwrap.dedent('''\
         C.installation = lambda: answer("installation")  # what the old coordinator asked with client.run
         C.installation_json = lambda: answer("installation_json")  # what it asks now, as a task
     else:
-        C.run_report = lambda payload: answer("run_report")
+        C.report_task = lambda payload: answer("report_task")
 ''')
 
 

@@ -9,7 +9,8 @@ import shutil
 import pytest
 
 from build_helpers import manifest, run_folders, run_kcz, statuses, write_config
-from kczlib.publish.run_folder import OutsideRunFolder, file_in
+from kczlib.errors import OutsideRunFolder
+from kczlib.publish.run_folder import file_in
 from kczlib.cli import main
 
 TINY_ZH = [{"notebook": "tiny_report", "langs": ["zh"]}]

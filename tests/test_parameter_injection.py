@@ -20,7 +20,7 @@ import yaml
 from build_helpers import FIXTURE_NOTEBOOKS, run_folders, run_kcz, write_config
 from kczlib.publish.execute import prepare
 from kczlib.publish.inject import INJECTED_TAG
-from kczlib.publish.parameters import parse_overrides, render_parameters
+from kczlib.publish.overrides import parse_overrides, render_parameters
 from kczlib.errors import ParameterError
 
 ECHO = [{"notebook": "echo_parameters"}]

@@ -86,7 +86,7 @@ def test_a_parameter_whose_comment_holds_ge_or_le_can_be_set(tmp_path):
 
 
 def test_parameter_names_read_every_module_level_assignment_and_nothing_else():
-    from kczlib.publish.parameters import parameter_names
+    from kczlib.publish.overrides import parameter_names
 
     source = ("%matplotlib inline\n"
               "a: int = 1  # >= 0\n"
@@ -102,7 +102,7 @@ def test_parameter_names_read_every_module_level_assignment_and_nothing_else():
 def test_parameters_are_read_afresh_and_a_stale_cache_file_changes_nothing(tmp_path, monkeypatch):
     """Attack log C18: a cache file with entries edited (a language removed, a name added)
     gave wrong names without a word. Names are now read from the notebook every time."""
-    from kczlib.publish import parameters
+    from kczlib.publish import overrides
 
     home = tmp_path / "home"
     (home / ".cache" / "kcz").mkdir(parents=True)
@@ -110,9 +110,9 @@ def test_parameters_are_read_afresh_and_a_stale_cache_file_changes_nothing(tmp_p
     path = notebook(tmp_path, "bounded", "pass", params=GE_PARAMS)
     (home / ".cache" / "kcz" / "notebook-parameters.json").write_text(
         json.dumps({"anything": ["evil"]}), encoding="utf-8")
-    assert list(parameters.declared_parameters(path)) == ["count", "ceiling", "label"]
+    assert list(overrides.declared_parameters(path)) == ["count", "ceiling", "label"]
     path.write_text(path.read_text(encoding="utf-8").replace("label", "title"), encoding="utf-8")
-    assert list(parameters.declared_parameters(path)) == ["count", "ceiling", "title"]
+    assert list(overrides.declared_parameters(path)) == ["count", "ceiling", "title"]
 
 
 # --- OSC 8 and every other escape sequence --------------------------------------------

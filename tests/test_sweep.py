@@ -54,7 +54,7 @@ def test_list_values_names_and_the_entry_name(tmp_path):
     ({"loss_rate": [0.1, 0.10]}, "a name collision"),
 ])
 def test_a_bad_grid_is_one_message_naming_the_entry(tmp_path, grid, says):
-    from kczlib.publish.config import ConfigError
+    from kczlib.errors import ConfigError
 
     with pytest.raises(ConfigError) as info:
         load(tmp_path, grid)
@@ -65,14 +65,15 @@ def test_a_bad_grid_is_one_message_naming_the_entry(tmp_path, grid, says):
 
 
 def test_a_swept_parameter_given_twice_is_refused(tmp_path):
-    from kczlib.publish.config import ConfigError
+    from kczlib.errors import ConfigError
 
     with pytest.raises(ConfigError, match="'loss_rate' is also in 'parameters'"):
         load(tmp_path, {"loss_rate": [0.01]}, parameters={"loss_rate": [0.02]})
 
 
 def test_a_sweep_name_colliding_with_another_report_is_refused(tmp_path):
-    from kczlib.publish.config import ConfigError, load_config
+    from kczlib.errors import ConfigError
+    from kczlib.publish.config import load_config
 
     path = write_config(tmp_path, [{"notebook": NB, "grid": {"loss_rate": [0.01]}},
                                    {"notebook": NB, "name": f"{NB}-loss_rate-0p01"}], notebooks=REAL_NOTEBOOKS)

@@ -1,7 +1,8 @@
 """The publish layer: execute the report notebooks and publish a run folder (`kcz build`).
 
-Configuration (`config`, `parameters`, `sweep`), kernels and execution (`kernels`,
-`execute`, `pipeline`, `cluster`), the run folder, lock, cache, manifest and progress
+Configuration (`config`, `overrides`, `sweep`), kernels and execution (`kernels`,
+`execute`, `runner` for one report, `local` and `cluster` to run many, `pipeline` the
+orchestrator, `signals`), the run folder, lock, cache, manifest and progress
 output; `html/` turns an executed notebook into the pages a reader opens.
 
 May import: the top-level `errors`/`paths`/`textfile` only. It runs notebooks, which import

@@ -23,8 +23,8 @@ import stat
 from pathlib import Path
 from typing import Callable
 
+from kczlib.errors import UnsafeOutputFolder
 from kczlib.publish.config import SAFE_NAME
-from kczlib.publish.lock import UnsafeOutputFolder
 
 from kczlib.publish.manifest import hash_json
 from kczlib.publish.run_folder import read_manifest, runs

@@ -4,8 +4,9 @@ The coordinating `kcz build` keeps everything users rely on: it checks parameter
 takes the lock, consults the cache, and writes the run folder, manifest, index and
 `latest` exactly as the local build does. Only the work of one report, executing the
 notebook in a fresh kernel and exporting its two HTML pages, is a Dask task
-(`run_report`) on a worker (dask.distributed's scheduler does the queueing, retries and
-rescheduling; there is no job queue here).
+(`report_task`, which calls runner.run_report, as the local build does) on a worker
+(dask.distributed's scheduler does the queueing, retries and rescheduling; there is no
+job queue here).
 
 On each worker a plugin (`KernelPoolPlugin`) holds a pool of pre-started kernels with
 the heavy imports done, as the local build does: every report still gets a kernel of its
@@ -41,10 +42,8 @@ from __future__ import annotations
 import asyncio
 import json
 import os
-import signal
 import tempfile
 import threading
-import time
 from asyncio import CancelledError
 from functools import lru_cache
 from pathlib import Path
@@ -52,10 +51,16 @@ from pathlib import Path
 from distributed import WorkerPlugin  # this module is imported only for --scheduler
 
 from kczlib.paths import PACKAGE_ROOT, data_root
-from kczlib.publish.cluster_access import (RESULT_KEYS, ClusterError, NotRun, RefusedAnswer, TaskFailed, check_address,
+from kczlib.publish.cache import output_record
+from kczlib.publish.html.pages import write_outputs
+from kczlib.publish.run_folder import file_in, now_iso
+from kczlib.publish.runner import ReportJob, error_entry, run_report
+from kczlib.publish.signals import terminating
+from kczlib.errors import ClusterError, NotRun, RefusedAnswer, TaskFailed
+from kczlib.publish.cluster_access import (RESULT_KEYS, check_address,
                              checked_result, is_str_dict, json_answer, open_client, security_for)
 
-__all__ = ["Cluster", "ClusterError", "installation", "run_report"]
+__all__ = ["Cluster", "ClusterError", "installation", "report_task"]
 PLUGIN = "kcz-kernels"
 WORKERS_TIMEOUT = 20  # seconds to wait for a first worker on a scheduler that has none
 ANSWER_TIMEOUT = 120  # seconds for every worker to answer the installation check
@@ -212,21 +217,23 @@ class Cluster:
         self.client.close()
 
     def run(self, todo, config, tmp: Path, progress) -> None:
-        """Run `todo` [(Report, manifest entry)] as tasks; write each result into `tmp` as it
+        """Run `todo` [(config.ReportSpec, manifest entry)] as tasks; write each result into `tmp` as it
         arrives (main thread), filling in its entry. Ctrl-C / SIGTERM cancel the tasks."""
-        from distributed import as_completed
-
-        from kczlib.publish.signals import in_main_thread, raise_terminated
-
         expected = installation()
         futures = {}
         for report, entry in todo:
             payload = _payload(report, entry, config, expected)
-            future = self.client.submit(run_report, payload, key=f"kcz-{report.name}-{os.urandom(4).hex()}",
+            future = self.client.submit(report_task, payload, key=f"kcz-{report.name}-{os.urandom(4).hex()}",
                                         pure=False)
             futures[future] = (report, entry)
             progress.say(f"  queued  {report.name}")
-        previous = signal.signal(signal.SIGTERM, raise_terminated) if in_main_thread() else None
+        with terminating():
+            self._collect(futures, tmp, progress)
+
+    def _collect(self, futures: dict, tmp: Path, progress) -> None:
+        """Write each result into `tmp` as it arrives; cancel what is left on the way out."""
+        from distributed import as_completed
+
         try:
             for future in as_completed(futures, loop=self.client.loop):
                 report, entry = futures.pop(future)  # dropped once written: memory stays bounded
@@ -242,8 +249,6 @@ class Cluster:
                 progress.finished(entry)
         finally:
             _cancel(self.client, list(futures))
-            if previous is not None:
-                signal.signal(signal.SIGTERM, previous)
 
 
 def _cancel(client, futures: list) -> None:
@@ -267,10 +272,7 @@ def _payload(report, entry: dict, config, expected: dict) -> dict:
 
 
 def _write_result(result: dict, entry: dict, tmp: Path) -> None:
-    from kczlib.publish.run_folder import file_in
-
-    from kczlib.publish.cache import output_record
-
+    """A task's files written into the run folder `tmp`, its entry fields merged in."""
     for filename, data in zip(entry["files"], result["files"]):
         file_in(tmp, filename).write_bytes(data)
     entry.update(result["entry"])
@@ -289,13 +291,12 @@ def _fail_without_notebook(report, entry: dict, exc: BaseException, tmp: Path) -
     import nbformat
 
     from kczlib.publish.execute import Failure
-    from kczlib.publish.pipeline import _error_entry, now_iso, write_outputs
 
     reason = str(exc).splitlines()[0] if str(exc) else "the task was lost"
     name = ("refused answer" if isinstance(exc, RefusedAnswer) else "not run" if isinstance(exc, NotRun)
             else f"Dask {type(exc).__name__}")
     entry.update(status="failed", built_at=now_iso(), seconds=0.0,
-                 error=_error_entry(Failure(None, name, reason, where=UNKNOWN_PROGRESS)))
+                 error=error_entry(Failure(None, name, reason, where=UNKNOWN_PROGRESS)))
     nb = nbformat.read(report.notebook, as_version=4)
     write_outputs(nb, entry, tmp, report.notebook.parent, report.parameters.get("lang"))
 
@@ -361,8 +362,8 @@ def _worker_cwd(notebooks_dir: str | None) -> Path:
     return folder if folder.is_dir() else Path(tempfile.gettempdir())
 
 
-def run_report(payload: dict) -> dict:
-    """The Dask task: execute one report on this worker and export it.
+def report_task(payload: dict) -> dict:
+    """The Dask task: run one report on this worker (runner.run_report) and return its files.
 
     `payload`: name, notebook (its JSON text), notebooks_dir (relative to the project),
     parameters, kernel_name, cell_timeout, entry (the manifest entry so far, for the
@@ -376,8 +377,6 @@ def run_report(payload: dict) -> dict:
     """
     from distributed import get_worker
 
-    from kczlib.publish.pipeline import now_iso
-
     diff = differences(payload["expected"], installation())
     worker = get_worker()
     plugin = worker.plugins.get(PLUGIN)
@@ -386,62 +385,24 @@ def run_report(payload: dict) -> dict:
     if plugin is None or plugin.pool is None:
         return _not_run(f"worker {worker.address} has no kcz kernel pool (its plugin failed to start: "
                         "see the worker's log)")
-    entry = dict(payload["entry"], started_at=now_iso())
+    entry = dict(payload["entry"])
     with tempfile.TemporaryDirectory(prefix="kcz-task-") as work:
         work = Path(work)
         source = work / "source" / f"{payload['name']}.ipynb"
         source.parent.mkdir()
         source.write_text(payload["notebook"], encoding="utf-8")
-        cwd = _worker_cwd(payload["notebooks_dir"])
-        t0 = time.monotonic()
-        nb, failure, t_kernel, t_exec = plugin.call(_execute(plugin.pool, source, payload, cwd, work))
-        entry["built_at"] = now_iso()
-        entry["status"] = "failed" if failure else "ok"
-        if failure:
-            from kczlib.publish.pipeline import _error_entry
-
-            entry["error"] = _error_entry(failure)
-        from kczlib.publish.pipeline import write_outputs
-
         out = work / "out"
         out.mkdir()
-        write_outputs(nb, entry, out, cwd, payload["parameters"].get("lang"))
-        t_done = time.monotonic()
+        job = ReportJob(payload["name"], source, payload["parameters"], payload["kernel_name"],
+                        payload["cell_timeout"], cwd=_worker_cwd(payload["notebooks_dir"]))
+        # an error writing the files fails the task: the coordinator then fails the report
+        plugin.call(run_report(job, entry, plugin.pool, out, scratch=work / "marking.ipynb",
+                               export_errors_fail_the_report=False))
         files = [(out / f).read_bytes() for f in entry["files"]]
-    entry["seconds"] = round(t_done - t0, 3)
-    if not failure:
-        entry["timings"] = {"wait for kernel": round(t_kernel - t0, 3), "execute": round(t_exec - t_kernel, 3),
-                            "export": round(t_done - t_exec, 3)}
     entry["worker"] = worker.name if isinstance(worker.name, str) else str(worker.name)
     return {"files": files, "entry": json.dumps({k: entry[k] for k in RESULT_KEYS if k in entry})}
 
 
 def _not_run(reason: str) -> dict:
-    """run_report's answer when this worker cannot run the report (no files)."""
+    """report_task's answer when this worker cannot run the report (no files)."""
     return {"files": [], "entry": json.dumps({"status": "not run", "reason": reason})}
-
-
-async def _execute(pool, source: Path, payload: dict, cwd: Path, work: Path):
-    """(notebook, failure or None, time kernel ready, time executed) — as pipeline._run_one."""
-    import nbformat
-
-    from kczlib.publish.execute import Failure, execute, prepare
-    from kczlib.publish.kernels import shutdown
-    from kczlib.publish.html.reader_checks import stderr_failure
-
-    km, nb, failure = None, None, None
-    t_kernel = time.monotonic()
-    try:
-        nb = prepare(source, payload["parameters"], payload["kernel_name"])
-        km = await pool.take()
-        t_kernel = time.monotonic()
-        failure = await execute(nb, km, cwd, payload["cell_timeout"], work / "marking.ipynb")
-        failure = failure or stderr_failure(nb)
-    except Exception as exc:  # kernel failed to start, bad notebook...: this report fails alone
-        failure = Failure(None, type(exc).__name__, str(exc))
-    finally:
-        if km is not None:
-            await shutdown(km)
-    if nb is None:
-        nb = nbformat.read(source, as_version=4)
-    return nb, failure, t_kernel, time.monotonic()

@@ -30,18 +30,10 @@ import logging
 import ssl
 from pathlib import Path
 
-from kczlib.errors import KczError
+from kczlib.errors import ClusterError, NotRun, RefusedAnswer, TaskFailed
 
 SCHEMES = ("tcp", "tls")
 CONNECT_TIMEOUT = "10s"
-
-
-class ClusterError(KczError):
-    """The scheduler cannot be reached or used, has no workers, or a worker's answer is refused."""
-
-
-class TaskFailed(Exception):
-    """A Dask task ended in an error; the worker's exception is deliberately not read."""
 
 
 def _is_loopback(host: str) -> bool:
@@ -192,10 +184,6 @@ RESULT_KEYS = {"status": str, "started_at": str, "built_at": str, "seconds": (in
                "error": dict, "worker": str}
 
 
-class RefusedAnswer(Exception):
-    """A worker's result is not the data `run_report` returns."""
-
-
 def _answer(future):
     """The future's result; RefusedAnswer if distributed refused to read it (not msgpack data)."""
     try:
@@ -210,12 +198,8 @@ def _plain(value) -> bool:
     return value is None or type(value) in (str, int, float)
 
 
-class NotRun(Exception):
-    """The worker declined to run the report (another installation, no kernel pool)."""
-
-
 def checked_result(future, entry: dict) -> dict:
-    """The result of `future` (a `run_report` task), checked type by type: {"files":
+    """The result of `future` (a `report_task`), checked type by type: {"files":
     [bytes, one per file of the manifest `entry`], "entry": JSON text of a dict with only
     RESULT_KEYS}. Raises RefusedAnswer (not kcz's data), NotRun (the worker declined:
     another installation, no kernel pool), or what `future.result()` raises (TaskFailed,

@@ -50,8 +50,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from kczlib.paths import PACKAGE_ROOT
-from kczlib.errors import KczError
+from kczlib.errors import ConfigError, KczError
 from kczlib.publish import sweep
+from kczlib.publish.overrides import check_name, declared_parameters
 
 DEFAULT_CONFIG = PACKAGE_ROOT / "reports.toml"
 DEFAULT_KEEP_RUNS = 30
@@ -63,12 +64,8 @@ DEFAULT_WARM_IMPORTS = ("pandas", "matplotlib.pyplot", "seaborn", "kczlib", "kcz
 SAFE_NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9_-]{0,99}")
 
 
-class ConfigError(KczError):
-    """reports.toml is missing, malformed, or names something that does not exist."""
-
-
 @dataclass(frozen=True)
-class Report:
+class ReportSpec:
     name: str  # unique; the stem of every output file
     notebook: Path
     parameters: dict = field(default_factory=dict)
@@ -82,7 +79,7 @@ class Report:
 @dataclass(frozen=True)
 class BuildConfig:
     path: Path
-    reports: tuple[Report, ...]
+    reports: tuple[ReportSpec, ...]
     out: Path
     notebooks_dir: Path
     warm_imports: tuple[str, ...] = DEFAULT_WARM_IMPORTS
@@ -90,7 +87,7 @@ class BuildConfig:
     kernel_name: str = "python3"
     keep_runs: int = DEFAULT_KEEP_RUNS  # finished runs kept in `out` after a build (prune_runs)
 
-    def select(self, patterns: list[str] | None) -> list[Report]:
+    def select(self, patterns: list[str] | None) -> list[ReportSpec]:
         """Reports matching any pattern: a report name, a notebook stem or a glob."""
         if not patterns:
             return list(self.reports)
@@ -106,7 +103,7 @@ class BuildConfig:
         return chosen
 
 
-def _matches(report: Report, pattern: str) -> bool:
+def _matches(report: ReportSpec, pattern: str) -> bool:
     return (
         fnmatch.fnmatchcase(report.name, pattern)
         or report.notebook.stem == pattern
@@ -177,11 +174,9 @@ def _count(entry: dict, langs: list) -> tuple[int, str]:
 
 
 def _expand_reports(raw: dict, notebooks_dir: Path, path: Path,
-                    max_reports: int = DEFAULT_MAX_REPORTS) -> list[Report]:
+                    max_reports: int = DEFAULT_MAX_REPORTS) -> list[ReportSpec]:
     defaults = dict(raw.get("defaults", {}))
     default_langs = _langs(defaults.pop("langs", [None]), "[defaults]", path)
-    from kczlib.publish.parameters import check_name  # not at import time: it imports this module
-
     for name in defaults:  # refused even where no notebook declares it (it would be dropped)
         try:
             check_name(name)
@@ -190,7 +185,7 @@ def _expand_reports(raw: dict, notebooks_dir: Path, path: Path,
     entries = raw.get("report", [])
     if not entries:
         raise ConfigError(f"{path}: no [[report]] entries")
-    reports: dict[str, Report] = {}
+    reports: dict[str, ReportSpec] = {}
     for i, entry in enumerate(entries, 1):
         if not isinstance(entry, dict) or "notebook" not in entry:
             raise ConfigError(f"{path}: [[report]] #{i} has no 'notebook'")
@@ -227,7 +222,7 @@ def _expand_reports(raw: dict, notebooks_dir: Path, path: Path,
             _safe(name, f"[[report]] #{i}: report name", path)
             if name in reports:
                 raise ConfigError(f"{path}: [[report]] #{i}: two reports are named {name!r}; give one a 'name'")
-            reports[name] = Report(name, notebook, params,
+            reports[name] = ReportSpec(name, notebook, params,
                                    {"group": base, "values": combo.values} if combo else None)
     return list(reports.values())
 
@@ -248,8 +243,6 @@ def _declared(notebook: Path) -> set[str] | None:
     notebook is reported by the build, naming the report)."""
     if not notebook.is_file():
         return None
-    from kczlib.publish.parameters import declared_parameters  # not at import time: it imports this module
-
     try:
         return set(declared_parameters(notebook))
     except (OSError, ValueError):

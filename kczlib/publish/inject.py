@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import copy
 
-from kczlib.publish.parameters import check_parameters, render_parameters
+from kczlib.publish.overrides import check_override_values, render_parameters
 
 from kczlib.contract import INJECTED_TAG, PARAMETERS_TAG
 
@@ -31,7 +31,7 @@ def inject_parameters(nb, parameters: dict):
     """
     import nbformat
 
-    checked = check_parameters(parameters)
+    checked = check_override_values(parameters)
     cell = nbformat.v4.new_code_cell(source=render_parameters(checked))
     cell.metadata["tags"] = [INJECTED_TAG]
     injected, declared = _first_tagged(nb, INJECTED_TAG), _first_tagged(nb, PARAMETERS_TAG)

@@ -21,7 +21,7 @@ from pathlib import Path
 from jupyter_client import AsyncKernelManager
 
 from kczlib.paths import PACKAGE_ROOT
-from kczlib.publish.config import ConfigError
+from kczlib.errors import ConfigError
 
 # A Unix socket's path is at most 107 bytes on Linux (sun_path); JUPYTER_RUNTIME_DIR can be
 # longer (papermill uses TCP, so it does not notice), so kcz keeps its kernels' sockets and

@@ -21,7 +21,7 @@ import threading
 from contextlib import contextmanager
 from pathlib import Path
 
-from kczlib.errors import CannotBuild, KczError
+from kczlib.errors import BuildLocked, UnsafeOutputFolder
 from kczlib.publish.children import kill_leftovers, record
 
 LOCK_NAME = ".kcz-build.lock"
@@ -44,15 +44,6 @@ class HeldLock:
         with self._mutex:
             end = os.fstat(self._fd).st_size
             os.pwrite(self._fd, (line + "\n").encode(), end)
-
-
-class BuildLocked(KczError):
-    """Another build holds the lock of this output folder."""
-
-
-class UnsafeOutputFolder(CannotBuild):
-    """Something planted in the output folder (a symlink, a hard link, a FIFO) where kcz
-    writes; the build refuses rather than write through it."""
 
 
 def _open_lock(path: Path) -> int:

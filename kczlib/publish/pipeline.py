@@ -1,8 +1,10 @@
-"""`kcz build`: run every selected report into a new run folder.
+"""`kcz build`: the orchestrator. Select the reports, take the lock, consult the cache, run
+the rest (local.py or cluster.py, both through runner.run_report), write the manifest and
+index, rename the run into place and move `latest`.
 
 Order of work: check parameters (nothing runs on a typo) -> take the lock -> hash
 the inputs -> link reports whose cache key matches an earlier run -> execute the
-rest in parallel on pre-warmed kernels (an asyncio loop in a worker thread) ->
+rest in parallel on pre-warmed kernels (local.run_locally, or a Dask cluster) ->
 export HTML -> write manifest and index -> rename the run into place -> move
 `latest` if the run is complete and default and every report succeeded.
 
@@ -13,39 +15,35 @@ export HTML -> write manifest and index -> rename the run into place -> move
 read-only or unusable output folder) end the build with CannotBuild, one message naming
 the path and the cause; nothing is renamed into place and `latest` is left alone.
 
-The asyncio loop runs in a worker thread on purpose: nbclient installs (and then
-removes, resetting to the default) SIGINT/SIGTERM handlers on a main-thread loop,
-which would make a later SIGTERM kill the build without cleanup. In a worker thread
-it cannot touch signals; the main thread owns them and cancels the loop.
+Why this module is still called `pipeline` and not `build`: its main function is
+`build()`, and a module `kczlib.publish.build` holding a function `build` makes
+`from kczlib.publish import build` mean the module in one place and the function in
+another; the manifest also records `kczlib/publish/pipeline.py` among the sources a
+run was made by, and users' tooling may read that. Execution lives elsewhere now:
+runner.py (one report), local.py (the asyncio-in-a-thread executor), cluster.py (Dask).
 """
 
 from __future__ import annotations
 
-import asyncio
 import copy
 import os
 import shutil
-import signal
-import threading
 import time
 from dataclasses import dataclass, field
-from datetime import datetime, timezone
 from pathlib import Path
 
+from kczlib.errors import CannotBuild, ConfigError
 from kczlib.publish import manifest as mf
-from kczlib.errors import CannotBuild
-from kczlib.publish.html.ansi import strip_ansi
-from kczlib.publish.lock import build_lock
-from kczlib.publish.parameters import apply_overrides, custom_names
+from kczlib.publish.cache import cache_key, files_of, previous_outputs, reuse_files, reuse_key
+from kczlib.publish.config import ReportSpec, load_config
 from kczlib.publish.html.index_page import render_indexes
-from kczlib.publish.html.export_pool import export_failure, export_processes, is_machine_fault
+from kczlib.publish.lock import build_lock
+from kczlib.publish.overrides import apply_overrides, custom_names
 from kczlib.publish.progress import Progress, warn
-from kczlib.publish.cache import cache_key, files_of, output_record, previous_outputs, reuse_files, reuse_key
-from kczlib.publish.config import ConfigError, Report, load_config
-from kczlib.publish.run_folder import (MANIFEST, check_latest, file_in, finalize, new_temp_run, point_latest, prune_runs,
-                         remove_stale_temps, utc_stamp)
-from kczlib.publish.scrub import machine_paths, register_paths, scrub_text, scrub_tree, working_folders
-from kczlib.publish.signals import STOPPING, ignore_signals, in_main_thread, raise_terminated, signals_held
+from kczlib.publish.run_folder import (MANIFEST, check_latest, file_in, finalize, new_temp_run, now_iso, point_latest,
+                                       prune_runs, remove_stale_temps, utc_stamp)
+from kczlib.publish.scrub import machine_paths, register_paths, scrub_tree, working_folders
+from kczlib.publish.signals import STOPPING, ignore_signals, signals_held
 
 # papermill, nbclient, nbconvert and nbformat (which pulls jsonschema) take seconds to
 # import; they are imported only when a report is executed, so a build served entirely
@@ -89,10 +87,6 @@ class BuildResult:
     @property
     def ok(self) -> bool:
         return self.manifest["status"] == "ok"
-
-
-def now_iso() -> str:
-    return datetime.now(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
 def build(options: BuildOptions, progress: Progress | None = None) -> BuildResult:
@@ -146,7 +140,7 @@ def _open_cluster(options: BuildOptions, config, progress):
                         allow_insecure=options.allow_insecure_cluster)
 
 
-def _build_locked(config, reports: list[Report], rest: list[Report], out: Path, options: BuildOptions,
+def _build_locked(config, reports: list[ReportSpec], rest: list[ReportSpec], out: Path, options: BuildOptions,
                   progress, cluster=None, record_child=None) -> BuildResult:
     started, t0, stamp = now_iso(), time.monotonic(), utc_stamp()
     entries = [_entry_skeleton(r, config) for r in reports]
@@ -175,7 +169,9 @@ def _build_locked(config, reports: list[Report], rest: list[Report], out: Path, 
         if todo and cluster is not None:
             cluster.run(todo, config, tmp, progress)
         elif todo:
-            _run_in_worker_thread(todo, config, tmp, options.jobs, progress, record_child)
+            from kczlib.publish.local import run_locally  # imports papermill & co: not for a cached build
+
+            run_locally(todo, config, tmp, options.jobs, progress, record_child)
         _read_reader_meta(entries, tmp)
         manifest = _run_manifest(stamp, started, t0, entries)
         manifest["complete"] = not missing and not options.overrides
@@ -229,7 +225,7 @@ def _latest_decision(manifest: dict, options: BuildOptions) -> str | None:
     return None
 
 
-def _entry_skeleton(report: Report, config) -> dict:
+def _entry_skeleton(report: ReportSpec, config) -> dict:
     data = mf.data_files(report.case)
     nb_hash = mf.notebook_fingerprint(report.notebook)
     sources, versions = mf.kczlib_sources(), mf.package_versions()
@@ -311,185 +307,3 @@ def _run_manifest(stamp: str, started: str, t0: float, entries: list[dict]) -> d
         "versions": mf.package_versions(),
         "reports": entries,
     }
-
-
-# --- execution: an asyncio loop in a worker thread, signals handled by the main thread ---
-
-def _run_in_worker_thread(todo, config, tmp: Path, jobs: int, progress, record_child=None) -> None:
-    loop = asyncio.new_event_loop()
-    state: dict = {}
-    done = threading.Event()
-
-    state["task"] = loop.create_task(_run_all(todo, config, tmp, jobs, progress, record_child))
-
-    def worker():
-        asyncio.set_event_loop(loop)
-        try:
-            loop.run_until_complete(state["task"])
-        except BaseException as exc:  # noqa: BLE001 - handed to the main thread
-            state["error"] = exc
-        finally:
-            _cancel_leftover_tasks(loop)
-            loop.close()
-            done.set()
-
-    thread = threading.Thread(target=worker, name="kcz-build", daemon=True)
-    previous = ({s: signal.signal(s, raise_terminated) for s in (signal.SIGTERM, signal.SIGHUP)}
-                if in_main_thread() else {})
-    try:
-        thread.start()
-        # An Event, not Thread.join: a signal raised inside join() marks the thread as
-        # stopped while it still runs (CPython's bpo-45274 fix), and a later join() returns
-        # at once, which would skip the clean-up below.
-        while not done.wait(0.2):
-            pass
-    except BaseException:
-        STOPPING.set()
-        ignore_signals()
-        loop.call_soon_threadsafe(state["task"].cancel)  # kernels are shut down in finally blocks
-        done.wait()
-        raise
-    finally:
-        for signum, handler in previous.items():
-            signal.signal(signum, handler)
-    if "error" in state:
-        raise state["error"]
-
-
-def _cancel_leftover_tasks(loop: asyncio.AbstractEventLoop) -> None:
-    """Cancel the tasks still pending when the build's loop ends early (nbclient's kernel
-    watchers, say) and let them finish, so that closing the loop prints no "Task was
-    destroyed but it is pending!" after an interrupted build."""
-    pending = [t for t in asyncio.all_tasks(loop) if not t.done()]
-    for task in pending:
-        task.cancel()
-    if pending:
-        loop.run_until_complete(asyncio.gather(*pending, return_exceptions=True))
-
-
-async def _run_all(todo, config, tmp: Path, jobs: int, progress, record_child=None) -> None:
-    """Execute and export `todo` ([(report, entry)]) on `jobs` kernels and export processes;
-    `record_child(pid)` is told of each process started (the lock file keeps them)."""
-    from kczlib.publish.kernels import KernelPool
-
-    pool = KernelPool(len(todo), jobs, config.kernel_name, config.notebooks_dir, config.warm_imports,
-                      record_child)
-    slots = asyncio.Semaphore(jobs)
-    # HTML export is CPU-bound Python: in processes of its own, on every core (export_pool.py)
-    with export_processes(jobs, record_child) as exporter:
-        try:
-            pool.prime()
-            await asyncio.gather(*(
-                _run_one(report, entry, config, tmp, pool, slots, exporter, progress)
-                for report, entry in todo))
-        finally:
-            await pool.close()
-
-
-async def _run_one(report: Report, entry: dict, config, tmp: Path, pool, slots, exporter, progress):
-    import nbformat
-
-    from kczlib.publish.execute import Failure, execute, prepare
-    from kczlib.publish.kernels import shutdown
-    from kczlib.publish.html.reader_checks import stderr_failure
-
-    async with slots:
-        progress.started(report.name)
-        t0 = time.monotonic()
-        entry["started_at"] = now_iso()
-        km, failure, nb = None, None, None
-        try:
-            nb = prepare(report.notebook, report.parameters, config.kernel_name)
-            km = await pool.take()
-            t_kernel = time.monotonic()
-            failure = await execute(nb, km, report.notebook.parent, config.cell_timeout,
-                                    file_in(tmp, f".{report.name}.marking.ipynb"))
-            failure = failure or stderr_failure(nb)  # warnings would show on the reader page
-        except (asyncio.CancelledError, KeyboardInterrupt):
-            progress.say(f"  cancelled {report.name}", level=0)
-            raise
-        except Exception as exc:  # kernel failed to start, bad notebook...: this report fails alone
-            failure = Failure(None, type(exc).__name__, (str(exc).strip().splitlines() or [""])[0])
-        finally:
-            if km is not None:
-                await shutdown(km)
-        t_exec = time.monotonic()
-    entry["built_at"] = now_iso()
-    if failure and STOPPING.is_set():  # its kernel died of the signal that stops the build
-        entry["status"] = "cancelled"
-        progress.say(f"  cancelled {report.name}", level=0)
-        raise asyncio.CancelledError()
-    entry["status"] = "failed" if failure else "ok"
-    if failure:
-        entry["error"] = _error_entry(failure)
-    try:
-        if nb is None:  # the notebook could not even be read: keep the source as the shared copy
-            nb = nbformat.read(report.notebook, as_version=4)
-        await asyncio.get_running_loop().run_in_executor(
-            exporter, write_outputs, nb, entry, tmp, report.notebook.parent, report.parameters.get("lang"),
-            config.notebooks_dir)
-        entry["outputs"] = {f: output_record(file_in(tmp, f)) for f in entry["files"]}
-    except (asyncio.CancelledError, KeyboardInterrupt):
-        raise
-    except Exception as exc:  # noqa: BLE001 - one report's export fails that report only
-        if is_machine_fault(exc):
-            raise  # the disk's fault, not the report's: exit 3, no run
-        if STOPPING.is_set():
-            raise asyncio.CancelledError() from None
-        failure = export_failure(exc, [tmp / f for f in entry["files"]])  # our own names
-        if entry["status"] != "failed":  # a failure while it ran says more: it stays
-            entry["error"] = _error_entry(failure)
-        entry.update(status="failed", files=[], outputs={})
-    t_done = time.monotonic()
-    entry["seconds"] = round(t_done - t0, 3)
-    if entry["status"] == "ok":
-        entry["timings"] = {"wait for kernel": round(t_kernel - t0, 3),
-                            "execute": round(t_exec - t_kernel, 3),
-                            "export": round(t_done - t_exec, 3)}
-    progress.finished(entry)
-
-
-def _error_entry(failure) -> dict:
-    pairs = machine_paths()
-    evalue = scrub_text(strip_ansi(failure.evalue), pairs)
-    ename = scrub_text(strip_ansi(failure.ename), pairs)
-    head = "\n".join(f"{ename}: {evalue}".splitlines()[:5])
-    if failure.kind != "error":
-        head = f"[{failure.kind}] {head}"
-    return {"cell": failure.cell, "kind": failure.kind, "ename": ename, "evalue": evalue,
-            "summary": scrub_text(strip_ansi(failure.summary()), pairs), "head": head}
-
-
-def write_outputs(nb, entry: dict, folder: Path, source_dir: Path, lang: str | None,
-                  kernel_dir: Path | None = None) -> None:
-    """The shared notebook and both HTML views, scrubbed and with the provenance block.
-
-    Paths scrubbed are the machine's (scrub.machine_paths) and the folders the kernel
-    worked in: `source_dir` (the notebook's) and `kernel_dir` (its working folder).
-
-    The report's reader meta (title, summary, headline numbers) is copied into the
-    notebook's metadata (`metadata.kcz.reader`), where the index reads it.
-    """
-    import nbformat
-
-    from kczlib.publish.html.ansi import clean_notebook_escapes
-    from kczlib.publish.html.export import to_html
-    from kczlib.publish.html.provenance import append_provenance
-    from kczlib.publish.html.reader_page import page_resources, reader_meta, reader_notebook, without_reader_meta
-    from kczlib.publish.scrub import scrub_notebook
-
-    lang = lang if isinstance(lang, str) else None  # a wrong-typed lang fails its report, not the export
-    clean_notebook_escapes(nb)  # OSC 8 links, titles, DCS...: raw characters on a page
-    append_provenance(nb, entry, lang)
-    # after the provenance block: its parameters may hold a path
-    scrub_notebook(nb, working_folders(source_dir, kernel_dir))
-    meta = reader_meta(nb)
-    nb.metadata["kcz"] = {"reader": meta}
-    name = entry["name"]
-    nbformat.write(nb, file_in(folder, f"{name}.ipynb"))
-    title = meta.get("title") or name
-    reader_html = to_html(reader_notebook(nb), title, lang, reader=True, resources_path=str(source_dir),
-                          page=page_resources(meta, entry, lang))
-    file_in(folder, f"{name}.html").write_text(reader_html, encoding="utf-8")
-    analyst_html = to_html(without_reader_meta(nb), title, lang, reader=False, resources_path=str(source_dir))
-    file_in(folder, f"{name}.analyst.html").write_text(analyst_html, encoding="utf-8")

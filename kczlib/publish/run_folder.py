@@ -19,16 +19,12 @@ import shutil
 from datetime import datetime, timezone
 from pathlib import Path
 
-from kczlib.errors import KczError
+from kczlib.errors import OutsideRunFolder
 
-LATEST = "latest"
+LATEST_LINK = "latest"
 MANIFEST = "manifest.json"
 RUN_NAME = re.compile(r"^\d{8}T\d{6}Z(-\d+)?$")
 TMP_PREFIX = ".tmp-"
-
-
-class OutsideRunFolder(KczError):
-    """An output file name that would not land directly in the run folder."""
 
 
 def file_in(folder: Path, name: str) -> Path:
@@ -46,12 +42,17 @@ def file_in(folder: Path, name: str) -> Path:
 def check_latest(out: Path) -> None:
     """`<out>/latest` is absent or a symlink (which we replace); anything else planted
     there is refused before a build starts, so `latest` is never written through."""
-    link = out / LATEST
+    link = out / LATEST_LINK
     if os.path.lexists(link) and not link.is_symlink():
         from kczlib.errors import CannotBuild
 
         raise CannotBuild(f"{link} is not a symlink; kcz keeps `latest` as a link to a run "
                        "and will not replace a real file or folder: move it away")
+
+
+def now_iso() -> str:
+    """The current UTC time as `YYYY-MM-DDTHH:MM:SSZ` (the manifest's timestamps)."""
+    return datetime.now(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
 def utc_stamp(now: datetime | None = None) -> str:
@@ -79,8 +80,8 @@ def point_latest(out: Path, run: Path) -> None:
     """Make `<out>/latest` a relative symlink to `run`, atomically; KczError if `latest`
     is a real file or folder (see `check_latest`)."""
     check_latest(out)
-    link = out / LATEST
-    new = out / f".{LATEST}.{os.getpid()}"
+    link = out / LATEST_LINK
+    new = out / f".{LATEST_LINK}.{os.getpid()}"
     new.unlink(missing_ok=True)
     os.symlink(run.name, new)  # relative: the folder can be moved or copied
     os.replace(new, link)
@@ -109,7 +110,7 @@ def read_manifest(run: Path) -> dict | None:
 def remove_stale_temps(out: Path) -> None:
     """Temp folders and half-made `latest` links (`.latest.<pid>`) of builds that were
     killed with SIGKILL (we hold the lock: none is live)."""
-    for p in out.glob(f".{LATEST}.*"):
+    for p in out.glob(f".{LATEST_LINK}.*"):
         if p.is_symlink():
             p.unlink()
     for p in out.glob(f"{TMP_PREFIX}*"):
@@ -121,7 +122,7 @@ def remove_stale_temps(out: Path) -> None:
 
 def latest_target(out: Path) -> Path | None:
     """The run `<out>/latest` points to (a direct child of `out`), or None."""
-    link = out / LATEST
+    link = out / LATEST_LINK
     if not link.is_symlink():
         return None
     target = os.readlink(link)

@@ -17,7 +17,7 @@ import shlex
 import sys
 from pathlib import Path
 
-from kczlib.errors import KczError
+from kczlib.errors import ScheduleError
 from kczlib.paths import PACKAGE_ROOT
 
 SERVICE = "kcz-reports.service"
@@ -25,10 +25,6 @@ TIMER = "kcz-reports.timer"
 UNIT_FOLDER = "~/.config/systemd/user"
 TIME_OF_DAY = re.compile(r"([01]?\d|2[0-3]):([0-5]\d)")
 BUILD_ARGS = ("-m", "kczlib", "build", "-q", "--wait")
-
-
-class ScheduleError(KczError):
-    """A time of day that is not HH:MM, or a unit folder that cannot be written."""
 
 
 def time_of_day(text: str) -> tuple[int, int]:

@@ -34,7 +34,8 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
-from kczlib.errors import KczError, ParameterError
+from kczlib.errors import ConfigError, KczError, ParameterError
+from kczlib.publish.overrides import check_value, declared_parameters
 
 UNSAFE = re.compile(r"[^A-Za-z0-9_]")
 
@@ -52,9 +53,8 @@ def combinations(entry: dict, where: str, notebook: Path, path: Path) -> list[Co
     """The combinations of `entry["grid"]` in reports.toml order (first name slowest).
 
     `where` names the entry in messages (`[[report]] #3 (02_tech_finance_leverage)`).
-    Raises ConfigError (from config) for any bad grid: see the module doc.
+    Raises errors.ConfigError for any bad grid: see the module doc.
     """
-    from kczlib.publish.config import ConfigError
 
     def refuse(reason: str):
         return ConfigError(f"{path}: {where}: grid {reason}")
@@ -102,8 +102,6 @@ def slug_value(value) -> str:
 
 def _checked(name: str, value, declared, refuse):
     """`value` as the notebook will receive it, or a refusal with the notebook's reason."""
-    from kczlib.publish.parameters import check_value
-
     try:
         check_value(name, value)
         if isinstance(value, dict):
@@ -134,7 +132,4 @@ def _declared(notebook: Path) -> dict | None:
         params = []
     if params:
         return {p.name: (lambda v, p=p: coerce(p, v)) for p in params}
-    from kczlib.publish.config import Report
-    from kczlib.publish.parameters import notebook_parameters
-
-    return dict.fromkeys(notebook_parameters(Report(notebook.stem, notebook)))
+    return dict.fromkeys(declared_parameters(notebook))

@@ -28,7 +28,7 @@ def _warm(parent: int) -> None:
 
     die_with_parent(parent)  # first: a build killed while this imports must not leave it behind
     signal.signal(signal.SIGINT, signal.SIG_IGN)
-    from kczlib.publish import pipeline  # noqa: F401 - imports nbconvert, jinja2, nh3, selectolax
+    from kczlib.publish.html import pages  # noqa: F401 - imports nbconvert, jinja2, nh3, selectolax
     from kczlib.publish.html import export  # noqa: F401
     from fontTools import subset  # noqa: F401
 
@@ -44,7 +44,7 @@ def _nothing() -> None:
 def export_processes(processes: int, record_child=None):
     """A ProcessPoolExecutor of `processes` warmed export processes (at least one).
 
-    Use with `loop.run_in_executor(pool, pipeline.write_outputs, ...)`; every argument is
+    Use with `loop.run_in_executor(pool, pages.write_outputs, ...)` (runner.run_report); every argument is
     pickled (a notebook of a few MB pickles in milliseconds). `record_child(pid)` is told
     each process's pid. Start it from a thread that outlives the pool: the processes'
     parent-death signal fires when the thread that started them ends (prctl(2))."""

@@ -21,9 +21,8 @@ from dataclasses import replace
 from pathlib import Path
 
 from kczlib.contract import INJECTED_HEADER
-from kczlib.errors import KczError, ParameterError
+from kczlib.errors import ConfigError, KczError, ParameterError
 from kczlib.publish.manifest import hash_json
-from kczlib.publish.config import ConfigError, Report
 
 ALLOWED_KINDS = "str, int, float, bool, None, or lists/dicts of them"
 MAX_DEPTH = 20  # a deeper value is a mistake or an attack; it also bounds the recursion
@@ -61,7 +60,7 @@ def check_value(name: str, value, depth: int = 0):
     raise ParameterError(name, f"a {type(value).__name__} value is not accepted", ALLOWED_KINDS)
 
 
-def check_parameters(parameters: dict) -> dict:
+def check_override_values(parameters: dict) -> dict:
     """Every name and value checked (`check_name`, `check_value`); returns a checked copy."""
     return {check_name(k): check_value(k, v) for k, v in parameters.items()}
 
@@ -69,11 +68,11 @@ def check_parameters(parameters: dict) -> dict:
 def render_parameters(parameters: dict) -> str:
     """The source of the `injected-parameters` cell: `# Parameters` then `name = repr(value)`.
 
-    Raises ParameterError for anything `check_parameters` refuses, and (a safeguard
+    Raises ParameterError for anything `check_override_values` refuses, and (a safeguard
     that should never fire) if a rendered line does not read back as the same value.
     """
     lines = [INJECTED_HEADER]
-    for name, value in check_parameters(parameters).items():
+    for name, value in check_override_values(parameters).items():
         literal = repr(value)
         if ast.literal_eval(literal) != value:
             raise ParameterError(name, "its value does not render as a Python literal")
@@ -106,7 +105,7 @@ def parse_overrides(pairs: list[str] | None) -> dict:
     return overrides
 
 
-def notebook_parameters(report: Report) -> dict:
+def notebook_parameters(report) -> dict:
     """{name: None} for each parameter the report's notebook declares; ConfigError if the
     notebook is missing."""
     if not report.notebook.is_file():
@@ -207,7 +206,7 @@ def _tagged_source(notebook: Path) -> str | None:
     return None
 
 
-def apply_overrides(reports: list[Report], overrides: dict) -> list[Report]:
+def apply_overrides(reports: list, overrides: dict) -> list:
     """Reports with overrides merged in; every name must be a parameter of its notebook and
     every value JSON-like (`check_value`). Raises ParameterError naming where it came from."""
     known_by_notebook: dict = {}
@@ -236,7 +235,7 @@ def apply_overrides(reports: list[Report], overrides: dict) -> list[Report]:
     return result
 
 
-def custom_names(reports: list[Report], overrides: dict) -> list[Report]:
+def custom_names(reports: list, overrides: dict) -> list:
     """Reports built with `-p` overrides, renamed `<name>-custom-<hash>` (hash of the
     overrides): their files can never be taken for the default report's, and the same
     overrides give the same names (so the cache still serves them)."""
