@@ -5,7 +5,7 @@ their schemas and row rules; every figure's evidence at its offset, its section,
 that parsing the evidence yields the row's value, unit, qualifier and bounds; and
 coverage: every numeric mention the parser finds is claimed by figure rows or by
 one non-figure row, never both, or is a non-figure the parser itself recognises (a
-date, an ordinal, a list marker, a name, see `quantities.NON_FIGURE_RULES`); a
+date, an ordinal, a list marker, a name, see `nonfigures.NON_FIGURE_RULES`); a
 non-figure row for such a mention is allowed but optional (counted as `redundant_rows`). `main()` prints a summary and returns non-zero on any problem.
 """
 
