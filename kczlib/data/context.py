@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import calendar
 import difflib
-import math
 from dataclasses import dataclass, fields
 from functools import lru_cache
 
@@ -22,7 +21,7 @@ import pandas as pd
 from kczlib.data.cases import Case, case_name, get_case
 from kczlib.errors import DataError, DataErrors, UnknownContextError  # noqa: F401 (re-exported)
 from kczlib.data.geo import geo_name
-from kczlib.data.schema import _typed_frame, get_schema, read_table
+from kczlib.data.schema import get_schema, is_blank, read_table, typed_frame
 from kczlib.textfile import read_json
 from kczlib.units import context_unit_base
 from kczlib.words import word
@@ -193,13 +192,13 @@ def _read_context(case: Case) -> tuple[pd.DataFrame, tuple[DataError, ...]]:
     schema = get_schema("context")
     path = case.path(CONTEXT_FILE)
     if not path.is_file():  # context is optional for a case
-        return _with_extras(_typed_frame([], schema), []), ()
+        return _with_extras(typed_frame([], schema), []), ()
     try:
         frame, lines = read_table(path, schema)
     except DataErrors as exc:
-        return _with_extras(_typed_frame([], schema), []), tuple(exc.errors)
+        return _with_extras(typed_frame([], schema), []), tuple(exc.errors)
     except DataError as exc:  # not readable as CSV at all (encoding, an over-long field)
-        return _with_extras(_typed_frame([], schema), []), (exc,)
+        return _with_extras(typed_frame([], schema), []), (exc,)
     return _with_extras(frame, lines), tuple(check_row_rules(frame, lines, path))
 
 
@@ -223,17 +222,13 @@ def check_row_rules(frame: pd.DataFrame, lines: list[int], path) -> list[DataErr
     errors = []
     for (_, row), line in zip(frame.iterrows(), lines):
         if row["confidence"] == "derived":
-            if _blank(row["derivation"]):
+            if is_blank(row["derivation"]):
                 errors.append(DataError(path, "a derived row needs a derivation", line, "derivation"))
             continue
         for column in ("source_url", "excerpt"):
-            if _blank(row[column]):
+            if is_blank(row[column]):
                 errors.append(DataError(path, f"a {row['confidence']} row needs a {column} (only derived rows may omit it)", line, column))
     return errors
-
-
-def _blank(x) -> bool:
-    return x is None or x is pd.NA or (isinstance(x, float) and math.isnan(x)) or not str(x).strip()
 
 
 def context_value(context_id: str, case: str | None = None) -> ContextFigure:
@@ -249,7 +244,7 @@ def context_value(context_id: str, case: str | None = None) -> ContextFigure:
     values = {}
     for f in fields(ContextFigure):
         v = context_id if f.name == "id" else row[f.name]
-        values[f.name] = float(v) if f.name == "value" else ("" if _blank(v) else str(v))
+        values[f.name] = float(v) if f.name == "value" else ("" if is_blank(v) else str(v))
     return ContextFigure(**values)
 
 

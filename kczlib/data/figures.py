@@ -20,7 +20,7 @@ from kczlib.data.cases import Case, case_name, get_case
 from kczlib.errors import (AmbiguousIndicatorError, DataError, DataErrors, IndicatorNotReportedError,
                       UnknownFigureError, UnknownIndicatorError)
 from kczlib.data.indicators import indicators, indicators_path
-from kczlib.data.schema import get_schema, read_table
+from kczlib.data.schema import get_schema, is_blank, read_table
 from kczlib.data.datatext import DataText
 
 FIGURES_FILE = "figures.csv"
@@ -177,7 +177,7 @@ DRAFT_REASON = ("drafted by kcz new-case and not yet curated: fill id, chain, me
 def check_drafts(frame: pd.DataFrame, lines: list[int], path) -> list[DataError]:
     """A row whose `draft` cell is not empty is still to be curated."""
     return [DataError(path, DRAFT_REASON, line, "draft")
-            for draft, line in zip(frame["draft"], lines) if not _blank(draft)]
+            for draft, line in zip(frame["draft"], lines) if not is_blank(draft)]
 
 
 def _draft_rows_in(path) -> list[DataError]:
@@ -193,7 +193,7 @@ def _draft_rows_in(path) -> list[DataError]:
     errors, line = [], 1
     for record in reader:
         start, line = line + 1, reader.line_num
-        if not _blank(record.get("draft")):
+        if not is_blank(record.get("draft")):
             errors.append(DataError(path, DRAFT_REASON, start, "draft"))
     return errors
 
@@ -212,7 +212,7 @@ def check_indicators(frame: pd.DataFrame, lines: list[int], path) -> list[DataEr
     errors, seen = [], {}
     for (_, row), line in zip(frame.iterrows(), lines):
         ind = row["indicator"]
-        if _blank(ind):
+        if is_blank(ind):
             continue
         if ind not in vocabulary:
             close = difflib.get_close_matches(ind, list(vocabulary), n=3)
@@ -221,7 +221,7 @@ def check_indicators(frame: pd.DataFrame, lines: list[int], path) -> list[DataEr
                                     line, "indicator"))
             continue
         expected = vocabulary[ind].base_unit
-        if not _blank(row["base_unit"]) and str(row["base_unit"]) != expected:
+        if not is_blank(row["base_unit"]) and str(row["base_unit"]) != expected:
             errors.append(DataError(path, f"indicator {ind!r} is measured in {expected}, but this figure's base_unit is "
                                           f"{row['base_unit']}", line, "indicator"))
         key = (ind, row["period"])
@@ -233,10 +233,6 @@ def check_indicators(frame: pd.DataFrame, lines: list[int], path) -> list[DataEr
         else:
             seen[key] = (row["id"], line)
     return errors
-
-
-def _blank(x) -> bool:
-    return x is None or x is pd.NA or (isinstance(x, float) and math.isnan(x)) or str(x).strip() == ""
 
 
 def _num(x) -> float | None:
