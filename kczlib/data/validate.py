@@ -28,7 +28,15 @@ PARSED_COLUMNS = ("value", "unit", "value_base", "base_unit", "qualifier", "lowe
 
 
 @dataclass
-class Report:
+class ValidationResult:
+    """What validating one case found: counts of rows, checks and mentions, and every problem.
+
+    `mentions` (numeric mentions the parser finds in the source) must equal
+    `claimed_by_figures + claimed_by_non_figures + recognised_non_figures` with nothing
+    `unaccounted`; `errors` holds every `DataError` (file, line, column). `loaded` is False
+    when case.json still has blanks, so only the problems are known.
+    """
+
     case: str
     figures: int = 0
     non_figures: int = 0
@@ -50,6 +58,7 @@ class Report:
 
     @property
     def ok(self) -> bool:
+        """True when no problem was found and every mention is accounted for."""
         return not self.errors and not self.unaccounted
 
 
@@ -98,80 +107,80 @@ def _row_value(fig, column: str):
     return (v or None) if column == "unit" else v  # an empty unit reads as None on both sides
 
 
-def validate_case(case: str) -> Report:
-    """Check one case (see the module docstring); problems are collected in `Report.errors`.
+def validate_case(case: str) -> ValidationResult:
+    """Check one case (see the module docstring); problems are collected in `ValidationResult.errors`.
 
     Raises `UnknownCaseError` for a case with no folder and `DataError` for a `case.json`
     that cannot be read at all; blanks left in `case.json` (a drafted case) are reported
     with the tables' own problems, so the curator sees everything left to fill at once.
     """
-    report = Report(case)
+    result = ValidationResult(case)
     try:
         c = get_case(case)
     except DataErrors as exc:
-        report.errors.extend(exc.errors)
-        report.errors.extend(_table_errors(cases_root() / case))
-        report.loaded = False
-        return report
+        result.errors.extend(exc.errors)
+        result.errors.extend(_table_errors(cases_root() / case))
+        result.loaded = False
+        return result
     try:
         doc = load_source(case)
-        report.glosses_removed = doc.glosses_removed
+        result.glosses_removed = doc.glosses_removed
         figures = load_figures(case)
         non_figures = load_non_figures(case)
     except DataErrors as exc:
-        report.errors.extend(exc.errors)
-        report.loaded = False
-        return report
+        result.errors.extend(exc.errors)
+        result.loaded = False
+        return result
     except DataError as exc:
-        report.errors.append(exc)
-        report.loaded = False
-        return report
+        result.errors.append(exc)
+        result.loaded = False
+        return result
     text, fig_path, nf_path = doc.text, c.path(FIGURES_FILE), c.path(NON_FIGURES_FILE)
-    report.figures, report.non_figures = len(figures), len(non_figures)
-    report.per_chain = {k: int(v) for k, v in figures["chain"].value_counts(sort=False).items() if v}
-    report.qualified = int((figures["qualifier"] != "exact").sum())
-    report.indicators_mapped = int(figures["indicator"].notna().sum())
+    result.figures, result.non_figures = len(figures), len(non_figures)
+    result.per_chain = {k: int(v) for k, v in figures["chain"].value_counts(sort=False).items() if v}
+    result.qualified = int((figures["qualifier"] != "exact").sum())
+    result.indicators_mapped = int(figures["indicator"].notna().sum())
 
     claims: dict[int, str] = {}
     for _, row in figures.iterrows():
         fig = figure_from_row(row)
         errs, mention = check_figure(fig, text, doc, fig_path, int(row["line"]))
-        report.errors.extend(errs)
+        result.errors.extend(errs)
         if not any(e.column == "evidence" for e in errs):
-            report.evidence_ok += 1
+            result.evidence_ok += 1
         if mention is not None:
-            report.parse_ok += 1
+            result.parse_ok += 1
             # several figures may share one mention: 均排名第一 ranks two criteria first
             claims.setdefault(mention.start, f"figure {fig.id!r}")
 
     mentions = {m.start: m for m in find_quantities(text)}
-    report.mentions = len(mentions)
-    report.claimed_by_figures = sum(1 for s in claims if s in mentions)
+    result.mentions = len(mentions)
+    result.claimed_by_figures = sum(1 for s in claims if s in mentions)
     for _, row in non_figures.iterrows():
         start, line = int(row["offset"]), int(row["line"])
         m = mentions.get(start)
         if m is None or m.text != row["text"]:
             actual = f"the parser finds {m.text!r} there" if m else "the parser finds no mention there"
-            report.errors.append(DataError(nf_path, f"no mention {row['text']!r} at offset {start} ({actual})", line, "offset"))
+            result.errors.append(DataError(nf_path, f"no mention {row['text']!r} at offset {start} ({actual})", line, "offset"))
             continue
         if start in claims:
-            report.errors.append(DataError(nf_path, f"mention {m.text!r} is also claimed by {claims[start]}", line, "offset"))
+            result.errors.append(DataError(nf_path, f"mention {m.text!r} is also claimed by {claims[start]}", line, "offset"))
             continue
         claims[start] = "non_figures"
-        report.claimed_by_non_figures += 1
-        report.redundant_rows += m.quantity.is_known_non_figure
+        result.claimed_by_non_figures += 1
+        result.redundant_rows += m.quantity.is_known_non_figure
     for start, m in mentions.items():
         if start not in claims and m.quantity.is_known_non_figure:
             claims[start] = "built-in rules"
-            report.recognised_non_figures += 1
-    report.unaccounted = [m for s, m in sorted(mentions.items()) if s not in claims]
+            result.recognised_non_figures += 1
+    result.unaccounted = [m for s, m in sorted(mentions.items()) if s not in claims]
     context_errors = _context_errors(c)
-    report.errors.extend(context_errors)
+    result.errors.extend(context_errors)
     if not context_errors and c.path("context.csv").exists():
         from kczlib.data.context import load_context
 
-        report.context_rows = len(load_context(case))
-    return report
+        result.context_rows = len(load_context(case))
+    return result
 
 
 def _table_errors(folder) -> list[DataError]:
@@ -199,7 +208,7 @@ def _context_errors(case) -> list[DataError]:
     return list(validate_context(case.name))
 
 
-def format_report(r: Report) -> str:
+def format_report(r: ValidationResult) -> str:
     pct = lambda n, d: f"{100 * n / d:.0f}%" if d else "n/a"  # noqa: E731
     lines = [f"case {r.case}: the checks against the source wait until the problems below are fixed"] if not r.loaded else [
         f"case {r.case}: {r.figures} figures, {r.non_figures} non-figure mentions, {r.glosses_removed} pinyin glosses removed",
