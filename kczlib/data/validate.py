@@ -13,10 +13,14 @@ from __future__ import annotations
 
 import math
 import sys
+from collections.abc import Callable
 from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TextIO
 
 from kczlib.data.cases import case_file, case_folder_names, cases_root, get_case
 from kczlib.errors import DataError, DataErrors, KczError
+from kczlib.data.geo import geo_path
 from kczlib.data.indicators import indicators_path, load_indicators
 from kczlib.data.figures import (DRAFT_REASON, FIGURES_FILE, NON_FIGURES_FILE, figure_from_row, load_figures, load_non_figures,
                       read_figures)
@@ -283,25 +287,51 @@ def main(case: str | None = None, out=None) -> int:
     """
     out = out or sys.stdout
     cases = [case] if case else case_folder_names()  # an unreadable case folder is reported, not skipped
-    status = 0
-    try:  # the vocabulary is needed only by cases that map to it; those fail on their own without it
-        if indicators_path().exists():
-            print(f"indicators: {len(load_indicators())} in {indicators_path().name}, schema OK", file=out)
-        else:
-            print(f"indicators: no {indicators_path().name} (no case can map a figure to an indicator)", file=out)
-    except DataErrors as exc:
-        print("\n".join([f"indicators: {indicators_path().name} FAILED"] + [f"  error: {e}" for e in exc.errors]), file=out)
-        status = 1
-    except DataError as exc:
-        print(f"indicators: FAILED\n  error: {exc}", file=out)
-        status = 1
+    # the vocabulary is needed only by cases that map to it; those fail on their own without it
+    status = _shared_table_status(out, "indicators", indicators_path(), lambda: f"{len(load_indicators())} in",
+                                  "no case can map a figure to an indicator")
+    status = max(status, _shared_table_status(out, "geo", geo_path(), lambda: f"{len(_read_geo_rows())} places in",
+                                              "places print as written and list as peers"))
     for name in cases:
         try:
-            report = validate_case(name)
+            result = validate_case(name)
         except KczError as exc:
             print(f"kcz validate: case {name}: {exc}", file=sys.stderr)
             status = 2
             continue
-        print(format_report(report), file=out)
-        status = max(status, 0 if report.ok else 1)
+        print(format_report(result), file=out)
+        status = max(status, 0 if result.ok else 1)
     return status
+
+
+def _read_geo_rows() -> list[int]:
+    """Read data/geo.csv against its schema afresh (not the loader's cache); the row lines."""
+    return read_table(geo_path(), get_schema("geo"))[1]
+
+
+def _shared_table_status(out: TextIO, label: str, path: Path, read: Callable[[], str], when_absent: str) -> int:
+    """Check one table shared by all cases (indicators.csv, geo.csv) and print one line on it.
+
+    Args:
+        out: where the line goes.
+        label: the table's name in the line (`indicators`, `geo`).
+        path: the table's file in the active data folder.
+        read: reads and validates the file; returns the count phrase ("12 in").
+        when_absent: what a missing file means, printed beside its name.
+
+    Returns:
+        0 when the file is valid or absent, 1 when it breaks its schema or cannot be read
+        (each problem printed with file, line and column).
+    """
+    if not path.exists():
+        print(f"{label}: no {path.name} ({when_absent})", file=out)
+        return 0
+    try:
+        print(f"{label}: {read()} {path.name}, schema OK", file=out)
+    except DataErrors as exc:
+        print("\n".join([f"{label}: {path.name} FAILED"] + [f"  error: {e}" for e in exc.errors]), file=out)
+        return 1
+    except DataError as exc:
+        print(f"{label}: FAILED\n  error: {exc}", file=out)
+        return 1
+    return 0
