@@ -29,8 +29,8 @@ from collections.abc import Callable
 
 import numpy as np
 
-from kczlib.errors import NonMonotoneError
 from kczlib.analysis.ledger import Num
+from kczlib.errors import NonMonotoneError
 
 # Interior points per ranged input for the monotonicity check (3 -> quartiles), and the
 # cap on grid points before falling back to a fixed-seed random sample of that size.
@@ -166,7 +166,8 @@ def _snap(num: Num) -> Num:
 
 def operand_name(n: Num) -> str:
     """How `n` is named inside a larger formula: its derivation (or ids), in brackets when it
-    is itself a formula, so `a / (b + c)` reads right in the ledger."""
+    is itself a formula, so `a / (b + c)` reads right in the ledger.
+    """
     d = n.derivation or ", ".join(n.ids)
     leaf = d.startswith(("parameter ", "context ")) and " " not in d.split(" ", 1)[1]
     return f"({d})" if any(op in d for op in " +-*/") and not leaf else d

@@ -15,11 +15,11 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass, field
 
+from kczlib.analysis.formatting import format_interval, format_quantity, format_value
 from kczlib.data.cases import case_name, get_case
 from kczlib.data.context import ContextFigure, context_role, format_period
-from kczlib.errors import IndicatorNotReportedError
 from kczlib.data.figures import FIGURES_FILE, LATEST, Figure, indicator
-from kczlib.analysis.formatting import format_interval, format_quantity, format_value
+from kczlib.errors import IndicatorNotReportedError
 from kczlib.words import word
 
 OUTCOMES = ("agree", "disagree", "cannot_tell")

@@ -41,7 +41,7 @@ class Num:
     confidence: str = ""  # context rows: high, medium, low, derived
     sig: int = 3  # significant digits of a derived value (kczlib.analysis.formatting's policy)
     # A derived number's expression: fn(*values of operands) -> value. Leaves have fn None.
-    operands: tuple["Num", ...] = field(default=(), compare=False, repr=False)
+    operands: tuple[Num, ...] = field(default=(), compare=False, repr=False)
     fn: Callable | None = field(default=None, compare=False, repr=False)
 
     @property
@@ -58,7 +58,7 @@ class Num:
             return f"context:{self.ids[0]}"
         return f"{self.kind}:{self.derivation}:{self.lower!r}:{self.upper!r}"
 
-    def inputs(self) -> list["Num"]:
+    def inputs(self) -> list[Num]:
         """The distinct independent inputs (leaves) this number is computed from, in order."""
         if self.is_leaf:
             return [self]

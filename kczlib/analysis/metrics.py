@@ -32,12 +32,12 @@ SMALL_COUNT = 30
 # --- indicators -------------------------------------------------------------------
 
 def ratio(a: Num, b: Num, base_unit: str, measure: str = "") -> Num:
-    """a / b for non-negative quantities, bounded jointly (a shared input cancels)."""
+    """The ratio `a / b` for non-negative quantities, bounded jointly (a shared input cancels)."""
     return bounded(lambda x, y: x / y, [a, b], base_unit, f"{operand_name(a)} / {operand_name(b)}", measure)
 
 
 def share(part: Num, whole: Num) -> Num:
-    """part / whole as a share in [0, 1] (values above 1 are capped at 1).
+    """The share `part / whole` in [0, 1] (values above 1 are capped at 1).
 
     A share of fewer than `SMALL_COUNT` items prints with 2 significant digits: 3 would
     claim a precision a handful of items cannot give.
@@ -48,7 +48,7 @@ def share(part: Num, whole: Num) -> Num:
 
 
 def difference(a: Num, b: Num, measure: str = "") -> Num:
-    """a - b as a `Num` in a's base unit, bounded jointly over both inputs' ranges.
+    """The difference `a - b` as a `Num` in a's base unit, bounded jointly over both inputs' ranges.
 
     Raises `NonMonotoneError` only if the vertex method cannot bound it (never for a difference).
     """
@@ -65,17 +65,17 @@ def total(nums: list[Num], derivation: str = "", measure: str = "") -> Num:
 
 
 def growth(later: Num, earlier: Num) -> Num:
-    """later / earlier as a multiple (1.28 = 28% more)."""
+    """The growth multiple `later / earlier` (1.28 = 28% more)."""
     return ratio(later, earlier, "multiplier")
 
 
 def scaled(x: Num, factor: Num) -> Num:
-    """x times a factor (a share or a multiplier)."""
+    """The product of `x` and a factor (a share or a multiplier)."""
     return bounded(lambda a, f: a * f, [x, factor], x.base_unit, f"{operand_name(x)} * {operand_name(factor)}", x.measure)
 
 
 def percent_of(x: Num, pct: Num) -> Num:
-    """pct percent of x (pct in percent points, e.g. 3%以上 of GDP)."""
+    """The amount `pct` percent of `x` (pct in percent points, e.g. 3%以上 of GDP)."""
     return bounded(lambda a, p: a * p / 100, [x, pct], x.base_unit, f"{operand_name(x)} * {operand_name(pct)} / 100", x.measure)
 
 
@@ -114,13 +114,14 @@ PER_RESIDENTS = 1e4
 
 
 def per_ten_thousand(x: Num, population: Num, measure: str = "") -> Num:
-    """x per ten thousand of `population` (a count of people): x / population * 10^4."""
+    """The density: `x` per ten thousand of `population` (a count of people): x / population * 10^4."""
     return bounded(lambda a, p: a / p * PER_RESIDENTS, [x, population], "count",
               f"{operand_name(x)} / {operand_name(population)} * 10000", measure)
 
 
 def compound_rate(later: Num, earlier: Num, years: Num) -> Num:
     """Average compound annual change from `earlier` to `later` over `years`:
-    (later / earlier) ** (1 / years) - 1, as a share."""
+    (later / earlier) ** (1 / years) - 1, as a share.
+    """
     return bounded(lambda a, b, y: (a / b) ** (1 / y) - 1, [later, earlier, years], RATIO,
               f"({operand_name(later)} / {operand_name(earlier)}) ** (1 / {operand_name(years)}) - 1")

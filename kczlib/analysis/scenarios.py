@@ -17,7 +17,7 @@ from kczlib.analysis.ledger import RATIO, Num
 
 
 def _per(a: Num, b: Num) -> Num:
-    """a / b as a multiplier (as `metrics.ratio(a, b, "multiplier")`)."""
+    """The multiple `a / b` (as `metrics.ratio(a, b, "multiplier")`)."""
     return bounded(lambda x, y: x / y, [a, b], "multiplier", f"{operand_name(a)} / {operand_name(b)}")
 
 
@@ -54,7 +54,8 @@ POOL_BINDS, POOL_BINDS_PARTLY, POOL_HOLDS = "binds", "partly", "holds"
 
 def pool_binding(loans: Num, pool: Num, loss_rate: Num, comp: Num) -> str:
     """Whether the expected loss exceeds the pool: at every loan volume in the range
-    ("binds"), at some ("partly"), or at none ("holds")."""
+    ("binds"), at some ("partly"), or at none ("holds").
+    """
     uncapped = bounded(lambda l, r, s: l * r * s, [loans, loss_rate, comp], "CNY", "uncapped")
     if uncapped.lower is not None and uncapped.lower >= pool.upper:
         return POOL_BINDS

@@ -16,13 +16,13 @@ import hashlib
 import os
 import tomllib
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cache
 from pathlib import Path
 
+from kczlib.data.datatext import data_texts
 from kczlib.errors import DataError, DataErrors, NoDefaultCaseError, UnknownCaseError
 from kczlib.paths import PACKAGE_ROOT, data_root  # noqa: F401 (re-exported)
 from kczlib.textfile import read_file_bytes, read_json, read_utf8
-from kczlib.data.datatext import data_texts
 
 
 def cases_root() -> Path:
@@ -83,7 +83,8 @@ def case_name(case: str | None) -> str:
 def case_folder_names() -> list[str]:
     """Every entry of the cases folder that is or claims to be a case: folders and links,
     dot-folders (cases being written) aside. `list_cases` keeps the readable ones;
-    `kcz validate` reports the others rather than skip them."""
+    `kcz validate` reports the others rather than skip them.
+    """
     root = cases_root()
     if not root.is_dir():
         return []
@@ -151,7 +152,7 @@ def case_file(folder: Path, name: str) -> Path:
     return path
 
 
-@lru_cache(maxsize=None)
+@cache
 def _get_case(root: str, case: str) -> Case:
     folder = Path(root) / case
     meta_path = case_file(folder, "case.json")  # DataError if the folder or the file is a link
@@ -206,7 +207,8 @@ UNDRAWABLE = {"Co", "Cn", "Mn", "Me"}
 def undrawable_character(text: str) -> str | None:
     """The first character of `text`, NFC-composed, whose category is in UNDRAWABLE, named
     as `U+XXXX (NAME)`; None if there is none. Source: the Unicode Character Database
-    (`unicodedata`), general categories."""
+    (`unicodedata`), general categories.
+    """
     import unicodedata
 
     for char in unicodedata.normalize("NFC", text):

@@ -14,14 +14,14 @@ from __future__ import annotations
 import calendar
 import difflib
 from dataclasses import dataclass, fields
-from functools import lru_cache
+from functools import cache
 
 import pandas as pd
 
 from kczlib.data.cases import Case, case_name, get_case
-from kczlib.errors import DataError, DataErrors, UnknownContextError  # noqa: F401 (re-exported)
 from kczlib.data.geo import geo_name
 from kczlib.data.schema import get_schema, is_blank, read_table, typed_frame
+from kczlib.errors import DataError, DataErrors, UnknownContextError  # noqa: F401 (re-exported)
 from kczlib.textfile import read_json
 from kczlib.units import context_unit_base
 from kczlib.words import word
@@ -79,7 +79,8 @@ def confidence_label(confidence: str, lang: str) -> str:
 
 def geo_label(geo: str, lang: str) -> str:
     """A place as a reader of `lang` reads it: `kczlib.data.geo.geo_name` (kept under this name
-    for the report layer; new code calls `geo_name`)."""
+    for the report layer; new code calls `geo_name`).
+    """
     return geo_name(geo, lang)
 
 
@@ -139,7 +140,8 @@ class ContextFigure:
     def bounds(self) -> tuple[float | None, float | None]:
         """(lower, upper) in the base unit: equal for an exact row; a qualified row is a
         range by the rules of `kczlib.data.quantities` (10万余人 -> 100000 to 110000,
-        超400亿元 -> at least 4e10 with no upper bound, 近4000家 -> at most 4000)."""
+        超400亿元 -> at least 4e10 with no upper bound, 近4000家 -> at most 4000).
+        """
         return qualified_bounds(self.value, self.unit, self.qualifier)
 
     @property
@@ -187,7 +189,7 @@ def validate_context(case: str | None = None) -> list[DataError]:
     return list(errors) + _check_meta(c, None if errors else frame)
 
 
-@lru_cache(maxsize=None)
+@cache
 def _read_context(case: Case) -> tuple[pd.DataFrame, tuple[DataError, ...]]:
     schema = get_schema("context")
     path = case.path(CONTEXT_FILE)
@@ -204,7 +206,8 @@ def _read_context(case: Case) -> tuple[pd.DataFrame, tuple[DataError, ...]]:
 
 def _with_extras(frame: pd.DataFrame, lines: list[int]) -> pd.DataFrame:
     """The loader's columns (see `load_context`), with the dtypes the same columns have in
-    `load_figures`: `unit` string, `base_unit` categorical, `year` and `line` Int64."""
+    `load_figures`: `unit` string, `base_unit` categorical, `year` and `line` Int64.
+    """
     from kczlib.data.figures import period_year
 
     frame["unit"] = frame["unit"].astype("string")
@@ -253,7 +256,7 @@ def context_meta(case: str | None = None) -> dict:
     return _read_meta(get_case(case))
 
 
-@lru_cache(maxsize=None)
+@cache
 def _read_meta(case: Case) -> dict:
     path = case.path(META_FILE)
     if not path.is_file():
@@ -308,13 +311,15 @@ def context_gaps(case: str | None = None) -> list[dict]:
 
 def series_breaks(name: str, case: str | None = None) -> dict[str, str]:
     """Rows of series `name` that start a new, re-based series ({id: reason}): the change
-    from the row before them is a break in the series, not a change in the quantity."""
+    from the row before them is a break in the series, not a change in the quantity.
+    """
     return dict(context_meta(case).get("series_breaks", {}).get(name, {}))
 
 
 def months_between(earlier: str, later: str) -> int:
     """Whole months from one context period to another, each read as its end: a year is
-    its December, a half-year its June or December (2023-11 to 2024-08 -> 9)."""
+    its December, a half-year its June or December (2023-11 to 2024-08 -> 9).
+    """
     def end(period: str) -> int:
         y, _, part = period.partition("-")
         month = 12 if not part else {"H1": 6, "H2": 12}.get(part) or int(part)

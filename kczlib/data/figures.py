@@ -12,16 +12,22 @@ from __future__ import annotations
 import difflib
 import math
 from dataclasses import dataclass, fields
-from functools import lru_cache
+from functools import cache
 
 import pandas as pd
 
 from kczlib.data.cases import Case, case_name, get_case
-from kczlib.errors import (AmbiguousIndicatorError, DataError, DataErrors, IndicatorNotReportedError,
-                      UnknownFigureError, UnknownIndicatorError)
+from kczlib.data.datatext import DataText
 from kczlib.data.indicators import indicators, indicators_path
 from kczlib.data.schema import get_schema, is_blank, read_table
-from kczlib.data.datatext import DataText
+from kczlib.errors import (
+    AmbiguousIndicatorError,
+    DataError,
+    DataErrors,
+    IndicatorNotReportedError,
+    UnknownFigureError,
+    UnknownIndicatorError,
+)
 
 FIGURES_FILE = "figures.csv"
 NON_FIGURES_FILE = "non_figures.csv"
@@ -63,7 +69,8 @@ class Figure:
     @property
     def topic(self) -> str:
         """What the figure is about, whether a programme measure or an outcome: `chain` without
-        its `outcome_` prefix (outcome_talent -> talent)."""
+        its `outcome_` prefix (outcome_talent -> talent).
+        """
         return chain_topic(self.chain)
 
     @property
@@ -73,7 +80,8 @@ class Figure:
 
     def metric(self, lang: str) -> str:
         """What is counted, in `lang` ("zh" or "en"; anything but "zh" gives English), as
-        DataText: printed as written, digits included."""
+        DataText: printed as written, digits included.
+        """
         return DataText(self.metric_zh if lang == "zh" else self.metric_en)
 
 
@@ -111,7 +119,7 @@ def load_figures(case: str | None = None) -> pd.DataFrame:
     return _load_figures(get_case(case)).copy()
 
 
-@lru_cache(maxsize=None)
+@cache
 def _load_figures(case: Case) -> pd.DataFrame:
     return read_figures(case.path(FIGURES_FILE))
 
@@ -146,7 +154,8 @@ def with_loader_columns(frame: pd.DataFrame, lines: list[int]) -> pd.DataFrame:
 
 def period_year(periods: pd.Series) -> pd.Series:
     """The year (Int64) of each period written as a year (2021) or a month or half of one
-    (2023-11, 2019-H1); <NA> for `cumulative`, `target` or an empty period."""
+    (2023-11, 2019-H1); <NA> for `cumulative`, `target` or an empty period.
+    """
     years = periods.astype("string").str.extract(r"^(\d{4})(?:-|$)", expand=False)
     return pd.to_numeric(years, errors="coerce").astype("Int64")
 
@@ -316,7 +325,7 @@ def load_non_figures(case: str | None = None) -> pd.DataFrame:
     return _load_non_figures(get_case(case)).copy()
 
 
-@lru_cache(maxsize=None)
+@cache
 def _load_non_figures(case: Case) -> pd.DataFrame:
     frame, lines = read_table(case.path(NON_FIGURES_FILE), get_schema("non_figures"))
     frame["line"] = lines

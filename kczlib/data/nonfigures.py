@@ -31,7 +31,7 @@ NON_FIGURE_RULES: list[tuple[re.Pattern[str], str, str]] = [(re.compile(p, re.M)
     (rf"(?P<n>{_N}次)(?=全会)", "name", "plenary session number (二次全会)"),
     (rf"(?P<n>{_N})(?=中全会)", "name", "plenary session number (三中全会)"),
     (rf"(?P<n>\d+|{_N})(?=号线)", "name", "metro line number (15号线)"),
-    (rf"(?P<n>[一二三四五六七八九十]+)(?=等奖)", "name", "grade of a prize (一等奖)"),
+    (r"(?P<n>[一二三四五六七八九十]+)(?=等奖)", "name", "grade of a prize (一等奖)"),
     (rf"(?P<n>\d+|[{CN_SMALL}百千]+)(?=强(?:企业|榜|县|市|区|名单|$|[,，。、”]))", "name",
      "a ranking list's name (世界500强, 百强县)"),
     (rf"(?P<n>\d+|{_N})期(?!培训|班|课|活动|论坛|讲座|沙龙)", "ordinal", "phase of a project (二期)"),

@@ -316,7 +316,8 @@ def _fraction(m: re.Match) -> Quantity:
 
 def _vague(m: re.Match) -> Quantity:
     """数十 / 几百 (2 to 10 times the place), 十几 (11 to 19), 二十几 (21 to 29), 上百 / 上千
-    (at least the place)."""
+    (at least the place).
+    """
     g = m.groupdict()
     mult_word = (g["vmult"] or g["tmult"] or "").strip()
     unit_word = g["unit"] or ""
@@ -428,7 +429,8 @@ def _has_number(m: re.Match) -> bool:
 
 def _range(a: Quantity, b: Quantity) -> Quantity | None:
     """A至B, A～B, A-B as one range; None when the two ends do not form one (other kinds,
-    qualified ends, different base units: 3家至5年 is two mentions)."""
+    qualified ends, different base units: 3家至5年 is two mentions).
+    """
     if a.kind != b.kind or a.kind not in ("quantity", "rank") or a.value is None or b.value is None:
         return None
     if a.qualifier != "exact" or b.qualifier != "exact":

@@ -25,13 +25,13 @@ import csv
 import io
 import math
 import re
-from functools import lru_cache
+from functools import cache
 from pathlib import Path
 
 import pandas as pd
 
-from kczlib.paths import data_root
 from kczlib.errors import DataError, DataErrors
+from kczlib.paths import data_root
 from kczlib.textfile import read_json, read_utf8
 
 DTYPES = {"string": "string", "number": "Float64", "integer": "Int64", "boolean": "boolean"}
@@ -39,7 +39,7 @@ DESCRIBED_TABLES = ("figures", "context")  # the tables `describe` knows (kczlib
 DESCRIBE_COLUMNS = ["column", "dtype", "unit", "origin", "description"]
 
 
-@lru_cache(maxsize=None)
+@cache
 def _load_schema(path: str) -> dict:
     return read_json(path)  # DataError naming the file if it is not valid JSON
 
@@ -230,7 +230,8 @@ def _describe_row(field: dict, origin: str) -> dict:
 
 def field_dtype(field: dict) -> str:
     """The pandas dtype a schema field loads as: its `dtype` if stated, else categorical for
-    a string with an `enum`, else by type (string, Float64, Int64, boolean)."""
+    a string with an `enum`, else by type (string, Float64, Int64, boolean).
+    """
     if "dtype" in field:
         return field["dtype"]
     kind = field.get("type", "string")

@@ -10,9 +10,9 @@ from __future__ import annotations
 import re
 from bisect import bisect_right
 from dataclasses import dataclass, field
-from functools import lru_cache
+from functools import cache, lru_cache
 
-from kczlib.data.cases import Case, get_case, check_raw_checksum
+from kczlib.data.cases import Case, check_raw_checksum, get_case
 from kczlib.textfile import read_utf8
 
 TONED = "āáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜ"
@@ -50,7 +50,8 @@ def to_simplified(text: str) -> str:
 
 def unify_line_breaks(text: str) -> str:
     """CRLF (Windows) and lone CR (classic Mac OS) line breaks as LF: the section markers
-    and debris lines are found line by line, so every text must break lines alike."""
+    and debris lines are found line by line, so every text must break lines alike.
+    """
     return text.replace("\r\n", "\n").replace("\r", "\n")
 
 
@@ -124,7 +125,7 @@ def load_source(case: str | None = None) -> SourceDocument:
     return _load_source(get_case(case))
 
 
-@lru_cache(maxsize=None)
+@cache
 def _load_source(case: Case) -> SourceDocument:
     check_raw_checksum(case)
     raw = read_utf8(case.raw_path)  # a BOM is dropped; DataError if not UTF-8, not a file or too large

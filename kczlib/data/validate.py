@@ -19,14 +19,21 @@ from pathlib import Path
 from typing import TextIO
 
 from kczlib.data.cases import case_file, case_folder_names, cases_root, get_case
-from kczlib.errors import DataError, DataErrors, KczError
+from kczlib.data.figures import (
+    DRAFT_REASON,
+    FIGURES_FILE,
+    NON_FIGURES_FILE,
+    figure_from_row,
+    load_figures,
+    load_non_figures,
+    read_figures,
+)
 from kczlib.data.geo import geo_path
 from kczlib.data.indicators import indicators_path, load_indicators
-from kczlib.data.figures import (DRAFT_REASON, FIGURES_FILE, NON_FIGURES_FILE, figure_from_row, load_figures, load_non_figures,
-                      read_figures)
-from kczlib.data.schema import get_schema, read_table
 from kczlib.data.quantities import Mention, find_quantities
+from kczlib.data.schema import get_schema, read_table
 from kczlib.data.source import load_source
+from kczlib.errors import DataError, DataErrors, KczError
 
 PARSED_COLUMNS = ("value", "unit", "value_base", "base_unit", "qualifier", "lower", "upper")
 
