@@ -102,9 +102,9 @@ def joint_bounds(num: Num) -> tuple[float | None, float | None]:
                for lo, hi, lo_open, hi_open in boxes.values()]
     results = []  # (value, reached at a vertex with no open end)
     for vertex in itertools.product(*choices):
-        env = {key: v for key, (v, _) in zip(boxes, vertex)}
+        env = {key: v for key, (v, _) in zip(boxes, vertex, strict=True)}
         opens = {key: (boxes[key][0], boxes[key][1], "upper" if math.isinf(v) else "lower")
-                 for key, (v, is_open) in zip(boxes, vertex) if is_open}
+                 for key, (v, is_open) in zip(boxes, vertex, strict=True) if is_open}
         value = _evaluate(num, env)
         if math.isnan(value):
             value = _limit(num, env, opens)
@@ -145,9 +145,9 @@ def _check_monotone(num: Num, boxes: dict, lo_all: float, hi_all: float) -> None
     span = max(abs(lo_all) if math.isfinite(lo_all) else 0.0, abs(hi_all) if math.isfinite(hi_all) else 0.0, 1.0)
     tol = 1e-9 * span
     for point in points:
-        value = _evaluate(num, dict(zip(keys, point)))
+        value = _evaluate(num, dict(zip(keys, point, strict=True)))
         if math.isnan(value) or value < lo_all - tol or value > hi_all + tol:
-            inputs = ", ".join(f"{k}={v:.6g}" for k, v in zip(keys, point))
+            inputs = ", ".join(f"{k}={v:.6g}" for k, v in zip(keys, point, strict=True))
             raise NonMonotoneError(
                 f"{num.derivation!r} is not monotone in each input: at {inputs} it is {value:.6g}, "
                 f"outside [{lo_all:.6g}, {hi_all:.6g}] spanned by the corners of its inputs' ranges; "

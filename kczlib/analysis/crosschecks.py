@@ -113,7 +113,8 @@ def _external(ctx: ContextFigure, lang: str, measure: str = "家") -> str:
 
 def _span(lo: float, hi: float, base_unit: str, lang: str, measure: str = "家", sig: int = 3) -> str:
     """A computed interval, each bound rounded conventionally; infinite bounds are left open."""
-    return format_interval(None if math.isinf(lo) else lo, None if math.isinf(hi) else hi, base_unit, lang, measure, sig)
+    return format_interval(None if math.isinf(lo) else lo, None if math.isinf(hi) else hi,
+                           base_unit, lang, measure, sig)
 
 
 def _context_side(*rows: ContextFigure) -> ContextSide:
@@ -282,7 +283,8 @@ def check_star_listings(listed: Figure | None, later: ContextFigure | None) -> C
               for lang in ("zh", "en"))
     return CrossCheck(
         "star_market_listings", *titles, case_side, _context_side(later), outcome, zh, en,
-        {"listed_lower": lo, "listed_upper": hi, "later": n_later, "added_lower": n_later - hi, "added_upper": n_later - lo},
+        {"listed_lower": lo, "listed_upper": hi, "later": n_later,
+         "added_lower": n_later - hi, "added_upper": n_later - lo},
     )
 
 
@@ -312,6 +314,7 @@ def run_crosschecks(case: str | None = None) -> list[CrossCheck]:
     return [
         check_hightech_stock(fig(HIGHTECH_TOTAL), fig(HIGHTECH_NET_NEW), ctx("hightech_prior_year")),
         check_rd_intensity(fig(RD_INTENSITY), ctx("rd_intensity_case_year"), ctx("rd_case_year"), ctx("gdp_case_year")),
-        check_kechuangdai_growth(fig(KCD_FIRMS), fig(KCD_LOANS), ctx("kechuangdai_firms_latest"), ctx("kechuangdai_loans_latest")),
+        check_kechuangdai_growth(fig(KCD_FIRMS), fig(KCD_LOANS),
+                                 ctx("kechuangdai_firms_latest"), ctx("kechuangdai_loans_latest")),
         check_star_listings(fig(STAR_LISTED), ctx("star_listed_latest")),
     ]

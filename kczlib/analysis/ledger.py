@@ -100,7 +100,8 @@ class Num:
                 self.value_base, self.base_unit, self.qualifier, self.lower, self.upper, lang,
                 measure=self.measure, sig=None if self.kind in ("figure", "context") else self.sig,
             )
-        return formatting.format_interval(self.lower, self.upper, self.base_unit, lang, measure=self.measure, sig=self.sig)
+        return formatting.format_interval(self.lower, self.upper, self.base_unit, lang,
+                                          measure=self.measure, sig=self.sig)
 
 
 def exact_text(num: Num) -> str:

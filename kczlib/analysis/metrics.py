@@ -52,7 +52,8 @@ def difference(a: Num, b: Num, measure: str = "") -> Num:
 
     Raises `NonMonotoneError` only if the vertex method cannot bound it (never for a difference).
     """
-    return bounded(lambda x, y: x - y, [a, b], a.base_unit, f"{operand_name(a)} - {operand_name(b)}", measure or a.measure)
+    return bounded(lambda x, y: x - y, [a, b], a.base_unit, f"{operand_name(a)} - {operand_name(b)}",
+                   measure or a.measure)
 
 
 def total(nums: list[Num], derivation: str = "", measure: str = "") -> Num:
@@ -71,12 +72,14 @@ def growth(later: Num, earlier: Num) -> Num:
 
 def scaled(x: Num, factor: Num) -> Num:
     """The product of `x` and a factor (a share or a multiplier)."""
-    return bounded(lambda a, f: a * f, [x, factor], x.base_unit, f"{operand_name(x)} * {operand_name(factor)}", x.measure)
+    return bounded(lambda a, f: a * f, [x, factor], x.base_unit, f"{operand_name(x)} * {operand_name(factor)}",
+                   x.measure)
 
 
 def percent_of(x: Num, pct: Num) -> Num:
     """The amount `pct` percent of `x` (pct in percent points, e.g. 3%以上 of GDP)."""
-    return bounded(lambda a, p: a * p / 100, [x, pct], x.base_unit, f"{operand_name(x)} * {operand_name(pct)} / 100", x.measure)
+    return bounded(lambda a, p: a * p / 100, [x, pct], x.base_unit, f"{operand_name(x)} * {operand_name(pct)} / 100",
+                   x.measure)
 
 
 def as_percent(share_num: Num) -> Num:
@@ -106,7 +109,8 @@ def change_rate(later: Num, earlier: Num) -> Num:
     For quantities that grew: a fall gives a negative share, which the formatter refuses
     with a clear error rather than printing it as growth.
     """
-    return bounded(lambda a, b: a / b - 1, [later, earlier], RATIO, f"{operand_name(later)} / {operand_name(earlier)} - 1")
+    return bounded(lambda a, b: a / b - 1, [later, earlier], RATIO,
+                   f"{operand_name(later)} / {operand_name(earlier)} - 1")
 
 
 # Rates per resident are stated per ten thousand (每万人), the usual Chinese statistical base.

@@ -183,7 +183,8 @@ def check_meta(meta, meta_path: Path) -> list[DataError]:
         for sub in subkeys:
             value = meta[key].get(sub)
             if value is None:
-                errors.append(DataError(meta_path, f"missing {key}.{sub}", line=_json_line(text, key), column=f"{key}.{sub}"))
+                errors.append(DataError(meta_path, f"missing {key}.{sub}", line=_json_line(text, key),
+                                        column=f"{key}.{sub}"))
             elif not str(value).strip():
                 errors.append(DataError(meta_path, f"{key}.{sub} is blank: fill it in", line=_json_line(text, key, sub),
                                         column=f"{key}.{sub}"))

@@ -212,7 +212,7 @@ def _with_extras(frame: pd.DataFrame, lines: list[int]) -> pd.DataFrame:
 
     frame["unit"] = frame["unit"].astype("string")
     frame["year"] = period_year(frame["period"])
-    based = [value_base(v, u) for v, u in zip(frame["value"], frame["unit"])]
+    based = [value_base(v, u) for v, u in zip(frame["value"], frame["unit"], strict=True)]
     frame["value_base"] = pd.array([b[0] for b in based], dtype="Float64")
     base_units = next(f for f in get_schema("figures")["fields"] if f["name"] == "base_unit")["constraints"]["enum"]
     frame["base_unit"] = pd.Categorical([b[1] for b in based], categories=base_units)
@@ -223,14 +223,15 @@ def _with_extras(frame: pd.DataFrame, lines: list[int]) -> pd.DataFrame:
 def check_row_rules(frame: pd.DataFrame, lines: list[int], path) -> list[DataError]:
     """Rules across columns of one row that a per-field schema cannot state."""
     errors = []
-    for (_, row), line in zip(frame.iterrows(), lines):
+    for (_, row), line in zip(frame.iterrows(), lines, strict=True):
         if row["confidence"] == "derived":
             if is_blank(row["derivation"]):
                 errors.append(DataError(path, "a derived row needs a derivation", line, "derivation"))
             continue
         for column in ("source_url", "excerpt"):
             if is_blank(row[column]):
-                errors.append(DataError(path, f"a {row['confidence']} row needs a {column} (only derived rows may omit it)", line, column))
+                reason = f"a {row['confidence']} row needs a {column} (only derived rows may omit it)"
+                errors.append(DataError(path, reason, line, column))
     return errors
 
 
@@ -273,7 +274,8 @@ def _check_meta(case: Case, frame: pd.DataFrame | None) -> list[DataError]:
     errors = []
     for role, context_id in meta.get("roles", {}).items():
         if frame is not None and context_id not in frame.index:
-            errors.append(DataError(path, f"role {role!r} names {context_id!r}, which is not a row of {CONTEXT_FILE}", column=f"roles.{role}"))
+            errors.append(DataError(path, f"role {role!r} names {context_id!r}, which is not a row of {CONTEXT_FILE}",
+                                    column=f"roles.{role}"))
     for i, gap in enumerate(meta.get("gaps", [])):
         for key in ("topic", "zh", "en"):
             if not str(gap.get(key, "")).strip():

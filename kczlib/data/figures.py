@@ -134,7 +134,8 @@ def read_figures(path) -> pd.DataFrame:
         frame, lines = read_table(path, get_schema("figures"))
     except DataErrors as exc:  # list drafted rows too: a draft's blanks fail the schema first
         raise DataErrors(exc.errors + _draft_rows_in(path)) from None
-    errors = check_row_rules(frame, lines, path) + check_indicators(frame, lines, path) + check_drafts(frame, lines, path)
+    errors = (check_row_rules(frame, lines, path) + check_indicators(frame, lines, path)
+              + check_drafts(frame, lines, path))
     if errors:
         raise DataErrors(errors)
     return with_loader_columns(frame, lines)
@@ -163,7 +164,7 @@ def period_year(periods: pd.Series) -> pd.Series:
 def check_row_rules(frame: pd.DataFrame, lines: list[int], path) -> list[DataError]:
     """Rules across columns of one row that a per-field schema cannot state."""
     errors = []
-    for (_, row), line in zip(frame.iterrows(), lines):
+    for (_, row), line in zip(frame.iterrows(), lines, strict=True):
         lo, hi, vb = _num(row["lower"]), _num(row["upper"]), _num(row["value_base"])
         if lo is not None and hi is not None and lo > hi:
             errors.append(DataError(path, f"lower {lo:g} > upper {hi:g}", line, "lower"))
@@ -186,7 +187,7 @@ DRAFT_REASON = ("drafted by kcz new-case and not yet curated: fill id, chain, me
 def check_drafts(frame: pd.DataFrame, lines: list[int], path) -> list[DataError]:
     """A row whose `draft` cell is not empty is still to be curated."""
     return [DataError(path, DRAFT_REASON, line, "draft")
-            for draft, line in zip(frame["draft"], lines) if not is_blank(draft)]
+            for draft, line in zip(frame["draft"], lines, strict=True) if not is_blank(draft)]
 
 
 def _draft_rows_in(path) -> list[DataError]:
@@ -219,7 +220,7 @@ def check_indicators(frame: pd.DataFrame, lines: list[int], path) -> list[DataEr
         return []
     vocabulary = indicators()  # DataErrors naming data/indicators.csv if the vocabulary is broken
     errors, seen = [], {}
-    for (_, row), line in zip(frame.iterrows(), lines):
+    for (_, row), line in zip(frame.iterrows(), lines, strict=True):
         ind = row["indicator"]
         if is_blank(ind):
             continue
@@ -231,8 +232,8 @@ def check_indicators(frame: pd.DataFrame, lines: list[int], path) -> list[DataEr
             continue
         expected = vocabulary[ind].base_unit
         if not is_blank(row["base_unit"]) and str(row["base_unit"]) != expected:
-            errors.append(DataError(path, f"indicator {ind!r} is measured in {expected}, but this figure's base_unit is "
-                                          f"{row['base_unit']}", line, "indicator"))
+            errors.append(DataError(path, f"indicator {ind!r} is measured in {expected}, "
+                                    f"but this figure's base_unit is {row['base_unit']}", line, "indicator"))
         key = (ind, row["period"])
         if key in seen:
             first_id, first_line = seen[key]

@@ -31,7 +31,8 @@ def _read_geo(path: str) -> dict[str, tuple[str, int]]:
     if not Path(path).is_file():
         return {}
     frame, _ = read_table(Path(path), get_schema("geo"))
-    return {str(z): (str(e), int(o)) for z, e, o in zip(frame["name_zh"], frame["name_en"], frame["order"])}
+    columns = zip(frame["name_zh"], frame["name_en"], frame["order"], strict=True)
+    return {str(z): (str(e), int(o)) for z, e, o in columns}
 
 
 def load_geo() -> dict[str, tuple[str, int]]:

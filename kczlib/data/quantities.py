@@ -40,9 +40,9 @@ points (`percentage_point`, never percent and never a count); 倍 and 番 to a m
 of doubling and is no mention; 增长/增加/提高/提升/扩大/上升 N倍 = N+1 times the base, as
 Chinese usage guides read 增加了N倍 = 是原来的N+1倍; 是去年的N倍 = N times); 年 to years;
 physical units with their SI-style base (千瓦 kW, 千瓦时 kWh, 吨/公斤/斤 kg, 公里/米 km,
-平方公里 km2, 平方米 m2, 亩 mu, 公顷 ha), the multiplier 万/亿 applied (500万千瓦 = 5e6 kW). A unit is matched before numerals, so the
-千 of 千瓦 is never a figure of 1000. Fractions and shares go to percent: 三分之一 = 33.3..,
-1/4 = 25, 百分之十五 = 15, 千分之三 = 0.3 (value holds the fraction as a ratio, 0.25).
+平方公里 km2, 平方米 m2, 亩 mu, 公顷 ha), the multiplier 万/亿 applied (500万千瓦 = 5e6 kW). A unit
+is matched before numerals, so the 千 of 千瓦 is never a figure of 1000. Fractions and shares go
+to percent: 三分之一 = 33.3.., 1/4 = 25, 百分之十五 = 15, 千分之三 = 0.3 (value holds the fraction as a ratio, 0.25).
 
 Forms: full-width digits, ％, ～ and － read as their ASCII forms; one space between
 number, multiplier and unit (as in text extracted from PDFs: 367.1 亿元, 2023 年10 月) is
@@ -311,7 +311,8 @@ def _fraction(m: re.Match) -> Quantity:
     pct = numer * 100 / den
     qualifier = _canonical(g["fpre"] or "", "", "", m.group(0))
     lower, upper = qualifier_bounds(qualifier, pct, Decimal(0))
-    return Quantity("quantity", float(ratio), unit, float(pct), "percent", qualifier, _to_float(lower), _to_float(upper))
+    return Quantity("quantity", float(ratio), unit, float(pct), "percent", qualifier,
+                    _to_float(lower), _to_float(upper))
 
 
 def _vague(m: re.Match) -> Quantity:
@@ -423,8 +424,8 @@ def _has_number(m: re.Match) -> bool:
     # trillion class (万亿元), not in 万元 alone
     g = m.groupdict()
     bare = g["bare_mult"] and (g["pre"] or (g["bare_mult"] == "万亿" and (g["unit"] or g["ji"])))
-    return bool(g["num"] or g["date"] or g["month"] or g["quarter"] or g["shou"] or g["fanfan"] or g["den"] or g["sl_den"] or g["vague"]
-                or g["teens"] or bare)
+    return bool(g["num"] or g["date"] or g["month"] or g["quarter"] or g["shou"] or g["fanfan"] or g["den"]
+                or g["sl_den"] or g["vague"] or g["teens"] or bare)
 
 
 def _range(a: Quantity, b: Quantity) -> Quantity | None:
@@ -452,11 +453,13 @@ def parse_quantity(text: str) -> Quantity:
     text = text.strip()
     mentions = find_quantities(text)
     if not mentions:
-        raise QuantityParseError(text, "no number in it" + ("; 两院 is a name (the two academies), not a number" if "两院" in text else ""))
+        academies = "; 两院 is a name (the two academies), not a number" if "两院" in text else ""
+        raise QuantityParseError(text, "no number in it" + academies)
     if len(mentions) == 2 and text[mentions[0].end:mentions[1].start] in RANGE_JOINERS \
             and mentions[0].quantity.base_unit != mentions[1].quantity.base_unit:
         a, b = (m.quantity for m in mentions)
-        raise QuantityParseError(text, f"range ends in different units ({a.unit or a.base_unit}, {b.unit or b.base_unit})")
+        raise QuantityParseError(text, f"range ends in different units ({a.unit or a.base_unit}, "
+                                       f"{b.unit or b.base_unit})")
     if len(mentions) > 1 or mentions[0].text != text:
         raise QuantityParseError(text, f"not one quantity expression (found {[m.text for m in mentions]})")
     if mentions[0].quantity.kind == "unreadable":

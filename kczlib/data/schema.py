@@ -142,12 +142,13 @@ def read_table(path: Path, schema: dict) -> tuple[pd.DataFrame, list[int]]:
     for f in fields:
         if f.get("constraints", {}).get("unique") or f["name"] in _primary_key(schema):
             seen: dict = {}
-            for row, ln in zip(rows, lines):
+            for row, ln in zip(rows, lines, strict=True):
                 v = row.get(f["name"])
                 if v is None:
                     continue
                 if v in seen:
-                    errors.append(DataError(path, f"duplicate {f['name']} {v!r} (first on line {seen[v]})", line=ln, column=f["name"]))
+                    errors.append(DataError(path, f"duplicate {f['name']} {v!r} (first on line {seen[v]})",
+                                            line=ln, column=f["name"]))
                 else:
                     seen[v] = ln
     if errors:

@@ -98,7 +98,7 @@ def segment_sections(text: str) -> list[Section]:
             sections.append(("/".join(p[0] for p in parts), " / ".join(p[1] for p in parts), offset))
         offset += len(line) + 1
     ends = [s[2] for s in sections[1:]] + [len(text)]
-    return [Section(p, t, s, e) for (p, t, s), e in zip(sections, ends) if e > s or s == 0]
+    return [Section(p, t, s, e) for (p, t, s), e in zip(sections, ends, strict=True) if e > s or s == 0]
 
 
 @dataclass(frozen=True)

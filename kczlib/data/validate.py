@@ -6,7 +6,8 @@ that parsing the evidence yields the row's value, unit, qualifier and bounds; an
 coverage: every numeric mention the parser finds is claimed by figure rows or by
 one non-figure row, never both, or is a non-figure the parser itself recognises (a
 date, an ordinal, a list marker, a name, see `nonfigures.NON_FIGURE_RULES`); a
-non-figure row for such a mention is allowed but optional (counted as `redundant_rows`). `main()` prints a summary and returns non-zero on any problem.
+non-figure row for such a mention is allowed but optional (counted as `redundant_rows`).
+`main()` prints a summary and returns non-zero on any problem.
 """
 
 from __future__ import annotations
@@ -88,10 +89,12 @@ def check_figure(fig, text: str, doc, path, line: int) -> tuple[list[DataError],
     if at != fig.evidence:
         found = text.find(fig.evidence)
         hint = f"; it occurs at offset {found}" if found >= 0 else "; it does not occur in the cleaned source"
-        return [DataError(path, f"evidence {fig.evidence!r} is not at offset {fig.offset}{hint}", line, "evidence")], None
+        return [DataError(path, f"evidence {fig.evidence!r} is not at offset {fig.offset}{hint}",
+                          line, "evidence")], None
     section = doc.section_at(fig.offset).path
     if fig.section != section:
-        errors.append(DataError(path, f"section {fig.section!r} but the evidence is in section {section!r}", line, "section"))
+        errors.append(DataError(path, f"section {fig.section!r} but the evidence is in section {section!r}",
+                                line, "section"))
     candidates = [m for m in find_quantities(fig.evidence) if m.quantity.is_figure_kind]
     for m in candidates:
         if all(_same(_row_value(fig, c), _parsed(m, c)) for c in PARSED_COLUMNS):
@@ -172,10 +175,12 @@ def validate_case(case: str) -> ValidationResult:
         m = mentions.get(start)
         if m is None or m.text != row["text"]:
             actual = f"the parser finds {m.text!r} there" if m else "the parser finds no mention there"
-            result.errors.append(DataError(nf_path, f"no mention {row['text']!r} at offset {start} ({actual})", line, "offset"))
+            result.errors.append(DataError(nf_path, f"no mention {row['text']!r} at offset {start} ({actual})",
+                                           line, "offset"))
             continue
         if start in claims:
-            result.errors.append(DataError(nf_path, f"mention {m.text!r} is also claimed by {claims[start]}", line, "offset"))
+            result.errors.append(DataError(nf_path, f"mention {m.text!r} is also claimed by {claims[start]}",
+                                           line, "offset"))
             continue
         claims[start] = "non_figures"
         result.claimed_by_non_figures += 1
@@ -221,8 +226,10 @@ def _context_errors(case) -> list[DataError]:
 
 def format_report(r: ValidationResult) -> str:
     pct = lambda n, d: f"{100 * n / d:.0f}%" if d else "n/a"  # noqa: E731
-    lines = [f"case {r.case}: the checks against the source wait until the problems below are fixed"] if not r.loaded else [
-        f"case {r.case}: {r.figures} figures, {r.non_figures} non-figure mentions, {r.glosses_removed} pinyin glosses removed",
+    waiting = f"case {r.case}: the checks against the source wait until the problems below are fixed"
+    lines = [waiting] if not r.loaded else [
+        f"case {r.case}: {r.figures} figures, {r.non_figures} non-figure mentions, "
+        f"{r.glosses_removed} pinyin glosses removed",
         "  figures per chain: " + ", ".join(f"{k} {v}" for k, v in r.per_chain.items()),
         f"  qualified figures (余/多/超/近/以上/内/至): {r.qualified} of {r.figures}",
         f"  figures mapped to a shared indicator: {r.indicators_mapped} of {r.figures}",
@@ -237,12 +244,15 @@ def format_report(r: ValidationResult) -> str:
         lines.append(f"  {FIGURES_FILE} has a header and no rows: none of the {r.mentions} numeric mentions "
                      "below is curated yet (add figure rows, or draft them with `kcz new-case`)")
     if r.redundant_rows:
-        lines.append(f"  non-figure rows the parser also recognises by itself (optional): {r.redundant_rows} of {r.non_figures}")
+        lines.append("  non-figure rows the parser also recognises by itself (optional): "
+                     f"{r.redundant_rows} of {r.non_figures}")
     if r.context_rows:
-        lines.append(f"  external context: {r.context_rows} rows with source, excerpt and confidence, schema and row rules OK")
+        lines.append(f"  external context: {r.context_rows} rows with source, excerpt and confidence, "
+                     "schema and row rules OK")
     for m in r.unaccounted:
         why = f": {m.quantity.note}" if m.quantity.kind == "unreadable" else ""
-        lines.append(f"  unaccounted mention {m.text!r} at offset {m.start} (add a figure row or a non_figures row){why}")
+        lines.append(f"  unaccounted mention {m.text!r} at offset {m.start} "
+                     f"(add a figure row or a non_figures row){why}")
     drafted = {e.line for e in r.errors if e.reason == DRAFT_REASON}
     blanks = [e.column for e in r.errors if e.reason.endswith("is blank: fill it in")]
     if drafted or blanks:
