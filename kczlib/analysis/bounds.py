@@ -165,8 +165,9 @@ def _snap(num: Num) -> Num:
 
 
 def operand_name(n: Num) -> str:
-    """How `n` is named inside a larger formula: its derivation (or ids), in brackets when it
-    is itself a formula, so `a / (b + c)` reads right in the ledger.
+    """How `n` is named inside a larger formula.
+
+    Its derivation (or ids), in brackets when it is itself a formula, so `a / (b + c)` reads right in the ledger.
     """
     d = n.derivation or ", ".join(n.ids)
     leaf = d.startswith(("parameter ", "context ")) and " " not in d.split(" ", 1)[1]
@@ -178,7 +179,12 @@ def bounded(fn: Callable[..., float], operands: list[Num], base_unit: str, deriv
     """`derive`, with bounds equal to 12 digits snapped to one exact value.
 
     Args:
-        fn, operands, base_unit, derivation, measure, sig: as `derive`.
+        fn: the function of the operands' values.
+        operands: the input `Num`s.
+        base_unit: the result's base unit.
+        derivation: the formula shown in the ledger.
+        measure: the Chinese measure word of a count (家, 个).
+        sig: significant digits the result prints with.
 
     Returns:
         The derived `Num`.

@@ -39,17 +39,22 @@ STAR_LISTED = "star_listed_firms"
 
 @dataclass(frozen=True)
 class CaseSide:
+    """The case side of a check: the figures it reads, their numbers and a description in both languages."""
+
     figure_ids: tuple[str, ...]
     numbers: dict
     description_zh: str
     description_en: str
 
     def description(self, lang: str) -> str:
+        """The description in `lang` ("zh", else English)."""
         return self.description_zh if lang == "zh" else self.description_en
 
 
 @dataclass(frozen=True)
 class ContextSide:
+    """The external side of a check: context rows, their values (base unit), confidence and derivation."""
+
     context_ids: tuple[str, ...]
     numbers: dict
     confidence: dict  # context id -> high / medium / low / derived
@@ -58,6 +63,12 @@ class ContextSide:
 
 @dataclass(frozen=True)
 class CrossCheck:
+    """One cross-check's result: both sides, the outcome (one of `OUTCOMES`) and its explanation.
+
+    Titles and explanations come from words/checks.toml; `numbers` holds every input and
+    computed number (base units) for narratives to format.
+    """
+
     id: str
     title_zh: str
     title_en: str
@@ -69,9 +80,11 @@ class CrossCheck:
     numbers: dict  # every input and computed number, for narratives to format
 
     def title(self, lang: str) -> str:
+        """The title in `lang` ("zh", else English)."""
         return self.title_zh if lang == "zh" else self.title_en
 
     def explanation(self, lang: str) -> str:
+        """The explanation in `lang` ("zh", else English)."""
         return self.explanation_zh if lang == "zh" else self.explanation_en
 
 
@@ -292,8 +305,9 @@ def check_star_listings(listed: Figure | None, later: ContextFigure | None) -> C
 
 
 def case_figure(indicator_id: str, case: str) -> Figure | None:
-    """The case's figure for a shared indicator, or None when the case has no figures table
-    yet or maps no figure to the indicator.
+    """The case's figure for a shared indicator, or None.
+
+    None when the case has no figures table yet or maps no figure to the indicator.
 
     Where the case reports several years, the latest. A figures table that exists but is
     invalid still raises (that needs fixing, not hiding), and so does an unknown indicator id.

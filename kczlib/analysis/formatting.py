@@ -281,7 +281,9 @@ def _display_factor(d: Decimal, base_unit: str, lang: str) -> Decimal:
 
 
 def _policy(d: Decimal, base_unit: str, sig: int | None, lang: str) -> Decimal:
-    """The precision policy: whole-number counts in full, everything else at `sig`
+    """The precision policy: how many significant digits a number prints with.
+
+    Whole-number counts in full, everything else at `sig`
     significant digits but never fewer than its whole digits in the unit it prints in
     (1234× stays 1234×, 7,142,857 yuan reads 714万: only the last printed digit rounds).
     """

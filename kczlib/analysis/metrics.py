@@ -57,8 +57,9 @@ def difference(a: Num, b: Num, measure: str = "") -> Num:
 
 
 def total(nums: list[Num], derivation: str = "", measure: str = "") -> Num:
-    """The sum of `nums` as a `Num` in the first one's base unit (all should share it),
-    bounded jointly: a sum of ranges is a range. `derivation` overrides the formula shown in
+    """The sum of `nums` as a `Num` in the first one's base unit (all should share it).
+
+    Bounded jointly: a sum of ranges is a range. `derivation` overrides the formula shown in
     the ledger; `measure` the counted word. Raises `IndexError` for an empty list.
     """
     return bounded(lambda *xs: sum(xs), list(nums), nums[0].base_unit,
@@ -124,8 +125,9 @@ def per_ten_thousand(x: Num, population: Num, measure: str = "") -> Num:
 
 
 def compound_rate(later: Num, earlier: Num, years: Num) -> Num:
-    """Average compound annual change from `earlier` to `later` over `years`:
-    (later / earlier) ** (1 / years) - 1, as a share.
+    """Average compound annual change from `earlier` to `later` over `years`, as a share.
+
+    That is (later / earlier) ** (1 / years) - 1, as a share.
     """
     return bounded(lambda a, b, y: (a / b) ** (1 / y) - 1, [later, earlier, years], RATIO,
               f"({operand_name(later)} / {operand_name(earlier)}) ** (1 / {operand_name(years)}) - 1")

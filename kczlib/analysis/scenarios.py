@@ -53,8 +53,9 @@ POOL_BINDS, POOL_BINDS_PARTLY, POOL_HOLDS = "binds", "partly", "holds"
 
 
 def pool_binding(loans: Num, pool: Num, loss_rate: Num, comp: Num) -> str:
-    """Whether the expected loss exceeds the pool: at every loan volume in the range
-    ("binds"), at some ("partly"), or at none ("holds").
+    """Whether the expected loss exceeds the pool over the loan volume's range.
+
+    At every loan volume in the range ("binds"), at some ("partly"), or at none ("holds").
     """
     uncapped = bounded(lambda ln, r, s: ln * r * s, [loans, loss_rate, comp], "CNY", "uncapped")
     if uncapped.lower is not None and uncapped.lower >= pool.upper:

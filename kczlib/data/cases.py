@@ -26,10 +26,12 @@ from kczlib.textfile import read_file_bytes, read_json, read_utf8
 
 
 def cases_root() -> Path:
+    """The cases folder of the active data root (`$KCZ_DATA/cases`)."""
     return data_root() / "cases"
 
 
 def list_cases() -> list[str]:
+    """Names of the readable cases: folders with a case.json, dot-folders aside; sorted."""
     root = cases_root()
     if not root.is_dir():
         return []
@@ -81,8 +83,9 @@ def case_name(case: str | None) -> str:
 
 
 def case_folder_names() -> list[str]:
-    """Every entry of the cases folder that is or claims to be a case: folders and links,
-    dot-folders (cases being written) aside. `list_cases` keeps the readable ones;
+    """Every entry of the cases folder that is or claims to be a case.
+
+    Folders and links, dot-folders (cases being written) aside. `list_cases` keeps the readable ones;
     `kcz validate` reports the others rather than skip them.
     """
     root = cases_root()
@@ -94,12 +97,15 @@ def case_folder_names() -> list[str]:
 
 @dataclass(frozen=True, eq=False)  # identity hash: one object per folder (cached)
 class Case:
+    """One case: its name, its folder and its parsed case.json (`meta`)."""
+
     name: str
     folder: Path
     meta: dict
 
     @property
     def raw_path(self) -> Path:
+        """The raw source document named by case.json `source.file`."""
         return self.folder / self.meta["source"]["file"]
 
     def path(self, name: str) -> Path:
@@ -107,9 +113,11 @@ class Case:
         return case_file(self.folder, name)
 
     def label(self, lang: str) -> str:
+        """The case's city in `lang`, from case.json `city`."""
         return self.meta["city"][lang]
 
     def title(self, lang: str) -> str:
+        """The source's title in `lang`, from case.json `title`."""
         return self.meta["title"][lang]
 
 
@@ -206,9 +214,10 @@ UNDRAWABLE = {"Co", "Cn", "Mn", "Me"}
 
 
 def undrawable_character(text: str) -> str | None:
-    """The first character of `text`, NFC-composed, whose category is in UNDRAWABLE, named
-    as `U+XXXX (NAME)`; None if there is none. Source: the Unicode Character Database
-    (`unicodedata`), general categories.
+    """The first character of `text` the charts cannot draw, named; None if there is none.
+
+    NFC-composed, its general category in UNDRAWABLE, named as `U+XXXX (NAME)`. Source: the
+    Unicode Character Database (`unicodedata`), general categories.
     """
     import unicodedata
 
@@ -247,6 +256,11 @@ def sha256_of(path: Path) -> str:
 
 
 def check_raw_checksum(case: Case) -> None:
+    """Check the raw document against case.json `source.sha256`.
+
+    Raises:
+        DataError: the checksum differs (the raw document was edited).
+    """
     actual = sha256_of(case.raw_path)
     if actual != case.meta["source"]["sha256"]:
         raise DataError(

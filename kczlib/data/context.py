@@ -78,8 +78,9 @@ def confidence_label(confidence: str, lang: str) -> str:
 
 
 def geo_label(geo: str, lang: str) -> str:
-    """A place as a reader of `lang` reads it: `kczlib.data.geo.geo_name` (kept under this name
-    for the report layer; new code calls `geo_name`).
+    """A place as a reader of `lang` reads it: `kczlib.data.geo.geo_name`.
+
+    Kept under this name for the report layer; new code calls `geo_name`).
     """
     return geo_name(geo, lang)
 
@@ -130,17 +131,21 @@ class ContextFigure:
 
     @property
     def value_base(self) -> float:
+        """The value in its base unit (`kczlib.units.context_unit_base`)."""
         return value_base(self.value, self.unit)[0]
 
     @property
     def base_unit(self) -> str:
+        """The base unit of the row's unit (CNY, count, percent ...)."""
         return value_base(self.value, self.unit)[1]
 
     @property
     def bounds(self) -> tuple[float | None, float | None]:
-        """(lower, upper) in the base unit: equal for an exact row; a qualified row is a
-        range by the rules of `kczlib.data.quantities` (10万余人 -> 100000 to 110000,
-        超400亿元 -> at least 4e10 with no upper bound, 近4000家 -> at most 4000).
+        """(lower, upper) in the base unit.
+
+        Equal for an exact row; a qualified row is a range by the rules of
+        `kczlib.data.quantities` (10万余人 -> 100000 to 110000, 超400亿元 -> at least 4e10
+        with no upper bound, 近4000家 -> at most 4000).
         """
         return qualified_bounds(self.value, self.unit, self.qualifier)
 
@@ -156,9 +161,11 @@ class ContextFigure:
 
     @property
     def is_derived(self) -> bool:
+        """True when the row is computed from others (confidence `derived`)."""
         return self.confidence == "derived"
 
     def confidence_label(self, lang: str) -> str:
+        """The confidence as a reader of `lang` reads it (`confidence_label`)."""
         return confidence_label(self.confidence, lang)
 
 
@@ -205,8 +212,9 @@ def _read_context(case: Case) -> tuple[pd.DataFrame, tuple[DataError, ...]]:
 
 
 def _with_extras(frame: pd.DataFrame, lines: list[int]) -> pd.DataFrame:
-    """The loader's columns (see `load_context`), with the dtypes the same columns have in
-    `load_figures`: `unit` string, `base_unit` categorical, `year` and `line` Int64.
+    """The loader's columns (see `load_context`), typed as `load_figures` types them.
+
+    The dtypes: `unit` string, `base_unit` categorical, `year` and `line` Int64.
     """
     from kczlib.data.figures import period_year
 
@@ -312,15 +320,17 @@ def context_gaps(case: str | None = None) -> list[dict]:
 
 
 def series_breaks(name: str, case: str | None = None) -> dict[str, str]:
-    """Rows of series `name` that start a new, re-based series ({id: reason}): the change
-    from the row before them is a break in the series, not a change in the quantity.
+    """Rows of series `name` that start a new, re-based series ({id: reason}).
+
+    The change from the row before them is a break in the series, not a change in the quantity.
     """
     return dict(context_meta(case).get("series_breaks", {}).get(name, {}))
 
 
 def months_between(earlier: str, later: str) -> int:
-    """Whole months from one context period to another, each read as its end: a year is
-    its December, a half-year its June or December (2023-11 to 2024-08 -> 9).
+    """Whole months from one context period to another, each read as its end.
+
+    A year is its December, a half-year its June or December (2023-11 to 2024-08 -> 9).
     """
     def end(period: str) -> int:
         y, _, part = period.partition("-")

@@ -68,8 +68,9 @@ class Figure:
 
     @property
     def topic(self) -> str:
-        """What the figure is about, whether a programme measure or an outcome: `chain` without
-        its `outcome_` prefix (outcome_talent -> talent).
+        """What the figure is about, whether a programme measure or an outcome.
+
+        `chain` without its `outcome_` prefix (outcome_talent -> talent).
         """
         return chain_topic(self.chain)
 
@@ -79,8 +80,9 @@ class Figure:
         return self.chain.startswith(OUTCOME_PREFIX)
 
     def metric(self, lang: str) -> str:
-        """What is counted, in `lang` ("zh" or "en"; anything but "zh" gives English), as
-        DataText: printed as written, digits included.
+        """What is counted, in `lang` ("zh" or "en"; anything but "zh" gives English).
+
+        As DataText: printed as written, digits included.
         """
         return DataText(self.metric_zh if lang == "zh" else self.metric_en)
 
@@ -154,8 +156,9 @@ def with_loader_columns(frame: pd.DataFrame, lines: list[int]) -> pd.DataFrame:
 
 
 def period_year(periods: pd.Series) -> pd.Series:
-    """The year (Int64) of each period written as a year (2021) or a month or half of one
-    (2023-11, 2019-H1); <NA> for `cumulative`, `target` or an empty period.
+    """The year (Int64) of each period written as a year or a month or half of one.
+
+    2021, 2023-11, 2019-H1; <NA> for `cumulative`, `target` or an empty period.
     """
     years = periods.astype("string").str.extract(r"^(\d{4})(?:-|$)", expand=False)
     return pd.to_numeric(years, errors="coerce").astype("Int64")

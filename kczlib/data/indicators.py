@@ -34,6 +34,7 @@ class Indicator:
     cues: str = ""
 
     def name(self, lang: str) -> str:
+        """The indicator's name in `lang` ("zh", else English)."""
         return self.name_zh if lang == "zh" else self.name_en
 
     def cue_sets(self) -> list[tuple[str, ...]]:
@@ -66,4 +67,5 @@ def indicators(root=None) -> dict[str, Indicator]:
 
 
 def indicators_path() -> Path:
+    """The shared indicator table of the active data folder (`$KCZ_DATA/indicators.csv`)."""
     return data_root() / INDICATORS_FILE

@@ -161,6 +161,7 @@ class Quantity:
 
     @property
     def is_figure_kind(self) -> bool:
+        """A quantity or a rank: a figure a row of figures.csv may claim."""
         return self.kind in ("quantity", "rank")
 
     @property
@@ -171,6 +172,8 @@ class Quantity:
 
 @dataclass(frozen=True)
 class Mention:
+    """A numeric mention in a text: as written, its span [start, end) and its parsed quantity."""
+
     text: str
     start: int
     end: int
@@ -316,7 +319,9 @@ def _fraction(m: re.Match) -> Quantity:
 
 
 def _vague(m: re.Match) -> Quantity:
-    """数十 / 几百 (2 to 10 times the place), 十几 (11 to 19), 二十几 (21 to 29), 上百 / 上千
+    """A vague number as a range or a lower bound.
+
+    数十 / 几百 (2 to 10 times the place), 十几 (11 to 19), 二十几 (21 to 29), 上百 / 上千
     (at least the place).
     """
     g = m.groupdict()
@@ -429,8 +434,9 @@ def _has_number(m: re.Match) -> bool:
 
 
 def _range(a: Quantity, b: Quantity) -> Quantity | None:
-    """A至B, A～B, A-B as one range; None when the two ends do not form one (other kinds,
-    qualified ends, different base units: 3家至5年 is two mentions).
+    """A至B, A～B, A-B as one range; None when the two ends do not form one.
+
+    They do not for other kinds, qualified ends, different base units: 3家至5年 is two mentions).
     """
     if a.kind != b.kind or a.kind not in ("quantity", "rank") or a.value is None or b.value is None:
         return None

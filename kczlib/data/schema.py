@@ -179,6 +179,10 @@ def _records(reader, path):
 
 
 def typed_frame(rows: list[dict], schema: dict) -> pd.DataFrame:
+    """Rows (dicts of converted cells) as a frame in the schema's column order and dtypes.
+
+    Strings with an `enum` become categoricals of it; other fields take `DTYPES` by type.
+    """
     frame = pd.DataFrame(rows, columns=field_names(schema))
     for f in schema["fields"]:
         enum = f.get("constraints", {}).get("enum")
@@ -230,8 +234,9 @@ def _describe_row(field: dict, origin: str) -> dict:
 
 
 def field_dtype(field: dict) -> str:
-    """The pandas dtype a schema field loads as: its `dtype` if stated, else categorical for
-    a string with an `enum`, else by type (string, Float64, Int64, boolean).
+    """The pandas dtype a schema field loads as.
+
+    Its `dtype` if stated, else categorical for a string with an `enum`, else by type (string, Float64, Int64, boolean).
     """
     if "dtype" in field:
         return field["dtype"]

@@ -225,6 +225,7 @@ def _context_errors(case) -> list[DataError]:
 
 
 def format_report(r: ValidationResult) -> str:
+    """The printed summary of one case's validation (what `kcz validate` shows), one line per fact."""
     pct = lambda n, d: f"{100 * n / d:.0f}%" if d else "n/a"  # noqa: E731
     waiting = f"case {r.case}: the checks against the source wait until the problems below are fixed"
     lines = [waiting] if not r.loaded else [
