@@ -27,7 +27,7 @@ _LAZY = {
     "Figure": ".data.figures", "figure": ".data.figures", "load_figures": ".data.figures",
     "load_non_figures": ".data.figures", "load_source": ".data.source",
     "indicator": ".data.figures", "reports_indicator": ".data.figures",
-    "load_indicators": ".data.indicators", "describe": ".data.describe",
+    "load_indicators": ".data.indicators", "describe": ".data.schema",
 }
 
 

@@ -198,6 +198,16 @@ def test_missing_input_gives_cannot_tell_naming_it(check, missing):
     assert result.case_side is None and result.context_side is None
 
 
+def test_check_wording_comes_from_the_word_file_in_both_languages():
+    # titles and explanations are keys of kczlib/words/checks.toml, not text in code
+    from kczlib.words import word
+    result = check_star_listings(None, ctx("x", 17))
+    assert result.title("zh") == word("checks", "star_listings.title", "zh")
+    assert result.title("en") == word("checks", "star_listings.title", "en")
+    assert result.explanation_en.startswith(word("checks", "cannot_tell", "en").split("{")[0])
+    assert result.explanation_zh.startswith(word("checks", "cannot_tell", "zh").split("{")[0])
+
+
 # --- on the real data -----------------------------------------------------------------
 
 

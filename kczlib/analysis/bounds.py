@@ -29,8 +29,8 @@ from collections.abc import Callable
 
 import numpy as np
 
-from kczlib.errors import NonMonotoneError
 from kczlib.analysis.ledger import Num
+from kczlib.errors import NonMonotoneError
 
 # Interior points per ranged input for the monotonicity check (3 -> quartiles), and the
 # cap on grid points before falling back to a fixed-seed random sample of that size.
@@ -102,9 +102,9 @@ def joint_bounds(num: Num) -> tuple[float | None, float | None]:
                for lo, hi, lo_open, hi_open in boxes.values()]
     results = []  # (value, reached at a vertex with no open end)
     for vertex in itertools.product(*choices):
-        env = {key: v for key, (v, _) in zip(boxes, vertex)}
+        env = {key: v for key, (v, _) in zip(boxes, vertex, strict=True)}
         opens = {key: (boxes[key][0], boxes[key][1], "upper" if math.isinf(v) else "lower")
-                 for key, (v, is_open) in zip(boxes, vertex) if is_open}
+                 for key, (v, is_open) in zip(boxes, vertex, strict=True) if is_open}
         value = _evaluate(num, env)
         if math.isnan(value):
             value = _limit(num, env, opens)
@@ -145,9 +145,9 @@ def _check_monotone(num: Num, boxes: dict, lo_all: float, hi_all: float) -> None
     span = max(abs(lo_all) if math.isfinite(lo_all) else 0.0, abs(hi_all) if math.isfinite(hi_all) else 0.0, 1.0)
     tol = 1e-9 * span
     for point in points:
-        value = _evaluate(num, dict(zip(keys, point)))
+        value = _evaluate(num, dict(zip(keys, point, strict=True)))
         if math.isnan(value) or value < lo_all - tol or value > hi_all + tol:
-            inputs = ", ".join(f"{k}={v:.6g}" for k, v in zip(keys, point))
+            inputs = ", ".join(f"{k}={v:.6g}" for k, v in zip(keys, point, strict=True))
             raise NonMonotoneError(
                 f"{num.derivation!r} is not monotone in each input: at {inputs} it is {value:.6g}, "
                 f"outside [{lo_all:.6g}, {hi_all:.6g}] spanned by the corners of its inputs' ranges; "
@@ -165,8 +165,10 @@ def _snap(num: Num) -> Num:
 
 
 def operand_name(n: Num) -> str:
-    """How `n` is named inside a larger formula: its derivation (or ids), in brackets when it
-    is itself a formula, so `a / (b + c)` reads right in the ledger."""
+    """How `n` is named inside a larger formula.
+
+    Its derivation (or ids), in brackets when it is itself a formula, so `a / (b + c)` reads right in the ledger.
+    """
     d = n.derivation or ", ".join(n.ids)
     leaf = d.startswith(("parameter ", "context ")) and " " not in d.split(" ", 1)[1]
     return f"({d})" if any(op in d for op in " +-*/") and not leaf else d
@@ -177,7 +179,12 @@ def bounded(fn: Callable[..., float], operands: list[Num], base_unit: str, deriv
     """`derive`, with bounds equal to 12 digits snapped to one exact value.
 
     Args:
-        fn, operands, base_unit, derivation, measure, sig: as `derive`.
+        fn: the function of the operands' values.
+        operands: the input `Num`s.
+        base_unit: the result's base unit.
+        derivation: the formula shown in the ledger.
+        measure: the Chinese measure word of a count (家, 个).
+        sig: significant digits the result prints with.
 
     Returns:
         The derived `Num`.

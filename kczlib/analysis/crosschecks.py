@@ -15,13 +15,15 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass, field
 
+from kczlib.analysis.formatting import format_interval, format_quantity, format_value
 from kczlib.data.cases import case_name, get_case
 from kczlib.data.context import ContextFigure, context_role, format_period
-from kczlib.errors import IndicatorNotReportedError
 from kczlib.data.figures import FIGURES_FILE, LATEST, Figure, indicator
-from kczlib.analysis.formatting import format_interval, format_quantity, format_value
+from kczlib.errors import IndicatorNotReportedError
+from kczlib.words import word
 
 OUTCOMES = ("agree", "disagree", "cannot_tell")
+CHECK_WORDS = "checks"  # words/checks.toml: titles, verdicts, explanations
 
 # Year-end stock vs stock implied by "total minus net new": the two may be counted at
 # slightly different dates (recognition batches, expiries), so allow 2% (about 120 firms
@@ -37,17 +39,22 @@ STAR_LISTED = "star_listed_firms"
 
 @dataclass(frozen=True)
 class CaseSide:
+    """The case side of a check: the figures it reads, their numbers and a description in both languages."""
+
     figure_ids: tuple[str, ...]
     numbers: dict
     description_zh: str
     description_en: str
 
     def description(self, lang: str) -> str:
+        """The description in `lang` ("zh", else English)."""
         return self.description_zh if lang == "zh" else self.description_en
 
 
 @dataclass(frozen=True)
 class ContextSide:
+    """The external side of a check: context rows, their values (base unit), confidence and derivation."""
+
     context_ids: tuple[str, ...]
     numbers: dict
     confidence: dict  # context id -> high / medium / low / derived
@@ -56,6 +63,12 @@ class ContextSide:
 
 @dataclass(frozen=True)
 class CrossCheck:
+    """One cross-check's result: both sides, the outcome (one of `OUTCOMES`) and its explanation.
+
+    Titles and explanations come from words/checks.toml; `numbers` holds every input and
+    computed number (base units) for narratives to format.
+    """
+
     id: str
     title_zh: str
     title_en: str
@@ -67,9 +80,11 @@ class CrossCheck:
     numbers: dict  # every input and computed number, for narratives to format
 
     def title(self, lang: str) -> str:
+        """The title in `lang` ("zh", else English)."""
         return self.title_zh if lang == "zh" else self.title_en
 
     def explanation(self, lang: str) -> str:
+        """The explanation in `lang` ("zh", else English)."""
         return self.explanation_zh if lang == "zh" else self.explanation_en
 
 
@@ -93,18 +108,26 @@ def _stated(fig: Figure, lang: str, measure: str = "家") -> str:
     return format_quantity(fig.value_base, fig.base_unit, fig.qualifier, fig.lower, fig.upper, lang, measure)
 
 
+def _say(key: str, lang: str, **slots: object) -> str:
+    """The text of `key` in words/checks.toml in `lang`, its {slots} filled."""
+    return word(CHECK_WORDS, key, lang).format(**slots)
+
+
+def _titles(check: str) -> tuple[str, str]:
+    """A check's title in Chinese and English (key `<check>.title` of words/checks.toml)."""
+    return _say(f"{check}.title", "zh"), _say(f"{check}.title", "en")
+
+
 def _external(ctx: ContextFigure, lang: str, measure: str = "家") -> str:
     """An external number with its period and confidence label: 2020年6120家（低可信度…）."""
-    value = format_value(ctx.value_base, ctx.base_unit, lang, measure)
-    when = format_period(ctx.period, lang)
-    if lang == "zh":
-        return f"{when}{value}（{ctx.confidence_label(lang)}）"
-    return f"{value} in {when} ({ctx.confidence_label(lang)})"
+    return _say("external", lang, value=format_value(ctx.value_base, ctx.base_unit, lang, measure),
+                when=format_period(ctx.period, lang), label=ctx.confidence_label(lang))
 
 
 def _span(lo: float, hi: float, base_unit: str, lang: str, measure: str = "家", sig: int = 3) -> str:
     """A computed interval, each bound rounded conventionally; infinite bounds are left open."""
-    return format_interval(None if math.isinf(lo) else lo, None if math.isinf(hi) else hi, base_unit, lang, measure, sig)
+    return format_interval(None if math.isinf(lo) else lo, None if math.isinf(hi) else hi,
+                           base_unit, lang, measure, sig)
 
 
 def _context_side(*rows: ContextFigure) -> ContextSide:
@@ -121,12 +144,8 @@ def _cannot_tell(check_id: str, titles: tuple[str, str], needs: dict) -> CrossCh
     missing = [name for name, value in needs.items() if value is None]
     if not missing:
         return None
-    return CrossCheck(
-        check_id, *titles, None, None, "cannot_tell",
-        "无法判断：缺少输入 " + "、".join(missing),
-        "Cannot tell: missing input " + ", ".join(missing),
-        {},
-    )
+    zh, en = (_say("cannot_tell", lang, missing=_say("sep", lang).join(missing)) for lang in ("zh", "en"))
+    return CrossCheck(check_id, *titles, None, None, "cannot_tell", zh, en, {})
 
 
 # --- the checks ----------------------------------------------------------------------
@@ -138,16 +157,14 @@ def _years(fig: Figure) -> tuple[str, str]:
     return fig.period, str(int(fig.period) - 1)
 
 
-HIGHTECH_TITLES = ("高新技术企业上年末存量：案例推算与外部数据", "High-tech enterprises a year before the case total: implied vs external count")
-
-
 def check_hightech_stock(total: Figure | None, net_new: Figure | None, external: ContextFigure | None,
                          tolerance: float = HIGHTECH_TOLERANCE) -> CrossCheck:
     """2021 total minus 2021 net new = implied 2020 stock, against the external 2020 count.
 
     agree when the external count lies within `tolerance` (relative) of the implied one.
     """
-    missing = _cannot_tell("hightech_stock_2020", HIGHTECH_TITLES, {
+    titles = _titles("hightech_stock")
+    missing = _cannot_tell("hightech_stock_2020", titles, {
         f"indicator {HIGHTECH_TOTAL}": total, f"indicator {HIGHTECH_NET_NEW}": net_new,
         "context hightech_prior_year": external})
     if missing:
@@ -159,28 +176,22 @@ def check_hightech_stock(total: Figure | None, net_new: Figure | None, external:
     rel = gap / ext
     outcome = "agree" if abs(rel) <= tolerance else "disagree"
     year, prior = _years(total)  # from the figure's period, never typed in
-    desc = {lang: (f"{year}年总量{_stated(total, lang)}，净增{_stated(net_new, lang)}，推算{prior}年{_span(lo, hi, 'count', lang)}"
-                   if lang == "zh" else
-                   f"{_stated(total, lang)} in {year} with {_stated(net_new, lang)} net new, implying {_span(lo, hi, 'count', lang)} in {prior}")
+    desc = {lang: _say("hightech_stock.description", lang, year=year, prior=prior, total=_stated(total, lang),
+                       net_new=_stated(net_new, lang), implied=_span(lo, hi, "count", lang))
             for lang in ("zh", "en")}
     case_side = CaseSide((total.id, net_new.id), {"total": (t_lo, t_hi), "net_new": (n_lo, n_hi), "implied": (lo, hi)},
                          desc["zh"], desc["en"])
-    gap_zh, gap_en = format_value(gap, "count", "zh", "家"), format_value(gap, "count", "en")
-    if outcome == "agree":
-        verdict_zh, verdict_en = "在容差内，一致", "within tolerance: agree"
-    else:
-        verdict_zh, verdict_en = "超出容差，不一致", "outside tolerance: disagree"
+    gap_text = {"zh": format_value(gap, "count", "zh", "家"), "en": format_value(gap, "count", "en")}
+    zh, en = (_say("hightech_stock.explanation", lang, case=desc[lang], external=_external(external, lang),
+                   gap=gap_text[lang], rel=f"{rel:+.1%}", tolerance=f"{tolerance:.0%}",
+                   verdict=_say(f"hightech_stock.verdict.{outcome}", lang))
+              for lang in ("zh", "en"))
     return CrossCheck(
-        "hightech_stock_2020", *HIGHTECH_TITLES, case_side, _context_side(external), outcome,
-        f"案例：{desc['zh']}。外部数据：{_external(external, 'zh')}。差距{gap_zh}（{rel:+.1%}），{verdict_zh}（容差±{tolerance:.0%}）。",
-        f"Case: {desc['en']}. External: {_external(external, 'en')}. Gap {gap_en} ({rel:+.1%}), {verdict_en} (tolerance ±{tolerance:.0%}).",
+        "hightech_stock_2020", *titles, case_side, _context_side(external), outcome, zh, en,
         {"total_lower": t_lo, "total_upper": t_hi, "net_new_lower": n_lo, "net_new_upper": n_hi,
          "implied_lower": lo, "implied_upper": hi, "external": ext, "gap": gap, "relative_gap": rel,
          "tolerance": tolerance},
     )
-
-
-RD_TITLES = ("R&D投入强度：案例表述与外部数据", "R&D intensity: the case's claim vs external figure")
 
 
 def check_rd_intensity(claim: Figure | None, external: ContextFigure | None,
@@ -190,7 +201,8 @@ def check_rd_intensity(claim: Figure | None, external: ContextFigure | None,
     A derived external value says how it was derived. `rd` and `gdp` of the same year,
     when given, add a second route (R&D / GDP); the outcome rests on `external` alone.
     """
-    missing = _cannot_tell("rd_intensity_2021", RD_TITLES, {
+    titles = _titles("rd_intensity")
+    missing = _cannot_tell("rd_intensity_2021", titles, {
         f"indicator {RD_INTENSITY}": claim, "context rd_intensity_case_year": external})
     if missing:
         return missing
@@ -202,35 +214,28 @@ def check_rd_intensity(claim: Figure | None, external: ContextFigure | None,
     text = {}
     year, _ = _years(claim)
     for lang in ("zh", "en"):
-        zh = lang == "zh"
         how = ""
         if external.is_derived:
             # context.csv writes derivations as "arithmetic: English note"; Chinese text keeps
             # the arithmetic and points to the appendix for the note
-            formula = external.derivation.split(":")[0].strip()
-            how = f"，推算方式：{formula}（说明见附录“外部数据来源”）" if zh else f", derived as {external.derivation}"
+            how = _say("rd_intensity.how", lang, formula=external.derivation.split(":")[0].strip(),
+                       derivation=external.derivation)
         second = ""
         if rd is not None and gdp is not None:
             ratio = rd.value_base / gdp.value_base * 100
             numbers["from_rd_over_gdp"] = ratio
-            r = format_value(ratio, "percent", lang, sig=3)
-            second = (f"另以R&D经费{_external(rd, lang)}除以GDP{_external(gdp, lang)}得{r}。" if zh else
-                      f" R&D of {_external(rd, lang)} over GDP of {_external(gdp, lang)} gives {r}.")
-        inside = {("zh", "agree"): "外部数值落在案例所称范围内，一致。",
-                  ("zh", "disagree"): "外部数值不在案例所称范围内，不一致。",
-                  ("en", "agree"): "The external value lies within the case's claim: agree.",
-                  ("en", "disagree"): "The external value lies outside the case's claim: disagree."}[(lang, outcome)]
-        text[lang] = (f"案例称{year}年R&D投入强度{_stated(claim, lang)}；外部数据：{_external(external, lang)}{how}。{second}{inside}" if zh else
-                      f"The case claims R&D intensity of {_stated(claim, lang)} in {year}; external: {_external(external, lang)}{how}.{second} {inside}")
+            second = _say("rd_intensity.second_route", lang, rd=_external(rd, lang), gdp=_external(gdp, lang),
+                          ratio=format_value(ratio, "percent", lang, sig=3))
+        text[lang] = _say("rd_intensity.explanation", lang, year=year, claim=_stated(claim, lang),
+                          external=_external(external, lang), how=how, second_route=second,
+                          verdict=_say(f"rd_intensity.verdict.{outcome}", lang))
     if "from_rd_over_gdp" in numbers:
         rows += [rd, gdp]
     case_side = CaseSide((claim.id,), {"claim": (lo, hi)},
-                         f"{year}年R&D投入强度{_stated(claim, 'zh')}", f"R&D intensity of {_stated(claim, 'en')} in {year}")
-    return CrossCheck("rd_intensity_2021", *RD_TITLES, case_side, _context_side(*rows), outcome,
+                         *(_say("rd_intensity.description", lang, year=year, claim=_stated(claim, lang))
+                           for lang in ("zh", "en")))
+    return CrossCheck("rd_intensity_2021", *titles, case_side, _context_side(*rows), outcome,
                       text["zh"], text["en"], numbers)
-
-
-KCD_TITLES = ("科创贷：案例数与此后外部累计数", "Kechuangdai loans: the case's totals vs later external totals")
 
 
 def check_kechuangdai_growth(firms: Figure | None, loans: Figure | None,
@@ -240,7 +245,8 @@ def check_kechuangdai_growth(firms: Figure | None, loans: Figure | None,
     agree: both later totals ≥ the case's lower bounds; disagree: either is below.
     Growth is an interval because the case's totals are (2700余 = [2700, 2800]).
     """
-    missing = _cannot_tell("kechuangdai_growth", KCD_TITLES, {
+    titles = _titles("kechuangdai_growth")
+    missing = _cannot_tell("kechuangdai_growth", titles, {
         f"indicator {KCD_FIRMS}": firms, f"indicator {KCD_LOANS}": loans,
         "context kechuangdai_firms_latest": firms_later, "context kechuangdai_loans_latest": loans_later})
     if missing:
@@ -252,21 +258,16 @@ def check_kechuangdai_growth(firms: Figure | None, loans: Figure | None,
     outcome = "disagree" if below else "agree"
     case_side = CaseSide(
         (firms.id, loans.id), {"firms": (f_lo, f_hi), "loans": (l_lo, l_hi)},
-        f"累计服务企业{_stated(firms, 'zh')}，放款{_stated(loans, 'zh')}",
-        f"{_stated(firms, 'en')} firms served, {_stated(loans, 'en')} lent",
+        *(_say("kechuangdai_growth.description", lang, firms=_stated(firms, lang), loans=_stated(loans, lang))
+          for lang in ("zh", "en")),
     )
-    growth = {lang: (_span(*gf, "multiplier", lang), _span(*gl, "multiplier", lang)) for lang in ("zh", "en")}
-    if outcome == "agree":
-        verdict_zh, verdict_en = "此后累计数不低于案例下限，一致。", "Later cumulative totals are not below the case's lower bounds: agree."
-    else:
-        verdict_zh = f"此后累计数低于案例下限（{'、'.join(below)}），而累计数不会减少，不一致。"
-        verdict_en = f"Later cumulative totals fall below the case's lower bounds ({', '.join(below)}), which a cumulative total cannot do: disagree."
+    zh, en = (_say("kechuangdai_growth.explanation", lang, case=case_side.description(lang),
+                   firms_later=_external(firms_later, lang), loans_later=_external(loans_later, lang),
+                   firms_growth=_span(*gf, "multiplier", lang), loans_growth=_span(*gl, "multiplier", lang),
+                   verdict=_say(f"kechuangdai_growth.verdict.{outcome}", lang, below=_say("sep", lang).join(below)))
+              for lang in ("zh", "en"))
     return CrossCheck(
-        "kechuangdai_growth", *KCD_TITLES, case_side, _context_side(firms_later, loans_later), outcome,
-        f"案例：{case_side.description_zh}。外部：累计服务企业截至{_external(firms_later, 'zh')}，"
-        f"累计放款截至{_external(loans_later, 'zh')}。企业数为案例的{growth['zh'][0]}，放款额为{growth['zh'][1]}。{verdict_zh}",
-        f"Case: {case_side.description_en}. External: firms served, {_external(firms_later, 'en')}; "
-        f"cumulative lending, {_external(loans_later, 'en')}. Firms grew {growth['en'][0]}, lending {growth['en'][1]}. {verdict_en}",
+        "kechuangdai_growth", *titles, case_side, _context_side(firms_later, loans_later), outcome, zh, en,
         {"firms_lower": f_lo, "firms_upper": f_hi, "loans_lower": l_lo, "loans_upper": l_hi,
          "firms_later": f_later, "loans_later": l_later,
          "firms_growth_lower": gf[0], "firms_growth_upper": gf[1],
@@ -276,12 +277,10 @@ def check_kechuangdai_growth(firms: Figure | None, loans: Figure | None,
     )
 
 
-STAR_TITLES = ("科创板上市企业：案例数与此后外部数", "STAR Market listings: the case's count vs a later external count")
-
-
 def check_star_listings(listed: Figure | None, later: ContextFigure | None) -> CrossCheck:
     """A later count of listed firms at or above the case's is consistent (delistings aside)."""
-    missing = _cannot_tell("star_market_listings", STAR_TITLES, {
+    titles = _titles("star_listings")
+    missing = _cannot_tell("star_market_listings", titles, {
         f"indicator {STAR_LISTED}": listed, "context star_listed_latest": later})
     if missing:
         return missing
@@ -289,17 +288,16 @@ def check_star_listings(listed: Figure | None, later: ContextFigure | None) -> C
     n_later = later.value_base
     outcome = "agree" if n_later >= lo else "disagree"
     case_side = CaseSide((listed.id,), {"listed": (lo, hi)},
-                         f"科创板上市企业{_stated(listed, 'zh')}", f"{_stated(listed, 'en')} STAR Market listings")
-    added = {lang: _span(n_later - hi, n_later - lo, "count", lang) for lang in ("zh", "en")}
-    if outcome == "agree":
-        verdict_zh, verdict_en = "此后数量不低于案例数，一致。", "The later count is not below the case's: agree."
-    else:
-        verdict_zh, verdict_en = "此后数量低于案例数，不一致（除非有退市）。", "The later count is below the case's: disagree (unless firms delisted)."
+                         *(_say("star_listings.description", lang, listed=_stated(listed, lang))
+                           for lang in ("zh", "en")))
+    zh, en = (_say("star_listings.explanation", lang, case=case_side.description(lang),
+                   later=_external(later, lang), added=_span(n_later - hi, n_later - lo, "count", lang),
+                   verdict=_say(f"star_listings.verdict.{outcome}", lang))
+              for lang in ("zh", "en"))
     return CrossCheck(
-        "star_market_listings", *STAR_TITLES, case_side, _context_side(later), outcome,
-        f"案例：{case_side.description_zh}。外部：截至{_external(later, 'zh')}，变化{added['zh']}。{verdict_zh}",
-        f"Case: {case_side.description_en}. External: {_external(later, 'en')}, a change of {added['en']}. {verdict_en}",
-        {"listed_lower": lo, "listed_upper": hi, "later": n_later, "added_lower": n_later - hi, "added_upper": n_later - lo},
+        "star_market_listings", *titles, case_side, _context_side(later), outcome, zh, en,
+        {"listed_lower": lo, "listed_upper": hi, "later": n_later,
+         "added_lower": n_later - hi, "added_upper": n_later - lo},
     )
 
 
@@ -307,8 +305,9 @@ def check_star_listings(listed: Figure | None, later: ContextFigure | None) -> C
 
 
 def case_figure(indicator_id: str, case: str) -> Figure | None:
-    """The case's figure for a shared indicator, or None when the case has no figures table
-    yet or maps no figure to the indicator.
+    """The case's figure for a shared indicator, or None.
+
+    None when the case has no figures table yet or maps no figure to the indicator.
 
     Where the case reports several years, the latest. A figures table that exists but is
     invalid still raises (that needs fixing, not hiding), and so does an unknown indicator id.
@@ -329,6 +328,7 @@ def run_crosschecks(case: str | None = None) -> list[CrossCheck]:
     return [
         check_hightech_stock(fig(HIGHTECH_TOTAL), fig(HIGHTECH_NET_NEW), ctx("hightech_prior_year")),
         check_rd_intensity(fig(RD_INTENSITY), ctx("rd_intensity_case_year"), ctx("rd_case_year"), ctx("gdp_case_year")),
-        check_kechuangdai_growth(fig(KCD_FIRMS), fig(KCD_LOANS), ctx("kechuangdai_firms_latest"), ctx("kechuangdai_loans_latest")),
+        check_kechuangdai_growth(fig(KCD_FIRMS), fig(KCD_LOANS),
+                                 ctx("kechuangdai_firms_latest"), ctx("kechuangdai_loans_latest")),
         check_star_listings(fig(STAR_LISTED), ctx("star_listed_latest")),
     ]

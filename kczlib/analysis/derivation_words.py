@@ -73,7 +73,8 @@ def _words(node, ops: dict, slots: dict, top: bool = False) -> str:
             and type(node.left.op) is type(node.op)
         text = ops[type(node.op)].format(a=_words(node.left, ops, slots, top=flat), b=_words(node.right, ops, slots))
     elif isinstance(node, ast.Call) and getattr(node.func, "id", "") == "min" and len(node.args) == 2:
-        text = ops["min"].format(a=_words(node.args[0], ops, slots, top=True), b=_words(node.args[1], ops, slots, top=True))
+        text = ops["min"].format(a=_words(node.args[0], ops, slots, top=True),
+                                 b=_words(node.args[1], ops, slots, top=True))
     else:
         raise ValueError(f"not a formula kcz writes in words: {ast.dump(node)[:60]}")
     return text if top else ops["paren"].format(x=text)

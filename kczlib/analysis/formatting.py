@@ -19,15 +19,13 @@ rounding); where two bounds would print alike, digits are added until they diffe
 
 from __future__ import annotations
 
-import re
-
 import math
 import numbers
+import re
 from decimal import ROUND_HALF_UP, Context, Decimal
 
-from kczlib.errors import ParameterError
-
 from kczlib.contract import LANGS
+from kczlib.errors import ParameterError
 from kczlib.units import PRINTED_BASE_UNITS
 from kczlib.words import word
 
@@ -283,9 +281,12 @@ def _display_factor(d: Decimal, base_unit: str, lang: str) -> Decimal:
 
 
 def _policy(d: Decimal, base_unit: str, sig: int | None, lang: str) -> Decimal:
-    """The precision policy: whole-number counts in full, everything else at `sig`
+    """The precision policy: how many significant digits a number prints with.
+
+    Whole-number counts in full, everything else at `sig`
     significant digits but never fewer than its whole digits in the unit it prints in
-    (1234× stays 1234×, 7,142,857 yuan reads 714万: only the last printed digit rounds)."""
+    (1234× stays 1234×, 7,142,857 yuan reads 714万: only the last printed digit rounds).
+    """
     if sig is None or (base_unit == "count" and d == d.to_integral_value()) or d == 0:
         return _round(d, None)
     factor = _display_factor(_round(d, sig), base_unit, lang)  # after rounding: 99,995,000 -> 1.00亿

@@ -29,6 +29,13 @@ DIGITS_RE = re.compile(r"\d")
 
 @dataclass(frozen=True)
 class Num:
+    """A number as an interval [lower, upper] in its base unit, with where it came from.
+
+    Figures, context rows, parameters and assumptions are leaves; a derived `Num` keeps its
+    operands and function (`fn`) so bounds and the ledger can be recomputed. A bound of
+    None is not stated by the source. `kind` is figure, derived, assumption, context or quote.
+    """
+
     lower: float | None
     upper: float | None
     base_unit: str
@@ -41,7 +48,7 @@ class Num:
     confidence: str = ""  # context rows: high, medium, low, derived
     sig: int = 3  # significant digits of a derived value (kczlib.analysis.formatting's policy)
     # A derived number's expression: fn(*values of operands) -> value. Leaves have fn None.
-    operands: tuple["Num", ...] = field(default=(), compare=False, repr=False)
+    operands: tuple[Num, ...] = field(default=(), compare=False, repr=False)
     fn: Callable | None = field(default=None, compare=False, repr=False)
 
     @property
@@ -58,7 +65,7 @@ class Num:
             return f"context:{self.ids[0]}"
         return f"{self.kind}:{self.derivation}:{self.lower!r}:{self.upper!r}"
 
-    def inputs(self) -> list["Num"]:
+    def inputs(self) -> list[Num]:
         """The distinct independent inputs (leaves) this number is computed from, in order."""
         if self.is_leaf:
             return [self]
@@ -76,10 +83,12 @@ class Num:
 
     @property
     def is_point(self) -> bool:
+        """True when lower and upper are the same stated number."""
         return self.lower is not None and self.lower == self.upper
 
     @property
     def point(self) -> float | None:
+        """The single value when the interval is a point, else None."""
         return self.lower if self.is_point else None
 
     @property
@@ -100,7 +109,8 @@ class Num:
                 self.value_base, self.base_unit, self.qualifier, self.lower, self.upper, lang,
                 measure=self.measure, sig=None if self.kind in ("figure", "context") else self.sig,
             )
-        return formatting.format_interval(self.lower, self.upper, self.base_unit, lang, measure=self.measure, sig=self.sig)
+        return formatting.format_interval(self.lower, self.upper, self.base_unit, lang,
+                                          measure=self.measure, sig=self.sig)
 
 
 def exact_text(num: Num) -> str:
@@ -135,6 +145,8 @@ def _plain(text: str) -> str:
 
 @dataclass
 class Entry:
+    """One printed number: its text, the `Num` behind it and where it was printed."""
+
     text: str
     num: Num
     where: str  # template key or chart name
@@ -142,10 +154,17 @@ class Entry:
 
 @dataclass
 class Ledger:
+    """Every number a report printed in `lang`, in order: the reader's ledger and the digit check."""
+
     lang: str
     entries: list[Entry] = field(default_factory=list)
 
     def format(self, num: Num, where: str) -> str:
+        """Format `num` in the ledger's language and record it as printed at `where`.
+
+        Returns:
+            The printed text.
+        """
         text = num.format(self.lang)
         self.entries.append(Entry(text, num, where))
         return text
@@ -156,9 +175,11 @@ class Ledger:
 
     @property
     def texts(self) -> set[str]:
+        """Every printed text in the ledger."""
         return {e.text for e in self.entries}
 
     def figure_ids(self) -> list[str]:
+        """Ids of the case figures behind printed figures and derived numbers, first use first."""
         seen: dict[str, None] = {}
         for e in self.entries:
             if e.num.kind in ("figure", "derived"):
@@ -168,6 +189,7 @@ class Ledger:
         return list(seen)
 
     def context_ids(self) -> list[str]:
+        """Ids of the context rows behind printed numbers (without `ctx:`), first use first."""
         seen: dict[str, None] = {}
         for e in self.entries:
             for i in e.num.ids:
@@ -176,9 +198,11 @@ class Ledger:
         return list(seen)
 
     def assumptions(self) -> list[Entry]:
+        """The entries whose number is an assumption (a parameter), in order."""
         return [e for e in self.entries if e.num.kind == "assumption"]
 
     def frame(self) -> pd.DataFrame:
+        """The ledger as a table (columns `LEDGER_COLUMNS`), each printed text and derivation once."""
         rows, seen = [], set()
         for e in self.entries:
             key = (e.text, e.num.derivation)

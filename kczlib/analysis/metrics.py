@@ -32,12 +32,12 @@ SMALL_COUNT = 30
 # --- indicators -------------------------------------------------------------------
 
 def ratio(a: Num, b: Num, base_unit: str, measure: str = "") -> Num:
-    """a / b for non-negative quantities, bounded jointly (a shared input cancels)."""
+    """The ratio `a / b` for non-negative quantities, bounded jointly (a shared input cancels)."""
     return bounded(lambda x, y: x / y, [a, b], base_unit, f"{operand_name(a)} / {operand_name(b)}", measure)
 
 
 def share(part: Num, whole: Num) -> Num:
-    """part / whole as a share in [0, 1] (values above 1 are capped at 1).
+    """The share `part / whole` in [0, 1] (values above 1 are capped at 1).
 
     A share of fewer than `SMALL_COUNT` items prints with 2 significant digits: 3 would
     claim a precision a handful of items cannot give.
@@ -48,16 +48,18 @@ def share(part: Num, whole: Num) -> Num:
 
 
 def difference(a: Num, b: Num, measure: str = "") -> Num:
-    """a - b as a `Num` in a's base unit, bounded jointly over both inputs' ranges.
+    """The difference `a - b` as a `Num` in a's base unit, bounded jointly over both inputs' ranges.
 
     Raises `NonMonotoneError` only if the vertex method cannot bound it (never for a difference).
     """
-    return bounded(lambda x, y: x - y, [a, b], a.base_unit, f"{operand_name(a)} - {operand_name(b)}", measure or a.measure)
+    return bounded(lambda x, y: x - y, [a, b], a.base_unit, f"{operand_name(a)} - {operand_name(b)}",
+                   measure or a.measure)
 
 
 def total(nums: list[Num], derivation: str = "", measure: str = "") -> Num:
-    """The sum of `nums` as a `Num` in the first one's base unit (all should share it),
-    bounded jointly: a sum of ranges is a range. `derivation` overrides the formula shown in
+    """The sum of `nums` as a `Num` in the first one's base unit (all should share it).
+
+    Bounded jointly: a sum of ranges is a range. `derivation` overrides the formula shown in
     the ledger; `measure` the counted word. Raises `IndexError` for an empty list.
     """
     return bounded(lambda *xs: sum(xs), list(nums), nums[0].base_unit,
@@ -65,18 +67,20 @@ def total(nums: list[Num], derivation: str = "", measure: str = "") -> Num:
 
 
 def growth(later: Num, earlier: Num) -> Num:
-    """later / earlier as a multiple (1.28 = 28% more)."""
+    """The growth multiple `later / earlier` (1.28 = 28% more)."""
     return ratio(later, earlier, "multiplier")
 
 
 def scaled(x: Num, factor: Num) -> Num:
-    """x times a factor (a share or a multiplier)."""
-    return bounded(lambda a, f: a * f, [x, factor], x.base_unit, f"{operand_name(x)} * {operand_name(factor)}", x.measure)
+    """The product of `x` and a factor (a share or a multiplier)."""
+    return bounded(lambda a, f: a * f, [x, factor], x.base_unit, f"{operand_name(x)} * {operand_name(factor)}",
+                   x.measure)
 
 
 def percent_of(x: Num, pct: Num) -> Num:
-    """pct percent of x (pct in percent points, e.g. 3%以上 of GDP)."""
-    return bounded(lambda a, p: a * p / 100, [x, pct], x.base_unit, f"{operand_name(x)} * {operand_name(pct)} / 100", x.measure)
+    """The amount `pct` percent of `x` (pct in percent points, e.g. 3%以上 of GDP)."""
+    return bounded(lambda a, p: a * p / 100, [x, pct], x.base_unit, f"{operand_name(x)} * {operand_name(pct)} / 100",
+                   x.measure)
 
 
 def as_percent(share_num: Num) -> Num:
@@ -106,7 +110,8 @@ def change_rate(later: Num, earlier: Num) -> Num:
     For quantities that grew: a fall gives a negative share, which the formatter refuses
     with a clear error rather than printing it as growth.
     """
-    return bounded(lambda a, b: a / b - 1, [later, earlier], RATIO, f"{operand_name(later)} / {operand_name(earlier)} - 1")
+    return bounded(lambda a, b: a / b - 1, [later, earlier], RATIO,
+                   f"{operand_name(later)} / {operand_name(earlier)} - 1")
 
 
 # Rates per resident are stated per ten thousand (每万人), the usual Chinese statistical base.
@@ -114,13 +119,15 @@ PER_RESIDENTS = 1e4
 
 
 def per_ten_thousand(x: Num, population: Num, measure: str = "") -> Num:
-    """x per ten thousand of `population` (a count of people): x / population * 10^4."""
+    """The density: `x` per ten thousand of `population` (a count of people): x / population * 10^4."""
     return bounded(lambda a, p: a / p * PER_RESIDENTS, [x, population], "count",
               f"{operand_name(x)} / {operand_name(population)} * 10000", measure)
 
 
 def compound_rate(later: Num, earlier: Num, years: Num) -> Num:
-    """Average compound annual change from `earlier` to `later` over `years`:
-    (later / earlier) ** (1 / years) - 1, as a share."""
+    """Average compound annual change from `earlier` to `later` over `years`, as a share.
+
+    That is (later / earlier) ** (1 / years) - 1, as a share.
+    """
     return bounded(lambda a, b, y: (a / b) ** (1 / y) - 1, [later, earlier, years], RATIO,
               f"({operand_name(later)} / {operand_name(earlier)}) ** (1 / {operand_name(years)}) - 1")

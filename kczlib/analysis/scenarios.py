@@ -17,7 +17,7 @@ from kczlib.analysis.ledger import RATIO, Num
 
 
 def _per(a: Num, b: Num) -> Num:
-    """a / b as a multiplier (as `metrics.ratio(a, b, "multiplier")`)."""
+    """The multiple `a / b` (as `metrics.ratio(a, b, "multiplier")`)."""
     return bounded(lambda x, y: x / y, [a, b], "multiplier", f"{operand_name(a)} / {operand_name(b)}")
 
 
@@ -39,13 +39,13 @@ def capped_loss(loans: Num, pool: Num, loss_rate: Num, comp: Num) -> Num:
 
     A pool cannot pay out more than it holds; no top-up is modelled.
     """
-    return bounded(lambda l, p, r, s: min(l * r * s, p), [loans, pool, loss_rate, comp], "CNY",
+    return bounded(lambda ln, p, r, s: min(ln * r * s, p), [loans, pool, loss_rate, comp], "CNY",
               f"min({operand_name(loans)} * {operand_name(loss_rate)} * {operand_name(comp)}, {operand_name(pool)})")
 
 
 def break_even_loss_rate(loans: Num, pool: Num, comp: Num) -> Num:
     """The loss rate at which the pool is exhausted: pool / (loans x compensation share)."""
-    return bounded(lambda p, l, s: p / (l * s), [pool, loans, comp], RATIO,
+    return bounded(lambda p, ln, s: p / (ln * s), [pool, loans, comp], RATIO,
               f"{operand_name(pool)} / ({operand_name(loans)} * {operand_name(comp)})")
 
 
@@ -53,9 +53,11 @@ POOL_BINDS, POOL_BINDS_PARTLY, POOL_HOLDS = "binds", "partly", "holds"
 
 
 def pool_binding(loans: Num, pool: Num, loss_rate: Num, comp: Num) -> str:
-    """Whether the expected loss exceeds the pool: at every loan volume in the range
-    ("binds"), at some ("partly"), or at none ("holds")."""
-    uncapped = bounded(lambda l, r, s: l * r * s, [loans, loss_rate, comp], "CNY", "uncapped")
+    """Whether the expected loss exceeds the pool over the loan volume's range.
+
+    At every loan volume in the range ("binds"), at some ("partly"), or at none ("holds").
+    """
+    uncapped = bounded(lambda ln, r, s: ln * r * s, [loans, loss_rate, comp], "CNY", "uncapped")
     if uncapped.lower is not None and uncapped.lower >= pool.upper:
         return POOL_BINDS
     if uncapped.upper is None or uncapped.upper > pool.lower:
@@ -75,7 +77,7 @@ def leverage_grid(loans: Num, pools: list[Num], loss_rates: list[Num], shares: l
     rows = []
     for pool, loss, comp in itertools.product(pools, loss_rates, shares):
         expected_loss = capped_loss(loans, pool, loss, comp)
-        per_loss = bounded(lambda l, p, r, s: l / min(l * r * s, p), [loans, pool, loss, comp], "multiplier",
+        per_loss = bounded(lambda ln, p, r, s: ln / min(ln * r * s, p), [loans, pool, loss, comp], "multiplier",
                       f"{operand_name(loans)} / {operand_name(expected_loss)}")
         rows.append({"pool": pool, "loss_rate": loss, "compensation_share": comp,
                      "loans_per_pool_yuan": _per(loans, pool),

@@ -16,20 +16,22 @@ import hashlib
 import os
 import tomllib
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cache
 from pathlib import Path
 
+from kczlib.data.datatext import data_texts
 from kczlib.errors import DataError, DataErrors, NoDefaultCaseError, UnknownCaseError
 from kczlib.paths import PACKAGE_ROOT, data_root  # noqa: F401 (re-exported)
 from kczlib.textfile import read_file_bytes, read_json, read_utf8
-from kczlib.data.datatext import data_texts
 
 
 def cases_root() -> Path:
+    """The cases folder of the active data root (`$KCZ_DATA/cases`)."""
     return data_root() / "cases"
 
 
 def list_cases() -> list[str]:
+    """Names of the readable cases: folders with a case.json, dot-folders aside; sorted."""
     root = cases_root()
     if not root.is_dir():
         return []
@@ -81,9 +83,11 @@ def case_name(case: str | None) -> str:
 
 
 def case_folder_names() -> list[str]:
-    """Every entry of the cases folder that is or claims to be a case: folders and links,
-    dot-folders (cases being written) aside. `list_cases` keeps the readable ones;
-    `kcz validate` reports the others rather than skip them."""
+    """Every entry of the cases folder that is or claims to be a case.
+
+    Folders and links, dot-folders (cases being written) aside. `list_cases` keeps the readable ones;
+    `kcz validate` reports the others rather than skip them.
+    """
     root = cases_root()
     if not root.is_dir():
         return []
@@ -93,12 +97,15 @@ def case_folder_names() -> list[str]:
 
 @dataclass(frozen=True, eq=False)  # identity hash: one object per folder (cached)
 class Case:
+    """One case: its name, its folder and its parsed case.json (`meta`)."""
+
     name: str
     folder: Path
     meta: dict
 
     @property
     def raw_path(self) -> Path:
+        """The raw source document named by case.json `source.file`."""
         return self.folder / self.meta["source"]["file"]
 
     def path(self, name: str) -> Path:
@@ -106,9 +113,11 @@ class Case:
         return case_file(self.folder, name)
 
     def label(self, lang: str) -> str:
+        """The case's city in `lang`, from case.json `city`."""
         return self.meta["city"][lang]
 
     def title(self, lang: str) -> str:
+        """The source's title in `lang`, from case.json `title`."""
         return self.meta["title"][lang]
 
 
@@ -151,7 +160,7 @@ def case_file(folder: Path, name: str) -> Path:
     return path
 
 
-@lru_cache(maxsize=None)
+@cache
 def _get_case(root: str, case: str) -> Case:
     folder = Path(root) / case
     meta_path = case_file(folder, "case.json")  # DataError if the folder or the file is a link
@@ -182,7 +191,8 @@ def check_meta(meta, meta_path: Path) -> list[DataError]:
         for sub in subkeys:
             value = meta[key].get(sub)
             if value is None:
-                errors.append(DataError(meta_path, f"missing {key}.{sub}", line=_json_line(text, key), column=f"{key}.{sub}"))
+                errors.append(DataError(meta_path, f"missing {key}.{sub}", line=_json_line(text, key),
+                                        column=f"{key}.{sub}"))
             elif not str(value).strip():
                 errors.append(DataError(meta_path, f"{key}.{sub} is blank: fill it in", line=_json_line(text, key, sub),
                                         column=f"{key}.{sub}"))
@@ -204,9 +214,11 @@ UNDRAWABLE = {"Co", "Cn", "Mn", "Me"}
 
 
 def undrawable_character(text: str) -> str | None:
-    """The first character of `text`, NFC-composed, whose category is in UNDRAWABLE, named
-    as `U+XXXX (NAME)`; None if there is none. Source: the Unicode Character Database
-    (`unicodedata`), general categories."""
+    """The first character of `text` the charts cannot draw, named; None if there is none.
+
+    NFC-composed, its general category in UNDRAWABLE, named as `U+XXXX (NAME)`. Source: the
+    Unicode Character Database (`unicodedata`), general categories.
+    """
     import unicodedata
 
     for char in unicodedata.normalize("NFC", text):
@@ -244,6 +256,11 @@ def sha256_of(path: Path) -> str:
 
 
 def check_raw_checksum(case: Case) -> None:
+    """Check the raw document against case.json `source.sha256`.
+
+    Raises:
+        DataError: the checksum differs (the raw document was edited).
+    """
     actual = sha256_of(case.raw_path)
     if actual != case.meta["source"]["sha256"]:
         raise DataError(

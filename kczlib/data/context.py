@@ -13,16 +13,15 @@ from __future__ import annotations
 
 import calendar
 import difflib
-import math
 from dataclasses import dataclass, fields
-from functools import lru_cache
+from functools import cache
 
 import pandas as pd
 
 from kczlib.data.cases import Case, case_name, get_case
-from kczlib.errors import DataError, DataErrors, UnknownContextError  # noqa: F401 (re-exported)
 from kczlib.data.geo import geo_name
-from kczlib.data.schema import _typed_frame, get_schema, read_table
+from kczlib.data.schema import get_schema, is_blank, read_table, typed_frame
+from kczlib.errors import DataError, DataErrors, UnknownContextError  # noqa: F401 (re-exported)
 from kczlib.textfile import read_json
 from kczlib.units import context_unit_base
 from kczlib.words import word
@@ -79,8 +78,10 @@ def confidence_label(confidence: str, lang: str) -> str:
 
 
 def geo_label(geo: str, lang: str) -> str:
-    """A place as a reader of `lang` reads it: `kczlib.data.geo.geo_name` (kept under this name
-    for the report layer; new code calls `geo_name`)."""
+    """A place as a reader of `lang` reads it: `kczlib.data.geo.geo_name`.
+
+    Kept under this name for the report layer; new code calls `geo_name`).
+    """
     return geo_name(geo, lang)
 
 
@@ -130,17 +131,22 @@ class ContextFigure:
 
     @property
     def value_base(self) -> float:
+        """The value in its base unit (`kczlib.units.context_unit_base`)."""
         return value_base(self.value, self.unit)[0]
 
     @property
     def base_unit(self) -> str:
+        """The base unit of the row's unit (CNY, count, percent ...)."""
         return value_base(self.value, self.unit)[1]
 
     @property
     def bounds(self) -> tuple[float | None, float | None]:
-        """(lower, upper) in the base unit: equal for an exact row; a qualified row is a
-        range by the rules of `kczlib.data.quantities` (10万余人 -> 100000 to 110000,
-        超400亿元 -> at least 4e10 with no upper bound, 近4000家 -> at most 4000)."""
+        """(lower, upper) in the base unit.
+
+        Equal for an exact row; a qualified row is a range by the rules of
+        `kczlib.data.quantities` (10万余人 -> 100000 to 110000, 超400亿元 -> at least 4e10
+        with no upper bound, 近4000家 -> at most 4000).
+        """
         return qualified_bounds(self.value, self.unit, self.qualifier)
 
     @property
@@ -155,9 +161,11 @@ class ContextFigure:
 
     @property
     def is_derived(self) -> bool:
+        """True when the row is computed from others (confidence `derived`)."""
         return self.confidence == "derived"
 
     def confidence_label(self, lang: str) -> str:
+        """The confidence as a reader of `lang` reads it (`confidence_label`)."""
         return confidence_label(self.confidence, lang)
 
 
@@ -188,29 +196,31 @@ def validate_context(case: str | None = None) -> list[DataError]:
     return list(errors) + _check_meta(c, None if errors else frame)
 
 
-@lru_cache(maxsize=None)
+@cache
 def _read_context(case: Case) -> tuple[pd.DataFrame, tuple[DataError, ...]]:
     schema = get_schema("context")
     path = case.path(CONTEXT_FILE)
     if not path.is_file():  # context is optional for a case
-        return _with_extras(_typed_frame([], schema), []), ()
+        return _with_extras(typed_frame([], schema), []), ()
     try:
         frame, lines = read_table(path, schema)
     except DataErrors as exc:
-        return _with_extras(_typed_frame([], schema), []), tuple(exc.errors)
+        return _with_extras(typed_frame([], schema), []), tuple(exc.errors)
     except DataError as exc:  # not readable as CSV at all (encoding, an over-long field)
-        return _with_extras(_typed_frame([], schema), []), (exc,)
+        return _with_extras(typed_frame([], schema), []), (exc,)
     return _with_extras(frame, lines), tuple(check_row_rules(frame, lines, path))
 
 
 def _with_extras(frame: pd.DataFrame, lines: list[int]) -> pd.DataFrame:
-    """The loader's columns (see `load_context`), with the dtypes the same columns have in
-    `load_figures`: `unit` string, `base_unit` categorical, `year` and `line` Int64."""
+    """The loader's columns (see `load_context`), typed as `load_figures` types them.
+
+    The dtypes: `unit` string, `base_unit` categorical, `year` and `line` Int64.
+    """
     from kczlib.data.figures import period_year
 
     frame["unit"] = frame["unit"].astype("string")
     frame["year"] = period_year(frame["period"])
-    based = [value_base(v, u) for v, u in zip(frame["value"], frame["unit"])]
+    based = [value_base(v, u) for v, u in zip(frame["value"], frame["unit"], strict=True)]
     frame["value_base"] = pd.array([b[0] for b in based], dtype="Float64")
     base_units = next(f for f in get_schema("figures")["fields"] if f["name"] == "base_unit")["constraints"]["enum"]
     frame["base_unit"] = pd.Categorical([b[1] for b in based], categories=base_units)
@@ -221,19 +231,16 @@ def _with_extras(frame: pd.DataFrame, lines: list[int]) -> pd.DataFrame:
 def check_row_rules(frame: pd.DataFrame, lines: list[int], path) -> list[DataError]:
     """Rules across columns of one row that a per-field schema cannot state."""
     errors = []
-    for (_, row), line in zip(frame.iterrows(), lines):
+    for (_, row), line in zip(frame.iterrows(), lines, strict=True):
         if row["confidence"] == "derived":
-            if _blank(row["derivation"]):
+            if is_blank(row["derivation"]):
                 errors.append(DataError(path, "a derived row needs a derivation", line, "derivation"))
             continue
         for column in ("source_url", "excerpt"):
-            if _blank(row[column]):
-                errors.append(DataError(path, f"a {row['confidence']} row needs a {column} (only derived rows may omit it)", line, column))
+            if is_blank(row[column]):
+                reason = f"a {row['confidence']} row needs a {column} (only derived rows may omit it)"
+                errors.append(DataError(path, reason, line, column))
     return errors
-
-
-def _blank(x) -> bool:
-    return x is None or x is pd.NA or (isinstance(x, float) and math.isnan(x)) or not str(x).strip()
 
 
 def context_value(context_id: str, case: str | None = None) -> ContextFigure:
@@ -249,7 +256,7 @@ def context_value(context_id: str, case: str | None = None) -> ContextFigure:
     values = {}
     for f in fields(ContextFigure):
         v = context_id if f.name == "id" else row[f.name]
-        values[f.name] = float(v) if f.name == "value" else ("" if _blank(v) else str(v))
+        values[f.name] = float(v) if f.name == "value" else ("" if is_blank(v) else str(v))
     return ContextFigure(**values)
 
 
@@ -258,7 +265,7 @@ def context_meta(case: str | None = None) -> dict:
     return _read_meta(get_case(case))
 
 
-@lru_cache(maxsize=None)
+@cache
 def _read_meta(case: Case) -> dict:
     path = case.path(META_FILE)
     if not path.is_file():
@@ -275,7 +282,8 @@ def _check_meta(case: Case, frame: pd.DataFrame | None) -> list[DataError]:
     errors = []
     for role, context_id in meta.get("roles", {}).items():
         if frame is not None and context_id not in frame.index:
-            errors.append(DataError(path, f"role {role!r} names {context_id!r}, which is not a row of {CONTEXT_FILE}", column=f"roles.{role}"))
+            errors.append(DataError(path, f"role {role!r} names {context_id!r}, which is not a row of {CONTEXT_FILE}",
+                                    column=f"roles.{role}"))
     for i, gap in enumerate(meta.get("gaps", [])):
         for key in ("topic", "zh", "en"):
             if not str(gap.get(key, "")).strip():
@@ -312,14 +320,18 @@ def context_gaps(case: str | None = None) -> list[dict]:
 
 
 def series_breaks(name: str, case: str | None = None) -> dict[str, str]:
-    """Rows of series `name` that start a new, re-based series ({id: reason}): the change
-    from the row before them is a break in the series, not a change in the quantity."""
+    """Rows of series `name` that start a new, re-based series ({id: reason}).
+
+    The change from the row before them is a break in the series, not a change in the quantity.
+    """
     return dict(context_meta(case).get("series_breaks", {}).get(name, {}))
 
 
 def months_between(earlier: str, later: str) -> int:
-    """Whole months from one context period to another, each read as its end: a year is
-    its December, a half-year its June or December (2023-11 to 2024-08 -> 9)."""
+    """Whole months from one context period to another, each read as its end.
+
+    A year is its December, a half-year its June or December (2023-11 to 2024-08 -> 9).
+    """
     def end(period: str) -> int:
         y, _, part = period.partition("-")
         month = 12 if not part else {"H1": 6, "H2": 12}.get(part) or int(part)

@@ -32,13 +32,13 @@ import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from kczlib.errors import DraftError
-from kczlib.paths import data_root as default_data_root
 from kczlib.data.figures import FIGURES_FILE, NON_FIGURES_FILE
 from kczlib.data.indicators import Indicator, indicators
 from kczlib.data.quantities import NON_FIGURE_KINDS, Mention, find_quantities
 from kczlib.data.schema import field_names, get_schema
 from kczlib.data.source import SourceDocument, clean_text, segment_sections
+from kczlib.errors import DraftError
+from kczlib.paths import data_root as default_data_root
 from kczlib.textfile import decode_utf8, read_file_bytes
 
 SLUG_RE = re.compile(r"[a-z][a-z0-9_-]{0,63}")

@@ -12,16 +12,22 @@ from __future__ import annotations
 import difflib
 import math
 from dataclasses import dataclass, fields
-from functools import lru_cache
+from functools import cache
 
 import pandas as pd
 
 from kczlib.data.cases import Case, case_name, get_case
-from kczlib.errors import (AmbiguousIndicatorError, DataError, DataErrors, IndicatorNotReportedError,
-                      UnknownFigureError, UnknownIndicatorError)
-from kczlib.data.indicators import indicators, indicators_path
-from kczlib.data.schema import get_schema, read_table
 from kczlib.data.datatext import DataText
+from kczlib.data.indicators import indicators, indicators_path
+from kczlib.data.schema import get_schema, is_blank, read_table
+from kczlib.errors import (
+    AmbiguousIndicatorError,
+    DataError,
+    DataErrors,
+    IndicatorNotReportedError,
+    UnknownFigureError,
+    UnknownIndicatorError,
+)
 
 FIGURES_FILE = "figures.csv"
 NON_FIGURES_FILE = "non_figures.csv"
@@ -62,8 +68,10 @@ class Figure:
 
     @property
     def topic(self) -> str:
-        """What the figure is about, whether a programme measure or an outcome: `chain` without
-        its `outcome_` prefix (outcome_talent -> talent)."""
+        """What the figure is about, whether a programme measure or an outcome.
+
+        `chain` without its `outcome_` prefix (outcome_talent -> talent).
+        """
         return chain_topic(self.chain)
 
     @property
@@ -72,8 +80,10 @@ class Figure:
         return self.chain.startswith(OUTCOME_PREFIX)
 
     def metric(self, lang: str) -> str:
-        """What is counted, in `lang` ("zh" or "en"; anything but "zh" gives English), as
-        DataText: printed as written, digits included."""
+        """What is counted, in `lang` ("zh" or "en"; anything but "zh" gives English).
+
+        As DataText: printed as written, digits included.
+        """
         return DataText(self.metric_zh if lang == "zh" else self.metric_en)
 
 
@@ -111,7 +121,7 @@ def load_figures(case: str | None = None) -> pd.DataFrame:
     return _load_figures(get_case(case)).copy()
 
 
-@lru_cache(maxsize=None)
+@cache
 def _load_figures(case: Case) -> pd.DataFrame:
     return read_figures(case.path(FIGURES_FILE))
 
@@ -126,7 +136,8 @@ def read_figures(path) -> pd.DataFrame:
         frame, lines = read_table(path, get_schema("figures"))
     except DataErrors as exc:  # list drafted rows too: a draft's blanks fail the schema first
         raise DataErrors(exc.errors + _draft_rows_in(path)) from None
-    errors = check_row_rules(frame, lines, path) + check_indicators(frame, lines, path) + check_drafts(frame, lines, path)
+    errors = (check_row_rules(frame, lines, path) + check_indicators(frame, lines, path)
+              + check_drafts(frame, lines, path))
     if errors:
         raise DataErrors(errors)
     return with_loader_columns(frame, lines)
@@ -145,8 +156,10 @@ def with_loader_columns(frame: pd.DataFrame, lines: list[int]) -> pd.DataFrame:
 
 
 def period_year(periods: pd.Series) -> pd.Series:
-    """The year (Int64) of each period written as a year (2021) or a month or half of one
-    (2023-11, 2019-H1); <NA> for `cumulative`, `target` or an empty period."""
+    """The year (Int64) of each period written as a year or a month or half of one.
+
+    2021, 2023-11, 2019-H1; <NA> for `cumulative`, `target` or an empty period.
+    """
     years = periods.astype("string").str.extract(r"^(\d{4})(?:-|$)", expand=False)
     return pd.to_numeric(years, errors="coerce").astype("Int64")
 
@@ -154,7 +167,7 @@ def period_year(periods: pd.Series) -> pd.Series:
 def check_row_rules(frame: pd.DataFrame, lines: list[int], path) -> list[DataError]:
     """Rules across columns of one row that a per-field schema cannot state."""
     errors = []
-    for (_, row), line in zip(frame.iterrows(), lines):
+    for (_, row), line in zip(frame.iterrows(), lines, strict=True):
         lo, hi, vb = _num(row["lower"]), _num(row["upper"]), _num(row["value_base"])
         if lo is not None and hi is not None and lo > hi:
             errors.append(DataError(path, f"lower {lo:g} > upper {hi:g}", line, "lower"))
@@ -177,7 +190,7 @@ DRAFT_REASON = ("drafted by kcz new-case and not yet curated: fill id, chain, me
 def check_drafts(frame: pd.DataFrame, lines: list[int], path) -> list[DataError]:
     """A row whose `draft` cell is not empty is still to be curated."""
     return [DataError(path, DRAFT_REASON, line, "draft")
-            for draft, line in zip(frame["draft"], lines) if not _blank(draft)]
+            for draft, line in zip(frame["draft"], lines, strict=True) if not is_blank(draft)]
 
 
 def _draft_rows_in(path) -> list[DataError]:
@@ -193,7 +206,7 @@ def _draft_rows_in(path) -> list[DataError]:
     errors, line = [], 1
     for record in reader:
         start, line = line + 1, reader.line_num
-        if not _blank(record.get("draft")):
+        if not is_blank(record.get("draft")):
             errors.append(DataError(path, DRAFT_REASON, start, "draft"))
     return errors
 
@@ -210,9 +223,9 @@ def check_indicators(frame: pd.DataFrame, lines: list[int], path) -> list[DataEr
         return []
     vocabulary = indicators()  # DataErrors naming data/indicators.csv if the vocabulary is broken
     errors, seen = [], {}
-    for (_, row), line in zip(frame.iterrows(), lines):
+    for (_, row), line in zip(frame.iterrows(), lines, strict=True):
         ind = row["indicator"]
-        if _blank(ind):
+        if is_blank(ind):
             continue
         if ind not in vocabulary:
             close = difflib.get_close_matches(ind, list(vocabulary), n=3)
@@ -221,9 +234,9 @@ def check_indicators(frame: pd.DataFrame, lines: list[int], path) -> list[DataEr
                                     line, "indicator"))
             continue
         expected = vocabulary[ind].base_unit
-        if not _blank(row["base_unit"]) and str(row["base_unit"]) != expected:
-            errors.append(DataError(path, f"indicator {ind!r} is measured in {expected}, but this figure's base_unit is "
-                                          f"{row['base_unit']}", line, "indicator"))
+        if not is_blank(row["base_unit"]) and str(row["base_unit"]) != expected:
+            errors.append(DataError(path, f"indicator {ind!r} is measured in {expected}, "
+                                    f"but this figure's base_unit is {row['base_unit']}", line, "indicator"))
         key = (ind, row["period"])
         if key in seen:
             first_id, first_line = seen[key]
@@ -233,10 +246,6 @@ def check_indicators(frame: pd.DataFrame, lines: list[int], path) -> list[DataEr
         else:
             seen[key] = (row["id"], line)
     return errors
-
-
-def _blank(x) -> bool:
-    return x is None or x is pd.NA or (isinstance(x, float) and math.isnan(x)) or str(x).strip() == ""
 
 
 def _num(x) -> float | None:
@@ -320,7 +329,7 @@ def load_non_figures(case: str | None = None) -> pd.DataFrame:
     return _load_non_figures(get_case(case)).copy()
 
 
-@lru_cache(maxsize=None)
+@cache
 def _load_non_figures(case: Case) -> pd.DataFrame:
     frame, lines = read_table(case.path(NON_FIGURES_FILE), get_schema("non_figures"))
     frame["line"] = lines

@@ -11,7 +11,7 @@ unlisted place had order 1).
 
 from __future__ import annotations
 
-from functools import lru_cache
+from functools import cache
 from pathlib import Path
 
 from kczlib.data.schema import get_schema, read_table
@@ -26,12 +26,13 @@ def geo_path() -> Path:
     return data_root() / GEO_FILE
 
 
-@lru_cache(maxsize=None)
+@cache
 def _read_geo(path: str) -> dict[str, tuple[str, int]]:
     if not Path(path).is_file():
         return {}
     frame, _ = read_table(Path(path), get_schema("geo"))
-    return {str(z): (str(e), int(o)) for z, e, o in zip(frame["name_zh"], frame["name_en"], frame["order"])}
+    columns = zip(frame["name_zh"], frame["name_en"], frame["order"], strict=True)
+    return {str(z): (str(e), int(o)) for z, e, o in columns}
 
 
 def load_geo() -> dict[str, tuple[str, int]]:

@@ -10,13 +10,13 @@ describes the columns; the mapping rules are checked in `kczlib.data.figures`.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cache
 from pathlib import Path
 
 import pandas as pd
 
-from kczlib.paths import data_root
 from kczlib.data.schema import get_schema, read_table
+from kczlib.paths import data_root
 
 INDICATORS_FILE = "indicators.csv"
 
@@ -34,6 +34,7 @@ class Indicator:
     cues: str = ""
 
     def name(self, lang: str) -> str:
+        """The indicator's name in `lang` ("zh", else English)."""
         return self.name_zh if lang == "zh" else self.name_en
 
     def cue_sets(self) -> list[tuple[str, ...]]:
@@ -51,7 +52,7 @@ def load_indicators() -> pd.DataFrame:
     return _load_indicators(str(data_root())).copy()
 
 
-@lru_cache(maxsize=None)
+@cache
 def _load_indicators(root: str) -> pd.DataFrame:
     frame, lines = read_table(Path(root) / INDICATORS_FILE, get_schema("indicators"))
     frame["line"] = lines
@@ -66,4 +67,5 @@ def indicators(root=None) -> dict[str, Indicator]:
 
 
 def indicators_path() -> Path:
+    """The shared indicator table of the active data folder (`$KCZ_DATA/indicators.csv`)."""
     return data_root() / INDICATORS_FILE

@@ -40,9 +40,9 @@ points (`percentage_point`, never percent and never a count); 倍 and 番 to a m
 of doubling and is no mention; 增长/增加/提高/提升/扩大/上升 N倍 = N+1 times the base, as
 Chinese usage guides read 增加了N倍 = 是原来的N+1倍; 是去年的N倍 = N times); 年 to years;
 physical units with their SI-style base (千瓦 kW, 千瓦时 kWh, 吨/公斤/斤 kg, 公里/米 km,
-平方公里 km2, 平方米 m2, 亩 mu, 公顷 ha), the multiplier 万/亿 applied (500万千瓦 = 5e6 kW). A unit is matched before numerals, so the
-千 of 千瓦 is never a figure of 1000. Fractions and shares go to percent: 三分之一 = 33.3..,
-1/4 = 25, 百分之十五 = 15, 千分之三 = 0.3 (value holds the fraction as a ratio, 0.25).
+平方公里 km2, 平方米 m2, 亩 mu, 公顷 ha), the multiplier 万/亿 applied (500万千瓦 = 5e6 kW). A unit
+is matched before numerals, so the 千 of 千瓦 is never a figure of 1000. Fractions and shares go
+to percent: 三分之一 = 33.3.., 1/4 = 25, 百分之十五 = 15, 千分之三 = 0.3 (value holds the fraction as a ratio, 0.25).
 
 Forms: full-width digits, ％, ～ and － read as their ASCII forms; one space between
 number, multiplier and unit (as in text extracted from PDFs: 367.1 亿元, 2023 年10 月) is
@@ -51,7 +51,7 @@ ordinals (not figures); a bare four-digit 19xx/20xx, 2020年12月, a month (10�
 12月29日) and a quarter (一季度, 前三季度) are dates; N个月 is a duration in months.
 
 Numbers that are names, not figures, are still found (coverage must see every numeral)
-but carry a non-figure `kind` and a `note` saying why: see `NON_FIGURE_RULES` (list
+but carry a non-figure `kind` and a `note` saying why: see `kczlib.data.nonfigures` (list
 markers, five-year plans, party congresses and plenums, metro lines, Latin codes such as
 G60 and 5G, versions such as 3.0版, quoted slogans, idioms such as 一带一路 and 之一).
 """
@@ -63,13 +63,13 @@ import re
 from dataclasses import dataclass
 from decimal import Decimal
 
+from kczlib.data.nonfigures import non_figure_spans
 from kczlib.errors import QuantityParseError
 from kczlib.units import COUNT_MEASURES, MULTIPLIERS, UNITS
 
 CN_DIGIT = {"〇": 0, "零": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9}
 CN_PLACE = {"十": 10, "百": 100, "千": 1000}
 CN_NUM = "〇零一二两三四五六七八九十百千"
-CN_SMALL = "一二三四五六七八九十"
 
 # Full-width forms read as ASCII (one character each, so offsets never move): digits,
 # ％ ． ～ － ／ and Latin letters; the ideographic space reads as a space.
@@ -161,6 +161,7 @@ class Quantity:
 
     @property
     def is_figure_kind(self) -> bool:
+        """A quantity or a rank: a figure a row of figures.csv may claim."""
         return self.kind in ("quantity", "rank")
 
     @property
@@ -171,6 +172,8 @@ class Quantity:
 
 @dataclass(frozen=True)
 class Mention:
+    """A numeric mention in a text: as written, its span [start, end) and its parsed quantity."""
+
     text: str
     start: int
     end: int
@@ -311,12 +314,16 @@ def _fraction(m: re.Match) -> Quantity:
     pct = numer * 100 / den
     qualifier = _canonical(g["fpre"] or "", "", "", m.group(0))
     lower, upper = qualifier_bounds(qualifier, pct, Decimal(0))
-    return Quantity("quantity", float(ratio), unit, float(pct), "percent", qualifier, _to_float(lower), _to_float(upper))
+    return Quantity("quantity", float(ratio), unit, float(pct), "percent", qualifier,
+                    _to_float(lower), _to_float(upper))
 
 
 def _vague(m: re.Match) -> Quantity:
-    """数十 / 几百 (2 to 10 times the place), 十几 (11 to 19), 二十几 (21 to 29), 上百 / 上千
-    (at least the place)."""
+    """A vague number as a range or a lower bound.
+
+    数十 / 几百 (2 to 10 times the place), 十几 (11 to 19), 二十几 (21 to 29), 上百 / 上千
+    (at least the place).
+    """
     g = m.groupdict()
     mult_word = (g["vmult"] or g["tmult"] or "").strip()
     unit_word = g["unit"] or ""
@@ -359,62 +366,6 @@ def qualifier_bounds(qualifier: str, v: Decimal, step: Decimal) -> tuple[Decimal
     return None, None  # 约: approximate, no bound is stated
 
 
-# ---- numbers that are names, not figures ------------------------------------------------
-
-_N = f"[{CN_SMALL}]+"
-# (pattern, kind, reason). The group `n` is the mention's span (the numeral, as the
-# scanner would otherwise find it); the whole match is hidden from the scanner.
-NON_FIGURE_RULES: list[tuple[re.Pattern, str, str]] = [(re.compile(p, re.M), k, r) for p, k, r in [
-    (rf"^(?P<n>{_N})(?=、)", "list_marker", "section marker N、"),
-    (rf"(?:^|(?<=[。;；]))\((?P<n>{_N})\)", "list_marker", "subsection marker (N)"),
-    (rf"(?:^|(?<=[。;；,，:：]))(?P<n>{_N})(?=是)", "list_marker", "measure marker N是"),
-    (rf"(?P<n>十[{CN_SMALL}]五)(?=规划|时期|期间|”|’|末|以来|开局|$|[,，。、])", "name", "five-year plan (十四五)"),
-    (rf"(?:(?<=党的)(?P<n>{_N})大|(?P<n2>{_N})大(?=精神|报告|代表|以来|召开|胜利))", "name",
-     "party congress (二十大)"),
-    (rf"(?P<n>{_N}届)(?=[{CN_SMALL}]+[中次]全会)", "name", "term of a party committee (十四届)"),
-    (rf"(?P<n>{_N}次)(?=全会)", "name", "plenary session number (二次全会)"),
-    (rf"(?P<n>{_N})(?=中全会)", "name", "plenary session number (三中全会)"),
-    (rf"(?P<n>\d+|{_N})(?=号线)", "name", "metro line number (15号线)"),
-    (rf"(?P<n>[一二三四五六七八九十]+)(?=等奖)", "name", "grade of a prize (一等奖)"),
-    (rf"(?P<n>\d+|[{CN_SMALL}百千]+)(?=强(?:企业|榜|县|市|区|名单|$|[,，。、”]))", "name", "a ranking list's name (世界500强, 百强县)"),
-    (rf"(?P<n>\d+|{_N})期(?!培训|班|课|活动|论坛|讲座|沙龙)", "ordinal", "phase of a project (二期)"),
-    (r"(?<=[A-Za-z])(?P<n>\d+(?:\.\d+)?)|(?P<n2>\d+(?:\.\d+)?)(?=[A-Za-z])", "code", "part of a code or name (G60, 5G)"),
-    (r"(?P<n>\d+\.\d+版)|(?<=[“\"])(?P<n2>\d+\.\d+)(?=[”\"]版本)", "version", "version number (3.0版)"),
-    (r"(?P<n>一)带(?P<n2>一)路", "idiom", "一带一路 (Belt and Road)"),
-    (r"最[初后](?P<n>一)公里", "idiom", "最初/最后一公里 ('first/last mile' idiom)"),
-    (r"(?<=[^分]之)(?P<n>一)", "idiom", "之一 = 'one of' (not the 一 of 三分之一)"),
-    (r"(?P<n>一)站式", "idiom", "一站式 'one-stop'"),
-    (r"(?P<n>百)县(?P<n2>千)村", "name", "百县千村 programme name"),
-    (r"(?P<n>百人)会", "name", "百人会: an organisation's name"),
-    # every numeral in a short quoted phrase without digits or ranks: “四链”, “一核两翼三带”,
-    # “三个一批” (but “第四城” is a rank)
-    (r"[“‘](?P<q>[^“”‘’\n\d%第首]{1,10})[”’]", "name", "numeral of a quoted slogan (“四链”, “一核两翼三带”)"),
-]]
-SLOGAN_NUMERAL = re.compile(r"[一二两三四五六七八九十百千]+")
-
-
-def _non_figures(scan: str) -> tuple[list[tuple[int, int, str, str]], list[tuple[int, int]]]:
-    """Built-in non-figure mentions (start, end, kind, reason) and the spans to hide."""
-    found, hidden = [], []
-    taken = [False] * len(scan)
-    for rx, kind, reason in NON_FIGURE_RULES:
-        for m in rx.finditer(scan):
-            if any(taken[m.start():m.end()]):
-                continue
-            if "q" in rx.groupindex:  # a quoted phrase: each numeral run in it, and only those
-                spans = [(m.start("q") + r.start(), m.start("q") + r.end()) for r in SLOGAN_NUMERAL.finditer(m.group("q"))]
-                hide = spans
-            else:
-                spans = [(m.start(g), m.end(g)) for g in ("n", "n2") if g in rx.groupindex and m.group(g)]
-                hide = [(m.start(), m.end())]  # the whole match, context words included
-            found.extend((a, b, kind, reason) for a, b in spans)
-            for a, b in hide:
-                for i in range(a, b):
-                    taken[i] = True
-                hidden.append((a, b))
-    return found, hidden
-
-
 def _scan_text(text: str) -> str:
     """Full-width forms as ASCII, lexical words masked; same length as `text`."""
     scan = text.translate(FULL_WIDTH)
@@ -434,13 +385,13 @@ def _non_figure_quantity(kind: str, reason: str, written: str) -> Quantity:
 def find_quantities(text: str) -> list[Mention]:
     """Every numeric mention in `text`, with its span and parsed quantity, in text order.
 
-    Built-in non-figures (`NON_FIGURE_RULES`) are mentions too, of a non-figure kind. A
+    Built-in non-figures (`kczlib.data.nonfigures.NON_FIGURE_RULES`) are mentions too, of a non-figure kind. A
     mention that cannot be read (近3年以上: contradicting qualifiers) is of kind
     `unreadable`, its `note` the reason, so that one odd phrase never hides the rest of
     a text; `parse_quantity` raises for it.
     """
     scan = _scan_text(text)
-    named, hidden = _non_figures(scan)
+    named, hidden = non_figure_spans(scan)
     chars = list(scan)
     for a, b in hidden:
         chars[a:b] = MASK * (b - a)
@@ -478,13 +429,15 @@ def _has_number(m: re.Match) -> bool:
     # trillion class (万亿元), not in 万元 alone
     g = m.groupdict()
     bare = g["bare_mult"] and (g["pre"] or (g["bare_mult"] == "万亿" and (g["unit"] or g["ji"])))
-    return bool(g["num"] or g["date"] or g["month"] or g["quarter"] or g["shou"] or g["fanfan"] or g["den"] or g["sl_den"] or g["vague"]
-                or g["teens"] or bare)
+    return bool(g["num"] or g["date"] or g["month"] or g["quarter"] or g["shou"] or g["fanfan"] or g["den"]
+                or g["sl_den"] or g["vague"] or g["teens"] or bare)
 
 
 def _range(a: Quantity, b: Quantity) -> Quantity | None:
-    """A至B, A～B, A-B as one range; None when the two ends do not form one (other kinds,
-    qualified ends, different base units: 3家至5年 is two mentions)."""
+    """A至B, A～B, A-B as one range; None when the two ends do not form one.
+
+    They do not for other kinds, qualified ends, different base units: 3家至5年 is two mentions).
+    """
     if a.kind != b.kind or a.kind not in ("quantity", "rank") or a.value is None or b.value is None:
         return None
     if a.qualifier != "exact" or b.qualifier != "exact":
@@ -506,11 +459,13 @@ def parse_quantity(text: str) -> Quantity:
     text = text.strip()
     mentions = find_quantities(text)
     if not mentions:
-        raise QuantityParseError(text, "no number in it" + ("; 两院 is a name (the two academies), not a number" if "两院" in text else ""))
+        academies = "; 两院 is a name (the two academies), not a number" if "两院" in text else ""
+        raise QuantityParseError(text, "no number in it" + academies)
     if len(mentions) == 2 and text[mentions[0].end:mentions[1].start] in RANGE_JOINERS \
             and mentions[0].quantity.base_unit != mentions[1].quantity.base_unit:
         a, b = (m.quantity for m in mentions)
-        raise QuantityParseError(text, f"range ends in different units ({a.unit or a.base_unit}, {b.unit or b.base_unit})")
+        raise QuantityParseError(text, f"range ends in different units ({a.unit or a.base_unit}, "
+                                       f"{b.unit or b.base_unit})")
     if len(mentions) > 1 or mentions[0].text != text:
         raise QuantityParseError(text, f"not one quantity expression (found {[m.text for m in mentions]})")
     if mentions[0].quantity.kind == "unreadable":

@@ -9,10 +9,14 @@ One project extension: a field with `"columnOptional": true` may be left out of 
 file's header (every cell of it then reads as empty), so a column added to a table
 later (figures' `indicator`) does not invalidate tables written before it.
 
-Documentation-only extensions, read by `kczlib.data.describe` and ignored by validation:
-a field's `unit` (its unit, or "row `unit`" / "row `base_unit`" where each row names it)
-and `dtype` (the loaded dtype where the loader changes it), and the schema's
-`loaderFields` (columns the loader adds, such as figures' `topic` and `year`).
+Documentation-only extensions, read by `describe` and ignored by validation: a field's
+`unit` (its unit, or "row `unit`" / "row `base_unit`" where each row names it) and
+`dtype` (the loaded dtype where the loader changes it), and the schema's `loaderFields`
+(columns the loader adds, such as figures' `topic` and `year`).
+
+`describe("figures")` answers "is `lower` in 亿元 or in yuan?" without opening the JSON:
+units live in the schema next to the description, so documentation and validation cannot
+drift apart.
 """
 
 from __future__ import annotations
@@ -21,19 +25,21 @@ import csv
 import io
 import math
 import re
-from functools import lru_cache
+from functools import cache
 from pathlib import Path
 
 import pandas as pd
 
-from kczlib.paths import data_root
 from kczlib.errors import DataError, DataErrors
+from kczlib.paths import data_root
 from kczlib.textfile import read_json, read_utf8
 
 DTYPES = {"string": "string", "number": "Float64", "integer": "Int64", "boolean": "boolean"}
+DESCRIBED_TABLES = ("figures", "context")  # the tables `describe` knows (kczlib.describe)
+DESCRIBE_COLUMNS = ["column", "dtype", "unit", "origin", "description"]
 
 
-@lru_cache(maxsize=None)
+@cache
 def _load_schema(path: str) -> dict:
     return read_json(path)  # DataError naming the file if it is not valid JSON
 
@@ -136,17 +142,18 @@ def read_table(path: Path, schema: dict) -> tuple[pd.DataFrame, list[int]]:
     for f in fields:
         if f.get("constraints", {}).get("unique") or f["name"] in _primary_key(schema):
             seen: dict = {}
-            for row, ln in zip(rows, lines):
+            for row, ln in zip(rows, lines, strict=True):
                 v = row.get(f["name"])
                 if v is None:
                     continue
                 if v in seen:
-                    errors.append(DataError(path, f"duplicate {f['name']} {v!r} (first on line {seen[v]})", line=ln, column=f["name"]))
+                    errors.append(DataError(path, f"duplicate {f['name']} {v!r} (first on line {seen[v]})",
+                                            line=ln, column=f["name"]))
                 else:
                     seen[v] = ln
     if errors:
         raise DataErrors(errors)
-    return _typed_frame(rows, schema), lines
+    return typed_frame(rows, schema), lines
 
 
 def _records(reader, path):
@@ -171,12 +178,11 @@ def _records(reader, path):
         yield start, cells
 
 
-def _primary_key(schema: dict) -> list[str]:
-    pk = schema.get("primaryKey", [])
-    return [pk] if isinstance(pk, str) else list(pk)
+def typed_frame(rows: list[dict], schema: dict) -> pd.DataFrame:
+    """Rows (dicts of converted cells) as a frame in the schema's column order and dtypes.
 
-
-def _typed_frame(rows: list[dict], schema: dict) -> pd.DataFrame:
+    Strings with an `enum` become categoricals of it; other fields take `DTYPES` by type.
+    """
     frame = pd.DataFrame(rows, columns=field_names(schema))
     for f in schema["fields"]:
         enum = f.get("constraints", {}).get("enum")
@@ -185,3 +191,56 @@ def _typed_frame(rows: list[dict], schema: dict) -> pd.DataFrame:
         else:
             frame[f["name"]] = frame[f["name"]].astype(DTYPES[f.get("type", "string")])
     return frame
+
+
+def is_blank(x: object) -> bool:
+    """True for an empty cell of a loaded table: None, pd.NA, NaN or only whitespace."""
+    return x is None or x is pd.NA or (isinstance(x, float) and math.isnan(x)) or not str(x).strip()
+
+
+def _primary_key(schema: dict) -> list[str]:
+    pk = schema.get("primaryKey", [])
+    return [pk] if isinstance(pk, str) else list(pk)
+
+
+# --- what each column of a loaded table holds ------------------------------------------
+
+
+def describe(table: str = "figures") -> pd.DataFrame:
+    """One row per column of the loaded `table`: "figures" (`load_figures`) or "context" (`load_context`).
+
+    Returns a DataFrame with columns `column`, `dtype` (the pandas dtype the loader gives:
+    string, Float64, Int64, boolean, category), `unit` (empty where a column has none;
+    "row `unit`" / "row `base_unit`" where each row names its unit), `origin` ("index" for
+    `id`, "file" for a CSV column, "loader" for a column the loader adds) and `description`,
+    in the order of the file, then the loader's columns. Raises `ValueError` naming the
+    known tables for any other name.
+    """
+    if table not in DESCRIBED_TABLES:
+        raise ValueError(f"unknown table {table!r}; known tables: {', '.join(DESCRIBED_TABLES)}")
+    schema = get_schema(table)
+    index = _primary_key(schema)
+    rows = []
+    for field in schema["fields"]:
+        origin = "index" if field["name"] in index and "index" in schema else "file"
+        rows.append(_describe_row(field, origin))
+    rows += [_describe_row(field, "loader") for field in schema.get("loaderFields", [])]
+    return pd.DataFrame(rows, columns=DESCRIBE_COLUMNS)
+
+
+def _describe_row(field: dict, origin: str) -> dict:
+    return {"column": field["name"], "dtype": field_dtype(field), "unit": field.get("unit", ""),
+            "origin": origin, "description": field.get("description", "")}
+
+
+def field_dtype(field: dict) -> str:
+    """The pandas dtype a schema field loads as.
+
+    Its `dtype` if stated, else categorical for a string with an `enum`, else by type (string, Float64, Int64, boolean).
+    """
+    if "dtype" in field:
+        return field["dtype"]
+    kind = field.get("type", "string")
+    if kind == "string" and field.get("constraints", {}).get("enum"):
+        return "category"
+    return DTYPES[kind]

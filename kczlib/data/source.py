@@ -10,9 +10,9 @@ from __future__ import annotations
 import re
 from bisect import bisect_right
 from dataclasses import dataclass, field
-from functools import lru_cache
+from functools import cache, lru_cache
 
-from kczlib.data.cases import Case, get_case, check_raw_checksum
+from kczlib.data.cases import Case, check_raw_checksum, get_case
 from kczlib.textfile import read_utf8
 
 TONED = "āáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜ"
@@ -33,6 +33,7 @@ def strip_pinyin_glosses(text: str) -> tuple[str, int]:
 
 
 def drop_debris_lines(text: str, debris: list[str]) -> str:
+    """`text` without the lines that, stripped, equal one of `debris` (case.json `source.debris`)."""
     unwanted = set(debris)
     return "\n".join(line for line in text.split("\n") if line.strip() not in unwanted)
 
@@ -45,12 +46,15 @@ def _t2s():
 
 
 def to_simplified(text: str) -> str:
+    """`text` in simplified characters (OpenCC `t2s`)."""
     return _t2s().convert(text)
 
 
 def unify_line_breaks(text: str) -> str:
-    """CRLF (Windows) and lone CR (classic Mac OS) line breaks as LF: the section markers
-    and debris lines are found line by line, so every text must break lines alike."""
+    """CRLF (Windows) and lone CR (classic Mac OS) line breaks as LF.
+
+    The section markers and debris lines are found line by line, so every text must break lines alike.
+    """
     return text.replace("\r\n", "\n").replace("\r", "\n")
 
 
@@ -68,6 +72,8 @@ def clean_text(raw: str, debris: list[str] = ()) -> tuple[str, int]:
 
 @dataclass(frozen=True)
 class Section:
+    """A section of the cleaned source: marker path, title and character span [start, end)."""
+
     path: str  # e.g. "二/(一)/一是"; "" is the document's title block
     title: str  # e.g. "改革举措 / 聚焦创新链,全要素资源融合 / 搭建高能级创新载体,激发持续创新动能"
     start: int
@@ -97,11 +103,13 @@ def segment_sections(text: str) -> list[Section]:
             sections.append(("/".join(p[0] for p in parts), " / ".join(p[1] for p in parts), offset))
         offset += len(line) + 1
     ends = [s[2] for s in sections[1:]] + [len(text)]
-    return [Section(p, t, s, e) for (p, t, s), e in zip(sections, ends) if e > s or s == 0]
+    return [Section(p, t, s, e) for (p, t, s), e in zip(sections, ends, strict=True) if e > s or s == 0]
 
 
 @dataclass(frozen=True)
 class SourceDocument:
+    """A case's cleaned source text, its sections and how many pinyin glosses were removed."""
+
     case: str
     text: str
     sections: list[Section]
@@ -110,12 +118,18 @@ class SourceDocument:
     _starts: list[int] = field(default_factory=list, repr=False, compare=False)
 
     def section_at(self, offset: int) -> Section:
+        """The section holding character `offset`.
+
+        Raises:
+            IndexError: `offset` lies outside the text.
+        """
         if not 0 <= offset < len(self.text):
             raise IndexError(f"offset {offset} outside the document (0..{len(self.text) - 1})")
         starts = self._starts or [s.start for s in self.sections]
         return self.sections[bisect_right(starts, offset) - 1]
 
     def snippet(self, offset: int, length: int, context: int = 0) -> str:
+        """`length` characters from `offset`, with `context` characters either side."""
         return self.text[max(0, offset - context) : offset + length + context]
 
 
@@ -124,7 +138,7 @@ def load_source(case: str | None = None) -> SourceDocument:
     return _load_source(get_case(case))
 
 
-@lru_cache(maxsize=None)
+@cache
 def _load_source(case: Case) -> SourceDocument:
     check_raw_checksum(case)
     raw = read_utf8(case.raw_path)  # a BOM is dropped; DataError if not UTF-8, not a file or too large

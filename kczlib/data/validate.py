@@ -5,30 +5,50 @@ their schemas and row rules; every figure's evidence at its offset, its section,
 that parsing the evidence yields the row's value, unit, qualifier and bounds; and
 coverage: every numeric mention the parser finds is claimed by figure rows or by
 one non-figure row, never both, or is a non-figure the parser itself recognises (a
-date, an ordinal, a list marker, a name, see `quantities.NON_FIGURE_RULES`); a
-non-figure row for such a mention is allowed but optional (counted as `redundant_rows`). `main()` prints a summary and returns non-zero on any problem.
+date, an ordinal, a list marker, a name, see `nonfigures.NON_FIGURE_RULES`); a
+non-figure row for such a mention is allowed but optional (counted as `redundant_rows`).
+`main()` prints a summary and returns non-zero on any problem.
 """
 
 from __future__ import annotations
 
 import math
 import sys
+from collections.abc import Callable
 from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TextIO
 
 from kczlib.data.cases import case_file, case_folder_names, cases_root, get_case
-from kczlib.errors import DataError, DataErrors, KczError
+from kczlib.data.figures import (
+    DRAFT_REASON,
+    FIGURES_FILE,
+    NON_FIGURES_FILE,
+    figure_from_row,
+    load_figures,
+    load_non_figures,
+    read_figures,
+)
+from kczlib.data.geo import geo_path
 from kczlib.data.indicators import indicators_path, load_indicators
-from kczlib.data.figures import (DRAFT_REASON, FIGURES_FILE, NON_FIGURES_FILE, figure_from_row, load_figures, load_non_figures,
-                      read_figures)
-from kczlib.data.schema import get_schema, read_table
 from kczlib.data.quantities import Mention, find_quantities
+from kczlib.data.schema import get_schema, read_table
 from kczlib.data.source import load_source
+from kczlib.errors import DataError, DataErrors, KczError
 
 PARSED_COLUMNS = ("value", "unit", "value_base", "base_unit", "qualifier", "lower", "upper")
 
 
 @dataclass
-class Report:
+class ValidationResult:
+    """What validating one case found: counts of rows, checks and mentions, and every problem.
+
+    `mentions` (numeric mentions the parser finds in the source) must equal
+    `claimed_by_figures + claimed_by_non_figures + recognised_non_figures` with nothing
+    `unaccounted`; `errors` holds every `DataError` (file, line, column). `loaded` is False
+    when case.json still has blanks, so only the problems are known.
+    """
+
     case: str
     figures: int = 0
     non_figures: int = 0
@@ -50,6 +70,7 @@ class Report:
 
     @property
     def ok(self) -> bool:
+        """True when no problem was found and every mention is accounted for."""
         return not self.errors and not self.unaccounted
 
 
@@ -68,10 +89,12 @@ def check_figure(fig, text: str, doc, path, line: int) -> tuple[list[DataError],
     if at != fig.evidence:
         found = text.find(fig.evidence)
         hint = f"; it occurs at offset {found}" if found >= 0 else "; it does not occur in the cleaned source"
-        return [DataError(path, f"evidence {fig.evidence!r} is not at offset {fig.offset}{hint}", line, "evidence")], None
+        return [DataError(path, f"evidence {fig.evidence!r} is not at offset {fig.offset}{hint}",
+                          line, "evidence")], None
     section = doc.section_at(fig.offset).path
     if fig.section != section:
-        errors.append(DataError(path, f"section {fig.section!r} but the evidence is in section {section!r}", line, "section"))
+        errors.append(DataError(path, f"section {fig.section!r} but the evidence is in section {section!r}",
+                                line, "section"))
     candidates = [m for m in find_quantities(fig.evidence) if m.quantity.is_figure_kind]
     for m in candidates:
         if all(_same(_row_value(fig, c), _parsed(m, c)) for c in PARSED_COLUMNS):
@@ -98,80 +121,82 @@ def _row_value(fig, column: str):
     return (v or None) if column == "unit" else v  # an empty unit reads as None on both sides
 
 
-def validate_case(case: str) -> Report:
-    """Check one case (see the module docstring); problems are collected in `Report.errors`.
+def validate_case(case: str) -> ValidationResult:
+    """Check one case (see the module docstring); problems are collected in `ValidationResult.errors`.
 
     Raises `UnknownCaseError` for a case with no folder and `DataError` for a `case.json`
     that cannot be read at all; blanks left in `case.json` (a drafted case) are reported
     with the tables' own problems, so the curator sees everything left to fill at once.
     """
-    report = Report(case)
+    result = ValidationResult(case)
     try:
         c = get_case(case)
     except DataErrors as exc:
-        report.errors.extend(exc.errors)
-        report.errors.extend(_table_errors(cases_root() / case))
-        report.loaded = False
-        return report
+        result.errors.extend(exc.errors)
+        result.errors.extend(_table_errors(cases_root() / case))
+        result.loaded = False
+        return result
     try:
         doc = load_source(case)
-        report.glosses_removed = doc.glosses_removed
+        result.glosses_removed = doc.glosses_removed
         figures = load_figures(case)
         non_figures = load_non_figures(case)
     except DataErrors as exc:
-        report.errors.extend(exc.errors)
-        report.loaded = False
-        return report
+        result.errors.extend(exc.errors)
+        result.loaded = False
+        return result
     except DataError as exc:
-        report.errors.append(exc)
-        report.loaded = False
-        return report
+        result.errors.append(exc)
+        result.loaded = False
+        return result
     text, fig_path, nf_path = doc.text, c.path(FIGURES_FILE), c.path(NON_FIGURES_FILE)
-    report.figures, report.non_figures = len(figures), len(non_figures)
-    report.per_chain = {k: int(v) for k, v in figures["chain"].value_counts(sort=False).items() if v}
-    report.qualified = int((figures["qualifier"] != "exact").sum())
-    report.indicators_mapped = int(figures["indicator"].notna().sum())
+    result.figures, result.non_figures = len(figures), len(non_figures)
+    result.per_chain = {k: int(v) for k, v in figures["chain"].value_counts(sort=False).items() if v}
+    result.qualified = int((figures["qualifier"] != "exact").sum())
+    result.indicators_mapped = int(figures["indicator"].notna().sum())
 
     claims: dict[int, str] = {}
     for _, row in figures.iterrows():
         fig = figure_from_row(row)
         errs, mention = check_figure(fig, text, doc, fig_path, int(row["line"]))
-        report.errors.extend(errs)
+        result.errors.extend(errs)
         if not any(e.column == "evidence" for e in errs):
-            report.evidence_ok += 1
+            result.evidence_ok += 1
         if mention is not None:
-            report.parse_ok += 1
+            result.parse_ok += 1
             # several figures may share one mention: 均排名第一 ranks two criteria first
             claims.setdefault(mention.start, f"figure {fig.id!r}")
 
     mentions = {m.start: m for m in find_quantities(text)}
-    report.mentions = len(mentions)
-    report.claimed_by_figures = sum(1 for s in claims if s in mentions)
+    result.mentions = len(mentions)
+    result.claimed_by_figures = sum(1 for s in claims if s in mentions)
     for _, row in non_figures.iterrows():
         start, line = int(row["offset"]), int(row["line"])
         m = mentions.get(start)
         if m is None or m.text != row["text"]:
             actual = f"the parser finds {m.text!r} there" if m else "the parser finds no mention there"
-            report.errors.append(DataError(nf_path, f"no mention {row['text']!r} at offset {start} ({actual})", line, "offset"))
+            result.errors.append(DataError(nf_path, f"no mention {row['text']!r} at offset {start} ({actual})",
+                                           line, "offset"))
             continue
         if start in claims:
-            report.errors.append(DataError(nf_path, f"mention {m.text!r} is also claimed by {claims[start]}", line, "offset"))
+            result.errors.append(DataError(nf_path, f"mention {m.text!r} is also claimed by {claims[start]}",
+                                           line, "offset"))
             continue
         claims[start] = "non_figures"
-        report.claimed_by_non_figures += 1
-        report.redundant_rows += m.quantity.is_known_non_figure
+        result.claimed_by_non_figures += 1
+        result.redundant_rows += m.quantity.is_known_non_figure
     for start, m in mentions.items():
         if start not in claims and m.quantity.is_known_non_figure:
             claims[start] = "built-in rules"
-            report.recognised_non_figures += 1
-    report.unaccounted = [m for s, m in sorted(mentions.items()) if s not in claims]
+            result.recognised_non_figures += 1
+    result.unaccounted = [m for s, m in sorted(mentions.items()) if s not in claims]
     context_errors = _context_errors(c)
-    report.errors.extend(context_errors)
+    result.errors.extend(context_errors)
     if not context_errors and c.path("context.csv").exists():
         from kczlib.data.context import load_context
 
-        report.context_rows = len(load_context(case))
-    return report
+        result.context_rows = len(load_context(case))
+    return result
 
 
 def _table_errors(folder) -> list[DataError]:
@@ -199,10 +224,13 @@ def _context_errors(case) -> list[DataError]:
     return list(validate_context(case.name))
 
 
-def format_report(r: Report) -> str:
+def format_report(r: ValidationResult) -> str:
+    """The printed summary of one case's validation (what `kcz validate` shows), one line per fact."""
     pct = lambda n, d: f"{100 * n / d:.0f}%" if d else "n/a"  # noqa: E731
-    lines = [f"case {r.case}: the checks against the source wait until the problems below are fixed"] if not r.loaded else [
-        f"case {r.case}: {r.figures} figures, {r.non_figures} non-figure mentions, {r.glosses_removed} pinyin glosses removed",
+    waiting = f"case {r.case}: the checks against the source wait until the problems below are fixed"
+    lines = [waiting] if not r.loaded else [
+        f"case {r.case}: {r.figures} figures, {r.non_figures} non-figure mentions, "
+        f"{r.glosses_removed} pinyin glosses removed",
         "  figures per chain: " + ", ".join(f"{k} {v}" for k, v in r.per_chain.items()),
         f"  qualified figures (余/多/超/近/以上/内/至): {r.qualified} of {r.figures}",
         f"  figures mapped to a shared indicator: {r.indicators_mapped} of {r.figures}",
@@ -217,12 +245,15 @@ def format_report(r: Report) -> str:
         lines.append(f"  {FIGURES_FILE} has a header and no rows: none of the {r.mentions} numeric mentions "
                      "below is curated yet (add figure rows, or draft them with `kcz new-case`)")
     if r.redundant_rows:
-        lines.append(f"  non-figure rows the parser also recognises by itself (optional): {r.redundant_rows} of {r.non_figures}")
+        lines.append("  non-figure rows the parser also recognises by itself (optional): "
+                     f"{r.redundant_rows} of {r.non_figures}")
     if r.context_rows:
-        lines.append(f"  external context: {r.context_rows} rows with source, excerpt and confidence, schema and row rules OK")
+        lines.append(f"  external context: {r.context_rows} rows with source, excerpt and confidence, "
+                     "schema and row rules OK")
     for m in r.unaccounted:
         why = f": {m.quantity.note}" if m.quantity.kind == "unreadable" else ""
-        lines.append(f"  unaccounted mention {m.text!r} at offset {m.start} (add a figure row or a non_figures row){why}")
+        lines.append(f"  unaccounted mention {m.text!r} at offset {m.start} "
+                     f"(add a figure row or a non_figures row){why}")
     drafted = {e.line for e in r.errors if e.reason == DRAFT_REASON}
     blanks = [e.column for e in r.errors if e.reason.endswith("is blank: fill it in")]
     if drafted or blanks:
@@ -274,25 +305,51 @@ def main(case: str | None = None, out=None) -> int:
     """
     out = out or sys.stdout
     cases = [case] if case else case_folder_names()  # an unreadable case folder is reported, not skipped
-    status = 0
-    try:  # the vocabulary is needed only by cases that map to it; those fail on their own without it
-        if indicators_path().exists():
-            print(f"indicators: {len(load_indicators())} in {indicators_path().name}, schema OK", file=out)
-        else:
-            print(f"indicators: no {indicators_path().name} (no case can map a figure to an indicator)", file=out)
-    except DataErrors as exc:
-        print("\n".join([f"indicators: {indicators_path().name} FAILED"] + [f"  error: {e}" for e in exc.errors]), file=out)
-        status = 1
-    except DataError as exc:
-        print(f"indicators: FAILED\n  error: {exc}", file=out)
-        status = 1
+    # the vocabulary is needed only by cases that map to it; those fail on their own without it
+    status = _shared_table_status(out, "indicators", indicators_path(), lambda: f"{len(load_indicators())} in",
+                                  "no case can map a figure to an indicator")
+    status = max(status, _shared_table_status(out, "geo", geo_path(), lambda: f"{len(_read_geo_rows())} places in",
+                                              "places print as written and list as peers"))
     for name in cases:
         try:
-            report = validate_case(name)
+            result = validate_case(name)
         except KczError as exc:
             print(f"kcz validate: case {name}: {exc}", file=sys.stderr)
             status = 2
             continue
-        print(format_report(report), file=out)
-        status = max(status, 0 if report.ok else 1)
+        print(format_report(result), file=out)
+        status = max(status, 0 if result.ok else 1)
     return status
+
+
+def _read_geo_rows() -> list[int]:
+    """Read data/geo.csv against its schema afresh (not the loader's cache); the row lines."""
+    return read_table(geo_path(), get_schema("geo"))[1]
+
+
+def _shared_table_status(out: TextIO, label: str, path: Path, read: Callable[[], str], when_absent: str) -> int:
+    """Check one table shared by all cases (indicators.csv, geo.csv) and print one line on it.
+
+    Args:
+        out: where the line goes.
+        label: the table's name in the line (`indicators`, `geo`).
+        path: the table's file in the active data folder.
+        read: reads and validates the file; returns the count phrase ("12 in").
+        when_absent: what a missing file means, printed beside its name.
+
+    Returns:
+        0 when the file is valid or absent, 1 when it breaks its schema or cannot be read
+        (each problem printed with file, line and column).
+    """
+    if not path.exists():
+        print(f"{label}: no {path.name} ({when_absent})", file=out)
+        return 0
+    try:
+        print(f"{label}: {read()} {path.name}, schema OK", file=out)
+    except DataErrors as exc:
+        print("\n".join([f"{label}: {path.name} FAILED"] + [f"  error: {e}" for e in exc.errors]), file=out)
+        return 1
+    except DataError as exc:
+        print(f"{label}: FAILED\n  error: {exc}", file=out)
+        return 1
+    return 0

@@ -1,0 +1,88 @@
+"""Numbers that are names, not figures: the built-in table of non-figure rules.
+
+The scanner of `kczlib.data.quantities` must see every numeral (coverage counts them), but
+some numerals name things rather than state figures: list markers (一、, (二), 三是), five-year
+plans (十四五), party congresses and plenums (二十大, 三中全会), metro lines (15号线), prize
+grades (一等奖), ranking lists (世界500强), project phases (二期), Latin codes (G60, 5G),
+versions (3.0版), idioms (一带一路, 之一, 一站式) and quoted slogans (“四链”). Each rule
+here names one such form with its `kind` and the reason the mention's `note` carries.
+
+This module imports nothing from kczlib: `quantities` builds its mentions from the spans
+`non_figure_spans` returns.
+"""
+
+from __future__ import annotations
+
+import re
+
+CN_SMALL = "一二三四五六七八九十"
+
+_N = f"[{CN_SMALL}]+"
+# (pattern, kind, reason). The group `n` is the mention's span (the numeral, as the
+# scanner would otherwise find it); the whole match is hidden from the scanner.
+NON_FIGURE_RULES: list[tuple[re.Pattern[str], str, str]] = [(re.compile(p, re.M), k, r) for p, k, r in [
+    (rf"^(?P<n>{_N})(?=、)", "list_marker", "section marker N、"),
+    (rf"(?:^|(?<=[。;；]))\((?P<n>{_N})\)", "list_marker", "subsection marker (N)"),
+    (rf"(?:^|(?<=[。;；,，:：]))(?P<n>{_N})(?=是)", "list_marker", "measure marker N是"),
+    (rf"(?P<n>十[{CN_SMALL}]五)(?=规划|时期|期间|”|’|末|以来|开局|$|[,，。、])", "name", "five-year plan (十四五)"),
+    (rf"(?:(?<=党的)(?P<n>{_N})大|(?P<n2>{_N})大(?=精神|报告|代表|以来|召开|胜利))", "name",
+     "party congress (二十大)"),
+    (rf"(?P<n>{_N}届)(?=[{CN_SMALL}]+[中次]全会)", "name", "term of a party committee (十四届)"),
+    (rf"(?P<n>{_N}次)(?=全会)", "name", "plenary session number (二次全会)"),
+    (rf"(?P<n>{_N})(?=中全会)", "name", "plenary session number (三中全会)"),
+    (rf"(?P<n>\d+|{_N})(?=号线)", "name", "metro line number (15号线)"),
+    (r"(?P<n>[一二三四五六七八九十]+)(?=等奖)", "name", "grade of a prize (一等奖)"),
+    (rf"(?P<n>\d+|[{CN_SMALL}百千]+)(?=强(?:企业|榜|县|市|区|名单|$|[,，。、”]))", "name",
+     "a ranking list's name (世界500强, 百强县)"),
+    (rf"(?P<n>\d+|{_N})期(?!培训|班|课|活动|论坛|讲座|沙龙)", "ordinal", "phase of a project (二期)"),
+    (r"(?<=[A-Za-z])(?P<n>\d+(?:\.\d+)?)|(?P<n2>\d+(?:\.\d+)?)(?=[A-Za-z])", "code",
+     "part of a code or name (G60, 5G)"),
+    (r"(?P<n>\d+\.\d+版)|(?<=[“\"])(?P<n2>\d+\.\d+)(?=[”\"]版本)", "version", "version number (3.0版)"),
+    (r"(?P<n>一)带(?P<n2>一)路", "idiom", "一带一路 (Belt and Road)"),
+    (r"最[初后](?P<n>一)公里", "idiom", "最初/最后一公里 ('first/last mile' idiom)"),
+    (r"(?<=[^分]之)(?P<n>一)", "idiom", "之一 = 'one of' (not the 一 of 三分之一)"),
+    (r"(?P<n>一)站式", "idiom", "一站式 'one-stop'"),
+    (r"(?P<n>百)县(?P<n2>千)村", "name", "百县千村 programme name"),
+    (r"(?P<n>百人)会", "name", "百人会: an organisation's name"),
+    # every numeral in a short quoted phrase without digits or ranks: “四链”, “一核两翼三带”,
+    # “三个一批” (but “第四城” is a rank)
+    (r"[“‘](?P<q>[^“”‘’\n\d%第首]{1,10})[”’]", "name", "numeral of a quoted slogan (“四链”, “一核两翼三带”)"),
+]]
+SLOGAN_NUMERAL = re.compile(r"[一二两三四五六七八九十百千]+")
+
+
+def non_figure_spans(scan: str) -> tuple[list[tuple[int, int, str, str]], list[tuple[int, int]]]:
+    """Built-in non-figure mentions in `scan` and the spans to hide from the scanner.
+
+    The rules of `NON_FIGURE_RULES` apply in table order; a match overlapping text an
+    earlier rule already took is skipped.
+
+    Args:
+        scan: the text as the scanner reads it (full-width forms as ASCII, lexical words
+            masked; see `kczlib.data.quantities`).
+
+    Returns:
+        `(found, hidden)`: `found` holds `(start, end, kind, reason)` per mention (the
+        numeral's span; each numeral run of a quoted slogan); `hidden` the `(start, end)`
+        spans the scanner must not read again (the whole match, context words included).
+    """
+    found: list[tuple[int, int, str, str]] = []
+    hidden: list[tuple[int, int]] = []
+    taken = [False] * len(scan)
+    for rx, kind, reason in NON_FIGURE_RULES:
+        for m in rx.finditer(scan):
+            if any(taken[m.start():m.end()]):
+                continue
+            if "q" in rx.groupindex:  # a quoted phrase: each numeral run in it, and only those
+                spans = [(m.start("q") + r.start(), m.start("q") + r.end())
+                         for r in SLOGAN_NUMERAL.finditer(m.group("q"))]
+                hide = spans
+            else:
+                spans = [(m.start(g), m.end(g)) for g in ("n", "n2") if g in rx.groupindex and m.group(g)]
+                hide = [(m.start(), m.end())]  # the whole match, context words included
+            found.extend((a, b, kind, reason) for a, b in spans)
+            for a, b in hide:
+                for i in range(a, b):
+                    taken[i] = True
+                hidden.append((a, b))
+    return found, hidden
