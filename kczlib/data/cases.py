@@ -128,15 +128,16 @@ REQUIRED_META = {
 }
 
 
-def get_case(case: str | None = None) -> Case:
-    """The case folder `data/cases/<case>/` with its `case.json` (None: `default_case()`).
+def get_case(case: str) -> Case:
+    """The case folder `data/cases/<case>/` with its `case.json`.
 
     A case is a name, never a path: anything that is not one of `list_cases()` (such as
-    `../x` or an absolute path) raises UnknownCaseError listing the known cases, so no
-    folder outside `data/cases/` is ever read. DataError if `case.json` is malformed
-    or its `source.file` is not a plain file name inside the case folder.
+    `../x`, an absolute path, or None: a report's `case` parameter set to null) raises
+    UnknownCaseError listing the known cases, so no folder outside `data/cases/` is ever
+    read. DataError if `case.json` is malformed or its `source.file` is not a plain file
+    name inside the case folder. The public loaders take None as "the default case"
+    (`case_name`) before they call this.
     """
-    case = case_name(case)
     known = list_cases()
     if not isinstance(case, str) or case not in known:
         raise UnknownCaseError(str(case), known)

@@ -182,7 +182,7 @@ def load_context(case: str | None = None) -> pd.DataFrame:
     type and unit. A case without context.csv gives an empty frame.
     Raises `DataErrors` listing every problem, `UnknownCaseError` for an unknown case.
     """
-    frame, errors = _read_context(get_case(case))
+    frame, errors = _read_context(get_case(case_name(case)))
     if errors:
         raise DataErrors(list(errors))
     return frame.copy()
@@ -190,7 +190,7 @@ def load_context(case: str | None = None) -> pd.DataFrame:
 
 def validate_context(case: str | None = None) -> list[DataError]:
     """Every problem in the case's context table and its metadata; [] when all is well."""
-    c = get_case(case)
+    c = get_case(case_name(case))
     frame, errors = _read_context(c)
     # Roles are checked against the rows only when the rows could be read at all.
     return list(errors) + _check_meta(c, None if errors else frame)
@@ -262,7 +262,7 @@ def context_value(context_id: str, case: str | None = None) -> ContextFigure:
 
 def context_meta(case: str | None = None) -> dict:
     """The case's context metadata ({} when the case has none)."""
-    return _read_meta(get_case(case))
+    return _read_meta(get_case(case_name(case)))
 
 
 @cache

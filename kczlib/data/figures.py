@@ -118,7 +118,7 @@ def load_figures(case: str | None = None) -> pd.DataFrame:
     Raises `UnknownCaseError` for an unknown case and `DataErrors` listing every problem
     of the table.
     """
-    return _load_figures(get_case(case)).copy()
+    return _load_figures(get_case(case_name(case))).copy()
 
 
 @cache
@@ -259,7 +259,7 @@ def figure(figure_id: str, case: str | None = None) -> Figure:
     `UnknownCaseError` for an unknown case and `DataErrors` for a broken table.
     """
     case = case_name(case)
-    frame = _load_figures(get_case(case))
+    frame = _load_figures(get_case(case_name(case)))
     if figure_id not in frame.index:
         raise UnknownFigureError(figure_id, case, difflib.get_close_matches(figure_id, frame.index, n=3))
     return figure_from_row(frame.loc[figure_id])
@@ -305,7 +305,7 @@ def _indicator_rows(indicator_id: str, case: str) -> pd.DataFrame:
     vocabulary = indicators()
     if indicator_id not in vocabulary:
         raise UnknownIndicatorError(indicator_id, difflib.get_close_matches(indicator_id, list(vocabulary), n=3))
-    frame = _load_figures(get_case(case))
+    frame = _load_figures(get_case(case_name(case)))
     return frame[frame["indicator"].eq(indicator_id).fillna(False).to_numpy(bool)]
 
 
@@ -326,7 +326,7 @@ def figure_from_row(row) -> Figure:
 
 def load_non_figures(case: str | None = None) -> pd.DataFrame:
     """Numeric mentions in the source that are deliberately not figures, with reasons."""
-    return _load_non_figures(get_case(case)).copy()
+    return _load_non_figures(get_case(case_name(case))).copy()
 
 
 @cache

@@ -12,7 +12,7 @@ from bisect import bisect_right
 from dataclasses import dataclass, field
 from functools import cache, lru_cache
 
-from kczlib.data.cases import Case, check_raw_checksum, get_case
+from kczlib.data.cases import Case, case_name, check_raw_checksum, get_case
 from kczlib.textfile import read_utf8
 
 TONED = "āáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜ"
@@ -135,7 +135,7 @@ class SourceDocument:
 
 def load_source(case: str | None = None) -> SourceDocument:
     """The cleaned source document of a case, with its section tree."""
-    return _load_source(get_case(case))
+    return _load_source(get_case(case_name(case)))
 
 
 @cache
