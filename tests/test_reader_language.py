@@ -203,3 +203,30 @@ def test_one_name_per_thing_and_a_glossary_in_every_report(built_reports, lang):
                 for pair in used if (pair[0] if lang == "en" else pair[1]) not in glossary]
         bad += [f"{page.name}: no glossary although the text uses {len(used)} of its terms"] if used and not glossary else []
     assert not bad, "\n".join(bad)
+
+
+def _derivation_word_runs() -> set[str]:
+    """The English word runs (three words or more) of every derivation key of the word
+    files (`<file>.derivation.*`), their slots cut out: "rows of figures.csv with chain"."""
+    import string
+
+    from kczlib.report.narrative import templates
+
+    runs = set()
+    for key, text in templates("en").items():
+        if ".derivation." in key:
+            for literal, *_ in string.Formatter().parse(text):
+                runs |= {m.strip() for m in re.findall(r"[A-Za-z][A-Za-z_.]*(?: [A-Za-z_.]+){2,}", literal)}
+    return runs
+
+
+def test_chinese_pages_write_derivations_in_chinese(built_reports):
+    # The numbers ledger names what a count of the dataset counts (rows of figures.csv ...):
+    # on a Chinese page in Chinese, marked or not.
+    runs = _derivation_word_runs()
+    assert "rows of figures.csv" in runs and "numeric mentions the parser finds in the source" in runs
+    bad = []
+    for page in _pages(built_reports, "zh"):
+        text = _soup(page).get_text(" ")
+        bad += [f"{page.name}: {run!r}" for run in sorted(runs) if run in text]
+    assert not bad, "English derivations on Chinese pages:\n" + "\n".join(bad)

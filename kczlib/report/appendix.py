@@ -55,12 +55,24 @@ def section_words(path: str, title: str, report) -> Cell | str:
     return ", ".join(words)
 
 
-def indicator_words(indicator: str, lang: str) -> str:
-    """A context row's indicator ("高新技术企业总数 high-tech enterprises") in one language."""
+def indicator_words(indicator: str, lang: str, glossary: dict | None = None) -> str:
+    """A context row's indicator ("高新技术企业总数 high-tech enterprises") in one language.
+
+    Args:
+        indicator: context.csv's `indicator`: the Chinese name, a space, the English one.
+        lang: "zh" or "en".
+        glossary: the case's `glossary` (case.json: `{Chinese term: {"en": English name}}`):
+            a Chinese term the English name writes (科创贷) is given its English name.
+
+    Returns:
+        The name in `lang`.
+    """
     zh, _, en = indicator.partition(" ")
     if lang == "zh" or not en:
         return zh
-    return en.replace("科创贷", "Kechuangdai")
+    for term, names in (glossary or {}).items():
+        en = en.replace(term, names["en"])
+    return en
 
 
 def leaf_name(leaf: Num, report) -> str:
@@ -76,7 +88,7 @@ def leaf_name(leaf: Num, report) -> str:
         return report.text("appendix.leaves.year_leaf")
     ids = [i for i in leaf.ids]
     if ids and ids[0].startswith("ctx:"):
-        return indicator_words(context_value(ids[0][4:], report.case).indicator, report.lang)
+        return indicator_words(context_value(ids[0][4:], report.case).indicator, report.lang, report.meta.get("glossary"))
     if ids:
         name = report.label(ids[0])
         if d.startswith("period of"):
@@ -85,10 +97,6 @@ def leaf_name(leaf: Num, report) -> str:
             return templates(report.lang)["appendix.leaves.period_of"].format(name=name)
         return name
     return d
-
-
-def _has_dataset_count(num: Num) -> bool:
-    return any(leaf.kind == "derived" and not leaf.ids for leaf in num.inputs())
 
 
 def _where(where: str) -> str:
@@ -113,8 +121,6 @@ def ledger_rows(report) -> list[dict]:
         derivation = "" if cited else derivation_words(e.num, lang, lambda leaf: leaf_name(leaf, report))
         inputs = "" if e.num.is_leaf else report.list_separator().join(
             f"{leaf_name(leaf, report)} = {exact_text(leaf)}" for leaf in e.num.inputs())
-        if lang == "zh" and _has_dataset_count(e.num):  # dataset counts are described in English
-            derivation, inputs = Cell(derivation, lang="en"), Cell(inputs, lang="en")
         rows.append({
             "printed": "; ".join(_NUMBER.findall(_plain(e.text))) if cited else _plain(e.text),
             "exact": exact_text(e.num),
@@ -147,7 +153,7 @@ def context_rows(report) -> list[dict]:
     for cid in report.ledger.context_ids():
         c = context_value(cid, report.case)
         derivation = c.derivation if report.lang == "zh" else mark_chinese(c.derivation)
-        rows.append({"indicator": indicator_words(c.indicator, report.lang), "year": format_period(c.year, report.lang),
+        rows.append({"indicator": indicator_words(c.indicator, report.lang, report.meta.get("glossary")), "year": format_period(c.period, report.lang),
                      "confidence": c.confidence_label(report.lang), "source": c.source_url,
                      "excerpt": Cell(strip_pinyin_glosses(to_simplified(c.excerpt))[0], lang="zh", quote=True),
                      "derivation": Cell(derivation, lang="en") if report.lang == "zh" and derivation else derivation})

@@ -11,19 +11,11 @@ from __future__ import annotations
 from urllib.parse import urlparse
 
 from kczlib.analysis.ledger import Num, assumption
-from kczlib.report.chart_words import ORIGIN_SEPARATORS, SOURCE_PREFIX, check_lang
+from kczlib.report.chart_words import chart_word, check_lang, origin_separator, source_prefix
 from kczlib.report.display import show
 
 
 # --- source lines from what is plotted ---------------------------------------------
-
-_ORIGIN_WORDS = {
-    "case": {"zh": "《{title}》", "en": "case study \"{title}\""},
-    "assumption": {"zh": "假设：{name}", "en": "assumption: {name}"},
-    "dataset": {"zh": "kcz 对案例数据集的统计", "en": "kcz count of the case dataset"},
-    "context_derived": {"zh": "外部数据推算（{confidence}）", "en": "derived from external data ({confidence})"},
-    "context": {"zh": "{host}（{confidence}）", "en": "{host} ({confidence})"},
-}
 
 
 def parameter_label(name: str, lang: str) -> str:
@@ -50,24 +42,25 @@ def origins(nums: list[Num], lang: str, case: str) -> list[str]:
     for num in nums:
         for leaf in num.inputs():
             if leaf.kind == "figure":
-                text = _ORIGIN_WORDS["case"][lang].format(title=get_case(case).meta["title"][lang])
+                text = chart_word("origin.case", lang).format(title=get_case(case).meta["title"][lang])
             elif leaf.kind == "context":
                 c = context_value(leaf.ids[0].removeprefix("ctx:"), case)
-                key = "context_derived" if c.is_derived else "context"
-                text = _ORIGIN_WORDS[key][lang].format(host=urlparse(c.source_url).hostname or "",
+                key = "origin.context_derived" if c.is_derived else "origin.context"
+                text = chart_word(key, lang).format(host=urlparse(c.source_url).hostname or "",
                                                        confidence=c.confidence_label(lang))
             elif leaf.kind == "assumption":
-                text = _ORIGIN_WORDS["assumption"][lang].format(
+                text = chart_word("origin.assumption", lang).format(
                     name=parameter_label(leaf.derivation.removeprefix("parameter "), lang))
             else:  # a count computed from the dataset (rows, mentions)
-                text = _ORIGIN_WORDS["dataset"][lang]
+                text = chart_word("origin.dataset", lang)
             found.setdefault(text, None)
     return list(found)
 
 
 def source_line(nums: list[Num], lang: str, case: str) -> str:
-    """The chart's source line: "来源：" / "Source: " and its origins joined by "；" / "; "."""
-    return SOURCE_PREFIX[lang] + ORIGIN_SEPARATORS[lang].join(origins(nums, lang, case))
+    """The chart's source line: "来源：" / "Source: " and its origins joined by "；" / "; "
+    (words of kczlib/words/charts.toml)."""
+    return source_prefix(lang) + origin_separator(lang).join(origins(nums, lang, case))
 
 
 class ChartMethods:
@@ -155,7 +148,7 @@ class ChartMethods:
 
     def path_chart(self, name: str, path, title_key: str, unit_key: str) -> None:
         """Show a year-by-year path (a DataFrame with `year`, `num`, `lower`, `upper`, as from
-        `metrics.target_path`) as a line in 亿元 (zh) or CNY bn (en), and say each year's value.
+        `kczlib.analysis.scenarios.target_path`) as a line in 亿元 (zh) or CNY bn (en), and say each year's value.
 
         The x axis rests on the `baseline_year` parameter, so the chart's source line cites it.
         """

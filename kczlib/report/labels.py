@@ -10,7 +10,9 @@ from kczlib.analysis.ledger import Num
 from kczlib.data.datatext import DataText
 from kczlib.data.figures import figure
 from kczlib.data.source import load_source
-from kczlib.report.narrative import Quote, Safe, escape
+from kczlib.report.narrative import Quote, Safe, escape, templates
+
+DATASET_MEASURE = "个"  # the measure word of a dataset count: a unit key of figures.csv's vocabulary (appendix.measure)
 
 _HALF_TO_FULL = str.maketrans({"(": "（", ")": "）", ",": "，", ";": "；", ":": "："})
 
@@ -37,8 +39,24 @@ class LabelMethods:
         return typeset(figure(figure_id, self.case).metric(self.lang), self.lang)
 
     def list_separator(self) -> str:
-        """Between items of a list in a sentence: "；" / "; "."""
-        return "；" if self.lang == "zh" else "; "
+        """Between items of a list in a sentence: "；" / "; " (`common.list_separator`)."""
+        return templates(self.lang)["common.list_separator"]
+
+    def derivation(self, derivation: str, **slots) -> str:
+        """A leaf's derivation as the ledger keeps it, in the page language.
+
+        Args:
+            derivation: a key of the prose word files (`common.derivation.context_year`),
+                filled with `slots` in the page language; or a code-level derivation that the
+                appendix itself names in words ("parameter <name>", "period of <figure id>"),
+                returned as it is.
+            **slots: values of the key's `{slots}` (ids, topics: never printed as numbers).
+
+        Returns:
+            The derivation text.
+        """
+        words = templates(self.lang)
+        return words[derivation].format(**slots) if derivation in words else derivation
 
 
     # -- labels that are numbers but not quantities -----------------------------------
@@ -47,17 +65,22 @@ class LabelMethods:
         p = figure(figure_id, self.case).period
         return self.year(int(p), f"period of {figure_id}", (figure_id,)) if p.isdigit() else Safe(self.text("fiscal.no_year"))
 
-    def year(self, year: int, derivation: str, ids: tuple = ()) -> Safe:
-        """`year` printed as a label (2021年 / 2021) and ledgered with `derivation` and the
-        figure or context `ids` it comes from (none: an assumption, e.g. a parameter).
+    def year(self, year: int, derivation: str, ids: tuple = (), **slots) -> Safe:
+        """`year` printed as a label (2021年 / 2021: `common.year`) and ledgered with
+        `derivation` (as in `derivation`, filled with `slots`) and the figure or context
+        `ids` it comes from (none: an assumption, e.g. a parameter).
         """
-        text = f"{year}年" if self.lang == "zh" else str(year)
-        self.ledger.record(Num(year, year, "years", ids, derivation, "figure" if ids else "assumption"), "year", text)
+        text = templates(self.lang)["common.year"].format(year=year)
+        num = Num(year, year, "years", ids, self.derivation(derivation, **slots), "figure" if ids else "assumption")
+        self.ledger.record(num, "year", text)
         return Safe(text)
 
-    def count(self, n: int, derivation: str) -> Num:
-        """A count computed from the dataset itself (rows, mentions)."""
-        return Num(float(n), float(n), "count", (), derivation, "derived", measure="个", sig=6)
+    def count(self, n: int, key: str, **slots) -> Num:
+        """A count computed from the dataset itself (rows, mentions); `key` names what is
+        counted (a word key, e.g. `overview.derivation.figure_rows`, filled with `slots`):
+        the ledger shows it as the count's derivation, in the page language."""
+        return Num(float(n), float(n), "count", (), self.derivation(key, **slots), "derived",
+                   measure=DATASET_MEASURE, sig=6)
 
     def has_passage(self, start: str, end: str) -> bool:
         """Whether the case's source text holds a passage from `start` to `end` (a quote
@@ -84,17 +107,19 @@ class LabelMethods:
 
         for g in context_gaps(self.case):
             if g["topic"] == topic:
-                self.say("common.gap", text=self.cite(g[self.lang], f"context gap {topic}", ()))
+                self.say("common.gap", text=self.cite(g[self.lang], "common.derivation.context_gap", (), topic=topic))
 
-    def cite(self, text: str, derivation: str, ids: tuple) -> Safe:
-        """Data text that may hold years or counts: ledgered as cited, then escaped."""
-        self.ledger.record(Num(None, None, "count", ids, derivation, "context"), "cited text", escape(text))
+    def cite(self, text: str, derivation: str, ids: tuple, **slots) -> Safe:
+        """Data text that may hold years or counts: ledgered as cited (with `derivation`, as in
+        `derivation`, filled with `slots`), then escaped."""
+        num = Num(None, None, "count", ids, self.derivation(derivation, **slots), "context")
+        self.ledger.record(num, "cited text", escape(text))
         return Safe(escape(text))
 
     def ctx_role(self, role: str):
         """(row, Num) for the context row playing `role` in context.meta.json, or (None, None)
         when the case assigns no row to it, so a section can say "cannot tell" instead of failing.
-        `row` is a `ContextFigure` (its `year` is the period as written: 2021, 2023-11).
+        `row` is a `ContextFigure` (its `period` as written: 2021, 2023-11).
         """
         from kczlib.data.context import context_role
 
@@ -110,7 +135,8 @@ class LabelMethods:
         """The period of a context row as printed (2021年 / 2021; 2023年11月 / Nov 2023), ledgered."""
         from kczlib.data.context import format_period
 
-        if row.year.isdigit():
-            return self.year(int(row.year), f"year of context {row.id}", (f"ctx:{row.id}",))
-        return self.cite(format_period(row.year, self.lang), f"period of context {row.id}", (f"ctx:{row.id}",))
+        ids = (f"ctx:{row.id}",)
+        if row.period.isdigit():
+            return self.year(int(row.period), "common.derivation.context_year", ids, id=row.id)
+        return self.cite(format_period(row.period, self.lang), "common.derivation.context_period", ids, id=row.id)
 

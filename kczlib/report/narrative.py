@@ -23,9 +23,9 @@ from kczlib.data.quantities import find_quantities
 from kczlib.words import word_files, words
 
 # The word files that hold report prose, read by `templates` (keys are unique across them). The
-# other word files hold the page frame (`page`), check titles, context labels and number words,
-# which their own modules read.
-NOT_PROSE = ("page", "checks", "context", "numbers")
+# other word files hold the page frame (`page`), check titles, context labels, number words and
+# the words charts draw (`charts`), which their own modules read.
+NOT_PROSE = ("page", "checks", "context", "numbers", "charts")
 
 
 def prose_files() -> tuple[str, ...]:
@@ -125,7 +125,8 @@ def render(key: str, lang: str, ledger: Ledger, **slots) -> Safe:
             values[name] = v
         elif isinstance(v, Quote):
             text = escape(nested_quote(v.text) if lang == "zh" else v.text)
-            ledger.record(Num(None, None, "count", (), f"source quote at offset {v.offset}", "quote"), key, text)
+            derivation = table["common.derivation.source_quote"].format(offset=v.offset)
+            ledger.record(Num(None, None, "count", (), derivation, "quote"), key, text)
             values[name] = text
         elif isinstance(v, DataText):  # text from the data files: printed as written, escaped
             values[name] = escape(v)

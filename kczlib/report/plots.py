@@ -2,8 +2,8 @@
 
     >>> from kczlib.report import plots, theme
     >>> theme.set_theme("zh")
-    >>> fig = plots.compare_bars(["成都", "武汉"], [99.4, 80], title="…", unit_label="亿元",
-    ...                          source="成都市科协", lang="zh")
+    >>> fig = plots.compare_bars(["甲市", "乙市"], [99.4, 80], title="…", unit_label="亿元",
+    ...                          source="甲市科协", lang="zh")
     >>> type(fig).__name__
     'Figure'
 
@@ -16,8 +16,6 @@ formatted (`texts`), so a chart prints what the text prints.
 from __future__ import annotations
 
 import numbers
-import re
-import unicodedata
 
 import matplotlib as mpl
 import numpy as np
@@ -25,93 +23,20 @@ import pandas as pd
 import seaborn as sns
 from matplotlib.figure import Figure
 from matplotlib.font_manager import FontProperties
-from matplotlib.layout_engine import ConstrainedLayoutEngine
 from matplotlib.ticker import MaxNLocator
 
 from kczlib.analysis.formatting import format_number, format_share
 from kczlib.errors import ParameterError
-from kczlib.report.chart_words import ORIGIN_SEPARATORS, SOURCE_PREFIX
-from kczlib.report.chart_words import check_lang as _check_lang
+from kczlib.report.chart_frame import drawn_source, wrap_to_width
+from kczlib.report.chart_frame import finish as _finish
+from kczlib.report.chart_frame import new_figure as _figure
+from kczlib.report.chart_frame import source_only as _source_only
+from kczlib.report.chart_words import chart_word, origin_separator
 from kczlib.report.theme import palette
-
-SOURCE_FONTSIZE = 8
+from kczlib.words import word
 
 
 # --- shared chart parts -----------------------------------------------------------
-
-def _figure(n_rows: int = 0, width: float = 7.0) -> tuple[Figure, object]:
-    """A pyplot-free figure with a strip at the bottom reserved for the source line."""
-    height = max(3.0, 1.6 + 0.45 * n_rows)
-    strip = (SOURCE_FONTSIZE * 2.2 / 72) / height  # the source line's height, as a fraction
-    layout = ConstrainedLayoutEngine(rect=(0, strip, 1, 1 - strip))
-    fig = Figure(figsize=(width, height), layout=layout)
-    return fig, fig.add_subplot()
-
-
-def _finish(fig, ax, title: str, source: str, lang: str) -> Figure:
-    _check_lang(lang)
-    width, height = fig.get_size_inches()
-    title_size = FontProperties(size=mpl.rcParams["axes.titlesize"]).get_size_in_points()
-    title = wrap_to_width(title, width * 0.9, title_size)
-    source = wrap_to_width(_source_text(source, lang), width * 0.97, SOURCE_FONTSIZE)
-    # Grow the figure by the extra lines, so long source lines and titles are never cut off.
-    n_source, n_title = source.count("\n") + 1, title.count("\n") + 1
-    extra = ((n_source - 1) * SOURCE_FONTSIZE + (n_title - 1) * title_size) * 1.3 / 72
-    fig.set_size_inches(width, height + extra)
-    strip = (SOURCE_FONTSIZE * (1.3 * n_source + 0.9) / 72) / (height + extra)
-    fig.get_layout_engine().set(rect=(0, strip, 1, 1 - strip))
-    ax.set_title(title, loc="left")  # no bold: the CJK font ships Regular only
-    # The title starts at the plot's left edge, right of the category labels: wrap it to
-    # the width left of the figure from there, so it never runs off the right edge.
-    fig.draw_without_rendering()
-    room = width * (1 - ax.get_position().x0) * 0.95
-    narrow = wrap_to_width(title.replace("\n", ""), room, title_size)
-    if narrow.count("\n") > title.count("\n"):
-        more = (narrow.count("\n") - title.count("\n")) * title_size * 1.3 / 72
-        fig.set_size_inches(width, height + extra + more)
-        strip = (SOURCE_FONTSIZE * (1.3 * n_source + 0.9) / 72) / (height + extra + more)
-        fig.get_layout_engine().set(rect=(0, strip, 1, 1 - strip))
-        ax.set_title(narrow, loc="left")
-    fig.text(0.01, 0.01, source, ha="left", va="bottom",
-             fontsize=SOURCE_FONTSIZE, color="grey", gid="source")
-    return fig
-
-
-def _char_width(ch: str) -> int:
-    return 2 if unicodedata.east_asian_width(ch) in ("W", "F") else 1  # CJK glyphs are full width
-
-
-def wrap_to_width(text: str, width_in: float, fontsize: float) -> str:
-    """`text` broken into lines that fit `width_in` inches at `fontsize` points.
-
-    Breaks after a space where one falls in the second half of the line, else anywhere
-    (Chinese has no spaces); no character is dropped, so removing the newlines gives the
-    text back. Widths are estimated (half an em per Latin character, a full em per CJK one).
-    """
-    limit = width_in * 72 / (fontsize * 0.55)
-    lines, line = [], ""
-    for ch in text:
-        if line and sum(map(_char_width, line)) + _char_width(ch) > limit:
-            cut = line.rfind(" ") + 1
-            if cut <= len(line) // 2:
-                cut = len(line)
-            lines.append(line[:cut])
-            line = line[cut:]
-        line += ch
-    return "\n".join(lines + [line])
-
-
-def drawn_source(fig: Figure) -> str:
-    """The source line drawn under a chart, unwrapped ("" if it has none)."""
-    return next((t.get_text().replace("\n", "") for t in fig.texts if t.get_gid() == "source"), "")
-
-
-
-def _source_text(source: str, lang: str) -> str:
-    # A caller may already have written "来源:" or "Source:"; don't say it twice.
-    word = SOURCE_PREFIX[lang].rstrip(" :：")
-    return source if re.match(rf"{word}\s*[:：]", source) else SOURCE_PREFIX[lang] + source
-
 
 def _num(v) -> float | None:
     """None for missing bounds, whether None, NaN or pandas NA."""
@@ -119,10 +44,6 @@ def _num(v) -> float | None:
 
 
 # --- missing values (None, NaN, pd.NA; nullable Float64/Int64 columns) ---------------
-
-_MISSING_LABEL = {"zh": "缺失", "en": "missing"}
-_MISSING_NOTE = {"zh": "缺失值未绘出：{}", "en": "missing values not drawn: {}"}
-_LIST_SEPARATOR = {"zh": "、", "en": ", "}
 
 
 def _floats(values) -> list[float]:
@@ -136,7 +57,8 @@ def _with_missing_note(source: str, missing, lang: str) -> str:
     names = [str(m) for m in missing]
     if not names:
         return source
-    return f"{source}{ORIGIN_SEPARATORS[lang]}{_MISSING_NOTE[lang].format(_LIST_SEPARATOR[lang].join(names))}"
+    note = chart_word("missing.note", lang).format(items=chart_word("missing.separator", lang).join(names))
+    return f"{source}{origin_separator(lang)}{note}"
 
 
 def lighten(color, amount: float = 0.6) -> tuple[float, float, float]:
@@ -152,9 +74,6 @@ def _bar_labels(ax, texts, positions, xs) -> None:
 
 # --- bar_ranges -------------------------------------------------------------------
 
-_UNKNOWN = {"zh": "无法确定", "en": "cannot be determined"}
-
-
 def _range_text(lo, hi, lang) -> str:
     def n(v):
         return format_number(v, lang, sig=3)
@@ -167,7 +86,7 @@ def _range_text(lo, hi, lang) -> str:
         return f"≥ {n(lo)}"
     if hi is not None:
         return f"≤ {n(hi)}"
-    return _UNKNOWN[lang]
+    return word("numbers", "interval.unknown", lang)
 
 
 # Low-confidence and derived external numbers are hatched, so a reader tells them apart
@@ -305,16 +224,13 @@ def _check_lengths(labels, **columns) -> None:
 
 # --- funnel -----------------------------------------------------------------------
 
-_CONVERSION = {"zh": "转化率", "en": "conversion"}
-
-
 def _rate_text(prev: float, cur: float, lang: str) -> str | None:
     if prev <= 0:
         return None
     r = cur / prev
     sig = 2 if prev < 30 else 3  # a handful of items cannot carry three digits
     rate = format_share(r, lang, sig=sig) if 0 <= r <= 1 else format_number(r, lang, sig=sig) + "×"
-    return f"{_CONVERSION[lang]} {rate}"
+    return f"{chart_word('funnel.conversion', lang)} {rate}"
 
 
 def funnel(stage_labels, values, *, title: str, unit_label: str, source: str,
@@ -329,7 +245,7 @@ def funnel(stage_labels, values, *, title: str, unit_label: str, source: str,
     texts = []
     for i, v in enumerate(values):
         if np.isnan(v):
-            texts.append(_MISSING_LABEL[lang])
+            texts.append(chart_word("missing.label", lang))
             continue
         rate = _rate_text(values[i - 1], v, lang) if i and not np.isnan(values[i - 1]) else None
         texts.append(format_number(v, lang, sig=3) + (f"  ({rate})" if rate else ""))
@@ -422,7 +338,7 @@ def compare_bars(labels, values, *, title: str, unit_label: str, source: str,
     if any(hatched or []) and legend:
         hatch_legend(ax, legend)
     if texts is None:  # sig=None: stated figures as written
-        texts = [_MISSING_LABEL[lang] if np.isnan(v) else format_number(v, lang, sig=sig) for v in values]
+        texts = [chart_word("missing.label", lang) if np.isnan(v) else format_number(v, lang, sig=sig) for v in values]
     if notes is not None:
         texts = [f"{t}  {n}" if n and not pd.isna(n) else t for t, n in zip(texts, notes)]
     _bar_labels(ax, texts, range(len(values)), [max(v, 0.0) if not np.isnan(v) else 0.0 for v in values])
@@ -467,19 +383,6 @@ def paired_ranges(labels, left, right, *, titles: tuple[str, str], units: tuple[
     fig.suptitle(wrap_to_width(title, fig.get_size_inches()[0] * 0.9, size), x=0.01, ha="left", fontsize=size)
     _source_only(fig, source, lang)
     return fig
-
-
-def _source_only(fig, source: str, lang: str) -> None:
-    """The source line of a figure whose title is a suptitle (several panels)."""
-    _check_lang(lang)
-    width, height = fig.get_size_inches()
-    text = wrap_to_width(_source_text(source, lang), width * 0.97, SOURCE_FONTSIZE)
-    n = text.count("\n") + 1
-    extra = (n - 1) * SOURCE_FONTSIZE * 1.3 / 72
-    fig.set_size_inches(width, height + extra)
-    strip = (SOURCE_FONTSIZE * (1.3 * n + 0.9) / 72) / (height + extra)
-    fig.get_layout_engine().set(rect=(0, strip, 1, 1 - strip))
-    fig.text(0.01, 0.01, text, ha="left", va="bottom", fontsize=SOURCE_FONTSIZE, color="grey", gid="source")
 
 
 # --- multi_path -----------------------------------------------------------------------

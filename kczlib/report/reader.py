@@ -77,7 +77,7 @@ class ReaderMethods:
                  tpl("reader.about_appendix")]
         from kczlib.report.narrative import templates
 
-        # a summary worded for any case (the city as a slot) wins over one written for Chengdu
+        # a summary worded for any case (the city as a slot) wins over one written for the first case
         summary_key = next((k for k in (f"any_case.summary.{self.group}", f"reader.summary.{self.group}")
                             if k in templates(lang)), None)
         return {

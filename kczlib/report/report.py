@@ -47,7 +47,7 @@ class Report(ChartMethods, LabelMethods, ReaderMethods):
     notebook: str
     params: dict = field(default_factory=dict)
     lang: str = "zh"
-    case: str = "chengdu"
+    case: str = ""  # the case folder name: the notebook's `case` parameter sets it (`configure`)
     ledger: Ledger | None = None
     shown: list[str] = field(default_factory=list)
     charts: list[tuple[str, list[Num], str]] = field(default_factory=list)  # (name, plotted Nums, source line)
@@ -157,8 +157,7 @@ class Report(ChartMethods, LabelMethods, ReaderMethods):
             return True
         names = [indicators()[r].name(self.lang) for r in missing if not r.startswith(CASE_PREFIX)]
         if names:
-            sep = "、" if self.lang == "zh" else "; "
-            self.say("missing.not_reported", topic=about, names=sep.join(names))
+            self.say("missing.not_reported", topic=about, names=self.text("common.name_separator").join(names))
         elif missing:
             self.say("missing.not_reported_specific", topic=about)
         else:
@@ -182,7 +181,10 @@ class Report(ChartMethods, LabelMethods, ReaderMethods):
 
     # -- text ------------------------------------------------------------------------
     def text(self, key: str, **slots) -> Safe:
-        """A rendered template, not shown (chart titles, list items)."""
+        """A rendered template, not shown (chart titles, list items). The slot `city` is the
+        case's city in the page language (case.json `city`) unless given."""
+        if "city" not in slots and self.meta:
+            slots["city"] = self.meta["city"][self.lang]
         return render(key, self.lang, self.ledger, **slots)
 
     def say(self, key: str, **slots) -> None:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from kczlib.analysis import metrics
 from kczlib.analysis.ledger import Num
+from kczlib.analysis.scenarios import POOL_BINDS, POOL_BINDS_PARTLY, break_even_loss_rate, leverage_grid
 from kczlib.data.context import format_period
 from kczlib.report import plots  # matplotlib: sections are only imported by notebooks
 from kczlib.report.charts import unit_key
@@ -24,7 +25,7 @@ def leverage_scenarios(report, loans: Num, pools_yi: list, loss_rates: list, sha
     pools = [report.assume("risk_pool_yi", p * 1e8, "CNY") for p in pools_yi]
     losses = [report.assume("loss_rate", x, "ratio") for x in loss_rates]
     comps = [report.assume("compensation_share", x, "ratio") for x in shares]
-    grid = metrics.leverage_grid(loans, pools, losses, comps)
+    grid = leverage_grid(loans, pools, losses, comps)
     first = grid.iloc[0]
     slots = dict(pool=first["pool"], loss=first["loss_rate"], comp=first["compensation_share"],
                  per_pool=first["loans_per_pool_yuan"], expected_loss=first["expected_fiscal_loss"],
@@ -35,9 +36,9 @@ def leverage_scenarios(report, loans: Num, pools_yi: list, loss_rates: list, sha
         report.say("finance.scenario", **slots, break_even=first["break_even_loss_rate"])  # ledger order as before
     counts = grid["pool_binding"].value_counts()
     report.say("finance.scenario_binding",
-               n_scenarios=report.count(len(grid), "scenarios in the grid (pools x loss rates x shares)"),
-               n_binds=report.count(int(counts.get(metrics.POOL_BINDS, 0)), "scenarios where the pool binds at every loan volume"),
-               n_partly=report.count(int(counts.get(metrics.POOL_BINDS_PARTLY, 0)), "scenarios where the pool binds at part of the loan range"))
+               n_scenarios=report.count(len(grid), "finance.derivation.grid"),
+               n_binds=report.count(int(counts.get(POOL_BINDS, 0)), "finance.derivation.binds"),
+               n_partly=report.count(int(counts.get(POOL_BINDS_PARTLY, 0)), "finance.derivation.binds_partly"))
     fmt = lambda col: [report.text("finance_bounds.never_exhausted") if col == "break_even_loss_rate" and _never_exhausted(x)
                        else report.ledger.format(x, "scenario table") for x in grid[col]]  # noqa: E731
     columns = ("pool", "loss_rate", "compensation_share", "loans_per_pool_yuan", "expected_fiscal_loss",
@@ -84,11 +85,11 @@ def pool_scenario(report, loans: Num, shares: list) -> None:
     if pool is None:
         return
     comps = [report.assume("compensation_share", x, "ratio") for x in shares]
-    rates = [(c, metrics.break_even_loss_rate(loans, pool, c)) for c in comps]
+    rates = [(c, break_even_loss_rate(loans, pool, c)) for c in comps]
     items = [report.text("finance.pool_2019_item", comp=c,
                          break_even=Safe(report.text("finance_bounds.never_exhausted")) if _never_exhausted(b) else b)
              for c, b in rates]
-    report.say("finance.pool_2019", year_label=report.year(row.year_number, f"year of context {row.id}", (f"ctx:{row.id}",)),
+    report.say("finance.pool_2019", year_label=report.year(row.year_number, "common.derivation.context_year", (f"ctx:{row.id}",), id=row.id),
                confidence=report.confidence(row), pool=pool, per_pool=metrics.ratio(loans, pool, "multiplier"),
                items=Safe(report.list_separator().join(items)))
 
@@ -101,7 +102,7 @@ def kechuangdai_growth(report, firms: Num, loans: Num, borrowing_then: Num) -> N
     crow, loan_count = report.ctx_role("kechuangdai_loan_count_latest")
     if later_firms is None or later_loans is None or loan_count is None:
         return
-    report.say("finance.growth", year_label=report.year(lrow.year_number, f"year of context {lrow.id}", (f"ctx:{lrow.id}",)),
+    report.say("finance.growth", year_label=report.year(lrow.year_number, "common.derivation.context_year", (f"ctx:{lrow.id}",), id=lrow.id),
                later_firms=later_firms, later_loans=later_loans, loan_count=loan_count,
                loans_confidence=report.confidence(lrow), firms_confidence=report.confidence(frow),
                firms_growth=metrics.growth(later_firms, firms), loans_growth=metrics.growth(later_loans, loans))
@@ -111,7 +112,7 @@ def kechuangdai_growth(report, firms: Num, loans: Num, borrowing_then: Num) -> N
     erow, early_loans = report.ctx_role("kechuangdai_loans_early")
     efrow, early_firms = report.ctx_role("kechuangdai_firms_early")
     if early_loans is not None and early_firms is not None:
-        report.say("finance.early", period=report.cite(format_period(erow.year, report.lang), f"period of context {erow.id}", (f"ctx:{erow.id}",)),
+        report.say("finance.early", period=report.cite(format_period(erow.period, report.lang), "common.derivation.context_period", (f"ctx:{erow.id}",), id=erow.id),
                    loans=early_loans, firms=early_firms, confidence=report.confidence(erow),
                    per_firm=metrics.ratio(early_loans, early_firms, "CNY"))
     report.gap("kechuangdai_risk_pool")
@@ -127,7 +128,7 @@ def _loan_points(report, firms: Num, loans: Num) -> list[dict]:
     if early_loans is not None and early_firms is not None:
         points.append({"label": report.text("finance.label_early", period=report.when(erow)), "loans": early_loans,
                        "firms": early_firms, "row": erow, "flow": True})
-    period = report.cite(report.meta.get("period", ""), "period of the case (case.json)", ())
+    period = report.cite(report.meta.get("period", ""), "common.derivation.case_period", ())
     points.append({"label": report.text("finance.label_case", period=period), "loans": loans, "firms": firms,
                    "row": None, "flow": False})
     for loans_role, firms_role in (("kechuangdai_loans_latest", "kechuangdai_firms_latest"),
@@ -149,7 +150,7 @@ def loan_dynamics(report, firms: Num, loans: Num) -> None:
     if len(points) < 2:
         return
     report.heading("finance.dynamics_heading", level=3)
-    report.say("finance.dynamics_intro", period=report.cite(report.meta.get("period", ""), "period of the case (case.json)", ()))
+    report.say("finance.dynamics_intro", period=report.cite(report.meta.get("period", ""), "common.derivation.case_period", ()))
     scale = 1e8 if report.lang == "zh" else 1e9
     lend = [p["loans"] for p in points]
     firm_nums = [p["firms"] for p in points]
@@ -172,9 +173,9 @@ def loan_dynamics(report, firms: Num, loans: Num) -> None:
         else:  # a bound only from above ("nearly"): the firms added cannot be bounded from below
             report.say("finance.between_lending", **slots)
         if a["row"] is not None and b["row"] is not None:
-            n = float(months_between(a["row"].year, b["row"].year))
+            n = float(months_between(a["row"].period, b["row"].period))
             months = Num(n, n, "count", tuple(f"ctx:{r.id}" for r in (a["row"], b["row"])),
-                         "months between the two periods", "derived", measure="个月", sig=6)
+                         report.derivation("finance.derivation.months"), "derived", measure="个月", sig=6)
             report.say("finance.months", months=months)
         else:
             report.say("finance.no_time_base")

@@ -9,8 +9,10 @@ from __future__ import annotations
 
 from kczlib.analysis import metrics
 from kczlib.analysis.ledger import Num, assumption
-from kczlib.data.context import format_period, geo_label
+from kczlib.analysis.scenarios import target_path
+from kczlib.data.context import format_period
 from kczlib.data.figures import figure
+from kczlib.data.geo import geo_name
 from kczlib.report import plots  # matplotlib: sections are only imported by notebooks
 from kczlib.report.narrative import Safe
 from kczlib.report.sections.shared import rd_peers, rd_rows
@@ -25,22 +27,22 @@ def fiscal_benchmarks(report, spending: Num, intensity: Num) -> None:
     gdp_row, gdp = report.ctx_role("gdp_case_year")
     if gdp is not None:
         rd_floor = metrics.percent_of(gdp, intensity)
-        report.say("fiscal.rd_context", year_label=report.year(gdp_row.year_number, f"year of context {gdp_row.id}", (f"ctx:{gdp_row.id}",)),
+        report.say("fiscal.rd_context", year_label=report.year(gdp_row.year_number, "common.derivation.context_year", (f"ctx:{gdp_row.id}",), id=gdp_row.id),
                  gdp=gdp, confidence=report.confidence(gdp_row), rd_floor=rd_floor,
                  fiscal_share=metrics.share(spending, rd_floor), fiscal_gdp_share=metrics.share(spending, gdp))
     rd_row, rd = report.ctx_role("rd_case_year")
     if rd is not None:
         # context.csv writes derivations in English: a Chinese page points to its appendix table
         derivation = Safe(report.text("appendix.notes.derivation_in_appendix")) if report.lang == "zh" and rd_row.derivation \
-            else report.cite(rd_row.derivation, f"derivation of context {rd_row.id}", (f"ctx:{rd_row.id}",)) \
+            else report.cite(rd_row.derivation, "common.derivation.context_derivation", (f"ctx:{rd_row.id}",), id=rd_row.id) \
             if rd_row.derivation else Safe("")
-        report.say("fiscal.beside_rd", year_label=report.year(rd_row.year_number, f"year of context {rd_row.id}", (f"ctx:{rd_row.id}",)),
+        report.say("fiscal.beside_rd", year_label=report.year(rd_row.year_number, "common.derivation.context_year", (f"ctx:{rd_row.id}",), id=rd_row.id),
                  rd=rd, confidence=report.confidence(rd_row), derivation=derivation,
                  fiscal_share=metrics.share(spending, rd))
     pop_row, pop = report.ctx_role("population_case_year")
     if pop is not None:
         report.say("fiscal.per_resident", population=pop, confidence=report.confidence(pop_row),
-                 year_label=report.year(pop_row.year_number, f"year of context {pop_row.id}", (f"ctx:{pop_row.id}",)),
+                 year_label=report.year(pop_row.year_number, "common.derivation.context_year", (f"ctx:{pop_row.id}",), id=pop_row.id),
                  per_capita=metrics.ratio(spending, pop, "CNY"))
     _rd_series_chart(report)
     rd_peer_comparison(report)
@@ -55,9 +57,9 @@ def _rd_series_chart(report) -> None:
     if not rows:
         return
     nums = [report.ctx(r.id) for r in rows]
-    labels = [f"{geo_label(r.geo, report.lang)} {format_period(r.year, report.lang)}" for r in rows]
+    labels = [f"{geo_name(r.geo, report.lang)} {format_period(r.period, report.lang)}" for r in rows]
     city = report.meta["city"]["zh"]
-    latest = max((r for r in rows if r.geo == city), key=lambda r: r.year, default=None)
+    latest = max((r for r in rows if r.geo == city), key=lambda r: r.period, default=None)
     fig = plots.compare_bars(labels, [n.mid for n in nums], title=report.text("fiscal.rd_series_chart"),
                              unit_label=report.text("fiscal.unit_percent"), source=report.chart_source(nums), lang=report.lang,
                              notes=[report.confidence(r) for r in rows], texts=report.chart_texts("rd_intensity_series", nums),
@@ -67,7 +69,7 @@ def _rd_series_chart(report) -> None:
 
 
 def _peer_items(report, others) -> Safe:
-    return Safe(report.list_separator().join(report.text("fiscal.peer_item", geo=geo_label(r.geo, report.lang), value=n,
+    return Safe(report.list_separator().join(report.text("fiscal.peer_item", geo=geo_name(r.geo, report.lang), value=n,
                                       confidence=report.confidence(r)) for r, n in others))
 
 
@@ -80,7 +82,7 @@ def rd_peer_comparison(report) -> None:
     if nation is None or not others:
         report.gap("peer_city_rd_intensity")
         return
-    report.say("fiscal.peers", year=report.when(row), chengdu=mine, confidence=report.confidence(row),
+    report.say("fiscal.peers", year=report.when(row), intensity=mine, confidence=report.confidence(row),
                china=nation, china_confidence=report.confidence(nrow), vs_china=metrics.ratio(mine, nation, "multiplier"),
                items=_peer_items(report, others))
 
@@ -96,7 +98,7 @@ def fiscal_against_budget(report, spending: Num) -> None:
     year = figure(spending.ids[0], report.case).period
     brow, budget = report.ctx_role("budget_latest")
     if budget is not None:
-        if brow.year == year:
+        if brow.period == year:
             report.say("fiscal.budget_share", budget=budget, year=report.when(brow), confidence=report.confidence(brow),
                        share=metrics.share(spending, budget), budget_name=_budget_name(brow))
         else:
@@ -106,7 +108,7 @@ def fiscal_against_budget(report, spending: Num) -> None:
             report.gap("budget_year_mismatch")
     prow, province = report.ctx_role("fiscal_st_province")
     srow, pshare = report.ctx_role("fiscal_st_share_province")
-    if province is not None and prow.year == year:
+    if province is not None and prow.period == year:
         report.say("fiscal.province", year=report.when(prow), province=province, confidence=report.confidence(prow),
                    province_share=pshare if pshare is not None else Safe(report.text("fiscal.no_year")),
                    ratio=metrics.share(spending, province), budget_name=_budget_name(brow) if brow is not None else "")
@@ -140,7 +142,7 @@ def pledge_scenarios(report, spending: Num, multiple: Num, years: Num, cagr: Num
             report.say("fiscal.scenario_before", start=start_label, end=end_label, known_year=report.period(spending.ids[0]))
             continue
         base = spending if start == known else _known_floor(spending)
-        path = metrics.target_path(base, cagr, start, span)
+        path = target_path(base, cagr, start, span)
         target = path["num"].iloc[-1]
         key = "fiscal.scenario_known" if start == known else "fiscal.scenario_after"
         report.say(key, start=start_label, end=end_label, target=target, base=spending, known_year=report.period(spending.ids[0]))
@@ -164,13 +166,13 @@ def fiscal_findings(report, spending: Num, cagr: Num, multiple: Num, years: Num)
         return out
     year = figure(spending.ids[0], report.case).period
     prow, province = report.ctx_role("fiscal_st_province")
-    if province is not None and prow.year == year:
+    if province is not None and prow.period == year:
         out.append(report.text("fiscal.kf_province", spending=spending, year=report.period(spending.ids[0]),
                                ratio=metrics.share(spending, province), province=province, confidence=report.confidence(prow)))
     found = rd_peers(report)
     if found is not None and found[3] is not None:
         row, mine, nrow, nation, others = found
-        out.append(report.text("fiscal.kf_peers", year=report.when(row), chengdu=mine, confidence=report.confidence(row),
+        out.append(report.text("fiscal.kf_peers", year=report.when(row), intensity=mine, confidence=report.confidence(row),
                                vs_china=metrics.ratio(mine, nation, "multiplier"), china=nation,
                                china_confidence=report.confidence(nrow), items=_peer_items(report, others)))
     if multiple is not None and years is not None:
@@ -178,7 +180,7 @@ def fiscal_findings(report, spending: Num, cagr: Num, multiple: Num, years: Num)
         out.append(report.text("fiscal.kf_pledge", years=years, multiple=multiple, cagr=cagr, target=target,
                                year=report.period(spending.ids[0])))
     brow, budget = report.ctx_role("budget_latest")
-    if budget is not None and brow.year != year:
+    if budget is not None and brow.period != year:
         out.append(report.text("fiscal.kf_budget", budget_year=report.when(brow), year=report.period(spending.ids[0]),
                                budget_name=_budget_name(brow)))
     return out

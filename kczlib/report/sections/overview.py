@@ -51,9 +51,9 @@ def crosschecks(report) -> None:
         ids = tuple((c.case_side.figure_ids if c.case_side else [])) + tuple(
             f"ctx:{i}" for i in (c.context_side.context_ids if c.context_side else []))
         explanation = c.explanation(report.lang)
-        report.say("overview.crosscheck_item", title=report.cite(c.title(report.lang), f"cross-check {c.id}", ids),
+        report.say("overview.crosscheck_item", title=report.cite(c.title(report.lang), "common.derivation.crosscheck", ids, id=c.id),
                  outcome=report.text(f"overview.outcome_{c.outcome}"),
-                 explanation=report.cite(explanation, f"cross-check {c.id}", ids))
+                 explanation=report.cite(explanation, "common.derivation.crosscheck", ids, id=c.id))
 
 
 def data_quality(report) -> None:
@@ -64,14 +64,15 @@ def data_quality(report) -> None:
 
     r = validate_case(report.case)
     report.heading("overview.quality_heading")
-    n = report.count(r.figures, "rows of figures.csv")
-    q = report.count(r.qualified, "rows of figures.csv with a qualifier other than exact")
+    n = report.count(r.figures, "overview.derivation.figure_rows")
+    q = report.count(r.qualified, "overview.derivation.qualified_rows")
     report.say("overview.quality", n_figures=n, n_qualified=q, share_qualified=metrics.share(q, n),
-             mentions=report.count(r.mentions, "numeric mentions the parser finds in the source"),
-             claimed_figures=report.count(r.claimed_by_figures, "mentions claimed by figure rows"),
-             claimed_non=report.count(r.claimed_by_non_figures, "rows of non_figures.csv"),
-             unaccounted=report.count(len(r.unaccounted), "mentions claimed by no row"))
-    items = [(report.text(f"common.chains.{chain}"), report.count(v, f"rows of figures.csv with chain = {chain}"))
+             mentions=report.count(r.mentions, "overview.derivation.mentions"),
+             claimed_figures=report.count(r.claimed_by_figures, "overview.derivation.claimed_by_figures"),
+             claimed_non=report.count(r.claimed_by_non_figures, "overview.derivation.non_figure_rows"),
+             unaccounted=report.count(len(r.unaccounted), "overview.derivation.unclaimed"))
+    items = [(report.text(f"common.chains.{chain}"),
+              report.count(v, "overview.derivation.chain_rows", chain=chain, chain_name=report.text(f"common.chains.{chain}")))
              for chain, v in r.per_chain.items()]
     report.bars("per_chain", items, "overview.quality_chart", "overview.unit_count")
 
@@ -106,8 +107,8 @@ def overview_findings(report) -> list:
     points = hightech_points(report, report.maybe("hightech_enterprises"))
     if len(points) >= 2:
         first, last = points[0], points[-1]
-        out.append(report.text("overview.kf_industry", first=first[1], start=report.year(first[0], "year of the series point", first[1].ids),
-                               last=last[1], end=report.year(last[0], "year of the series point", last[1].ids),
+        out.append(report.text("overview.kf_industry", first=first[1], start=report.year(first[0], "common.derivation.series_year", first[1].ids),
+                               last=last[1], end=report.year(last[0], "common.derivation.series_year", last[1].ids),
                                multiple=metrics.growth(last[1], first[1])))
     return out
 
@@ -118,12 +119,12 @@ def overview_caveats(report) -> None:
     from kczlib.data.validate import validate_case
 
     r = validate_case(report.case)
-    n = report.count(r.figures, "rows of figures.csv")
-    q = report.count(r.qualified, "rows of figures.csv with a qualifier other than exact")
+    n = report.count(r.figures, "overview.derivation.figure_rows")
+    q = report.count(r.qualified, "overview.derivation.qualified_rows")
     frame = load_context(report.case)
-    weak = report.count(int(frame["confidence"].isin(["low", "derived"]).sum()), "context rows of low confidence or derived")
-    rows = report.count(len(frame), "rows of context.csv")
-    gaps = report.count(len(context_gaps(report.case)), "data gaps recorded in context.meta.json")
+    weak = report.count(int(frame["confidence"].isin(["low", "derived"]).sum()), "overview.derivation.weak_context_rows")
+    rows = report.count(len(frame), "overview.derivation.context_rows")
+    gaps = report.count(len(context_gaps(report.case)), "overview.derivation.gaps")
     report.heading("overview.caveats_heading")
     series = ("overview.caveat_series", {"gaps": gaps, "weak": weak, "rows": rows}) if report.has_context() else \
         ("missing.no_context", {"topic": Safe(report.text("missing.topics.caveat_context"))})

@@ -14,6 +14,10 @@ from kczlib.report import plots  # matplotlib: sections are only imported by not
 from kczlib.report.narrative import Safe
 from kczlib.report.sections.shared import hightech_points
 
+# A code-level derivation, never printed: the appendix names a "period of …" leaf in words
+# ("<metric>的年份" / "year of <metric>", appendix.leaves.period_of).
+PERIOD_OF_TOTAL = "period of the case total"
+
 
 def _years_between(report, a, b) -> Num:
     """Whole years between two series points, a derived count naming the rows it comes from."""
@@ -29,24 +33,24 @@ def hightech_series(report, total: Num, prior: Num) -> None:
     if len(points) < 2:
         report.gap("hightech_2023")
         return
-    items = [report.text("platforms.hightech_item", year=report.year(y, "year of the series point", n.ids), value=n,
+    items = [report.text("platforms.hightech_item", year=report.year(y, "common.derivation.series_year", n.ids), value=n,
                          confidence=label) for y, n, label, _ in points]
     report.say("platforms.hightech_series", items=Safe(report.list_separator().join(items)))
-    steps = [report.text("platforms.hightech_step", start=report.year(a[0], "year of the series point", a[1].ids),
-                         end=report.year(b[0], "year of the series point", b[1].ids), rate=metrics.change_rate(b[1], a[1]))
+    steps = [report.text("platforms.hightech_step", start=report.year(a[0], "common.derivation.series_year", a[1].ids),
+                         end=report.year(b[0], "common.derivation.series_year", b[1].ids), rate=metrics.change_rate(b[1], a[1]))
              for a, b in zip(points, points[1:])]
     report.say("platforms.hightech_steps", items=Safe(report.list_separator().join(steps)))
     first, last = points[0], points[-1]
-    report.say("platforms.hightech_average", start=report.year(first[0], "year of the series point", first[1].ids),
-               end=report.year(last[0], "year of the series point", last[1].ids), multiple=metrics.growth(last[1], first[1]),
+    report.say("platforms.hightech_average", start=report.year(first[0], "common.derivation.series_year", first[1].ids),
+               end=report.year(last[0], "common.derivation.series_year", last[1].ids), multiple=metrics.growth(last[1], first[1]),
                cagr=metrics.compound_rate(last[1], first[1], _years_between(report, first, last)))
     report.say("platforms.hightech_scope")
     nums = [p[1] for p in points]
     year = int(figure(total.ids[0], report.case).period)
-    fig = plots.compare_bars([report.year(p[0], "year of the series point", p[1].ids) for p in points], [n.mid for n in nums],
+    fig = plots.compare_bars([report.year(p[0], "common.derivation.series_year", p[1].ids) for p in points], [n.mid for n in nums],
                              title=report.text("platforms.hightech_chart"), unit_label=report.text("platforms.unit_firms"),
                              source=report.chart_source(nums), lang=report.lang, notes=[p[2] for p in points],
-                             highlight=report.year(year, "period of the case total", total.ids),
+                             highlight=report.year(year, PERIOD_OF_TOTAL, total.ids),
                              texts=report.chart_texts("hightech_series", nums),
                              hatched=report.hatched(nums), legend=report.text("common.hatch_legend"))
     report.chart(fig, "hightech_series", nums)
@@ -59,12 +63,12 @@ def star_against_listed(report, star: Num) -> None:
     rows = [(role, *report.ctx_role(role)) for role in ("star_listed_prior", "star_listed_latest")]
     series = [report.text("platforms.star_item", period=report.when(r), value=n, confidence=report.confidence(r))
               for _, r, n in rows if n is not None]
-    period = report.cite(report.meta.get("period", ""), "period of the case (case.json)", ())
+    period = report.cite(report.meta.get("period", ""), "common.derivation.case_period", ())
     if series:
         report.say("platforms.star_series", case=star, period=period, items=Safe(report.list_separator().join(series)))
     lrow, listed = report.ctx_role("listed_all_latest")
     srow, star_latest = report.ctx_role("star_listed_latest")
-    if listed is not None and star_latest is not None and lrow.year == srow.year:
+    if listed is not None and star_latest is not None and lrow.period == srow.period:
         report.say("platforms.star_share", period=report.when(lrow), star=star_latest, listed=listed,
                    confidence=report.confidence(lrow), share=metrics.share(star_latest, listed),
                    others=metrics.difference(listed, star_latest))
@@ -96,14 +100,14 @@ def platforms_findings(report, total: Num) -> list:
     points = hightech_points(report, total) if total is not None else []
     if len(points) >= 2:
         first, last = points[0], points[-1]
-        out.append(report.text("platforms.kf_hightech", first=first[1], start=report.year(first[0], "year of the series point", first[1].ids),
-                               last=last[1], end=report.year(last[0], "year of the series point", last[1].ids),
+        out.append(report.text("platforms.kf_hightech", first=first[1], start=report.year(first[0], "common.derivation.series_year", first[1].ids),
+                               last=last[1], end=report.year(last[0], "common.derivation.series_year", last[1].ids),
                                multiple=metrics.growth(last[1], first[1]),
                                cagr=metrics.compound_rate(last[1], first[1], _years_between(report, first, last))))
     lrow, listed = report.ctx_role("listed_all_latest")
     srow, star_latest = report.ctx_role("star_listed_latest")
     star = report.maybe("star_listed_firms")
-    if star is not None and listed is not None and star_latest is not None and lrow.year == srow.year:
+    if star is not None and listed is not None and star_latest is not None and lrow.period == srow.period:
         out.append(report.text("platforms.kf_star", case=star, period=report.when(lrow),
                                star=star_latest, listed=listed, share=metrics.share(star_latest, listed),
                                confidence=report.confidence(lrow)))

@@ -13,17 +13,18 @@ from kczlib.analysis import metrics
 from kczlib.analysis.ledger import Num
 from kczlib.data.context import context_series
 from kczlib.data.figures import figure
+from kczlib.data.geo import geo_order
 from kczlib.report import plots  # matplotlib: sections are only imported by notebooks
 
-# Geographies by kind, for ordering a benchmark chart: the case city, peer cities, province, nation.
-_GEO_ORDER = {"四川省": 2, "全国": 3}
+NATION = 3  # the `order` data/geo.csv gives the nation (peers 1, province 2): `kczlib.data.geo.geo_order`
 
 
 def rd_rows(report):
-    """R&D intensity rows ordered: the case city, peer cities (by name), Sichuan, China; each by year."""
+    """R&D intensity rows ordered: the case city, then by `geo_order` (peer cities, province,
+    nation; data/geo.csv), by name, by period."""
     city = report.meta["city"]["zh"]
     rows = context_series("rd_intensity", report.case)
-    return sorted(rows, key=lambda r: (0 if r.geo == city else _GEO_ORDER.get(r.geo, 1), r.geo, r.year))
+    return sorted(rows, key=lambda r: (0 if r.geo == city else geo_order(r.geo), r.geo, r.period))
 
 
 def rd_peers(report):
@@ -34,10 +35,10 @@ def rd_peers(report):
     mine = [r for r in rows if r.geo == city]
     if not mine:
         return None
-    latest = max(mine, key=lambda r: r.year)
-    same = [r for r in rows if r.year == latest.year and r.geo != city]
-    nation = next((r for r in same if r.geo == "全国"), None)
-    others = [(r, report.ctx(r.id)) for r in same if r.geo != "全国"]
+    latest = max(mine, key=lambda r: r.period)
+    same = [r for r in rows if r.period == latest.period and r.geo != city]
+    nation = next((r for r in same if geo_order(r.geo) == NATION), None)
+    others = [(r, report.ctx(r.id)) for r in same if r is not nation]
     return latest, report.ctx(latest.id), nation, None if nation is None else report.ctx(nation.id), others
 
 

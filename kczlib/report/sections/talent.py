@@ -86,7 +86,7 @@ def talent_inflows(report) -> None:
         report.say("talent.pop_change_item", start=report.when(s["earlier"]), end=report.when(s["later"]),
                    change=s["change"], rate=s["rate"], confidence=Safe(confidence))
         items.append((report.text("talent.label_step", start=report.when(s["earlier"]), end=report.when(s["later"])), s["change"]))
-    if any("-" in s["earlier"].year for s in steps if not s["break"]):  # a step from a dated census, not a year-end
+    if any("-" in s["earlier"].period for s in steps if not s["break"]):  # a step from a dated census, not a year-end
         report.say("talent.pop_span")
     if items:
         context_bars(report, "population_change", items, "talent.pop_chart", "talent.unit_people")
