@@ -21,8 +21,8 @@ from pathlib import Path
 
 import pytest
 
-from build_helpers import (FIXTURE_NOTEBOOKS, REAL_NOTEBOOKS, REPO, kcz_env, manifest, real_notebooks_exist,
-                           run_folders, shared_files, statuses, without_embedded_data, write_config)
+from support.builds import kcz_env, manifest, real_notebooks_exist, run_folders, shared_files, statuses, without_embedded_data, write_config
+from conftest import FIXTURE_NOTEBOOKS, REAL_NOTEBOOKS, REPO
 from conftest import FIXTURES
 from kczlib.errors import DataError
 

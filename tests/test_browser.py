@@ -20,26 +20,14 @@ from pathlib import Path
 
 import pytest
 
-from build_helpers import REAL_NOTEBOOKS, REPO, real_notebooks_exist, write_config
+from support.builds import real_notebooks_exist, write_config
+from conftest import REAL_NOTEBOOKS, REPO
 from kczlib.cli import main
+from support.browser import ARTIFACTS, CHROMIUM_ARGS, chromium
 
 pytestmark = pytest.mark.browser
-ARTIFACTS = REPO / "test-artifacts"
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                 "--disable-component-update", "--no-first-run"]
 FAMILY = "KCZ Noto Sans SC"  # kczlib.publish.html.fonts.FAMILY, as the page's CSS must name it
 LATIN_ONLY_DIR = Path("/usr/share/fonts/truetype/dejavu")
-
-
-def chromium() -> str:
-    path = os.environ.get("KCZ_CHROMIUM") or shutil.which("chromium") or shutil.which("chromium-browser")
-    if path:
-        return path
-    message = ("no Chromium found: install one (`apt-get install chromium`) "
-               "or point KCZ_CHROMIUM at a Chromium binary")
-    if os.environ.get("KCZ_REQUIRE_BROWSER") == "1":
-        pytest.fail(message + " (KCZ_REQUIRE_BROWSER=1: the browser test must run here)")
-    pytest.skip(message)
 
 
 @pytest.fixture(scope="module")
@@ -273,7 +261,7 @@ def test_the_analyst_page_draws_its_chinese_with_the_embedded_font(built_run, pl
 
 def test_kcz_build_pdf_prints_each_reader_page_on_a4(tmp_path, capsys):
     chromium()
-    from build_helpers import FIXTURE_NOTEBOOKS
+    from conftest import FIXTURE_NOTEBOOKS
 
     config = write_config(tmp_path, [{"notebook": "tiny_report"}], langs=["zh"], notebooks=FIXTURE_NOTEBOOKS)
     assert main(["--config", str(config), "build", "-q", "--pdf"]) == 0

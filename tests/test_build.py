@@ -14,8 +14,8 @@ from pathlib import Path
 import nbformat
 import pytest
 
-from build_helpers import (REAL_NOTEBOOKS, kcz_command, kcz_env, manifest, real_notebooks_exist,
-                           run_folders, run_kcz, statuses, write_config)
+from support.builds import kcz_command, kcz_env, manifest, real_notebooks_exist, run_folders, run_kcz, statuses, write_config
+from conftest import REAL_NOTEBOOKS
 from conftest import REPORT_NOTEBOOKS
 from kczlib.publish.lock import build_lock
 from kczlib.publish.overrides import parse_value

@@ -8,7 +8,7 @@ import shutil
 
 import pytest
 
-from build_helpers import run_kcz
+from support.builds import run_kcz
 from kczlib.data.cases import get_case
 from kczlib.data.validate import main as validate_main
 from kczlib.errors import DataError, UnknownCaseError

@@ -1,7 +1,7 @@
 """Charts that never collapse: the drawn layout of every chart of every declared report in
 both languages (issue 11, items 4 and 6).
 
-The real notebooks are built once with KCZ_CHART_LAYOUT set (tests/reader_build.py);
+The real notebooks are built once with KCZ_CHART_LAYOUT set (tests/support/reader_build.py);
 `kczlib._testing.write_layout` then writes, per chart, the boxes the renderer drew:
 axes, titles, tick and axis labels, value labels, colour bar and source line. The rules:
 the plot area keeps a real share of the figure, no two texts overlap, no text leaves the
@@ -17,7 +17,7 @@ from itertools import combinations
 
 import pytest
 
-from reader_build import LAYOUT_DIR, built_reports  # noqa: F401  (fixture)
+from support.reader_build import LAYOUT_DIR
 
 # The plot area's share of the figure: below these the bars or cells are crushed
 # (the English overview once drew a 50 px wide plot area in a 770 px figure). Stacked

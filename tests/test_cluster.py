@@ -18,9 +18,9 @@ from pathlib import Path
 
 import pytest
 
-from process_helpers import stop_all
-from build_helpers import (REAL_NOTEBOOKS, kcz_command, kcz_env, manifest, real_notebooks_exist, run_kcz,
-                           statuses, write_config)
+from support.processes import stop_all
+from support.builds import kcz_command, kcz_env, manifest, real_notebooks_exist, run_kcz, statuses, write_config
+from conftest import REAL_NOTEBOOKS, REPORT_NAMES
 
 pytestmark = pytest.mark.notebook
 BIN = Path(sys.executable).parent
@@ -100,7 +100,7 @@ def test_cluster_build_matches_a_local_build(cluster, tmp_path):
     assert local.returncode == 0, local.stderr
     r_run, l_run = (tmp_path / "remote" / "latest").resolve(), (tmp_path / "local" / "latest").resolve()
     only = sorted(e["name"] for e in manifest(l_run)["reports"])
-    assert len(only) == 10  # five notebooks in two languages
+    assert len(only) == 2 * len(REPORT_NAMES)  # every report notebook in two languages
     assert statuses(r_run) == statuses(l_run) == {name: "ok" for name in only}
     # the same ledger, Sources and assumptions, table for table
     for name in only:

@@ -19,8 +19,8 @@ from pathlib import Path
 
 import pytest
 
-from process_helpers import stop_all
-from build_helpers import kcz_command, kcz_env, manifest, run_folders, run_kcz, statuses, write_config
+from support.processes import stop_all
+from support.builds import kcz_command, kcz_env, manifest, run_folders, run_kcz, statuses, write_config
 
 pytestmark = pytest.mark.notebook
 DASK = Path(sys.executable).parent / "dask"

@@ -2,7 +2,8 @@
 
 import pytest
 
-from test_ledger_and_metrics import NOTEBOOKS, execute_in_process
+from conftest import REPORT_NOTEBOOKS as NOTEBOOKS
+from support.notebooks import execute_in_process
 from conftest import edit_csv_cell
 
 NB = {p.stem: p for p in NOTEBOOKS}

@@ -15,7 +15,8 @@ from functools import lru_cache
 import pytest
 
 from conftest import DATA, edit_csv_cell
-from test_ledger_and_metrics import NOTEBOOKS, execute_in_process
+from conftest import REPORT_NOTEBOOKS as NOTEBOOKS
+from support.notebooks import execute_in_process
 from kczlib.analysis import metrics
 from kczlib.analysis.ledger import Num
 from kczlib.report import plots, theme

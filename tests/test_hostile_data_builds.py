@@ -11,7 +11,8 @@ import json
 
 import pytest
 
-from build_helpers import REAL_NOTEBOOKS, real_notebooks_exist, run_folders, statuses, write_config
+from support.builds import real_notebooks_exist, run_folders, statuses, write_config
+from conftest import REAL_NOTEBOOKS
 from kczlib.cli import main
 from kczlib.data.validate import main as validate_main
 

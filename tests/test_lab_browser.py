@@ -3,7 +3,7 @@
 `make lab` starts JupyterLab from the project's environment in a temporary copy of the
 project (so saving or autosave never touches this clone), on 127.0.0.1, a free port and
 a token; the test drives the UI with menus and the keyboard as an analyst would, and stops
-the server it started. Needs a Chromium (see tests/test_browser.py) and make.
+the server it started. Needs a Chromium (see tests/support/browser.py) and make.
 """
 
 from __future__ import annotations
@@ -22,8 +22,8 @@ import urllib.request
 import pytest
 
 from conftest import REPO
-from test_browser import ARTIFACTS, CHROMIUM_ARGS, chromium
-from test_lab_setup import MAKE_WITH_THIS_VENV, project_copy
+from support.browser import ARTIFACTS, CHROMIUM_ARGS, chromium
+from support.lab import MAKE_WITH_THIS_VENV, project_copy
 
 pytestmark = [pytest.mark.browser, pytest.mark.notebook,
               pytest.mark.skipif(shutil.which("make") is None, reason="needs make")]

@@ -11,7 +11,7 @@ import pytest
 from papermill.exceptions import PapermillExecutionError
 
 from conftest import REPO
-from lab_helpers import LiveKernel, code_cells, parameters_index, set_line
+from support.lab import LiveKernel, code_cells, parameters_index, set_line
 
 pytestmark = pytest.mark.notebook
 NB = "02_tech_finance_leverage"

@@ -1,6 +1,5 @@
 """Numbers ledger, narrative templates and derived metrics, with hand-worked values."""
 
-import json
 import math
 
 import pytest
@@ -12,20 +11,9 @@ from kczlib.analysis.ledger import Ledger, Num
 from kczlib.report.narrative import TemplateError, literal_numbers, render, templates
 from kczlib.report.numbers import figure_num
 from conftest import REPORT_NOTEBOOKS
+from support.notebooks import execute_in_process
 
 NOTEBOOKS = REPORT_NOTEBOOKS
-
-
-def execute_in_process(nb_path, lang):
-    """Run the notebook's own cells in this process (no display), returning its Report."""
-    ns = {}
-    cells = [c for c in json.loads(nb_path.read_text(encoding="utf-8"))["cells"] if c["cell_type"] == "code"]
-    exec("".join(cells[0]["source"]), ns)
-    exec("".join(cells[1]["source"]), ns)
-    ns["lang"] = lang
-    for c in cells[2:]:
-        exec("".join(c["source"]), ns)
-    return ns["report"]
 
 
 @pytest.mark.parametrize("lang", ["zh", "en"])

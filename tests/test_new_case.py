@@ -282,7 +282,7 @@ def test_an_interrupted_new_case_says_nothing_was_written_and_leaves_nothing(dat
     import subprocess
     import time
 
-    from build_helpers import kcz_command, kcz_env
+    from support.builds import kcz_command, kcz_env
 
     raw = tmp_path / "big.raw.txt"
     raw.write_bytes(RAW.read_bytes() * 4000)  # a few MB: drafting takes seconds

@@ -66,14 +66,11 @@ def test_sections_have_markdown_headings_for_the_table_of_contents(notebook):
 
 # --- what the reader sees (a real build, opened in headless Chromium) -------------------------
 
-from test_any_case_reports import second_case_run  # noqa: E402,F401  the session build, shared
-
-
 @pytest.mark.browser
 @pytest.mark.notebook
 @pytest.mark.parametrize("lang", ["zh", "en"])
 def test_the_reader_page_shows_no_analyst_cells_and_the_analyst_page_does(second_case_run, lang):
-    from test_browser import CHROMIUM_ARGS, chromium
+    from support.browser import CHROMIUM_ARGS, chromium
     from playwright.sync_api import sync_playwright
 
     run, _ = second_case_run

@@ -8,7 +8,7 @@ import shutil
 
 import pytest
 
-from build_helpers import manifest, run_folders, run_kcz, statuses, write_config
+from support.builds import manifest, run_folders, run_kcz, statuses, write_config
 from kczlib.errors import OutsideRunFolder
 from kczlib.publish.run_folder import file_in
 from kczlib.cli import main

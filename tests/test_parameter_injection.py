@@ -17,7 +17,8 @@ import nbformat
 import pytest
 import yaml
 
-from build_helpers import FIXTURE_NOTEBOOKS, run_folders, run_kcz, write_config
+from support.builds import run_folders, run_kcz, write_config
+from conftest import FIXTURE_NOTEBOOKS
 from kczlib.publish.execute import prepare
 from kczlib.publish.inject import INJECTED_TAG
 from kczlib.publish.overrides import parse_overrides, render_parameters

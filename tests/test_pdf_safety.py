@@ -21,7 +21,8 @@ from pathlib import Path
 
 import pytest
 
-from build_helpers import REAL_NOTEBOOKS, write_config
+from support.builds import write_config
+from conftest import REAL_NOTEBOOKS
 from kczlib.cli import main
 
 pytestmark = pytest.mark.browser
@@ -37,7 +38,7 @@ PAYLOADS = ["script-image", "script-fetch", "img", "css-url", "css-import", "lin
 
 
 def _chromium() -> str:
-    from test_browser import chromium
+    from support.browser import chromium
 
     return chromium()
 

@@ -18,7 +18,8 @@ from urllib.parse import urlparse
 import pytest
 
 from conftest import DATA
-from test_ledger_and_metrics import NOTEBOOKS, execute_in_process
+from conftest import REPORT_NOTEBOOKS as NOTEBOOKS
+from support.notebooks import execute_in_process
 
 NB = {p.stem: p for p in NOTEBOOKS}
 # printed scale words -> factor, per language; only money is scaled in English

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from build_helpers import run_folders, run_kcz, write_config
+from support.builds import run_folders, run_kcz, write_config
 from kczlib.publish.lock import build_lock
 from kczlib.publish.run_folder import prune_runs
 

@@ -16,7 +16,8 @@ import re
 import pytest
 from bs4 import BeautifulSoup
 
-from build_helpers import FIXTURE_NOTEBOOKS, REAL_NOTEBOOKS, manifest, real_notebooks_exist, statuses, write_config
+from support.builds import manifest, real_notebooks_exist, statuses, write_config
+from conftest import FIXTURE_NOTEBOOKS, REAL_NOTEBOOKS
 from kczlib.cli import main
 
 CJK = re.compile(r"[\u3400-\u9fff]")

@@ -11,7 +11,7 @@ parsed as HTML (BeautifulSoup), held to the reader-edition rules of issue 11 (it
   Chinese numerals (第二名, not 第2名) and puts a measure word or unit after every count.
 - Charts carry alt text in the page's language.
 
-The pages come from one `kcz build` of every report in reports.toml (tests/build_helpers),
+The pages come from one `kcz build` of every report in reports.toml (tests/support/reader_build.py),
 so reports and sections added later are checked without touching this file.
 """
 
@@ -22,7 +22,6 @@ import re
 import pytest
 from bs4 import BeautifulSoup, Comment, Doctype, NavigableString
 
-from reader_build import built_reports  # noqa: F401  (fixture)
 
 HAN = re.compile(r"[\u3400-\u9fff]")
 LATIN_WORD = re.compile(r"[A-Za-z][A-Za-z&.\-]*")

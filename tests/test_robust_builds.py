@@ -20,8 +20,8 @@ from pathlib import Path
 import nbformat
 import pytest
 
-from build_helpers import (FIXTURE_NOTEBOOKS, kcz_command, kcz_env, manifest, run_folders, run_kcz,
-                           statuses, write_config)
+from support.builds import kcz_command, kcz_env, manifest, run_folders, run_kcz, statuses, write_config
+from conftest import FIXTURE_NOTEBOOKS
 from kczlib.cli import main
 
 PARAMS = 'case = "chengdu"\nlang = "zh"'

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from build_helpers import run_kcz
+from support.builds import run_kcz
 from kczlib.publish import schedule
 from kczlib.paths import PACKAGE_ROOT
 

@@ -14,8 +14,8 @@ from pathlib import Path
 import nbformat
 import pytest
 
-from build_helpers import (REAL_NOTEBOOKS, REPO, real_notebooks_exist, run_folders, shared_files,
-                           without_embedded_data, write_config)
+from support.builds import real_notebooks_exist, run_folders, shared_files, without_embedded_data, write_config
+from conftest import REAL_NOTEBOOKS, REPO
 from kczlib.cli import main
 
 

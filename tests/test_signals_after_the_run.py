@@ -16,7 +16,7 @@ import sys
 
 import pytest
 
-from build_helpers import kcz_env, run_folders, write_config
+from support.builds import kcz_env, run_folders, write_config
 
 DRIVER = """
 import os, signal, sys

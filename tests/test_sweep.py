@@ -8,7 +8,8 @@ from __future__ import annotations
 
 import pytest
 
-from build_helpers import REAL_NOTEBOOKS, real_notebooks_exist, run_kcz, write_config
+from support.builds import real_notebooks_exist, run_kcz, write_config
+from conftest import REAL_NOTEBOOKS
 
 pytestmark = pytest.mark.skipif(not real_notebooks_exist(), reason="report notebooks missing")
 NB = "02_tech_finance_leverage"

@@ -25,10 +25,10 @@ from pathlib import Path
 import nbformat
 import pytest
 
-from build_helpers import run_folders, write_config
+from support.builds import run_folders, write_config
 from kczlib.publish.html.sanitize import CSP_META
 from kczlib.cli import main
-from test_browser import CHROMIUM_ARGS, chromium
+from support.browser import CHROMIUM_ARGS, chromium
 
 pytestmark = pytest.mark.browser
 TRAP = "http://127.0.0.1:9"

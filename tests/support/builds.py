@@ -8,15 +8,11 @@ import subprocess
 import sys
 from pathlib import Path
 
-REPO = Path(__file__).resolve().parent.parent
-FIXTURE_NOTEBOOKS = Path(__file__).resolve().parent / "notebooks"
-REAL_NOTEBOOKS = REPO / "notebooks"
-REAL_NAMES = ["00_overview", "01_fiscal_investment", "02_tech_finance_leverage",
-              "03_talent_inflows", "04_platforms_and_industry"]
+from support.paths import FIXTURE_NOTEBOOKS, REPO, REPORT_NOTEBOOKS
 
 
 def real_notebooks_exist() -> bool:
-    return all((REAL_NOTEBOOKS / f"{n}.ipynb").is_file() for n in REAL_NAMES)
+    return bool(REPORT_NOTEBOOKS) and all(p.is_file() for p in REPORT_NOTEBOOKS)
 
 
 def write_config(folder: Path, reports: list[dict], notebooks=FIXTURE_NOTEBOOKS,

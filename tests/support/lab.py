@@ -1,15 +1,37 @@
-"""A live kernel driven cell by cell, as JupyterLab drives one: for the edit-and-re-run tests."""
+"""The analyst's side: a copy of the project that make can set up or serve JupyterLab from,
+and a live kernel driven cell by cell, as JupyterLab drives one (the edit-and-re-run tests)."""
 
 from __future__ import annotations
 
 import json
 import re
+import shutil
+import sys
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from jupyter_client.manager import start_new_kernel
 
-from conftest import REPO
+from support.paths import REPO
+
+VENV = Path(sys.executable).parent.parent  # the environment running these tests (make's VENV)
+# make is told to take that environment as it is (`-o` its stamp): never rebuilt from a copy
+MAKE_WITH_THIS_VENV = [f"VENV={VENV}", "-o", str(VENV / ".installed")]
+COPIED = ["kczlib", "tests", "notebooks", "data", "reports.toml", "pyproject.toml", "environment.yml",
+          "README.md", "Makefile", ".gitignore", ".gitattributes", ".ci"]
+
+
+def project_copy(target: Path) -> Path:
+    """The project's files in `target`, modification times kept (make sees .venv as up to date)."""
+    target.mkdir(parents=True, exist_ok=True)
+    ignore = shutil.ignore_patterns("__pycache__", ".ipynb_checkpoints", "test-artifacts", "scratch")
+    for name in COPIED:
+        src = REPO / name
+        if src.is_dir():
+            shutil.copytree(src, target / name, ignore=ignore)
+        elif src.exists():
+            shutil.copy2(src, target / name)
+    return target
 
 
 @dataclass

@@ -1,6 +1,6 @@
 """One real `kcz build` of every report declared in the project's reports.toml, shared by
-the reader-language and chart-layout tests (tests/test_reader_language.py,
-tests/test_chart_layout.py). Reports and languages added to reports.toml later are
+the reader-language and chart-layout tests (test_reader_language.py,
+test_chart_layout.py). Reports and languages added to reports.toml later are
 built and checked without touching the tests.
 
 The build runs with KCZ_CHART_LAYOUT set, so every chart the notebooks draw also writes
@@ -15,7 +15,8 @@ from pathlib import Path
 
 import pytest
 
-from build_helpers import REAL_NOTEBOOKS, REPO, kcz_env, real_notebooks_exist, run_kcz, write_config
+from support.builds import kcz_env, real_notebooks_exist, run_kcz, write_config
+from support.paths import REAL_NOTEBOOKS, REPO
 
 LAYOUT_DIR = "chart-layout"
 
