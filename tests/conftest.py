@@ -16,7 +16,6 @@ import sys
 from pathlib import Path
 
 import pytest
-
 from support.builds import kcz_env, run_kcz, write_config
 from support.paths import (  # noqa: F401  (tests import them from here)
     DATA,
@@ -88,3 +87,14 @@ def second_case_run(tmp_path_factory):
                       encoding="utf-8")
     result = run_kcz("--config", config, "build", "-q", env=kcz_env(KCZ_DATA=str(data)), timeout=1200)
     return root / "out" / "latest", result
+
+
+TIER_MARKS = {"integration": pytest.mark.integration, "e2e": pytest.mark.e2e}
+
+
+def pytest_collection_modifyitems(items) -> None:
+    """Mark each test by its tier folder: tests/integration/ `integration`, tests/e2e/ `e2e`."""
+    for item in items:
+        tier = Path(item.path).resolve().relative_to(TESTS).parts[0]
+        if tier in TIER_MARKS:
+            item.add_marker(TIER_MARKS[tier])

@@ -15,15 +15,14 @@ from __future__ import annotations
 
 import os
 import re
-import shutil
 from pathlib import Path
 
 import pytest
-
-from support.builds import real_notebooks_exist, write_config
-from conftest import REAL_NOTEBOOKS, REPO
-from kczlib.cli import main
+from conftest import REAL_NOTEBOOKS
 from support.browser import ARTIFACTS, CHROMIUM_ARGS, chromium
+from support.builds import real_notebooks_exist, write_config
+
+from kczlib.cli import main
 
 pytestmark = pytest.mark.browser
 FAMILY = "KCZ Noto Sans SC"  # kczlib.publish.html.fonts.FAMILY, as the page's CSS must name it

@@ -17,10 +17,9 @@ import time
 from pathlib import Path
 
 import pytest
-
-from support.processes import stop_all
+from conftest import DATA, REAL_NOTEBOOKS, REPORT_NAMES
 from support.builds import kcz_command, kcz_env, manifest, real_notebooks_exist, run_kcz, statuses, write_config
-from conftest import REAL_NOTEBOOKS, REPORT_NAMES
+from support.processes import stop_all
 
 pytestmark = pytest.mark.notebook
 BIN = Path(sys.executable).parent
@@ -201,7 +200,7 @@ def test_an_unreachable_scheduler_is_one_message_and_exit_2_before_anything_is_w
 
 def test_a_worker_with_other_data_is_refused_before_anything_is_written(tmp_path):
     data = tmp_path / "data"
-    shutil.copytree(Path(__file__).resolve().parent.parent / "data", data)
+    shutil.copytree(DATA, data)
     with open(data / "cases" / "chengdu" / "figures.csv", "a", encoding="utf-8") as f:
         f.write("\n")  # one byte more: another data version
     c = LocalCluster(tmp_path / "dask", workers=("other",), worker_env=kcz_env(KCZ_DATA=str(data)))

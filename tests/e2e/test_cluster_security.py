@@ -18,9 +18,8 @@ import time
 from pathlib import Path
 
 import pytest
-
-from support.processes import stop_all
 from support.builds import kcz_command, kcz_env, manifest, run_folders, run_kcz, statuses, write_config
+from support.processes import stop_all
 
 pytestmark = pytest.mark.notebook
 DASK = Path(sys.executable).parent / "dask"
@@ -42,7 +41,7 @@ def make_ca(folder: Path, common: str):
     from cryptography.hazmat.primitives.asymmetric import ec
 
     key = ec.generate_private_key(ec.SECP256R1())
-    now = datetime.datetime.now(datetime.timezone.utc)
+    now = datetime.datetime.now(datetime.UTC)
     cert = (x509.CertificateBuilder().subject_name(_name(common)).issuer_name(_name(common))
             .public_key(key.public_key()).serial_number(x509.random_serial_number())
             .not_valid_before(now - datetime.timedelta(days=1)).not_valid_after(now + datetime.timedelta(days=2))
@@ -68,7 +67,7 @@ def make_leaf(folder: Path, ca, common: str) -> tuple[Path, Path]:
 
     ca_key, ca_cert, _ = ca
     key = ec.generate_private_key(ec.SECP256R1())
-    now = datetime.datetime.now(datetime.timezone.utc)
+    now = datetime.datetime.now(datetime.UTC)
     cert = (x509.CertificateBuilder().subject_name(_name(common)).issuer_name(ca_cert.subject)
             .public_key(key.public_key()).serial_number(x509.random_serial_number())
             .not_valid_before(now - datetime.timedelta(days=1)).not_valid_after(now + datetime.timedelta(days=2))

@@ -20,11 +20,18 @@ from pathlib import Path
 
 import nbformat
 import pytest
-
-from support.builds import manifest, real_notebooks_exist, run_folders, shared_files, without_embedded_data, write_config
 from conftest import REAL_NOTEBOOKS, REPO
-from kczlib.cli import main
 from support.browser import CHROMIUM_ARGS, chromium
+from support.builds import (
+    manifest,
+    real_notebooks_exist,
+    run_folders,
+    shared_files,
+    without_embedded_data,
+    write_config,
+)
+
+from kczlib.cli import main
 
 EXITS = ["exit_sys_exit_0", "exit_system_exit_with_paths", "exit_ipython_exit",
          "exit_kernel_dies", "exit_cell_timeout", "error_with_paths", "fails_in_cell_3"]

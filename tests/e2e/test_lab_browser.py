@@ -20,7 +20,6 @@ import time
 import urllib.request
 
 import pytest
-
 from conftest import REPO
 from support.browser import ARTIFACTS, CHROMIUM_ARGS, chromium
 from support.lab import MAKE_WITH_THIS_VENV, project_copy

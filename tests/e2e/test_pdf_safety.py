@@ -6,7 +6,7 @@ of their payloads, and the printer's wall must hold on its own. Each payload is 
 by a control: the same pages opened by plain Playwright (script and network on, no policy) do
 reach the listener and do show the outside file.
 
-Needs a Chromium, as tests/test_browser.py does (skipped locally without one, a failure in CI).
+Needs a Chromium, as tests/e2e/test_browser.py does (tests/support/browser.py) (skipped locally without one, a failure in CI).
 """
 
 from __future__ import annotations
@@ -20,9 +20,9 @@ from http.server import BaseHTTPRequestHandler, HTTPServer
 from pathlib import Path
 
 import pytest
-
-from support.builds import write_config
 from conftest import REAL_NOTEBOOKS
+from support.builds import write_config
+
 from kczlib.cli import main
 
 pytestmark = pytest.mark.browser

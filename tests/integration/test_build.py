@@ -13,13 +13,20 @@ from pathlib import Path
 
 import nbformat
 import pytest
+from conftest import REAL_NOTEBOOKS, REPORT_NOTEBOOKS
+from support.builds import (
+    kcz_command,
+    kcz_env,
+    manifest,
+    real_notebooks_exist,
+    run_folders,
+    run_kcz,
+    statuses,
+    write_config,
+)
 
-from support.builds import kcz_command, kcz_env, manifest, real_notebooks_exist, run_folders, run_kcz, statuses, write_config
-from conftest import REAL_NOTEBOOKS
-from conftest import REPORT_NOTEBOOKS
-from kczlib.publish.lock import build_lock
-from kczlib.publish.overrides import parse_value
 from kczlib.cli import main
+from kczlib.publish.lock import build_lock
 
 TINY = [{"notebook": "tiny_report"}]
 
@@ -143,13 +150,6 @@ def test_an_unknown_parameter_stops_the_build_before_anything_runs(tmp_path, cap
     err = capsys.readouterr().err
     assert "'colour'" in err and "case" in err and "lang" in err
     assert not (tmp_path / "out").exists() or not run_folders(tmp_path / "out")
-
-
-def test_parameter_values_are_python_literals_or_strings():
-    assert parse_value("[0.01, 0.02]") == [0.01, 0.02]
-    assert parse_value("3") == 3 and parse_value("True") is True
-    assert parse_value("chengdu") == "chengdu"
-    assert parse_value("__import__('os')") == "__import__('os')"  # never evaluated
 
 
 def test_a_second_build_on_the_same_folder_exits_with_a_clear_message(tmp_path):

@@ -1,10 +1,9 @@
 """External context in the reports: benchmarks with confidence labels, from data only."""
 
 import pytest
-
 from conftest import REPORT_NOTEBOOKS as NOTEBOOKS
-from support.notebooks import execute_in_process
 from conftest import edit_csv_cell
+from support.notebooks import execute_in_process
 
 NB = {p.stem: p for p in NOTEBOOKS}
 

@@ -10,9 +10,9 @@ import html
 import json
 
 import pytest
-
-from support.builds import real_notebooks_exist, run_folders, statuses, write_config
 from conftest import REAL_NOTEBOOKS
+from support.builds import real_notebooks_exist, run_folders, statuses, write_config
+
 from kczlib.cli import main
 from kczlib.data.validate import main as validate_main
 

@@ -15,9 +15,9 @@ from pathlib import Path
 
 import nbformat
 import pytest
-
 from conftest import REPO, REPORT_NOTEBOOKS
 from support.lab import MAKE_WITH_THIS_VENV, VENV, project_copy
+
 
 def saved_scratch_notebook() -> nbformat.NotebookNode:
     """What JupyterLab saves for a new notebook someone ran: outputs, counts, no parameters."""
@@ -55,9 +55,9 @@ def test_a_scratch_notebook_beside_the_reports_changes_no_test_and_no_build(tmp_
     assert collected(copy) == before
     assert not [t for t in before if "Untitled" in t]
     # the tests that look at every report notebook still pass beside it
-    quick = in_copy(copy, "-m", "pytest", "-q", "-p", "no:cacheprovider", "tests/test_parameters.py",
-                    "tests/test_project.py::test_notebooks_in_git_carry_no_outputs",
-                    "tests/test_notebooks.py::test_the_reports_are_the_numbered_notebooks")
+    quick = in_copy(copy, "-m", "pytest", "-q", "-p", "no:cacheprovider", "tests/unit/report/test_parameters.py",
+                    "tests/unit/test_project.py::test_notebooks_in_git_carry_no_outputs",
+                    "tests/integration/test_notebooks.py::test_the_reports_are_the_numbered_notebooks")
     assert quick.returncode == 0, quick.stdout[-3000:]
     listed = in_copy(copy, "-m", "kczlib", "list")
     assert listed.returncode == 0 and "Untitled" not in listed.stdout and "00_overview-zh" in listed.stdout

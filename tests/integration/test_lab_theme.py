@@ -7,9 +7,8 @@ of this environment, in notebooks/scratch/.
 from __future__ import annotations
 
 import pytest
-from jupyter_client.manager import start_new_kernel
-
 from conftest import REPO
+from jupyter_client.manager import start_new_kernel
 
 pytestmark = pytest.mark.notebook
 

@@ -6,7 +6,6 @@ import re
 
 import papermill as pm
 import pytest
-
 from conftest import REPO, REPORT_NOTEBOOKS
 
 NOTEBOOKS = [p.stem for p in REPORT_NOTEBOOKS]
@@ -34,7 +33,7 @@ def stderr_text(nb):
 
 def test_the_reports_are_the_numbered_notebooks():
     numbered = sorted(p.stem for p in (REPO / "notebooks").glob("*.ipynb") if re.match(r"\d\d_", p.name))
-    assert NOTEBOOKS and NOTEBOOKS == numbered
+    assert NOTEBOOKS and numbered == NOTEBOOKS
 
 
 @pytest.mark.notebook

@@ -7,11 +7,11 @@ import os
 import shutil
 
 import pytest
-
 from support.builds import manifest, run_folders, run_kcz, statuses, write_config
+
+from kczlib.cli import main
 from kczlib.errors import OutsideRunFolder
 from kczlib.publish.run_folder import file_in
-from kczlib.cli import main
 
 TINY_ZH = [{"notebook": "tiny_report", "langs": ["zh"]}]
 

@@ -14,9 +14,9 @@ import sys
 
 import nbformat
 import pytest
+from conftest import REPO
 from papermill.translators import translate_parameters
 
-from conftest import REPO
 from kczlib.errors import ParameterError
 from kczlib.report.guard import check_injected_source
 

@@ -12,11 +12,10 @@ import csv
 import json
 import re
 from decimal import Decimal
-from functools import lru_cache
+from functools import cache
 from urllib.parse import urlparse
 
 import pytest
-
 from conftest import DATA
 from conftest import REPORT_NOTEBOOKS as NOTEBOOKS
 from support.notebooks import execute_in_process
@@ -29,7 +28,7 @@ NUMBER = re.compile(r"(\d[\d,]*(?:\.\d+)?)(?:余|多|-plus)?( bn| m|亿|万)?")
 UPPER_QUALIFIERS = {"近", "内"}
 
 
-@lru_cache(maxsize=None)
+@cache
 def report(name, lang):
     return execute_in_process(NB[name], lang)
 
@@ -150,7 +149,7 @@ def test_small_counts_and_unstated_subsets_get_no_rate():
     assert "an average of at most CNY 33.3 m per team" in talent
 
 
-@lru_cache(maxsize=None)
+@cache
 def context_rows():
     with open(DATA / "cases" / "chengdu" / "context.csv", encoding="utf-8") as f:
         return {row["id"]: row for row in csv.DictReader(f)}

@@ -15,9 +15,9 @@ import re
 
 import pytest
 from bs4 import BeautifulSoup
-
-from support.builds import manifest, real_notebooks_exist, statuses, write_config
 from conftest import FIXTURE_NOTEBOOKS, REAL_NOTEBOOKS
+from support.builds import manifest, real_notebooks_exist, statuses, write_config
+
 from kczlib.cli import main
 
 CJK = re.compile(r"[\u3400-\u9fff]")
@@ -248,8 +248,8 @@ def test_build_pdf_without_a_chromium_says_so_and_still_builds(tmp_path, monkeyp
 
 
 def test_case_prose_with_a_typed_number_is_refused_naming_file_and_field(data_copy):
-    from kczlib.publish.html.words import case_info
     from kczlib.errors import DataError
+    from kczlib.publish.html.words import case_info
 
     meta_path = data_copy / "cases" / "chengdu" / "case.json"
     meta = json.loads(meta_path.read_text(encoding="utf-8"))

@@ -22,7 +22,6 @@ import re
 import pytest
 from bs4 import BeautifulSoup, Comment, Doctype, NavigableString
 
-
 HAN = re.compile(r"[\u3400-\u9fff]")
 LATIN_WORD = re.compile(r"[A-Za-z][A-Za-z&.\-]*")
 # Latin a Chinese reader meets in Chinese text: abbreviations the source itself uses,

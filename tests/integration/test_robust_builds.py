@@ -19,9 +19,9 @@ from pathlib import Path
 
 import nbformat
 import pytest
-
-from support.builds import kcz_command, kcz_env, manifest, run_folders, run_kcz, statuses, write_config
 from conftest import FIXTURE_NOTEBOOKS
+from support.builds import kcz_command, kcz_env, manifest, run_folders, run_kcz, statuses, write_config
+
 from kczlib.cli import main
 
 PARAMS = 'case = "chengdu"\nlang = "zh"'

@@ -7,9 +7,8 @@ No kernel runs here: grids are checked when reports.toml is loaded. Builds of a 
 from __future__ import annotations
 
 import pytest
-
-from support.builds import real_notebooks_exist, run_kcz, write_config
 from conftest import REAL_NOTEBOOKS
+from support.builds import real_notebooks_exist, run_kcz, write_config
 
 pytestmark = pytest.mark.skipif(not real_notebooks_exist(), reason="report notebooks missing")
 NB = "02_tech_finance_leverage"

@@ -12,8 +12,9 @@ import ast
 from pathlib import Path
 
 import pytest
+from conftest import REPO
 
-PACKAGE = Path(__file__).resolve().parent.parent / "kczlib"
+PACKAGE = REPO / "kczlib"
 LAYERS = ("data", "analysis", "report", "publish")
 ALLOWED = {
     "data": set(),

@@ -7,7 +7,6 @@ import sys
 import tomllib
 
 import pytest
-
 from conftest import REPO, REPORT_NOTEBOOKS
 
 

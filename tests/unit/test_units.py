@@ -8,8 +8,15 @@ from decimal import Decimal
 import pytest
 
 from kczlib.paths import PACKAGE_ROOT
-from kczlib.units import (BASE_UNITS, CONTEXT_UNITS, COUNT_MEASURES, PRINTED_BASE_UNITS, UNITS,
-                          context_unit_base, unit_base)
+from kczlib.units import (
+    BASE_UNITS,
+    CONTEXT_UNITS,
+    COUNT_MEASURES,
+    PRINTED_BASE_UNITS,
+    UNITS,
+    context_unit_base,
+    unit_base,
+)
 
 
 def _schema_enum(table: str, column: str) -> list[str]:

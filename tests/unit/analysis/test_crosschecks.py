@@ -10,9 +10,8 @@ import csv
 import math
 
 import pytest
-
 from conftest import edit_csv_cell
-from kczlib.data.context import ContextFigure
+
 from kczlib.analysis.crosschecks import (
     OUTCOMES,
     check_hightech_stock,
@@ -22,6 +21,7 @@ from kczlib.analysis.crosschecks import (
     figure_bounds,
     run_crosschecks,
 )
+from kczlib.data.context import ContextFigure
 from kczlib.data.figures import Figure
 
 

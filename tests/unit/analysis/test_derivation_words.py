@@ -3,8 +3,7 @@
 Expected sentences are written by hand from the formulas kczlib.analysis.metrics builds.
 """
 
-from kczlib.analysis import metrics
-from kczlib.analysis import scenarios
+from kczlib.analysis import metrics, scenarios
 from kczlib.analysis.derivation_words import derivation_words
 from kczlib.analysis.ledger import Num, assumption
 

@@ -9,8 +9,6 @@ import pytest
 from hypothesis import assume, given
 from hypothesis import strategies as st
 
-from kczlib.errors import ParameterError
-from kczlib.units import PRINTED_BASE_UNITS
 from kczlib.analysis.formatting import (
     format_interval,
     format_number,
@@ -19,6 +17,8 @@ from kczlib.analysis.formatting import (
     format_share_interval,
     format_value,
 )
+from kczlib.errors import ParameterError
+from kczlib.units import PRINTED_BASE_UNITS
 
 # --- format_number ----------------------------------------------------------------
 

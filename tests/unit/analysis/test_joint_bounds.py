@@ -7,9 +7,7 @@ import math
 
 import pytest
 
-from kczlib.analysis import metrics
-from kczlib.analysis import scenarios
-from kczlib.analysis import bounds
+from kczlib.analysis import bounds, metrics, scenarios
 from kczlib.analysis.ledger import Ledger, Num, assumption, inputs_text
 from kczlib.errors import NonMonotoneError
 from kczlib.report.numbers import figure_num

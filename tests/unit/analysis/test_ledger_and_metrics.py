@@ -4,36 +4,10 @@ import math
 
 import pytest
 
-import kczlib
-from kczlib.analysis import metrics
-from kczlib.analysis import scenarios
+from kczlib.analysis import metrics, scenarios
 from kczlib.analysis.ledger import Ledger, Num
 from kczlib.report.narrative import TemplateError, literal_numbers, render, templates
 from kczlib.report.numbers import figure_num
-from conftest import REPORT_NOTEBOOKS
-from support.notebooks import execute_in_process
-
-NOTEBOOKS = REPORT_NOTEBOOKS
-
-
-@pytest.mark.parametrize("lang", ["zh", "en"])
-@pytest.mark.parametrize("nb", NOTEBOOKS, ids=lambda p: p.stem)
-def test_every_number_in_a_rendered_narrative_is_in_the_ledger(nb, lang):
-    report = execute_in_process(nb, lang)
-    assert report.shown
-    for text in report.shown:
-        assert report.ledger.unledgered_numbers(text) == [], text
-
-
-@pytest.mark.parametrize("nb", NOTEBOOKS, ids=lambda p: p.stem)
-def test_sources_appendix_resolves_every_figure_to_its_evidence(nb):
-    report = execute_in_process(nb, "en")
-    text = kczlib.load_source().text
-    ids = report.ledger.figure_ids()
-    assert ids
-    for fid in ids:
-        f = kczlib.figure(fid)
-        assert text[f.offset:f.offset + len(f.evidence)] == f.evidence
 
 
 def test_a_number_typed_into_a_template_is_rejected():

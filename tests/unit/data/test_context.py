@@ -10,8 +10,8 @@ import csv
 import json
 
 import pytest
-
 from conftest import edit_csv_cell
+
 from kczlib.data.context import (
     CONFIDENCES,
     UnknownContextError,
@@ -23,8 +23,8 @@ from kczlib.data.context import (
     validate_context,
     value_base,
 )
-from kczlib.errors import DataErrors
 from kczlib.data.schema import get_schema
+from kczlib.errors import DataErrors
 from kczlib.units import CONTEXT_UNITS
 
 CSV = "cases/chengdu/context.csv"

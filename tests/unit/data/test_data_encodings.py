@@ -13,10 +13,11 @@ import subprocess
 import sys
 
 import pytest
+from conftest import DATA, FIXTURES, REPO
 
 import kczlib
-from kczlib.data.validate import main as validate_main, validate_case
-from conftest import DATA, FIXTURES, REPO
+from kczlib.data.validate import main as validate_main
+from kczlib.data.validate import validate_case
 
 MINI = FIXTURES / "cases" / "mini"
 

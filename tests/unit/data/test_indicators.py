@@ -8,11 +8,11 @@ message naming file, line and column.
 import shutil
 
 import pytest
+from conftest import FIXTURES, edit_csv_cell
 
 import kczlib
-from kczlib.errors import AmbiguousIndicatorError, IndicatorNotReportedError, UnknownIndicatorError
 from kczlib.data.validate import main as validate_main
-from conftest import FIXTURES, edit_csv_cell
+from kczlib.errors import AmbiguousIndicatorError, IndicatorNotReportedError, UnknownIndicatorError
 
 
 def run_validate(capsys, case="chengdu"):

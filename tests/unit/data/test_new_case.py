@@ -23,14 +23,14 @@ import math
 import shutil
 
 import pytest
+from conftest import DATA, FIXTURES
 
 import kczlib
 from kczlib.cli import main
 from kczlib.data.drafting import draft_case
 from kczlib.data.source import clean_text
-from kczlib.textfile import read_utf8
 from kczlib.errors import DataError
-from conftest import DATA, FIXTURES
+from kczlib.textfile import read_utf8
 
 RAW = FIXTURES / "new_case" / "demo.raw.txt"
 # evidence, offset, value_base, base_unit, qualifier, lower, upper (by hand, see above)

@@ -3,10 +3,11 @@
 import math
 
 import pytest
-from hypothesis import given, strategies as st
+from hypothesis import given
+from hypothesis import strategies as st
 
-from kczlib.errors import QuantityParseError
 from kczlib.data.quantities import Quantity, cn_to_number, find_quantities, parse_quantity, to_text
+from kczlib.errors import QuantityParseError
 
 # text -> (value, unit, value_base, base_unit, qualifier, lower, upper); worked out by hand
 CASES = {

@@ -276,8 +276,8 @@ def test_everyday_words_with_numerals_are_no_mentions(text):
 
 
 def test_every_base_unit_the_parser_produces_is_allowed_in_the_figures_table():
-    from kczlib.units import UNITS
     from kczlib.data.schema import get_schema
+    from kczlib.units import UNITS
 
     enum = next(f for f in get_schema("figures")["fields"] if f["name"] == "base_unit")["constraints"]["enum"]
     produced = {base for _, base in UNITS.values()} | {"count", "rank"}

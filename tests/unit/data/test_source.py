@@ -3,10 +3,10 @@
 import hashlib
 
 import pytest
+from conftest import DATA
 
 import kczlib
 from kczlib.data.source import clean_text, segment_sections, strip_pinyin_glosses, to_simplified
-from conftest import DATA
 
 
 def test_raw_file_is_the_received_document_byte_for_byte():
@@ -98,6 +98,6 @@ def test_offset_outside_the_document_is_an_error():
 
 def test_edited_raw_file_fails_the_checksum(data_copy):
     raw = data_copy / "cases" / "chengdu" / "chengdu-kczg-case.raw.txt"
-    raw.write_bytes(raw.read_bytes().replace("99.4".encode(), "99.5".encode()))
+    raw.write_bytes(raw.read_bytes().replace(b"99.4", b"99.5"))
     with pytest.raises(kczlib.errors.DataError, match="sha256 .* does not match"):
         kczlib.load_source("chengdu")

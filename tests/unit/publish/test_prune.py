@@ -10,9 +10,8 @@ import os
 from pathlib import Path
 
 import pytest
+from support.builds import run_kcz, write_config
 
-from support.builds import run_folders, run_kcz, write_config
-from kczlib.publish.lock import build_lock
 from kczlib.publish.run_folder import prune_runs
 
 
@@ -83,17 +82,6 @@ def test_kcz_prune_says_what_it_removed(tmp_path):
     assert names(out) == STAMPS[2:]
 
 
-def test_kcz_prune_waits_for_no_build_it_would_race(tmp_path):
-    config = write_config(tmp_path, [{"notebook": "tiny_report"}], langs=["zh"])
-    out = tmp_path / "out"
-    fake_runs(out, STAMPS)
-    with build_lock(out):
-        result = run_kcz("--config", config, "prune", "--keep", "1")
-    assert result.returncode == 2
-    assert result.stderr.count("\n") == 1 and "another kcz build is running" in result.stderr
-    assert names(out) == STAMPS
-
-
 @pytest.mark.parametrize("value", ["0", "-3", "2.5", '"many"', "true"])
 def test_a_bad_keep_runs_is_one_line(tmp_path, value):
     config = write_config(tmp_path, [{"notebook": "tiny_report"}], langs=["zh"])
@@ -103,14 +91,3 @@ def test_a_bad_keep_runs_is_one_line(tmp_path, value):
     assert result.stderr.count("\n") == 1 and "keep_runs must be a whole number" in result.stderr
 
 
-def test_a_build_keeps_keep_runs_runs(tmp_path):
-    config = write_config(tmp_path, [{"notebook": "tiny_report"}], langs=["zh"])
-    config.write_text(config.read_text(encoding="utf-8") + "keep_runs = 2\n", encoding="utf-8")
-    out = tmp_path / "out"
-    for _ in range(3):  # one executed, two served from the cache
-        result = run_kcz("--config", config, "build", "-q")
-        assert result.returncode == 0, result.stderr
-    runs = run_folders(out)
-    assert len(runs) == 2
-    assert os.readlink(out / "latest") == runs[0].name
-    assert "removed 1 old run(s), keeping the newest 2" in result.stderr + result.stdout

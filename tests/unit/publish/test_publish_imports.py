@@ -11,7 +11,9 @@ from __future__ import annotations
 import ast
 from pathlib import Path
 
-PACKAGE = Path(__file__).resolve().parent.parent / "kczlib"
+from conftest import REPO
+
+PACKAGE = REPO / "kczlib"
 
 
 def module_name(path: Path, package: Path) -> str:

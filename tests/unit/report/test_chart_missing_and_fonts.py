@@ -6,11 +6,11 @@ from __future__ import annotations
 
 import io
 
+import matplotlib as mpl
 import pandas as pd
 import pytest
 from fontTools.ttLib import TTFont
 from matplotlib.font_manager import FontProperties, fontManager
-import matplotlib as mpl
 
 from kczlib.report import plots, theme
 

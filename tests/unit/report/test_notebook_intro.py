@@ -66,29 +66,3 @@ def test_sections_have_markdown_headings_for_the_table_of_contents(notebook):
 
 # --- what the reader sees (a real build, opened in headless Chromium) -------------------------
 
-@pytest.mark.browser
-@pytest.mark.notebook
-@pytest.mark.parametrize("lang", ["zh", "en"])
-def test_the_reader_page_shows_no_analyst_cells_and_the_analyst_page_does(second_case_run, lang):
-    from support.browser import CHROMIUM_ARGS, chromium
-    from playwright.sync_api import sync_playwright
-
-    run, _ = second_case_run
-    name = f"01_fiscal_investment-{lang}"
-    source = nbformat.read(next(p for p in report_notebooks() if p.stem == "01_fiscal_investment"), as_version=4)
-    analyst_lines = [c.source.splitlines()[0].lstrip("# ").strip() for c in source.cells
-                     if TAG in c.metadata.get("tags", [])]
-    with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=chromium(), headless=True, args=CHROMIUM_ARGS)
-        try:
-            page = browser.new_page()
-            page.goto((run / f"{name}.html").resolve().as_uri())
-            reader = page.inner_text("body")
-            page.goto((run / f"{name}.analyst.html").resolve().as_uri())
-            analyst = page.inner_text("body")
-        finally:
-            browser.close()
-    assert "kcz build --only" not in reader and "kcz build --only" in analyst
-    for line in analyst_lines:  # the title, the introduction's first line, each section heading
-        assert line not in reader, line
-        assert line in analyst, line

@@ -2,10 +2,10 @@
 
 import papermill as pm
 import pytest
+from conftest import REPORT_NOTEBOOKS
 
 from kczlib.errors import ParameterError
 from kczlib.report.parameters import check, coerce, declarations, parse_declarations
-from conftest import REPORT_NOTEBOOKS
 
 DECL = '''case: str = "chengdu"  # a known case: case folder
 lang: str = "zh"  # one of zh|en: report language

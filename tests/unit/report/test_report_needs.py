@@ -5,8 +5,8 @@ from __future__ import annotations
 import shutil
 
 import pytest
-
 from conftest import FIXTURES
+
 from kczlib.analysis.ledger import Ledger
 from kczlib.data.cases import get_case
 from kczlib.data.figures import load_figures

@@ -13,8 +13,8 @@ import pytest
 import seaborn as sns
 from matplotlib.colors import to_rgb
 
-from kczlib.report import plots, theme
 from kczlib.errors import ParameterError
+from kczlib.report import plots, theme
 
 CHINESE = "成都科创中国：科创贷"
 
