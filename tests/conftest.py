@@ -89,6 +89,15 @@ def second_case_run(tmp_path_factory):
     return root / "out" / "latest", result
 
 
+@pytest.fixture(scope="session")
+def executed_reports():
+    """report(name, lang) -> the Report of that report notebook executed in process, once per
+    session for all modules (support.notebooks.executed_report), with the session's data."""
+    from support.notebooks import executed_report
+
+    return executed_report
+
+
 TIER_MARKS = {"integration": pytest.mark.integration, "e2e": pytest.mark.e2e}
 
 

@@ -14,14 +14,13 @@ from functools import cache
 import pytest
 from conftest import DATA, edit_csv_cell
 from conftest import REPORT_NOTEBOOKS as NOTEBOOKS
-from support.notebooks import execute_in_process
+from support.notebooks import execute_in_process, executed_report
 
 NB = {p.stem: p for p in NOTEBOOKS}
 
 
-@cache
 def report(name, lang):
-    return execute_in_process(NB[name], lang)
+    return executed_report(name, lang)  # once per session, for every module
 
 
 def text(name, lang):

@@ -18,7 +18,7 @@ from urllib.parse import urlparse
 import pytest
 from conftest import DATA
 from conftest import REPORT_NOTEBOOKS as NOTEBOOKS
-from support.notebooks import execute_in_process
+from support.notebooks import executed_report
 
 NB = {p.stem: p for p in NOTEBOOKS}
 # printed scale words -> factor, per language; only money is scaled in English
@@ -28,9 +28,8 @@ NUMBER = re.compile(r"(\d[\d,]*(?:\.\d+)?)(?:余|多|-plus)?( bn| m|亿|万)?")
 UPPER_QUALIFIERS = {"近", "内"}
 
 
-@cache
 def report(name, lang):
-    return execute_in_process(NB[name], lang)
+    return executed_report(name, lang)  # once per session, for every module
 
 
 def printed_numbers(text: str, lang: str) -> list[tuple[Decimal, Decimal]]:

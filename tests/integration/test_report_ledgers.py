@@ -3,7 +3,7 @@
 
 import pytest
 from conftest import REPORT_NOTEBOOKS
-from support.notebooks import execute_in_process
+from support.notebooks import executed_report
 
 import kczlib
 
@@ -13,7 +13,7 @@ NOTEBOOKS = REPORT_NOTEBOOKS
 @pytest.mark.parametrize("lang", ["zh", "en"])
 @pytest.mark.parametrize("nb", NOTEBOOKS, ids=lambda p: p.stem)
 def test_every_number_in_a_rendered_narrative_is_in_the_ledger(nb, lang):
-    report = execute_in_process(nb, lang)
+    report = executed_report(nb.stem, lang)
     assert report.shown
     for text in report.shown:
         assert report.ledger.unledgered_numbers(text) == [], text
@@ -21,7 +21,7 @@ def test_every_number_in_a_rendered_narrative_is_in_the_ledger(nb, lang):
 
 @pytest.mark.parametrize("nb", NOTEBOOKS, ids=lambda p: p.stem)
 def test_sources_appendix_resolves_every_figure_to_its_evidence(nb):
-    report = execute_in_process(nb, "en")
+    report = executed_report(nb.stem, "en")
     text = kczlib.load_source().text
     ids = report.ledger.figure_ids()
     assert ids
