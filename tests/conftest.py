@@ -1,4 +1,12 @@
-"""Shared fixtures: temporary copies of the data folder, so tests can break data safely."""
+"""Shared fixtures and constants.
+
+- paths (REPO, DATA, FIXTURES, FIXTURE_NOTEBOOKS, REAL_NOTEBOOKS) and the report notebooks
+  reports.toml declares (REPORT_NOTEBOOKS, REPORT_NAMES), from tests/support/paths.py;
+- data_copy: a temporary copy of the data folder, so tests can break data safely;
+- built_reports (session): one real `kcz build` of every declared report (support/reader_build.py);
+- second_case_run (session): one real `kcz build` of every declared report for the fixture case;
+- markers by folder: tests/integration/ is `integration`, tests/e2e/ is `e2e`.
+"""
 
 from __future__ import annotations
 
@@ -8,26 +16,28 @@ import sys
 from pathlib import Path
 
 import pytest
+from support.builds import kcz_env, run_kcz, write_config
+from support.paths import (  # noqa: F401  (tests import them from here)
+    DATA,
+    FIXTURE_NOTEBOOKS,
+    FIXTURES,
+    REAL_NOTEBOOKS,
+    REPO,
+    REPORT_NAMES,
+    REPORT_NOTEBOOKS,
+    TESTS,
+    report_notebooks,
+)
+
+pytest_plugins = ["support.reader_build"]
 
 # Started with stdin closed (cron, some CI runners, `make test 0<&-`): Python sets
 # sys.__stdin__ to None, and pytest's capture then fails an assertion whenever IPython asks
-# stdin for its encoding. kcz itself copes (tests/test_cli.py runs it with stdin closed).
+# stdin for its encoding. kcz itself copes (tests/integration/test_cli_runs.py runs it with stdin closed).
 if sys.__stdin__ is None:
     sys.__stdin__ = open(os.devnull, encoding="utf-8")  # noqa: SIM115 - kept for the session
 
-REPO = Path(__file__).resolve().parent.parent
-DATA = REPO / "data"
-FIXTURES = Path(__file__).resolve().parent / "fixtures"
-
-
-def report_notebooks(config: Path = REPO / "reports.toml") -> list[Path]:
-    """The notebooks reports.toml declares: scratch notebooks beside them are not reports."""
-    from kczlib.publish.config import load_config
-
-    return sorted({r.notebook for r in load_config(config).reports})
-
-
-REPORT_NOTEBOOKS = report_notebooks()
+SECOND_CASE = FIXTURES / "cases" / "jiangcheng"
 
 
 @pytest.fixture
@@ -55,3 +65,45 @@ def edit_csv_cell(path: Path, row_id: str, column: str, value: str, key: str = "
     buf = io.StringIO()
     csv.writer(buf, lineterminator="\n").writerows(rows)
     path.write_text(buf.getvalue(), encoding="utf-8")
+
+
+@pytest.fixture(scope="session")
+def second_case_run(tmp_path_factory):
+    """One `kcz build` of every declared report in both languages for the fixture case
+    (tests/fixtures/cases/jiangcheng), in a data folder holding the vocabulary, the schemas and
+    that case only: (reports/latest of it, the finished `kcz` process)."""
+    from kczlib.paths import data_root
+
+    root = tmp_path_factory.mktemp("any_case")
+    data = root / "data"
+    (data / "cases").mkdir(parents=True)
+    shutil.copytree(data_root() / "schema", data / "schema")
+    shutil.copy(data_root() / "indicators.csv", data / "indicators.csv")
+    shutil.copytree(SECOND_CASE, data / "cases" / SECOND_CASE.name)
+    config = write_config(root, [{"notebook": n} for n in REPORT_NAMES], notebooks=REAL_NOTEBOOKS,
+                          warm_imports=["pandas", "matplotlib.pyplot", "kczlib", "kczlib.report.theme"])
+    # the case is the configuration's default (a `-p` build is named custom and never `latest`)
+    config.write_text(config.read_text(encoding="utf-8").replace('case = "chengdu"', f'case = "{SECOND_CASE.name}"', 1),
+                      encoding="utf-8")
+    result = run_kcz("--config", config, "build", "-q", env=kcz_env(KCZ_DATA=str(data)), timeout=1200)
+    return root / "out" / "latest", result
+
+
+@pytest.fixture(scope="session")
+def executed_reports():
+    """report(name, lang) -> the Report of that report notebook executed in process, once per
+    session for all modules (support.notebooks.executed_report), with the session's data."""
+    from support.notebooks import executed_report
+
+    return executed_report
+
+
+TIER_MARKS = {"integration": pytest.mark.integration, "e2e": pytest.mark.e2e}
+
+
+def pytest_collection_modifyitems(items) -> None:
+    """Mark each test by its tier folder: tests/integration/ `integration`, tests/e2e/ `e2e`."""
+    for item in items:
+        tier = Path(item.path).resolve().relative_to(TESTS).parts[0]
+        if tier in TIER_MARKS:
+            item.add_marker(TIER_MARKS[tier])

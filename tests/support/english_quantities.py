@@ -15,8 +15,8 @@ from __future__ import annotations
 import re
 from decimal import Decimal
 
-from kczlib.errors import QuantityParseError
 from kczlib.data.quantities import Quantity, qualifier_bounds
+from kczlib.errors import QuantityParseError
 
 QUALIFIER_WORDS = {"more than ": "超", "at least ": "以上", "nearly ": "近", "within ": "内",
                    "at most ": "内", "about ": "约"}

@@ -1,0 +1,126 @@
+"""Charts that never collapse: the drawn layout of every chart of every declared report in
+both languages (issue 11, items 4 and 6).
+
+The real notebooks are built once with KCZ_CHART_LAYOUT set (tests/support/reader_build.py);
+`kczlib._testing.write_layout` then writes, per chart, the boxes the renderer drew:
+axes, titles, tick and axis labels, value labels, colour bar and source line. The rules:
+the plot area keeps a real share of the figure, no two texts overlap, no text leaves the
+figure, one unit per axis. A separate test draws a label with a character the CJK font
+lacks (₂) and checks that the fallback font covers it.
+"""
+
+from __future__ import annotations
+
+import json
+import warnings
+from itertools import combinations
+
+import pytest
+from support.reader_build import LAYOUT_DIR
+
+# The plot area's share of the figure: below these the bars or cells are crushed
+# (the English overview once drew a 50 px wide plot area in a 770 px figure). Stacked
+# panels share the height, so the height rule is on all panels together, and each
+# labelled row (a bar, a heatmap row) gets at least a line of 9 pt text at 110 dpi.
+MIN_PLOT_WIDTH, MIN_PLOT_HEIGHT, MIN_ROW_PX = 0.35, 0.20, 16
+TOLERANCE = 1.0  # px: boxes that touch are not overlapping
+
+
+@pytest.fixture(scope="module")
+def layouts(built_reports):
+    folder = built_reports.parent.parent / LAYOUT_DIR
+    found = [json.loads(p.read_text(encoding="utf-8")) for p in sorted(folder.glob("*.json"))]
+    assert found, f"no chart layouts written to {folder}"
+    return found
+
+
+def _overlap(a, b) -> bool:
+    return (min(a[2], b[2]) - max(a[0], b[0]) > TOLERANCE) and (min(a[3], b[3]) - max(a[1], b[1]) > TOLERANCE)
+
+
+def test_every_report_and_language_has_its_charts_measured(built_reports, layouts):
+    pages = {p.name.removesuffix(".html") for p in built_reports.glob("*-??.html")}
+    with_charts = {page for page in pages
+                   if "<img" in (built_reports / f"{page}.html").read_text(encoding="utf-8")}
+    measured = {layout["name"].rsplit("-", 1)[0] for layout in layouts}
+    # layout names are <notebook>-<lang>-<chart>; the chart name has no "-"
+    measured = {name for name in measured}
+    missing = {page for page in with_charts if not any(m.startswith(page) for m in measured)}
+    assert not missing, f"pages with charts but no measured layout: {sorted(missing)}"
+
+
+def test_plot_areas_keep_their_share_of_the_figure(layouts):
+    bad = []
+    for layout in layouts:
+        plots = [ax for ax in layout["axes"] if ax["role"] == "plot"]
+        total = sum(ax["box"][3] - ax["box"][1] for ax in plots) / layout["height"]
+        if total < MIN_PLOT_HEIGHT:
+            bad.append(f"{layout['name']}: plot areas take {total:.0%} of the figure's height")
+        for ax in plots:
+            x0, y0, x1, y1 = ax["box"]
+            if (x1 - x0) / layout["width"] < MIN_PLOT_WIDTH:
+                bad.append(f"{layout['name']}: plot area {(x1 - x0) / layout['width']:.0%} of the figure's width")
+            if ax.get("rows") and (y1 - y0) / ax["rows"] < MIN_ROW_PX:
+                bad.append(f"{layout['name']}: {(y1 - y0) / ax['rows']:.0f} px per row")
+    assert not bad, "\n".join(bad)
+
+
+def test_one_unit_per_axis(layouts):
+    # numbers that count different things (platforms, people, projects) never share an axis:
+    # each plot names what its numbers count (kczlib.report.charts: "count:个", "CNY", or
+    # "mixed:…" when they differ); the Chinese overview once drew 个, 家, 位 and 人 on one axis
+    bad = [f"{layout['name']}: one axis for {ax['unit']}" for layout in layouts
+           for ax in layout["axes"] if ax["role"] == "plot" and (ax.get("unit") or "").startswith("mixed:")]
+    bad += [f"{layout['name']}: a plot that does not say what it counts" for layout in layouts
+            for ax in layout["axes"] if ax["role"] == "plot" and not ax.get("unit")]
+    units = {}
+    for layout in layouts:
+        for ax in layout["axes"]:
+            if ax.get("unit"):
+                units.setdefault(layout["name"], []).append(ax["unit"])
+    bad += [f"{name}: two panels draw {u}" for name, us in units.items() for u in set(us) if us.count(u) > 1]
+    assert not bad, "\n".join(bad)
+
+
+def test_no_two_texts_overlap(layouts):
+    bad = []
+    for layout in layouts:
+        for a, b in combinations(layout["texts"], 2):
+            if _overlap(a["box"], b["box"]):
+                bad.append(f"{layout['name']}: {a['role']} {a['text'][:30]!r} overlaps {b['role']} {b['text'][:30]!r}")
+    assert not bad, f"{len(bad)} overlaps:\n" + "\n".join(bad[:40])
+
+
+def test_no_text_leaves_the_figure(layouts):
+    bad = []
+    for layout in layouts:
+        for t in layout["texts"]:
+            x0, y0, x1, y1 = t["box"]
+            if x0 < -TOLERANCE or y0 < -TOLERANCE or x1 > layout["width"] + TOLERANCE or y1 > layout["height"] + TOLERANCE:
+                bad.append(f"{layout['name']}: {t['role']} {t['text'][:40]!r} at {[round(v) for v in t['box']]}"
+                           f" outside {round(layout['width'])}x{round(layout['height'])}")
+    assert not bad, "\n".join(bad)
+
+
+def test_text_does_not_run_into_the_plot_of_another_axes(layouts):
+    # a colour bar's label or a source line over the heatmap, say
+    bad = []
+    for layout in layouts:
+        plots = [ax["box"] for ax in layout["axes"]]
+        for t in layout["texts"]:
+            if t["role"] in ("source", "colorbar_label", "title"):
+                for box in plots:
+                    if _overlap(t["box"], box) and t["role"] != "colorbar_label":
+                        bad.append(f"{layout['name']}: {t['role']} {t['text'][:30]!r} over an axes")
+    assert not bad, "\n".join(bad)
+
+
+def test_a_label_with_a_character_the_cjk_font_lacks_falls_back_and_draws():
+    from kczlib.report import plots, theme
+
+    theme.set_theme("en")
+    fig = plots.compare_bars(["CO₂ emissions", "成都 CO₂"], [1.0, 2.0], title="CO₂ per firm",
+                             unit_label="t CO₂", source="test", lang="en")
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # a "Glyph ... missing" warning fails the test
+        assert theme.missing_glyph_warnings(fig) == []

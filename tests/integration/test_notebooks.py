@@ -1,0 +1,77 @@
+"""Every report notebook runs under papermill with a real kernel, in both languages."""
+
+from __future__ import annotations
+
+import re
+
+import papermill as pm
+import pytest
+from conftest import REPO, REPORT_NOTEBOOKS
+
+NOTEBOOKS = [p.stem for p in REPORT_NOTEBOOKS]
+NON_DEFAULT = {
+    "01_fiscal_investment": {"baseline_year": 2022},
+    "02_tech_finance_leverage": {"risk_pool_yi": [2.0, 40.0], "loss_rate": "[0.03]", "compensation_share": [1.0]},
+}
+
+
+def run(name, tmp_path, **params):
+    tmp_path.mkdir(parents=True, exist_ok=True)
+    out = tmp_path / f"{name}.ipynb"
+    nb = pm.execute_notebook(str(REPO / "notebooks" / f"{name}.ipynb"), str(out), parameters=params,
+                             kernel_name="python3", progress_bar=False, cwd=str(REPO / "notebooks"))
+    return nb
+
+
+def outputs(nb, mime):
+    return ["".join(o["data"][mime]) for c in nb.cells for o in c.get("outputs", []) if mime in o.get("data", {})]
+
+
+def stderr_text(nb):
+    return "".join("".join(o.get("text", "")) for c in nb.cells for o in c.get("outputs", []) if o.get("name") == "stderr")
+
+
+def test_the_reports_are_the_numbered_notebooks():
+    numbered = sorted(p.stem for p in (REPO / "notebooks").glob("*.ipynb") if re.match(r"\d\d_", p.name))
+    assert NOTEBOOKS and numbered == NOTEBOOKS
+
+
+@pytest.mark.notebook
+@pytest.mark.parametrize("lang", ["zh", "en"])
+@pytest.mark.parametrize("name", NOTEBOOKS)
+def test_notebook_runs_with_charts_and_no_missing_glyphs(name, lang, tmp_path):
+    nb = run(name, tmp_path, lang=lang, **NON_DEFAULT.get(name, {}) if lang == "en" else {})
+    md = outputs(nb, "text/markdown")
+    assert len(md) >= 4 and md[0].startswith("#")
+    assert outputs(nb, "image/png"), "every report has at least one chart"
+    assert "missing from font" not in stderr_text(nb)
+    if lang == "zh":
+        assert any(re.search(r"[\u4e00-\u9fff]", m) for m in md[1:3])
+    else:
+        assert not re.search(r"[\u4e00-\u9fff]{6,}", "".join(md[:3])), "English narrative stays English"
+    assert any("Sources" in m or "来源附录" in m for m in md)
+
+
+@pytest.mark.notebook
+def test_non_default_parameters_change_the_report(tmp_path):
+    default = "".join(outputs(run("01_fiscal_investment", tmp_path / "a", lang="en"), "text/markdown"))
+    changed = "".join(outputs(run("01_fiscal_investment", tmp_path / "b", lang="en", baseline_year=2023),
+                              "text/markdown"))
+    assert "- 2021: CNY 9.94 bn" in default and "- 2023: CNY 9.94 bn" in changed
+    # three years on at 2 ** (1/3) a year: 2 x 9.94 bn = 19.88 bn -> 19.9 bn, in 2024 or 2026
+    assert "- 2024: at least CNY 19.9 bn" in default and "- 2026: at least CNY 19.9 bn" in changed
+
+
+@pytest.mark.notebook
+@pytest.mark.parametrize("params,message", [
+    ({"lang": "fr"}, "parameter 'lang': 'fr' is not allowed (allowed: str one of zh|en)"),
+    ({"case": "wuhan"}, "parameter 'case': unknown case 'wuhan' (allowed: chengdu)"),
+    ({"loss_rate": [-0.1]}, "parameter 'loss_rate': -0.1 is outside [0, 1]"),
+    ({"loss_rate": "[0.01, 0.02"}, "parameter 'loss_rate': '[0.01, 0.02' is not a list[float]"),
+    ({"risk_pool": [5.0]}, "parameter 'risk_pool': unknown parameter (allowed: known parameters: case, lang, risk_pool_yi"),
+])
+def test_bad_parameter_stops_the_notebook_in_its_first_cells_with_one_message(params, message, tmp_path):
+    with pytest.raises(pm.PapermillExecutionError) as info:
+        run("02_tech_finance_leverage", tmp_path, **params)
+    assert message in str(info.value)
+    assert info.value.exec_count <= 4, "the check runs before any analysis"

@@ -1,0 +1,32 @@
+"""Numbers ledger, narrative templates and derived metrics, with hand-worked values."""
+
+
+import pytest
+from conftest import REPORT_NOTEBOOKS
+from support.notebooks import executed_report
+
+import kczlib
+
+NOTEBOOKS = REPORT_NOTEBOOKS
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+@pytest.mark.parametrize("nb", NOTEBOOKS, ids=lambda p: p.stem)
+def test_every_number_in_a_rendered_narrative_is_in_the_ledger(nb, lang):
+    report = executed_report(nb.stem, lang)
+    assert report.shown
+    for text in report.shown:
+        assert report.ledger.unledgered_numbers(text) == [], text
+
+
+@pytest.mark.parametrize("nb", NOTEBOOKS, ids=lambda p: p.stem)
+def test_sources_appendix_resolves_every_figure_to_its_evidence(nb):
+    report = executed_report(nb.stem, "en")
+    text = kczlib.load_source().text
+    ids = report.ledger.figure_ids()
+    assert ids
+    for fid in ids:
+        f = kczlib.figure(fid)
+        assert text[f.offset:f.offset + len(f.evidence)] == f.evidence
+
+

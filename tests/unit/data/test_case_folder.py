@@ -1,0 +1,37 @@
+"""A case is a folder: a synthetic second city works with no code change."""
+
+import shutil
+
+import pytest
+from conftest import FIXTURES
+
+import kczlib
+from kczlib.data.validate import validate_case
+
+
+@pytest.fixture
+def with_mini_case(data_copy):
+    shutil.copytree(FIXTURES / "cases" / "mini", data_copy / "cases" / "mini")
+    return data_copy
+
+
+def test_a_new_case_folder_is_listed_beside_chengdu(with_mini_case):
+    assert kczlib.list_cases() == ["chengdu", "mini"]
+
+
+def test_a_new_case_folder_validates_with_full_coverage(with_mini_case):
+    report = validate_case("mini")
+    assert report.ok, report.errors
+    assert (report.figures, report.evidence_ok, report.parse_ok, report.mentions, len(report.unaccounted)) == (4, 4, 4, 6, 0)
+    assert report.glosses_removed == 3
+
+
+def test_a_new_case_loads_through_the_same_api(with_mini_case):
+    assert kczlib.figure("firms_served", case="mini").upper == 400
+    assert kczlib.load_source("mini").text.startswith("示范城市报告")
+    assert kczlib.load_figures("mini").loc["investment", "lower"] is kczlib.load_figures("mini")["lower"].dtype.na_value
+
+
+def test_unknown_case_lists_the_known_ones(with_mini_case):
+    with pytest.raises(kczlib.errors.UnknownCaseError, match="known cases: chengdu, mini"):
+        kczlib.load_figures("wuhan")

@@ -1,0 +1,51 @@
+"""The `kcz` command line: subcommands, one-line user errors, exit codes."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from conftest import REPORT_NAMES
+from support.builds import run_kcz, write_config
+
+from kczlib.cli import main
+
+
+def test_list_shows_every_report_with_its_parameters(tmp_path, capsys):
+    config = write_config(tmp_path, [{"notebook": "tiny_report"}])
+    assert main(["--config", str(config), "list"]) == 0
+    out = capsys.readouterr().out
+    assert "tiny_report-zh" in out and "tiny_report-en" in out and "lang='en'" in out
+
+
+def test_list_json_is_machine_readable(tmp_path, capsys):
+    config = write_config(tmp_path, [{"notebook": "tiny_report", "parameters": {"case": "x"}}], langs=["zh"])
+    assert main(["--config", str(config), "list", "--json"]) == 0
+    assert json.loads(capsys.readouterr().out) == [
+        {"name": "tiny_report-zh", "notebook": "tiny_report.ipynb",
+         "parameters": {"case": "x", "lang": "zh"}}]
+
+
+def test_the_default_definitions_name_every_notebook_in_both_languages(capsys):
+    assert main(["list", "--json"]) == 0
+    names = {r["name"] for r in json.loads(capsys.readouterr().out)}
+    assert names == {f"{n}-{lang}" for n in REPORT_NAMES for lang in ("zh", "en")}
+
+
+def test_a_missing_definitions_file_is_a_user_error(tmp_path, capsys):
+    assert main(["--config", str(tmp_path / "nope.toml"), "list"]) == 2
+    assert "no report definitions" in capsys.readouterr().err
+
+
+def test_python_dash_m_kczlib_is_the_same_command():
+    result = run_kcz("--help")
+    assert result.returncode == 0 and "build" in result.stdout and "validate" in result.stdout
+
+
+def test_validate_runs_the_dataset_validation():
+    pytest.importorskip("kczlib.data.validate")
+    result = run_kcz("validate", "chengdu")
+    assert result.returncode in (0, 1), result.stderr
+    assert "Traceback" not in result.stderr
+
+

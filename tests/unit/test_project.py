@@ -1,0 +1,52 @@
+"""Project hygiene: dependency lists agree, notebooks are stripped, imports stay light."""
+
+import json
+import re
+import subprocess
+import sys
+import tomllib
+
+import pytest
+from conftest import REPO, REPORT_NOTEBOOKS
+
+
+def _names(specs):
+    return {re.split(r"[<>=!~ \[]", s.strip(), maxsplit=1)[0].lower() for s in specs}
+
+
+def test_environment_yml_lists_the_same_dependencies_as_pyproject():
+    project = tomllib.loads((REPO / "pyproject.toml").read_text())["project"]
+    extras = project["optional-dependencies"]
+    wanted = _names(project["dependencies"]) | _names(extras["test"]) | _names(extras["dev"])
+    listed = set()
+    text = (REPO / "environment.yml").read_text()
+    for line in text[text.index("dependencies:"):].splitlines():
+        m = re.match(r"^\s+-\s+([A-Za-z][\w.-]*)", line)
+        if m and m.group(1) not in ("python", "pip"):
+            listed.add(m.group(1).lower())
+    assert listed == wanted
+
+
+@pytest.mark.parametrize("nb", REPORT_NOTEBOOKS, ids=lambda p: p.name)
+def test_notebooks_in_git_carry_no_outputs(nb):
+    cells = json.loads(nb.read_text(encoding="utf-8"))["cells"]
+    dirty = [i for i, c in enumerate(cells) if c["cell_type"] == "code" and (c.get("outputs") or c.get("execution_count"))]
+    assert dirty == [], f"{nb.name}: cells {dirty} have outputs; clear them before committing"
+
+
+def test_importing_kczlib_does_not_import_plotting_libraries():
+    code = "import sys, kczlib; kczlib.load_figures(); print(sorted(m for m in ('matplotlib', 'seaborn') if m in sys.modules))"
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
+    assert out.strip() == "[]"
+
+
+def test_nothing_reads_the_shared_reference_folder():
+    hits = subprocess.run(["git", "grep", "-n", "-e", "shared/source", "-e", "shared/context", "--", "kczlib", "notebooks", "Makefile", ".ci", "pyproject.toml", "reports.toml"],
+                          capture_output=True, text=True, cwd=REPO).stdout
+    assert hits == ""
+
+
+def test_ci_runs_exactly_the_readmes_test_command():
+    readme = (REPO / "README.md").read_text(encoding="utf-8")
+    ci = (REPO / ".ci" / "run").read_text()
+    assert "make test" in readme and re.search(r"^make test$", ci, re.M)
