@@ -88,7 +88,9 @@ def used_keys(keys: set[str]) -> set[str]:
     - an f-string or `"prefix" + x` that starts with a key's table (`f"missing.topics.{topic}"`,
       `f"finance.col_{c}"`): the keys it can build (its variable parts match anything);
     - a literal naming a table, ending in "." (`"appendix.measure."`, `removeprefix("page.")`):
-      the code reads that table whole, so all its keys.
+      the code reads that table whole, so all its keys;
+    - an f-string whose first part is a variable (`f"{check}.title"`): the keys it can build
+      in the tables some literal names (`"rd_intensity"`).
     """
     tables = {key.split(".")[0] for key in keys}
     literals, patterns = set(), set()
@@ -102,7 +104,13 @@ def used_keys(keys: set[str]) -> set[str]:
             elif (isinstance(node, ast.BinOp) and isinstance(node.op, ast.Add)
                   and isinstance(node.left, ast.Constant) and isinstance(node.left.value, str)):
                 patterns.add(re.escape(node.left.value) + ".+")
-    patterns = {p for p in patterns if (m := re.match(r"([a-z_]+)\\\.", p)) and m.group(1) in tables}
+    # an f-string whose table part is a variable (`f"{check}.title"`) builds keys of the tables
+    # named by a literal elsewhere in the code (`_title("rd_intensity")`)
+    named = tables & literals
+    patterns = {p.replace(".+", "(?:" + "|".join(map(re.escape, named)) + ")", 1) if p.startswith(".+") else p
+                for p in patterns}
+    patterns = {p for p in patterns
+                if p.startswith("(?:") or ((m := re.match(r"([a-z_]+)\\\.", p)) and m.group(1) in tables)}
     prefixes = {lit for lit in literals if lit.endswith(".") and lit.split(".")[0] in tables}
     return {key for key in keys
             if key in literals or any(re.fullmatch(p, key) for p in patterns) or key.startswith(tuple(prefixes))}
