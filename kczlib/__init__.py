@@ -5,7 +5,7 @@
     >>> figures.index.name
     'id'
 
-The package is layered; each layer may import only those below it (tests/test_layers.py):
+The package is layered; each layer may import only those below it (tests/unit/test_layers.py):
 
 - `kczlib.data`: the case data and its checks (source text, quantities, tables, context);
 - `kczlib.analysis`: numbers with provenance and what is derived from them;

@@ -3,7 +3,7 @@
 An English reader page quotes the source (科创贷, 揭榜挂帅, a sentence of the case); each
 run of Chinese text outside an element that already states its language is wrapped in
 `<span lang="zh">`, so browsers pick the CJK font and screen readers the right voice, and
-the page says which language each piece is in (tests/test_reader_language.py).
+the page says which language each piece is in (tests/integration/test_reader_language.py).
 Markdown cannot carry such spans through nbconvert's sanitiser, so this runs on the
 finished page.
 """
