@@ -6,7 +6,7 @@ the first byte that is not UTF-8, and what the bytes look like instead (UTF-16, 
 GB18030 as Chinese Windows saves by default, Big5), so the user knows how to re-save.
 
 Only regular files are read, and at most `MAX_FILE_BYTES` of them (20 MiB, far above any
-case's files: the Chengdu source is under 100 kB): a FIFO, a device (`/dev/zero`), a
+case's files: a case's source text is typically under 100 kB): a FIFO, a device (`/dev/zero`), a
 folder or a larger file is one DataError, never a read without end or a MemoryError.
 A JSON string holding a lone surrogate (`"\ud800"`: half of a UTF-16 pair, not a
 character, and not writable as UTF-8) is refused too, naming the field.
