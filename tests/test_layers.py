@@ -70,8 +70,8 @@ def test_layer_imports_only_the_layers_below(layer):
 
 def test_every_module_is_in_a_layer_or_a_known_top_module():
     top = {p.name for p in PACKAGE.glob("*.py")}
-    assert top == {"__init__.py", "__main__.py", "_testing.py", "cli.py", "contract.py", "errors.py", "paths.py",
-                   "textfile.py", "units.py"}
+    assert top == {"__init__.py", "__main__.py", "_testing.py", "cli.py", "contract.py", "declarations.py",
+                   "errors.py", "paths.py", "textfile.py", "units.py"}
     for layer in LAYERS:
         assert (PACKAGE / layer / "__init__.py").is_file()
         assert layer_modules(layer), layer
@@ -107,7 +107,7 @@ def test_rule_checker_sees_an_upward_import(tmp_path):
 
 
 def test_top_level_modules_import_no_layer_at_import_time():
-    for name in ("contract.py", "errors.py", "paths.py", "textfile.py"):
+    for name in ("contract.py", "declarations.py", "errors.py", "paths.py", "textfile.py"):
         assert imported_layers(PACKAGE / name, top_level_only=True) == [], name
 
 

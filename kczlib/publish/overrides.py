@@ -14,13 +14,13 @@ same value with `ast.literal_eval`.
 from __future__ import annotations
 
 import ast
-import json
 import keyword
 import math
 from dataclasses import replace
 from pathlib import Path
 
 from kczlib.contract import INJECTED_HEADER
+from kczlib.declarations import tagged_sources
 from kczlib.errors import ConfigError, KczError, ParameterError
 from kczlib.publish.manifest import hash_json
 
@@ -194,16 +194,8 @@ class _Cell(dict):
 
 def _tagged_source(notebook: Path) -> str | None:
     """The source of the first cell tagged `parameters` (papermill's rule), or None."""
-    try:
-        nb = json.loads(Path(notebook).read_text(encoding="utf-8"))  # plain JSON: nbformat imports slowly
-    except RecursionError:
-        raise ValueError(f"{Path(notebook).name}: its JSON is nested deeper than Python's parser reads") from None
-    for cell in nb.get("cells", []) if isinstance(nb, dict) else []:
-        tags = (cell.get("metadata") or {}).get("tags") or [] if isinstance(cell, dict) else []
-        if isinstance(tags, list) and "parameters" in tags:
-            source = cell.get("source", "")
-            return "".join(source) if isinstance(source, list) else str(source)
-    return None
+    sources = tagged_sources(notebook)
+    return sources[0] if sources else None
 
 
 def apply_overrides(reports: list, overrides: dict) -> list:

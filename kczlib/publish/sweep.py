@@ -10,7 +10,7 @@ any lock is taken or kernel started; each refusal is one ConfigError naming the 
 
 - A grid value IS the parameter's value for that combination. For a parameter the
   notebook declares as a list (`loss_rate: list[float]`), a single number stands for a
-  one-item list, as it does for `-p loss_rate=0.02` (kczlib.report.parameters.coerce):
+  one-item list, as it does for `-p loss_rate=0.02` (kczlib.declarations.coerce):
   the report gets `loss_rate = [0.01]`. A list value (`[[0.01, 0.02], [0.05]]`) is passed
   as that list.
 - Every grid name is a parameter the notebook declares (not `lang`: use `langs`), not
@@ -34,7 +34,9 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
+from kczlib.declarations import coerce, read_declarations
 from kczlib.errors import ConfigError, KczError, ParameterError
+from kczlib.publish.cases import known_cases
 from kczlib.publish.overrides import check_value, declared_parameters
 
 UNSAFE = re.compile(r"[^A-Za-z0-9_]")
@@ -115,21 +117,23 @@ def _declared(notebook: Path) -> dict | None:
     """{name: check(value) -> value} from the notebook's parameters cell.
 
     With kcz declarations (`name: type = default  # constraint: help`) the check is
-    kczlib.report.parameters.coerce, the one the notebook runs on itself; a notebook
-    with plain assignments gets names only (papermill's inspection) and no value check.
-    None if the notebook does not exist (the build reports that itself).
+    kczlib.declarations.coerce, the one the notebook runs on itself (the case list for
+    `a known case` read through publish.cases); a notebook with plain assignments gets
+    names only (papermill's inspection) and no value check.
+
+    Args:
+        notebook: path of the entry's notebook.
+
+    Returns:
+        {name: check or None} in declaration order; None if the notebook does not exist
+        (the build reports that itself).
     """
     if not notebook.is_file():
         return None
-    from kczlib.report.parameters import coerce, parse_declarations  # run-time only: build layer rule
-
-    cells = json.loads(notebook.read_text(encoding="utf-8")).get("cells", [])
-    tagged = [c for c in cells if "parameters" in c.get("metadata", {}).get("tags", [])]
-    source = "".join(tagged[0]["source"]) if len(tagged) == 1 else ""
     try:
-        params = parse_declarations(source) if source else []
+        params = read_declarations(notebook)
     except KczError:
-        params = []
+        params = ()
     if params:
-        return {p.name: (lambda v, p=p: coerce(p, v)) for p in params}
+        return {p.name: (lambda v, p=p: coerce(p, v, known_cases() if p.needs_cases else ())) for p in params}
     return dict.fromkeys(declared_parameters(notebook))

@@ -1,15 +1,9 @@
 """Notebook parameters: declared once, in each notebook's `parameters` cell, and checked.
 
-A declaration is one annotated assignment with a comment; the comment's optional
-constraint comes before a colon, the help after it (papermill's `--help-notebook`
-shows the type, default and this comment):
-
-    lang: str = "zh"  # one of zh|en: report language
-    loss_rate: list[float] = [0.01, 0.02]  # in [0, 1]: assumed loan loss rates
-
-Constraints: `one of a|b`, `in [lo, hi]`, `> x`, `>= x`, `a known case`.
-Papermill only warns about unknown names and checks no types; `check()` stops the
-notebook in its first cells with one message naming the parameter and what is allowed.
+The declarations and the coercion of one value are `kczlib.declarations` (shared with the
+builder, which checks a sweep's grid with them). Papermill only warns about unknown names
+and checks no types; `check()` stops the notebook in its first cells with one message
+naming the parameter and what is allowed.
 
 In a notebook the values come from the text of the parameters cell (and papermill's
 injected cell) that ran right before the check, read from the kernel's input history:
@@ -20,58 +14,16 @@ from __future__ import annotations
 
 import ast
 import copy
-import json
-import math
-import re
-from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
+from kczlib.contract import INJECTED_HEADER
 from kczlib.data.cases import list_cases
-from kczlib.paths import PACKAGE_ROOT
+from kczlib.declarations import Param, coerce, read_declarations
 from kczlib.errors import ParameterError
+from kczlib.paths import PACKAGE_ROOT
 
 NOTEBOOKS = PACKAGE_ROOT / "notebooks"
-DECL_RE = re.compile(r"^(?P<name>[A-Za-z_]\w*)\s*:\s*(?P<type>[\w\[\], ]+?)\s*=\s*(?P<default>.+?)\s*#\s*(?P<comment>.*)$")
-CONSTRAINT_RE = re.compile(r"^(?P<cons>one of [^:]+|in \[[^\]]+\]|>=? ?-?[\d.]+|a known case)\s*:\s*(?P<help>.*)$")
-TYPES = {"str": str, "int": int, "float": float, "list[float]": list, "list[int]": list, "list[str]": list}
-
-
-@dataclass(frozen=True)
-class Param:
-    name: str
-    type: str
-    default: object
-    constraint: str
-    help: str
-
-    def allowed(self) -> str:
-        if self.constraint == "a known case":
-            return ", ".join(list_cases())
-        text = self.type + (f" {self.constraint}" if self.constraint else "")
-        if self.type.startswith("list"):
-            text += "; pass lists with -y 'name: [..]' or -p name '[..]'"
-        return text
-
-
-def parse_declarations(source: str) -> list[Param]:
-    params = []
-    for line in source.splitlines():
-        if not line.strip() or line.lstrip().startswith("#"):
-            continue
-        m = DECL_RE.match(line)
-        if not m:
-            raise ParameterError(line.split("=")[0].strip() or line, "parameters cell line is not `name: type = literal  # help`")
-        if m["type"] not in TYPES:
-            raise ParameterError(m["name"], f"unsupported type {m['type']!r}", ", ".join(TYPES))
-        c = CONSTRAINT_RE.match(m["comment"])
-        try:
-            default = ast.literal_eval(m["default"])
-        except (ValueError, SyntaxError):
-            raise ParameterError(m["name"], f"default {m['default']} is not a literal value") from None
-        params.append(Param(m["name"], m["type"], default, c["cons"] if c else "",
-                            c["help"] if c else m["comment"]))
-    return params
 
 
 def declarations(notebook: str) -> tuple[Param, ...]:
@@ -83,71 +35,13 @@ def declarations(notebook: str) -> tuple[Param, ...]:
 
 @lru_cache(maxsize=64)
 def _declarations(path: Path, mtime_ns: int, size: int) -> tuple[Param, ...]:
-    cells = json.loads(path.read_text(encoding="utf-8"))["cells"]
-    tagged = [c for c in cells if "parameters" in c.get("metadata", {}).get("tags", [])]
-    if len(tagged) != 1:
-        raise ParameterError("parameters", f"{path.name} needs exactly one cell tagged 'parameters', has {len(tagged)}")
-    return tuple(parse_declarations("".join(tagged[0]["source"])))
+    """`read_declarations(path)`, cached per file version (`mtime_ns`, `size`)."""
+    return read_declarations(path)
 
 
-def coerce(param: Param, value):
-    """Check one value against its declaration; strings from `papermill -p` are parsed."""
-    want = TYPES[param.type]
-    if isinstance(value, str) and want is not str:
-        try:
-            value = ast.literal_eval(value)
-        except (ValueError, SyntaxError):
-            raise ParameterError(param.name, f"{value!r} is not a {param.type}", param.allowed()) from None
-    if want is float and isinstance(value, int) and not isinstance(value, bool):
-        value = float(value)
-    if want is list and isinstance(value, (int, float)) and not isinstance(value, bool):
-        value = [value]  # -p loss_rate 0.02 means a one-item list
-    if not isinstance(value, want) or isinstance(value, bool):
-        raise ParameterError(param.name, f"{value!r} is a {type(value).__name__}, not a {param.type}", param.allowed())
-    _check_finite(param, value)
-    if want is list:
-        item = {"list[float]": (int, float), "list[int]": (int,), "list[str]": (str,)}[param.type]
-        if not value or any(not isinstance(v, item) or isinstance(v, bool) for v in value):
-            raise ParameterError(param.name, f"{value!r} is not a non-empty {param.type}", param.allowed())
-        if param.type == "list[float]":
-            value = [float(v) for v in value]
-        for v in value:
-            _check_constraint(param, v)
-    else:
-        _check_constraint(param, value)
-    return value
-
-
-def _check_finite(param: Param, value) -> None:
-    """inf and nan pass comparisons such as `> 0` (or fail them silently) and break a later cell."""
-    for v in value if isinstance(value, list) else [value]:
-        if isinstance(v, float) and not math.isfinite(v):
-            raise ParameterError(param.name, f"{v!r} is not a finite number", param.allowed())
-
-
-def _check_constraint(param: Param, v) -> None:
-    c = param.constraint
-    if not c:
-        return
-    if c == "a known case":
-        if v not in list_cases():
-            raise ParameterError(param.name, f"unknown case {v!r}", param.allowed())
-    elif c.startswith("one of "):
-        options = [o.strip() for o in c[len("one of "):].split("|")]
-        if str(v) not in options:
-            raise ParameterError(param.name, f"{v!r} is not allowed", param.allowed())
-    elif c.startswith("in ["):
-        lo, hi = (float(x) for x in c[4:-1].split(","))
-        if not lo <= v <= hi:
-            raise ParameterError(param.name, f"{v!r} is outside [{lo:g}, {hi:g}]", param.allowed())
-    else:
-        op, bound = re.match(r"(>=?) ?(-?[\d.]+)", c).groups()
-        if not (v >= float(bound) if op == ">=" else v > float(bound)):
-            raise ParameterError(param.name, f"{v!r} is not {op} {bound}", param.allowed())
-
-
-# papermill's injected cell starts with this comment line (papermill.parameterize, comment="Parameters")
-from kczlib.contract import INJECTED_HEADER
+def cases_for(param: Param) -> list[str]:
+    """The known case names if checking `param` needs them (`a known case`), else []."""
+    return list_cases() if param.needs_cases else []
 
 
 def check(notebook: str, assigned: dict) -> dict:
@@ -167,7 +61,7 @@ def check(notebook: str, assigned: dict) -> dict:
     if missing:
         raise ParameterError(missing[0], "declared but not assigned in the parameters cell that ran",
                              f"restore its line in the parameters cell; declared: {', '.join(params)}")
-    return {name: coerce(p, assigned[name]) for name, p in params.items()}
+    return {name: coerce(p, assigned[name], cases_for(p)) for name, p in params.items()}
 
 
 def executed_parameters(shell, notebook: str) -> dict:
