@@ -14,50 +14,54 @@ same value with `ast.literal_eval`.
 from __future__ import annotations
 
 import ast
+import copy
 import keyword
-import math
 from dataclasses import replace
 from pathlib import Path
 
-from kczlib.contract import INJECTED_HEADER
+from kczlib.contract import INJECTED_HEADER, JSON_LIKE_KINDS, json_like_problem
 from kczlib.declarations import tagged_sources
 from kczlib.errors import ConfigError, KczError, ParameterError
 from kczlib.publish.manifest import hash_json
 
-ALLOWED_KINDS = "str, int, float, bool, None, or lists/dicts of them"
-MAX_DEPTH = 20  # a deeper value is a mistake or an attack; it also bounds the recursion
-
-
 def check_name(name) -> str:
-    """`name` if it is a Python identifier (not a keyword); else ParameterError."""
+    """`name` if it is a Python identifier (not a keyword).
+
+    Args:
+        name: a parameter name as given (any object).
+
+    Returns:
+        `name` itself.
+
+    Raises:
+        ParameterError: not a str, not an identifier, or a Python keyword.
+    """
     if not isinstance(name, str) or not name.isidentifier() or keyword.iskeyword(name):
         raise ParameterError(str(name), "a parameter name is a Python identifier")
     return name
 
 
-def check_value(name: str, value, depth: int = 0):
-    """`value` if it is JSON-like (see module doc), else ParameterError naming `name`.
+def check_value(name: str, value):
+    """A copy of `value` if it is JSON-like (`contract.is_json_like`, see the module doc).
 
     bool is a subclass of int and is accepted as itself; floats must be finite
-    (`nan`/`inf` are not literals); dict keys must be str.
+    (`nan`/`inf` are not literals); dict keys must be str; nesting is at most
+    `contract.MAX_VALUE_DEPTH` deep.
+
+    Args:
+        name: the parameter's name, for the message.
+        value: the value given.
+
+    Returns:
+        The value, its lists and dicts copied.
+
+    Raises:
+        ParameterError: naming `name` and the first problem (`contract.json_like_problem`).
     """
-    if depth > MAX_DEPTH:
-        raise ParameterError(name, f"nested deeper than {MAX_DEPTH} levels", ALLOWED_KINDS)
-    if value is None or type(value) in (str, bool, int):
-        return value
-    if type(value) is float:
-        if not math.isfinite(value):
-            raise ParameterError(name, f"{value!r} is not a finite number", ALLOWED_KINDS)
-        return value
-    if type(value) is list:
-        return [check_value(name, v, depth + 1) for v in value]
-    if type(value) is dict:
-        for key in value:
-            if type(key) is not str:
-                raise ParameterError(name, f"dict key {key!r} is a {type(key).__name__}, not a str",
-                                     ALLOWED_KINDS)
-        return {k: check_value(name, v, depth + 1) for k, v in value.items()}
-    raise ParameterError(name, f"a {type(value).__name__} value is not accepted", ALLOWED_KINDS)
+    problem = json_like_problem(value)
+    if problem is not None:
+        raise ParameterError(name, problem, JSON_LIKE_KINDS)
+    return copy.deepcopy(value) if type(value) in (list, dict) else value
 
 
 def check_override_values(parameters: dict) -> dict:

@@ -8,6 +8,9 @@ naming the parameter and what is allowed.
 In a notebook the values come from the text of the parameters cell (and papermill's
 injected cell) that ran right before the check, read from the kernel's input history:
 never from names an earlier run left in the kernel (`executed_parameters`).
+
+Before any of that, `install_guard()` (the end of this module) refuses code arriving as
+parameters in papermill's injected cell: see the comment above it.
 """
 
 from __future__ import annotations
@@ -17,7 +20,7 @@ import copy
 from functools import lru_cache
 from pathlib import Path
 
-from kczlib.contract import INJECTED_HEADER
+from kczlib.contract import INJECTED_HEADER, INJECTED_TAG, JSON_LIKE_KINDS, is_json_like
 from kczlib.data.cases import list_cases
 from kczlib.declarations import Param, coerce, read_declarations
 from kczlib.errors import ParameterError
@@ -233,3 +236,57 @@ def _declared_names(notebook: str) -> set[str]:
         return {p.name for p in declarations(notebook)}
     except Exception:  # the error being reported is the one that matters
         return set()
+
+
+# The guard in the kernel against code arriving as parameters.
+#
+# `kcz build` renders the injected parameters itself (kczlib.publish.inject). Run directly,
+# `papermill -p/-y` does not: its translator writes some values (bytes from YAML `!!binary`,
+# tuples from `!!pairs`, a name holding a newline) into the `injected-parameters` cell as
+# code, and a check in a later cell comes too late. `install_guard()` (called by
+# `Report.start`, the first cell of every report notebook) registers an IPython input
+# transformer. IPython runs it on each later cell's source before compiling it; a cell that
+# is an injected-parameters cell (its first line is papermill's `# Parameters` comment) must
+# consist only of `name = literal` lines whose literal is JSON-like (str, int, float, bool,
+# None, lists/dicts of them). Anything else raises ParameterError instead of running: the
+# cell fails with that one message and none of its code runs.
+
+INJECTED_ALLOWED = "name = literal lines; " + JSON_LIKE_KINDS
+
+
+def check_injected_source(source: str) -> None:
+    """Raise ParameterError unless `source` is only `name = JSON-like literal` statements."""
+    try:
+        tree = ast.parse(source)
+    except SyntaxError as exc:
+        raise ParameterError(INJECTED_TAG, f"not valid Python (line {exc.lineno})", INJECTED_ALLOWED) from None
+    for node in tree.body:
+        if not (isinstance(node, ast.Assign) and len(node.targets) == 1
+                and isinstance(node.targets[0], ast.Name)):
+            raise ParameterError(INJECTED_TAG,
+                                 f"line {node.lineno} is not a plain `name = value`", INJECTED_ALLOWED)
+        name = node.targets[0].id
+        try:
+            value = ast.literal_eval(node.value)
+        except (ValueError, TypeError, SyntaxError, MemoryError, RecursionError):
+            raise ParameterError(name, "its value is an expression, not a literal", INJECTED_ALLOWED) from None
+        if not is_json_like(value):
+            raise ParameterError(name, f"a {type(value).__name__} value is not accepted", INJECTED_ALLOWED)
+
+
+def _transformer(lines: list[str]) -> list[str]:
+    first = next((line.strip() for line in lines if line.strip()), "")
+    if first == INJECTED_HEADER:
+        check_injected_source("".join(lines))
+    return lines
+
+
+def install_guard(shell=None) -> bool:
+    """Register the guard in the running IPython (once); False outside IPython."""
+    shell = shell if shell is not None else _shell()
+    if shell is None:
+        return False
+    transformers = shell.input_transformers_cleanup
+    if _transformer not in transformers:
+        transformers.insert(0, _transformer)
+    return True
