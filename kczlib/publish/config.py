@@ -42,6 +42,7 @@ from __future__ import annotations
 
 import fnmatch
 import itertools
+import json
 import math
 import os
 import re
@@ -255,3 +256,26 @@ def _safe(name: str, what: str, path: Path) -> str:
         raise ConfigError(f"{path}: {what} {name!r} is not a safe name: use letters, digits, "
                           "'_' and '-' (it names files in the run folder)")
     return name
+
+
+def report_listing(config: BuildConfig, as_json: bool = False) -> str:
+    """`kcz list`: the configured reports, one line each, or as JSON.
+
+    Args:
+        config: the loaded report definitions (`load_config`).
+        as_json: a JSON list of {name, notebook, parameters} instead of aligned text.
+
+    Returns:
+        The text to print: per report its name, notebook and parameters (text form marks a
+        missing notebook).
+    """
+    if as_json:
+        return json.dumps([{"name": r.name, "notebook": r.notebook.name, "parameters": r.parameters}
+                           for r in config.reports], ensure_ascii=False, indent=2)
+    width = max(len(r.name) for r in config.reports)
+    lines = []
+    for r in config.reports:
+        params = " ".join(f"{k}={v!r}" for k, v in r.parameters.items())
+        missing = "" if r.notebook.is_file() else "  (notebook missing)"
+        lines.append(f"{r.name:<{width}}  {r.notebook.name}  {params}{missing}")
+    return "\n".join(lines)

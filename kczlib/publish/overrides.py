@@ -16,6 +16,7 @@ from __future__ import annotations
 import ast
 import copy
 import keyword
+import os
 from dataclasses import replace
 from pathlib import Path
 
@@ -97,8 +98,52 @@ def parse_value(text: str, name: str = "value"):
     return check_value(name, value)
 
 
+def check_argument_text(text: str, option: str) -> str:
+    """`text` (a command-line argument) if it is valid UTF-8 text.
+
+    Python passes argv bytes that are not UTF-8 (a GBK terminal's 成都) as lone
+    surrogates (PEP 383), which no file or page can hold.
+
+    Args:
+        text: the argument as Python received it.
+        option: the option it was given with (`-p`), for the message.
+
+    Returns:
+        `text` itself.
+
+    Raises:
+        KczError: naming the option and parameter, and the first byte that is not UTF-8.
+    """
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError as exc:
+        name = text.partition("=")[0] if "=" in text[:exc.start] else None
+        raw = os.fsencode(text)
+        bad = raw[len(text[:exc.start].encode("utf-8", "surrogateescape"))]
+        what = f"{option} {name}: the value" if name else f"{option}: the parameter name"
+        raise KczError(f"{what} is not UTF-8 text (byte 0x{bad:02x}; the terminal may use "
+                       "another encoding such as GBK): give it as UTF-8") from None
+    return text
+
+
 def parse_overrides(pairs: list[str] | None) -> dict:
-    """`["name=value", ...]` from `kcz build -p` -> {name: value}; KczError/ParameterError."""
+    """The `-p name=value` arguments of `kcz build` as {name: value}.
+
+    Every argument is first checked to be UTF-8 text (`check_argument_text`), then each is
+    split at its first `=` and its value read with `parse_value`.
+
+    Args:
+        pairs: the arguments, `["name=value", ...]`.
+
+    Returns:
+        {name: value} in the order given (a later name replaces an earlier one).
+
+    Raises:
+        KczError: an argument is not UTF-8 or not `name=value`.
+        ParameterError: a name is not an identifier, or a value is a literal that is not JSON-like.
+    """
+    for pair in pairs or []:
+        check_argument_text(pair, "-p")
     overrides = {}
     for pair in pairs or []:
         name, sep, value = pair.partition("=")

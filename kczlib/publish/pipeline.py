@@ -40,26 +40,14 @@ from kczlib.publish.html.index_page import render_indexes
 from kczlib.publish.lock import build_lock
 from kczlib.publish.overrides import apply_overrides, custom_names
 from kczlib.publish.progress import Progress, warn
-from kczlib.publish.run_folder import (MANIFEST, check_latest, file_in, finalize, new_temp_run, now_iso, point_latest,
-                                       prune_runs, remove_stale_temps, utc_stamp)
+from kczlib.publish.run_folder import (MANIFEST, check_latest, file_in, finalize, forget_written_run, new_temp_run,
+                                       now_iso, point_latest, prune_runs, remove_stale_temps, utc_stamp)
 from kczlib.publish.scrub import machine_paths, register_paths, scrub_tree, working_folders
 from kczlib.publish.signals import STOPPING, ignore_signals, signals_held
 
 # papermill, nbclient, nbconvert and nbformat (which pulls jsonschema) take seconds to
 # import; they are imported only when a report is executed, so a build served entirely
 # from the cache stays well under a second.
-
-
-# stopping: set when the build is being interrupted, so a report whose kernel died of
-# the same signal is reported as cancelled, not as failed
-# The run this process has renamed into place, once it has: a signal after that point must
-# not be reported as "no run was written" (cli reads it through `written_run`).
-_WRITTEN: list[Path] = []
-
-
-def written_run() -> Path | None:
-    """The run folder the current (or last) build of this process wrote, if it got that far."""
-    return _WRITTEN[-1] if _WRITTEN else None
 
 
 @dataclass
@@ -97,7 +85,7 @@ def build(options: BuildOptions, progress: Progress | None = None) -> BuildResul
     """
     progress = progress or Progress()
     STOPPING.clear()
-    _WRITTEN.clear()
+    forget_written_run()
     config = load_config(options.config, max_reports=options.max_reports)
     register_paths(working_folders(config.notebooks_dir))  # the kernels' cwd: errors may name it
     selected = apply_overrides(config.select(options.only), options.overrides)
@@ -189,7 +177,6 @@ def _build_locked(config, reports: list[ReportSpec], rest: list[ReportSpec], out
                        lambda text: progress.say(text, level=0))
         with signals_held() as held:
             run = finalize(tmp, out, stamp)
-            _WRITTEN.append(run)
             manifest["run"] = run.name
             # the run is in place: the rest takes microseconds and is not interrupted,
             # so that the message of an interrupted build ("no run was written") is true

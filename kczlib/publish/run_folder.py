@@ -19,12 +19,17 @@ import shutil
 from datetime import datetime, timezone
 from pathlib import Path
 
-from kczlib.errors import OutsideRunFolder
+from kczlib.errors import CannotBuild, OutsideRunFolder
+from kczlib.publish.lock import build_lock
 
 LATEST_LINK = "latest"
 MANIFEST = "manifest.json"
 RUN_NAME = re.compile(r"^\d{8}T\d{6}Z(-\d+)?$")
 TMP_PREFIX = ".tmp-"
+
+# The run this process has renamed into place, once it has: a signal after that point must
+# not be reported as "no run was written" (`what_was_written`).
+_WRITTEN: list[Path] = []
 
 
 def file_in(folder: Path, name: str) -> Path:
@@ -44,8 +49,6 @@ def check_latest(out: Path) -> None:
     there is refused before a build starts, so `latest` is never written through."""
     link = out / LATEST_LINK
     if os.path.lexists(link) and not link.is_symlink():
-        from kczlib.errors import CannotBuild
-
         raise CannotBuild(f"{link} is not a symlink; kcz keeps `latest` as a link to a run "
                        "and will not replace a real file or folder: move it away")
 
@@ -73,7 +76,42 @@ def finalize(tmp: Path, out: Path, stamp: str) -> Path:
         n += 1
         final = out / f"{stamp}-{n}"
     os.rename(tmp, final)
+    _WRITTEN.append(final)
     return final
+
+
+def forget_written_run() -> None:
+    """Start a build afresh: no run of it has been written (`written_run`)."""
+    _WRITTEN.clear()
+
+
+def written_run() -> Path | None:
+    """The run folder the current (or last) build of this process wrote (`finalize`), if it got that far."""
+    return _WRITTEN[-1] if _WRITTEN else None
+
+
+def what_was_written(command: list[str] | None = None) -> str:
+    """The truth about the output folder when a signal ended the command.
+
+    Whether this process had already renamed a run into place, and where `latest` points.
+    For a command other than `build`: that it left nothing behind, since `new-case` writes
+    into a hidden folder it removes, and the others write nothing.
+
+    Args:
+        command: the subcommand as parsed (`["build"]`), empty or None if parsing had not
+            finished (then a build is assumed, and what it wrote is told).
+
+    Returns:
+        The words after `kcz: interrupted; ` (or `terminated`, `hung up`).
+    """
+    if command and command[0] != "build":
+        return "nothing was written"
+    run = written_run()
+    if run is None:
+        return "no run was written, latest unchanged"
+    target = latest_target(run.parent)
+    moved = target is not None and target.name == run.name
+    return f"run {run.name} was written before it; latest {'-> ' + run.name if moved else 'unchanged'}"
 
 
 def point_latest(out: Path, run: Path) -> None:
@@ -158,3 +196,29 @@ def prune_runs(out: Path, keep: int) -> list[str]:
         removed.append(run.name)
     return removed
 
+
+def prune(out: Path, keep: int, wait: bool = False) -> str:
+    """`kcz prune`: remove the finished runs of `out` beyond the `keep` newest, under the build lock.
+
+    Args:
+        out: the output folder.
+        keep: runs to keep (besides the one `latest` points to).
+        wait: wait for a running build instead of refusing (`lock.build_lock`).
+
+    Returns:
+        The one line `kcz prune` prints.
+
+    Raises:
+        CannotBuild: a run could not be removed (the path and the cause).
+        BuildLocked: a build holds the lock and `wait` is False.
+    """
+    if not out.is_dir():
+        return f"kcz: {out} holds no runs; nothing to remove"
+    try:
+        with build_lock(out, wait=wait):  # never while a build writes into `out`
+            removed = prune_runs(out, keep)
+    except OSError as exc:
+        raise CannotBuild(f"could not remove old runs from {out}: {exc.filename or out}: "
+                          f"{exc.strerror or type(exc).__name__}") from None
+    left = len(runs(out))
+    return f"kcz: removed {len(removed)} run(s) from {out}; {left} left (`latest` and the newest {keep} are kept)"
