@@ -50,8 +50,8 @@ import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from kczlib.paths import PACKAGE_ROOT
 from kczlib.errors import ConfigError, KczError
+from kczlib.paths import PACKAGE_ROOT
 from kczlib.publish import sweep
 from kczlib.publish.overrides import check_name, declared_parameters
 
@@ -230,7 +230,8 @@ def _expand_reports(raw: dict, notebooks_dir: Path, path: Path,
 
 def _langs(value, where: str, path: Path) -> list:
     """`langs` as a non-empty list of language codes; ConfigError naming `where` otherwise
-    (an empty list would silently drop the entry)."""
+    (an empty list would silently drop the entry).
+    """
     if value == [None]:
         return value
     if not isinstance(value, list) or not value or not all(isinstance(x, str) and x for x in value):
@@ -241,7 +242,8 @@ def _langs(value, where: str, path: Path) -> list:
 
 def _declared(notebook: Path) -> set[str] | None:
     """The parameters `notebook` declares, or None if it cannot be read yet (a missing
-    notebook is reported by the build, naming the report)."""
+    notebook is reported by the build, naming the report).
+    """
     if not notebook.is_file():
         return None
     try:

@@ -25,6 +25,7 @@ from kczlib.declarations import tagged_sources
 from kczlib.errors import ConfigError, KczError, ParameterError
 from kczlib.publish.manifest import hash_json
 
+
 def check_name(name) -> str:
     """`name` if it is a Python identifier (not a keyword).
 
@@ -156,7 +157,8 @@ def parse_overrides(pairs: list[str] | None) -> dict:
 
 def notebook_parameters(report) -> dict:
     """{name: None} for each parameter the report's notebook declares; ConfigError if the
-    notebook is missing."""
+    notebook is missing.
+    """
     if not report.notebook.is_file():
         raise ConfigError(f"report {report.name}: notebook {report.notebook.name} not found in "
                           f"{report.notebook.parent.name}/")
@@ -218,8 +220,9 @@ def _parse_ipython(source: str):
 
 
 def _papermill_names(source: str) -> list[str]:
-    """papermill's own inspection of a cell that is not valid Python, without its
-    "Unable to parse line" warnings (the notebook fails on that cell when it runs)."""
+    """Papermill's own inspection of a cell that is not valid Python, without its
+    "Unable to parse line" warnings (the notebook fails on that cell when it runs).
+    """
     import logging
 
     from papermill.translators import PythonTranslator
@@ -249,7 +252,8 @@ def _tagged_source(notebook: Path) -> str | None:
 
 def apply_overrides(reports: list, overrides: dict) -> list:
     """Reports with overrides merged in; every name must be a parameter of its notebook and
-    every value JSON-like (`check_value`). Raises ParameterError naming where it came from."""
+    every value JSON-like (`check_value`). Raises ParameterError naming where it came from.
+    """
     known_by_notebook: dict = {}
     result = []
     for report in reports:
@@ -279,6 +283,7 @@ def apply_overrides(reports: list, overrides: dict) -> list:
 def custom_names(reports: list, overrides: dict) -> list:
     """Reports built with `-p` overrides, renamed `<name>-custom-<hash>` (hash of the
     overrides): their files can never be taken for the default report's, and the same
-    overrides give the same names (so the cache still serves them)."""
+    overrides give the same names (so the cache still serves them).
+    """
     tag = hash_json(overrides)[:8]
     return [replace(r, name=f"{r.name}-custom-{tag}") for r in reports]

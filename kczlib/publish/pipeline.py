@@ -40,8 +40,19 @@ from kczlib.publish.html.index_page import render_indexes
 from kczlib.publish.lock import build_lock
 from kczlib.publish.overrides import apply_overrides, custom_names
 from kczlib.publish.progress import Progress, warn
-from kczlib.publish.run_folder import (MANIFEST, check_latest, file_in, finalize, forget_written_run, new_temp_run,
-                                       now_iso, point_latest, prune_runs, remove_stale_temps, utc_stamp)
+from kczlib.publish.run_folder import (
+    MANIFEST,
+    check_latest,
+    file_in,
+    finalize,
+    forget_written_run,
+    new_temp_run,
+    now_iso,
+    point_latest,
+    prune_runs,
+    remove_stale_temps,
+    utc_stamp,
+)
 from kczlib.publish.scrub import machine_paths, register_paths, scrub_tree, working_folders
 from kczlib.publish.signals import STOPPING, ignore_signals, signals_held
 
@@ -266,7 +277,8 @@ def _shareable_path(path: Path, base: Path) -> str:
 
 def _reuse(hit, entry: dict, tmp: Path) -> bool:
     """Copy a cached report's files into the run, each verified against the size and
-    sha256 its manifest recorded; False (a cache miss, with a warning) if any differs."""
+    sha256 its manifest recorded; False (a cache miss, with a warning) if any differs.
+    """
     run, old = hit
     # reuse_key holds the name, so the files are the same names; mapped by position all the same
     pairs = [(run / o, file_in(tmp, n)) for o, n in zip(files_of(old["name"]), entry["files"])]

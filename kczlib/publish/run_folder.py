@@ -16,7 +16,7 @@ import json
 import os
 import re
 import shutil
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 from kczlib.errors import CannotBuild, OutsideRunFolder
@@ -46,7 +46,8 @@ def file_in(folder: Path, name: str) -> Path:
 
 def check_latest(out: Path) -> None:
     """`<out>/latest` is absent or a symlink (which we replace); anything else planted
-    there is refused before a build starts, so `latest` is never written through."""
+    there is refused before a build starts, so `latest` is never written through.
+    """
     link = out / LATEST_LINK
     if os.path.lexists(link) and not link.is_symlink():
         raise CannotBuild(f"{link} is not a symlink; kcz keeps `latest` as a link to a run "
@@ -55,11 +56,11 @@ def check_latest(out: Path) -> None:
 
 def now_iso() -> str:
     """The current UTC time as `YYYY-MM-DDTHH:MM:SSZ` (the manifest's timestamps)."""
-    return datetime.now(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+    return datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
 def utc_stamp(now: datetime | None = None) -> str:
-    return (now or datetime.now(timezone.utc)).strftime("%Y%m%dT%H%M%SZ")
+    return (now or datetime.now(UTC)).strftime("%Y%m%dT%H%M%SZ")
 
 
 def new_temp_run(out: Path) -> Path:
@@ -116,7 +117,8 @@ def what_was_written(command: list[str] | None = None) -> str:
 
 def point_latest(out: Path, run: Path) -> None:
     """Make `<out>/latest` a relative symlink to `run`, atomically; KczError if `latest`
-    is a real file or folder (see `check_latest`)."""
+    is a real file or folder (see `check_latest`).
+    """
     check_latest(out)
     link = out / LATEST_LINK
     new = out / f".{LATEST_LINK}.{os.getpid()}"
@@ -135,7 +137,8 @@ def runs(out: Path) -> list[Path]:
 
 def read_manifest(run: Path) -> dict | None:
     """The run's manifest, or None if missing, unreadable, nested too deep to parse, or a
-    symlink (not followed)."""
+    symlink (not followed).
+    """
     path = run / MANIFEST
     try:
         if path.is_symlink():
@@ -147,7 +150,8 @@ def read_manifest(run: Path) -> dict | None:
 
 def remove_stale_temps(out: Path) -> None:
     """Temp folders and half-made `latest` links (`.latest.<pid>`) of builds that were
-    killed with SIGKILL (we hold the lock: none is live)."""
+    killed with SIGKILL (we hold the lock: none is live).
+    """
     for p in out.glob(f".{LATEST_LINK}.*"):
         if p.is_symlink():
             p.unlink()

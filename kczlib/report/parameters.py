@@ -112,7 +112,8 @@ def _current_cell_code(shell) -> str | None:
 
 def _assignments(source: str) -> list[tuple[str, ast.expr, bool]] | None:
     """(name, value node, annotated) per statement if the cell holds only `name = value`
-    or `name: type = value` statements; None for any other cell (magics included)."""
+    or `name: type = value` statements; None for any other cell (magics included).
+    """
     try:
         tree = ast.parse(source)
     except SyntaxError:
@@ -131,12 +132,13 @@ def _assignments(source: str) -> list[tuple[str, ast.expr, bool]] | None:
 def _is_parameters_cell(assignments, declared: set[str]) -> bool:
     """Only assignments, and recognisably the parameters cell: it assigns a declared
     name or has a declaration (`name: type = ...`). `params = report.configure(...)`
-    or a scratch `x = 5` is not."""
+    or a scratch `x = 5` is not.
+    """
     return bool(assignments) and any(name in declared or annotated for name, _, annotated in assignments)
 
 
 def _is_injected(source: str, assignments) -> bool:
-    """papermill's cell: its header comment, then plain `name = value` lines only."""
+    """Papermill's cell: its header comment, then plain `name = value` lines only."""
     lines = source.strip().splitlines()
     return bool(lines) and lines[0].strip() == INJECTED_HEADER and not any(a for _, _, a in assignments)
 
@@ -166,7 +168,8 @@ def _literal(name: str, node: ast.expr):
 
 def namespace_parameters(namespace: dict, notebook: str) -> dict:
     """Outside IPython (a plain script runs top to bottom, no earlier runs): the
-    declared names present in `namespace`."""
+    declared names present in `namespace`.
+    """
     return {p.name: namespace[p.name] for p in declarations(notebook) if p.name in namespace}
 
 

@@ -110,7 +110,8 @@ def _card(entry: dict, lang: str) -> str:
 
 def _sweeps(entries: list[dict]) -> list[list[dict]]:
     """A sweep's reports in this page's language, grouped (one group per sweep: its base
-    name names one notebook), in reports.toml order."""
+    name names one notebook), in reports.toml order.
+    """
     groups: dict[str, list[dict]] = {}
     for e in entries:
         if e.get("sweep"):
@@ -120,7 +121,8 @@ def _sweeps(entries: list[dict]) -> list[list[dict]]:
 
 def _sweep_group(entries: list[dict], lang: str) -> str:
     """One card for a whole sweep: a table with a row per combination, its swept values
-    (as written in reports.toml), a link to its report and its headline numbers."""
+    (as written in reports.toml), a link to its report and its headline numbers.
+    """
     words = chrome(lang)
     group = entries[0]["sweep"]["group"]
     names = list(entries[0]["sweep"]["values"])
