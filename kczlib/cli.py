@@ -32,7 +32,8 @@ EXIT_CODES_HELP = ("exit codes: 0 all reports built; 1 a report failed; 2 usage 
 
 def parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(prog="kcz", description="Build and check the 科创中国 case reports.")
-    p.add_argument("--config", type=Path, help="report definitions (default: reports.toml of the repository, or $KCZ_REPORTS)")
+    p.add_argument("--config", type=Path,
+                   help="report definitions (default: reports.toml of the repository, or $KCZ_REPORTS)")
     sub = p.add_subparsers(dest="command", required=True)
 
     b = sub.add_parser("build", help="run the reports into <out>/<UTC timestamp>/", epilog=EXIT_CODES_HELP)
@@ -211,4 +212,5 @@ def cmd_new_case(args) -> int:
     return 0
 
 
-COMMANDS = {"build": cmd_build, "prune": cmd_prune, "schedule": cmd_schedule, "list": cmd_list, "validate": cmd_validate, "new-case": cmd_new_case}
+COMMANDS = {"build": cmd_build, "prune": cmd_prune, "schedule": cmd_schedule, "list": cmd_list,
+            "validate": cmd_validate, "new-case": cmd_new_case}

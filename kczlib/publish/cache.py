@@ -122,7 +122,7 @@ def reuse_files(pairs: list[tuple[Path, Path]], records: list[dict]) -> str | No
     """Copy each (src, dst) after checking src against its record; None when all were
     copied, else what was wrong (and no dst of this report is left behind).
     """
-    for (src, dst), record in zip(pairs, records):
+    for (src, dst), record in zip(pairs, records, strict=True):
         if not _regular_file(src):
             problem = f"{src.name} is not a regular file"
         elif output_record(src) != {"size": record["size"], "sha256": record["sha256"]}:

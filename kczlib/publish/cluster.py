@@ -286,7 +286,7 @@ def _payload(report, entry: dict, config, expected: dict) -> dict:
 
 def _write_result(result: dict, entry: dict, tmp: Path) -> None:
     """A task's files written into the run folder `tmp`, its entry fields merged in."""
-    for filename, data in zip(entry["files"], result["files"]):
+    for filename, data in zip(entry["files"], result["files"], strict=True):
         file_in(tmp, filename).write_bytes(data)
     entry.update(result["entry"])
     # size and hash of each file, as a local build records them: the cache checks them before reuse

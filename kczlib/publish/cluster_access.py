@@ -196,7 +196,8 @@ def _answer(future):
     try:
         return future.result()
     except TypeError as exc:
-        raise RefusedAnswer(f"the worker's answer is not data ({str(exc).splitlines()[0] if str(exc) else 'TypeError'}); "
+        first = str(exc).splitlines()[0] if str(exc) else "TypeError"
+        raise RefusedAnswer(f"the worker's answer is not data ({first}); "
                             "refused") from None
 
 
@@ -223,7 +224,8 @@ def checked_result(future, entry: dict) -> dict:
     if files in ([], ()) and type(fields) is dict and fields.get("status") == "not run" and set(fields) == {
             "status", "reason"} and type(fields["reason"]) is str:
         raise NotRun(fields["reason"])
-    if type(files) not in (list, tuple) or len(files) != len(entry["files"]) or any(type(f) is not bytes for f in files):
+    if (type(files) not in (list, tuple) or len(files) != len(entry["files"])
+            or any(type(f) is not bytes for f in files)):
         raise RefusedAnswer("the worker's answer does not hold the report's files as bytes; refused")
     if type(fields) is not dict or any(k not in RESULT_KEYS or not isinstance(v, RESULT_KEYS[k]) or type(v) is bool
                                         for k, v in fields.items()) or fields.get("status") not in ("ok", "failed"):

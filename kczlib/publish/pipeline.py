@@ -150,7 +150,7 @@ def _build_locked(config, reports: list[ReportSpec], rest: list[ReportSpec], out
         progress.say(f"kcz: {len(reports)} report(s) -> {out.name}/{stamp} (jobs {options.jobs})")
         todo = []
         _link_translations(entries + extra)  # the names a reused page must link to
-        for report, entry in zip(reports, entries):
+        for report, entry in zip(reports, entries, strict=True):
             hit = None if options.force else previous.get(reuse_key(entry))
             if hit and _reuse(hit, entry, tmp):
                 progress.finished(entry)
@@ -281,14 +281,14 @@ def _reuse(hit, entry: dict, tmp: Path) -> bool:
     """
     run, old = hit
     # reuse_key holds the name, so the files are the same names; mapped by position all the same
-    pairs = [(run / o, file_in(tmp, n)) for o, n in zip(files_of(old["name"]), entry["files"])]
+    pairs = [(run / o, file_in(tmp, n)) for o, n in zip(files_of(old["name"]), entry["files"], strict=True)]
     problem = reuse_files(pairs, [old["outputs"][o] for o in files_of(old["name"])])
     if problem:
         warn(f"not reusing {entry['name']} from run {run.name}: {problem}; building it again")
         return False
     entry.update(status="cached", cached_from=run.name, seconds=old.get("seconds", 0.0),
                  built_at=old.get("built_at"), started_at=old.get("started_at"),
-                 outputs={n: old["outputs"][o] for o, n in zip(files_of(old["name"]), entry["files"])})
+                 outputs={n: old["outputs"][o] for o, n in zip(files_of(old["name"]), entry["files"], strict=True)})
     return True
 
 

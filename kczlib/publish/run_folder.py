@@ -182,7 +182,8 @@ def prune_runs(out: Path, keep: int) -> list[str]:
 
     Never removed: the run `latest` points to (whatever its age), a run being written (a
     `.tmp-*` folder is not a run), anything that is not a run kcz wrote (a symlink named
-    like a run, or a folder named like one without a kcz `manifest.json`, is left alone). Call it holding the build lock (`lock.build_lock`). Each run
+    like a run, or a folder named like one without a kcz `manifest.json`, is left alone).
+    Call it holding the build lock (`lock.build_lock`). Each run
     is first renamed to a temporary name, so a run is either whole or gone; an interrupted
     removal leaves a `.tmp-*` folder that the next build removes. Raises ValueError if
     `keep` < 1.

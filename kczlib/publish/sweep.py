@@ -79,14 +79,14 @@ def combinations(entry: dict, where: str, notebook: Path, path: Path) -> list[Co
             raise refuse(f"{name!r} needs a non-empty list of values, got {values!r}")
     checked = {name: [_checked(name, v, declared, refuse) for v in values] for name, values in grid.items()}
     result, seen = [], {}
-    for combo in itertools.product(*(list(zip(grid[n], checked[n])) for n in grid)):
-        values = {n: written for n, (written, _) in zip(grid, combo)}
+    for combo in itertools.product(*(list(zip(grid[n], checked[n], strict=True)) for n in grid)):
+        values = {n: written for n, (written, _) in zip(grid, combo, strict=True)}
         slug = "-".join(f"{n}-{slug_value(v)}" for n, v in values.items())
         if slug in seen:
             raise refuse(f"values {seen[slug]} and {values} both make the name part {slug!r} "
                          "(a name collision): make them differ in letters or digits")
         seen[slug] = values
-        result.append(Combination(values, {n: given for n, (_, given) in zip(grid, combo)}, slug))
+        result.append(Combination(values, {n: given for n, (_, given) in zip(grid, combo, strict=True)}, slug))
     return result
 
 
@@ -112,7 +112,8 @@ def _checked(name: str, value, declared, refuse):
             raise ParameterError(name, "a table is not a grid value", "numbers, text, true/false or lists")
         return declared[name](value) if declared and declared.get(name) else value
     except ParameterError as exc:
-        raise refuse(f"{name} = {value!r}: {exc.reason}" + (f" (allowed: {exc.allowed})" if exc.allowed else "")) from None
+        allowed = f" (allowed: {exc.allowed})" if exc.allowed else ""
+        raise refuse(f"{name} = {value!r}: {exc.reason}{allowed}") from None
 
 
 def _declared(notebook: Path) -> dict | None:
