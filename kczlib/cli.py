@@ -31,6 +31,7 @@ EXIT_CODES_HELP = ("exit codes: 0 all reports built; 1 a report failed; 2 usage 
 
 
 def parser() -> argparse.ArgumentParser:
+    """The `kcz` argument parser: one subcommand each for build, prune, schedule, list, validate, new-case."""
     p = argparse.ArgumentParser(prog="kcz", description="Build and check the 科创中国 case reports.")
     p.add_argument("--config", type=Path,
                    help="report definitions (default: reports.toml of the repository, or $KCZ_REPORTS)")
@@ -194,12 +195,14 @@ def cmd_list(args) -> int:
 
 
 def cmd_validate(args) -> int:
+    """`kcz validate [CASE]`: check the case data (`kczlib.data.validate`); returns its exit code."""
     from kczlib.data.validate import main as validate_main
 
     return validate_main(args.case)
 
 
 def cmd_new_case(args) -> int:
+    """`kcz new-case NAME RAW.txt`: draft a case folder for a person to curate; returns 0."""
     from kczlib.data.drafting import draft_case
 
     d = draft_case(args.name, args.raw)

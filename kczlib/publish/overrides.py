@@ -1,5 +1,6 @@
-"""`-p name=value` overrides and reports.toml parameters: checked strictly and rendered by
-kcz itself into the notebook's `injected-parameters` cell.
+"""`-p name=value` overrides and reports.toml parameters, checked strictly.
+
+kcz itself renders them into the notebook's `injected-parameters` cell.
 
 Why kcz renders the cell and not papermill: papermill's translator writes values it does
 not know (a tuple, a set, bytes) as `"str(value)"` without escaping, and escapes a string's
@@ -156,8 +157,16 @@ def parse_overrides(pairs: list[str] | None) -> dict:
 
 
 def notebook_parameters(report) -> dict:
-    """{name: None} for each parameter the report's notebook declares; ConfigError if the
-    notebook is missing.
+    """{name: None} for each parameter the report's notebook declares (`declared_parameters`).
+
+    Args:
+        report: a config.ReportSpec.
+
+    Returns:
+        {name: None} in declaration order.
+
+    Raises:
+        ConfigError: the notebook is missing.
     """
     if not report.notebook.is_file():
         raise ConfigError(f"report {report.name}: notebook {report.notebook.name} not found in "
@@ -166,8 +175,9 @@ def notebook_parameters(report) -> dict:
 
 
 def declared_parameters(notebook: Path) -> dict:
-    """{name: None} for each parameter `notebook` declares: the names its first cell tagged
-    `parameters` assigns at module level (see `parameter_names`), in order.
+    """{name: None} for each parameter `notebook` declares, in order.
+
+    The names its first cell tagged `parameters` assigns at module level (see `parameter_names`).
 
     Raises OSError/ValueError for an unreadable notebook. Read afresh every time: parsing
     the notebook's JSON and its parameters cell takes about 0.2 ms, less than the cache of
@@ -178,8 +188,9 @@ def declared_parameters(notebook: Path) -> dict:
 
 
 def parameter_names(source: str) -> list[str]:
-    """The names a parameters cell assigns at module level, in order, read with Python's
-    own parser (`ast`): `n: int = 1  # >= 0: a count`, `a = b = 2`, `x, y = 1, 2`.
+    """The names a parameters cell assigns at module level, in order.
+
+    Read with Python's own parser (`ast`): `n: int = 1  # >= 0: a count`, `a = b = 2`, `x, y = 1, 2`.
 
     A comment is a comment, whatever it holds: papermill's line-by-line inspection skips
     a line with a second `=` (papermill#864), so a kcz constraint such as `# >= 0` made
@@ -220,8 +231,9 @@ def _parse_ipython(source: str):
 
 
 def _papermill_names(source: str) -> list[str]:
-    """Papermill's own inspection of a cell that is not valid Python, without its
-    "Unable to parse line" warnings (the notebook fails on that cell when it runs).
+    """Papermill's own inspection of a cell that is not valid Python.
+
+    Without its "Unable to parse line" warnings (the notebook fails on that cell when it runs).
     """
     import logging
 
@@ -251,8 +263,19 @@ def _tagged_source(notebook: Path) -> str | None:
 
 
 def apply_overrides(reports: list, overrides: dict) -> list:
-    """Reports with overrides merged in; every name must be a parameter of its notebook and
-    every value JSON-like (`check_value`). Raises ParameterError naming where it came from.
+    """Reports with overrides merged in.
+
+    Every name must be a parameter of its notebook and every value JSON-like (`check_value`).
+
+    Args:
+        reports: config.ReportSpec entries (their own reports.toml parameters included).
+        overrides: {name: value} from `-p`, applied to every report.
+
+    Returns:
+        New ReportSpec entries with the merged parameters.
+
+    Raises:
+        ParameterError: naming the parameter and where it came from (-p or reports.toml).
     """
     known_by_notebook: dict = {}
     result = []
@@ -281,9 +304,10 @@ def apply_overrides(reports: list, overrides: dict) -> list:
 
 
 def custom_names(reports: list, overrides: dict) -> list:
-    """Reports built with `-p` overrides, renamed `<name>-custom-<hash>` (hash of the
-    overrides): their files can never be taken for the default report's, and the same
-    overrides give the same names (so the cache still serves them).
+    """Reports built with `-p` overrides, renamed `<name>-custom-<hash>` (hash of the overrides).
+
+    Their files can never be taken for the default report's, and the same overrides give the
+    same names (so the cache still serves them).
     """
     tag = hash_json(overrides)[:8]
     return [replace(r, name=f"{r.name}-custom-{tag}") for r in reports]

@@ -45,8 +45,13 @@ def file_in(folder: Path, name: str) -> Path:
 
 
 def check_latest(out: Path) -> None:
-    """`<out>/latest` is absent or a symlink (which we replace); anything else planted
-    there is refused before a build starts, so `latest` is never written through.
+    """Check that `<out>/latest` is absent or a symlink (which we replace).
+
+    Anything else planted there is refused before a build starts, so `latest` is never
+    written through.
+
+    Raises:
+        CannotBuild: `latest` is a real file or folder.
     """
     link = out / LATEST_LINK
     if os.path.lexists(link) and not link.is_symlink():
@@ -60,10 +65,12 @@ def now_iso() -> str:
 
 
 def utc_stamp(now: datetime | None = None) -> str:
+    """`now` (default: the current time), in UTC, as a run's name: `YYYYMMDDTHHMMSSZ`."""
     return (now or datetime.now(UTC)).strftime("%Y%m%dT%H%M%SZ")
 
 
 def new_temp_run(out: Path) -> Path:
+    """A new, empty `<out>/.tmp-<stamp>-<pid>/` to assemble a run in (`out` made if missing)."""
     out.mkdir(parents=True, exist_ok=True)
     tmp = out / f"{TMP_PREFIX}{utc_stamp()}-{os.getpid()}"
     tmp.mkdir()
@@ -116,8 +123,10 @@ def what_was_written(command: list[str] | None = None) -> str:
 
 
 def point_latest(out: Path, run: Path) -> None:
-    """Make `<out>/latest` a relative symlink to `run`, atomically; KczError if `latest`
-    is a real file or folder (see `check_latest`).
+    """Make `<out>/latest` a relative symlink to `run`, atomically.
+
+    Raises:
+        CannotBuild: `latest` is a real file or folder (see `check_latest`).
     """
     check_latest(out)
     link = out / LATEST_LINK
@@ -136,8 +145,11 @@ def runs(out: Path) -> list[Path]:
 
 
 def read_manifest(run: Path) -> dict | None:
-    """The run's manifest, or None if missing, unreadable, nested too deep to parse, or a
-    symlink (not followed).
+    """The run's manifest.
+
+    Returns:
+        The parsed manifest.json, or None if it is missing, unreadable, nested too deep to
+        parse, or a symlink (not followed).
     """
     path = run / MANIFEST
     try:
@@ -149,8 +161,9 @@ def read_manifest(run: Path) -> dict | None:
 
 
 def remove_stale_temps(out: Path) -> None:
-    """Temp folders and half-made `latest` links (`.latest.<pid>`) of builds that were
-    killed with SIGKILL (we hold the lock: none is live).
+    """Remove the temp folders and half-made `latest` links (`.latest.<pid>`) of killed builds.
+
+    Builds killed with SIGKILL leave them; call it holding the lock (then none is live).
     """
     for p in out.glob(f".{LATEST_LINK}.*"):
         if p.is_symlink():

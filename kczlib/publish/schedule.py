@@ -1,5 +1,6 @@
-"""`kcz schedule`: the cron line and systemd user units that rebuild the reports daily,
-filled with this checkout's own paths (no placeholder left for the user to edit).
+"""`kcz schedule`: the cron line and systemd user units that rebuild the reports daily.
+
+They are filled with this checkout's own paths (no placeholder left for the user to edit).
 
 The command run is `<python> -m kczlib build -q --wait` in the checkout: `--wait` queues
 behind a build that is still running, `-q` prints only failures and the summary, and the

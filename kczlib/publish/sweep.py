@@ -44,8 +44,12 @@ UNSAFE = re.compile(r"[^A-Za-z0-9_]")
 
 @dataclass(frozen=True)
 class Combination:
-    """One point of a grid: `values` as written in reports.toml, `parameters` as the
-    notebook receives them (list parameters as lists), `slug` the name part.
+    """One point of a grid.
+
+    Attributes:
+        values: the grid values as written in reports.toml.
+        parameters: the values as the notebook receives them (list parameters as lists).
+        slug: the name part (`loss_rate-0p01-compensation_share-0p5`).
     """
     values: dict
     parameters: dict
@@ -91,8 +95,9 @@ def combinations(entry: dict, where: str, notebook: Path, path: Path) -> list[Co
 
 
 def slug_value(value) -> str:
-    """A grid value spelled with letters, digits and `_` only: 0.01 -> `0p01`, -0.5 -> `m0p5`,
-    True -> `true`, "a b" -> `a_b`, [0.01, 0.02] -> `0p01_0p02`.
+    """A grid value spelled with letters, digits and `_` only.
+
+    0.01 -> `0p01`, -0.5 -> `m0p5`, True -> `true`, "a b" -> `a_b`, [0.01, 0.02] -> `0p01_0p02`.
     """
     if isinstance(value, bool) or value is None:
         return json.dumps(value)

@@ -111,8 +111,10 @@ def _current_cell_code(shell) -> str | None:
 
 
 def _assignments(source: str) -> list[tuple[str, ast.expr, bool]] | None:
-    """(name, value node, annotated) per statement if the cell holds only `name = value`
-    or `name: type = value` statements; None for any other cell (magics included).
+    """(name, value node, annotated) per statement of a cell of assignments only.
+
+    Returns None unless the cell holds only `name = value` or `name: type = value`
+    statements (a cell with magics included).
     """
     try:
         tree = ast.parse(source)
@@ -130,9 +132,10 @@ def _assignments(source: str) -> list[tuple[str, ast.expr, bool]] | None:
 
 
 def _is_parameters_cell(assignments, declared: set[str]) -> bool:
-    """Only assignments, and recognisably the parameters cell: it assigns a declared
-    name or has a declaration (`name: type = ...`). `params = report.configure(...)`
-    or a scratch `x = 5` is not.
+    """Whether the cell is only assignments, and recognisably the parameters cell.
+
+    It assigns a declared name or has a declaration (`name: type = ...`).
+    `params = report.configure(...)` or a scratch `x = 5` is not.
     """
     return bool(assignments) and any(name in declared or annotated for name, _, annotated in assignments)
 
@@ -167,8 +170,9 @@ def _literal(name: str, node: ast.expr):
 
 
 def namespace_parameters(namespace: dict, notebook: str) -> dict:
-    """Outside IPython (a plain script runs top to bottom, no earlier runs): the
-    declared names present in `namespace`.
+    """The declared names present in `namespace`, outside IPython.
+
+    A plain script runs top to bottom, so no name there is left from an earlier run.
     """
     return {p.name: namespace[p.name] for p in declarations(notebook) if p.name in namespace}
 
@@ -180,8 +184,10 @@ _started: dict[int, object] = {}
 
 
 def apply_parameters(notebook: str, namespace: dict) -> dict:
-    """Check the parameters that ran (`executed_parameters` in IPython, else the declared
-    names in `namespace`) and write the coerced values into `namespace`; return them.
+    """Check the parameters that ran, write the coerced values into `namespace` and return them.
+
+    The parameters that ran are `executed_parameters` in IPython, else the declared names
+    in `namespace`.
 
     On a refused check the declared names (and any set by an earlier check) are removed
     from `namespace`, so that no cell run by hand afterwards uses a value from an earlier
