@@ -10,14 +10,13 @@ SIGINT/SIGTERM/SIGHUP (nothing half-written is left).
 from __future__ import annotations
 
 import argparse
-import json
 import logging
 import os
 import signal
 import sys
 from pathlib import Path
 
-from kczlib.errors import CannotBuild, KczError, ScheduleError, Terminated
+from kczlib.errors import CannotBuild, KczError, Terminated
 from kczlib.publish.signals import SIGNAL_EXITS, end_start_up, exit_quietly_while_starting, terminating
 
 EXIT_FAILED_REPORTS, EXIT_USAGE, EXIT_CANNOT_BUILD = 1, 2, 3
@@ -32,8 +31,10 @@ EXIT_CODES_HELP = ("exit codes: 0 all reports built; 1 a report failed; 2 usage 
 
 
 def parser() -> argparse.ArgumentParser:
+    """The `kcz` argument parser: one subcommand each for build, prune, schedule, list, validate, new-case."""
     p = argparse.ArgumentParser(prog="kcz", description="Build and check the 科创中国 case reports.")
-    p.add_argument("--config", type=Path, help="report definitions (default: reports.toml of the repository, or $KCZ_REPORTS)")
+    p.add_argument("--config", type=Path,
+                   help="report definitions (default: reports.toml of the repository, or $KCZ_REPORTS)")
     sub = p.add_subparsers(dest="command", required=True)
 
     b = sub.add_parser("build", help="run the reports into <out>/<UTC timestamp>/", epilog=EXIT_CODES_HELP)
@@ -121,42 +122,36 @@ def main(argv: list[str] | None = None) -> int:
             print(f"kcz: error: {exc}", file=sys.stderr)
             return EXIT_USAGE
         except KeyboardInterrupt:
-            print(f"kcz: interrupted; {_what_was_written(command)}", file=sys.stderr)
+            from kczlib.publish.run_folder import what_was_written  # light: os, json, the lock
+
+            print(f"kcz: interrupted; {what_was_written(command)}", file=sys.stderr)
             return EXIT_SIGINT
         except Terminated as exc:
+            from kczlib.publish.run_folder import what_was_written
+
             word = "hung up" if exc.signum == signal.SIGHUP else "terminated"
-            print(f"kcz: {word}; {_what_was_written(command)}", file=sys.stderr)
+            print(f"kcz: {word}; {what_was_written(command)}", file=sys.stderr)
             return EXIT_SIGHUP if exc.signum == signal.SIGHUP else EXIT_SIGTERM
 
 
-def _what_was_written(command: list[str] | None = None) -> str:
-    """The truth about the output folder when a signal ended the command: whether this
-    process had already renamed a run into place, and where `latest` points. For a
-    command other than `build` (`command`, as parsed): that it left nothing behind, since
-    `new-case` writes into a hidden folder it removes, and the others write nothing."""
-    if command and command[0] != "build":
-        return "nothing was written"
-    pipeline = sys.modules.get("kczlib.publish.pipeline")
-    run = pipeline.written_run() if pipeline is not None else None
-    if run is None:
-        return "no run was written, latest unchanged"
-    from kczlib.publish.run_folder import latest_target
-
-    target = latest_target(run.parent)
-    moved = target is not None and target.name == run.name
-    return f"run {run.name} was written before it; latest {'-> ' + run.name if moved else 'unchanged'}"
-
-
 def cmd_build(args) -> int:
-    from kczlib.publish.pipeline import BuildOptions, build
+    """`kcz build`: run the reports into a new run folder.
+
+    Args:
+        args: the parsed `build` arguments.
+
+    Returns:
+        0 if every report was built, 1 if one failed, or the exit code of a signal held
+        while the run was put in place.
+    """
     from kczlib.publish.overrides import parse_overrides
+    from kczlib.publish.pipeline import BuildOptions, build
     from kczlib.publish.progress import Progress
+    from kczlib.publish.run_folder import what_was_written
 
     verbosity = 0 if args.quiet else 2 if args.verbose else 1
     logging.basicConfig(level=logging.INFO if args.verbose else logging.ERROR,
                         format="kcz: %(name)s: %(message)s")
-    for pair in args.parameter:
-        check_argument_text(pair, "-p")
     options = BuildOptions(only=args.only, overrides=parse_overrides(args.parameter),
                            jobs=args.jobs, force=args.force, out=args.out, wait=args.wait,
                            config=args.config, pdf=args.pdf, scheduler=args.scheduler,
@@ -167,92 +162,47 @@ def cmd_build(args) -> int:
     if result.signal is not None:  # held while the run was put in place: it is whole
         code, word = SIGNAL_EXITS.get(result.signal, (EXIT_SIGTERM, "terminated"))
         print(f"kcz: {word} while the run was put in place; the build finished first: "
-              f"{_what_was_written()}", file=sys.stderr)
+              f"{what_was_written()}", file=sys.stderr)
         return code
     return 0 if result.ok else EXIT_FAILED_REPORTS
 
 
 def cmd_prune(args) -> int:
+    """`kcz prune`: remove old run folders (`run_folder.prune`); returns 0."""
     from kczlib.publish.config import load_config
-    from kczlib.publish.lock import build_lock
-    from kczlib.publish.run_folder import prune_runs, runs
-    from kczlib.errors import CannotBuild
+    from kczlib.publish.run_folder import prune
 
     config = load_config(args.config)
-    out = (args.out or config.out).resolve()
-    keep = args.keep or config.keep_runs
-    if not out.is_dir():
-        print(f"kcz: {out} holds no runs; nothing to remove")
-        return 0
-    try:
-        with build_lock(out, wait=args.wait):  # never while a build writes into `out`
-            removed = prune_runs(out, keep)
-    except OSError as exc:
-        raise CannotBuild(f"could not remove old runs from {out}: {exc.filename or out}: "
-                          f"{exc.strerror or type(exc).__name__}") from None
-    left = len(runs(out))
-    print(f"kcz: removed {len(removed)} run(s) from {out}; {left} left (`latest` and the newest {keep} are kept)")
+    print(prune((args.out or config.out).resolve(), args.keep or config.keep_runs, wait=args.wait))
     return 0
 
 
 def cmd_schedule(args) -> int:
-    from kczlib.publish import schedule
+    """`kcz schedule`: print (or write) the daily rebuild (`schedule.schedule_lines`); returns 0."""
+    from kczlib.publish.schedule import schedule_lines
 
-    if args.kind == "cron":
-        if args.write:
-            raise ScheduleError("--write is for systemd units; add the cron line with `crontab -e`")
-        print(schedule.cron_line(args.at))
-        return 0
-    units = schedule.systemd_units(args.at)
-    if args.write:
-        for path in schedule.write_units(args.write.expanduser(), units):
-            print(f"kcz: wrote {path}")
-        print(f"then: systemctl --user daemon-reload && systemctl --user enable --now {schedule.TIMER}")
-        return 0
-    for name, text in units.items():
-        print(f"# {schedule.UNIT_FOLDER}/{name}\n{text}")
+    for line in schedule_lines(args.kind, args.at, args.write):
+        print(line)
     return 0
 
 
-def check_argument_text(text: str, option: str) -> str:
-    """`text` (a command-line argument) if it is valid UTF-8 text; else KczError naming the
-    option and parameter. Python passes argv bytes that are not UTF-8 (a GBK terminal's
-    成都) as lone surrogates (PEP 383), which no file or page can hold."""
-    try:
-        text.encode("utf-8")
-    except UnicodeEncodeError as exc:
-        name = text.partition("=")[0] if "=" in text[:exc.start] else None
-        raw = os.fsencode(text)
-        bad = raw[len(text[:exc.start].encode("utf-8", "surrogateescape"))]
-        what = f"{option} {name}: the value" if name else f"{option}: the parameter name"
-        raise KczError(f"{what} is not UTF-8 text (byte 0x{bad:02x}; the terminal may use "
-                       "another encoding such as GBK): give it as UTF-8") from None
-    return text
-
-
 def cmd_list(args) -> int:
-    from kczlib.publish.config import load_config
+    """`kcz list`: print the defined reports (`config.report_listing`); returns 0."""
+    from kczlib.publish.config import load_config, report_listing
 
-    config = load_config(args.config, max_reports=args.max_reports)
-    if args.json:
-        print(json.dumps([{"name": r.name, "notebook": r.notebook.name, "parameters": r.parameters}
-                          for r in config.reports], ensure_ascii=False, indent=2))
-        return 0
-    width = max(len(r.name) for r in config.reports)
-    for r in config.reports:
-        params = " ".join(f"{k}={v!r}" for k, v in r.parameters.items())
-        missing = "" if r.notebook.is_file() else "  (notebook missing)"
-        print(f"{r.name:<{width}}  {r.notebook.name}  {params}{missing}")
+    print(report_listing(load_config(args.config, max_reports=args.max_reports), as_json=args.json))
     return 0
 
 
 def cmd_validate(args) -> int:
+    """`kcz validate [CASE]`: check the case data (`kczlib.data.validate`); returns its exit code."""
     from kczlib.data.validate import main as validate_main
 
     return validate_main(args.case)
 
 
 def cmd_new_case(args) -> int:
+    """`kcz new-case NAME RAW.txt`: draft a case folder for a person to curate; returns 0."""
     from kczlib.data.drafting import draft_case
 
     d = draft_case(args.name, args.raw)
@@ -265,4 +215,5 @@ def cmd_new_case(args) -> int:
     return 0
 
 
-COMMANDS = {"build": cmd_build, "prune": cmd_prune, "schedule": cmd_schedule, "list": cmd_list, "validate": cmd_validate, "new-case": cmd_new_case}
+COMMANDS = {"build": cmd_build, "prune": cmd_prune, "schedule": cmd_schedule, "list": cmd_list,
+            "validate": cmd_validate, "new-case": cmd_new_case}

@@ -45,7 +45,7 @@ JSON_LIKE_KINDS: Final = "str, int, float, bool, None, or lists/dicts of them"
 """Reader words for what `is_json_like` accepts (used in error messages)."""
 
 
-def is_json_like(value: object, depth: int = 0) -> bool:
+def is_json_like(value: object) -> bool:
     """Whether `value` is a JSON-like parameter value: the only values a report accepts.
 
     Accepted: None, str, bool, int, finite float, and lists and str-keyed dicts of them,
@@ -55,19 +55,41 @@ def is_json_like(value: object, depth: int = 0) -> bool:
 
     Args:
         value: any object.
-        depth: nesting depth already walked (callers leave it at 0).
 
     Returns:
         True if the value is JSON-like, else False (never raises).
     """
+    return json_like_problem(value) is None
+
+
+def json_like_problem(value: object, depth: int = 0) -> str | None:
+    """Why `value` is not JSON-like (see `is_json_like`, the same rule), or None if it is.
+
+    Args:
+        value: any object.
+        depth: nesting depth already walked (callers leave it at 0).
+
+    Returns:
+        None for a JSON-like value; else the first problem met, walking in order: nested
+        too deep, a non-finite float, a dict key that is not a str (all keys of a dict are
+        checked before its values), or a value of another type.
+
+    >>> json_like_problem({"a": [1, float("nan")]})
+    'nan is not a finite number'
+    >>> json_like_problem({1: "a"})
+    'dict key 1 is a int, not a str'
+    """
     if depth > MAX_VALUE_DEPTH:
-        return False
+        return f"nested deeper than {MAX_VALUE_DEPTH} levels"
     if value is None or type(value) in (str, bool, int):
-        return True
+        return None
     if type(value) is float:
-        return math.isfinite(value)
+        return None if math.isfinite(value) else f"{value!r} is not a finite number"
     if type(value) is list:
-        return all(is_json_like(v, depth + 1) for v in value)
+        return next((p for p in (json_like_problem(v, depth + 1) for v in value) if p is not None), None)
     if type(value) is dict:
-        return all(type(k) is str and is_json_like(v, depth + 1) for k, v in value.items())
-    return False
+        for key in value:
+            if type(key) is not str:
+                return f"dict key {key!r} is a {type(key).__name__}, not a str"
+        return next((p for p in (json_like_problem(v, depth + 1) for v in value.values()) if p is not None), None)
+    return f"a {type(value).__name__} value is not accepted"

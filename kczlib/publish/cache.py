@@ -20,12 +20,11 @@ import hashlib
 import os
 import shutil
 import stat
+from collections.abc import Callable
 from pathlib import Path
-from typing import Callable
 
 from kczlib.errors import UnsafeOutputFolder
 from kczlib.publish.config import SAFE_NAME
-
 from kczlib.publish.manifest import hash_json
 from kczlib.publish.run_folder import read_manifest, runs
 
@@ -83,7 +82,8 @@ def previous_outputs(out: Path, warn: Callable[[str], None] = lambda text: None
 
 def _usable_entry(entry) -> bool | None:
     """True: a successful report with a key and a record of its files; False: not reusable
-    (failed, or written before files were recorded); None: not a report entry at all."""
+    (failed, or written before files were recorded); None: not a report entry at all.
+    """
     if not isinstance(entry, dict) or not isinstance(entry.get("name"), str):
         return None
     if not (entry.get("status") in ("ok", "cached") and isinstance(entry.get("cache_key"), str)
@@ -98,7 +98,8 @@ def _usable_entry(entry) -> bool | None:
 def _files_problem(run: Path, entry: dict) -> str | None:
     """None when every file is a regular file of its recorded size (the hash is checked on
     reuse); "" when a file is missing (a pruned or partial run: nothing to say); else what
-    is wrong, in words: a file replaced by a link or edited since it was built."""
+    is wrong, in words: a file replaced by a link or edited since it was built.
+    """
     for f in files_of(entry["name"]):
         try:
             info = os.lstat(run / f)  # lstat: a symlink is not followed
@@ -119,8 +120,9 @@ def output_record(path: Path) -> dict:
 
 def reuse_files(pairs: list[tuple[Path, Path]], records: list[dict]) -> str | None:
     """Copy each (src, dst) after checking src against its record; None when all were
-    copied, else what was wrong (and no dst of this report is left behind)."""
-    for (src, dst), record in zip(pairs, records):
+    copied, else what was wrong (and no dst of this report is left behind).
+    """
+    for (src, dst), record in zip(pairs, records, strict=True):
         if not _regular_file(src):
             problem = f"{src.name} is not a regular file"
         elif output_record(src) != {"size": record["size"], "sha256": record["sha256"]}:
@@ -149,7 +151,8 @@ def _regular_file(path: Path) -> bool:
 def copy_file(src: Path, dst: Path) -> None:
     """A copy of `src` at `dst` that shares nothing with it once written: a reflink where
     the file system can (copy-on-write: instant, no space used until one side changes),
-    else a byte copy. Raises UnsafeOutputFolder if `src` is not a regular file."""
+    else a byte copy. Raises UnsafeOutputFolder if `src` is not a regular file.
+    """
     if not _regular_file(src):
         raise UnsafeOutputFolder(f"{src} is not a regular file; kcz does not reuse links")
     with open(os.open(src, os.O_RDONLY | os.O_NOFOLLOW), "rb") as fin, open(dst, "xb") as fout:

@@ -39,7 +39,8 @@ def die_with_parent(parent: int, poll: float = 1.0) -> None:
 
     Linux: the parent-death signal SIGKILL (prctl(2)). Everywhere: a daemon thread that
     ends the process when `os.getppid()` is no longer `parent` (checked at once too, in
-    case the parent died before this ran), every `poll` seconds."""
+    case the parent died before this ran), every `poll` seconds.
+    """
     if sys.platform.startswith("linux"):
         import ctypes
 
@@ -62,7 +63,8 @@ def die_with_parent(parent: int, poll: float = 1.0) -> None:
 def record(pid: int) -> str | None:
     """One line (JSON) identifying process `pid` for `kill_leftovers`: pid, start time
     (psutil's `create_time`, seconds since the epoch) and command line; None if the
-    process is already gone."""
+    process is already gone.
+    """
     import psutil
 
     try:
@@ -78,7 +80,8 @@ def kill_leftovers(lines) -> list[int]:
     provably the recorded child: same pid, start time and command line, this user's, and
     a command line with one of CHILD_MARKERS. Lines that are not records are ignored (the
     file is in the output folder: its content is data, never trusted). Returns the pids
-    killed, after waiting (up to 5 s) for them to be gone."""
+    killed, after waiting (up to 5 s) for them to be gone.
+    """
     import psutil
 
     victims = []
@@ -108,7 +111,8 @@ def kill_leftovers(lines) -> list[int]:
 
 def running(proc) -> bool:
     """Whether psutil Process `proc` still runs: a zombie (dead, not yet reaped by a
-    PID 1 that does not reap) does not."""
+    PID 1 that does not reap) does not.
+    """
     import psutil
 
     try:

@@ -50,15 +50,22 @@ from pathlib import Path
 
 from distributed import WorkerPlugin  # this module is imported only for --scheduler
 
+from kczlib.errors import ClusterError, NotRun, RefusedAnswer, TaskFailed
 from kczlib.paths import PACKAGE_ROOT, data_root
 from kczlib.publish.cache import output_record
+from kczlib.publish.cluster_access import (
+    RESULT_KEYS,
+    check_address,
+    checked_result,
+    is_str_dict,
+    json_answer,
+    open_client,
+    security_for,
+)
 from kczlib.publish.html.pages import write_outputs
 from kczlib.publish.run_folder import file_in, now_iso
 from kczlib.publish.runner import ReportJob, error_entry, run_report
 from kczlib.publish.signals import terminating
-from kczlib.errors import ClusterError, NotRun, RefusedAnswer, TaskFailed
-from kczlib.publish.cluster_access import (RESULT_KEYS, check_address,
-                             checked_result, is_str_dict, json_answer, open_client, security_for)
 
 __all__ = ["Cluster", "ClusterError", "installation", "report_task"]
 PLUGIN = "kcz-kernels"
@@ -73,7 +80,8 @@ def installation() -> dict:
     """{"kczlib", "data", "versions"}: hashes of the kczlib sources and of every data file,
     and the tracked package versions (manifest.TRACKED_PACKAGES), of this process.
 
-    Cached per process: a worker's imported kczlib does not change while it runs."""
+    Cached per process: a worker's imported kczlib does not change while it runs.
+    """
     from kczlib.publish import manifest as mf
 
     folder = data_root() / "cases"
@@ -103,7 +111,8 @@ def installation_json() -> str:
 
 def worker_paths_json() -> str:
     """The Dask task naming a worker's machine paths (scrub.machine_paths) and its Dask
-    scratch folder: JSON text of [[path, placeholder], ...]."""
+    scratch folder: JSON text of [[path, placeholder], ...].
+    """
     from distributed import get_worker
 
     from kczlib.publish.scrub import machine_paths
@@ -121,10 +130,11 @@ class Cluster:
 
     @classmethod
     def open(cls, address: str, config, say=lambda text: None, tls: dict | None = None,
-             allow_insecure: bool = False) -> "Cluster":
+             allow_insecure: bool = False) -> Cluster:
         """Check the address, connect, wait for a worker, check every worker's
         installation, register the kernel pool plugin. `tls`: {"ca", "cert", "key"} paths
-        (or None: Dask's config). Raises ClusterError (nothing has been written yet)."""
+        (or None: Dask's config). Raises ClusterError (nothing has been written yet).
+        """
         security = security_for(check_address(address, allow_insecure), **(tls or {}))
         client = open_client(address, security)
         try:
@@ -166,7 +176,8 @@ class Cluster:
     def _ask_each_worker(self, function, what: str) -> dict:
         """{worker address: JSON value} of `function` run as a task on each connected worker.
         (A task, not `client.run`: its answer is read with msgpack only and its errors are
-        not unpickled.) Raises ClusterError naming the worker."""
+        not unpickled.) Raises ClusterError naming the worker.
+        """
         futures = {worker: self.client.submit(function, key=f"kcz-{what}-{os.urandom(4).hex()}", workers=[worker],
                                               allow_other_workers=False, pure=False)
                    for worker in self.client.scheduler_info()["workers"]}
@@ -197,7 +208,8 @@ class Cluster:
 
     def _register_plugin(self, plugin) -> None:
         """client.register_plugin without its error path, which unpickles the exception a
-        worker sends back: a worker whose plugin failed is named, its error is not read."""
+        worker sends back: a worker whose plugin failed is named, its error is not read.
+        """
         from distributed.protocol.pickle import dumps
 
         try:
@@ -218,7 +230,8 @@ class Cluster:
 
     def run(self, todo, config, tmp: Path, progress) -> None:
         """Run `todo` [(config.ReportSpec, manifest entry)] as tasks; write each result into `tmp` as it
-        arrives (main thread), filling in its entry. Ctrl-C / SIGTERM cancel the tasks."""
+        arrives (main thread), filling in its entry. Ctrl-C / SIGTERM cancel the tasks.
+        """
         expected = installation()
         futures = {}
         for report, entry in todo:
@@ -273,7 +286,7 @@ def _payload(report, entry: dict, config, expected: dict) -> dict:
 
 def _write_result(result: dict, entry: dict, tmp: Path) -> None:
     """A task's files written into the run folder `tmp`, its entry fields merged in."""
-    for filename, data in zip(entry["files"], result["files"]):
+    for filename, data in zip(entry["files"], result["files"], strict=True):
         file_in(tmp, filename).write_bytes(data)
     entry.update(result["entry"])
     # size and hash of each file, as a local build records them: the cache checks them before reuse
@@ -287,7 +300,8 @@ def _fail_without_notebook(report, entry: dict, exc: BaseException, tmp: Path) -
     """The task itself failed (its worker died too often, it raised, the scheduler was
     lost, or its answer was refused): the report is marked failed with the reason, and its
     files are the unexecuted notebook. Which cells ran on the worker is not known here,
-    and the summary says so (not "before any cell ran")."""
+    and the summary says so (not "before any cell ran").
+    """
     import nbformat
 
     from kczlib.publish.execute import Failure
@@ -307,7 +321,8 @@ class KernelPoolPlugin(WorkerPlugin):
     """Worker plugin: an asyncio loop in a thread of its own holding a KernelPool.
 
     `ahead` kernels per worker thread are started before they are needed (default 1), so
-    a worker's next report finds a kernel with its imports done."""
+    a worker's next report finds a kernel with its imports done.
+    """
 
     idempotent = False  # a new build replaces the pool: kernels warmed by older code go
 

@@ -51,7 +51,8 @@ def check_address(address: str, allow_insecure: bool = False) -> str:
     Nothing is resolved or connected. Raises ClusterError (one line) for a malformed
     address, a scheme other than tcp/tls, a port outside 1-65535, or a plain tcp://
     address off this machine without `allow_insecure` (anyone who can join a scheduler
-    can run code on it: see the module docstring)."""
+    can run code on it: see the module docstring).
+    """
     from distributed.comm.addressing import parse_host_port
 
     shown = repr(address)
@@ -82,7 +83,8 @@ def security_for(scheme: str, ca: Path | None = None, cert: Path | None = None, 
     certificate (and key, unless it is in the certificate file), from the arguments or
     else Dask's config (`distributed.comm.tls.ca-file`, `.client.cert`, `.client.key`);
     encryption is required. Raises ClusterError (one line) if they are missing or
-    unreadable, or given for a tcp:// address."""
+    unreadable, or given for a tcp:// address.
+    """
     given = {"tls_ca_file": ca, "tls_client_cert": cert, "tls_client_key": key}
     if scheme != "tls":
         if any(given.values()):
@@ -108,9 +110,10 @@ def security_for(scheme: str, ca: Path | None = None, cert: Path | None = None, 
 
 
 def quiet_distributed() -> None:
-    """distributed's log records go to kcz's own logging (shown with -v), not to a handler
+    """Distributed's log records go to kcz's own logging (shown with -v), not to a handler
     of distributed's that prints tracebacks on the terminal (a lost scheduler, a refused
-    answer)."""
+    answer).
+    """
     names = ["distributed"] + [n for n in logging.root.manager.loggerDict if n.startswith("distributed.")]
     for name in names:  # dask's logging config gives some of them a level and a handler of their own
         log = logging.getLogger(name)
@@ -125,7 +128,8 @@ def quiet_distributed() -> None:
 def open_client(address: str, security):
     """A dask.distributed Client that deserialises what comes back with msgpack only (a
     pickled result is refused: `TypeError` when it is read) and does not unpickle the
-    exceptions of failed tasks. Raises ClusterError if the scheduler cannot be reached."""
+    exceptions of failed tasks. Raises ClusterError if the scheduler cannot be reached.
+    """
     from distributed import Client
 
     quiet_distributed()
@@ -145,7 +149,8 @@ def _ignore_task_errors(client) -> None:
     the exception a worker (or the scheduler) sent. The future still ends in an error,
     a `TaskFailed` made here. (Client._stream_handlers / _state_handlers are the client's
     tables of message handlers; if a Dask release renames them, ClusterError says so
-    rather than silently unpickling.)"""
+    rather than silently unpickling.)
+    """
     streams, states = getattr(client, "_stream_handlers", None), getattr(client, "_state_handlers", None)
     if not (isinstance(streams, dict) and "task-erred" in streams and isinstance(states, dict) and "erred" in states):
         client.close()
@@ -162,7 +167,8 @@ def _ignore_task_errors(client) -> None:
 
 def json_answer(value, what: str):
     """The JSON value of `value`, a worker's answer that must be a `str` holding JSON
-    (exactly `str`: a subclass could carry behaviour). Raises ClusterError."""
+    (exactly `str`: a subclass could carry behaviour). Raises ClusterError.
+    """
     if type(value) is not str:
         raise ClusterError(f"{what}: the answer is a {type(value).__name__}, not JSON text; refused")
     try:
@@ -173,7 +179,8 @@ def json_answer(value, what: str):
 
 def is_str_dict(value, nested: tuple[str, ...] = ()) -> bool:
     """True if `value` is a dict of str keys to str values (or, for the keys in `nested`,
-    to such a dict). JSON decoding only ever makes plain types."""
+    to such a dict). JSON decoding only ever makes plain types.
+    """
     return type(value) is dict and all(
         type(k) is str and (is_str_dict(v) if k in nested else type(v) is str) for k, v in value.items())
 
@@ -189,7 +196,8 @@ def _answer(future):
     try:
         return future.result()
     except TypeError as exc:
-        raise RefusedAnswer(f"the worker's answer is not data ({str(exc).splitlines()[0] if str(exc) else 'TypeError'}); "
+        first = str(exc).splitlines()[0] if str(exc) else "TypeError"
+        raise RefusedAnswer(f"the worker's answer is not data ({first}); "
                             "refused") from None
 
 
@@ -203,7 +211,8 @@ def checked_result(future, entry: dict) -> dict:
     [bytes, one per file of the manifest `entry`], "entry": JSON text of a dict with only
     RESULT_KEYS}. Raises RefusedAnswer (not kcz's data), NotRun (the worker declined:
     another installation, no kernel pool), or what `future.result()` raises (TaskFailed,
-    distributed's FutureCancelledError)."""
+    distributed's FutureCancelledError).
+    """
     result = _answer(future)
     if type(result) is not dict or set(result) != {"files", "entry"}:
         raise RefusedAnswer("the worker's answer is not kcz's report data; refused")
@@ -215,7 +224,8 @@ def checked_result(future, entry: dict) -> dict:
     if files in ([], ()) and type(fields) is dict and fields.get("status") == "not run" and set(fields) == {
             "status", "reason"} and type(fields["reason"]) is str:
         raise NotRun(fields["reason"])
-    if type(files) not in (list, tuple) or len(files) != len(entry["files"]) or any(type(f) is not bytes for f in files):
+    if (type(files) not in (list, tuple) or len(files) != len(entry["files"])
+            or any(type(f) is not bytes for f in files)):
         raise RefusedAnswer("the worker's answer does not hold the report's files as bytes; refused")
     if type(fields) is not dict or any(k not in RESULT_KEYS or not isinstance(v, RESULT_KEYS[k]) or type(v) is bool
                                         for k, v in fields.items()) or fields.get("status") not in ("ok", "failed"):

@@ -42,6 +42,7 @@ from __future__ import annotations
 
 import fnmatch
 import itertools
+import json
 import math
 import os
 import re
@@ -49,8 +50,8 @@ import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from kczlib.paths import PACKAGE_ROOT
 from kczlib.errors import ConfigError, KczError
+from kczlib.paths import PACKAGE_ROOT
 from kczlib.publish import sweep
 from kczlib.publish.overrides import check_name, declared_parameters
 
@@ -229,7 +230,8 @@ def _expand_reports(raw: dict, notebooks_dir: Path, path: Path,
 
 def _langs(value, where: str, path: Path) -> list:
     """`langs` as a non-empty list of language codes; ConfigError naming `where` otherwise
-    (an empty list would silently drop the entry)."""
+    (an empty list would silently drop the entry).
+    """
     if value == [None]:
         return value
     if not isinstance(value, list) or not value or not all(isinstance(x, str) and x for x in value):
@@ -240,7 +242,8 @@ def _langs(value, where: str, path: Path) -> list:
 
 def _declared(notebook: Path) -> set[str] | None:
     """The parameters `notebook` declares, or None if it cannot be read yet (a missing
-    notebook is reported by the build, naming the report)."""
+    notebook is reported by the build, naming the report).
+    """
     if not notebook.is_file():
         return None
     try:
@@ -255,3 +258,26 @@ def _safe(name: str, what: str, path: Path) -> str:
         raise ConfigError(f"{path}: {what} {name!r} is not a safe name: use letters, digits, "
                           "'_' and '-' (it names files in the run folder)")
     return name
+
+
+def report_listing(config: BuildConfig, as_json: bool = False) -> str:
+    """`kcz list`: the configured reports, one line each, or as JSON.
+
+    Args:
+        config: the loaded report definitions (`load_config`).
+        as_json: a JSON list of {name, notebook, parameters} instead of aligned text.
+
+    Returns:
+        The text to print: per report its name, notebook and parameters (text form marks a
+        missing notebook).
+    """
+    if as_json:
+        return json.dumps([{"name": r.name, "notebook": r.notebook.name, "parameters": r.parameters}
+                           for r in config.reports], ensure_ascii=False, indent=2)
+    width = max(len(r.name) for r in config.reports)
+    lines = []
+    for r in config.reports:
+        params = " ".join(f"{k}={v!r}" for k, v in r.parameters.items())
+        missing = "" if r.notebook.is_file() else "  (notebook missing)"
+        lines.append(f"{r.name:<{width}}  {r.notebook.name}  {params}{missing}")
+    return "\n".join(lines)

@@ -23,13 +23,11 @@ import papermill
 from nbclient import NotebookClient
 from nbclient.exceptions import CellExecutionError, CellTimeoutError, DeadKernelError
 from papermill.exceptions import PapermillExecutionError
-from papermill.execute import (ERROR_ANCHOR_MSG, ERROR_MARKER_TAG, ERROR_MESSAGE_TEMPLATE,
-                               raise_for_execution_errors)
+from papermill.execute import ERROR_ANCHOR_MSG, ERROR_MARKER_TAG, ERROR_MESSAGE_TEMPLATE, raise_for_execution_errors
 from papermill.iorw import load_notebook_node
 
 from kczlib.publish.html.ansi import strip_ansi
 from kczlib.publish.inject import inject_parameters
-
 
 KINDS = ("error", "dead kernel", "timeout")
 
@@ -49,7 +47,8 @@ class Failure:
 
 class _TrackingClient(NotebookClient):
     """nbclient's client, remembering which cell it is executing (nbclient's timeout and
-    dead-kernel errors do not say)."""
+    dead-kernel errors do not say).
+    """
 
     current: int | None = None
 
@@ -66,7 +65,8 @@ def clean_exit(exc) -> bool:
 
 def prepare(source: Path, parameters: dict, kernel_name: str):
     """The notebook at `source`, upgraded to v4, with `parameters` injected by kcz (not by
-    papermill's translator: see `inject`). Raises ParameterError for an unsafe parameter."""
+    papermill's translator: see `inject`). Raises ParameterError for an unsafe parameter.
+    """
     nb = load_notebook_node(str(source))  # papermill's loader: adds the metadata it relies on
     nb = inject_parameters(nbformat.v4.upgrade(nb), parameters)
     spec = nb.metadata.get("kernelspec")
@@ -159,7 +159,8 @@ def mark_cell(nb, index: int | None, what: str, ename: str, evalue: str) -> int 
     the top (linking down) and its anchor right above the cell; `what` opens the banner's
     second line ("Execution stopped (timeout)", "Report failed"). Returns the cell's
     execution count (when the kernel died before echoing it: one more than the last
-    count before it), or None when there is no such cell (the banner then says so)."""
+    count before it), or None when there is no such cell (the banner then says so).
+    """
     cell = nb.cells[index] if index is not None and 0 <= index < len(nb.cells) else None
     count = cell.get("execution_count") if cell is not None else None
     if cell is not None and count is None:  # the kernel died before it echoed the cell's number

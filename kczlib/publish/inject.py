@@ -10,9 +10,8 @@ from __future__ import annotations
 
 import copy
 
-from kczlib.publish.overrides import check_override_values, render_parameters
-
 from kczlib.contract import INJECTED_TAG, PARAMETERS_TAG
+from kczlib.publish.overrides import check_override_values, render_parameters
 
 
 def _first_tagged(nb, tag: str) -> int:

@@ -20,8 +20,8 @@ from pathlib import Path
 
 from jupyter_client import AsyncKernelManager
 
-from kczlib.paths import PACKAGE_ROOT
 from kczlib.errors import ConfigError
+from kczlib.paths import PACKAGE_ROOT
 
 # A Unix socket's path is at most 107 bytes on Linux (sun_path); JUPYTER_RUNTIME_DIR can be
 # longer (papermill uses TCP, so it does not notice), so kcz keeps its kernels' sockets and
@@ -50,7 +50,8 @@ def check_kernels(reports, kernel_name: str, warn=None) -> None:
     kernel not installed here), one whose kernelspec has no usable `name` (nbformat's
     schema requires one) and one without a kernelspec run on the build's kernel, as
     papermill does with `-k`; the first two with one line to `warn` naming the notebook
-    and its kernelspec (`prepare` gives the shared notebook the build's kernelspec)."""
+    and its kernelspec (`prepare` gives the shared notebook the build's kernelspec).
+    """
     for report in reports:
         try:
             meta = json.loads(report.notebook.read_text(encoding="utf-8")).get("metadata", {})
@@ -92,7 +93,8 @@ def _installed_language(name: str) -> str | None:
 
 def socket_folder() -> Path:
     """A new private folder for this build's kernel sockets and connection files, short
-    enough for Unix sockets; folders of builds whose process is gone are removed first."""
+    enough for Unix sockets; folders of builds whose process is gone are removed first.
+    """
     base = Path("/tmp") if os.access("/tmp", os.W_OK) else Path(tempfile.gettempdir())
     remove_stale_socket_folders(base)
     return Path(tempfile.mkdtemp(prefix=f"{SOCKET_DIR_PREFIX}{os.getpid()}-", dir=base))
@@ -100,7 +102,8 @@ def socket_folder() -> Path:
 
 def remove_stale_socket_folders(base: Path) -> None:
     """`kcz-<pid>-*` folders of ours whose build process no longer exists (killed with
-    SIGKILL, so its own clean-up never ran)."""
+    SIGKILL, so its own clean-up never ran).
+    """
     for folder in base.glob(f"{SOCKET_DIR_PREFIX}*-*"):
         pid = folder.name[len(SOCKET_DIR_PREFIX):].split("-")[0]
         try:
@@ -125,7 +128,8 @@ def _alive(pid: int) -> bool:
 def ipc_base(folder: Path) -> str | None:
     """The base path of a kernel's Unix sockets in `folder` (absolute: the kernel runs in
     the notebooks folder while we do not), or None if even that is too long for a socket
-    (the kernel then listens on TCP on localhost, as under papermill)."""
+    (the kernel then listens on TCP on localhost, as under papermill).
+    """
     base = str(folder / f"k-{uuid.uuid4().hex[:12]}")
     return base if len(base) + len("-99999") <= MAX_SOCKET_PATH else None
 
@@ -144,7 +148,8 @@ async def start_warm_kernel(kernel_name: str, cwd: Path, modules, folder: Path,
     in `folder` (see `socket_folder`). `record_child(pid)` is told the kernel's pid.
 
     A kernel ends by itself when the build dies, even by SIGKILL: ipykernel polls its
-    parent (`JPY_PARENT_PID`, set by jupyter_client) and exits within about a second."""
+    parent (`JPY_PARENT_PID`, set by jupyter_client) and exits within about a second.
+    """
     base = ipc_base(folder)
     km = (AsyncKernelManager(kernel_name=kernel_name, transport="ipc", ip=base) if base
           else AsyncKernelManager(kernel_name=kernel_name))

@@ -17,8 +17,8 @@ import threading
 from pathlib import Path
 
 from kczlib.publish.html.export_pool import export_processes
-from kczlib.publish.runner import ReportJob, run_report
 from kczlib.publish.run_folder import file_in
+from kczlib.publish.runner import ReportJob, run_report
 from kczlib.publish.signals import STOPPING, ignore_signals, terminating
 
 
@@ -77,7 +77,8 @@ def run_locally(todo, config, tmp: Path, jobs: int, progress, record_child=None)
 def _cancel_leftover_tasks(loop: asyncio.AbstractEventLoop) -> None:
     """Cancel the tasks still pending when the build's loop ends early (nbclient's kernel
     watchers, say) and let them finish, so that closing the loop prints no "Task was
-    destroyed but it is pending!" after an interrupted build."""
+    destroyed but it is pending!" after an interrupted build.
+    """
     pending = [t for t in asyncio.all_tasks(loop) if not t.done()]
     for task in pending:
         task.cancel()
@@ -87,7 +88,8 @@ def _cancel_leftover_tasks(loop: asyncio.AbstractEventLoop) -> None:
 
 async def _run_all(todo, config, tmp: Path, jobs: int, progress, record_child=None) -> None:
     """Execute and export `todo` ([(report, entry)]) on `jobs` kernels and export processes;
-    `record_child(pid)` is told of each process started (the lock file keeps them)."""
+    `record_child(pid)` is told of each process started (the lock file keeps them).
+    """
     from kczlib.publish.kernels import KernelPool
 
     pool = KernelPool(len(todo), jobs, config.kernel_name, config.notebooks_dir, config.warm_imports,

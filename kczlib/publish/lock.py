@@ -30,7 +30,8 @@ MAX_LOCK_TEXT = 1 << 20  # what is read of a previous holder's records
 
 class HeldLock:
     """The build lock while held: `record_child(pid)` notes a child process in the lock
-    file; `leftovers` are the pids of a previous build's children killed on taking it."""
+    file; `leftovers` are the pids of a previous build's children killed on taking it.
+    """
 
     def __init__(self, fd: int, leftovers: list[int]):
         self._fd, self.leftovers = fd, leftovers
@@ -48,7 +49,8 @@ class HeldLock:
 
 def _open_lock(path: Path) -> int:
     """A descriptor of the lock file, created if missing; UnsafeOutputFolder if it is not
-    a plain file of its own."""
+    a plain file of its own.
+    """
     flags = os.O_RDWR | os.O_CREAT | os.O_NOFOLLOW | os.O_NONBLOCK | os.O_CLOEXEC
     try:
         fd = os.open(path, flags, 0o644)

@@ -1,5 +1,6 @@
-"""`-p name=value` overrides and reports.toml parameters: checked strictly and rendered by
-kcz itself into the notebook's `injected-parameters` cell.
+"""`-p name=value` overrides and reports.toml parameters, checked strictly.
+
+kcz itself renders them into the notebook's `injected-parameters` cell.
 
 Why kcz renders the cell and not papermill: papermill's translator writes values it does
 not know (a tuple, a set, bytes) as `"str(value)"` without escaping, and escapes a string's
@@ -14,50 +15,56 @@ same value with `ast.literal_eval`.
 from __future__ import annotations
 
 import ast
-import json
+import copy
 import keyword
-import math
+import os
 from dataclasses import replace
 from pathlib import Path
 
-from kczlib.contract import INJECTED_HEADER
+from kczlib.contract import INJECTED_HEADER, JSON_LIKE_KINDS, json_like_problem
+from kczlib.declarations import tagged_sources
 from kczlib.errors import ConfigError, KczError, ParameterError
 from kczlib.publish.manifest import hash_json
 
-ALLOWED_KINDS = "str, int, float, bool, None, or lists/dicts of them"
-MAX_DEPTH = 20  # a deeper value is a mistake or an attack; it also bounds the recursion
-
 
 def check_name(name) -> str:
-    """`name` if it is a Python identifier (not a keyword); else ParameterError."""
+    """`name` if it is a Python identifier (not a keyword).
+
+    Args:
+        name: a parameter name as given (any object).
+
+    Returns:
+        `name` itself.
+
+    Raises:
+        ParameterError: not a str, not an identifier, or a Python keyword.
+    """
     if not isinstance(name, str) or not name.isidentifier() or keyword.iskeyword(name):
         raise ParameterError(str(name), "a parameter name is a Python identifier")
     return name
 
 
-def check_value(name: str, value, depth: int = 0):
-    """`value` if it is JSON-like (see module doc), else ParameterError naming `name`.
+def check_value(name: str, value):
+    """A copy of `value` if it is JSON-like (`contract.is_json_like`, see the module doc).
 
     bool is a subclass of int and is accepted as itself; floats must be finite
-    (`nan`/`inf` are not literals); dict keys must be str.
+    (`nan`/`inf` are not literals); dict keys must be str; nesting is at most
+    `contract.MAX_VALUE_DEPTH` deep.
+
+    Args:
+        name: the parameter's name, for the message.
+        value: the value given.
+
+    Returns:
+        The value, its lists and dicts copied.
+
+    Raises:
+        ParameterError: naming `name` and the first problem (`contract.json_like_problem`).
     """
-    if depth > MAX_DEPTH:
-        raise ParameterError(name, f"nested deeper than {MAX_DEPTH} levels", ALLOWED_KINDS)
-    if value is None or type(value) in (str, bool, int):
-        return value
-    if type(value) is float:
-        if not math.isfinite(value):
-            raise ParameterError(name, f"{value!r} is not a finite number", ALLOWED_KINDS)
-        return value
-    if type(value) is list:
-        return [check_value(name, v, depth + 1) for v in value]
-    if type(value) is dict:
-        for key in value:
-            if type(key) is not str:
-                raise ParameterError(name, f"dict key {key!r} is a {type(key).__name__}, not a str",
-                                     ALLOWED_KINDS)
-        return {k: check_value(name, v, depth + 1) for k, v in value.items()}
-    raise ParameterError(name, f"a {type(value).__name__} value is not accepted", ALLOWED_KINDS)
+    problem = json_like_problem(value)
+    if problem is not None:
+        raise ParameterError(name, problem, JSON_LIKE_KINDS)
+    return copy.deepcopy(value) if type(value) in (list, dict) else value
 
 
 def check_override_values(parameters: dict) -> dict:
@@ -93,8 +100,52 @@ def parse_value(text: str, name: str = "value"):
     return check_value(name, value)
 
 
+def check_argument_text(text: str, option: str) -> str:
+    """`text` (a command-line argument) if it is valid UTF-8 text.
+
+    Python passes argv bytes that are not UTF-8 (a GBK terminal's 成都) as lone
+    surrogates (PEP 383), which no file or page can hold.
+
+    Args:
+        text: the argument as Python received it.
+        option: the option it was given with (`-p`), for the message.
+
+    Returns:
+        `text` itself.
+
+    Raises:
+        KczError: naming the option and parameter, and the first byte that is not UTF-8.
+    """
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError as exc:
+        name = text.partition("=")[0] if "=" in text[:exc.start] else None
+        raw = os.fsencode(text)
+        bad = raw[len(text[:exc.start].encode("utf-8", "surrogateescape"))]
+        what = f"{option} {name}: the value" if name else f"{option}: the parameter name"
+        raise KczError(f"{what} is not UTF-8 text (byte 0x{bad:02x}; the terminal may use "
+                       "another encoding such as GBK): give it as UTF-8") from None
+    return text
+
+
 def parse_overrides(pairs: list[str] | None) -> dict:
-    """`["name=value", ...]` from `kcz build -p` -> {name: value}; KczError/ParameterError."""
+    """The `-p name=value` arguments of `kcz build` as {name: value}.
+
+    Every argument is first checked to be UTF-8 text (`check_argument_text`), then each is
+    split at its first `=` and its value read with `parse_value`.
+
+    Args:
+        pairs: the arguments, `["name=value", ...]`.
+
+    Returns:
+        {name: value} in the order given (a later name replaces an earlier one).
+
+    Raises:
+        KczError: an argument is not UTF-8 or not `name=value`.
+        ParameterError: a name is not an identifier, or a value is a literal that is not JSON-like.
+    """
+    for pair in pairs or []:
+        check_argument_text(pair, "-p")
     overrides = {}
     for pair in pairs or []:
         name, sep, value = pair.partition("=")
@@ -106,8 +157,17 @@ def parse_overrides(pairs: list[str] | None) -> dict:
 
 
 def notebook_parameters(report) -> dict:
-    """{name: None} for each parameter the report's notebook declares; ConfigError if the
-    notebook is missing."""
+    """{name: None} for each parameter the report's notebook declares (`declared_parameters`).
+
+    Args:
+        report: a config.ReportSpec.
+
+    Returns:
+        {name: None} in declaration order.
+
+    Raises:
+        ConfigError: the notebook is missing.
+    """
     if not report.notebook.is_file():
         raise ConfigError(f"report {report.name}: notebook {report.notebook.name} not found in "
                           f"{report.notebook.parent.name}/")
@@ -115,8 +175,9 @@ def notebook_parameters(report) -> dict:
 
 
 def declared_parameters(notebook: Path) -> dict:
-    """{name: None} for each parameter `notebook` declares: the names its first cell tagged
-    `parameters` assigns at module level (see `parameter_names`), in order.
+    """{name: None} for each parameter `notebook` declares, in order.
+
+    The names its first cell tagged `parameters` assigns at module level (see `parameter_names`).
 
     Raises OSError/ValueError for an unreadable notebook. Read afresh every time: parsing
     the notebook's JSON and its parameters cell takes about 0.2 ms, less than the cache of
@@ -127,8 +188,9 @@ def declared_parameters(notebook: Path) -> dict:
 
 
 def parameter_names(source: str) -> list[str]:
-    """The names a parameters cell assigns at module level, in order, read with Python's
-    own parser (`ast`): `n: int = 1  # >= 0: a count`, `a = b = 2`, `x, y = 1, 2`.
+    """The names a parameters cell assigns at module level, in order.
+
+    Read with Python's own parser (`ast`): `n: int = 1  # >= 0: a count`, `a = b = 2`, `x, y = 1, 2`.
 
     A comment is a comment, whatever it holds: papermill's line-by-line inspection skips
     a line with a second `=` (papermill#864), so a kcz constraint such as `# >= 0` made
@@ -169,8 +231,10 @@ def _parse_ipython(source: str):
 
 
 def _papermill_names(source: str) -> list[str]:
-    """papermill's own inspection of a cell that is not valid Python, without its
-    "Unable to parse line" warnings (the notebook fails on that cell when it runs)."""
+    """Papermill's own inspection of a cell that is not valid Python.
+
+    Without its "Unable to parse line" warnings (the notebook fails on that cell when it runs).
+    """
     import logging
 
     from papermill.translators import PythonTranslator
@@ -194,21 +258,25 @@ class _Cell(dict):
 
 def _tagged_source(notebook: Path) -> str | None:
     """The source of the first cell tagged `parameters` (papermill's rule), or None."""
-    try:
-        nb = json.loads(Path(notebook).read_text(encoding="utf-8"))  # plain JSON: nbformat imports slowly
-    except RecursionError:
-        raise ValueError(f"{Path(notebook).name}: its JSON is nested deeper than Python's parser reads") from None
-    for cell in nb.get("cells", []) if isinstance(nb, dict) else []:
-        tags = (cell.get("metadata") or {}).get("tags") or [] if isinstance(cell, dict) else []
-        if isinstance(tags, list) and "parameters" in tags:
-            source = cell.get("source", "")
-            return "".join(source) if isinstance(source, list) else str(source)
-    return None
+    sources = tagged_sources(notebook)
+    return sources[0] if sources else None
 
 
 def apply_overrides(reports: list, overrides: dict) -> list:
-    """Reports with overrides merged in; every name must be a parameter of its notebook and
-    every value JSON-like (`check_value`). Raises ParameterError naming where it came from."""
+    """Reports with overrides merged in.
+
+    Every name must be a parameter of its notebook and every value JSON-like (`check_value`).
+
+    Args:
+        reports: config.ReportSpec entries (their own reports.toml parameters included).
+        overrides: {name: value} from `-p`, applied to every report.
+
+    Returns:
+        New ReportSpec entries with the merged parameters.
+
+    Raises:
+        ParameterError: naming the parameter and where it came from (-p or reports.toml).
+    """
     known_by_notebook: dict = {}
     result = []
     for report in reports:
@@ -236,8 +304,10 @@ def apply_overrides(reports: list, overrides: dict) -> list:
 
 
 def custom_names(reports: list, overrides: dict) -> list:
-    """Reports built with `-p` overrides, renamed `<name>-custom-<hash>` (hash of the
-    overrides): their files can never be taken for the default report's, and the same
-    overrides give the same names (so the cache still serves them)."""
+    """Reports built with `-p` overrides, renamed `<name>-custom-<hash>` (hash of the overrides).
+
+    Their files can never be taken for the default report's, and the same overrides give the
+    same names (so the cache still serves them).
+    """
     tag = hash_json(overrides)[:8]
     return [replace(r, name=f"{r.name}-custom-{tag}") for r in reports]

@@ -40,26 +40,25 @@ from kczlib.publish.html.index_page import render_indexes
 from kczlib.publish.lock import build_lock
 from kczlib.publish.overrides import apply_overrides, custom_names
 from kczlib.publish.progress import Progress, warn
-from kczlib.publish.run_folder import (MANIFEST, check_latest, file_in, finalize, new_temp_run, now_iso, point_latest,
-                                       prune_runs, remove_stale_temps, utc_stamp)
+from kczlib.publish.run_folder import (
+    MANIFEST,
+    check_latest,
+    file_in,
+    finalize,
+    forget_written_run,
+    new_temp_run,
+    now_iso,
+    point_latest,
+    prune_runs,
+    remove_stale_temps,
+    utc_stamp,
+)
 from kczlib.publish.scrub import machine_paths, register_paths, scrub_tree, working_folders
 from kczlib.publish.signals import STOPPING, ignore_signals, signals_held
 
 # papermill, nbclient, nbconvert and nbformat (which pulls jsonschema) take seconds to
 # import; they are imported only when a report is executed, so a build served entirely
 # from the cache stays well under a second.
-
-
-# stopping: set when the build is being interrupted, so a report whose kernel died of
-# the same signal is reported as cancelled, not as failed
-# The run this process has renamed into place, once it has: a signal after that point must
-# not be reported as "no run was written" (cli reads it through `written_run`).
-_WRITTEN: list[Path] = []
-
-
-def written_run() -> Path | None:
-    """The run folder the current (or last) build of this process wrote, if it got that far."""
-    return _WRITTEN[-1] if _WRITTEN else None
 
 
 @dataclass
@@ -97,7 +96,7 @@ def build(options: BuildOptions, progress: Progress | None = None) -> BuildResul
     """
     progress = progress or Progress()
     STOPPING.clear()
-    _WRITTEN.clear()
+    forget_written_run()
     config = load_config(options.config, max_reports=options.max_reports)
     register_paths(working_folders(config.notebooks_dir))  # the kernels' cwd: errors may name it
     selected = apply_overrides(config.select(options.only), options.overrides)
@@ -151,7 +150,7 @@ def _build_locked(config, reports: list[ReportSpec], rest: list[ReportSpec], out
         progress.say(f"kcz: {len(reports)} report(s) -> {out.name}/{stamp} (jobs {options.jobs})")
         todo = []
         _link_translations(entries + extra)  # the names a reused page must link to
-        for report, entry in zip(reports, entries):
+        for report, entry in zip(reports, entries, strict=True):
             hit = None if options.force else previous.get(reuse_key(entry))
             if hit and _reuse(hit, entry, tmp):
                 progress.finished(entry)
@@ -189,7 +188,6 @@ def _build_locked(config, reports: list[ReportSpec], rest: list[ReportSpec], out
                        lambda text: progress.say(text, level=0))
         with signals_held() as held:
             run = finalize(tmp, out, stamp)
-            _WRITTEN.append(run)
             manifest["run"] = run.name
             # the run is in place: the rest takes microseconds and is not interrupted,
             # so that the message of an interrupted build ("no run was written") is true
@@ -279,17 +277,18 @@ def _shareable_path(path: Path, base: Path) -> str:
 
 def _reuse(hit, entry: dict, tmp: Path) -> bool:
     """Copy a cached report's files into the run, each verified against the size and
-    sha256 its manifest recorded; False (a cache miss, with a warning) if any differs."""
+    sha256 its manifest recorded; False (a cache miss, with a warning) if any differs.
+    """
     run, old = hit
     # reuse_key holds the name, so the files are the same names; mapped by position all the same
-    pairs = [(run / o, file_in(tmp, n)) for o, n in zip(files_of(old["name"]), entry["files"])]
+    pairs = [(run / o, file_in(tmp, n)) for o, n in zip(files_of(old["name"]), entry["files"], strict=True)]
     problem = reuse_files(pairs, [old["outputs"][o] for o in files_of(old["name"])])
     if problem:
         warn(f"not reusing {entry['name']} from run {run.name}: {problem}; building it again")
         return False
     entry.update(status="cached", cached_from=run.name, seconds=old.get("seconds", 0.0),
                  built_at=old.get("built_at"), started_at=old.get("started_at"),
-                 outputs={n: old["outputs"][o] for o, n in zip(files_of(old["name"]), entry["files"])})
+                 outputs={n: old["outputs"][o] for o, n in zip(files_of(old["name"]), entry["files"], strict=True)})
     return True
 
 

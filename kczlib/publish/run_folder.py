@@ -16,15 +16,20 @@ import json
 import os
 import re
 import shutil
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
-from kczlib.errors import OutsideRunFolder
+from kczlib.errors import CannotBuild, OutsideRunFolder
+from kczlib.publish.lock import build_lock
 
 LATEST_LINK = "latest"
 MANIFEST = "manifest.json"
 RUN_NAME = re.compile(r"^\d{8}T\d{6}Z(-\d+)?$")
 TMP_PREFIX = ".tmp-"
+
+# The run this process has renamed into place, once it has: a signal after that point must
+# not be reported as "no run was written" (`what_was_written`).
+_WRITTEN: list[Path] = []
 
 
 def file_in(folder: Path, name: str) -> Path:
@@ -40,26 +45,32 @@ def file_in(folder: Path, name: str) -> Path:
 
 
 def check_latest(out: Path) -> None:
-    """`<out>/latest` is absent or a symlink (which we replace); anything else planted
-    there is refused before a build starts, so `latest` is never written through."""
+    """Check that `<out>/latest` is absent or a symlink (which we replace).
+
+    Anything else planted there is refused before a build starts, so `latest` is never
+    written through.
+
+    Raises:
+        CannotBuild: `latest` is a real file or folder.
+    """
     link = out / LATEST_LINK
     if os.path.lexists(link) and not link.is_symlink():
-        from kczlib.errors import CannotBuild
-
         raise CannotBuild(f"{link} is not a symlink; kcz keeps `latest` as a link to a run "
                        "and will not replace a real file or folder: move it away")
 
 
 def now_iso() -> str:
     """The current UTC time as `YYYY-MM-DDTHH:MM:SSZ` (the manifest's timestamps)."""
-    return datetime.now(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+    return datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
 def utc_stamp(now: datetime | None = None) -> str:
-    return (now or datetime.now(timezone.utc)).strftime("%Y%m%dT%H%M%SZ")
+    """`now` (default: the current time), in UTC, as a run's name: `YYYYMMDDTHHMMSSZ`."""
+    return (now or datetime.now(UTC)).strftime("%Y%m%dT%H%M%SZ")
 
 
 def new_temp_run(out: Path) -> Path:
+    """A new, empty `<out>/.tmp-<stamp>-<pid>/` to assemble a run in (`out` made if missing)."""
     out.mkdir(parents=True, exist_ok=True)
     tmp = out / f"{TMP_PREFIX}{utc_stamp()}-{os.getpid()}"
     tmp.mkdir()
@@ -73,12 +84,50 @@ def finalize(tmp: Path, out: Path, stamp: str) -> Path:
         n += 1
         final = out / f"{stamp}-{n}"
     os.rename(tmp, final)
+    _WRITTEN.append(final)
     return final
 
 
+def forget_written_run() -> None:
+    """Start a build afresh: no run of it has been written (`written_run`)."""
+    _WRITTEN.clear()
+
+
+def written_run() -> Path | None:
+    """The run folder the current (or last) build of this process wrote (`finalize`), if it got that far."""
+    return _WRITTEN[-1] if _WRITTEN else None
+
+
+def what_was_written(command: list[str] | None = None) -> str:
+    """The truth about the output folder when a signal ended the command.
+
+    Whether this process had already renamed a run into place, and where `latest` points.
+    For a command other than `build`: that it left nothing behind, since `new-case` writes
+    into a hidden folder it removes, and the others write nothing.
+
+    Args:
+        command: the subcommand as parsed (`["build"]`), empty or None if parsing had not
+            finished (then a build is assumed, and what it wrote is told).
+
+    Returns:
+        The words after `kcz: interrupted; ` (or `terminated`, `hung up`).
+    """
+    if command and command[0] != "build":
+        return "nothing was written"
+    run = written_run()
+    if run is None:
+        return "no run was written, latest unchanged"
+    target = latest_target(run.parent)
+    moved = target is not None and target.name == run.name
+    return f"run {run.name} was written before it; latest {'-> ' + run.name if moved else 'unchanged'}"
+
+
 def point_latest(out: Path, run: Path) -> None:
-    """Make `<out>/latest` a relative symlink to `run`, atomically; KczError if `latest`
-    is a real file or folder (see `check_latest`)."""
+    """Make `<out>/latest` a relative symlink to `run`, atomically.
+
+    Raises:
+        CannotBuild: `latest` is a real file or folder (see `check_latest`).
+    """
     check_latest(out)
     link = out / LATEST_LINK
     new = out / f".{LATEST_LINK}.{os.getpid()}"
@@ -96,8 +145,12 @@ def runs(out: Path) -> list[Path]:
 
 
 def read_manifest(run: Path) -> dict | None:
-    """The run's manifest, or None if missing, unreadable, nested too deep to parse, or a
-    symlink (not followed)."""
+    """The run's manifest.
+
+    Returns:
+        The parsed manifest.json, or None if it is missing, unreadable, nested too deep to
+        parse, or a symlink (not followed).
+    """
     path = run / MANIFEST
     try:
         if path.is_symlink():
@@ -108,8 +161,10 @@ def read_manifest(run: Path) -> dict | None:
 
 
 def remove_stale_temps(out: Path) -> None:
-    """Temp folders and half-made `latest` links (`.latest.<pid>`) of builds that were
-    killed with SIGKILL (we hold the lock: none is live)."""
+    """Remove the temp folders and half-made `latest` links (`.latest.<pid>`) of killed builds.
+
+    Builds killed with SIGKILL leave them; call it holding the lock (then none is live).
+    """
     for p in out.glob(f".{LATEST_LINK}.*"):
         if p.is_symlink():
             p.unlink()
@@ -140,7 +195,8 @@ def prune_runs(out: Path, keep: int) -> list[str]:
 
     Never removed: the run `latest` points to (whatever its age), a run being written (a
     `.tmp-*` folder is not a run), anything that is not a run kcz wrote (a symlink named
-    like a run, or a folder named like one without a kcz `manifest.json`, is left alone). Call it holding the build lock (`lock.build_lock`). Each run
+    like a run, or a folder named like one without a kcz `manifest.json`, is left alone).
+    Call it holding the build lock (`lock.build_lock`). Each run
     is first renamed to a temporary name, so a run is either whole or gone; an interrupted
     removal leaves a `.tmp-*` folder that the next build removes. Raises ValueError if
     `keep` < 1.
@@ -158,3 +214,29 @@ def prune_runs(out: Path, keep: int) -> list[str]:
         removed.append(run.name)
     return removed
 
+
+def prune(out: Path, keep: int, wait: bool = False) -> str:
+    """`kcz prune`: remove the finished runs of `out` beyond the `keep` newest, under the build lock.
+
+    Args:
+        out: the output folder.
+        keep: runs to keep (besides the one `latest` points to).
+        wait: wait for a running build instead of refusing (`lock.build_lock`).
+
+    Returns:
+        The one line `kcz prune` prints.
+
+    Raises:
+        CannotBuild: a run could not be removed (the path and the cause).
+        BuildLocked: a build holds the lock and `wait` is False.
+    """
+    if not out.is_dir():
+        return f"kcz: {out} holds no runs; nothing to remove"
+    try:
+        with build_lock(out, wait=wait):  # never while a build writes into `out`
+            removed = prune_runs(out, keep)
+    except OSError as exc:
+        raise CannotBuild(f"could not remove old runs from {out}: {exc.filename or out}: "
+                          f"{exc.strerror or type(exc).__name__}") from None
+    left = len(runs(out))
+    return f"kcz: removed {len(removed)} run(s) from {out}; {left} left (`latest` and the newest {keep} are kept)"

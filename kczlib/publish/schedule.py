@@ -1,5 +1,6 @@
-"""`kcz schedule`: the cron line and systemd user units that rebuild the reports daily,
-filled with this checkout's own paths (no placeholder left for the user to edit).
+"""`kcz schedule`: the cron line and systemd user units that rebuild the reports daily.
+
+They are filled with this checkout's own paths (no placeholder left for the user to edit).
 
 The command run is `<python> -m kczlib build -q --wait` in the checkout: `--wait` queues
 behind a build that is still running, `-q` prints only failures and the summary, and the
@@ -73,3 +74,28 @@ def write_units(folder: Path, units: dict[str, str]) -> list[Path]:
     except OSError as exc:
         raise ScheduleError(f"cannot write the units into {folder}: {exc.strerror or exc}") from None
     return written
+
+
+def schedule_lines(kind: str, at: str = "06:30", write: Path | None = None) -> list[str]:
+    """`kcz schedule`: what it prints, having written the unit files if asked to.
+
+    Args:
+        kind: "cron" (one crontab line) or "systemd" (a service and its timer).
+        at: time of day, "HH:MM" (24-hour clock).
+        write: systemd only: the folder to write the two unit files into (`~` expanded).
+
+    Returns:
+        The lines (or blocks of lines) to print, in order.
+
+    Raises:
+        ScheduleError: `write` given for cron, a bad time of day, or the units cannot be written.
+    """
+    if kind == "cron":
+        if write:
+            raise ScheduleError("--write is for systemd units; add the cron line with `crontab -e`")
+        return [cron_line(at)]
+    units = systemd_units(at)
+    if write:
+        lines = [f"kcz: wrote {path}" for path in write_units(write.expanduser(), units)]
+        return [*lines, f"then: systemctl --user daemon-reload && systemctl --user enable --now {TIMER}"]
+    return [f"# {UNIT_FOLDER}/{name}\n{text}" for name, text in units.items()]

@@ -34,7 +34,8 @@ _REGISTERED: dict[str, str] = {}  # other machines' paths, e.g. Dask workers' (r
 def register_paths(pairs) -> None:
     """Add (path, placeholder) pairs of another machine that returned results to this build
     (a Dask worker's repository, Python, home and temp folders): `machine_paths` includes
-    them from now on in this process, so the manifest and index are scrubbed of them too."""
+    them from now on in this process, so the manifest and index are scrubbed of them too.
+    """
     for path, placeholder in pairs:
         if len(path) > 1:
             _REGISTERED.setdefault(path, placeholder)
@@ -42,7 +43,8 @@ def register_paths(pairs) -> None:
 
 def machine_paths() -> list[tuple[str, str]]:
     """(path, placeholder) pairs, longest path first so nested roots win; with the paths of
-    other machines given to `register_paths`."""
+    other machines given to `register_paths`.
+    """
     home = os.path.expanduser("~")
     pairs = {
         str(data_root()): "data",
@@ -69,7 +71,8 @@ def machine_paths() -> list[tuple[str, str]]:
 def working_folders(*folders) -> list[tuple[str, str]]:
     """(path, "{notebooks}") for each folder a kernel works in (the notebooks folder of the
     config, a notebook's own folder) that is outside the repository (inside, `.` already
-    covers it), with its realpath: `os.getcwd()` in a notebook prints it."""
+    covers it), with its realpath: `os.getcwd()` in a notebook prints it.
+    """
     pairs = []
     for folder in folders:
         if folder is None:
@@ -114,7 +117,8 @@ def scrub_text(text: str, pairs: list[tuple[str, str]]) -> str:
 
 def scrub_tree(value, pairs: list[tuple[str, str]]):
     """`value` with every string inside it scrubbed: dicts and lists are walked (in place
-    for mutable containers, which are also returned), other values returned as they are."""
+    for mutable containers, which are also returned), other values returned as they are.
+    """
     if isinstance(value, str):
         return scrub_text(value, pairs)
     if isinstance(value, dict):
@@ -131,7 +135,8 @@ def scrub_notebook(nb, extra_pairs=()) -> None:
     attachments and outputs (text, tracebacks, HTML, SVG, JSON), and the notebook's
     metadata. Base64 payloads (PNG, JPEG...) are left alone: they hold no text, and a
     replacement could corrupt them. `extra_pairs` adds (path, placeholder) pairs of this
-    build, e.g. the kernels' working folder (`working_folders`)."""
+    build, e.g. the kernels' working folder (`working_folders`).
+    """
     pairs = sorted(dict([*extra_pairs, *machine_paths()]).items(), key=lambda x: -len(x[0]))
     pm = nb.metadata.get("papermill", {})
     for key in MACHINE_METADATA:

@@ -41,7 +41,8 @@ def _exit_at_start_up(signum, frame):
 def started_as_the_kcz_program() -> bool:
     """True in the `kcz` process itself; False when imported by other code, and in the
     build's export processes (spawned: they import the program's main module again, and
-    a build stopping them must not make each print "terminated while starting")."""
+    a build stopping them must not make each print "terminated while starting").
+    """
     if not (Path(sys.argv[0]).name == "kcz" or sys.argv[0].endswith(os.path.join("kczlib", "__main__.py"))):
         return False
     # a spawned child was given the parent's sys.argv; its own command line is `python -c
@@ -51,7 +52,8 @@ def started_as_the_kcz_program() -> bool:
 
 def exit_quietly_while_starting() -> None:
     """In the `kcz` program only (`started_as_the_kcz_program`): until `end_start_up`, a
-    signal ends the program with one line and the signal's exit code."""
+    signal ends the program with one line and the signal's exit code.
+    """
     if started_as_the_kcz_program():
         for signum in SIGNALS:
             signal.signal(signum, _exit_at_start_up)
@@ -59,7 +61,8 @@ def exit_quietly_while_starting() -> None:
 
 def end_start_up() -> None:
     """From here on SIGINT raises KeyboardInterrupt (the clean-up runs), if the start-up
-    handler was installed."""
+    handler was installed.
+    """
     if signal.getsignal(signal.SIGINT) is _exit_at_start_up:
         signal.signal(signal.SIGINT, signal.default_int_handler)
 
@@ -78,7 +81,8 @@ def raise_terminated(signum, frame):
 @contextmanager
 def terminating(signums=(signal.SIGTERM, signal.SIGHUP)):
     """Within the block, `signums` raise Terminated (`raise_terminated`) in the main thread;
-    the old handlers come back after it. Elsewhere than the main thread: no change."""
+    the old handlers come back after it. Elsewhere than the main thread: no change.
+    """
     previous = {s: signal.signal(s, raise_terminated) for s in signums} if in_main_thread() else {}
     try:
         yield
@@ -96,7 +100,8 @@ def ignore_signals() -> None:
 
 class signals_held:  # noqa: N801 - used as a statement: `with signals_held() as held`
     """Within the block, SIGINT/SIGTERM/SIGHUP are recorded, not acted on (the block is
-    short); the old handlers come back after it. `as` gives the list of signals seen."""
+    short); the old handlers come back after it. `as` gives the list of signals seen.
+    """
 
     def __enter__(self) -> list[int]:
         self.seen: list[int] = []

@@ -10,7 +10,7 @@ any lock is taken or kernel started; each refusal is one ConfigError naming the 
 
 - A grid value IS the parameter's value for that combination. For a parameter the
   notebook declares as a list (`loss_rate: list[float]`), a single number stands for a
-  one-item list, as it does for `-p loss_rate=0.02` (kczlib.report.parameters.coerce):
+  one-item list, as it does for `-p loss_rate=0.02` (kczlib.declarations.coerce):
   the report gets `loss_rate = [0.01]`. A list value (`[[0.01, 0.02], [0.05]]`) is passed
   as that list.
 - Every grid name is a parameter the notebook declares (not `lang`: use `langs`), not
@@ -34,7 +34,9 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
+from kczlib.declarations import coerce, read_declarations
 from kczlib.errors import ConfigError, KczError, ParameterError
+from kczlib.publish.cases import known_cases
 from kczlib.publish.overrides import check_value, declared_parameters
 
 UNSAFE = re.compile(r"[^A-Za-z0-9_]")
@@ -42,8 +44,13 @@ UNSAFE = re.compile(r"[^A-Za-z0-9_]")
 
 @dataclass(frozen=True)
 class Combination:
-    """One point of a grid: `values` as written in reports.toml, `parameters` as the
-    notebook receives them (list parameters as lists), `slug` the name part."""
+    """One point of a grid.
+
+    Attributes:
+        values: the grid values as written in reports.toml.
+        parameters: the values as the notebook receives them (list parameters as lists).
+        slug: the name part (`loss_rate-0p01-compensation_share-0p5`).
+    """
     values: dict
     parameters: dict
     slug: str
@@ -76,20 +83,22 @@ def combinations(entry: dict, where: str, notebook: Path, path: Path) -> list[Co
             raise refuse(f"{name!r} needs a non-empty list of values, got {values!r}")
     checked = {name: [_checked(name, v, declared, refuse) for v in values] for name, values in grid.items()}
     result, seen = [], {}
-    for combo in itertools.product(*(list(zip(grid[n], checked[n])) for n in grid)):
-        values = {n: written for n, (written, _) in zip(grid, combo)}
+    for combo in itertools.product(*(list(zip(grid[n], checked[n], strict=True)) for n in grid)):
+        values = {n: written for n, (written, _) in zip(grid, combo, strict=True)}
         slug = "-".join(f"{n}-{slug_value(v)}" for n, v in values.items())
         if slug in seen:
             raise refuse(f"values {seen[slug]} and {values} both make the name part {slug!r} "
                          "(a name collision): make them differ in letters or digits")
         seen[slug] = values
-        result.append(Combination(values, {n: given for n, (_, given) in zip(grid, combo)}, slug))
+        result.append(Combination(values, {n: given for n, (_, given) in zip(grid, combo, strict=True)}, slug))
     return result
 
 
 def slug_value(value) -> str:
-    """A grid value spelled with letters, digits and `_` only: 0.01 -> `0p01`, -0.5 -> `m0p5`,
-    True -> `true`, "a b" -> `a_b`, [0.01, 0.02] -> `0p01_0p02`."""
+    """A grid value spelled with letters, digits and `_` only.
+
+    0.01 -> `0p01`, -0.5 -> `m0p5`, True -> `true`, "a b" -> `a_b`, [0.01, 0.02] -> `0p01_0p02`.
+    """
     if isinstance(value, bool) or value is None:
         return json.dumps(value)
     if isinstance(value, (int, float)):
@@ -108,28 +117,31 @@ def _checked(name: str, value, declared, refuse):
             raise ParameterError(name, "a table is not a grid value", "numbers, text, true/false or lists")
         return declared[name](value) if declared and declared.get(name) else value
     except ParameterError as exc:
-        raise refuse(f"{name} = {value!r}: {exc.reason}" + (f" (allowed: {exc.allowed})" if exc.allowed else "")) from None
+        allowed = f" (allowed: {exc.allowed})" if exc.allowed else ""
+        raise refuse(f"{name} = {value!r}: {exc.reason}{allowed}") from None
 
 
 def _declared(notebook: Path) -> dict | None:
     """{name: check(value) -> value} from the notebook's parameters cell.
 
     With kcz declarations (`name: type = default  # constraint: help`) the check is
-    kczlib.report.parameters.coerce, the one the notebook runs on itself; a notebook
-    with plain assignments gets names only (papermill's inspection) and no value check.
-    None if the notebook does not exist (the build reports that itself).
+    kczlib.declarations.coerce, the one the notebook runs on itself (the case list for
+    `a known case` read through publish.cases); a notebook with plain assignments gets
+    names only (papermill's inspection) and no value check.
+
+    Args:
+        notebook: path of the entry's notebook.
+
+    Returns:
+        {name: check or None} in declaration order; None if the notebook does not exist
+        (the build reports that itself).
     """
     if not notebook.is_file():
         return None
-    from kczlib.report.parameters import coerce, parse_declarations  # run-time only: build layer rule
-
-    cells = json.loads(notebook.read_text(encoding="utf-8")).get("cells", [])
-    tagged = [c for c in cells if "parameters" in c.get("metadata", {}).get("tags", [])]
-    source = "".join(tagged[0]["source"]) if len(tagged) == 1 else ""
     try:
-        params = parse_declarations(source) if source else []
+        params = read_declarations(notebook)
     except KczError:
-        params = []
+        params = ()
     if params:
-        return {p.name: (lambda v, p=p: coerce(p, v)) for p in params}
+        return {p.name: (lambda v, p=p: coerce(p, v, known_cases() if p.needs_cases else ())) for p in params}
     return dict.fromkeys(declared_parameters(notebook))

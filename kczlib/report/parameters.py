@@ -1,77 +1,32 @@
 """Notebook parameters: declared once, in each notebook's `parameters` cell, and checked.
 
-A declaration is one annotated assignment with a comment; the comment's optional
-constraint comes before a colon, the help after it (papermill's `--help-notebook`
-shows the type, default and this comment):
-
-    lang: str = "zh"  # one of zh|en: report language
-    loss_rate: list[float] = [0.01, 0.02]  # in [0, 1]: assumed loan loss rates
-
-Constraints: `one of a|b`, `in [lo, hi]`, `> x`, `>= x`, `a known case`.
-Papermill only warns about unknown names and checks no types; `check()` stops the
-notebook in its first cells with one message naming the parameter and what is allowed.
+The declarations and the coercion of one value are `kczlib.declarations` (shared with the
+builder, which checks a sweep's grid with them). Papermill only warns about unknown names
+and checks no types; `check()` stops the notebook in its first cells with one message
+naming the parameter and what is allowed.
 
 In a notebook the values come from the text of the parameters cell (and papermill's
 injected cell) that ran right before the check, read from the kernel's input history:
 never from names an earlier run left in the kernel (`executed_parameters`).
+
+Before any of that, `install_guard()` (the end of this module) refuses code arriving as
+parameters in papermill's injected cell: see the comment above it.
 """
 
 from __future__ import annotations
 
 import ast
 import copy
-import json
-import math
-import re
-from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
+from kczlib.contract import INJECTED_HEADER, INJECTED_TAG, JSON_LIKE_KINDS, is_json_like
 from kczlib.data.cases import list_cases
-from kczlib.paths import PACKAGE_ROOT
+from kczlib.declarations import Param, coerce, read_declarations
 from kczlib.errors import ParameterError
+from kczlib.paths import PACKAGE_ROOT
 
 NOTEBOOKS = PACKAGE_ROOT / "notebooks"
-DECL_RE = re.compile(r"^(?P<name>[A-Za-z_]\w*)\s*:\s*(?P<type>[\w\[\], ]+?)\s*=\s*(?P<default>.+?)\s*#\s*(?P<comment>.*)$")
-CONSTRAINT_RE = re.compile(r"^(?P<cons>one of [^:]+|in \[[^\]]+\]|>=? ?-?[\d.]+|a known case)\s*:\s*(?P<help>.*)$")
-TYPES = {"str": str, "int": int, "float": float, "list[float]": list, "list[int]": list, "list[str]": list}
-
-
-@dataclass(frozen=True)
-class Param:
-    name: str
-    type: str
-    default: object
-    constraint: str
-    help: str
-
-    def allowed(self) -> str:
-        if self.constraint == "a known case":
-            return ", ".join(list_cases())
-        text = self.type + (f" {self.constraint}" if self.constraint else "")
-        if self.type.startswith("list"):
-            text += "; pass lists with -y 'name: [..]' or -p name '[..]'"
-        return text
-
-
-def parse_declarations(source: str) -> list[Param]:
-    params = []
-    for line in source.splitlines():
-        if not line.strip() or line.lstrip().startswith("#"):
-            continue
-        m = DECL_RE.match(line)
-        if not m:
-            raise ParameterError(line.split("=")[0].strip() or line, "parameters cell line is not `name: type = literal  # help`")
-        if m["type"] not in TYPES:
-            raise ParameterError(m["name"], f"unsupported type {m['type']!r}", ", ".join(TYPES))
-        c = CONSTRAINT_RE.match(m["comment"])
-        try:
-            default = ast.literal_eval(m["default"])
-        except (ValueError, SyntaxError):
-            raise ParameterError(m["name"], f"default {m['default']} is not a literal value") from None
-        params.append(Param(m["name"], m["type"], default, c["cons"] if c else "",
-                            c["help"] if c else m["comment"]))
-    return params
 
 
 def declarations(notebook: str) -> tuple[Param, ...]:
@@ -83,71 +38,13 @@ def declarations(notebook: str) -> tuple[Param, ...]:
 
 @lru_cache(maxsize=64)
 def _declarations(path: Path, mtime_ns: int, size: int) -> tuple[Param, ...]:
-    cells = json.loads(path.read_text(encoding="utf-8"))["cells"]
-    tagged = [c for c in cells if "parameters" in c.get("metadata", {}).get("tags", [])]
-    if len(tagged) != 1:
-        raise ParameterError("parameters", f"{path.name} needs exactly one cell tagged 'parameters', has {len(tagged)}")
-    return tuple(parse_declarations("".join(tagged[0]["source"])))
+    """`read_declarations(path)`, cached per file version (`mtime_ns`, `size`)."""
+    return read_declarations(path)
 
 
-def coerce(param: Param, value):
-    """Check one value against its declaration; strings from `papermill -p` are parsed."""
-    want = TYPES[param.type]
-    if isinstance(value, str) and want is not str:
-        try:
-            value = ast.literal_eval(value)
-        except (ValueError, SyntaxError):
-            raise ParameterError(param.name, f"{value!r} is not a {param.type}", param.allowed()) from None
-    if want is float and isinstance(value, int) and not isinstance(value, bool):
-        value = float(value)
-    if want is list and isinstance(value, (int, float)) and not isinstance(value, bool):
-        value = [value]  # -p loss_rate 0.02 means a one-item list
-    if not isinstance(value, want) or isinstance(value, bool):
-        raise ParameterError(param.name, f"{value!r} is a {type(value).__name__}, not a {param.type}", param.allowed())
-    _check_finite(param, value)
-    if want is list:
-        item = {"list[float]": (int, float), "list[int]": (int,), "list[str]": (str,)}[param.type]
-        if not value or any(not isinstance(v, item) or isinstance(v, bool) for v in value):
-            raise ParameterError(param.name, f"{value!r} is not a non-empty {param.type}", param.allowed())
-        if param.type == "list[float]":
-            value = [float(v) for v in value]
-        for v in value:
-            _check_constraint(param, v)
-    else:
-        _check_constraint(param, value)
-    return value
-
-
-def _check_finite(param: Param, value) -> None:
-    """inf and nan pass comparisons such as `> 0` (or fail them silently) and break a later cell."""
-    for v in value if isinstance(value, list) else [value]:
-        if isinstance(v, float) and not math.isfinite(v):
-            raise ParameterError(param.name, f"{v!r} is not a finite number", param.allowed())
-
-
-def _check_constraint(param: Param, v) -> None:
-    c = param.constraint
-    if not c:
-        return
-    if c == "a known case":
-        if v not in list_cases():
-            raise ParameterError(param.name, f"unknown case {v!r}", param.allowed())
-    elif c.startswith("one of "):
-        options = [o.strip() for o in c[len("one of "):].split("|")]
-        if str(v) not in options:
-            raise ParameterError(param.name, f"{v!r} is not allowed", param.allowed())
-    elif c.startswith("in ["):
-        lo, hi = (float(x) for x in c[4:-1].split(","))
-        if not lo <= v <= hi:
-            raise ParameterError(param.name, f"{v!r} is outside [{lo:g}, {hi:g}]", param.allowed())
-    else:
-        op, bound = re.match(r"(>=?) ?(-?[\d.]+)", c).groups()
-        if not (v >= float(bound) if op == ">=" else v > float(bound)):
-            raise ParameterError(param.name, f"{v!r} is not {op} {bound}", param.allowed())
-
-
-# papermill's injected cell starts with this comment line (papermill.parameterize, comment="Parameters")
-from kczlib.contract import INJECTED_HEADER
+def cases_for(param: Param) -> list[str]:
+    """The known case names if checking `param` needs them (`a known case`), else []."""
+    return list_cases() if param.needs_cases else []
 
 
 def check(notebook: str, assigned: dict) -> dict:
@@ -167,7 +64,7 @@ def check(notebook: str, assigned: dict) -> dict:
     if missing:
         raise ParameterError(missing[0], "declared but not assigned in the parameters cell that ran",
                              f"restore its line in the parameters cell; declared: {', '.join(params)}")
-    return {name: coerce(p, assigned[name]) for name, p in params.items()}
+    return {name: coerce(p, assigned[name], cases_for(p)) for name, p in params.items()}
 
 
 def executed_parameters(shell, notebook: str) -> dict:
@@ -214,8 +111,11 @@ def _current_cell_code(shell) -> str | None:
 
 
 def _assignments(source: str) -> list[tuple[str, ast.expr, bool]] | None:
-    """(name, value node, annotated) per statement if the cell holds only `name = value`
-    or `name: type = value` statements; None for any other cell (magics included)."""
+    """(name, value node, annotated) per statement of a cell of assignments only.
+
+    Returns None unless the cell holds only `name = value` or `name: type = value`
+    statements (a cell with magics included).
+    """
     try:
         tree = ast.parse(source)
     except SyntaxError:
@@ -232,14 +132,16 @@ def _assignments(source: str) -> list[tuple[str, ast.expr, bool]] | None:
 
 
 def _is_parameters_cell(assignments, declared: set[str]) -> bool:
-    """Only assignments, and recognisably the parameters cell: it assigns a declared
-    name or has a declaration (`name: type = ...`). `params = report.configure(...)`
-    or a scratch `x = 5` is not."""
+    """Whether the cell is only assignments, and recognisably the parameters cell.
+
+    It assigns a declared name or has a declaration (`name: type = ...`).
+    `params = report.configure(...)` or a scratch `x = 5` is not.
+    """
     return bool(assignments) and any(name in declared or annotated for name, _, annotated in assignments)
 
 
 def _is_injected(source: str, assignments) -> bool:
-    """papermill's cell: its header comment, then plain `name = value` lines only."""
+    """Papermill's cell: its header comment, then plain `name = value` lines only."""
     lines = source.strip().splitlines()
     return bool(lines) and lines[0].strip() == INJECTED_HEADER and not any(a for _, _, a in assignments)
 
@@ -268,8 +170,10 @@ def _literal(name: str, node: ast.expr):
 
 
 def namespace_parameters(namespace: dict, notebook: str) -> dict:
-    """Outside IPython (a plain script runs top to bottom, no earlier runs): the
-    declared names present in `namespace`."""
+    """The declared names present in `namespace`, outside IPython.
+
+    A plain script runs top to bottom, so no name there is left from an earlier run.
+    """
     return {p.name: namespace[p.name] for p in declarations(notebook) if p.name in namespace}
 
 
@@ -280,8 +184,10 @@ _started: dict[int, object] = {}
 
 
 def apply_parameters(notebook: str, namespace: dict) -> dict:
-    """Check the parameters that ran (`executed_parameters` in IPython, else the declared
-    names in `namespace`) and write the coerced values into `namespace`; return them.
+    """Check the parameters that ran, write the coerced values into `namespace` and return them.
+
+    The parameters that ran are `executed_parameters` in IPython, else the declared names
+    in `namespace`.
 
     On a refused check the declared names (and any set by an earlier check) are removed
     from `namespace`, so that no cell run by hand afterwards uses a value from an earlier
@@ -339,3 +245,57 @@ def _declared_names(notebook: str) -> set[str]:
         return {p.name for p in declarations(notebook)}
     except Exception:  # the error being reported is the one that matters
         return set()
+
+
+# The guard in the kernel against code arriving as parameters.
+#
+# `kcz build` renders the injected parameters itself (kczlib.publish.inject). Run directly,
+# `papermill -p/-y` does not: its translator writes some values (bytes from YAML `!!binary`,
+# tuples from `!!pairs`, a name holding a newline) into the `injected-parameters` cell as
+# code, and a check in a later cell comes too late. `install_guard()` (called by
+# `Report.start`, the first cell of every report notebook) registers an IPython input
+# transformer. IPython runs it on each later cell's source before compiling it; a cell that
+# is an injected-parameters cell (its first line is papermill's `# Parameters` comment) must
+# consist only of `name = literal` lines whose literal is JSON-like (str, int, float, bool,
+# None, lists/dicts of them). Anything else raises ParameterError instead of running: the
+# cell fails with that one message and none of its code runs.
+
+INJECTED_ALLOWED = "name = literal lines; " + JSON_LIKE_KINDS
+
+
+def check_injected_source(source: str) -> None:
+    """Raise ParameterError unless `source` is only `name = JSON-like literal` statements."""
+    try:
+        tree = ast.parse(source)
+    except SyntaxError as exc:
+        raise ParameterError(INJECTED_TAG, f"not valid Python (line {exc.lineno})", INJECTED_ALLOWED) from None
+    for node in tree.body:
+        if not (isinstance(node, ast.Assign) and len(node.targets) == 1
+                and isinstance(node.targets[0], ast.Name)):
+            raise ParameterError(INJECTED_TAG,
+                                 f"line {node.lineno} is not a plain `name = value`", INJECTED_ALLOWED)
+        name = node.targets[0].id
+        try:
+            value = ast.literal_eval(node.value)
+        except (ValueError, TypeError, SyntaxError, MemoryError, RecursionError):
+            raise ParameterError(name, "its value is an expression, not a literal", INJECTED_ALLOWED) from None
+        if not is_json_like(value):
+            raise ParameterError(name, f"a {type(value).__name__} value is not accepted", INJECTED_ALLOWED)
+
+
+def _transformer(lines: list[str]) -> list[str]:
+    first = next((line.strip() for line in lines if line.strip()), "")
+    if first == INJECTED_HEADER:
+        check_injected_source("".join(lines))
+    return lines
+
+
+def install_guard(shell=None) -> bool:
+    """Register the guard in the running IPython (once); False outside IPython."""
+    shell = shell if shell is not None else _shell()
+    if shell is None:
+        return False
+    transformers = shell.input_transformers_cleanup
+    if _transformer not in transformers:
+        transformers.insert(0, _transformer)
+    return True

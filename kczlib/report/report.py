@@ -26,14 +26,13 @@ from kczlib.analysis.ledger import Ledger, Num, assumption
 from kczlib.data.cases import get_case
 from kczlib.data.figures import LATEST, figure, indicator, load_figures, reports_indicator
 from kczlib.errors import IndicatorNotReportedError
-from kczlib.report import guard
 from kczlib.report.appendix import show_appendix
 from kczlib.report.charts import ChartMethods
 from kczlib.report.display import part_metadata, show
 from kczlib.report.labels import LabelMethods
 from kczlib.report.narrative import Safe, render
 from kczlib.report.numbers import context_num, figure_num
-from kczlib.report.parameters import apply_parameters, remember_report
+from kczlib.report.parameters import apply_parameters, install_guard, remember_report
 from kczlib.report.reader import ReaderMethods
 
 CASE_PREFIX = "case:"  # a ref to a figure particular to a case, by the case's own id
@@ -65,7 +64,7 @@ class Report(ChartMethods, LabelMethods, ReaderMethods):
         `namespace` (the notebook's globals) is where `check_parameters` finds this report;
         nothing in it is read: parameters come from the cells that run, not from globals.
         """
-        guard.install()  # before the parameters cells: see guard.py
+        install_guard()  # before the parameters cells: see report/parameters.py
         report = cls(notebook)
         remember_report(namespace, report)
         return report

@@ -1,5 +1,5 @@
 """Run directly with papermill (not `kcz build`), a report notebook still runs no code
-that arrives as a parameter: its first cell installs a guard (kczlib.report.guard) that
+that arrives as a parameter: its first cell installs a guard (kczlib.report.parameters) that
 refuses an injected-parameters cell holding anything but `name = JSON-like literal`.
 
 The payloads are papermill's own renderings (its translator, its YAML loader), each of
@@ -18,7 +18,7 @@ from conftest import REPO
 from papermill.translators import translate_parameters
 
 from kczlib.errors import ParameterError
-from kczlib.report.guard import check_injected_source
+from kczlib.report.parameters import check_injected_source
 
 
 def payload(marker) -> str:

@@ -32,7 +32,8 @@ LONE_ESC = re.compile(r"\x1b(?!\[[0-9;]*m)")  # an ESC left over that starts no 
 
 def strip_ansi(text: str, keep_colours: bool = False) -> str:
     """`text` without terminal escape sequences (see the module doc); with `keep_colours`,
-    SGR colour codes (`ESC[31m`) stay for nbconvert to render. Non-str input is returned as is."""
+    SGR colour codes (`ESC[31m`) stay for nbconvert to render. Non-str input is returned as is.
+    """
     if not isinstance(text, str) or not ESCAPES.search(text):
         return text
     if keep_colours:
@@ -43,7 +44,8 @@ def strip_ansi(text: str, keep_colours: bool = False) -> str:
 
 def clean_notebook_escapes(nb) -> None:
     """Drop every terminal escape sequence but SGR colours from `nb`'s outputs, in place:
-    stream text, error tracebacks and values, and plain-text results."""
+    stream text, error tracebacks and values, and plain-text results.
+    """
     for cell in nb.get("cells", []):
         for out in cell.get("outputs", []) or []:
             kind = out.get("output_type")

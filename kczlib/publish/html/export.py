@@ -24,8 +24,8 @@ import threading
 from jinja2 import DictLoader, FileSystemLoader
 from nbconvert import HTMLExporter
 
-from kczlib.publish.html.outputs import safe_notebook
 from kczlib.publish.html.fonts import FAMILY, FONT_FACE_MARKER
+from kczlib.publish.html.outputs import safe_notebook
 from kczlib.publish.html.sanitize import clean_fragment, offline_page
 
 OFFLINE_TEMPLATE = "kcz_offline.html.j2"
@@ -50,7 +50,7 @@ OFFLINE_TEMPLATE_SOURCE = """\
 
 
 def clean_html(html) -> str:
-    """nbconvert's `clean_html` filter: see `sanitize.clean_fragment`."""
+    """Nbconvert's `clean_html` filter: see `sanitize.clean_fragment`."""
     return clean_fragment(html)
 
 

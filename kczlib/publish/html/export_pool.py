@@ -28,9 +28,12 @@ def _warm(parent: int) -> None:
 
     die_with_parent(parent)  # first: a build killed while this imports must not leave it behind
     signal.signal(signal.SIGINT, signal.SIG_IGN)
-    from kczlib.publish.html import pages  # noqa: F401 - imports nbconvert, jinja2, nh3, selectolax
-    from kczlib.publish.html import export  # noqa: F401
     from fontTools import subset  # noqa: F401
+
+    from kczlib.publish.html import (
+        export,  # noqa: F401
+        pages,  # noqa: F401 - imports nbconvert, jinja2, nh3, selectolax
+    )
 
     export._exporter(True)
     export._exporter(False)
@@ -47,7 +50,8 @@ def export_processes(processes: int, record_child=None):
     Use with `loop.run_in_executor(pool, pages.write_outputs, ...)` (runner.run_report); every argument is
     pickled (a notebook of a few MB pickles in milliseconds). `record_child(pid)` is told
     each process's pid. Start it from a thread that outlives the pool: the processes'
-    parent-death signal fires when the thread that started them ends (prctl(2))."""
+    parent-death signal fires when the thread that started them ends (prctl(2)).
+    """
     pool = ProcessPoolExecutor(max_workers=max(1, processes), mp_context=multiprocessing.get_context("spawn"),
                                initializer=_warm, initargs=(os.getpid(),))
     try:
@@ -81,7 +85,8 @@ def is_machine_fault(exc: BaseException) -> bool:
 def export_failure(exc: BaseException, written):
     """The `execute.Failure` of a report whose pages could not be written (nbconvert
     refusing its notebook, say): one line, `exc`'s type and first line. The report fails
-    alone; the files it had written (`written`, paths) are removed."""
+    alone; the files it had written (`written`, paths) are removed.
+    """
     from kczlib.publish.execute import Failure
 
     for path in written:
@@ -96,7 +101,8 @@ def export_failure(exc: BaseException, written):
 def _stop_resource_tracker() -> None:
     """Stop multiprocessing's resource tracker, which the pool's queues started: it would
     otherwise outlive an interrupted build by a moment, a child process left behind.
-    The queues' semaphores are collected first, so nothing starts it again at exit."""
+    The queues' semaphores are collected first, so nothing starts it again at exit.
+    """
     import gc
     from multiprocessing import resource_tracker
 

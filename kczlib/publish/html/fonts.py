@@ -18,6 +18,7 @@ from html.parser import HTMLParser
 from pathlib import Path
 
 from kczlib.contract import CJK_FONT_FILE as FONT_FILE
+
 FAMILY = "KCZ Noto Sans SC"
 FONT_FAMILY_PREFIX = "Noto Sans CJK"  # the family name inside FONT_FILE
 FONT_FACE_MARKER = "/*kcz:font-face*/"  # where a page's <style> receives its @font-face rule
@@ -84,7 +85,7 @@ def woff2_subset(characters: str) -> bytes:
     import hashlib
 
     font = font_path()
-    key = hashlib.sha256(f"{font.stat().st_size}:{characters}".encode("utf-8")).hexdigest()[:32]
+    key = hashlib.sha256(f"{font.stat().st_size}:{characters}".encode()).hexdigest()[:32]
     cached = Path.home() / ".cache" / "kcz" / "font-subsets" / f"{key}.woff2"
     try:
         data = cached.read_bytes()
@@ -107,7 +108,8 @@ def is_subset_of_font(data: bytes, characters: str) -> bool:
     """True if `data` is a WOFF2 font of the Noto Sans CJK family whose character map holds
     only code points of `characters` (what `_make_subset` writes). A cached file that fails
     this (overwritten, truncated, another font) is not embedded. It cannot tell a subset
-    whose glyph outlines were redrawn: the cache folder is trusted as the user's own."""
+    whose glyph outlines were redrawn: the cache folder is trusted as the user's own.
+    """
     from fontTools.ttLib import TTFont, TTLibError
 
     if not data.startswith(b"wOF2"):

@@ -42,6 +42,7 @@ def render_index(manifest: dict, lang: str = "zh") -> str:
     others = "".join(f'<a class="kcz-lang" href="{INDEX_FILES[o]}" hreflang="{o}" lang="{o}">{LANG_NAMES[o]}</a>'
                      for o in INDEX_FILES if o != lang)
     built = date_in_words(manifest["started_at"], lang)
+    built_at = f'<time datetime="{escape(manifest["started_at"][:10])}">{escape(built)}</time>'
     # a failed report's `case` may be any JSON-like value (-p case=None): grouped by its text
     by_case: dict[str, list[dict]] = {}
     for e in entries:
@@ -58,7 +59,7 @@ def render_index(manifest: dict, lang: str = "zh") -> str:
 <header class="kcz-header">
 <nav class="kcz-nav" aria-label="{escape(words['reports'])}"><span></span>{others}</nav>
 <h1 class="kcz-title">{escape(words['site'])}</h1>
-<p class="kcz-date">{escape(words['built'])} <time datetime="{escape(manifest['started_at'][:10])}">{escape(built)}</time></p>
+<p class="kcz-date">{escape(words['built'])} {built_at}</p>
 </header>
 <main class="kcz-page">
 {body}
@@ -110,7 +111,8 @@ def _card(entry: dict, lang: str) -> str:
 
 def _sweeps(entries: list[dict]) -> list[list[dict]]:
     """A sweep's reports in this page's language, grouped (one group per sweep: its base
-    name names one notebook), in reports.toml order."""
+    name names one notebook), in reports.toml order.
+    """
     groups: dict[str, list[dict]] = {}
     for e in entries:
         if e.get("sweep"):
@@ -120,7 +122,8 @@ def _sweeps(entries: list[dict]) -> list[list[dict]]:
 
 def _sweep_group(entries: list[dict], lang: str) -> str:
     """One card for a whole sweep: a table with a row per combination, its swept values
-    (as written in reports.toml), a link to its report and its headline numbers."""
+    (as written in reports.toml), a link to its report and its headline numbers.
+    """
     words = chrome(lang)
     group = entries[0]["sweep"]["group"]
     names = list(entries[0]["sweep"]["values"])
@@ -135,7 +138,8 @@ def _sweep_group(entries: list[dict], lang: str) -> str:
         link = f'<a href="{escape(e["name"])}.html">{escape(e["name"])}</a>'
         if e["status"] == "failed":
             link += f' <span class="failed-status">{escape(words["status_failed"])}</span>'
-        rows.append(f"<tr>{values}<td>{link}</td>" + "".join(f"<td>{escape(keys.get(k, ''))}</td>" for k in labels) + "</tr>")
+        cells = "".join(f"<td>{escape(keys.get(k, ''))}</td>" for k in labels)
+        rows.append(f"<tr>{values}<td>{link}</td>{cells}</tr>")
     return (f'<article class="kcz-card kcz-sweep" id="sweep-{escape(group)}"><h3>{escape(title)}</h3>'
             f'<p>{escape(words["sweep"])}</p><div class="jp-RenderedHTMLCommon"><table>'
             f'<thead><tr>{head}</tr></thead><tbody>{"".join(rows)}</tbody></table></div></article>')

@@ -100,7 +100,8 @@ def _number(value) -> bool:
 def safe_metadata(metadata: dict) -> dict:
     """Output metadata with only values the templates may write: per image type
     `width`/`height` (positive numbers), `needs_background` ('light'/'dark'),
-    `unconfined` (bool); the top-level `kcz` (kcz's own: alt text, part) unchanged."""
+    `unconfined` (bool); the top-level `kcz` (kcz's own: alt text, part) unchanged.
+    """
     safe: dict = {}
     if "kcz" in metadata:
         safe["kcz"] = metadata["kcz"]

@@ -53,7 +53,8 @@ def sandbox_possible() -> bool:
 
 def _file_path(url: str) -> Path | None:
     """The local path a `file:` URL names (percent-decoded, symlinks and `..` resolved), or
-    None for any other URL, a `file:` URL with a host other than `localhost`, or a bad path."""
+    None for any other URL, a `file:` URL with a host other than `localhost`, or a bad path.
+    """
     parts = urlsplit(url)
     if parts.scheme != "file" or parts.netloc not in ("", "localhost"):
         return None
@@ -80,7 +81,8 @@ class _Policy:
     The first navigation of the main frame, to the page itself, goes on; any later one (a meta
     refresh, to anywhere or to the page again) gets an empty 204 answer, which leaves the page
     as it is instead of printing an error page or reloading it. Other requests go on when
-    `request_allowed`, and are aborted otherwise."""
+    `request_allowed`, and are aborted otherwise.
+    """
 
     def __init__(self, page: Path):
         self.page = page.resolve()
@@ -123,7 +125,8 @@ def pdf_browser(chromium: str):
 def print_page(browser, page: Path, pdf: Path) -> None:
     """Print `page` (an HTML file) to `pdf` in a fresh context of `browser` (see the module
     docstring for what the page may not do). Raises RuntimeError when `page` is no file, or
-    `playwright.sync_api.Error` (its first line is the reason)."""
+    `playwright.sync_api.Error` (its first line is the reason).
+    """
     if not page.is_file():
         raise RuntimeError("there is no such page")
     context = browser.new_context(java_script_enabled=False, service_workers="block",
@@ -175,7 +178,8 @@ def _in_own_thread(work, stop: threading.Event | None = None):
 
 def print_to_pdf(chromium: str, page: Path, pdf: Path) -> None:
     """Print one `page` to `pdf` with its own browser (a build uses `write_pdfs`).
-    Raises as `pdf_browser` and `print_page` do."""
+    Raises as `pdf_browser` and `print_page` do.
+    """
     def work():
         with pdf_browser(chromium) as (browser, _):
             print_page(browser, page, pdf)

@@ -6,7 +6,6 @@ import json
 import re
 from html import escape
 
-
 PROVENANCE_TAG = "kcz-provenance"
 HEADINGS = {
     "zh": ("构建信息", "参数", "数据文件 (sha256)", "软件版本", "代码版本 (git)", "构建时间 (UTC)"),
@@ -29,7 +28,8 @@ def code_span(text: str) -> str:
 
 def provenance_cell(entry: dict, lang: str | None):
     """A Markdown cell from a manifest entry. Values go in code spans (escaped once, by
-    the Markdown renderer) or are HTML-escaped as text: they may come from data."""
+    the Markdown renderer) or are HTML-escaped as text: they may come from data.
+    """
     title, params, data, versions, commit, built = HEADINGS.get(lang or "en", HEADINGS["en"])
     lines = [f"## {title}", "", f"**{params}**", ""]
     lines += [f"- {code_span(k)} = {code_span(json.dumps(v, ensure_ascii=False))}"

@@ -28,9 +28,10 @@ def stderr_failure(nb):
     """A `Failure` naming the first cell that wrote to stderr, or None when none did.
 
     That cell is marked in `nb` as a failing cell is (papermill's banner at the top and
-    anchor above it: `execute.mark_cell`), so the analyst page shows where it is."""
-    from kczlib.publish.html.ansi import strip_ansi
+    anchor above it: `execute.mark_cell`), so the analyst page shows where it is.
+    """
     from kczlib.publish.execute import Failure, mark_cell
+    from kczlib.publish.html.ansi import strip_ansi
 
     found = _stderr_cells(nb)
     if not found:

@@ -14,11 +14,11 @@ import copy
 from functools import lru_cache
 from pathlib import Path
 
+from kczlib.contract import ANALYST_ONLY_TAG, READER_MIME
 from kczlib.publish.html.fonts import FONT_FACE_MARKER
 from kczlib.publish.html.provenance import PROVENANCE_TAG
 from kczlib.publish.html.words import INDEX_FILES, LANG_NAMES, case_info, chrome, date_in_words
 
-from kczlib.contract import ANALYST_ONLY_TAG, READER_MIME
 # Cells for the person running the notebook (its title, introduction, how to build it, section
 # headings for JupyterLab's table of contents): the reader page drops them, as its header and
 # the report's own outputs already say what they say.
@@ -58,7 +58,8 @@ def reader_notebook(nb):
     """A copy of `nb` for the reader page: reader meta, the title output and cells tagged
     `analyst-only` removed (the header shows the title), each cell's `metadata.kcz_part` set
     to body, appendix or provenance. The appendix runs from the first cell with an appendix
-    output to the provenance block."""
+    output to the provenance block.
+    """
     nb = without_reader_meta(nb)
     nb.cells = [c for c in nb.cells if ANALYST_ONLY_TAG not in c.metadata.get("tags", [])]
     part = "body"

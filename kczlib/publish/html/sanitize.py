@@ -81,7 +81,8 @@ C0_AND_SPACE = "".join(chr(i) for i in range(0x21))
 
 def normalise_url(value: str) -> str:
     """`value` as a browser's URL parser sees it: C0 controls and spaces trimmed at both
-    ends, ASCII tab and newlines removed everywhere (WHATWG URL, basic URL parser)."""
+    ends, ASCII tab and newlines removed everywhere (WHATWG URL, basic URL parser).
+    """
     return value.strip(C0_AND_SPACE).replace("\t", "").replace("\n", "").replace("\r", "")
 
 
@@ -119,7 +120,8 @@ _CLEANER = nh3.Cleaner(
 def clean_fragment(html) -> str:
     """Sanitised HTML fragment (str or bytes in, str out): allowed tags and attributes
     only, `<script>`/`<style>`/`<template>` removed with their content, images from
-    `data:` only, links to http(s), mailto or `#` only."""
+    `data:` only, links to http(s), mailto or `#` only.
+    """
     html = html.decode() if isinstance(html, bytes) else str(html)
     return _CLEANER.clean(html)
 
@@ -178,7 +180,8 @@ def clean_svg(svg) -> str | None:
     `<svg>` is left. Allowed SVG tags, attributes and style properties only (the
     allow-lists above), in-image references (`#id`) only, and written as XML a browser
     reads as an image: the root gets `xmlns`, and `xlink:href` becomes SVG 2's `href`
-    (the `xlink` namespace declaration is not kept by the HTML serialiser)."""
+    (the `xlink` namespace declaration is not kept by the HTML serialiser).
+    """
     svg = svg.decode() if isinstance(svg, bytes) else str(svg)
     cleaned = _SVG_CLEANER.clean(svg).strip().replace(' xlink:href="', ' href="')
     if not cleaned.startswith("<svg"):
@@ -286,7 +289,8 @@ def _offline_attributes(node, tag: str) -> None:
 def offline_css(css: str) -> str:
     """A stylesheet with `@import` rules removed and every non-offline `url()` (or
     `image-set()` with such a string) replaced by `none`, which loads nothing. Parsed with tinycss2
-    (CSS Syntax Level 3), so escapes such as `u\\72 l(` are read as the browser reads them."""
+    (CSS Syntax Level 3), so escapes such as `u\\72 l(` are read as the browser reads them.
+    """
     rules = tinycss2.parse_stylesheet(css)
     kept = [r for r in rules if not (r.type == "at-rule" and r.lower_at_keyword == "import")]
     changed = len(kept) != len(rules)

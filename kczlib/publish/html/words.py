@@ -11,9 +11,9 @@ import json
 import re
 from datetime import datetime
 
-from kczlib.errors import DataError, KczError
-
 from kczlib.contract import LANGS
+from kczlib.errors import DataError, KczError
+from kczlib.publish.cases import get_case
 from kczlib.words import words
 
 INDEX_FILES = {"zh": "index.html", "en": "index.en.html"}  # index.html is the Chinese landing page
@@ -49,14 +49,12 @@ def case_info(case, lang: str) -> dict[str, str]:
 
     Returns city, programme, title, period, summary and publication in `lang` (empty
     strings where case.json has none), and title_zh, the source's own title. case.json
-    is read by the data layer (`kczlib.data.cases.get_case`: a case is a name, never a
+    is read by the data layer (`kczlib.publish.cases.get_case`: a case is a name, never a
     path; UTF-8 with or without a BOM): anything that is not a readable case (a path such
     as `../x`, None, a number, a list, a broken case.json) gives all fields empty, as its
     report has failed with its own message. Raises DataError (naming case.json and the
     field) when `summary` or `publication` has digits typed in: numbers come from figures only.
     """
-    from kczlib.data.cases import get_case  # the one reader of case.json (build imports data at run time)
-
     try:
         found = get_case(case)
     except KczError:

@@ -15,7 +15,7 @@ import nbformat
 import pytest
 
 from kczlib.publish.config import load_config
-from kczlib.report.parameters import parse_declarations
+from kczlib.declarations import parse_declarations
 
 TAG = "analyst-only"
 

@@ -4,8 +4,10 @@ import papermill as pm
 import pytest
 from conftest import REPORT_NOTEBOOKS
 
+from kczlib.data.cases import list_cases
+from kczlib.declarations import coerce, parse_declarations
 from kczlib.errors import ParameterError
-from kczlib.report.parameters import check, coerce, declarations, parse_declarations
+from kczlib.report.parameters import check, declarations
 
 DECL = '''case: str = "chengdu"  # a known case: case folder
 lang: str = "zh"  # one of zh|en: report language
@@ -45,7 +47,7 @@ def test_unparseable_list_string_says_how_to_pass_lists(params):
 ])
 def test_invalid_value_names_the_parameter_and_what_is_allowed(params, name, value, reason):
     with pytest.raises(ParameterError, match=f"parameter '{name}'") as info:
-        coerce(params[name], value)
+        coerce(params[name], value, list_cases())
     assert reason in str(info.value) and "allowed:" in str(info.value)
 
 

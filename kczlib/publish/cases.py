@@ -1,0 +1,35 @@
+"""The one module of the publish layer that reads case data: a case's metadata and the case list.
+
+The builder does not import the data layer at import time (kczlib/publish/__init__.py);
+what it needs of the cases (the index and page headers show a case's title and period, a
+sweep's `a known case` values are checked before any kernel starts) it reads here, at run
+time, through `kczlib.data.cases`: the one reader of `case.json` (UTF-8 with or without a
+BOM; a case is a name, never a path). tests/test_layers.py allows this module, and no other
+of publish, to import `kczlib.data.cases`.
+"""
+
+from __future__ import annotations
+
+
+def get_case(case):
+    """The case named `case`, as the data layer reads it (`kczlib.data.cases.get_case`).
+
+    Args:
+        case: a case name (any value: only a known case name is found).
+
+    Returns:
+        The data layer's Case (`meta`, `path(name)`).
+
+    Raises:
+        KczError: not a readable case (unknown name, a path, a broken case.json).
+    """
+    from kczlib.data.cases import get_case as read_case  # run time only: see the module doc
+
+    return read_case(case)
+
+
+def known_cases() -> list[str]:
+    """The names of the case folders, sorted (`kczlib.data.cases.list_cases`)."""
+    from kczlib.data.cases import list_cases  # run time only: see the module doc
+
+    return list_cases()
