@@ -42,7 +42,7 @@ def guess_encoding(data: bytes) -> str:
     return "an unknown encoding"
 
 
-def decode_utf8(data: bytes, path) -> str:
+def decode_utf8(data: bytes, path: str | os.PathLike[str]) -> str:
     """`data` (the bytes of `path`) as text; a leading UTF-8 BOM is dropped.
 
     Raises DataError(path, line) when the bytes are not UTF-8.
@@ -63,7 +63,7 @@ def decode_utf8(data: bytes, path) -> str:
         ) from None
 
 
-def read_file_bytes(path, limit: int = MAX_FILE_BYTES) -> bytes:
+def read_file_bytes(path: str | os.PathLike[str], limit: int = MAX_FILE_BYTES) -> bytes:
     """The bytes of the regular file at `path`, at most `limit` of them (MAX_FILE_BYTES).
 
     Raises DataError naming the file if it is missing or unreadable, is not a regular
@@ -103,12 +103,12 @@ def _kind(mode: int) -> str:
     return "a special file"
 
 
-def read_utf8(path) -> str:
+def read_utf8(path: str | os.PathLike[str]) -> str:
     """The text of the file at `path` (see `decode_utf8`); DataError if it is missing or unreadable."""
     return decode_utf8(read_file_bytes(path), Path(path))
 
 
-def read_json(path) -> object:
+def read_json(path: str | os.PathLike[str]) -> object:
     """The JSON value in the UTF-8 file at `path`.
 
     Raises:
@@ -123,7 +123,7 @@ def read_json(path) -> object:
     except RecursionError:  # `[[[[...` thousands deep: Python's parser gives up
         raise DataError(path, "its JSON is nested deeper than any kcz file is: not a kcz data file") from None
     where, text = _lone_surrogate(value)
-    if where is not None:
+    if where is not None and text is not None:  # both or neither (see _lone_surrogate)
         bad = next(c for c in text if "\ud800" <= c <= "\udfff")
         raise DataError(path, f"{where or 'the value'} holds \\u{ord(bad):04x}, a lone surrogate (half of a "
                         "UTF-16 pair, not a character): write the character itself",
@@ -131,7 +131,7 @@ def read_json(path) -> object:
     return value
 
 
-def _lone_surrogate(value, where: str = ""):
+def _lone_surrogate(value: object, where: str = "") -> tuple[str, str] | tuple[None, None]:
     """(field path, text) of the first string or key in `value` holding a lone surrogate.
 
     Returns (None, None) if there is none.

@@ -18,6 +18,7 @@ import tomllib
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
+from typing import NotRequired, TypedDict, cast
 
 from kczlib.data.datatext import data_texts
 from kczlib.errors import DataError, DataErrors, NoDefaultCaseError, UnknownCaseError
@@ -95,13 +96,33 @@ def case_folder_names() -> list[str]:
                   if not p.name.startswith(".") and (p.is_symlink() or p.is_dir()))
 
 
+class SourceMeta(TypedDict):
+    """case.json `source`: the raw document, where it came from, its checksum."""
+
+    file: str
+    origin: str
+    accessed: str
+    sha256: str
+    debris_lines: NotRequired[list[str]]
+
+
+class CaseMeta(TypedDict):
+    """case.json: the required fields (REQUIRED_META, checked by `check_meta`) and the optional ones."""
+
+    city: dict[str, str]
+    title: dict[str, str]
+    source: SourceMeta
+    period: NotRequired[str]
+    glossary: NotRequired[dict[str, dict[str, str]]]
+
+
 @dataclass(frozen=True, eq=False)  # identity hash: one object per folder (cached)
 class Case:
     """One case: its name, its folder and its parsed case.json (`meta`)."""
 
     name: str
     folder: Path
-    meta: dict
+    meta: CaseMeta
 
     @property
     def raw_path(self) -> Path:
@@ -171,11 +192,13 @@ def _get_case(root: str, case: str) -> Case:
     errors = check_meta(meta, meta_path)
     if errors:
         raise DataErrors(errors)
-    _check_source_file(meta_path, meta["source"]["file"])
-    return Case(case, folder, data_texts(meta))  # its prose prints as written (datatext.py)
+    checked = cast(CaseMeta, meta)  # check_meta found every required field (REQUIRED_META)
+    _check_source_file(meta_path, checked["source"]["file"])
+    # data_texts keeps the shape, a str becomes a DataText (a str)
+    return Case(case, folder, cast(CaseMeta, data_texts(checked)))  # its prose prints as written (datatext.py)
 
 
-def check_meta(meta, meta_path: Path) -> list[DataError]:
+def check_meta(meta: object, meta_path: Path) -> list[DataError]:
     """Every required `case.json` field that is missing or blank, each with its line.
 
     A drafted case (`kcz new-case`) leaves blanks ("") for a person to fill; each one
@@ -236,12 +259,11 @@ def _json_line(text: str, key: str, sub: str | None = None) -> int | None:
     return text.count("\n", 0, at) + 1 if at >= 0 else None
 
 
-def _check_source_file(meta_path: Path, name) -> None:
+def _check_source_file(meta_path: Path, name: object) -> None:
     """`source.file` names a file in the case folder itself: no path, no link (`case_file`)."""
     folder = meta_path.parent
-    plain = (isinstance(name, str) and name not in (".", "..") and "/" not in name
-             and "\\" not in name and Path(name).name == name)
-    if not plain:
+    if not (isinstance(name, str) and name not in (".", "..") and "/" not in name
+            and "\\" not in name and Path(name).name == name):
         raise DataError(meta_path, f"source.file {name!r} must be the name of a file in "
                         f"the case folder, not a path", column="source.file")
     try:

@@ -13,8 +13,10 @@ from __future__ import annotations
 
 import calendar
 import difflib
+import os
 from dataclasses import dataclass, fields
 from functools import cache
+from typing import Any, TypedDict, cast
 
 import pandas as pd
 
@@ -228,9 +230,9 @@ def _with_extras(frame: pd.DataFrame, lines: list[int]) -> pd.DataFrame:
     return frame.set_index("id")
 
 
-def check_row_rules(frame: pd.DataFrame, lines: list[int], path) -> list[DataError]:
+def check_row_rules(frame: pd.DataFrame, lines: list[int], path: str | os.PathLike[str]) -> list[DataError]:
     """Rules across columns of one row that a per-field schema cannot state."""
-    errors = []
+    errors: list[DataError] = []
     for (_, row), line in zip(frame.iterrows(), lines, strict=True):
         if row["confidence"] == "derived":
             if is_blank(row["derivation"]):
@@ -253,24 +255,47 @@ def context_value(context_id: str, case: str | None = None) -> ContextFigure:
     if context_id not in frame.index:
         raise UnknownContextError(context_id, case, difflib.get_close_matches(context_id, frame.index, n=3))
     row = frame.loc[context_id]
-    values = {}
+    values: dict[str, Any] = {}  # field name -> float (value) or str (each the field's type, below)
     for f in fields(ContextFigure):
         v = context_id if f.name == "id" else row[f.name]
         values[f.name] = float(v) if f.name == "value" else ("" if is_blank(v) else str(v))
     return ContextFigure(**values)
 
 
-def context_meta(case: str | None = None) -> dict:
+class ContextGap(TypedDict):
+    """Context searched for and not found (context.meta.json `gaps`), one sentence per language."""
+
+    topic: str
+    zh: str
+    en: str
+
+
+class ContextMeta(TypedDict, total=False):
+    """context.meta.json: where the rows came from, and the roles, series and gaps reports use."""
+
+    table: str
+    schema: str
+    description: str
+    origin: dict[str, str]
+    searched_not_found: list[str]
+    gaps: list[ContextGap]
+    roles: dict[str, str]  # role -> context row id
+    series: dict[str, str]  # series name -> id prefix of its rows
+    series_breaks: dict[str, dict[str, str]]  # series name -> {row id: reason}
+
+
+def context_meta(case: str | None = None) -> ContextMeta:
     """The case's context metadata ({} when the case has none)."""
     return _read_meta(get_case(case_name(case)))
 
 
 @cache
-def _read_meta(case: Case) -> dict:
+def _read_meta(case: Case) -> ContextMeta:
     path = case.path(META_FILE)
     if not path.is_file():
         return {}
-    return read_json(path)
+    # read as written (not checked): a key of the wrong shape fails where a report uses it, as before
+    return cast(ContextMeta, read_json(path))
 
 
 def _check_meta(case: Case, frame: pd.DataFrame | None) -> list[DataError]:
@@ -314,9 +339,9 @@ def context_series(name: str, case: str | None = None) -> list[ContextFigure]:
     return [context_value(i, case) for i in ids]
 
 
-def context_gaps(case: str | None = None) -> list[dict]:
+def context_gaps(case: str | None = None) -> list[ContextGap]:
     """Context searched for and not found: [{topic, zh, en}], one sentence per language."""
-    return [dict(g) for g in context_meta(case).get("gaps", [])]
+    return [ContextGap(**g) for g in context_meta(case).get("gaps", [])]  # copies
 
 
 def series_breaks(name: str, case: str | None = None) -> dict[str, str]:

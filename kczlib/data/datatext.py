@@ -13,7 +13,7 @@ class DataText(str):
     """A string that came from a data file, printed verbatim (escaped) wherever it goes."""
 
 
-def data_texts(value):
+def data_texts(value: object) -> object:
     """`value` (JSON-like) with every string wrapped in DataText; other values as they are."""
     if isinstance(value, str):
         return DataText(value)

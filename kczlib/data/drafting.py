@@ -29,13 +29,15 @@ import os
 import re
 import shutil
 import tempfile
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TypedDict, cast
 
 from kczlib.data.figures import FIGURES_FILE, NON_FIGURES_FILE
 from kczlib.data.indicators import Indicator, indicators
 from kczlib.data.quantities import NON_FIGURE_KINDS, Mention, find_quantities
-from kczlib.data.schema import field_names, get_schema
+from kczlib.data.schema import Schema, field_names, get_schema
 from kczlib.data.source import SourceDocument, clean_text, segment_sections
 from kczlib.errors import DraftError
 from kczlib.paths import data_root as default_data_root
@@ -70,7 +72,8 @@ def check_case_name(name: str) -> str:
     return name
 
 
-def draft_case(name: str, raw_path, data_root=None) -> Draft:
+def draft_case(name: str, raw_path: str | os.PathLike[str],
+               data_root: str | os.PathLike[str] | None = None) -> Draft:
     """Draft `data/cases/<name>/` from the raw text at `raw_path` (see the module docstring).
 
     `data_root` defaults to the project's data folder (``$KCZ_DATA``). The folder is
@@ -110,7 +113,8 @@ def draft_case(name: str, raw_path, data_root=None) -> Draft:
     try:
         os.chmod(tmp, 0o777 & ~_umask())  # mkdtemp makes it private; a case folder is not
         (tmp / raw_name).write_bytes(raw_bytes)
-        figure_rows, non_figure_rows = [], []
+        figure_rows: list[FigureRow] = []
+        non_figure_rows: list[dict[str, str | int]] = []
         for i, m in enumerate(mentions):
             if m.quantity.kind in FIGURE_KINDS:
                 figure_rows.append(_figure_row(m, doc, mentions, i, vocabulary))
@@ -151,18 +155,37 @@ def _umask() -> int:
     return mask
 
 
-def _schema(root: Path, name: str) -> dict:
+def _schema(root: Path, name: str) -> Schema:
     path = root / "schema" / f"{name}.schema.json"
-    return json.loads(path.read_text(encoding="utf-8")) if path.is_file() else get_schema(name)
+    if path.is_file():  # the data folder's own schema file, of the same shape as the project's
+        return cast(Schema, json.loads(path.read_text(encoding="utf-8")))
+    return get_schema(name)
+
+
+class FigureRow(TypedDict):
+    """One drafted row of figures.csv (the columns `kcz new-case` fills)."""
+
+    section: str
+    value: str
+    unit: str
+    value_base: str
+    base_unit: str
+    qualifier: str
+    lower: str
+    upper: str
+    evidence: str
+    offset: int
+    draft: str
 
 
 def _figure_row(m: Mention, doc: SourceDocument, mentions: list[Mention], i: int,
-                vocabulary: dict[str, Indicator]) -> dict:
+                vocabulary: dict[str, Indicator]) -> FigureRow:
     q = m.quantity
     window = _cue_window(doc.text, mentions, i)
-    row = {"section": doc.section_at(m.start).path, "value": _cell(q.value), "unit": q.unit or "",
-           "value_base": _cell(q.value_base), "base_unit": q.base_unit or "", "qualifier": q.qualifier,
-           "lower": _cell(q.lower), "upper": _cell(q.upper), "evidence": m.text, "offset": m.start}
+    row: FigureRow = {"section": doc.section_at(m.start).path, "value": _cell(q.value), "unit": q.unit or "",
+                      "value_base": _cell(q.value_base), "base_unit": q.base_unit or "", "qualifier": q.qualifier,
+                      "lower": _cell(q.lower), "upper": _cell(q.upper), "evidence": m.text, "offset": m.start,
+                      "draft": ""}
     before = doc.text[max(0, m.start - CONTEXT_CHARS):m.start].replace("\n", " ")
     after = doc.text[m.end:m.end + CONTEXT_CHARS].replace("\n", " ")
     notes = [f"context: …{before}【{m.text}】{after}…"]
@@ -218,7 +241,7 @@ def _cell(x: float | None) -> str:
     return s[:-2] if s.endswith(".0") else s
 
 
-def _write_csv(path: Path, header: list[str], rows: list[dict]) -> None:
+def _write_csv(path: Path, header: list[str], rows: Sequence[Mapping[str, object]]) -> None:
     buf = io.StringIO()
     out = csv.DictWriter(buf, fieldnames=header, lineterminator="\n", restval="")
     out.writeheader()

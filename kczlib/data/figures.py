@@ -11,8 +11,11 @@ from __future__ import annotations
 
 import difflib
 import math
+import os
 from dataclasses import dataclass, fields
 from functools import cache
+from pathlib import Path
+from typing import Any, SupportsFloat, cast
 
 import pandas as pd
 
@@ -126,14 +129,14 @@ def _load_figures(case: Case) -> pd.DataFrame:
     return read_figures(case.path(FIGURES_FILE))
 
 
-def read_figures(path) -> pd.DataFrame:
+def read_figures(path: str | os.PathLike[str]) -> pd.DataFrame:
     """A figures table read from `path`, checked and indexed by `id`, with its file `line`s.
 
     Raises `DataErrors` listing every schema, row-rule, indicator-mapping and draft
     problem (each naming file, line and column); `DataError` if the file cannot be read.
     """
     try:
-        frame, lines = read_table(path, get_schema("figures"))
+        frame, lines = read_table(Path(path), get_schema("figures"))
     except DataErrors as exc:  # list drafted rows too: a draft's blanks fail the schema first
         raise DataErrors(exc.errors + _draft_rows_in(path)) from None
     errors = (check_row_rules(frame, lines, path) + check_indicators(frame, lines, path)
@@ -164,9 +167,9 @@ def period_year(periods: pd.Series) -> pd.Series:
     return pd.to_numeric(years, errors="coerce").astype("Int64")
 
 
-def check_row_rules(frame: pd.DataFrame, lines: list[int], path) -> list[DataError]:
+def check_row_rules(frame: pd.DataFrame, lines: list[int], path: str | os.PathLike[str]) -> list[DataError]:
     """Rules across columns of one row that a per-field schema cannot state."""
-    errors = []
+    errors: list[DataError] = []
     for (_, row), line in zip(frame.iterrows(), lines, strict=True):
         lo, hi, vb = _num(row["lower"]), _num(row["upper"]), _num(row["value_base"])
         if lo is not None and hi is not None and lo > hi:
@@ -187,13 +190,13 @@ DRAFT_REASON = ("drafted by kcz new-case and not yet curated: fill id, chain, me
                 "check the row against the source, set indicator if one fits, then clear this cell")
 
 
-def check_drafts(frame: pd.DataFrame, lines: list[int], path) -> list[DataError]:
+def check_drafts(frame: pd.DataFrame, lines: list[int], path: str | os.PathLike[str]) -> list[DataError]:
     """A row whose `draft` cell is not empty is still to be curated."""
     return [DataError(path, DRAFT_REASON, line, "draft")
             for draft, line in zip(frame["draft"], lines, strict=True) if not is_blank(draft)]
 
 
-def _draft_rows_in(path) -> list[DataError]:
+def _draft_rows_in(path: str | os.PathLike[str]) -> list[DataError]:
     """Draft errors read straight from the CSV text, for a table the schema already refused."""
     import csv
     import io
@@ -203,7 +206,8 @@ def _draft_rows_in(path) -> list[DataError]:
     reader = csv.DictReader(io.StringIO(read_utf8(path), newline=""))
     if "draft" not in (reader.fieldnames or []):
         return []
-    errors, line = [], 1
+    errors: list[DataError] = []
+    line = 1
     for record in reader:
         start, line = line + 1, reader.line_num
         if not is_blank(record.get("draft")):
@@ -211,7 +215,7 @@ def _draft_rows_in(path) -> list[DataError]:
     return errors
 
 
-def check_indicators(frame: pd.DataFrame, lines: list[int], path) -> list[DataError]:
+def check_indicators(frame: pd.DataFrame, lines: list[int], path: str | os.PathLike[str]) -> list[DataError]:
     """The `indicator` column: a known id, the indicator's base unit, one figure per period.
 
     Two figures of one case may map to one indicator only with different `period`s (the
@@ -222,7 +226,8 @@ def check_indicators(frame: pd.DataFrame, lines: list[int], path) -> list[DataEr
     if mapped.isna().all():
         return []
     vocabulary = indicators()  # DataErrors naming data/indicators.csv if the vocabulary is broken
-    errors, seen = [], {}
+    errors: list[DataError] = []
+    seen: dict[tuple[str, object], tuple[object, int]] = {}  # (indicator, period) -> (id, line) of its first figure
     for (_, row), line in zip(frame.iterrows(), lines, strict=True):
         ind = row["indicator"]
         if is_blank(ind):
@@ -248,8 +253,11 @@ def check_indicators(frame: pd.DataFrame, lines: list[int], path) -> list[DataEr
     return errors
 
 
-def _num(x) -> float | None:
-    return None if x is None or x is pd.NA or (isinstance(x, float) and math.isnan(x)) else float(x)
+def _num(x: object) -> float | None:
+    # a cell of a number column: None, pd.NA, NaN, or a Python or NumPy number
+    if x is None or x is pd.NA or (isinstance(x, float) and math.isnan(x)):
+        return None
+    return float(cast(SupportsFloat, x))
 
 
 def figure(figure_id: str, case: str | None = None) -> Figure:
@@ -309,9 +317,9 @@ def _indicator_rows(indicator_id: str, case: str) -> pd.DataFrame:
     return frame[frame["indicator"].eq(indicator_id).fillna(False).to_numpy(bool)]
 
 
-def figure_from_row(row) -> Figure:
+def figure_from_row(row: pd.Series) -> Figure:
     """A `Figure` from one row of `load_figures` (a Series whose name is the id)."""
-    values = {}
+    values: dict[str, Any] = {}  # field name -> float | None, int or str (each the field's type, below)
     for f in fields(Figure):
         v = row.name if f.name == "id" else row[f.name]
         if f.name in ("value", "value_base", "lower", "upper"):

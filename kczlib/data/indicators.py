@@ -9,6 +9,7 @@ describes the columns; the mapping rules are checked in `kczlib.data.figures`.
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
@@ -59,7 +60,7 @@ def _load_indicators(root: str) -> pd.DataFrame:
     return frame.set_index("id", drop=False)
 
 
-def indicators(root=None) -> dict[str, Indicator]:
+def indicators(root: str | os.PathLike[str] | None = None) -> dict[str, Indicator]:
     """The vocabulary (of the data folder `root`, default the project's) as `Indicator`s by id, in file order."""
     frame = _load_indicators(str(root or data_root()))
     return {i: Indicator(**{k: ("" if pd.isna(row[k]) else str(row[k])) for k in Indicator.__dataclass_fields__})

@@ -60,6 +60,7 @@ from __future__ import annotations
 
 import math
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass
 from decimal import Decimal
 
@@ -96,7 +97,7 @@ LOWER_ONLY = ("超", "超过", "逾", "以上")
 UPPER_ONLY = ("近", "内")
 
 
-def _alternation(words) -> str:
+def _alternation(words: Iterable[str]) -> str:
     return "|".join(re.escape(w) for w in sorted(words, key=len, reverse=True))
 
 
@@ -238,7 +239,7 @@ def _canonical(pre: str, post: str, yu: str, written: str) -> str:
     return marks[0] if marks else "exact"
 
 
-def _from_match(m: re.Match) -> Quantity:
+def _from_match(m: re.Match[str]) -> Quantity:
     g = m.groupdict()
     if g["date"]:
         year = float(g["date"][:4])
@@ -301,7 +302,7 @@ def _from_match(m: re.Match) -> Quantity:
                     _to_float(lower), _to_float(upper))
 
 
-def _fraction(m: re.Match) -> Quantity:
+def _fraction(m: re.Match[str]) -> Quantity:
     """三分之一, 百分之十五, 千分之三, 1/4: a share, in percent; value is the ratio."""
     g = m.groupdict()
     if g["den"]:
@@ -318,7 +319,7 @@ def _fraction(m: re.Match) -> Quantity:
                     _to_float(lower), _to_float(upper))
 
 
-def _vague(m: re.Match) -> Quantity:
+def _vague(m: re.Match[str]) -> Quantity:
     """A vague number as a range or a lower bound.
 
     数十 / 几百 (2 to 10 times the place), 十几 (11 to 19), 二十几 (21 to 29), 上百 / 上千
@@ -417,14 +418,14 @@ def find_quantities(text: str) -> list[Mention]:
     return sorted(mentions, key=lambda x: x.start)
 
 
-def _read(m: re.Match) -> Quantity:
+def _read(m: re.Match[str]) -> Quantity:
     try:
         return _from_match(m)
     except QuantityParseError as exc:
         return Quantity("unreadable", None, "", None, None, "exact", None, None, note=str(exc))
 
 
-def _has_number(m: re.Match) -> bool:
+def _has_number(m: re.Match[str]) -> bool:
     # a bare multiplier counts only with a qualifier before it (近亿元), or as the
     # trillion class (万亿元), not in 万元 alone
     g = m.groupdict()
@@ -444,7 +445,7 @@ def _range(a: Quantity, b: Quantity) -> Quantity | None:
         return None
     lo, hi = a.value_base, b.value_base
     if not a.unit and b.unit:  # 100至2000万元, 3～5年: the first number takes the second's unit
-        lo = a.value * (b.value_base / b.value)
+        lo = a.value * (_given(b.value_base) / b.value)
     elif a.base_unit != b.base_unit:
         return None
     return Quantity(a.kind if a.kind == "rank" else "quantity", None, b.unit, None, b.base_unit, "至", lo, hi)
@@ -476,13 +477,13 @@ def parse_quantity(text: str) -> Quantity:
 def to_text(q: Quantity) -> str:
     """The canonical Chinese expression of a quantity: parse_quantity(to_text(q)) == q."""
     if q.kind == "rank":
-        return f"第{_plain(q.value)}{q.unit}"
+        return f"第{_plain(_given(q.value))}{q.unit}"
     if q.qualifier == "至":
         per_unit = _unit_scale(q.unit)
-        return f"{_plain(q.lower / per_unit)}{q.unit}至{_plain(q.upper / per_unit)}{q.unit}"
+        return f"{_plain(_given(q.lower) / per_unit)}{q.unit}至{_plain(_given(q.upper) / per_unit)}{q.unit}"
     if q.base_unit == "multiplier" and q.unit == "番":
-        return f"翻{_plain(q.value)}番"
-    number = _plain(q.value)
+        return f"翻{_plain(_given(q.value))}番"
+    number = _plain(_given(q.value))
     mult = next((w for w in MULTIPLIERS if q.unit.startswith(w)), "")
     rest = q.unit[len(mult):]
     if q.qualifier in ("余", "多"):
@@ -497,6 +498,13 @@ def to_text(q: Quantity) -> str:
 def _unit_scale(unit: str) -> float:
     mult = next((w for w in MULTIPLIERS if unit.startswith(w)), "")
     return float(MULTIPLIERS.get(mult, 1)) * float(_unit_base(unit[len(mult):])[0])
+
+
+def _given(x: float | None) -> float:
+    """`x`, a field the quantity's kind sets (a value, a range's bounds); TypeError if not, as arithmetic on None."""
+    if x is None:
+        raise TypeError("a quantity field its kind always sets is None")
+    return x
 
 
 def _plain(x: float) -> str:

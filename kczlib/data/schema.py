@@ -25,8 +25,10 @@ import csv
 import io
 import math
 import re
+from collections.abc import Iterator
 from functools import cache
 from pathlib import Path
+from typing import TYPE_CHECKING, NotRequired, TypedDict, cast
 
 import pandas as pd
 
@@ -34,68 +36,122 @@ from kczlib.errors import DataError, DataErrors
 from kczlib.paths import data_root
 from kczlib.textfile import read_json, read_utf8
 
+if TYPE_CHECKING:
+    from _csv import Reader  # the type `csv.reader` returns (typeshed)
+
+class Constraints(TypedDict, total=False):
+    """A field's `constraints` (Frictionless Table Schema)."""
+
+    required: bool
+    enum: list[str]
+    minimum: float
+    maximum: float
+    pattern: str
+    unique: bool
+
+
+class Field(TypedDict):
+    """One column of a schema: Frictionless keys plus the extensions in the module docstring."""
+
+    name: str
+    type: NotRequired[str]
+    description: NotRequired[str]
+    constraints: NotRequired[Constraints]
+    columnOptional: NotRequired[bool]
+    unit: NotRequired[str]
+    dtype: NotRequired[str]
+
+
+class Schema(TypedDict):
+    """A `<name>.schema.json` file."""
+
+    name: str
+    title: str
+    fields: list[Field]
+    primaryKey: NotRequired[str | list[str]]
+    index: NotRequired[str]
+    description: NotRequired[str]
+    units: NotRequired[dict[str, str]]
+    loaderFields: NotRequired[list[Field]]
+
+
+Cell = str | int | float | bool | None  # one converted cell (`_convert`)
+
 DTYPES = {"string": "string", "number": "Float64", "integer": "Int64", "boolean": "boolean"}
 DESCRIBED_TABLES = ("figures", "context")  # the tables `describe` knows (kczlib.describe)
 DESCRIBE_COLUMNS = ["column", "dtype", "unit", "origin", "description"]
 
 
 @cache
-def _load_schema(path: str) -> dict:
-    return read_json(path)  # DataError naming the file if it is not valid JSON
+def _load_schema(path: str) -> Schema:
+    # DataError naming the file if it is not valid JSON; the schema files are the project's
+    # own (data/schema/), so their shape is taken as `Schema`, not checked
+    return cast(Schema, read_json(path))
 
 
-def get_schema(name: str) -> dict:
+def get_schema(name: str) -> Schema:
     """The schema `data/schema/<name>.schema.json` of the active data root, parsed (cached)."""
     return _load_schema(str(data_root() / "schema" / f"{name}.schema.json"))
 
 
-def field_names(schema: dict) -> list[str]:
+def field_names(schema: Schema) -> list[str]:
     """The names of the schema's file columns, in order (not its `loaderFields`)."""
     return [f["name"] for f in schema["fields"]]
 
 
-def is_optional_column(field: dict) -> bool:
+def is_optional_column(field: Field) -> bool:
     """True when the column may be absent from a file's header (`columnOptional`)."""
     return bool(field.get("columnOptional"))
 
 
-def _convert(value: str, field: dict):
+def _convert(value: str, field: Field) -> Cell:
     """Convert one cell; raise ValueError with a reader-facing reason."""
     cons = field.get("constraints", {})
     if value == "":
         if cons.get("required"):
             raise ValueError("required value is empty")
         return None
-    kind = field.get("type", "string")
-    if kind == "number":
-        try:
-            out = float(value)
-        except ValueError:
-            raise ValueError(f"{value!r} is not a number") from None
-        if math.isnan(out) or math.isinf(out):
-            raise ValueError(f"{value!r} is not a finite number")
-    elif kind == "integer":
-        if not re.fullmatch(r"-?\d+", value):
-            raise ValueError(f"{value!r} is not a whole number")
-        out = int(value)
-    elif kind == "boolean":
-        if value not in ("true", "false"):
-            raise ValueError(f"{value!r} is not true or false")
-        out = value == "true"
-    else:
-        out = value
-    if "enum" in cons and out not in cons["enum"]:
-        raise ValueError(f"{value!r} is not one of: {', '.join(map(str, cons['enum']))}")
-    if "minimum" in cons and out < cons["minimum"]:
-        raise ValueError(f"{value} is below the minimum {cons['minimum']}")
-    if "maximum" in cons and out > cons["maximum"]:
-        raise ValueError(f"{value} is above the maximum {cons['maximum']}")
-    if "pattern" in cons and not re.fullmatch(cons["pattern"], value):
-        raise ValueError(f"{value!r} does not match the pattern {cons['pattern']}")
+    out = _parse(value, field.get("type", "string"))
+    _check_constraints(value, out, cons)
     return out
 
 
-def read_table(path: Path, schema: dict) -> tuple[pd.DataFrame, list[int]]:
+def _parse(value: str, kind: str) -> str | int | float | bool:
+    """A non-empty cell as its field's `type`; ValueError naming the cell if it is not one."""
+    if kind == "number":
+        try:
+            number = float(value)
+        except ValueError:
+            raise ValueError(f"{value!r} is not a number") from None
+        if math.isnan(number) or math.isinf(number):
+            raise ValueError(f"{value!r} is not a finite number")
+        return number
+    if kind == "integer":
+        if not re.fullmatch(r"-?\d+", value):
+            raise ValueError(f"{value!r} is not a whole number")
+        return int(value)
+    if kind == "boolean":
+        if value not in ("true", "false"):
+            raise ValueError(f"{value!r} is not true or false")
+        return value == "true"
+    return value
+
+
+def _check_constraints(value: str, out: str | int | float | bool, cons: Constraints) -> None:
+    """ValueError naming the cell `value` (parsed: `out`) if it breaks one of `cons`."""
+    if "enum" in cons and out not in cons["enum"]:
+        raise ValueError(f"{value!r} is not one of: {', '.join(map(str, cons['enum']))}")
+    # the schemas bound number and integer fields only (a bound on a string field fails here, as before)
+    bounded = cast(float, out)
+    if "minimum" in cons and bounded < cons["minimum"]:
+        raise ValueError(f"{value} is below the minimum {cons['minimum']}")
+    if "maximum" in cons and bounded > cons["maximum"]:
+        raise ValueError(f"{value} is above the maximum {cons['maximum']}")
+    if "pattern" in cons and not re.fullmatch(cons["pattern"], value):
+        raise ValueError(f"{value!r} does not match the pattern {cons['pattern']}")
+
+
+def read_table(path: Path, schema: Schema) -> tuple[pd.DataFrame, list[int]]:
     """Read and validate a CSV against a schema.
 
     The file must be UTF-8; a byte-order mark (Excel's "CSV UTF-8") is accepted.
@@ -107,30 +163,24 @@ def read_table(path: Path, schema: dict) -> tuple[pd.DataFrame, list[int]]:
     if not path.is_file():
         raise DataError(path, "file not found")
     fields = schema["fields"]
-    names = field_names(schema)
-    errors: list[DataError] = []
     reader = csv.reader(io.StringIO(read_utf8(path), newline=""))
     records = _records(reader, path)
     header = next(records, (None, None))[1]
     if header is None:
         raise DataError(path, "file is empty; expected a header row", line=1)
-    missing = [f["name"] for f in fields if f["name"] not in header and not is_optional_column(f)]
-    unknown = [h for h in header if h not in names]
-    for n in missing:
-        errors.append(DataError(path, "missing column", line=1, column=n))
-    for h in unknown:
-        errors.append(DataError(path, f"unknown column (schema has: {', '.join(names)})", line=1, column=h))
+    errors = _header_errors(path, header, schema)
     if errors:
         raise DataErrors(errors)
     index = {h: i for i, h in enumerate(header)}
-    rows, lines = [], []
+    rows: list[dict[str, Cell]] = []
+    lines: list[int] = []
     for start_line, cells in records:
         if not any(c.strip() for c in cells):
             continue
         if len(cells) != len(header):
             errors.append(DataError(path, f"has {len(cells)} cells, header has {len(header)}", line=start_line))
             continue
-        row = {}
+        row: dict[str, Cell] = {}
         for f in fields:
             try:
                 cell = cells[index[f["name"]]] if f["name"] in index else ""  # an absent optional column
@@ -139,9 +189,29 @@ def read_table(path: Path, schema: dict) -> tuple[pd.DataFrame, list[int]]:
                 errors.append(DataError(path, str(exc), line=start_line, column=f["name"]))
         rows.append(row)
         lines.append(start_line)
-    for f in fields:
+    errors += _duplicate_errors(path, schema, rows, lines)
+    if errors:
+        raise DataErrors(errors)
+    return typed_frame(rows, schema), lines
+
+
+def _header_errors(path: Path, header: list[str], schema: Schema) -> list[DataError]:
+    """A DataError (line 1) for each column the schema needs and `header` lacks, then each it does not know."""
+    names = field_names(schema)
+    missing = [f["name"] for f in schema["fields"] if f["name"] not in header and not is_optional_column(f)]
+    unknown = [h for h in header if h not in names]
+    errors = [DataError(path, "missing column", line=1, column=n) for n in missing]
+    errors += [DataError(path, f"unknown column (schema has: {', '.join(names)})", line=1, column=h)
+               for h in unknown]
+    return errors
+
+
+def _duplicate_errors(path: Path, schema: Schema, rows: list[dict[str, Cell]], lines: list[int]) -> list[DataError]:
+    """A DataError for each repeated value of a `unique` or primary-key column (naming the first line)."""
+    errors = []
+    for f in schema["fields"]:
         if f.get("constraints", {}).get("unique") or f["name"] in _primary_key(schema):
-            seen: dict = {}
+            seen: dict[Cell, int] = {}
             for row, ln in zip(rows, lines, strict=True):
                 v = row.get(f["name"])
                 if v is None:
@@ -151,12 +221,10 @@ def read_table(path: Path, schema: dict) -> tuple[pd.DataFrame, list[int]]:
                                             line=ln, column=f["name"]))
                 else:
                     seen[v] = ln
-    if errors:
-        raise DataErrors(errors)
-    return typed_frame(rows, schema), lines
+    return errors
 
 
-def _records(reader, path):
+def _records(reader: Reader, path: Path) -> Iterator[tuple[int, list[str]]]:
     """(first line, cells) of each CSV record; a record may span lines inside quotes.
 
     Raises DataError naming the record's first line when the csv module refuses it.
@@ -178,7 +246,7 @@ def _records(reader, path):
         yield start, cells
 
 
-def typed_frame(rows: list[dict], schema: dict) -> pd.DataFrame:
+def typed_frame(rows: list[dict[str, Cell]], schema: Schema) -> pd.DataFrame:
     """Rows (dicts of converted cells) as a frame in the schema's column order and dtypes.
 
     Strings with an `enum` become categoricals of it; other fields take `DTYPES` by type.
@@ -198,7 +266,7 @@ def is_blank(x: object) -> bool:
     return x is None or x is pd.NA or (isinstance(x, float) and math.isnan(x)) or not str(x).strip()
 
 
-def _primary_key(schema: dict) -> list[str]:
+def _primary_key(schema: Schema) -> list[str]:
     pk = schema.get("primaryKey", [])
     return [pk] if isinstance(pk, str) else list(pk)
 
@@ -228,12 +296,12 @@ def describe(table: str = "figures") -> pd.DataFrame:
     return pd.DataFrame(rows, columns=DESCRIBE_COLUMNS)
 
 
-def _describe_row(field: dict, origin: str) -> dict:
+def _describe_row(field: Field, origin: str) -> dict[str, str]:
     return {"column": field["name"], "dtype": field_dtype(field), "unit": field.get("unit", ""),
             "origin": origin, "description": field.get("description", "")}
 
 
-def field_dtype(field: dict) -> str:
+def field_dtype(field: Field) -> str:
     """The pandas dtype a schema field loads as.
 
     Its `dtype` if stated, else categorical for a string with an `enum`, else by type (string, Float64, Int64, boolean).

@@ -9,8 +9,10 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_right
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from functools import cache, lru_cache
+from typing import Any, cast
 
 from kczlib.data.cases import Case, case_name, check_raw_checksum, get_case
 from kczlib.textfile import read_utf8
@@ -39,7 +41,7 @@ def drop_debris_lines(text: str, debris: list[str]) -> str:
 
 
 @lru_cache(maxsize=1)
-def _t2s():
+def _t2s() -> Any:  # an opencc.OpenCC (opencc ships no type information)
     import opencc  # deferred: a C extension not every import of kczlib needs
 
     return opencc.OpenCC("t2s")
@@ -47,7 +49,7 @@ def _t2s():
 
 def to_simplified(text: str) -> str:
     """`text` in simplified characters (OpenCC `t2s`)."""
-    return _t2s().convert(text)
+    return cast(str, _t2s().convert(text))  # OpenCC.convert: str -> str
 
 
 def unify_line_breaks(text: str) -> str:
@@ -58,7 +60,7 @@ def unify_line_breaks(text: str) -> str:
     return text.replace("\r\n", "\n").replace("\r", "\n")
 
 
-def clean_text(raw: str, debris: list[str] = ()) -> tuple[str, int]:
+def clean_text(raw: str, debris: Sequence[str] = ()) -> tuple[str, int]:
     """The full cleaning pipeline; idempotent on already-clean text.
 
     Steps, in order: line breaks unified (`unify_line_breaks`), debris lines dropped, pinyin

@@ -19,11 +19,14 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TextIO
 
-from kczlib.data.cases import case_file, case_folder_names, cases_root, get_case
+import pandas as pd
+
+from kczlib.data.cases import Case, case_file, case_folder_names, cases_root, get_case
 from kczlib.data.figures import (
     DRAFT_REASON,
     FIGURES_FILE,
     NON_FIGURES_FILE,
+    Figure,
     figure_from_row,
     load_figures,
     load_non_figures,
@@ -33,7 +36,7 @@ from kczlib.data.geo import geo_path
 from kczlib.data.indicators import indicators_path, load_indicators
 from kczlib.data.quantities import Mention, find_quantities
 from kczlib.data.schema import get_schema, read_table
-from kczlib.data.source import load_source
+from kczlib.data.source import SourceDocument, load_source
 from kczlib.errors import DataError, DataErrors, KczError
 
 PARSED_COLUMNS = ("value", "unit", "value_base", "base_unit", "qualifier", "lower", "upper")
@@ -61,7 +64,7 @@ class ValidationResult:
     redundant_rows: int = 0  # non-figure rows whose mention the built-in rules also recognise
     unaccounted: list[Mention] = field(default_factory=list)
     glosses_removed: int = 0
-    per_chain: dict = field(default_factory=dict)
+    per_chain: dict[str, int] = field(default_factory=dict)
     qualified: int = 0
     indicators_mapped: int = 0  # figures mapped to a shared indicator (data/indicators.csv)
     context_rows: int = 0
@@ -74,17 +77,19 @@ class ValidationResult:
         return not self.errors and not self.unaccounted
 
 
-def _same(a, b) -> bool:
+def _same(a: str | float | None, b: str | float | None) -> bool:
     if a is None or b is None:
         return a is None and b is None
     if isinstance(a, float) or isinstance(b, float):
+        # one is a float, so both are numbers: the columns compared hold one type on both sides
         return math.isclose(float(a), float(b), rel_tol=1e-9, abs_tol=1e-9)
     return a == b
 
 
-def check_figure(fig, text: str, doc, path, line: int) -> tuple[list[DataError], Mention | None]:
+def check_figure(fig: Figure, text: str, doc: SourceDocument, path: Path,
+                 line: int) -> tuple[list[DataError], Mention | None]:
     """Evidence, section and parse checks for one figure; returns errors and its mention."""
-    errors = []
+    errors: list[DataError] = []
     at = text[fig.offset : fig.offset + len(fig.evidence)]
     if at != fig.evidence:
         found = text.find(fig.evidence)
@@ -111,13 +116,13 @@ def check_figure(fig, text: str, doc, path, line: int) -> tuple[list[DataError],
     return errors, None
 
 
-def _parsed(m: Mention, column: str):
-    v = getattr(m.quantity, column)
+def _parsed(m: Mention, column: str) -> str | float | None:
+    v: str | float | None = getattr(m.quantity, column)  # one of PARSED_COLUMNS: a str or a number
     return (v or None) if column == "unit" else v
 
 
-def _row_value(fig, column: str):
-    v = getattr(fig, column)
+def _row_value(fig: Figure, column: str) -> str | float | None:
+    v: str | float | None = getattr(fig, column)  # one of PARSED_COLUMNS: a str or a number
     return (v or None) if column == "unit" else v  # an empty unit reads as None on both sides
 
 
@@ -149,12 +154,36 @@ def validate_case(case: str) -> ValidationResult:
         result.errors.append(exc)
         result.loaded = False
         return result
-    text, fig_path, nf_path = doc.text, c.path(FIGURES_FILE), c.path(NON_FIGURES_FILE)
     result.figures, result.non_figures = len(figures), len(non_figures)
     result.per_chain = {k: int(v) for k, v in figures["chain"].value_counts(sort=False).items() if v}
     result.qualified = int((figures["qualifier"] != "exact").sum())
     result.indicators_mapped = int(figures["indicator"].notna().sum())
+    claims = _check_figures(result, figures, doc, c.path(FIGURES_FILE))
+    mentions = {m.start: m for m in find_quantities(doc.text)}
+    result.mentions = len(mentions)
+    result.claimed_by_figures = sum(1 for s in claims if s in mentions)
+    _check_non_figures(result, non_figures, mentions, claims, c.path(NON_FIGURES_FILE))
+    for start, m in mentions.items():
+        if start not in claims and m.quantity.is_known_non_figure:
+            claims[start] = "built-in rules"
+            result.recognised_non_figures += 1
+    result.unaccounted = [m for s, m in sorted(mentions.items()) if s not in claims]
+    context_errors = _context_errors(c)
+    result.errors.extend(context_errors)
+    if not context_errors and c.path("context.csv").exists():
+        from kczlib.data.context import load_context
 
+        result.context_rows = len(load_context(case))
+    return result
+
+
+def _check_figures(result: ValidationResult, figures: pd.DataFrame, doc: SourceDocument,
+                   fig_path: Path) -> dict[int, str]:
+    """Check each figure against the source (`check_figure`), counting into `result`.
+
+    Returns the claims: mention start -> the figure that claims it (the first, if several do).
+    """
+    text = doc.text
     claims: dict[int, str] = {}
     for _, row in figures.iterrows():
         fig = figure_from_row(row)
@@ -166,10 +195,12 @@ def validate_case(case: str) -> ValidationResult:
             result.parse_ok += 1
             # several figures may share one mention: 均排名第一 ranks two criteria first
             claims.setdefault(mention.start, f"figure {fig.id!r}")
+    return claims
 
-    mentions = {m.start: m for m in find_quantities(text)}
-    result.mentions = len(mentions)
-    result.claimed_by_figures = sum(1 for s in claims if s in mentions)
+
+def _check_non_figures(result: ValidationResult, non_figures: pd.DataFrame, mentions: dict[int, Mention],
+                       claims: dict[int, str], nf_path: Path) -> None:
+    """Each non-figure row names a mention at its offset no figure claims; claims it (into `claims`)."""
     for _, row in non_figures.iterrows():
         start, line = int(row["offset"]), int(row["line"])
         m = mentions.get(start)
@@ -185,25 +216,14 @@ def validate_case(case: str) -> ValidationResult:
         claims[start] = "non_figures"
         result.claimed_by_non_figures += 1
         result.redundant_rows += m.quantity.is_known_non_figure
-    for start, m in mentions.items():
-        if start not in claims and m.quantity.is_known_non_figure:
-            claims[start] = "built-in rules"
-            result.recognised_non_figures += 1
-    result.unaccounted = [m for s, m in sorted(mentions.items()) if s not in claims]
-    context_errors = _context_errors(c)
-    result.errors.extend(context_errors)
-    if not context_errors and c.path("context.csv").exists():
-        from kczlib.data.context import load_context
-
-        result.context_rows = len(load_context(case))
-    return result
 
 
-def _table_errors(folder) -> list[DataError]:
+def _table_errors(folder: Path) -> list[DataError]:
     """Schema and row problems of a case's figures and non-figures tables, read by path."""
-    errors = []
-    for name, read in ((FIGURES_FILE, read_figures),
-                       (NON_FIGURES_FILE, lambda path: read_table(path, get_schema("non_figures")))):
+    errors: list[DataError] = []
+    readers: tuple[tuple[str, Callable[[Path], object]], ...] = (
+        (FIGURES_FILE, read_figures), (NON_FIGURES_FILE, lambda path: read_table(path, get_schema("non_figures"))))
+    for name, read in readers:
         try:
             read(case_file(folder, name))  # DataError if a link
         except DataErrors as exc:
@@ -213,7 +233,7 @@ def _table_errors(folder) -> list[DataError]:
     return errors
 
 
-def _context_errors(case) -> list[DataError]:
+def _context_errors(case: Case) -> list[DataError]:
     try:
         if not case.path("context.csv").exists():
             return []
@@ -224,9 +244,13 @@ def _context_errors(case) -> list[DataError]:
     return list(validate_context(case.name))
 
 
+def _pct(n: int, d: int) -> str:
+    """The share n of d as a whole percentage; "n/a" for d = 0."""
+    return f"{100 * n / d:.0f}%" if d else "n/a"
+
+
 def format_report(r: ValidationResult) -> str:
     """The printed summary of one case's validation (what `kcz validate` shows), one line per fact."""
-    pct = lambda n, d: f"{100 * n / d:.0f}%" if d else "n/a"  # noqa: E731
     waiting = f"case {r.case}: the checks against the source wait until the problems below are fixed"
     lines = [waiting] if not r.loaded else [
         f"case {r.case}: {r.figures} figures, {r.non_figures} non-figure mentions, "
@@ -234,8 +258,8 @@ def format_report(r: ValidationResult) -> str:
         "  figures per chain: " + ", ".join(f"{k} {v}" for k, v in r.per_chain.items()),
         f"  qualified figures (余/多/超/近/以上/内/至): {r.qualified} of {r.figures}",
         f"  figures mapped to a shared indicator: {r.indicators_mapped} of {r.figures}",
-        f"  evidence verified at offset: {r.evidence_ok}/{r.figures} ({pct(r.evidence_ok, r.figures)})",
-        f"  evidence parses to the row: {r.parse_ok}/{r.figures} ({pct(r.parse_ok, r.figures)})",
+        f"  evidence verified at offset: {r.evidence_ok}/{r.figures} ({_pct(r.evidence_ok, r.figures)})",
+        f"  evidence parses to the row: {r.parse_ok}/{r.figures} ({_pct(r.parse_ok, r.figures)})",
         f"  coverage: {r.mentions} numeric mentions = {r.claimed_by_figures} figures + "
         f"{r.claimed_by_non_figures} non-figures + "
         + (f"{r.recognised_non_figures} recognised non-figures + " if r.recognised_non_figures else "")
@@ -255,7 +279,7 @@ def format_report(r: ValidationResult) -> str:
         lines.append(f"  unaccounted mention {m.text!r} at offset {m.start} "
                      f"(add a figure row or a non_figures row){why}")
     drafted = {e.line for e in r.errors if e.reason == DRAFT_REASON}
-    blanks = [e.column for e in r.errors if e.reason.endswith("is blank: fill it in")]
+    blanks = [e.column for e in r.errors if e.reason.endswith("is blank: fill it in") and e.column is not None]
     if drafted or blanks:
         lines.append(f"  left to curate: {len(blanks)} blank case.json field(s)"
                      + (f" ({', '.join(blanks)})" if blanks else "")
@@ -271,10 +295,10 @@ def grouped_errors(errors: list[DataError], at_least: int = 3) -> list[str]:
     A drafted figures table has the same blank on every row; one line naming the rows
     reads better than a hundred.
     """
-    groups: dict[tuple, list[DataError]] = {}
+    groups: dict[tuple[str, str | None, str], list[DataError]] = {}
     for e in errors:
         groups.setdefault((e.path, e.column, e.reason), []).append(e)
-    out = []
+    out: list[str] = []
     for (path, column, reason), members in groups.items():
         if len(members) < at_least or column is None:
             out.extend(str(e) for e in members)
@@ -287,7 +311,8 @@ def grouped_errors(errors: list[DataError], at_least: int = 3) -> list[str]:
 def _line_list(lines: list[int | None]) -> str:
     """1, 2, 3, 5 -> '1-3, 5'."""
     nums = sorted({n for n in lines if n is not None})
-    spans, start = [], None
+    spans: list[str] = []
+    start: int | None = None
     for i, n in enumerate(nums):
         start = n if start is None else start
         if i + 1 == len(nums) or nums[i + 1] != n + 1:
@@ -296,7 +321,7 @@ def _line_list(lines: list[int | None]) -> str:
     return ", ".join(spans)
 
 
-def main(case: str | None = None, out=None) -> int:
+def main(case: str | None = None, out: TextIO | None = None) -> int:
     """Validate one case, or every case folder; print a report per case.
 
     Returns 0 when all are valid, 1 when a case has data problems, 2 when a case cannot
