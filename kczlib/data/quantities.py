@@ -2,7 +2,7 @@
 
 A quantity parses to `value` (the number as written), `unit` (as written after the
 number, qualifier removed), `value_base`/`base_unit` (normalised) and `qualifier` with
-the `lower`/`upper` bounds it implies. The rules, in one table (README "How quantities
+the `lower`/`upper` bounds it implies. The rules, in one table (docs/data.md "How quantities
 are read" has the same table with examples):
 
 | written                         | qualifier | lower             | upper                        |
@@ -63,14 +63,12 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 from decimal import Decimal
+from typing import Any  # re.Match.groupdict() is dict[str, str | Any]: a group that did not match is None
 
 from kczlib.data.nonfigures import non_figure_spans
+from kczlib.data.numerals import CN_NUM, CN_PLACE, cn_to_number
 from kczlib.errors import QuantityParseError
 from kczlib.units import COUNT_MEASURES, MULTIPLIERS, UNITS
-
-CN_DIGIT = {"〇": 0, "零": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9}
-CN_PLACE = {"十": 10, "百": 100, "千": 1000}
-CN_NUM = "〇零一二两三四五六七八九十百千"
 
 # Full-width forms read as ASCII (one character each, so offsets never move): digits,
 # ％ ． ～ － ／ and Latin letters; the ideographic space reads as a space.
@@ -181,22 +179,6 @@ class Mention:
     quantity: Quantity
 
 
-def cn_to_number(s: str) -> int:
-    """Chinese numerals to int: 八 -> 8, 二十 -> 20, 十四 -> 14, 一百 -> 100, 百 -> 100, 八一 -> 81."""
-    if not s or any(c not in CN_DIGIT and c not in CN_PLACE for c in s):
-        raise QuantityParseError(s, "not a Chinese numeral")
-    if not any(c in CN_PLACE for c in s):  # digit-by-digit, as in 二〇二一
-        return int("".join(str(CN_DIGIT[c]) for c in s))
-    total, digit = 0, None
-    for c in s:
-        if c in CN_DIGIT:
-            digit = CN_DIGIT[c]
-        else:
-            total += (1 if digit is None else digit) * CN_PLACE[c]
-            digit = None
-    return total + (digit or 0)
-
-
 def _number(num: str) -> tuple[Decimal, Decimal]:
     """The number and the step of its last stated (non-zero) digit's place."""
     if num[0].isdigit():
@@ -240,7 +222,19 @@ def _canonical(pre: str, post: str, yu: str, written: str) -> str:
 
 
 def _from_match(m: re.Match[str]) -> Quantity:
+    """One match of `QTY_RE` read as a Quantity: markers first, then shares, vague and plain numbers."""
     g = m.groupdict()
+    if (marker := _marker(g)) is not None:
+        return marker
+    if g["den"] or g["sl_den"]:
+        return _fraction(m)
+    if g["vague"] or g["teens"]:
+        return _vague(m)
+    return _numeric(m, g)
+
+
+def _marker(g: dict[str, str | Any]) -> Quantity | None:
+    """A date, month or quarter, 首批/首届, or a bare 翻番 (the matches with no number to read)."""
     if g["date"]:
         year = float(g["date"][:4])
         return Quantity("date", year, "年", None, None, "exact", None, None, note="a date")
@@ -254,12 +248,13 @@ def _from_match(m: re.Match[str]) -> Quantity:
                         note="an ordinal (首批, 首届)" if kind == "ordinal" else "")
     if g["fanfan"]:  # 翻番 without a numeral is 翻一番
         return Quantity("quantity", 1.0, "番", 2.0, "multiplier", "exact", 2.0, 2.0)
-    if g["den"] or g["sl_den"]:
-        return _fraction(m)
+    return None
+
+
+def _numeric(m: re.Match[str], g: dict[str, str | Any]) -> Quantity:
+    """A number with its qualifiers, multiplier and unit: a quantity, an ordinal, a rank or a year."""
     pre, post = g["pre"] or "", g["post"] or ""
     unit_word = g["unit"] or ""
-    if g["vague"] or g["teens"]:
-        return _vague(m)
     if g["bare_mult"]:
         number, step, mult_word = Decimal(1), Decimal(1), g["bare_mult"]
     else:
@@ -269,18 +264,8 @@ def _from_match(m: re.Match[str]) -> Quantity:
     mult = Decimal(MULTIPLIERS.get(mult_word, 1))
     unit = mult_word + unit_word
 
-    if pre == "第":
-        kind = "ordinal" if unit_word in ORDINAL_UNITS else "rank"
-        if kind == "ordinal":
-            return Quantity("ordinal", float(number), unit, None, None, "exact", None, None,
-                            note="an ordinal (第N届, 第N次, 第N代)")
-        v = float(number)
-        return Quantity("rank", v, unit, v, "rank", "exact", v, v)
-    if pre in ("翻", "翻了"):
-        if unit_word != "番":
-            raise QuantityParseError(m.group(0), "翻 must be followed by N番")
-        base = Decimal(2) ** number
-        return Quantity("quantity", float(number), unit, float(base), "multiplier", "exact", float(base), float(base))
+    if pre in ("第", "翻", "翻了"):
+        return _ordinal_or_doubling(m, pre, number, unit, unit_word)
     num = g["num"] or ""
     if num.isdigit() and len(num) == 4 and num[:2] in ("19", "20") and not unit and not yu and not pre and not post:
         return Quantity("date", float(number), "", None, None, "exact", None, None, note="a year (19xx/20xx)")
@@ -300,6 +285,20 @@ def _from_match(m: re.Match[str]) -> Quantity:
     lower, upper = qualifier_bounds(qualifier, value_base, step)
     return Quantity("quantity", float(number), unit, float(value_base), base_unit, qualifier,
                     _to_float(lower), _to_float(upper))
+
+
+def _ordinal_or_doubling(m: re.Match[str], pre: str, number: Decimal, unit: str, unit_word: str) -> Quantity:
+    """第N届/第N次 (an ordinal), 第N名 (a rank), or 翻N番 (a multiplier of 2**N)."""
+    if pre == "第":
+        if unit_word in ORDINAL_UNITS:
+            return Quantity("ordinal", float(number), unit, None, None, "exact", None, None,
+                            note="an ordinal (第N届, 第N次, 第N代)")
+        v = float(number)
+        return Quantity("rank", v, unit, v, "rank", "exact", v, v)
+    if unit_word != "番":
+        raise QuantityParseError(m.group(0), "翻 must be followed by N番")
+    base = Decimal(2) ** number
+    return Quantity("quantity", float(number), unit, float(base), "multiplier", "exact", float(base), float(base))
 
 
 def _fraction(m: re.Match[str]) -> Quantity:
