@@ -13,7 +13,8 @@ from __future__ import annotations
 import re
 
 from kczlib.analysis.derivation_words import derivation_words
-from kczlib.analysis.ledger import Num, _plain, exact_text
+from kczlib.analysis.ledger import _plain, exact_text
+from kczlib.analysis.num import ContextRef, FigureRef, Num, Parameter, Passage, Period
 from kczlib.data.figures import figure
 from kczlib.data.source import load_source
 from kczlib.report.charts import parameter_label
@@ -79,24 +80,23 @@ def leaf_name(leaf: Num, report) -> str:
     """An input of a derived number named in the page language."""
     from kczlib.data.context import context_value
 
-    d = leaf.derivation
-    if d.startswith("parameter "):
-        return parameter_label(d.removeprefix("parameter ").split(" ")[0], report.lang)
-    if leaf.kind == "quote":
+    origin, refs = leaf.origin, leaf.refs
+    if isinstance(origin, Parameter):
+        return parameter_label(origin.name, report.lang)
+    if isinstance(origin, Passage):
         return report.text("appendix.leaves.quote_leaf")
-    if d.startswith(("year", "period")) and not leaf.ids:
-        return report.text("appendix.leaves.year_leaf")
-    ids = [i for i in leaf.ids]
-    if ids and ids[0].startswith("ctx:"):
-        return indicator_words(context_value(ids[0][4:], report.case).indicator, report.lang, report.meta.get("glossary"))
-    if ids:
-        name = report.label(ids[0])
-        if d.startswith("period of"):
-            from kczlib.report.narrative import templates
+    if isinstance(origin, Period) and origin.of is not None:
+        from kczlib.report.narrative import templates
 
-            return templates(report.lang)["appendix.leaves.period_of"].format(name=name)
-        return name
-    return d
+        return templates(report.lang)["appendix.leaves.period_of"].format(name=report.label(origin.of.figure_id))
+    if isinstance(origin, Period) and not refs:
+        return report.text("appendix.leaves.year_leaf")
+    if refs and isinstance(refs[0], ContextRef):
+        return indicator_words(context_value(refs[0].context_id, report.case).indicator, report.lang,
+                               report.meta.get("glossary"))
+    if refs:
+        return report.label(refs[0].figure_id)
+    return leaf.derivation
 
 
 def _where(where: str) -> str:
@@ -117,7 +117,7 @@ def ledger_rows(report) -> list[dict]:
         if key in seen:
             continue
         seen.add(key)
-        cited = e.where == "cited text" or e.num.kind == "quote"  # a passage: only its numbers
+        cited = e.where == "cited text" or isinstance(e.num.origin, Passage)  # a passage: only its numbers
         derivation = "" if cited else derivation_words(e.num, lang, lambda leaf: leaf_name(leaf, report))
         inputs = "" if e.num.is_leaf else report.list_separator().join(
             f"{leaf_name(leaf, report)} = {exact_text(leaf)}" for leaf in e.num.inputs())

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from urllib.parse import urlparse
 
-from kczlib.analysis.ledger import Num, assumption
+from kczlib.analysis.num import ContextRef, FigureRef, Num, Parameter, Period, assumption
 from kczlib.report.chart_words import chart_word, check_lang, origin_separator, source_prefix
 from kczlib.report.display import show
 
@@ -41,16 +41,15 @@ def origins(nums: list[Num], lang: str, case: str) -> list[str]:
     found: dict[str, None] = {}
     for num in nums:
         for leaf in num.inputs():
-            if leaf.kind == "figure":
+            if isinstance(leaf.origin, FigureRef | Period):
                 text = chart_word("origin.case", lang).format(title=get_case(case).meta["title"][lang])
-            elif leaf.kind == "context":
-                c = context_value(leaf.ids[0].removeprefix("ctx:"), case)
+            elif isinstance(leaf.origin, ContextRef):
+                c = context_value(leaf.origin.context_id, case)
                 key = "origin.context_derived" if c.is_derived else "origin.context"
                 text = chart_word(key, lang).format(host=urlparse(c.source_url).hostname or "",
                                                        confidence=c.confidence_label(lang))
-            elif leaf.kind == "assumption":
-                text = chart_word("origin.assumption", lang).format(
-                    name=parameter_label(leaf.derivation.removeprefix("parameter "), lang))
+            elif isinstance(leaf.origin, Parameter):
+                text = chart_word("origin.assumption", lang).format(name=parameter_label(leaf.origin.name, lang))
             else:  # a count computed from the dataset (rows, mentions)
                 text = chart_word("origin.dataset", lang)
             found.setdefault(text, None)
@@ -161,7 +160,7 @@ class ChartMethods:
         fig = plots.line_path(list(path["year"]), lows, title=self.text(title_key), unit_label=self.text(unit_key),
                               source=self.chart_source(origins), lang=self.lang, texts=self.chart_texts(name, nums))
         for year, num in zip(path["year"], path["num"]):
-            self.say("fiscal.path_item", year=self.year(int(year), "parameter baseline_year + t"), amount=num)
+            self.say("fiscal.path_item", year=self.parameter_year(int(year), "baseline_year", plus="t"), amount=num)
         self.chart(fig, name, nums, origins)
 
 
@@ -170,7 +169,8 @@ class ChartMethods:
         from kczlib.data.context import context_value
 
         def weak(num):
-            return any(leaf.kind == "context" and context_value(leaf.ids[0][4:], self.case).confidence in ("low", "derived")
+            return any(isinstance(leaf.origin, ContextRef)
+                       and context_value(leaf.origin.context_id, self.case).confidence in ("low", "derived")
                        for leaf in num.inputs())
 
         return [weak(n) for n in nums]

@@ -16,7 +16,8 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from kczlib.errors import TemplateError
-from kczlib.analysis.ledger import Ledger, Num
+from kczlib.analysis.ledger import Ledger
+from kczlib.analysis.num import Num, Passage
 from kczlib.contract import LANGS
 from kczlib.data.datatext import DataText
 from kczlib.data.quantities import find_quantities
@@ -126,7 +127,7 @@ def render(key: str, lang: str, ledger: Ledger, **slots) -> Safe:
         elif isinstance(v, Quote):
             text = escape(nested_quote(v.text) if lang == "zh" else v.text)
             derivation = table["common.derivation.source_quote"].format(offset=v.offset)
-            ledger.record(Num(None, None, "count", (), derivation, "quote"), key, text)
+            ledger.record(Num(None, None, "count", origin=Passage(v.offset), derivation=derivation), key, text)
             values[name] = text
         elif isinstance(v, DataText):  # text from the data files: printed as written, escaped
             values[name] = escape(v)

@@ -22,7 +22,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from kczlib.analysis.ledger import Ledger, Num, assumption
+from kczlib.analysis.ledger import Ledger
+from kczlib.analysis.num import Num, assumption, context_num, figure_num
 from kczlib.data.cases import get_case
 from kczlib.data.figures import LATEST, figure, indicator, load_figures, reports_indicator
 from kczlib.errors import IndicatorNotReportedError
@@ -32,7 +33,6 @@ from kczlib.report.charts import ChartMethods
 from kczlib.report.display import part_metadata, show
 from kczlib.report.labels import LabelMethods
 from kczlib.report.narrative import Safe, render
-from kczlib.report.numbers import context_num, figure_num
 from kczlib.report.parameters import apply_parameters, remember_report
 from kczlib.report.reader import ReaderMethods
 

@@ -8,7 +8,7 @@ key-finding sentences.
 from __future__ import annotations
 
 from kczlib.analysis import metrics
-from kczlib.analysis.ledger import Num
+from kczlib.analysis.num import ContextRef, DatasetCount, Num
 from kczlib.analysis.scenarios import POOL_BINDS, POOL_BINDS_PARTLY, break_even_loss_rate, leverage_grid
 from kczlib.data.context import format_period
 from kczlib.report import plots  # matplotlib: sections are only imported by notebooks
@@ -89,7 +89,7 @@ def pool_scenario(report, loans: Num, shares: list) -> None:
     items = [report.text("finance.pool_2019_item", comp=c,
                          break_even=Safe(report.text("finance_bounds.never_exhausted")) if _never_exhausted(b) else b)
              for c, b in rates]
-    report.say("finance.pool_2019", year_label=report.year(row.year_number, "common.derivation.context_year", (f"ctx:{row.id}",), id=row.id),
+    report.say("finance.pool_2019", year_label=report.year(row.year_number, "common.derivation.context_year", (ContextRef(row.id),), id=row.id),
                confidence=report.confidence(row), pool=pool, per_pool=metrics.ratio(loans, pool, "multiplier"),
                items=Safe(report.list_separator().join(items)))
 
@@ -102,7 +102,7 @@ def kechuangdai_growth(report, firms: Num, loans: Num, borrowing_then: Num) -> N
     crow, loan_count = report.ctx_role("kechuangdai_loan_count_latest")
     if later_firms is None or later_loans is None or loan_count is None:
         return
-    report.say("finance.growth", year_label=report.year(lrow.year_number, "common.derivation.context_year", (f"ctx:{lrow.id}",), id=lrow.id),
+    report.say("finance.growth", year_label=report.year(lrow.year_number, "common.derivation.context_year", (ContextRef(lrow.id),), id=lrow.id),
                later_firms=later_firms, later_loans=later_loans, loan_count=loan_count,
                loans_confidence=report.confidence(lrow), firms_confidence=report.confidence(frow),
                firms_growth=metrics.growth(later_firms, firms), loans_growth=metrics.growth(later_loans, loans))
@@ -112,7 +112,7 @@ def kechuangdai_growth(report, firms: Num, loans: Num, borrowing_then: Num) -> N
     erow, early_loans = report.ctx_role("kechuangdai_loans_early")
     efrow, early_firms = report.ctx_role("kechuangdai_firms_early")
     if early_loans is not None and early_firms is not None:
-        report.say("finance.early", period=report.cite(format_period(erow.period, report.lang), "common.derivation.context_period", (f"ctx:{erow.id}",), id=erow.id),
+        report.say("finance.early", period=report.cite(format_period(erow.period, report.lang), "common.derivation.context_period", (ContextRef(erow.id),), id=erow.id),
                    loans=early_loans, firms=early_firms, confidence=report.confidence(erow),
                    per_firm=metrics.ratio(early_loans, early_firms, "CNY"))
     report.gap("kechuangdai_risk_pool")
@@ -174,8 +174,8 @@ def loan_dynamics(report, firms: Num, loans: Num) -> None:
             report.say("finance.between_lending", **slots)
         if a["row"] is not None and b["row"] is not None:
             n = float(months_between(a["row"].period, b["row"].period))
-            months = Num(n, n, "count", tuple(f"ctx:{r.id}" for r in (a["row"], b["row"])),
-                         report.derivation("finance.derivation.months"), "derived", measure="个月", sig=6)
+            months = Num(n, n, "count", refs=tuple(ContextRef(r.id) for r in (a["row"], b["row"])),
+                         derivation=report.derivation("finance.derivation.months"), measure="个月", sig=6)
             report.say("finance.months", months=months)
         else:
             report.say("finance.no_time_base")

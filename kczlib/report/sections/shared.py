@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from kczlib.analysis import metrics
-from kczlib.analysis.ledger import Num
+from kczlib.analysis.num import Num
 from kczlib.data.context import context_series
 from kczlib.data.figures import figure
 from kczlib.data.geo import geo_order
