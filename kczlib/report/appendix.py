@@ -14,7 +14,7 @@ import re
 
 from kczlib.analysis.derivation_words import derivation_words
 from kczlib.analysis.ledger import _plain, exact_text
-from kczlib.analysis.num import ContextRef, FigureRef, Num, Parameter, Passage, Period
+from kczlib.analysis.num import ContextRef, Num, Parameter, Passage, Period
 from kczlib.data.figures import figure
 from kczlib.data.source import load_source
 from kczlib.report.charts import parameter_label
@@ -39,7 +39,8 @@ def _cn_number(text: str) -> str:
 
 def section_words(path: str, title: str, report) -> Cell | str:
     """Where a figure stands in the source: zh "三/（三） 改革成效 / …" as a quotation; en
-    "part 3, (3), item 2" (the Chinese headings stay out of the English page)."""
+    "part 3, (3), item 2" (the Chinese headings stay out of the English page).
+    """
     if not path:
         return report.text("appendix.title_block")
     if report.lang == "zh":
@@ -145,7 +146,8 @@ def source_rows(report) -> list[dict]:
 
 def context_rows(report) -> list[dict]:
     """External statistics the report used: indicator, year, confidence, source, excerpt
-    (converted to Simplified characters for display; the data keeps the original)."""
+    (converted to Simplified characters for display; the data keeps the original).
+    """
     from kczlib.data.context import context_value, format_period
     from kczlib.data.source import strip_pinyin_glosses, to_simplified
 
@@ -175,7 +177,8 @@ def mark_chinese(text: str) -> list:
 def glossary_rows(report) -> list[dict]:
     """Names used in this report (its shown text names the term in either language), with
     the other language's name beside each; a term the report never uses is left out, so a
-    case without, say, a Kechuangdai product gets no entry for it."""
+    case without, say, a Kechuangdai product gets no entry for it.
+    """
     from kczlib.report.narrative import templates
 
     other = "en" if report.lang == "zh" else "zh"

@@ -6,7 +6,17 @@ periods, dataset counts, quoted passages, cited data text and context rows.
 
 from __future__ import annotations
 
-from kczlib.analysis.num import Cited, ContextRef, DatasetCount, FigureRef, Num, Parameter, Period, Ref, parameter_derivation
+from kczlib.analysis.num import (
+    Cited,
+    ContextRef,
+    DatasetCount,
+    FigureRef,
+    Num,
+    Parameter,
+    Period,
+    Ref,
+    parameter_derivation,
+)
 from kczlib.data.datatext import DataText
 from kczlib.data.figures import figure
 from kczlib.data.source import load_source
@@ -111,14 +121,16 @@ class LabelMethods:
     def count(self, n: int, key: str, **slots) -> Num:
         """A count computed from the dataset itself (rows, mentions); `key` names what is
         counted (a word key, e.g. `overview.derivation.figure_rows`, filled with `slots`):
-        the ledger shows it as the count's derivation, in the page language."""
+        the ledger shows it as the count's derivation, in the page language.
+        """
         what = self.derivation(key, **slots)
         return Num(float(n), float(n), "count", origin=DatasetCount(what), derivation=what,
                    measure=DATASET_MEASURE, sig=6)
 
     def has_passage(self, start: str, end: str) -> bool:
         """Whether the case's source text holds a passage from `start` to `end` (a quote
-        particular to one case's text)."""
+        particular to one case's text).
+        """
         text = load_source(self.case).text
         i = text.find(start)
         return i >= 0 and text.find(end, i) >= 0
@@ -145,7 +157,8 @@ class LabelMethods:
 
     def cite(self, text: str, derivation: str, refs: tuple[Ref, ...], **slots) -> Safe:
         """Data text that may hold years or counts: ledgered as cited (with `derivation`, as in
-        `derivation`, filled with `slots`, resting on `refs`), then escaped."""
+        `derivation`, filled with `slots`, resting on `refs`), then escaped.
+        """
         num = Num(None, None, "count", origin=Cited(), refs=refs, derivation=self.derivation(derivation, **slots))
         self.ledger.record(num, "cited text", escape(text))
         return Safe(escape(text))

@@ -39,7 +39,8 @@ class ReaderMethods:
         """The report's opening: a "Key findings" heading and three to five sentences
         (rendered templates, so their numbers are ledgered). A case that reports less may
         give one or two; with none, one sentence says the case's data do not support any.
-        Raises `ValueError` for more than five."""
+        Raises `ValueError` for more than five.
+        """
         if len(sentences) > 5:
             raise ValueError(f"key findings need three to five sentences, got {len(sentences)}")
         self.heading("common.key_findings_heading")

@@ -23,7 +23,6 @@ def fiscal_benchmarks(report, spending: Num, intensity: Num) -> None:
     GDP, R&D spending and population where the case's context assigns those roles; a role
     without a row is skipped (its gap is said elsewhere).
     """
-
     gdp_row, gdp = report.ctx_role("gdp_case_year")
     if gdp is not None:
         rd_floor = metrics.percent_of(gdp, intensity)
@@ -52,7 +51,8 @@ def fiscal_benchmarks(report, spending: Num, intensity: Num) -> None:
 
 def _rd_series_chart(report) -> None:
     """R&D intensity of the city, its peers, Sichuan and China in one chart: each bar says its
-    year and confidence (years differ), low-confidence and derived bars are hatched."""
+    year and confidence (years differ), low-confidence and derived bars are hatched.
+    """
     rows = rd_rows(report)
     if not rows:
         return
@@ -94,7 +94,8 @@ def _budget_name(row) -> str:
 
 def fiscal_against_budget(report, spending: Num) -> None:
     """Fiscal S&T spending against a general public budget only where the years match:
-    the city's budget (years differ: say so) and Sichuan's province-wide spending and share."""
+    the city's budget (years differ: say so) and Sichuan's province-wide spending and share.
+    """
     year = figure(spending.ids[0], report.case).period
     brow, budget = report.ctx_role("budget_latest")
     if budget is not None:
@@ -120,7 +121,8 @@ NOT_BELOW = "spending_not_below_stated_year"
 
 def _known_floor(spending: Num) -> Num:
     """Spending in a later start year, bounded below by the stated year's spending under the
-    assumption that it did not fall (a factor of at least 1, no upper bound)."""
+    assumption that it did not fall (a factor of at least 1, no upper bound).
+    """
     factor = Num.leaf(Parameter(NOT_BELOW), 1.0, None, "multiplier")
     return metrics.scaled(spending, factor)
 
@@ -128,7 +130,8 @@ def _known_floor(spending: Num) -> Num:
 def pledge_scenarios(report, spending: Num, multiple: Num, years: Num, cagr: Num, start_years: list[int]) -> None:
     """The doubling pledge under several start years of its window. Only the stated year has a
     spending figure: a window starting then has a known base; a later start has a base only
-    bounded below (if spending did not fall); an earlier start has no base at all."""
+    bounded below (if spending did not fall); an earlier start has no base at all.
+    """
     known = int(figure(spending.ids[0], report.case).period)
     span = int(years.upper)
     report.say("fiscal.scenarios_intro", known_year=report.period(spending.ids[0]))
@@ -160,7 +163,8 @@ def pledge_scenarios(report, spending: Num, multiple: Num, years: Num, cagr: Num
 
 def fiscal_findings(report, spending: Num, cagr: Num, multiple: Num, years: Num) -> list:
     """Key findings of the fiscal report: spending against the province, R&D against peers,
-    the pledge's required growth and target, and the budget gap."""
+    the pledge's required growth and target, and the budget gap.
+    """
     out = []
     if spending is None:  # every finding of this report is about spending
         return out

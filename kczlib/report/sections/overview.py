@@ -21,7 +21,8 @@ from kczlib.report.sections.shared import (
 def chain_headlines(report, headlines: dict[str, list[str]]) -> None:
     """One line per chain with its headline figures (refs as in `Report.has`: indicator ids
     or `case:<figure id>`), then the counts among them as one chart. Figures the case does
-    not report are left out; a chain with none gets the "not reported" sentence."""
+    not report are left out; a chain with none gets the "not reported" sentence.
+    """
     counts = []
     for chain, refs in headlines.items():
         nums = [report.get(r) for r in refs if report.has(r)]
@@ -81,7 +82,8 @@ def data_quality(report) -> None:
 def overview_findings(report) -> list:
     """One takeaway per chain, each with its numbers: fiscal input against the province and
     R&D against the nation, 科创贷 growth, talent inflows against the programme's stocks, and
-    the high-tech enterprise series. A chain whose context is missing is left out."""
+    the high-tech enterprise series. A chain whose context is missing is left out.
+    """
     out = []
     spending = report.maybe("fiscal_st_spending")
     prow, province = report.ctx_role("fiscal_st_province")

@@ -7,6 +7,8 @@ key-finding sentences.
 
 from __future__ import annotations
 
+from itertools import pairwise
+
 from kczlib.analysis import metrics
 from kczlib.analysis.num import Num
 from kczlib.data.figures import figure
@@ -28,7 +30,8 @@ def _years_between(report, a, b) -> Num:
 
 def hightech_series(report, total: Num, prior: Num) -> None:
     """High-tech enterprises over the years with the growth of each step and on average; the
-    case's implied prior-year stock is set against the context row of that year."""
+    case's implied prior-year stock is set against the context row of that year.
+    """
     points = hightech_points(report, total)
     if len(points) < 2:
         report.gap("hightech_2023")
@@ -38,7 +41,7 @@ def hightech_series(report, total: Num, prior: Num) -> None:
     report.say("platforms.hightech_series", items=Safe(report.list_separator().join(items)))
     steps = [report.text("platforms.hightech_step", start=report.year(a[0], "common.derivation.series_year", a[1].refs),
                          end=report.year(b[0], "common.derivation.series_year", b[1].refs), rate=metrics.change_rate(b[1], a[1]))
-             for a, b in zip(points, points[1:])]
+             for a, b in pairwise(points)]
     report.say("platforms.hightech_steps", items=Safe(report.list_separator().join(steps)))
     first, last = points[0], points[-1]
     report.say("platforms.hightech_average", start=report.year(first[0], "common.derivation.series_year", first[1].refs),
@@ -59,7 +62,8 @@ def hightech_series(report, total: Num, prior: Num) -> None:
 
 def star_against_listed(report, star: Num) -> None:
     """STAR listings against the city's other listed firms: a share only where the two counts
-    come from the same date; the case's undated count and the 2020 total are not divided."""
+    come from the same date; the case's undated count and the 2020 total are not divided.
+    """
     rows = [(role, *report.ctx_role(role)) for role in ("star_listed_prior", "star_listed_latest")]
     series = [report.text("platforms.star_item", period=report.when(r), value=n, confidence=report.confidence(r))
               for _, r, n in rows if n is not None]
@@ -81,7 +85,8 @@ def star_against_listed(report, star: Num) -> None:
 
 def carriers_side_by_side(report) -> None:
     """Concept-verification centre and pilot-production base outputs: counts side by side by
-    kind; project counts are the only ones in the same unit, and they count different stages."""
+    kind; project counts are the only ones in the same unit, and they count different stages.
+    """
     f = report.fig
     verified, incubated = report.ind("concept_verification_projects"), f("concept_verification_incubated")
     transfer, firms, patents = (f("belt_road_base_transfer_projects"), f("belt_road_base_firms_incubated"),
@@ -95,7 +100,8 @@ def carriers_side_by_side(report) -> None:
 
 def platforms_findings(report, total: Num) -> list:
     """Key findings of the platforms report: the high-tech series, STAR against all listings,
-    the year mismatch, and the two carriers' outputs."""
+    the year mismatch, and the two carriers' outputs.
+    """
     out = []
     points = hightech_points(report, total) if total is not None else []
     if len(points) >= 2:
