@@ -26,10 +26,11 @@ import itertools
 import math
 import random
 from collections.abc import Callable
+from dataclasses import replace
 
 import numpy as np
 
-from kczlib.analysis.ledger import Num
+from kczlib.analysis.num import ContextRef, Num, Parameter, parameter_derivation
 from kczlib.errors import NonMonotoneError
 
 # Interior points per ranged input for the monotonicity check (3 -> quartiles), and the
@@ -52,17 +53,16 @@ def derive(fn: Callable[..., float], operands: list[Num], base_unit: str, deriva
 
     `fn` takes one float per operand (operands may themselves be derived: their inputs
     are shared, not duplicated) and returns a float. `derivation` is the formula in
-    words, written with the operands' names. Returns a `Num` of kind "derived" whose
-    `lower`/`upper` are the joint bounds (None where open), whose `ids` are the figure
-    and context ids of all inputs, and which keeps `fn` and `operands`.
+    words, written with the operands' names. Returns a `Num` of kind "derived" (no origin)
+    whose `lower`/`upper` are the joint bounds (None where open), whose `refs` are the
+    figures and context rows of all inputs, and which keeps `fn` and `operands`.
     Raises `NonMonotoneError` if an interior sample falls outside the vertex hull.
     """
-    ids = tuple(dict.fromkeys(i for op in operands for i in op.ids))
-    num = Num(None, None, base_unit, ids, derivation, "derived", measure=measure, sig=sig,
+    refs = tuple(dict.fromkeys(r for op in operands for r in op.refs))
+    num = Num(None, None, base_unit, refs=refs, derivation=derivation, measure=measure, sig=sig,
               operands=tuple(operands), fn=fn)
     lo, hi = joint_bounds(num)
-    return Num(lo, hi, base_unit, ids, derivation, "derived", measure=measure, sig=sig,
-               operands=tuple(operands), fn=fn)
+    return replace(num, lower=lo, upper=hi)
 
 
 def _box(leaf: Num) -> tuple[float, float, bool, bool]:
@@ -160,8 +160,7 @@ def _snap(num: Num) -> Num:
     if lo is None or hi is None or lo == hi or abs(hi - lo) > _SAME * max(abs(lo), abs(hi)):
         return num
     v = float(f"{(lo + hi) / 2:.12g}")
-    return Num(v, v, num.base_unit, num.ids, num.derivation, num.kind, measure=num.measure, sig=num.sig,
-               operands=num.operands, fn=num.fn)
+    return replace(num, lower=v, upper=v)
 
 
 def operand_name(n: Num) -> str:
@@ -170,7 +169,9 @@ def operand_name(n: Num) -> str:
     Its derivation (or ids), in brackets when it is itself a formula, so `a / (b + c)` reads right in the ledger.
     """
     d = n.derivation or ", ".join(n.ids)
-    leaf = d.startswith(("parameter ", "context ")) and " " not in d.split(" ", 1)[1]
+    # a parameter or context row under its own name is one word, however it is written
+    leaf = isinstance(n.origin, ContextRef) and d == f"context {n.origin.context_id}" \
+        or isinstance(n.origin, Parameter) and d == parameter_derivation(n.origin.name)
     return f"({d})" if any(op in d for op in " +-*/") and not leaf else d
 
 

@@ -13,7 +13,7 @@ from __future__ import annotations
 import ast
 from collections.abc import Callable
 
-from kczlib.analysis.ledger import Num
+from kczlib.analysis.num import Num
 from kczlib.contract import LANGS
 from kczlib.words import word
 

@@ -12,7 +12,7 @@ imports them from their modules.
 from __future__ import annotations
 
 from kczlib.analysis.bounds import bounded, derive, joint_bounds, operand_name  # noqa: F401 (re-exported)
-from kczlib.analysis.ledger import RATIO, Num
+from kczlib.analysis.num import RATIO, Num
 from kczlib.analysis.scenarios import (  # noqa: F401 (re-exported)
     POOL_BINDS,
     POOL_BINDS_PARTLY,

@@ -13,7 +13,7 @@ import itertools
 import pandas as pd
 
 from kczlib.analysis.bounds import bounded, operand_name
-from kczlib.analysis.ledger import RATIO, Num
+from kczlib.analysis.num import RATIO, Num
 
 
 def _per(a: Num, b: Num) -> Num:

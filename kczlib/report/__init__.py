@@ -9,7 +9,7 @@ May import: `kczlib.analysis`, `kczlib.data` and the top-level `errors`/`paths`;
 Importing this package does not import matplotlib; `kczlib.report.theme` does.
 """
 
-from kczlib.report.report import Report
 from kczlib.report.parameters import check_parameters
+from kczlib.report.report import Report
 
 __all__ = ["Report", "check_parameters"]

@@ -13,7 +13,8 @@ from __future__ import annotations
 import re
 
 from kczlib.analysis.derivation_words import derivation_words
-from kczlib.analysis.ledger import Num, _plain, exact_text
+from kczlib.analysis.ledger import _plain, exact_text
+from kczlib.analysis.num import ContextRef, Num, Parameter, Passage, Period
 from kczlib.data.figures import figure
 from kczlib.data.source import load_source
 from kczlib.report.charts import parameter_label
@@ -38,7 +39,8 @@ def _cn_number(text: str) -> str:
 
 def section_words(path: str, title: str, report) -> Cell | str:
     """Where a figure stands in the source: zh "三/（三） 改革成效 / …" as a quotation; en
-    "part 3, (3), item 2" (the Chinese headings stay out of the English page)."""
+    "part 3, (3), item 2" (the Chinese headings stay out of the English page).
+    """
     if not path:
         return report.text("appendix.title_block")
     if report.lang == "zh":
@@ -79,24 +81,23 @@ def leaf_name(leaf: Num, report) -> str:
     """An input of a derived number named in the page language."""
     from kczlib.data.context import context_value
 
-    d = leaf.derivation
-    if d.startswith("parameter "):
-        return parameter_label(d.removeprefix("parameter ").split(" ")[0], report.lang)
-    if leaf.kind == "quote":
+    origin, refs = leaf.origin, leaf.refs
+    if isinstance(origin, Parameter):
+        return parameter_label(origin.name, report.lang)
+    if isinstance(origin, Passage):
         return report.text("appendix.leaves.quote_leaf")
-    if d.startswith(("year", "period")) and not leaf.ids:
-        return report.text("appendix.leaves.year_leaf")
-    ids = [i for i in leaf.ids]
-    if ids and ids[0].startswith("ctx:"):
-        return indicator_words(context_value(ids[0][4:], report.case).indicator, report.lang, report.meta.get("glossary"))
-    if ids:
-        name = report.label(ids[0])
-        if d.startswith("period of"):
-            from kczlib.report.narrative import templates
+    if isinstance(origin, Period) and origin.of is not None:
+        from kczlib.report.narrative import templates
 
-            return templates(report.lang)["appendix.leaves.period_of"].format(name=name)
-        return name
-    return d
+        return templates(report.lang)["appendix.leaves.period_of"].format(name=report.label(origin.of.figure_id))
+    if isinstance(origin, Period) and not refs:
+        return report.text("appendix.leaves.year_leaf")
+    if refs and isinstance(refs[0], ContextRef):
+        return indicator_words(context_value(refs[0].context_id, report.case).indicator, report.lang,
+                               report.meta.get("glossary"))
+    if refs:
+        return report.label(refs[0].figure_id)
+    return leaf.derivation
 
 
 def _where(where: str) -> str:
@@ -117,7 +118,7 @@ def ledger_rows(report) -> list[dict]:
         if key in seen:
             continue
         seen.add(key)
-        cited = e.where == "cited text" or e.num.kind == "quote"  # a passage: only its numbers
+        cited = e.where == "cited text" or isinstance(e.num.origin, Passage)  # a passage: only its numbers
         derivation = "" if cited else derivation_words(e.num, lang, lambda leaf: leaf_name(leaf, report))
         inputs = "" if e.num.is_leaf else report.list_separator().join(
             f"{leaf_name(leaf, report)} = {exact_text(leaf)}" for leaf in e.num.inputs())
@@ -145,7 +146,8 @@ def source_rows(report) -> list[dict]:
 
 def context_rows(report) -> list[dict]:
     """External statistics the report used: indicator, year, confidence, source, excerpt
-    (converted to Simplified characters for display; the data keeps the original)."""
+    (converted to Simplified characters for display; the data keeps the original).
+    """
     from kczlib.data.context import context_value, format_period
     from kczlib.data.source import strip_pinyin_glosses, to_simplified
 
@@ -175,7 +177,8 @@ def mark_chinese(text: str) -> list:
 def glossary_rows(report) -> list[dict]:
     """Names used in this report (its shown text names the term in either language), with
     the other language's name beside each; a term the report never uses is left out, so a
-    case without, say, a Kechuangdai product gets no entry for it."""
+    case without, say, a Kechuangdai product gets no entry for it.
+    """
     from kczlib.report.narrative import templates
 
     other = "en" if report.lang == "zh" else "zh"

@@ -10,17 +10,17 @@ from __future__ import annotations
 
 from urllib.parse import urlparse
 
-from kczlib.analysis.ledger import Num, assumption
+from kczlib.analysis.num import ContextRef, FigureRef, Num, Parameter, Period, assumption
 from kczlib.report.chart_words import chart_word, check_lang, origin_separator, source_prefix
 from kczlib.report.display import show
-
 
 # --- source lines from what is plotted ---------------------------------------------
 
 
 def parameter_label(name: str, lang: str) -> str:
     """A scenario parameter's name for readers (`appendix.parameters.<name>` in the narrative
-    templates: "loss rate" / "不良率"), or `name` itself when none is written."""
+    templates: "loss rate" / "不良率"), or `name` itself when none is written.
+    """
     from kczlib.report.narrative import templates
 
     return templates(lang).get(f"appendix.parameters.{name}", name)
@@ -41,16 +41,15 @@ def origins(nums: list[Num], lang: str, case: str) -> list[str]:
     found: dict[str, None] = {}
     for num in nums:
         for leaf in num.inputs():
-            if leaf.kind == "figure":
+            if isinstance(leaf.origin, FigureRef | Period):
                 text = chart_word("origin.case", lang).format(title=get_case(case).meta["title"][lang])
-            elif leaf.kind == "context":
-                c = context_value(leaf.ids[0].removeprefix("ctx:"), case)
+            elif isinstance(leaf.origin, ContextRef):
+                c = context_value(leaf.origin.context_id, case)
                 key = "origin.context_derived" if c.is_derived else "origin.context"
                 text = chart_word(key, lang).format(host=urlparse(c.source_url).hostname or "",
                                                        confidence=c.confidence_label(lang))
-            elif leaf.kind == "assumption":
-                text = chart_word("origin.assumption", lang).format(
-                    name=parameter_label(leaf.derivation.removeprefix("parameter "), lang))
+            elif isinstance(leaf.origin, Parameter):
+                text = chart_word("origin.assumption", lang).format(name=parameter_label(leaf.origin.name, lang))
             else:  # a count computed from the dataset (rows, mentions)
                 text = chart_word("origin.dataset", lang)
             found.setdefault(text, None)
@@ -59,7 +58,8 @@ def origins(nums: list[Num], lang: str, case: str) -> list[str]:
 
 def source_line(nums: list[Num], lang: str, case: str) -> str:
     """The chart's source line: "来源：" / "Source: " and its origins joined by "；" / "; "
-    (words of kczlib/words/charts.toml)."""
+    (words of kczlib/words/charts.toml).
+    """
     return source_prefix(lang) + origin_separator(lang).join(origins(nums, lang, case))
 
 
@@ -76,7 +76,8 @@ class ChartMethods:
 
     def chart(self, fig, name: str, nums: list[Num], origins: list[Num] | None = None) -> None:
         """Show a chart and ledger the numbers it draws (`origins`: what its source line cites,
-        when that is more than the labelled numbers, e.g. an assumed start year)."""
+        when that is more than the labelled numbers, e.g. an assumed start year).
+        """
         from kczlib._testing import write_layout
         from kczlib.report import plots, theme
 
@@ -103,14 +104,15 @@ class ChartMethods:
 
     def bars(self, name: str, items: list[tuple[str, Num]], title_key: str, unit_key: str, **slots) -> None:
         """Bars of `items` (label, Num); items that count different things (units, or measure
-        words: 个 platforms, 人 people) are drawn as stacked panels, one unit per axis."""
+        words: 个 platforms, 人 people) are drawn as stacked panels, one unit per axis.
+        """
         from kczlib.report import plots
 
         nums = [n for _, n in items]
         groups: dict[str, list[tuple[str, Num]]] = {}
         for label, n in items:
             groups.setdefault(_unit_of(n), []).append((label, n))
-        texts = dict(zip(map(id, nums), self.chart_texts(name, nums)))
+        texts = dict(zip(map(id, nums), self.chart_texts(name, nums), strict=True))
         title, source = self.text(title_key, **slots), self.chart_source(nums)
         if len(groups) == 1:
             unit = next(iter(groups))
@@ -160,8 +162,8 @@ class ChartMethods:
         origins = nums + [assumption("baseline_year", int(path["year"].iloc[0]), "years")]  # the x axis is assumed
         fig = plots.line_path(list(path["year"]), lows, title=self.text(title_key), unit_label=self.text(unit_key),
                               source=self.chart_source(origins), lang=self.lang, texts=self.chart_texts(name, nums))
-        for year, num in zip(path["year"], path["num"]):
-            self.say("fiscal.path_item", year=self.year(int(year), "parameter baseline_year + t"), amount=num)
+        for year, num in zip(path["year"], path["num"], strict=True):
+            self.say("fiscal.path_item", year=self.parameter_year(int(year), "baseline_year", plus="t"), amount=num)
         self.chart(fig, name, nums, origins)
 
 
@@ -170,7 +172,8 @@ class ChartMethods:
         from kczlib.data.context import context_value
 
         def weak(num):
-            return any(leaf.kind == "context" and context_value(leaf.ids[0][4:], self.case).confidence in ("low", "derived")
+            return any(isinstance(leaf.origin, ContextRef)
+                       and context_value(leaf.origin.context_id, self.case).confidence in ("low", "derived")
                        for leaf in num.inputs())
 
         return [weak(n) for n in nums]
@@ -185,7 +188,8 @@ def _unit_of(num: Num) -> str:
 def _mark_units(fig, nums: list[Num]) -> None:
     """Name on a single-panel chart's axes what its numbers count ("unit:count:家"), or
     "unit:mixed:…" when they count different things (the layout test refuses that). A count
-    without a measure word (a derived count) takes the measure of the others."""
+    without a measure word (a derived count) takes the measure of the others.
+    """
     plots = [ax for ax in fig.axes if not hasattr(ax, "_colorbar") and ax.get_label() != "<colorbar>"]
     if len(plots) != 1 or plots[0].get_gid():
         return
@@ -195,7 +199,8 @@ def _mark_units(fig, nums: list[Num]) -> None:
 def unit_key(nums: list[Num]) -> str:
     """What `nums` count, as one key for an axis ("count:家", "CNY"), or "mixed:…" (sorted
     keys joined by "|") when they count different things. A count without a measure word
-    (a derived count) takes the measure of the others."""
+    (a derived count) takes the measure of the others.
+    """
     units = {_unit_of(n) for n in nums}
     if "count" in units and any(u.startswith("count:") for u in units):
         units.discard("count")

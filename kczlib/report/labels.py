@@ -6,7 +6,17 @@ periods, dataset counts, quoted passages, cited data text and context rows.
 
 from __future__ import annotations
 
-from kczlib.analysis.ledger import Num
+from kczlib.analysis.num import (
+    Cited,
+    ContextRef,
+    DatasetCount,
+    FigureRef,
+    Num,
+    Parameter,
+    Period,
+    Ref,
+    parameter_derivation,
+)
 from kczlib.data.datatext import DataText
 from kczlib.data.figures import figure
 from kczlib.data.source import load_source
@@ -63,28 +73,64 @@ class LabelMethods:
     def period(self, figure_id: str) -> Safe:
         """The year a figure refers to, as printed (2021年 / 2021)."""
         p = figure(figure_id, self.case).period
-        return self.year(int(p), f"period of {figure_id}", (figure_id,)) if p.isdigit() else Safe(self.text("fiscal.no_year"))
+        if not p.isdigit():
+            return Safe(self.text("fiscal.no_year"))
+        return self.figure_year(int(p), FigureRef(figure_id), f"period of {figure_id}")
 
-    def year(self, year: int, derivation: str, ids: tuple = (), **slots) -> Safe:
-        """`year` printed as a label (2021年 / 2021: `common.year`) and ledgered with
-        `derivation` (as in `derivation`, filled with `slots`) and the figure or context
-        `ids` it comes from (none: an assumption, e.g. a parameter).
+    def figure_year(self, year: int, ref: FigureRef, derivation: str) -> Safe:
+        """`year`, the period of the figure `ref`, printed as a label and ledgered (see `year`).
+
+        The appendix names it "year of <the figure's metric>".
         """
+        num = Num(year, year, "years", origin=Period(of=ref), refs=(ref,), derivation=derivation)
+        return self._year_label(year, num)
+
+    def year(self, year: int, derivation: str, refs: tuple[Ref, ...], **slots: object) -> Safe:
+        """`year` printed as a label (2021年 / 2021: `common.year`) and ledgered.
+
+        Args:
+            year: the year.
+            derivation: as in `derivation`, filled with `slots`.
+            refs: the figures or context rows whose period it is (at least one).
+            **slots: slots of `derivation`.
+
+        Returns:
+            The printed year.
+
+        Raises:
+            ValueError: for no `refs` (a year from a parameter is a `parameter_year`).
+        """
+        if not refs:
+            raise ValueError(f"year {derivation!r}: no figure or context row; a parameter's year is parameter_year")
+        num = Num(year, year, "years", origin=Period(), refs=refs, derivation=self.derivation(derivation, **slots))
+        return self._year_label(year, num)
+
+    def parameter_year(self, year: int, name: str, plus: str = "") -> Safe:
+        """`year`, set by the scenario parameter `name` (plus `plus`: "t", "window"), printed and ledgered.
+
+        The ledger's derivation reads "parameter <name>" or "parameter <name> + <plus>".
+        """
+        derivation = parameter_derivation(name) + (f" + {plus}" if plus else "")
+        return self._year_label(year, Num(year, year, "years", origin=Parameter(name), derivation=derivation))
+
+    def _year_label(self, year: int, num: Num) -> Safe:
         text = templates(self.lang)["common.year"].format(year=year)
-        num = Num(year, year, "years", ids, self.derivation(derivation, **slots), "figure" if ids else "assumption")
         self.ledger.record(num, "year", text)
         return Safe(text)
 
     def count(self, n: int, key: str, **slots) -> Num:
         """A count computed from the dataset itself (rows, mentions); `key` names what is
         counted (a word key, e.g. `overview.derivation.figure_rows`, filled with `slots`):
-        the ledger shows it as the count's derivation, in the page language."""
-        return Num(float(n), float(n), "count", (), self.derivation(key, **slots), "derived",
+        the ledger shows it as the count's derivation, in the page language.
+        """
+        what = self.derivation(key, **slots)
+        return Num(float(n), float(n), "count", origin=DatasetCount(what), derivation=what,
                    measure=DATASET_MEASURE, sig=6)
 
     def has_passage(self, start: str, end: str) -> bool:
         """Whether the case's source text holds a passage from `start` to `end` (a quote
-        particular to one case's text)."""
+        particular to one case's text).
+        """
         text = load_source(self.case).text
         i = text.find(start)
         return i >= 0 and text.find(end, i) >= 0
@@ -109,10 +155,11 @@ class LabelMethods:
             if g["topic"] == topic:
                 self.say("common.gap", text=self.cite(g[self.lang], "common.derivation.context_gap", (), topic=topic))
 
-    def cite(self, text: str, derivation: str, ids: tuple, **slots) -> Safe:
+    def cite(self, text: str, derivation: str, refs: tuple[Ref, ...], **slots) -> Safe:
         """Data text that may hold years or counts: ledgered as cited (with `derivation`, as in
-        `derivation`, filled with `slots`), then escaped."""
-        num = Num(None, None, "count", ids, self.derivation(derivation, **slots), "context")
+        `derivation`, filled with `slots`, resting on `refs`), then escaped.
+        """
+        num = Num(None, None, "count", origin=Cited(), refs=refs, derivation=self.derivation(derivation, **slots))
         self.ledger.record(num, "cited text", escape(text))
         return Safe(escape(text))
 
@@ -135,8 +182,8 @@ class LabelMethods:
         """The period of a context row as printed (2021年 / 2021; 2023年11月 / Nov 2023), ledgered."""
         from kczlib.data.context import format_period
 
-        ids = (f"ctx:{row.id}",)
+        refs = (ContextRef(row.id),)
         if row.period.isdigit():
-            return self.year(int(row.period), "common.derivation.context_year", ids, id=row.id)
-        return self.cite(format_period(row.period, self.lang), "common.derivation.context_period", ids, id=row.id)
+            return self.year(int(row.period), "common.derivation.context_year", refs, id=row.id)
+        return self.cite(format_period(row.period, self.lang), "common.derivation.context_period", refs, id=row.id)
 

@@ -13,13 +13,14 @@ import html
 import re
 import string
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cache
 
-from kczlib.errors import TemplateError
-from kczlib.analysis.ledger import Ledger, Num
+from kczlib.analysis.ledger import Ledger
+from kczlib.analysis.num import Num, Passage
 from kczlib.contract import LANGS
 from kczlib.data.datatext import DataText
 from kczlib.data.quantities import find_quantities
+from kczlib.errors import TemplateError
 from kczlib.words import word_files, words
 
 # The word files that hold report prose, read by `templates` (keys are unique across them). The
@@ -61,7 +62,8 @@ _HAN = "\u3400-\u9fff"
 def nested_quote(text: str) -> str:
     """A Chinese passage as quoted inside “”: its own “” become ‘’, and half-width , ; : ( )
     next to Chinese (PDF-extracted text) full-width, as Chinese typography writes a quotation
-    (GB/T 15834-2011, 4.1 and 5.1)."""
+    (GB/T 15834-2011, 4.1 and 5.1).
+    """
     text = text.replace("“", "‘").replace("”", "’")
     return re.sub(rf"(?<=[{_HAN}‘’])\s*([,;:()])\s*|\s*([,;:()])\s*(?=[{_HAN}‘’])",
                   lambda m: _FULL_WIDTH[m.group(1) or m.group(2)], text)
@@ -81,7 +83,7 @@ def literal_numbers(template: str) -> list[str]:
     return re.findall(r"\d+", text) + [m.text for m in find_quantities(text)]
 
 
-@lru_cache(maxsize=None)
+@cache
 def templates(lang: str) -> dict[str, str]:
     """Every report template in language `lang`: `{dotted key: text}`, from `prose_files()`.
 
@@ -126,7 +128,7 @@ def render(key: str, lang: str, ledger: Ledger, **slots) -> Safe:
         elif isinstance(v, Quote):
             text = escape(nested_quote(v.text) if lang == "zh" else v.text)
             derivation = table["common.derivation.source_quote"].format(offset=v.offset)
-            ledger.record(Num(None, None, "count", (), derivation, "quote"), key, text)
+            ledger.record(Num(None, None, "count", origin=Passage(v.offset), derivation=derivation), key, text)
             values[name] = text
         elif isinstance(v, DataText):  # text from the data files: printed as written, escaped
             values[name] = escape(v)

@@ -35,7 +35,6 @@ from kczlib.report.chart_words import chart_word, origin_separator
 from kczlib.report.theme import palette
 from kczlib.words import word
 
-
 # --- shared chart parts -----------------------------------------------------------
 
 def _num(v) -> float | None:
@@ -48,7 +47,8 @@ def _num(v) -> float | None:
 
 def _floats(values) -> list[float]:
     """`values` (a list, array or Series, nullable dtypes included) as floats, NaN where
-    a value is missing: matplotlib draws nothing there (no bar, a gap in a line)."""
+    a value is missing: matplotlib draws nothing there (no bar, a gap in a line).
+    """
     return [np.nan if n is None else n for n in map(_num, list(values))]
 
 
@@ -67,7 +67,7 @@ def lighten(color, amount: float = 0.6) -> tuple[float, float, float]:
 
 
 def _bar_labels(ax, texts, positions, xs) -> None:
-    for text, y, x in zip(texts, positions, xs):
+    for text, y, x in zip(texts, positions, xs, strict=True):
         ax.annotate(text, (x, y), xytext=(8, 0), textcoords="offset points",
                     va="center", ha="left", fontsize=9)
 
@@ -130,7 +130,7 @@ def _bar_rows(ax, labels, lower, upper, point, texts, lang, hatched=None, legend
     color = palette()[0]
     ends = []
     hatched = hatched or [False] * len(labels)
-    for y, (lo, hi) in enumerate(zip(lower, upper)):
+    for y, (lo, hi) in enumerate(zip(lower, upper, strict=True)):
         lo, hi = _num(lo), _num(hi)
         if lo is not None and hi is not None and lo > hi:
             raise ParameterError("lower", f"row {labels[y]!r}: lower {lo:g} > upper {hi:g}")
@@ -141,7 +141,7 @@ def _bar_rows(ax, labels, lower, upper, point, texts, lang, hatched=None, legend
         ys = [y for y, p in enumerate(point) if _num(p) is not None]
         ax.plot([_num(point[y]) for y in ys], ys, "o", color="black", markersize=4, gid="point")
     if texts is None:
-        texts = [_range_text(_num(lo), _num(hi), lang) for lo, hi in zip(lower, upper)]
+        texts = [_range_text(_num(lo), _num(hi), lang) for lo, hi in zip(lower, upper, strict=True)]
     _bar_labels(ax, texts, range(len(labels)), ends)
 
 
@@ -179,7 +179,7 @@ def bar_range_facets(facets: list[dict], *, title: str, source: str, lang: str =
     fig, _ = _figure(sum(rows) + len(facets))
     fig.clear()
     axes = fig.subplots(len(facets), 1, gridspec_kw={"height_ratios": [r + 0.8 for r in rows]}, squeeze=False)[:, 0]
-    for ax, f in zip(axes, facets):
+    for ax, f in zip(axes, facets, strict=False):
         _bar_rows(ax, f["labels"], f["lower"], f["upper"], f.get("point"), f.get("texts"), lang,
                   f.get("hatched"), f.get("legend", ""))
         _category_axis(ax, f["labels"], f["unit_label"])
@@ -237,7 +237,8 @@ def funnel(stage_labels, values, *, title: str, unit_label: str, source: str,
            lang: str = "zh") -> Figure:
     """Stages as horizontal bars, top to bottom, each annotated with its value and
     its conversion rate from the stage above. Use it only where the source states that
-    each stage is a subset of the one above; otherwise draw `bar_ranges` side by side."""
+    each stage is a subset of the one above; otherwise draw `bar_ranges` side by side.
+    """
     _check_lengths(stage_labels, values=values)
     fig, ax = _figure(len(stage_labels))
     values = _floats(values)
@@ -252,7 +253,7 @@ def funnel(stage_labels, values, *, title: str, unit_label: str, source: str,
     _bar_labels(ax, texts, range(len(values)), np.nan_to_num(values))
     _category_axis(ax, stage_labels, unit_label)
     ax.margins(x=0.35)  # conversion labels are long
-    missing = [label for label, v in zip(stage_labels, values) if np.isnan(v)]
+    missing = [label for label, v in zip(stage_labels, values, strict=True) if np.isnan(v)]
     return _finish(fig, ax, title, _with_missing_note(source, missing, lang), lang)
 
 
@@ -262,13 +263,14 @@ def line_path(x, y, *, title: str, unit_label: str, source: str, lang: str = "zh
               y_lower=None, y_upper=None, texts=None) -> Figure:
     """A line, with a light band between `y_lower` and `y_upper` when either is given
     (a missing side of the band falls back to the line itself); `texts` label the points
-    (the report's printed strings for them)."""
+    (the report's printed strings for them).
+    """
     _check_lengths(x, y=y, y_lower=y_lower, y_upper=y_upper, texts=texts)
     fig, ax = _figure()
     color = palette()[0]
     x, y = list(x), _floats(y)
     ax.plot(x, y, marker="o", color=color)  # a missing y is a gap in the line
-    for xi, yi, text in zip(x, y, texts or []):
+    for xi, yi, text in zip(x, y, texts or [], strict=False):
         if np.isnan(yi):
             continue
         ax.annotate(text, (xi, yi), xytext=(0, 8), textcoords="offset points", ha="center", fontsize=8, gid="point_label")
@@ -282,7 +284,7 @@ def line_path(x, y, *, title: str, unit_label: str, source: str, lang: str = "zh
     if all(isinstance(v, numbers.Real) and float(v).is_integer() for v in x):
         ax.xaxis.set_major_locator(MaxNLocator(integer=True))
     ax.set_ylabel(unit_label)
-    missing = [xi for xi, yi in zip(x, y) if np.isnan(yi)]
+    missing = [xi for xi, yi in zip(x, y, strict=True) if np.isnan(yi)]
     return _finish(fig, ax, title, _with_missing_note(source, missing, lang), lang)
 
 
@@ -321,7 +323,8 @@ def compare_bars(labels, values, *, title: str, unit_label: str, source: str,
     """Benchmark comparison: one bar per label, the `highlight` label in the accent
     colour; `notes` (one per bar, may be empty) follow the value labels, which are
     `texts` when given (the report's printed strings) or the values at `sig` digits.
-    `hatched` bars (low confidence or derived) are hatched, and `legend` says so."""
+    `hatched` bars (low confidence or derived) are hatched, and `legend` says so.
+    """
     _check_lengths(labels, values=values, notes=notes, texts=texts, hatched=hatched)
     if highlight is not None and highlight not in list(labels):
         raise ParameterError("highlight", f"{highlight!r} is not one of the labels")
@@ -330,7 +333,7 @@ def compare_bars(labels, values, *, title: str, unit_label: str, source: str,
     fig, ax = _figure(len(labels))
     values = _floats(values)
     bars = ax.barh(range(len(values)), np.nan_to_num(values), color=colors)
-    for bar, h in zip(bars, hatched or []):
+    for bar, h in zip(bars, hatched or [], strict=False):
         if h:
             bar.set_hatch(HATCH)
             bar.set_edgecolor("white")
@@ -340,12 +343,12 @@ def compare_bars(labels, values, *, title: str, unit_label: str, source: str,
     if texts is None:  # sig=None: stated figures as written
         texts = [chart_word("missing.label", lang) if np.isnan(v) else format_number(v, lang, sig=sig) for v in values]
     if notes is not None:
-        texts = [f"{t}  {n}" if n and not pd.isna(n) else t for t, n in zip(texts, notes)]
+        texts = [f"{t}  {n}" if n and not pd.isna(n) else t for t, n in zip(texts, notes, strict=True)]
     _bar_labels(ax, texts, range(len(values)), [max(v, 0.0) if not np.isnan(v) else 0.0 for v in values])
     _category_axis(ax, labels, unit_label)
     if notes is not None and any(isinstance(n, str) and n for n in notes):
         ax.margins(x=0.5)  # room for the value label and its note (a confidence label)
-    missing = [label for label, v in zip(labels, values) if np.isnan(v)]
+    missing = [label for label, v in zip(labels, values, strict=True) if np.isnan(v)]
     return _finish(fig, ax, title, _with_missing_note(source, missing, lang), lang)
 
 
@@ -361,17 +364,18 @@ def paired_ranges(labels, left, right, *, titles: tuple[str, str], units: tuple[
     arrow-heads for open ends); `titles`: the panels' subtitles; `units`: their axis labels;
     `unit_keys`: what each panel counts ("CNY", "count:家"), kept for the one-unit-per-axis
     check; `hatched`: (left flags, right flags), the low-confidence bars of each panel.
-    Raises ParameterError when a column's length differs from `labels`."""
+    Raises ParameterError when a column's length differs from `labels`.
+    """
     hatched = hatched or ([False] * len(labels), [False] * len(labels))
     for name, (lo, hi, tx), flags in (("left", left, hatched[0]), ("right", right, hatched[1])):
         _check_lengths(labels, **{f"{name}_lower": lo, f"{name}_upper": hi, f"{name}_texts": tx, f"{name}_hatched": flags})
     fig, _ = _figure(2 * len(labels) + 2)
     fig.clear()
     axes = fig.subplots(2, 1, gridspec_kw={"height_ratios": [1, 1]}, squeeze=False)[:, 0]
-    panels = zip(axes, (left, right), hatched, palette()[:2], titles, units, unit_keys)
+    panels = zip(axes, (left, right), hatched, palette()[:2], titles, units, unit_keys, strict=False)
     for ax, (lower, upper, texts), flags, color, sub, unit_label, key in panels:
         ends = [_draw_range(ax, y, _num(lo), _num(hi), color, HATCH if flags[y] else None)
-                for y, (lo, hi) in enumerate(zip(lower, upper))]
+                for y, (lo, hi) in enumerate(zip(lower, upper, strict=True))]
         _bar_labels(ax, texts, range(len(labels)), ends)
         _category_axis(ax, labels, unit_label)
         ax.margins(x=0.4)  # room for "more than CNY 40 bn" beyond the longest bar
@@ -391,9 +395,9 @@ def multi_path(series: list[tuple[str, list, list, list]], *, title: str, unit_l
                lang: str = "zh") -> Figure:
     """Several lines on one axis, one per scenario: (label, x, y, point texts)."""
     fig, ax = _figure()
-    for (label, x, y, texts), color in zip(series, palette()):
+    for (label, x, y, texts), color in zip(series, palette(), strict=False):
         ax.plot(x, y, marker="o", color=color, label=label)
-        for xi, yi, text in zip(x, y, texts):
+        for xi, yi, text in zip(x, y, texts, strict=True):
             ax.annotate(text, (xi, yi), xytext=(0, 8), textcoords="offset points", ha="center", fontsize=7,
                         color=color, gid="point_label")
     ax.margins(x=0.1, y=0.2)

@@ -12,6 +12,7 @@ from __future__ import annotations
 import html
 import re
 
+from kczlib.analysis.num import FigureRef
 from kczlib.contract import READER_MIME
 from kczlib.report.display import show
 from kczlib.report.narrative import Safe
@@ -38,7 +39,8 @@ class ReaderMethods:
         """The report's opening: a "Key findings" heading and three to five sentences
         (rendered templates, so their numbers are ledgered). A case that reports less may
         give one or two; with none, one sentence says the case's data do not support any.
-        Raises `ValueError` for more than five."""
+        Raises `ValueError` for more than five.
+        """
         if len(sentences) > 5:
             raise ValueError(f"key findings need three to five sentences, got {len(sentences)}")
         self.heading("common.key_findings_heading")
@@ -63,8 +65,8 @@ class ReaderMethods:
                 continue
             if key is not None:
                 label = plain(self.text(key))
-            elif num.kind == "figure" and len(num.ids) == 1:
-                label = self.label(num.ids[0])
+            elif isinstance(num.origin, FigureRef):
+                label = self.label(num.origin.figure_id)
             else:
                 raise ValueError(f"key number {num.derivation!r}: not a single figure; pass (template_key, num)")
             self.key.append((label, plain(self.ledger.format(num, "key numbers"))))
@@ -91,7 +93,7 @@ class ReaderMethods:
 
     def _uses_parameters(self) -> bool:
         """Whether a scenario parameter (an assumption set when the report is run) was printed."""
-        return any(e.num.derivation.startswith("parameter ") for e in self.ledger.assumptions())
+        return bool(self.ledger.assumptions())
 
     def _publish_reader_meta(self) -> None:
         show({READER_MIME: self.reader_meta()}, raw=True)

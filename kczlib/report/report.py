@@ -22,7 +22,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from kczlib.analysis.ledger import Ledger, Num, assumption
+from kczlib.analysis.ledger import Ledger
+from kczlib.analysis.num import Num, assumption, context_num, figure_num
 from kczlib.data.cases import get_case
 from kczlib.data.figures import LATEST, figure, indicator, load_figures, reports_indicator
 from kczlib.errors import IndicatorNotReportedError
@@ -31,7 +32,6 @@ from kczlib.report.charts import ChartMethods
 from kczlib.report.display import part_metadata, show
 from kczlib.report.labels import LabelMethods
 from kczlib.report.narrative import Safe, render
-from kczlib.report.numbers import context_num, figure_num
 from kczlib.report.parameters import apply_parameters, install_guard, remember_report
 from kczlib.report.reader import ReaderMethods
 
@@ -41,7 +41,8 @@ CASE_PREFIX = "case:"  # a ref to a figure particular to a case, by the case's o
 @dataclass
 class Report(ChartMethods, LabelMethods, ReaderMethods):
     """One report being made in a notebook: its parameters, language, case and ledger,
-    and what it has shown (see the module docstring)."""
+    and what it has shown (see the module docstring).
+    """
 
     notebook: str
     params: dict = field(default_factory=dict)
@@ -58,7 +59,7 @@ class Report(ChartMethods, LabelMethods, ReaderMethods):
     meta: dict = field(default_factory=dict)  # the case's case.json, once configured
 
     @classmethod
-    def start(cls, notebook: str, namespace: dict | None = None) -> "Report":
+    def start(cls, notebook: str, namespace: dict | None = None) -> Report:
         """A report for `notebooks/<notebook>.ipynb`, to be configured after its parameters cell.
 
         `namespace` (the notebook's globals) is where `check_parameters` finds this report;
@@ -95,7 +96,8 @@ class Report(ChartMethods, LabelMethods, ReaderMethods):
         """A figure of this case by its own id (for what is particular to the case).
 
         Raises `UnknownFigureError` when the case has no such figure: guard a section
-        that needs one with `needs("case:<id>")`."""
+        that needs one with `needs("case:<id>")`.
+        """
         return figure_num(figure_id, self.case)
 
     def ind(self, indicator_id: str, period: str | None = LATEST) -> Num:
@@ -104,13 +106,15 @@ class Report(ChartMethods, LabelMethods, ReaderMethods):
         default the latest year where the case reports several (`period` as in `indicator`).
 
         Raises `UnknownIndicatorError`, `IndicatorNotReportedError` or `AmbiguousIndicatorError`
-        (see `kczlib.indicator`)."""
+        (see `kczlib.indicator`).
+        """
         return figure_num(indicator(indicator_id, self.case, period).id, self.case)
 
     def has(self, ref: str) -> bool:
         """Whether the case reports `ref`: an indicator id, or `case:<figure id>` for a
         figure particular to a case. Raises `UnknownIndicatorError` for a bare id that is
-        not an indicator (a typo must not read as "not reported")."""
+        not an indicator (a typo must not read as "not reported").
+        """
         if ref.startswith(CASE_PREFIX):
             return ref[len(CASE_PREFIX):] in self.figures.index
         return reports_indicator(ref, self.case)
@@ -147,7 +151,8 @@ class Report(ChartMethods, LabelMethods, ReaderMethods):
         the section. `topic`: a key under `missing.topics` in the narrative templates (or a
         full template key, e.g. a chain name).
         Names of missing shared indicators are listed in the report's language; a missing
-        case-specific figure is not named (its id belongs to another case)."""
+        case-specific figure is not named (its id belongs to another case).
+        """
         from kczlib.data.indicators import indicators
 
         missing = [r for r in refs if not self.has(r)]
@@ -181,7 +186,8 @@ class Report(ChartMethods, LabelMethods, ReaderMethods):
     # -- text ------------------------------------------------------------------------
     def text(self, key: str, **slots) -> Safe:
         """A rendered template, not shown (chart titles, list items). The slot `city` is the
-        case's city in the page language (case.json `city`) unless given."""
+        case's city in the page language (case.json `city`) unless given.
+        """
         if "city" not in slots and self.meta:
             slots["city"] = self.meta["city"][self.lang]
         return render(key, self.lang, self.ledger, **slots)

@@ -16,7 +16,8 @@ from kczlib.report.display import show
 @dataclass(frozen=True)
 class Cell:
     """A table cell in another language than the page (`lang`), or a quotation (`quote`:
-    shown as written, class "kcz-quote")."""
+    shown as written, class "kcz-quote").
+    """
 
     text: str
     lang: str | None = None

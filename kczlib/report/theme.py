@@ -19,7 +19,7 @@ import importlib.resources
 import io
 import re
 import warnings
-from functools import lru_cache
+from functools import cache
 from pathlib import Path
 
 import matplotlib as mpl
@@ -48,7 +48,7 @@ def cjk_font_path() -> Path:
     return path
 
 
-@lru_cache(maxsize=None)
+@cache
 def cjk_font_name() -> str:
     """Register the CJK font with matplotlib (once) and return its family name.
 

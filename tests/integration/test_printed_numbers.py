@@ -176,7 +176,7 @@ def expected_origins(nums, lang) -> set[str]:
             if leaf.kind == "figure":
                 out.add(f"《{title}》" if lang == "zh" else f'case study "{title}"')
             elif leaf.kind == "context":
-                row = context_rows()[leaf.ids[0][4:]]
+                row = context_rows()[leaf.origin.context_id]
                 label = confidence_label(row["confidence"], lang)
                 bracket = f"（{label}）" if lang == "zh" else f" ({label})"
                 if row["confidence"] == "derived":
@@ -184,7 +184,7 @@ def expected_origins(nums, lang) -> set[str]:
                 else:
                     out.add(f"{urlparse(row['source_url']).hostname}" + bracket)
             elif leaf.kind == "assumption":
-                name = PARAMETER_WORDS[lang][leaf.derivation.removeprefix("parameter ")]
+                name = PARAMETER_WORDS[lang][leaf.origin.name]
                 out.add(f"假设：{name}" if lang == "zh" else f"assumption: {name}")
             else:
                 out.add("kcz 对案例数据集的统计" if lang == "zh" else "kcz count of the case dataset")

@@ -7,8 +7,10 @@ key-finding sentences.
 
 from __future__ import annotations
 
+from itertools import pairwise
+
 from kczlib.analysis import metrics
-from kczlib.analysis.ledger import Num
+from kczlib.analysis.num import ContextRef, Num
 from kczlib.analysis.scenarios import POOL_BINDS, POOL_BINDS_PARTLY, break_even_loss_rate, leverage_grid
 from kczlib.data.context import format_period
 from kczlib.report import plots  # matplotlib: sections are only imported by notebooks
@@ -19,7 +21,8 @@ from kczlib.report.tables import display_table
 
 def leverage_scenarios(report, loans: Num, pools_yi: list, loss_rates: list, shares: list) -> None:
     """Scenario grid of the risk pool: loans per yuan of pool and of expected fiscal loss
-    (capped at the pool), with the break-even loss rate; table, sentences and heatmap."""
+    (capped at the pool), with the break-even loss rate; table, sentences and heatmap.
+    """
     import pandas as pd
 
     pools = [report.assume("risk_pool_yi", p * 1e8, "CNY") for p in pools_yi]
@@ -52,14 +55,16 @@ def leverage_scenarios(report, loans: Num, pools_yi: list, loss_rates: list, sha
 
 def _never_exhausted(break_even: Num) -> bool:
     """A break-even loss rate above 100% (pool larger than loans x share covered): no loss
-    rate exhausts the pool, so there is no rate to print (a rate is a share of the loans)."""
+    rate exhausts the pool, so there is no rate to print (a rate is a share of the loans).
+    """
     return break_even.lower is not None and break_even.lower > 1
 
 
 def _leverage_heatmap(report, grid) -> None:
     """Loans per yuan of expected fiscal loss: one row per loss rate and share, one column
     per pool. Each cell is labelled with the printed figure (the same string as the table)
-    and coloured by the middle of its range."""
+    and coloured by the middle of its range.
+    """
     import pandas as pd
 
     texts, values, rows, cols = {}, {}, [], []
@@ -89,20 +94,21 @@ def pool_scenario(report, loans: Num, shares: list) -> None:
     items = [report.text("finance.pool_2019_item", comp=c,
                          break_even=Safe(report.text("finance_bounds.never_exhausted")) if _never_exhausted(b) else b)
              for c, b in rates]
-    report.say("finance.pool_2019", year_label=report.year(row.year_number, "common.derivation.context_year", (f"ctx:{row.id}",), id=row.id),
+    report.say("finance.pool_2019", year_label=report.year(row.year_number, "common.derivation.context_year", (ContextRef(row.id),), id=row.id),
                confidence=report.confidence(row), pool=pool, per_pool=metrics.ratio(loans, pool, "multiplier"),
                items=Safe(report.list_separator().join(items)))
 
 
 def kechuangdai_growth(report, firms: Num, loans: Num, borrowing_then: Num) -> None:
     """Later and earlier 科创贷 totals from external context: loan size, loans per firm,
-    cumulative borrowing per firm, each named for what it is."""
+    cumulative borrowing per firm, each named for what it is.
+    """
     frow, later_firms = report.ctx_role("kechuangdai_firms_latest")
     lrow, later_loans = report.ctx_role("kechuangdai_loans_latest")
     crow, loan_count = report.ctx_role("kechuangdai_loan_count_latest")
     if later_firms is None or later_loans is None or loan_count is None:
         return
-    report.say("finance.growth", year_label=report.year(lrow.year_number, "common.derivation.context_year", (f"ctx:{lrow.id}",), id=lrow.id),
+    report.say("finance.growth", year_label=report.year(lrow.year_number, "common.derivation.context_year", (ContextRef(lrow.id),), id=lrow.id),
                later_firms=later_firms, later_loans=later_loans, loan_count=loan_count,
                loans_confidence=report.confidence(lrow), firms_confidence=report.confidence(frow),
                firms_growth=metrics.growth(later_firms, firms), loans_growth=metrics.growth(later_loans, loans))
@@ -112,7 +118,7 @@ def kechuangdai_growth(report, firms: Num, loans: Num, borrowing_then: Num) -> N
     erow, early_loans = report.ctx_role("kechuangdai_loans_early")
     efrow, early_firms = report.ctx_role("kechuangdai_firms_early")
     if early_loans is not None and early_firms is not None:
-        report.say("finance.early", period=report.cite(format_period(erow.period, report.lang), "common.derivation.context_period", (f"ctx:{erow.id}",), id=erow.id),
+        report.say("finance.early", period=report.cite(format_period(erow.period, report.lang), "common.derivation.context_period", (ContextRef(erow.id),), id=erow.id),
                    loans=early_loans, firms=early_firms, confidence=report.confidence(erow),
                    per_firm=metrics.ratio(early_loans, early_firms, "CNY"))
     report.gap("kechuangdai_risk_pool")
@@ -121,7 +127,8 @@ def kechuangdai_growth(report, firms: Num, loans: Num, borrowing_then: Num) -> N
 def _loan_points(report, firms: Num, loans: Num) -> list[dict]:
     """The points of 科创贷 lending and firms over time, in order: the 2019 half-year (a flow,
     not a cumulative total), the case's cumulative totals (undated within the case period),
-    the Nov 2023 and later cumulative totals. Points whose rows are missing are left out."""
+    the Nov 2023 and later cumulative totals. Points whose rows are missing are left out.
+    """
     points = []
     erow, early_loans = report.ctx_role("kechuangdai_loans_early")
     _, early_firms = report.ctx_role("kechuangdai_firms_early")
@@ -143,7 +150,8 @@ def _loan_points(report, firms: Num, loans: Num) -> list[dict]:
 
 def loan_dynamics(report, firms: Num, loans: Num) -> None:
     """Cumulative 科创贷 lending and firms over time on one chart (ranges as ranges), the lending
-    and firms implied between the points (bounded jointly), and borrowing per firm at each."""
+    and firms implied between the points (bounded jointly), and borrowing per firm at each.
+    """
     from kczlib.data.context import months_between
 
     points = _loan_points(report, firms, loans)
@@ -166,7 +174,7 @@ def loan_dynamics(report, firms: Num, loans: Num) -> None:
         legend=report.text("common.hatch_legend"), unit_keys=(unit_key(lend), unit_key(firm_nums)))
     report.chart(fig, "loan_dynamics", lend + firm_nums)
     cumulative = [p for p in points if not p["flow"]]
-    for a, b in zip(cumulative, cumulative[1:]):
+    for a, b in pairwise(cumulative):
         slots = {"start": Safe(a["label"]), "end": Safe(b["label"]), "lending": metrics.difference(b["loans"], a["loans"])}
         if a["firms"].lower is not None and b["firms"].lower is not None:
             report.say("finance.between", firms=metrics.difference(b["firms"], a["firms"]), **slots)
@@ -174,8 +182,8 @@ def loan_dynamics(report, firms: Num, loans: Num) -> None:
             report.say("finance.between_lending", **slots)
         if a["row"] is not None and b["row"] is not None:
             n = float(months_between(a["row"].period, b["row"].period))
-            months = Num(n, n, "count", tuple(f"ctx:{r.id}" for r in (a["row"], b["row"])),
-                         report.derivation("finance.derivation.months"), "derived", measure="个月", sig=6)
+            months = Num(n, n, "count", refs=tuple(ContextRef(r.id) for r in (a["row"], b["row"])),
+                         derivation=report.derivation("finance.derivation.months"), measure="个月", sig=6)
             report.say("finance.months", months=months)
         else:
             report.say("finance.no_time_base")
@@ -193,7 +201,8 @@ def loan_dynamics(report, firms: Num, loans: Num) -> None:
 
 def finance_findings(report, firms: Num, loans: Num, shares: list) -> list:
     """Key findings of the finance report: growth since the case, lending implied between the
-    points, loan size and borrowing per firm, and the 2019 pool as a scenario."""
+    points, loan size and borrowing per firm, and the 2019 pool as a scenario.
+    """
     out = []
     if firms is None or loans is None:
         return out

@@ -8,7 +8,7 @@ key-finding sentences.
 from __future__ import annotations
 
 from kczlib.analysis import metrics
-from kczlib.analysis.ledger import Num, assumption
+from kczlib.analysis.num import ContextRef, Num, Parameter, assumption
 from kczlib.analysis.scenarios import target_path
 from kczlib.data.context import format_period
 from kczlib.data.figures import figure
@@ -23,26 +23,25 @@ def fiscal_benchmarks(report, spending: Num, intensity: Num) -> None:
     GDP, R&D spending and population where the case's context assigns those roles; a role
     without a row is skipped (its gap is said elsewhere).
     """
-
     gdp_row, gdp = report.ctx_role("gdp_case_year")
     if gdp is not None:
         rd_floor = metrics.percent_of(gdp, intensity)
-        report.say("fiscal.rd_context", year_label=report.year(gdp_row.year_number, "common.derivation.context_year", (f"ctx:{gdp_row.id}",), id=gdp_row.id),
+        report.say("fiscal.rd_context", year_label=report.year(gdp_row.year_number, "common.derivation.context_year", (ContextRef(gdp_row.id),), id=gdp_row.id),
                  gdp=gdp, confidence=report.confidence(gdp_row), rd_floor=rd_floor,
                  fiscal_share=metrics.share(spending, rd_floor), fiscal_gdp_share=metrics.share(spending, gdp))
     rd_row, rd = report.ctx_role("rd_case_year")
     if rd is not None:
         # context.csv writes derivations in English: a Chinese page points to its appendix table
         derivation = Safe(report.text("appendix.notes.derivation_in_appendix")) if report.lang == "zh" and rd_row.derivation \
-            else report.cite(rd_row.derivation, "common.derivation.context_derivation", (f"ctx:{rd_row.id}",), id=rd_row.id) \
+            else report.cite(rd_row.derivation, "common.derivation.context_derivation", (ContextRef(rd_row.id),), id=rd_row.id) \
             if rd_row.derivation else Safe("")
-        report.say("fiscal.beside_rd", year_label=report.year(rd_row.year_number, "common.derivation.context_year", (f"ctx:{rd_row.id}",), id=rd_row.id),
+        report.say("fiscal.beside_rd", year_label=report.year(rd_row.year_number, "common.derivation.context_year", (ContextRef(rd_row.id),), id=rd_row.id),
                  rd=rd, confidence=report.confidence(rd_row), derivation=derivation,
                  fiscal_share=metrics.share(spending, rd))
     pop_row, pop = report.ctx_role("population_case_year")
     if pop is not None:
         report.say("fiscal.per_resident", population=pop, confidence=report.confidence(pop_row),
-                 year_label=report.year(pop_row.year_number, "common.derivation.context_year", (f"ctx:{pop_row.id}",), id=pop_row.id),
+                 year_label=report.year(pop_row.year_number, "common.derivation.context_year", (ContextRef(pop_row.id),), id=pop_row.id),
                  per_capita=metrics.ratio(spending, pop, "CNY"))
     _rd_series_chart(report)
     rd_peer_comparison(report)
@@ -52,7 +51,8 @@ def fiscal_benchmarks(report, spending: Num, intensity: Num) -> None:
 
 def _rd_series_chart(report) -> None:
     """R&D intensity of the city, its peers, Sichuan and China in one chart: each bar says its
-    year and confidence (years differ), low-confidence and derived bars are hatched."""
+    year and confidence (years differ), low-confidence and derived bars are hatched.
+    """
     rows = rd_rows(report)
     if not rows:
         return
@@ -94,7 +94,8 @@ def _budget_name(row) -> str:
 
 def fiscal_against_budget(report, spending: Num) -> None:
     """Fiscal S&T spending against a general public budget only where the years match:
-    the city's budget (years differ: say so) and Sichuan's province-wide spending and share."""
+    the city's budget (years differ: say so) and Sichuan's province-wide spending and share.
+    """
     year = figure(spending.ids[0], report.case).period
     brow, budget = report.ctx_role("budget_latest")
     if budget is not None:
@@ -120,15 +121,17 @@ NOT_BELOW = "spending_not_below_stated_year"
 
 def _known_floor(spending: Num) -> Num:
     """Spending in a later start year, bounded below by the stated year's spending under the
-    assumption that it did not fall (a factor of at least 1, no upper bound)."""
-    factor = Num(1.0, None, "multiplier", (), f"parameter {NOT_BELOW}", "assumption")
+    assumption that it did not fall (a factor of at least 1, no upper bound).
+    """
+    factor = Num.leaf(Parameter(NOT_BELOW), 1.0, None, "multiplier")
     return metrics.scaled(spending, factor)
 
 
 def pledge_scenarios(report, spending: Num, multiple: Num, years: Num, cagr: Num, start_years: list[int]) -> None:
     """The doubling pledge under several start years of its window. Only the stated year has a
     spending figure: a window starting then has a known base; a later start has a base only
-    bounded below (if spending did not fall); an earlier start has no base at all."""
+    bounded below (if spending did not fall); an earlier start has no base at all.
+    """
     known = int(figure(spending.ids[0], report.case).period)
     span = int(years.upper)
     report.say("fiscal.scenarios_intro", known_year=report.period(spending.ids[0]))
@@ -136,8 +139,8 @@ def pledge_scenarios(report, spending: Num, multiple: Num, years: Num, cagr: Num
     for start in sorted(set(start_years)):
         s_num = assumption("pledge_start_years", start, "years")
         origins.append(s_num)
-        start_label = report.year(start, "parameter pledge_start_years")
-        end_label = report.year(start + span, "parameter pledge_start_years + window")
+        start_label = report.parameter_year(start, "pledge_start_years")
+        end_label = report.parameter_year(start + span, "pledge_start_years", plus="window")
         if start < known:
             report.say("fiscal.scenario_before", start=start_label, end=end_label, known_year=report.period(spending.ids[0]))
             continue
@@ -160,7 +163,8 @@ def pledge_scenarios(report, spending: Num, multiple: Num, years: Num, cagr: Num
 
 def fiscal_findings(report, spending: Num, cagr: Num, multiple: Num, years: Num) -> list:
     """Key findings of the fiscal report: spending against the province, R&D against peers,
-    the pledge's required growth and target, and the budget gap."""
+    the pledge's required growth and target, and the budget gap.
+    """
     out = []
     if spending is None:  # every finding of this report is about spending
         return out

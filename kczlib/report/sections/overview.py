@@ -8,6 +8,7 @@ key-finding sentences.
 from __future__ import annotations
 
 from kczlib.analysis import metrics
+from kczlib.analysis.num import ContextRef, FigureRef
 from kczlib.report.narrative import Safe
 from kczlib.report.sections.shared import (
     hightech_points,
@@ -20,7 +21,8 @@ from kczlib.report.sections.shared import (
 def chain_headlines(report, headlines: dict[str, list[str]]) -> None:
     """One line per chain with its headline figures (refs as in `Report.has`: indicator ids
     or `case:<figure id>`), then the counts among them as one chart. Figures the case does
-    not report are left out; a chain with none gets the "not reported" sentence."""
+    not report are left out; a chain with none gets the "not reported" sentence.
+    """
     counts = []
     for chain, refs in headlines.items():
         nums = [report.get(r) for r in refs if report.has(r)]
@@ -48,12 +50,12 @@ def crosschecks(report) -> None:
     if not report.needs("crosschecks", context=True):
         return
     for c in checks:
-        ids = tuple((c.case_side.figure_ids if c.case_side else [])) + tuple(
-            f"ctx:{i}" for i in (c.context_side.context_ids if c.context_side else []))
+        refs = tuple(FigureRef(i) for i in (c.case_side.figure_ids if c.case_side else [])) + tuple(
+            ContextRef(i) for i in (c.context_side.context_ids if c.context_side else []))
         explanation = c.explanation(report.lang)
-        report.say("overview.crosscheck_item", title=report.cite(c.title(report.lang), "common.derivation.crosscheck", ids, id=c.id),
+        report.say("overview.crosscheck_item", title=report.cite(c.title(report.lang), "common.derivation.crosscheck", refs, id=c.id),
                  outcome=report.text(f"overview.outcome_{c.outcome}"),
-                 explanation=report.cite(explanation, "common.derivation.crosscheck", ids, id=c.id))
+                 explanation=report.cite(explanation, "common.derivation.crosscheck", refs, id=c.id))
 
 
 def data_quality(report) -> None:
@@ -80,7 +82,8 @@ def data_quality(report) -> None:
 def overview_findings(report) -> list:
     """One takeaway per chain, each with its numbers: fiscal input against the province and
     R&D against the nation, 科创贷 growth, talent inflows against the programme's stocks, and
-    the high-tech enterprise series. A chain whose context is missing is left out."""
+    the high-tech enterprise series. A chain whose context is missing is left out.
+    """
     out = []
     spending = report.maybe("fiscal_st_spending")
     prow, province = report.ctx_role("fiscal_st_province")
@@ -107,8 +110,8 @@ def overview_findings(report) -> list:
     points = hightech_points(report, report.maybe("hightech_enterprises"))
     if len(points) >= 2:
         first, last = points[0], points[-1]
-        out.append(report.text("overview.kf_industry", first=first[1], start=report.year(first[0], "common.derivation.series_year", first[1].ids),
-                               last=last[1], end=report.year(last[0], "common.derivation.series_year", last[1].ids),
+        out.append(report.text("overview.kf_industry", first=first[1], start=report.year(first[0], "common.derivation.series_year", first[1].refs),
+                               last=last[1], end=report.year(last[0], "common.derivation.series_year", last[1].refs),
                                multiple=metrics.growth(last[1], first[1])))
     return out
 

@@ -7,8 +7,10 @@ key-finding sentences.
 
 from __future__ import annotations
 
+from itertools import pairwise
+
 from kczlib.analysis import metrics
-from kczlib.analysis.ledger import Num
+from kczlib.analysis.num import Num
 from kczlib.data.figures import figure
 from kczlib.report import plots  # matplotlib: sections are only imported by notebooks
 from kczlib.report.narrative import Safe
@@ -21,36 +23,37 @@ PERIOD_OF_TOTAL = "period of the case total"
 
 def _years_between(report, a, b) -> Num:
     """Whole years between two series points, a derived count naming the rows it comes from."""
-    ids = tuple(i for p in (a, b) for i in p[1].ids)
+    refs = tuple(r for p in (a, b) for r in p[1].refs)
     n = float(b[0] - a[0])
-    return Num(n, n, "years", ids, f"years from {a[0]} to {b[0]}", "derived", sig=6)
+    return Num(n, n, "years", refs=refs, derivation=f"years from {a[0]} to {b[0]}", sig=6)  # no origin: derived
 
 
 def hightech_series(report, total: Num, prior: Num) -> None:
     """High-tech enterprises over the years with the growth of each step and on average; the
-    case's implied prior-year stock is set against the context row of that year."""
+    case's implied prior-year stock is set against the context row of that year.
+    """
     points = hightech_points(report, total)
     if len(points) < 2:
         report.gap("hightech_2023")
         return
-    items = [report.text("platforms.hightech_item", year=report.year(y, "common.derivation.series_year", n.ids), value=n,
+    items = [report.text("platforms.hightech_item", year=report.year(y, "common.derivation.series_year", n.refs), value=n,
                          confidence=label) for y, n, label, _ in points]
     report.say("platforms.hightech_series", items=Safe(report.list_separator().join(items)))
-    steps = [report.text("platforms.hightech_step", start=report.year(a[0], "common.derivation.series_year", a[1].ids),
-                         end=report.year(b[0], "common.derivation.series_year", b[1].ids), rate=metrics.change_rate(b[1], a[1]))
-             for a, b in zip(points, points[1:])]
+    steps = [report.text("platforms.hightech_step", start=report.year(a[0], "common.derivation.series_year", a[1].refs),
+                         end=report.year(b[0], "common.derivation.series_year", b[1].refs), rate=metrics.change_rate(b[1], a[1]))
+             for a, b in pairwise(points)]
     report.say("platforms.hightech_steps", items=Safe(report.list_separator().join(steps)))
     first, last = points[0], points[-1]
-    report.say("platforms.hightech_average", start=report.year(first[0], "common.derivation.series_year", first[1].ids),
-               end=report.year(last[0], "common.derivation.series_year", last[1].ids), multiple=metrics.growth(last[1], first[1]),
+    report.say("platforms.hightech_average", start=report.year(first[0], "common.derivation.series_year", first[1].refs),
+               end=report.year(last[0], "common.derivation.series_year", last[1].refs), multiple=metrics.growth(last[1], first[1]),
                cagr=metrics.compound_rate(last[1], first[1], _years_between(report, first, last)))
     report.say("platforms.hightech_scope")
     nums = [p[1] for p in points]
     year = int(figure(total.ids[0], report.case).period)
-    fig = plots.compare_bars([report.year(p[0], "common.derivation.series_year", p[1].ids) for p in points], [n.mid for n in nums],
+    fig = plots.compare_bars([report.year(p[0], "common.derivation.series_year", p[1].refs) for p in points], [n.mid for n in nums],
                              title=report.text("platforms.hightech_chart"), unit_label=report.text("platforms.unit_firms"),
                              source=report.chart_source(nums), lang=report.lang, notes=[p[2] for p in points],
-                             highlight=report.year(year, PERIOD_OF_TOTAL, total.ids),
+                             highlight=report.figure_year(year, total.refs[0], PERIOD_OF_TOTAL),
                              texts=report.chart_texts("hightech_series", nums),
                              hatched=report.hatched(nums), legend=report.text("common.hatch_legend"))
     report.chart(fig, "hightech_series", nums)
@@ -59,7 +62,8 @@ def hightech_series(report, total: Num, prior: Num) -> None:
 
 def star_against_listed(report, star: Num) -> None:
     """STAR listings against the city's other listed firms: a share only where the two counts
-    come from the same date; the case's undated count and the 2020 total are not divided."""
+    come from the same date; the case's undated count and the 2020 total are not divided.
+    """
     rows = [(role, *report.ctx_role(role)) for role in ("star_listed_prior", "star_listed_latest")]
     series = [report.text("platforms.star_item", period=report.when(r), value=n, confidence=report.confidence(r))
               for _, r, n in rows if n is not None]
@@ -81,7 +85,8 @@ def star_against_listed(report, star: Num) -> None:
 
 def carriers_side_by_side(report) -> None:
     """Concept-verification centre and pilot-production base outputs: counts side by side by
-    kind; project counts are the only ones in the same unit, and they count different stages."""
+    kind; project counts are the only ones in the same unit, and they count different stages.
+    """
     f = report.fig
     verified, incubated = report.ind("concept_verification_projects"), f("concept_verification_incubated")
     transfer, firms, patents = (f("belt_road_base_transfer_projects"), f("belt_road_base_firms_incubated"),
@@ -95,13 +100,14 @@ def carriers_side_by_side(report) -> None:
 
 def platforms_findings(report, total: Num) -> list:
     """Key findings of the platforms report: the high-tech series, STAR against all listings,
-    the year mismatch, and the two carriers' outputs."""
+    the year mismatch, and the two carriers' outputs.
+    """
     out = []
     points = hightech_points(report, total) if total is not None else []
     if len(points) >= 2:
         first, last = points[0], points[-1]
-        out.append(report.text("platforms.kf_hightech", first=first[1], start=report.year(first[0], "common.derivation.series_year", first[1].ids),
-                               last=last[1], end=report.year(last[0], "common.derivation.series_year", last[1].ids),
+        out.append(report.text("platforms.kf_hightech", first=first[1], start=report.year(first[0], "common.derivation.series_year", first[1].refs),
+                               last=last[1], end=report.year(last[0], "common.derivation.series_year", last[1].refs),
                                multiple=metrics.growth(last[1], first[1]),
                                cagr=metrics.compound_rate(last[1], first[1], _years_between(report, first, last))))
     lrow, listed = report.ctx_role("listed_all_latest")

@@ -8,9 +8,10 @@ key-finding sentences.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from itertools import pairwise
 
 from kczlib.analysis import metrics
-from kczlib.analysis.ledger import Num
+from kczlib.analysis.num import Num
 from kczlib.data.context import context_series
 from kczlib.data.figures import figure
 from kczlib.data.geo import geo_order
@@ -21,7 +22,8 @@ NATION = 3  # the `order` data/geo.csv gives the nation (peers 1, province 2): `
 
 def rd_rows(report):
     """R&D intensity rows ordered: the case city, then by `geo_order` (peer cities, province,
-    nation; data/geo.csv), by name, by period."""
+    nation; data/geo.csv), by name, by period.
+    """
     city = report.meta["city"]["zh"]
     rows = context_series("rd_intensity", report.case)
     return sorted(rows, key=lambda r: (0 if r.geo == city else geo_order(r.geo), r.geo, r.period))
@@ -29,7 +31,8 @@ def rd_rows(report):
 
 def rd_peers(report):
     """The case city's latest R&D intensity beside the other rows of the same year:
-    (city row, city Num, national row, national Num, [(row, Num) of peers and province]) or None."""
+    (city row, city Num, national row, national Num, [(row, Num) of peers and province]) or None.
+    """
     city = report.meta["city"]["zh"]
     rows = rd_rows(report)
     mine = [r for r in rows if r.geo == city]
@@ -46,7 +49,8 @@ def hightech_points(report, total: Num) -> list[tuple[int, Num, str, object]]:
     """The high-tech enterprise series by year: context rows, with the case's total in its own
     year (replacing a context row of that year). Items: (year, Num, label, context row or None).
     `total` None (a case that does not
-    report the indicator) gives the context rows alone; a total of no single year is left out."""
+    report the indicator) gives the context rows alone; a total of no single year is left out.
+    """
     points = {r.year_number: (r.year_number, report.ctx(r.id), report.confidence(r), r)
               for r in context_series("hightech", report.case)}
     period = None if total is None else figure(total.ids[0], report.case).period
@@ -59,7 +63,8 @@ def hightech_points(report, total: Num) -> list[tuple[int, Num, str, object]]:
 
 def context_bars(report, name: str, items: list[tuple[str, Num]], title_key: str, unit_key: str, **slots) -> None:
     """Range bars like `Report.bars`, with low-confidence and derived context hatched and a
-    legend saying so; the source line lists exactly the origins of the drawn numbers."""
+    legend saying so; the source line lists exactly the origins of the drawn numbers.
+    """
     labels = [label for label, _ in items]
     nums = [n for _, n in items]
     fig = plots.bar_ranges(labels, [n.lower for n in nums], [n.upper for n in nums],
@@ -71,13 +76,14 @@ def context_bars(report, name: str, items: list[tuple[str, Num]], title_key: str
 
 def population_steps(report) -> list[dict]:
     """Consecutive resident-population rows: per step the two rows and, unless the later row
-    starts a re-based series (a census), the change and its rate."""
+    starts a re-based series (a census), the change and its rate.
+    """
     from kczlib.data.context import series_breaks
 
     rows = context_series("population", report.case)
     breaks = series_breaks("population", report.case)
     steps = []
-    for a, b in zip(rows, rows[1:]):
+    for a, b in pairwise(rows):
         step = {"earlier": a, "later": b, "break": b.id in breaks}
         if not step["break"]:
             pa, pb = report.ctx(a.id), report.ctx(b.id)
@@ -89,7 +95,8 @@ def population_steps(report) -> list[dict]:
 @dataclass(frozen=True)
 class ProgrammeStocks:
     """The programme's expert workstations and their people, and both per ten thousand
-    residents of the case year. Fields are None when the case does not report them."""
+    residents of the case year. Fields are None when the case does not report them.
+    """
 
     stations: Num | None = None  # expert workstations
     people: Num | None = None  # their academicians + experts

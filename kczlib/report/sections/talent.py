@@ -55,7 +55,8 @@ def talent_findings(report) -> list:
 def talent_inflows(report) -> None:
     """Resident population change per year (with the census break said, not computed), the
     talent policy's settlement count, the graduate inflow share, and the programme's stocks
-    per ten thousand residents, with what they can and cannot say."""
+    per ten thousand residents, with what they can and cannot say.
+    """
     report.heading("talent.inflow_heading", level=2)
     if not report.needs("talent_inflows", context=True):
         return

@@ -16,7 +16,7 @@ from conftest import REPORT_NOTEBOOKS as NOTEBOOKS
 from support.notebooks import execute_in_process
 
 from kczlib.analysis import metrics
-from kczlib.analysis.ledger import Num
+from kczlib.analysis.num import ContextRef, FigureRef, Num
 from kczlib.report import plots, theme
 
 NB = {p.stem: p for p in NOTEBOOKS}
@@ -42,7 +42,7 @@ def value(row_id):
 def point(x, name=None):
     """A stated figure with its own identity (figures with the same id are one input)."""
     name = name or f"row_{x!r}"
-    return Num(x, x, "count", (name,), name, "figure")
+    return Num.leaf(FigureRef(name), x, x, "count")
 
 
 # --- the new metrics, by hand from the rows ---------------------------------------------------
@@ -65,7 +65,7 @@ def test_per_ten_thousand_residents_from_the_rows():
 
 def test_compound_rate_of_the_hightech_series():
     first, last = value("hte_chengdu_2019"), value("hte_chengdu_2022")  # 4149, 9856
-    years = Num(3, 3, "years", (), "years", "derived")
+    years = Num(3, 3, "years", derivation="years")
     # (9856 / 4149) ** (1/3) - 1 = 2.37551 ** 0.33333 - 1 = 0.33430
     rate = metrics.compound_rate(point(last), point(first), years)
     assert abs(rate.lower - 0.3343) < 1e-4 and rate.format("en") == "33.4%"
@@ -73,8 +73,8 @@ def test_compound_rate_of_the_hightech_series():
 
 def test_lending_between_the_case_and_nov_2023_is_bounded_jointly():
     later = value("kechuangdai_loans_2023") * YI  # 300.92亿
-    case = Num(2e10, 3e10, "CNY", ("kechuangdai_loans",), "kechuangdai_loans", "figure", "多", 2e10)  # 200多亿
-    between = metrics.difference(Num(later, later, "CNY", ("ctx:l",), "context l", "context"), case)
+    case = Num.leaf(FigureRef("kechuangdai_loans"), 2e10, 3e10, "CNY", qualifier="多", value_base=2e10)  # 200多亿
+    between = metrics.difference(Num.leaf(ContextRef("l"), later, later, "CNY"), case)
     # 300.92亿 - 300亿 = 0.92亿 = 9200万; 300.92亿 - 200亿 = 100.92亿 -> 101亿
     assert math.isclose(between.lower, 0.92e8) and math.isclose(between.upper, 100.92e8)
     assert between.format("zh") == "9200万元至101亿元" and between.format("en") == "CNY 92 m to CNY 10.1 bn"

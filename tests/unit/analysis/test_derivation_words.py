@@ -5,10 +5,10 @@ Expected sentences are written by hand from the formulas kczlib.analysis.metrics
 
 from kczlib.analysis import metrics, scenarios
 from kczlib.analysis.derivation_words import derivation_words
-from kczlib.analysis.ledger import Num, assumption
+from kczlib.analysis.num import FigureRef, Num, assumption
 
-LOANS = Num(2e10, 3e10, "CNY", ("kechuangdai_loans",), "kechuangdai_loans", "figure", "多", 2e10)
-FIRMS = Num(2700, 2800, "count", ("kechuangdai_firms",), "kechuangdai_firms", "figure", "余", 2700, "家")
+LOANS = Num.leaf(FigureRef("kechuangdai_loans"), 2e10, 3e10, "CNY", qualifier="多", value_base=2e10)
+FIRMS = Num.leaf(FigureRef("kechuangdai_firms"), 2700, 2800, "count", qualifier="余", value_base=2700, measure="家")
 NAMES = {"en": {"kechuangdai_loans": "loans", "kechuangdai_firms": "firms", "parameter loss_rate": "loss rate",
                 "parameter compensation_share": "share covered", "parameter risk_pool_yi": "pool"},
          "zh": {"kechuangdai_loans": "贷款", "kechuangdai_firms": "企业数", "parameter loss_rate": "不良率",

@@ -8,13 +8,13 @@ import math
 import pytest
 
 from kczlib.analysis import bounds, metrics, scenarios
-from kczlib.analysis.ledger import Ledger, Num, assumption, inputs_text
+from kczlib.analysis.ledger import Ledger, inputs_text
+from kczlib.analysis.num import FigureRef, Num, assumption, figure_num
 from kczlib.errors import NonMonotoneError
-from kczlib.report.numbers import figure_num
 
 
 def fig(id_, lo, hi, unit="count"):
-    return Num(lo, hi, unit, (id_,), id_, "figure")
+    return Num.leaf(FigureRef(id_), lo, hi, unit)
 
 
 def n(id_):

@@ -5,9 +5,9 @@ import math
 import pytest
 
 from kczlib.analysis import metrics, scenarios
-from kczlib.analysis.ledger import Ledger, Num
+from kczlib.analysis.ledger import Ledger
+from kczlib.analysis.num import Num, Parameter, figure_num
 from kczlib.report.narrative import TemplateError, literal_numbers, render, templates
-from kczlib.report.numbers import figure_num
 
 
 def test_a_number_typed_into_a_template_is_rejected():
@@ -74,9 +74,9 @@ def test_grant_band_gives_a_project_count_range():
 
 
 def test_leverage_grid_is_loans_over_pool_and_over_expected_loss():
-    pool = Num(1e9, 1e9, "CNY", (), "parameter risk_pool_yi", "assumption")
-    loss = Num(0.02, 0.02, "ratio", (), "parameter loss_rate", "assumption")
-    comp = Num(0.5, 0.5, "ratio", (), "parameter compensation_share", "assumption")
+    pool = Num.leaf(Parameter("risk_pool_yi"), 1e9, 1e9, "CNY")
+    loss = Num.leaf(Parameter("loss_rate"), 0.02, 0.02, "ratio")
+    comp = Num.leaf(Parameter("compensation_share"), 0.5, 0.5, "ratio")
     row = scenarios.leverage_grid(n("kechuangdai_loans"), [pool], [loss], [comp]).iloc[0]
     assert (row["loans_per_pool_yuan"].lower, row["loans_per_pool_yuan"].upper) == (20.0, 30.0)
     # expected loss 2e10*0.02*0.5 = 2e8 .. 3e10*0.02*0.5 = 3e8, below the 1e9 pool: loans cancel,
