@@ -21,6 +21,7 @@ by this user, and a kcz kernel or export process by its command line (psutil rea
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import signal
@@ -44,10 +45,8 @@ def die_with_parent(parent: int, poll: float = 1.0) -> None:
     if sys.platform.startswith("linux"):
         import ctypes
 
-        try:
+        with contextlib.suppress(OSError, AttributeError):  # the watchdog below still works
             ctypes.CDLL(None, use_errno=True).prctl(PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)
-        except (OSError, AttributeError):
-            pass  # the watchdog below still works
     if os.getppid() != parent:
         os._exit(1)
 

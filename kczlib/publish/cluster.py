@@ -40,6 +40,7 @@ runs in the worker process); its paths are also registered on the coordinator
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import json
 import os
 import tempfile
@@ -267,10 +268,9 @@ class Cluster:
 def _cancel(client, futures: list) -> None:
     """Cancel what is left; with the scheduler gone there is nothing to cancel."""
     if futures:
-        try:
+        # ClosedClientError, a lost connection: the tasks went with it
+        with contextlib.suppress(Exception):
             client.cancel(futures)
-        except Exception:  # noqa: BLE001 - ClosedClientError, a lost connection: the tasks went with it
-            pass
 
 
 def _payload(report, entry: dict, config, expected: dict) -> dict:

@@ -145,11 +145,15 @@ def open_client(address: str, security):
 
 
 def _ignore_task_errors(client) -> None:
-    """Replace the client's handler of "task-erred" messages: distributed's would unpickle
-    the exception a worker (or the scheduler) sent. The future still ends in an error,
-    a `TaskFailed` made here. (Client._stream_handlers / _state_handlers are the client's
-    tables of message handlers; if a Dask release renames them, ClusterError says so
-    rather than silently unpickling.)
+    """Replace the client's handler of "task-erred" messages with one that unpickles nothing.
+
+    Distributed's handler would unpickle the exception a worker (or the scheduler) sent. The
+    future still ends in an error, a `TaskFailed` made here. (Client._stream_handlers /
+    _state_handlers are the client's tables of message handlers; if a Dask release renames
+    them, ClusterError says so rather than silently unpickling.)
+
+    Raises:
+        ClusterError: This distributed release has no such handler to replace.
     """
     streams, states = getattr(client, "_stream_handlers", None), getattr(client, "_state_handlers", None)
     if not (isinstance(streams, dict) and "task-erred" in streams and isinstance(states, dict) and "erred" in states):

@@ -1,13 +1,13 @@
-"""Terminal escape sequences in notebook outputs: gone from everything kcz shares.
+r"""Terminal escape sequences in notebook outputs: gone from everything kcz shares.
 
 IPython colours its tracebacks with CSI `ESC[...m` codes, and libraries print more:
-OSC 8 hyperlinks (`ESC]8;;URL ESC\\ text ESC]8;; ESC\\`, also ended by BEL), window
+OSC 8 hyperlinks (`ESC]8;;URL ESC\ text ESC]8;; ESC\`, also ended by BEL), window
 titles, DCS/SOS/PM/APC strings, single-character ESC sequences and 8-bit C1 controls.
 nbconvert's ansi2html turns only CSI colour codes (SGR) into HTML and leaves the rest as
 raw characters, which a reader sees as `]8;;https://...` with boxes for the ESC.
 
 The sequences are recognised by `ansistrip` (a maintained ECMA-48 grammar: CSI; OSC
-ended by BEL, `ESC \\` or C1 ST; DCS/SOS/PM/APC ended by ST; Fe, nF, Fp and Fs escapes;
+ended by BEL, `ESC \` or C1 ST; DCS/SOS/PM/APC ended by ST; Fe, nF, Fp and Fs escapes;
 bare C1 controls), not by a pattern of kcz's own. What a sequence only marks up stays:
 the text of an OSC 8 link is kept, its address and escapes are dropped.
 

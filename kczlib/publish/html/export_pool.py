@@ -15,6 +15,7 @@ killed with SIGKILL (children.die_with_parent; cpython#111873 would keep them al
 
 from __future__ import annotations
 
+import contextlib
 import errno
 import multiprocessing
 import os
@@ -90,10 +91,8 @@ def export_failure(exc: BaseException, written):
     from kczlib.publish.execute import Failure
 
     for path in written:
-        try:
+        with contextlib.suppress(OSError):
             path.unlink(missing_ok=True)
-        except OSError:
-            pass
     first = next((line.strip() for line in str(exc).splitlines() if line.strip()), "")
     return Failure(None, type(exc).__name__, first, where="while writing its pages")
 

@@ -287,9 +287,11 @@ def _offline_attributes(node, tag: str) -> None:
 
 @lru_cache(maxsize=64)  # the template's large stylesheet is the same on every page
 def offline_css(css: str) -> str:
-    """A stylesheet with `@import` rules removed and every non-offline `url()` (or
-    `image-set()` with such a string) replaced by `none`, which loads nothing. Parsed with tinycss2
-    (CSS Syntax Level 3), so escapes such as `u\\72 l(` are read as the browser reads them.
+    r"""A stylesheet that loads nothing: no `@import` rule, no non-offline `url()`.
+
+    Every non-offline `url()` (or `image-set()` with such a string) becomes `none`, which loads
+    nothing. Parsed with tinycss2 (CSS Syntax Level 3), so escapes such as `u\72 l(` are read as
+    the browser reads them.
     """
     rules = tinycss2.parse_stylesheet(css)
     kept = [r for r in rules if not (r.type == "at-rule" and r.lower_at_keyword == "import")]
