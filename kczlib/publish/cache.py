@@ -34,6 +34,18 @@ MAX_RUNS_SCANNED = 20
 
 
 def cache_key(notebook_hash: str, parameters: dict, data: dict, sources: dict, versions: dict) -> str:
+    """The key a report is cached under: a hash of everything its output depends on.
+
+    Args:
+        notebook_hash: `manifest.notebook_fingerprint` of the notebook (what runs, not its outputs).
+        parameters: The parameters the report is executed with.
+        data: Hashes of the data files ({path: sha256}).
+        sources: Hashes of the kczlib sources ({path: sha256}).
+        versions: The tracked package versions (`manifest.package_versions`).
+
+    Returns:
+        The sha256 hex digest of these and CACHE_FORMAT (`manifest.hash_json`).
+    """
     return hash_json({
         "format": CACHE_FORMAT, "notebook": notebook_hash, "parameters": parameters,
         "data": data, "kczlib": sources, "versions": versions,

@@ -227,6 +227,7 @@ class Cluster:
                                "(see the worker's log)")
 
     def close(self) -> None:
+        """Close the connection to the scheduler (the workers and their kernel pools stay)."""
         self.client.close()
 
     def run(self, todo, config, tmp: Path, progress) -> None:

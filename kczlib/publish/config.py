@@ -67,6 +67,15 @@ SAFE_NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9_-]{0,99}")
 
 @dataclass(frozen=True)
 class ReportSpec:
+    """One report of the config: a notebook executed with one set of parameters.
+
+    Attributes:
+        name: Unique; the stem of every output file.
+        notebook: The notebook's path.
+        parameters: The parameters injected into it (defaults, then the entry's own).
+        sweep: For a grid's report, {"group": base name, "values": {...}} (sweep.py); else None.
+    """
+
     name: str  # unique; the stem of every output file
     notebook: Path
     parameters: dict = field(default_factory=dict)
@@ -74,11 +83,25 @@ class ReportSpec:
 
     @property
     def case(self) -> str | None:
+        """The `case` parameter of the report, or None if it sets none."""
         return self.parameters.get("case")
 
 
 @dataclass(frozen=True)
 class BuildConfig:
+    """A loaded reports.toml: its reports and the [build] settings (see the module doc).
+
+    Attributes:
+        path: The config file.
+        reports: Every report it makes, sweeps expanded, in file order.
+        out: The output folder runs are written into.
+        notebooks_dir: The folder notebooks are found in (and kernels run in).
+        warm_imports: Modules each kernel imports before it is handed a report.
+        cell_timeout: Seconds one cell may run before the report fails.
+        kernel_name: The Jupyter kernel spec reports run on.
+        keep_runs: Finished runs kept in `out` after a build (prune_runs).
+    """
+
     path: Path
     reports: tuple[ReportSpec, ...]
     out: Path

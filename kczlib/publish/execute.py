@@ -34,6 +34,17 @@ KINDS = ("error", "dead kernel", "timeout")
 
 @dataclass
 class Failure:
+    """Why a report failed, as its manifest entry and the terminal report it.
+
+    Attributes:
+        cell: Execution count of the failing cell, as papermill reports it; None if no cell
+            ran or the failure happened outside a cell (`where` then says where).
+        ename: The exception's type name.
+        evalue: The exception's message.
+        kind: One of KINDS.
+        where: Where it happened, when `cell` is None for another reason than "no cell ran".
+    """
+
     cell: int | None  # execution count of the failing cell, as papermill reports it
     ename: str
     evalue: str
@@ -41,6 +52,7 @@ class Failure:
     where: str | None = None  # where it happened, when `cell` is None for another reason than "no cell ran"
 
     def summary(self) -> str:
+        """One line: kind, where (cell or `where`), exception type and message without terminal escapes."""
         where = f"at cell {self.cell}" if self.cell is not None else self.where or "before any cell ran"
         return f"{self.kind} {where}: {self.ename}: {strip_ansi(self.evalue)}".rstrip(": ")
 

@@ -184,6 +184,7 @@ async def _run_silently(km: AsyncKernelManager, code: str, timeout: float) -> No
 
 
 async def shutdown(km: AsyncKernelManager) -> None:
+    """Shut kernel `km` down at once; a kernel that already died is fine (logged at debug level)."""
     try:
         await km.shutdown_kernel(now=True)
     except Exception as exc:  # a kernel that already died is fine
@@ -203,6 +204,7 @@ class KernelPool:
         self._all: list[asyncio.Task] = []
 
     def prime(self) -> None:
+        """Start kernels until `ahead` are starting or ready, as long as the `total` allows."""
         while self._left > 0 and len(self._pending) < self._ahead:
             task = asyncio.ensure_future(self._start())
             self._pending.append(task)
@@ -210,6 +212,7 @@ class KernelPool:
             self._left -= 1
 
     async def take(self) -> AsyncKernelManager:
+        """The next warm kernel, waiting for its start to finish; another one starts in its place."""
         self.prime()
         task = self._pending.popleft()
         self.prime()  # replace it at once, so the next report finds a warm kernel

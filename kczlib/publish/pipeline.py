@@ -63,6 +63,23 @@ from kczlib.publish.signals import STOPPING, ignore_signals, signals_held
 
 @dataclass
 class BuildOptions:
+    """What `kcz build` was asked for (the command line's options).
+
+    Attributes:
+        only: Report names, notebook stems or globs to build; empty: every report.
+        overrides: Parameter values for a `-custom-` build of the selected reports.
+        jobs: Reports executed at once (kernels), by default one per CPU.
+        force: Execute every selected report, ignoring the cache.
+        out: The output folder, instead of the config's.
+        wait: Wait for another build's lock instead of failing at once.
+        config: The reports.toml to read, instead of the default one.
+        pdf: Also print each reader page to PDF (headless Chromium).
+        scheduler: A Dask scheduler address: run the reports there (cluster.py).
+        tls: {"ca", "cert", "key"}: paths for a tls:// scheduler (cluster_access.security_for).
+        allow_insecure_cluster: Accept a plain tcp:// scheduler off this machine.
+        max_reports: Overrides [build] max_reports of reports.toml (config.py).
+    """
+
     only: list[str] = field(default_factory=list)
     overrides: dict = field(default_factory=dict)
     jobs: int = os.cpu_count() or 1
@@ -79,12 +96,21 @@ class BuildOptions:
 
 @dataclass
 class BuildResult:
+    """What a build made.
+
+    Attributes:
+        run: The run folder, in place under the output folder.
+        manifest: Its manifest (manifest.json's content).
+        signal: A SIGINT/SIGTERM/SIGHUP held while the run was put in place, else None.
+    """
+
     run: Path
     manifest: dict
     signal: int | None = None  # a SIGINT/SIGTERM/SIGHUP held while the run was put in place
 
     @property
     def ok(self) -> bool:
+        """True if no report failed or was cancelled (manifest status "ok")."""
         return self.manifest["status"] == "ok"
 
 

@@ -55,6 +55,15 @@ def clean_html(html) -> str:
 
 
 def make_exporter(reader: bool) -> HTMLExporter:
+    """A new nbconvert HTML exporter for kcz's pages, images embedded and HTML sanitised.
+
+    Args:
+        reader: True for the reader page (kcz's reader template, no code cells or prompts);
+            False for the analyst page (the offline "lab" template, code shown).
+
+    Returns:
+        The exporter; not thread-safe, so each thread builds its own (`_exporter`).
+    """
     from kczlib.publish.html.reader_page import READER_TEMPLATE, TEMPLATES
 
     exporter = HTMLExporter(

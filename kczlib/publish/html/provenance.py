@@ -48,5 +48,12 @@ def provenance_cell(entry: dict, lang: str | None):
 
 
 def append_provenance(nb, entry: dict, lang: str | None) -> None:
+    """Put the provenance block last in `nb`, in place, replacing any earlier one.
+
+    Args:
+        nb: The executed notebook.
+        entry: Its manifest entry (parameters, data, versions, commit, build time).
+        lang: The report's language for the headings; None or an unknown one gives English.
+    """
     nb.cells[:] = [c for c in nb.cells if PROVENANCE_TAG not in c.metadata.get("tags", [])]
     nb.cells.append(provenance_cell(entry, lang))

@@ -28,6 +28,7 @@ READER_TEMPLATE = "kcz_reader.html.j2"
 
 @lru_cache(maxsize=1)
 def reader_css() -> str:
+    """The reader page's stylesheet (templates/reader.css), read once per process."""
     return (TEMPLATES / "reader.css").read_text(encoding="utf-8")
 
 
