@@ -252,8 +252,9 @@ def _expand_reports(raw: dict, notebooks_dir: Path, path: Path,
 
 
 def _langs(value, where: str, path: Path) -> list:
-    """`langs` as a non-empty list of language codes; ConfigError naming `where` otherwise
-    (an empty list would silently drop the entry).
+    """`langs` as a non-empty list of language codes.
+
+    Raises ConfigError naming `where` otherwise (an empty list would silently drop the entry).
     """
     if value == [None]:
         return value
@@ -264,8 +265,9 @@ def _langs(value, where: str, path: Path) -> list:
 
 
 def _declared(notebook: Path) -> set[str] | None:
-    """The parameters `notebook` declares, or None if it cannot be read yet (a missing
-    notebook is reported by the build, naming the report).
+    """The parameters `notebook` declares, or None if it cannot be read yet.
+
+    A missing notebook is reported by the build, naming the report.
     """
     if not notebook.is_file():
         return None

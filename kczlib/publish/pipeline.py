@@ -1,6 +1,8 @@
-"""`kcz build`: the orchestrator. Select the reports, take the lock, consult the cache, run
-the rest (local.py or cluster.py, both through runner.run_report), write the manifest and
-index, rename the run into place and move `latest`.
+"""`kcz build`: the orchestrator.
+
+Select the reports, take the lock, consult the cache, run the rest (local.py or
+cluster.py, both through runner.run_report), write the manifest and index, rename the
+run into place and move `latest`.
 
 Order of work: check parameters (nothing runs on a typo) -> take the lock -> hash
 the inputs -> link reports whose cache key matches an earlier run -> execute the
@@ -302,8 +304,10 @@ def _shareable_path(path: Path, base: Path) -> str:
 
 
 def _reuse(hit, entry: dict, tmp: Path) -> bool:
-    """Copy a cached report's files into the run, each verified against the size and
-    sha256 its manifest recorded; False (a cache miss, with a warning) if any differs.
+    """Copy a cached report's files into the run, each verified against its manifest record.
+
+    The size and sha256 are checked; returns False (a cache miss, with a warning) if any
+    differs.
     """
     run, old = hit
     # reuse_key holds the name, so the files are the same names; mapped by position all the same

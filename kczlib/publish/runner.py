@@ -135,14 +135,14 @@ async def run_report(job: ReportJob, entry: dict, pool, folder: Path, *, scratch
 
 
 def error_entry(failure) -> dict:
-    """The manifest's `error` of a failed report: cell, kind, ename, evalue, summary and
-    head (its first 5 lines), stripped of terminal escapes and scrubbed of machine paths.
+    """The manifest's `error` of a failed report.
 
     Args:
         failure: an execute.Failure.
 
     Returns:
-        A dict of JSON values.
+        A dict of JSON values: cell, kind, ename, evalue, summary and head (its first 5
+        lines), stripped of terminal escapes and scrubbed of machine paths.
     """
     pairs = machine_paths()
     evalue = scrub_text(strip_ansi(failure.evalue), pairs)

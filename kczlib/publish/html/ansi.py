@@ -31,8 +31,14 @@ LONE_ESC = re.compile(r"\x1b(?!\[[0-9;]*m)")  # an ESC left over that starts no 
 
 
 def strip_ansi(text: str, keep_colours: bool = False) -> str:
-    """`text` without terminal escape sequences (see the module doc); with `keep_colours`,
-    SGR colour codes (`ESC[31m`) stay for nbconvert to render. Non-str input is returned as is.
+    """`text` without terminal escape sequences (see the module doc).
+
+    Args:
+        text: The text; non-str input is returned as is.
+        keep_colours: Keep SGR colour codes (`ESC[31m`) for nbconvert to render.
+
+    Returns:
+        The text without the sequences.
     """
     if not isinstance(text, str) or not ESCAPES.search(text):
         return text
@@ -43,8 +49,12 @@ def strip_ansi(text: str, keep_colours: bool = False) -> str:
 
 
 def clean_notebook_escapes(nb) -> None:
-    """Drop every terminal escape sequence but SGR colours from `nb`'s outputs, in place:
-    stream text, error tracebacks and values, and plain-text results.
+    """Drop every terminal escape sequence but SGR colours from `nb`'s outputs, in place.
+
+    Cleaned are stream text, error tracebacks and values, and plain-text results.
+
+    Args:
+        nb: The executed notebook.
     """
     for cell in nb.get("cells", []):
         for out in cell.get("outputs", []) or []:

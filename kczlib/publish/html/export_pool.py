@@ -84,9 +84,17 @@ def is_machine_fault(exc: BaseException) -> bool:
 
 
 def export_failure(exc: BaseException, written):
-    """The `execute.Failure` of a report whose pages could not be written (nbconvert
-    refusing its notebook, say): one line, `exc`'s type and first line. The report fails
-    alone; the files it had written (`written`, paths) are removed.
+    """The `execute.Failure` of a report whose pages could not be written.
+
+    The report fails alone (nbconvert refusing its notebook, say); the files it had written
+    are removed.
+
+    Args:
+        exc: What the export raised.
+        written: Paths of the files the report had written.
+
+    Returns:
+        A Failure of one line: `exc`'s type and first line, "while writing its pages".
     """
     from kczlib.publish.execute import Failure
 
@@ -98,9 +106,10 @@ def export_failure(exc: BaseException, written):
 
 
 def _stop_resource_tracker() -> None:
-    """Stop multiprocessing's resource tracker, which the pool's queues started: it would
-    otherwise outlive an interrupted build by a moment, a child process left behind.
-    The queues' semaphores are collected first, so nothing starts it again at exit.
+    """Stop multiprocessing's resource tracker, which the pool's queues started.
+
+    It would otherwise outlive an interrupted build by a moment, a child process left
+    behind. The queues' semaphores are collected first, so nothing starts it again at exit.
     """
     import gc
     from multiprocessing import resource_tracker

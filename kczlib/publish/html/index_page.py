@@ -110,8 +110,9 @@ def _card(entry: dict, lang: str) -> str:
 
 
 def _sweeps(entries: list[dict]) -> list[list[dict]]:
-    """A sweep's reports in this page's language, grouped (one group per sweep: its base
-    name names one notebook), in reports.toml order.
+    """The sweeps' reports in this page's language, grouped, in reports.toml order.
+
+    One group per sweep: its base name names one notebook.
     """
     groups: dict[str, list[dict]] = {}
     for e in entries:
@@ -121,8 +122,10 @@ def _sweeps(entries: list[dict]) -> list[list[dict]]:
 
 
 def _sweep_group(entries: list[dict], lang: str) -> str:
-    """One card for a whole sweep: a table with a row per combination, its swept values
-    (as written in reports.toml), a link to its report and its headline numbers.
+    """One card for a whole sweep: a table with a row per combination.
+
+    Each row has its swept values (as written in reports.toml), a link to its report and
+    its headline numbers.
     """
     words = chrome(lang)
     group = entries[0]["sweep"]["group"]
