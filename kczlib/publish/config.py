@@ -1,7 +1,7 @@
 """`reports.toml`: which reports `kcz build` makes, declared once.
 
     [defaults]                 # applied to every [[report]]
-    case = "chengdu"
+    case = "<case>"            # a folder of data/cases/
     langs = ["zh", "en"]       # one report per language: `<notebook>-<lang>`
 
     [[report]]
