@@ -199,27 +199,16 @@ def _count(entry: dict, langs: list) -> tuple[int, str]:
 
 def _expand_reports(raw: dict, notebooks_dir: Path, path: Path,
                     max_reports: int = DEFAULT_MAX_REPORTS) -> list[ReportSpec]:
+    """The reports of a parsed reports.toml, sweeps and languages expanded, in file order."""
     defaults = dict(raw.get("defaults", {}))
     default_langs = _langs(defaults.pop("langs", [None]), "[defaults]", path)
-    for name in defaults:  # refused even where no notebook declares it (it would be dropped)
-        try:
-            check_name(name)
-        except KczError as exc:
-            raise ConfigError(f"{path}: [defaults]: {exc}") from None
+    _check_default_names(defaults, path)
     entries = raw.get("report", [])
     if not entries:
         raise ConfigError(f"{path}: no [[report]] entries")
     reports: dict[str, ReportSpec] = {}
     for i, entry in enumerate(entries, 1):
-        if not isinstance(entry, dict) or "notebook" not in entry:
-            raise ConfigError(f"{path}: [[report]] #{i} has no 'notebook'")
-        value = str(entry["notebook"]).removesuffix(".ipynb")
-        parts = value.split("/")
-        if not all(SAFE_NAME.fullmatch(part) for part in parts):
-            raise ConfigError(f"{path}: [[report]] #{i}: notebook {value!r} is not a safe name: use "
-                              "letters, digits, '_' and '-', and '/' between folders (no '..')")
-        stem = "-".join(parts)  # a subfolder notebook gets a flat, safe report name
-        notebook = notebooks_dir.joinpath(*parts[:-1], f"{parts[-1]}.ipynb")
+        stem, notebook = _entry_notebook(entry, i, notebooks_dir, path)
         declared = _declared(notebook)
         own = entry.get("parameters", {})
         if not isinstance(own, dict):
@@ -249,6 +238,28 @@ def _expand_reports(raw: dict, notebooks_dir: Path, path: Path,
             reports[name] = ReportSpec(name, notebook, params,
                                    {"group": base, "values": combo.values} if combo else None)
     return list(reports.values())
+
+
+def _check_default_names(defaults: dict, path: Path) -> None:
+    """Refuse a [defaults] parameter with an unsafe name, even where no notebook declares it (it would be dropped)."""
+    for name in defaults:
+        try:
+            check_name(name)
+        except KczError as exc:
+            raise ConfigError(f"{path}: [defaults]: {exc}") from None
+
+
+def _entry_notebook(entry, i: int, notebooks_dir: Path, path: Path) -> tuple[str, Path]:
+    """The flat report stem and the notebook file of [[report]] entry #`i`; ConfigError if it names none safely."""
+    if not isinstance(entry, dict) or "notebook" not in entry:
+        raise ConfigError(f"{path}: [[report]] #{i} has no 'notebook'")
+    value = str(entry["notebook"]).removesuffix(".ipynb")
+    parts = value.split("/")
+    if not all(SAFE_NAME.fullmatch(part) for part in parts):
+        raise ConfigError(f"{path}: [[report]] #{i}: notebook {value!r} is not a safe name: use "
+                          "letters, digits, '_' and '-', and '/' between folders (no '..')")
+    stem = "-".join(parts)  # a subfolder notebook gets a flat, safe report name
+    return stem, notebooks_dir.joinpath(*parts[:-1], f"{parts[-1]}.ipynb")
 
 
 def _langs(value, where: str, path: Path) -> list:

@@ -176,29 +176,10 @@ def _build_locked(config, reports: list[ReportSpec], rest: list[ReportSpec], out
     tmp = new_temp_run(out)
     try:
         progress.say(f"kcz: {len(reports)} report(s) -> {out.name}/{stamp} (jobs {options.jobs})")
-        todo = []
         _link_translations(entries + extra)  # the names a reused page must link to
-        for report, entry in zip(reports, entries, strict=True):
-            hit = None if options.force else previous.get(reuse_key(entry))
-            if hit and _reuse(hit, entry, tmp):
-                progress.finished(entry)
-            else:
-                todo.append((report, entry))
-        # the other configured reports, so that the run can be complete: from the cache only
-        missing = []
-        for entry in extra:
-            hit = previous.get(reuse_key(entry))
-            if hit and _reuse(hit, entry, tmp):
-                entries.append(entry)
-            else:
-                missing.append(entry["name"])
+        todo, missing = _copy_cached(reports, entries, extra, previous, tmp, options.force, progress)
         _link_translations(entries)
-        if todo and cluster is not None:
-            cluster.run(todo, config, tmp, progress)
-        elif todo:
-            from kczlib.publish.local import run_locally  # imports papermill & co: not for a cached build
-
-            run_locally(todo, config, tmp, options.jobs, progress, record_child)
+        _execute(todo, config, tmp, options.jobs, progress, cluster, record_child)
         _read_reader_meta(entries, tmp)
         manifest = _run_manifest(stamp, started, t0, entries)
         manifest["complete"] = not missing and not options.overrides
@@ -237,6 +218,41 @@ def _build_locked(config, reports: list[ReportSpec], rest: list[ReportSpec], out
         progress.say(f"kcz: removed {len(pruned)} old run(s), keeping the newest {config.keep_runs} "
                      "([build] keep_runs)", level=0)
     return BuildResult(run, manifest, signal=held[0] if held else None)
+
+
+def _copy_cached(reports: list[ReportSpec], entries: list[dict], extra: list[dict], previous: dict, tmp: Path,
+                 force: bool, progress) -> tuple[list, list[str]]:
+    """Copy into `tmp` what the cache holds; return what is left to execute and what is missing.
+
+    A selected report is reused unless `force`; the other configured reports (`extra`) come
+    from the cache only, so that the run can be complete, and are appended to `entries`
+    when found. Returns ([(report, entry)] to execute, names of the `extra` not in the cache).
+    """
+    todo = []
+    for report, entry in zip(reports, entries, strict=True):
+        hit = None if force else previous.get(reuse_key(entry))
+        if hit and _reuse(hit, entry, tmp):
+            progress.finished(entry)
+        else:
+            todo.append((report, entry))
+    missing = []
+    for entry in extra:
+        hit = previous.get(reuse_key(entry))
+        if hit and _reuse(hit, entry, tmp):
+            entries.append(entry)
+        else:
+            missing.append(entry["name"])
+    return todo, missing
+
+
+def _execute(todo: list, config, tmp: Path, jobs: int, progress, cluster=None, record_child=None) -> None:
+    """Execute and export `todo` ([(report, entry)]) into `tmp`: on the Dask `cluster` if any, else locally."""
+    if todo and cluster is not None:
+        cluster.run(todo, config, tmp, progress)
+    elif todo:
+        from kczlib.publish.local import run_locally  # imports papermill & co: not for a cached build
+
+        run_locally(todo, config, tmp, jobs, progress, record_child)
 
 
 def _latest_decision(manifest: dict, options: BuildOptions) -> str | None:
