@@ -48,6 +48,7 @@ import threading
 from asyncio import CancelledError
 from functools import lru_cache
 from pathlib import Path
+from typing import cast
 
 from distributed import WorkerPlugin  # this module is imported only for --scheduler
 
@@ -427,15 +428,15 @@ def report_task(payload: dict) -> dict:
 
     diff = differences(payload["expected"], installation())
     worker = get_worker()
-    plugin = worker.plugins.get(PLUGIN)
+    plugin = cast("KernelPoolPlugin | None", worker.plugins.get(PLUGIN))
     if diff:
         return _not_run(f"worker {worker.address} has another installation: {'; '.join(diff)}")
     if plugin is None or plugin.pool is None:
         return _not_run(f"worker {worker.address} has no kcz kernel pool (its plugin failed to start: "
                         "see the worker's log)")
     entry = dict(payload["entry"])
-    with tempfile.TemporaryDirectory(prefix="kcz-task-") as work:
-        work = Path(work)
+    with tempfile.TemporaryDirectory(prefix="kcz-task-") as scratch:
+        work = Path(scratch)
         source = work / "source" / f"{payload['name']}.ipynb"
         source.parent.mkdir()
         source.write_text(payload["notebook"], encoding="utf-8")

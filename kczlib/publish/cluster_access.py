@@ -29,6 +29,7 @@ import json
 import logging
 import ssl
 from pathlib import Path
+from typing import Any
 
 from kczlib.errors import ClusterError, NotRun, RefusedAnswer, TaskFailed
 
@@ -92,7 +93,8 @@ def security_for(scheme: str, ca: Path | None = None, cert: Path | None = None, 
         return None
     from distributed.security import Security
 
-    security = Security(require_encryption=True, **{k: str(v) for k, v in given.items() if v})
+    # Security sets its tls_* attributes from its keywords at run time: distributed declares none of them
+    security: Any = Security(require_encryption=True, **{k: str(v) for k, v in given.items() if v})
     if not security.tls_ca_file or not security.tls_client_cert:
         raise ClusterError("a tls:// scheduler needs the cluster's CA and a client certificate: give --tls-ca and "
                            "--tls-cert (and --tls-key unless the key is in the certificate file), or set Dask's "
@@ -220,8 +222,9 @@ def is_str_dict(value, nested: tuple[str, ...] = ()) -> bool:
 
 # --- the answer of a report task (cluster.run_report) ----------------------------------------
 
-RESULT_KEYS = {"status": str, "started_at": str, "built_at": str, "seconds": (int, float), "timings": dict,
-               "error": dict, "worker": str}
+RESULT_KEYS: dict[str, type | tuple[type, ...]] = {
+    "status": str, "started_at": str, "built_at": str, "seconds": (int, float), "timings": dict,
+    "error": dict, "worker": str}
 
 
 def _answer(future):

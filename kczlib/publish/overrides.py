@@ -206,6 +206,7 @@ def parameter_names(source: str) -> list[str]:
         if tree is None:
             return _papermill_names(source)
     names: list[str] = []
+    targets: list[ast.expr]
     for stmt in tree.body:
         if isinstance(stmt, ast.AnnAssign) and stmt.value is not None:
             targets = [stmt.target]

@@ -27,8 +27,8 @@ from kczlib.errors import Terminated
 STOPPING = threading.Event()
 SIGNALS = (signal.SIGINT, signal.SIGTERM, signal.SIGHUP)
 # exit code and word of a command ended by each signal (128 + the signal's number)
-SIGNAL_EXITS = {signal.SIGINT: (130, "interrupted"), signal.SIGTERM: (143, "terminated"),
-                signal.SIGHUP: (129, "hung up")}
+SIGNAL_EXITS: dict[int, tuple[int, str]] = {signal.SIGINT: (130, "interrupted"), signal.SIGTERM: (143, "terminated"),
+                                         signal.SIGHUP: (129, "hung up")}
 
 
 def _exit_at_start_up(signum, frame):
@@ -124,7 +124,6 @@ class signals_held:  # noqa: N801 - used as a statement: `with signals_held() as
                 self.old[signum] = signal.signal(signum, lambda n, f: self.seen.append(n))
         return self.seen
 
-    def __exit__(self, *exc) -> bool:
+    def __exit__(self, *exc) -> None:
         for signum, handler in self.old.items():
             signal.signal(signum, handler)
-        return False

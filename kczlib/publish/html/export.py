@@ -20,6 +20,7 @@ script, and writes the page's Content-Security-Policy.
 from __future__ import annotations
 
 import threading
+from typing import Any
 
 from jinja2 import DictLoader, FileSystemLoader
 from nbconvert import HTMLExporter
@@ -101,7 +102,7 @@ def to_html(nb, title: str, lang: str | None, reader: bool, resources_path: str,
     nb.metadata["title"] = title
     exporter = _exporter(reader)
     exporter.language_code = lang if lang in ("zh", "en") else "en"
-    resources = {"metadata": {"name": title, "path": resources_path}}
+    resources: dict[str, Any] = {"metadata": {"name": title, "path": resources_path}}
     if reader:
         from kczlib.publish.html.fonts import embed_font
 

@@ -131,13 +131,14 @@ def _sweep_group(entries: list[dict], lang: str) -> str:
     group = entries[0]["sweep"]["group"]
     names = list(entries[0]["sweep"]["values"])
     labels = list(dict.fromkeys(k["label"] for e in entries for k in (e.get("reader") or {}).get("key_numbers", [])))
-    title = next(((e.get("reader") or {}).get("title") for e in entries if (e.get("reader") or {}).get("title")), group)
+    titles = [(e.get("reader") or {}).get("title") for e in entries]
+    title: str = next((t for t in titles if t), group)
     head = "".join(f"<th><code>{escape(n)}</code></th>" for n in names)
     head += f"<th>{escape(words['report'])}</th>" + "".join(f"<th>{escape(k)}</th>" for k in labels)
     rows = []
     for e in entries:
         values = "".join(f"<td>{escape(json.dumps(e['sweep']['values'][n], ensure_ascii=False))}</td>" for n in names)
-        keys = {k["label"]: k["value"] for k in (e.get("reader") or {}).get("key_numbers", [])}
+        keys: dict[str, str] = {k["label"]: k["value"] for k in (e.get("reader") or {}).get("key_numbers", [])}
         link = f'<a href="{escape(e["name"])}.html">{escape(e["name"])}</a>'
         if e["status"] == "failed":
             link += f' <span class="failed-status">{escape(words["status_failed"])}</span>'
