@@ -34,8 +34,8 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
-from kczlib.publish.kernels import shutdown, start_warm_kernel  # noqa: E402
 from kczlib.publish.config import load_config  # noqa: E402
+from kczlib.publish.kernels import shutdown, start_warm_kernel  # noqa: E402
 
 BIN = Path(sys.executable).parent
 

@@ -47,8 +47,9 @@ def chart_layout(fig) -> dict:
                      "unit": gid.removeprefix("unit:") if gid.startswith("unit:") else None})
         for text_role, t in _axis_texts(ax):
             if t.get_visible() and t.get_text().strip():
-                texts.append({"text": t.get_text(), "role": "colorbar_label" if role == "colorbar" and text_role == "axis_label"
-                              else text_role, "box": _box(t.get_window_extent(renderer), w, h)})
+                is_colorbar_label = role == "colorbar" and text_role == "axis_label"
+                texts.append({"text": t.get_text(), "role": "colorbar_label" if is_colorbar_label else text_role,
+                              "box": _box(t.get_window_extent(renderer), w, h)})
     for t in fig.texts:
         if t.get_visible() and t.get_text().strip():
             texts.append({"text": t.get_text(), "role": t.get_gid() or "figure_text",
@@ -57,8 +58,14 @@ def chart_layout(fig) -> dict:
 
 
 def write_layout(fig, name: str) -> None:
-    """With KCZ_CHART_LAYOUT set to a folder, write `chart_layout(fig)` there as `<name>.json`
-    (the layout tests read these after a real build); otherwise do nothing."""
+    """Write `chart_layout(fig)` as `<name>.json` into the folder KCZ_CHART_LAYOUT names, if set.
+
+    The layout tests read these files after a real build; without KCZ_CHART_LAYOUT this does nothing.
+
+    Args:
+        fig: The matplotlib figure, drawn.
+        name: The file's stem, also stored in the JSON as `name`.
+    """
     folder = os.environ.get(LAYOUT_ENV)
     if folder:
         layout = dict(chart_layout(fig), name=name)

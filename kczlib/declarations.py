@@ -37,7 +37,8 @@ from kczlib.errors import ParameterError
 DECL_RE = re.compile(
     r"^(?P<name>[A-Za-z_]\w*)\s*:\s*(?P<type>[\w\[\], ]+?)\s*=\s*(?P<default>.+?)\s*#\s*(?P<comment>.*)$")
 CONSTRAINT_RE = re.compile(r"^(?P<cons>one of [^:]+|in \[[^\]]+\]|>=? ?-?[\d.]+|a known case)\s*:\s*(?P<help>.*)$")
-TYPES = {"str": str, "int": int, "float": float, "list[float]": list, "list[int]": list, "list[str]": list}
+TYPES: dict[str, type] = {"str": str, "int": int, "float": float,
+                          "list[float]": list, "list[int]": list, "list[str]": list}
 KNOWN_CASE = "a known case"
 """The constraint whose allowed values are the case folders (passed in as `cases`)."""
 
@@ -197,7 +198,7 @@ def coerce(param: Param, value, cases: Sequence[str] = ()):
         raise ParameterError(param.name, f"{value!r} is a {type(value).__name__}, not a {param.type}",
                              param.allowed(cases))
     _check_finite(param, value, cases)
-    if want is list:
+    if isinstance(value, list):  # want is list: the check above passed
         item = {"list[float]": (int, float), "list[int]": (int,), "list[str]": (str,)}[param.type]
         if not value or any(not isinstance(v, item) or isinstance(v, bool) for v in value):
             raise ParameterError(param.name, f"{value!r} is not a non-empty {param.type}", param.allowed(cases))
@@ -234,6 +235,8 @@ def _check_constraint(param: Param, v, cases: Sequence[str]) -> None:
         if not lo <= v <= hi:
             raise ParameterError(param.name, f"{v!r} is outside [{lo:g}, {hi:g}]", param.allowed(cases))
     else:
-        op, bound = re.match(r"(>=?) ?(-?[\d.]+)", c).groups()
+        m = re.match(r"(>=?) ?(-?[\d.]+)", c)
+        assert m is not None, c  # CONSTRAINT_RE admits no other constraint
+        op, bound = m.groups()
         if not (v >= float(bound) if op == ">=" else v > float(bound)):
             raise ParameterError(param.name, f"{v!r} is not {op} {bound}", param.allowed(cases))

@@ -34,6 +34,18 @@ MAX_RUNS_SCANNED = 20
 
 
 def cache_key(notebook_hash: str, parameters: dict, data: dict, sources: dict, versions: dict) -> str:
+    """The key a report is cached under: a hash of everything its output depends on.
+
+    Args:
+        notebook_hash: `manifest.notebook_fingerprint` of the notebook (what runs, not its outputs).
+        parameters: The parameters the report is executed with.
+        data: Hashes of the data files ({path: sha256}).
+        sources: Hashes of the kczlib sources ({path: sha256}).
+        versions: The tracked package versions (`manifest.package_versions`).
+
+    Returns:
+        The sha256 hex digest of these and CACHE_FORMAT (`manifest.hash_json`).
+    """
     return hash_json({
         "format": CACHE_FORMAT, "notebook": notebook_hash, "parameters": parameters,
         "data": data, "kczlib": sources, "versions": versions,
@@ -41,10 +53,18 @@ def cache_key(notebook_hash: str, parameters: dict, data: dict, sources: dict, v
 
 
 def reuse_key(entry: dict) -> str:
-    """What a cached report must share with the one to build: its cache key, and its name
-    and the names of its translations (`siblings`), which the pages print in their title
-    and language links. A page built under another name (a renamed report, a `-custom-`
-    build with the default values) is therefore built again, not copied with wrong links.
+    """The key a cached report must share with the one to build to be copied instead.
+
+    It holds the cache key, the report's name and the names of its translations (`siblings`),
+    which the pages print in their title and language links. A page built under another name
+    (a renamed report, a `-custom-` build with the default values) is therefore built again,
+    not copied with wrong links.
+
+    Args:
+        entry: A manifest entry of a report (with `cache_key`, `name`, `siblings`).
+
+    Returns:
+        The sha256 hex digest of these three (`manifest.hash_json`).
     """
     return hash_json([entry.get("cache_key"), entry.get("name"), entry.get("siblings") or {}])
 
@@ -81,7 +101,9 @@ def previous_outputs(out: Path, warn: Callable[[str], None] = lambda text: None
 
 
 def _usable_entry(entry) -> bool | None:
-    """True: a successful report with a key and a record of its files; False: not reusable
+    """Whether a manifest entry is a report the cache may reuse.
+
+    True: a successful report with a key and a record of its files; False: not reusable
     (failed, or written before files were recorded); None: not a report entry at all.
     """
     if not isinstance(entry, dict) or not isinstance(entry.get("name"), str):
@@ -96,7 +118,9 @@ def _usable_entry(entry) -> bool | None:
 
 
 def _files_problem(run: Path, entry: dict) -> str | None:
-    """None when every file is a regular file of its recorded size (the hash is checked on
+    """What is wrong with the files of a cached report in `run`, if anything.
+
+    None when every file is a regular file of its recorded size (the hash is checked on
     reuse); "" when a file is missing (a pruned or partial run: nothing to say); else what
     is wrong, in words: a file replaced by a link or edited since it was built.
     """
@@ -119,8 +143,14 @@ def output_record(path: Path) -> dict:
 
 
 def reuse_files(pairs: list[tuple[Path, Path]], records: list[dict]) -> str | None:
-    """Copy each (src, dst) after checking src against its record; None when all were
-    copied, else what was wrong (and no dst of this report is left behind).
+    """Copy each (src, dst) after checking src against its record (size and sha256).
+
+    Args:
+        pairs: (source in the cached run, destination in the new run) per file.
+        records: The manifest's record of each source file, in the same order.
+
+    Returns:
+        None when all were copied, else what was wrong (and no dst of this report is left behind).
     """
     for (src, dst), record in zip(pairs, records, strict=True):
         if not _regular_file(src):
@@ -149,9 +179,17 @@ def _regular_file(path: Path) -> bool:
 
 
 def copy_file(src: Path, dst: Path) -> None:
-    """A copy of `src` at `dst` that shares nothing with it once written: a reflink where
-    the file system can (copy-on-write: instant, no space used until one side changes),
-    else a byte copy. Raises UnsafeOutputFolder if `src` is not a regular file.
+    """Copy `src` to a new file `dst` that shares nothing with it once written.
+
+    A reflink where the file system can (copy-on-write: instant, no space used until one
+    side changes), else a byte copy.
+
+    Args:
+        src: The file to copy; a symlink is refused, not followed.
+        dst: The new file's path; it must not exist yet.
+
+    Raises:
+        UnsafeOutputFolder: `src` is not a regular file.
     """
     if not _regular_file(src):
         raise UnsafeOutputFolder(f"{src} is not a regular file; kcz does not reuse links")

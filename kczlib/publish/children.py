@@ -21,6 +21,7 @@ by this user, and a kcz kernel or export process by its command line (psutil rea
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import signal
@@ -44,10 +45,8 @@ def die_with_parent(parent: int, poll: float = 1.0) -> None:
     if sys.platform.startswith("linux"):
         import ctypes
 
-        try:
+        with contextlib.suppress(OSError, AttributeError):  # the watchdog below still works
             ctypes.CDLL(None, use_errno=True).prctl(PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)
-        except (OSError, AttributeError):
-            pass  # the watchdog below still works
     if os.getppid() != parent:
         os._exit(1)
 
@@ -61,9 +60,14 @@ def die_with_parent(parent: int, poll: float = 1.0) -> None:
 
 
 def record(pid: int) -> str | None:
-    """One line (JSON) identifying process `pid` for `kill_leftovers`: pid, start time
-    (psutil's `create_time`, seconds since the epoch) and command line; None if the
-    process is already gone.
+    """One line of JSON identifying process `pid` for `kill_leftovers`.
+
+    Args:
+        pid: The child process.
+
+    Returns:
+        {"pid", "started" (psutil's `create_time`, seconds since the epoch), "cmdline"} as
+        JSON text; None if the process is already gone.
     """
     import psutil
 
@@ -76,11 +80,18 @@ def record(pid: int) -> str | None:
 
 
 def kill_leftovers(lines) -> list[int]:
-    """Kill (SIGKILL) each process described by a `record` line that is still running and
-    provably the recorded child: same pid, start time and command line, this user's, and
-    a command line with one of CHILD_MARKERS. Lines that are not records are ignored (the
-    file is in the output folder: its content is data, never trusted). Returns the pids
-    killed, after waiting (up to 5 s) for them to be gone.
+    """Kill (SIGKILL) each recorded child of an earlier build that is still running.
+
+    A process is killed only if it is provably the recorded child: same pid, start time and
+    command line, this user's, and a command line with one of CHILD_MARKERS. Lines that are
+    not records are ignored (the file is in the output folder: its content is data, never
+    trusted).
+
+    Args:
+        lines: Lines of the lock file, each meant to be a `record`.
+
+    Returns:
+        The pids killed, after waiting (up to 5 s) for them to be gone.
     """
     import psutil
 
@@ -110,8 +121,15 @@ def kill_leftovers(lines) -> list[int]:
 
 
 def running(proc) -> bool:
-    """Whether psutil Process `proc` still runs: a zombie (dead, not yet reaped by a
-    PID 1 that does not reap) does not.
+    """Whether psutil Process `proc` still runs.
+
+    A zombie (dead, not yet reaped by a PID 1 that does not reap) does not.
+
+    Args:
+        proc: A `psutil.Process`.
+
+    Returns:
+        True if it runs and is no zombie; False if it is gone or cannot be asked.
     """
     import psutil
 

@@ -40,6 +40,7 @@ runs in the worker process); its paths are also registered on the coordinator
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import json
 import os
 import tempfile
@@ -47,6 +48,7 @@ import threading
 from asyncio import CancelledError
 from functools import lru_cache
 from pathlib import Path
+from typing import cast
 
 from distributed import WorkerPlugin  # this module is imported only for --scheduler
 
@@ -77,10 +79,13 @@ ANSWER_TIMEOUT = 120  # seconds for every worker to answer the installation chec
 
 @lru_cache(maxsize=1)
 def installation() -> dict:
-    """{"kczlib", "data", "versions"}: hashes of the kczlib sources and of every data file,
-    and the tracked package versions (manifest.TRACKED_PACKAGES), of this process.
+    """What this process runs: its kczlib sources, data files and package versions.
 
     Cached per process: a worker's imported kczlib does not change while it runs.
+
+    Returns:
+        {"kczlib", "data", "versions"}: hashes of the kczlib sources and of every data file,
+        and the tracked package versions (manifest.TRACKED_PACKAGES).
     """
     from kczlib.publish import manifest as mf
 
@@ -110,8 +115,11 @@ def installation_json() -> str:
 
 
 def worker_paths_json() -> str:
-    """The Dask task naming a worker's machine paths (scrub.machine_paths) and its Dask
-    scratch folder: JSON text of [[path, placeholder], ...].
+    """The Dask task naming a worker's machine paths and its Dask scratch folder.
+
+    Returns:
+        JSON text of [[path, placeholder], ...]: scrub.machine_paths of the worker, and its
+        local directory.
     """
     from distributed import get_worker
 
@@ -131,9 +139,23 @@ class Cluster:
     @classmethod
     def open(cls, address: str, config, say=lambda text: None, tls: dict | None = None,
              allow_insecure: bool = False) -> Cluster:
-        """Check the address, connect, wait for a worker, check every worker's
-        installation, register the kernel pool plugin. `tls`: {"ca", "cert", "key"} paths
-        (or None: Dask's config). Raises ClusterError (nothing has been written yet).
+        """Connect to the scheduler at `address` and make its workers ready for reports.
+
+        Checks the address, connects, waits for a worker, checks every worker's installation
+        and registers the kernel pool plugin.
+
+        Args:
+            address: The scheduler's address (tcp:// or tls://).
+            config: The build's config (kernels, warm imports, notebooks).
+            say: Prints a progress line.
+            tls: {"ca", "cert", "key"} paths, or None: Dask's config.
+            allow_insecure: Accept a plain tcp:// scheduler off this machine.
+
+        Returns:
+            The connected cluster.
+
+        Raises:
+            ClusterError: Any of these steps failed (nothing has been written yet).
         """
         security = security_for(check_address(address, allow_insecure), **(tls or {}))
         client = open_client(address, security)
@@ -175,8 +197,9 @@ class Cluster:
 
     def _ask_each_worker(self, function, what: str) -> dict:
         """{worker address: JSON value} of `function` run as a task on each connected worker.
-        (A task, not `client.run`: its answer is read with msgpack only and its errors are
-        not unpickled.) Raises ClusterError naming the worker.
+
+        A task, not `client.run`: its answer is read with msgpack only and its errors are
+        not unpickled. Raises ClusterError naming the worker.
         """
         futures = {worker: self.client.submit(function, key=f"kcz-{what}-{os.urandom(4).hex()}", workers=[worker],
                                               allow_other_workers=False, pure=False)
@@ -207,8 +230,10 @@ class Cluster:
         return answers
 
     def _register_plugin(self, plugin) -> None:
-        """client.register_plugin without its error path, which unpickles the exception a
-        worker sends back: a worker whose plugin failed is named, its error is not read.
+        """Register `plugin` on every worker, reading no exception a worker sends back.
+
+        client.register_plugin's error path unpickles that exception; here a worker whose
+        plugin failed is named, its error is not read.
         """
         from distributed.protocol.pickle import dumps
 
@@ -226,11 +251,20 @@ class Cluster:
                                "(see the worker's log)")
 
     def close(self) -> None:
+        """Close the connection to the scheduler (the workers and their kernel pools stay)."""
         self.client.close()
 
     def run(self, todo, config, tmp: Path, progress) -> None:
-        """Run `todo` [(config.ReportSpec, manifest entry)] as tasks; write each result into `tmp` as it
-        arrives (main thread), filling in its entry. Ctrl-C / SIGTERM cancel the tasks.
+        """Run the reports as tasks on the workers and write each result into `tmp`.
+
+        Results are written as they arrive (main thread), filling in their entries.
+        Ctrl-C / SIGTERM cancel the tasks.
+
+        Args:
+            todo: [(config.ReportSpec, manifest entry)] of the reports to run.
+            config: The build's config.
+            tmp: The run folder being written.
+            progress: The build's `Progress`.
         """
         expected = installation()
         futures = {}
@@ -267,10 +301,9 @@ class Cluster:
 def _cancel(client, futures: list) -> None:
     """Cancel what is left; with the scheduler gone there is nothing to cancel."""
     if futures:
-        try:
+        # ClosedClientError, a lost connection: the tasks went with it
+        with contextlib.suppress(Exception):
             client.cancel(futures)
-        except Exception:  # noqa: BLE001 - ClosedClientError, a lost connection: the tasks went with it
-            pass
 
 
 def _payload(report, entry: dict, config, expected: dict) -> dict:
@@ -297,10 +330,11 @@ UNKNOWN_PROGRESS = "on the Dask cluster (the cells that ran there are not known)
 
 
 def _fail_without_notebook(report, entry: dict, exc: BaseException, tmp: Path) -> None:
-    """The task itself failed (its worker died too often, it raised, the scheduler was
-    lost, or its answer was refused): the report is marked failed with the reason, and its
-    files are the unexecuted notebook. Which cells ran on the worker is not known here,
-    and the summary says so (not "before any cell ran").
+    """Mark a report failed whose task itself failed, its files the unexecuted notebook.
+
+    The task fails when its worker died too often, it raised, the scheduler was lost, or its
+    answer was refused. Which cells ran on the worker is not known here, and the summary says
+    so (not "before any cell ran").
     """
     import nbformat
 
@@ -394,15 +428,15 @@ def report_task(payload: dict) -> dict:
 
     diff = differences(payload["expected"], installation())
     worker = get_worker()
-    plugin = worker.plugins.get(PLUGIN)
+    plugin = cast("KernelPoolPlugin | None", worker.plugins.get(PLUGIN))
     if diff:
         return _not_run(f"worker {worker.address} has another installation: {'; '.join(diff)}")
     if plugin is None or plugin.pool is None:
         return _not_run(f"worker {worker.address} has no kcz kernel pool (its plugin failed to start: "
                         "see the worker's log)")
     entry = dict(payload["entry"])
-    with tempfile.TemporaryDirectory(prefix="kcz-task-") as work:
-        work = Path(work)
+    with tempfile.TemporaryDirectory(prefix="kcz-task-") as scratch:
+        work = Path(scratch)
         source = work / "source" / f"{payload['name']}.ipynb"
         source.parent.mkdir()
         source.write_text(payload["notebook"], encoding="utf-8")

@@ -29,6 +29,7 @@ import json
 import logging
 import ssl
 from pathlib import Path
+from typing import Any
 
 from kczlib.errors import ClusterError, NotRun, RefusedAnswer, TaskFailed
 
@@ -92,7 +93,8 @@ def security_for(scheme: str, ca: Path | None = None, cert: Path | None = None, 
         return None
     from distributed.security import Security
 
-    security = Security(require_encryption=True, **{k: str(v) for k, v in given.items() if v})
+    # Security sets its tls_* attributes from its keywords at run time: distributed declares none of them
+    security: Any = Security(require_encryption=True, **{k: str(v) for k, v in given.items() if v})
     if not security.tls_ca_file or not security.tls_client_cert:
         raise ClusterError("a tls:// scheduler needs the cluster's CA and a client certificate: give --tls-ca and "
                            "--tls-cert (and --tls-key unless the key is in the certificate file), or set Dask's "
@@ -110,9 +112,10 @@ def security_for(scheme: str, ca: Path | None = None, cert: Path | None = None, 
 
 
 def quiet_distributed() -> None:
-    """Distributed's log records go to kcz's own logging (shown with -v), not to a handler
-    of distributed's that prints tracebacks on the terminal (a lost scheduler, a refused
-    answer).
+    """Send distributed's log records to kcz's own logging (shown with -v).
+
+    Otherwise a handler of distributed's prints tracebacks on the terminal (a lost
+    scheduler, a refused answer).
     """
     names = ["distributed"] + [n for n in logging.root.manager.loggerDict if n.startswith("distributed.")]
     for name in names:  # dask's logging config gives some of them a level and a handler of their own
@@ -126,9 +129,20 @@ def quiet_distributed() -> None:
 
 
 def open_client(address: str, security):
-    """A dask.distributed Client that deserialises what comes back with msgpack only (a
-    pickled result is refused: `TypeError` when it is read) and does not unpickle the
-    exceptions of failed tasks. Raises ClusterError if the scheduler cannot be reached.
+    """A dask.distributed Client that unpickles nothing the cluster sends back.
+
+    What comes back is deserialised with msgpack only (a pickled result is refused:
+    `TypeError` when it is read), and the exceptions of failed tasks are not unpickled.
+
+    Args:
+        address: The scheduler's address.
+        security: A `distributed.Security` (see `security_for`), or None.
+
+    Returns:
+        The connected client.
+
+    Raises:
+        ClusterError: The scheduler cannot be reached.
     """
     from distributed import Client
 
@@ -145,11 +159,15 @@ def open_client(address: str, security):
 
 
 def _ignore_task_errors(client) -> None:
-    """Replace the client's handler of "task-erred" messages: distributed's would unpickle
-    the exception a worker (or the scheduler) sent. The future still ends in an error,
-    a `TaskFailed` made here. (Client._stream_handlers / _state_handlers are the client's
-    tables of message handlers; if a Dask release renames them, ClusterError says so
-    rather than silently unpickling.)
+    """Replace the client's handler of "task-erred" messages with one that unpickles nothing.
+
+    Distributed's handler would unpickle the exception a worker (or the scheduler) sent. The
+    future still ends in an error, a `TaskFailed` made here. (Client._stream_handlers /
+    _state_handlers are the client's tables of message handlers; if a Dask release renames
+    them, ClusterError says so rather than silently unpickling.)
+
+    Raises:
+        ClusterError: This distributed release has no such handler to replace.
     """
     streams, states = getattr(client, "_stream_handlers", None), getattr(client, "_state_handlers", None)
     if not (isinstance(streams, dict) and "task-erred" in streams and isinstance(states, dict) and "erred" in states):
@@ -166,8 +184,17 @@ def _ignore_task_errors(client) -> None:
 
 
 def json_answer(value, what: str):
-    """The JSON value of `value`, a worker's answer that must be a `str` holding JSON
-    (exactly `str`: a subclass could carry behaviour). Raises ClusterError.
+    """The JSON value of a worker's answer, which must be a `str` holding JSON.
+
+    Args:
+        value: The answer; exactly `str` (a subclass could carry behaviour).
+        what: What was asked, for the error message.
+
+    Returns:
+        The decoded JSON value.
+
+    Raises:
+        ClusterError: `value` is not a `str` or not JSON.
     """
     if type(value) is not str:
         raise ClusterError(f"{what}: the answer is a {type(value).__name__}, not JSON text; refused")
@@ -178,8 +205,16 @@ def json_answer(value, what: str):
 
 
 def is_str_dict(value, nested: tuple[str, ...] = ()) -> bool:
-    """True if `value` is a dict of str keys to str values (or, for the keys in `nested`,
-    to such a dict). JSON decoding only ever makes plain types.
+    """Whether `value` is a plain dict of str keys to str values.
+
+    JSON decoding only ever makes plain types, so exact types are checked.
+
+    Args:
+        value: A decoded JSON value.
+        nested: Keys whose values are such a dict instead of a str.
+
+    Returns:
+        True if every key is a str and every value a str (or, for `nested` keys, such a dict).
     """
     return type(value) is dict and all(
         type(k) is str and (is_str_dict(v) if k in nested else type(v) is str) for k, v in value.items())
@@ -187,8 +222,9 @@ def is_str_dict(value, nested: tuple[str, ...] = ()) -> bool:
 
 # --- the answer of a report task (cluster.run_report) ----------------------------------------
 
-RESULT_KEYS = {"status": str, "started_at": str, "built_at": str, "seconds": (int, float), "timings": dict,
-               "error": dict, "worker": str}
+RESULT_KEYS: dict[str, type | tuple[type, ...]] = {
+    "status": str, "started_at": str, "built_at": str, "seconds": (int, float), "timings": dict,
+    "error": dict, "worker": str}
 
 
 def _answer(future):
@@ -207,11 +243,21 @@ def _plain(value) -> bool:
 
 
 def checked_result(future, entry: dict) -> dict:
-    """The result of `future` (a `report_task`), checked type by type: {"files":
-    [bytes, one per file of the manifest `entry`], "entry": JSON text of a dict with only
-    RESULT_KEYS}. Raises RefusedAnswer (not kcz's data), NotRun (the worker declined:
-    another installation, no kernel pool), or what `future.result()` raises (TaskFailed,
-    distributed's FutureCancelledError).
+    """The result of `future` (a `report_task`), checked type by type.
+
+    Args:
+        future: The Dask future of the report's task.
+        entry: The report's manifest entry (its files are the ones expected).
+
+    Returns:
+        {"files": [bytes, one per file of the manifest `entry`], "entry": JSON text of a dict
+        with only RESULT_KEYS}.
+
+    Raises:
+        RefusedAnswer: The answer is not kcz's data.
+        NotRun: The worker declined (another installation, no kernel pool).
+        TaskFailed: The task failed; also anything else `future.result()` raises
+            (distributed's FutureCancelledError).
     """
     result = _answer(future)
     if type(result) is not dict or set(result) != {"files", "entry"}:

@@ -1,7 +1,7 @@
 """`reports.toml`: which reports `kcz build` makes, declared once.
 
     [defaults]                 # applied to every [[report]]
-    case = "chengdu"
+    case = "<case>"            # a folder of data/cases/
     langs = ["zh", "en"]       # one report per language: `<notebook>-<lang>`
 
     [[report]]
@@ -67,6 +67,15 @@ SAFE_NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9_-]{0,99}")
 
 @dataclass(frozen=True)
 class ReportSpec:
+    """One report of the config: a notebook executed with one set of parameters.
+
+    Attributes:
+        name: Unique; the stem of every output file.
+        notebook: The notebook's path.
+        parameters: The parameters injected into it (defaults, then the entry's own).
+        sweep: For a grid's report, {"group": base name, "values": {...}} (sweep.py); else None.
+    """
+
     name: str  # unique; the stem of every output file
     notebook: Path
     parameters: dict = field(default_factory=dict)
@@ -74,11 +83,25 @@ class ReportSpec:
 
     @property
     def case(self) -> str | None:
+        """The `case` parameter of the report, or None if it sets none."""
         return self.parameters.get("case")
 
 
 @dataclass(frozen=True)
 class BuildConfig:
+    """A loaded reports.toml: its reports and the [build] settings (see the module doc).
+
+    Attributes:
+        path: The config file.
+        reports: Every report it makes, sweeps expanded, in file order.
+        out: The output folder runs are written into.
+        notebooks_dir: The folder notebooks are found in (and kernels run in).
+        warm_imports: Modules each kernel imports before it is handed a report.
+        cell_timeout: Seconds one cell may run before the report fails.
+        kernel_name: The Jupyter kernel spec reports run on.
+        keep_runs: Finished runs kept in `out` after a build (prune_runs).
+    """
+
     path: Path
     reports: tuple[ReportSpec, ...]
     out: Path
@@ -176,27 +199,16 @@ def _count(entry: dict, langs: list) -> tuple[int, str]:
 
 def _expand_reports(raw: dict, notebooks_dir: Path, path: Path,
                     max_reports: int = DEFAULT_MAX_REPORTS) -> list[ReportSpec]:
+    """The reports of a parsed reports.toml, sweeps and languages expanded, in file order."""
     defaults = dict(raw.get("defaults", {}))
     default_langs = _langs(defaults.pop("langs", [None]), "[defaults]", path)
-    for name in defaults:  # refused even where no notebook declares it (it would be dropped)
-        try:
-            check_name(name)
-        except KczError as exc:
-            raise ConfigError(f"{path}: [defaults]: {exc}") from None
+    _check_default_names(defaults, path)
     entries = raw.get("report", [])
     if not entries:
         raise ConfigError(f"{path}: no [[report]] entries")
     reports: dict[str, ReportSpec] = {}
     for i, entry in enumerate(entries, 1):
-        if not isinstance(entry, dict) or "notebook" not in entry:
-            raise ConfigError(f"{path}: [[report]] #{i} has no 'notebook'")
-        value = str(entry["notebook"]).removesuffix(".ipynb")
-        parts = value.split("/")
-        if not all(SAFE_NAME.fullmatch(part) for part in parts):
-            raise ConfigError(f"{path}: [[report]] #{i}: notebook {value!r} is not a safe name: use "
-                              "letters, digits, '_' and '-', and '/' between folders (no '..')")
-        stem = "-".join(parts)  # a subfolder notebook gets a flat, safe report name
-        notebook = notebooks_dir.joinpath(*parts[:-1], f"{parts[-1]}.ipynb")
+        stem, notebook = _entry_notebook(entry, i, notebooks_dir, path)
         declared = _declared(notebook)
         own = entry.get("parameters", {})
         if not isinstance(own, dict):
@@ -228,9 +240,32 @@ def _expand_reports(raw: dict, notebooks_dir: Path, path: Path,
     return list(reports.values())
 
 
+def _check_default_names(defaults: dict, path: Path) -> None:
+    """Refuse a [defaults] parameter with an unsafe name, even where no notebook declares it (it would be dropped)."""
+    for name in defaults:
+        try:
+            check_name(name)
+        except KczError as exc:
+            raise ConfigError(f"{path}: [defaults]: {exc}") from None
+
+
+def _entry_notebook(entry, i: int, notebooks_dir: Path, path: Path) -> tuple[str, Path]:
+    """The flat report stem and the notebook file of [[report]] entry #`i`; ConfigError if it names none safely."""
+    if not isinstance(entry, dict) or "notebook" not in entry:
+        raise ConfigError(f"{path}: [[report]] #{i} has no 'notebook'")
+    value = str(entry["notebook"]).removesuffix(".ipynb")
+    parts = value.split("/")
+    if not all(SAFE_NAME.fullmatch(part) for part in parts):
+        raise ConfigError(f"{path}: [[report]] #{i}: notebook {value!r} is not a safe name: use "
+                          "letters, digits, '_' and '-', and '/' between folders (no '..')")
+    stem = "-".join(parts)  # a subfolder notebook gets a flat, safe report name
+    return stem, notebooks_dir.joinpath(*parts[:-1], f"{parts[-1]}.ipynb")
+
+
 def _langs(value, where: str, path: Path) -> list:
-    """`langs` as a non-empty list of language codes; ConfigError naming `where` otherwise
-    (an empty list would silently drop the entry).
+    """`langs` as a non-empty list of language codes.
+
+    Raises ConfigError naming `where` otherwise (an empty list would silently drop the entry).
     """
     if value == [None]:
         return value
@@ -241,8 +276,9 @@ def _langs(value, where: str, path: Path) -> list:
 
 
 def _declared(notebook: Path) -> set[str] | None:
-    """The parameters `notebook` declares, or None if it cannot be read yet (a missing
-    notebook is reported by the build, naming the report).
+    """The parameters `notebook` declares, or None if it cannot be read yet.
+
+    A missing notebook is reported by the build, naming the report.
     """
     if not notebook.is_file():
         return None

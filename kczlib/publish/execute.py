@@ -34,6 +34,17 @@ KINDS = ("error", "dead kernel", "timeout")
 
 @dataclass
 class Failure:
+    """Why a report failed, as its manifest entry and the terminal report it.
+
+    Attributes:
+        cell: Execution count of the failing cell, as papermill reports it; None if no cell
+            ran or the failure happened outside a cell (`where` then says where).
+        ename: The exception's type name.
+        evalue: The exception's message.
+        kind: One of KINDS.
+        where: Where it happened, when `cell` is None for another reason than "no cell ran".
+    """
+
     cell: int | None  # execution count of the failing cell, as papermill reports it
     ename: str
     evalue: str
@@ -41,13 +52,15 @@ class Failure:
     where: str | None = None  # where it happened, when `cell` is None for another reason than "no cell ran"
 
     def summary(self) -> str:
+        """One line: kind, where (cell or `where`), exception type and message without terminal escapes."""
         where = f"at cell {self.cell}" if self.cell is not None else self.where or "before any cell ran"
         return f"{self.kind} {where}: {self.ename}: {strip_ansi(self.evalue)}".rstrip(": ")
 
 
 class _TrackingClient(NotebookClient):
-    """nbclient's client, remembering which cell it is executing (nbclient's timeout and
-    dead-kernel errors do not say).
+    """nbclient's client, remembering which cell it is executing.
+
+    nbclient's timeout and dead-kernel errors do not say.
     """
 
     current: int | None = None
@@ -64,8 +77,20 @@ def clean_exit(exc) -> bool:
 
 
 def prepare(source: Path, parameters: dict, kernel_name: str):
-    """The notebook at `source`, upgraded to v4, with `parameters` injected by kcz (not by
-    papermill's translator: see `inject`). Raises ParameterError for an unsafe parameter.
+    """The notebook at `source`, upgraded to v4, with `parameters` injected, ready to execute.
+
+    The parameters are injected by kcz, not by papermill's translator (see `inject`).
+
+    Args:
+        source: The notebook file.
+        parameters: The report's parameters.
+        kernel_name: The kernel the build runs it on; the notebook's kernelspec is set to it.
+
+    Returns:
+        The notebook node, with papermill's metadata.
+
+    Raises:
+        ParameterError: A parameter is unsafe to inject.
     """
     nb = load_notebook_node(str(source))  # papermill's loader: adds the metadata it relies on
     nb = inject_parameters(nbformat.v4.upgrade(nb), parameters)
@@ -155,11 +180,20 @@ def _mark_failure(nb, exc, scratch: Path, index: int | None) -> Failure:
 
 
 def mark_cell(nb, index: int | None, what: str, ename: str, evalue: str) -> int | None:
-    """Mark cell `index` of `nb` the way papermill marks a failing cell: its red banner at
-    the top (linking down) and its anchor right above the cell; `what` opens the banner's
-    second line ("Execution stopped (timeout)", "Report failed"). Returns the cell's
-    execution count (when the kernel died before echoing it: one more than the last
-    count before it), or None when there is no such cell (the banner then says so).
+    """Mark cell `index` of `nb` the way papermill marks a failing cell.
+
+    Its red banner goes at the top (linking down) and its anchor right above the cell.
+
+    Args:
+        nb: The executed notebook, changed in place.
+        index: The failing cell's index in `nb.cells`, or None.
+        what: Opens the banner's second line ("Execution stopped (timeout)", "Report failed").
+        ename: The exception's type name.
+        evalue: The exception's message.
+
+    Returns:
+        The cell's execution count (when the kernel died before echoing it: one more than
+        the last count before it), or None when there is no such cell (the banner then says so).
     """
     cell = nb.cells[index] if index is not None and 0 <= index < len(nb.cells) else None
     count = cell.get("execution_count") if cell is not None else None

@@ -92,8 +92,13 @@ def _installed_language(name: str) -> str | None:
 
 
 def socket_folder() -> Path:
-    """A new private folder for this build's kernel sockets and connection files, short
-    enough for Unix sockets; folders of builds whose process is gone are removed first.
+    """A new private folder for this build's kernel sockets and connection files.
+
+    Its path is short enough for Unix sockets; folders of builds whose process is gone are
+    removed first.
+
+    Returns:
+        The folder, under /tmp if writable, else the system's temporary folder.
     """
     base = Path("/tmp") if os.access("/tmp", os.W_OK) else Path(tempfile.gettempdir())
     remove_stale_socket_folders(base)
@@ -101,8 +106,13 @@ def socket_folder() -> Path:
 
 
 def remove_stale_socket_folders(base: Path) -> None:
-    """`kcz-<pid>-*` folders of ours whose build process no longer exists (killed with
-    SIGKILL, so its own clean-up never ran).
+    """Remove the socket folders of our builds whose process no longer exists.
+
+    These are `kcz-<pid>-*` folders of this user's, left by a build killed with SIGKILL
+    (its own clean-up never ran).
+
+    Args:
+        base: The folder holding the socket folders.
     """
     for folder in base.glob(f"{SOCKET_DIR_PREFIX}*-*"):
         pid = folder.name[len(SOCKET_DIR_PREFIX):].split("-")[0]
@@ -126,9 +136,15 @@ def _alive(pid: int) -> bool:
 
 
 def ipc_base(folder: Path) -> str | None:
-    """The base path of a kernel's Unix sockets in `folder` (absolute: the kernel runs in
-    the notebooks folder while we do not), or None if even that is too long for a socket
-    (the kernel then listens on TCP on localhost, as under papermill).
+    """The base path of a kernel's Unix sockets in `folder`.
+
+    Args:
+        folder: The build's socket folder.
+
+    Returns:
+        The absolute base path (the kernel runs in the notebooks folder while we do not), or
+        None if even that is too long for a socket (the kernel then listens on TCP on
+        localhost, as under papermill).
     """
     base = str(folder / f"k-{uuid.uuid4().hex[:12]}")
     return base if len(base) + len("-99999") <= MAX_SOCKET_PATH else None
@@ -144,11 +160,21 @@ def kernel_env() -> dict:
 
 async def start_warm_kernel(kernel_name: str, cwd: Path, modules, folder: Path,
                             timeout: float = 120, record_child=None) -> AsyncKernelManager:
-    """A started kernel that has imported `modules`; its sockets and connection file are
-    in `folder` (see `socket_folder`). `record_child(pid)` is told the kernel's pid.
+    """Start a kernel and have it import `modules`.
 
     A kernel ends by itself when the build dies, even by SIGKILL: ipykernel polls its
     parent (`JPY_PARENT_PID`, set by jupyter_client) and exits within about a second.
+
+    Args:
+        kernel_name: The Jupyter kernel spec.
+        cwd: The kernel's working folder (the notebooks folder).
+        modules: Module names to import.
+        folder: Where its sockets and connection file go (see `socket_folder`).
+        timeout: Seconds to wait for the kernel to start.
+        record_child: Told the kernel's pid, if given.
+
+    Returns:
+        The started kernel's manager.
     """
     base = ipc_base(folder)
     km = (AsyncKernelManager(kernel_name=kernel_name, transport="ipc", ip=base) if base
@@ -184,6 +210,7 @@ async def _run_silently(km: AsyncKernelManager, code: str, timeout: float) -> No
 
 
 async def shutdown(km: AsyncKernelManager) -> None:
+    """Shut kernel `km` down at once; a kernel that already died is fine (logged at debug level)."""
     try:
         await km.shutdown_kernel(now=True)
     except Exception as exc:  # a kernel that already died is fine
@@ -203,6 +230,7 @@ class KernelPool:
         self._all: list[asyncio.Task] = []
 
     def prime(self) -> None:
+        """Start kernels until `ahead` are starting or ready, as long as the `total` allows."""
         while self._left > 0 and len(self._pending) < self._ahead:
             task = asyncio.ensure_future(self._start())
             self._pending.append(task)
@@ -210,6 +238,7 @@ class KernelPool:
             self._left -= 1
 
     async def take(self) -> AsyncKernelManager:
+        """The next warm kernel, waiting for its start to finish; another one starts in its place."""
         self.prime()
         task = self._pending.popleft()
         self.prime()  # replace it at once, so the next report finds a warm kernel

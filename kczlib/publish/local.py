@@ -75,8 +75,9 @@ def run_locally(todo, config, tmp: Path, jobs: int, progress, record_child=None)
 
 
 def _cancel_leftover_tasks(loop: asyncio.AbstractEventLoop) -> None:
-    """Cancel the tasks still pending when the build's loop ends early (nbclient's kernel
-    watchers, say) and let them finish, so that closing the loop prints no "Task was
+    """Cancel the tasks still pending when the build's loop ends early, and let them finish.
+
+    These are nbclient's kernel watchers, say; so closing the loop prints no "Task was
     destroyed but it is pending!" after an interrupted build.
     """
     pending = [t for t in asyncio.all_tasks(loop) if not t.done()]
@@ -87,7 +88,8 @@ def _cancel_leftover_tasks(loop: asyncio.AbstractEventLoop) -> None:
 
 
 async def _run_all(todo, config, tmp: Path, jobs: int, progress, record_child=None) -> None:
-    """Execute and export `todo` ([(report, entry)]) on `jobs` kernels and export processes;
+    """Execute and export `todo` ([(report, entry)]) on `jobs` kernels and export processes.
+
     `record_child(pid)` is told of each process started (the lock file keeps them).
     """
     from kczlib.publish.kernels import KernelPool

@@ -29,8 +29,10 @@ MAX_LOCK_TEXT = 1 << 20  # what is read of a previous holder's records
 
 
 class HeldLock:
-    """The build lock while held: `record_child(pid)` notes a child process in the lock
-    file; `leftovers` are the pids of a previous build's children killed on taking it.
+    """The build lock while held.
+
+    `record_child(pid)` notes a child process in the lock file; `leftovers` are the pids of
+    a previous build's children killed on taking it.
     """
 
     def __init__(self, fd: int, leftovers: list[int]):
@@ -48,8 +50,9 @@ class HeldLock:
 
 
 def _open_lock(path: Path) -> int:
-    """A descriptor of the lock file, created if missing; UnsafeOutputFolder if it is not
-    a plain file of its own.
+    """A descriptor of the lock file, created if missing.
+
+    Raises UnsafeOutputFolder if it is not a plain file of its own.
     """
     flags = os.O_RDWR | os.O_CREAT | os.O_NOFOLLOW | os.O_NONBLOCK | os.O_CLOEXEC
     try:

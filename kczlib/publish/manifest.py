@@ -25,14 +25,17 @@ TRACKED_PACKAGES = (
 
 
 def sha256_bytes(data: bytes) -> str:
+    """The sha256 of `data`, as hex digits."""
     return hashlib.sha256(data).hexdigest()
 
 
 def sha256_file(path: Path) -> str:
+    """The sha256 of the file at `path`, as hex digits."""
     return sha256_bytes(Path(path).read_bytes())
 
 
 def hash_json(obj) -> str:
+    """The sha256 of `obj` as canonical JSON (keys sorted, UTF-8, other types by `str`), as hex digits."""
     return sha256_bytes(json.dumps(obj, sort_keys=True, ensure_ascii=False, default=str).encode())
 
 
@@ -87,6 +90,7 @@ FONT_PACKAGES = ("fonttools", "brotli")
 
 @lru_cache(maxsize=1)
 def package_versions() -> dict[str, str]:
+    """{name: version} of Python and of TRACKED_PACKAGES and FONT_PACKAGES ("not installed" if absent)."""
     versions = {"python": sys.version.split()[0]}
     for name in TRACKED_PACKAGES + FONT_PACKAGES:
         try:
@@ -126,4 +130,5 @@ def git_commit() -> str | None:
 
 
 def json_text(obj) -> str:
+    """`obj` as the manifest's JSON text: indented by 2, UTF-8 kept, keys in their order, a final newline."""
     return json.dumps(obj, indent=2, ensure_ascii=False, sort_keys=False) + "\n"

@@ -103,7 +103,7 @@ def parse_value(text: str, name: str = "value"):
 def check_argument_text(text: str, option: str) -> str:
     """`text` (a command-line argument) if it is valid UTF-8 text.
 
-    Python passes argv bytes that are not UTF-8 (a GBK terminal's 成都) as lone
+    Python passes argv bytes that are not UTF-8 (Chinese text typed in a GBK terminal) as lone
     surrogates (PEP 383), which no file or page can hold.
 
     Args:
@@ -206,6 +206,7 @@ def parameter_names(source: str) -> list[str]:
         if tree is None:
             return _papermill_names(source)
     names: list[str] = []
+    targets: list[ast.expr]
     for stmt in tree.body:
         if isinstance(stmt, ast.AnnAssign) and stmt.value is not None:
             targets = [stmt.target]

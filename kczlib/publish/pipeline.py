@@ -1,6 +1,8 @@
-"""`kcz build`: the orchestrator. Select the reports, take the lock, consult the cache, run
-the rest (local.py or cluster.py, both through runner.run_report), write the manifest and
-index, rename the run into place and move `latest`.
+"""`kcz build`: the orchestrator.
+
+Select the reports, take the lock, consult the cache, run the rest (local.py or
+cluster.py, both through runner.run_report), write the manifest and index, rename the
+run into place and move `latest`.
 
 Order of work: check parameters (nothing runs on a typo) -> take the lock -> hash
 the inputs -> link reports whose cache key matches an earlier run -> execute the
@@ -63,6 +65,23 @@ from kczlib.publish.signals import STOPPING, ignore_signals, signals_held
 
 @dataclass
 class BuildOptions:
+    """What `kcz build` was asked for (the command line's options).
+
+    Attributes:
+        only: Report names, notebook stems or globs to build; empty: every report.
+        overrides: Parameter values for a `-custom-` build of the selected reports.
+        jobs: Reports executed at once (kernels), by default one per CPU.
+        force: Execute every selected report, ignoring the cache.
+        out: The output folder, instead of the config's.
+        wait: Wait for another build's lock instead of failing at once.
+        config: The reports.toml to read, instead of the default one.
+        pdf: Also print each reader page to PDF (headless Chromium).
+        scheduler: A Dask scheduler address: run the reports there (cluster.py).
+        tls: {"ca", "cert", "key"}: paths for a tls:// scheduler (cluster_access.security_for).
+        allow_insecure_cluster: Accept a plain tcp:// scheduler off this machine.
+        max_reports: Overrides [build] max_reports of reports.toml (config.py).
+    """
+
     only: list[str] = field(default_factory=list)
     overrides: dict = field(default_factory=dict)
     jobs: int = os.cpu_count() or 1
@@ -79,12 +98,21 @@ class BuildOptions:
 
 @dataclass
 class BuildResult:
+    """What a build made.
+
+    Attributes:
+        run: The run folder, in place under the output folder.
+        manifest: Its manifest (manifest.json's content).
+        signal: A SIGINT/SIGTERM/SIGHUP held while the run was put in place, else None.
+    """
+
     run: Path
     manifest: dict
     signal: int | None = None  # a SIGINT/SIGTERM/SIGHUP held while the run was put in place
 
     @property
     def ok(self) -> bool:
+        """True if no report failed or was cancelled (manifest status "ok")."""
         return self.manifest["status"] == "ok"
 
 
@@ -148,29 +176,10 @@ def _build_locked(config, reports: list[ReportSpec], rest: list[ReportSpec], out
     tmp = new_temp_run(out)
     try:
         progress.say(f"kcz: {len(reports)} report(s) -> {out.name}/{stamp} (jobs {options.jobs})")
-        todo = []
         _link_translations(entries + extra)  # the names a reused page must link to
-        for report, entry in zip(reports, entries, strict=True):
-            hit = None if options.force else previous.get(reuse_key(entry))
-            if hit and _reuse(hit, entry, tmp):
-                progress.finished(entry)
-            else:
-                todo.append((report, entry))
-        # the other configured reports, so that the run can be complete: from the cache only
-        missing = []
-        for entry in extra:
-            hit = previous.get(reuse_key(entry))
-            if hit and _reuse(hit, entry, tmp):
-                entries.append(entry)
-            else:
-                missing.append(entry["name"])
+        todo, missing = _copy_cached(reports, entries, extra, previous, tmp, options.force, progress)
         _link_translations(entries)
-        if todo and cluster is not None:
-            cluster.run(todo, config, tmp, progress)
-        elif todo:
-            from kczlib.publish.local import run_locally  # imports papermill & co: not for a cached build
-
-            run_locally(todo, config, tmp, options.jobs, progress, record_child)
+        _execute(todo, config, tmp, options.jobs, progress, cluster, record_child)
         _read_reader_meta(entries, tmp)
         manifest = _run_manifest(stamp, started, t0, entries)
         manifest["complete"] = not missing and not options.overrides
@@ -209,6 +218,41 @@ def _build_locked(config, reports: list[ReportSpec], rest: list[ReportSpec], out
         progress.say(f"kcz: removed {len(pruned)} old run(s), keeping the newest {config.keep_runs} "
                      "([build] keep_runs)", level=0)
     return BuildResult(run, manifest, signal=held[0] if held else None)
+
+
+def _copy_cached(reports: list[ReportSpec], entries: list[dict], extra: list[dict], previous: dict, tmp: Path,
+                 force: bool, progress) -> tuple[list, list[str]]:
+    """Copy into `tmp` what the cache holds; return what is left to execute and what is missing.
+
+    A selected report is reused unless `force`; the other configured reports (`extra`) come
+    from the cache only, so that the run can be complete, and are appended to `entries`
+    when found. Returns ([(report, entry)] to execute, names of the `extra` not in the cache).
+    """
+    todo = []
+    for report, entry in zip(reports, entries, strict=True):
+        hit = None if force else previous.get(reuse_key(entry))
+        if hit and _reuse(hit, entry, tmp):
+            progress.finished(entry)
+        else:
+            todo.append((report, entry))
+    missing = []
+    for entry in extra:
+        hit = previous.get(reuse_key(entry))
+        if hit and _reuse(hit, entry, tmp):
+            entries.append(entry)
+        else:
+            missing.append(entry["name"])
+    return todo, missing
+
+
+def _execute(todo: list, config, tmp: Path, jobs: int, progress, cluster=None, record_child=None) -> None:
+    """Execute and export `todo` ([(report, entry)]) into `tmp`: on the Dask `cluster` if any, else locally."""
+    if todo and cluster is not None:
+        cluster.run(todo, config, tmp, progress)
+    elif todo:
+        from kczlib.publish.local import run_locally  # imports papermill & co: not for a cached build
+
+        run_locally(todo, config, tmp, jobs, progress, record_child)
 
 
 def _latest_decision(manifest: dict, options: BuildOptions) -> str | None:
@@ -276,8 +320,10 @@ def _shareable_path(path: Path, base: Path) -> str:
 
 
 def _reuse(hit, entry: dict, tmp: Path) -> bool:
-    """Copy a cached report's files into the run, each verified against the size and
-    sha256 its manifest recorded; False (a cache miss, with a warning) if any differs.
+    """Copy a cached report's files into the run, each verified against its manifest record.
+
+    The size and sha256 are checked; returns False (a cache miss, with a warning) if any
+    differs.
     """
     run, old = hit
     # reuse_key holds the name, so the files are the same names; mapped by position all the same

@@ -71,34 +71,12 @@ async def run_report(job: ReportJob, entry: dict, pool, folder: Path, *, scratch
             its kernel died of that).
         OSError: a machine fault while writing (disk full, read-only: export_pool.MACHINE_FAULTS).
     """
-    import nbformat
-
-    from kczlib.publish.execute import Failure, execute, prepare
-    from kczlib.publish.html.reader_checks import stderr_failure
-    from kczlib.publish.kernels import shutdown
-
     async with slots or contextlib.nullcontext():
         if progress is not None:
             progress.started(job.name)
         t0 = time.monotonic()
-        t_kernel = t0
         entry["started_at"] = now_iso()
-        km, failure, nb = None, None, None
-        try:
-            nb = prepare(job.notebook, job.parameters, job.kernel_name)
-            km = await pool.take()
-            t_kernel = time.monotonic()
-            failure = await execute(nb, km, job.cwd, job.cell_timeout, scratch)
-            failure = failure or stderr_failure(nb)  # warnings would show on the reader page
-        except (asyncio.CancelledError, KeyboardInterrupt):
-            if progress is not None:
-                progress.say(f"  cancelled {job.name}", level=0)
-            raise
-        except Exception as exc:  # kernel failed to start, bad notebook...: this report fails alone
-            failure = Failure(None, type(exc).__name__, (str(exc).strip().splitlines() or [""])[0])
-        finally:
-            if km is not None:
-                await shutdown(km)
+        failure, nb, t_kernel = await _execute_job(job, pool, scratch, progress, t0)
         t_exec = time.monotonic()
     entry["built_at"] = now_iso()
     if failure and STOPPING.is_set():  # its kernel died of the signal that stops the build
@@ -109,6 +87,55 @@ async def run_report(job: ReportJob, entry: dict, pool, folder: Path, *, scratch
     entry["status"] = "failed" if failure else "ok"
     if failure:
         entry["error"] = error_entry(failure)
+    await _write_files(job, entry, nb, folder, exporter, export_errors_fail_the_report)
+    t_done = time.monotonic()
+    entry["seconds"] = round(t_done - t0, 3)
+    if entry["status"] == "ok":
+        entry["timings"] = {"wait for kernel": round(t_kernel - t0, 3),
+                            "execute": round(t_exec - t_kernel, 3),
+                            "export": round(t_done - t_exec, 3)}
+
+
+async def _execute_job(job: ReportJob, pool, scratch: Path, progress, t0: float):
+    """Run `job`'s notebook on a kernel taken from `pool`, then shut that kernel down.
+
+    Returns (failure or None, the executed notebook or None if it could not be read, the
+    monotonic time the kernel was ready: `t0` if it never was). Any error but a cancellation
+    becomes the report's failure; a cancellation is said and raised.
+    """
+    from kczlib.publish.execute import Failure, execute, prepare
+    from kczlib.publish.html.reader_checks import stderr_failure
+    from kczlib.publish.kernels import shutdown
+
+    t_kernel = t0
+    km, failure, nb = None, None, None
+    try:
+        nb = prepare(job.notebook, job.parameters, job.kernel_name)
+        km = await pool.take()
+        t_kernel = time.monotonic()
+        failure = await execute(nb, km, job.cwd, job.cell_timeout, scratch)
+        failure = failure or stderr_failure(nb)  # warnings would show on the reader page
+    except (asyncio.CancelledError, KeyboardInterrupt):
+        if progress is not None:
+            progress.say(f"  cancelled {job.name}", level=0)
+        raise
+    except Exception as exc:  # kernel failed to start, bad notebook...: this report fails alone
+        failure = Failure(None, type(exc).__name__, (str(exc).strip().splitlines() or [""])[0])
+    finally:
+        if km is not None:
+            await shutdown(km)
+    return failure, nb, t_kernel
+
+
+async def _write_files(job: ReportJob, entry: dict, nb, folder: Path, exporter,
+                       export_errors_fail_the_report: bool) -> None:
+    """Write the report's three files into `folder` and record them in `entry["outputs"]`.
+
+    An export error fails this report only (status "failed", no files), unless it is a
+    machine fault or `export_errors_fail_the_report` is False: then it propagates.
+    """
+    import nbformat
+
     try:
         if nb is None:  # the notebook could not even be read: keep the source as the shared copy
             nb = nbformat.read(job.notebook, as_version=4)
@@ -126,23 +153,17 @@ async def run_report(job: ReportJob, entry: dict, pool, folder: Path, *, scratch
         if entry["status"] != "failed":  # a failure while it ran says more: it stays
             entry["error"] = error_entry(failure)
         entry.update(status="failed", files=[], outputs={})
-    t_done = time.monotonic()
-    entry["seconds"] = round(t_done - t0, 3)
-    if entry["status"] == "ok":
-        entry["timings"] = {"wait for kernel": round(t_kernel - t0, 3),
-                            "execute": round(t_exec - t_kernel, 3),
-                            "export": round(t_done - t_exec, 3)}
 
 
 def error_entry(failure) -> dict:
-    """The manifest's `error` of a failed report: cell, kind, ename, evalue, summary and
-    head (its first 5 lines), stripped of terminal escapes and scrubbed of machine paths.
+    """The manifest's `error` of a failed report.
 
     Args:
         failure: an execute.Failure.
 
     Returns:
-        A dict of JSON values.
+        A dict of JSON values: cell, kind, ename, evalue, summary and head (its first 5
+        lines), stripped of terminal escapes and scrubbed of machine paths.
     """
     pairs = machine_paths()
     evalue = scrub_text(strip_ansi(failure.evalue), pairs)

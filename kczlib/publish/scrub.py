@@ -32,9 +32,14 @@ _REGISTERED: dict[str, str] = {}  # other machines' paths, e.g. Dask workers' (r
 
 
 def register_paths(pairs) -> None:
-    """Add (path, placeholder) pairs of another machine that returned results to this build
-    (a Dask worker's repository, Python, home and temp folders): `machine_paths` includes
-    them from now on in this process, so the manifest and index are scrubbed of them too.
+    """Add the paths of another machine that returned results to this build.
+
+    `machine_paths` includes them from now on in this process, so the manifest and index
+    are scrubbed of them too.
+
+    Args:
+        pairs: (path, placeholder) pairs: a Dask worker's repository, Python, home and temp
+            folders.
     """
     for path, placeholder in pairs:
         if len(path) > 1:
@@ -42,8 +47,11 @@ def register_paths(pairs) -> None:
 
 
 def machine_paths() -> list[tuple[str, str]]:
-    """(path, placeholder) pairs, longest path first so nested roots win; with the paths of
-    other machines given to `register_paths`.
+    """The paths to scrub and their placeholders, longest path first so nested roots win.
+
+    Returns:
+        (path, placeholder) pairs of this machine, with the paths of other machines given
+        to `register_paths`.
     """
     home = os.path.expanduser("~")
     pairs = {
@@ -69,9 +77,16 @@ def machine_paths() -> list[tuple[str, str]]:
 
 
 def working_folders(*folders) -> list[tuple[str, str]]:
-    """(path, "{notebooks}") for each folder a kernel works in (the notebooks folder of the
-    config, a notebook's own folder) that is outside the repository (inside, `.` already
-    covers it), with its realpath: `os.getcwd()` in a notebook prints it.
+    """Scrub pairs for the folders a kernel works in that are outside the repository.
+
+    Inside the repository `.` already covers them.
+
+    Args:
+        *folders: The notebooks folder of the config, a notebook's own folder.
+
+    Returns:
+        (path, "{notebooks}") for each such folder, and for its realpath
+        (`os.getcwd()` in a notebook prints it).
     """
     pairs = []
     for folder in folders:
@@ -116,8 +131,15 @@ def scrub_text(text: str, pairs: list[tuple[str, str]]) -> str:
 
 
 def scrub_tree(value, pairs: list[tuple[str, str]]):
-    """`value` with every string inside it scrubbed: dicts and lists are walked (in place
-    for mutable containers, which are also returned), other values returned as they are.
+    """`value` with every string inside it scrubbed.
+
+    Args:
+        value: A JSON-like value; dicts and lists are walked (in place for mutable
+            containers, which are also returned), other values returned as they are.
+        pairs: (path, placeholder) pairs, as `machine_paths` gives them.
+
+    Returns:
+        The scrubbed value.
     """
     if isinstance(value, str):
         return scrub_text(value, pairs)
@@ -130,12 +152,17 @@ def scrub_tree(value, pairs: list[tuple[str, str]]):
 
 
 def scrub_notebook(nb, extra_pairs=()) -> None:
-    """Scrub paths in place from everything a shared notebook carries: every cell's
-    source (the "execution stopped" banner is built from exception text), metadata,
-    attachments and outputs (text, tracebacks, HTML, SVG, JSON), and the notebook's
-    metadata. Base64 payloads (PNG, JPEG...) are left alone: they hold no text, and a
-    replacement could corrupt them. `extra_pairs` adds (path, placeholder) pairs of this
-    build, e.g. the kernels' working folder (`working_folders`).
+    """Scrub paths in place from everything a shared notebook carries.
+
+    That is every cell's source (the "execution stopped" banner is built from exception
+    text), metadata, attachments and outputs (text, tracebacks, HTML, SVG, JSON), and the
+    notebook's metadata. Base64 payloads (PNG, JPEG...) are left alone: they hold no text,
+    and a replacement could corrupt them.
+
+    Args:
+        nb: The notebook.
+        extra_pairs: (path, placeholder) pairs of this build, e.g. the kernels' working
+            folder (`working_folders`).
     """
     pairs = sorted(dict([*extra_pairs, *machine_paths()]).items(), key=lambda x: -len(x[0]))
     pm = nb.metadata.get("papermill", {})

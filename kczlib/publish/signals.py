@@ -27,8 +27,8 @@ from kczlib.errors import Terminated
 STOPPING = threading.Event()
 SIGNALS = (signal.SIGINT, signal.SIGTERM, signal.SIGHUP)
 # exit code and word of a command ended by each signal (128 + the signal's number)
-SIGNAL_EXITS = {signal.SIGINT: (130, "interrupted"), signal.SIGTERM: (143, "terminated"),
-                signal.SIGHUP: (129, "hung up")}
+SIGNAL_EXITS: dict[int, tuple[int, str]] = {signal.SIGINT: (130, "interrupted"), signal.SIGTERM: (143, "terminated"),
+                                         signal.SIGHUP: (129, "hung up")}
 
 
 def _exit_at_start_up(signum, frame):
@@ -39,9 +39,12 @@ def _exit_at_start_up(signum, frame):
 
 
 def started_as_the_kcz_program() -> bool:
-    """True in the `kcz` process itself; False when imported by other code, and in the
-    build's export processes (spawned: they import the program's main module again, and
-    a build stopping them must not make each print "terminated while starting").
+    """Whether this process is the `kcz` program itself.
+
+    Returns:
+        True in the `kcz` process; False when imported by other code, and in the build's
+        export processes (spawned: they import the program's main module again, and a build
+        stopping them must not make each print "terminated while starting").
     """
     if not (Path(sys.argv[0]).name == "kcz" or sys.argv[0].endswith(os.path.join("kczlib", "__main__.py"))):
         return False
@@ -51,8 +54,9 @@ def started_as_the_kcz_program() -> bool:
 
 
 def exit_quietly_while_starting() -> None:
-    """In the `kcz` program only (`started_as_the_kcz_program`): until `end_start_up`, a
-    signal ends the program with one line and the signal's exit code.
+    """Until `end_start_up`, a signal ends the program with one line and the signal's exit code.
+
+    Only in the `kcz` program (`started_as_the_kcz_program`); elsewhere nothing changes.
     """
     if started_as_the_kcz_program():
         for signum in SIGNALS:
@@ -60,8 +64,9 @@ def exit_quietly_while_starting() -> None:
 
 
 def end_start_up() -> None:
-    """From here on SIGINT raises KeyboardInterrupt (the clean-up runs), if the start-up
-    handler was installed.
+    """From here on SIGINT raises KeyboardInterrupt (the clean-up runs).
+
+    Only if the start-up handler was installed; otherwise nothing changes.
     """
     if signal.getsignal(signal.SIGINT) is _exit_at_start_up:
         signal.signal(signal.SIGINT, signal.default_int_handler)
@@ -80,8 +85,15 @@ def raise_terminated(signum, frame):
 
 @contextmanager
 def terminating(signums=(signal.SIGTERM, signal.SIGHUP)):
-    """Within the block, `signums` raise Terminated (`raise_terminated`) in the main thread;
-    the old handlers come back after it. Elsewhere than the main thread: no change.
+    """Within the block, `signums` raise Terminated (`raise_terminated`) in the main thread.
+
+    The old handlers come back after it. Elsewhere than the main thread: no change.
+
+    Args:
+        signums: The signals to turn into Terminated (by default SIGTERM and SIGHUP).
+
+    Yields:
+        Nothing; the block runs with these handlers.
     """
     previous = {s: signal.signal(s, raise_terminated) for s in signums} if in_main_thread() else {}
     try:
@@ -99,8 +111,9 @@ def ignore_signals() -> None:
 
 
 class signals_held:  # noqa: N801 - used as a statement: `with signals_held() as held`
-    """Within the block, SIGINT/SIGTERM/SIGHUP are recorded, not acted on (the block is
-    short); the old handlers come back after it. `as` gives the list of signals seen.
+    """Within the block, SIGINT/SIGTERM/SIGHUP are recorded, not acted on (the block is short).
+
+    The old handlers come back after it. `as` gives the list of signals seen.
     """
 
     def __enter__(self) -> list[int]:
@@ -111,7 +124,6 @@ class signals_held:  # noqa: N801 - used as a statement: `with signals_held() as
                 self.old[signum] = signal.signal(signum, lambda n, f: self.seen.append(n))
         return self.seen
 
-    def __exit__(self, *exc) -> bool:
+    def __exit__(self, *exc) -> None:
         for signum, handler in self.old.items():
             signal.signal(signum, handler)
-        return False

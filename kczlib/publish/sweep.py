@@ -82,7 +82,8 @@ def combinations(entry: dict, where: str, notebook: Path, path: Path) -> list[Co
         if not isinstance(values, list) or not values:
             raise refuse(f"{name!r} needs a non-empty list of values, got {values!r}")
     checked = {name: [_checked(name, v, declared, refuse) for v in values] for name, values in grid.items()}
-    result, seen = [], {}
+    result: list[Combination] = []
+    seen: dict[str, dict] = {}
     for combo in itertools.product(*(list(zip(grid[n], checked[n], strict=True)) for n in grid)):
         values = {n: written for n, (written, _) in zip(grid, combo, strict=True)}
         slug = "-".join(f"{n}-{slug_value(v)}" for n, v in values.items())

@@ -1,13 +1,13 @@
-"""Terminal escape sequences in notebook outputs: gone from everything kcz shares.
+r"""Terminal escape sequences in notebook outputs: gone from everything kcz shares.
 
 IPython colours its tracebacks with CSI `ESC[...m` codes, and libraries print more:
-OSC 8 hyperlinks (`ESC]8;;URL ESC\\ text ESC]8;; ESC\\`, also ended by BEL), window
+OSC 8 hyperlinks (`ESC]8;;URL ESC\ text ESC]8;; ESC\`, also ended by BEL), window
 titles, DCS/SOS/PM/APC strings, single-character ESC sequences and 8-bit C1 controls.
 nbconvert's ansi2html turns only CSI colour codes (SGR) into HTML and leaves the rest as
 raw characters, which a reader sees as `]8;;https://...` with boxes for the ESC.
 
 The sequences are recognised by `ansistrip` (a maintained ECMA-48 grammar: CSI; OSC
-ended by BEL, `ESC \\` or C1 ST; DCS/SOS/PM/APC ended by ST; Fe, nF, Fp and Fs escapes;
+ended by BEL, `ESC \` or C1 ST; DCS/SOS/PM/APC ended by ST; Fe, nF, Fp and Fs escapes;
 bare C1 controls), not by a pattern of kcz's own. What a sequence only marks up stays:
 the text of an OSC 8 link is kept, its address and escapes are dropped.
 
@@ -31,8 +31,14 @@ LONE_ESC = re.compile(r"\x1b(?!\[[0-9;]*m)")  # an ESC left over that starts no 
 
 
 def strip_ansi(text: str, keep_colours: bool = False) -> str:
-    """`text` without terminal escape sequences (see the module doc); with `keep_colours`,
-    SGR colour codes (`ESC[31m`) stay for nbconvert to render. Non-str input is returned as is.
+    """`text` without terminal escape sequences (see the module doc).
+
+    Args:
+        text: The text; non-str input is returned as is.
+        keep_colours: Keep SGR colour codes (`ESC[31m`) for nbconvert to render.
+
+    Returns:
+        The text without the sequences.
     """
     if not isinstance(text, str) or not ESCAPES.search(text):
         return text
@@ -43,8 +49,12 @@ def strip_ansi(text: str, keep_colours: bool = False) -> str:
 
 
 def clean_notebook_escapes(nb) -> None:
-    """Drop every terminal escape sequence but SGR colours from `nb`'s outputs, in place:
-    stream text, error tracebacks and values, and plain-text results.
+    """Drop every terminal escape sequence but SGR colours from `nb`'s outputs, in place.
+
+    Cleaned are stream text, error tracebacks and values, and plain-text results.
+
+    Args:
+        nb: The executed notebook.
     """
     for cell in nb.get("cells", []):
         for out in cell.get("outputs", []) or []:

@@ -20,6 +20,7 @@ script, and writes the page's Content-Security-Policy.
 from __future__ import annotations
 
 import threading
+from typing import Any
 
 from jinja2 import DictLoader, FileSystemLoader
 from nbconvert import HTMLExporter
@@ -55,6 +56,15 @@ def clean_html(html) -> str:
 
 
 def make_exporter(reader: bool) -> HTMLExporter:
+    """A new nbconvert HTML exporter for kcz's pages, images embedded and HTML sanitised.
+
+    Args:
+        reader: True for the reader page (kcz's reader template, no code cells or prompts);
+            False for the analyst page (the offline "lab" template, code shown).
+
+    Returns:
+        The exporter; not thread-safe, so each thread builds its own (`_exporter`).
+    """
     from kczlib.publish.html.reader_page import READER_TEMPLATE, TEMPLATES
 
     exporter = HTMLExporter(
@@ -92,7 +102,7 @@ def to_html(nb, title: str, lang: str | None, reader: bool, resources_path: str,
     nb.metadata["title"] = title
     exporter = _exporter(reader)
     exporter.language_code = lang if lang in ("zh", "en") else "en"
-    resources = {"metadata": {"name": title, "path": resources_path}}
+    resources: dict[str, Any] = {"metadata": {"name": title, "path": resources_path}}
     if reader:
         from kczlib.publish.html.fonts import embed_font
 

@@ -15,6 +15,7 @@ killed with SIGKILL (children.die_with_parent; cpython#111873 would keep them al
 
 from __future__ import annotations
 
+import contextlib
 import errno
 import multiprocessing
 import os
@@ -83,25 +84,32 @@ def is_machine_fault(exc: BaseException) -> bool:
 
 
 def export_failure(exc: BaseException, written):
-    """The `execute.Failure` of a report whose pages could not be written (nbconvert
-    refusing its notebook, say): one line, `exc`'s type and first line. The report fails
-    alone; the files it had written (`written`, paths) are removed.
+    """The `execute.Failure` of a report whose pages could not be written.
+
+    The report fails alone (nbconvert refusing its notebook, say); the files it had written
+    are removed.
+
+    Args:
+        exc: What the export raised.
+        written: Paths of the files the report had written.
+
+    Returns:
+        A Failure of one line: `exc`'s type and first line, "while writing its pages".
     """
     from kczlib.publish.execute import Failure
 
     for path in written:
-        try:
+        with contextlib.suppress(OSError):
             path.unlink(missing_ok=True)
-        except OSError:
-            pass
     first = next((line.strip() for line in str(exc).splitlines() if line.strip()), "")
     return Failure(None, type(exc).__name__, first, where="while writing its pages")
 
 
 def _stop_resource_tracker() -> None:
-    """Stop multiprocessing's resource tracker, which the pool's queues started: it would
-    otherwise outlive an interrupted build by a moment, a child process left behind.
-    The queues' semaphores are collected first, so nothing starts it again at exit.
+    """Stop multiprocessing's resource tracker, which the pool's queues started.
+
+    It would otherwise outlive an interrupted build by a moment, a child process left
+    behind. The queues' semaphores are collected first, so nothing starts it again at exit.
     """
     import gc
     from multiprocessing import resource_tracker

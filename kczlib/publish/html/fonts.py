@@ -105,10 +105,19 @@ def woff2_subset(characters: str) -> bytes:
 
 
 def is_subset_of_font(data: bytes, characters: str) -> bool:
-    """True if `data` is a WOFF2 font of the Noto Sans CJK family whose character map holds
-    only code points of `characters` (what `_make_subset` writes). A cached file that fails
-    this (overwritten, truncated, another font) is not embedded. It cannot tell a subset
-    whose glyph outlines were redrawn: the cache folder is trusted as the user's own.
+    """Whether `data` is a subset of the Noto Sans CJK font for `characters` only.
+
+    That is what `_make_subset` writes. A cached file that fails this (overwritten,
+    truncated, another font) is not embedded. It cannot tell a subset whose glyph outlines
+    were redrawn: the cache folder is trusted as the user's own.
+
+    Args:
+        data: The bytes of a cached font file.
+        characters: The characters the page needs.
+
+    Returns:
+        True if `data` is a WOFF2 font of the Noto Sans CJK family whose character map holds
+        only code points of `characters`.
     """
     from fontTools.ttLib import TTFont, TTLibError
 

@@ -110,8 +110,9 @@ def _card(entry: dict, lang: str) -> str:
 
 
 def _sweeps(entries: list[dict]) -> list[list[dict]]:
-    """A sweep's reports in this page's language, grouped (one group per sweep: its base
-    name names one notebook), in reports.toml order.
+    """The sweeps' reports in this page's language, grouped, in reports.toml order.
+
+    One group per sweep: its base name names one notebook.
     """
     groups: dict[str, list[dict]] = {}
     for e in entries:
@@ -121,20 +122,23 @@ def _sweeps(entries: list[dict]) -> list[list[dict]]:
 
 
 def _sweep_group(entries: list[dict], lang: str) -> str:
-    """One card for a whole sweep: a table with a row per combination, its swept values
-    (as written in reports.toml), a link to its report and its headline numbers.
+    """One card for a whole sweep: a table with a row per combination.
+
+    Each row has its swept values (as written in reports.toml), a link to its report and
+    its headline numbers.
     """
     words = chrome(lang)
     group = entries[0]["sweep"]["group"]
     names = list(entries[0]["sweep"]["values"])
     labels = list(dict.fromkeys(k["label"] for e in entries for k in (e.get("reader") or {}).get("key_numbers", [])))
-    title = next(((e.get("reader") or {}).get("title") for e in entries if (e.get("reader") or {}).get("title")), group)
+    titles = [(e.get("reader") or {}).get("title") for e in entries]
+    title: str = next((t for t in titles if t), group)
     head = "".join(f"<th><code>{escape(n)}</code></th>" for n in names)
     head += f"<th>{escape(words['report'])}</th>" + "".join(f"<th>{escape(k)}</th>" for k in labels)
     rows = []
     for e in entries:
         values = "".join(f"<td>{escape(json.dumps(e['sweep']['values'][n], ensure_ascii=False))}</td>" for n in names)
-        keys = {k["label"]: k["value"] for k in (e.get("reader") or {}).get("key_numbers", [])}
+        keys: dict[str, str] = {k["label"]: k["value"] for k in (e.get("reader") or {}).get("key_numbers", [])}
         link = f'<a href="{escape(e["name"])}.html">{escape(e["name"])}</a>'
         if e["status"] == "failed":
             link += f' <span class="failed-status">{escape(words["status_failed"])}</span>'

@@ -13,6 +13,7 @@ from __future__ import annotations
 import re
 
 from bs4 import BeautifulSoup, Comment, Doctype, NavigableString
+from bs4.element import PageElement
 
 # a Chinese run: Han characters with the CJK punctuation and quoted digits (“1.0”) inside it
 HAN_RUN = re.compile(r"[\u3400-\u9fff“‘（][\u3400-\u9fff\u3000-\u303f\uff00-\uffef“”‘’0-9.,、]*"
@@ -31,7 +32,8 @@ def mark_chinese(page: str) -> str:
         if isinstance(text, (Comment, Doctype)) or text.parent is None or text.parent.name in _SKIP \
                 or _has_lang(text):
             continue
-        pieces, at = [], 0
+        pieces: list[PageElement] = []
+        at = 0
         for m in HAN_RUN.finditer(str(text)):
             pieces.append(NavigableString(text[at:m.start()]))
             span = soup.new_tag("span", lang="zh")

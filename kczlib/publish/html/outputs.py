@@ -98,9 +98,15 @@ def _number(value) -> bool:
 
 
 def safe_metadata(metadata: dict) -> dict:
-    """Output metadata with only values the templates may write: per image type
-    `width`/`height` (positive numbers), `needs_background` ('light'/'dark'),
-    `unconfined` (bool); the top-level `kcz` (kcz's own: alt text, part) unchanged.
+    """Output metadata with only values the templates may write.
+
+    Args:
+        metadata: An output's metadata, from the notebook (untrusted).
+
+    Returns:
+        Per image type `width`/`height` (positive numbers), `needs_background`
+        ('light'/'dark') and `unconfined` (bool); the top-level `kcz` (kcz's own: alt text,
+        part) unchanged.
     """
     safe: dict = {}
     if "kcz" in metadata:

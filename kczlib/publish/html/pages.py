@@ -14,9 +14,9 @@ from kczlib.publish.scrub import scrub_notebook, working_folders
 
 def write_outputs(nb, entry: dict, folder: Path, source_dir: Path, lang: str | None,
                   kernel_dir: Path | None = None) -> None:
-    """Write `<name>.ipynb`, `<name>.html` and `<name>.analyst.html` into `folder`, scrubbed
-    and with the provenance block.
+    """Write a report's notebook and pages into `folder`, scrubbed, with the provenance block.
 
+    The files are `<name>.ipynb`, `<name>.html` and `<name>.analyst.html`.
     Paths scrubbed are the machine's (scrub.machine_paths) and the folders the kernel
     worked in: `source_dir` (the notebook's) and `kernel_dir` (its working folder).
     The report's reader meta (title, summary, headline numbers) is copied into the

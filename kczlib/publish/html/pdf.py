@@ -52,7 +52,8 @@ def sandbox_possible() -> bool:
 
 
 def _file_path(url: str) -> Path | None:
-    """The local path a `file:` URL names (percent-decoded, symlinks and `..` resolved), or
+    """The local path a `file:` URL names (percent-decoded, symlinks and `..` resolved).
+
     None for any other URL, a `file:` URL with a host other than `localhost`, or a bad path.
     """
     parts = urlsplit(url)
@@ -123,9 +124,18 @@ def pdf_browser(chromium: str):
 
 
 def print_page(browser, page: Path, pdf: Path) -> None:
-    """Print `page` (an HTML file) to `pdf` in a fresh context of `browser` (see the module
-    docstring for what the page may not do). Raises RuntimeError when `page` is no file, or
-    `playwright.sync_api.Error` (its first line is the reason).
+    """Print `page` to `pdf` in a fresh context of `browser`.
+
+    See the module docstring for what the page may not do.
+
+    Args:
+        browser: A Playwright browser (from `pdf_browser`).
+        page: The HTML file to print.
+        pdf: The PDF file to write.
+
+    Raises:
+        RuntimeError: `page` is no file.
+        playwright.sync_api.Error: Printing failed (its first line is the reason).
     """
     if not page.is_file():
         raise RuntimeError("there is no such page")
@@ -178,7 +188,16 @@ def _in_own_thread(work, stop: threading.Event | None = None):
 
 def print_to_pdf(chromium: str, page: Path, pdf: Path) -> None:
     """Print one `page` to `pdf` with its own browser (a build uses `write_pdfs`).
-    Raises as `pdf_browser` and `print_page` do.
+
+    Args:
+        chromium: The Chromium executable's path.
+        page: The HTML file to print.
+        pdf: The PDF file to write.
+
+    Raises:
+        RuntimeError: As `print_page`.
+        playwright.sync_api.Error: As `pdf_browser` and `print_page`.
+        ImportError: Playwright is not installed.
     """
     def work():
         with pdf_browser(chromium) as (browser, _):

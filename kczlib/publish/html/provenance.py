@@ -27,8 +27,17 @@ def code_span(text: str) -> str:
 
 
 def provenance_cell(entry: dict, lang: str | None):
-    """A Markdown cell from a manifest entry. Values go in code spans (escaped once, by
-    the Markdown renderer) or are HTML-escaped as text: they may come from data.
+    """The provenance block of a report: a Markdown cell from its manifest entry.
+
+    Values go in code spans (escaped once, by the Markdown renderer) or are HTML-escaped as
+    text: they may come from data.
+
+    Args:
+        entry: The report's manifest entry.
+        lang: The report's language for the headings; None or an unknown one gives English.
+
+    Returns:
+        The nbformat Markdown cell, tagged as the provenance block.
     """
     title, params, data, versions, commit, built = HEADINGS.get(lang or "en", HEADINGS["en"])
     lines = [f"## {title}", "", f"**{params}**", ""]
@@ -48,5 +57,12 @@ def provenance_cell(entry: dict, lang: str | None):
 
 
 def append_provenance(nb, entry: dict, lang: str | None) -> None:
+    """Put the provenance block last in `nb`, in place, replacing any earlier one.
+
+    Args:
+        nb: The executed notebook.
+        entry: Its manifest entry (parameters, data, versions, commit, build time).
+        lang: The report's language for the headings; None or an unknown one gives English.
+    """
     nb.cells[:] = [c for c in nb.cells if PROVENANCE_TAG not in c.metadata.get("tags", [])]
     nb.cells.append(provenance_cell(entry, lang))

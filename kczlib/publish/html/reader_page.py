@@ -28,6 +28,7 @@ READER_TEMPLATE = "kcz_reader.html.j2"
 
 @lru_cache(maxsize=1)
 def reader_css() -> str:
+    """The reader page's stylesheet (templates/reader.css), read once per process."""
     return (TEMPLATES / "reader.css").read_text(encoding="utf-8")
 
 
@@ -55,10 +56,17 @@ def without_reader_meta(nb):
 
 
 def reader_notebook(nb):
-    """A copy of `nb` for the reader page: reader meta, the title output and cells tagged
-    `analyst-only` removed (the header shows the title), each cell's `metadata.kcz_part` set
-    to body, appendix or provenance. The appendix runs from the first cell with an appendix
-    output to the provenance block.
+    """A copy of `nb` for the reader page, each cell marked as body, appendix or provenance.
+
+    Reader meta, the title output and cells tagged `analyst-only` are removed (the header
+    shows the title); each cell's `metadata.kcz_part` is set. The appendix runs from the
+    first cell with an appendix output to the provenance block.
+
+    Args:
+        nb: The executed notebook (not changed).
+
+    Returns:
+        The reader page's notebook.
     """
     nb = without_reader_meta(nb)
     nb.cells = [c for c in nb.cells if ANALYST_ONLY_TAG not in c.metadata.get("tags", [])]

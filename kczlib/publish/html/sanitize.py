@@ -80,8 +80,15 @@ C0_AND_SPACE = "".join(chr(i) for i in range(0x21))
 
 
 def normalise_url(value: str) -> str:
-    """`value` as a browser's URL parser sees it: C0 controls and spaces trimmed at both
-    ends, ASCII tab and newlines removed everywhere (WHATWG URL, basic URL parser).
+    """`value` as a browser's URL parser sees it (WHATWG URL, basic URL parser).
+
+    C0 controls and spaces are trimmed at both ends, ASCII tab and newlines removed everywhere.
+
+    Args:
+        value: A URL as written in an attribute.
+
+    Returns:
+        The normalised URL.
     """
     return value.strip(C0_AND_SPACE).replace("\t", "").replace("\n", "").replace("\r", "")
 
@@ -118,9 +125,16 @@ _CLEANER = nh3.Cleaner(
 
 
 def clean_fragment(html) -> str:
-    """Sanitised HTML fragment (str or bytes in, str out): allowed tags and attributes
-    only, `<script>`/`<style>`/`<template>` removed with their content, images from
-    `data:` only, links to http(s), mailto or `#` only.
+    """A sanitised HTML fragment: allowed tags, attributes and URLs only.
+
+    `<script>`/`<style>`/`<template>` are removed with their content; images come from
+    `data:` only, links go to http(s), mailto or `#` only.
+
+    Args:
+        html: The fragment, str or bytes (UTF-8).
+
+    Returns:
+        The sanitised fragment.
     """
     html = html.decode() if isinstance(html, bytes) else str(html)
     return _CLEANER.clean(html)
@@ -176,11 +190,17 @@ _SVG_CLEANER = nh3.Cleaner(
 
 
 def clean_svg(svg) -> str | None:
-    """A sanitised standalone SVG document (str or bytes in), or None when nothing of an
-    `<svg>` is left. Allowed SVG tags, attributes and style properties only (the
-    allow-lists above), in-image references (`#id`) only, and written as XML a browser
-    reads as an image: the root gets `xmlns`, and `xlink:href` becomes SVG 2's `href`
-    (the `xlink` namespace declaration is not kept by the HTML serialiser).
+    """A sanitised standalone SVG document, written as XML a browser reads as an image.
+
+    Allowed SVG tags, attributes and style properties only (the allow-lists above), and
+    in-image references (`#id`) only. The root gets `xmlns`, and `xlink:href` becomes SVG 2's
+    `href` (the `xlink` namespace declaration is not kept by the HTML serialiser).
+
+    Args:
+        svg: The SVG, str or bytes (UTF-8).
+
+    Returns:
+        The sanitised document, or None when nothing of an `<svg>` is left.
     """
     svg = svg.decode() if isinstance(svg, bytes) else str(svg)
     cleaned = _SVG_CLEANER.clean(svg).strip().replace(' xlink:href="', ' href="')
@@ -209,8 +229,10 @@ REMOVED_ELEMENTS = ("script", "template", "iframe", "frame", "frameset", "object
 
 
 def offline_page(html: str) -> str:
-    """The page with every browser-initiated load other than `data:`/`#` removed, no
-    element that runs code, and kcz's Content-Security-Policy (`CSP_META`) first in `<head>`.
+    """The page without loads or code, and with kcz's Content-Security-Policy first in `<head>`.
+
+    Every browser-initiated load other than `data:`/`#` is removed, and every element that
+    runs code; the policy is `CSP_META`.
 
     `REMOVED_ELEMENTS` (`<script>`, `<template>` with its shadow-root content, frames,
     `<object>`, `<embed>`, `<base>`...) go with their content. Attributes are dropped (or
@@ -287,9 +309,11 @@ def _offline_attributes(node, tag: str) -> None:
 
 @lru_cache(maxsize=64)  # the template's large stylesheet is the same on every page
 def offline_css(css: str) -> str:
-    """A stylesheet with `@import` rules removed and every non-offline `url()` (or
-    `image-set()` with such a string) replaced by `none`, which loads nothing. Parsed with tinycss2
-    (CSS Syntax Level 3), so escapes such as `u\\72 l(` are read as the browser reads them.
+    r"""A stylesheet that loads nothing: no `@import` rule, no non-offline `url()`.
+
+    Every non-offline `url()` (or `image-set()` with such a string) becomes `none`, which loads
+    nothing. Parsed with tinycss2 (CSS Syntax Level 3), so escapes such as `u\72 l(` are read as
+    the browser reads them.
     """
     rules = tinycss2.parse_stylesheet(css)
     kept = [r for r in rules if not (r.type == "at-rule" and r.lower_at_keyword == "import")]
