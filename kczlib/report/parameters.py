@@ -21,7 +21,7 @@ from functools import lru_cache
 from pathlib import Path
 
 from kczlib.contract import INJECTED_HEADER, INJECTED_TAG, JSON_LIKE_KINDS, is_json_like
-from kczlib.data.cases import list_cases
+from kczlib.data.cases import default_case, list_cases
 from kczlib.declarations import Param, coerce, read_declarations
 from kczlib.errors import ParameterError
 from kczlib.paths import PACKAGE_ROOT
@@ -64,7 +64,18 @@ def check(notebook: str, assigned: dict) -> dict:
     if missing:
         raise ParameterError(missing[0], "declared but not assigned in the parameters cell that ran",
                              f"restore its line in the parameters cell; declared: {', '.join(params)}")
-    return {name: coerce(p, assigned[name], cases_for(p)) for name, p in params.items()}
+    return {name: coerce(p, _default_case_if_empty(p, assigned[name]), cases_for(p)) for name, p in params.items()}
+
+
+def _default_case_if_empty(param: Param, value: object) -> object:
+    """`default_case()` for an empty value of a `a known case` parameter, else `value`.
+
+    The report notebooks declare `case: str = ""`, so no notebook names a case: run in the
+    lab, a report is about the project's default case (reports.toml `[defaults] case`, or
+    the only case in the data folder); `kcz build` always passes a case.
+    Raises NoDefaultCaseError when the project has no default case.
+    """
+    return default_case() if param.needs_cases and value == "" else value
 
 
 def executed_parameters(shell, notebook: str) -> dict:

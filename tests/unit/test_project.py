@@ -50,3 +50,18 @@ def test_ci_runs_exactly_the_readmes_test_command():
     readme = (REPO / "README.md").read_text(encoding="utf-8")
     ci = (REPO / ".ci" / "run").read_text()
     assert "make test" in readme and re.search(r"^make test$", ci, re.M)
+
+
+def test_no_code_word_file_or_notebook_names_a_case():
+    # every case's folder name and its city in each language (from its case.json), searched in
+    # the package (code, word files, templates) and the report notebooks
+    from kczlib.data.cases import get_case, list_cases
+
+    names = set()
+    for case in list_cases():
+        names |= {case, *get_case(case).meta["city"].values()}
+    files = [p for p in (REPO / "kczlib").rglob("*") if p.suffix in (".py", ".toml", ".j2", ".css")]
+    files += sorted((REPO / "notebooks").glob("*.ipynb"))
+    found = [f"{p.relative_to(REPO)}: {name}" for p in files for name in sorted(names)
+             if name.lower() in p.read_text(encoding="utf-8").lower()]
+    assert found == []

@@ -1,12 +1,14 @@
 """Parameter declarations and checks shared by all notebooks."""
 
+import shutil
+
 import papermill as pm
 import pytest
 from conftest import REPORT_NOTEBOOKS
 
 from kczlib.data.cases import list_cases
 from kczlib.declarations import coerce, parse_declarations
-from kczlib.errors import ParameterError
+from kczlib.errors import NoDefaultCaseError, ParameterError
 from kczlib.report.parameters import check, declarations
 
 DECL = '''case: str = "chengdu"  # a known case: case folder
@@ -91,3 +93,29 @@ def test_papermill_help_shows_the_same_parameters_we_check(nb):
     assert list(inspected) == [p.name for p in ours]
     for p in ours:
         assert p.help in inspected[p.name]["help"]
+
+
+def _declared_defaults(notebook):
+    return {p.name: p.default for p in declarations(notebook)}
+
+
+@pytest.mark.parametrize("nb", REPORT_NOTEBOOKS, ids=lambda p: p.stem)
+def test_no_report_notebook_names_a_case_its_case_is_the_projects_default(nb, data_copy, tmp_path, monkeypatch):
+    # the shipped case copied under another name, made the default by a reports.toml of the test's own
+    (only,) = list_cases()
+    shutil.copytree(data_copy / "cases" / only, data_copy / "cases" / "another-city")
+    config = tmp_path / "reports.toml"
+    config.write_text('[defaults]\ncase = "another-city"\nlangs = ["zh"]\n', encoding="utf-8")
+    monkeypatch.setenv("KCZ_REPORTS", str(config))
+    assigned = _declared_defaults(nb.stem)
+    assert assigned["case"] == ""
+    assert check(nb.stem, assigned)["case"] == "another-city"
+    assert check(nb.stem, {**assigned, "case": only})["case"] == only  # a case given is kept
+
+
+def test_an_empty_case_with_no_default_case_is_one_clear_error(data_copy, tmp_path, monkeypatch):
+    (only,) = list_cases()
+    shutil.copytree(data_copy / "cases" / only, data_copy / "cases" / "another-city")
+    monkeypatch.setenv("KCZ_REPORTS", str(tmp_path / "absent.toml"))
+    with pytest.raises(NoDefaultCaseError, match="another-city"):
+        check("03_talent_inflows", _declared_defaults("03_talent_inflows"))
