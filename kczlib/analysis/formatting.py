@@ -82,10 +82,12 @@ def _decimal(x: float, name: str = "x") -> Decimal:
         raise ParameterError(name, f"must be a number, got {x!r}")
     if not math.isfinite(x):
         raise ParameterError(name, f"must be finite, got {x!r}")
-    if isinstance(x, numbers.Integral):
+    if isinstance(x, Decimal):
+        d = x
+    elif isinstance(x, numbers.Integral):
         d = Decimal(int(x))
     else:
-        d = x if isinstance(x, Decimal) else Decimal(repr(float(x)))  # numpy floats too
+        d = Decimal(repr(float(x)))  # numpy floats too
     return _denoise(d, _NOISE_DIGITS)
 
 
