@@ -25,7 +25,7 @@ from __future__ import annotations
 import itertools
 import math
 import random
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import replace
 
 import numpy as np
@@ -43,6 +43,9 @@ _SAME = 1e-12
 # larger stand-ins must agree to this relative tolerance, or the bound cannot be found.
 _PROXIES = (1e12, 1e15)
 _LIMIT_AGREE = 1e-9
+
+# An input's range for the vertex method: (low, high, low is open, high is open).
+Box = tuple[float, float, bool, bool]
 
 
 # --- the core: derive -------------------------------------------------------------
@@ -65,10 +68,10 @@ def derive(fn: Callable[..., float], operands: list[Num], base_unit: str, deriva
     return replace(num, lower=lo, upper=hi)
 
 
-def _box(leaf: Num) -> tuple[float, float, bool, bool]:
+def _box(leaf: Num) -> Box:
     """(low, high, low is open, high is open) of an input; inputs are non-negative."""
-    lo_open, hi_open = leaf.lower is None, leaf.upper is None
-    return (0.0 if lo_open else float(leaf.lower), math.inf if hi_open else float(leaf.upper), lo_open, hi_open)
+    lo, hi = leaf.lower, leaf.upper
+    return (0.0 if lo is None else float(lo), math.inf if hi is None else float(hi), lo is None, hi is None)
 
 
 def _evaluate(num: Num, env: dict[str, float]) -> float:
@@ -100,7 +103,7 @@ def joint_bounds(num: Num) -> tuple[float | None, float | None]:
     boxes = {leaf.key: _box(leaf) for leaf in leaves}
     choices = [[(lo, lo_open)] if lo == hi else [(lo, lo_open), (hi, hi_open)]
                for lo, hi, lo_open, hi_open in boxes.values()]
-    results = []  # (value, reached at a vertex with no open end)
+    results: list[tuple[float, bool]] = []  # (value, reached at a vertex with no open end)
     for vertex in itertools.product(*choices):
         env = {key: v for key, (v, _) in zip(boxes, vertex, strict=True)}
         opens = {key: (boxes[key][0], boxes[key][1], "upper" if math.isinf(v) else "lower")
@@ -114,7 +117,7 @@ def joint_bounds(num: Num) -> tuple[float | None, float | None]:
     return _bound(lo_all, results), _bound(hi_all, results)
 
 
-def _bound(extreme: float, results) -> float | None:
+def _bound(extreme: float, results: list[tuple[float, bool]]) -> float | None:
     """An extreme of the vertex values, or None if it is only the trivial limit of an open input."""
     if math.isinf(extreme):
         return None
@@ -133,10 +136,11 @@ def _interior(lo: float, hi: float) -> list[float]:
     return [lo + t * (hi - lo) for t in _SAMPLES_PER_INPUT]
 
 
-def _check_monotone(num: Num, boxes: dict, lo_all: float, hi_all: float) -> None:
+def _check_monotone(num: Num, boxes: dict[str, Box], lo_all: float, hi_all: float) -> None:
     keys = list(boxes)
     axes = [_interior(lo, hi) for lo, hi, _, _ in boxes.values()]
     n = math.prod(len(a) for a in axes)
+    points: Iterator[tuple[float, ...]]
     if n <= _MAX_SAMPLES:
         points = itertools.product(*axes)
     else:

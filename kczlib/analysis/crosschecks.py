@@ -13,13 +13,14 @@ Case figures are intervals (lower, upper): 2700余家 is [2700, 2800], 3%以上 
 from __future__ import annotations
 
 import math
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 
 from kczlib.analysis.formatting import format_interval, format_quantity, format_value
 from kczlib.data.cases import case_name, get_case
 from kczlib.data.context import ContextFigure, context_role, format_period
 from kczlib.data.figures import FIGURES_FILE, LATEST, Figure, indicator
-from kczlib.errors import IndicatorNotReportedError
+from kczlib.errors import DataError, IndicatorNotReportedError
 from kczlib.words import word
 
 OUTCOMES = ("agree", "disagree", "cannot_tell")
@@ -42,7 +43,7 @@ class CaseSide:
     """The case side of a check: the figures it reads, their numbers and a description in both languages."""
 
     figure_ids: tuple[str, ...]
-    numbers: dict
+    numbers: dict[str, tuple[float, float]]  # name -> (lower, upper), base unit
     description_zh: str
     description_en: str
 
@@ -56,9 +57,9 @@ class ContextSide:
     """The external side of a check: context rows, their values (base unit), confidence and derivation."""
 
     context_ids: tuple[str, ...]
-    numbers: dict
-    confidence: dict  # context id -> high / medium / low / derived
-    derivation: dict = field(default_factory=dict)  # context id -> how it was derived
+    numbers: dict[str, float]  # context id -> value, base unit
+    confidence: dict[str, str]  # context id -> high / medium / low / derived
+    derivation: dict[str, str] = field(default_factory=dict)  # context id -> how it was derived
 
 
 @dataclass(frozen=True)
@@ -77,7 +78,7 @@ class CrossCheck:
     outcome: str
     explanation_zh: str
     explanation_en: str
-    numbers: dict  # every input and computed number, for narratives to format
+    numbers: dict[str, float]  # every input and computed number, for narratives to format
 
     def title(self, lang: str) -> str:
         """The title in `lang` ("zh", else English)."""
@@ -92,10 +93,23 @@ class CrossCheck:
 
 
 def figure_bounds(fig: Figure) -> tuple[float, float]:
-    """A figure as [lower, upper] in its base unit; an unstated bound is -inf / inf."""
-    lo = fig.lower if fig.lower is not None else (fig.value_base if fig.is_exact else -math.inf)
-    hi = fig.upper if fig.upper is not None else (fig.value_base if fig.is_exact else math.inf)
-    return lo, hi
+    """A figure as [lower, upper] in its base unit; an unstated bound is -inf / inf.
+
+    Raises:
+        DataError: an exact figure without `value_base` (figures.csv validation rejects it).
+    """
+    return _bound(fig.lower, fig, -math.inf), _bound(fig.upper, fig, math.inf)
+
+
+def _bound(stated: float | None, fig: Figure, open_end: float) -> float:
+    """One bound of `fig`: as stated, else an exact figure's own value, else `open_end` (-inf / inf)."""
+    if stated is not None:
+        return stated
+    if not fig.is_exact:
+        return open_end
+    if fig.value_base is None:
+        raise DataError(FIGURES_FILE, f"exact figure {fig.id} has no value_base", column="value_base")
+    return fig.value_base
 
 
 def growth_interval(lo: float, hi: float, later: float) -> tuple[float, float]:
@@ -139,11 +153,9 @@ def _context_side(*rows: ContextFigure) -> ContextSide:
     )
 
 
-def _cannot_tell(check_id: str, titles: tuple[str, str], needs: dict) -> CrossCheck | None:
-    """None when every input is present; else a cannot_tell check naming what is missing."""
+def _cannot_tell(check_id: str, titles: tuple[str, str], needs: Mapping[str, object]) -> CrossCheck:
+    """A cannot_tell check naming the inputs of `needs` (input name -> value) that are None."""
     missing = [name for name, value in needs.items() if value is None]
-    if not missing:
-        return None
     zh, en = (_say("cannot_tell", lang, missing=_say("sep", lang).join(missing)) for lang in ("zh", "en"))
     return CrossCheck(check_id, *titles, None, None, "cannot_tell", zh, en, {})
 
@@ -164,11 +176,10 @@ def check_hightech_stock(total: Figure | None, net_new: Figure | None, external:
     agree when the external count lies within `tolerance` (relative) of the implied one.
     """
     titles = _titles("hightech_stock")
-    missing = _cannot_tell("hightech_stock_2020", titles, {
-        f"indicator {HIGHTECH_TOTAL}": total, f"indicator {HIGHTECH_NET_NEW}": net_new,
-        "context hightech_prior_year": external})
-    if missing:
-        return missing
+    if total is None or net_new is None or external is None:
+        return _cannot_tell("hightech_stock_2020", titles, {
+            f"indicator {HIGHTECH_TOTAL}": total, f"indicator {HIGHTECH_NET_NEW}": net_new,
+            "context hightech_prior_year": external})
     (t_lo, t_hi), (n_lo, n_hi) = figure_bounds(total), figure_bounds(net_new)
     lo, hi = t_lo - n_hi, t_hi - n_lo
     ext = external.value_base
@@ -202,16 +213,15 @@ def check_rd_intensity(claim: Figure | None, external: ContextFigure | None,
     when given, add a second route (R&D / GDP); the outcome rests on `external` alone.
     """
     titles = _titles("rd_intensity")
-    missing = _cannot_tell("rd_intensity_2021", titles, {
-        f"indicator {RD_INTENSITY}": claim, "context rd_intensity_case_year": external})
-    if missing:
-        return missing
+    if claim is None or external is None:
+        return _cannot_tell("rd_intensity_2021", titles, {
+            f"indicator {RD_INTENSITY}": claim, "context rd_intensity_case_year": external})
     lo, hi = figure_bounds(claim)
     ext = external.value_base
     outcome = "agree" if lo <= ext <= hi else "disagree"
     numbers = {"claim_lower": lo, "claim_upper": hi, "external": ext, "margin_over_lower": ext - lo}
     rows = [external]
-    text = {}
+    text: dict[str, str] = {}
     year, _ = _years(claim)
     for lang in ("zh", "en"):
         how = ""
@@ -229,7 +239,7 @@ def check_rd_intensity(claim: Figure | None, external: ContextFigure | None,
         text[lang] = _say("rd_intensity.explanation", lang, year=year, claim=_stated(claim, lang),
                           external=_external(external, lang), how=how, second_route=second,
                           verdict=_say(f"rd_intensity.verdict.{outcome}", lang))
-    if "from_rd_over_gdp" in numbers:
+    if rd is not None and gdp is not None:  # the second route above was taken
         rows += [rd, gdp]
     case_side = CaseSide((claim.id,), {"claim": (lo, hi)},
                          *(_say("rd_intensity.description", lang, year=year, claim=_stated(claim, lang))
@@ -246,11 +256,10 @@ def check_kechuangdai_growth(firms: Figure | None, loans: Figure | None,
     Growth is an interval because the case's totals are (2700余 = [2700, 2800]).
     """
     titles = _titles("kechuangdai_growth")
-    missing = _cannot_tell("kechuangdai_growth", titles, {
-        f"indicator {KCD_FIRMS}": firms, f"indicator {KCD_LOANS}": loans,
-        "context kechuangdai_firms_latest": firms_later, "context kechuangdai_loans_latest": loans_later})
-    if missing:
-        return missing
+    if firms is None or loans is None or firms_later is None or loans_later is None:
+        return _cannot_tell("kechuangdai_growth", titles, {
+            f"indicator {KCD_FIRMS}": firms, f"indicator {KCD_LOANS}": loans,
+            "context kechuangdai_firms_latest": firms_later, "context kechuangdai_loans_latest": loans_later})
     (f_lo, f_hi), (l_lo, l_hi) = figure_bounds(firms), figure_bounds(loans)
     f_later, l_later = firms_later.value_base, loans_later.value_base
     gf, gl = growth_interval(f_lo, f_hi, f_later), growth_interval(l_lo, l_hi, l_later)
@@ -280,10 +289,9 @@ def check_kechuangdai_growth(firms: Figure | None, loans: Figure | None,
 def check_star_listings(listed: Figure | None, later: ContextFigure | None) -> CrossCheck:
     """A later count of listed firms at or above the case's is consistent (delistings aside)."""
     titles = _titles("star_listings")
-    missing = _cannot_tell("star_market_listings", titles, {
-        f"indicator {STAR_LISTED}": listed, "context star_listed_latest": later})
-    if missing:
-        return missing
+    if listed is None or later is None:
+        return _cannot_tell("star_market_listings", titles, {
+            f"indicator {STAR_LISTED}": listed, "context star_listed_latest": later})
     lo, hi = figure_bounds(listed)
     n_later = later.value_base
     outcome = "agree" if n_later >= lo else "disagree"
@@ -322,9 +330,14 @@ def case_figure(indicator_id: str, case: str) -> Figure | None:
 
 def run_crosschecks(case: str | None = None) -> list[CrossCheck]:
     """Every cross-check on the case, in report order."""
-    case = case_name(case)
-    fig = lambda indicator_id: case_figure(indicator_id, case)  # noqa: E731
-    ctx = lambda role: context_role(role, case)  # noqa: E731
+    name = case_name(case)
+
+    def fig(indicator_id: str) -> Figure | None:
+        return case_figure(indicator_id, name)
+
+    def ctx(role: str) -> ContextFigure | None:
+        return context_role(role, name)
+
     return [
         check_hightech_stock(fig(HIGHTECH_TOTAL), fig(HIGHTECH_NET_NEW), ctx("hightech_prior_year")),
         check_rd_intensity(fig(RD_INTENSITY), ctx("rd_intensity_case_year"), ctx("rd_case_year"), ctx("gdp_case_year")),

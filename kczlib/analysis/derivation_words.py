@@ -17,12 +17,16 @@ from kczlib.analysis.num import Num
 from kczlib.contract import LANGS
 from kczlib.words import word
 
+# An operator: an ast operator class, or "min" / "paren" for a call to min and for brackets.
+Operator = type[ast.operator] | str
+
 # operator -> key of words/numbers.toml ("{a} divided by {b}", ...)
-_OP_KEYS = {ast.Div: "operator.div", ast.Mult: "operator.mult", ast.Add: "operator.add", ast.Sub: "operator.sub",
-            ast.Pow: "operator.pow", "min": "operator.min", "paren": "operator.paren"}
+_OP_KEYS: dict[Operator, str] = {
+    ast.Div: "operator.div", ast.Mult: "operator.mult", ast.Add: "operator.add", ast.Sub: "operator.sub",
+    ast.Pow: "operator.pow", "min": "operator.min", "paren": "operator.paren"}
 
 
-def _ops(lang: str) -> dict:
+def _ops(lang: str) -> dict[Operator, str]:
     """The operator words of `lang` by operator (KeyError for an unknown language)."""
     if lang not in LANGS:
         raise KeyError(lang)
@@ -46,7 +50,7 @@ def derivation_words(num: Num, lang: str, name: Callable[[Num], str]) -> str:
         return name(num)
     leaves = num.inputs()
     code = num.derivation
-    slots = {}
+    slots: dict[str, str] = {}  # placeholder -> the input's name
     # longest first, so "loans_2023" is replaced before "loans"
     for i, leaf in sorted(enumerate(leaves), key=lambda p: -len(_leaf_text(p[1]))):
         text = _leaf_text(leaf)
@@ -62,7 +66,7 @@ def derivation_words(num: Num, lang: str, name: Callable[[Num], str]) -> str:
         return code
 
 
-def _words(node, ops: dict, slots: dict, top: bool = False) -> str:
+def _words(node: ast.expr, ops: dict[Operator, str], slots: dict[str, str], top: bool = False) -> str:
     if isinstance(node, ast.Name) and node.id in slots:
         return slots[node.id]
     if isinstance(node, ast.Constant) and isinstance(node.value, (int, float)):

@@ -55,8 +55,10 @@ _RANGE_QUALIFIERS = ("余", "多")
 _LEADING_NUMBER = re.compile(r"^(?P<pre>CNY )?(?P<num>\d[\d,]*(?P<dec>\.\d+)?)(?P<scale>[万亿])?")
 QUALIFIERS = ("exact", "至", *_EN_PREFIX)
 
-_ZH_SCALES = ((Decimal(10) ** 8, "亿"), (Decimal(10) ** 4, "万"))
-_EN_CNY_SCALES = ((Decimal(10) ** 9, " bn"), (Decimal(10) ** 6, " m"))
+# Display scales, largest first: (factor, name printed after the scaled digits).
+Scales = tuple[tuple[Decimal, str], ...]
+_ZH_SCALES: Scales = ((Decimal(10) ** 8, "亿"), (Decimal(10) ** 4, "万"))
+_EN_CNY_SCALES: Scales = ((Decimal(10) ** 9, " bn"), (Decimal(10) ** 6, " m"))
 
 
 # --- validation -------------------------------------------------------------------
@@ -82,10 +84,12 @@ def _decimal(x: float, name: str = "x") -> Decimal:
         raise ParameterError(name, f"must be a number, got {x!r}")
     if not math.isfinite(x):
         raise ParameterError(name, f"must be finite, got {x!r}")
-    if isinstance(x, numbers.Integral):
+    if isinstance(x, Decimal):
+        d = x
+    elif isinstance(x, numbers.Integral):
         d = Decimal(int(x))
     else:
-        d = x if isinstance(x, Decimal) else Decimal(repr(float(x)))  # numpy floats too
+        d = Decimal(repr(float(x)))  # numpy floats too
     return _denoise(d, _NOISE_DIGITS)
 
 
@@ -131,7 +135,7 @@ def format_number(x: float, lang: str, sig: int | None = None) -> str:
 
 # --- one value with its unit ------------------------------------------------------
 
-def _scaled(d: Decimal, scales, lang: str) -> str:
+def _scaled(d: Decimal, scales: Scales, lang: str) -> str:
     """`d` in the largest scale it reaches, e.g. 9.94e9 -> '99.4亿'."""
     for factor, name in scales:
         if abs(d) >= factor:
@@ -234,7 +238,7 @@ def format_quantity(
     if qualifier not in QUALIFIERS:
         raise ParameterError("qualifier", f"unknown qualifier {qualifier!r}", ", ".join(QUALIFIERS))
 
-    def show(x, name):
+    def show(x: float | None, name: str) -> str:
         if x is None:
             raise ParameterError(name, f"qualifier {qualifier!r} needs a {name}")
         return format_value(x, base_unit, lang, measure, sig)
@@ -274,7 +278,7 @@ _UNKNOWN, _AT_LEAST, _AT_MOST, _TO = "interval.unknown", "interval.at_least", "i
 
 def _display_factor(d: Decimal, base_unit: str, lang: str) -> Decimal:
     """The scale `d` prints in (10^8 for 亿, 10^9 for bn, 1 for plain numbers)."""
-    scales = ()
+    scales: Scales = ()
     if base_unit == "CNY" or (base_unit == "count" and lang == "zh"):
         scales = _ZH_SCALES if lang == "zh" else _EN_CNY_SCALES
     return next((factor for factor, _ in scales if abs(d) >= factor), Decimal(1))
@@ -294,9 +298,9 @@ def _policy(d: Decimal, base_unit: str, sig: int | None, lang: str) -> Decimal:
     return _round(d, max(sig, whole_digits))
 
 
-def _interval(lo: Decimal | None, hi: Decimal | None, base_unit, lang, measure, sig) -> str:
+def _interval(lo: Decimal | None, hi: Decimal | None, base_unit: str, lang: str, measure: str, sig: int) -> str:
     """Interval text from Decimals; each bound rounded conventionally (see the module doc)."""
-    def show(d, digits=sig):
+    def show(d: Decimal, digits: int = sig) -> str:
         return _value(_policy(d, base_unit, digits, lang), base_unit, lang, measure)
 
     if lo is not None and hi is not None:
@@ -341,20 +345,24 @@ def format_interval(
 
 # --- shares -----------------------------------------------------------------------
 
-def _share(x: float | None, name: str) -> Decimal | None:
-    if x is None:
-        return None
+def _percent(x: float, name: str) -> Decimal:
+    """A share in [0, 1] as percent points."""
     d = _decimal(x, name)
     if not 0 <= d <= 1:
         raise ParameterError(name, f"a share must lie in [0, 1], got {x!r}")
     return d * 100  # exact in Decimal: 0.07 -> 7, not 7.000000000000001
 
 
+def _share(x: float | None, name: str) -> Decimal | None:
+    """`_percent` of `x`, or None for a missing bound."""
+    return None if x is None else _percent(x, name)
+
+
 def format_share(x: float, lang: str, sig: int = 3) -> str:
     """A ratio in [0, 1] as a percentage: 0.125 -> '12.5%'."""
     _check_lang(lang)
     _check_sig(sig)
-    return _value(_policy(_share(x, "x"), "percent", sig, lang), "percent", lang, "")
+    return _value(_policy(_percent(x, "x"), "percent", sig, lang), "percent", lang, "")
 
 
 def format_share_interval(

@@ -21,7 +21,7 @@ DIGITS_RE = re.compile(r"\d")
 
 def exact_text(num: Num) -> str:
     """The exact bounds of `num` for the ledger (full float precision, no rounding)."""
-    def show(x):
+    def show(x: float | None) -> str:
         return "?" if x is None else f"{x:.15g}"
 
     if num.lower is None and num.upper is None:

@@ -239,8 +239,9 @@ class Num:
         """The one printed form of this number (text, tables and chart labels all use it)."""
         stated = isinstance(self.origin, FigureRef | ContextRef)
         if self.base_unit == RATIO:
-            if self.is_point:
-                return formatting.format_share(self.lower, lang, sig=self.sig)
+            point = self.point  # not None exactly when `is_point`
+            if point is not None:
+                return formatting.format_share(point, lang, sig=self.sig)
             return formatting.format_share_interval(self.lower, self.upper, lang, sig=self.sig)
         if stated and self.value_base is not None or self.qualifier == "至":
             return formatting.format_quantity(

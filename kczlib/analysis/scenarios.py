@@ -9,6 +9,7 @@ by the vertex method (`kczlib.analysis.bounds`).
 from __future__ import annotations
 
 import itertools
+import math
 
 import pandas as pd
 
@@ -58,9 +59,12 @@ def pool_binding(loans: Num, pool: Num, loss_rate: Num, comp: Num) -> str:
     At every loan volume in the range ("binds"), at some ("partly"), or at none ("holds").
     """
     uncapped = bounded(lambda ln, r, s: ln * r * s, [loans, loss_rate, comp], "CNY", "uncapped")
-    if uncapped.lower is not None and uncapped.lower >= pool.upper:
+    # a pool bound left open (None) is unbounded that way
+    pool_lo = -math.inf if pool.lower is None else pool.lower
+    pool_hi = math.inf if pool.upper is None else pool.upper
+    if uncapped.lower is not None and uncapped.lower >= pool_hi:
         return POOL_BINDS
-    if uncapped.upper is None or uncapped.upper > pool.lower:
+    if uncapped.upper is None or uncapped.upper > pool_lo:
         return POOL_BINDS_PARTLY
     return POOL_HOLDS
 
