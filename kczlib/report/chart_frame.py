@@ -1,6 +1,7 @@
-"""The frame every chart of `kczlib.report.plots` is drawn in: a pyplot-free figure with a
-strip at the bottom for the source line, titles and source lines wrapped to the figure's
-width, and the source line itself.
+"""The frame every chart of `kczlib.report.plots` is drawn in.
+
+A pyplot-free figure with a strip at the bottom for the source line, titles and source
+lines wrapped to the figure's width, and the source line itself.
 
     >>> wrap_to_width("a b c", 10.0, 8) == "a b c"
     True
@@ -39,8 +40,9 @@ def new_figure(n_rows: int = 0, width: float = 7.0) -> tuple[Figure, object]:
 
 
 def finish(fig, ax, title: str, source: str, lang: str) -> Figure:
-    """Title `ax` and write the source line under `fig`, both wrapped; the figure grows by
-    the extra lines, so long source lines and titles are never cut off.
+    """Title `ax` and write the source line under `fig`, both wrapped.
+
+    The figure grows by the extra lines, so long source lines and titles are never cut off.
 
     Args:
         fig: the figure from `new_figure`.

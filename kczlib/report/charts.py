@@ -18,8 +18,10 @@ from kczlib.report.display import show
 
 
 def parameter_label(name: str, lang: str) -> str:
-    """A scenario parameter's name for readers (`appendix.parameters.<name>` in the narrative
-    templates: "loss rate" / "不良率"), or `name` itself when none is written.
+    """A scenario parameter's name for readers ("loss rate" / "不良率").
+
+    The name is `appendix.parameters.<name>` in the narrative templates, or `name` itself when
+    none is written.
     """
     from kczlib.report.narrative import templates
 
@@ -57,8 +59,9 @@ def origins(nums: list[Num], lang: str, case: str) -> list[str]:
 
 
 def source_line(nums: list[Num], lang: str, case: str) -> str:
-    """The chart's source line: "来源：" / "Source: " and its origins joined by "；" / "; "
-    (words of kczlib/words/charts.toml).
+    """The chart's source line: "来源：" / "Source: " and its origins.
+
+    The origins are joined by "；" / "; " (words of kczlib/words/charts.toml).
     """
     return source_prefix(lang) + origin_separator(lang).join(origins(nums, lang, case))
 
@@ -75,8 +78,10 @@ class ChartMethods:
         return [self.ledger.format(n, f"chart:{name}") for n in nums]
 
     def chart(self, fig, name: str, nums: list[Num], origins: list[Num] | None = None) -> None:
-        """Show a chart and ledger the numbers it draws (`origins`: what its source line cites,
-        when that is more than the labelled numbers, e.g. an assumed start year).
+        """Show a chart and ledger the numbers it draws.
+
+        `origins` is what its source line cites, when that is more than the labelled numbers
+        (e.g. an assumed start year).
         """
         from kczlib._testing import write_layout
         from kczlib.report import plots, theme
@@ -103,8 +108,10 @@ class ChartMethods:
         return templates(self.lang)["appendix.chart_alt"].format(title=title.replace("\n", ""))
 
     def bars(self, name: str, items: list[tuple[str, Num]], title_key: str, unit_key: str, **slots) -> None:
-        """Bars of `items` (label, Num); items that count different things (units, or measure
-        words: 个 platforms, 人 people) are drawn as stacked panels, one unit per axis.
+        """Bars of `items` (label, Num), one unit per axis.
+
+        Items that count different things (units, or measure words: 个 platforms, 人 people) are
+        drawn as stacked panels.
         """
         from kczlib.report import plots
 
@@ -145,12 +152,15 @@ class ChartMethods:
         if not all(n.is_point for _, n in stages):  # the funnel labels values: ranges would print as points
             raise ValueError(f"funnel {name!r}: every stage must be an exact figure; use bars() for ranges")
         fig = plots.funnel([self.text(k) for k, _ in stages], [n.point for _, n in stages], title=self.text(title_key),
-                           unit_label=self.text(unit_key), source=self.chart_source([n for _, n in stages]), lang=self.lang)
+                           unit_label=self.text(unit_key), source=self.chart_source([n for _, n in stages]),
+                           lang=self.lang)
         self.chart(fig, name, [n for _, n in stages])
 
     def path_chart(self, name: str, path, title_key: str, unit_key: str) -> None:
-        """Show a year-by-year path (a DataFrame with `year`, `num`, `lower`, `upper`, as from
-        `kczlib.analysis.scenarios.target_path`) as a line in 亿元 (zh) or CNY bn (en), and say each year's value.
+        """Show a year-by-year path as a line, and say each year's value.
+
+        `path` is a DataFrame with `year`, `num`, `lower`, `upper` (as from
+        `kczlib.analysis.scenarios.target_path`); the line is in 亿元 (zh) or CNY bn (en).
 
         The x axis rests on the `baseline_year` parameter, so the chart's source line cites it.
         """
@@ -186,9 +196,10 @@ def _unit_of(num: Num) -> str:
 
 
 def _mark_units(fig, nums: list[Num]) -> None:
-    """Name on a single-panel chart's axes what its numbers count ("unit:count:家"), or
-    "unit:mixed:…" when they count different things (the layout test refuses that). A count
-    without a measure word (a derived count) takes the measure of the others.
+    """Name on a single-panel chart's axes what its numbers count ("unit:count:家").
+
+    Numbers that count different things give "unit:mixed:…" (the layout test refuses that). A
+    count without a measure word (a derived count) takes the measure of the others.
     """
     plots = [ax for ax in fig.axes if not hasattr(ax, "_colorbar") and ax.get_label() != "<colorbar>"]
     if len(plots) != 1 or plots[0].get_gid():
@@ -197,9 +208,10 @@ def _mark_units(fig, nums: list[Num]) -> None:
 
 
 def unit_key(nums: list[Num]) -> str:
-    """What `nums` count, as one key for an axis ("count:家", "CNY"), or "mixed:…" (sorted
-    keys joined by "|") when they count different things. A count without a measure word
-    (a derived count) takes the measure of the others.
+    """What `nums` count, as one key for an axis ("count:家", "CNY").
+
+    Numbers that count different things give "mixed:…" (sorted keys joined by "|"). A count
+    without a measure word (a derived count) takes the measure of the others.
     """
     units = {_unit_of(n) for n in nums}
     if "count" in units and any(u.startswith("count:") for u in units):

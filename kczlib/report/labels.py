@@ -1,5 +1,7 @@
-"""Words and labels a report prints that are not quantities: metric names, years,
-periods, dataset counts, quoted passages, cited data text and context rows.
+"""Words and labels a report prints that are not quantities.
+
+They are metric names, years, periods, dataset counts, quoted passages, cited data text
+and context rows.
 
 `LabelMethods` is that part of `Report`; every year or count it prints is ledgered.
 """
@@ -119,25 +121,29 @@ class LabelMethods:
         return Safe(text)
 
     def count(self, n: int, key: str, **slots) -> Num:
-        """A count computed from the dataset itself (rows, mentions); `key` names what is
-        counted (a word key, e.g. `overview.derivation.figure_rows`, filled with `slots`):
-        the ledger shows it as the count's derivation, in the page language.
+        """A count computed from the dataset itself (rows, mentions).
+
+        `key` names what is counted (a word key, e.g. `overview.derivation.figure_rows`, filled
+        with `slots`): the ledger shows it as the count's derivation, in the page language.
         """
         what = self.derivation(key, **slots)
         return Num(float(n), float(n), "count", origin=DatasetCount(what), derivation=what,
                    measure=DATASET_MEASURE, sig=6)
 
     def has_passage(self, start: str, end: str) -> bool:
-        """Whether the case's source text holds a passage from `start` to `end` (a quote
-        particular to one case's text).
+        """Whether the case's source text holds a passage from `start` to `end`.
+
+        Used for a quote particular to one case's text.
         """
         text = load_source(self.case).text
         i = text.find(start)
         return i >= 0 and text.find(end, i) >= 0
 
     def source_passage(self, start: str, end: str) -> Quote:
-        """The passage of the cleaned case source from the first `start` to the next `end`
-        (both included), as a `Quote` with its offset. Raises `ValueError` if either is not found.
+        """The passage of the cleaned case source from the first `start` to the next `end`.
+
+        Both are included; the passage is a `Quote` with its offset. Raises `ValueError` if either
+        is not found.
         """
         text = load_source(self.case).text
         i = text.index(start)
@@ -146,8 +152,10 @@ class LabelMethods:
 
     # -- helpers for sections that cite data text or external context -------------------
     def gap(self, topic: str) -> None:
-        """Say the case's context gap `topic` (context.meta.json `gaps`: what was searched
-        for and not found), in the report's language; nothing if the case lists no such gap.
+        """Say the case's context gap `topic`, in the report's language.
+
+        A gap is what was searched for and not found (context.meta.json `gaps`); nothing is said
+        if the case lists no such gap.
         """
         from kczlib.data.context import context_gaps
 
@@ -156,17 +164,19 @@ class LabelMethods:
                 self.say("common.gap", text=self.cite(g[self.lang], "common.derivation.context_gap", (), topic=topic))
 
     def cite(self, text: str, derivation: str, refs: tuple[Ref, ...], **slots) -> Safe:
-        """Data text that may hold years or counts: ledgered as cited (with `derivation`, as in
-        `derivation`, filled with `slots`, resting on `refs`), then escaped.
+        """Data text that may hold years or counts, ledgered as cited, then escaped.
+
+        The ledger entry has `derivation` (as in `derivation`, filled with `slots`) and rests on `refs`.
         """
         num = Num(None, None, "count", origin=Cited(), refs=refs, derivation=self.derivation(derivation, **slots))
         self.ledger.record(num, "cited text", escape(text))
         return Safe(escape(text))
 
     def ctx_role(self, role: str):
-        """(row, Num) for the context row playing `role` in context.meta.json, or (None, None)
-        when the case assigns no row to it, so a section can say "cannot tell" instead of failing.
-        `row` is a `ContextFigure` (its `period` as written: 2021, 2023-11).
+        """(row, Num) for the context row playing `role` in context.meta.json.
+
+        (None, None) when the case assigns no row to it, so a section can say "cannot tell" instead
+        of failing. `row` is a `ContextFigure` (its `period` as written: 2021, 2023-11).
         """
         from kczlib.data.context import context_role
 

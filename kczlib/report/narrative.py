@@ -60,9 +60,10 @@ _HAN = "\u3400-\u9fff"
 
 
 def nested_quote(text: str) -> str:
-    """A Chinese passage as quoted inside “”: its own “” become ‘’, and half-width , ; : ( )
-    next to Chinese (PDF-extracted text) full-width, as Chinese typography writes a quotation
-    (GB/T 15834-2011, 4.1 and 5.1).
+    """A Chinese passage as quoted inside “”, as Chinese typography writes a quotation.
+
+    Its own “” become ‘’, and half-width , ; : ( ) next to Chinese (PDF-extracted text)
+    full-width (GB/T 15834-2011, 4.1 and 5.1).
     """
     text = text.replace("“", "‘").replace("”", "’")
     return re.sub(rf"(?<=[{_HAN}‘’])\s*([,;:()])\s*|\s*([,;:()])\s*(?=[{_HAN}‘’])",
@@ -135,7 +136,8 @@ def render(key: str, lang: str, ledger: Ledger, **slots) -> Safe:
         else:
             text = escape(v)
             if re.search(r"\d", text):
-                raise TemplateError(f"template {key!r}: slot {name!r} carries digits as plain text ({text!r}); pass a Num")
+                raise TemplateError(
+                    f"template {key!r}: slot {name!r} carries digits as plain text ({text!r}); pass a Num")
             values[name] = text
     try:
         return Safe(table[key].format_map(values))

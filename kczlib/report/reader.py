@@ -1,5 +1,7 @@
-"""The reader edition's part of a report: key findings, headline numbers and the
-metadata the reader page header and the index card show.
+"""The reader edition's part of a report.
+
+It holds the key findings, the headline numbers and the metadata the reader page header
+and the index card show.
 
 What the reader edition needs from a report travels in its outputs: the level-1 heading
 and the appendix outputs carry `{"kcz": {"part": "title" | "appendix"}}` in their output
@@ -36,9 +38,10 @@ class ReaderMethods:
     """The reader-edition methods of `Report` (a mixin: it uses the report's lang, meta, ledger, text)."""
 
     def key_findings(self, sentences: list[Safe]) -> None:
-        """The report's opening: a "Key findings" heading and three to five sentences
-        (rendered templates, so their numbers are ledgered). A case that reports less may
-        give one or two; with none, one sentence says the case's data do not support any.
+        """The report's opening: a "Key findings" heading and three to five sentences.
+
+        The sentences are rendered templates, so their numbers are ledgered. A case that reports
+        less may give one or two; with none, one sentence says the case's data do not support any.
         Raises `ValueError` for more than five.
         """
         if len(sentences) > 5:
