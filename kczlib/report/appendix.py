@@ -15,7 +15,7 @@ import re
 
 from kczlib.analysis.derivation_words import derivation_words
 from kczlib.analysis.ledger import _plain, exact_text
-from kczlib.analysis.num import ContextRef, Num, Parameter, Passage, Period
+from kczlib.analysis.num import ContextRef, FigureRef, Num, Parameter, Passage, Period
 from kczlib.data.figures import figure
 from kczlib.data.source import load_source
 from kczlib.report.charts import parameter_label
@@ -95,11 +95,12 @@ def leaf_name(leaf: Num, report) -> str:
         return templates(report.lang)["appendix.leaves.period_of"].format(name=report.label(origin.of.figure_id))
     if isinstance(origin, Period) and not refs:
         return report.text("appendix.leaves.year_leaf")
-    if refs and isinstance(refs[0], ContextRef):
-        return indicator_words(context_value(refs[0].context_id, report.case).indicator, report.lang,
+    first = refs[0] if refs else None
+    if isinstance(first, ContextRef):
+        return indicator_words(context_value(first.context_id, report.case).indicator, report.lang,
                                report.meta.get("glossary"))
-    if refs:
-        return report.label(refs[0].figure_id)
+    if isinstance(first, FigureRef):
+        return report.label(first.figure_id)
     return leaf.derivation
 
 
@@ -159,12 +160,16 @@ def context_rows(report) -> list[dict]:
     rows = []
     for cid in report.ledger.context_ids():
         c = context_value(cid, report.case)
-        derivation = c.derivation if report.lang == "zh" else mark_chinese(c.derivation)
+        derivation: Cell | str | list = c.derivation
+        if report.lang == "zh" and c.derivation:  # a Chinese page: the English derivation marked as English
+            derivation = Cell(c.derivation, lang="en")
+        elif report.lang != "zh":
+            derivation = mark_chinese(c.derivation)
         rows.append({"indicator": indicator_words(c.indicator, report.lang, report.meta.get("glossary")),
                      "year": format_period(c.period, report.lang),
                      "confidence": c.confidence_label(report.lang), "source": c.source_url,
                      "excerpt": Cell(strip_pinyin_glosses(to_simplified(c.excerpt))[0], lang="zh", quote=True),
-                     "derivation": Cell(derivation, lang="en") if report.lang == "zh" and derivation else derivation})
+                     "derivation": derivation})
     return rows
 
 
@@ -225,7 +230,7 @@ def show_appendix(report) -> None:
     report.heading("common.assumptions_heading")
     if assumptions:
         report.say("common.assumptions_intro")
-        seen = {}
+        seen: dict[str, list[str]] = {}
         for e in assumptions:
             seen.setdefault(leaf_name(e.num, report), []).append(e.text)
         values = [{"parameter": k, "values": report.list_separator().join(dict.fromkeys(v))} for k, v in seen.items()]

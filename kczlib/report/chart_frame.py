@@ -13,6 +13,7 @@ import re
 import unicodedata
 
 import matplotlib as mpl
+from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 from matplotlib.font_manager import FontProperties
 from matplotlib.layout_engine import ConstrainedLayoutEngine
@@ -22,7 +23,7 @@ from kczlib.report.chart_words import check_lang, source_prefix
 SOURCE_FONTSIZE = 8  # points
 
 
-def new_figure(n_rows: int = 0, width: float = 7.0) -> tuple[Figure, object]:
+def new_figure(n_rows: int = 0, width: float = 7.0) -> tuple[Figure, Axes]:
     """A pyplot-free figure with a strip at the bottom reserved for the source line.
 
     Args:

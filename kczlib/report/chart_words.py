@@ -8,7 +8,7 @@ imports the other. Code holds keys only; the words are in the word file.
 
 from __future__ import annotations
 
-from kczlib.analysis.formatting import LANGS
+from kczlib.contract import LANGS
 from kczlib.errors import ParameterError
 from kczlib.words import word
 

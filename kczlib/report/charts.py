@@ -8,11 +8,14 @@ them, and names their origins in the chart's source line.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from urllib.parse import urlparse
 
+from kczlib.analysis.ledger import Ledger
 from kczlib.analysis.num import ContextRef, FigureRef, Num, Parameter, Period, assumption
 from kczlib.report.chart_words import chart_word, check_lang, origin_separator, source_prefix
 from kczlib.report.display import show
+from kczlib.report.narrative import Safe, require_ledger
 
 # --- source lines from what is plotted ---------------------------------------------
 
@@ -69,13 +72,25 @@ def source_line(nums: list[Num], lang: str, case: str) -> str:
 class ChartMethods:
     """The chart methods of `Report` (a mixin: it uses the report's lang, case, ledger, text)."""
 
+    # what the mixin uses of `Report` (declared for the type checker; `Report` sets them)
+    notebook: str
+    lang: str
+    case: str
+    ledger: Ledger | None
+    charts: list[tuple[str, list[Num], str]]
+    part: str | None
+    text: Callable[..., Safe]
+    say: Callable[..., None]
+    parameter_year: Callable[..., Safe]  # of `LabelMethods`
+
     def chart_source(self, nums: list[Num]) -> str:
         """The source line for a chart drawing `nums`: the origins of exactly those numbers."""
         return source_line(nums, self.lang, self.case)
 
     def chart_texts(self, name: str, nums: list[Num]) -> list[str]:
         """Value labels for a chart: the same strings the text prints, ledgered."""
-        return [self.ledger.format(n, f"chart:{name}") for n in nums]
+        ledger = require_ledger(self.ledger)
+        return [ledger.format(n, f"chart:{name}") for n in nums]
 
     def chart(self, fig, name: str, nums: list[Num], origins: list[Num] | None = None) -> None:
         """Show a chart and ledger the numbers it draws.
@@ -86,8 +101,9 @@ class ChartMethods:
         from kczlib._testing import write_layout
         from kczlib.report import plots, theme
 
+        ledger = require_ledger(self.ledger)
         for n in nums:
-            self.ledger.record(n, f"chart:{name}")
+            ledger.record(n, f"chart:{name}")
         self.charts.append((name, list(origins or nums), plots.drawn_source(fig)))
         problems = theme.missing_glyph_warnings(fig)
         if problems:

@@ -8,6 +8,10 @@ and context rows.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import cast
+
+from kczlib.analysis.ledger import Ledger
 from kczlib.analysis.num import (
     Cited,
     ContextRef,
@@ -22,7 +26,7 @@ from kczlib.analysis.num import (
 from kczlib.data.datatext import DataText
 from kczlib.data.figures import figure
 from kczlib.data.source import load_source
-from kczlib.report.narrative import Quote, Safe, escape, templates
+from kczlib.report.narrative import Quote, Safe, escape, require_ledger, templates
 
 DATASET_MEASURE = "个"  # the measure word of a dataset count: a unit key of figures.csv's vocabulary (appendix.measure)
 
@@ -45,6 +49,14 @@ def typeset(text: str, lang: str) -> str:
 
 class LabelMethods:
     """The label methods of `Report` (a mixin: it uses the report's lang, case, ledger, text)."""
+
+    # what the mixin uses of `Report` (declared for the type checker; `Report` sets them)
+    lang: str
+    case: str
+    ledger: Ledger | None
+    text: Callable[..., Safe]
+    say: Callable[..., None]
+    ctx: Callable[[str], Num]
 
     def label(self, figure_id: str) -> str:
         """A figure's metric name in the page language (Chinese with full-width punctuation)."""
@@ -117,7 +129,7 @@ class LabelMethods:
 
     def _year_label(self, year: int, num: Num) -> Safe:
         text = templates(self.lang)["common.year"].format(year=year)
-        self.ledger.record(num, "year", text)
+        require_ledger(self.ledger).record(num, "year", text)
         return Safe(text)
 
     def count(self, n: int, key: str, **slots) -> Num:
@@ -161,7 +173,8 @@ class LabelMethods:
 
         for g in context_gaps(self.case):
             if g["topic"] == topic:
-                self.say("common.gap", text=self.cite(g[self.lang], "common.derivation.context_gap", (), topic=topic))
+                said = cast("dict[str, str]", g)[self.lang]  # the gap's text in each report language (zh, en)
+                self.say("common.gap", text=self.cite(said, "common.derivation.context_gap", (), topic=topic))
 
     def cite(self, text: str, derivation: str, refs: tuple[Ref, ...], **slots) -> Safe:
         """Data text that may hold years or counts, ledgered as cited, then escaped.
@@ -169,7 +182,7 @@ class LabelMethods:
         The ledger entry has `derivation` (as in `derivation`, filled with `slots`) and rests on `refs`.
         """
         num = Num(None, None, "count", origin=Cited(), refs=refs, derivation=self.derivation(derivation, **slots))
-        self.ledger.record(num, "cited text", escape(text))
+        require_ledger(self.ledger).record(num, "cited text", escape(text))
         return Safe(escape(text))
 
     def ctx_role(self, role: str):

@@ -21,10 +21,11 @@ tables are built by `appendix.show_appendix`.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
 
 from kczlib.analysis.ledger import Ledger
 from kczlib.analysis.num import Num, assumption, context_num, figure_num
-from kczlib.data.cases import get_case
+from kczlib.data.cases import CaseMeta, get_case
 from kczlib.data.figures import LATEST, figure, indicator, load_figures, reports_indicator
 from kczlib.errors import IndicatorNotReportedError
 from kczlib.report.appendix import show_appendix
@@ -34,6 +35,9 @@ from kczlib.report.labels import LabelMethods
 from kczlib.report.narrative import Safe, render
 from kczlib.report.parameters import apply_parameters, install_guard, remember_report
 from kczlib.report.reader import ReaderMethods
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 CASE_PREFIX = "case:"  # a ref to a figure particular to a case, by the case's own id
 
@@ -56,8 +60,8 @@ class Report(ChartMethods, LabelMethods, ReaderMethods):
     group: str = ""  # the narrative group of that heading ("finance" for "finance.title")
     key: list[tuple[str, str]] = field(default_factory=list)  # (label, printed) headline numbers
     part: str | None = None  # output part while the appendix is shown
-    figures: object = None  # the case's figures table (a pandas DataFrame), once configured
-    meta: dict = field(default_factory=dict)  # the case's case.json, once configured
+    figures: pd.DataFrame | None = None  # the case's figures table, once configured
+    meta: CaseMeta | dict[str, Any] = field(default_factory=dict)  # the case's case.json, once configured
 
     @classmethod
     def start(cls, notebook: str, namespace: dict | None = None) -> Report:
@@ -120,6 +124,8 @@ class Report(ChartMethods, LabelMethods, ReaderMethods):
         "not reported").
         """
         if ref.startswith(CASE_PREFIX):
+            if self.figures is None:  # as `None.index` did before the report is configured
+                raise AttributeError("the report's figures table: configure the report first")
             return ref[len(CASE_PREFIX):] in self.figures.index
         return reports_indicator(ref, self.case)
 

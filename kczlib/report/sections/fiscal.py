@@ -9,6 +9,8 @@ key-finding sentences.
 
 from __future__ import annotations
 
+from typing import cast
+
 from kczlib.analysis import metrics
 from kczlib.analysis.num import ContextRef, Num, Parameter, assumption
 from kczlib.analysis.scenarios import target_path
@@ -148,7 +150,7 @@ def pledge_scenarios(report, spending: Num, multiple: Num, years: Num, cagr: Num
     start has a base only bounded below (if spending did not fall); an earlier start has no base at all.
     """
     known = int(figure(spending.ids[0], report.case).period)
-    span = int(years.upper)
+    span = int(cast(float, years.upper))  # the pledge's window is a stated figure: it has an upper bound
     report.say("fiscal.scenarios_intro", known_year=report.period(spending.ids[0]))
     series, nums, origins = [], [], []
     for start in sorted(set(start_years)):

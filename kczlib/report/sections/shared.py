@@ -14,7 +14,7 @@ from itertools import pairwise
 
 from kczlib.analysis import metrics
 from kczlib.analysis.num import Num
-from kczlib.data.context import context_series
+from kczlib.data.context import ContextFigure, context_series
 from kczlib.data.figures import figure
 from kczlib.data.geo import geo_order
 from kczlib.report import plots  # matplotlib: sections are only imported by notebooks
@@ -50,15 +50,16 @@ def rd_peers(report):
     return latest, report.ctx(latest.id), nation, None if nation is None else report.ctx(nation.id), others
 
 
-def hightech_points(report, total: Num) -> list[tuple[int, Num, str, object]]:
+def hightech_points(report, total: Num) -> list[tuple[int, Num, str, ContextFigure | None]]:
     """The high-tech enterprise series by year.
 
     Context rows, with the case's total in its own year (replacing a context row of that year).
     Items: (year, Num, label, context row or None). `total` None (a case that does not report
     the indicator) gives the context rows alone; a total of no single year is left out.
     """
-    points = {r.year_number: (r.year_number, report.ctx(r.id), report.confidence(r), r)
-              for r in context_series("hightech", report.case)}
+    points: dict[int, tuple[int, Num, str, ContextFigure | None]] = {
+        r.year_number: (r.year_number, report.ctx(r.id), report.confidence(r), r)
+        for r in context_series("hightech", report.case)}
     period = None if total is None else figure(total.ids[0], report.case).period
     if period is None or not period.isdigit():
         return [points[y] for y in sorted(points)]
