@@ -10,6 +10,10 @@ from __future__ import annotations
 import json
 import os
 from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from matplotlib.text import Text
 
 LAYOUT_ENV = "KCZ_CHART_LAYOUT"
 
@@ -18,7 +22,7 @@ def _box(extent, width: float, height: float) -> list[float]:
     return [extent.x0, extent.y0, extent.x1, extent.y1]
 
 
-def _axis_texts(ax) -> list[tuple[str, object]]:
+def _axis_texts(ax) -> list[tuple[str, Text]]:
     """The texts an axes draws: titles, axis labels, the tick labels in view, annotations."""
     texts = [("title", t) for t in (ax.title, ax._left_title, ax._right_title)]
     texts += [("axis_label", ax.xaxis.label), ("axis_label", ax.yaxis.label)]

@@ -1,5 +1,6 @@
-"""The appendix tables as a reader reads them: the numbers ledger, Sources, external
-context and the glossary, in the page's language.
+"""The appendix tables as a reader reads them, in the page's language.
+
+They are the numbers ledger, Sources, external context and the glossary.
 
 The ledger keeps code-level detail (`Ledger.frame`: formulas over internal ids); here a
 derivation is written in words with each input's metric name ("loans divided by firms"),
@@ -14,7 +15,7 @@ import re
 
 from kczlib.analysis.derivation_words import derivation_words
 from kczlib.analysis.ledger import _plain, exact_text
-from kczlib.analysis.num import ContextRef, Num, Parameter, Passage, Period
+from kczlib.analysis.num import ContextRef, FigureRef, Num, Parameter, Passage, Period
 from kczlib.data.figures import figure
 from kczlib.data.source import load_source
 from kczlib.report.charts import parameter_label
@@ -38,8 +39,10 @@ def _cn_number(text: str) -> str:
 
 
 def section_words(path: str, title: str, report) -> Cell | str:
-    """Where a figure stands in the source: zh "三/（三） 改革成效 / …" as a quotation; en
-    "part 3, (3), item 2" (the Chinese headings stay out of the English page).
+    """Where a figure stands in the source, in the page's language.
+
+    zh "三/（三） 改革成效 / …" as a quotation; en "part 3, (3), item 2" (the Chinese
+    headings stay out of the English page).
     """
     if not path:
         return report.text("appendix.title_block")
@@ -92,11 +95,12 @@ def leaf_name(leaf: Num, report) -> str:
         return templates(report.lang)["appendix.leaves.period_of"].format(name=report.label(origin.of.figure_id))
     if isinstance(origin, Period) and not refs:
         return report.text("appendix.leaves.year_leaf")
-    if refs and isinstance(refs[0], ContextRef):
-        return indicator_words(context_value(refs[0].context_id, report.case).indicator, report.lang,
+    first = refs[0] if refs else None
+    if isinstance(first, ContextRef):
+        return indicator_words(context_value(first.context_id, report.case).indicator, report.lang,
                                report.meta.get("glossary"))
-    if refs:
-        return report.label(refs[0].figure_id)
+    if isinstance(first, FigureRef):
+        return report.label(first.figure_id)
     return leaf.derivation
 
 
@@ -145,8 +149,10 @@ def source_rows(report) -> list[dict]:
 
 
 def context_rows(report) -> list[dict]:
-    """External statistics the report used: indicator, year, confidence, source, excerpt
-    (converted to Simplified characters for display; the data keeps the original).
+    """External statistics the report used, one row each.
+
+    Columns: indicator, year, confidence, source, excerpt (converted to Simplified characters
+    for display; the data keeps the original).
     """
     from kczlib.data.context import context_value, format_period
     from kczlib.data.source import strip_pinyin_glosses, to_simplified
@@ -154,15 +160,21 @@ def context_rows(report) -> list[dict]:
     rows = []
     for cid in report.ledger.context_ids():
         c = context_value(cid, report.case)
-        derivation = c.derivation if report.lang == "zh" else mark_chinese(c.derivation)
-        rows.append({"indicator": indicator_words(c.indicator, report.lang, report.meta.get("glossary")), "year": format_period(c.period, report.lang),
+        derivation: Cell | str | list = c.derivation
+        if report.lang == "zh" and c.derivation:  # a Chinese page: the English derivation marked as English
+            derivation = Cell(c.derivation, lang="en")
+        elif report.lang != "zh":
+            derivation = mark_chinese(c.derivation)
+        rows.append({"indicator": indicator_words(c.indicator, report.lang, report.meta.get("glossary")),
+                     "year": format_period(c.period, report.lang),
                      "confidence": c.confidence_label(report.lang), "source": c.source_url,
                      "excerpt": Cell(strip_pinyin_glosses(to_simplified(c.excerpt))[0], lang="zh", quote=True),
-                     "derivation": Cell(derivation, lang="en") if report.lang == "zh" and derivation else derivation})
+                     "derivation": derivation})
     return rows
 
 
-_HAN_RUN = re.compile(r"[\u3400-\u9fff\u3000-\u303f\uff00-\uffef“”‘’]*[\u3400-\u9fff][\u3400-\u9fff\u3000-\u303f\uff00-\uffef“”‘’0-9.%]*")
+_HAN_RUN = re.compile(r"[\u3400-\u9fff\u3000-\u303f\uff00-\uffef“”‘’]*[\u3400-\u9fff]"
+                      r"[\u3400-\u9fff\u3000-\u303f\uff00-\uffef“”‘’0-9.%]*")
 
 
 def mark_chinese(text: str) -> list:
@@ -175,9 +187,10 @@ def mark_chinese(text: str) -> list:
 
 
 def glossary_rows(report) -> list[dict]:
-    """Names used in this report (its shown text names the term in either language), with
-    the other language's name beside each; a term the report never uses is left out, so a
-    case without, say, a Kechuangdai product gets no entry for it.
+    """Names used in this report, with the other language's name beside each.
+
+    A term counts as used when the report's shown text names it in either language; a term the
+    report never uses is left out, so a case without, say, a Kechuangdai product gets no entry for it.
     """
     from kczlib.report.narrative import templates
 
@@ -191,8 +204,9 @@ def glossary_rows(report) -> list[dict]:
 
 
 def show_appendix(report) -> None:
-    """Show the appendix tables: numbers ledger, Sources, external context (if used),
-    assumptions and glossary, each under its heading, as output part "appendix".
+    """Show the appendix tables, each under its heading, as output part "appendix".
+
+    The tables: numbers ledger, Sources, external context (if used), assumptions and glossary.
 
     Args:
         report: the notebook's `Report` (its lang, case, ledger, meta, text, heading, say),
@@ -216,10 +230,11 @@ def show_appendix(report) -> None:
     report.heading("common.assumptions_heading")
     if assumptions:
         report.say("common.assumptions_intro")
-        seen = {}
+        seen: dict[str, list[str]] = {}
         for e in assumptions:
             seen.setdefault(leaf_name(e.num, report), []).append(e.text)
-        display_table(pd.DataFrame([{"parameter": k, "values": report.list_separator().join(dict.fromkeys(v))} for k, v in seen.items()])
+        values = [{"parameter": k, "values": report.list_separator().join(dict.fromkeys(v))} for k, v in seen.items()]
+        display_table(pd.DataFrame(values)
                       .rename(columns=_columns(report, "assumptions")), metadata)
     else:
         report.say("common.no_assumptions")

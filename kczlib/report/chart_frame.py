@@ -1,6 +1,7 @@
-"""The frame every chart of `kczlib.report.plots` is drawn in: a pyplot-free figure with a
-strip at the bottom for the source line, titles and source lines wrapped to the figure's
-width, and the source line itself.
+"""The frame every chart of `kczlib.report.plots` is drawn in.
+
+A pyplot-free figure with a strip at the bottom for the source line, titles and source
+lines wrapped to the figure's width, and the source line itself.
 
     >>> wrap_to_width("a b c", 10.0, 8) == "a b c"
     True
@@ -12,6 +13,7 @@ import re
 import unicodedata
 
 import matplotlib as mpl
+from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 from matplotlib.font_manager import FontProperties
 from matplotlib.layout_engine import ConstrainedLayoutEngine
@@ -21,7 +23,7 @@ from kczlib.report.chart_words import check_lang, source_prefix
 SOURCE_FONTSIZE = 8  # points
 
 
-def new_figure(n_rows: int = 0, width: float = 7.0) -> tuple[Figure, object]:
+def new_figure(n_rows: int = 0, width: float = 7.0) -> tuple[Figure, Axes]:
     """A pyplot-free figure with a strip at the bottom reserved for the source line.
 
     Args:
@@ -39,8 +41,9 @@ def new_figure(n_rows: int = 0, width: float = 7.0) -> tuple[Figure, object]:
 
 
 def finish(fig, ax, title: str, source: str, lang: str) -> Figure:
-    """Title `ax` and write the source line under `fig`, both wrapped; the figure grows by
-    the extra lines, so long source lines and titles are never cut off.
+    """Title `ax` and write the source line under `fig`, both wrapped.
+
+    The figure grows by the extra lines, so long source lines and titles are never cut off.
 
     Args:
         fig: the figure from `new_figure`.

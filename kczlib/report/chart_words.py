@@ -1,5 +1,6 @@
-"""The words charts draw around their data (from `kczlib/words/charts.toml`) and the
-language check, free of matplotlib.
+"""The words charts draw around their data, and the language check, free of matplotlib.
+
+The words come from `kczlib/words/charts.toml`.
 
 Shared by `plots` (which draws) and `charts` (which writes source lines), so neither
 imports the other. Code holds keys only; the words are in the word file.
@@ -7,7 +8,7 @@ imports the other. Code holds keys only; the words are in the word file.
 
 from __future__ import annotations
 
-from kczlib.analysis.formatting import LANGS
+from kczlib.contract import LANGS
 from kczlib.errors import ParameterError
 from kczlib.words import word
 

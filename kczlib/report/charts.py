@@ -8,18 +8,23 @@ them, and names their origins in the chart's source line.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from urllib.parse import urlparse
 
+from kczlib.analysis.ledger import Ledger
 from kczlib.analysis.num import ContextRef, FigureRef, Num, Parameter, Period, assumption
 from kczlib.report.chart_words import chart_word, check_lang, origin_separator, source_prefix
 from kczlib.report.display import show
+from kczlib.report.narrative import Safe, require_ledger
 
 # --- source lines from what is plotted ---------------------------------------------
 
 
 def parameter_label(name: str, lang: str) -> str:
-    """A scenario parameter's name for readers (`appendix.parameters.<name>` in the narrative
-    templates: "loss rate" / "不良率"), or `name` itself when none is written.
+    """A scenario parameter's name for readers ("loss rate" / "不良率").
+
+    The name is `appendix.parameters.<name>` in the narrative templates, or `name` itself when
+    none is written.
     """
     from kczlib.report.narrative import templates
 
@@ -57,8 +62,9 @@ def origins(nums: list[Num], lang: str, case: str) -> list[str]:
 
 
 def source_line(nums: list[Num], lang: str, case: str) -> str:
-    """The chart's source line: "来源：" / "Source: " and its origins joined by "；" / "; "
-    (words of kczlib/words/charts.toml).
+    """The chart's source line: "来源：" / "Source: " and its origins.
+
+    The origins are joined by "；" / "; " (words of kczlib/words/charts.toml).
     """
     return source_prefix(lang) + origin_separator(lang).join(origins(nums, lang, case))
 
@@ -66,23 +72,38 @@ def source_line(nums: list[Num], lang: str, case: str) -> str:
 class ChartMethods:
     """The chart methods of `Report` (a mixin: it uses the report's lang, case, ledger, text)."""
 
+    # what the mixin uses of `Report` (declared for the type checker; `Report` sets them)
+    notebook: str
+    lang: str
+    case: str
+    ledger: Ledger | None
+    charts: list[tuple[str, list[Num], str]]
+    part: str | None
+    text: Callable[..., Safe]
+    say: Callable[..., None]
+    parameter_year: Callable[..., Safe]  # of `LabelMethods`
+
     def chart_source(self, nums: list[Num]) -> str:
         """The source line for a chart drawing `nums`: the origins of exactly those numbers."""
         return source_line(nums, self.lang, self.case)
 
     def chart_texts(self, name: str, nums: list[Num]) -> list[str]:
         """Value labels for a chart: the same strings the text prints, ledgered."""
-        return [self.ledger.format(n, f"chart:{name}") for n in nums]
+        ledger = require_ledger(self.ledger)
+        return [ledger.format(n, f"chart:{name}") for n in nums]
 
     def chart(self, fig, name: str, nums: list[Num], origins: list[Num] | None = None) -> None:
-        """Show a chart and ledger the numbers it draws (`origins`: what its source line cites,
-        when that is more than the labelled numbers, e.g. an assumed start year).
+        """Show a chart and ledger the numbers it draws.
+
+        `origins` is what its source line cites, when that is more than the labelled numbers
+        (e.g. an assumed start year).
         """
         from kczlib._testing import write_layout
         from kczlib.report import plots, theme
 
+        ledger = require_ledger(self.ledger)
         for n in nums:
-            self.ledger.record(n, f"chart:{name}")
+            ledger.record(n, f"chart:{name}")
         self.charts.append((name, list(origins or nums), plots.drawn_source(fig)))
         problems = theme.missing_glyph_warnings(fig)
         if problems:
@@ -103,8 +124,10 @@ class ChartMethods:
         return templates(self.lang)["appendix.chart_alt"].format(title=title.replace("\n", ""))
 
     def bars(self, name: str, items: list[tuple[str, Num]], title_key: str, unit_key: str, **slots) -> None:
-        """Bars of `items` (label, Num); items that count different things (units, or measure
-        words: 个 platforms, 人 people) are drawn as stacked panels, one unit per axis.
+        """Bars of `items` (label, Num), one unit per axis.
+
+        Items that count different things (units, or measure words: 个 platforms, 人 people) are
+        drawn as stacked panels.
         """
         from kczlib.report import plots
 
@@ -145,12 +168,15 @@ class ChartMethods:
         if not all(n.is_point for _, n in stages):  # the funnel labels values: ranges would print as points
             raise ValueError(f"funnel {name!r}: every stage must be an exact figure; use bars() for ranges")
         fig = plots.funnel([self.text(k) for k, _ in stages], [n.point for _, n in stages], title=self.text(title_key),
-                           unit_label=self.text(unit_key), source=self.chart_source([n for _, n in stages]), lang=self.lang)
+                           unit_label=self.text(unit_key), source=self.chart_source([n for _, n in stages]),
+                           lang=self.lang)
         self.chart(fig, name, [n for _, n in stages])
 
     def path_chart(self, name: str, path, title_key: str, unit_key: str) -> None:
-        """Show a year-by-year path (a DataFrame with `year`, `num`, `lower`, `upper`, as from
-        `kczlib.analysis.scenarios.target_path`) as a line in 亿元 (zh) or CNY bn (en), and say each year's value.
+        """Show a year-by-year path as a line, and say each year's value.
+
+        `path` is a DataFrame with `year`, `num`, `lower`, `upper` (as from
+        `kczlib.analysis.scenarios.target_path`); the line is in 亿元 (zh) or CNY bn (en).
 
         The x axis rests on the `baseline_year` parameter, so the chart's source line cites it.
         """
@@ -186,9 +212,10 @@ def _unit_of(num: Num) -> str:
 
 
 def _mark_units(fig, nums: list[Num]) -> None:
-    """Name on a single-panel chart's axes what its numbers count ("unit:count:家"), or
-    "unit:mixed:…" when they count different things (the layout test refuses that). A count
-    without a measure word (a derived count) takes the measure of the others.
+    """Name on a single-panel chart's axes what its numbers count ("unit:count:家").
+
+    Numbers that count different things give "unit:mixed:…" (the layout test refuses that). A
+    count without a measure word (a derived count) takes the measure of the others.
     """
     plots = [ax for ax in fig.axes if not hasattr(ax, "_colorbar") and ax.get_label() != "<colorbar>"]
     if len(plots) != 1 or plots[0].get_gid():
@@ -197,9 +224,10 @@ def _mark_units(fig, nums: list[Num]) -> None:
 
 
 def unit_key(nums: list[Num]) -> str:
-    """What `nums` count, as one key for an axis ("count:家", "CNY"), or "mixed:…" (sorted
-    keys joined by "|") when they count different things. A count without a measure word
-    (a derived count) takes the measure of the others.
+    """What `nums` count, as one key for an axis ("count:家", "CNY").
+
+    Numbers that count different things give "mixed:…" (sorted keys joined by "|"). A count
+    without a measure word (a derived count) takes the measure of the others.
     """
     units = {_unit_of(n) for n in nums}
     if "count" in units and any(u.startswith("count:") for u in units):

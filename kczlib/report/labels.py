@@ -1,11 +1,17 @@
-"""Words and labels a report prints that are not quantities: metric names, years,
-periods, dataset counts, quoted passages, cited data text and context rows.
+"""Words and labels a report prints that are not quantities.
+
+They are metric names, years, periods, dataset counts, quoted passages, cited data text
+and context rows.
 
 `LabelMethods` is that part of `Report`; every year or count it prints is ledgered.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import cast
+
+from kczlib.analysis.ledger import Ledger
 from kczlib.analysis.num import (
     Cited,
     ContextRef,
@@ -20,7 +26,7 @@ from kczlib.analysis.num import (
 from kczlib.data.datatext import DataText
 from kczlib.data.figures import figure
 from kczlib.data.source import load_source
-from kczlib.report.narrative import Quote, Safe, escape, templates
+from kczlib.report.narrative import Quote, Safe, escape, require_ledger, templates
 
 DATASET_MEASURE = "个"  # the measure word of a dataset count: a unit key of figures.csv's vocabulary (appendix.measure)
 
@@ -43,6 +49,14 @@ def typeset(text: str, lang: str) -> str:
 
 class LabelMethods:
     """The label methods of `Report` (a mixin: it uses the report's lang, case, ledger, text)."""
+
+    # what the mixin uses of `Report` (declared for the type checker; `Report` sets them)
+    lang: str
+    case: str
+    ledger: Ledger | None
+    text: Callable[..., Safe]
+    say: Callable[..., None]
+    ctx: Callable[[str], Num]
 
     def label(self, figure_id: str) -> str:
         """A figure's metric name in the page language (Chinese with full-width punctuation)."""
@@ -115,29 +129,33 @@ class LabelMethods:
 
     def _year_label(self, year: int, num: Num) -> Safe:
         text = templates(self.lang)["common.year"].format(year=year)
-        self.ledger.record(num, "year", text)
+        require_ledger(self.ledger).record(num, "year", text)
         return Safe(text)
 
     def count(self, n: int, key: str, **slots) -> Num:
-        """A count computed from the dataset itself (rows, mentions); `key` names what is
-        counted (a word key, e.g. `overview.derivation.figure_rows`, filled with `slots`):
-        the ledger shows it as the count's derivation, in the page language.
+        """A count computed from the dataset itself (rows, mentions).
+
+        `key` names what is counted (a word key, e.g. `overview.derivation.figure_rows`, filled
+        with `slots`): the ledger shows it as the count's derivation, in the page language.
         """
         what = self.derivation(key, **slots)
         return Num(float(n), float(n), "count", origin=DatasetCount(what), derivation=what,
                    measure=DATASET_MEASURE, sig=6)
 
     def has_passage(self, start: str, end: str) -> bool:
-        """Whether the case's source text holds a passage from `start` to `end` (a quote
-        particular to one case's text).
+        """Whether the case's source text holds a passage from `start` to `end`.
+
+        Used for a quote particular to one case's text.
         """
         text = load_source(self.case).text
         i = text.find(start)
         return i >= 0 and text.find(end, i) >= 0
 
     def source_passage(self, start: str, end: str) -> Quote:
-        """The passage of the cleaned case source from the first `start` to the next `end`
-        (both included), as a `Quote` with its offset. Raises `ValueError` if either is not found.
+        """The passage of the cleaned case source from the first `start` to the next `end`.
+
+        Both are included; the passage is a `Quote` with its offset. Raises `ValueError` if either
+        is not found.
         """
         text = load_source(self.case).text
         i = text.index(start)
@@ -146,27 +164,32 @@ class LabelMethods:
 
     # -- helpers for sections that cite data text or external context -------------------
     def gap(self, topic: str) -> None:
-        """Say the case's context gap `topic` (context.meta.json `gaps`: what was searched
-        for and not found), in the report's language; nothing if the case lists no such gap.
+        """Say the case's context gap `topic`, in the report's language.
+
+        A gap is what was searched for and not found (context.meta.json `gaps`); nothing is said
+        if the case lists no such gap.
         """
         from kczlib.data.context import context_gaps
 
         for g in context_gaps(self.case):
             if g["topic"] == topic:
-                self.say("common.gap", text=self.cite(g[self.lang], "common.derivation.context_gap", (), topic=topic))
+                said = cast("dict[str, str]", g)[self.lang]  # the gap's text in each report language (zh, en)
+                self.say("common.gap", text=self.cite(said, "common.derivation.context_gap", (), topic=topic))
 
     def cite(self, text: str, derivation: str, refs: tuple[Ref, ...], **slots) -> Safe:
-        """Data text that may hold years or counts: ledgered as cited (with `derivation`, as in
-        `derivation`, filled with `slots`, resting on `refs`), then escaped.
+        """Data text that may hold years or counts, ledgered as cited, then escaped.
+
+        The ledger entry has `derivation` (as in `derivation`, filled with `slots`) and rests on `refs`.
         """
         num = Num(None, None, "count", origin=Cited(), refs=refs, derivation=self.derivation(derivation, **slots))
-        self.ledger.record(num, "cited text", escape(text))
+        require_ledger(self.ledger).record(num, "cited text", escape(text))
         return Safe(escape(text))
 
     def ctx_role(self, role: str):
-        """(row, Num) for the context row playing `role` in context.meta.json, or (None, None)
-        when the case assigns no row to it, so a section can say "cannot tell" instead of failing.
-        `row` is a `ContextFigure` (its `period` as written: 2021, 2023-11).
+        """(row, Num) for the context row playing `role` in context.meta.json.
+
+        (None, None) when the case assigns no row to it, so a section can say "cannot tell" instead
+        of failing. `row` is a `ContextFigure` (its `period` as written: 2021, 2023-11).
         """
         from kczlib.data.context import context_role
 

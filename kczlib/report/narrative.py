@@ -60,9 +60,10 @@ _HAN = "\u3400-\u9fff"
 
 
 def nested_quote(text: str) -> str:
-    """A Chinese passage as quoted inside “”: its own “” become ‘’, and half-width , ; : ( )
-    next to Chinese (PDF-extracted text) full-width, as Chinese typography writes a quotation
-    (GB/T 15834-2011, 4.1 and 5.1).
+    """A Chinese passage as quoted inside “”, as Chinese typography writes a quotation.
+
+    Its own “” become ‘’, and half-width , ; : ( ) next to Chinese (PDF-extracted text)
+    full-width (GB/T 15834-2011, 4.1 and 5.1).
     """
     text = text.replace("“", "‘").replace("”", "’")
     return re.sub(rf"(?<=[{_HAN}‘’])\s*([,;:()])\s*|\s*([,;:()])\s*(?=[{_HAN}‘’])",
@@ -114,7 +115,24 @@ def templates(lang: str) -> dict[str, str]:
     return flat
 
 
-def render(key: str, lang: str, ledger: Ledger, **slots) -> Safe:
+def require_ledger(ledger: Ledger | None) -> Ledger:
+    """The report's ledger, which `Report.configure` sets up before anything prints a number.
+
+    Args:
+        ledger: the report's `ledger` attribute.
+
+    Returns:
+        The same ledger, now known not to be None.
+
+    Raises:
+        TemplateError: there is no ledger yet (the report was not configured), so no number can print.
+    """
+    if ledger is None:
+        raise TemplateError("no ledger to print numbers through: configure the report first")
+    return ledger
+
+
+def render(key: str, lang: str, ledger: Ledger | None, **slots) -> Safe:
     """Fill template `key` for `lang`; Nums are formatted through the ledger."""
     table = templates(lang)
     if key not in table:
@@ -122,20 +140,22 @@ def render(key: str, lang: str, ledger: Ledger, **slots) -> Safe:
     values = {}
     for name, v in slots.items():
         if isinstance(v, Num):
-            values[name] = ledger.format(v, key)
+            values[name] = require_ledger(ledger).format(v, key)
         elif isinstance(v, Safe):
             values[name] = v
         elif isinstance(v, Quote):
             text = escape(nested_quote(v.text) if lang == "zh" else v.text)
             derivation = table["common.derivation.source_quote"].format(offset=v.offset)
-            ledger.record(Num(None, None, "count", origin=Passage(v.offset), derivation=derivation), key, text)
+            quoted = Num(None, None, "count", origin=Passage(v.offset), derivation=derivation)
+            require_ledger(ledger).record(quoted, key, text)
             values[name] = text
         elif isinstance(v, DataText):  # text from the data files: printed as written, escaped
             values[name] = escape(v)
         else:
             text = escape(v)
             if re.search(r"\d", text):
-                raise TemplateError(f"template {key!r}: slot {name!r} carries digits as plain text ({text!r}); pass a Num")
+                raise TemplateError(
+                    f"template {key!r}: slot {name!r} carries digits as plain text ({text!r}); pass a Num")
             values[name] = text
     try:
         return Safe(table[key].format_map(values))

@@ -46,8 +46,9 @@ def _num(v) -> float | None:
 
 
 def _floats(values) -> list[float]:
-    """`values` (a list, array or Series, nullable dtypes included) as floats, NaN where
-    a value is missing: matplotlib draws nothing there (no bar, a gap in a line).
+    """`values` (a list, array or Series, nullable dtypes included) as floats.
+
+    NaN where a value is missing: matplotlib draws nothing there (no bar, a gap in a line).
     """
     return [np.nan if n is None else n for n in map(_num, list(values))]
 
@@ -167,8 +168,9 @@ def bar_ranges(labels, lower, upper, *, title: str, unit_label: str, source: str
 
 
 def bar_range_facets(facets: list[dict], *, title: str, source: str, lang: str = "zh") -> Figure:
-    """`bar_ranges` split into one panel per unit, stacked, each with its own axis: bars that
-    count different things (platforms, people, projects) never share a scale.
+    """`bar_ranges` split into one panel per unit, stacked, each with its own axis.
+
+    Bars that count different things (platforms, people, projects) never share a scale.
 
     `facets`: dicts with labels, lower, upper, unit_label and optional texts, point, unit
     (as for `bar_ranges`). Panels are as tall as their rows.
@@ -235,9 +237,10 @@ def _rate_text(prev: float, cur: float, lang: str) -> str | None:
 
 def funnel(stage_labels, values, *, title: str, unit_label: str, source: str,
            lang: str = "zh") -> Figure:
-    """Stages as horizontal bars, top to bottom, each annotated with its value and
-    its conversion rate from the stage above. Use it only where the source states that
-    each stage is a subset of the one above; otherwise draw `bar_ranges` side by side.
+    """Stages as horizontal bars, top to bottom, each annotated with its value and conversion rate.
+
+    The rate is from the stage above. Use it only where the source states that each stage is a
+    subset of the one above; otherwise draw `bar_ranges` side by side.
     """
     _check_lengths(stage_labels, values=values)
     fig, ax = _figure(len(stage_labels))
@@ -261,9 +264,10 @@ def funnel(stage_labels, values, *, title: str, unit_label: str, source: str,
 
 def line_path(x, y, *, title: str, unit_label: str, source: str, lang: str = "zh",
               y_lower=None, y_upper=None, texts=None) -> Figure:
-    """A line, with a light band between `y_lower` and `y_upper` when either is given
-    (a missing side of the band falls back to the line itself); `texts` label the points
-    (the report's printed strings for them).
+    """A line, with a light band between `y_lower` and `y_upper` when either is given.
+
+    A missing side of the band falls back to the line itself; `texts` label the points (the
+    report's printed strings for them).
     """
     _check_lengths(x, y=y, y_lower=y_lower, y_upper=y_upper, texts=texts)
     fig, ax = _figure()
@@ -273,7 +277,8 @@ def line_path(x, y, *, title: str, unit_label: str, source: str, lang: str = "zh
     for xi, yi, text in zip(x, y, texts or [], strict=False):
         if np.isnan(yi):
             continue
-        ax.annotate(text, (xi, yi), xytext=(0, 8), textcoords="offset points", ha="center", fontsize=8, gid="point_label")
+        ax.annotate(text, (xi, yi), xytext=(0, 8), textcoords="offset points", ha="center", fontsize=8,
+                    gid="point_label")
     if texts:
         ax.margins(x=0.12, y=0.15)
     if y_lower is not None or y_upper is not None:
@@ -320,10 +325,11 @@ def grid_heatmap(frame: pd.DataFrame, *, title: str, unit_label: str, source: st
 def compare_bars(labels, values, *, title: str, unit_label: str, source: str,
                  lang: str = "zh", highlight=None, notes=None, sig: int | None = 3, texts=None,
                  hatched=None, legend: str = "") -> Figure:
-    """Benchmark comparison: one bar per label, the `highlight` label in the accent
-    colour; `notes` (one per bar, may be empty) follow the value labels, which are
-    `texts` when given (the report's printed strings) or the values at `sig` digits.
-    `hatched` bars (low confidence or derived) are hatched, and `legend` says so.
+    """Benchmark comparison: one bar per label, the `highlight` label in the accent colour.
+
+    `notes` (one per bar, may be empty) follow the value labels, which are `texts` when given
+    (the report's printed strings) or the values at `sig` digits. `hatched` bars (low
+    confidence or derived) are hatched, and `legend` says so.
     """
     _check_lengths(labels, values=values, notes=notes, texts=texts, hatched=hatched)
     if highlight is not None and highlight not in list(labels):
@@ -357,18 +363,20 @@ def compare_bars(labels, values, *, title: str, unit_label: str, source: str,
 def paired_ranges(labels, left, right, *, titles: tuple[str, str], units: tuple[str, str], title: str,
                   source: str, lang: str = "zh", hatched=None, legend: str = "",
                   unit_keys: tuple[str | None, str | None] = (None, None)) -> Figure:
-    """Two quantities of the same points (e.g. cumulative lending and firms), one panel
-    each, stacked, every panel with its own axis and the rows repeated: side by side, two
-    panels would each get too narrow a plot area. `left`/`right`: (lower, upper, texts) per
-    row, drawn as `bar_ranges` draws them (solid to the lower bound, light to the upper,
-    arrow-heads for open ends); `titles`: the panels' subtitles; `units`: their axis labels;
-    `unit_keys`: what each panel counts ("CNY", "count:家"), kept for the one-unit-per-axis
-    check; `hatched`: (left flags, right flags), the low-confidence bars of each panel.
-    Raises ParameterError when a column's length differs from `labels`.
+    """Two quantities of the same points (e.g. cumulative lending and firms), one panel each, stacked.
+
+    Every panel has its own axis and the rows repeated: side by side, two panels would each get
+    too narrow a plot area. `left`/`right`: (lower, upper, texts) per row, drawn as `bar_ranges`
+    draws them (solid to the lower bound, light to the upper, arrow-heads for open ends);
+    `titles`: the panels' subtitles; `units`: their axis labels; `unit_keys`: what each panel
+    counts ("CNY", "count:家"), kept for the one-unit-per-axis check; `hatched`: (left flags,
+    right flags), the low-confidence bars of each panel. Raises ParameterError when a column's
+    length differs from `labels`.
     """
     hatched = hatched or ([False] * len(labels), [False] * len(labels))
     for name, (lo, hi, tx), flags in (("left", left, hatched[0]), ("right", right, hatched[1])):
-        _check_lengths(labels, **{f"{name}_lower": lo, f"{name}_upper": hi, f"{name}_texts": tx, f"{name}_hatched": flags})
+        _check_lengths(labels, **{f"{name}_lower": lo, f"{name}_upper": hi, f"{name}_texts": tx,
+                                  f"{name}_hatched": flags})
     fig, _ = _figure(2 * len(labels) + 2)
     fig.clear()
     axes = fig.subplots(2, 1, gridspec_kw={"height_ratios": [1, 1]}, squeeze=False)[:, 0]

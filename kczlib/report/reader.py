@@ -1,5 +1,7 @@
-"""The reader edition's part of a report: key findings, headline numbers and the
-metadata the reader page header and the index card show.
+"""The reader edition's part of a report.
+
+It holds the key findings, the headline numbers and the metadata the reader page header
+and the index card show.
 
 What the reader edition needs from a report travels in its outputs: the level-1 heading
 and the appendix outputs carry `{"kcz": {"part": "title" | "appendix"}}` in their output
@@ -11,11 +13,15 @@ from __future__ import annotations
 
 import html
 import re
+from collections.abc import Callable
+from typing import Any
 
+from kczlib.analysis.ledger import Ledger
 from kczlib.analysis.num import FigureRef
 from kczlib.contract import READER_MIME
+from kczlib.data.cases import CaseMeta
 from kczlib.report.display import show
-from kczlib.report.narrative import Safe
+from kczlib.report.narrative import Safe, require_ledger
 
 _MD_ESCAPE = re.compile(r"\\([\\`*_\[\]#|~])")
 
@@ -35,10 +41,25 @@ def plain(markdown: str) -> str:
 class ReaderMethods:
     """The reader-edition methods of `Report` (a mixin: it uses the report's lang, meta, ledger, text)."""
 
+    # what the mixin uses of `Report` (declared for the type checker; `Report` sets them)
+    notebook: str
+    lang: str
+    ledger: Ledger | None
+    meta: CaseMeta | dict[str, Any]
+    title: str
+    group: str
+    key: list[tuple[str, str]]
+    text: Callable[..., Safe]
+    say: Callable[..., None]
+    show: Callable[..., None]
+    heading: Callable[..., None]
+    label: Callable[[str], str]  # of `LabelMethods`
+
     def key_findings(self, sentences: list[Safe]) -> None:
-        """The report's opening: a "Key findings" heading and three to five sentences
-        (rendered templates, so their numbers are ledgered). A case that reports less may
-        give one or two; with none, one sentence says the case's data do not support any.
+        """The report's opening: a "Key findings" heading and three to five sentences.
+
+        The sentences are rendered templates, so their numbers are ledgered. A case that reports
+        less may give one or two; with none, one sentence says the case's data do not support any.
         Raises `ValueError` for more than five.
         """
         if len(sentences) > 5:
@@ -69,7 +90,7 @@ class ReaderMethods:
                 label = self.label(num.origin.figure_id)
             else:
                 raise ValueError(f"key number {num.derivation!r}: not a single figure; pass (template_key, num)")
-            self.key.append((label, plain(self.ledger.format(num, "key numbers"))))
+            self.key.append((label, plain(require_ledger(self.ledger).format(num, "key numbers"))))
 
     def reader_meta(self) -> dict:
         """What the reader page header and the index card show (see the module docstring)."""
@@ -93,7 +114,7 @@ class ReaderMethods:
 
     def _uses_parameters(self) -> bool:
         """Whether a scenario parameter (an assumption set when the report is run) was printed."""
-        return bool(self.ledger.assumptions())
+        return bool(require_ledger(self.ledger).assumptions())
 
     def _publish_reader_meta(self) -> None:
         show({READER_MIME: self.reader_meta()}, raw=True)

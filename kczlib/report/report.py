@@ -21,10 +21,11 @@ tables are built by `appendix.show_appendix`.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
 
 from kczlib.analysis.ledger import Ledger
 from kczlib.analysis.num import Num, assumption, context_num, figure_num
-from kczlib.data.cases import get_case
+from kczlib.data.cases import CaseMeta, get_case
 from kczlib.data.figures import LATEST, figure, indicator, load_figures, reports_indicator
 from kczlib.errors import IndicatorNotReportedError
 from kczlib.report.appendix import show_appendix
@@ -35,13 +36,17 @@ from kczlib.report.narrative import Safe, render
 from kczlib.report.parameters import apply_parameters, install_guard, remember_report
 from kczlib.report.reader import ReaderMethods
 
+if TYPE_CHECKING:
+    import pandas as pd
+
 CASE_PREFIX = "case:"  # a ref to a figure particular to a case, by the case's own id
 
 
 @dataclass
 class Report(ChartMethods, LabelMethods, ReaderMethods):
-    """One report being made in a notebook: its parameters, language, case and ledger,
-    and what it has shown (see the module docstring).
+    """One report being made in a notebook (see the module docstring).
+
+    It holds its parameters, language, case and ledger, and what it has shown.
     """
 
     notebook: str
@@ -55,8 +60,8 @@ class Report(ChartMethods, LabelMethods, ReaderMethods):
     group: str = ""  # the narrative group of that heading ("finance" for "finance.title")
     key: list[tuple[str, str]] = field(default_factory=list)  # (label, printed) headline numbers
     part: str | None = None  # output part while the appendix is shown
-    figures: object = None  # the case's figures table (a pandas DataFrame), once configured
-    meta: dict = field(default_factory=dict)  # the case's case.json, once configured
+    figures: pd.DataFrame | None = None  # the case's figures table, once configured
+    meta: CaseMeta | dict[str, Any] = field(default_factory=dict)  # the case's case.json, once configured
 
     @classmethod
     def start(cls, notebook: str, namespace: dict | None = None) -> Report:
@@ -101,8 +106,9 @@ class Report(ChartMethods, LabelMethods, ReaderMethods):
         return figure_num(figure_id, self.case)
 
     def ind(self, indicator_id: str, period: str | None = LATEST) -> Num:
-        """The case's figure for a shared indicator (data/indicators.csv), as a `Num` whose
-        ids name the case's figure, so ledger and sources cite the case's own row. By
+        """The case's figure for a shared indicator (data/indicators.csv), as a `Num`.
+
+        The `Num`'s ids name the case's figure, so ledger and sources cite the case's own row. By
         default the latest year where the case reports several (`period` as in `indicator`).
 
         Raises `UnknownIndicatorError`, `IndicatorNotReportedError` or `AmbiguousIndicatorError`
@@ -111,11 +117,15 @@ class Report(ChartMethods, LabelMethods, ReaderMethods):
         return figure_num(indicator(indicator_id, self.case, period).id, self.case)
 
     def has(self, ref: str) -> bool:
-        """Whether the case reports `ref`: an indicator id, or `case:<figure id>` for a
-        figure particular to a case. Raises `UnknownIndicatorError` for a bare id that is
-        not an indicator (a typo must not read as "not reported").
+        """Whether the case reports `ref`.
+
+        `ref` is an indicator id, or `case:<figure id>` for a figure particular to a case. Raises
+        `UnknownIndicatorError` for a bare id that is not an indicator (a typo must not read as
+        "not reported").
         """
         if ref.startswith(CASE_PREFIX):
+            if self.figures is None:  # as `None.index` did before the report is configured
+                raise AttributeError("the report's figures table: configure the report first")
             return ref[len(CASE_PREFIX):] in self.figures.index
         return reports_indicator(ref, self.case)
 
@@ -145,11 +155,11 @@ class Report(ChartMethods, LabelMethods, ReaderMethods):
         return not load_context(self.case).empty
 
     def needs(self, topic: str, *refs: str, context: bool = False) -> bool:
-        """True when the case reports every ref (see `has`) and, with `context=True`, has
-        context rows. Otherwise shows the one sentence saying that the case does not
-        report what the section `topic` needs and returns False, so the notebook skips
-        the section. `topic`: a key under `missing.topics` in the narrative templates (or a
-        full template key, e.g. a chain name).
+        """True when the case reports every ref (see `has`) and, with `context=True`, has context rows.
+
+        Otherwise shows the one sentence saying that the case does not report what the section
+        `topic` needs and returns False, so the notebook skips the section. `topic`: a key under
+        `missing.topics` in the narrative templates (or a full template key, e.g. a chain name).
         Names of missing shared indicators are listed in the report's language; a missing
         case-specific figure is not named (its id belongs to another case).
         """
@@ -178,15 +188,17 @@ class Report(ChartMethods, LabelMethods, ReaderMethods):
 
 
     def assume(self, name: str, value: float, base_unit: str) -> Num:
-        """A scenario assumption as an exact `Num` (`value` in `base_unit`), cited as
-        "assumption: <name>" in charts and the ledger. Use it for parameter values only.
+        """A scenario assumption as an exact `Num` (`value` in `base_unit`).
+
+        It is cited as "assumption: <name>" in charts and the ledger. Use it for parameter values only.
         """
         return assumption(name, value, base_unit)
 
     # -- text ------------------------------------------------------------------------
     def text(self, key: str, **slots) -> Safe:
-        """A rendered template, not shown (chart titles, list items). The slot `city` is the
-        case's city in the page language (case.json `city`) unless given.
+        """A rendered template, not shown (chart titles, list items).
+
+        The slot `city` is the case's city in the page language (case.json `city`) unless given.
         """
         if "city" not in slots and self.meta:
             slots["city"] = self.meta["city"][self.lang]
@@ -197,9 +209,11 @@ class Report(ChartMethods, LabelMethods, ReaderMethods):
         self.show(self.text(key, **slots))
 
     def heading(self, key: str, level: int = 2, **slots) -> None:
-        """Show the template `key` as a Markdown heading of `level` (1 = the report's title,
-        2 = a section, 3 = a subsection). The first level-1 heading becomes the title the reader
-        page and the index show. Raises `TemplateError` for an unknown key or a missing slot.
+        """Show the template `key` as a Markdown heading of `level`.
+
+        `level` 1 is the report's title, 2 a section, 3 a subsection. The first level-1 heading
+        becomes the title the reader page and the index show. Raises `TemplateError` for an
+        unknown key or a missing slot.
         """
         text = self.text(key, **slots)
         if level == 1 and not self.title:  # the report's title: the reader page shows it in its header

@@ -15,8 +15,9 @@ from kczlib.report.display import show
 
 @dataclass(frozen=True)
 class Cell:
-    """A table cell in another language than the page (`lang`), or a quotation (`quote`:
-    shown as written, class "kcz-quote").
+    """A table cell in another language than the page (`lang`), or a quotation.
+
+    A quotation (`quote`) is shown as written, class "kcz-quote".
     """
 
     text: str

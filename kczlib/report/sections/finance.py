@@ -1,5 +1,6 @@
-"""The tech-finance report (notebooks/02_tech_finance_leverage): risk-pool leverage scenarios,
-the Kechuangdai programme's growth and loan dynamics.
+"""The tech-finance report (notebooks/02_tech_finance_leverage).
+
+Its sections: risk-pool leverage scenarios, the Kechuangdai programme's growth and loan dynamics.
 
 Each public function takes the notebook's `Report` and shows one section or returns its
 key-finding sentences.
@@ -20,8 +21,10 @@ from kczlib.report.tables import display_table
 
 
 def leverage_scenarios(report, loans: Num, pools_yi: list, loss_rates: list, shares: list) -> None:
-    """Scenario grid of the risk pool: loans per yuan of pool and of expected fiscal loss
-    (capped at the pool), with the break-even loss rate; table, sentences and heatmap.
+    """Scenario grid of the risk pool, as a table, sentences and a heatmap.
+
+    It gives loans per yuan of pool and of expected fiscal loss (capped at the pool), with the
+    break-even loss rate.
     """
     import pandas as pd
 
@@ -42,8 +45,12 @@ def leverage_scenarios(report, loans: Num, pools_yi: list, loss_rates: list, sha
                n_scenarios=report.count(len(grid), "finance.derivation.grid"),
                n_binds=report.count(int(counts.get(POOL_BINDS, 0)), "finance.derivation.binds"),
                n_partly=report.count(int(counts.get(POOL_BINDS_PARTLY, 0)), "finance.derivation.binds_partly"))
-    fmt = lambda col: [report.text("finance_bounds.never_exhausted") if col == "break_even_loss_rate" and _never_exhausted(x)
-                       else report.ledger.format(x, "scenario table") for x in grid[col]]  # noqa: E731
+
+    def fmt(col: str) -> list[str]:  # a column as printed: ledger text, or the words for "never exhausted"
+        return [report.text("finance_bounds.never_exhausted")
+                if col == "break_even_loss_rate" and _never_exhausted(x)
+                else report.ledger.format(x, "scenario table") for x in grid[col]]
+
     columns = ("pool", "loss_rate", "compensation_share", "loans_per_pool_yuan", "expected_fiscal_loss",
                "loans_per_loss_yuan", "break_even_loss_rate")
     table = pd.DataFrame({report.text(f"finance.col_{c}"): fmt(c) for c in columns})
@@ -54,16 +61,18 @@ def leverage_scenarios(report, loans: Num, pools_yi: list, loss_rates: list, sha
 
 
 def _never_exhausted(break_even: Num) -> bool:
-    """A break-even loss rate above 100% (pool larger than loans x share covered): no loss
-    rate exhausts the pool, so there is no rate to print (a rate is a share of the loans).
+    """Whether a break-even loss rate is above 100% (pool larger than loans x share covered).
+
+    Then no loss rate exhausts the pool, so there is no rate to print (a rate is a share of the loans).
     """
     return break_even.lower is not None and break_even.lower > 1
 
 
 def _leverage_heatmap(report, grid) -> None:
-    """Loans per yuan of expected fiscal loss: one row per loss rate and share, one column
-    per pool. Each cell is labelled with the printed figure (the same string as the table)
-    and coloured by the middle of its range.
+    """Loans per yuan of expected fiscal loss as a heatmap.
+
+    One row per loss rate and share, one column per pool. Each cell is labelled with the printed
+    figure (the same string as the table) and coloured by the middle of its range.
     """
     import pandas as pd
 
@@ -79,7 +88,8 @@ def _leverage_heatmap(report, grid) -> None:
     frame.index.name, frame.columns.name = report.text("finance.grid_rows"), report.text("finance.grid_cols")
     labels = pd.DataFrame([[texts[(r, c)] for c in cols] for r in rows], index=rows, columns=cols)
     nums = list(grid["loans_per_loss_yuan"])
-    fig = plots.grid_heatmap(frame, title=report.text("finance.grid_chart"), unit_label=report.text("finance.grid_unit"),
+    fig = plots.grid_heatmap(frame, title=report.text("finance.grid_chart"),
+                             unit_label=report.text("finance.grid_unit"),
                              source=report.chart_source(nums), lang=report.lang, labels=labels)
     report.chart(fig, "leverage_grid", nums)
 
@@ -94,21 +104,24 @@ def pool_scenario(report, loans: Num, shares: list) -> None:
     items = [report.text("finance.pool_2019_item", comp=c,
                          break_even=Safe(report.text("finance_bounds.never_exhausted")) if _never_exhausted(b) else b)
              for c, b in rates]
-    report.say("finance.pool_2019", year_label=report.year(row.year_number, "common.derivation.context_year", (ContextRef(row.id),), id=row.id),
+    report.say("finance.pool_2019", year_label=report.year(row.year_number, "common.derivation.context_year",
+                                                           (ContextRef(row.id),), id=row.id),
                confidence=report.confidence(row), pool=pool, per_pool=metrics.ratio(loans, pool, "multiplier"),
                items=Safe(report.list_separator().join(items)))
 
 
 def kechuangdai_growth(report, firms: Num, loans: Num, borrowing_then: Num) -> None:
-    """Later and earlier 科创贷 totals from external context: loan size, loans per firm,
-    cumulative borrowing per firm, each named for what it is.
+    """Later and earlier 科创贷 totals from external context.
+
+    They give loan size, loans per firm and cumulative borrowing per firm, each named for what it is.
     """
     frow, later_firms = report.ctx_role("kechuangdai_firms_latest")
     lrow, later_loans = report.ctx_role("kechuangdai_loans_latest")
     crow, loan_count = report.ctx_role("kechuangdai_loan_count_latest")
     if later_firms is None or later_loans is None or loan_count is None:
         return
-    report.say("finance.growth", year_label=report.year(lrow.year_number, "common.derivation.context_year", (ContextRef(lrow.id),), id=lrow.id),
+    report.say("finance.growth", year_label=report.year(lrow.year_number, "common.derivation.context_year",
+                                                        (ContextRef(lrow.id),), id=lrow.id),
                later_firms=later_firms, later_loans=later_loans, loan_count=loan_count,
                loans_confidence=report.confidence(lrow), firms_confidence=report.confidence(frow),
                firms_growth=metrics.growth(later_firms, firms), loans_growth=metrics.growth(later_loans, loans))
@@ -118,16 +131,20 @@ def kechuangdai_growth(report, firms: Num, loans: Num, borrowing_then: Num) -> N
     erow, early_loans = report.ctx_role("kechuangdai_loans_early")
     efrow, early_firms = report.ctx_role("kechuangdai_firms_early")
     if early_loans is not None and early_firms is not None:
-        report.say("finance.early", period=report.cite(format_period(erow.period, report.lang), "common.derivation.context_period", (ContextRef(erow.id),), id=erow.id),
+        report.say("finance.early", period=report.cite(format_period(erow.period, report.lang),
+                                                       "common.derivation.context_period", (ContextRef(erow.id),),
+                                                       id=erow.id),
                    loans=early_loans, firms=early_firms, confidence=report.confidence(erow),
                    per_firm=metrics.ratio(early_loans, early_firms, "CNY"))
     report.gap("kechuangdai_risk_pool")
 
 
 def _loan_points(report, firms: Num, loans: Num) -> list[dict]:
-    """The points of 科创贷 lending and firms over time, in order: the 2019 half-year (a flow,
-    not a cumulative total), the case's cumulative totals (undated within the case period),
-    the Nov 2023 and later cumulative totals. Points whose rows are missing are left out.
+    """The points of 科创贷 lending and firms over time, in order.
+
+    They are the 2019 half-year (a flow, not a cumulative total), the case's cumulative totals
+    (undated within the case period), the Nov 2023 and later cumulative totals. Points whose
+    rows are missing are left out.
     """
     points = []
     erow, early_loans = report.ctx_role("kechuangdai_loans_early")
@@ -149,8 +166,10 @@ def _loan_points(report, firms: Num, loans: Num) -> list[dict]:
 
 
 def loan_dynamics(report, firms: Num, loans: Num) -> None:
-    """Cumulative 科创贷 lending and firms over time on one chart (ranges as ranges), the lending
-    and firms implied between the points (bounded jointly), and borrowing per firm at each.
+    """Cumulative 科创贷 lending and firms over time on one chart (ranges as ranges).
+
+    Then the lending and firms implied between the points (bounded jointly), and borrowing per
+    firm at each.
     """
     from kczlib.data.context import months_between
 
@@ -158,13 +177,15 @@ def loan_dynamics(report, firms: Num, loans: Num) -> None:
     if len(points) < 2:
         return
     report.heading("finance.dynamics_heading", level=3)
-    report.say("finance.dynamics_intro", period=report.cite(report.meta.get("period", ""), "common.derivation.case_period", ()))
+    report.say("finance.dynamics_intro", period=report.cite(report.meta.get("period", ""),
+                                                            "common.derivation.case_period", ()))
     scale = 1e8 if report.lang == "zh" else 1e9
     lend = [p["loans"] for p in points]
     firm_nums = [p["firms"] for p in points]
     fig = plots.paired_ranges(
         [p["label"] for p in points],
-        ([None if n.lower is None else n.lower / scale for n in lend], [None if n.upper is None else n.upper / scale for n in lend],
+        ([None if n.lower is None else n.lower / scale for n in lend],
+         [None if n.upper is None else n.upper / scale for n in lend],
          report.chart_texts("loan_dynamics", lend)),
         ([n.lower for n in firm_nums], [n.upper for n in firm_nums], report.chart_texts("loan_dynamics", firm_nums)),
         titles=(report.text("finance.dynamics_left"), report.text("finance.dynamics_right")),
@@ -175,7 +196,8 @@ def loan_dynamics(report, firms: Num, loans: Num) -> None:
     report.chart(fig, "loan_dynamics", lend + firm_nums)
     cumulative = [p for p in points if not p["flow"]]
     for a, b in pairwise(cumulative):
-        slots = {"start": Safe(a["label"]), "end": Safe(b["label"]), "lending": metrics.difference(b["loans"], a["loans"])}
+        slots = {"start": Safe(a["label"]), "end": Safe(b["label"]), "lending": metrics.difference(b["loans"],
+                                                                                                   a["loans"])}
         if a["firms"].lower is not None and b["firms"].lower is not None:
             report.say("finance.between", firms=metrics.difference(b["firms"], a["firms"]), **slots)
         else:  # a bound only from above ("nearly"): the firms added cannot be bounded from below
@@ -189,7 +211,8 @@ def loan_dynamics(report, firms: Num, loans: Num) -> None:
             report.say("finance.no_time_base")
     frow, flow = report.ctx_role("kechuangdai_lending_in_year")
     if flow is not None:
-        report.say("finance.lending_in_year", lending=flow, period=report.when(frow), confidence=report.confidence(frow))
+        report.say("finance.lending_in_year", lending=flow, period=report.when(frow),
+                   confidence=report.confidence(frow))
         last = metrics.difference(cumulative[-1]["loans"], cumulative[-2]["loans"]) if len(cumulative) > 1 else None
         if last is not None and last.lower is not None and flow.upper is not None and last.lower > flow.upper:
             report.say("finance.pace_conflict", lending=last, flow=flow)
@@ -200,8 +223,10 @@ def loan_dynamics(report, firms: Num, loans: Num) -> None:
 
 
 def finance_findings(report, firms: Num, loans: Num, shares: list) -> list:
-    """Key findings of the finance report: growth since the case, lending implied between the
-    points, loan size and borrowing per firm, and the 2019 pool as a scenario.
+    """Key findings of the finance report.
+
+    They are growth since the case, lending implied between the points, loan size and borrowing
+    per firm, and the 2019 pool as a scenario.
     """
     out = []
     if firms is None or loans is None:
@@ -210,13 +235,18 @@ def finance_findings(report, firms: Num, loans: Num, shares: list) -> list:
     frow, later_firms = report.ctx_role("kechuangdai_firms_latest")
     crow, count = report.ctx_role("kechuangdai_loan_count_latest")
     if later_loans is not None and later_firms is not None and count is not None:
-        out.append(report.text("finance.kf_growth", period=report.when(lrow), later_loans=later_loans, later_firms=later_firms,
-                               count=count, confidence=report.confidence(lrow), firms_confidence=report.confidence(frow),
+        out.append(report.text("finance.kf_growth", period=report.when(lrow), later_loans=later_loans,
+                               later_firms=later_firms,
+                               count=count, confidence=report.confidence(lrow),
+                               firms_confidence=report.confidence(frow),
                                loans=loans, growth=metrics.growth(later_loans, loans)))
         out.append(report.text("finance.kf_between", period=report.when(lrow),
-                               lending=metrics.difference(later_loans, loans), firms=metrics.difference(later_firms, firms)))
-        out.append(report.text("finance.kf_size", period=report.when(lrow), loan_size=metrics.ratio(later_loans, count, "CNY"),
-                               later=metrics.ratio(later_loans, later_firms, "CNY"), then=metrics.ratio(loans, firms, "CNY")))
+                               lending=metrics.difference(later_loans, loans), firms=metrics.difference(later_firms,
+                                                                                                        firms)))
+        out.append(report.text("finance.kf_size", period=report.when(lrow), loan_size=metrics.ratio(later_loans, count,
+                                                                                                    "CNY"),
+                               later=metrics.ratio(later_loans, later_firms, "CNY"), then=metrics.ratio(loans, firms,
+                                                                                                        "CNY")))
     prow, pool = report.ctx_role("debt_risk_pool")
     if pool is not None:
         out.append(report.text("finance.kf_pool", pool=pool, year=report.when(prow), confidence=report.confidence(prow),

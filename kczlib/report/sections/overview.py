@@ -1,5 +1,6 @@
-"""The overview report (notebooks/00_overview): chain headlines, cross-checks, data quality,
-key findings and caveats across the chains.
+"""The overview report (notebooks/00_overview).
+
+Its sections: chain headlines, cross-checks, data quality, key findings and caveats across the chains.
 
 Each public function takes the notebook's `Report` and shows one section or returns its
 key-finding sentences.
@@ -19,9 +20,10 @@ from kczlib.report.sections.shared import (
 
 
 def chain_headlines(report, headlines: dict[str, list[str]]) -> None:
-    """One line per chain with its headline figures (refs as in `Report.has`: indicator ids
-    or `case:<figure id>`), then the counts among them as one chart. Figures the case does
-    not report are left out; a chain with none gets the "not reported" sentence.
+    """One line per chain with its headline figures, then the counts among them as one chart.
+
+    Refs are as in `Report.has` (indicator ids or `case:<figure id>`). Figures the case does not
+    report are left out; a chain with none gets the "not reported" sentence.
     """
     counts = []
     for chain, refs in headlines.items():
@@ -30,16 +32,18 @@ def chain_headlines(report, headlines: dict[str, list[str]]) -> None:
             report.needs(f"common.chains.{chain}", *refs)
             continue
         pairs = [report.text("overview.chain_pair", label=report.label(n.ids[0]), value=n) for n in nums]
-        report.say("overview.chain_item", chain=report.text(f"common.chains.{chain}"), items=Safe(report.list_separator().join(pairs)))
+        report.say("overview.chain_item", chain=report.text(f"common.chains.{chain}"),
+                   items=Safe(report.list_separator().join(pairs)))
         counts += [(report.label(n.ids[0]), n) for n in nums if n.base_unit == "count"]
     if counts:
         report.bars("chain_headlines", counts, "overview.chains_chart", "overview.unit_mixed")
 
 
 def crosschecks(report) -> None:
-    """A "cross-checks" section: each check of the case's figures against external context
-    (`kczlib.analysis.crosschecks.run_crosschecks`) with its outcome and explanation;
-    nothing when the case has no context to check against.
+    """A "cross-checks" section: each check of the case's figures against external context.
+
+    Each check (`kczlib.analysis.crosschecks.run_crosschecks`) is shown with its outcome and
+    explanation; nothing when the case has no context to check against.
     """
     from kczlib.analysis.crosschecks import run_crosschecks
 
@@ -53,14 +57,17 @@ def crosschecks(report) -> None:
         refs = tuple(FigureRef(i) for i in (c.case_side.figure_ids if c.case_side else [])) + tuple(
             ContextRef(i) for i in (c.context_side.context_ids if c.context_side else []))
         explanation = c.explanation(report.lang)
-        report.say("overview.crosscheck_item", title=report.cite(c.title(report.lang), "common.derivation.crosscheck", refs, id=c.id),
+        report.say("overview.crosscheck_item", title=report.cite(c.title(report.lang), "common.derivation.crosscheck",
+                                                                 refs, id=c.id),
                  outcome=report.text(f"overview.outcome_{c.outcome}"),
                  explanation=report.cite(explanation, "common.derivation.crosscheck", refs, id=c.id))
 
 
 def data_quality(report) -> None:
-    """A "data quality" section from `validate_case`: figure rows, the qualified share, how the
-    source's numeric mentions are accounted for, and a bar chart of figures per chain.
+    """A "data quality" section from `validate_case`.
+
+    It shows figure rows, the qualified share, how the source's numeric mentions are accounted
+    for, and a bar chart of figures per chain.
     """
     from kczlib.data.validate import validate_case
 
@@ -74,15 +81,18 @@ def data_quality(report) -> None:
              claimed_non=report.count(r.claimed_by_non_figures, "overview.derivation.non_figure_rows"),
              unaccounted=report.count(len(r.unaccounted), "overview.derivation.unclaimed"))
     items = [(report.text(f"common.chains.{chain}"),
-              report.count(v, "overview.derivation.chain_rows", chain=chain, chain_name=report.text(f"common.chains.{chain}")))
+              report.count(v, "overview.derivation.chain_rows", chain=chain,
+                           chain_name=report.text(f"common.chains.{chain}")))
              for chain, v in r.per_chain.items()]
     report.bars("per_chain", items, "overview.quality_chart", "overview.unit_count")
 
 
 def overview_findings(report) -> list:
-    """One takeaway per chain, each with its numbers: fiscal input against the province and
-    R&D against the nation, 科创贷 growth, talent inflows against the programme's stocks, and
-    the high-tech enterprise series. A chain whose context is missing is left out.
+    """One takeaway per chain, each with its numbers.
+
+    They are fiscal input against the province and R&D against the nation, 科创贷 growth, talent
+    inflows against the programme's stocks, and the high-tech enterprise series. A chain whose
+    context is missing is left out.
     """
     out = []
     spending = report.maybe("fiscal_st_spending")
@@ -110,7 +120,8 @@ def overview_findings(report) -> list:
     points = hightech_points(report, report.maybe("hightech_enterprises"))
     if len(points) >= 2:
         first, last = points[0], points[-1]
-        out.append(report.text("overview.kf_industry", first=first[1], start=report.year(first[0], "common.derivation.series_year", first[1].refs),
+        out.append(report.text("overview.kf_industry", first=first[1],
+                               start=report.year(first[0], "common.derivation.series_year", first[1].refs),
                                last=last[1], end=report.year(last[0], "common.derivation.series_year", last[1].refs),
                                multiple=metrics.growth(last[1], first[1])))
     return out
@@ -125,7 +136,8 @@ def overview_caveats(report) -> None:
     n = report.count(r.figures, "overview.derivation.figure_rows")
     q = report.count(r.qualified, "overview.derivation.qualified_rows")
     frame = load_context(report.case)
-    weak = report.count(int(frame["confidence"].isin(["low", "derived"]).sum()), "overview.derivation.weak_context_rows")
+    weak = report.count(int(frame["confidence"].isin(["low", "derived"]).sum()),
+                        "overview.derivation.weak_context_rows")
     rows = report.count(len(frame), "overview.derivation.context_rows")
     gaps = report.count(len(context_gaps(report.case)), "overview.derivation.gaps")
     report.heading("overview.caveats_heading")

@@ -1,5 +1,7 @@
-"""Section code two reports share: context bar charts, the R&D intensity rows, population steps,
-the programme's expert stocks and the high-tech series points.
+"""Section code two reports share.
+
+Context bar charts, the R&D intensity rows, population steps, the programme's expert stocks
+and the high-tech series points.
 
 Each public function takes the notebook's `Report` and shows one section or returns its
 key-finding sentences.
@@ -12,7 +14,7 @@ from itertools import pairwise
 
 from kczlib.analysis import metrics
 from kczlib.analysis.num import Num
-from kczlib.data.context import context_series
+from kczlib.data.context import ContextFigure, context_series
 from kczlib.data.figures import figure
 from kczlib.data.geo import geo_order
 from kczlib.report import plots  # matplotlib: sections are only imported by notebooks
@@ -21,8 +23,10 @@ NATION = 3  # the `order` data/geo.csv gives the nation (peers 1, province 2): `
 
 
 def rd_rows(report):
-    """R&D intensity rows ordered: the case city, then by `geo_order` (peer cities, province,
-    nation; data/geo.csv), by name, by period.
+    """R&D intensity rows, ordered.
+
+    The case city comes first, then the rows by `geo_order` (peer cities, province, nation;
+    data/geo.csv), by name, by period.
     """
     city = report.meta["city"]["zh"]
     rows = context_series("rd_intensity", report.case)
@@ -30,8 +34,9 @@ def rd_rows(report):
 
 
 def rd_peers(report):
-    """The case city's latest R&D intensity beside the other rows of the same year:
-    (city row, city Num, national row, national Num, [(row, Num) of peers and province]) or None.
+    """The case city's latest R&D intensity beside the other rows of the same year.
+
+    (city row, city Num, national row, national Num, [(row, Num) of peers and province]), or None.
     """
     city = report.meta["city"]["zh"]
     rows = rd_rows(report)
@@ -45,14 +50,16 @@ def rd_peers(report):
     return latest, report.ctx(latest.id), nation, None if nation is None else report.ctx(nation.id), others
 
 
-def hightech_points(report, total: Num) -> list[tuple[int, Num, str, object]]:
-    """The high-tech enterprise series by year: context rows, with the case's total in its own
-    year (replacing a context row of that year). Items: (year, Num, label, context row or None).
-    `total` None (a case that does not
-    report the indicator) gives the context rows alone; a total of no single year is left out.
+def hightech_points(report, total: Num) -> list[tuple[int, Num, str, ContextFigure | None]]:
+    """The high-tech enterprise series by year.
+
+    Context rows, with the case's total in its own year (replacing a context row of that year).
+    Items: (year, Num, label, context row or None). `total` None (a case that does not report
+    the indicator) gives the context rows alone; a total of no single year is left out.
     """
-    points = {r.year_number: (r.year_number, report.ctx(r.id), report.confidence(r), r)
-              for r in context_series("hightech", report.case)}
+    points: dict[int, tuple[int, Num, str, ContextFigure | None]] = {
+        r.year_number: (r.year_number, report.ctx(r.id), report.confidence(r), r)
+        for r in context_series("hightech", report.case)}
     period = None if total is None else figure(total.ids[0], report.case).period
     if period is None or not period.isdigit():
         return [points[y] for y in sorted(points)]
@@ -62,8 +69,9 @@ def hightech_points(report, total: Num) -> list[tuple[int, Num, str, object]]:
 
 
 def context_bars(report, name: str, items: list[tuple[str, Num]], title_key: str, unit_key: str, **slots) -> None:
-    """Range bars like `Report.bars`, with low-confidence and derived context hatched and a
-    legend saying so; the source line lists exactly the origins of the drawn numbers.
+    """Range bars like `Report.bars`, with low-confidence and derived context hatched.
+
+    A legend says so; the source line lists exactly the origins of the drawn numbers.
     """
     labels = [label for label, _ in items]
     nums = [n for _, n in items]
@@ -75,8 +83,10 @@ def context_bars(report, name: str, items: list[tuple[str, Num]], title_key: str
 
 
 def population_steps(report) -> list[dict]:
-    """Consecutive resident-population rows: per step the two rows and, unless the later row
-    starts a re-based series (a census), the change and its rate.
+    """Consecutive resident-population rows.
+
+    Per step: the two rows and, unless the later row starts a re-based series (a census), the
+    change and its rate.
     """
     from kczlib.data.context import series_breaks
 
@@ -94,8 +104,10 @@ def population_steps(report) -> list[dict]:
 
 @dataclass(frozen=True)
 class ProgrammeStocks:
-    """The programme's expert workstations and their people, and both per ten thousand
-    residents of the case year. Fields are None when the case does not report them.
+    """The programme's expert workstations and their people.
+
+    Both are also given per ten thousand residents of the case year. Fields are None when the
+    case does not report them.
     """
 
     stations: Num | None = None  # expert workstations

@@ -1,5 +1,6 @@
-"""The talent report (notebooks/03_talent_inflows): population steps, settlement, graduates and
-the programme's expert stocks per resident.
+"""The talent report (notebooks/03_talent_inflows).
+
+Its sections: population steps, settlement, graduates and the programme's expert stocks per resident.
 
 Each public function takes the notebook's `Report` and shows one section or returns its
 key-finding sentences.
@@ -34,7 +35,8 @@ def talent_findings(report) -> list:
     if steps and census is not None:
         last = steps[-1]
         out.append(report.text("talent.kf_population", year=report.when(last["later"]), change=last["change"],
-                               rate=last["rate"], confidence=report.confidence(last["later"]), census=report.when(census)))
+                               rate=last["rate"], confidence=report.confidence(last["later"]),
+                               census=report.when(census)))
     srow, settled = report.ctx_role("talent_settled")
     prow, pop = report.ctx_role("population_pre_census")
     if settled is not None and pop is not None:
@@ -53,9 +55,11 @@ def talent_findings(report) -> list:
 
 
 def talent_inflows(report) -> None:
-    """Resident population change per year (with the census break said, not computed), the
-    talent policy's settlement count, the graduate inflow share, and the programme's stocks
-    per ten thousand residents, with what they can and cannot say.
+    """Resident population change per year, settlement, graduate inflow and the programme's stocks.
+
+    The census break is said, not computed; the settlement count is the talent policy's, the
+    graduate inflow a share, and the programme's stocks are per ten thousand residents, with
+    what they can and cannot say.
     """
     report.heading("talent.inflow_heading", level=2)
     if not report.needs("talent_inflows", context=True):
@@ -86,7 +90,8 @@ def talent_inflows(report) -> None:
             report.text("talent.two_confidences", a=report.confidence(s["earlier"]), b=report.confidence(s["later"]))
         report.say("talent.pop_change_item", start=report.when(s["earlier"]), end=report.when(s["later"]),
                    change=s["change"], rate=s["rate"], confidence=Safe(confidence))
-        items.append((report.text("talent.label_step", start=report.when(s["earlier"]), end=report.when(s["later"])), s["change"]))
+        items.append((report.text("talent.label_step", start=report.when(s["earlier"]), end=report.when(s["later"])),
+                      s["change"]))
     if any("-" in s["earlier"].period for s in steps if not s["break"]):  # a step from a dated census, not a year-end
         report.say("talent.pop_span")
     if items:
