@@ -171,7 +171,7 @@ class CannotBuild(KczError):
     def from_os_error(cls, exc: OSError, out) -> CannotBuild:
         """One message naming the path and the cause of `exc`, for the build into `out`."""
         path = exc.filename or out
-        cause = _CAUSES.get(exc.errno, exc.strerror or type(exc).__name__)
+        cause = _CAUSES.get(exc.errno if exc.errno is not None else -1, exc.strerror or type(exc).__name__)
         return cls(f"could not build into {out}: {path}: {cause}")
 
 
@@ -213,8 +213,10 @@ class NoDefaultCaseError(KczError):
 
 
 class ConfigError(KczError):
-    """reports.toml is missing, malformed, or names something that does not exist
-    (kczlib.publish.config); raised before any kernel starts."""
+    """reports.toml is missing, malformed, or names something that does not exist.
+
+    Raised by kczlib.publish.config before any kernel starts.
+    """
 
 
 class BuildLocked(KczError):
@@ -222,8 +224,10 @@ class BuildLocked(KczError):
 
 
 class UnsafeOutputFolder(CannotBuild):
-    """Something planted in the output folder (a symlink, a hard link, a FIFO) where kcz
-    writes; the build refuses rather than write through it."""
+    """Something planted in the output folder where kcz writes: the build refuses it.
+
+    A symlink, a hard link or a FIFO: the build stops rather than write through it.
+    """
 
 
 class ClusterError(KczError):

@@ -19,6 +19,7 @@ import ast
 import copy
 from functools import lru_cache
 from pathlib import Path
+from typing import Protocol
 
 from kczlib.contract import INJECTED_HEADER, INJECTED_TAG, JSON_LIKE_KINDS, is_json_like
 from kczlib.data.cases import default_case, list_cases
@@ -101,9 +102,10 @@ def executed_parameters(shell, notebook: str) -> dict:
     before = history[:-1]
     last = _assignments(before[-1]) if before else None
     prior = _assignments(before[-2]) if len(before) > 1 else None
-    if last is not None and _is_injected(before[-1], last) and _is_parameters_cell(prior, declared):
+    injected = last is not None and _is_injected(before[-1], last)
+    if last is not None and prior is not None and injected and _is_parameters_cell(prior, declared):
         cells = prior + last
-    elif _is_parameters_cell(last, declared):
+    elif last is not None and _is_parameters_cell(last, declared):
         cells = last
     else:
         raise ParameterError("parameters", "the parameters cell did not run right before this check (values from "
@@ -191,7 +193,14 @@ def namespace_parameters(namespace: dict, notebook: str) -> dict:
 # names apply_parameters set in a namespace (by id), dropped there if a later check is refused
 _previously_set: dict[int, set[str]] = {}
 # the report `Report.start` made for a namespace (by id), for check_parameters
-_started: dict[int, object] = {}
+class _Configurable(Protocol):
+    """What `check_parameters` needs of a started report (kczlib.report.report.Report)."""
+
+    def configure(self, namespace: dict) -> dict:
+        """Check the parameters that ran and set the report up; see Report.configure."""
+
+
+_started: dict[int, _Configurable] = {}
 
 
 def apply_parameters(notebook: str, namespace: dict) -> dict:

@@ -247,7 +247,8 @@ def offline_page(html: str) -> str:
     tree = LexborHTMLParser(html)
     for node in tree.css(", ".join(REMOVED_ELEMENTS)):
         node.decompose()
-    for node in list(tree.root.traverse(include_text=False)):
+    root = tree.root
+    for node in list(root.traverse(include_text=False)) if root is not None else []:
         tag = (node.tag or "").lower()
         if (tag == "meta" and _is_navigating_meta(node)) or (tag in SVG_ANIMATIONS and _animates_href(node)):
             _strip_all_attributes(node)  # inert; no node is removed while the tree is walked
@@ -259,7 +260,7 @@ def offline_page(html: str) -> str:
             if safe != css:
                 node.inner_html = safe
     _insert_csp(tree, LexborHTMLParser)
-    return tree.html
+    return tree.html or ""
 
 
 def _insert_csp(tree, parser) -> None:
