@@ -16,6 +16,7 @@ import sys
 from pathlib import Path
 
 import pytest
+
 from support.builds import kcz_env, run_kcz, write_config
 from support.paths import (  # noqa: F401  (tests import them from here)
     DATA,

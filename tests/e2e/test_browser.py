@@ -18,11 +18,12 @@ import re
 from pathlib import Path
 
 import pytest
+
+from kczlib.cli import main
+
 from conftest import REAL_NOTEBOOKS
 from support.browser import ARTIFACTS, CHROMIUM_ARGS, chromium
 from support.builds import real_notebooks_exist, write_config
-
-from kczlib.cli import main
 
 pytestmark = pytest.mark.browser
 FAMILY = "KCZ Noto Sans SC"  # kczlib.publish.html.fonts.FAMILY, as the page's CSS must name it

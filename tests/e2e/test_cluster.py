@@ -17,6 +17,7 @@ import time
 from pathlib import Path
 
 import pytest
+
 from conftest import DATA, REAL_NOTEBOOKS, REPORT_NAMES
 from support.builds import kcz_command, kcz_env, manifest, real_notebooks_exist, run_kcz, statuses, write_config
 from support.processes import stop_all

@@ -18,6 +18,7 @@ import time
 from pathlib import Path
 
 import pytest
+
 from support.builds import kcz_command, kcz_env, manifest, run_folders, run_kcz, statuses, write_config
 from support.processes import stop_all
 

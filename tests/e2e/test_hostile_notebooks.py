@@ -20,6 +20,9 @@ from pathlib import Path
 
 import nbformat
 import pytest
+
+from kczlib.cli import main
+
 from conftest import REAL_NOTEBOOKS, REPO
 from support.browser import CHROMIUM_ARGS, chromium
 from support.builds import (
@@ -30,8 +33,6 @@ from support.builds import (
     without_embedded_data,
     write_config,
 )
-
-from kczlib.cli import main
 
 EXITS = ["exit_sys_exit_0", "exit_system_exit_with_paths", "exit_ipython_exit",
          "exit_kernel_dies", "exit_cell_timeout", "error_with_paths", "fails_in_cell_3"]

@@ -20,6 +20,7 @@ import time
 import urllib.request
 
 import pytest
+
 from conftest import REPO
 from support.browser import ARTIFACTS, CHROMIUM_ARGS, chromium
 from support.lab import MAKE_WITH_THIS_VENV, project_copy

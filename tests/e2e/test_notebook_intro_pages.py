@@ -33,6 +33,7 @@ def notebook(request):
 @pytest.mark.parametrize("lang", ["zh", "en"])
 def test_the_reader_page_shows_no_analyst_cells_and_the_analyst_page_does(second_case_run, lang):
     from playwright.sync_api import sync_playwright
+
     from support.browser import CHROMIUM_ARGS, chromium
 
     run, _ = second_case_run

@@ -20,10 +20,11 @@ from http.server import BaseHTTPRequestHandler, HTTPServer
 from pathlib import Path
 
 import pytest
-from conftest import REAL_NOTEBOOKS
-from support.builds import write_config
 
 from kczlib.cli import main
+
+from conftest import REAL_NOTEBOOKS
+from support.builds import write_config
 
 pytestmark = pytest.mark.browser
 

@@ -24,11 +24,12 @@ from pathlib import Path
 
 import nbformat
 import pytest
-from support.browser import CHROMIUM_ARGS, chromium
-from support.builds import run_folders, write_config
 
 from kczlib.cli import main
 from kczlib.publish.html.sanitize import CSP_META
+
+from support.browser import CHROMIUM_ARGS, chromium
+from support.builds import run_folders, write_config
 
 pytestmark = pytest.mark.browser
 TRAP = "http://127.0.0.1:9"

@@ -15,6 +15,7 @@ import re
 
 import pytest
 from bs4 import BeautifulSoup
+
 from conftest import REPORT_NAMES
 from support.builds import real_notebooks_exist, statuses
 

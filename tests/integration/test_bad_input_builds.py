@@ -20,6 +20,7 @@ import sys
 from pathlib import Path
 
 import pytest
+
 from conftest import FIXTURE_NOTEBOOKS, FIXTURES, REAL_NOTEBOOKS, REPO
 from support.builds import (
     kcz_env,

@@ -13,6 +13,10 @@ from pathlib import Path
 
 import nbformat
 import pytest
+
+from kczlib.cli import main
+from kczlib.publish.lock import build_lock
+
 from conftest import REAL_NOTEBOOKS, REPORT_NOTEBOOKS
 from support.builds import (
     kcz_command,
@@ -24,9 +28,6 @@ from support.builds import (
     statuses,
     write_config,
 )
-
-from kczlib.cli import main
-from kczlib.publish.lock import build_lock
 
 TINY = [{"notebook": "tiny_report"}]
 

@@ -16,6 +16,7 @@ import warnings
 from itertools import combinations
 
 import pytest
+
 from support.reader_build import LAYOUT_DIR
 
 # The plot area's share of the figure: below these the bars or cells are crushed

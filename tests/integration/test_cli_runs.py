@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+
 from support.builds import run_kcz, write_config
 
 

@@ -1,6 +1,7 @@
 """External context in the reports: benchmarks with confidence labels, from data only."""
 
 import pytest
+
 from conftest import REPORT_NOTEBOOKS as NOTEBOOKS
 from conftest import edit_csv_cell
 from support.notebooks import execute_in_process, executed_report

@@ -12,6 +12,7 @@ import re
 from functools import cache
 
 import pytest
+
 from conftest import DATA, edit_csv_cell
 from conftest import REPORT_NOTEBOOKS as NOTEBOOKS
 from support.notebooks import execute_in_process, executed_report

@@ -10,11 +10,12 @@ import html
 import json
 
 import pytest
-from conftest import REAL_NOTEBOOKS
-from support.builds import real_notebooks_exist, run_folders, statuses, write_config
 
 from kczlib.cli import main
 from kczlib.data.validate import main as validate_main
+
+from conftest import REAL_NOTEBOOKS
+from support.builds import real_notebooks_exist, run_folders, statuses, write_config
 
 HOSTILE = " 2023 {lang} {{x}} {0} $\\frac{a}{$ <b>b</b> {% if %}"
 NOTEBOOKS = ["00_overview", "01_fiscal_investment"]

@@ -8,8 +8,9 @@ from __future__ import annotations
 
 import papermill as pm
 import pytest
-from conftest import REPO
 from papermill.exceptions import PapermillExecutionError
+
+from conftest import REPO
 from support.lab import LiveKernel, code_cells, parameters_index, set_line
 
 pytestmark = pytest.mark.notebook

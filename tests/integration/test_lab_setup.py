@@ -15,6 +15,7 @@ from pathlib import Path
 
 import nbformat
 import pytest
+
 from conftest import REPO, REPORT_NOTEBOOKS
 from support.lab import MAKE_WITH_THIS_VENV, VENV, project_copy
 

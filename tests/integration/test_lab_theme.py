@@ -7,8 +7,9 @@ of this environment, in notebooks/scratch/.
 from __future__ import annotations
 
 import pytest
-from conftest import REPO
 from jupyter_client.manager import start_new_kernel
+
+from conftest import REPO
 
 pytestmark = pytest.mark.notebook
 

@@ -6,6 +6,7 @@ import re
 
 import papermill as pm
 import pytest
+
 from conftest import REPO, REPORT_NOTEBOOKS
 
 NOTEBOOKS = [p.stem for p in REPORT_NOTEBOOKS]

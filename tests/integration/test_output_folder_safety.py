@@ -7,11 +7,12 @@ import os
 import shutil
 
 import pytest
-from support.builds import manifest, run_folders, run_kcz, statuses, write_config
 
 from kczlib.cli import main
 from kczlib.errors import OutsideRunFolder
 from kczlib.publish.run_folder import file_in
+
+from support.builds import manifest, run_folders, run_kcz, statuses, write_config
 
 TINY_ZH = [{"notebook": "tiny_report", "langs": ["zh"]}]
 

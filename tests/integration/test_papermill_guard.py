@@ -14,11 +14,12 @@ import sys
 
 import nbformat
 import pytest
-from conftest import REPO
 from papermill.translators import translate_parameters
 
 from kczlib.errors import ParameterError
 from kczlib.report.parameters import check_injected_source
+
+from conftest import REPO
 
 
 def payload(marker) -> str:

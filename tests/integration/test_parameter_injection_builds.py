@@ -14,10 +14,11 @@ import shutil
 
 import nbformat
 import pytest
-from conftest import FIXTURE_NOTEBOOKS
-from support.builds import run_folders, run_kcz, write_config
 
 from kczlib.publish.inject import INJECTED_TAG
+
+from conftest import FIXTURE_NOTEBOOKS
+from support.builds import run_folders, run_kcz, write_config
 
 ECHO = [{"notebook": "echo_parameters"}]
 

@@ -16,6 +16,7 @@ from functools import cache
 from urllib.parse import urlparse
 
 import pytest
+
 from conftest import DATA
 from conftest import REPORT_NOTEBOOKS as NOTEBOOKS
 from support.notebooks import executed_report

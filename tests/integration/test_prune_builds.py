@@ -9,9 +9,9 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-from support.builds import run_folders, run_kcz, write_config
-
 from kczlib.publish.lock import build_lock
+
+from support.builds import run_folders, run_kcz, write_config
 
 
 def fake_runs(out: Path, stamps: list[str]) -> None:

@@ -24,6 +24,7 @@ from pathlib import Path
 
 import nbformat
 import psutil
+
 from support.builds import kcz_command, kcz_env, manifest, run_folders, run_kcz, statuses, write_config
 
 PYTHON3 = {"name": "python3", "display_name": "Python 3", "language": "python"}

@@ -15,10 +15,11 @@ import re
 
 import pytest
 from bs4 import BeautifulSoup
-from conftest import FIXTURE_NOTEBOOKS, REAL_NOTEBOOKS
-from support.builds import manifest, real_notebooks_exist, statuses, write_config
 
 from kczlib.cli import main
+
+from conftest import FIXTURE_NOTEBOOKS, REAL_NOTEBOOKS
+from support.builds import manifest, real_notebooks_exist, statuses, write_config
 
 CJK = re.compile(r"[\u3400-\u9fff]")
 SLUG = re.compile(r"\d\d_[a-z_]+-(zh|en)")

@@ -2,10 +2,11 @@
 
 
 import pytest
-from conftest import REPORT_NOTEBOOKS
-from support.notebooks import executed_report
 
 import kczlib
+
+from conftest import REPORT_NOTEBOOKS
+from support.notebooks import executed_report
 
 NOTEBOOKS = REPORT_NOTEBOOKS
 

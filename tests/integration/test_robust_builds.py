@@ -19,10 +19,11 @@ from pathlib import Path
 
 import nbformat
 import pytest
-from conftest import FIXTURE_NOTEBOOKS
-from support.builds import kcz_command, kcz_env, manifest, run_folders, run_kcz, statuses, write_config
 
 from kczlib.cli import main
+
+from conftest import FIXTURE_NOTEBOOKS
+from support.builds import kcz_command, kcz_env, manifest, run_folders, run_kcz, statuses, write_config
 
 PARAMS = 'case = "chengdu"\nlang = "zh"'
 

@@ -13,10 +13,11 @@ from pathlib import Path
 
 import nbformat
 import pytest
-from conftest import REAL_NOTEBOOKS, REPO
-from support.builds import real_notebooks_exist, run_folders, shared_files, without_embedded_data, write_config
 
 from kczlib.cli import main
+
+from conftest import REAL_NOTEBOOKS, REPO
+from support.builds import real_notebooks_exist, run_folders, shared_files, without_embedded_data, write_config
 
 
 @pytest.fixture(scope="module")

@@ -15,6 +15,7 @@ import subprocess
 import sys
 
 import pytest
+
 from support.builds import kcz_env, run_folders, write_config
 
 DRIVER = """

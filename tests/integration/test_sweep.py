@@ -7,6 +7,7 @@ No kernel runs here: grids are checked when reports.toml is loaded. Builds of a 
 from __future__ import annotations
 
 import pytest
+
 from conftest import REAL_NOTEBOOKS
 from support.builds import real_notebooks_exist, run_kcz, write_config
 

@@ -7,6 +7,7 @@ import sys
 import tomllib
 
 import pytest
+
 from conftest import REPO, REPORT_NOTEBOOKS
 
 

@@ -10,7 +10,6 @@ import csv
 import math
 
 import pytest
-from conftest import edit_csv_cell
 
 from kczlib.analysis.crosschecks import (
     OUTCOMES,
@@ -23,6 +22,8 @@ from kczlib.analysis.crosschecks import (
 )
 from kczlib.data.context import ContextFigure
 from kczlib.data.figures import Figure
+
+from conftest import edit_csv_cell
 
 
 def fig(id, value_base, qualifier="exact", lower=None, upper=None, base_unit="count", period="2021"):

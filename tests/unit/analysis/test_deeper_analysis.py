@@ -11,13 +11,13 @@ import csv
 import math
 from functools import cache
 
-from conftest import DATA
-from conftest import REPORT_NOTEBOOKS as NOTEBOOKS
-from support.notebooks import execute_in_process
-
 from kczlib.analysis import metrics
 from kczlib.analysis.num import ContextRef, FigureRef, Num
 from kczlib.report import plots, theme
+
+from conftest import DATA
+from conftest import REPORT_NOTEBOOKS as NOTEBOOKS
+from support.notebooks import execute_in_process
 
 NB = {p.stem: p for p in NOTEBOOKS}
 WAN = 1e4  # 万

@@ -4,9 +4,10 @@ import subprocess
 import sys
 
 import pytest
-from conftest import REPO, edit_csv_cell
 
 from kczlib.data.validate import main as validate_main
+
+from conftest import REPO, edit_csv_cell
 
 
 def run_validate(capsys, case="chengdu"):

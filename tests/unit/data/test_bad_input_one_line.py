@@ -18,13 +18,14 @@ import sys
 from pathlib import Path
 
 import pytest
+
+from kczlib.errors import DataError
+
 from conftest import REAL_NOTEBOOKS, REPO
 from support.builds import (
     kcz_env,
     real_notebooks_exist,
 )
-
-from kczlib.errors import DataError
 
 KCZ = [sys.executable, "-m", "kczlib"]
 

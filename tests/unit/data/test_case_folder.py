@@ -3,10 +3,11 @@
 import shutil
 
 import pytest
-from conftest import FIXTURES
 
 import kczlib
 from kczlib.data.validate import validate_case
+
+from conftest import FIXTURES
 
 
 @pytest.fixture

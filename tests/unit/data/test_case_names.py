@@ -7,11 +7,12 @@ import json
 import shutil
 
 import pytest
-from support.builds import run_kcz
 
 from kczlib.data.cases import get_case
 from kczlib.data.validate import main as validate_main
 from kczlib.errors import DataError, UnknownCaseError
+
+from support.builds import run_kcz
 
 
 @pytest.fixture

@@ -10,7 +10,6 @@ import csv
 import json
 
 import pytest
-from conftest import edit_csv_cell
 
 from kczlib.data.context import (
     CONFIDENCES,
@@ -26,6 +25,8 @@ from kczlib.data.context import (
 from kczlib.data.schema import get_schema
 from kczlib.errors import DataErrors
 from kczlib.units import CONTEXT_UNITS
+
+from conftest import edit_csv_cell
 
 CSV = "cases/chengdu/context.csv"
 META = "cases/chengdu/context.meta.json"

@@ -13,9 +13,10 @@ import json
 
 import pandas as pd
 import pytest
-from conftest import DATA, REPORT_NOTEBOOKS
 
 import kczlib
+
+from conftest import DATA, REPORT_NOTEBOOKS
 
 CASE = DATA / "cases" / "chengdu"
 LOADERS = {"figures": kczlib.load_figures, "context": kczlib.load_context}

@@ -13,11 +13,12 @@ import subprocess
 import sys
 
 import pytest
-from conftest import DATA, FIXTURES, REPO
 
 import kczlib
 from kczlib.data.validate import main as validate_main
 from kczlib.data.validate import validate_case
+
+from conftest import DATA, FIXTURES, REPO
 
 MINI = FIXTURES / "cases" / "mini"
 

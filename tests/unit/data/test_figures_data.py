@@ -5,11 +5,12 @@ import math
 
 import pandas as pd
 import pytest
-from conftest import DATA
 
 import kczlib
 from kczlib.data.schema import get_schema
 from kczlib.data.validate import validate_case
+
+from conftest import DATA
 
 
 @pytest.fixture(scope="module")

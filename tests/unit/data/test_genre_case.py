@@ -12,9 +12,10 @@ import json
 import shutil
 
 import pytest
-from conftest import DATA
 
 from kczlib.data.validate import validate_case
+
+from conftest import DATA
 
 RAW = (
     "示范省科技工作报告\n"

@@ -8,11 +8,12 @@ message naming file, line and column.
 import shutil
 
 import pytest
-from conftest import FIXTURES, edit_csv_cell
 
 import kczlib
 from kczlib.data.validate import main as validate_main
 from kczlib.errors import AmbiguousIndicatorError, IndicatorNotReportedError, UnknownIndicatorError
+
+from conftest import FIXTURES, edit_csv_cell
 
 
 def run_validate(capsys, case="chengdu"):

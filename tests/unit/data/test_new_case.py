@@ -23,7 +23,6 @@ import math
 import shutil
 
 import pytest
-from conftest import DATA, FIXTURES
 
 import kczlib
 from kczlib.cli import main
@@ -31,6 +30,8 @@ from kczlib.data.drafting import draft_case
 from kczlib.data.source import clean_text
 from kczlib.errors import DataError
 from kczlib.textfile import read_utf8
+
+from conftest import DATA, FIXTURES
 
 RAW = FIXTURES / "new_case" / "demo.raw.txt"
 # evidence, offset, value_base, base_unit, qualifier, lower, upper (by hand, see above)

@@ -7,10 +7,11 @@ from decimal import Decimal
 
 from hypothesis import given
 from hypothesis import strategies as st
-from support.english_quantities import parse_english
 
 from kczlib.analysis import formatting
 from kczlib.data import quantities
+
+from support.english_quantities import parse_english
 
 
 def parse_quantity(text: str) -> quantities.Quantity:

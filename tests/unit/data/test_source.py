@@ -3,10 +3,11 @@
 import hashlib
 
 import pytest
-from conftest import DATA
 
 import kczlib
 from kczlib.data.source import clean_text, segment_sections, strip_pinyin_glosses, to_simplified
+
+from conftest import DATA
 
 
 def test_raw_file_is_the_received_document_byte_for_byte():

@@ -5,10 +5,11 @@ from __future__ import annotations
 import json
 
 import pytest
-from conftest import REPORT_NAMES
-from support.builds import run_kcz, write_config
 
 from kczlib.cli import main
+
+from conftest import REPORT_NAMES
+from support.builds import run_kcz, write_config
 
 
 def test_list_shows_every_report_with_its_parameters(tmp_path, capsys):

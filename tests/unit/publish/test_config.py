@@ -6,12 +6,13 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from support.builds import (
-    real_notebooks_exist,
-)
 
 from kczlib.cli import main
 from kczlib.publish.overrides import parse_value
+
+from support.builds import (
+    real_notebooks_exist,
+)
 
 
 def kcz(config: Path, *args) -> int:

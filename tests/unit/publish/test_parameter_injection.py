@@ -13,11 +13,12 @@ import ast
 
 import pytest
 import yaml
-from conftest import FIXTURE_NOTEBOOKS
 
 from kczlib.errors import ParameterError
 from kczlib.publish.execute import prepare
 from kczlib.publish.overrides import parse_overrides, render_parameters
+
+from conftest import FIXTURE_NOTEBOOKS
 
 
 def payload(marker) -> str:

@@ -10,9 +10,10 @@ import os
 from pathlib import Path
 
 import pytest
-from support.builds import run_kcz, write_config
 
 from kczlib.publish.run_folder import prune_runs
+
+from support.builds import run_kcz, write_config
 
 
 def fake_runs(out: Path, stamps: list[str]) -> None:

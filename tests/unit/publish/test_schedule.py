@@ -10,10 +10,11 @@ import sys
 from pathlib import Path
 
 import pytest
-from support.builds import run_kcz
 
 from kczlib.paths import PACKAGE_ROOT
 from kczlib.publish import schedule
+
+from support.builds import run_kcz
 
 
 def test_the_cron_line_runs_this_checkouts_python_in_this_checkout():

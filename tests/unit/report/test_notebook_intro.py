@@ -14,8 +14,8 @@ import re
 import nbformat
 import pytest
 
-from kczlib.publish.config import load_config
 from kczlib.declarations import parse_declarations
+from kczlib.publish.config import load_config
 
 TAG = "analyst-only"
 

@@ -4,12 +4,13 @@ import shutil
 
 import papermill as pm
 import pytest
-from conftest import REPORT_NOTEBOOKS
 
 from kczlib.data.cases import list_cases
 from kczlib.declarations import coerce, parse_declarations
 from kczlib.errors import NoDefaultCaseError, ParameterError
 from kczlib.report.parameters import check, declarations
+
+from conftest import REPORT_NOTEBOOKS
 
 DECL = '''case: str = "chengdu"  # a known case: case folder
 lang: str = "zh"  # one of zh|en: report language

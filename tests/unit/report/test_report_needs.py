@@ -5,13 +5,14 @@ from __future__ import annotations
 import shutil
 
 import pytest
-from conftest import FIXTURES
 
 from kczlib.analysis.ledger import Ledger
 from kczlib.data.cases import get_case
 from kczlib.data.figures import load_figures
 from kczlib.errors import UnknownIndicatorError
 from kczlib.report import Report
+
+from conftest import FIXTURES
 
 
 def report_for(case: str, lang: str = "zh") -> Report:
