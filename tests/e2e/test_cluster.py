@@ -47,7 +47,7 @@ class LocalCluster:
         self.wait_for_workers(len(workers))
 
     def _start(self, name, cmd, env=None):
-        log = open(self.folder / f"{name}.log", "w")
+        log = open(self.folder / f"{name}.log", "w")  # noqa: SIM115 - the process writes it until stopped
         self.procs[name] = subprocess.Popen([str(c) for c in cmd], stdout=log, stderr=subprocess.STDOUT,
                                             env=env or kcz_env(), cwd=self.folder)
 
@@ -127,7 +127,7 @@ def test_a_sweep_on_the_cluster_is_grouped_and_cached_per_combination(cluster, t
     run = (tmp_path / "out" / "latest").resolve()
     assert statuses(run) == {n: "ok" for n in names}
     # each report got its grid value as the (one-item list) parameter
-    for name, rate in zip(names, (0.01, 0.05)):
+    for name, rate in zip(names, (0.01, 0.05), strict=True):
         nb = json.loads((run / f"{name}.ipynb").read_text(encoding="utf-8"))
         injected = next(c for c in nb["cells"] if "injected-parameters" in c["metadata"].get("tags", []))
         assert f"loss_rate = [{rate}]" in "".join(injected["source"])

@@ -95,7 +95,7 @@ class Processes:
         folder.mkdir(parents=True, exist_ok=True)
 
     def start(self, name: str, cmd, env=None) -> subprocess.Popen:
-        log = open(self.folder / f"{name}.log", "w")
+        log = open(self.folder / f"{name}.log", "w")  # noqa: SIM115 - the process writes it until stopped
         proc = subprocess.Popen([str(c) for c in cmd], stdout=log, stderr=subprocess.STDOUT,
                                 env=env or kcz_env(), cwd=self.folder)
         log.close()

@@ -73,7 +73,9 @@ def test_reader_html_hides_code_and_analyst_html_shows_it(tiny_build):
     run = tiny_build[3]
     reader = (run / "tiny_report-zh.html").read_text(encoding="utf-8")
     analyst = (run / "tiny_report-zh.analyst.html").read_text(encoding="utf-8")
-    text = lambda html: re.sub(r"<[^>]+>", "", html)  # code is split into highlighting spans
+    def text(html):
+        return re.sub(r"<[^>]+>", "", html)  # code is split into highlighting spans
+
     assert "plt.subplots" not in text(reader) and "plt.subplots" in text(analyst)
     assert '<div class="jp-InputPrompt' not in reader and '<div class="jp-InputPrompt' in analyst
     for html in (reader, analyst):

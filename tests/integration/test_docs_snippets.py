@@ -112,7 +112,7 @@ def check_output(block: Block, stdout: str) -> None:
     shown = f"{block.where}: output differs from {block.output.where}\n--- shown\n" + "\n".join(want) + \
         "\n--- got\n" + "\n".join(got)
     if "..." not in want:
-        assert len(want) == len(got) and all(matches(w, g) for w, g in zip(want, got)), shown
+        assert len(want) == len(got) and all(matches(w, g) for w, g in zip(want, got, strict=True)), shown
         return
     pos = 0
     for w in (w for w in want if w != "..."):

@@ -75,7 +75,7 @@ def test_every_printed_number_is_within_half_a_unit_of_its_exact_value(name, lan
         expected = exact_values(e.num)
         printed = printed_numbers(e.text, lang)
         assert len(printed) == len(expected), (e.where, e.text, expected)
-        for (value, half), exact in zip(printed, expected):
+        for (value, half), exact in zip(printed, expected, strict=True):
             assert abs(value - Decimal(repr(float(exact)))) <= half * Decimal("1.000000001"), (e.where, e.text, exact)
         checked += 1
     assert checked > 5

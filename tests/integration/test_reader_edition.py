@@ -193,7 +193,7 @@ def test_source_urls_are_links(run):
 @real
 @pytest.mark.notebook
 def test_the_provenance_block_shows_parameters_escaped_once(run):
-    for entry, page in reader_pages(run):
+    for _entry, page in reader_pages(run):
         block = text(page.select_one("details.kcz-provenance"))
         assert 'case = "chengdu"' in block, block[:300]
         assert "&quot;" not in block

@@ -100,7 +100,7 @@ def test_every_kind_of_failure_marks_the_running_cell_and_names_its_kind(tmp_pat
         # cells: parameters (1), injected parameters (2), first cell (3), the failing one (4)
         assert error["kind"] == kind and error["cell"] == 4, error
         assert "before any cell ran" not in error["summary"]
-        line = next(l for l in terminal.splitlines() if f"FAILED  {name}-zh" in l)
+        line = next(ln for ln in terminal.splitlines() if f"FAILED  {name}-zh" in ln)
         assert kind in line and "at cell 4" in line
         assert f"({kind})" in index_en
         nb = nbformat.read(run / f"{name}-zh.ipynb", as_version=4)
@@ -426,7 +426,7 @@ def test_a_ctrl_c_at_start_up_gives_no_traceback(tmp_path):
 def _catches(pid: int, signum: int) -> bool:
     """The process has a handler for `signum` (SigCgt in /proc/<pid>/status)."""
     try:
-        line = next(l for l in Path(f"/proc/{pid}/status").read_text().splitlines() if l.startswith("SigCgt:"))
+        line = next(ln for ln in Path(f"/proc/{pid}/status").read_text().splitlines() if ln.startswith("SigCgt:"))
     except (OSError, StopIteration):
         return False
     return bool(int(line.split()[1], 16) >> (signum - 1) & 1)

@@ -144,7 +144,7 @@ def test_a_field_over_the_csv_limit_is_one_message_with_its_line(root, capsys):
 
 @pytest.mark.parametrize("breakage,line", [("gbk", 4), ("syntax", 3)])
 def test_validating_every_case_goes_on_after_a_broken_case_json(root, capsys, breakage, line):
-    bad, good = add_case(root, "a_broken"), add_case(root, "b_good")
+    bad, _good = add_case(root, "a_broken"), add_case(root, "b_good")
     if breakage == "gbk":
         reencode(bad / "case.json", "gbk")
     else:  # line 3 loses its closing quote
@@ -157,7 +157,7 @@ def test_validating_every_case_goes_on_after_a_broken_case_json(root, capsys, br
 
 
 def test_the_command_line_prints_no_traceback_for_a_gbk_case_json(root):
-    bad, good = add_case(root, "a_broken"), add_case(root, "b_good")
+    bad, _good = add_case(root, "a_broken"), add_case(root, "b_good")
     reencode(bad / "case.json", "gb18030")
     env = {**os.environ, "KCZ_DATA": str(root)}
     proc = subprocess.run([sys.executable, "-m", "kczlib", "validate"], capture_output=True, text=True, cwd=REPO, env=env)

@@ -73,7 +73,7 @@ def _close(a, b):
 @pytest.mark.parametrize("text,expected", CASES.items(), ids=list(CASES))
 def test_quantity_expression_parses_to_its_hand_worked_reading(text, expected):
     got = _tuple(parse_quantity(text))
-    assert all(_close(g, e) for g, e in zip(got, expected)), got
+    assert all(_close(g, e) for g, e in zip(got, expected, strict=True)), got
 
 
 def test_range_with_zhi_has_both_bounds_and_no_point_value():

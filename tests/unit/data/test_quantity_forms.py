@@ -17,7 +17,7 @@ def _tuple(q):
 
 
 def _same(got, expected):
-    for g, e in zip(got, expected):
+    for g, e in zip(got, expected, strict=True):
         if isinstance(e, float) or isinstance(g, float):
             if g is None or e is None or not math.isclose(g, e, rel_tol=1e-12):
                 return False

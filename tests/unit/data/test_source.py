@@ -1,6 +1,7 @@
 """Source ingestion: gloss stripping, debris, Traditional to Simplified, sections."""
 
 import hashlib
+import itertools
 
 import pytest
 
@@ -81,7 +82,7 @@ def test_section_titles_carry_the_heading_text():
 def test_sections_tile_the_document_without_gaps():
     doc = kczlib.load_source("chengdu")
     assert doc.sections[0].start == 0 and doc.sections[-1].end == len(doc.text)
-    for a, b in zip(doc.sections, doc.sections[1:]):
+    for a, b in itertools.pairwise(doc.sections):
         assert a.end == b.start
 
 

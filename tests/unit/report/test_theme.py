@@ -178,7 +178,7 @@ def test_interval_bars_extend_from_lower_to_upper_in_a_lighter_colour():
     interval = patches(fig, "interval")[0]
     assert (interval.get_x(), interval.get_x() + interval.get_width()) == (100, 2000)
     light, base = to_rgb(interval.get_facecolor()), theme.palette()[0]
-    assert light != base and all(lc >= bc for lc, bc in zip(light, base))
+    assert light != base and all(lc >= bc for lc, bc in zip(light, base, strict=True))
     # the certain part, 0 to the lower bound, stays solid
     assert [(p.get_x(), p.get_width()) for p in patches(fig, "known")] == [(0, 100), (0, 3)]
 
