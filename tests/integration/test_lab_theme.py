@@ -1,4 +1,4 @@
-"""A scratch notebook's own seaborn chart with Chinese labels: the README's one line makes it draw.
+"""A scratch notebook's own seaborn chart with Chinese labels: the one line docs/lab.md gives makes it draw.
 
 Tested on a real kernel started as JupyterLab (`make lab`) starts one: the python3 kernel
 of this environment, in notebooks/scratch/.
@@ -13,7 +13,7 @@ from conftest import REPO
 
 pytestmark = pytest.mark.notebook
 
-THEME_LINE = 'from kczlib.report import theme; theme.set_theme("zh")'  # as the README writes it
+THEME_LINE = 'from kczlib.report import theme; theme.set_theme("zh")'  # as docs/lab.md writes it
 PLAIN_SEABORN = """\
 import pandas as pd
 import seaborn as sns
@@ -52,14 +52,14 @@ def glyph_warnings(stderr: list[str]) -> list[str]:
     return [t for t in stderr if "Glyph" in t and "missing from font" in t]
 
 
-def test_the_readme_line_makes_a_plain_seaborn_chart_draw_chinese_labels():
-    assert THEME_LINE in (REPO / "README.md").read_text(encoding="utf-8")
+def test_the_docs_line_makes_a_plain_seaborn_chart_draw_chinese_labels():
+    assert THEME_LINE in (REPO / "docs" / "lab.md").read_text(encoding="utf-8")
     stderr, drawn = chart_in_fresh_kernel(THEME_LINE)
     assert drawn == 1  # the chart was rendered (glyph warnings come at rendering)
     assert glyph_warnings(stderr) == [], "".join(stderr)[:500]
 
 
 def test_without_it_the_chart_warns_of_missing_glyphs():
-    # why the README line exists: the default font has no Chinese glyphs
+    # why the docs line exists: the default font has no Chinese glyphs
     stderr, drawn = chart_in_fresh_kernel("")
     assert drawn == 1 and glyph_warnings(stderr)
