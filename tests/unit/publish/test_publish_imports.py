@@ -95,3 +95,13 @@ def test_the_checker_sees_a_circle_made_by_a_lazy_import(tmp_path):
     (publish / "b.py").write_text("def f():\n    from kczlib.publish import a\n    return a\n")
     (publish / "c.py").write_text("from kczlib.publish import a, b\n")
     assert cycles(import_graph(tmp_path / "kczlib")) == [["kczlib.publish.a", "kczlib.publish.b"]]
+
+
+def test_kczlib_has_no_import_circle_anywhere():
+    # the same rule over the whole package: data, analysis, report, words and the top modules
+    paths = sorted(PACKAGE.rglob("*.py"))
+    known = {module_name(p, PACKAGE) for p in paths}
+    graph = {module_name(p, PACKAGE): imported_modules(p, PACKAGE, known) - {module_name(p, PACKAGE)} for p in paths}
+    found = cycles(graph)
+    assert not found, "import circles in kczlib (function-level imports count):\n" + "\n".join(
+        " <-> ".join(group) for group in found)
