@@ -140,7 +140,8 @@ def test_a_sweep_on_the_cluster_is_grouped_and_cached_per_combination(cluster, t
     rows = [[td.get_text(strip=True) for td in tr.find_all("td")][:2] for tr in sweep.select("tbody tr")]
     assert rows == [["0.01", names[0]], ["0.05", names[1]]]
     assert [a["href"] for a in sweep.select("tbody a")] == [f"{n}.html" for n in names]
-    assert page.select(f'article.kcz-card a[href="{names[0]}.html"]') == page.select(f'#sweep-stress a[href="{names[0]}.html"]')
+    assert page.select(f'article.kcz-card a[href="{names[0]}.html"]') == page.select(
+        f'#sweep-stress a[href="{names[0]}.html"]')
     # a third value: the two earlier combinations come from the cache, only the new one runs
     entry["grid"]["loss_rate"].append(0.02)
     write_config(tmp_path, [entry], notebooks=REAL_NOTEBOOKS, langs=["en"])

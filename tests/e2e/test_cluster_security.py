@@ -293,7 +293,8 @@ def test_a_malformed_or_unsupported_address_is_one_line_and_exit_2(tmp_path, add
 
 def test_tls_files_with_a_tcp_address_are_refused(tmp_path):
     config = write_config(tmp_path, [{"notebook": "tiny_report"}], langs=["zh"])
-    result = run_kcz("--config", config, "build", "--scheduler", "tcp://127.0.0.1:8786", "--tls-ca", tmp_path / "ca.pem")
+    result = run_kcz("--config", config, "build", "--scheduler", "tcp://127.0.0.1:8786",
+                     "--tls-ca", tmp_path / "ca.pem")
     one_line_refusal(result)
     assert "tls://" in result.stderr
 

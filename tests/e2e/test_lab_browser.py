@@ -58,7 +58,8 @@ def lab(tmp_path_factory):
     (settings / "notebook-extension" / "tracker.jupyterlab-settings").write_text(
         json.dumps({"windowingMode": "none", "autoStartDefaultKernel": True}))
     (settings / "apputils-extension").mkdir()  # no "get news?" pop-up over the notebook
-    (settings / "apputils-extension" / "notification.jupyterlab-settings").write_text(json.dumps({"fetchNews": "false"}))
+    (settings / "apputils-extension" / "notification.jupyterlab-settings").write_text(
+        json.dumps({"fetchNews": "false"}))
     port, token = free_port(), secrets.token_hex(16)
     args = ["--ServerApp.ip=127.0.0.1", f"--ServerApp.port={port}", f"--IdentityProvider.token={token}",
             "--no-browser", f"--LabApp.user_settings_dir={tmp / 'settings'}",
@@ -195,7 +196,8 @@ def lab_session(page, base: str, token: str) -> None:
     page.goto(f"{base}/?token={token}")  # what `make lab` opens: the file browser in notebooks/
     page.dblclick(f'.jp-DirListing-item[title*="{NB}.ipynb"]', timeout=120_000)
     page.wait_for_function("n => document.querySelectorAll("
-                           "'.jp-NotebookPanel:not(.lm-mod-hidden) .jp-Notebook .jp-Cell .jp-InputPrompt').length === n",
+                           "'.jp-NotebookPanel:not(.lm-mod-hidden) .jp-Notebook .jp-Cell .jp-InputPrompt')"
+                           ".length === n",
                            arg=len(source), timeout=120_000)  # every cell rendered
     page.wait_for_selector('.jp-Notebook-ExecutionIndicator[data-status="idle"]', timeout=120_000)
 

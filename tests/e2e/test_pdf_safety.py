@@ -6,7 +6,8 @@ of their payloads, and the printer's wall must hold on its own. Each payload is 
 by a control: the same pages opened by plain Playwright (script and network on, no policy) do
 reach the listener and do show the outside file.
 
-Needs a Chromium, as tests/e2e/test_browser.py does (tests/support/browser.py) (skipped locally without one, a failure in CI).
+Needs a Chromium, as tests/e2e/test_browser.py does (tests/support/browser.py) (skipped locally without one,
+a failure in CI).
 """
 
 from __future__ import annotations

@@ -68,7 +68,8 @@ def corpus() -> list[tuple[str, str, object, dict]]:
         "html-link-css": f'<link rel="stylesheet" href="{TRAP}/html-link-css.css">',
         "html-style-import": f"<style>@import url({TRAP}/html-style-import.css);</style>",
         "html-css-url": f'<div style="background:url({TRAP}/html-css-url.png);width:9px;height:9px">x</div>',
-        "html-shadow-template": f'<div><template shadowrootmode="open"><img src=x onerror="{js("html-shadow-template")}">'
+        "html-shadow-template": f'<div><template shadowrootmode="open">'
+                                f'<img src=x onerror="{js("html-shadow-template")}">'
                                 f'<img src="{TRAP}/html-shadow-template-img"></template></div>',
         "html-details": f'<details open ontoggle="{js("html-details")}"><summary>s</summary>d</details>',
         "html-autofocus": f'<input autofocus onfocus="{js("html-autofocus")}">',

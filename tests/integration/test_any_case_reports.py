@@ -39,14 +39,18 @@ NOT_REPORTED = {
                              ("单个项目财政资助额", "the fiscal grant per project"), ("R&D投入强度", "R&D intensity")],
     "02_tech_finance_leverage": [("科技贷款的合作银行、风险资金池和放款", "tech-loan banks, risk pools and lending"),
                                  ("组合贷款", "combination loans"), ("天使投资基金", "angel funds"),
-                                 ("科创板上市企业中使用科技贷款的比例", "the share of STAR Market listings that used tech loans")],
+                                 ("科创板上市企业中使用科技贷款的比例",
+                                  "the share of STAR Market listings that used tech loans")],
     "03_talent_inflows": [("专家工作站及其专家", "expert workstations and their experts"),
-                          ("专家工作站的产出", "the output of expert workstations"), ("揭榜挂帅", "open calls for key projects"),
+                          ("专家工作站的产出", "the output of expert workstations"),
+                          ("揭榜挂帅", "open calls for key projects"),
                           ("海外人才", "overseas talent"), ("项目征集与落地", "projects collected and landed"),
                           ("专家服务团与服务专员", "expert service teams and service staff"),
                           ("人才政策的演变", "how the talent policy changed")],
-    "04_platforms_and_industry": [("创新平台与载体", "innovation platforms and carriers"), ("高新技术企业", "high-tech enterprises"),
-                                  ("科创板上市企业", "STAR Market listings"), ("创新实验室与应用场景", "innovation labs"),
+    "04_platforms_and_industry": [("创新平台与载体", "innovation platforms and carriers"),
+                                  ("高新技术企业", "high-tech enterprises"),
+                                  ("科创板上市企业", "STAR Market listings"),
+                                  ("创新实验室与应用场景", "innovation labs"),
                                   ("概念验证", "concept verification"),
                                   ("概念验证中心与中试基地的产出", "the outputs of concept-verification centres"),
                                   ("丝路沿线的成果转化基地", "the Belt and Road base"), ("项目落地", "projects landed"),
@@ -96,11 +100,13 @@ def test_each_report_says_which_sections_the_case_does_not_report(second_case_ru
         expected = f"本案例未报告{topic_zh}所需的数据" if zh else f"This case does not report what {topic_en}"
         assert expected in text, expected
     for topic_zh, topic_en in NO_CONTEXT[name]:
-        expected = f"本案例没有外部对照数据，{topic_zh}从略" if zh else f"This case has no external context data, so {topic_en}"
+        expected = (f"本案例没有外部对照数据，{topic_zh}从略" if zh
+                    else f"This case has no external context data, so {topic_en}")
         assert expected in text, expected
     said = "本案例未报告" if zh else "This case does not report what"
     assert text.count(said) == len(NOT_REPORTED[name])  # no other section is left out
-    no_findings = "本案例报告的数字不足以给出主要发现" if zh else "This case does not report enough figures for key findings"
+    no_findings = ("本案例报告的数字不足以给出主要发现" if zh
+                   else "This case does not report enough figures for key findings")
     assert no_findings in text  # every key finding of the five reports needs context or a missing figure
 
 

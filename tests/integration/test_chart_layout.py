@@ -97,7 +97,8 @@ def test_no_text_leaves_the_figure(layouts):
     for layout in layouts:
         for t in layout["texts"]:
             x0, y0, x1, y1 = t["box"]
-            if x0 < -TOLERANCE or y0 < -TOLERANCE or x1 > layout["width"] + TOLERANCE or y1 > layout["height"] + TOLERANCE:
+            if (x0 < -TOLERANCE or y0 < -TOLERANCE
+                    or x1 > layout["width"] + TOLERANCE or y1 > layout["height"] + TOLERANCE):
                 bad.append(f"{layout['name']}: {t['role']} {t['text'][:40]!r} at {[round(v) for v in t['box']]}"
                            f" outside {round(layout['width'])}x{round(layout['height'])}")
     assert not bad, "\n".join(bad)

@@ -13,7 +13,8 @@ def narrative(name, lang):
     return "\n".join(executed_report(name, lang).shown)  # once per session, for every module
 
 
-@pytest.mark.parametrize("lang,gdp,label", [("zh", "19916.98亿元", "中等可信度"), ("en", "CNY 1,991.698 bn", "medium confidence")])
+@pytest.mark.parametrize("lang,gdp,label", [("zh", "19916.98亿元", "中等可信度"),
+                                            ("en", "CNY 1,991.698 bn", "medium confidence")])
 def test_fiscal_report_sets_spending_beside_gdp_rd_and_population_with_confidence(lang, gdp, label):
     text = narrative("01_fiscal_investment", lang)
     assert gdp in text and label in text

@@ -66,9 +66,11 @@ PHRASES = {
             "Chengdu's municipal spending was 36.4% of that amount",   # 99.4 / 273.3 = 0.36370
             "is CNY 258.68 bn, for 2023",
             "no target can be computed",
-            "if it was no lower than the CNY 9.94 bn of 2021 (an assumption), the pledge means at least CNY 19.9 bn by 2025",
+            "if it was no lower than the CNY 9.94 bn of 2021 (an assumption), "
+            "the pledge means at least CNY 19.9 bn by 2025",
         ],
-        "zh": ["是全国水平2.54%（低可信度：转载，待核对原文）的1.39倍", "成都市级支出相当于该数额的36.4%", "无法计算目标"],
+        "zh": ["是全国水平2.54%（低可信度：转载，待核对原文）的1.39倍", "成都市级支出相当于该数额的36.4%",
+               "无法计算目标"],
     },
     "02_tech_finance_leverage": {
         "en": [
@@ -123,9 +125,11 @@ def test_every_report_opens_with_three_to_five_key_findings(name, lang):
 
 
 def test_new_charts_of_external_data_cite_their_sources():
-    expected = {"01_fiscal_investment": {"rd_intensity_series": ["tjj.gz.gov.cn (high confidence)", "yongxinshebei.com"],
+    expected = {"01_fiscal_investment": {"rd_intensity_series": ["tjj.gz.gov.cn (high confidence)",
+                                                                 "yongxinshebei.com"],
                                          "pledge_scenarios": ["assumption: start year of the pledge's window"]},
-                "02_tech_finance_leverage": {"loan_dynamics": ["freewechat.com", "digitalpaper.stdaily.com (medium confidence)",
+                "02_tech_finance_leverage": {"loan_dynamics": ["freewechat.com",
+                                                               "digitalpaper.stdaily.com (medium confidence)",
                                                                "case study"]},
                 "03_talent_inflows": {"population_change": ["wuhanx.com (low confidence", "house.china.com.cn"]},
                 "04_platforms_and_industry": {"hightech_series": ["shadafang.com", "www.chinafabu.com"]}}

@@ -29,7 +29,8 @@ def outputs(nb, mime):
 
 
 def stderr_text(nb):
-    return "".join("".join(o.get("text", "")) for c in nb.cells for o in c.get("outputs", []) if o.get("name") == "stderr")
+    return "".join("".join(o.get("text", "")) for c in nb.cells for o in c.get("outputs", [])
+                   if o.get("name") == "stderr")
 
 
 def test_the_reports_are_the_numbered_notebooks():
@@ -69,7 +70,8 @@ def test_non_default_parameters_change_the_report(tmp_path):
     ({"case": "wuhan"}, "parameter 'case': unknown case 'wuhan' (allowed: chengdu)"),
     ({"loss_rate": [-0.1]}, "parameter 'loss_rate': -0.1 is outside [0, 1]"),
     ({"loss_rate": "[0.01, 0.02"}, "parameter 'loss_rate': '[0.01, 0.02' is not a list[float]"),
-    ({"risk_pool": [5.0]}, "parameter 'risk_pool': unknown parameter (allowed: known parameters: case, lang, risk_pool_yi"),
+    ({"risk_pool": [5.0]},
+     "parameter 'risk_pool': unknown parameter (allowed: known parameters: case, lang, risk_pool_yi"),
 ])
 def test_bad_parameter_stops_the_notebook_in_its_first_cells_with_one_message(params, message, tmp_path):
     with pytest.raises(pm.PapermillExecutionError) as info:

@@ -23,7 +23,8 @@ from support.notebooks import executed_report
 
 NB = {p.stem: p for p in NOTEBOOKS}
 # printed scale words -> factor, per language; only money is scaled in English
-SCALES = {"zh": {"亿": Decimal(10) ** 8, "万": Decimal(10) ** 4}, "en": {" bn": Decimal(10) ** 9, " m": Decimal(10) ** 6}}
+SCALES = {"zh": {"亿": Decimal(10) ** 8, "万": Decimal(10) ** 4},
+          "en": {" bn": Decimal(10) ** 9, " m": Decimal(10) ** 6}}
 # 余/多 stand between the digits and the scale word (200多亿元, CNY 20-plus bn)
 NUMBER = re.compile(r"(\d[\d,]*(?:\.\d+)?)(?:余|多|-plus)?( bn| m|亿|万)?")
 UPPER_QUALIFIERS = {"近", "内"}
@@ -83,13 +84,15 @@ def test_every_printed_number_is_within_half_a_unit_of_its_exact_value(name, lan
 
 def test_parser_reads_scales_and_digits():
     # worked by hand: 1111万 is 11,110,000 yuan with half a unit of 5,000 yuan
-    assert printed_numbers("714万元至1111万元", "zh") == [(Decimal(7140000), Decimal(5000)), (Decimal(11110000), Decimal(5000))]
+    assert printed_numbers("714万元至1111万元", "zh") == [(Decimal(7140000), Decimal(5000)),
+                                                      (Decimal(11110000), Decimal(5000))]
     assert printed_numbers("at least 26.0%", "en") == [(Decimal("26.0"), Decimal("0.05"))]
     assert printed_numbers("CNY 19.9 bn", "en") == [(Decimal("19.9E9"), Decimal("0.05E9"))]
 
 
 def test_doubling_pledge_and_path_print_the_conventional_rounding():
-    zh, en = "\n".join(report("01_fiscal_investment", "zh").shown), "\n".join(report("01_fiscal_investment", "en").shown)
+    zh, en = ("\n".join(report("01_fiscal_investment", "zh").shown),
+              "\n".join(report("01_fiscal_investment", "en").shown))
     # 2 ** (1/3) - 1 = 25.99%: "at least 26.0%", not "at least 25.9%"
     assert "at least 26.0%" in en and "至少26.0%" in zh
     # 2 x 99.4亿 = 198.8亿 -> 199亿 / CNY 19.9 bn in the text ...
@@ -117,10 +120,12 @@ def test_finance_scenarios_print_the_exact_ratio_where_the_pool_holds(where):
 
 def test_finance_text_states_the_exact_ratio_the_break_even_rate_and_where_the_pool_binds():
     text = "\n".join(report("02_tech_finance_leverage", "en").shown)
-    # first scenario: 5亿 pool, 1%, 50%: 200× exactly; pool exhausted at 5e8 / (3e10 * 0.5) = 3.33% .. 5e8 / (2e10 * 0.5) = 5%
+    # first scenario: 5亿 pool, 1%, 50%: 200× exactly;
+    # pool exhausted at 5e8 / (3e10 * 0.5) = 3.33% .. 5e8 / (2e10 * 0.5) = 5%
     assert "loans amount to 200× that expected fiscal loss" in text
     assert "exhausted at a loss rate of 3.33% to 5%" in text
-    assert "Of the 18 scenarios, the expected loss exceeds the pool at every loan volume in the range in 2, and at part of the range in 1" in text
+    assert ("Of the 18 scenarios, the expected loss exceeds the pool at every loan volume in the range in 2, "
+            "and at part of the range in 1") in text
     # the 2019 50亿 pool: loans 2e10/5e9 = 4 .. 3e10/5e9 = 6; break-even 5e9/(3e10*0.5) = 33.3% .. 5e9/(2e10*0.5) = 50%
     assert "4× to 6× the pool" in text and "33.3% to 50% with 50% covered" in text
     assert "cumulative" in text and "outstanding balance" in text
@@ -206,7 +211,8 @@ def test_each_chart_source_line_lists_exactly_the_origins_of_what_it_plots(name,
 def test_charts_of_external_data_and_assumptions_do_not_cite_the_case():
     title = json.loads((DATA / "cases" / "chengdu" / "case.json").read_text(encoding="utf-8"))["title"]["en"]
     sources = {c: s for c, _, s in report("01_fiscal_investment", "en").charts}
-    assert title not in sources["rd_intensity_series"] and "scecea.org.cn (medium confidence)" in sources["rd_intensity_series"]
+    assert (title not in sources["rd_intensity_series"]
+            and "scecea.org.cn (medium confidence)" in sources["rd_intensity_series"])
     assert "assumption: first year of the path" in sources["fiscal_path"]
     grid = {c: s for c, _, s in report("02_tech_finance_leverage", "en").charts}["leverage_grid"]
     assert all(f"assumption: {p}" in grid for p in ("risk pool size", "loss rate", "share of losses the pool covers"))
@@ -232,7 +238,8 @@ def test_charts_of_external_data_and_assumptions_do_not_cite_the_case():
         "90.9 to 96.6 each",                                    # 16000 / 176 = 90.91; 17000 / 176 = 96.59
     ]),
     ("04_platforms_and_industry", [
-        "That implies a stock of 6,120 a year earlier; the total was 1.28× that stock",  # 7821 - 1701; 7821 / 6120 = 1.2779
+        # 7821 - 1701; 7821 / 6120 = 1.2779
+        "That implies a stock of 6,120 a year earlier; the total was 1.28× that stock",
     ]),
     ("02_tech_finance_leverage", [
         "as much as 6.95% to 10.4% of the Kechuangdai volume",  # 20.85 / 300 = 6.95%; 20.85 / 200 = 10.425% -> 10.4%

@@ -119,7 +119,7 @@ def test_parameters_are_read_afresh_and_a_stale_cache_file_changes_nothing(tmp_p
 
 # The sequences are built from pieces, so that the source of the cells (shown in the
 # analyst page, and quoted by the traceback) holds none of the strings looked for.
-ESCAPES_CELL = r'''
+ESCAPES_CELL = (r'''
 ESC, BEL, C1_CSI = chr(27), chr(7), chr(0x9B)
 ST, OSC = ESC + "\\", ESC + "]"
 def link(url, text, end):
@@ -127,9 +127,11 @@ def link(url, text, end):
 print("see " + link("https://example.com" + "/docs", "the docs", ST) + " here (ST)")
 print("or " + OSC + "8;id=7;" + "https://example.org" + "/help" + BEL + "the help page" + OSC + "8;;" + BEL + " (BEL)")
 print(ESC + "[1;31mbold red" + ESC + "[0m and " + ESC + "[38;5;208morange" + ESC + "[0m")
-print("a " + ESC + "Pq#0;2;0;0;0" + "kcz-" + "dcs-payload" + ST + " string, " + ESC + "_" + "kcz-" + "apc-payload" + ST + " too")
-print("title " + OSC + "0;" + "kcz-" + "window-title" + BEL + " set, " + ESC + "7saved" + ESC + "8, c1 " + C1_CSI + "2Jcleared")
-'''
+print("a " + ESC + "Pq#0;2;0;0;0" + "kcz-" + "dcs-payload" + ST + " string, " '''
+                r'''+ ESC + "_" + "kcz-" + "apc-payload" + ST + " too")
+print("title " + OSC + "0;" + "kcz-" + "window-title" + BEL + " set, " '''
+                r'''+ ESC + "7saved" + ESC + "8, c1 " + C1_CSI + "2Jcleared")
+''')
 RAISE_CELL = ('raise ValueError("bad input, see " + link("https://example.com" + "/err", "the docs", BEL) '
               '+ " for " + ESC + "[31mhelp" + ESC + "[0m")')
 

@@ -133,7 +133,8 @@ def test_chinese_prose_uses_full_width_punctuation_and_nested_quotes(built_repor
             text = str(s)
             for m in re.finditer(r"[,;:()]", text):
                 if HAN.search(_neighbours(text, m.start())) or "“" in _neighbours(text, m.start()):
-                    bad.append(f"{page.name}: half-width {m.group()!r} in {text[max(0, m.start() - 20):m.start() + 20]!r}")
+                    bad.append(f"{page.name}: half-width {m.group()!r} in "
+                               f"{text[max(0, m.start() - 20):m.start() + 20]!r}")
             depth = 0
             for ch in text:
                 depth += {"“": 1, "”": -1}.get(ch, 0)
@@ -155,7 +156,8 @@ def test_chinese_prose_writes_ranks_in_chinese_and_counts_with_measure_words(bui
             for m in re.finditer(r"(?<![\d.\-/A-Za-z])(\d[\d,]*(?:\.\d+)?)(余|多)?([万亿])?(余|多)?(.?)", text):
                 follower = m.group(5)
                 if HAN.match(follower or "") and follower not in MEASURE and follower not in RANGE_WORDS:
-                    bad.append(f"{page.name}: count without a measure word {text[max(0, m.start() - 10):m.end() + 5]!r}")
+                    bad.append(f"{page.name}: count without a measure word "
+                               f"{text[max(0, m.start() - 10):m.end() + 5]!r}")
     assert not bad, f"{len(bad)} problems:\n" + "\n".join(bad[:60])
 
 
@@ -199,7 +201,8 @@ def test_one_name_per_thing_and_a_glossary_in_every_report(built_reports, lang):
         used = [pair for pair in GLOSSARY if any(term in body for term in pair)]
         bad += [f"{page.name}: the text uses {pair[0]!r} but the glossary lacks it"
                 for pair in used if (pair[0] if lang == "en" else pair[1]) not in glossary]
-        bad += [f"{page.name}: no glossary although the text uses {len(used)} of its terms"] if used and not glossary else []
+        bad += ([f"{page.name}: no glossary although the text uses {len(used)} of its terms"]
+                if used and not glossary else [])
     assert not bad, "\n".join(bad)
 
 

@@ -115,7 +115,8 @@ def test_the_index_groups_a_sweep_per_language_in_one_table():
 
     def entry(name, lang, rate, status="ok"):
         e = {"name": name, "parameters": {"case": "chengdu", "lang": lang, "loss_rate": [rate]},
-             "status": status, "seconds": 1.0, "data_version": "abc", "sweep": {"group": "s", "values": {"loss_rate": rate}},
+             "status": status, "seconds": 1.0, "data_version": "abc",
+             "sweep": {"group": "s", "values": {"loss_rate": rate}},
              "reader": {"title": f"T {lang}", "key_numbers": [{"label": "Expected loss", "value": f"CNY {rate} bn"}]}}
         if status == "failed":
             e["error"] = {"head": "ValueError: x"}

@@ -31,18 +31,21 @@ def test_environment_yml_lists_the_same_dependencies_as_pyproject():
 @pytest.mark.parametrize("nb", REPORT_NOTEBOOKS, ids=lambda p: p.name)
 def test_notebooks_in_git_carry_no_outputs(nb):
     cells = json.loads(nb.read_text(encoding="utf-8"))["cells"]
-    dirty = [i for i, c in enumerate(cells) if c["cell_type"] == "code" and (c.get("outputs") or c.get("execution_count"))]
+    dirty = [i for i, c in enumerate(cells)
+             if c["cell_type"] == "code" and (c.get("outputs") or c.get("execution_count"))]
     assert dirty == [], f"{nb.name}: cells {dirty} have outputs; clear them before committing"
 
 
 def test_importing_kczlib_does_not_import_plotting_libraries():
-    code = "import sys, kczlib; kczlib.load_figures(); print(sorted(m for m in ('matplotlib', 'seaborn') if m in sys.modules))"
+    code = ("import sys, kczlib; kczlib.load_figures(); "
+            "print(sorted(m for m in ('matplotlib', 'seaborn') if m in sys.modules))")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
     assert out.strip() == "[]"
 
 
 def test_nothing_reads_the_shared_reference_folder():
-    hits = subprocess.run(["git", "grep", "-n", "-e", "shared/source", "-e", "shared/context", "--", "kczlib", "notebooks", "Makefile", ".ci", "pyproject.toml", "reports.toml"],
+    hits = subprocess.run(["git", "grep", "-n", "-e", "shared/source", "-e", "shared/context",
+                           "--", "kczlib", "notebooks", "Makefile", ".ci", "pyproject.toml", "reports.toml"],
                           capture_output=True, text=True, cwd=REPO).stdout
     assert hits == ""
 

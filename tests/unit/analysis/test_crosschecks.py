@@ -143,9 +143,11 @@ def test_kechuangdai_growth_is_an_interval_from_the_case_bounds():
     n = check.numbers
     assert check.outcome == "agree"
     # firms: 3247 / 2800 = 1.1596, 3247 / 2700 = 1.2026
-    assert (n["firms_growth_lower"], n["firms_growth_upper"]) == (pytest.approx(1.1596, abs=1e-4), pytest.approx(1.2026, abs=1e-4))
+    assert (n["firms_growth_lower"], n["firms_growth_upper"]) == (pytest.approx(1.1596, abs=1e-4),
+                                                                  pytest.approx(1.2026, abs=1e-4))
     # loans: 300.92亿 = 3.0092e10; 3.0092e10 / 3e10 = 1.00307, 3.0092e10 / 2e10 = 1.5046
-    assert (n["loans_growth_lower"], n["loans_growth_upper"]) == (pytest.approx(1.00307, abs=1e-5), pytest.approx(1.5046))
+    assert (n["loans_growth_lower"], n["loans_growth_upper"]) == (pytest.approx(1.00307, abs=1e-5),
+                                                                  pytest.approx(1.5046))
     # added firms: 3247 - 2800 = 447 to 3247 - 2700 = 547
     assert (n["firms_added_lower"], n["firms_added_upper"]) == (447, 547)
     # added lending: 3.0092e10 - 3e10 = 9.2e7 to 3.0092e10 - 2e10 = 1.0092e10

@@ -84,7 +84,8 @@ def test_leverage_grid_is_loans_over_pool_and_over_expected_loss():
     assert row["loans_per_loss_yuan"].lower == row["loans_per_loss_yuan"].upper == 100
     assert math.isclose(row["expected_fiscal_loss"].upper, 3e10 * 0.02 * 0.5)
     # break-even loss rate: 1e9 / (3e10 * 0.5) = 6.67% .. 1e9 / (2e10 * 0.5) = 10%
-    assert math.isclose(row["break_even_loss_rate"].lower, 1 / 15) and math.isclose(row["break_even_loss_rate"].upper, 0.1)
+    assert (math.isclose(row["break_even_loss_rate"].lower, 1 / 15)
+            and math.isclose(row["break_even_loss_rate"].upper, 0.1))
     assert row["pool_binding"] == "holds"
 
 

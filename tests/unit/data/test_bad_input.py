@@ -57,7 +57,8 @@ def test_duplicate_id_names_both_lines(capsys, figures_csv):
 def test_evidence_not_in_the_source_is_reported(capsys, figures_csv):
     edit_csv_cell(figures_csv, "kechuangdai_firms", "evidence", "累计帮助2800余家")
     code, out = run_validate(capsys)
-    assert code != 0 and "evidence '累计帮助2800余家' is not at offset" in out and "does not occur in the cleaned source" in out
+    assert (code != 0 and "evidence '累计帮助2800余家' is not at offset" in out
+            and "does not occur in the cleaned source" in out)
 
 
 def test_row_that_disagrees_with_its_evidence_names_the_column(capsys, figures_csv):
@@ -66,7 +67,8 @@ def test_row_that_disagrees_with_its_evidence_names_the_column(capsys, figures_c
     assert code != 0 and "column 'upper': parsing '2700余家' disagrees with the row" in out
 
 
-@pytest.mark.parametrize("column,value,allowed", [("chain", "finance", "overview, innovation"), ("qualifier", "about", "exact, 余, 多")])
+@pytest.mark.parametrize("column,value,allowed", [("chain", "finance", "overview, innovation"),
+                                                  ("qualifier", "about", "exact, 余, 多")])
 def test_unknown_category_lists_the_allowed_values(capsys, figures_csv, column, value, allowed):
     edit_csv_cell(figures_csv, "kechuangdai_firms", column, value)
     code, out = run_validate(capsys)
@@ -104,7 +106,8 @@ def test_a_non_figure_the_parser_recognises_needs_no_row(capsys, data_copy):
 
 
 def test_unknown_case_lists_known_cases_without_a_traceback():
-    proc = subprocess.run([sys.executable, "-m", "kczlib", "validate", "wuhan"], capture_output=True, text=True, cwd=REPO)
+    proc = subprocess.run([sys.executable, "-m", "kczlib", "validate", "wuhan"],
+                          capture_output=True, text=True, cwd=REPO)
     assert proc.returncode != 0
     assert "unknown case 'wuhan'; known cases: chengdu" in proc.stderr
     assert "Traceback" not in proc.stderr + proc.stdout

@@ -23,7 +23,8 @@ def test_a_new_case_folder_is_listed_beside_chengdu(with_mini_case):
 def test_a_new_case_folder_validates_with_full_coverage(with_mini_case):
     report = validate_case("mini")
     assert report.ok, report.errors
-    assert (report.figures, report.evidence_ok, report.parse_ok, report.mentions, len(report.unaccounted)) == (4, 4, 4, 6, 0)
+    assert (report.figures, report.evidence_ok, report.parse_ok, report.mentions,
+            len(report.unaccounted)) == (4, 4, 4, 6, 0)
     assert report.glosses_removed == 3
 
 

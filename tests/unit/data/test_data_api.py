@@ -56,7 +56,8 @@ def test_merge_on_id(table):
     other = pd.DataFrame({"id": [r["id"] for r in rows], "mine": range(len(rows))})
     merged = frame.merge(other, on="id")
     assert len(merged) == len(rows)
-    assert dict(zip(merged.reset_index()["id"], merged["mine"], strict=True)) == {r["id"]: i for i, r in enumerate(rows)}
+    assert dict(zip(merged.reset_index()["id"], merged["mine"], strict=True)) == {
+        r["id"]: i for i, r in enumerate(rows)}
 
 
 def test_reset_index_gives_an_id_column(table):

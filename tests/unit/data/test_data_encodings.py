@@ -160,7 +160,8 @@ def test_the_command_line_prints_no_traceback_for_a_gbk_case_json(root):
     bad, _good = add_case(root, "a_broken"), add_case(root, "b_good")
     reencode(bad / "case.json", "gb18030")
     env = {**os.environ, "KCZ_DATA": str(root)}
-    proc = subprocess.run([sys.executable, "-m", "kczlib", "validate"], capture_output=True, text=True, cwd=REPO, env=env)
+    proc = subprocess.run([sys.executable, "-m", "kczlib", "validate"],
+                          capture_output=True, text=True, cwd=REPO, env=env)
     assert proc.returncode == 2 and "Traceback" not in proc.stdout + proc.stderr
     assert "line 4: not UTF-8: expected UTF-8 text" in proc.stderr and "GBK/GB18030" in proc.stderr
     assert "case b_good:" in proc.stdout and "OK" in proc.stdout

@@ -29,7 +29,8 @@ HEADER = ["id", "chain", "section", "metric_zh", "metric_en", "value", "unit", "
 # id, section, value, unit, value_base, base_unit, qualifier, lower, upper, evidence
 ROWS = [
     ("rd_growth", "一", "12.5", "%", "12.5", "percent", "exact", "12.5", "12.5", "增长12.5％"),
-    ("rd_intensity_change", "一", "0.3", "个百分点", "0.3", "percentage_point", "exact", "0.3", "0.3", "提高0.3个百分点"),
+    ("rd_intensity_change", "一", "0.3", "个百分点", "0.3", "percentage_point", "exact", "0.3", "0.3",
+     "提高0.3个百分点"),
     ("new_capacity", "一", "500", "万千瓦", "5000000", "kW", "exact", "5000000", "5000000", "新增装机500万千瓦"),
     ("cluster_scale", "一", "", "亿级", "", "count", "以上", "100000000000", "", "打造千亿级产业集群"),
     ("years_to_double", "二", "", "年", "", "years", "至", "3", "5", "力争用3～5年时间"),

@@ -111,7 +111,8 @@ def test_a_bad_vocabulary_row_names_its_line_and_column(capsys, data_copy):
     edit_csv_cell(path, "rd_intensity", "base_unit", "percentage")
     code, out = run_validate(capsys)
     assert code != 0
-    assert f"indicators.csv, line {line_of(path, 'rd_intensity,')}, column 'base_unit': 'percentage' is not one of" in out
+    assert (f"indicators.csv, line {line_of(path, 'rd_intensity,')}, "
+            "column 'base_unit': 'percentage' is not one of") in out
 
 
 def test_a_figures_table_without_the_indicator_column_still_loads(with_mini):
@@ -125,7 +126,8 @@ def test_a_figures_table_without_the_indicator_column_still_loads(with_mini):
 
 def test_a_row_still_marked_draft_is_listed(capsys, figures_csv):
     lines = figures_csv.read_text(encoding="utf-8").splitlines()
-    lines = [lines[0] + ",draft"] + [ln + ("," + "suggested indicator: tech_loan_firms" if ln.startswith("kechuangdai_firms,")
+    lines = [lines[0] + ",draft"] + [ln + ("," + "suggested indicator: tech_loan_firms"
+                                           if ln.startswith("kechuangdai_firms,")
                                            else ",") for ln in lines[1:]]
     figures_csv.write_text("\n".join(lines) + "\n", encoding="utf-8")
     code, out = run_validate(capsys)

@@ -28,7 +28,8 @@ def test_gloss_after_cjk_character_is_stripped():
     assert strip_pinyin_glosses("持續(xù)優(yōu)化") == ("持續優化", 2)
 
 
-@pytest.mark.parametrize("kept", ["區(市)縣", "(一)聚焦", "院士(專家)", "成都海智(離岸)", "西部(成都)科學城", "管委會(管委會)"])
+@pytest.mark.parametrize("kept", ["區(市)縣", "(一)聚焦", "院士(專家)", "成都海智(離岸)",
+                                  "西部(成都)科學城", "管委會(管委會)"])
 def test_ordinary_parentheses_are_kept(kept):
     assert strip_pinyin_glosses(kept) == (kept, 0)
 
