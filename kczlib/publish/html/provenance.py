@@ -6,12 +6,11 @@ import json
 import re
 from html import escape
 
+from kczlib.publish.html.words import chrome
+
 PROVENANCE_TAG = "kcz-provenance"
-HEADINGS = {
-    "zh": ("构建信息", "参数", "数据文件 (sha256)", "软件版本", "代码版本 (git)", "构建时间 (UTC)"),
-    "en": ("Provenance", "Parameters", "Data files (sha256)", "Package versions",
-           "Code version (git)", "Built at (UTC)"),
-}
+HEADINGS = ("title", "parameters", "data_files", "packages", "code_version", "built_at")
+"""Keys of the block's headings under `page.provenance` in kczlib/words/page.toml."""
 
 
 def code_span(text: str) -> str:
@@ -39,7 +38,9 @@ def provenance_cell(entry: dict, lang: str | None):
     Returns:
         The nbformat Markdown cell, tagged as the provenance block.
     """
-    title, params, data, versions, commit, built = HEADINGS.get(lang or "en", HEADINGS["en"])
+    words = chrome(lang or "en")
+    title, params, data, versions, commit, built = (
+        words[f"provenance.{key}"].format(hash="sha256", vcs="git", zone="UTC") for key in HEADINGS)
     lines = [f"## {title}", "", f"**{params}**", ""]
     lines += [f"- {code_span(k)} = {code_span(json.dumps(v, ensure_ascii=False))}"
               for k, v in entry["parameters"].items()]
