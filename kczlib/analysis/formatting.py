@@ -25,6 +25,7 @@ import re
 from decimal import ROUND_HALF_UP, Context, Decimal
 
 from kczlib.contract import LANGS
+from kczlib.data.numerals import number_to_cn
 from kczlib.errors import ParameterError
 from kczlib.units import PRINTED_BASE_UNITS
 from kczlib.words import word
@@ -155,26 +156,7 @@ def _rank(d: Decimal, lang: str, measure: str) -> str:
         raise ParameterError("x", f"a rank must be a whole number from 1, got {d}")
     if lang == "en":
         return _ordinal(int(d))
-    return f"第{_chinese_numeral(int(d))}{measure or '名'}"
-
-
-_CN_DIGITS = "零一二三四五六七八九"
-
-
-def _chinese_numeral(n: int) -> str:
-    """1 -> 一, 12 -> 十二, 20 -> 二十, 105 -> 一百零五: ranks as Chinese writes them (第二名)."""
-    if n < 10:
-        return _CN_DIGITS[n]
-    if n < 20:
-        return "十" + (_CN_DIGITS[n % 10] if n % 10 else "")
-    if n < 100:
-        return _CN_DIGITS[n // 10] + "十" + (_CN_DIGITS[n % 10] if n % 10 else "")
-    if n < 1000:
-        rest = n % 100
-        tail = "" if rest == 0 else ("零" + _CN_DIGITS[rest] if rest < 10 else
-                                     (_CN_DIGITS[1] if rest < 20 else "") + _chinese_numeral(rest))
-        return _CN_DIGITS[n // 100] + "百" + tail
-    return str(n)
+    return f"第{number_to_cn(int(d))}{measure or '名'}"
 
 
 def _value(d: Decimal, base_unit: str, lang: str, measure: str) -> str:

@@ -30,3 +30,25 @@ def cn_to_number(s: str) -> int:
             total += (1 if digit is None else digit) * CN_PLACE[c]
             digit = None
     return total + (digit or 0)
+
+
+_CN_DIGIT_CHARS = "零一二三四五六七八九"
+
+
+def number_to_cn(n: int) -> str:
+    """An integer as Chinese numerals: 1 -> 一, 12 -> 十二, 20 -> 二十, 105 -> 一百零五 (ranks: 第二名).
+
+    The inverse of `cn_to_number` for 0 to 999; larger numbers are returned as digits.
+    """
+    if n < 10:
+        return _CN_DIGIT_CHARS[n]
+    if n < 20:
+        return "十" + (_CN_DIGIT_CHARS[n % 10] if n % 10 else "")
+    if n < 100:
+        return _CN_DIGIT_CHARS[n // 10] + "十" + (_CN_DIGIT_CHARS[n % 10] if n % 10 else "")
+    if n < 1000:
+        rest = n % 100
+        tail = "" if rest == 0 else ("零" + _CN_DIGIT_CHARS[rest] if rest < 10 else
+                                     (_CN_DIGIT_CHARS[1] if rest < 20 else "") + number_to_cn(rest))
+        return _CN_DIGIT_CHARS[n // 100] + "百" + tail
+    return str(n)

@@ -17,25 +17,24 @@ from kczlib.analysis.derivation_words import derivation_words
 from kczlib.analysis.ledger import _plain, exact_text
 from kczlib.analysis.num import ContextRef, FigureRef, Num, Parameter, Passage, Period
 from kczlib.data.figures import figure
+from kczlib.data.numerals import cn_to_number
 from kczlib.data.source import load_source
+from kczlib.errors import QuantityParseError
 from kczlib.report.charts import parameter_label
 from kczlib.report.display import part_metadata
 from kczlib.report.tables import Cell, display_table
 
 LEDGER_SHOWN = ["printed", "exact", "kind", "derivation", "inputs", "where"]
 _NUMBER = re.compile(r"\d[\d,.]*%?")
-_CN_DIGITS = {c: i for i, c in enumerate("零一二三四五六七八九十")}
 _HAN = re.compile(r"[\u3400-\u9fff]")
 
 
 def _cn_number(text: str) -> str:
-    """一 -> 1, 十二 -> 12 (section markers); anything else unchanged."""
-    if not text or any(c not in _CN_DIGITS for c in text):
+    """一 -> 1, 十二 -> 12 (section markers, read by `cn_to_number`); anything else unchanged."""
+    try:
+        return str(cn_to_number(text))
+    except QuantityParseError:
         return text
-    if "十" not in text:
-        return str(_CN_DIGITS[text[0]]) if len(text) == 1 else text
-    tens, _, ones = text.partition("十")
-    return str((_CN_DIGITS[tens] if tens else 1) * 10 + (_CN_DIGITS[ones] if ones else 0))
 
 
 def section_words(path: str, title: str, report) -> Cell | str:
