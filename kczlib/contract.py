@@ -35,6 +35,10 @@ INJECTED_HEADER: Final = "# Parameters"
 ANALYST_ONLY_TAG: Final = "analyst-only"
 """Cells with this tag are left out of the reader page."""
 
+HAN: Final = "\u3400-\u9fff"
+"""The Han characters (CJK Unified Ideographs and Extension A), as a regex class range: what both
+sides count as Chinese text when they mark it `lang="zh"` or check a page's language."""
+
 CJK_FONT_FILE: Final = "NotoSansCJKsc-Regular.otf"
 """The CJK font both the charts (in the kernel) and the pages (embedded subset) use."""
 

@@ -16,6 +16,7 @@ import re
 from kczlib.analysis.derivation_words import derivation_words
 from kczlib.analysis.ledger import _plain, exact_text
 from kczlib.analysis.num import ContextRef, FigureRef, Num, Parameter, Passage, Period
+from kczlib.contract import HAN
 from kczlib.data.figures import figure
 from kczlib.data.numerals import cn_to_number
 from kczlib.data.source import load_source
@@ -26,7 +27,7 @@ from kczlib.report.tables import Cell, display_table
 
 LEDGER_SHOWN = ["printed", "exact", "kind", "derivation", "inputs", "where"]
 _NUMBER = re.compile(r"\d[\d,.]*%?")
-_HAN = re.compile(r"[\u3400-\u9fff]")
+_HAN = re.compile(f"[{HAN}]")
 
 
 def _cn_number(text: str) -> str:
@@ -163,7 +164,7 @@ def context_rows(report) -> list[dict]:
         if report.lang == "zh" and c.derivation:  # a Chinese page: the English derivation marked as English
             derivation = Cell(c.derivation, lang="en")
         elif report.lang != "zh":
-            derivation = mark_chinese(c.derivation)
+            derivation = chinese_cells(c.derivation)
         rows.append({"indicator": indicator_words(c.indicator, report.lang, report.meta.get("glossary")),
                      "year": format_period(c.period, report.lang),
                      "confidence": c.confidence_label(report.lang), "source": c.source_url,
@@ -172,11 +173,10 @@ def context_rows(report) -> list[dict]:
     return rows
 
 
-_HAN_RUN = re.compile(r"[\u3400-\u9fff\u3000-\u303f\uff00-\uffef“”‘’]*[\u3400-\u9fff]"
-                      r"[\u3400-\u9fff\u3000-\u303f\uff00-\uffef“”‘’0-9.%]*")
+_HAN_RUN = re.compile(f"[{HAN}\u3000-\u303f\uff00-\uffef“”‘’]*[{HAN}][{HAN}\u3000-\u303f\uff00-\uffef“”‘’0-9.%]*")
 
 
-def mark_chinese(text: str) -> list:
+def chinese_cells(text: str) -> list:
     """An English text with Chinese quoted in it, as pieces: the Chinese runs as lang="zh" cells."""
     pieces, at = [], 0
     for m in _HAN_RUN.finditer(text):

@@ -17,7 +17,7 @@ from functools import cache
 
 from kczlib.analysis.ledger import Ledger
 from kczlib.analysis.num import Num, Passage
-from kczlib.contract import LANGS
+from kczlib.contract import HAN, LANGS
 from kczlib.data.datatext import DataText
 from kczlib.data.quantities import find_quantities
 from kczlib.errors import TemplateError
@@ -56,7 +56,6 @@ def escape(text: str) -> str:
 
 
 _FULL_WIDTH = {",": "，", ";": "；", ":": "：", "(": "（", ")": "）"}
-_HAN = "\u3400-\u9fff"
 
 
 def nested_quote(text: str) -> str:
@@ -66,7 +65,7 @@ def nested_quote(text: str) -> str:
     full-width (GB/T 15834-2011, 4.1 and 5.1).
     """
     text = text.replace("“", "‘").replace("”", "’")
-    return re.sub(rf"(?<=[{_HAN}‘’])\s*([,;:()])\s*|\s*([,;:()])\s*(?=[{_HAN}‘’])",
+    return re.sub(rf"(?<=[{HAN}‘’])\s*([,;:()])\s*|\s*([,;:()])\s*(?=[{HAN}‘’])",
                   lambda m: _FULL_WIDTH[m.group(1) or m.group(2)], text)
 
 

@@ -15,9 +15,11 @@ import re
 from bs4 import BeautifulSoup, Comment, Doctype, NavigableString
 from bs4.element import PageElement
 
+from kczlib.contract import HAN
+
 # a Chinese run: Han characters with the CJK punctuation and quoted digits (“1.0”) inside it
-HAN_RUN = re.compile(r"[\u3400-\u9fff“‘（][\u3400-\u9fff\u3000-\u303f\uff00-\uffef“”‘’0-9.,、]*"
-                     r"[\u3400-\u9fff”’\u3000-\u303f\uff00-\uffef]|[\u3400-\u9fff]")
+HAN_RUN = re.compile(f"[{HAN}“‘（][{HAN}\u3000-\u303f\uff00-\uffef“”‘’0-9.,、]*"
+                     f"[{HAN}”’\u3000-\u303f\uff00-\uffef]|[{HAN}]")
 _SKIP = {"script", "style", "title", "code", "pre", "textarea"}
 
 
