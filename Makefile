@@ -52,7 +52,7 @@ format: setup ## apply ruff's safe fixes (import order, modern syntax)
 validate: setup ## check the case data: schema, evidence, coverage
 	$(BIN)/python -m kczlib validate
 
-# Opens at the project root (data/, README.md and kczlib/report/narratives/ are in the file
+# Opens at the project root (data/, README.md and kczlib/words/ are in the file
 # browser), showing notebooks/. Options pass through: make lab LAB_ARGS="--allow-root --port 8899"
 lab: setup ## open JupyterLab on the project's environment (options: LAB_ARGS=...)
 	$(BIN)/jupyter lab --ServerApp.root_dir=. --LabApp.default_url=/lab/tree/notebooks $(LAB_ARGS)
