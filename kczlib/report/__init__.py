@@ -2,10 +2,11 @@
 
 `report` (the `Report` object notebooks use, with `charts`, `labels`, `reader`,
 `tables` and `appendix`), `parameters` (declared parameters and their
-checks), `narrative` and `narratives/{zh,en}.toml` (number-free templates), `theme` (charts)
-and `sections` (report sections shared by notebooks).
+checks), `narrative` (report prose from the word files in kczlib/words), `theme` and `plots`
+(charts) and `sections` (one module per report, plus `shared`).
 
-May import: `kczlib.analysis`, `kczlib.data` and the top-level `errors`/`paths`; never build.
+May import: `kczlib.analysis`, `kczlib.data` and the shared top-level modules (`errors`, `paths`,
+`contract`, `declarations`, `units`, `textfile`, `words`, `_testing`); never publish.
 Importing this package does not import matplotlib; `kczlib.report.theme` does.
 """
 

@@ -218,7 +218,8 @@ def test_readme_test_command_is_what_ci_runs():
     ci = [line.strip() for line in (REPO / ".ci" / "run").read_text().splitlines()
           if line.strip().startswith("make ")]
     assert commands == ["make reports", "make test"]
-    assert ci == ["make test"]
+    # CI lints and type-checks first, then runs exactly the README's test command, last
+    assert ci == ["make lint", "make typecheck", "make test"]
 
 
 @pytest.mark.parametrize("block", RUNNABLE, ids=lambda b: b.where)

@@ -1,4 +1,4 @@
-"""Report sections: one module per report, named like its notebook, plus `shared`.
+"""Report sections: one module per report, named after its notebook's subject, plus `shared`.
 
     overview   notebooks/00_overview           fiscal     notebooks/01_fiscal_investment
     finance    notebooks/02_tech_finance_leverage   talent  notebooks/03_talent_inflows
@@ -6,8 +6,9 @@
 
 Each function takes the notebook's `Report` and shows one section (or returns key-finding
 sentences); they live here, not in the notebooks, so that the notebooks stay an outline
-and the logic is tested. The names are re-exported here, so a notebook calls
-`sections.<name>(report, ...)`.
+and the logic is tested. The five first reports' names are re-exported here (their
+notebooks call `sections.<name>(report, ...)`); a new report's notebook imports its own
+module (`from kczlib.report.sections import <module>`), so adding one edits nothing here.
 """
 
 from kczlib.report.sections.finance import (
