@@ -16,12 +16,14 @@ import re
 from collections.abc import Callable
 from typing import Any
 
-from kczlib.analysis.ledger import Ledger
-from kczlib.analysis.num import FigureRef
+from kczlib.analysis.derivation_words import derivation_words
+from kczlib.analysis.ledger import Entry, Ledger, exact_text, kind_name, sources
+from kczlib.analysis.num import ContextRef, FigureRef, Num, Passage, Period
 from kczlib.contract import READER_MIME
 from kczlib.data.cases import CaseMeta
 from kczlib.report.display import show
-from kczlib.report.narrative import Safe, require_ledger
+from kczlib.report.narrative import Safe, require_ledger, templates
+from kczlib.words import words
 
 _MD_ESCAPE = re.compile(r"\\([\\`*_\[\]#|~])")
 
@@ -49,11 +51,14 @@ class ReaderMethods:
     title: str
     group: str
     key: list[tuple[str, str]]
+    findings: list[str]
+    case: str
     text: Callable[..., Safe]
     say: Callable[..., None]
     show: Callable[..., None]
     heading: Callable[..., None]
     label: Callable[[str], str]  # of `LabelMethods`
+    list_separator: Callable[[], str]  # of `LabelMethods`
 
     def key_findings(self, sentences: list[Safe]) -> None:
         """The report's opening: a "Key findings" heading and three to five sentences.
@@ -64,6 +69,7 @@ class ReaderMethods:
         """
         if len(sentences) > 5:
             raise ValueError(f"key findings need three to five sentences, got {len(sentences)}")
+        self.findings = [plain(s) for s in sentences]  # reader meta `findings` (the index's first line)
         self.heading("common.key_findings_heading")
         if not sentences:
             self.say("missing.no_findings")
@@ -98,7 +104,6 @@ class ReaderMethods:
         about = [tpl("reader.about_source", title=self.meta["title"][lang]), tpl("reader.about_ranges"),
                  tpl("reader.about_assumptions" if self._uses_parameters() else "reader.about_no_assumptions"),
                  tpl("reader.about_appendix")]
-        from kczlib.report.narrative import templates
 
         # a summary worded for any case (the city as a slot) wins over one written for the first case
         summary_key = next((k for k in (f"any_case.summary.{self.group}", f"reader.summary.{self.group}")
@@ -110,7 +115,47 @@ class ReaderMethods:
             "about": {"heading": plain(tpl("reader.about_heading")), "paragraphs": [plain(p) for p in about]},
             "appendix_summary": plain(tpl("reader.appendix_summary")),
             "provenance_summary": plain(tpl("reader.provenance_summary")),
+            "findings": list(self.findings),
+            "data_as_of": (as_of := require_ledger(self.ledger).data_as_of(self.case)),
+            "data_as_of_text": _period_words(as_of, lang),
+            "numbers": self.numbers(),
         }
+
+    def numbers(self) -> list[dict]:
+        """One dict per number printed on the page (the ledger's rows), for the data downloads.
+
+        Keys (conventions of issue 22): label (page language), text (as printed; for a cited
+        text or quotation, the numbers in it, as the appendix ledger shows them), value, lower,
+        upper (base unit; None where not stated or not a quantity), unit (the base unit in the
+        page language), kind ("case figure", "context", "derived", "assumption"), source_id,
+        evidence, publisher, url, derivation (its inputs with their exact values).
+
+        Returns:
+            The rows, in the order first printed; empty rows (a cited text without a number) left out.
+        """
+        from kczlib.report.appendix import _NUMBER, leaf_name
+
+        rows = []
+        for e in require_ledger(self.ledger).printed():
+            num = e.num
+            cited = _is_cited(e)
+            text = "; ".join(_NUMBER.findall(plain(e.text))) if cited else plain(e.text)
+            if not text:
+                continue
+            label = derivation_words(num, self.lang, lambda leaf: leaf_name(leaf, self))
+            if isinstance(num.origin, Period) and num.origin.of is None and num.refs:  # a row's year, named so
+                label = templates(self.lang)["appendix.leaves.period_of"].format(name=label)
+            quantity = not cited
+            rows.append({
+                "label": plain(label), "text": text,
+                "value": _round(_value(num)) if quantity else None,
+                "lower": _round(num.lower) if quantity else None, "upper": _round(num.upper) if quantity else None,
+                "unit": _unit_words(num, self.lang) if quantity else "",
+                "kind": kind_name(num), **sources(num, self.case),
+                "derivation": "" if num.is_leaf else self.list_separator().join(
+                    f"{leaf_name(leaf, self)} = {exact_text(leaf)}" for leaf in num.inputs()),
+            })
+        return rows
 
     def _uses_parameters(self) -> bool:
         """Whether a scenario parameter (an assumption set when the report is run) was printed."""
@@ -118,3 +163,35 @@ class ReaderMethods:
 
     def _publish_reader_meta(self) -> None:
         show({READER_MIME: self.reader_meta()}, raw=True)
+
+
+def _is_cited(e: Entry) -> bool:
+    """A cited text or quotation: only the numbers in it are printed numbers (as in the appendix)."""
+    return e.where == "cited text" or isinstance(e.num.origin, Passage)
+
+
+def _value(num: Num) -> float | None:
+    """The stated value of a number: its point, or the figure's stated number of a range (超400亿元)."""
+    if num.point is not None:
+        return num.point
+    return num.value_base if isinstance(num.origin, FigureRef | ContextRef) else None
+
+
+def _round(x: float | None) -> float | None:
+    """A bound without float noise (63191999999.99999 -> 63192000000.0): twelve significant digits."""
+    return None if x is None else float(f"{x:.12g}")
+
+
+def _unit_words(num: Num, lang: str) -> str:
+    """The base unit in the page language (`page.unit.*` in words/page.toml); a count its measure word."""
+    table = words("page", lang)
+    if num.base_unit == "count" and num.measure and lang == "zh":
+        return num.measure
+    return table.get(f"page.unit.{num.base_unit}", num.base_unit)
+
+
+def _period_words(period: str, lang: str) -> str:
+    """A period ("2024-08", "2019-H1", "2023") in words, or ""."""
+    from kczlib.data.context import format_period
+
+    return format_period(period, lang) if period else ""
