@@ -142,7 +142,8 @@ class ReaderMethods:
             text = "; ".join(_NUMBER.findall(plain(e.text))) if cited else plain(e.text)
             if not text:
                 continue
-            label = derivation_words(num, self.lang, lambda leaf: leaf_name(leaf, self))
+            label = (num.derivation if num.origin is None and num.is_leaf  # computed in a section: its words
+                     else derivation_words(num, self.lang, lambda leaf: leaf_name(leaf, self)))
             if isinstance(num.origin, Period) and num.origin.of is None and num.refs:  # a row's year, named so
                 label = templates(self.lang)["appendix.leaves.period_of"].format(name=label)
             quantity = not cited
@@ -152,6 +153,7 @@ class ReaderMethods:
                 "lower": _round(num.lower) if quantity else None, "upper": _round(num.upper) if quantity else None,
                 "unit": _unit_words(num, self.lang) if quantity else "",
                 "kind": kind_name(num), **sources(num, self.case),
+                **({"evidence": plain(e.text)} if isinstance(num.origin, Passage) else {}),  # the quotation itself
                 "derivation": "" if num.is_leaf else self.list_separator().join(
                     f"{leaf_name(leaf, self)} = {exact_text(leaf)}" for leaf in num.inputs()),
             })

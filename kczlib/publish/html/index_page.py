@@ -21,6 +21,7 @@ from __future__ import annotations
 import json
 from html import escape
 
+from kczlib.publish.cache import files_of
 from kczlib.publish.html.downloads import RUN_FILES, page_files
 from kczlib.publish.html.fonts import FONT_FACE_MARKER, embed_font
 from kczlib.publish.html.reader_page import TEMPLATES, reader_css
@@ -55,10 +56,10 @@ def _lang_of(entry: dict) -> str:
 
 
 def _present(manifest: dict, files: set[str] | None) -> set[str]:
-    """The files that may be linked: `files`, or every file the manifest's reports and run list."""
+    """The files that may be linked: `files`, or (no folder given) every file a report and a run write."""
     if files is not None:
         return set(files)
-    listed = {f for e in manifest["reports"] for f in e.get("files") or []}
+    listed = {f for e in manifest["reports"] for f in files_of(e["name"])}
     return listed | set(RUN_FILES) | {"manifest.json"}
 
 
@@ -179,7 +180,7 @@ def _links(name: str, lang: str, present: set[str]) -> str:
     data = [f'<a href="{escape(f)}" download>{escape(label)}</a>'
             for f, label in ((csv_name, words["front.csv"]), (xlsx_name, words["front.xlsx"])) if f in present]
     if data:
-        links.append(f'<span>{escape(words["front.data"])}: {" ".join(data)}</span>')
+        links.append(f'<span class="kcz-data-links">{escape(words["front.data"])} {" ".join(data)}</span>')
     return f'<p class="kcz-links">{" · ".join(links)}</p>' if links else ""
 
 
