@@ -133,7 +133,7 @@ def test_the_fiscal_page_numbers_checked_by_hand_against_figures_and_context(run
     # the same rows in the CSV, in Chinese words
     table = read_csv(run / f"{FISCAL}-zh.csv")
     row = next(r for r in table if r[0] == "地区生产总值" and r[1] == "19916.98亿元")
-    assert row[2] == "1991698000000.0" and row[6] == "外部统计"
+    assert row[2] == "1991698000000" and row[6] == "外部统计"
     en = read_csv(run / f"{FISCAL}-en.csv")
     assert any(r[6] == "external statistic" and r[7] == "gdp_chengdu_2021" for r in en[1:])
 
@@ -217,3 +217,24 @@ def test_the_index_is_a_front_page_whose_every_link_resolves(run, lang):
     assert footer.select_one("details.kcz-build") is not None
     assert not page.select_one("main").select("details.kcz-build")
     assert {f"{e['name']}.ipynb" for e in pages(run)} <= {a["href"] for a in footer.select("a")}
+
+
+def test_a_second_case_gets_the_same_downloads_resting_on_its_own_rows(second_case_run):
+    """The downloads are built from the ledger for any case: the fixture case (no context rows)."""
+    import pandas as pd
+
+    from conftest import SECOND_CASE
+
+    run, _ = second_case_run
+    figure_ids = set(pd.read_csv(SECOND_CASE / "figures.csv")["id"])
+    for entry in pages(run):
+        rows = numbers(run, entry["name"])
+        assert len(read_csv(run / f"{entry['name']}.csv")) == 1 + len(rows), entry["name"]
+        for n in rows:
+            ids = set(filter(None, n["source_id"].split("; ")))
+            assert ids <= figure_ids, (entry["name"], n)  # no other case's row
+            assert n["kind"] != "context" or not ids, (entry["name"], n)  # the case has no context rows
+    for lang in INDEX:
+        page = BeautifulSoup((run / INDEX[lang]).read_text(encoding="utf-8"), "html.parser")
+        for href in (a["href"] for a in page.select("a[href]")):
+            assert (run / unquote(urlsplit(href).path)).is_file() or not urlsplit(href).path, href

@@ -70,7 +70,7 @@ def rows(numbers: list[dict], lang: str, columns: tuple[str, ...] = COLUMNS, fix
         fixed: values of columns not in the numbers (page, lang).
 
     Returns:
-        Lists of cells: floats (or None) in the numeric columns, text elsewhere.
+        Lists of cells: numbers (or None) in the numeric columns, text elsewhere.
     """
     table = words("page", lang if lang in ("zh", "en") else "en")
     out = []
@@ -175,8 +175,11 @@ def _write(path: Path, data: bytes) -> None:
         part.unlink(missing_ok=True)
 
 
-def _number(value) -> float | None:
-    return float(value) if isinstance(value, int | float) and not isinstance(value, bool) else None
+def _number(value) -> int | float | None:
+    """A numeric cell: a whole number as an int (2021, 9940000000), else a float; None for no number."""
+    if not isinstance(value, int | float) or isinstance(value, bool) or value != value:  # NaN: no number
+        return None
+    return int(value) if float(value).is_integer() and abs(value) < 1e15 else float(value)
 
 
 def _text(value) -> str:

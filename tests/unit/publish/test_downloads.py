@@ -51,6 +51,7 @@ def test_csv_has_a_bom_quotes_every_text_and_keeps_numbers_as_numbers():
         assert row[0] == "'" + attack and row[COLUMNS.index("evidence")] == "'" + attack
         assert row[COLUMNS.index("kind")] == "原文数字"
     assert table[-1][COLUMNS.index("lower")] == "-0.5"  # a number we wrote is a number
+    assert table[-1][COLUMNS.index("value")] == "9940000000"  # a whole number without ".0"
     # every text cell is quoted, so a spreadsheet cannot split or evaluate it
     assert data.decode("utf-8-sig").splitlines()[1].startswith('"\'=1+1"')
 
@@ -88,7 +89,7 @@ def test_page_and_run_files_are_written_whole_with_headers_in_their_languages(tm
     assert sorted(p.name for p in tmp_path.iterdir()) == [  # no temporary file left behind
         "01_x-en.csv", "01_x-en.xlsx", "01_x-zh.csv", "01_x-zh.xlsx", "data.csv", "data.xlsx"]
     en = list(csv.reader(io.StringIO((tmp_path / "01_x-en.csv").read_text(encoding="utf-8-sig"))))
-    assert en[0][:3] == ["label", "as printed", "value"] and en[2][2:5] == ["", "1.0", ""]
+    assert en[0][:3] == ["label", "as printed", "value"] and en[2][2:5] == ["", "1", ""]
     assert list(csv.reader(io.StringIO((tmp_path / "01_x-zh.csv").read_text(encoding="utf-8-sig")))) == [headers("zh")]
     run = list(csv.reader(io.StringIO((tmp_path / "data.csv").read_text(encoding="utf-8-sig"))))
     assert run[0][:2] == ["页面 page", "语言 language"]
