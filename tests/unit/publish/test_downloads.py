@@ -97,3 +97,30 @@ def test_page_and_run_files_are_written_whole_with_headers_in_their_languages(tm
     assert [r[8] for r in run[1:]] == ["case figure", "原文数字", "原文数字"]  # each row's kind in its page's language
     sheet = load_workbook(tmp_path / "data.xlsx").active
     assert sheet.max_row == 4 and sheet.cell(row=2, column=1).value == "01_x-en"
+
+
+def test_the_index_links_a_file_only_when_it_is_in_the_run_and_puts_the_build_in_the_footer():
+    from bs4 import BeautifulSoup
+
+    from kczlib.publish.html.index_page import render_index
+
+    reader = {"title": "Fiscal", "findings": ["Spending was CNY 9.94 bn in 2021.", "Second."],
+              "data_as_of": "2019-H1", "data_as_of_text": "H1 2019"}
+    entry = {"name": "01_f-en", "parameters": {"case": "chengdu", "lang": "en"}, "status": "ok", "seconds": 1.0,
+             "data_version": "abc", "built_at": "2026-11-30T10:00:00Z", "reader": reader}
+    manifest = {"run": "r", "started_at": "2026-12-01T00:00:00Z", "seconds": 2.0, "counts": {"ok": 1},
+                "reports": [entry]}
+    built = {"01_f-en.html", "01_f-en.analyst.html", "01_f-en.ipynb", "01_f-en.csv", "01_f-en.xlsx", "manifest.json",
+             "data.csv", "data.xlsx"}
+    for files, pdf in ((built, False), (built | {"01_f-en.pdf"}, True)):
+        page = BeautifulSoup(render_index(manifest, "en", files), "html.parser")
+        hrefs = {a["href"] for a in page.select("a[href]")} - {"index.html"}
+        assert hrefs <= files and ("01_f-en.pdf" in hrefs) == pdf
+        card = page.select_one("article.kcz-card")
+        assert card.select_one(".kcz-finding").get_text() == "Spending was CNY 9.94 bn in 2021."
+        assert card.select_one(".kcz-dates time")["datetime"] == "2026-11-30"  # the report's build date
+        assert "H1 2019" in card.select_one(".kcz-dates").get_text()
+        assert page.select_one("footer details.kcz-build") and not page.select_one("main details")
+    # a run folder without the data files (an old run): no dangling link
+    page = BeautifulSoup(render_index(manifest, "en", {"01_f-en.html"}), "html.parser")
+    assert {a["href"] for a in page.select("a[href]")} == {"index.html", "01_f-en.html"}
