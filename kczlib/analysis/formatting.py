@@ -15,6 +15,13 @@ value shows all its digits (25.99% -> 26.0%), a value that is exact at fewer dig
 prints exactly (40×, not 40.0×); whole-number counts print in full. Each bound of an
 interval is rounded the same way (never outwards: "at least"/"at most" are words, not
 rounding); where two bounds would print alike, digits are added until they differ.
+
+English money prints at conventional precision everywhere, stated figures included
+(`EN_MONEY_SIG` significant digits, never fewer than the whole digits of its scale):
+19916.98亿元 reads "CNY 1.99 trn", 631.92亿元 "CNY 63.2 bn", 300.92亿元 "CNY 30.1 bn"
+(review of the reader pages, L5). A translation states the size; the exact figure stays in
+the Chinese page and the ledger. 余/多 figures keep their digits, since their range depends on
+the last one (2700余 is 2700-2800).
 """
 
 from __future__ import annotations
@@ -59,7 +66,9 @@ QUALIFIERS = ("exact", "至", *_EN_PREFIX)
 # Display scales, largest first: (factor, name printed after the scaled digits).
 Scales = tuple[tuple[Decimal, str], ...]
 _ZH_SCALES: Scales = ((Decimal(10) ** 8, "亿"), (Decimal(10) ** 4, "万"))
-_EN_CNY_SCALES: Scales = ((Decimal(10) ** 9, " bn"), (Decimal(10) ** 6, " m"))
+_EN_CNY_SCALES: Scales = ((Decimal(10) ** 12, " trn"), (Decimal(10) ** 9, " bn"), (Decimal(10) ** 6, " m"))
+# Significant digits of English money, stated or derived (L5: "CNY 1,991.698 bn" is false precision).
+EN_MONEY_SIG = 3
 
 
 # --- validation -------------------------------------------------------------------
@@ -192,8 +201,14 @@ def format_value(
     _check_lang(lang)
     _check_unit(base_unit)
     _check_sig(sig)
+    sig = _money_sig(sig, base_unit, lang)
     # Round before choosing the scale, so 99,995,000 at 3 digits reads 1.00亿, not 10000万.
     return _value(_policy(_decimal(x), base_unit, sig, lang), base_unit, lang, measure)
+
+
+def _money_sig(sig: int | None, base_unit: str, lang: str) -> int | None:
+    """`sig`, or `EN_MONEY_SIG` for English money given none (see the module docstring)."""
+    return EN_MONEY_SIG if sig is None and base_unit == "CNY" and lang == "en" else sig
 
 
 # --- stated figures with their qualifier ------------------------------------------
@@ -220,12 +235,20 @@ def format_quantity(
     if qualifier not in QUALIFIERS:
         raise ParameterError("qualifier", f"unknown qualifier {qualifier!r}", ", ".join(QUALIFIERS))
 
+    digits = _money_sig(sig, base_unit, lang)
+    if sig is None and qualifier in _RANGE_QUALIFIERS:
+        digits = None if digits is None else _NOISE_DIGITS  # the last digit sets the range: keep every one
+
     def show(x: float | None, name: str) -> str:
         if x is None:
             raise ParameterError(name, f"qualifier {qualifier!r} needs a {name}")
-        return format_value(x, base_unit, lang, measure, sig)
+        return format_value(x, base_unit, lang, measure, digits)
 
     if qualifier == "至":
+        if digits is not None and lower is not None and upper is not None:
+            while format_value(lower, base_unit, lang, measure, digits) == format_value(
+                    upper, base_unit, lang, measure, digits) and digits < _NOISE_DIGITS:
+                digits += 1  # never print a range as one number
         return show(lower, "lower") + ("至" if lang == "zh" else " to ") + show(upper, "upper")
     if value_base is None:
         value_base = upper if qualifier in _UPPER_QUALIFIERS else lower

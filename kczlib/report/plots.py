@@ -263,17 +263,19 @@ def funnel(stage_labels, values, *, title: str, unit_label: str, source: str,
 # --- line_path --------------------------------------------------------------------
 
 def line_path(x, y, *, title: str, unit_label: str, source: str, lang: str = "zh",
-              y_lower=None, y_upper=None, texts=None) -> Figure:
+              y_lower=None, y_upper=None, texts=None, marked=None, dashed: bool = False) -> Figure:
     """A line, with a light band between `y_lower` and `y_upper` when either is given.
 
     A missing side of the band falls back to the line itself; `texts` label the points (the
-    report's printed strings for them).
+    report's printed strings for them). `marked` (indices) limits the point markers to those
+    points, e.g. a base and an end point on an illustrative path; `dashed` draws the line dashed.
     """
     _check_lengths(x, y=y, y_lower=y_lower, y_upper=y_upper, texts=texts)
     fig, ax = _figure()
     color = palette()[0]
     x, y = list(x), _floats(y)
-    ax.plot(x, y, marker="o", color=color)  # a missing y is a gap in the line
+    ax.plot(x, y, marker="o", color=color, markevery=marked,
+            linestyle="--" if dashed else "-")  # a missing y is a gap in the line
     for xi, yi, text in zip(x, y, texts or [], strict=False):
         if np.isnan(yi):
             continue
@@ -400,11 +402,16 @@ def paired_ranges(labels, left, right, *, titles: tuple[str, str], units: tuple[
 # --- multi_path -----------------------------------------------------------------------
 
 def multi_path(series: list[tuple[str, list, list, list]], *, title: str, unit_label: str, source: str,
-               lang: str = "zh") -> Figure:
-    """Several lines on one axis, one per scenario: (label, x, y, point texts)."""
+               lang: str = "zh", ends_only: bool = False) -> Figure:
+    """Several lines on one axis, one per scenario: (label, x, y, point texts).
+
+    `ends_only` marks only each line's first and last point and dashes the line (an
+    illustrative path between a base and an end point).
+    """
     fig, ax = _figure()
     for (label, x, y, texts), color in zip(series, palette(), strict=False):
-        ax.plot(x, y, marker="o", color=color, label=label)
+        ax.plot(x, y, marker="o", color=color, label=label, markevery=[0, len(x) - 1] if ends_only else None,
+                linestyle="--" if ends_only else "-")
         for xi, yi, text in zip(x, y, texts, strict=True):
             ax.annotate(text, (xi, yi), xytext=(0, 8), textcoords="offset points", ha="center", fontsize=7,
                         color=color, gid="point_label")

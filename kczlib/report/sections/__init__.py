@@ -22,7 +22,9 @@ from kczlib.report.sections.fiscal import (
     fiscal_against_budget,
     fiscal_benchmarks,
     fiscal_findings,
+    pledge_end_point,
     pledge_scenarios,
+    pledge_target,
     rd_peer_comparison,
 )
 from kczlib.report.sections.overview import (
@@ -68,7 +70,9 @@ __all__ = [
     "overview_caveats",
     "overview_findings",
     "platforms_findings",
+    "pledge_end_point",
     "pledge_scenarios",
+    "pledge_target",
     "pool_scenario",
     "population_steps",
     "programme_stocks",
