@@ -245,11 +245,10 @@ def format_quantity(
         return format_value(x, base_unit, lang, measure, digits)
 
     if qualifier == "至":
-        if digits is not None and lower is not None and upper is not None:
-            while format_value(lower, base_unit, lang, measure, digits) == format_value(
-                    upper, base_unit, lang, measure, digits) and digits < _NOISE_DIGITS:
-                digits += 1  # never print a range as one number
-        return show(lower, "lower") + ("至" if lang == "zh" else " to ") + show(upper, "upper")
+        if lower is None or upper is None:
+            name = "lower" if lower is None else "upper"
+            raise ParameterError(name, f"qualifier {qualifier!r} needs a {name}")
+        return _stated_range(lower, upper, base_unit, lang, measure, digits)
     if value_base is None:
         value_base = upper if qualifier in _UPPER_QUALIFIERS else lower
     text = show(value_base, "value_base")
@@ -262,6 +261,16 @@ def format_quantity(
     if qualifier in _ZH_SUFFIX:
         return text + _ZH_SUFFIX[qualifier]
     return _ZH_PREFIX[qualifier] + text
+
+
+def _stated_range(lower: float, upper: float, base_unit: str, lang: str, measure: str, digits: int | None) -> str:
+    """A stated range (至); rounded ends gain digits until they differ (never a range as one number)."""
+    def show(x: float, n: int | None) -> str:
+        return format_value(x, base_unit, lang, measure, n)
+
+    while digits is not None and show(lower, digits) == show(upper, digits) and digits < _NOISE_DIGITS:
+        digits += 1
+    return show(lower, digits) + ("至" if lang == "zh" else " to ") + show(upper, digits)
 
 
 def _range_qualified(text: str, qualifier: str, base_unit: str, lang: str) -> str:

@@ -108,7 +108,7 @@ class EndPointTarget:
             return MISSED
         return UNDETERMINED
 
-    def path_to_date(self, actuals: dict[int, Num]) -> list[dict]:
+    def path_to_date(self, actuals: dict[int, Num]) -> list[dict[str, object]]:
         """Actual values after the base year set against the end point only.
 
         Args:
@@ -118,7 +118,7 @@ class EndPointTarget:
             One dict per year in order: year, actual, and either `still_needed` (the compound
             average rate from that year to the end point) or, for the end year, `status`.
         """
-        rows = []
+        rows: list[dict[str, object]] = []
         for year in sorted(y for y in actuals if self.base_year < y <= self.end_year):
             actual = actuals[year]
             if year == self.end_year:
@@ -136,10 +136,9 @@ class EndPointTarget:
         printed or ledgered as figures.
 
         Raises:
-            ValueError: the required rate has no lower bound.
+            ValueError: the required rate or the base has no bound to draw from.
         """
-        rate = self.required_rate().lower
-        if rate is None:
-            raise ValueError("the required rate has no lower bound: no path to draw")
-        base = self.base.mid
+        rate, base = self.required_rate().lower, self.base.mid
+        if rate is None or base is None:
+            raise ValueError("the required rate or the base is unbounded: no path to draw")
         return [(self.base_year + t, base * (1 + rate) ** t) for t in range(self.end_year - self.base_year + 1)]

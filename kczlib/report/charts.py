@@ -12,7 +12,7 @@ from collections.abc import Callable
 from urllib.parse import urlparse
 
 from kczlib.analysis.ledger import Ledger
-from kczlib.analysis.num import ContextRef, FigureRef, Num, Parameter, Period, assumption
+from kczlib.analysis.num import ContextRef, FigureRef, Num, Parameter, Period
 from kczlib.report.chart_words import chart_word, check_lang, origin_separator, source_prefix
 from kczlib.report.display import show
 from kczlib.report.narrative import Safe, require_ledger

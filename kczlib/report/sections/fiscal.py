@@ -9,8 +9,6 @@ key-finding sentences.
 
 from __future__ import annotations
 
-from typing import cast
-
 from kczlib.analysis import metrics
 from kczlib.analysis.num import ContextRef, Num, Parameter, assumption
 from kczlib.analysis.targets import EndPointTarget

@@ -84,7 +84,8 @@ def test_a_stated_range_reads_back_with_both_ends(unit_value, width, lang):
     hi = lo + (width if base_unit != "years" else years_width(width))
     text = formatting.format_quantity(None, base_unit, "至", lo, hi, lang, measure=MEASURE)
     q = parse_quantity(text)
-    assert (q.value_base, near(q.lower, lo, base_unit, lang), near(q.upper, hi, base_unit, lang)) == (None, True, True), text
+    ends = (near(q.lower, lo, base_unit, lang), near(q.upper, hi, base_unit, lang))
+    assert (q.value_base, *ends) == (None, True, True), text
 
 
 @given(st.integers(1, 500), st.integers(0, 50), LANGS)
