@@ -34,7 +34,7 @@ from decimal import ROUND_HALF_UP, Context, Decimal
 from kczlib.contract import LANGS
 from kczlib.data.numerals import number_to_cn
 from kczlib.errors import ParameterError
-from kczlib.units import PRINTED_BASE_UNITS
+from kczlib.units import PRINTED_BASE_UNITS, unit_base
 from kczlib.words import word
 
 # Floats carry at most ~15 meaningful decimal digits; anything past that is binary
@@ -355,6 +355,40 @@ def format_interval(
     lo = None if lower is None else _decimal(lower, "lower")
     hi = None if upper is None else _decimal(upper, "upper")
     return _interval(lo, hi, base_unit, lang, measure, sig)
+
+
+# --- a formula over written numbers -------------------------------------------------
+
+_FORMULA_NUMBER = re.compile(r"(?<![\w.])\d+(?:\.\d+)?(?![\w.%])")
+
+
+def format_formula(formula: str, unit: str, lang: str) -> str:
+    """An arithmetic formula over numbers written in `unit`, each number printed as a value is.
+
+    A derivation shown beside a printed figure states its inputs in the unit the figure
+    prints in (review of the reader pages, L6): "733.26 - 101.34" in 亿元 reads
+    "CNY 73.3 bn - CNY 10.1 bn" in English (money at `EN_MONEY_SIG` digits) and
+    "733.26亿元 - 101.34亿元" in Chinese. Operators and words are kept as written.
+
+    Args:
+        formula: the formula as written in the data, e.g. "733.26 - 101.34".
+        unit: the unit its numbers are written in (亿元, 万人, %).
+        lang: zh or en.
+
+    Returns:
+        The formula with each number replaced by its printed value and unit.
+
+    Raises:
+        ParameterError: an unknown language, or a unit whose base unit is not printable.
+    """
+    _check_lang(lang)
+    factor, base = unit_base(unit)
+    _check_unit(base)
+
+    def one(m: re.Match[str]) -> str:
+        return format_value(float(Decimal(m.group()) * factor), base, lang)
+
+    return _FORMULA_NUMBER.sub(one, formula)
 
 
 # --- shares -----------------------------------------------------------------------

@@ -10,6 +10,7 @@ from hypothesis import assume, given
 from hypothesis import strategies as st
 
 from kczlib.analysis.formatting import (
+    format_formula,
     format_interval,
     format_number,
     format_quantity,
@@ -350,3 +351,13 @@ def test_an_english_money_range_never_rounds_into_one_number():
     # 100.1亿 and 100.4亿 are both CNY 10.0 bn at 3 digits: a fourth digit tells them apart
     assert format_quantity(None, "CNY", "至", 100.1e8, 100.4e8, "en") == "CNY 10.01 bn to CNY 10.04 bn"
     assert format_quantity(None, "CNY", "至", 1e6, 2e7, "en") == "CNY 1 m to CNY 20 m"
+
+
+# --- a derivation's inputs in the unit its result prints in (review L6) ---------------------
+
+def test_a_formula_in_yi_yuan_prints_its_inputs_as_the_result_prints():
+    # 733.26亿 = CNY 73.326 bn -> 73.3; 101.34亿 = CNY 10.134 bn -> 10.1; 73.3 - 10.1 = 63.2, the printed result
+    assert format_formula("733.26 - 101.34", "亿元", "en") == "CNY 73.3 bn - CNY 10.1 bn"
+    assert format_formula("733.26 - 101.34", "亿元", "zh") == "733.26亿元 - 101.34亿元"
+    assert format_formula("2119.2 - 2093.7757", "万人", "en") == "21,192,000 - 20,937,757"
+    assert format_formula("3.52 - 0.35", "%", "en") == "3.52% - 0.35%"
