@@ -327,17 +327,19 @@ def grid_heatmap(frame: pd.DataFrame, *, title: str, unit_label: str, source: st
 def compare_bars(labels, values, *, title: str, unit_label: str, source: str,
                  lang: str = "zh", highlight=None, notes=None, sig: int | None = 3, texts=None,
                  hatched=None, legend: str = "") -> Figure:
-    """Benchmark comparison: one bar per label, the `highlight` label in the accent colour.
+    """Benchmark comparison: one bar per label, the `highlight` label (or labels, a list) in the accent colour.
 
     `notes` (one per bar, may be empty) follow the value labels, which are `texts` when given
     (the report's printed strings) or the values at `sig` digits. `hatched` bars (low
     confidence or derived) are hatched, and `legend` says so.
     """
     _check_lengths(labels, values=values, notes=notes, texts=texts, hatched=hatched)
-    if highlight is not None and highlight not in list(labels):
-        raise ParameterError("highlight", f"{highlight!r} is not one of the labels")
+    marked = [highlight] if isinstance(highlight, str) else list(highlight or [])
+    for one in marked:
+        if one not in list(labels):
+            raise ParameterError("highlight", f"{one!r} is not one of the labels")
     base, accent = palette()[0], palette()[1]
-    colors = [accent if label == highlight else base for label in labels]
+    colors = [accent if label in marked else base for label in labels]
     fig, ax = _figure(len(labels))
     values = _floats(values)
     bars = ax.barh(range(len(values)), np.nan_to_num(values), color=colors)

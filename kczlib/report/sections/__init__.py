@@ -26,6 +26,7 @@ from kczlib.report.sections.fiscal import (
     pledge_scenarios,
     pledge_target,
     rd_peer_comparison,
+    spending_statement,
 )
 from kczlib.report.sections.overview import (
     chain_headlines,
@@ -79,6 +80,7 @@ __all__ = [
     "rd_peer_comparison",
     "rd_peers",
     "rd_rows",
+    "spending_statement",
     "star_against_listed",
     "talent_findings",
     "talent_inflows",

@@ -70,7 +70,8 @@ def _derivation_in_unit(row, lang: str) -> str:
 def _rd_series_chart(report) -> None:
     """R&D intensity of the city, its peers, Sichuan and China in one chart.
 
-    Each bar says its year and confidence (years differ); low-confidence and derived bars are hatched.
+    Each bar says its year and a short confidence label (years differ); low-confidence and derived
+    bars are hatched; every bar of the case's city is highlighted.
     """
     rows = rd_rows(report)
     if not rows:
@@ -78,13 +79,13 @@ def _rd_series_chart(report) -> None:
     nums = [report.ctx(r.id) for r in rows]
     labels = [f"{geo_name(r.geo, report.lang)} {format_period(r.period, report.lang)}" for r in rows]
     city = report.meta["city"]["zh"]
-    latest = max((r for r in rows if r.geo == city), key=lambda r: r.period, default=None)
+    mine = [label for label, r in zip(labels, rows, strict=True) if r.geo == city]  # every year of the city alike
     fig = plots.compare_bars(labels, [n.mid for n in nums], title=report.text("fiscal.rd_series_chart"),
                              unit_label=report.text("fiscal.unit_percent"), source=report.chart_source(nums),
                              lang=report.lang,
-                             notes=[report.confidence(r) for r in rows],
+                             notes=[report.text(f"fiscal.chart_confidence.{r.confidence}") for r in rows],
                              texts=report.chart_texts("rd_intensity_series", nums),
-                             highlight=None if latest is None else labels[rows.index(latest)],
+                             highlight=mine or None,
                              hatched=report.hatched(nums), legend=report.text("common.hatch_legend"))
     report.chart(fig, "rd_intensity_series", nums)
 
@@ -225,6 +226,26 @@ def pledge_scenarios(report, spending: Num, multiple: Num, years: Num, start_yea
         report.chart(fig, "pledge_scenarios", nums, nums + origins)
 
 
+def _province_same_year(report, spending: Num):
+    """(row, Num) of the province's fiscal S&T spending when it is for the spending's year, else (None, None)."""
+    prow, province = report.ctx_role("fiscal_st_province")
+    if province is None or prow.period != figure(spending.ids[0], report.case).period:
+        return None, None
+    return prow, province
+
+
+def spending_statement(report, spending: Num) -> None:
+    """The spending figure in the body, under its own heading, only where no key finding states it.
+
+    The province finding states it (with its year); repeating it as the first body line reads
+    as an echo (review M13).
+    """
+    if _province_same_year(report, spending)[1] is not None:
+        return
+    report.heading("fiscal.spending_heading")
+    report.say("fiscal.spending", year_label=report.period(spending.ids[0]), spending=spending)
+
+
 def fiscal_findings(report, spending: Num, multiple: Num, years: Num, baseline_year: int) -> list:
     """Key findings of the fiscal report.
 
@@ -235,8 +256,8 @@ def fiscal_findings(report, spending: Num, multiple: Num, years: Num, baseline_y
     if spending is None:  # every finding of this report is about spending
         return out
     year = figure(spending.ids[0], report.case).period
-    prow, province = report.ctx_role("fiscal_st_province")
-    if province is not None and prow.period == year:
+    prow, province = _province_same_year(report, spending)
+    if province is not None:
         out.append(report.text("fiscal.kf_province", spending=spending, year=report.period(spending.ids[0]),
                                ratio=metrics.share(spending, province), province=province,
                                confidence=report.confidence(prow)))
