@@ -127,7 +127,7 @@ def test_every_report_opens_with_three_to_five_key_findings(name, lang):
 def test_new_charts_of_external_data_cite_their_sources():
     expected = {"01_fiscal_investment": {"rd_intensity_series": ["tjj.gz.gov.cn (high confidence)",
                                                                  "yongxinshebei.com"],
-                                         "pledge_scenarios": ["assumption: the pledge's window (scenarios)"]},
+                                         "pledge_scenarios": ["assumption: scenario windows of the pledge"]},
                 "02_tech_finance_leverage": {"loan_dynamics": ["freewechat.com",
                                                                "digitalpaper.stdaily.com (medium confidence)",
                                                                "case study"]},

@@ -163,12 +163,12 @@ def context_rows():
 # what a chart's source line calls each scenario parameter (written for readers, not the code names)
 PARAMETER_WORDS = {
     "zh": {"risk_pool_yi": "风险资金池规模", "loss_rate": "不良率", "compensation_share": "资金池补偿比例",
-           "baseline_year": "倍增承诺的基年", "pledge_start_years": "承诺期限（情景）",
+           "baseline_year": "倍增承诺的基年", "pledge_start_years": "承诺期限情景",
            "spending_not_below_stated_year": "支出相对已知年份的倍数（假定未下降）"},
     "en": {"risk_pool_yi": "risk pool size", "loss_rate": "loss rate",
            "compensation_share": "share of losses the pool covers",
            "baseline_year": "base year of the doubling pledge",
-           "pledge_start_years": "the pledge's window (scenarios)",
+           "pledge_start_years": "scenario windows of the pledge",
            "spending_not_below_stated_year": "spending as a multiple of the stated year's (assumed not to fall)"},
 }
 
