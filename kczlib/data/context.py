@@ -21,6 +21,7 @@ from typing import Any, TypedDict, cast
 import pandas as pd
 
 from kczlib.data.cases import Case, case_name, get_case
+from kczlib.data.excerpt_value import excerpt_states_value
 from kczlib.data.geo import geo_name
 from kczlib.data.schema import get_schema, is_blank, read_table, typed_frame
 from kczlib.errors import DataError, DataErrors, UnknownContextError  # noqa: F401 (re-exported)
@@ -242,6 +243,10 @@ def check_row_rules(frame: pd.DataFrame, lines: list[int], path: str | os.PathLi
             if is_blank(row[column]):
                 reason = f"a {row['confidence']} row needs a {column} (only derived rows may omit it)"
                 errors.append(DataError(path, reason, line, column))
+        if row["confidence"] == "high" and not is_blank(row["excerpt"]) and not excerpt_states_value(
+                float(row["value"]), str(row["unit"]), str(row["excerpt"])):
+            reason = "a high row's excerpt must state its value (kczlib/data/excerpt_value.py); lower the confidence"
+            errors.append(DataError(path, reason, line, "confidence"))
     return errors
 
 

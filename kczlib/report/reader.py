@@ -59,6 +59,8 @@ class ReaderMethods:
     heading: Callable[..., None]
     label: Callable[[str], str]  # of `LabelMethods`
     list_separator: Callable[[], str]  # of `LabelMethods`
+    period: Callable[[str], Safe]  # of `LabelMethods`
+    case: str
 
     def key_findings(self, sentences: list[Safe]) -> None:
         """The report's opening: a "Key findings" heading and three to five sentences.
@@ -81,9 +83,10 @@ class ReaderMethods:
         """Mark two or three of the report's numbers as its headline numbers (index card).
 
         `items`: `Num`s that are case figures (labelled by the figure's metric in the
-        report's language) or `(template_key, Num)` pairs for derived numbers; None (or a
-        pair holding None), a number the case does not report, is left out. Each is
-        printed through the ledger (where: "key numbers"), so the card shows ledger text.
+        report's language, with the figure's year where it has one) or `(template_key, Num)`
+        pairs for derived numbers; None (or a pair holding None), a number the case does not
+        report, is left out. Each is printed through the ledger (where: "key numbers"), so the
+        card shows ledger text. English labels are in sentence case.
         Raises ValueError for a derived `Num` without a label key.
         """
         for item in items:
@@ -93,10 +96,21 @@ class ReaderMethods:
             if key is not None:
                 label = plain(self.text(key))
             elif isinstance(num.origin, FigureRef):
-                label = self.label(num.origin.figure_id)
+                label = self._figure_key_label(num.origin.figure_id)
             else:
                 raise ValueError(f"key number {num.derivation!r}: not a single figure; pass (template_key, num)")
+            if self.lang == "en":  # sentence case, whatever the word file or the figure's metric writes
+                label = label[:1].upper() + label[1:]
             self.key.append((label, plain(require_ledger(self.ledger).format(num, "key numbers"))))
+
+    def _figure_key_label(self, figure_id: str) -> str:
+        """A case figure's label on the index card: its metric, with its year where it has one (review L17)."""
+        from kczlib.data.figures import figure
+
+        label = self.label(figure_id)
+        if not figure(figure_id, self.case).period.isdigit():
+            return label
+        return plain(self.text("reader.key.with_period", label=label, period=self.period(figure_id)))
 
     def reader_meta(self) -> dict:
         """What the reader page header and the index card show (see the module docstring)."""

@@ -64,10 +64,10 @@ PHRASES = {
             "1.39× the national 2.54% (low confidence",                 # 3.52 / 2.54 = 1.3858
             "Guangzhou 3.43% (high confidence)",
             "Chengdu's municipal spending was 36.4% of that amount",   # 99.4 / 273.3 = 0.36370
-            "is CNY 258.68 bn, for 2023",
+            "is CNY 259 bn, for 2023",                              # 2586.8亿 = 258.68 bn, 3 digits
             "no target can be computed",
             "if it was no lower than the CNY 9.94 bn of 2021 (an assumption), "
-            "the pledge means at least CNY 19.9 bn by 2025",
+            "the end-point target by 2025 is at least CNY 19.9 bn",
         ],
         "zh": ["是全国水平2.54%（低可信度：转载，待核对原文）的1.39倍", "成都市级支出相当于该数额的36.4%",
                "无法计算目标"],
@@ -127,7 +127,7 @@ def test_every_report_opens_with_three_to_five_key_findings(name, lang):
 def test_new_charts_of_external_data_cite_their_sources():
     expected = {"01_fiscal_investment": {"rd_intensity_series": ["tjj.gz.gov.cn (high confidence)",
                                                                  "yongxinshebei.com"],
-                                         "pledge_scenarios": ["assumption: start year of the pledge's window"]},
+                                         "pledge_scenarios": ["assumption: scenario windows of the pledge"]},
                 "02_tech_finance_leverage": {"loan_dynamics": ["freewechat.com",
                                                                "digitalpaper.stdaily.com (medium confidence)",
                                                                "case study"]},
