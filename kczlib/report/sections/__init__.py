@@ -47,7 +47,7 @@ from kczlib.report.sections.shared import (
     rd_peers,
     rd_rows,
 )
-from kczlib.report.sections.talent import talent_findings, talent_inflows
+from kczlib.report.sections.talent import programme_counts, talent_findings, talent_inflows, talent_measures
 
 __all__ = [
     "ProgrammeStocks",
@@ -71,6 +71,7 @@ __all__ = [
     "pledge_scenarios",
     "pool_scenario",
     "population_steps",
+    "programme_counts",
     "programme_stocks",
     "rd_peer_comparison",
     "rd_peers",
@@ -78,4 +79,5 @@ __all__ = [
     "star_against_listed",
     "talent_findings",
     "talent_inflows",
+    "talent_measures",
 ]
