@@ -13,9 +13,10 @@ without its span) and `rounded_difference` (a difference prints no finer than it
 from __future__ import annotations
 
 import math
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 
 from kczlib.analysis import metrics
+from kczlib.analysis.bounds import bounded, operand_name
 from kczlib.analysis.num import ContextRef, FigureRef, Num
 from kczlib.data.context import context_series, months_between
 from kczlib.data.indicators import tally_of
@@ -94,8 +95,8 @@ def rounded_difference(a: Num, b: Num) -> Num:
         The difference as a derived `Num` whose value is a multiple of the coarser step.
     """
     step = max(input_resolution(a), input_resolution(b))
-    return metrics.bounded(lambda x, y: step * math.floor((x - y) / step + 0.5), [a, b], a.base_unit,
-                           f"round({metrics.operand_name(a)} - {metrics.operand_name(b)}, {step:g})", a.measure)
+    return bounded(lambda x, y: step * math.floor((x - y) / step + 0.5), [a, b], a.base_unit,
+                           f"round({operand_name(a)} - {operand_name(b)}, {step:g})", a.measure)
 
 
 def tally_words(report, indicator_ids: list[str]) -> Safe:
@@ -220,8 +221,8 @@ def _levels(report, rows) -> None:
     def item(r):
         value = report.ctx(r.id)
         if r.id in census and input_resolution(value) == 1:  # a count to the person: a rounding beside it
-            rounded = metrics.bounded(lambda x: 1000 * math.floor(x / 1000 + 0.5), [value], value.base_unit,
-                                      f"round({metrics.operand_name(value)}, 1000)", value.measure)
+            rounded = bounded(lambda x: 1000 * math.floor(x / 1000 + 0.5), [value], value.base_unit,
+                                      f"round({operand_name(value)}, 1000)", value.measure)
             exact = report.cite(value.format("en"), "talent.derivation.census_count", (ContextRef(r.id),), id=r.id)
             return report.text("talent.pop_item_census", period=report.when(r), value=rounded, exact=exact,
                                confidence=report.confidence(r))
@@ -281,7 +282,7 @@ def _months(a, b, census_start: bool) -> Num:
                derivation=f"months from {a.period} to {b.period}", sig=6)
 
 
-def _change_bars(report, items: list[tuple[str, Num, int, Num | None]]) -> None:
+def _change_bars(report, items: Sequence[tuple[str, Num, int, Num | None]]) -> None:
     """Bars of changes; a change over any span but a year carries its span and is hatched (`span_labels`).
 
     Items: (label, change, span in months, the span as a `Num` when it is not a year).

@@ -78,7 +78,8 @@ def test_the_kind_of_count_is_the_indicators_and_its_words_follow():
     assert tally_of("hightech_enterprises") == "stock" and tally_of("hightech_enterprises_net_new") == "flow"
     zh, en = report_for("chengdu", "zh"), report_for("chengdu", "en")
     assert tally_words(zh, list(PROGRAMME)) == "累计数（起点未注明），既不是常住人员，也不是迁入"
-    assert tally_words(en, list(PROGRAMME)) == "cumulative counts since an undated start: neither residents nor migrants"
+    assert tally_words(en, list(PROGRAMME)) == (
+        "cumulative counts since an undated start: neither residents nor migrants")
     assert tally_words(en, ["hightech_enterprises", "expert_workstations"]) == "counts of mixed kinds"
 
 
