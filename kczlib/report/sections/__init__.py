@@ -50,7 +50,7 @@ from kczlib.report.sections.shared import (
     rd_peers,
     rd_rows,
 )
-from kczlib.report.sections.talent import talent_findings, talent_inflows
+from kczlib.report.sections.talent import programme_counts, talent_findings, talent_inflows, talent_measures
 
 __all__ = [
     "ProgrammeStocks",
@@ -76,6 +76,7 @@ __all__ = [
     "pledge_target",
     "pool_scenario",
     "population_steps",
+    "programme_counts",
     "programme_stocks",
     "rd_peer_comparison",
     "rd_peers",
@@ -84,4 +85,5 @@ __all__ = [
     "star_against_listed",
     "talent_findings",
     "talent_inflows",
+    "talent_measures",
 ]
