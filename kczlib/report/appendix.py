@@ -167,7 +167,8 @@ def context_rows(report) -> list[dict]:
             derivation = chinese_cells(c.derivation)
         rows.append({"indicator": indicator_words(c.indicator, report.lang, report.meta.get("glossary")),
                      "year": format_period(c.period, report.lang),
-                     "confidence": c.confidence_label(report.lang), "source": c.source_url,
+                     "confidence": c.confidence_label(report.lang), "source": report.text("appendix.source_via", publisher=c.publisher, url=c.source_url)
+                     if c.source_url else c.publisher,
                      "excerpt": Cell(strip_pinyin_glosses(to_simplified(c.excerpt))[0], lang="zh", quote=True),
                      "derivation": derivation})
     return rows
