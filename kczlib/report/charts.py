@@ -34,7 +34,8 @@ def origins(nums: list[Num], lang: str, case: str) -> list[str]:
     """Where the numbers a chart draws come from, each origin once, in order of appearance.
 
     Case figures cite the case document; context rows their original publisher, with the
-    host of the page read as the access route and the row's confidence (derived rows say so); parameters "assumption: <name>";
+    host of the page read as the access route and the row's confidence (derived rows say
+    so); parameters "assumption: <name>";
     counts of the dataset itself say that. Derived numbers contribute the origins of
     their distinct inputs.
     """

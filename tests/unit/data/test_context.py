@@ -63,7 +63,8 @@ def test_confidence_is_categorical_with_the_four_labels_in_order():
 
 def test_context_value_carries_source_and_confidence():
     row = context_value("kechuangdai_loans_2023", "chengdu")
-    assert (row.value, row.unit, row.year, row.confidence) == (300.92, "亿元", "2023-09", "medium")  # data date, not the Nov print
+    # the data date (Sep 2023), not the date 科技日报 printed it (Nov 2023)
+    assert (row.value, row.unit, row.year, row.confidence) == (300.92, "亿元", "2023-09", "medium")
     assert row.source_url.startswith("http://digitalpaper.stdaily.com/")
     assert "300.92亿元" in row.excerpt
     assert row.year_number == 2023
