@@ -142,3 +142,52 @@ def test_a_row_without_a_publisher_is_refused(data_copy):
 def test_the_national_intensity_is_credited_to_the_statistics_bureau():
     c = context_value("rd_intensity_china_2022", "chengdu")
     assert "国家统计局" in c.publisher and c.access_host == "www.crhcc.com"
+
+
+# --- M17 and L19: counts of the case dataset -----------------------------------------------------
+
+
+@pytest.mark.parametrize("case", ["chengdu", "jiangcheng"])
+def test_the_qualifiers_listed_are_exactly_those_the_count_counts(data_copy, case):
+    import shutil
+
+    from kczlib.data.figures import load_figures
+    from kczlib.data.validate import validate_case
+
+    from conftest import SECOND_CASE
+
+    shutil.copytree(SECOND_CASE, data_copy / "cases" / SECOND_CASE.name)
+
+    r = validate_case(case)
+    used = set(load_figures(case)["qualifier"]) - {"exact"}
+    assert set(r.qualifiers) == used
+    assert r.qualified == int(load_figures(case)["qualifier"].isin(r.qualifiers).sum())
+
+
+def test_chengdu_counts_25_qualified_figures_with_seven_qualifiers():
+    # by hand from figures.csv: 余 14, 多 2, 超 3, 以上 1, 近 1 (the five once listed: 21) plus 内 and 至;
+    # 25 of 105 rows once the restated jiebang batches are held once
+    from kczlib.data.validate import validate_case
+
+    r = validate_case("chengdu")
+    assert r.figures == 105 and r.qualified == 25
+    assert r.qualifiers == ["余", "多", "超", "以上", "近", "内", "至"]
+
+
+def test_a_second_figure_row_on_one_mention_is_refused_unless_it_names_the_first(data_copy):
+    # a copy of jiebang_guashuai_batches under another id claims the same 3批 at offset 2260+
+    import csv
+    import io
+
+    path = data_copy / "cases/chengdu/figures.csv"
+    rows = list(csv.reader(io.StringIO(path.read_text(encoding="utf-8"))))
+    first = next(r for r in rows if r[0] == "jiebang_guashuai_batches")
+    twin = [*first]
+    twin[0], twin[15] = "jiebang_twin", "a restatement"
+    buf = io.StringIO()
+    csv.writer(buf, lineterminator="\n").writerows([*rows, twin])
+    path.write_text(buf.getvalue(), encoding="utf-8")
+    from kczlib.data.validate import validate_case
+
+    errors = validate_case("chengdu").errors
+    assert len(errors) == 1 and errors[0].column == "offset" and "jiebang_guashuai_batches" in errors[0].reason
