@@ -76,11 +76,14 @@ PHRASES = {
         "en": [
             "lending of CNY 92 m to CNY 10.1 bn and 447 to 547 more firms are implied",  # 3247 - 2800 .. 3247 - 2700
             "lending of at least CNY 9.91 bn is implied",              # 超400亿 - 300.92亿 = 99.08亿
-            "That span is 9 months.",                                   # Nov 2023 -> Aug 2024
-            "Aug 2024, cumulative: at least CNY 10 m",                 # 400亿 / 近4000 firms = 1000万
+            "(about 11 months between the two data dates)",             # Sep 2023 -> Aug 2024
+            "the firms added were at most 753",                         # 近4000 - 3247 = 753
+            "cumulative to Aug 2024: at least CNY 10 m",               # 400亿 / 近4000 firms = 1000万
+            "By Sep 2023 (printed Nov 2023)",                           # the stock is on a page of 2023-09-12
             "H1 2019 (half-year flow): CNY 1.99 m",                    # 7.93亿 / 399 = 198.7万
         ],
-        "zh": ["隐含放款9200万元至101亿元，企业增加447家至547家", "隐含放款至少99.1亿元", "该时段为9个月。"],
+        "zh": ["隐含放款9200万元至101亿元，企业增加447家至547家", "隐含放款至少99.1亿元", "按前后数据日期计约11个月",
+               "新增企业至多753家", "截至2023年9月（2023年11月见报）"],
     },
     "04_platforms_and_industry": {
         "en": [
