@@ -51,7 +51,7 @@ PHRASES = {
             "Nov 2020 to 2021: 254,243 (1.21%",                        # 21,192,000 - 20,937,757; / 20,937,757 = 1.2143%
             "2019, old year-end series: 251,000 (1.54% of the count at the start of the year",  # 25.1 / (1658.1 - 25.1)
             "is a break in the series, not an inflow",
-            "0.603% to 1.21% of the 16,581,000 residents",             # 10万 / 1658.1万 .. 20万 / 1658.1万 (10万余)
+            "0.603% to 0.663% of the 16,581,000 residents",            # 10万 / 1658.1万 .. 11万 / 1658.1万 (10万余)
             "at 4.7%, 2nd nationally (low confidence",
             "0.113 workstations and 0.404 academicians and experts per ten thousand residents",
             "no rate per year of the programme can be given",

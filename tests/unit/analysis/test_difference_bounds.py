@@ -35,3 +35,22 @@ def test_firms_added_between_the_later_totals_print_as_at_most_753():
     assert d.lower is None and d.upper == pytest.approx(753.0)
     assert format_interval(d.lower, d.upper, "count", "zh", "家") == "至多753家"
     assert format_interval(d.lower, d.upper, "count", "en", "家") == "at most 753"
+
+
+# --- C2: a 余 range prints with the mark where its width puts it -------------------------------
+
+
+@pytest.mark.parametrize("value,lower,upper,zh,en", [
+    (1e5, 1e5, 1.1e5, "10万余人", "just over 100,000"),        # 10万余: one 万 wide
+    (3e5, 3e5, 4e5, "30余万人", "300,000-plus"),               # 30余万: ten 万 wide
+    (2e6, 2e6, 2.01e6, "200万余人", "just over 2,000,000"),    # 200万余: one 万 wide
+    (2700, 2700, 2800, "2700余人", "2,700-plus"),              # no scale word: after the digits
+])
+def test_a_yu_range_is_written_back_as_the_source_writes_it(value, lower, upper, zh, en):
+    from kczlib.analysis.formatting import format_quantity
+    from kczlib.data.quantities import parse_quantity
+
+    assert format_quantity(value, "count", "余", lower, upper, "zh", "人") == zh
+    assert format_quantity(value, "count", "余", lower, upper, "en", "人") == en
+    q = parse_quantity(zh)  # and it reads back as the same range
+    assert (q.lower, q.upper) == pytest.approx((lower, upper))
