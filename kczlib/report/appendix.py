@@ -173,13 +173,14 @@ def context_rows(report) -> list[dict]:
     return rows
 
 
-def _source_cell(c, lang: str) -> str:
-    """An external row's source: its original publisher, then the page read as the access route."""
+def _source_cell(c, lang: str) -> str | list:
+    """An external row's source: its original publisher, then the page read (a link) as the access route."""
     from kczlib.words import word
 
     if not c.source_url:
         return c.publisher
-    return word("appendix", "appendix.source_via", lang).format(publisher=c.publisher, url=c.source_url)
+    before, _, after = word("appendix", "appendix.source_via", lang).partition("{url}")
+    return [before.format(publisher=c.publisher), c.source_url, after]  # the URL alone, so it renders as a link
 
 
 _HAN_RUN = re.compile(f"[{HAN}\u3000-\u303f\uff00-\uffef“”‘’]*[{HAN}][{HAN}\u3000-\u303f\uff00-\uffef“”‘’0-9.%]*")

@@ -128,14 +128,16 @@ def test_every_report_opens_with_three_to_five_key_findings(name, lang):
 
 
 def test_new_charts_of_external_data_cite_their_sources():
-    expected = {"01_fiscal_investment": {"rd_intensity_series": ["tjj.gz.gov.cn (high confidence)",
-                                                                 "yongxinshebei.com"],
-                                         "pledge_scenarios": ["assumption: start year of the pledge's window"]},
-                "02_tech_finance_leverage": {"loan_dynamics": ["freewechat.com",
-                                                               "digitalpaper.stdaily.com (medium confidence)",
-                                                               "case study"]},
-                "03_talent_inflows": {"population_change": ["wuhanx.com (low confidence", "house.china.com.cn"]},
-                "04_platforms_and_industry": {"hightech_series": ["shadafang.com", "www.chinafabu.com"]}}
+    # each external source by its publisher, with the page read as the access route (review M18)
+    expected = {"01_fiscal_investment": {"rd_intensity_series": [
+                    "广州市统计局《广州统计年鉴2023》 (via tjj.gz.gov.cn, high confidence)",
+                    "重庆市科学技术局 (via yongxinshebei.com"],
+                    "pledge_scenarios": ["assumption: start year of the pledge's window"]},
+                "02_tech_finance_leverage": {"loan_dynamics": [
+                    "(via freewechat.com", "科技日报 (via digitalpaper.stdaily.com, medium confidence)", "case study"]},
+                "03_talent_inflows": {"population_change": ["(via wuhanx.com, low confidence",
+                                                            "(via house.china.com.cn"]},
+                "04_platforms_and_industry": {"hightech_series": ["(via shadafang.com", "(via www.chinafabu.com"]}}
     for name, charts in expected.items():
         sources = {c: s for c, _, s in report(name, "en").charts}
         for chart, hosts in charts.items():

@@ -249,3 +249,17 @@ def test_derived_numbers_match_the_arithmetic_done_by_hand(name, phrases):
     text = "\n".join(report(name, "en").shown)
     for phrase in phrases:
         assert phrase in text
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+@pytest.mark.parametrize("name", sorted(NB))
+def test_no_page_text_or_source_line_names_a_bare_mirror_host(name, lang):
+    # a host appears only as the access route after the publisher: 经host / via host (review M18)
+    r = report(name, lang)
+    hosts = {urlparse(row["source_url"]).hostname for row in context_rows().values() if row["source_url"]}
+    route = "经{}" if lang == "zh" else "via {}"
+    for text in [*r.shown, *(source for _, _, source in r.charts)]:
+        rest = text
+        for host in hosts:
+            rest = rest.replace(route.format(host), "")
+        assert not [h for h in hosts if h in rest], text
