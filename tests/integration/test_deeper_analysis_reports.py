@@ -83,7 +83,8 @@ PHRASES = {
             "H1 2019 (half-year flow): CNY 1.99 m",                    # 7.93亿 / 399 = 198.7万
         ],
         "zh": ["隐含放款9200万元至101亿元，企业增加447家至547家", "隐含放款至少99.1亿元", "按前后数据日期计约11个月",
-               "新增企业至多753家", "截至2023年9月（2023年11月见报）"],
+               "新增企业至多753家", "截至2023年9月（2023年11月见报）",
+               "获得过“科创贷”支持的比例超80%"],                         # not 比例为超80%
     },
     "04_platforms_and_industry": {
         "en": [
@@ -125,6 +126,17 @@ def test_every_report_opens_with_three_to_five_key_findings(name, lang):
     assert i <= 1  # right after the title
     bullets = shown[i + 1].split("\n")
     assert 3 <= len(bullets) <= 5 and all(b.startswith("- ") and re.search(r"\d", b) for b in bullets)
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_the_finance_analyses_are_sections_not_subsections_of_the_findings(lang):
+    # review M13: the scenario and loan-dynamics analyses are h2 sections after the key findings
+    shown = report("02_tech_finance_leverage", lang).shown
+    headings = [s for s in shown if s.startswith("#")]
+    h2 = ["Key findings", "Scenario:", "Loan dynamics"] if lang == "en" else ["主要发现", "情景分析", "贷款动态"]
+    for start in h2:
+        assert any(h.startswith("## " + start) for h in headings), headings
+    assert not any(h.startswith("### ") for h in headings), headings
 
 
 def test_new_charts_of_external_data_cite_their_sources():
