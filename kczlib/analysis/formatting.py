@@ -255,7 +255,7 @@ def format_quantity(
     if qualifier == "exact":
         return text
     if qualifier in _RANGE_QUALIFIERS:
-        return _range_qualified(text, qualifier, base_unit, lang)
+        return _range_qualified(text, qualifier, base_unit, lang, _after_scale(value_base, lower, upper))
     if lang == "en":
         return _EN_PREFIX[qualifier] + text
     if qualifier in _ZH_SUFFIX:
@@ -273,14 +273,36 @@ def _stated_range(lower: float, upper: float, base_unit: str, lang: str, measure
     return show(lower, digits) + ("至" if lang == "zh" else " to ") + show(upper, digits)
 
 
-def _range_qualified(text: str, qualifier: str, base_unit: str, lang: str) -> str:
-    """`text` (a printed value) with 余/多 where the source puts it (see _RANGE_QUALIFIERS)."""
+def _after_scale(value_base: float | None, lower: float | None, upper: float | None) -> bool:
+    """Whether a 余/多 range is one of a scale word wide (10万余: 10万 to 11万), not one step of the last digit.
+
+    Then the mark follows the scale word, as the source writes it (`kczlib.data.quantities`:
+    10万余 is 10万 to 11万, 10余万 is 10万 to 20万); where both readings give the same range (3万余)
+    the digit form stands.
+    """
+    if value_base is None or lower is None or upper is None:
+        return False
+    for factor in (1e8, 1e4):
+        whole = value_base / factor
+        if math.isclose(upper - lower, factor) and whole >= 1 and math.isclose(whole, round(whole)) \
+                and round(whole) % 10 == 0:
+            return True
+    return False
+
+
+def _range_qualified(text: str, qualifier: str, base_unit: str, lang: str, after_scale: bool = False) -> str:
+    """`text` (a printed value) with 余/多 where the source puts it (see _RANGE_QUALIFIERS).
+
+    `after_scale`: the range is one of the scale word wide (10万余, "just over 100,000").
+    """
     m = _LEADING_NUMBER.match(text)
     if base_unit not in ("count", "CNY") or m is None:
         return text + qualifier if lang == "zh" else _EN_PREFIX[qualifier] + text
     if lang == "en":
+        if after_scale:
+            return "just over " + text
         return text[:m.end("num")] + "-plus" + text[m.end("num"):]
-    at = m.end("scale") if m.group("dec") and m.group("scale") else m.end("num")
+    at = m.end("scale") if (m.group("dec") or after_scale) and m.group("scale") else m.end("num")
     return text[:at] + qualifier + text[at:]
 
 

@@ -11,6 +11,8 @@ imports them from their modules.
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from kczlib.analysis.bounds import bounded, derive, joint_bounds, operand_name  # noqa: F401 (re-exported)
 from kczlib.analysis.num import RATIO, Num
 from kczlib.analysis.scenarios import (  # noqa: F401 (re-exported)
@@ -49,10 +51,17 @@ def share(part: Num, whole: Num) -> Num:
 def difference(a: Num, b: Num, measure: str = "") -> Num:
     """The difference `a - b` as a `Num` in a's base unit, bounded jointly over both inputs' ranges.
 
+    Where `a` has no lower bound (近4000: at most 4000), neither has the difference: the vertex
+    method's stand-in of 0 for an open lower bound is no statement of the source, so
+    近4000 - 3247 is "at most 753", not "-3247 to 753". A bound one side states is kept.
+
     Raises `NonMonotoneError` only if the vertex method cannot bound it (never for a difference).
     """
-    return bounded(lambda x, y: x - y, [a, b], a.base_unit, f"{operand_name(a)} - {operand_name(b)}",
-                   measure or a.measure)
+    d = bounded(lambda x, y: x - y, [a, b], a.base_unit, f"{operand_name(a)} - {operand_name(b)}",
+                measure or a.measure)
+    if a.lower is None and d.lower is not None:
+        d = replace(d, lower=None)
+    return d
 
 
 def total(nums: list[Num], derivation: str = "", measure: str = "") -> Num:

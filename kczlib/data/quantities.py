@@ -8,8 +8,11 @@ are read" has the same table with examples):
 | written                         | qualifier | lower             | upper                        |
 |---------------------------------|-----------|-------------------|------------------------------|
 | 2700家                          | exact     | value             | value                        |
-| 2700余家, 200多亿元, 3倍多, 1年多 | 余 / 多   | value             | value + one step of the last |
-|                                 |           |                   | stated digit's place (x mult)|
+| 2700余家, 200多亿元, 30余万      | 余 / 多   | value             | value + one step of the last |
+|  (余/多 right after the numeral) |           |                   | stated digit's place (x mult)|
+| 10万余, 3亿多, 3倍多, 10年多     | 余 / 多   | value             | value + one of the scale     |
+|  (余/多 after 万/亿 or the unit) |           |                   | word or unit (or of the last |
+|                                 |           |                   | decimal place: 1.6万余)       |
 | 超1万个, 逾, 超过                | 超 ...    | value             | none                         |
 | 突破1000亿元 (exceeded)          | 超        | value             | none                         |
 | 3%以上, 达到, 不少于, 不低于, 至少 | 以上      | value             | none                         |
@@ -31,7 +34,17 @@ read into it (突破 = 超, 不少于 = 以上, 不超过 = 内, ...), so `quali
 one of: exact 余 多 逾 超 超过 以上 近 约 内 至; the mention's text keeps the words.
 
 So 2700余 -> (2700, 2800), 200多亿 -> (2e10, 3e10), 1.6万余 -> (16000, 17000),
-30余万 -> (300000, 400000).
+30余万 -> (300000, 400000), but 10万余 -> (100000, 110000) and 3倍多 -> (3, 4).
+
+Where 余/多 sits decides the step. Right after the numeral (数词 + 多/余 + 量词: 十多斤,
+30余万) the remainder is below one step of the numeral's last stated digit: 十多斤 is
+eleven to nineteen jin, 30余万 is 30万 to 40万. After the scale word or the unit (数量词 + 多/余:
+三斤多, 10万余, 3倍多) the remainder is below one of that word: 三斤多 is under four jin, 10万余 is
+10万 to 11万, 10年多 is 10 to 11 years. Source: 吕叔湘主编《现代汉语八百词》（增订本，商务印书馆）,
+entries 多 and 余 (多/余 "表示不确定的零数", placed between the numeral and the measure word
+or after the measure word), and 朱德熙《语法讲义》 §8 on 概数词 between a numeral and its measure
+word. A decimal number keeps the step of its last decimal place in either position
+(1.6万余 is 1.6万 to 1.7万).
 
 Units and their base (`kczlib.units.UNITS`): money to yuan (CNY; 美元 to USD); counts (家 个 人 辆 ...)
 to plain counts; % and 成 to percent points (八成 = 80); 个百分点 / 百分点 to percentage
@@ -261,6 +274,8 @@ def _numeric(m: re.Match[str], g: dict[str, str | Any]) -> Quantity:
         number, step = _number(g["num"])
         mult_word = g["mult"] or ""
     yu = g["q1"] or g["q2"] or g["q3"] or ""
+    if yu and (g["q3"] or (g["q2"] and mult_word)):
+        step = min(step, Decimal(1))  # 10万余, 3倍多: the remainder is below one of the scale word or unit
     mult = Decimal(MULTIPLIERS.get(mult_word, 1))
     unit = mult_word + unit_word
 
@@ -486,12 +501,38 @@ def to_text(q: Quantity) -> str:
     mult = next((w for w in MULTIPLIERS if q.unit.startswith(w)), "")
     rest = q.unit[len(mult):]
     if q.qualifier in ("余", "多"):
-        return f"{number}{mult}{q.qualifier}{rest}"
+        return yu_text(number, mult, q.qualifier, rest, _given(q.upper) - _given(q.lower), _unit_scale(q.unit),
+                       _given(q.value))
     if q.qualifier in ("超", "超过", "逾", "近", "约"):
         return f"{q.qualifier}{number}{q.unit}"
     if q.qualifier in ("以上", "内"):
         return f"{number}{q.unit}{q.qualifier}"
     return f"{number}{q.unit}"
+
+
+def yu_text(number: str, mult: str, mark: str, rest: str, width: float, per_unit: float, value: float) -> str:
+    """A 余/多 quantity written with the mark where its width says it sits (the rule above).
+
+    Args:
+        number: the numeral as written ("10").
+        mult: the scale word (万, 亿) or "".
+        mark: 余 or 多.
+        rest: the unit after the scale word (人, 元).
+        width: upper minus lower, in the base unit.
+        per_unit: the base units in one of `mult` + `rest` (1e4 for 万人).
+        value: the numeral's value (10.0).
+
+    Returns:
+        "10万余人" when the width is one of the scale word (or less, for a decimal), else "10余万人".
+    """
+    step = float(_number(number)[1])
+    one = per_unit * min(1.0, step)
+    if not mult:  # 3倍多, 10年多 after the unit; 2700余家 after the numeral
+        after_unit = rest in ("倍", "年") and math.isclose(width, one) and step > 1
+        return f"{number}{rest}{mark}" if after_unit else f"{number}{mark}{rest}"
+    if math.isclose(width, one) or not math.isclose(value, round(value)):
+        return f"{number}{mult}{mark}{rest}"
+    return f"{number}{mark}{mult}{rest}"
 
 
 def _unit_scale(unit: str) -> float:

@@ -65,7 +65,8 @@ class ValidationResult:
     unaccounted: list[Mention] = field(default_factory=list)
     glosses_removed: int = 0
     per_chain: dict[str, int] = field(default_factory=dict)
-    qualified: int = 0
+    qualified: int = 0  # figure rows whose qualifier is one of `qualifiers`
+    qualifiers: list[str] = field(default_factory=list)  # the qualifiers other than exact the figures use
     indicators_mapped: int = 0  # figures mapped to a shared indicator (data/indicators.csv)
     context_rows: int = 0
     loaded: bool = True  # False when case.json still has blanks: only the problems are known
@@ -156,7 +157,9 @@ def validate_case(case: str) -> ValidationResult:
         return result
     result.figures, result.non_figures = len(figures), len(non_figures)
     result.per_chain = {k: int(v) for k, v in figures["chain"].value_counts(sort=False).items() if v}
-    result.qualified = int((figures["qualifier"] != "exact").sum())
+    # one set for the count and for the list a report prints beside it, in the vocabulary's order
+    result.qualifiers = [q for q in qualifier_vocabulary() if q != "exact" and (figures["qualifier"] == q).any()]
+    result.qualified = int(figures["qualifier"].isin(result.qualifiers).sum())
     result.indicators_mapped = int(figures["indicator"].notna().sum())
     claims = _check_figures(result, figures, doc, c.path(FIGURES_FILE))
     mentions = {m.start: m for m in find_quantities(doc.text)}
@@ -177,14 +180,26 @@ def validate_case(case: str) -> ValidationResult:
     return result
 
 
+def qualifier_vocabulary() -> list[str]:
+    """The figures' qualifiers in the order of the schema's vocabulary (exact 余 多 逾 超 ...)."""
+    from kczlib.data.schema import get_schema
+
+    field_ = next(f for f in get_schema("figures")["fields"] if f["name"] == "qualifier")
+    return list(field_.get("constraints", {}).get("enum", []))
+
+
 def _check_figures(result: ValidationResult, figures: pd.DataFrame, doc: SourceDocument,
                    fig_path: Path) -> dict[int, str]:
     """Check each figure against the source (`check_figure`), counting into `result`.
 
     Returns the claims: mention start -> the figure that claims it (the first, if several do).
+    Several figures may share one mention only where it states several (均排名第一 ranks two
+    criteria first): a row claiming a mention an earlier row claims must name that row's id in
+    its `note`, else it is refused as the same figure held twice.
     """
     text = doc.text
     claims: dict[int, str] = {}
+    claimed_by: dict[int, str] = {}
     for _, row in figures.iterrows():
         fig = figure_from_row(row)
         errs, mention = check_figure(fig, text, doc, fig_path, int(row["line"]))
@@ -193,7 +208,13 @@ def _check_figures(result: ValidationResult, figures: pd.DataFrame, doc: SourceD
             result.evidence_ok += 1
         if mention is not None:
             result.parse_ok += 1
-            # several figures may share one mention: 均排名第一 ranks two criteria first
+            first = claimed_by.get(mention.start)
+            if first is not None and first not in (fig.note or ""):
+                result.errors.append(DataError(
+                    fig_path, f"mention {mention.text!r} at offset {mention.start} is already claimed by figure "
+                              f"{first!r}: one figure held twice? If the mention states two figures, name {first} "
+                              f"in this row's note", int(row["line"]), "offset"))
+            claimed_by.setdefault(mention.start, fig.id)
             claims.setdefault(mention.start, f"figure {fig.id!r}")
     return claims
 
@@ -256,7 +277,7 @@ def format_report(r: ValidationResult) -> str:
         f"case {r.case}: {r.figures} figures, {r.non_figures} non-figure mentions, "
         f"{r.glosses_removed} pinyin glosses removed",
         "  figures per chain: " + ", ".join(f"{k} {v}" for k, v in r.per_chain.items()),
-        f"  qualified figures (余/多/超/近/以上/内/至): {r.qualified} of {r.figures}",
+        f"  qualified figures ({'/'.join(r.qualifiers)}): {r.qualified} of {r.figures}",
         f"  figures mapped to a shared indicator: {r.indicators_mapped} of {r.figures}",
         f"  evidence verified at offset: {r.evidence_ok}/{r.figures} ({_pct(r.evidence_ok, r.figures)})",
         f"  evidence parses to the row: {r.parse_ok}/{r.figures} ({_pct(r.parse_ok, r.figures)})",

@@ -168,10 +168,20 @@ def context_rows(report) -> list[dict]:
             derivation = chinese_cells(c.derivation)
         rows.append({"indicator": indicator_words(c.indicator, report.lang, report.meta.get("glossary")),
                      "year": format_period(c.period, report.lang),
-                     "confidence": c.confidence_label(report.lang), "source": c.source_url,
+                     "confidence": c.confidence_label(report.lang), "source": _source_cell(c, report.lang),
                      "excerpt": Cell(strip_pinyin_glosses(to_simplified(c.excerpt))[0], lang="zh", quote=True),
                      "derivation": derivation})
     return rows
+
+
+def _source_cell(c, lang: str) -> str | list:
+    """An external row's source: its original publisher, then the page read (a link) as the access route."""
+    from kczlib.words import word
+
+    if not c.source_url:
+        return c.publisher
+    before, _, after = word("appendix", "appendix.source_via", lang).partition("{url}")
+    return [before.format(publisher=c.publisher), c.source_url, after]  # the URL alone, so it renders as a link
 
 
 _HAN_RUN = re.compile(f"[{HAN}\u3000-\u303f\uff00-\uffef“”‘’]*[{HAN}][{HAN}\u3000-\u303f\uff00-\uffef“”‘’0-9.%]*")

@@ -9,7 +9,6 @@ them, and names their origins in the chart's source line.
 from __future__ import annotations
 
 from collections.abc import Callable
-from urllib.parse import urlparse
 
 from kczlib.analysis.ledger import Ledger
 from kczlib.analysis.num import ContextRef, FigureRef, Num, Parameter, Period
@@ -34,8 +33,9 @@ def parameter_label(name: str, lang: str) -> str:
 def origins(nums: list[Num], lang: str, case: str) -> list[str]:
     """Where the numbers a chart draws come from, each origin once, in order of appearance.
 
-    Case figures cite the case document; context rows the host of their source page
-    with the row's confidence (derived rows say so); parameters "assumption: <name>";
+    Case figures cite the case document; context rows their original publisher, with the
+    host of the page read as the access route and the row's confidence (derived rows say
+    so); parameters "assumption: <name>";
     counts of the dataset itself say that. Derived numbers contribute the origins of
     their distinct inputs.
     """
@@ -51,7 +51,7 @@ def origins(nums: list[Num], lang: str, case: str) -> list[str]:
             elif isinstance(leaf.origin, ContextRef):
                 c = context_value(leaf.origin.context_id, case)
                 key = "origin.context_derived" if c.is_derived else "origin.context"
-                text = chart_word(key, lang).format(host=urlparse(c.source_url).hostname or "",
+                text = chart_word(key, lang).format(publisher=c.publisher, host=c.access_host,
                                                        confidence=c.confidence_label(lang))
             elif isinstance(leaf.origin, Parameter):
                 text = chart_word("origin.assumption", lang).format(name=parameter_label(leaf.origin.name, lang))

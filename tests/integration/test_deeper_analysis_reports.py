@@ -55,7 +55,7 @@ PHRASES = {
             "2019: up 240,200 (low confidence",                        # registered residents: 24.02万
             "2023: up 267,000 (medium confidence)",                    # registered residents: 26.7万
             "is a break in the series, not an inflow",
-            "0.603% to 1.21% of the 16,581,000 residents",             # 10万 / 1658.1万 .. 20万 / 1658.1万 (10万余)
+            "0.603% to 0.663% of the 16,581,000 residents",            # 10万 / 1658.1万 .. 11万 / 1658.1万 (10万余)
             "at 4.7%, 2nd nationally (low confidence",
             "are cumulative counts since an undated start: neither residents nor migrants",
             "so no ratio per ten thousand residents is computed",
@@ -84,11 +84,15 @@ PHRASES = {
         "en": [
             "lending of CNY 92 m to CNY 10.1 bn and 447 to 547 more firms are implied",  # 3247 - 2800 .. 3247 - 2700
             "lending of at least CNY 9.91 bn is implied",              # 超400亿 - 300.92亿 = 99.08亿
-            "That span is 9 months.",                                   # Nov 2023 -> Aug 2024
-            "Aug 2024, cumulative: at least CNY 10 m",                 # 400亿 / 近4000 firms = 1000万
+            "(about 11 months between the two data dates)",             # Sep 2023 -> Aug 2024
+            "the firms added were at most 753",                         # 近4000 - 3247 = 753
+            "cumulative to Aug 2024: at least CNY 10 m",               # 400亿 / 近4000 firms = 1000万
+            "By Sep 2023 (printed Nov 2023)",                           # the stock is on a page of 2023-09-12
             "H1 2019 (half-year flow): CNY 1.99 m",                    # 7.93亿 / 399 = 198.7万
         ],
-        "zh": ["隐含放款9200万元至101亿元，企业增加447家至547家", "隐含放款至少99.1亿元", "该时段为9个月。"],
+        "zh": ["隐含放款9200万元至101亿元，企业增加447家至547家", "隐含放款至少99.1亿元", "按前后数据日期计约11个月",
+               "新增企业至多753家", "截至2023年9月（2023年11月见报）",
+               "获得过“科创贷”支持的比例超80%"],                         # not 比例为超80%
     },
     "04_platforms_and_industry": {
         "en": [
@@ -133,16 +137,28 @@ def test_every_report_opens_with_three_to_five_key_findings(name, lang):
     assert 3 <= len(bullets) <= 5 and all(b.startswith("- ") and re.search(r"\d", b) for b in bullets)
 
 
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_the_finance_analyses_are_sections_not_subsections_of_the_findings(lang):
+    # review M13: the scenario and loan-dynamics analyses are h2 sections after the key findings
+    shown = report("02_tech_finance_leverage", lang).shown
+    headings = [s for s in shown if s.startswith("#")]
+    h2 = ["Key findings", "Scenario:", "Loan dynamics"] if lang == "en" else ["主要发现", "情景分析", "贷款动态"]
+    for start in h2:
+        assert any(h.startswith("## " + start) for h in headings), headings
+    assert not any(h.startswith("### ") for h in headings), headings
+
+
 def test_new_charts_of_external_data_cite_their_sources():
-    expected = {"01_fiscal_investment": {"rd_intensity_series": ["tjj.gz.gov.cn (high confidence)",
-                                                                 "yongxinshebei.com"],
-                                         "pledge_scenarios": ["assumption: scenario windows of the pledge"]},
-                "02_tech_finance_leverage": {"loan_dynamics": ["freewechat.com",
-                                                               "digitalpaper.stdaily.com (medium confidence)",
-                                                               "case study"]},
-                "03_talent_inflows": {"population_change": ["wuhanx.com (low confidence", "m.yybnet.net",
-                                                            "zw.china.com.cn", "dzb.51grb.com"]},
-                "04_platforms_and_industry": {"hightech_series": ["shadafang.com", "www.chinafabu.com"]}}
+    # each external source by its publisher, with the page read as the access route (review M18)
+    expected = {"01_fiscal_investment": {"rd_intensity_series": [
+                    "广州市统计局《广州统计年鉴2023》 (via tjj.gz.gov.cn, high confidence)",
+                    "重庆市科学技术局 (via yongxinshebei.com"],
+                    "pledge_scenarios": ["assumption: scenario windows of the pledge"]},
+                "02_tech_finance_leverage": {"loan_dynamics": [
+                    "(via freewechat.com", "科技日报 (via digitalpaper.stdaily.com, medium confidence)", "case study"]},
+                "03_talent_inflows": {"population_change": ["(via wuhanx.com, low confidence", "(via m.yybnet.net",
+                                                            "(via zw.china.com.cn", "(via dzb.51grb.com"]},
+                "04_platforms_and_industry": {"hightech_series": ["(via shadafang.com", "(via www.chinafabu.com"]}}
     for name, charts in expected.items():
         sources = {c: s for c, _, s in report(name, "en").charts}
         for chart, hosts in charts.items():

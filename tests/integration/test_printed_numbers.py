@@ -102,20 +102,18 @@ def test_doubling_pledge_and_end_point_print_the_conventional_rounding():
     assert set(chart) == {"99.4亿元", "199亿元"}
 
 
-EXACT = {"200×", "125×", "100×", "62.5×", "40×", "25×"}  # 1 / (loss x share) for the six default pairs
-
-
-@pytest.mark.parametrize("where", ["scenario table", "scenario heatmap"])
-def test_finance_scenarios_print_the_exact_ratio_where_the_pool_holds(where):
+def test_finance_table_prints_loans_per_expected_loss_only_where_the_pool_binds():
+    # where the pool holds, loans / expected loss is 1 / (loss x share), an identity of two assumptions:
+    # the text states the formula and the table prints the ratio only where the cap binds (review L14)
     r = report("02_tech_finance_leverage", "en")
-    ratios = [e.text for e in r.ledger.entries if e.where == where and e.num.base_unit == "multiplier"
+    ratios = [e.text for e in r.ledger.entries if e.where == "scenario table" and e.num.base_unit == "multiplier"
               and e.num.derivation.startswith("kechuangdai_loans / (min(")]
-    assert len(ratios) == 18  # 3 pools x 3 loss rates x 2 shares
     # By hand, loans 200..300亿: the loss exceeds the pool only at a 5% loss rate --
     # 5亿 pool: 50% share 5..7.5亿 and 80% share 8..12亿 (binds; loans / pool = 40..60),
     # 10亿 pool, 80% share: 8..12亿 (binds above 250亿 of loans; 2e10/8e8 = 25 .. 3e10/1e9 = 30)
-    assert sorted(t for t in ratios if t not in EXACT) == ["25× to 30×", "40× to 60×", "40× to 60×"]
-    assert set(ratios) & EXACT == EXACT
+    assert sorted(ratios) == ["25× to 30×", "40× to 60×", "40× to 60×"]
+    assert "leverage_grid" not in {c for c, _, _ in r.charts}  # no heat map of the identity
+    assert "loans / expected fiscal loss = the reciprocal of (lifetime loss rate × share covered)" in "\n".join(r.shown)
 
 
 def test_finance_text_states_the_exact_ratio_the_break_even_rate_and_where_the_pool_binds():
@@ -123,7 +121,7 @@ def test_finance_text_states_the_exact_ratio_the_break_even_rate_and_where_the_p
     # first scenario: 5亿 pool, 1%, 50%: 200× exactly;
     # pool exhausted at 5e8 / (3e10 * 0.5) = 3.33% .. 5e8 / (2e10 * 0.5) = 5%
     assert "loans amount to 200× that expected fiscal loss" in text
-    assert "exhausted at a loss rate of 3.33% to 5%" in text
+    assert "exhausted at a lifetime loss rate of 3.33% to 5%" in text
     assert ("Of the 18 scenarios, the expected loss exceeds the pool at every loan volume in the range in 2, "
             "and at part of the range in 1") in text
     # the 2019 50亿 pool: loans 2e10/5e9 = 4 .. 3e10/5e9 = 6; break-even 5e9/(3e10*0.5) = 33.3% .. 5e9/(2e10*0.5) = 50%
@@ -162,10 +160,10 @@ def context_rows():
 
 # what a chart's source line calls each scenario parameter (written for readers, not the code names)
 PARAMETER_WORDS = {
-    "zh": {"risk_pool_yi": "风险资金池规模", "loss_rate": "不良率", "compensation_share": "资金池补偿比例",
+    "zh": {"risk_pool_yi": "风险资金池规模", "loss_rate": "累计损失率（假设）", "compensation_share": "资金池补偿比例",
            "baseline_year": "倍增承诺的基年", "pledge_start_years": "承诺期限情景",
            "spending_not_below_stated_year": "支出相对已知年份的倍数（假定未下降）"},
-    "en": {"risk_pool_yi": "risk pool size", "loss_rate": "loss rate",
+    "en": {"risk_pool_yi": "risk pool size", "loss_rate": "lifetime loss rate on cumulative lending (assumed)",
            "compensation_share": "share of losses the pool covers",
            "baseline_year": "base year of the doubling pledge",
            "pledge_start_years": "scenario windows of the pledge",
@@ -185,11 +183,13 @@ def expected_origins(nums, lang) -> set[str]:
             elif leaf.kind == "context":
                 row = context_rows()[leaf.origin.context_id]
                 label = confidence_label(row["confidence"], lang)
-                bracket = f"（{label}）" if lang == "zh" else f" ({label})"
+                publisher, host = row["publisher"], urlparse(row["source_url"]).hostname
                 if row["confidence"] == "derived":
-                    out.add(("外部数据推算" if lang == "zh" else "derived from external data") + bracket)
-                else:
-                    out.add(f"{urlparse(row['source_url']).hostname}" + bracket)
+                    out.add(f"{publisher}（外部数据推算，{label}）" if lang == "zh" else
+                            f"{publisher} (derived from external data, {label})")
+                else:  # the original publisher, the page read as the access route
+                    out.add(f"{publisher}（经{host}，{label}）" if lang == "zh" else
+                            f"{publisher} (via {host}, {label})")
             elif leaf.kind == "assumption":
                 name = PARAMETER_WORDS[lang][leaf.origin.name]
                 out.add(f"假设：{name}" if lang == "zh" else f"assumption: {name}")
@@ -213,10 +213,9 @@ def test_charts_of_external_data_and_assumptions_do_not_cite_the_case():
     title = json.loads((DATA / "cases" / "chengdu" / "case.json").read_text(encoding="utf-8"))["title"]["en"]
     sources = {c: s for c, _, s in report("01_fiscal_investment", "en").charts}
     assert (title not in sources["rd_intensity_series"]
-            and "scecea.org.cn (medium confidence)" in sources["rd_intensity_series"])
+            and "(via scecea.org.cn, medium confidence)" in sources["rd_intensity_series"])
     assert "assumption: base year of the doubling pledge" in sources["fiscal_path"]
-    grid = {c: s for c, _, s in report("02_tech_finance_leverage", "en").charts}["leverage_grid"]
-    assert all(f"assumption: {p}" in grid for p in ("risk pool size", "loss rate", "share of losses the pool covers"))
+    assert "leverage_grid" not in {c for c, _, _ in report("02_tech_finance_leverage", "en").charts}
 
 
 @pytest.mark.parametrize("name, phrases", [
@@ -253,3 +252,17 @@ def test_derived_numbers_match_the_arithmetic_done_by_hand(name, phrases):
     text = "\n".join(report(name, "en").shown)
     for phrase in phrases:
         assert phrase in text
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+@pytest.mark.parametrize("name", sorted(NB))
+def test_no_page_text_or_source_line_names_a_bare_mirror_host(name, lang):
+    # a host appears only as the access route after the publisher: 经host / via host (review M18)
+    r = report(name, lang)
+    hosts = {urlparse(row["source_url"]).hostname for row in context_rows().values() if row["source_url"]}
+    route = "经{}" if lang == "zh" else "via {}"
+    for text in [*r.shown, *(source for _, _, source in r.charts)]:
+        rest = text
+        for host in hosts:
+            rest = rest.replace(route.format(host), "")
+        assert not [h for h in hosts if h in rest], text

@@ -21,10 +21,13 @@ from kczlib.report.tables import display_table
 
 
 def leverage_scenarios(report, loans: Num, pools_yi: list, loss_rates: list, shares: list) -> None:
-    """Scenario grid of the risk pool, as a table, sentences and a heatmap.
+    """Scenario grid of the risk pool, as sentences and a table.
 
     It gives loans per yuan of pool and of expected fiscal loss (capped at the pool), with the
-    break-even loss rate.
+    break-even loss rate. The loss rate is a lifetime loss rate applied to cumulative lending.
+    Where the pool is not exhausted, loans per yuan of expected loss are the identity
+    1 / (loss rate x share covered) of two assumptions: the text states the formula and the
+    table prints that ratio only where the pool cap binds.
     """
     import pandas as pd
 
@@ -46,10 +49,15 @@ def leverage_scenarios(report, loans: Num, pools_yi: list, loss_rates: list, sha
                n_binds=report.count(int(counts.get(POOL_BINDS, 0)), "finance.derivation.binds"),
                n_partly=report.count(int(counts.get(POOL_BINDS_PARTLY, 0)), "finance.derivation.binds_partly"))
 
-    def fmt(col: str) -> list[str]:  # a column as printed: ledger text, or the words for "never exhausted"
-        return [report.text("finance_bounds.never_exhausted")
-                if col == "break_even_loss_rate" and _never_exhausted(x)
-                else report.ledger.format(x, "scenario table") for x in grid[col]]
+    def cell(col: str, x, binding: str) -> str:  # as printed: ledger text, or words where no number says more
+        if col == "break_even_loss_rate" and _never_exhausted(x):
+            return report.text("finance_bounds.never_exhausted")
+        if col == "loans_per_loss_yuan" and binding not in (POOL_BINDS, POOL_BINDS_PARTLY):
+            return report.text("finance.by_formula")  # 1 / (loss rate x share): an identity of the assumptions
+        return report.ledger.format(x, "scenario table")
+
+    def fmt(col: str) -> list[str]:
+        return [cell(col, x, b) for x, b in zip(grid[col], grid["pool_binding"], strict=True)]
 
     columns = ("pool", "loss_rate", "compensation_share", "loans_per_pool_yuan", "expected_fiscal_loss",
                "loans_per_loss_yuan", "break_even_loss_rate")
@@ -57,7 +65,6 @@ def leverage_scenarios(report, loans: Num, pools_yi: list, loss_rates: list, sha
     table.insert(5, report.text("finance.col_pool_binding"),
                  [report.text(f"finance.binding_{b}") for b in grid["pool_binding"]])
     display_table(table)
-    _leverage_heatmap(report, grid)
 
 
 def _never_exhausted(break_even: Num) -> bool:
@@ -66,32 +73,6 @@ def _never_exhausted(break_even: Num) -> bool:
     Then no loss rate exhausts the pool, so there is no rate to print (a rate is a share of the loans).
     """
     return break_even.lower is not None and break_even.lower > 1
-
-
-def _leverage_heatmap(report, grid) -> None:
-    """Loans per yuan of expected fiscal loss as a heatmap.
-
-    One row per loss rate and share, one column per pool. Each cell is labelled with the printed
-    figure (the same string as the table) and coloured by the middle of its range.
-    """
-    import pandas as pd
-
-    texts, values, rows, cols = {}, {}, [], []
-    for _, r in grid.iterrows():
-        row = report.text("finance.grid_row_label", loss=r["loss_rate"], comp=r["compensation_share"])
-        col = report.ledger.format(r["pool"], "scenario heatmap")
-        rows.append(row) if row not in rows else None
-        cols.append(col) if col not in cols else None
-        texts[(row, col)] = report.ledger.format(r["loans_per_loss_yuan"], "scenario heatmap")
-        values[(row, col)] = r["loans_per_loss_yuan"].mid
-    frame = pd.DataFrame([[values[(r, c)] for c in cols] for r in rows], index=rows, columns=cols, dtype=float)
-    frame.index.name, frame.columns.name = report.text("finance.grid_rows"), report.text("finance.grid_cols")
-    labels = pd.DataFrame([[texts[(r, c)] for c in cols] for r in rows], index=rows, columns=cols)
-    nums = list(grid["loans_per_loss_yuan"])
-    fig = plots.grid_heatmap(frame, title=report.text("finance.grid_chart"),
-                             unit_label=report.text("finance.grid_unit"),
-                             source=report.chart_source(nums), lang=report.lang, labels=labels)
-    report.chart(fig, "leverage_grid", nums)
 
 
 def pool_scenario(report, loans: Num, shares: list) -> None:
@@ -120,8 +101,7 @@ def kechuangdai_growth(report, firms: Num, loans: Num, borrowing_then: Num) -> N
     crow, loan_count = report.ctx_role("kechuangdai_loan_count_latest")
     if later_firms is None or later_loans is None or loan_count is None:
         return
-    report.say("finance.growth", year_label=report.year(lrow.year_number, "common.derivation.context_year",
-                                                        (ContextRef(lrow.id),), id=lrow.id),
+    report.say("finance.growth", year_label=as_of(report, lrow),
                later_firms=later_firms, later_loans=later_loans, loan_count=loan_count,
                loans_confidence=report.confidence(lrow), firms_confidence=report.confidence(frow),
                firms_growth=metrics.growth(later_firms, firms), loans_growth=metrics.growth(later_loans, loans))
@@ -137,6 +117,21 @@ def kechuangdai_growth(report, firms: Num, loans: Num, borrowing_then: Num) -> N
                    loans=early_loans, firms=early_firms, confidence=report.confidence(erow),
                    per_firm=metrics.ratio(early_loans, early_firms, "CNY"))
     report.gap("kechuangdai_risk_pool")
+
+
+def as_of(report, row) -> Safe:
+    """The data date of a context row as printed, with the month its page printed it when that is later.
+
+    2023年9月（2023年11月见报）/ Sep 2023 (printed Nov 2023): a publication date is never a data date.
+    """
+    from kczlib.data.context import format_period, month_number, period_end
+
+    when = report.when(row)
+    if not row.published or month_number(row.published) <= period_end(row.period):
+        return when
+    printed = report.cite(format_period(row.published[:7], report.lang), "finance.derivation.published",
+                          (ContextRef(row.id),), id=row.id)
+    return report.text("finance.as_of_printed", period=when, published=printed)
 
 
 def _loan_points(report, firms: Num, loans: Num) -> list[dict]:
@@ -171,12 +166,9 @@ def loan_dynamics(report, firms: Num, loans: Num) -> None:
     Then the lending and firms implied between the points (bounded jointly), and borrowing per
     firm at each.
     """
-    from kczlib.data.context import months_between
-
     points = _loan_points(report, firms, loans)
     if len(points) < 2:
         return
-    report.heading("finance.dynamics_heading", level=3)
     report.say("finance.dynamics_intro", period=report.cite(report.meta.get("period", ""),
                                                             "common.derivation.case_period", ()))
     scale = 1e8 if report.lang == "zh" else 1e9
@@ -195,31 +187,50 @@ def loan_dynamics(report, firms: Num, loans: Num) -> None:
         legend=report.text("common.hatch_legend"), unit_keys=(unit_key(lend), unit_key(firm_nums)))
     report.chart(fig, "loan_dynamics", lend + firm_nums)
     cumulative = [p for p in points if not p["flow"]]
+    spans = []
     for a, b in pairwise(cumulative):
-        slots = {"start": Safe(a["label"]), "end": Safe(b["label"]), "lending": metrics.difference(b["loans"],
-                                                                                                   a["loans"])}
-        if a["firms"].lower is not None and b["firms"].lower is not None:
-            report.say("finance.between", firms=metrics.difference(b["firms"], a["firms"]), **slots)
-        else:  # a bound only from above ("nearly"): the firms added cannot be bounded from below
-            report.say("finance.between_lending", **slots)
-        if a["row"] is not None and b["row"] is not None:
-            n = float(months_between(a["row"].period, b["row"].period))
-            months = Num(n, n, "count", refs=tuple(ContextRef(r.id) for r in (a["row"], b["row"])),
-                         derivation=report.derivation("finance.derivation.months"), measure="个月", sig=6)
-            report.say("finance.months", months=months)
-        else:
-            report.say("finance.no_time_base")
+        span = _span(report, a, b)
+        spans.append(span)
+        # a difference keeps whatever bound its inputs give: 近4000 - 3247 is at most 753, never "unbounded"
+        key = "finance.between_bound" if b["firms"].lower is None else "finance.between"
+        report.say(key, start=_span_end(report, a), end=_span_end(report, b), span=span,
+                   lending=metrics.difference(b["loans"], a["loans"]),
+                   firms=metrics.difference(b["firms"], a["firms"]))
     frow, flow = report.ctx_role("kechuangdai_lending_in_year")
     if flow is not None:
-        report.say("finance.lending_in_year", lending=flow, period=report.when(frow),
+        year = report.year(frow.year_number, "common.derivation.context_year", (ContextRef(frow.id),), id=frow.id)
+        report.say("finance.lending_in_year", lending=flow, year=year, period=report.when(frow),
                    confidence=report.confidence(frow))
         last = metrics.difference(cumulative[-1]["loans"], cumulative[-2]["loans"]) if len(cumulative) > 1 else None
         if last is not None and last.lower is not None and flow.upper is not None and last.lower > flow.upper:
-            report.say("finance.pace_conflict", lending=last, flow=flow)
+            report.say("finance.pace_conflict", lending=last, flow=flow, span=spans[-1], year=year,
+                       period=report.when(frow))
     items = [report.text("finance.per_firm_item", label=Safe(p["label"]),
                          value=metrics.ratio(p["loans"], p["firms"], "CNY")) for p in points]
     report.say("finance.per_firm_over_time", items=Safe(report.list_separator().join(items)))
     report.gap("kechuangdai_series")
+
+
+def _span_end(report, point: dict) -> Safe:
+    """One end of a span between cumulative totals, in words: the case's undated totals, or the totals to a date."""
+    if point["row"] is None:
+        return report.text("finance.span_case")
+    return report.text("finance.span_cumulative", period=report.when(point["row"]))
+
+
+def _span(report, a: dict, b: dict) -> Safe:
+    """The length of the span between two cumulative totals, from their data dates (`period`), in words.
+
+    An undated end (the case's totals) leaves the span unknown, and says so.
+    """
+    from kczlib.data.context import months_between
+
+    if a["row"] is None or b["row"] is None:
+        return report.text("finance.no_time_base")
+    n = float(months_between(a["row"].period, b["row"].period))
+    months = Num(n, n, "count", refs=tuple(ContextRef(r.id) for r in (a["row"], b["row"])),
+                 derivation=report.derivation("finance.derivation.months"), measure="个月", sig=6)
+    return report.text("finance.span_months", months=months)
 
 
 def finance_findings(report, firms: Num, loans: Num, shares: list) -> list:
@@ -235,7 +246,7 @@ def finance_findings(report, firms: Num, loans: Num, shares: list) -> list:
     frow, later_firms = report.ctx_role("kechuangdai_firms_latest")
     crow, count = report.ctx_role("kechuangdai_loan_count_latest")
     if later_loans is not None and later_firms is not None and count is not None:
-        out.append(report.text("finance.kf_growth", period=report.when(lrow), later_loans=later_loans,
+        out.append(report.text("finance.kf_growth", period=as_of(report, lrow), later_loans=later_loans,
                                later_firms=later_firms,
                                count=count, confidence=report.confidence(lrow),
                                firms_confidence=report.confidence(frow),

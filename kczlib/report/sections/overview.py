@@ -11,6 +11,7 @@ from __future__ import annotations
 from kczlib.analysis import metrics
 from kczlib.analysis.num import ContextRef, FigureRef
 from kczlib.report.narrative import Safe
+from kczlib.report.sections.finance import as_of
 from kczlib.report.sections.shared import (
     hightech_points,
     population_steps,
@@ -77,6 +78,7 @@ def data_quality(report) -> None:
     n = report.count(r.figures, "overview.derivation.figure_rows")
     q = report.count(r.qualified, "overview.derivation.qualified_rows")
     report.say("overview.quality", n_figures=n, n_qualified=q, share_qualified=metrics.share(q, n),
+             qualifiers=qualifier_list(report, r),
              mentions=report.count(r.mentions, "overview.derivation.mentions"),
              claimed_figures=report.count(r.claimed_by_figures, "overview.derivation.claimed_by_figures"),
              claimed_non=report.count(r.claimed_by_non_figures, "overview.derivation.non_figure_rows"),
@@ -109,7 +111,7 @@ def overview_findings(report) -> list:
     loans, firms = report.maybe("tech_loan_volume"), report.maybe("tech_loan_firms")
     if later is not None and later_firms is not None and loans is not None and firms is not None:
         out.append(report.text("overview.kf_finance", loans=loans, firms=firms,
-                               period=report.when(lrow), later=later, later_firms=later_firms,
+                               period=as_of(report, lrow), later=later, later_firms=later_firms,
                                confidence=report.confidence(lrow)))
     steps = [s for s in population_steps(report) if not s["break"]]
     grow, gshare = report.ctx_role("grad_inflow_share")
@@ -126,6 +128,17 @@ def overview_findings(report) -> list:
                                last=last[1], end=report.year(last[0], "common.derivation.series_year", last[1].refs),
                                multiple=metrics.growth(last[1], first[1])))
     return out
+
+
+def qualifier_list(report, r) -> Safe:
+    """The qualifiers a count of qualified figures counts, as the page lists them (余、多、超 ...).
+
+    Generated from `ValidationResult.qualifiers`, the set `ValidationResult.qualified` counts, so
+    the list printed beside the count can never name fewer or other qualifiers than it counts.
+    """
+    from kczlib.report.narrative import escape
+
+    return Safe(escape(report.text("overview.qualifier_separator").join(r.qualifiers)))
 
 
 def overview_caveats(report) -> None:
@@ -146,5 +159,6 @@ def overview_caveats(report) -> None:
         ("missing.no_context", {"topic": Safe(report.text("missing.topics.caveat_context"))})
     report.show(Safe("\n".join("- " + report.text(k, **s) for k, s in (
         ("any_case.caveat_source", {"n_figures": n, "city": report.meta["city"][report.lang]}),
-        ("overview.caveat_ranges", {"n_qualified": q, "n_figures": n, "share": metrics.share(q, n)}),
+        ("overview.caveat_ranges", {"n_qualified": q, "n_figures": n, "share": metrics.share(q, n),
+                                    "qualifiers": qualifier_list(report, r)}),
         series))))

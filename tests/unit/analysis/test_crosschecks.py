@@ -35,7 +35,8 @@ def fig(id, value_base, qualifier="exact", lower=None, upper=None, base_unit="co
 
 def ctx(id, value, unit="家", confidence="medium", year="2020", derivation=""):
     url = "" if confidence == "derived" else "http://example.org/page"
-    return ContextFigure(id, "", "成都", year, value, unit, confidence, derivation, url, "", "")
+    return ContextFigure(id, "", "成都", year, value, unit, confidence, derivation, url, "", "",
+                         publisher=f"{id}的发布机构")
 
 
 TOTAL = fig("hightech_total_2021", 7821)
@@ -134,8 +135,8 @@ def test_rd_intensity_second_route_divides_rd_by_gdp():
 
 # --- (c) 科创贷 growth ----------------------------------------------------------------
 
-FIRMS_2023 = ctx("kechuangdai_firms_2023", 3247, confidence="low", year="2023")
-LOANS_2023 = ctx("kechuangdai_loans_2023", 300.92, "亿元", year="2023-11")
+FIRMS_2023 = ctx("kechuangdai_firms_2023", 3247, confidence="low", year="2023-09")
+LOANS_2023 = ctx("kechuangdai_loans_2023", 300.92, "亿元", year="2023-09")
 
 
 def test_kechuangdai_growth_is_an_interval_from_the_case_bounds():
@@ -163,10 +164,11 @@ def test_kechuangdai_later_total_below_case_lower_bound_disagrees():
 
 def test_kechuangdai_explanation_labels_each_external_confidence():
     check = check_kechuangdai_growth(KCD_FIRMS, KCD_LOANS, FIRMS_2023, LOANS_2023)
-    assert "3247家（低可信度" in check.explanation_zh
-    assert "300.92亿元（中等可信度）" in check.explanation_zh
-    # 300.92亿元 = CNY 30.092 bn, printed in English at 3 significant digits (L5)
-    assert "CNY 30.1 bn in Nov 2023 (medium confidence)" in check.explanation_en
+    # each external (300.92亿元 = CNY 30.1 bn at 3 significant digits, L5)
+    # each external number with its publisher, then its confidence
+    assert "3247家（kechuangdai_firms_2023的发布机构，低可信度" in check.explanation_zh
+    assert "300.92亿元（kechuangdai_loans_2023的发布机构，中等可信度）" in check.explanation_zh
+    assert "CNY 30.1 bn in Sep 2023 (kechuangdai_loans_2023的发布机构, medium confidence)" in check.explanation_en
 
 
 # --- (d) STAR Market ------------------------------------------------------------------

@@ -64,7 +64,8 @@ def test_confidence_is_categorical_with_the_four_labels_in_order():
 
 def test_context_value_carries_source_and_confidence():
     row = context_value("kechuangdai_loans_2023", "chengdu")
-    assert (row.value, row.unit, row.year, row.confidence) == (300.92, "亿元", "2023-11", "medium")
+    # the data date (Sep 2023), not the date 科技日报 printed it (Nov 2023)
+    assert (row.value, row.unit, row.year, row.confidence) == (300.92, "亿元", "2023-09", "medium")
     assert row.source_url.startswith("http://digitalpaper.stdaily.com/")
     assert "300.92亿元" in row.excerpt
     assert row.year_number == 2023
@@ -286,9 +287,9 @@ def test_a_gap_without_english_is_reported(data_copy):
 
 
 def test_a_qualified_row_is_a_range_by_the_case_figures_rule():
-    # 10万余人: above 100,000 and below the next step of its last stated digit (10 -> 20万),
-    # as 2700余 is 2700 to 2800; 超400亿元 has no upper bound; 近4000家 no lower one
-    assert context_value("talent_settled_chengdu_2019h1", "chengdu").bounds == (100000.0, 200000.0)
+    # 10万余名: 余 after the scale word 万, so the remainder is below one 万: 100,000 to 110,000
+    # (10余万 would be 100,000 to 200,000); 超400亿元 has no upper bound; 近4000家 no lower one
+    assert context_value("talent_settled_chengdu_2019h1", "chengdu").bounds == (100000.0, 110000.0)
     assert context_value("kechuangdai_loans_2024", "chengdu").bounds == (4e10, None)
     assert context_value("kechuangdai_firms_2024", "chengdu").bounds == (None, 4000.0)
     assert context_value("pop_chengdu_2023", "chengdu").bounds == (21403000.0, 21403000.0)

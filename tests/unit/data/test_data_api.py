@@ -123,7 +123,7 @@ def test_describe_refuses_an_unknown_table():
 def test_topic_talent_counts_talent_and_outcome_talent():
     rows = csv_rows("figures")
     by_hand = [r["id"] for r in rows if r["chain"] in ("talent", "outcome_talent")]
-    assert len(by_hand) == 4 + 18  # `cut -d, -f2 figures.csv | sort | uniq -c`: talent 4, outcome_talent 18
+    assert len(by_hand) == 4 + 17  # `cut -d, -f2 figures.csv | sort | uniq -c`: talent 4, outcome_talent 17
     frame = kczlib.load_figures("chengdu")
     assert (frame["chain"] == "talent").sum() == 4  # the column itself is unchanged
     assert list(frame.index[frame["topic"] == "talent"]) == by_hand
@@ -132,7 +132,7 @@ def test_topic_talent_counts_talent_and_outcome_talent():
 def test_is_outcome_and_topic_per_row():
     rows = {r["id"]: r for r in csv_rows("figures")}
     frame = kczlib.load_figures("chengdu")
-    assert int(frame["is_outcome"].sum()) == 11 + 18 + 26 + 18  # services, industry, platforms, talent
+    assert int(frame["is_outcome"].sum()) == 11 + 18 + 26 + 17  # services, industry, platforms, talent
     for fid, r in rows.items():
         outcome = r["chain"].startswith("outcome_")
         assert bool(frame.loc[fid, "is_outcome"]) is outcome
@@ -140,7 +140,7 @@ def test_is_outcome_and_topic_per_row():
     f = kczlib.figure("workstations")
     assert (f.chain, f.topic, f.is_outcome) == (rows["workstations"]["chain"], "talent",
                                                 rows["workstations"]["chain"].startswith("outcome_"))
-    assert frame.groupby("topic", observed=True).size()["talent"] == 22
+    assert frame.groupby("topic", observed=True).size()["talent"] == 21
 
 
 # -- year and period: one dtype per column in both tables ----------------------------------

@@ -209,7 +209,7 @@ def test_the_draft_of_the_chengdu_source_finds_the_curated_figures(chengdu_draft
                     for d in drafted)
                 for row, start, end in located)
     recall = found / len(located)
-    assert len(located) == 106
+    assert len(located) == 105  # figures.csv rows (the restated jiebang batches are held once)
     assert recall >= 0.95, f"draft recall {recall:.3f} ({found} of {len(located)})"
 
 

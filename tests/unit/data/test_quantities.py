@@ -183,3 +183,27 @@ def test_a_range_orders_nothing_itself_but_keeps_both_written_ends(a, b):
 def test_money_normalises_to_yuan(n):
     assert parse_quantity(f"{n}万元").value_base == n * 1e4
     assert math.isclose(parse_quantity(f"{n}亿元").value_base, n * 1e8)
+
+
+# Where 余/多 sits decides the step (吕叔湘《现代汉语八百词》, 多/余): right after the numeral the
+# remainder is below one step of its last digit (十多斤 = 11 to 19 斤, 30余万 = 30万 to 40万); after
+# the scale word or unit it is below one of that word (三斤多 < 4斤, 10万余 < 11万). By hand:
+YU_POSITION = {
+    "10万余人": (100000, 110000),   # 10万 + under 1万
+    "10余万人": (100000, 200000),   # 10万 + under 10万 (the step of the 1 in 10)
+    "3万余人": (30000, 40000),      # 3万 + under 1万; the numeral's step is also 1万 here
+    "50万多人": (500000, 510000),   # 50万 + under 1万
+    "50多万人": (500000, 600000),   # 50万 + under 10万
+    "20亿多元": (2e9, 2.1e9),       # 20亿 + under 1亿
+    "20多亿元": (2e9, 3e9),         # 20亿 + under 10亿
+    "10年多": (10, 11),             # ten years and some months
+    "10多年": (10, 20),             # ten-odd years
+    "1.6万余单": (16000, 17000),    # a decimal keeps the step of its last decimal place: 0.1万
+}
+
+
+@pytest.mark.parametrize("text,bounds", YU_POSITION.items())
+def test_yu_and_duo_bound_by_where_they_sit(text, bounds):
+    q = parse_quantity(text)
+    assert (q.lower, q.upper) == pytest.approx(bounds)
+    assert parse_quantity(to_text(q)) == q  # written back with the mark where it was
