@@ -121,7 +121,7 @@ class Ledger:
 
         Every ref of every entry counts (a derived number's inputs too). A figure's
         "cumulative" or "target" is not a period (a target is not data) and is skipped;
-        periods compare by their last month (`kczlib.data.context.period_end`).
+        periods compare by their last month (`kczlib.data.periods.period_end`).
 
         Args:
             case: the case folder name.
@@ -129,8 +129,9 @@ class Ledger:
         Returns:
             The period as the table writes it ("2024-08", "2023", "2019-H1"), or "" if none.
         """
-        from kczlib.data.context import context_value, period_end
+        from kczlib.data.context import context_value
         from kczlib.data.figures import figure
+        from kczlib.data.periods import period_end
 
         best, best_end = "", -1
         for e in self.entries:

@@ -13,8 +13,6 @@ from __future__ import annotations
 
 import calendar
 import difflib
-import math
-import os
 from dataclasses import dataclass, fields
 from functools import cache
 from typing import Any, TypedDict, cast
@@ -23,12 +21,11 @@ from urllib.parse import urlparse
 import pandas as pd
 
 from kczlib.data.cases import Case, case_name, get_case
-from kczlib.data.excerpt_value import excerpt_states_value
+from kczlib.data.context_rules import check_row_rules, row_bounds, value_base
 from kczlib.data.geo import geo_name
 from kczlib.data.schema import get_schema, is_blank, read_table, typed_frame
 from kczlib.errors import DataError, DataErrors, UnknownContextError  # noqa: F401 (re-exported)
 from kczlib.textfile import read_json
-from kczlib.units import context_unit_base
 from kczlib.words import word
 
 CONTEXT_FILE = "context.csv"
@@ -36,66 +33,6 @@ META_FILE = "context.meta.json"
 CONFIDENCES = ("high", "medium", "low", "derived")
 
 _HALVES = {"H1": "period.first_half", "H2": "period.second_half"}  # keys of words/context.toml
-
-
-def value_base(value: float, unit: str) -> tuple[float, str]:
-    """`value` written in `unit` -> (value in the base unit, base unit): 99.4 亿元 -> 9.94e9 CNY."""
-    factor, base = context_unit_base(unit)
-    return value * factor, base
-
-
-_PREFIX_QUALIFIERS = ("超", "近")
-_SCALE_WORDS = ("亿", "万")
-
-
-def qualified_bounds(value: float, unit: str, qualifier: str) -> tuple[float | None, float | None]:
-    """Bounds in the base unit of `value` `unit` as qualified by `qualifier` ("" = exact).
-
-    The context table stores the number, unit and qualifier apart; they are written back
-    as the source phrase (超400亿元, 10万余人) and read by `kczlib.data.quantities`, so a
-    context row and a case figure follow one rule. 余/多 are written after the scale word
-    (10万余人 = 10万 to 11万, the rule of `kczlib.data.quantities`); a source that writes them
-    before it (10余万人 = 10万 to 20万) needs the row's explicit `upper`, and the loader's check
-    against the excerpt (`check_row_rules`) says so. Raises `ValueError` for an unknown unit.
-    """
-    base, _ = value_base(value, unit)
-    if not qualifier:
-        return base, base
-    from kczlib.data.quantities import parse_quantity
-
-    number = f"{value:.12g}"
-    scale = unit[0] if unit[:1] in _SCALE_WORDS else ""
-    rest = unit[len(scale):]
-    if qualifier in _PREFIX_QUALIFIERS:
-        text = f"{qualifier}{number}{unit}"
-    elif qualifier == "以上":
-        text = f"{number}{unit}以上"
-    else:  # 余/多 follow the number and its scale word: 10万余人, 200多亿元
-        text = f"{number}{scale}{qualifier}{rest}"
-    q = parse_quantity(text)
-    return q.lower, q.upper
-
-
-def row_bounds(value: float, unit: str, qualifier: str, lower: float | None = None,
-               upper: float | None = None) -> tuple[float | None, float | None]:
-    """Bounds in the base unit of a context row: its explicit `lower`/`upper`, else the qualifier rule's.
-
-    Args:
-        value: the number as written, in `unit`.
-        unit: the row's unit (亿元, 万人, ...).
-        qualifier: the row's qualifier ("" = exact).
-        lower: the explicit lower bound in `unit`, or None for the rule's.
-        upper: the explicit upper bound in `unit`, or None for the rule's.
-
-    Returns:
-        (lower, upper) in the base unit; None where no bound is stated.
-
-    Raises:
-        ValueError: an unknown unit.
-    """
-    lo, hi = qualified_bounds(value, unit, qualifier)
-    factor = value_base(1.0, unit)[0]
-    return (lo if lower is None else lower * factor), (hi if upper is None else upper * factor)
 
 
 def confidence_label(confidence: str, lang: str) -> str:
@@ -268,117 +205,6 @@ def _with_extras(frame: pd.DataFrame, lines: list[int]) -> pd.DataFrame:
     return frame.set_index("id")
 
 
-def check_row_rules(frame: pd.DataFrame, lines: list[int], path: str | os.PathLike[str]) -> list[DataError]:
-    """Rules across columns (and rows) that a per-field schema cannot state.
-
-    A derived row needs a derivation, any other a source_url and an excerpt; the data date
-    (`period`) may not end after the page's publication (`published`); rows of one release
-    share their data date (`check_releases`); a qualified row, or one with explicit bounds,
-    must be read from its excerpt with the same bounds (`check_excerpt_bounds`).
-    """
-    errors: list[DataError] = []
-    for (_, row), line in zip(frame.iterrows(), lines, strict=True):
-        end = period_end(str(row["period"]))
-        if not is_blank(row["published"]) and end is not None and end > month_number(str(row["published"])):
-            errors.append(DataError(path, f"the data date {row['period']} is later than the page's publication "
-                                          f"{row['published']}: a publication date is not a data date", line,
-                                    "period"))
-        if row["confidence"] == "derived":
-            if is_blank(row["derivation"]):
-                errors.append(DataError(path, "a derived row needs a derivation", line, "derivation"))
-            continue
-        for column in ("source_url", "excerpt"):
-            if is_blank(row[column]):
-                reason = f"a {row['confidence']} row needs a {column} (only derived rows may omit it)"
-                errors.append(DataError(path, reason, line, column))
-        if row["confidence"] == "high" and not is_blank(row["excerpt"]) and not excerpt_states_value(
-                float(row["value"]), str(row["unit"]), str(row["excerpt"])):
-            reason = "a high row's excerpt must state its value (kczlib/data/excerpt_value.py); lower the confidence"
-            errors.append(DataError(path, reason, line, "confidence"))
-        errors += check_excerpt_bounds(row, line, path)
-    return errors + check_releases(frame, lines, path)
-
-
-def month_number(date: str) -> int:
-    """A date (2023-09-12) or month (2023-09) as a count of months (year x 12 + month)."""
-    return int(date[:4]) * 12 + int(date[5:7])
-
-
-def check_releases(frame: pd.DataFrame, lines: list[int], path: str | os.PathLike[str]) -> list[DataError]:
-    """Rows of one release (the same `release` slug, or the same excerpt) must share their `period`.
-
-    A release states its figures as of one date; a row dated otherwise has taken its date from
-    somewhere else (the publication of a later reprint, say).
-    """
-    groups: dict[str, list[tuple[str, str, int]]] = {}
-    for (rid, row), line in zip(frame.iterrows(), lines, strict=True):
-        keys = [f"release {row['release']}"] if not is_blank(row["release"]) else []
-        keys += [] if is_blank(row["excerpt"]) else [f"excerpt {row['excerpt']}"]
-        for key in keys:
-            groups.setdefault(key, []).append((str(rid), str(row["period"]), line))
-    errors = []
-    seen: set[tuple[str, str]] = set()
-    for key, rows in groups.items():
-        first_id, first_period, _ = rows[0]
-        for rid, period, line in rows[1:]:
-            if period != first_period and (rid, first_id) not in seen:
-                seen.add((rid, first_id))
-                what = key.split(" ", 1)[0]
-                errors.append(DataError(path, f"same {what} as {first_id} (period {first_period}) but period "
-                                              f"{period}: rows of one release share their data date", line, "period"))
-    return errors
-
-
-def excerpt_readings(row: pd.Series) -> list[tuple[float | None, float | None]]:
-    """The bounds (base unit) of each mention in the row's excerpt whose value is the row's value.
-
-    The excerpt is read in Simplified characters (萬 -> 万) by `kczlib.data.quantities`.
-    """
-    from kczlib.data.quantities import find_quantities
-    from kczlib.data.source import to_simplified
-
-    target, base = value_base(float(row["value"]), str(row["unit"]))
-    out = []
-    for m in find_quantities(to_simplified(str(row["excerpt"]))):
-        q = m.quantity
-        if q.kind == "quantity" and q.value_base is not None and math.isclose(q.value_base, target) \
-                and (q.base_unit == base or (base == "count" and q.base_unit == "count")):
-            out.append((q.lower, q.upper))
-    return out
-
-
-def _same_bound(a: float | None, b: float | None) -> bool:
-    return (a is None and b is None) or (a is not None and b is not None and math.isclose(a, b))
-
-
-def check_excerpt_bounds(row: pd.Series, line: int, path: str | os.PathLike[str]) -> list[DataError]:
-    """A qualified row, or one with explicit bounds, must have the bounds its excerpt states.
-
-    The excerpt's mention of the row's value is read by the quantity rules (10万余名 -> 10万 to
-    11万; 10余万名 -> 10万 to 20万); the row's bounds (`row_bounds`) must equal that reading, so a
-    qualifier stored apart from its number cannot silently change meaning.
-    """
-    explicit = not (is_blank(row["lower"]) and is_blank(row["upper"]))
-    if (is_blank(row["qualifier"]) and not explicit) or is_blank(row["excerpt"]):
-        return []
-    try:
-        bounds = row_bounds(float(row["value"]), str(row["unit"]), "" if is_blank(row["qualifier"]) else
-                            str(row["qualifier"]), None if is_blank(row["lower"]) else float(row["lower"]),
-                            None if is_blank(row["upper"]) else float(row["upper"]))
-    except (ValueError, KeyError):
-        return []  # an unknown unit or qualifier is reported by the schema
-    readings = excerpt_readings(row)
-    if not readings:
-        return [DataError(path, f"the excerpt states no {row['value']:g}{row['unit']} to check the bounds against",
-                          line, "excerpt")]
-    if any(_same_bound(lo, bounds[0]) and _same_bound(hi, bounds[1]) for lo, hi in readings):
-        return []
-    lo, hi = readings[0]
-    column = "upper" if not _same_bound(hi, bounds[1]) else "lower"
-    return [DataError(path, f"the excerpt reads as {lo} to {hi} (base unit), the row as {bounds[0]} to {bounds[1]}: "
-                            f"set `lower`/`upper` (in {row['unit']}) as the excerpt writes it", line, column)]
-
-
 def context_value(context_id: str, case: str | None = None) -> ContextFigure:
     """One context row by id, with value (as written, in `unit`), confidence and source.
 
@@ -487,37 +313,3 @@ def series_breaks(name: str, case: str | None = None) -> dict[str, str]:
     The change from the row before them is a break in the series, not a change in the quantity.
     """
     return dict(context_meta(case).get("series_breaks", {}).get(name, {}))
-
-
-def period_end(period: str) -> int | None:
-    """The last month of a period, as months since year 0 (year * 12 + month), or None.
-
-    A year is its December, a half-year its June or December, a month itself: "2023" ->
-    2023 * 12 + 12, "2019-H1" -> 2019 * 12 + 6, "2023-11" -> 2023 * 12 + 11. Anything
-    else (a figure's "cumulative" or "target", "") is not a period: None.
-
-    Args:
-        period: a period as the tables write it (context.csv's and figures.csv's `period`).
-
-    Returns:
-        The month number, or None.
-    """
-    y, _, part = str(period).partition("-")
-    if len(y) != 4 or not y.isdigit():
-        return None
-    if not part:
-        return int(y) * 12 + 12
-    month = {"H1": 6, "H2": 12}.get(part) or (int(part) if part.isdigit() and 1 <= int(part) <= 12 else None)
-    return None if month is None else int(y) * 12 + month
-
-
-def months_between(earlier: str, later: str) -> int:
-    """Whole months from one context period to another, each read as its end (`period_end`).
-
-    A year is its December, a half-year its June or December (2023-11 to 2024-08 -> 9).
-    Raises ValueError for a text that is not a period.
-    """
-    ends = [period_end(earlier), period_end(later)]
-    if ends[0] is None or ends[1] is None:
-        raise ValueError(f"not a period: {earlier!r} or {later!r}")
-    return ends[1] - ends[0]

@@ -60,7 +60,6 @@ class ReaderMethods:
     label: Callable[[str], str]  # of `LabelMethods`
     list_separator: Callable[[], str]  # of `LabelMethods`
     period: Callable[[str], Safe]  # of `LabelMethods`
-    case: str
 
     def key_findings(self, sentences: list[Safe]) -> None:
         """The report's opening: a "Key findings" heading and three to five sentences.

@@ -124,10 +124,12 @@ def as_of(report, row) -> Safe:
 
     2023年9月（2023年11月见报）/ Sep 2023 (printed Nov 2023): a publication date is never a data date.
     """
-    from kczlib.data.context import format_period, month_number, period_end
+    from kczlib.data.context import format_period
+    from kczlib.data.periods import month_number, period_end
 
     when = report.when(row)
-    if not row.published or month_number(row.published) <= period_end(row.period):
+    end = period_end(row.period)
+    if not row.published or end is None or month_number(row.published) <= end:
         return when
     printed = report.cite(format_period(row.published[:7], report.lang), "finance.derivation.published",
                           (ContextRef(row.id),), id=row.id)
@@ -223,7 +225,7 @@ def _span(report, a: dict, b: dict) -> Safe:
 
     An undated end (the case's totals) leaves the span unknown, and says so.
     """
-    from kczlib.data.context import months_between
+    from kczlib.data.periods import months_between
 
     if a["row"] is None or b["row"] is None:
         return report.text("finance.no_time_base")

@@ -18,8 +18,9 @@ from collections.abc import Callable, Sequence
 from kczlib.analysis import metrics
 from kczlib.analysis.bounds import bounded, operand_name
 from kczlib.analysis.num import ContextRef, FigureRef, Num
-from kczlib.data.context import context_series, months_between
+from kczlib.data.context import context_series
 from kczlib.data.indicators import tally_of
+from kczlib.data.periods import months_between
 from kczlib.report.narrative import Safe
 from kczlib.report.sections.shared import (
     context_bars,

@@ -16,7 +16,7 @@ from kczlib.analysis.num import (
     Period,
     assumption,
 )
-from kczlib.data.context import months_between, period_end
+from kczlib.data.periods import months_between, period_end
 
 KCZLIB = Path(__file__).resolve().parents[3] / "kczlib"
 # provenance carried as a string and read back: the "ctx:" prefix, its 4 characters cut

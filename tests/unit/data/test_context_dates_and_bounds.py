@@ -8,7 +8,8 @@ from __future__ import annotations
 
 import pytest
 
-from kczlib.data.context import context_value, months_between, validate_context
+from kczlib.data.context import context_value, validate_context
+from kczlib.data.periods import months_between
 
 from conftest import edit_csv_cell
 
