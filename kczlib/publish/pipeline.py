@@ -39,6 +39,7 @@ from kczlib.publish import manifest as mf
 from kczlib.publish.cache import cache_key, files_of, previous_outputs, reuse_files, reuse_key
 from kczlib.publish.config import ReportSpec, load_config
 from kczlib.publish.html.index_page import render_indexes
+from kczlib.publish.html.pages import finish_pages
 from kczlib.publish.lock import build_lock
 from kczlib.publish.overrides import apply_overrides, custom_names
 from kczlib.publish.progress import Progress, warn
@@ -181,6 +182,17 @@ def _build_locked(config, reports: list[ReportSpec], rest: list[ReportSpec], out
         _link_translations(entries)
         _execute(todo, config, tmp, options.jobs, progress, cluster, record_child)
         _read_reader_meta(entries, tmp)
+        pdfs: list[str] = []
+        if options.pdf:  # before the pages are finished: they link the PDFs that were printed
+            from kczlib.publish.html.pdf import write_pdfs
+
+            pdfs = write_pdfs(tmp, [e["name"] for e in entries if f"{e['name']}.html" in e["files"]],
+                              lambda text: progress.say(text, level=0))
+        order = {r.name: i for i, r in enumerate(config.reports)}
+        finish_pages(sorted(entries, key=lambda e: order.get(e["name"], len(order))), tmp, pdfs)
+        for e in entries:
+            if f"{e['name']}.pdf" in pdfs:
+                e["pdf"] = f"{e['name']}.pdf"
         manifest = _run_manifest(stamp, started, t0, entries)
         manifest["complete"] = not missing and not options.overrides
         manifest["overrides"] = options.overrides
@@ -190,11 +202,6 @@ def _build_locked(config, reports: list[ReportSpec], rest: list[ReportSpec], out
         (tmp / MANIFEST).write_text(mf.json_text(shared), encoding="utf-8")
         for filename, html in render_indexes(shared).items():
             file_in(tmp, filename).write_text(html, encoding="utf-8")
-        if options.pdf:
-            from kczlib.publish.html.pdf import write_pdfs
-
-            write_pdfs(tmp, [e["name"] for e in entries if f"{e['name']}.html" in e["files"]],
-                       lambda text: progress.say(text, level=0))
         with signals_held() as held:
             run = finalize(tmp, out, stamp)
             manifest["run"] = run.name
@@ -281,6 +288,8 @@ def _entry_skeleton(report: ReportSpec, config) -> dict:
         "inputs": {"notebook": nb_hash, "data": data, "kczlib": sources},
         "versions": versions,
         "git_commit": mf.git_commit(),
+        "git_tag": mf.git_tag(),
+        "publication_url": config.publication_url,
         "files": files_of(report.name),
         **({"sweep": report.sweep} if report.sweep else {}),  # the index groups a sweep's reports
     }
