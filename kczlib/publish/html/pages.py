@@ -74,9 +74,10 @@ def write_outputs(nb, entry: dict, folder: Path, source_dir: Path, lang: str | N
     file_in(folder, f"{name}.analyst.html").write_text(analyst_html, encoding="utf-8")
 
 
-_SEQUENCE = re.compile(r'(<nav class="kcz-sequence"[^>]*>).*?(</nav>)', re.S)
-_PRINT_HINT = re.compile(r'(<p class="kcz-print" id="kcz-print">)(.*?)(</p>)', re.S)
-_PRINT_LINK = re.compile(r'<a class="kcz-print-link" href="[^"]*">')
+# the sanitiser (sanitize.offline_page) writes attributes in its own order: these match any order
+_SEQUENCE = re.compile(r'(<nav\b[^>]*\bclass="kcz-sequence"[^>]*>).*?(</nav>)', re.S)
+_PRINT_HINT = re.compile(r'(<p\b[^>]*\bid="kcz-print"[^>]*>)(.*?)(</p>)', re.S)
+_PRINT_LINK = re.compile(r'<a\b[^>]*\bclass="kcz-print-link"[^>]*>')
 
 
 _SEQUENCE_FONT = re.compile(r'<style class="kcz-sequence-font">.*?</style>', re.S)

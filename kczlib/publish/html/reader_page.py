@@ -204,7 +204,8 @@ def print_footer_css(fields: dict) -> str:
 _H2 = re.compile(r'<h2 id="([^"]*)">(.*?)</h2>', re.S)
 _TAG = re.compile(r"<[^>]+>")
 _ANCHOR = re.compile(r'<a class="anchor-link"[^>]*>.*?</a>', re.S)
-TOC_PLACEHOLDER = re.compile(r'(<nav class="kcz-toc"[^>]*>)(</nav>)')
+# the sanitiser (sanitize.offline_page) writes attributes in its own order: match any order
+TOC_PLACEHOLDER = re.compile(r'(<nav\b[^>]*\bclass="kcz-toc"[^>]*>)(</nav>)')
 
 
 def sections(page: str) -> list[dict[str, str]]:
@@ -239,7 +240,8 @@ def add_contents(page: str, lang: str) -> str:
         if m[1].startswith("kcz-"):
             return m[0]
         count += 1
-        return f'<h2 id="kcz-s{count}">{m[2]}</h2>'
+        inner = _ANCHOR.sub(f'<a class="anchor-link" href="#kcz-s{count}">¶</a>', m[2])
+        return f'<h2 id="kcz-s{count}">{inner}</h2>'
 
     page = page[:start] + _H2.sub(renumber, page[start:end]) + page[end:]
     found = sections(page)
