@@ -235,7 +235,7 @@ def check_meta(meta: object, meta_path: Path) -> list[DataError]:
     return errors + _check_byline(meta, meta_path, text)
 
 
-def _check_byline(meta: dict, meta_path: Path, text: str) -> list[DataError]:
+def _check_byline(meta: dict[str, object], meta_path: Path, text: str) -> list[DataError]:
     """Errors of case.json `publisher` and `author` (BYLINE_META) where present, each naming its field."""
     errors = []
     for key in BYLINE_META:

@@ -168,9 +168,14 @@ def citation_files(fields: dict) -> dict[str, str]:
 
 
 def page_citation(fields: dict) -> dict:
-    """The template's "Cite this report" block: style label, the citation text and the file links."""
+    """The template's "Cite this report" block: style label, citation text and file links.
+
+    The style label comes as (text before, style name, text after): the name is marked as not
+    to be translated on the page.
+    """
     words = chrome(fields["lang"])
-    return {"heading": words["cite.heading"], "style": words["cite.style"].format(style=STYLES[fields["lang"]]),
+    before, _, after = words["cite.style"].partition("{style}")
+    return {"heading": words["cite.heading"], "style": (before, STYLES[fields["lang"]], after),
             "text": citation_text(fields), "files_label": words["cite.files"],
             "bib": f"{fields['name']}.bib", "csl": f"{fields['name']}.csl.json",
             "published": date_in_words(fields["date"], fields["lang"]) if fields["date"] else ""}

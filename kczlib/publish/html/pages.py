@@ -101,6 +101,13 @@ def sequence_font(links: str) -> str:
             f'.kcz-sequence{{font-family:"{SEQUENCE_FAMILY}","{FAMILY}",system-ui,sans-serif}}</style>')
 
 
+def _between(inner: str, last: int = 2):
+    """A `re.sub` replacement keeping group 1 and group `last` around `inner` (taken as written)."""
+    def replace(m: re.Match) -> str:
+        return m[1] + inner + m[last]
+    return replace
+
+
 def sequence(entries: list[dict]) -> dict[str, tuple[dict | None, dict | None]]:
     """Name -> (previous, next) reader page in the same language, in the run's order (reports.toml).
 
@@ -144,15 +151,19 @@ def finish_pages(entries: list[dict], folder: Path, pdfs: list[str]) -> None:
                  f'{escape((e.get("reader") or {}).get("title") or e["name"])}</a>'
                  for rel, key, e in (("prev", "block.previous", before), ("next", "block.next", after)) if e]
         inner = "".join(links)
+        if entry["parameters"].get("lang") == "en":  # a Chinese word in a title: marked, as on the page
+            from kczlib.publish.html.lang_marks import mark_chinese
+
+            inner = mark_chinese(inner)
         page = path.read_text(encoding="utf-8")
-        page = _SEQUENCE.sub(lambda m, inner=inner: m[1] + inner + m[2], page, count=1)
+        page = _SEQUENCE.sub(_between(inner), page, count=1)
         page = _SEQUENCE_FONT.sub("", page).replace("</head>", sequence_font(inner) + "</head>", 1)
         pdf = escape(f"{name}.pdf", quote=True) if f"{name}.pdf" in pdfs else ""
         page = _PRINT_LINK.sub(f'<a class="kcz-print-link" href="{pdf or "#kcz-print"}">', page, count=1)
         hint = escape(words["block.print_hint"])
         if pdf:
             hint = f'<a href="{pdf}">{escape(words["block.pdf_link"])}</a> · {hint}'
-        page = _PRINT_HINT.sub(lambda m, inner=hint: m[1] + inner + m[3], page, count=1)
+        page = _PRINT_HINT.sub(_between(hint, last=3), page, count=1)
         path.write_text(page, encoding="utf-8")
         if isinstance(entry.get("outputs"), dict):
             entry["outputs"][f"{name}.html"] = output_record(path)

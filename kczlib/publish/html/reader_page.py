@@ -211,14 +211,15 @@ TOC_PLACEHOLDER = re.compile(r'(<nav\b[^>]*\bclass="kcz-toc"[^>]*>)(</nav>)')
 def sections(page: str) -> list[dict[str, str]]:
     """The h2 sections of a rendered reader page's body, in order: [{"id", "heading"}].
 
+    `markup` is the heading's own inline HTML (as sanitised on the page, language marks kept).
     The body runs from `<main>` to the folded appendix; headings the page frame writes
     (ids starting `kcz-`: method and caveats, the citation) count too, the appendix's do not.
     """
     start = page.find('<main class="kcz-main">')
     end = page.find('<details class="kcz-appendix"', start)
     body = page[start:end if end >= 0 else len(page)] if start >= 0 else ""
-    return [{"id": html.unescape(m[1]), "heading": html.unescape(_TAG.sub("", _ANCHOR.sub("", m[2]))).strip()}
-            for m in _H2.finditer(body)]
+    return [{"id": html.unescape(m[1]), "heading": html.unescape(_TAG.sub("", _ANCHOR.sub("", m[2]))).strip(),
+             "markup": _ANCHOR.sub("", m[2]).strip()} for m in _H2.finditer(body)]
 
 
 def add_contents(page: str, lang: str) -> str:
@@ -248,10 +249,10 @@ def add_contents(page: str, lang: str) -> str:
     if not found:
         return page
     words = chrome(lang)
-    items = [(s["id"], s["heading"]) for s in found]
-    if '<details class="kcz-appendix" id="appendix">' in page:
-        summary = re.search(r'<details class="kcz-appendix" id="appendix"><summary>(.*?)</summary>', page, re.S)
-        items.append(("appendix", html.unescape(_TAG.sub("", summary[1])) if summary else words["reports"]))
+    items = [(s["id"], s["markup"]) for s in found]  # markup from the page itself: sanitised already
+    summary = re.search(r'<details class="kcz-appendix" id="appendix"><summary>(.*?)</summary>', page, re.S)
+    if summary:
+        items.append(("appendix", summary[1]))
     title = f'<p class="kcz-toc-title">{html.escape(words["block.contents"])}</p>'
-    entries = "".join(f'<li><a href="#{html.escape(i, quote=True)}">{html.escape(h)}</a></li>' for i, h in items)
+    entries = "".join(f'<li><a href="#{html.escape(i, quote=True)}">{h}</a></li>' for i, h in items)
     return TOC_PLACEHOLDER.sub(lambda m: f"{m[1]}{title}<ol>{entries}</ol>{m[2]}", page, count=1)
