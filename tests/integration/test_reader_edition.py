@@ -162,6 +162,9 @@ def test_every_report_page_reads_as_a_publication_title_block_contents_citation_
         body = [h for h in page.select("main h2") if h.find_parent("details") is None]
         assert toc == [f"#{h['id']}" for h in body] + ["#appendix"], (name, toc)
         assert len(set(toc)) == len(toc) and all(page.find(id=t[1:]) is not None for t in toc)
+        # the report's own sections, as its reader meta lists them (conventions: `sections`)
+        own = [{"id": h["id"], "heading": text(h)} for h in body if h["id"].startswith("kcz-s")]
+        assert entry["reader"]["sections"] == own, name
         # the citation: the build's date and commit, the title; its files beside the page
         cite = text(page.select_one("#cite .kcz-citation"))
         y, m, d = (int(x) for x in entry["built_at"][:10].split("-"))
