@@ -114,6 +114,8 @@ class CaseMeta(TypedDict):
     source: SourceMeta
     period: NotRequired[str]
     glossary: NotRequired[dict[str, dict[str, str]]]
+    publisher: NotRequired[dict[str, str]]
+    author: NotRequired[dict[str, str]]
 
 
 @dataclass(frozen=True, eq=False)  # identity hash: one object per folder (cached)
@@ -147,6 +149,11 @@ REQUIRED_META = {
     "title": ("zh", "en"),
     "source": ("file", "origin", "accessed", "sha256"),
 }
+# Who published the case's source document and who wrote it, {"zh", "en"} each, printed in
+# every reader page's title block and citation. Optional (a drafted case has none yet), but
+# when present each language is a non-blank text; an unknown author is said in words
+# ("未署名" / "not stated"), never left blank.
+BYLINE_META = ("publisher", "author")
 
 
 def get_case(case: str) -> Case:
@@ -225,6 +232,29 @@ def check_meta(meta: object, meta_path: Path) -> list[DataError]:
                           else "remove it")
                 errors.append(DataError(meta_path, f"{key}.{sub} holds {bad}, which the pages and charts cannot "
                                         f"draw: {advice}", line=_json_line(text, key, sub), column=f"{key}.{sub}"))
+    return errors + _check_byline(meta, meta_path, text)
+
+
+def _check_byline(meta: dict[str, object], meta_path: Path, text: str) -> list[DataError]:
+    """Errors of case.json `publisher` and `author` (BYLINE_META) where present, each naming its field."""
+    errors = []
+    for key in BYLINE_META:
+        if key not in meta:
+            continue
+        value = meta[key]
+        if not isinstance(value, dict):
+            errors.append(DataError(meta_path, f"{key} must be an object {{\"zh\": ..., \"en\": ...}}, "
+                                    f"not {type(value).__name__}", line=_json_line(text, key), column=key))
+            continue
+        for lang in ("zh", "en"):
+            field = value.get(lang)
+            if not isinstance(field, str) or not field.strip():
+                errors.append(DataError(meta_path, f"{key}.{lang} is missing or blank: say who, or that it is "
+                                        f"not stated (e.g. \"未署名\" / \"not stated\")",
+                                        line=_json_line(text, key, lang), column=f"{key}.{lang}"))
+            elif bad := undrawable_character(field):
+                errors.append(DataError(meta_path, f"{key}.{lang} holds {bad}, which the pages cannot draw: remove it",
+                                        line=_json_line(text, key, lang), column=f"{key}.{lang}"))
     return errors
 
 

@@ -55,8 +55,9 @@ def cache_key(notebook_hash: str, parameters: dict, data: dict, sources: dict, v
 def reuse_key(entry: dict) -> str:
     """The key a cached report must share with the one to build to be copied instead.
 
-    It holds the cache key, the report's name and the names of its translations (`siblings`),
-    which the pages print in their title and language links. A page built under another name
+    It holds the cache key, the report's name, the names of its translations (`siblings`),
+    which the pages print in their title and language links, and the address the pages are
+    published at (`publication_url`), which their citation prints. A page built under another name
     (a renamed report, a `-custom-` build with the default values) is therefore built again,
     not copied with wrong links.
 
@@ -66,7 +67,8 @@ def reuse_key(entry: dict) -> str:
     Returns:
         The sha256 hex digest of these three (`manifest.hash_json`).
     """
-    return hash_json([entry.get("cache_key"), entry.get("name"), entry.get("siblings") or {}])
+    return hash_json([entry.get("cache_key"), entry.get("name"), entry.get("siblings") or {},
+                      entry.get("publication_url") or ""])
 
 
 def previous_outputs(out: Path, warn: Callable[[str], None] = lambda text: None
@@ -167,8 +169,9 @@ def reuse_files(pairs: list[tuple[Path, Path]], records: list[dict]) -> str | No
 
 
 def files_of(name: str) -> list[str]:
-    """The files a report writes into its run folder (the last two: its data downloads)."""
-    return [f"{name}.ipynb", f"{name}.html", f"{name}.analyst.html", f"{name}.csv", f"{name}.xlsx"]
+    """The files a report writes into its run folder: notebook, pages, data downloads, citation."""
+    return [f"{name}.ipynb", f"{name}.html", f"{name}.analyst.html", f"{name}.csv", f"{name}.xlsx",
+            f"{name}.bib", f"{name}.csl.json"]
 
 
 def _regular_file(path: Path) -> bool:

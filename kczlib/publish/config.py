@@ -100,6 +100,8 @@ class BuildConfig:
         cell_timeout: Seconds one cell may run before the report fails.
         kernel_name: The Jupyter kernel spec reports run on.
         keep_runs: Finished runs kept in `out` after a build (prune_runs).
+        publication_url: `[publication] url`: where the run's pages are published (an http(s)
+            URL ending in the folder the pages sit in), cited by every page; "" when unset.
     """
 
     path: Path
@@ -110,6 +112,7 @@ class BuildConfig:
     cell_timeout: int = 600
     kernel_name: str = "python3"
     keep_runs: int = DEFAULT_KEEP_RUNS  # finished runs kept in `out` after a build (prune_runs)
+    publication_url: str = ""  # [publication] url: the pages' published folder, cited by each page
 
     def select(self, patterns: list[str] | None) -> list[ReportSpec]:
         """Reports matching any pattern: a report name, a notebook stem or a glob."""
@@ -176,7 +179,19 @@ def load_config(path: str | os.PathLike | None = None, max_reports: int | None =
         cell_timeout=int(build.get("cell_timeout", 600)),
         kernel_name=str(build.get("kernel", "python3")),
         keep_runs=_positive_whole(build.get("keep_runs", DEFAULT_KEEP_RUNS), "[build] keep_runs", path),
+        publication_url=_publication_url(raw.get("publication", {}), path),
     )
+
+
+def _publication_url(section, path: Path) -> str:
+    """`[publication] url`: "" or an http(s) URL without spaces; ConfigError naming the setting otherwise."""
+    url = section.get("url", "") if isinstance(section, dict) else section
+    if url == "":
+        return ""
+    if not isinstance(url, str) or not re.fullmatch(r"https?://[^\s\"'<>]+", url):
+        raise ConfigError(f"{path}: [publication] url must be an http(s) address such as "
+                          f"\"https://example.org/reports/\" or \"\" (got {url!r})")
+    return url
 
 
 def _positive_whole(value, where: str, path: Path) -> int:

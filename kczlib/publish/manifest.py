@@ -106,27 +106,46 @@ def package_versions() -> dict[str, str]:
 NO_FILTERS = ("-c", "filter.nbstripout.clean=cat", "-c", "filter.nbstripout.required=false")
 
 
+def _git(*args: str) -> subprocess.CompletedProcess:
+    return subprocess.run(["git", *NO_FILTERS, *args], cwd=PACKAGE_ROOT, capture_output=True, text=True,
+                          timeout=10)
+
+
 @lru_cache(maxsize=1)
 def git_commit() -> str | None:
     """HEAD of the repository, with '-dirty' when tracked files differ; None outside git.
 
-    `git rev-parse HEAD` and `git diff --quiet HEAD` (content, not stat data), with the
-    notebook clean filter bypassed: a notebook saved with outputs therefore counts as a
-    difference, like any other edit of a tracked file. Each call has a 10 s bound; a
-    repository git cannot answer for in that time gives None (the pages say "unknown").
+    `git rev-parse HEAD` names the commit; `git diff --quiet HEAD` (content, not stat data,
+    the notebook clean filter bypassed) says whether tracked files differ: a notebook saved
+    with outputs therefore counts as a difference, like any other edit of a tracked file.
+    Each call has a 10 s bound. The two are separate (review L11, "code version unknown"):
+    when the comparison cannot answer in time (a busy machine, a large fresh clone) the
+    commit is still known and is marked '-unchecked' instead of being lost.
     """
-    def git(*args):
-        return subprocess.run(
-            ["git", *NO_FILTERS, *args], cwd=PACKAGE_ROOT, capture_output=True, text=True, timeout=10
-        )
     try:
-        head = git("rev-parse", "--verify", "-q", "HEAD")
-        if head.returncode != 0:
-            return None
-        dirty = git("diff", "--quiet", "--no-ext-diff", "--no-textconv", "HEAD", "--").returncode == 1
+        head = _git("rev-parse", "--verify", "-q", "HEAD")
     except (OSError, subprocess.SubprocessError):
         return None
-    return head.stdout.strip() + ("-dirty" if dirty else "")
+    if head.returncode != 0 or not head.stdout.strip():
+        return None
+    try:
+        diff = _git("diff", "--quiet", "--no-ext-diff", "--no-textconv", "HEAD", "--").returncode
+    except (OSError, subprocess.SubprocessError):
+        return head.stdout.strip() + "-unchecked"
+    return head.stdout.strip() + {0: "", 1: "-dirty"}.get(diff, "-unchecked")
+
+
+@lru_cache(maxsize=1)
+def git_tag() -> str | None:
+    """The release tag pointing at HEAD (`git describe --tags --exact-match`), or None.
+
+    A page cites its version by this tag when there is one, else by the commit (`git_commit`).
+    """
+    try:
+        found = _git("describe", "--tags", "--exact-match", "HEAD")
+    except (OSError, subprocess.SubprocessError):
+        return None
+    return found.stdout.strip() or None if found.returncode == 0 else None
 
 
 def json_text(obj) -> str:

@@ -40,6 +40,7 @@ from kczlib.publish.cache import cache_key, files_of, previous_outputs, reuse_fi
 from kczlib.publish.config import ReportSpec, load_config
 from kczlib.publish.html.downloads import write_run_data
 from kczlib.publish.html.index_page import render_indexes
+from kczlib.publish.html.pages import finish_pages
 from kczlib.publish.lock import build_lock
 from kczlib.publish.overrides import apply_overrides, custom_names
 from kczlib.publish.progress import Progress, warn
@@ -183,6 +184,17 @@ def _build_locked(config, reports: list[ReportSpec], rest: list[ReportSpec], out
         _execute(todo, config, tmp, options.jobs, progress, cluster, record_child)
         numbers = _read_reader_meta(entries, tmp)
         write_run_data(tmp, [(e["name"], e["parameters"].get("lang"), numbers[e["name"]]) for e in entries])
+        pdfs: list[str] = []
+        if options.pdf:  # before the pages are finished: they link the PDFs that were printed
+            from kczlib.publish.html.pdf import write_pdfs
+
+            pdfs = write_pdfs(tmp, [e["name"] for e in entries if f"{e['name']}.html" in e["files"]],
+                              lambda text: progress.say(text, level=0))
+        order = {r.name: i for i, r in enumerate(config.reports)}
+        finish_pages(sorted(entries, key=lambda e: order.get(e["name"], len(order))), tmp, pdfs)
+        for e in entries:
+            if f"{e['name']}.pdf" in pdfs:
+                e["pdf"] = f"{e['name']}.pdf"
         manifest = _run_manifest(stamp, started, t0, entries)
         manifest["complete"] = not missing and not options.overrides
         manifest["overrides"] = options.overrides
@@ -190,11 +202,6 @@ def _build_locked(config, reports: list[ReportSpec], rest: list[ReportSpec], out
             manifest["not_in_run"] = missing
         shared = scrub_tree(copy.deepcopy(manifest), machine_paths())  # parameters, errors...
         (tmp / MANIFEST).write_text(mf.json_text(shared), encoding="utf-8")
-        if options.pdf:
-            from kczlib.publish.html.pdf import write_pdfs
-
-            write_pdfs(tmp, [e["name"] for e in entries if f"{e['name']}.html" in e["files"]],
-                       lambda text: progress.say(text, level=0))
         # last: the index links only files that are in the run (a PDF when printed)
         for filename, html in render_indexes(shared, {p.name for p in tmp.iterdir()}).items():
             file_in(tmp, filename).write_text(html, encoding="utf-8")
@@ -284,6 +291,8 @@ def _entry_skeleton(report: ReportSpec, config) -> dict:
         "inputs": {"notebook": nb_hash, "data": data, "kczlib": sources},
         "versions": versions,
         "git_commit": mf.git_commit(),
+        "git_tag": mf.git_tag(),
+        "publication_url": config.publication_url,
         "files": files_of(report.name),
         **({"sweep": report.sweep} if report.sweep else {}),  # the index groups a sweep's reports
     }

@@ -49,6 +49,7 @@ class ReaderMethods:
     ledger: Ledger | None
     meta: CaseMeta | dict[str, Any]
     title: str
+    shown: list
     group: str
     key: list[tuple[str, str]]
     findings: list[str]
@@ -126,6 +127,7 @@ class ReaderMethods:
             "summary": plain(tpl(summary_key, city=self.meta["city"][lang])) if summary_key else "",
             "key_numbers": [{"label": label, "value": value} for label, value in self.key],
             "about": {"heading": plain(tpl("reader.about_heading")), "paragraphs": [plain(p) for p in about]},
+            "sections": self._sections(),
             "appendix_summary": plain(tpl("reader.appendix_summary")),
             "provenance_summary": plain(tpl("reader.provenance_summary")),
             "findings": list(self.findings),
@@ -171,6 +173,24 @@ class ReaderMethods:
                     f"{leaf_name(leaf, self)} = {exact_text(leaf)}" for leaf in num.inputs()),
             })
         return rows
+
+    def _sections(self) -> list[dict[str, str]]:
+        """The report's h2 sections before the appendix, as {"id", "heading"} (reader meta `sections`).
+
+        The ids are those the reader page gives its body's h2 headings in order (`kcz-s1`, ...:
+        kczlib/publish/html/reader_page.add_contents); the appendix starts at the ledger heading.
+        """
+        stop = plain(self.text("common.ledger_heading")).strip()
+        found: list[dict[str, str]] = []
+        for rendered in self.shown:
+            for line in str(rendered).splitlines():
+                if not line.startswith("## "):
+                    continue
+                heading = plain(line[3:]).strip()
+                if heading == stop:
+                    return found
+                found.append({"id": f"kcz-s{len(found) + 1}", "heading": heading})
+        return found
 
     def _uses_parameters(self) -> bool:
         """Whether a scenario parameter (an assumption set when the report is run) was printed."""

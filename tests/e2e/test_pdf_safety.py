@@ -242,9 +242,25 @@ def test_kcz_build_pdf_keeps_the_chinese_title_in_the_text_layer(tmp_path, capsy
     config = write_config(tmp_path, [{"notebook": "00_overview"}], langs=["zh"], notebooks=REAL_NOTEBOOKS,
                           warm_imports=["pandas", "matplotlib.pyplot"])
     assert main(["--config", str(config), "build", "-q", "--pdf"]) == 0
-    pdf = tmp_path / "out" / "latest" / "00_overview-zh.pdf"
+    run = tmp_path / "out" / "latest"
+    pdf = run / "00_overview-zh.pdf"
+    printed = pdf_text(pdf)
     # the heading `overview.title` of narratives/zh.toml, "{city}“科创中国”试点城市建设：概览", for 成都
-    assert "成都“科创中国”试点城市建设：概览" in pdf_text(pdf)
+    assert "成都“科创中国”试点城市建设：概览" in printed
+    # a key finding as the page shows it (the first item under the first heading), in Chinese
+    from bs4 import BeautifulSoup
+
+    page = BeautifulSoup((run / "00_overview-zh.html").read_text(encoding="utf-8"), "html.parser")
+    finding = re.sub(r"\s+", "", page.select_one("main h2").find_next("li").get_text())
+    assert re.search(r"[\u4e00-\u9fff]{4}", finding) and finding in printed, finding
+    # each sheet's footer: the citation (from the page) and "page / pages"
+    from pypdf import PdfReader
+
+    sheets = PdfReader(pdf).pages
+    citation = re.sub(r"\s+", "", page.select_one(".kcz-citation").get_text())
+    assert printed.count(citation[:24]) >= len(sheets) and f"1/{len(sheets)}" in printed
+    # the page links its PDF once the build printed it
+    assert page.select_one("header a.kcz-print-link")["href"] == "00_overview-zh.pdf"
     boxes = set(re.findall(rb"/MediaBox \[0 0 ([\d.]+) ([\d.]+)\]", pdf.read_bytes()))
     assert boxes and all(abs(float(w) - 595.3) < 1.5 and abs(float(h) - 841.9) < 1.5 for w, h in boxes), boxes
     err = capsys.readouterr().err

@@ -18,7 +18,7 @@ from bs4 import BeautifulSoup
 
 from kczlib.cli import main
 
-from conftest import FIXTURE_NOTEBOOKS, REAL_NOTEBOOKS
+from conftest import DATA, FIXTURE_NOTEBOOKS, REAL_NOTEBOOKS
 from support.builds import manifest, real_notebooks_exist, statuses, write_config
 
 CJK = re.compile(r"[\u3400-\u9fff]")
@@ -124,7 +124,7 @@ def reader_pages(run):
 def test_every_report_page_stands_alone_with_title_case_date_and_links_onward(run):
     for entry, page in reader_pages(run):
         lang, name = entry["parameters"]["lang"], entry["name"]
-        assert page.html["lang"] == lang
+        assert page.html["lang"] == {"zh": "zh-CN", "en": "en"}[lang]
         h1 = text(page.select_one("header h1"))
         assert page.title.get_text().startswith(h1) and not SLUG.search(page.title.get_text())
         assert bool(CJK.search(h1)) == (lang == "zh"), h1
@@ -143,10 +143,61 @@ def test_every_report_page_stands_alone_with_title_case_date_and_links_onward(ru
 
 @real
 @pytest.mark.notebook
+def test_every_report_page_reads_as_a_publication_title_block_contents_citation_sequence(run):
+    """Issue 22 §2: the furniture of a report, every field traced to case.json or the build."""
+    case = json.loads((DATA / "cases" / "chengdu" / "case.json").read_text(encoding="utf-8"))
+    names = {lang: [e["name"] for e in reports(run) if e["parameters"]["lang"] == lang] for lang in INDEX}
+    for entry, page in reader_pages(run):
+        lang, name = entry["parameters"]["lang"], entry["name"]
+        header = text(page.select_one("header"))
+        for key in ("publisher", "author", "programme"):
+            assert case[key][lang] in header, (name, key)
+        # the browser tab names the city once (review L13)
+        assert page.title.get_text().count(case["city"][lang]) == 1, page.title.get_text()
+        # links to the citation, the page's data and print/PDF; no script anywhere
+        hrefs = [a["href"] for a in page.select("header .kcz-tools a")]
+        assert hrefs == ["#cite", f"{name}.csv", f"{name}.xlsx", "#kcz-print"], hrefs
+        assert not page.select("script")
+        # contents: every h2 of the body, in order, each link landing on its heading
+        toc = [a["href"] for a in page.select("nav.kcz-toc a")]
+        body = [h for h in page.select("main h2") if h.find_parent("details") is None]
+        assert toc == [f"#{h['id']}" for h in body] + ["#appendix"], (name, toc)
+        assert len(set(toc)) == len(toc) and all(page.find(id=t[1:]) is not None for t in toc)
+        # the report's own sections, as its reader meta lists them (conventions: `sections`)
+        own = [{"id": h["id"], "heading": text(h)} for h in body if h["id"].startswith("kcz-s")]
+        assert entry["reader"]["sections"] == own, name
+        # the citation: the build's date and commit, the title; its files beside the page
+        cite = text(page.select_one("#cite .kcz-citation"))
+        y, m, d = (int(x) for x in entry["built_at"][:10].split("-"))
+        months = ["January", "February", "March", "April", "May", "June", "July", "August",
+                  "September", "October", "November", "December"]
+        date = entry["built_at"][:10] if lang == "zh" else f"({y}, {months[m - 1]} {d})"
+        assert date in cite and entry["git_commit"][:12] in cite, cite
+        assert text(page.select_one("header h1")) in cite
+        [item] = json.loads((run / f"{name}.csl.json").read_text(encoding="utf-8"))
+        assert item["issued"]["date-parts"] == [[int(x) for x in entry["built_at"][:10].split("-")]]
+        assert item["title"].startswith(text(page.select_one("header h1")))
+        assert (run / f"{name}.bib").read_text(encoding="utf-8").startswith("@misc{")
+        # previous / next: the neighbours in the same language, in reports.toml order
+        seq = {a["rel"][0]: a["href"] for a in page.select("nav.kcz-sequence a")}
+        at = names[lang].index(name)
+        want = {"prev": names[lang][at - 1] if at else None,
+                "next": names[lang][at + 1] if at + 1 < len(names[lang]) else None}
+        assert seq == {k: f"{v}.html" for k, v in want.items() if v}, (name, seq)
+        # without --pdf the print link is the browser's print hint, not a missing file
+        assert not (run / f"{name}.pdf").exists() and page.select_one("#kcz-print a") is None
+
+
+@real
+@pytest.mark.notebook
 def test_the_about_box_says_what_the_source_is_how_ranges_read_and_where_assumptions_enter(run):
     for entry, page in reader_pages(run):
-        about = page.select_one("aside.kcz-about")
-        assert about is not None and about.find_next("main") is not None  # above the report
+        about = page.select_one("main section.kcz-about")
+        # method and caveats come after the findings and sections, before the folded appendix
+        first = page.select_one("main h2")
+        assert text(first) in ("主要发现", "Key findings") and first.find_next("section", class_="kcz-about") is about
+        assert about.find_next("details", class_="kcz-appendix") is not None
+        assert all(h.find_parent("details") or h.find_parent("section") for h in about.find_all_next("h2"))
         words = text(about)
         lang, notebook = entry["parameters"]["lang"], entry["name"][:-3]
         assert ("不是经过审计的统计数据" if lang == "zh" else "not audited statistics") in words
@@ -220,7 +271,12 @@ def test_each_page_embeds_a_font_subset_covering_its_characters_and_stays_under_
         assert re.search(rf'body\{{[^}}]*font:[^;}}]*"{family}"', css)  # and the page uses it
         font = TTFont(io.BytesIO(base64.b64decode(data)))
         assert font.flavor == "woff2"
-        cmap = font.getBestCmap()
+        cmap = set(font.getBestCmap())
+        # the previous/next links arrive once the run is done, with a face of their own for
+        # their characters (pages.sequence_font), tried first for them
+        for style in page.select("style.kcz-sequence-font"):
+            extra = re.search(r"base64,([A-Za-z0-9+/=]+)", style.get_text())
+            cmap |= set(TTFont(io.BytesIO(base64.b64decode(extra[1]))).getBestCmap())
         shown = set(CJK.findall(text(page.body)))
         assert shown and not {c for c in shown if ord(c) not in cmap}, path.name
         assert len(cmap) < 3000  # a subset, not the whole font (~30,000 characters)

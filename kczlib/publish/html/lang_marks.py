@@ -2,7 +2,7 @@
 
 An English reader page quotes the source (科创贷, 揭榜挂帅, a sentence of the case); each
 run of Chinese text outside an element that already states its language is wrapped in
-`<span lang="zh">`, so browsers pick the CJK font and screen readers the right voice, and
+`<span lang="zh-CN">`, so browsers pick the CJK font and screen readers the right voice, and
 the page says which language each piece is in (tests/integration/test_reader_language.py).
 Markdown cannot carry such spans through nbconvert's sanitiser, so this runs on the
 finished page.
@@ -28,7 +28,7 @@ def _has_lang(node) -> bool:
 
 
 def mark_chinese(page: str) -> str:
-    """`page` (an English HTML page) with its unmarked Chinese runs in <span lang="zh">."""
+    """`page` (an English HTML page) with its unmarked Chinese runs in <span lang="zh-CN">."""
     soup = BeautifulSoup(page, "html.parser")
     for text in list(soup.find_all(string=HAN_RUN)):
         if isinstance(text, (Comment, Doctype)) or text.parent is None or text.parent.name in _SKIP \
@@ -38,7 +38,7 @@ def mark_chinese(page: str) -> str:
         at = 0
         for m in HAN_RUN.finditer(str(text)):
             pieces.append(NavigableString(text[at:m.start()]))
-            span = soup.new_tag("span", lang="zh")
+            span = soup.new_tag("span", lang="zh-CN")
             span.string = m.group()
             pieces.append(span)
             at = m.end()

@@ -39,6 +39,30 @@ def date_in_words(stamp: str, lang: str) -> str:
                                month_name=page[f"month.{MONTHS[d.month - 1]}"])
 
 
+_PERIOD = re.compile(r"(?P<year>\d{4})(?:-(?:(?P<month>\d{1,2})|H(?P<half>[12])|Q(?P<quarter>[1-4])))?")
+
+
+def period_in_words(period: str, lang: str) -> str:
+    """A data period as a reader reads it: '2024-08' -> '2024年8月' / 'August 2024'.
+
+    The forms are those of the case data's `period` column (a year, `YYYY-MM`, a half
+    `YYYY-H1`, a quarter `YYYY-Q3`); any other text is returned as it is, "" for none.
+    Words: kczlib/words/page.toml `[page.periods]`.
+    """
+    m = _PERIOD.fullmatch((period or "").strip())
+    if not m:
+        return (period or "").strip()
+    page, year = chrome(lang), int(m["year"])
+    if m["month"] and 1 <= int(m["month"]) <= 12:
+        month = int(m["month"])
+        return page["periods.month"].format(year=year, month=month, month_name=page[f"month.{MONTHS[month - 1]}"])
+    if m["half"]:
+        return page["periods.half_first" if m["half"] == "1" else "periods.half_second"].format(year=year)
+    if m["quarter"]:
+        return page["periods.quarter"].format(year=year, quarter=int(m["quarter"]))
+    return page["periods.year"].format(year=year) if not m["month"] else period.strip()
+
+
 def period_text(period: str) -> str:
     """'2020-2023' -> '2020–2023' (an en dash between years)."""
     return re.sub(r"(\d)-(\d)", "\\1–\\2", period or "")
@@ -47,8 +71,8 @@ def period_text(period: str) -> str:
 def case_info(case, lang: str) -> dict[str, str]:
     """The case as the index and page header show it, from `data/cases/<case>/case.json`.
 
-    Returns city, programme, title, period, summary and publication in `lang` (empty
-    strings where case.json has none), and title_zh, the source's own title. case.json
+    Returns city, programme, title, period, summary, publication, publisher and author in
+    `lang` (empty strings where case.json has none), and title_zh, the source's own title. case.json
     is read by the data layer (`kczlib.publish.cases.get_case`: a case is a name, never a
     path; UTF-8 with or without a BOM): anything that is not a readable case (a path such
     as `../x`, None, a number, a list, a broken case.json) gives all fields empty, as its
@@ -58,10 +82,11 @@ def case_info(case, lang: str) -> dict[str, str]:
     try:
         found = get_case(case)
     except KczError:
-        return dict.fromkeys(("city", "programme", "title", "title_zh", "period", "summary", "publication"), "")
+        return dict.fromkeys(("city", "programme", "title", "title_zh", "period", "summary", "publication",
+                              "publisher", "author"), "")
     meta, path = found.meta, found.path("case.json")
     info = {k: _text((meta.get(k) or {}).get(lang, "") if isinstance(meta.get(k), dict) else "")
-            for k in ("city", "programme", "title", "summary", "publication")}
+            for k in ("city", "programme", "title", "summary", "publication", "publisher", "author")}
     for field in ("summary", "publication"):
         if re.search(r"\d", info[field]):
             raise DataError(path, f"{field}.{lang} has digits typed in; prose about the case carries no numbers",
