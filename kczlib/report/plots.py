@@ -15,6 +15,7 @@ formatted (`texts`), so a chart prints what the text prints.
 
 from __future__ import annotations
 
+import functools
 import numbers
 
 import matplotlib as mpl
@@ -23,11 +24,11 @@ import pandas as pd
 import seaborn as sns
 from matplotlib.figure import Figure
 from matplotlib.font_manager import FontProperties
-from matplotlib.ticker import MaxNLocator
+from matplotlib.ticker import FuncFormatter, LogLocator, MaxNLocator, NullFormatter
 
 from kczlib.analysis.formatting import format_number, format_share
 from kczlib.errors import ParameterError
-from kczlib.report.chart_frame import drawn_source, wrap_to_width
+from kczlib.report.chart_frame import add_legend, drawn_source, is_narrow, narrow, text_size, wrap_to_width
 from kczlib.report.chart_frame import finish as _finish
 from kczlib.report.chart_frame import new_figure as _figure
 from kczlib.report.chart_frame import source_only as _source_only
@@ -36,6 +37,34 @@ from kczlib.report.theme import palette
 from kczlib.words import word
 
 # --- shared chart parts -----------------------------------------------------------
+
+def _redrawable(draw):
+    """Keep on the figure how it was drawn, so `narrow_rendition` can draw it again for a phone."""
+    @functools.wraps(draw)
+    def wrapper(*args, **kwargs):
+        fig = draw(*args, **kwargs)
+        fig._kcz_redraw = functools.partial(draw, *args, **kwargs)
+        return fig
+    return wrapper
+
+
+def narrow_rendition(fig: Figure) -> Figure | None:
+    """The same chart drawn again for a phone (`chart_frame.narrow`).
+
+    None for a figure not drawn by this module (there is nothing to redraw it from).
+
+    Args:
+        fig: a figure returned by a chart function of this module.
+
+    Returns:
+        A new figure, NARROW_WIDTH inches wide with no text under NARROW_MIN_PT points.
+    """
+    redraw = getattr(fig, "_kcz_redraw", None)
+    if redraw is None:
+        return None
+    with narrow():
+        return redraw()
+
 
 def _num(v) -> float | None:
     """None for missing bounds, whether None, NaN or pandas NA."""
@@ -70,7 +99,7 @@ def lighten(color, amount: float = 0.6) -> tuple[float, float, float]:
 def _bar_labels(ax, texts, positions, xs) -> None:
     for text, y, x in zip(texts, positions, xs, strict=True):
         ax.annotate(text, (x, y), xytext=(8, 0), textcoords="offset points",
-                    va="center", ha="left", fontsize=9)
+                    va="center", ha="left", fontsize=text_size(9))
 
 
 # --- bar_ranges -------------------------------------------------------------------
@@ -96,14 +125,14 @@ HATCH = "///"
 
 
 def hatch_legend(ax, label: str, below: bool = False) -> None:
-    """A legend entry explaining the hatching (drawn only when some bar is hatched)."""
+    """A legend entry explaining the hatching (drawn only when some bar is hatched).
+
+    It goes under the plot areas, above the source line (`chart_frame.add_legend`): never over
+    a bar (issue 22, H2). `below` is kept for callers; every legend is below now.
+    """
     from matplotlib.patches import Patch
 
-    handles = [Patch(facecolor="white", edgecolor="grey", hatch=HATCH, label=label)]
-    if below:  # several panels: under the last one's axis label, inside the layout
-        ax.legend(handles=handles, loc="upper right", bbox_to_anchor=(1.0, -0.28), fontsize=8, frameon=False)
-    else:
-        ax.legend(handles=handles, loc="best", fontsize=8, frameon=False)
+    add_legend(ax.figure, [Patch(facecolor="white", edgecolor="grey", hatch=HATCH, label=label)])
 
 
 def _draw_range(ax, y, lo, hi, color, hatch=None) -> float:
@@ -146,6 +175,7 @@ def _bar_rows(ax, labels, lower, upper, point, texts, lang, hatched=None, legend
     _bar_labels(ax, texts, range(len(labels)), ends)
 
 
+@_redrawable
 def bar_ranges(labels, lower, upper, *, title: str, unit_label: str, source: str,
                point=None, lang: str = "zh", texts=None, unit: str | None = None, hatched=None,
                legend: str = "") -> Figure:
@@ -167,16 +197,22 @@ def bar_ranges(labels, lower, upper, *, title: str, unit_label: str, source: str
     return _finish(fig, ax, title, source, lang)
 
 
+@_redrawable
 def bar_range_facets(facets: list[dict], *, title: str, source: str, lang: str = "zh") -> Figure:
     """`bar_ranges` split into one panel per unit, stacked, each with its own axis.
 
-    Bars that count different things (platforms, people, projects) never share a scale.
+    Bars that count different things (platforms, people, projects) never share a scale. Every
+    panel has at least two bars: a single bar fills its own axis whatever its size (issue 22,
+    M9), so counts of different things go to `dot_ranges_log` instead.
 
     `facets`: dicts with labels, lower, upper, unit_label and optional texts, point, unit
     (as for `bar_ranges`). Panels are as tall as their rows.
     """
     for f in facets:
         _check_lengths(f["labels"], lower=f["lower"], upper=f["upper"], point=f.get("point"), texts=f.get("texts"))
+        if len(f["labels"]) < 2:  # issue 22, M9: one bar on its own axis looks as long as any other
+            raise ParameterError("facets", f"panel {f.get('unit_label')!r} has a single bar on its own axis;"
+                                           " draw counts of different things with dot_ranges_log")
     rows = [len(f["labels"]) for f in facets]
     fig, _ = _figure(sum(rows) + len(facets))
     fig.clear()
@@ -189,6 +225,85 @@ def bar_range_facets(facets: list[dict], *, title: str, source: str, lang: str =
     return _finish(fig, axes[0], title, source, lang)
 
 
+@_redrawable
+def dot_ranges_log(groups: list[dict], *, title: str, unit_label: str, source: str, lang: str = "zh",
+                   unit: str | None = None) -> Figure:
+    """Counts of different things as dots on one logarithmic axis, grouped by what they belong to.
+
+    Issue 22, M9: bars of different kinds of count (个 platforms, 家 firms, 人 people) need
+    either one axis each, where a lone bar fills its panel whatever its size, or one shared
+    axis, where 7 and 20-plus vanish beside 10,000. A log axis shows every count and compares
+    orders of magnitude only. Each row's label, with the report's printed value, stands on its
+    own line above its dot (the full width of the plot, so it reads on a phone too); a dot
+    marks the lower bound, a light line runs to the upper bound, and ">" marks an open upper end.
+
+    Args:
+        groups: dicts with "title" (the group's name, e.g. its chain; "" for none), "labels",
+            "lower", "upper" and "texts" (one per row).
+        title: the chart's title.
+        unit_label: the axis label (it should say that the scale is logarithmic).
+        source: the source line.
+        lang: "zh" or "en".
+        unit: what the axis counts, kept for the one-unit-per-axis check ("log:count:个|count:家").
+
+    Returns:
+        The figure: one axes, rows top to bottom in the order given, a group's name above its rows.
+
+    Raises:
+        ParameterError: a column's length differs from its labels, or a lower bound is not positive.
+    """
+    rows: list[tuple[str, float | None, float | None, str]] = []
+    headers: list[int] = []
+    for g in groups:
+        _check_lengths(g["labels"], lower=g["lower"], upper=g["upper"], texts=g["texts"])
+        if g.get("title") and len(groups) > 1:
+            headers.append(len(rows))
+            rows.append((g["title"], None, None, ""))
+        rows += [(str(lab), _num(lo), _num(hi), str(tx)) for lab, lo, hi, tx in
+                 zip(g["labels"], g["lower"], g["upper"], g["texts"], strict=True)]
+    for label, lo, _, _ in (r for i, r in enumerate(rows) if i not in headers):
+        if lo is None or lo <= 0:
+            raise ParameterError("lower", f"row {label!r}: a log axis needs a positive lower bound")
+    fig, ax = _figure()
+    width = fig.get_size_inches()[0]
+    size = text_size(9)
+    texts = [wrap_to_width(label if i in headers else f"{label}  {text}", width * 0.85, size)
+             for i, (label, _, _, text) in enumerate(rows)]
+    # each row: its label's lines, then the dot (about two lines of text high)
+    heights = [(t.count("\n") + 1) * 1.35 + (0 if i in headers else 1.6) for i, t in enumerate(texts)]
+    tops = np.cumsum([0.0, *heights])
+    color = palette()[0]
+    for i, ((_label, lo, hi, _), text) in enumerate(zip(rows, texts, strict=True)):
+        y_text = -tops[i] - 0.2
+        if i in headers:
+            ax.text(0.0, y_text, text, transform=ax.get_yaxis_transform(), va="top", ha="left", fontsize=size,
+                    color="dimgrey", gid="group")
+            continue
+        ax.text(0.0, y_text, text, transform=ax.get_yaxis_transform(), va="top", ha="left", fontsize=size,
+                gid="labelled")
+        y = -tops[i + 1] + 0.8
+        assert lo is not None  # checked above
+        if hi is not None and hi > lo:
+            ax.plot([lo, hi], [y, y], color=lighten(color), linewidth=5, solid_capstyle="butt", gid="interval")
+        ax.plot([lo], [y], "o", color=color, markersize=7, gid="dot")
+        if hi is None:
+            ax.plot([lo * 1.6], [y], marker=">", markersize=7, color=color, linestyle="none", gid="open_upper")
+    ax.set_xscale("log")
+    ax.xaxis.set_major_locator(LogLocator(base=10))
+    ax.xaxis.set_major_formatter(FuncFormatter(lambda v, _: format_number(v, lang, sig=None)))
+    ax.xaxis.set_minor_formatter(NullFormatter())  # powers of ten only: 10, 100, 1,000
+    ax.set_yticks([])
+    ax.set_ylim(-tops[-1] - 0.2, 0.0)
+    ax.set_xlabel(unit_label)
+    ax.grid(axis="x", which="major", visible=True)
+    lows = [r[1] for r in rows if r[1]]
+    highs = [r[2] or r[1] * 1.6 for r in rows if r[1]]
+    ax.set_xlim(min(lows) / 2, max(highs) * 2)
+    fig.set_size_inches(width, fig.get_size_inches()[1] + max(0.0, tops[-1] * size / 72 - 1.6))
+    _mark_unit(ax, unit)
+    return _finish(fig, ax, title, source, lang)
+
+
 def _mark_unit(ax, unit: str | None) -> None:
     if unit is not None:
         ax.set_gid(f"unit:{unit}")
@@ -197,7 +312,9 @@ def _mark_unit(ax, unit: str | None) -> None:
 def _category_axis(ax, labels, unit_label: str) -> None:
     size = FontProperties(size=mpl.rcParams["ytick.labelsize"]).get_size_in_points()
     # long labels wrap at about a third of the figure, so the bars keep their room
-    labels = [wrap_to_width(str(label), ax.figure.get_size_inches()[0] * 0.33, size) for label in labels]
+    share = 0.42 if is_narrow() else 0.33  # a phone's figure is narrow: labels take more of it
+    labels = ["\n".join(wrap_to_width(line, ax.figure.get_size_inches()[0] * share, size)
+                         for line in str(label).split("\n")) for label in labels]
     _room_for_lines(ax, labels, size)
     ax.set_yticks(range(len(labels)), labels)
     ax.invert_yaxis()  # first item on top, as in a table
@@ -235,6 +352,7 @@ def _rate_text(prev: float, cur: float, lang: str) -> str | None:
     return f"{chart_word('funnel.conversion', lang)} {rate}"
 
 
+@_redrawable
 def funnel(stage_labels, values, *, title: str, unit_label: str, source: str,
            lang: str = "zh") -> Figure:
     """Stages as horizontal bars, top to bottom, each annotated with its value and conversion rate.
@@ -262,6 +380,7 @@ def funnel(stage_labels, values, *, title: str, unit_label: str, source: str,
 
 # --- line_path --------------------------------------------------------------------
 
+@_redrawable
 def line_path(x, y, *, title: str, unit_label: str, source: str, lang: str = "zh",
               y_lower=None, y_upper=None, texts=None) -> Figure:
     """A line, with a light band between `y_lower` and `y_upper` when either is given.
@@ -277,7 +396,7 @@ def line_path(x, y, *, title: str, unit_label: str, source: str, lang: str = "zh
     for xi, yi, text in zip(x, y, texts or [], strict=False):
         if np.isnan(yi):
             continue
-        ax.annotate(text, (xi, yi), xytext=(0, 8), textcoords="offset points", ha="center", fontsize=8,
+        ax.annotate(text, (xi, yi), xytext=(0, 8), textcoords="offset points", ha="center", fontsize=text_size(8),
                     gid="point_label")
     if texts:
         ax.margins(x=0.12, y=0.15)
@@ -295,6 +414,7 @@ def line_path(x, y, *, title: str, unit_label: str, source: str, lang: str = "zh
 
 # --- grid_heatmap -----------------------------------------------------------------
 
+@_redrawable
 def grid_heatmap(frame: pd.DataFrame, *, title: str, unit_label: str, source: str,
                  lang: str = "zh", fmt=".3g", labels: pd.DataFrame | None = None) -> Figure:
     """A scenario grid (rows x columns of a DataFrame) as an annotated heatmap.
@@ -313,15 +433,28 @@ def grid_heatmap(frame: pd.DataFrame, *, title: str, unit_label: str, source: st
         annot, spec = labels.to_numpy(), ""
     else:
         annot, spec = (frame.map(lambda v: "" if np.isnan(v) else fmt(v)), "") if callable(fmt) else (True, fmt)
-    sns.heatmap(frame, annot=annot, fmt=spec, cmap="crest", ax=ax,
-                cbar_kws={"label": unit_label}, linewidths=0.5)
+    cbar_kws: dict = {"label": unit_label}
+    annot_kws: dict = {}
+    if is_narrow():  # a phone: the colour bar goes under the grid, long cell texts and column names wrap
+        cell = fig.get_size_inches()[0] * 0.62 / max(1, len(frame.columns))
+        annot_kws = {"fontsize": text_size(9)}
+        cbar_kws.update(orientation="horizontal", pad=0.22, aspect=30)
+        if spec == "" and not isinstance(annot, bool):
+            annot = np.vectorize(lambda t: wrap_to_width(str(t), cell * 0.9, text_size(9)))(np.asarray(annot))
+    sns.heatmap(frame, annot=annot, fmt=spec, cmap="crest", ax=ax, cbar_kws=cbar_kws, annot_kws=annot_kws,
+                linewidths=0.5)
     ax.tick_params(axis="y", labelrotation=0)  # Chinese row labels read horizontally
+    if is_narrow():
+        size = FontProperties(size=mpl.rcParams["xtick.labelsize"]).get_size_in_points()
+        ax.set_xticklabels([wrap_to_width(t.get_text(), cell * 0.9, size) for t in ax.get_xticklabels()],
+                           rotation=0)
     missing = [f"{r} / {c}" for r in frame.index for c in frame.columns if np.isnan(frame.at[r, c])]
     return _finish(fig, ax, title, _with_missing_note(source, missing, lang), lang)
 
 
 # --- compare_bars -----------------------------------------------------------------
 
+@_redrawable
 def compare_bars(labels, values, *, title: str, unit_label: str, source: str,
                  lang: str = "zh", highlight=None, notes=None, sig: int | None = 3, texts=None,
                  hatched=None, legend: str = "") -> Figure:
@@ -348,11 +481,14 @@ def compare_bars(labels, values, *, title: str, unit_label: str, source: str,
         hatch_legend(ax, legend)
     if texts is None:  # sig=None: stated figures as written
         texts = [chart_word("missing.label", lang) if np.isnan(v) else format_number(v, lang, sig=sig) for v in values]
-    if notes is not None:
+    if notes is not None and is_narrow():  # on a phone a note goes under its row's label: no room at the bar's end
+        labels = [f"{label}\n{n}" if isinstance(n, str) and n else label
+                  for label, n in zip(labels, notes, strict=True)]
+    elif notes is not None:
         texts = [f"{t}  {n}" if n and not pd.isna(n) else t for t, n in zip(texts, notes, strict=True)]
     _bar_labels(ax, texts, range(len(values)), [max(v, 0.0) if not np.isnan(v) else 0.0 for v in values])
     _category_axis(ax, labels, unit_label)
-    if notes is not None and any(isinstance(n, str) and n for n in notes):
+    if notes is not None and any(isinstance(n, str) and n for n in notes) and not is_narrow():
         ax.margins(x=0.5)  # room for the value label and its note (a confidence label)
     missing = [label for label, v in zip(labels, values, strict=True) if np.isnan(v)]
     return _finish(fig, ax, title, _with_missing_note(source, missing, lang), lang)
@@ -360,6 +496,7 @@ def compare_bars(labels, values, *, title: str, unit_label: str, source: str,
 
 # --- paired_ranges ------------------------------------------------------------------
 
+@_redrawable
 def paired_ranges(labels, left, right, *, titles: tuple[str, str], units: tuple[str, str], title: str,
                   source: str, lang: str = "zh", hatched=None, legend: str = "",
                   unit_keys: tuple[str | None, str | None] = (None, None)) -> Figure:
@@ -387,7 +524,7 @@ def paired_ranges(labels, left, right, *, titles: tuple[str, str], units: tuple[
         _bar_labels(ax, texts, range(len(labels)), ends)
         _category_axis(ax, labels, unit_label)
         ax.margins(x=0.4)  # room for "more than CNY 40 bn" beyond the longest bar
-        ax.set_title(sub, loc="left", fontsize=9)
+        ax.set_title(sub, loc="left", fontsize=text_size(9))
         _mark_unit(ax, key)
     if (any(hatched[0]) or any(hatched[1])) and legend:
         hatch_legend(axes[1], legend, below=True)
@@ -399,21 +536,26 @@ def paired_ranges(labels, left, right, *, titles: tuple[str, str], units: tuple[
 
 # --- multi_path -----------------------------------------------------------------------
 
+@_redrawable
 def multi_path(series: list[tuple[str, list, list, list]], *, title: str, unit_label: str, source: str,
                lang: str = "zh") -> Figure:
     """Several lines on one axis, one per scenario: (label, x, y, point texts)."""
     fig, ax = _figure()
-    for (label, x, y, texts), color in zip(series, palette(), strict=False):
+    for k, ((label, x, y, texts), color) in enumerate(zip(series, palette(), strict=False)):
         ax.plot(x, y, marker="o", color=color, label=label)
+        # on a phone the labels are larger than the gap between years: every other line's go below it
+        below = is_narrow() and k % 2 == 1
         for xi, yi, text in zip(x, y, texts, strict=True):
-            ax.annotate(text, (xi, yi), xytext=(0, 8), textcoords="offset points", ha="center", fontsize=7,
-                        color=color, gid="point_label")
+            text = wrap_to_width(text, 0.75, text_size(7)) if is_narrow() else text
+            ax.annotate(text, (xi, yi), xytext=(0, -9 if below else 8), textcoords="offset points", ha="center",
+                        va="top" if below else "baseline", fontsize=text_size(7), color=color, gid="point_label")
     ax.margins(x=0.1, y=0.2)
     ax.xaxis.set_major_locator(MaxNLocator(integer=True))
     ax.set_ylabel(unit_label)
-    ax.legend(fontsize=8, frameon=False, loc="upper left")
+    add_legend(fig, ax.get_legend_handles_labels()[0])
     return _finish(fig, ax, title, source, lang)
 
 
-__all__ = ["HATCH", "bar_range_facets", "bar_ranges", "compare_bars", "drawn_source", "funnel", "grid_heatmap",
-           "hatch_legend", "lighten", "line_path", "multi_path", "paired_ranges", "wrap_to_width"]
+__all__ = ["HATCH", "bar_range_facets", "bar_ranges", "compare_bars", "dot_ranges_log", "drawn_source", "funnel",
+           "grid_heatmap", "hatch_legend", "lighten", "line_path", "multi_path", "narrow_rendition", "paired_ranges",
+           "wrap_to_width"]
