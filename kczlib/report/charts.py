@@ -13,6 +13,7 @@ from urllib.parse import urlparse
 
 from kczlib.analysis.ledger import Ledger
 from kczlib.analysis.num import ContextRef, FigureRef, Num, Parameter, Period, assumption
+from kczlib.errors import ParameterError
 from kczlib.report.chart_words import chart_word, check_lang, origin_separator, source_prefix
 from kczlib.report.display import show
 from kczlib.report.narrative import Safe, require_ledger
@@ -138,11 +139,25 @@ class ChartMethods:
         return chart_word("alt.text", self.lang).format(
             title=title.replace("\n", ""), items=chart_word("alt.separator", self.lang).join(items))
 
-    def bars(self, name: str, items: list[tuple[str, Num]], title_key: str, unit_key: str, **slots) -> None:
+    def bars(self, name: str, items: list[tuple[str, Num]], title_key: str, unit_key: str,
+             groups: list[str] | None = None, **slots) -> None:
         """Bars of `items` (label, Num), one unit per axis.
 
         Items that count different things (units, or measure words: 个 platforms, 人 people) are
-        drawn as stacked panels.
+        drawn as dots on one logarithmic axis (`plots.dot_ranges_log`), grouped by what they
+        belong to, never as panels keyed by measure word (issue 22, M9).
+
+        Args:
+            name: the chart's name (ledger place "chart:<name>").
+            items: (label, Num) per bar, top to bottom.
+            title_key: the title's template key (`slots` fill it).
+            unit_key: the axis label's template key, when every item counts the same thing.
+            groups: per item, the chain (`common.chains.<chain>`) it is grouped under on a log
+                axis; by default the figures.csv `chain` of its first case figure.
+            **slots: the title template's slots.
+
+        Raises:
+            ParameterError: `groups` is not one per item.
         """
         from kczlib.report import plots
 
@@ -157,12 +172,15 @@ class ChartMethods:
                                    texts=[texts[id(n)] for n in nums], unit=unit)
         else:  # counts of different things: one log axis, rows grouped by chain (issue 22, M9)
             chains: dict[str, list[tuple[str, Num]]] = {}
-            for label, n in items:
-                chains.setdefault(self.chain_of(n), []).append((label, n))
-            groups = [{"title": self.chain_name(chain), "labels": [label for label, _ in group],
+            keys = groups if groups is not None else [self.chain_of(n) for n in nums]
+            if len(keys) != len(items):
+                raise ParameterError("groups", f"has {len(keys)} items for {len(items)} bars")
+            for key, (label, n) in zip(keys, items, strict=True):
+                chains.setdefault(key, []).append((label, n))
+            panels = [{"title": self.chain_name(chain), "labels": [label for label, _ in group],
                        "lower": [n.lower for _, n in group], "upper": [n.upper for _, n in group],
                        "texts": [texts[id(n)] for _, n in group]} for chain, group in chains.items()]
-            fig = plots.dot_ranges_log(groups, title=title, unit_label=chart_word("axis.log_counts", self.lang),
+            fig = plots.dot_ranges_log(panels, title=title, unit_label=chart_word("axis.log_counts", self.lang),
                                        source=source, lang=self.lang, unit="log:" + "|".join(sorted(units)))
         self.chart(fig, name, nums)
 
@@ -260,9 +278,9 @@ def chart_values(fig) -> list[str]:
         ys, xs = _categories(ax.yaxis), _categories(ax.xaxis)
         for t in ax.texts:
             text = t.get_text().strip().replace("\n", "")
-            if not text or t.get_gid() == "group":
+            if not text:
                 continue
-            if t.get_gid() == "labelled":  # the text names its row itself (a dot plot)
+            if t.get_gid() in ("labelled", "group"):  # the text names its row itself (a dot plot), or its group
                 items.append(text)
                 continue
             x, y = t.xy if hasattr(t, "xy") else t.get_position()

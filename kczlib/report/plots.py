@@ -438,7 +438,9 @@ def grid_heatmap(frame: pd.DataFrame, *, title: str, unit_label: str, source: st
     if is_narrow():  # a phone: the colour bar goes under the grid, long cell texts and column names wrap
         cell = fig.get_size_inches()[0] * 0.62 / max(1, len(frame.columns))
         annot_kws = {"fontsize": text_size(9)}
-        cbar_kws.update(orientation="horizontal", pad=0.22, aspect=30)
+        label_size = FontProperties(size=mpl.rcParams["axes.labelsize"]).get_size_in_points()
+        cbar_kws.update(orientation="horizontal", pad=0.22, aspect=30,
+                        label=wrap_to_width(unit_label, fig.get_size_inches()[0] * 0.85, label_size))
         if spec == "" and not isinstance(annot, bool):
             annot = np.vectorize(lambda t: wrap_to_width(str(t), cell * 0.9, text_size(9)))(np.asarray(annot))
     sns.heatmap(frame, annot=annot, fmt=spec, cmap="crest", ax=ax, cbar_kws=cbar_kws, annot_kws=annot_kws,
