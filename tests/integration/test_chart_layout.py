@@ -1,7 +1,8 @@
 """Charts that never collapse: the drawn layout of every chart of every declared report in
 both languages (issue 11, items 4 and 6).
 
-The real notebooks are built once with KCZ_CHART_LAYOUT set (tests/support/reader_build.py);
+The real notebooks are built once with KCZ_CHART_LAYOUT set (tests/support/reader_build.py), for
+the project's case and for the second case (tests/conftest.py, second_case_run);
 `kczlib._testing.write_layout` then writes, per chart, the boxes the renderer drew:
 axes, titles, tick and axis labels, value labels, colour bar and source line. The rules:
 the plot area keeps a real share of the figure, no two texts overlap, no text leaves the
@@ -30,22 +31,39 @@ MIN_PLOT_WIDTH, MIN_PLOT_HEIGHT, MIN_ROW_PX = 0.35, 0.20, 16
 TOLERANCE = 1.0  # px: boxes that touch are not overlapping
 
 
-@pytest.fixture(scope="module")
-def layouts(built_reports):
-    folder = built_reports.parent.parent / LAYOUT_DIR
+@pytest.fixture(scope="module", params=["case", "second_case"])
+def build(request):
+    """(reports/latest, the measured chart layouts) of every declared report, for the project's
+    case and for the second case (tests/fixtures/cases/jiangcheng): the rules hold on other data."""
+    if request.param == "case":
+        reports = request.getfixturevalue("built_reports")
+    else:
+        reports, result = request.getfixturevalue("second_case_run")
+        assert result.returncode == 0, result.stdout[-2000:] + result.stderr[-2000:]
+    folder = reports.parent.parent / LAYOUT_DIR
     found = [json.loads(p.read_text(encoding="utf-8")) for p in sorted(folder.glob("*.json"))]
     assert found, f"no chart layouts written to {folder}"
-    return found
+    return reports, found
+
+
+@pytest.fixture
+def layouts(build):
+    return build[1]
+
+
+@pytest.fixture
+def built(build):
+    return build[0]
 
 
 def _overlap(a, b) -> bool:
     return (min(a[2], b[2]) - max(a[0], b[0]) > TOLERANCE) and (min(a[3], b[3]) - max(a[1], b[1]) > TOLERANCE)
 
 
-def test_every_report_and_language_has_its_charts_measured(built_reports, layouts):
-    pages = {p.name.removesuffix(".html") for p in built_reports.glob("*-??.html")}
+def test_every_report_and_language_has_its_charts_measured(built, layouts):
+    pages = {p.name.removesuffix(".html") for p in built.glob("*-??.html")}
     with_charts = {page for page in pages
-                   if "<img" in (built_reports / f"{page}.html").read_text(encoding="utf-8")}
+                   if "<img" in (built / f"{page}.html").read_text(encoding="utf-8")}
     measured = {layout["name"].rsplit("-", 1)[0] for layout in layouts}
     # layout names are <notebook>-<lang>-<chart>; the chart name has no "-"
     measured = {name for name in measured}
@@ -179,14 +197,14 @@ def test_source_lines_never_break_inside_a_word_or_domain_name(layouts):
     assert not bad, "\n".join(bad)
 
 
-def test_every_charts_alt_text_gives_the_values_it_draws(built_reports, layouts):
+def test_every_charts_alt_text_gives_the_values_it_draws(built, layouts):
     # issue 22, L8: "Chart: lending firms" told a reader who cannot see the chart nothing; the
     # alt text (output metadata kcz.alt, what the reader page writes) holds every value label
     # the drawn chart shows, next to more than its title
     drawn = {layout["name"]: [t["text"].replace("\n", "") for t in layout["texts"] if t["role"] == "annotation"]
              for layout in layouts}
     bad, seen = [], 0
-    for path in sorted(built_reports.glob("*-??.ipynb")):
+    for path in sorted(built.glob("*-??.ipynb")):
         nb = json.loads(path.read_text(encoding="utf-8"))
         for cell in nb["cells"]:
             for out in cell.get("outputs", []):
