@@ -267,7 +267,7 @@ def dot_ranges_log(groups: list[dict], *, title: str, unit_label: str, source: s
     fig, ax = _figure()
     width = fig.get_size_inches()[0]
     size = text_size(9)
-    texts = [wrap_to_width(label if i in headers else f"{label}  {text}", width * 0.85, size)
+    texts = [wrap_to_width(label if i in headers else f"{label}  {text}", width * 0.84, size)
              for i, (label, _, _, text) in enumerate(rows)]
     # each row: its label's lines, then the dot (about two lines of text high)
     heights = [(t.count("\n") + 1) * 1.35 + (0 if i in headers else 1.6) for i, t in enumerate(texts)]
@@ -276,10 +276,10 @@ def dot_ranges_log(groups: list[dict], *, title: str, unit_label: str, source: s
     for i, ((_label, lo, hi, _), text) in enumerate(zip(rows, texts, strict=True)):
         y_text = -tops[i] - 0.2
         if i in headers:
-            ax.text(0.0, y_text, text, transform=ax.get_yaxis_transform(), va="top", ha="left", fontsize=size,
+            ax.text(0.012, y_text, text, transform=ax.get_yaxis_transform(), va="top", ha="left", fontsize=size,
                     color="dimgrey", gid="group")
             continue
-        ax.text(0.0, y_text, text, transform=ax.get_yaxis_transform(), va="top", ha="left", fontsize=size,
+        ax.text(0.012, y_text, text, transform=ax.get_yaxis_transform(), va="top", ha="left", fontsize=size,
                 gid="labelled")
         y = -tops[i + 1] + 0.8
         assert lo is not None  # checked above
