@@ -144,7 +144,7 @@ class ChartMethods:
         """Bars of `items` (label, Num), one unit per axis.
 
         Items that count different things (units, or measure words: 个 platforms, 人 people) are
-        drawn as dots on one logarithmic axis (`plots.dot_ranges_log`), grouped by what they
+        drawn as dots on one logarithmic axis (`plot_dots.dot_ranges_log`), grouped by what they
         belong to, never as panels keyed by measure word (issue 22, M9).
 
         Args:
@@ -159,7 +159,7 @@ class ChartMethods:
         Raises:
             ParameterError: `groups` is not one per item.
         """
-        from kczlib.report import plots
+        from kczlib.report import plot_dots, plots
 
         nums = [n for _, n in items]
         units = {_unit_of(n) for n in nums}
@@ -180,7 +180,7 @@ class ChartMethods:
             panels = [{"title": self.chain_name(chain), "labels": [label for label, _ in group],
                        "lower": [n.lower for _, n in group], "upper": [n.upper for _, n in group],
                        "texts": [texts[id(n)] for _, n in group]} for chain, group in chains.items()]
-            fig = plots.dot_ranges_log(panels, title=title, unit_label=chart_word("axis.log_counts", self.lang),
+            fig = plot_dots.dot_ranges_log(panels, title=title, unit_label=chart_word("axis.log_counts", self.lang),
                                        source=source, lang=self.lang, unit="log:" + "|".join(sorted(units)))
         self.chart(fig, name, nums)
 

@@ -15,7 +15,7 @@ from PIL import Image
 
 from kczlib._testing import chart_layout
 from kczlib.errors import ParameterError
-from kczlib.report import plots, theme
+from kczlib.report import plot_dots, plots, theme
 from kczlib.report.chart_frame import MIN_CSS_PX, PHONE_CSS_PX, wrap_to_width
 from kczlib.report.charts import chart_values
 
@@ -47,7 +47,7 @@ def _kinds(lang: str):
     yield "multi_path", plots.multi_path([("start 2020", [2020, 2023], [90, 180], ["90", "180"]),
                                           ("start 2021", [2021, 2024], [99, 199], ["99", "199"])],
                                          title="Scenarios", unit_label="CNY 100 m", source=SOURCE, lang=lang)
-    yield "dot_ranges_log", plots.dot_ranges_log(
+    yield "dot_ranges_log", plot_dots.dot_ranges_log(
         [{"title": "Innovation chain", "labels": ["platforms brought in", "teams"], "lower": [69, 90],
           "upper": [69, 90], "texts": ["69", "90"]},
          {"title": "Industry chain", "labels": ["firms in incubation", "projects landed"], "lower": [10000, 20],
