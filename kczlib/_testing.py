@@ -36,19 +36,27 @@ def chart_layout(fig) -> dict:
     """What the drawn figure looks like, in display pixels (origin bottom left).
 
     {"width", "height": figure size; "axes": [{"box": [x0, y0, x1, y1], "role": "plot" |
-    "colorbar"}]; "texts": [{"text", "role", "box"}] for every visible non-empty text
-    (titles, axis and tick labels, value labels, the source line)}. Draws the figure.
+    "colorbar", "rows", "unit", "xscale", "shared"}]; "texts": [{"text", "role", "box"}] for
+    every visible non-empty text (titles, axis and tick labels, value labels, legend entries,
+    the source line); "legends": [box] of every legend; "marks": [box] of every bar and data
+    line drawn}. Draws the figure.
     """
     fig.draw_without_rendering()  # the layout engine runs, as when the PNG is written
     renderer = fig._get_renderer()
     w, h = fig.bbox.width, fig.bbox.height
-    axes, texts = [], []
+    axes, texts, marks, legends = [], [], [], []
     for ax in fig.axes:
         role = "colorbar" if hasattr(ax, "_colorbar") or ax.get_label() == "<colorbar>" else "plot"
         gid = ax.get_gid() or ""
         rows = sum(1 for t in ax.yaxis._update_ticks() if t.label1.get_visible() and t.label1.get_text().strip())
+        shared = len(ax.get_shared_x_axes().get_siblings(ax)) > 1
         axes.append({"box": _box(ax.get_window_extent(renderer), w, h), "role": role, "rows": rows,
-                     "unit": gid.removeprefix("unit:") if gid.startswith("unit:") else None})
+                     "unit": gid.removeprefix("unit:") if gid.startswith("unit:") else None,
+                     "xscale": ax.get_xscale(), "shared": shared})
+        if role == "plot":
+            marks += [_box(p.get_window_extent(renderer), w, h) for p in ax.patches
+                      if p.get_visible() and p.get_width() and p.get_height()]
+            marks += [_box(line.get_window_extent(renderer), w, h) for line in ax.lines if line.get_visible()]
         for text_role, t in _axis_texts(ax):
             if t.get_visible() and t.get_text().strip():
                 is_colorbar_label = role == "colorbar" and text_role == "axis_label"
@@ -58,7 +66,13 @@ def chart_layout(fig) -> dict:
         if t.get_visible() and t.get_text().strip():
             texts.append({"text": t.get_text(), "role": t.get_gid() or "figure_text",
                           "box": _box(t.get_window_extent(renderer), w, h)})
-    return {"width": w, "height": h, "axes": axes, "texts": texts}
+    for legend in [*fig.legends, *(ax.get_legend() for ax in fig.axes)]:
+        if legend is None or not legend.get_visible():
+            continue
+        legends.append(_box(legend.get_window_extent(renderer), w, h))
+        texts += [{"text": t.get_text(), "role": "legend", "box": _box(t.get_window_extent(renderer), w, h)}
+                  for t in legend.get_texts() if t.get_text().strip()]
+    return {"width": w, "height": h, "axes": axes, "texts": texts, "marks": marks, "legends": legends}
 
 
 def write_layout(fig, name: str) -> None:

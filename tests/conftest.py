@@ -86,7 +86,12 @@ def second_case_run(tmp_path_factory):
     # the case is the configuration's default (a `-p` build is named custom and never `latest`)
     config.write_text(config.read_text(encoding="utf-8").replace('case = "chengdu"', f'case = "{SECOND_CASE.name}"', 1),
                       encoding="utf-8")
-    result = run_kcz("--config", config, "build", "-q", env=kcz_env(KCZ_DATA=str(data)), timeout=1200)
+    from support.reader_build import LAYOUT_DIR  # (a plugin: imported here, after pytest registered it)
+
+    (root / LAYOUT_DIR).mkdir()  # its charts' measured layouts, as for built_reports (test_chart_layout.py)
+    result = run_kcz("--config", config, "build", "-q", env=kcz_env(KCZ_DATA=str(data),
+                                                                  KCZ_CHART_LAYOUT=str(root / LAYOUT_DIR)),
+                     timeout=1200)
     return root / "out" / "latest", result
 
 

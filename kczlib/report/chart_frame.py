@@ -11,6 +11,8 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Iterator
+from contextlib import contextmanager
 
 import matplotlib as mpl
 from matplotlib.axes import Axes
@@ -21,23 +23,103 @@ from matplotlib.layout_engine import ConstrainedLayoutEngine
 from kczlib.report.chart_words import check_lang, source_prefix
 
 SOURCE_FONTSIZE = 8  # points
+WIDE_WIDTH = 7.0  # inches: the chart as a wide screen shows it (770 px at 110 dpi)
+# The phone rendition. At a display width of PHONE_CSS_PX CSS px, text of f points in a figure
+# W inches wide is drawn f / 72 * PHONE_CSS_PX / W CSS px high; with W = NARROW_WIDTH and no text
+# under NARROW_MIN_PT that is 8.5 / 72 * 390 / 3.8 = 12.1 px, above the 11 px floor of issue 22.
+PHONE_CSS_PX = 390
+MIN_CSS_PX = 11
+NARROW_WIDTH = 3.8  # inches
+NARROW_MIN_PT = 8.5  # points
+_narrow = False
 
 
-def new_figure(n_rows: int = 0, width: float = 7.0) -> tuple[Figure, Axes]:
+@contextmanager
+def narrow() -> Iterator[None]:
+    """Draw the figures built inside this block for a phone: NARROW_WIDTH wide, no text under NARROW_MIN_PT.
+
+    Every chart function of `kczlib.report.plots` takes its width from `new_figure` and its
+    small text sizes from `text_size`, so the same code draws both renditions.
+    """
+    global _narrow
+    before, _narrow = _narrow, True
+    try:
+        yield
+    finally:
+        _narrow = before
+
+
+def is_narrow() -> bool:
+    """True inside `narrow()`: figures are being drawn for a phone."""
+    return _narrow
+
+
+def text_size(points: float) -> float:
+    """A text size in points for the current rendition: `points`, raised to NARROW_MIN_PT on a phone."""
+    return max(points, NARROW_MIN_PT) if _narrow else points
+
+
+def new_figure(n_rows: int = 0, width: float = WIDE_WIDTH) -> tuple[Figure, Axes]:
     """A pyplot-free figure with a strip at the bottom reserved for the source line.
 
     Args:
         n_rows: rows the chart will draw (bars), for its height.
-        width: the figure's width in inches.
+        width: the figure's width in inches on a wide screen; inside `narrow()` it is
+            NARROW_WIDTH whatever is asked.
 
     Returns:
         (figure, its one axes).
     """
+    if _narrow:
+        width = NARROW_WIDTH
     height = max(3.0, 1.6 + 0.45 * n_rows)
-    strip = (SOURCE_FONTSIZE * 2.2 / 72) / height  # the source line's height, as a fraction
+    strip = (_source_size() * 2.2 / 72) / height  # the source line's height, as a fraction
     layout = ConstrainedLayoutEngine(rect=(0, strip, 1, 1 - strip))
     fig = Figure(figsize=(width, height), layout=layout)
     return fig, fig.add_subplot()
+
+
+LEGEND_FONTSIZE = 8  # points
+
+
+def add_legend(fig: Figure, handles: list) -> None:
+    """Give `fig` legend entries, drawn by `finish`/`source_only` under the plots, above the source line.
+
+    A legend there never covers a bar or a line (issue 22, H2: a legend drawn inside the plot
+    area overprinted a bar), and the plots' layout leaves it room like the source line.
+
+    Args:
+        fig: the figure from `new_figure`.
+        handles: matplotlib artists with labels (patches, lines), in order.
+    """
+    known = fig.__dict__.setdefault("_kcz_legend", [])
+    labels = {h.get_label() for h in known}
+    known += [h for h in handles if h.get_label() not in labels]
+
+
+def _legend_lines(fig: Figure, width: float) -> int:
+    """Wrap the labels of `fig`'s legend entries to `width` inches; the lines they take."""
+    handles = fig.__dict__.get("_kcz_legend", [])
+    size = text_size(LEGEND_FONTSIZE)
+    for h in handles:
+        h.set_label(wrap_to_width(h.get_label().replace("\n", ""), width * 0.85, size))
+    return sum(h.get_label().count("\n") + 1 for h in handles)
+
+
+def _bottom_strip(fig: Figure, n_source: int, n_legend: int, height: float) -> float:
+    """The bottom strip for the source line (and legend rows above it), as a fraction of `height` inches."""
+    legend = (n_legend * text_size(LEGEND_FONTSIZE) * 1.45 + (6 if n_legend else 0)) / 72
+    return (_source_size() * (1.3 * n_source + 0.9) / 72 + legend) / height
+
+
+def _draw_legend(fig: Figure, n_source: int) -> None:
+    handles = fig.__dict__.get("_kcz_legend", [])
+    if not handles:
+        return
+    height = fig.get_size_inches()[1]
+    above_source = (_source_size() * (1.3 * n_source + 0.9) / 72) / height
+    fig.legend(handles=handles, loc="lower left", bbox_to_anchor=(0.005, above_source), frameon=False,
+               fontsize=text_size(LEGEND_FONTSIZE), borderaxespad=0.2, handlelength=1.6)
 
 
 def finish(fig, ax, title: str, source: str, lang: str) -> Figure:
@@ -62,11 +144,13 @@ def finish(fig, ax, title: str, source: str, lang: str) -> Figure:
     width, height = fig.get_size_inches()
     title_size = FontProperties(size=mpl.rcParams["axes.titlesize"]).get_size_in_points()
     title = wrap_to_width(title, width * 0.9, title_size)
-    source = wrap_to_width(source_text(source, lang), width * 0.97, SOURCE_FONTSIZE)
+    source = wrap_to_width(source_text(source, lang), width * 0.97, _source_size())
     n_source, n_title = source.count("\n") + 1, title.count("\n") + 1
-    extra = ((n_source - 1) * SOURCE_FONTSIZE + (n_title - 1) * title_size) * 1.3 / 72
+    n_legend = _legend_lines(fig, width)
+    extra = ((n_source - 1) * _source_size() + (n_title - 1) * title_size) * 1.3 / 72
+    extra += (n_legend * text_size(LEGEND_FONTSIZE) * 1.45 + (6 if n_legend else 0)) / 72
     fig.set_size_inches(width, height + extra)
-    strip = (SOURCE_FONTSIZE * (1.3 * n_source + 0.9) / 72) / (height + extra)
+    strip = _bottom_strip(fig, n_source, n_legend, height + extra)
     fig.get_layout_engine().set(rect=(0, strip, 1, 1 - strip))
     ax.set_title(title, loc="left")  # no bold: the CJK font ships Regular only
     # The title starts at the plot's left edge, right of the category labels: wrap it to
@@ -77,11 +161,12 @@ def finish(fig, ax, title: str, source: str, lang: str) -> Figure:
     if narrow.count("\n") > title.count("\n"):
         more = (narrow.count("\n") - title.count("\n")) * title_size * 1.3 / 72
         fig.set_size_inches(width, height + extra + more)
-        strip = (SOURCE_FONTSIZE * (1.3 * n_source + 0.9) / 72) / (height + extra + more)
+        strip = _bottom_strip(fig, n_source, n_legend, height + extra + more)
         fig.get_layout_engine().set(rect=(0, strip, 1, 1 - strip))
         ax.set_title(narrow, loc="left")
     fig.text(0.01, 0.01, source, ha="left", va="bottom",
-             fontsize=SOURCE_FONTSIZE, color="grey", gid="source")
+             fontsize=_source_size(), color="grey", gid="source")
+    _draw_legend(fig, n_source)
     return fig
 
 
@@ -93,36 +178,89 @@ def source_only(fig, source: str, lang: str) -> None:
     """
     check_lang(lang)
     width, height = fig.get_size_inches()
-    text = wrap_to_width(source_text(source, lang), width * 0.97, SOURCE_FONTSIZE)
+    text = wrap_to_width(source_text(source, lang), width * 0.97, _source_size())
     n = text.count("\n") + 1
-    extra = (n - 1) * SOURCE_FONTSIZE * 1.3 / 72
+    n_legend = _legend_lines(fig, width)
+    extra = (n - 1) * _source_size() * 1.3 / 72
+    extra += (n_legend * text_size(LEGEND_FONTSIZE) * 1.45 + (6 if n_legend else 0)) / 72
     fig.set_size_inches(width, height + extra)
-    strip = (SOURCE_FONTSIZE * (1.3 * n + 0.9) / 72) / (height + extra)
+    strip = _bottom_strip(fig, n, n_legend, height + extra)
     fig.get_layout_engine().set(rect=(0, strip, 1, 1 - strip))
-    fig.text(0.01, 0.01, text, ha="left", va="bottom", fontsize=SOURCE_FONTSIZE, color="grey", gid="source")
+    fig.text(0.01, 0.01, text, ha="left", va="bottom", fontsize=_source_size(), color="grey", gid="source")
+    _draw_legend(fig, n)
+
+
+def _source_size() -> float:
+    return text_size(SOURCE_FONTSIZE)
 
 
 def _char_width(ch: str) -> int:
     return 2 if unicodedata.east_asian_width(ch) in ("W", "F") else 1  # CJK glyphs are full width
 
 
+# Chinese line breaking (JIS X 4051 / W3C clreq "kinsoku"): no line starts with closing
+# punctuation, none ends with opening punctuation.
+_CLOSING = set("，。、；：！？）》」』】〕,.;:!?)]}%·…")
+_OPENING = set("（《「『【〔([{")
+
+
+def _break_units(text: str) -> list[str]:
+    """`text` cut where a line may break: after a space, between CJK characters, never inside a word.
+
+    A run of characters that are neither spaces nor full-width (a word, a number, a domain
+    name such as "drive.dizo.com.cn") is one unit; so is each full-width character. Closing
+    punctuation joins the unit before it, opening punctuation the unit after it.
+    """
+    units: list[str] = []
+    for ch in text:
+        wide = _char_width(ch) == 2
+        last = units[-1] if units else ""
+        if last and (ch in _CLOSING or last[-1] in _OPENING):
+            units[-1] += ch
+        elif last and not wide and not ch.isspace() and not last[-1].isspace() and _char_width(last[-1]) == 1:
+            units[-1] += ch  # inside a word
+        elif last and ch.isspace() and last[-1].isspace():
+            units[-1] += ch
+        elif ch.isspace() and last:
+            units[-1] += ch  # a space stays at the end of its line
+        else:
+            units.append(ch)
+    return units
+
+
 def wrap_to_width(text: str, width_in: float, fontsize: float) -> str:
     """`text` broken into lines that fit `width_in` inches at `fontsize` points.
 
-    Breaks after a space where one falls in the second half of the line, else anywhere
-    (Chinese has no spaces); no character is dropped, so removing the newlines gives the
-    text back. Widths are estimated (half an em per Latin character, a full em per CJK one).
+    Lines break after a space or between Chinese characters, never inside a word, a number
+    or a domain name (issue 22, L9: "drive.di / zo.com.cn"), unless one word alone is wider
+    than the line. No character is dropped, so removing the newlines gives the text back.
+    Widths are estimated (half an em per Latin character, a full em per CJK one).
+
+    Args:
+        text: the text, without newlines.
+        width_in: the line's width in inches.
+        fontsize: the text's size in points.
+
+    Returns:
+        The text with newlines inserted.
     """
     limit = width_in * 72 / (fontsize * 0.55)
-    lines, line = [], ""
-    for ch in text:
-        if line and sum(map(_char_width, line)) + _char_width(ch) > limit:
-            cut = line.rfind(" ") + 1
-            if cut <= len(line) // 2:
-                cut = len(line)
-            lines.append(line[:cut])
-            line = line[cut:]
-        line += ch
+    lines: list[str] = []
+    line = ""
+    for unit in _break_units(text):
+        while sum(map(_char_width, unit.rstrip())) > limit:  # a word wider than a line: cut it
+            if line:
+                lines.append(line)
+                line = ""
+            cut = 1
+            while cut < len(unit) and sum(map(_char_width, unit[:cut + 1])) <= limit:
+                cut += 1
+            lines.append(unit[:cut])
+            unit = unit[cut:]
+        if line and sum(map(_char_width, (line + unit).rstrip())) > limit:
+            lines.append(line)
+            line = ""
+        line += unit
     return "\n".join(lines + [line])
 
 

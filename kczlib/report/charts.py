@@ -12,6 +12,7 @@ from collections.abc import Callable
 
 from kczlib.analysis.ledger import Ledger
 from kczlib.analysis.num import ContextRef, FigureRef, Num, Parameter, Period
+from kczlib.errors import ParameterError
 from kczlib.report.chart_words import chart_word, check_lang, origin_separator, source_prefix
 from kczlib.report.display import show
 from kczlib.report.narrative import Safe, require_ledger
@@ -95,8 +96,10 @@ class ChartMethods:
     def chart(self, fig, name: str, nums: list[Num], origins: list[Num] | None = None) -> None:
         """Show a chart and ledger the numbers it draws.
 
-        `origins` is what its source line cites, when that is more than the labelled numbers
-        (e.g. an assumed start year).
+        The chart is drawn twice: as given (wide screens) and again for a phone
+        (`plots.narrow_rendition`), whose PNG rides in the output's metadata
+        (`kcz.narrow`, base64) for the reader page's `<picture>`. `origins` is what its source
+        line cites, when that is more than the labelled numbers (e.g. an assumed start year).
         """
         from kczlib._testing import write_layout
         from kczlib.report import plots, theme
@@ -105,49 +108,96 @@ class ChartMethods:
         for n in nums:
             ledger.record(n, f"chart:{name}")
         self.charts.append((name, list(origins or nums), plots.drawn_source(fig)))
-        problems = theme.missing_glyph_warnings(fig)
-        if problems:
-            raise RuntimeError(f"chart {name!r} has missing glyphs: {problems[0]}")
-        _mark_units(fig, nums)
-        write_layout(fig, f"{self.notebook}-{self.lang}-{name}")
-        show(fig, {"kcz": {"part": self.part, "alt": self.chart_alt(fig)}})
+        kcz: dict = {"part": self.part, "chart": name}
+        phone = plots.narrow_rendition(fig)
+        for drawn, suffix in ((fig, ""), (phone, NARROW_SUFFIX)):
+            if drawn is None:
+                continue
+            problems = theme.missing_glyph_warnings(drawn)
+            if problems:
+                raise RuntimeError(f"chart {name!r} has missing glyphs: {problems[0]}")
+            _mark_units(drawn, nums)
+            write_layout(drawn, f"{self.notebook}-{self.lang}-{name}{suffix}")
+        if phone is not None:
+            kcz["narrow"] = theme.png_base64(phone, theme.NARROW_DPI)
+        kcz["alt"] = self.chart_alt(fig)
+        show(fig, {"kcz": kcz})
         import matplotlib.pyplot as plt
 
         plt.close(fig)
 
     def chart_alt(self, fig) -> str:
-        """The chart's alt text in the page language: "Chart: <its title>" / "图表：<标题>"."""
-        from kczlib.report.narrative import templates
+        """The chart's alt text in the page language: its title, then what it plots with the numbers.
 
-        title = " ".join(ax.get_title(loc="left") for ax in fig.axes if ax.get_title(loc="left"))
-        title = title or (fig._suptitle.get_text() if fig._suptitle else "")
-        return templates(self.lang)["appendix.chart_alt"].format(title=title.replace("\n", ""))
+        "图表：<标题>。<类别> <数值>；…" / "Chart: <title>. <category> <value>; …": each value label
+        the chart draws, with the category (row, column or year) it belongs to (issue 22, L8: an
+        alt text of titles alone told a reader who cannot see the chart nothing).
+        """
+        title = fig._suptitle.get_text() if fig._suptitle else ""
+        title = title or " ".join(ax.get_title(loc="left") for ax in fig.axes if ax.get_title(loc="left"))
+        items = chart_values(fig)
+        return chart_word("alt.text", self.lang).format(
+            title=title.replace("\n", ""), items=chart_word("alt.separator", self.lang).join(items))
 
-    def bars(self, name: str, items: list[tuple[str, Num]], title_key: str, unit_key: str, **slots) -> None:
+    def bars(self, name: str, items: list[tuple[str, Num]], title_key: str, unit_key: str,
+             groups: list[str] | None = None, **slots) -> None:
         """Bars of `items` (label, Num), one unit per axis.
 
         Items that count different things (units, or measure words: 个 platforms, 人 people) are
-        drawn as stacked panels.
+        drawn as dots on one logarithmic axis (`plot_dots.dot_ranges_log`), grouped by what they
+        belong to, never as panels keyed by measure word (issue 22, M9).
+
+        Args:
+            name: the chart's name (ledger place "chart:<name>").
+            items: (label, Num) per bar, top to bottom.
+            title_key: the title's template key (`slots` fill it).
+            unit_key: the axis label's template key, when every item counts the same thing.
+            groups: per item, the chain (`common.chains.<chain>`) it is grouped under on a log
+                axis; by default the figures.csv `chain` of its first case figure.
+            **slots: the title template's slots.
+
+        Raises:
+            ParameterError: `groups` is not one per item.
         """
-        from kczlib.report import plots
+        from kczlib.report import plot_dots, plots
 
         nums = [n for _, n in items]
-        groups: dict[str, list[tuple[str, Num]]] = {}
-        for label, n in items:
-            groups.setdefault(_unit_of(n), []).append((label, n))
+        units = {_unit_of(n) for n in nums}
         texts = dict(zip(map(id, nums), self.chart_texts(name, nums), strict=True))
         title, source = self.text(title_key, **slots), self.chart_source(nums)
-        if len(groups) == 1:
-            unit = next(iter(groups))
+        if len(units) == 1:
+            unit = next(iter(units))
             fig = plots.bar_ranges([label for label, _ in items], [n.lower for n in nums], [n.upper for n in nums],
                                    title=title, unit_label=self.text(unit_key), source=source, lang=self.lang,
                                    texts=[texts[id(n)] for n in nums], unit=unit)
-        else:
-            facets = [{"labels": [label for label, _ in group], "lower": [n.lower for _, n in group],
-                       "upper": [n.upper for _, n in group], "texts": [texts[id(n)] for _, n in group],
-                       "unit_label": self.unit_label(unit), "unit": unit} for unit, group in groups.items()]
-            fig = plots.bar_range_facets(facets, title=title, source=source, lang=self.lang)
+        else:  # counts of different things: one log axis, rows grouped by chain (issue 22, M9)
+            chains: dict[str, list[tuple[str, Num]]] = {}
+            keys = groups if groups is not None else [self.chain_of(n) for n in nums]
+            if len(keys) != len(items):
+                raise ParameterError("groups", f"has {len(keys)} items for {len(items)} bars")
+            for key, (label, n) in zip(keys, items, strict=True):
+                chains.setdefault(key, []).append((label, n))
+            panels = [{"title": self.chain_name(chain), "labels": [label for label, _ in group],
+                       "lower": [n.lower for _, n in group], "upper": [n.upper for _, n in group],
+                       "texts": [texts[id(n)] for _, n in group]} for chain, group in chains.items()]
+            fig = plot_dots.dot_ranges_log(panels, title=title, unit_label=chart_word("axis.log_counts", self.lang),
+                                       source=source, lang=self.lang, unit="log:" + "|".join(sorted(units)))
         self.chart(fig, name, nums)
+
+    def chain_of(self, num: Num) -> str:
+        """The chain (figures.csv `chain`) of the case figures behind `num`: the first one's, or ""."""
+        from kczlib.data.figures import figure
+
+        for leaf in num.inputs():
+            if isinstance(leaf.origin, FigureRef):
+                return figure(leaf.origin.figure_id, self.case).chain
+        return ""
+
+    def chain_name(self, chain: str) -> str:
+        """A chain's name for readers (`common.chains.<chain>`), or "" for none."""
+        from kczlib.report.narrative import templates
+
+        return templates(self.lang).get(f"common.chains.{chain}", "") if chain else ""
 
     def unit_label(self, unit: str) -> str:
         """An axis label for a unit key ("count:个"): 数量（个） / "count (units)"."""
@@ -183,6 +233,62 @@ class ChartMethods:
 
         return [weak(n) for n in nums]
 
+
+
+NARROW_SUFFIX = "~narrow"  # a chart's phone rendition, in layout file names
+
+
+def chart_values(fig) -> list[str]:
+    """What a drawn chart says, as "<category> <value label>" per value label it draws.
+
+    A value label (an annotation) takes the category label of its row (a category y axis:
+    bars, dots, heatmap rows), of its column (a category x axis: heatmap columns), or the year
+    of a line's point; the category's line breaks are removed.
+
+    Args:
+        fig: a figure drawn by `kczlib.report.plots`.
+
+    Returns:
+        One string per value label, in drawing order.
+    """
+    fig.draw_without_rendering()
+    items = []
+    for ax in fig.axes:
+        ys, xs = _categories(ax.yaxis), _categories(ax.xaxis)
+        for t in ax.texts:
+            text = t.get_text().strip().replace("\n", "")
+            if not text:
+                continue
+            if t.get_gid() in ("labelled", "group"):  # the text names its row itself (a dot plot), or its group
+                items.append(text)
+                continue
+            x, y = t.xy if hasattr(t, "xy") else t.get_position()
+            parts = [c for c in (_nearest(ys, y), _nearest(xs, x)) if c]
+            if not parts and float(x).is_integer() and not xs:
+                parts = [str(int(x))]  # a line's point: its year
+            items.append(" ".join([*parts, text]))
+    return items
+
+
+def _categories(axis) -> dict[float, str]:
+    """The category labels of an axis by tick position; {} for a numeric axis.
+
+    A category axis has fixed tick positions with labels (`set_yticks(positions, labels)`,
+    seaborn's heatmaps); a numeric one places and formats its ticks from the data.
+    """
+    from matplotlib.ticker import FixedLocator
+
+    if not isinstance(axis.get_major_locator(), FixedLocator):
+        return {}
+    return {float(v): t.get_text().replace("\n", "")
+            for v, t in zip(axis.get_ticklocs(), axis.get_ticklabels(), strict=False)}
+
+
+def _nearest(categories: dict[float, str], v: float) -> str:
+    if not categories:
+        return ""
+    tick = min(categories, key=lambda c: abs(c - v))
+    return categories[tick] if abs(tick - v) <= 0.5 else ""
 
 
 def _unit_of(num: Num) -> str:

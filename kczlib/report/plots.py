@@ -15,6 +15,7 @@ formatted (`texts`), so a chart prints what the text prints.
 
 from __future__ import annotations
 
+import functools
 import numbers
 
 import matplotlib as mpl
@@ -27,7 +28,7 @@ from matplotlib.ticker import MaxNLocator
 
 from kczlib.analysis.formatting import format_number, format_share
 from kczlib.errors import ParameterError
-from kczlib.report.chart_frame import drawn_source, wrap_to_width
+from kczlib.report.chart_frame import add_legend, drawn_source, is_narrow, narrow, text_size, wrap_to_width
 from kczlib.report.chart_frame import finish as _finish
 from kczlib.report.chart_frame import new_figure as _figure
 from kczlib.report.chart_frame import source_only as _source_only
@@ -36,6 +37,34 @@ from kczlib.report.theme import palette
 from kczlib.words import word
 
 # --- shared chart parts -----------------------------------------------------------
+
+def _redrawable(draw):
+    """Keep on the figure how it was drawn, so `narrow_rendition` can draw it again for a phone."""
+    @functools.wraps(draw)
+    def wrapper(*args, **kwargs):
+        fig = draw(*args, **kwargs)
+        fig._kcz_redraw = functools.partial(draw, *args, **kwargs)
+        return fig
+    return wrapper
+
+
+def narrow_rendition(fig: Figure) -> Figure | None:
+    """The same chart drawn again for a phone (`chart_frame.narrow`).
+
+    None for a figure not drawn by this module (there is nothing to redraw it from).
+
+    Args:
+        fig: a figure returned by a chart function of this module.
+
+    Returns:
+        A new figure, NARROW_WIDTH inches wide with no text under NARROW_MIN_PT points.
+    """
+    redraw = getattr(fig, "_kcz_redraw", None)
+    if redraw is None:
+        return None
+    with narrow():
+        return redraw()
+
 
 def _num(v) -> float | None:
     """None for missing bounds, whether None, NaN or pandas NA."""
@@ -70,7 +99,7 @@ def lighten(color, amount: float = 0.6) -> tuple[float, float, float]:
 def _bar_labels(ax, texts, positions, xs) -> None:
     for text, y, x in zip(texts, positions, xs, strict=True):
         ax.annotate(text, (x, y), xytext=(8, 0), textcoords="offset points",
-                    va="center", ha="left", fontsize=9)
+                    va="center", ha="left", fontsize=text_size(9))
 
 
 # --- bar_ranges -------------------------------------------------------------------
@@ -96,14 +125,14 @@ HATCH = "///"
 
 
 def hatch_legend(ax, label: str, below: bool = False) -> None:
-    """A legend entry explaining the hatching (drawn only when some bar is hatched)."""
+    """A legend entry explaining the hatching (drawn only when some bar is hatched).
+
+    It goes under the plot areas, above the source line (`chart_frame.add_legend`): never over
+    a bar (issue 22, H2). `below` is kept for callers; every legend is below now.
+    """
     from matplotlib.patches import Patch
 
-    handles = [Patch(facecolor="white", edgecolor="grey", hatch=HATCH, label=label)]
-    if below:  # several panels: under the last one's axis label, inside the layout
-        ax.legend(handles=handles, loc="upper right", bbox_to_anchor=(1.0, -0.28), fontsize=8, frameon=False)
-    else:
-        ax.legend(handles=handles, loc="best", fontsize=8, frameon=False)
+    add_legend(ax.figure, [Patch(facecolor="white", edgecolor="grey", hatch=HATCH, label=label)])
 
 
 def _draw_range(ax, y, lo, hi, color, hatch=None) -> float:
@@ -146,6 +175,7 @@ def _bar_rows(ax, labels, lower, upper, point, texts, lang, hatched=None, legend
     _bar_labels(ax, texts, range(len(labels)), ends)
 
 
+@_redrawable
 def bar_ranges(labels, lower, upper, *, title: str, unit_label: str, source: str,
                point=None, lang: str = "zh", texts=None, unit: str | None = None, hatched=None,
                legend: str = "") -> Figure:
@@ -167,16 +197,22 @@ def bar_ranges(labels, lower, upper, *, title: str, unit_label: str, source: str
     return _finish(fig, ax, title, source, lang)
 
 
+@_redrawable
 def bar_range_facets(facets: list[dict], *, title: str, source: str, lang: str = "zh") -> Figure:
     """`bar_ranges` split into one panel per unit, stacked, each with its own axis.
 
-    Bars that count different things (platforms, people, projects) never share a scale.
+    Bars that count different things (platforms, people, projects) never share a scale. Every
+    panel has at least two bars: a single bar fills its own axis whatever its size (issue 22,
+    M9), so counts of different things go to `kczlib.report.plot_dots.dot_ranges_log` instead.
 
     `facets`: dicts with labels, lower, upper, unit_label and optional texts, point, unit
     (as for `bar_ranges`). Panels are as tall as their rows.
     """
     for f in facets:
         _check_lengths(f["labels"], lower=f["lower"], upper=f["upper"], point=f.get("point"), texts=f.get("texts"))
+        if len(f["labels"]) < 2:  # issue 22, M9: one bar on its own axis looks as long as any other
+            raise ParameterError("facets", f"panel {f.get('unit_label')!r} has a single bar on its own axis;"
+                                           " draw counts of different things with plot_dots.dot_ranges_log")
     rows = [len(f["labels"]) for f in facets]
     fig, _ = _figure(sum(rows) + len(facets))
     fig.clear()
@@ -197,7 +233,9 @@ def _mark_unit(ax, unit: str | None) -> None:
 def _category_axis(ax, labels, unit_label: str) -> None:
     size = FontProperties(size=mpl.rcParams["ytick.labelsize"]).get_size_in_points()
     # long labels wrap at about a third of the figure, so the bars keep their room
-    labels = [wrap_to_width(str(label), ax.figure.get_size_inches()[0] * 0.33, size) for label in labels]
+    share = 0.42 if is_narrow() else 0.33  # a phone's figure is narrow: labels take more of it
+    labels = ["\n".join(wrap_to_width(line, ax.figure.get_size_inches()[0] * share, size)
+                         for line in str(label).split("\n")) for label in labels]
     _room_for_lines(ax, labels, size)
     ax.set_yticks(range(len(labels)), labels)
     ax.invert_yaxis()  # first item on top, as in a table
@@ -235,6 +273,7 @@ def _rate_text(prev: float, cur: float, lang: str) -> str | None:
     return f"{chart_word('funnel.conversion', lang)} {rate}"
 
 
+@_redrawable
 def funnel(stage_labels, values, *, title: str, unit_label: str, source: str,
            lang: str = "zh") -> Figure:
     """Stages as horizontal bars, top to bottom, each annotated with its value and conversion rate.
@@ -262,6 +301,7 @@ def funnel(stage_labels, values, *, title: str, unit_label: str, source: str,
 
 # --- line_path --------------------------------------------------------------------
 
+@_redrawable
 def line_path(x, y, *, title: str, unit_label: str, source: str, lang: str = "zh",
               y_lower=None, y_upper=None, texts=None, marked=None, dashed: bool = False) -> Figure:
     """A line, with a light band between `y_lower` and `y_upper` when either is given.
@@ -279,7 +319,7 @@ def line_path(x, y, *, title: str, unit_label: str, source: str, lang: str = "zh
     for xi, yi, text in zip(x, y, texts or [], strict=False):
         if np.isnan(yi):
             continue
-        ax.annotate(text, (xi, yi), xytext=(0, 8), textcoords="offset points", ha="center", fontsize=8,
+        ax.annotate(text, (xi, yi), xytext=(0, 8), textcoords="offset points", ha="center", fontsize=text_size(8),
                     gid="point_label")
     if texts:
         ax.margins(x=0.12, y=0.15)
@@ -297,6 +337,7 @@ def line_path(x, y, *, title: str, unit_label: str, source: str, lang: str = "zh
 
 # --- grid_heatmap -----------------------------------------------------------------
 
+@_redrawable
 def grid_heatmap(frame: pd.DataFrame, *, title: str, unit_label: str, source: str,
                  lang: str = "zh", fmt=".3g", labels: pd.DataFrame | None = None) -> Figure:
     """A scenario grid (rows x columns of a DataFrame) as an annotated heatmap.
@@ -315,15 +356,30 @@ def grid_heatmap(frame: pd.DataFrame, *, title: str, unit_label: str, source: st
         annot, spec = labels.to_numpy(), ""
     else:
         annot, spec = (frame.map(lambda v: "" if np.isnan(v) else fmt(v)), "") if callable(fmt) else (True, fmt)
-    sns.heatmap(frame, annot=annot, fmt=spec, cmap="crest", ax=ax,
-                cbar_kws={"label": unit_label}, linewidths=0.5)
+    cbar_kws: dict = {"label": unit_label}
+    annot_kws: dict = {}
+    if is_narrow():  # a phone: the colour bar goes under the grid, long cell texts and column names wrap
+        cell = fig.get_size_inches()[0] * 0.62 / max(1, len(frame.columns))
+        annot_kws = {"fontsize": text_size(9)}
+        label_size = FontProperties(size=mpl.rcParams["axes.labelsize"]).get_size_in_points()
+        cbar_kws.update(orientation="horizontal", pad=0.22, aspect=30,
+                        label=wrap_to_width(unit_label, fig.get_size_inches()[0] * 0.85, label_size))
+        if spec == "" and not isinstance(annot, bool):
+            annot = np.vectorize(lambda t: wrap_to_width(str(t), cell * 0.9, text_size(9)))(np.asarray(annot))
+    sns.heatmap(frame, annot=annot, fmt=spec, cmap="crest", ax=ax, cbar_kws=cbar_kws, annot_kws=annot_kws,
+                linewidths=0.5)
     ax.tick_params(axis="y", labelrotation=0)  # Chinese row labels read horizontally
+    if is_narrow():
+        size = FontProperties(size=mpl.rcParams["xtick.labelsize"]).get_size_in_points()
+        ax.set_xticklabels([wrap_to_width(t.get_text(), cell * 0.9, size) for t in ax.get_xticklabels()],
+                           rotation=0)
     missing = [f"{r} / {c}" for r in frame.index for c in frame.columns if np.isnan(frame.at[r, c])]
     return _finish(fig, ax, title, _with_missing_note(source, missing, lang), lang)
 
 
 # --- compare_bars -----------------------------------------------------------------
 
+@_redrawable
 def compare_bars(labels, values, *, title: str, unit_label: str, source: str,
                  lang: str = "zh", highlight=None, notes=None, sig: int | None = 3, texts=None,
                  hatched=None, legend: str = "") -> Figure:
@@ -352,11 +408,14 @@ def compare_bars(labels, values, *, title: str, unit_label: str, source: str,
         hatch_legend(ax, legend)
     if texts is None:  # sig=None: stated figures as written
         texts = [chart_word("missing.label", lang) if np.isnan(v) else format_number(v, lang, sig=sig) for v in values]
-    if notes is not None:
+    if notes is not None and is_narrow():  # on a phone a note goes under its row's label: no room at the bar's end
+        labels = [f"{label}\n{n}" if isinstance(n, str) and n else label
+                  for label, n in zip(labels, notes, strict=True)]
+    elif notes is not None:
         texts = [f"{t}  {n}" if n and not pd.isna(n) else t for t, n in zip(texts, notes, strict=True)]
     _bar_labels(ax, texts, range(len(values)), [max(v, 0.0) if not np.isnan(v) else 0.0 for v in values])
     _category_axis(ax, labels, unit_label)
-    if notes is not None and any(isinstance(n, str) and n for n in notes):
+    if notes is not None and any(isinstance(n, str) and n for n in notes) and not is_narrow():
         ax.margins(x=0.5)  # room for the value label and its note (a confidence label)
     missing = [label for label, v in zip(labels, values, strict=True) if np.isnan(v)]
     return _finish(fig, ax, title, _with_missing_note(source, missing, lang), lang)
@@ -364,6 +423,7 @@ def compare_bars(labels, values, *, title: str, unit_label: str, source: str,
 
 # --- paired_ranges ------------------------------------------------------------------
 
+@_redrawable
 def paired_ranges(labels, left, right, *, titles: tuple[str, str], units: tuple[str, str], title: str,
                   source: str, lang: str = "zh", hatched=None, legend: str = "",
                   unit_keys: tuple[str | None, str | None] = (None, None)) -> Figure:
@@ -391,7 +451,7 @@ def paired_ranges(labels, left, right, *, titles: tuple[str, str], units: tuple[
         _bar_labels(ax, texts, range(len(labels)), ends)
         _category_axis(ax, labels, unit_label)
         ax.margins(x=0.4)  # room for "more than CNY 40 bn" beyond the longest bar
-        ax.set_title(sub, loc="left", fontsize=9)
+        ax.set_title(sub, loc="left", fontsize=text_size(9))
         _mark_unit(ax, key)
     if (any(hatched[0]) or any(hatched[1])) and legend:
         hatch_legend(axes[1], legend, below=True)
@@ -403,6 +463,7 @@ def paired_ranges(labels, left, right, *, titles: tuple[str, str], units: tuple[
 
 # --- multi_path -----------------------------------------------------------------------
 
+@_redrawable
 def multi_path(series: list[tuple[str, list, list, list]], *, title: str, unit_label: str, source: str,
                lang: str = "zh", ends_only: bool = False) -> Figure:
     """Several lines on one axis, one per scenario: (label, x, y, point texts).
@@ -411,18 +472,22 @@ def multi_path(series: list[tuple[str, list, list, list]], *, title: str, unit_l
     illustrative path between a base and an end point).
     """
     fig, ax = _figure()
-    for (label, x, y, texts), color in zip(series, palette(), strict=False):
+    for k, ((label, x, y, texts), color) in enumerate(zip(series, palette(), strict=False)):
         ax.plot(x, y, marker="o", color=color, label=label, markevery=[0, len(x) - 1] if ends_only else None,
                 linestyle="--" if ends_only else "-")
+        # on a phone the labels are larger than the gap between years: every other line's go below it
+        below = is_narrow() and k % 2 == 1
         for xi, yi, text in zip(x, y, texts, strict=True):
-            ax.annotate(text, (xi, yi), xytext=(0, 8), textcoords="offset points", ha="center", fontsize=7,
-                        color=color, gid="point_label")
+            text = wrap_to_width(text, 0.75, text_size(7)) if is_narrow() else text
+            ax.annotate(text, (xi, yi), xytext=(0, -9 if below else 8), textcoords="offset points", ha="center",
+                        va="top" if below else "baseline", fontsize=text_size(7), color=color, gid="point_label")
     ax.margins(x=0.1, y=0.2)
     ax.xaxis.set_major_locator(MaxNLocator(integer=True))
     ax.set_ylabel(unit_label)
-    ax.legend(fontsize=8, frameon=False, loc="upper left")
+    add_legend(fig, ax.get_legend_handles_labels()[0])
     return _finish(fig, ax, title, source, lang)
 
 
-__all__ = ["HATCH", "bar_range_facets", "bar_ranges", "compare_bars", "drawn_source", "funnel", "grid_heatmap",
-           "hatch_legend", "lighten", "line_path", "multi_path", "paired_ranges", "wrap_to_width"]
+__all__ = ["HATCH", "bar_range_facets", "bar_ranges", "compare_bars", "drawn_source", "funnel",
+           "grid_heatmap", "hatch_legend", "lighten", "line_path", "multi_path", "narrow_rendition", "paired_ranges",
+           "wrap_to_width"]

@@ -31,6 +31,8 @@ from kczlib.contract import CJK_FONT_FILE
 from kczlib.report.chart_words import check_lang
 
 DPI = 110  # sharp enough on screen, small enough to keep the HTML reports light
+NARROW_DPI = 200  # the phone rendition: 3.8 in x 200 = 760 px, about twice the 390 CSS px it is shown at
+MIN_TEXT_KEY = "kcz-min-text-pt"  # PNG text chunk: the smallest text drawn, in points
 _MISSING_GLYPH = re.compile(r"Glyph .* missing from (font|current font)")
 FALLBACK_FONTS = ("DejaVu Sans",)  # ships with matplotlib: subscripts, arrows, symbols
 
@@ -96,6 +98,49 @@ def _inline_png() -> None:
     set_matplotlib_formats("png")
 
 
+def smallest_text_pt(fig: Figure) -> float:
+    """The size in points of the smallest visible, non-empty text `fig` draws (0.0 if none).
+
+    Titles, tick and axis labels, value labels, legends and the source line: every
+    `matplotlib.text.Text` of the drawn figure.
+    """
+    from matplotlib.text import Text
+
+    fig.draw_without_rendering()
+    sizes = [t.get_fontsize() for t in fig.findobj(Text) if t.get_visible() and t.get_text().strip()]
+    return float(min(sizes, default=0.0))
+
+
+def png_base64(fig: Figure, dpi: float) -> str:
+    """`fig` as a base64 PNG at `dpi`, trimmed to what it draws (as the notebook's inline PNGs are).
+
+    The PNG has 256 colours (Pillow's quantiser), records its dpi (pHYs) and, in the text chunk
+    MIN_TEXT_KEY, the size in points of its smallest text, so a test can work out how large that
+    text is where the page shows it.
+
+    Args:
+        fig: the figure.
+        dpi: pixels per inch.
+
+    Returns:
+        The PNG's bytes, base64 encoded (ASCII, no line breaks).
+    """
+    import base64
+
+    from PIL import Image, PngImagePlugin
+
+    drawn = io.BytesIO()
+    fig.savefig(drawn, format="png", dpi=dpi, bbox_inches="tight")
+    # 256 colours: a chart has a handful plus their anti-aliased edges, and the page stays light
+    # (a third of the bytes of the full-colour PNG)
+    image = Image.open(drawn).convert("RGB").quantize(colors=256)
+    info = PngImagePlugin.PngInfo()
+    info.add_text(MIN_TEXT_KEY, f"{smallest_text_pt(fig):g}")
+    buffer = io.BytesIO()
+    image.save(buffer, format="PNG", optimize=True, dpi=(dpi, dpi), pnginfo=info)
+    return base64.b64encode(buffer.getvalue()).decode("ascii")
+
+
 def missing_glyph_warnings(fig: Figure) -> list[str]:
     """Draw `fig` with Agg and return the missing-glyph warnings it raised."""
     with warnings.catch_warnings(record=True) as caught:
@@ -105,4 +150,5 @@ def missing_glyph_warnings(fig: Figure) -> list[str]:
     return [m for m in dict.fromkeys(messages) if _MISSING_GLYPH.search(m)]
 
 
-__all__ = ["DPI", "FALLBACK_FONTS", "cjk_font_name", "cjk_font_path", "missing_glyph_warnings", "palette", "set_theme"]
+__all__ = ["DPI", "FALLBACK_FONTS", "MIN_TEXT_KEY", "NARROW_DPI", "png_base64", "smallest_text_pt",
+            "cjk_font_name", "cjk_font_path", "missing_glyph_warnings", "palette", "set_theme"]

@@ -1,7 +1,8 @@
 """Charts that never collapse: the drawn layout of every chart of every declared report in
 both languages (issue 11, items 4 and 6).
 
-The real notebooks are built once with KCZ_CHART_LAYOUT set (tests/support/reader_build.py);
+The real notebooks are built once with KCZ_CHART_LAYOUT set (tests/support/reader_build.py), for
+the project's case and for the second case (tests/conftest.py, second_case_run);
 `kczlib._testing.write_layout` then writes, per chart, the boxes the renderer drew:
 axes, titles, tick and axis labels, value labels, colour bar and source line. The rules:
 the plot area keeps a real share of the figure, no two texts overlap, no text leaves the
@@ -12,10 +13,13 @@ lacks (₂) and checks that the fallback font covers it.
 from __future__ import annotations
 
 import json
+import re
 import warnings
 from itertools import combinations
 
 import pytest
+
+from kczlib.report.charts import NARROW_SUFFIX
 
 from support.reader_build import LAYOUT_DIR
 
@@ -27,22 +31,39 @@ MIN_PLOT_WIDTH, MIN_PLOT_HEIGHT, MIN_ROW_PX = 0.35, 0.20, 16
 TOLERANCE = 1.0  # px: boxes that touch are not overlapping
 
 
-@pytest.fixture(scope="module")
-def layouts(built_reports):
-    folder = built_reports.parent.parent / LAYOUT_DIR
+@pytest.fixture(scope="module", params=["case", "second_case"])
+def build(request):
+    """(reports/latest, the measured chart layouts) of every declared report, for the project's
+    case and for the second case (tests/fixtures/cases/jiangcheng): the rules hold on other data."""
+    if request.param == "case":
+        reports = request.getfixturevalue("built_reports")
+    else:
+        reports, result = request.getfixturevalue("second_case_run")
+        assert result.returncode == 0, result.stdout[-2000:] + result.stderr[-2000:]
+    folder = reports.parent.parent / LAYOUT_DIR
     found = [json.loads(p.read_text(encoding="utf-8")) for p in sorted(folder.glob("*.json"))]
     assert found, f"no chart layouts written to {folder}"
-    return found
+    return reports, found
+
+
+@pytest.fixture
+def layouts(build):
+    return build[1]
+
+
+@pytest.fixture
+def built(build):
+    return build[0]
 
 
 def _overlap(a, b) -> bool:
     return (min(a[2], b[2]) - max(a[0], b[0]) > TOLERANCE) and (min(a[3], b[3]) - max(a[1], b[1]) > TOLERANCE)
 
 
-def test_every_report_and_language_has_its_charts_measured(built_reports, layouts):
-    pages = {p.name.removesuffix(".html") for p in built_reports.glob("*-??.html")}
+def test_every_report_and_language_has_its_charts_measured(built, layouts):
+    pages = {p.name.removesuffix(".html") for p in built.glob("*-??.html")}
     with_charts = {page for page in pages
-                   if "<img" in (built_reports / f"{page}.html").read_text(encoding="utf-8")}
+                   if "<img" in (built / f"{page}.html").read_text(encoding="utf-8")}
     measured = {layout["name"].rsplit("-", 1)[0] for layout in layouts}
     # layout names are <notebook>-<lang>-<chart>; the chart name has no "-"
     measured = {name for name in measured}
@@ -70,8 +91,12 @@ def test_one_unit_per_axis(layouts):
     # numbers that count different things (platforms, people, projects) never share an axis:
     # each plot names what its numbers count (kczlib.report.charts: "count:个", "CNY", or
     # "mixed:…" when they differ); the Chinese overview once drew 个, 家, 位 and 人 on one axis
+    # (counts of different things may share one logarithmic axis drawn as dots, issue 22 M9:
+    # "log:…", on an axis that is log-scaled)
     bad = [f"{layout['name']}: one axis for {ax['unit']}" for layout in layouts
            for ax in layout["axes"] if ax["role"] == "plot" and (ax.get("unit") or "").startswith("mixed:")]
+    bad += [f"{layout['name']}: {ax['unit']} on a {ax['xscale']} axis" for layout in layouts
+            for ax in layout["axes"] if (ax.get("unit") or "").startswith("log:") and ax["xscale"] != "log"]
     bad += [f"{layout['name']}: a plot that does not say what it counts" for layout in layouts
             for ax in layout["axes"] if ax["role"] == "plot" and not ax.get("unit")]
     units = {}
@@ -126,3 +151,73 @@ def test_a_label_with_a_character_the_cjk_font_lacks_falls_back_and_draws():
     with warnings.catch_warnings():
         warnings.simplefilter("error")  # a "Glyph ... missing" warning fails the test
         assert theme.missing_glyph_warnings(fig) == []
+
+
+def test_every_chart_has_a_phone_rendition_measured(layouts):
+    # kczlib.report.charts.ChartMethods.chart draws each chart again for a phone (issue 22, M14)
+    names = {layout["name"] for layout in layouts}
+    wide = {n for n in names if not n.endswith(NARROW_SUFFIX)}
+    missing = sorted(n for n in wide if n + NARROW_SUFFIX not in names)
+    assert not missing, f"charts without a phone rendition: {missing}"
+
+
+def test_no_panel_gives_a_single_bar_its_own_axis(layouts):
+    # issue 22, M9: "7个" alone on its own axis looked as long as "50余项" alone on another
+    bad = [f"{layout['name']}: a panel of {ax['rows']} bar on its own axis" for layout in layouts
+           for ax in layout["axes"] if ax["role"] == "plot" and ax.get("rows") == 1 and not ax.get("shared")
+           and ax.get("unit") not in (None, "")]
+    assert not bad, "\n".join(bad)
+
+
+def test_no_legend_covers_a_bar_a_line_or_a_plot_area(layouts):
+    # issue 22, H2: the English legend of the population chart was drawn inside a hatched bar
+    bad = []
+    for layout in layouts:
+        plots = [ax["box"] for ax in layout["axes"] if ax["role"] == "plot"]
+        for legend in layout.get("legends", []):
+            if any(_overlap(legend, box) for box in layout.get("marks", []) + plots):
+                bad.append(f"{layout['name']}: a legend at {[round(v) for v in legend]} covers the data")
+    assert not bad, "\n".join(bad)
+
+
+DOMAIN = re.compile(r"[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)+")
+
+
+def test_source_lines_never_break_inside_a_word_or_domain_name(layouts):
+    # issue 22, L9: "drive.di / zo.com.cn"; lines break at spaces and between Chinese characters
+    bad = []
+    for layout in layouts:
+        for t in layout["texts"]:
+            if t["role"] != "source":
+                continue
+            lines = t["text"].split("\n")
+            for word in DOMAIN.findall(t["text"].replace("\n", "")):
+                if not any(word in line for line in lines):
+                    bad.append(f"{layout['name']}: {word!r} is broken across lines")
+    assert not bad, "\n".join(bad)
+
+
+def test_every_charts_alt_text_gives_the_values_it_draws(built, layouts):
+    # issue 22, L8: "Chart: lending firms" told a reader who cannot see the chart nothing; the
+    # alt text (output metadata kcz.alt, what the reader page writes) holds every value label
+    # the drawn chart shows, next to more than its title
+    drawn = {layout["name"]: [t["text"].replace("\n", "") for t in layout["texts"] if t["role"] == "annotation"]
+             for layout in layouts}
+    bad, seen = [], 0
+    for path in sorted(built.glob("*-??.ipynb")):
+        nb = json.loads(path.read_text(encoding="utf-8"))
+        for cell in nb["cells"]:
+            for out in cell.get("outputs", []):
+                kcz = (out.get("metadata") or {}).get("kcz") or {}
+                if "image/png" not in (out.get("data") or {}) or "chart" not in kcz:
+                    continue
+                seen += 1
+                values = drawn.get(f"{path.stem}-{kcz['chart']}")
+                if values is None:
+                    bad.append(f"{path.stem} {kcz['chart']}: no layout")
+                    continue
+                missing = [v for v in values if v.strip() and v.strip() not in kcz["alt"]]
+                if missing or not any(ch.isdigit() for ch in kcz["alt"]):
+                    bad.append(f"{path.stem} {kcz['chart']}: alt {kcz['alt'][:80]!r} lacks {missing[:3]}")
+    assert seen, "no chart output names its chart"
+    assert not bad, "\n".join(bad)

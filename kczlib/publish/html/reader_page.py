@@ -32,8 +32,8 @@ HTML_LANG = {"zh": "zh-CN", "en": "en"}
 
 @lru_cache(maxsize=1)
 def reader_css() -> str:
-    """The reader page's stylesheet (templates/reader.css), read once per process."""
-    return (TEMPLATES / "reader.css").read_text(encoding="utf-8")
+    """The reader page's stylesheet (templates/reader.css, then narrow.css for phones), read once per process."""
+    return "\n".join((TEMPLATES / name).read_text(encoding="utf-8") for name in ("reader.css", "narrow.css"))
 
 
 def _part(output) -> str | None:

@@ -13,7 +13,9 @@ Three layers, all on real parsers rather than regular expressions:
    browser loads by itself (`src`, `srcset`, `poster`, `data`, `background`, `href` of
    anything but a link a reader clicks, SVG `image`/`use` `href`/`xlink:href`, `srcdoc`,
    CSS `url()`, `image-set()` and `@import` in `<style>` and `style` attributes), only
-   `data:` URLs and in-page references (`#id`) stay; the rest is removed. Elements that
+   `data:` URLs and in-page references (`#id`) stay; the rest is removed. `srcset` is
+   dropped everywhere except one `data:image/` PNG or JPEG on a `<picture>`'s `<source>`
+   (a chart's phone rendition). Elements that
    load a document or code (`iframe`, `object`, `embed`, `script`, `link`...) keep no
    URL at all (a `data:` document can load from the network itself), bar a `data:image/`
    icon on `<link>`; SVG animations of `href` go too. Elements that run code or hold a
@@ -36,6 +38,7 @@ until clicked).
 
 from __future__ import annotations
 
+import re
 from functools import lru_cache
 
 import nh3
@@ -68,6 +71,10 @@ STYLE_PROPERTIES = {
 LOADING_ATTRIBUTES = {"src", "poster", "data", "background", "codebase", "lowsrc", "dynsrc",
                       "href", "xlink:href", "manifest", "archive", "icon"}
 ALWAYS_DROPPED = {"srcset", "imagesrcset", "srcdoc"}  # candidate lists / whole documents
+# The one exception: a chart's phone rendition (templates/kcz_reader.html.j2, block data_png) is
+# `<picture><source srcset="data:image/png;base64,...">`: one candidate, a base64 PNG or JPEG,
+# no descriptor, on a <source> whose parent is a <picture>. Anything else in a srcset goes.
+DATA_IMAGE_SRCSET = re.compile(r"data:image/(?:png|jpeg);base64,[A-Za-z0-9+/]+={0,2}")
 CLICKED_LINKS = {"a", "area"}  # their href loads only when a reader clicks
 # Elements that load a document or code: a `data:` document or stylesheet can itself load
 # from the network (`data:text/html,<img src=//host>`, `@import` in a `data:text/css`),
@@ -292,6 +299,8 @@ def _offline_attributes(node, tag: str) -> None:
     for name, value in list(node.attributes.items()):
         key = name.lower()
         value = value or ""
+        if key == "srcset" and _is_picture_source(node, tag, value):
+            continue
         if key in ALWAYS_DROPPED or key.startswith("on"):  # on*: a handler could fetch()
             del attrs[name]
         elif key in LOADING_ATTRIBUTES and not (key in ("href", "xlink:href") and tag in CLICKED_LINKS):
@@ -306,6 +315,13 @@ def _offline_attributes(node, tag: str) -> None:
                 del attrs[name]
             elif safe != value:
                 attrs[name] = safe
+
+
+def _is_picture_source(node, tag: str, value: str) -> bool:
+    """True for the srcset kcz's chart template writes: one `data:image/` URL on a <picture>'s <source>."""
+    parent = node.parent
+    return (tag == "source" and parent is not None and (parent.tag or "").lower() == "picture"
+            and DATA_IMAGE_SRCSET.fullmatch(value) is not None)
 
 
 @lru_cache(maxsize=64)  # the template's large stylesheet is the same on every page

@@ -27,7 +27,7 @@ def chain_headlines(report, headlines: dict[str, list[str]]) -> None:
     Refs are as in `Report.has` (indicator ids or `case:<figure id>`). Figures the case does not
     report are left out; a chain with none gets the "not reported" sentence.
     """
-    counts = []
+    counts, chains = [], []
     for chain, refs in headlines.items():
         nums = [report.get(r) for r in refs if report.has(r)]
         if not nums:
@@ -37,8 +37,9 @@ def chain_headlines(report, headlines: dict[str, list[str]]) -> None:
         report.say("overview.chain_item", chain=report.text(f"common.chains.{chain}"),
                    items=Safe(report.list_separator().join(pairs)))
         counts += [(report.label(n.ids[0]), n) for n in nums if n.base_unit == "count"]
-    if counts:
-        report.bars("chain_headlines", counts, "overview.chains_chart", "overview.unit_mixed")
+        chains += [chain for n in nums if n.base_unit == "count"]
+    if counts:  # grouped by the chain each line names (issue 22, M9)
+        report.bars("chain_headlines", counts, "overview.chains_chart", "overview.unit_mixed", groups=chains)
 
 
 def crosschecks(report) -> None:

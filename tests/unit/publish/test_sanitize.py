@@ -73,3 +73,27 @@ def test_elements_that_load_a_document_or_code_keep_no_url_not_even_data(html):
 def test_an_svg_animation_of_href_is_made_inert():
     page = offline_page('<svg><image href="#i"><set attributeName="href" to="//host/a.png"/></image></svg>')
     assert "host" not in page and 'href="#i"' in page
+
+
+PNG = "data:image/png;base64,iVBORw0KGgo="
+
+
+def test_a_pictures_data_png_source_stays_for_the_phone_rendition_of_a_chart():
+    page = offline_page(f'<picture><source media="(max-width: 600px)" srcset="{PNG}"><img src="{GIF}"></picture>')
+    assert f'srcset="{PNG}"' in page and 'media="(max-width: 600px)"' in page
+
+
+@pytest.mark.parametrize("srcset", [
+    "https://host/a.png", "//host/a.png 1x", f"{PNG} 1x, https://host/a.png 2x", f"https://host/a.png 1x, {PNG}",
+    f"{PNG}, //host/a.png", " //host/a.png", "data:text/html;base64,PGI+", f"{PNG} 2x",
+])
+def test_a_srcset_with_anything_but_one_data_image_is_removed_even_on_a_picture(srcset):
+    for html in (f'<picture><source srcset="{srcset}"><img src="{GIF}"></picture>',
+                 f'<img srcset="{srcset}" src="{GIF}">', f'<source srcset="{srcset}">'):
+        page = offline_page(html)
+        assert "srcset" not in page and "host" not in page, page
+
+
+def test_a_data_png_srcset_outside_a_pictures_source_is_removed():
+    assert "srcset" not in offline_page(f'<img srcset="{PNG}" src="{GIF}">')
+    assert "srcset" not in offline_page(f'<video><source srcset="{PNG}"></video>')

@@ -1,0 +1,135 @@
+"""Charts for phones and for readers who cannot see them (issue 22: M14, M9, H2, L8, L9), on
+every chart kind of kczlib.report.plots, drawn here with made-up data (the built reports are
+checked in tests/integration/test_chart_layout.py and tests/e2e/test_phone_pages.py).
+"""
+
+from __future__ import annotations
+
+import base64
+import io
+import re
+
+import pandas as pd
+import pytest
+from PIL import Image
+
+from kczlib._testing import chart_layout
+from kczlib.errors import ParameterError
+from kczlib.report import plot_dots, plots, theme
+from kczlib.report.chart_frame import MIN_CSS_PX, PHONE_CSS_PX, wrap_to_width
+from kczlib.report.charts import chart_values
+
+LEGEND = "hatched: low confidence or derived (check the original)"
+SOURCE = ("case study \"Optimising the innovation ecosystem, releasing innovation vitality\"; "
+          "drive.dizo.com.cn (low confidence); www.024yangchetuan.com (medium confidence); zw.china.com.cn (high)")
+
+
+def _kinds(lang: str):
+    """One figure of every chart kind, with a legend where the kind has one."""
+    labels = ["2019 (old series)", "Nov 2020 to 2021", "2021 to 2022"]
+    yield "bar_ranges", plots.bar_ranges(labels, [10, 20, 5], [10, 25, None], title="Ranges", unit_label="people",
+                                         source=SOURCE, lang=lang, hatched=[True, False, False], legend=LEGEND)
+    yield "compare_bars", plots.compare_bars(labels, [25.1, 25.4, 7.6], title="Change in resident population",
+                                             unit_label="10,000 people", source=SOURCE, lang=lang,
+                                             notes=["low confidence: a reprint", "", "derived"],
+                                             hatched=[True, False, False], legend=LEGEND)
+    yield "funnel", plots.funnel(["collected", "matched"], [200, 5], title="Funnel", unit_label="projects",
+                                 source=SOURCE, lang=lang)
+    yield "line_path", plots.line_path([2021, 2022, 2023], [99.4, 125.2, 157.8], title="Path", unit_label="CNY bn",
+                                       source=SOURCE, lang=lang, texts=["99.4", "125", "158"])
+    frame = pd.DataFrame({"CNY 500 m": [200.0, 100.0], "CNY 1 bn": [125.0, 62.5]}, index=["1% / 50%", "2% / 50%"])
+    yield "grid_heatmap", plots.grid_heatmap(frame, title="Grid", unit_label="×", source=SOURCE, lang=lang)
+    yield "paired_ranges", plots.paired_ranges(
+        labels, ([7.93, 200, 300.92], [7.93, 300, 300.92], ["7.93", "200-plus", "300.92"]),
+        ([399, 2700, 3247], [399, 2800, 3247], ["399", "2,700-plus", "3,247"]), titles=("lending", "firms"),
+        units=("CNY 100 m", "firms"), title="Loans", source=SOURCE, lang=lang,
+        hatched=([False, True, False], [False, False, False]), legend=LEGEND)
+    yield "multi_path", plots.multi_path([("start 2020", [2020, 2023], [90, 180], ["90", "180"]),
+                                          ("start 2021", [2021, 2024], [99, 199], ["99", "199"])],
+                                         title="Scenarios", unit_label="CNY 100 m", source=SOURCE, lang=lang)
+    yield "dot_ranges_log", plot_dots.dot_ranges_log(
+        [{"title": "Innovation chain", "labels": ["platforms brought in", "teams"], "lower": [69, 90],
+          "upper": [69, 90], "texts": ["69", "90"]},
+         {"title": "Industry chain", "labels": ["firms in incubation", "projects landed"], "lower": [10000, 20],
+          "upper": [None, 30], "texts": ["more than 10,000", "20-plus"]}],
+        title="Headlines", unit_label="count (log scale)", source=SOURCE, lang=lang, unit="log:count:个|count:家")
+
+
+@pytest.fixture(params=["zh", "en"])
+def kinds(request):
+    theme.set_theme(request.param)
+    return list(_kinds(request.param))
+
+
+def test_every_chart_kind_has_a_phone_rendition_whose_text_is_at_least_11_css_px(kinds):
+    # at PHONE_CSS_PX wide, text of p points in a PNG of w px at d dpi is p / 72 * d * PHONE_CSS_PX / w CSS px
+    for name, fig in kinds:
+        phone = plots.narrow_rendition(fig)
+        assert phone is not None, name
+        image = Image.open(io.BytesIO(base64.b64decode(theme.png_base64(phone, theme.NARROW_DPI))))
+        points, dpi = float(image.info[theme.MIN_TEXT_KEY]), image.info["dpi"][0]
+        assert points > 0, name
+        px = points / 72 * dpi * PHONE_CSS_PX / image.width
+        assert px >= MIN_CSS_PX, f"{name}: {px:.1f} CSS px"
+        wide = Image.open(io.BytesIO(base64.b64decode(theme.png_base64(fig, theme.DPI))))
+        assert points / 72 * theme.DPI * PHONE_CSS_PX / wide.width < MIN_CSS_PX  # what a phone showed before
+
+
+def test_a_figure_not_drawn_by_plots_has_no_phone_rendition():
+    from matplotlib.figure import Figure
+
+    assert plots.narrow_rendition(Figure()) is None
+
+
+def test_legends_sit_outside_every_plot_area_and_cover_no_bar_or_line(kinds):
+    for name, fig in [*kinds, *((n + " (phone)", plots.narrow_rendition(f)) for n, f in kinds)]:
+        layout = chart_layout(fig)
+        plot_boxes = [ax["box"] for ax in layout["axes"]] + layout["marks"]
+        for legend in layout["legends"]:
+            for box in plot_boxes:
+                overlap_x = min(legend[2], box[2]) - max(legend[0], box[0])
+                overlap_y = min(legend[3], box[3]) - max(legend[1], box[1])
+                assert overlap_x <= 1 or overlap_y <= 1, f"{name}: legend {legend} over {box}"
+        if name.split()[0] in ("bar_ranges", "compare_bars", "paired_ranges", "multi_path"):
+            assert layout["legends"], f"{name}: its legend is missing"
+
+
+def test_a_panel_with_one_bar_on_its_own_axis_is_refused():
+    theme.set_theme("zh")
+    facet = {"labels": ["a", "b"], "lower": [1, 2], "upper": [1, 2], "unit_label": "个"}
+    plots.bar_range_facets([facet, facet], title="t", source="s", lang="zh")  # two bars a panel: fine
+    with pytest.raises(ParameterError, match="single bar"):
+        plots.bar_range_facets([facet, dict(facet, labels=["c"], lower=[7], upper=[7])], title="t", source="s")
+
+
+def test_counts_of_different_things_share_one_log_axis_and_every_one_is_visible():
+    theme.set_theme("en")
+    fig = dict(_kinds("en"))["dot_ranges_log"]
+    (ax,) = fig.axes
+    assert ax.get_xscale() == "log"
+    lo, hi = ax.get_xlim()
+    assert lo <= 20 and hi > 10000  # 20-plus and more than 10,000 both on the scale
+
+
+@pytest.mark.parametrize("width", [2.0, 3.0, 3.8, 5.0, 6.8])
+@pytest.mark.parametrize("text", [
+    "来源：《优化创新生态，释放创新活力》；drive.dizo.com.cn（低可信度）；www.024yangchetuan.com（中等可信度）；zw.china.com.cn（高可信度）",
+    "Source: " + SOURCE,
+])
+def test_lines_break_between_words_never_inside_a_domain_name(text, width):
+    wrapped = wrap_to_width(text, width, 8)
+    assert wrapped.replace("\n", "") == text  # nothing lost
+    for domain in re.findall(r"[a-z0-9-]+(?:\.[a-z0-9-]+)+", text):
+        assert any(domain in line for line in wrapped.split("\n")), (domain, wrapped)
+    for line in wrapped.split("\n")[1:]:
+        assert line[0] not in "，。；：）》、,;:)", wrapped  # no line opens with closing punctuation
+
+
+def test_alt_values_pair_each_value_with_its_row_even_when_the_rows_are_years():
+    theme.set_theme("zh")
+    fig = plots.compare_bars(["2019年", "2020年"], [4149, 6120], title="t", unit_label="家", source="s", lang="zh",
+                             texts=["4149家", "6120家"])
+    assert chart_values(fig) == ["2019年 4149家", "2020年 6120家"]
+    line = plots.line_path([2021, 2022], [99.4, 125.2], title="t", unit_label="亿元", source="s", lang="zh",
+                           texts=["99.4亿元", "至少125亿元"])
+    assert chart_values(line) == ["2021 99.4亿元", "2022 至少125亿元"]
