@@ -91,7 +91,9 @@ def test_low_confidence_bars_are_hatched_with_a_legend():
                              hatched=[True, False], legend="hatched: low confidence")
     ax = fig.axes[0]
     assert [p.get_hatch() for p in ax.patches] == [plots.HATCH, None]
-    assert [t.get_text() for t in ax.get_legend().get_texts()] == ["hatched: low confidence"]
+    # the legend sits under the plots, outside the plot area (review H2), as a figure legend
+    assert ax.get_legend() is None
+    assert [t.get_text() for legend in fig.legends for t in legend.get_texts()] == ["hatched: low confidence"]
 
 
 def test_paired_ranges_draw_open_ends_and_hatch_per_panel():
