@@ -52,16 +52,16 @@ PHRASES = {
             "2019, old year-end series: 251,000 (1.54% of the count at the start of the year",  # 25.1 / (1658.1 - 25.1)
             "is a break in the series, not an inflow",
             "0.603% to 1.21% of the 16,581,000 residents",             # 10万 / 1658.1万 .. 20万 / 1658.1万 (10万余)
-            "at 4.7%, 2nd nationally (low confidence",
+            "at 4.7%, 2nd nationally†",                                # † low confidence: a footnote
             "0.113 workstations and 0.404 academicians and experts per ten thousand residents",
             "no rate per year of the programme can be given",
         ],
-        "zh": ["2022年至2023年：13.5万人（0.635%；中等可信度）", "不是人口流入", "4.7%，居全国第二名（低可信度",
+        "zh": ["2022年至2023年：13.5万人（0.635%；中等可信度）", "不是人口流入", "4.7%，居全国第二名†",
                "每万名常住人口0.113家工作站、0.404位院士和专家"],
     },
     "01_fiscal_investment": {
         "en": [
-            "1.39× the national 2.54% (low confidence",                 # 3.52 / 2.54 = 1.3858
+            "1.39× the national 2.54%†",                 # 3.52 / 2.54 = 1.3858
             "Guangzhou 3.43% (high confidence)",
             "Chengdu's municipal spending was 36.4% of that amount",   # 99.4 / 273.3 = 0.36370
             "is CNY 258.68 bn, for 2023",
@@ -69,7 +69,7 @@ PHRASES = {
             "if it was no lower than the CNY 9.94 bn of 2021 (an assumption), "
             "the pledge means at least CNY 19.9 bn by 2025",
         ],
-        "zh": ["是全国水平2.54%（低可信度：转载，待核对原文）的1.39倍", "成都市级支出相当于该数额的36.4%",
+        "zh": ["是全国水平2.54%†的1.39倍", "成都市级支出相当于该数额的36.4%",
                "无法计算目标"],
     },
     "02_tech_finance_leverage": {
