@@ -62,6 +62,15 @@ def _longest_measure(text: str, at_end: bool) -> str:
     return max(hits, key=len, default="")
 
 
+# Nouns that begin with a measure word's character: "7支天使投资基金" has one measure word (支).
+NOUNS_LIKE_MEASURES = frozenset({
+    "天使", "天府", "部门", "项目", "城市", "人才", "人员", "人口", "人民", "家庭", "单位", "台账", "期间", "类型",
+    "种类", "代表", "日常", "条件", "所属", "份额", "户籍", "版本", "处理", "场景", "场地", "批准", "次数", "位置",
+    "名单", "名称", "条例", "件数", "套餐", "间接", "代码", "届时", "户外", "部署", "座谈", "名誉", "处于", "所需",
+    "位于",
+})
+
+
 def unstack_measure(before: str, printed: str, after: str) -> str:
     """A printed count or rank without the measure word its sentence already writes.
 
@@ -75,8 +84,9 @@ def unstack_measure(before: str, printed: str, after: str) -> str:
         after: the template's words right after the slot.
 
     Returns:
-        `printed`, less its trailing measure word when `after` starts with one (a count) or
-        when `before` ends with the same one (a rank, 第…); else unchanged.
+        `printed`, less its trailing measure word when `after` starts with one (a count; not a
+        noun that begins like one, `NOUNS_LIKE_MEASURES`: 天使, 项目) or when `before` ends with
+        the same one (a rank, 第…); else unchanged.
 
     Examples:
         >>> unstack_measure("共", "172个", "处数字提及"), unstack_measure("均排名", "第一名", "。")
@@ -88,6 +98,7 @@ def unstack_measure(before: str, printed: str, after: str) -> str:
     bare = printed[: -len(measure)]
     if not bare or not (bare[-1].isdigit() or bare[-1] in CN_DIGIT or bare[-1] in CN_PLACE or bare[-1] in "万亿余多"):
         return printed
-    if _longest_measure(after, at_end=False) or (printed.startswith("第") and before.endswith(measure)):
+    if (_longest_measure(after, at_end=False) and after[:2] not in NOUNS_LIKE_MEASURES) \
+            or (printed.startswith("第") and before.endswith(measure)):
         return bare
     return printed

@@ -14,7 +14,7 @@ import pytest
 from kczlib.analysis.derivation_words import CONTEXT_WORDS_FILE, _context_words, context_derivation
 from kczlib.data.cases import get_case
 from kczlib.data.context import context_value
-from kczlib.data.numerals import unstack_measure
+from kczlib.data.numerals import NOUNS_LIKE_MEASURES, unstack_measure
 from kczlib.report.narrative import footnote_marks, templates
 from kczlib.units import COUNT_MEASURES
 
@@ -27,6 +27,8 @@ from kczlib.units import COUNT_MEASURES
     ("累计帮助", "2700余家", "科技型企业", "2700余家"),    # a noun after: the measure word stays
     ("人均", "94.3单", "单", "94.3"),
     ("放款", "99.4亿元", "，", "99.4亿元"),                # a unit, not a measure word
+    ("联合创投机构设立", "7支", "天使投资基金", "7支"),    # 天使 is a noun, not the measure word 天
+    ("涉及", "17个", "部门", "17个"),
 ])
 def test_a_count_takes_one_measure_word(before, printed, after, expected):
     assert unstack_measure(before, printed, after) == expected
@@ -39,7 +41,7 @@ def _slots_before_measure_words():
         parsed = list(string.Formatter().parse(text))
         for i, (literal, name, _, _) in enumerate(parsed):
             after = parsed[i + 1][0] if i + 1 < len(parsed) else ""
-            if name and any(after.startswith(m) for m in COUNT_MEASURES):
+            if name and any(after.startswith(m) for m in COUNT_MEASURES) and after[:2] not in NOUNS_LIKE_MEASURES:
                 out.append((key, name, literal, after))
     return out
 
@@ -61,7 +63,8 @@ def test_every_template_that_writes_its_own_measure_word_takes_a_bare_count():
     ("en", "spending (CNY 27.33 bn, low confidence: a reprint).", "spending (CNY 27.33 bn†)."),
     ("zh", "全国水平（2.54%，低可信度：转载）", "全国水平（2.54%†）"),
     ("zh", "居全国第二名（低可信度：转载；第三方口径）。", "居全国第二名†（第三方口径）。"),
-    ("en", "2nd nationally (low confidence: a reprint; third-party measure).", "2nd nationally† (third-party measure)."),
+    ("en", "2nd nationally (low confidence: a reprint; third-party measure).",
+     "2nd nationally† (third-party measure)."),
 ])
 def test_a_low_confidence_note_in_a_sentence_becomes_a_mark(lang, text, expected):
     assert footnote_marks(text, lang) == expected
