@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import re
 
+from kczlib.data.numerals import NOUNS_LIKE_MEASURES
 from kczlib.units import COUNT_MEASURES
 from kczlib.words import word
 
@@ -87,9 +88,7 @@ def test_low_confidence_notes_are_footnote_marks_with_one_footnote_list(built_re
 
 
 # a count and two measure words (172个处), not a two-character measure word (人次, 场次, 批次)
-# nor a measure word before a noun that starts with one (7个项目, 17个部门)
-NOUNS = {"项目", "部门", "单位", "城市", "人才", "人员", "人口", "次数", "家庭", "名单", "位置", "条件", "台账",
-         "期间", "类型", "种类", "部署", "户籍", "份额", "代表", "日常", "天府", "届时", "所属", "版本", "人民", "处理"}
+# nor a measure word before a noun that begins like one (7个项目, 7支天使投资基金: numerals.NOUNS_LIKE_MEASURES)
 _TWO = re.compile(r"\d[万亿余多]*(" + "|".join(sorted(COUNT_MEASURES, key=len, reverse=True)) + r")(["
                   + "".join(sorted({m[0] for m in COUNT_MEASURES})) + r"])")
 
@@ -107,7 +106,7 @@ def test_chinese_counts_carry_one_measure_word(built_reports):
         text = soup.get_text("")
         for m in _TWO.finditer(text):
             second = text[m.start(2):m.start(2) + 2]
-            if m.group(1) + m.group(2) not in COUNT_MEASURES and second not in NOUNS:
+            if m.group(1) + m.group(2) not in COUNT_MEASURES and second not in NOUNS_LIKE_MEASURES:
                 bad.append(f"{page.name}: two measure words in {text[max(0, m.start() - 12):m.end() + 6]!r}")
         bad += [f"{page.name}: {m.group()!r}" for m in re.finditer(r"排名第[一二三四五六七八九十]+名", text)]
     assert not bad, "\n".join(bad)
