@@ -128,6 +128,18 @@ class UnknownIndicatorError(KczError, KeyError):
         return self.args[0]
 
 
+class PerResidentError(KczError, ValueError):
+    """A ratio per resident asked of a count whose indicator does not count residents.
+
+    `data/indicators.csv` column `population` must say "residents" (issue 22, M1).
+    """
+
+    def __init__(self, ids: list[str]):
+        self.ids = ids
+        super().__init__(f"no ratio per resident for {', '.join(ids)}: their indicators do not count residents "
+                         "(data/indicators.csv, column population)")
+
+
 class IndicatorNotReportedError(KczError, LookupError):
     """A known indicator that a case maps no figure to (for the period asked, if any)."""
 

@@ -112,7 +112,7 @@ def _context_words(case: str) -> dict[str, dict[str, str]]:
     return tree
 
 
-def context_derivation(row: ContextFigure, case: str, lang: str) -> str:
+def context_derivation(row: ContextFigure, case: str, lang: str, formula: str | None = None) -> str:
     """How the derived context row `row` was derived, as a reader of `lang` reads it.
 
     context.csv's `derivation` cell writes the arithmetic, a colon and an analyst's note
@@ -125,6 +125,8 @@ def context_derivation(row: ContextFigure, case: str, lang: str) -> str:
         row: a `ContextFigure` (its `id` and `derivation`).
         case: the case folder name.
         lang: "zh" or "en".
+        formula: the arithmetic as the caller prints it (in the row's unit, say); by default
+            the cell's, as written.
 
     Returns:
         The derivation in words; "" for a row that is not derived.
@@ -137,5 +139,5 @@ def context_derivation(row: ContextFigure, case: str, lang: str) -> str:
     words = _context_words(case).get(row.id)
     if words is None:
         return str(row.derivation)
-    formula = row.derivation.split(":", 1)[0].strip()
+    formula = formula if formula is not None else row.derivation.split(":", 1)[0].strip()
     return word("appendix", "appendix.context_derivation", lang).format(formula=formula, how=str(words[lang]))

@@ -15,6 +15,13 @@ value shows all its digits (25.99% -> 26.0%), a value that is exact at fewer dig
 prints exactly (40×, not 40.0×); whole-number counts print in full. Each bound of an
 interval is rounded the same way (never outwards: "at least"/"at most" are words, not
 rounding); where two bounds would print alike, digits are added until they differ.
+
+English money prints at conventional precision everywhere, stated figures included
+(`EN_MONEY_SIG` significant digits, never fewer than the whole digits of its scale):
+19916.98亿元 reads "CNY 1.99 trn", 631.92亿元 "CNY 63.2 bn", 300.92亿元 "CNY 30.1 bn"
+(review of the reader pages, L5). A translation states the size; the exact figure stays in
+the Chinese page and the ledger. 余/多 figures keep their digits, since their range depends on
+the last one (2700余 is 2700-2800).
 """
 
 from __future__ import annotations
@@ -27,7 +34,7 @@ from decimal import ROUND_HALF_UP, Context, Decimal
 from kczlib.contract import LANGS
 from kczlib.data.numerals import number_to_cn
 from kczlib.errors import ParameterError
-from kczlib.units import PRINTED_BASE_UNITS
+from kczlib.units import PRINTED_BASE_UNITS, unit_base
 from kczlib.words import word
 
 # Floats carry at most ~15 meaningful decimal digits; anything past that is binary
@@ -59,7 +66,9 @@ QUALIFIERS = ("exact", "至", *_EN_PREFIX)
 # Display scales, largest first: (factor, name printed after the scaled digits).
 Scales = tuple[tuple[Decimal, str], ...]
 _ZH_SCALES: Scales = ((Decimal(10) ** 8, "亿"), (Decimal(10) ** 4, "万"))
-_EN_CNY_SCALES: Scales = ((Decimal(10) ** 9, " bn"), (Decimal(10) ** 6, " m"))
+_EN_CNY_SCALES: Scales = ((Decimal(10) ** 12, " trn"), (Decimal(10) ** 9, " bn"), (Decimal(10) ** 6, " m"))
+# Significant digits of English money, stated or derived (L5: "CNY 1,991.698 bn" is false precision).
+EN_MONEY_SIG = 3
 
 
 # --- validation -------------------------------------------------------------------
@@ -192,8 +201,14 @@ def format_value(
     _check_lang(lang)
     _check_unit(base_unit)
     _check_sig(sig)
+    sig = _money_sig(sig, base_unit, lang)
     # Round before choosing the scale, so 99,995,000 at 3 digits reads 1.00亿, not 10000万.
     return _value(_policy(_decimal(x), base_unit, sig, lang), base_unit, lang, measure)
+
+
+def _money_sig(sig: int | None, base_unit: str, lang: str) -> int | None:
+    """`sig`, or `EN_MONEY_SIG` for English money given none (see the module docstring)."""
+    return EN_MONEY_SIG if sig is None and base_unit == "CNY" and lang == "en" else sig
 
 
 # --- stated figures with their qualifier ------------------------------------------
@@ -220,13 +235,20 @@ def format_quantity(
     if qualifier not in QUALIFIERS:
         raise ParameterError("qualifier", f"unknown qualifier {qualifier!r}", ", ".join(QUALIFIERS))
 
+    digits = _money_sig(sig, base_unit, lang)
+    if sig is None and qualifier in _RANGE_QUALIFIERS:
+        digits = None if digits is None else _NOISE_DIGITS  # the last digit sets the range: keep every one
+
     def show(x: float | None, name: str) -> str:
         if x is None:
             raise ParameterError(name, f"qualifier {qualifier!r} needs a {name}")
-        return format_value(x, base_unit, lang, measure, sig)
+        return format_value(x, base_unit, lang, measure, digits)
 
     if qualifier == "至":
-        return show(lower, "lower") + ("至" if lang == "zh" else " to ") + show(upper, "upper")
+        if lower is None or upper is None:
+            name = "lower" if lower is None else "upper"
+            raise ParameterError(name, f"qualifier {qualifier!r} needs a {name}")
+        return _stated_range(lower, upper, base_unit, lang, measure, digits)
     if value_base is None:
         value_base = upper if qualifier in _UPPER_QUALIFIERS else lower
     text = show(value_base, "value_base")
@@ -239,6 +261,16 @@ def format_quantity(
     if qualifier in _ZH_SUFFIX:
         return text + _ZH_SUFFIX[qualifier]
     return _ZH_PREFIX[qualifier] + text
+
+
+def _stated_range(lower: float, upper: float, base_unit: str, lang: str, measure: str, digits: int | None) -> str:
+    """A stated range (至); rounded ends gain digits until they differ (never a range as one number)."""
+    def show(x: float, n: int | None) -> str:
+        return format_value(x, base_unit, lang, measure, n)
+
+    while digits is not None and show(lower, digits) == show(upper, digits) and digits < _NOISE_DIGITS:
+        digits += 1
+    return show(lower, digits) + ("至" if lang == "zh" else " to ") + show(upper, digits)
 
 
 def _range_qualified(text: str, qualifier: str, base_unit: str, lang: str) -> str:
@@ -323,6 +355,40 @@ def format_interval(
     lo = None if lower is None else _decimal(lower, "lower")
     hi = None if upper is None else _decimal(upper, "upper")
     return _interval(lo, hi, base_unit, lang, measure, sig)
+
+
+# --- a formula over written numbers -------------------------------------------------
+
+_FORMULA_NUMBER = re.compile(r"(?<![\w.])\d+(?:\.\d+)?(?![\w.%])")
+
+
+def format_formula(formula: str, unit: str, lang: str) -> str:
+    """An arithmetic formula over numbers written in `unit`, each number printed as a value is.
+
+    A derivation shown beside a printed figure states its inputs in the unit the figure
+    prints in (review of the reader pages, L6): "733.26 - 101.34" in 亿元 reads
+    "CNY 73.3 bn - CNY 10.1 bn" in English (money at `EN_MONEY_SIG` digits) and
+    "733.26亿元 - 101.34亿元" in Chinese. Operators and words are kept as written.
+
+    Args:
+        formula: the formula as written in the data, e.g. "733.26 - 101.34".
+        unit: the unit its numbers are written in (亿元, 万人, %).
+        lang: zh or en.
+
+    Returns:
+        The formula with each number replaced by its printed value and unit.
+
+    Raises:
+        ParameterError: an unknown language, or a unit whose base unit is not printable.
+    """
+    _check_lang(lang)
+    factor, base = unit_base(unit)
+    _check_unit(base)
+
+    def one(m: re.Match[str]) -> str:
+        return format_value(float(Decimal(m.group()) * factor), base, lang)
+
+    return _FORMULA_NUMBER.sub(one, formula)
 
 
 # --- shares -----------------------------------------------------------------------

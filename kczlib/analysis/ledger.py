@@ -10,6 +10,7 @@ from __future__ import annotations
 import html
 import re
 from dataclasses import dataclass, field
+from urllib.parse import urlsplit
 
 import pandas as pd
 
@@ -108,14 +109,43 @@ class Ledger:
         """The entries whose number is an assumption (a parameter), in order."""
         return [e for e in self.entries if isinstance(e.num.origin, Parameter)]
 
+    def printed(self) -> list[Entry]:
+        """The entries with each printed text and derivation once, first print first (the ledger's rows)."""
+        rows: dict[tuple[str, str], Entry] = {}
+        for e in self.entries:
+            rows.setdefault((e.text, e.num.derivation), e)
+        return list(rows.values())
+
+    def data_as_of(self, case: str) -> str:
+        """The latest period among the case figures and context rows the printed numbers rest on.
+
+        Every ref of every entry counts (a derived number's inputs too). A figure's
+        "cumulative" or "target" is not a period (a target is not data) and is skipped;
+        periods compare by their last month (`kczlib.data.context.period_end`).
+
+        Args:
+            case: the case folder name.
+
+        Returns:
+            The period as the table writes it ("2024-08", "2023", "2019-H1"), or "" if none.
+        """
+        from kczlib.data.context import context_value, period_end
+        from kczlib.data.figures import figure
+
+        best, best_end = "", -1
+        for e in self.entries:
+            for r in e.num.refs:
+                period = (figure(r.figure_id, case).period if isinstance(r, FigureRef)
+                          else context_value(r.context_id, case).period)
+                end = period_end(period)
+                if end is not None and end > best_end:
+                    best, best_end = period, end
+        return best
+
     def frame(self) -> pd.DataFrame:
         """The ledger as a table (columns `LEDGER_COLUMNS`), each printed text and derivation once."""
-        rows, seen = [], set()
-        for e in self.entries:
-            key = (e.text, e.num.derivation)
-            if key in seen:
-                continue
-            seen.add(key)
+        rows = []
+        for e in self.printed():
             rows.append({"printed": _plain(e.text), "exact": exact_text(e.num), "kind": e.num.kind,
                          "derivation": e.num.derivation or ", ".join(e.num.ids), "inputs": inputs_text(e.num),
                          "ids": ", ".join(e.num.ids), "where": e.where})
@@ -129,3 +159,63 @@ class Ledger:
                 for i in range(m.start(), m.end()):
                     covered[i] = True
         return [text[max(0, m.start() - 8): m.end() + 8] for m in DIGITS_RE.finditer(text) if not covered[m.start()]]
+
+
+def kind_name(num: Num) -> str:
+    """The number's kind in the data-download vocabulary (conventions of issue 22).
+
+    "case figure" (a figure of the case document, or a quotation from it), "context" (an
+    external statistic, or a year or text of one: review M11), "derived" or "assumption".
+    """
+    return {"figure": "case figure", "quote": "case figure"}.get(num.kind, num.kind)
+
+
+def publisher_of(row: object, url: str) -> str:
+    """Who published a context row: its `publisher` column, else the host of its URL.
+
+    Args:
+        row: the context row (a mapping or an object with a `publisher` field), or None.
+        url: the row's `source_url` (the access route, maybe a mirror).
+
+    Returns:
+        The publisher, the URL's host name, or "".
+    """
+    given = row.get("publisher") if isinstance(row, dict) else getattr(row, "publisher", None)
+    if isinstance(given, str) and given.strip():
+        return given.strip()
+    return urlsplit(url).hostname or "" if url else ""
+
+
+def sources(num: Num, case: str) -> dict[str, str]:
+    """Where a printed number comes from: ids, evidence, publishers and URLs of its rows.
+
+    A figure gives its id and evidence (the passage of the case document); a context row its
+    id, excerpt, publisher and URL. Several rows (a derived number) are joined with "; ".
+
+    Args:
+        num: the printed number.
+        case: the case folder name.
+
+    Returns:
+        {"source_id", "evidence", "publisher", "url"}; empty strings where none.
+    """
+    from kczlib.data.context import context_value, load_context
+    from kczlib.data.figures import figure
+
+    ids, evidence, publishers, urls = [], [], [], []
+    for r in num.refs:
+        ids.append(r.id)
+        if isinstance(r, FigureRef):
+            evidence.append(figure(r.figure_id, case).evidence)
+            continue
+        c = context_value(r.context_id, case)
+        frame = load_context(case)
+        row = frame.loc[r.context_id].to_dict() if r.context_id in frame.index else None
+        evidence.append(c.excerpt)
+        publishers.append(publisher_of(row, c.source_url))
+        urls.append(c.source_url)
+
+    def join(items: list[str]) -> str:
+        return "; ".join(dict.fromkeys(i for i in items if i))
+
+    return {"source_id": join(ids), "evidence": join(evidence), "publisher": join(publishers), "url": join(urls)}

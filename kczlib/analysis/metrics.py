@@ -4,7 +4,7 @@ Each is a `Num` bounded jointly over its distinct inputs by the vertex method
 (`kczlib.analysis.bounds`). The risk-pool scenario model is `kczlib.analysis.scenarios`.
 
 For now this module also re-exports `derive`, `joint_bounds` (from `bounds`) and
-`target_path`, `capped_loss`, `break_even_loss_rate`, `pool_binding`, `leverage_grid`,
+`capped_loss`, `break_even_loss_rate`, `pool_binding`, `leverage_grid`,
 `POOL_*` (from `scenarios`), so code that imports them from here keeps working; new code
 imports them from their modules.
 """
@@ -21,7 +21,6 @@ from kczlib.analysis.scenarios import (  # noqa: F401 (re-exported)
     capped_loss,
     leverage_grid,
     pool_binding,
-    target_path,
 )
 from kczlib.errors import NonMonotoneError  # noqa: F401 (re-exported)
 

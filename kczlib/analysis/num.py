@@ -180,7 +180,14 @@ class Num:
 
     @property
     def kind(self) -> str:
-        """The ledger's word for this number: figure, derived, assumption, context or quote."""
+        """The ledger's word for this number: figure, derived, assumption, context or quote.
+
+        A label (a year or a cited text: `Period`, `Cited`) is of the kind of the rows it
+        rests on: a year of a context row is "context", never a case figure (review M11); only a
+        label resting on case figures alone is "figure".
+        """
+        if isinstance(self.origin, Period | Cited) and self.refs:
+            return "context" if any(isinstance(r, ContextRef) for r in self.refs) else "figure"
         return "derived" if self.origin is None else _KINDS[type(self.origin)]
 
     @property

@@ -1,6 +1,7 @@
-"""Scenario models over case numbers: a target path, and the risk pool behind a loan programme.
+"""Scenario models over case numbers: the risk pool behind a loan programme.
 
-`target_path` grows a base at a rate year by year. `capped_loss`, `break_even_loss_rate`,
+(Targets such as "double within 3 years" bind only their end point: `kczlib.analysis.targets`.)
+`capped_loss`, `break_even_loss_rate`,
 `pool_binding` and `leverage_grid` model a risk-compensation pool that covers a share of
 the losses on a loan volume (the pool pays at most what it holds). All bounds are joint,
 by the vertex method (`kczlib.analysis.bounds`).
@@ -20,19 +21,6 @@ from kczlib.analysis.num import RATIO, Num
 def _per(a: Num, b: Num) -> Num:
     """The multiple `a / b` (as `metrics.ratio(a, b, "multiplier")`)."""
     return bounded(lambda x, y: x / y, [a, b], "multiplier", f"{operand_name(a)} / {operand_name(b)}")
-
-
-def target_path(base: Num, rate: Num, start_year: int, years: int) -> pd.DataFrame:
-    """Year-by-year target from `base` growing at `rate`: base * (1 + rate) ** t.
-
-    Rows: year, num (the `Num`), lower, upper. Year 0 is `base` itself.
-    """
-    rows = []
-    for t in range(years + 1):
-        num = base if t == 0 else bounded(lambda b, r, t=t: b * (1 + r) ** t, [base, rate], base.base_unit,
-                                     f"{operand_name(base)} * (1 + {operand_name(rate)}) ** {t}", base.measure)
-        rows.append({"year": start_year + t, "num": num, "lower": num.lower, "upper": num.upper})
-    return pd.DataFrame(rows)
 
 
 def capped_loss(loans: Num, pool: Num, loss_rate: Num, comp: Num) -> Num:

@@ -21,6 +21,7 @@ from typing import Any, TypedDict, cast
 import pandas as pd
 
 from kczlib.data.cases import Case, case_name, get_case
+from kczlib.data.excerpt_value import excerpt_states_value
 from kczlib.data.geo import geo_name
 from kczlib.data.schema import get_schema, is_blank, read_table, typed_frame
 from kczlib.errors import DataError, DataErrors, UnknownContextError  # noqa: F401 (re-exported)
@@ -242,6 +243,10 @@ def check_row_rules(frame: pd.DataFrame, lines: list[int], path: str | os.PathLi
             if is_blank(row[column]):
                 reason = f"a {row['confidence']} row needs a {column} (only derived rows may omit it)"
                 errors.append(DataError(path, reason, line, column))
+        if row["confidence"] == "high" and not is_blank(row["excerpt"]) and not excerpt_states_value(
+                float(row["value"]), str(row["unit"]), str(row["excerpt"])):
+            reason = "a high row's excerpt must state its value (kczlib/data/excerpt_value.py); lower the confidence"
+            errors.append(DataError(path, reason, line, "confidence"))
     return errors
 
 
@@ -352,14 +357,35 @@ def series_breaks(name: str, case: str | None = None) -> dict[str, str]:
     return dict(context_meta(case).get("series_breaks", {}).get(name, {}))
 
 
+def period_end(period: str) -> int | None:
+    """The last month of a period, as months since year 0 (year * 12 + month), or None.
+
+    A year is its December, a half-year its June or December, a month itself: "2023" ->
+    2023 * 12 + 12, "2019-H1" -> 2019 * 12 + 6, "2023-11" -> 2023 * 12 + 11. Anything
+    else (a figure's "cumulative" or "target", "") is not a period: None.
+
+    Args:
+        period: a period as the tables write it (context.csv's and figures.csv's `period`).
+
+    Returns:
+        The month number, or None.
+    """
+    y, _, part = str(period).partition("-")
+    if len(y) != 4 or not y.isdigit():
+        return None
+    if not part:
+        return int(y) * 12 + 12
+    month = {"H1": 6, "H2": 12}.get(part) or (int(part) if part.isdigit() and 1 <= int(part) <= 12 else None)
+    return None if month is None else int(y) * 12 + month
+
+
 def months_between(earlier: str, later: str) -> int:
-    """Whole months from one context period to another, each read as its end.
+    """Whole months from one context period to another, each read as its end (`period_end`).
 
     A year is its December, a half-year its June or December (2023-11 to 2024-08 -> 9).
+    Raises ValueError for a text that is not a period.
     """
-    def end(period: str) -> int:
-        y, _, part = period.partition("-")
-        month = 12 if not part else {"H1": 6, "H2": 12}.get(part) or int(part)
-        return int(y) * 12 + month
-
-    return end(later) - end(earlier)
+    ends = [period_end(earlier), period_end(later)]
+    if ends[0] is None or ends[1] is None:
+        raise ValueError(f"not a period: {earlier!r} or {later!r}")
+    return ends[1] - ends[0]

@@ -9,6 +9,7 @@ describes the columns; the mapping rules are checked in `kczlib.data.figures`.
 
 from __future__ import annotations
 
+import difflib
 import os
 from dataclasses import dataclass
 from functools import cache
@@ -17,6 +18,7 @@ from pathlib import Path
 import pandas as pd
 
 from kczlib.data.schema import get_schema, read_table
+from kczlib.errors import UnknownIndicatorError
 from kczlib.paths import data_root
 
 INDICATORS_FILE = "indicators.csv"
@@ -33,6 +35,8 @@ class Indicator:
     chain: str
     definition: str
     cues: str = ""
+    population: str = ""  # residents | affiliated | "" (see the schema): who a count of people counts
+    tally: str = ""  # stock | flow | cumulative | "" (see the schema): what kind of count it is
 
     def name(self, lang: str) -> str:
         """The indicator's name in `lang` ("zh", else English)."""
@@ -65,6 +69,57 @@ def indicators(root: str | os.PathLike[str] | None = None) -> dict[str, Indicato
     frame = _load_indicators(str(root or data_root()))
     return {i: Indicator(**{k: ("" if pd.isna(row[k]) else str(row[k])) for k in Indicator.__dataclass_fields__})
             for i, row in frame.iterrows()}
+
+
+# Who a count must count for a ratio per resident to mean what its words say.
+RESIDENTS = "residents"
+TALLIES = ("stock", "flow", "cumulative")
+
+
+def per_resident_allowed(indicator_id: str, root: str | os.PathLike[str] | None = None) -> bool:
+    """Whether a ratio per resident may be computed for figures of `indicator_id`.
+
+    Only counts whose `population` column is "residents" qualify: people affiliated to the
+    city's bodies (academicians and experts of a workstation) mostly live elsewhere, and a
+    count of things (stations, firms) has no population at all (review of issue 22, M1).
+
+    Args:
+        indicator_id: an id of data/indicators.csv.
+        root: the data folder (default the project's).
+
+    Returns:
+        True only for an indicator declared `population = residents`.
+
+    Raises:
+        UnknownIndicatorError: for an id the vocabulary does not have.
+    """
+    return _one(indicator_id, root).population == RESIDENTS
+
+
+def tally_of(indicator_id: str, root: str | os.PathLike[str] | None = None) -> str:
+    """The kind of count of `indicator_id`: "stock", "flow", "cumulative" or "" (not declared).
+
+    A report calls a number a stock, a flow or a cumulative count only from this column
+    (review of issue 22, M2: cumulative counts since an undated start are neither).
+
+    Args:
+        indicator_id: an id of data/indicators.csv.
+        root: the data folder (default the project's).
+
+    Returns:
+        The declared `tally`, or "".
+
+    Raises:
+        UnknownIndicatorError: for an id the vocabulary does not have.
+    """
+    return _one(indicator_id, root).tally
+
+
+def _one(indicator_id: str, root: str | os.PathLike[str] | None) -> Indicator:
+    known = indicators(root)
+    if indicator_id not in known:
+        raise UnknownIndicatorError(indicator_id, difflib.get_close_matches(indicator_id, known))
+    return known[indicator_id]
 
 
 def indicators_path() -> Path:

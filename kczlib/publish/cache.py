@@ -167,8 +167,8 @@ def reuse_files(pairs: list[tuple[Path, Path]], records: list[dict]) -> str | No
 
 
 def files_of(name: str) -> list[str]:
-    """The files a report writes into its run folder."""
-    return [f"{name}.ipynb", f"{name}.html", f"{name}.analyst.html"]
+    """The files a report writes into its run folder (the last two: its data downloads)."""
+    return [f"{name}.ipynb", f"{name}.html", f"{name}.analyst.html", f"{name}.csv", f"{name}.xlsx"]
 
 
 def _regular_file(path: Path) -> bool:

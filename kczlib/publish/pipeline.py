@@ -38,6 +38,7 @@ from kczlib.errors import CannotBuild, ConfigError
 from kczlib.publish import manifest as mf
 from kczlib.publish.cache import cache_key, files_of, previous_outputs, reuse_files, reuse_key
 from kczlib.publish.config import ReportSpec, load_config
+from kczlib.publish.html.downloads import write_run_data
 from kczlib.publish.html.index_page import render_indexes
 from kczlib.publish.lock import build_lock
 from kczlib.publish.overrides import apply_overrides, custom_names
@@ -180,7 +181,8 @@ def _build_locked(config, reports: list[ReportSpec], rest: list[ReportSpec], out
         todo, missing = _copy_cached(reports, entries, extra, previous, tmp, options.force, progress)
         _link_translations(entries)
         _execute(todo, config, tmp, options.jobs, progress, cluster, record_child)
-        _read_reader_meta(entries, tmp)
+        numbers = _read_reader_meta(entries, tmp)
+        write_run_data(tmp, [(e["name"], e["parameters"].get("lang"), numbers[e["name"]]) for e in entries])
         manifest = _run_manifest(stamp, started, t0, entries)
         manifest["complete"] = not missing and not options.overrides
         manifest["overrides"] = options.overrides
@@ -188,13 +190,14 @@ def _build_locked(config, reports: list[ReportSpec], rest: list[ReportSpec], out
             manifest["not_in_run"] = missing
         shared = scrub_tree(copy.deepcopy(manifest), machine_paths())  # parameters, errors...
         (tmp / MANIFEST).write_text(mf.json_text(shared), encoding="utf-8")
-        for filename, html in render_indexes(shared).items():
-            file_in(tmp, filename).write_text(html, encoding="utf-8")
         if options.pdf:
             from kczlib.publish.html.pdf import write_pdfs
 
             write_pdfs(tmp, [e["name"] for e in entries if f"{e['name']}.html" in e["files"]],
                        lambda text: progress.say(text, level=0))
+        # last: the index links only files that are in the run (a PDF when printed)
+        for filename, html in render_indexes(shared, {p.name for p in tmp.iterdir()}).items():
+            file_in(tmp, filename).write_text(html, encoding="utf-8")
         with signals_held() as held:
             run = finalize(tmp, out, stamp)
             manifest["run"] = run.name
@@ -299,16 +302,25 @@ def _link_translations(entries: list[dict]) -> None:
         e["siblings"] = groups[e.pop("_group")]
 
 
-def _read_reader_meta(entries: list[dict], folder: Path) -> None:
-    """entry["reader"]: title, summary and headline numbers from each shared notebook."""
+def _read_reader_meta(entries: list[dict], folder: Path) -> dict[str, list]:
+    """entry["reader"]: title, summary, headline numbers... from each shared notebook.
+
+    Returns:
+        {name: the page's `numbers`}: kept out of the manifest (they are in the data files).
+    """
     import json
 
+    numbers = {}
     for e in entries:
         try:
             nb = json.loads((folder / f"{e['name']}.ipynb").read_text(encoding="utf-8"))
         except (OSError, ValueError, RecursionError):
             nb = {}
-        e["reader"] = (nb.get("metadata") or {}).get("kcz", {}).get("reader", {})
+        reader = (nb.get("metadata") or {}).get("kcz", {}).get("reader", {})
+        e["reader"] = reader if isinstance(reader, dict) else {}
+        found = e["reader"].pop("numbers", [])
+        numbers[e["name"]] = found if isinstance(found, list) else []
+    return numbers
 
 
 def _shareable_path(path: Path, base: Path) -> str:

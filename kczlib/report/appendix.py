@@ -24,6 +24,7 @@ from kczlib.errors import QuantityParseError
 from kczlib.report.charts import parameter_label
 from kczlib.report.display import part_metadata
 from kczlib.report.tables import Cell, display_table
+from kczlib.words import word
 
 LEDGER_SHOWN = ["printed", "exact", "kind", "derivation", "inputs", "where"]
 _NUMBER = re.compile(r"\d[\d,.]*%?")
@@ -219,6 +220,30 @@ def glossary_rows(report) -> list[dict]:
     return rows
 
 
+def assumption_rows(report) -> list[dict[str, str]]:
+    """The Assumptions table: one row per parameter, its values as printed, each once.
+
+    A year printed as a parameter plus a window (a pledge's end year) is not a value of its own:
+    it closes the window its start opened, shown as one pair ("2020年至2023年"), review L10.
+
+    Args:
+        report: the notebook's `Report`.
+
+    Returns:
+        Rows {"parameter": label, "values": the values joined by the list separator}.
+    """
+    to = word("numbers", "interval.to", report.lang)
+    seen: dict[str, list[str]] = {}
+    for e in report.ledger.assumptions():
+        values = seen.setdefault(leaf_name(e.num, report), [])
+        if e.num.derivation.endswith(" + window"):
+            if values and to not in values[-1]:
+                values[-1] += to + e.text
+            continue
+        values.append(e.text)
+    return [{"parameter": k, "values": report.list_separator().join(dict.fromkeys(v))} for k, v in seen.items() if v]
+
+
 def show_appendix(report) -> None:
     """Show the appendix tables, each under its heading, as output part "appendix".
 
@@ -246,11 +271,7 @@ def show_appendix(report) -> None:
     report.heading("common.assumptions_heading")
     if assumptions:
         report.say("common.assumptions_intro")
-        seen: dict[str, list[str]] = {}
-        for e in assumptions:
-            seen.setdefault(leaf_name(e.num, report), []).append(e.text)
-        values = [{"parameter": k, "values": report.list_separator().join(dict.fromkeys(v))} for k, v in seen.items()]
-        display_table(pd.DataFrame(values)
+        display_table(pd.DataFrame(assumption_rows(report))
                       .rename(columns=_columns(report, "assumptions")), metadata)
     else:
         report.say("common.no_assumptions")

@@ -1,7 +1,7 @@
 """Charts as a report shows them: ledgered value labels, source lines, one unit per axis.
 
-`ChartMethods` is the part of `Report` that draws: `report.bars(...)`, `funnel_chart`,
-`path_chart`, and `chart(fig, ...)` for a figure drawn by `kczlib.report.plots`. Each
+`ChartMethods` is the part of `Report` that draws: `report.bars(...)`, `funnel_chart`
+and `chart(fig, ...)` for a figure drawn by `kczlib.report.plots`. Each
 records the numbers it draws in the ledger (where: "chart:<name>"), so the appendix lists
 them, and names their origins in the chart's source line.
 """
@@ -12,7 +12,7 @@ from collections.abc import Callable
 from urllib.parse import urlparse
 
 from kczlib.analysis.ledger import Ledger
-from kczlib.analysis.num import ContextRef, FigureRef, Num, Parameter, Period, assumption
+from kczlib.analysis.num import ContextRef, FigureRef, Num, Parameter, Period
 from kczlib.report.chart_words import chart_word, check_lang, origin_separator, source_prefix
 from kczlib.report.display import show
 from kczlib.report.narrative import Safe, require_ledger
@@ -171,27 +171,6 @@ class ChartMethods:
                            unit_label=self.text(unit_key), source=self.chart_source([n for _, n in stages]),
                            lang=self.lang)
         self.chart(fig, name, [n for _, n in stages])
-
-    def path_chart(self, name: str, path, title_key: str, unit_key: str) -> None:
-        """Show a year-by-year path as a line, and say each year's value.
-
-        `path` is a DataFrame with `year`, `num`, `lower`, `upper` (as from
-        `kczlib.analysis.scenarios.target_path`); the line is in 亿元 (zh) or CNY bn (en).
-
-        The x axis rests on the `baseline_year` parameter, so the chart's source line cites it.
-        """
-        from kczlib.report import plots
-
-        scale = 1e8 if self.lang == "zh" else 1e9  # 亿元 / CNY bn
-        lows = [None if v is None else v / scale for v in path["lower"]]
-        nums = list(path["num"])
-        origins = nums + [assumption("baseline_year", int(path["year"].iloc[0]), "years")]  # the x axis is assumed
-        fig = plots.line_path(list(path["year"]), lows, title=self.text(title_key), unit_label=self.text(unit_key),
-                              source=self.chart_source(origins), lang=self.lang, texts=self.chart_texts(name, nums))
-        for year, num in zip(path["year"], path["num"], strict=True):
-            self.say("fiscal.path_item", year=self.parameter_year(int(year), "baseline_year", plus="t"), amount=num)
-        self.chart(fig, name, nums, origins)
-
 
     def hatched(self, nums: list[Num]) -> list[bool]:
         """Which of `nums` a chart hatches: those resting on a low-confidence or derived context row."""

@@ -263,17 +263,19 @@ def funnel(stage_labels, values, *, title: str, unit_label: str, source: str,
 # --- line_path --------------------------------------------------------------------
 
 def line_path(x, y, *, title: str, unit_label: str, source: str, lang: str = "zh",
-              y_lower=None, y_upper=None, texts=None) -> Figure:
+              y_lower=None, y_upper=None, texts=None, marked=None, dashed: bool = False) -> Figure:
     """A line, with a light band between `y_lower` and `y_upper` when either is given.
 
     A missing side of the band falls back to the line itself; `texts` label the points (the
-    report's printed strings for them).
+    report's printed strings for them). `marked` (indices) limits the point markers to those
+    points, e.g. a base and an end point on an illustrative path; `dashed` draws the line dashed.
     """
     _check_lengths(x, y=y, y_lower=y_lower, y_upper=y_upper, texts=texts)
     fig, ax = _figure()
     color = palette()[0]
     x, y = list(x), _floats(y)
-    ax.plot(x, y, marker="o", color=color)  # a missing y is a gap in the line
+    ax.plot(x, y, marker="o", color=color, markevery=marked,
+            linestyle="--" if dashed else "-")  # a missing y is a gap in the line
     for xi, yi, text in zip(x, y, texts or [], strict=False):
         if np.isnan(yi):
             continue
@@ -325,17 +327,19 @@ def grid_heatmap(frame: pd.DataFrame, *, title: str, unit_label: str, source: st
 def compare_bars(labels, values, *, title: str, unit_label: str, source: str,
                  lang: str = "zh", highlight=None, notes=None, sig: int | None = 3, texts=None,
                  hatched=None, legend: str = "") -> Figure:
-    """Benchmark comparison: one bar per label, the `highlight` label in the accent colour.
+    """Benchmark comparison: one bar per label, the `highlight` label (or labels, a list) in the accent colour.
 
     `notes` (one per bar, may be empty) follow the value labels, which are `texts` when given
     (the report's printed strings) or the values at `sig` digits. `hatched` bars (low
     confidence or derived) are hatched, and `legend` says so.
     """
     _check_lengths(labels, values=values, notes=notes, texts=texts, hatched=hatched)
-    if highlight is not None and highlight not in list(labels):
-        raise ParameterError("highlight", f"{highlight!r} is not one of the labels")
+    marked = [highlight] if isinstance(highlight, str) else list(highlight or [])
+    for one in marked:
+        if one not in list(labels):
+            raise ParameterError("highlight", f"{one!r} is not one of the labels")
     base, accent = palette()[0], palette()[1]
-    colors = [accent if label == highlight else base for label in labels]
+    colors = [accent if label in marked else base for label in labels]
     fig, ax = _figure(len(labels))
     values = _floats(values)
     bars = ax.barh(range(len(values)), np.nan_to_num(values), color=colors)
@@ -400,11 +404,16 @@ def paired_ranges(labels, left, right, *, titles: tuple[str, str], units: tuple[
 # --- multi_path -----------------------------------------------------------------------
 
 def multi_path(series: list[tuple[str, list, list, list]], *, title: str, unit_label: str, source: str,
-               lang: str = "zh") -> Figure:
-    """Several lines on one axis, one per scenario: (label, x, y, point texts)."""
+               lang: str = "zh", ends_only: bool = False) -> Figure:
+    """Several lines on one axis, one per scenario: (label, x, y, point texts).
+
+    `ends_only` marks only each line's first and last point and dashes the line (an
+    illustrative path between a base and an end point).
+    """
     fig, ax = _figure()
     for (label, x, y, texts), color in zip(series, palette(), strict=False):
-        ax.plot(x, y, marker="o", color=color, label=label)
+        ax.plot(x, y, marker="o", color=color, label=label, markevery=[0, len(x) - 1] if ends_only else None,
+                linestyle="--" if ends_only else "-")
         for xi, yi, text in zip(x, y, texts, strict=True):
             ax.annotate(text, (xi, yi), xytext=(0, 8), textcoords="offset points", ha="center", fontsize=7,
                         color=color, gid="point_label")

@@ -16,12 +16,14 @@ import re
 from collections.abc import Callable
 from typing import Any
 
-from kczlib.analysis.ledger import Ledger
-from kczlib.analysis.num import FigureRef
+from kczlib.analysis.derivation_words import derivation_words
+from kczlib.analysis.ledger import Entry, Ledger, exact_text, kind_name, sources
+from kczlib.analysis.num import ContextRef, FigureRef, Num, Passage, Period
 from kczlib.contract import READER_MIME
 from kczlib.data.cases import CaseMeta
 from kczlib.report.display import show
-from kczlib.report.narrative import Safe, require_ledger
+from kczlib.report.narrative import Safe, require_ledger, templates
+from kczlib.words import words
 
 _MD_ESCAPE = re.compile(r"\\([\\`*_\[\]#|~])")
 
@@ -49,11 +51,16 @@ class ReaderMethods:
     title: str
     group: str
     key: list[tuple[str, str]]
+    findings: list[str]
+    case: str
     text: Callable[..., Safe]
     say: Callable[..., None]
     show: Callable[..., None]
     heading: Callable[..., None]
     label: Callable[[str], str]  # of `LabelMethods`
+    list_separator: Callable[[], str]  # of `LabelMethods`
+    period: Callable[[str], Safe]  # of `LabelMethods`
+    case: str
 
     def key_findings(self, sentences: list[Safe]) -> None:
         """The report's opening: a "Key findings" heading and three to five sentences.
@@ -64,6 +71,7 @@ class ReaderMethods:
         """
         if len(sentences) > 5:
             raise ValueError(f"key findings need three to five sentences, got {len(sentences)}")
+        self.findings = [plain(s) for s in sentences]  # reader meta `findings` (the index's first line)
         self.heading("common.key_findings_heading")
         if not sentences:
             self.say("missing.no_findings")
@@ -75,9 +83,10 @@ class ReaderMethods:
         """Mark two or three of the report's numbers as its headline numbers (index card).
 
         `items`: `Num`s that are case figures (labelled by the figure's metric in the
-        report's language) or `(template_key, Num)` pairs for derived numbers; None (or a
-        pair holding None), a number the case does not report, is left out. Each is
-        printed through the ledger (where: "key numbers"), so the card shows ledger text.
+        report's language, with the figure's year where it has one) or `(template_key, Num)`
+        pairs for derived numbers; None (or a pair holding None), a number the case does not
+        report, is left out. Each is printed through the ledger (where: "key numbers"), so the
+        card shows ledger text. English labels are in sentence case.
         Raises ValueError for a derived `Num` without a label key.
         """
         for item in items:
@@ -87,10 +96,21 @@ class ReaderMethods:
             if key is not None:
                 label = plain(self.text(key))
             elif isinstance(num.origin, FigureRef):
-                label = self.label(num.origin.figure_id)
+                label = self._figure_key_label(num.origin.figure_id)
             else:
                 raise ValueError(f"key number {num.derivation!r}: not a single figure; pass (template_key, num)")
+            if self.lang == "en":  # sentence case, whatever the word file or the figure's metric writes
+                label = label[:1].upper() + label[1:]
             self.key.append((label, plain(require_ledger(self.ledger).format(num, "key numbers"))))
+
+    def _figure_key_label(self, figure_id: str) -> str:
+        """A case figure's label on the index card: its metric, with its year where it has one (review L17)."""
+        from kczlib.data.figures import figure
+
+        label = self.label(figure_id)
+        if not figure(figure_id, self.case).period.isdigit():
+            return label
+        return plain(self.text("reader.key.with_period", label=label, period=self.period(figure_id)))
 
     def reader_meta(self) -> dict:
         """What the reader page header and the index card show (see the module docstring)."""
@@ -98,7 +118,6 @@ class ReaderMethods:
         about = [tpl("reader.about_source", title=self.meta["title"][lang]), tpl("reader.about_ranges"),
                  tpl("reader.about_assumptions" if self._uses_parameters() else "reader.about_no_assumptions"),
                  tpl("reader.about_appendix")]
-        from kczlib.report.narrative import templates
 
         # a summary worded for any case (the city as a slot) wins over one written for the first case
         summary_key = next((k for k in (f"any_case.summary.{self.group}", f"reader.summary.{self.group}")
@@ -110,7 +129,49 @@ class ReaderMethods:
             "about": {"heading": plain(tpl("reader.about_heading")), "paragraphs": [plain(p) for p in about]},
             "appendix_summary": plain(tpl("reader.appendix_summary")),
             "provenance_summary": plain(tpl("reader.provenance_summary")),
+            "findings": list(self.findings),
+            "data_as_of": (as_of := require_ledger(self.ledger).data_as_of(self.case)),
+            "data_as_of_text": _period_words(as_of, lang),
+            "numbers": self.numbers(),
         }
+
+    def numbers(self) -> list[dict]:
+        """One dict per number printed on the page (the ledger's rows), for the data downloads.
+
+        Keys (conventions of issue 22): label (page language), text (as printed; for a cited
+        text or quotation, the numbers in it, as the appendix ledger shows them), value, lower,
+        upper (base unit; None where not stated or not a quantity), unit (the base unit in the
+        page language), kind ("case figure", "context", "derived", "assumption"), source_id,
+        evidence, publisher, url, derivation (its inputs with their exact values).
+
+        Returns:
+            The rows, in the order first printed; empty rows (a cited text without a number) left out.
+        """
+        from kczlib.report.appendix import _NUMBER, leaf_name
+
+        rows = []
+        for e in require_ledger(self.ledger).printed():
+            num = e.num
+            cited = _is_cited(e)
+            text = "; ".join(_NUMBER.findall(plain(e.text))) if cited else plain(e.text)
+            if not text:
+                continue
+            label = (num.derivation if num.origin is None and num.is_leaf  # computed in a section: its words
+                     else derivation_words(num, self.lang, lambda leaf: leaf_name(leaf, self)))
+            if isinstance(num.origin, Period) and num.origin.of is None and num.refs:  # a row's year, named so
+                label = templates(self.lang)["appendix.leaves.period_of"].format(name=label)
+            quantity = not cited
+            rows.append({
+                "label": plain(label), "text": text,
+                "value": _round(_value(num)) if quantity else None,
+                "lower": _round(num.lower) if quantity else None, "upper": _round(num.upper) if quantity else None,
+                "unit": _unit_words(num, self.lang) if quantity else "",
+                "kind": kind_name(num), **sources(num, self.case),
+                **({"evidence": plain(e.text)} if isinstance(num.origin, Passage) else {}),  # the quotation itself
+                "derivation": "" if num.is_leaf else self.list_separator().join(
+                    f"{leaf_name(leaf, self)} = {exact_text(leaf)}" for leaf in num.inputs()),
+            })
+        return rows
 
     def _uses_parameters(self) -> bool:
         """Whether a scenario parameter (an assumption set when the report is run) was printed."""
@@ -118,3 +179,35 @@ class ReaderMethods:
 
     def _publish_reader_meta(self) -> None:
         show({READER_MIME: self.reader_meta()}, raw=True)
+
+
+def _is_cited(e: Entry) -> bool:
+    """A cited text or quotation: only the numbers in it are printed numbers (as in the appendix)."""
+    return e.where == "cited text" or isinstance(e.num.origin, Passage)
+
+
+def _value(num: Num) -> float | None:
+    """The stated value of a number: its point, or the figure's stated number of a range (超400亿元)."""
+    if num.point is not None:
+        return num.point
+    return num.value_base if isinstance(num.origin, FigureRef | ContextRef) else None
+
+
+def _round(x: float | None) -> float | None:
+    """A bound without float noise (63191999999.99999 -> 63192000000.0): twelve significant digits."""
+    return None if x is None else float(f"{x:.12g}")
+
+
+def _unit_words(num: Num, lang: str) -> str:
+    """The base unit in the page language (`page.unit.*` in words/page.toml); a count its measure word."""
+    table = words("page", lang)
+    if num.base_unit == "count" and num.measure and lang == "zh":
+        return num.measure
+    return table.get(f"page.unit.{num.base_unit}", num.base_unit)
+
+
+def _period_words(period: str, lang: str) -> str:
+    """A period ("2024-08", "2019-H1", "2023") in words, or ""."""
+    from kczlib.data.context import format_period
+
+    return format_period(period, lang) if period else ""

@@ -59,6 +59,7 @@ class Report(ChartMethods, LabelMethods, ReaderMethods):
     title: str = ""  # the level-1 heading as shown
     group: str = ""  # the narrative group of that heading ("finance" for "finance.title")
     key: list[tuple[str, str]] = field(default_factory=list)  # (label, printed) headline numbers
+    findings: list[str] = field(default_factory=list)  # the key findings as plain text (reader meta)
     part: str | None = None  # output part while the appendix is shown
     figures: pd.DataFrame | None = None  # the case's figures table, once configured
     meta: CaseMeta | dict[str, Any] = field(default_factory=dict)  # the case's case.json, once configured
@@ -86,6 +87,7 @@ class Report(ChartMethods, LabelMethods, ReaderMethods):
         # nothing from an earlier run survives
         self.params, self.ledger, self.shown = {}, None, []
         self.charts, self.title, self.group, self.key, self.part = [], "", "", [], None
+        self.findings = []
         self.params = apply_parameters(self.notebook, namespace)
         self.lang, self.case = self.params["lang"], self.params["case"]
         self.ledger = Ledger(self.lang)

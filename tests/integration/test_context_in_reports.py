@@ -14,7 +14,7 @@ def narrative(name, lang):
 
 
 @pytest.mark.parametrize("lang,gdp,label", [("zh", "19916.98亿元", "中等可信度"),
-                                            ("en", "CNY 1,991.698 bn", "medium confidence")])
+                                            ("en", "CNY 1.99 trn", "medium confidence")])
 def test_fiscal_report_sets_spending_beside_gdp_rd_and_population_with_confidence(lang, gdp, label):
     text = narrative("01_fiscal_investment", lang)
     assert gdp in text and label in text

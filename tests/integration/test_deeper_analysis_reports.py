@@ -46,28 +46,36 @@ def value(row_id):
 PHRASES = {
     "03_talent_inflows": {
         "en": [
-            "2022 to 2023: 135,000 (0.635%; medium confidence)",       # 2140.3万 - 2126.8万; 13.5 / 2126.8
-            "2021 to 2022: 76,000 (0.359%; medium confidence)",        # 2126.8 - 2119.2 = 7.6万; 7.6 / 2119.2 = 0.3586%
-            "Nov 2020 to 2021: 254,243 (1.21%",                        # 21,192,000 - 20,937,757; / 20,937,757 = 1.2143%
+            "What this page measures: the net change each year in residents",  # first lines: what it measures
+            "over 2023: 135,000 (0.635% of the count at the start of the year; medium confidence)",  # 13.5 / 2126.8
+            "over 2022: 76,000 (0.359% of the count",                  # stated 7.6万; 7.6 / (2126.8 - 7.6) = 0.3586%
+            "over 2021: 245,000 (1.17% of the count",                  # stated 24.5万; 24.5 / (2119.2 - 24.5) = 1.1697%
             "2019, old year-end series: 251,000 (1.54% of the count at the start of the year",  # 25.1 / (1658.1 - 25.1)
+            "Nov 2020: 20,937,757 (census count; medium confidence)",
+            "2019: up 240,200†",                        # registered residents: 24.02万
+            "2023: up 267,000 (medium confidence)",                    # registered residents: 26.7万
             "is a break in the series, not an inflow",
             "0.603% to 1.21% of the 16,581,000 residents",             # 10万 / 1658.1万 .. 20万 / 1658.1万 (10万余)
             "at 4.7%, 2nd nationally†",                                # † low confidence: a footnote
-            "0.113 workstations and 0.404 academicians and experts per ten thousand residents",
+            "are cumulative counts since an undated start: neither residents nor migrants",
+            "so no ratio per ten thousand residents is computed",
             "no rate per year of the programme can be given",
+            "3.58 academicians and experts per station",              # (75 + 781) / 239 = 3.5816
         ],
-        "zh": ["2022年至2023年：13.5万人（0.635%；中等可信度）", "不是人口流入", "4.7%，居全国第二名†",
-               "每万名常住人口0.113家工作站、0.404位院士和专家"],
+        "zh": ["2023年全年：13.5万人（占年初人口的0.635%；中等可信度）", "不是人口流入", "4.7%，居全国第二名†",
+               "2093.8万人（普查20,937,757人；中等可信度）",             # 20,937,757 to the thousand
+               "累计数（起点未注明），既不是常住人员，也不是迁入", "平均每站3.58位院士和专家",
+               "原文这样描述成都人才政策的演进："],
     },
     "01_fiscal_investment": {
         "en": [
             "1.39× the national 2.54%†",                 # 3.52 / 2.54 = 1.3858
             "Guangzhou 3.43% (high confidence)",
             "Chengdu's municipal spending was 36.4% of that amount",   # 99.4 / 273.3 = 0.36370
-            "is CNY 258.68 bn, for 2023",
+            "is CNY 259 bn, for 2023",                              # 2586.8亿 = 258.68 bn, 3 digits
             "no target can be computed",
             "if it was no lower than the CNY 9.94 bn of 2021 (an assumption), "
-            "the pledge means at least CNY 19.9 bn by 2025",
+            "the end-point target by 2025 is at least CNY 19.9 bn",
         ],
         "zh": ["是全国水平2.54%†的1.39倍", "成都市级支出相当于该数额的36.4%",
                "无法计算目标"],
@@ -119,7 +127,8 @@ def test_every_report_opens_with_three_to_five_key_findings(name, lang):
     shown = report(name, lang).shown
     heading = "## Key findings" if lang == "en" else "## 主要发现"
     i = shown.index(heading)
-    assert i <= 1  # right after the title
+    # right after the title; the talent report first says in one paragraph what it measures (issue 22, M4)
+    assert i <= (2 if name == "03_talent_inflows" else 1)
     bullets = shown[i + 1].split("\n")
     assert 3 <= len(bullets) <= 5 and all(b.startswith("- ") and re.search(r"\d", b) for b in bullets)
 
@@ -127,11 +136,12 @@ def test_every_report_opens_with_three_to_five_key_findings(name, lang):
 def test_new_charts_of_external_data_cite_their_sources():
     expected = {"01_fiscal_investment": {"rd_intensity_series": ["tjj.gz.gov.cn (high confidence)",
                                                                  "yongxinshebei.com"],
-                                         "pledge_scenarios": ["assumption: start year of the pledge's window"]},
+                                         "pledge_scenarios": ["assumption: scenario windows of the pledge"]},
                 "02_tech_finance_leverage": {"loan_dynamics": ["freewechat.com",
                                                                "digitalpaper.stdaily.com (medium confidence)",
                                                                "case study"]},
-                "03_talent_inflows": {"population_change": ["wuhanx.com (low confidence", "house.china.com.cn"]},
+                "03_talent_inflows": {"population_change": ["wuhanx.com (low confidence", "m.yybnet.net",
+                                                            "zw.china.com.cn", "dzb.51grb.com"]},
                 "04_platforms_and_industry": {"hightech_series": ["shadafang.com", "www.chinafabu.com"]}}
     for name, charts in expected.items():
         sources = {c: s for c, _, s in report(name, "en").charts}
@@ -141,10 +151,10 @@ def test_new_charts_of_external_data_cite_their_sources():
 
 
 def test_a_changed_population_row_changes_the_talent_report(data_copy):
-    edit_csv_cell(data_copy / "cases" / "chengdu" / "context.csv", "pop_chengdu_2023", "value", "2226.8")
+    edit_csv_cell(data_copy / "cases" / "chengdu" / "context.csv", "pop_change_chengdu_2023", "value", "100")
     body = "\n".join(execute_in_process(NB["03_talent_inflows"], "en").shown)
-    # 2226.8 - 2126.8 = 100万 = 1,000,000; 100 / 2126.8 = 4.702%
-    assert "2022 to 2023: 1,000,000 (4.70%; medium confidence)" in body
+    # 100万 = 1,000,000 over 2023; 100 / (2140.3 - 100) = 4.901%
+    assert "over 2023: 1,000,000 (4.90% of the count at the start of the year; medium confidence)" in body
     assert "135,000" not in body
 
 

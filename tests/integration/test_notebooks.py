@@ -59,9 +59,9 @@ def test_non_default_parameters_change_the_report(tmp_path):
     default = "".join(outputs(run("01_fiscal_investment", tmp_path / "a", lang="en"), "text/markdown"))
     changed = "".join(outputs(run("01_fiscal_investment", tmp_path / "b", lang="en", baseline_year=2023),
                               "text/markdown"))
-    assert "- 2021: CNY 9.94 bn" in default and "- 2023: CNY 9.94 bn" in changed
-    # three years on at 2 ** (1/3) a year: 2 x 9.94 bn = 19.88 bn -> 19.9 bn, in 2024 or 2026
-    assert "- 2024: at least CNY 19.9 bn" in default and "- 2026: at least CNY 19.9 bn" in changed
+    assert "with 2021 as the base year" in default and "with 2023 as the base year" in changed
+    # the end point three years on: 2 x 9.94 bn = 19.88 bn -> 19.9 bn, by 2024 or by 2026
+    assert "at least CNY 19.9 bn by 2024." in default and "at least CNY 19.9 bn by 2026." in changed
 
 
 @pytest.mark.notebook

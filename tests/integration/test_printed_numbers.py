@@ -24,9 +24,9 @@ from support.notebooks import executed_report
 NB = {p.stem: p for p in NOTEBOOKS}
 # printed scale words -> factor, per language; only money is scaled in English
 SCALES = {"zh": {"亿": Decimal(10) ** 8, "万": Decimal(10) ** 4},
-          "en": {" bn": Decimal(10) ** 9, " m": Decimal(10) ** 6}}
+          "en": {" trn": Decimal(10) ** 12, " bn": Decimal(10) ** 9, " m": Decimal(10) ** 6}}
 # 余/多 stand between the digits and the scale word (200多亿元, CNY 20-plus bn)
-NUMBER = re.compile(r"(\d[\d,]*(?:\.\d+)?)(?:余|多|-plus)?( bn| m|亿|万)?")
+NUMBER = re.compile(r"(\d[\d,]*(?:\.\d+)?)(?:余|多|-plus)?( trn| bn| m|亿|万)?")
 UPPER_QUALIFIERS = {"近", "内"}
 
 
@@ -90,16 +90,16 @@ def test_parser_reads_scales_and_digits():
     assert printed_numbers("CNY 19.9 bn", "en") == [(Decimal("19.9E9"), Decimal("0.05E9"))]
 
 
-def test_doubling_pledge_and_path_print_the_conventional_rounding():
+def test_doubling_pledge_and_end_point_print_the_conventional_rounding():
     zh, en = ("\n".join(report("01_fiscal_investment", "zh").shown),
               "\n".join(report("01_fiscal_investment", "en").shown))
-    # 2 ** (1/3) - 1 = 25.99%: "at least 26.0%", not "at least 25.9%"
-    assert "at least 26.0%" in en and "至少26.0%" in zh
-    # 2 x 99.4亿 = 198.8亿 -> 199亿 / CNY 19.9 bn in the text ...
-    assert "至少199亿元" in zh and "at least CNY 19.9 bn" in en
-    # ... and the same string labels the chart's last point
+    # 2 ** (1/3) - 1 = 25.99%: a compound average of "at least 26.0%", not "at least 25.9%"
+    assert "a compound average growth of at least 26.0% a year" in en and "年均（复合）增长至少26.0%" in zh
+    # 2 x 99.4亿 = 198.8亿 -> 199亿 / CNY 19.9 bn by 2024 in the text ...
+    assert "到2024年不低于199亿元" in zh and "at least CNY 19.9 bn by 2024" in en
+    # ... and the same strings label the chart's two marked points: the base and the end point only
     chart = [e.text for e in report("01_fiscal_investment", "zh").ledger.entries if e.where == "chart:fiscal_path"]
-    assert chart[-1] == "至少199亿元"
+    assert set(chart) == {"99.4亿元", "199亿元"}
 
 
 EXACT = {"200×", "125×", "100×", "62.5×", "40×", "25×"}  # 1 / (loss x share) for the six default pairs
@@ -163,11 +163,12 @@ def context_rows():
 # what a chart's source line calls each scenario parameter (written for readers, not the code names)
 PARAMETER_WORDS = {
     "zh": {"risk_pool_yi": "风险资金池规模", "loss_rate": "不良率", "compensation_share": "资金池补偿比例",
-           "baseline_year": "路径起始年份", "pledge_start_years": "承诺期限起始年份",
+           "baseline_year": "倍增承诺的基年", "pledge_start_years": "承诺期限情景",
            "spending_not_below_stated_year": "支出相对已知年份的倍数（假定未下降）"},
     "en": {"risk_pool_yi": "risk pool size", "loss_rate": "loss rate",
-           "compensation_share": "share of losses the pool covers", "baseline_year": "first year of the path",
-           "pledge_start_years": "start year of the pledge's window",
+           "compensation_share": "share of losses the pool covers",
+           "baseline_year": "base year of the doubling pledge",
+           "pledge_start_years": "scenario windows of the pledge",
            "spending_not_below_stated_year": "spending as a multiple of the stated year's (assumed not to fall)"},
 }
 
@@ -213,7 +214,7 @@ def test_charts_of_external_data_and_assumptions_do_not_cite_the_case():
     sources = {c: s for c, _, s in report("01_fiscal_investment", "en").charts}
     assert (title not in sources["rd_intensity_series"]
             and "scecea.org.cn (medium confidence)" in sources["rd_intensity_series"])
-    assert "assumption: first year of the path" in sources["fiscal_path"]
+    assert "assumption: base year of the doubling pledge" in sources["fiscal_path"]
     grid = {c: s for c, _, s in report("02_tech_finance_leverage", "en").charts}["leverage_grid"]
     assert all(f"assumption: {p}" in grid for p in ("risk pool size", "loss rate", "share of losses the pool covers"))
 
@@ -226,8 +227,10 @@ def test_charts_of_external_data_and_assumptions_do_not_cite_the_case():
         "and to GDP 0.499%",                                    # 99.4 / 19916.98 = 0.4991%
         "the ratio of municipal fiscal S&T spending to it is 15.7%",  # 99.4 / 631.92 = 15.73%
         "per resident was CNY 469",                             # 9.94e9 / 21,192,000 = 469.04
-        "- 2022: at least CNY 12.5 bn",                         # 9.94 x 2^(1/3) = 12.524
-        "- 2023: at least CNY 15.8 bn",                         # 9.94 x 2^(2/3) = 15.779
+        "the end-point target is at least CNY 19.9 bn by 2024",  # 2 x 9.94 = 19.88
+        "External data put Chengdu's 2021 GDP at CNY 1.99 trn",  # 19916.98亿 = 1.991698 trn
+        "R&D spending of CNY 63.2 bn in 2021",                   # 631.92亿 = 63.192 bn
+        "derivation: CNY 73.3 bn - CNY 10.1 bn",                 # 733.26亿 - 101.34亿, in bn: 73.3 - 10.1 = 63.2
     ]),
     ("03_talent_inflows", [
         "781 experts: 3.58 experts per station",                # (75 + 781) / 239 = 3.5816

@@ -1,7 +1,7 @@
 """Test support: English quantity wording, as `kczlib.analysis.formatting` prints it, read back.
 
 The forms (formatting's own): counts `2,700`; money `CNY 5,000`, `CNY 16 m`,
-`CNY 9.94 bn`; percent `12.5%`; multipliers `3×`; years `1 year`, `3 years`; ranks
+`CNY 9.94 bn`, `CNY 1.99 trn`; percent `12.5%`; multipliers `3×`; years `1 year`, `3 years`; ranks
 `1st`, `2nd`, `11th`. Qualifier words before the value map to the canonical
 qualifiers of `kczlib.data.quantities`: more than -> 超, at least -> 以上, nearly -> 近,
 within / at most -> 内, about -> 约; `A to B` is a range (至). `2,700-plus` and
@@ -20,11 +20,11 @@ from kczlib.errors import QuantityParseError
 
 QUALIFIER_WORDS = {"more than ": "超", "at least ": "以上", "nearly ": "近", "within ": "内",
                    "at most ": "内", "about ": "约"}
-EN_SCALES = {" bn": Decimal(10) ** 9, " m": Decimal(10) ** 6, "": Decimal(1)}
+EN_SCALES = {" trn": Decimal(10) ** 12, " bn": Decimal(10) ** 9, " m": Decimal(10) ** 6, "": Decimal(1)}
 _NUMBER = r"\d{1,3}(?:,\d{3})*(?:\.\d+)?|\d+(?:\.\d+)?"
 VALUE_RE = re.compile(
     rf"""^(?:
-        CNY\ (?P<cny>{_NUMBER})(?P<scale>\ bn|\ m)?
+        CNY\ (?P<cny>{_NUMBER})(?P<scale>\ trn|\ bn|\ m)?
       | (?P<pct>{_NUMBER})%
       | (?P<mult>{_NUMBER})×
       | (?P<years>{_NUMBER})\ years?

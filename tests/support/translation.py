@@ -2,7 +2,8 @@
 
 - An English page shows Chinese only inside lang="zh" elements, and each such quotation is
   followed by its translation: a gloss in brackets right after it (" (English)", the
-  class "kcz-gloss" of appendix cells), or, in a table, the next cell of its row in English.
+  class "kcz-gloss" of appendix cells) or after a colon ("“…”: from a first version …"),
+  or, in a table, the next cell of its row in English.
   A Chinese name in brackets right after the English words it names ("talent policy
   (人才新政)", "qualified (余, 多, 超)"), like a work's Chinese title 《…》 right after its
   English title in quotation marks, is the original of a name, not a quotation. The
@@ -29,7 +30,7 @@ BLOCKS = ("p", "li", "td", "th", "h1", "h2", "h3", "h4", "h5", "h6", "dd", "dt",
           "summary", "blockquote")
 # between the items of one group of Chinese words: "余, 多, 超"
 _JOIN = re.compile(r"^[\s,、，;；/]*$")
-_GLOSS_AFTER = re.compile(r"^[\s”’\"']*[(（]\s*[\"“‘]?\s*[A-Za-z]")
+_GLOSS_AFTER = re.compile(r"^[\s”’\"']*(?:[(（]\s*[\"“‘]?|[:：]\s*)\s*[A-Za-z]")
 _OPEN_BEFORE = re.compile(r"[A-Za-z][^()（）]{0,60}[(（]\s*[\"“‘]?\s*$")
 _CLOSE_AFTER = re.compile(r"^\s*[\"”’]?\s*[)）]")
 _TITLE_BEFORE = re.compile(r"[A-Za-z][^“”]*[”\"]\s*$")  # an English title in quotation marks

@@ -16,7 +16,8 @@ def write_outputs(nb, entry: dict, folder: Path, source_dir: Path, lang: str | N
                   kernel_dir: Path | None = None) -> None:
     """Write a report's notebook and pages into `folder`, scrubbed, with the provenance block.
 
-    The files are `<name>.ipynb`, `<name>.html` and `<name>.analyst.html`.
+    The files are `<name>.ipynb`, `<name>.html`, `<name>.analyst.html` and the page's data
+    downloads `<name>.csv` and `<name>.xlsx` (html/downloads.py).
     Paths scrubbed are the machine's (scrub.machine_paths) and the folders the kernel
     worked in: `source_dir` (the notebook's) and `kernel_dir` (its working folder).
     The report's reader meta (title, summary, headline numbers) is copied into the
@@ -36,6 +37,7 @@ def write_outputs(nb, entry: dict, folder: Path, source_dir: Path, lang: str | N
     import nbformat
 
     from kczlib.publish.html.ansi import clean_notebook_escapes
+    from kczlib.publish.html.downloads import write_page_data
     from kczlib.publish.html.export import to_html
     from kczlib.publish.html.provenance import append_provenance
     from kczlib.publish.html.reader_page import page_resources, reader_meta, reader_notebook, without_reader_meta
@@ -55,3 +57,4 @@ def write_outputs(nb, entry: dict, folder: Path, source_dir: Path, lang: str | N
     file_in(folder, f"{name}.html").write_text(reader_html, encoding="utf-8")
     analyst_html = to_html(without_reader_meta(nb), title, lang, reader=False, resources_path=str(source_dir))
     file_in(folder, f"{name}.analyst.html").write_text(analyst_html, encoding="utf-8")
+    write_page_data(folder, name, meta.get("numbers") or [], lang)

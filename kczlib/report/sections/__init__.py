@@ -22,8 +22,11 @@ from kczlib.report.sections.fiscal import (
     fiscal_against_budget,
     fiscal_benchmarks,
     fiscal_findings,
+    pledge_end_point,
     pledge_scenarios,
+    pledge_target,
     rd_peer_comparison,
+    spending_statement,
 )
 from kczlib.report.sections.overview import (
     chain_headlines,
@@ -47,7 +50,7 @@ from kczlib.report.sections.shared import (
     rd_peers,
     rd_rows,
 )
-from kczlib.report.sections.talent import talent_findings, talent_inflows
+from kczlib.report.sections.talent import programme_counts, talent_findings, talent_inflows, talent_measures
 
 __all__ = [
     "ProgrammeStocks",
@@ -68,14 +71,19 @@ __all__ = [
     "overview_caveats",
     "overview_findings",
     "platforms_findings",
+    "pledge_end_point",
     "pledge_scenarios",
+    "pledge_target",
     "pool_scenario",
     "population_steps",
+    "programme_counts",
     "programme_stocks",
     "rd_peer_comparison",
     "rd_peers",
     "rd_rows",
+    "spending_statement",
     "star_against_listed",
     "talent_findings",
     "talent_inflows",
+    "talent_measures",
 ]

@@ -1,7 +1,7 @@
 """The fiscal report (notebooks/01_fiscal_investment).
 
-Its sections: spending against GDP, R&D, population and budget, R&D intensity beside peers,
-and the pledge's growth scenarios.
+Its sections: the pledge as an end-point target (`kczlib.analysis.targets`) with its window
+scenarios, spending against GDP, R&D, population and budget, R&D intensity beside peers.
 
 Each public function takes the notebook's `Report` and shows one section or returns its
 key-finding sentences.
@@ -9,11 +9,10 @@ key-finding sentences.
 
 from __future__ import annotations
 
-from typing import cast
-
-from kczlib.analysis import metrics
+from kczlib.analysis import formatting, metrics
+from kczlib.analysis.derivation_words import context_derivation
 from kczlib.analysis.num import ContextRef, Num, Parameter, assumption
-from kczlib.analysis.scenarios import target_path
+from kczlib.analysis.targets import EndPointTarget
 from kczlib.data.context import format_period
 from kczlib.data.figures import figure
 from kczlib.data.geo import geo_name
@@ -40,7 +39,8 @@ def fiscal_benchmarks(report, spending: Num, intensity: Num) -> None:
         # context.csv writes derivations in English: a Chinese page points to its appendix table
         derivation = (Safe(report.text("appendix.notes.derivation_in_appendix"))
                       if report.lang == "zh" and rd_row.derivation
-                      else report.cite(rd_row.derivation, "common.derivation.context_derivation",
+                      else report.cite(_derivation_in_unit(rd_row, report.case, report.lang),
+                                       "common.derivation.context_derivation",
                                        (ContextRef(rd_row.id),), id=rd_row.id)
                       if rd_row.derivation else Safe(""))
         report.say("fiscal.beside_rd", year_label=report.year(rd_row.year_number, "common.derivation.context_year",
@@ -59,10 +59,22 @@ def fiscal_benchmarks(report, spending: Num, intensity: Num) -> None:
     report.gap("peer_city_rd_intensity")
 
 
+def _derivation_in_unit(row, case: str, lang: str) -> str:
+    """A context row's derivation ("733.26 - 101.34: why") with its inputs in the unit the row prints in.
+
+    The formula before the first ": " is written in the row's unit (亿元); printed beside a value
+    in CNY bn it must be in CNY bn too (review L6), so each number is printed as a value is. The
+    why is the case's words for the row (`derivation_words.context_derivation`).
+    """
+    formula = row.derivation.partition(": ")[0]
+    return context_derivation(row, case, lang, formula=formatting.format_formula(formula, row.unit, lang))
+
+
 def _rd_series_chart(report) -> None:
     """R&D intensity of the city, its peers, Sichuan and China in one chart.
 
-    Each bar says its year and confidence (years differ); low-confidence and derived bars are hatched.
+    Each bar says its year and a short confidence label (years differ); low-confidence and derived
+    bars are hatched; every bar of the case's city is highlighted.
     """
     rows = rd_rows(report)
     if not rows:
@@ -70,13 +82,13 @@ def _rd_series_chart(report) -> None:
     nums = [report.ctx(r.id) for r in rows]
     labels = [f"{geo_name(r.geo, report.lang)} {format_period(r.period, report.lang)}" for r in rows]
     city = report.meta["city"]["zh"]
-    latest = max((r for r in rows if r.geo == city), key=lambda r: r.period, default=None)
+    mine = [label for label, r in zip(labels, rows, strict=True) if r.geo == city]  # every year of the city alike
     fig = plots.compare_bars(labels, [n.mid for n in nums], title=report.text("fiscal.rd_series_chart"),
                              unit_label=report.text("fiscal.unit_percent"), source=report.chart_source(nums),
                              lang=report.lang,
-                             notes=[report.confidence(r) for r in rows],
+                             notes=[report.text(f"fiscal.chart_confidence.{r.confidence}") for r in rows],
                              texts=report.chart_texts("rd_intensity_series", nums),
-                             highlight=None if latest is None else labels[rows.index(latest)],
+                             highlight=mine or None,
                              hatched=report.hatched(nums), legend=report.text("common.hatch_legend"))
     report.chart(fig, "rd_intensity_series", nums)
 
@@ -143,56 +155,112 @@ def _known_floor(spending: Num) -> Num:
     return metrics.scaled(spending, factor)
 
 
-def pledge_scenarios(report, spending: Num, multiple: Num, years: Num, cagr: Num, start_years: list[int]) -> None:
-    """The doubling pledge under several start years of its window.
+def pledge_target(spending: Num, multiple: Num, years: Num, base_year: int) -> EndPointTarget:
+    """The pledge as an end-point target: `multiple` x `spending` by `base_year` + `years` (C1 of the review)."""
+    return EndPointTarget(base=spending, base_year=base_year, years=years, multiple=multiple)
+
+
+def _path_series(target: EndPointTarget, scale: float, end_text: str, base_text: str = "") -> tuple[list, list, list]:
+    """Years, values (in `scale`) and point texts of the illustrative constant-rate path: the base and end labelled."""
+    path = target.constant_rate_path()
+    texts = ["" for _ in path]
+    texts[0], texts[-1] = base_text, end_text
+    return [y for y, _ in path], [v / scale for _, v in path], texts
+
+
+def pledge_end_point(report, spending: Num, multiple: Num, years: Num, baseline_year: int) -> None:
+    """The pledge's end point on the stated spending, with the minimum compound average rate.
+
+    Only the end point binds: the text states it, no year between is given a value, and the
+    chart draws a constant-rate path labelled as illustrative (intermediate years are not targets).
+    Actual values after the base year (none in the source) would be set against the end point only.
+    """
+    target = pledge_target(spending, multiple, years, baseline_year)
+    end, rate = target.end_value(), target.required_rate()
+    report.say("fiscal.doubling", years=years, multiple=multiple, cagr=rate)
+    end_label = report.parameter_year(target.end_year, "baseline_year", plus="window")
+    report.say("fiscal.end_point", base_year=report.period(spending.ids[0]),
+               baseline_year=report.parameter_year(baseline_year, "baseline_year"), base=spending, target=end,
+               end=end_label)
+    report.say("fiscal.no_actuals", base_year=report.period(spending.ids[0]))
+    scale = 1e8 if report.lang == "zh" else 1e9
+    ledger = report.ledger
+    xs, ys, texts = _path_series(target, scale, ledger.format(end, "chart:fiscal_path"),
+                                 ledger.format(spending, "chart:fiscal_path"))
+    origins = [spending, end, assumption("baseline_year", baseline_year, "years")]
+    fig = plots.line_path(xs, ys, title=report.text("fiscal.path_chart"), unit_label=report.text("fiscal.unit_yi"),
+                          source=report.chart_source(origins), lang=report.lang, texts=texts,
+                          marked=[0, len(xs) - 1], dashed=True)
+    report.chart(fig, "fiscal_path", [spending, end], origins)
+
+
+def pledge_scenarios(report, spending: Num, multiple: Num, years: Num, start_years: list[int]) -> None:
+    """The doubling pledge under several start years of its window, each an end-point target.
 
     Only the stated year has a spending figure: a window starting then has a known base; a later
     start has a base only bounded below (if spending did not fall); an earlier start has no base at all.
+    The chart marks each window's base and end point; the dashed lines between are illustrative.
     """
     known = int(figure(spending.ids[0], report.case).period)
-    span = int(cast(float, years.upper))  # the pledge's window is a stated figure: it has an upper bound
     report.say("fiscal.scenarios_intro", known_year=report.period(spending.ids[0]))
     series, nums, origins = [], [], []
+    scale = 1e8 if report.lang == "zh" else 1e9
     for start in sorted(set(start_years)):
         s_num = assumption("pledge_start_years", start, "years")
         origins.append(s_num)
+        target = pledge_target(spending if start <= known else _known_floor(spending), multiple, years, start)
         start_label = report.parameter_year(start, "pledge_start_years")
-        end_label = report.parameter_year(start + span, "pledge_start_years", plus="window")
+        end_label = report.parameter_year(target.end_year, "pledge_start_years", plus="window")
         if start < known:
             report.say("fiscal.scenario_before", start=start_label, end=end_label,
                        known_year=report.period(spending.ids[0]))
             continue
-        base = spending if start == known else _known_floor(spending)
-        path = target_path(base, cagr, start, span)
-        target = path["num"].iloc[-1]
+        end = target.end_value()
         key = "fiscal.scenario_known" if start == known else "fiscal.scenario_after"
-        report.say(key, start=start_label, end=end_label, target=target, base=spending,
+        report.say(key, start=start_label, end=end_label, target=end, base=spending,
                    known_year=report.period(spending.ids[0]))
-        scale = 1e8 if report.lang == "zh" else 1e9
-        texts = ["" for _ in path["num"]]
-        texts[-1] = report.ledger.format(target, "chart:pledge_scenarios")
-        series.append((report.text("fiscal.scenario_label", start=start_label), list(path["year"]),
-                       [n.lower / scale for n in path["num"]], texts))
-        nums += list(path["num"])
+        xs, ys, texts = _path_series(target, scale, report.ledger.format(end, "chart:pledge_scenarios"))
+        series.append((report.text("fiscal.scenario_label", start=start_label), xs, ys, texts))
+        nums.append(end)
     if series:
         fig = plots.multi_path(series, title=report.text("fiscal.scenarios_chart"),
                                unit_label=report.text("fiscal.unit_yi"),
-                               source=report.chart_source(nums + origins), lang=report.lang)
+                               source=report.chart_source(nums + origins), lang=report.lang, ends_only=True)
         report.chart(fig, "pledge_scenarios", nums, nums + origins)
 
 
-def fiscal_findings(report, spending: Num, cagr: Num, multiple: Num, years: Num) -> list:
+def _province_same_year(report, spending: Num):
+    """(row, Num) of the province's fiscal S&T spending when it is for the spending's year, else (None, None)."""
+    prow, province = report.ctx_role("fiscal_st_province")
+    if province is None or prow.period != figure(spending.ids[0], report.case).period:
+        return None, None
+    return prow, province
+
+
+def spending_statement(report, spending: Num) -> None:
+    """The spending figure in the body, under its own heading, only where no key finding states it.
+
+    The province finding states it (with its year); repeating it as the first body line reads
+    as an echo (review M13).
+    """
+    if _province_same_year(report, spending)[1] is not None:
+        return
+    report.heading("fiscal.spending_heading")
+    report.say("fiscal.spending", year_label=report.period(spending.ids[0]), spending=spending)
+
+
+def fiscal_findings(report, spending: Num, multiple: Num, years: Num, baseline_year: int) -> list:
     """Key findings of the fiscal report.
 
-    They are spending against the province, R&D against peers, the pledge's required growth and
-    target, and the budget gap.
+    They are spending against the province (a comparison of sizes), R&D against peers, the
+    pledge's minimum compound average growth and end-point target, and the budget gap.
     """
     out = []
     if spending is None:  # every finding of this report is about spending
         return out
     year = figure(spending.ids[0], report.case).period
-    prow, province = report.ctx_role("fiscal_st_province")
-    if province is not None and prow.period == year:
+    prow, province = _province_same_year(report, spending)
+    if province is not None:
         out.append(report.text("fiscal.kf_province", spending=spending, year=report.period(spending.ids[0]),
                                ratio=metrics.share(spending, province), province=province,
                                confidence=report.confidence(prow)))
@@ -204,9 +272,10 @@ def fiscal_findings(report, spending: Num, cagr: Num, multiple: Num, years: Num)
                                vs_china=metrics.ratio(mine, nation, "multiplier"), china=nation,
                                china_confidence=report.confidence(nrow), items=_peer_items(report, others)))
     if multiple is not None and years is not None:
-        target = metrics.scaled(spending, multiple)
-        out.append(report.text("fiscal.kf_pledge", years=years, multiple=multiple, cagr=cagr, target=target,
-                               year=report.period(spending.ids[0])))
+        target = pledge_target(spending, multiple, years, baseline_year)
+        out.append(report.text("fiscal.kf_pledge", years=years, multiple=multiple, cagr=target.required_rate(),
+                               target=target.end_value(), year=report.period(spending.ids[0]),
+                               end=report.parameter_year(target.end_year, "baseline_year", plus="window")))
     brow, budget = report.ctx_role("budget_latest")
     if budget is not None and brow.period != year:
         out.append(report.text("fiscal.kf_budget", budget_year=report.when(brow), year=report.period(spending.ids[0]),

@@ -17,6 +17,7 @@ from kczlib.report.sections.shared import (
     programme_stocks,
     rd_peers,
 )
+from kczlib.report.sections.talent import PROGRAMME, tally_words
 
 
 def chain_headlines(report, headlines: dict[str, list[str]]) -> None:
@@ -116,7 +117,7 @@ def overview_findings(report) -> list:
     if steps and gshare is not None and stocks.population is not None and stocks.people is not None:
         out.append(report.text("overview.kf_talent", rate=steps[-1]["rate"], year=report.when(steps[-1]["later"]),
                                share=gshare, grad_year=report.when(grow), people=stocks.people,
-                               people_per=stocks.people_per))
+                               kind=tally_words(report, list(PROGRAMME))))
     points = hightech_points(report, report.maybe("hightech_enterprises"))
     if len(points) >= 2:
         first, last = points[0], points[-1]

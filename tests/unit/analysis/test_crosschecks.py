@@ -165,7 +165,8 @@ def test_kechuangdai_explanation_labels_each_external_confidence():
     check = check_kechuangdai_growth(KCD_FIRMS, KCD_LOANS, FIRMS_2023, LOANS_2023)
     assert "3247家（低可信度" in check.explanation_zh
     assert "300.92亿元（中等可信度）" in check.explanation_zh
-    assert "CNY 30.092 bn in Nov 2023 (medium confidence)" in check.explanation_en
+    # 300.92亿元 = CNY 30.092 bn, printed in English at 3 significant digits (L5)
+    assert "CNY 30.1 bn in Nov 2023 (medium confidence)" in check.explanation_en
 
 
 # --- (d) STAR Market ------------------------------------------------------------------

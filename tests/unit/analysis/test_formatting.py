@@ -10,6 +10,7 @@ from hypothesis import assume, given
 from hypothesis import strategies as st
 
 from kczlib.analysis.formatting import (
+    format_formula,
     format_interval,
     format_number,
     format_quantity,
@@ -322,3 +323,41 @@ def test_a_qualifier_always_leaves_its_marker_in_the_text(x, unit, qualifier, la
     }
     assert markers[lang][qualifier] in text
 
+
+
+# --- English money at conventional precision, stated figures too (review L5) ---------------
+
+@pytest.mark.parametrize("yuan,qualifier,text", [
+    (19916.98e8, "exact", "CNY 1.99 trn"),    # 1,991.698 bn -> 1.991698 trn -> 1.99 trn
+    (631.92e8, "exact", "CNY 63.2 bn"),       # 63.192 bn
+    (300.92e8, "exact", "CNY 30.1 bn"),       # 30.092 bn
+    (2586.8e8, "exact", "CNY 259 bn"),        # 258.68 bn: three whole digits
+    (273.3e8, "exact", "CNY 27.3 bn"),        # 27.33 bn
+    (99.4e8, "exact", "CNY 9.94 bn"),         # already three digits
+    (1e8, "近", "nearly CNY 100 m"),
+    (200e8, "多", "CNY 20-plus bn"),          # 余/多 keep their digits: the last one sets the range
+    (1234.5e4, "余", "CNY 12.345-plus m"),
+])
+def test_english_money_prints_at_three_significant_digits_stated_or_not(yuan, qualifier, text):
+    lower, upper = (None, yuan) if qualifier == "近" else (yuan, yuan if qualifier == "exact" else None)
+    assert format_quantity(yuan, "CNY", qualifier, lower, upper, "en") == text
+
+
+def test_chinese_money_keeps_the_stated_digits():
+    assert format_quantity(19916.98e8, "CNY", "exact", 19916.98e8, 19916.98e8, "zh") == "19916.98亿元"
+
+
+def test_an_english_money_range_never_rounds_into_one_number():
+    # 100.1亿 and 100.4亿 are both CNY 10.0 bn at 3 digits: a fourth digit tells them apart
+    assert format_quantity(None, "CNY", "至", 100.1e8, 100.4e8, "en") == "CNY 10.01 bn to CNY 10.04 bn"
+    assert format_quantity(None, "CNY", "至", 1e6, 2e7, "en") == "CNY 1 m to CNY 20 m"
+
+
+# --- a derivation's inputs in the unit its result prints in (review L6) ---------------------
+
+def test_a_formula_in_yi_yuan_prints_its_inputs_as_the_result_prints():
+    # 733.26亿 = CNY 73.326 bn -> 73.3; 101.34亿 = CNY 10.134 bn -> 10.1; 73.3 - 10.1 = 63.2, the printed result
+    assert format_formula("733.26 - 101.34", "亿元", "en") == "CNY 73.3 bn - CNY 10.1 bn"
+    assert format_formula("733.26 - 101.34", "亿元", "zh") == "733.26亿元 - 101.34亿元"
+    assert format_formula("2119.2 - 2093.7757", "万人", "en") == "21,192,000 - 20,937,757"
+    assert format_formula("3.52 - 0.35", "%", "en") == "3.52% - 0.35%"

@@ -135,6 +135,6 @@ def test_the_ledger_keeps_inputs_formula_and_exact_value():
 def test_metrics_still_re_exports_the_names_moved_to_bounds_and_scenarios():
     for name in ("derive", "joint_bounds", "NonMonotoneError"):
         assert getattr(metrics, name) is getattr(bounds, name)
-    for name in ("target_path", "capped_loss", "break_even_loss_rate", "pool_binding", "leverage_grid",
+    for name in ("capped_loss", "break_even_loss_rate", "pool_binding", "leverage_grid",
                  "POOL_BINDS", "POOL_BINDS_PARTLY", "POOL_HOLDS"):
         assert getattr(metrics, name) is getattr(scenarios, name)

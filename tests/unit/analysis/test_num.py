@@ -4,8 +4,9 @@ import re
 from pathlib import Path
 
 from kczlib.analysis import metrics
-from kczlib.analysis.ledger import Ledger
+from kczlib.analysis.ledger import Ledger, kind_name
 from kczlib.analysis.num import (
+    Cited,
     ContextRef,
     DatasetCount,
     FigureRef,
@@ -15,6 +16,7 @@ from kczlib.analysis.num import (
     Period,
     assumption,
 )
+from kczlib.data.context import months_between, period_end
 
 KCZLIB = Path(__file__).resolve().parents[3] / "kczlib"
 # provenance carried as a string and read back: the "ctx:" prefix, its 4 characters cut
@@ -48,7 +50,30 @@ def test_leaves_carry_their_origin_refs_and_key():
 def test_other_origins_give_the_ledger_kinds():
     assert Num(3.0, 3.0, "count", origin=DatasetCount("rows"), derivation="rows").kind == "derived"
     assert Num(None, None, "count", origin=Passage(12)).kind == "quote"
-    assert Num(2021, 2021, "years", origin=Period(), refs=(ContextRef("x"),)).kind == "figure"
+    assert Num(2021, 2021, "years", origin=Period(of=FigureRef("f")), refs=(FigureRef("f"),)).kind == "figure"
+
+
+def test_a_year_or_cited_text_of_an_external_row_is_context_never_a_case_figure():
+    """M11: the ledger printed "2022年 | 原文数字" for the year of a context row. A label takes
+    the kind of what it rests on: any external row makes it context."""
+    assert Num(2021, 2021, "years", origin=Period(), refs=(ContextRef("x"),)).kind == "context"
+    assert Num(2021, 2021, "years", origin=Period(), refs=(FigureRef("f"), ContextRef("x"))).kind == "context"
+    assert Num(2021, 2021, "years", origin=Period(), refs=(FigureRef("f"), FigureRef("g"))).kind == "figure"
+    assert Num(None, None, "count", origin=Cited(), refs=(ContextRef("x"),)).kind == "context"
+    assert Num(None, None, "count", origin=Cited(), refs=(FigureRef("f"),)).kind == "figure"
+    assert Num(None, None, "count", origin=Cited()).kind == "context"  # a gap of the context data
+    ledger = Ledger("en")
+    ledger.record(Num(2019, 2019, "years", origin=Period(), refs=(ContextRef("x"),)), "year", "2019")
+    assert ledger.frame()["kind"].tolist() == ["context"]
+    assert kind_name(ledger.entries[0].num) == "context" and kind_name(LOANS) == "case figure"
+
+
+def test_periods_compare_by_their_last_month():
+    assert period_end("2023") == 2023 * 12 + 12 and period_end("2019-H1") == 2019 * 12 + 6
+    assert period_end("2023-11") == 2023 * 12 + 11 and period_end("2019-H2") == 2019 * 12 + 12
+    for not_a_period in ("cumulative", "target", "", "2020-2023", "2023-13", "23"):
+        assert period_end(not_a_period) is None
+    assert months_between("2023-11", "2024-08") == 9
 
 
 def test_a_derived_number_has_no_origin_and_distinct_inputs():

@@ -49,8 +49,9 @@ def test_every_reference_row_is_kept():
     frame = load_context("chengdu")
     # 23 data rows of shared/context/chengdu_context.csv, plus two from chengdu_context_research.csv
     # (399 firms lent to in 2019 H1; the 2019 50亿元 debt-financing risk pool), plus 23 more from the
-    # two research tables for the deeper analyses (population, talent, peers, budget, listings, 科创贷)
-    assert len(frame) == 48
+    # two research tables for the deeper analyses (population, talent, peers, budget, listings, 科创贷),
+    # plus 5 of issue 22 (stated yearly changes of residents 2021-2023, of registered residents 2019 and 2023)
+    assert len(frame) == 53
     assert frame.loc["kechuangdai_firms_2019h1", "value"] == 399
     assert frame.loc["debt_risk_pool_chengdu_2019", "confidence"] == "low"
     assert frame.loc["hte_chengdu_2020", "value"] == 6120
@@ -264,6 +265,7 @@ def test_gaps_cover_the_items_searched_for_and_not_found():
     assert [g["topic"] for g in gaps] == [
         "fiscal_st_series", "rd_chengdu_2020", "peer_city_rd_intensity", "pilot_city_list", "kechuangdai_risk_pool",
         "budget_year_mismatch", "talent_settlement_series", "kechuangdai_series", "star_listed_2020", "hightech_2023",
+        "census_migration",
     ]
 
 
