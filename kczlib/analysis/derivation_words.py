@@ -18,13 +18,14 @@ from kczlib.contract import LANGS
 from kczlib.data.context import ContextFigure
 from kczlib.words import word
 
-# An operator: an ast operator class, or "min" / "paren" for a call to min and for brackets.
+# An operator: an ast operator class, or "min" / "round" / "paren" for a call to min or round
+# (round(x, 1000): x rounded to a multiple of 1000) and for brackets.
 Operator = type[ast.operator] | str
 
 # operator -> key of words/numbers.toml ("{a} divided by {b}", ...)
 _OP_KEYS: dict[Operator, str] = {
     ast.Div: "operator.div", ast.Mult: "operator.mult", ast.Add: "operator.add", ast.Sub: "operator.sub",
-    ast.Pow: "operator.pow", "min": "operator.min", "paren": "operator.paren"}
+    ast.Pow: "operator.pow", "min": "operator.min", "round": "operator.round", "paren": "operator.paren"}
 
 
 def _ops(lang: str) -> dict[Operator, str]:
@@ -77,9 +78,10 @@ def _words(node: ast.expr, ops: dict[Operator, str], slots: dict[str, str], top:
         flat = isinstance(node.op, (ast.Mult, ast.Add)) and isinstance(node.left, ast.BinOp) \
             and type(node.left.op) is type(node.op)
         text = ops[type(node.op)].format(a=_words(node.left, ops, slots, top=flat), b=_words(node.right, ops, slots))
-    elif isinstance(node, ast.Call) and getattr(node.func, "id", "") == "min" and len(node.args) == 2:
-        text = ops["min"].format(a=_words(node.args[0], ops, slots, top=True),
-                                 b=_words(node.args[1], ops, slots, top=True))
+    elif isinstance(node, ast.Call) and getattr(node.func, "id", "") in ("min", "round") and len(node.args) == 2:
+        name = node.func.id  # type: ignore[attr-defined]
+        text = ops[name].format(a=_words(node.args[0], ops, slots, top=name == "min"),  # round((a - b), n)
+                                b=_words(node.args[1], ops, slots, top=True))
     else:
         raise ValueError(f"not a formula kcz writes in words: {ast.dump(node)[:60]}")
     return text if top else ops["paren"].format(x=text)

@@ -86,3 +86,17 @@ def test_a_derived_row_reads_as_its_arithmetic_and_the_case_words():
     assert zh.startswith("3.52 - 0.35：") and "比上年提高" in zh and "the" not in zh
     assert en.startswith("3.52 - 0.35: ") and "percentage points" in en
     assert not any("\u3400" <= ch <= "\u9fff" for ch in en)  # H1: no Chinese in the English derivation
+
+
+@pytest.mark.parametrize(("lang", "code", "expected"), [
+    ("zh", "round(__kcz_leaf_0__, 1000)", "常住人口取整到1000的倍数"),
+    ("en", "round(__kcz_leaf_0__ - __kcz_leaf_1__, 1000)", "(residents minus settled) rounded to a multiple of 1000"),
+])
+def test_a_rounding_in_a_derivation_is_read_in_words(lang, code, expected):
+    import ast
+
+    from kczlib.analysis.derivation_words import _ops, _words
+
+    names = {"zh": ["常住人口", "落户"], "en": ["residents", "settled"]}[lang]
+    slots = {f"__kcz_leaf_{i}__": n for i, n in enumerate(names)}
+    assert _words(ast.parse(code, mode="eval").body, _ops(lang), slots, top=True) == expected
