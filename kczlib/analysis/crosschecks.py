@@ -16,6 +16,7 @@ import math
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
+from kczlib.analysis.derivation_words import context_derivation
 from kczlib.analysis.formatting import format_interval, format_quantity, format_value
 from kczlib.data.cases import case_name, get_case
 from kczlib.data.context import ContextFigure, context_role, format_period
@@ -206,10 +207,12 @@ def check_hightech_stock(total: Figure | None, net_new: Figure | None, external:
 
 
 def check_rd_intensity(claim: Figure | None, external: ContextFigure | None,
-                       rd: ContextFigure | None = None, gdp: ContextFigure | None = None) -> CrossCheck:
+                       rd: ContextFigure | None = None, gdp: ContextFigure | None = None,
+                       case: str | None = None) -> CrossCheck:
     """Is the external intensity inside the case's claimed interval (3%以上 = [3, inf))?
 
-    A derived external value says how it was derived. `rd` and `gdp` of the same year,
+    A derived external value says how it was derived: with `case`, in that case's words
+    (`derivation_words.context_derivation`), else as context.csv writes it. `rd` and `gdp` of the same year,
     when given, add a second route (R&D / GDP); the outcome rests on `external` alone.
     """
     titles = _titles("rd_intensity")
@@ -226,10 +229,9 @@ def check_rd_intensity(claim: Figure | None, external: ContextFigure | None,
     for lang in ("zh", "en"):
         how = ""
         if external.is_derived:
-            # context.csv writes derivations as "arithmetic: English note"; Chinese text keeps
-            # the arithmetic and points to the appendix for the note
-            how = _say("rd_intensity.how", lang, formula=external.derivation.split(":")[0].strip(),
-                       derivation=external.derivation)
+            # the arithmetic with the case's words for it (derivation_words.context_derivation)
+            how = _say("rd_intensity.how", lang, derivation=context_derivation(external, case, lang)
+                       if case else external.derivation)
         second = ""
         if rd is not None and gdp is not None:
             ratio = rd.value_base / gdp.value_base * 100
@@ -340,7 +342,8 @@ def run_crosschecks(case: str | None = None) -> list[CrossCheck]:
 
     return [
         check_hightech_stock(fig(HIGHTECH_TOTAL), fig(HIGHTECH_NET_NEW), ctx("hightech_prior_year")),
-        check_rd_intensity(fig(RD_INTENSITY), ctx("rd_intensity_case_year"), ctx("rd_case_year"), ctx("gdp_case_year")),
+        check_rd_intensity(fig(RD_INTENSITY), ctx("rd_intensity_case_year"), ctx("rd_case_year"), ctx("gdp_case_year"),
+                           case=name),
         check_kechuangdai_growth(fig(KCD_FIRMS), fig(KCD_LOANS),
                                  ctx("kechuangdai_firms_latest"), ctx("kechuangdai_loans_latest")),
         check_star_listings(fig(STAR_LISTED), ctx("star_listed_latest")),

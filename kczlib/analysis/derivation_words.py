@@ -15,15 +15,17 @@ from collections.abc import Callable
 
 from kczlib.analysis.num import Num
 from kczlib.contract import LANGS
+from kczlib.data.context import ContextFigure
 from kczlib.words import word
 
-# An operator: an ast operator class, or "min" / "paren" for a call to min and for brackets.
+# An operator: an ast operator class, or "min" / "round" / "paren" for a call to min or round
+# (round(x, 1000): x rounded to a multiple of 1000) and for brackets.
 Operator = type[ast.operator] | str
 
 # operator -> key of words/numbers.toml ("{a} divided by {b}", ...)
 _OP_KEYS: dict[Operator, str] = {
     ast.Div: "operator.div", ast.Mult: "operator.mult", ast.Add: "operator.add", ast.Sub: "operator.sub",
-    ast.Pow: "operator.pow", "min": "operator.min", "paren": "operator.paren"}
+    ast.Pow: "operator.pow", "min": "operator.min", "round": "operator.round", "paren": "operator.paren"}
 
 
 def _ops(lang: str) -> dict[Operator, str]:
@@ -76,9 +78,68 @@ def _words(node: ast.expr, ops: dict[Operator, str], slots: dict[str, str], top:
         flat = isinstance(node.op, (ast.Mult, ast.Add)) and isinstance(node.left, ast.BinOp) \
             and type(node.left.op) is type(node.op)
         text = ops[type(node.op)].format(a=_words(node.left, ops, slots, top=flat), b=_words(node.right, ops, slots))
-    elif isinstance(node, ast.Call) and getattr(node.func, "id", "") == "min" and len(node.args) == 2:
-        text = ops["min"].format(a=_words(node.args[0], ops, slots, top=True),
-                                 b=_words(node.args[1], ops, slots, top=True))
+    elif isinstance(node, ast.Call) and getattr(node.func, "id", "") in ("min", "round") and len(node.args) == 2:
+        name = node.func.id  # type: ignore[attr-defined]
+        text = ops[name].format(a=_words(node.args[0], ops, slots, top=name == "min"),  # round((a - b), n)
+                                b=_words(node.args[1], ops, slots, top=True))
     else:
         raise ValueError(f"not a formula kcz writes in words: {ast.dump(node)[:60]}")
     return text if top else ops["paren"].format(x=text)
+
+
+CONTEXT_WORDS_FILE = "context.words.toml"  # per case: how each derived context row was derived, in words
+
+
+def _context_words(case: str) -> dict[str, dict[str, str]]:
+    """{context row id: {lang: words}} of the case's `context.words.toml` ({} when it has none).
+
+    Raises:
+        DataError: the file is not valid TOML, or an entry lacks a language of `LANGS`.
+    """
+    import tomllib
+
+    from kczlib.data.cases import get_case
+    from kczlib.errors import DataError
+
+    path = get_case(case).path(CONTEXT_WORDS_FILE)
+    if not path.is_file():
+        return {}
+    try:
+        tree = tomllib.loads(path.read_text(encoding="utf-8"))
+    except tomllib.TOMLDecodeError as exc:
+        raise DataError(path, f"not valid TOML ({exc})") from None
+    for row_id, entry in tree.items():
+        if not isinstance(entry, dict) or any(not isinstance(entry.get(lang), str) for lang in LANGS):
+            raise DataError(path, f"[{row_id}] needs a text in each of {', '.join(LANGS)}")
+    return tree
+
+
+def context_derivation(row: ContextFigure, case: str, lang: str, formula: str | None = None) -> str:
+    """How the derived context row `row` was derived, as a reader of `lang` reads it.
+
+    context.csv's `derivation` cell writes the arithmetic, a colon and an analyst's note
+    ("733.26 - 101.34: the 2022 bulletin states ..."); the reader reads the arithmetic and the
+    case's own words for the row (`context.words.toml`, keyed by the row's id, both
+    languages: `appendix.context_derivation`). A row the words file does not hold keeps the
+    cell as written (and the translation tests over the pages fail on it).
+
+    Args:
+        row: a `ContextFigure` (its `id` and `derivation`).
+        case: the case folder name.
+        lang: "zh" or "en".
+        formula: the arithmetic as the caller prints it (in the row's unit, say); by default
+            the cell's, as written.
+
+    Returns:
+        The derivation in words; "" for a row that is not derived.
+
+    Raises:
+        DataError: the case's words file is malformed (`_context_words`).
+    """
+    if not row.derivation:
+        return ""
+    words = _context_words(case).get(row.id)
+    if words is None:
+        return str(row.derivation)
+    formula = formula if formula is not None else row.derivation.split(":", 1)[0].strip()
+    return word("appendix", "appendix.context_derivation", lang).format(formula=formula, how=str(words[lang]))

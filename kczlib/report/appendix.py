@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import re
 
-from kczlib.analysis.derivation_words import derivation_words
+from kczlib.analysis.derivation_words import context_derivation, derivation_words
 from kczlib.analysis.ledger import _plain, exact_text
 from kczlib.analysis.num import ContextRef, FigureRef, Num, Parameter, Passage, Period
 from kczlib.contract import HAN
@@ -144,7 +144,8 @@ def source_rows(report) -> list[dict]:
     for fid in report.ledger.figure_ids():
         f = figure(fid, report.case)
         sec = doc.section_at(f.offset)
-        rows.append({"metric": report.label(fid), "evidence": Cell(f.evidence, lang="zh", quote=True),
+        gloss = report.label(fid) if report.lang != "zh" else ""  # the figure's name translates its evidence
+        rows.append({"metric": report.label(fid), "evidence": Cell(f.evidence, lang="zh", quote=True, gloss=gloss),
                      "section": section_words(sec.path, sec.title, report), "offset": f.offset})
     return rows
 
@@ -161,15 +162,18 @@ def context_rows(report) -> list[dict]:
     rows = []
     for cid in report.ledger.context_ids():
         c = context_value(cid, report.case)
-        derivation: Cell | str | list = c.derivation
-        if report.lang == "zh" and c.derivation:  # a Chinese page: the English derivation marked as English
-            derivation = Cell(c.derivation, lang="en")
+        words = context_derivation(c, report.case, report.lang)
+        derivation: Cell | str | list = words
+        if report.lang == "zh" and words and words == c.derivation:  # no Chinese words for it: marked as English
+            derivation = Cell(words, lang="en")
         elif report.lang != "zh":
-            derivation = chinese_cells(c.derivation)
-        rows.append({"indicator": indicator_words(c.indicator, report.lang, report.meta.get("glossary")),
-                     "year": format_period(c.period, report.lang),
+            derivation = chinese_cells(words)
+        indicator = indicator_words(c.indicator, report.lang, report.meta.get("glossary"))
+        excerpt = strip_pinyin_glosses(to_simplified(c.excerpt))[0]
+        rows.append({"indicator": indicator, "year": format_period(c.period, report.lang),
                      "confidence": c.confidence_label(report.lang), "source": _source_cell(c, report.lang),
-                     "excerpt": Cell(strip_pinyin_glosses(to_simplified(c.excerpt))[0], lang="zh", quote=True),
+                     "excerpt": Cell(excerpt, lang="zh", quote=True,
+                                     gloss=indicator if report.lang != "zh" else "") if excerpt else "",
                      "derivation": derivation})
     return rows
 
@@ -199,18 +203,31 @@ def chinese_cells(text: str) -> list:
 def glossary_rows(report) -> list[dict]:
     """Names used in this report, with the other language's name beside each.
 
-    A term counts as used when the report's shown text names it in either language; a term the
-    report never uses is left out, so a case without, say, a Kechuangdai product gets no entry for it.
+    The terms are the shared ones (`appendix.glossary.term.*`) and the case's own (case.json
+    `glossary`: a Chinese term with its `en` name and, to be listed, `meaning_zh` and
+    `meaning_en`). A term counts as used when the report's text, or the names or evidence of the
+    figures it prints (the appendix shows them), name it in either language; a term the report
+    never uses is left out, so a case without, say, a Kechuangdai product gets no entry for it. An English page puts the
+    Chinese first and its English name after it (a quotation followed by its translation).
     """
     from kczlib.report.narrative import templates
 
-    other = "en" if report.lang == "zh" else "zh"
-    shown = " ".join(str(s) for s in report.shown)
-    keys = [k.rsplit(".", 1)[1] for k in templates(report.lang) if k.startswith("appendix.glossary.term.")]
-    keys = [k for k in keys if any(templates(lang)[f"appendix.glossary.term.{k}"] in shown for lang in ("zh", "en"))]
-    return [{"term": report.text(f"appendix.glossary.term.{k}"),
-             "other": Cell(templates(other)[f"appendix.glossary.term.{k}"], lang=other),
-             "meaning": report.text(f"appendix.glossary.meaning.{k}")} for k in keys]
+    zh, en = templates("zh"), templates("en")
+    shown = " ".join([*(str(s) for s in report.shown), *(report.label(fid) for fid in report.ledger.figure_ids()),
+                      *(figure(fid, report.case).evidence for fid in report.ledger.figure_ids())])
+    terms = [(zh[f"appendix.glossary.term.{k}"], en[f"appendix.glossary.term.{k}"],
+              report.text(f"appendix.glossary.meaning.{k}"))
+             for k in (key.rsplit(".", 1)[1] for key in zh if key.startswith("appendix.glossary.term."))]
+    terms += [(term, names["en"], names[f"meaning_{report.lang}"])
+              for term, names in (report.meta.get("glossary") or {}).items() if f"meaning_{report.lang}" in names]
+    rows = []
+    for term_zh, term_en, meaning in terms:
+        if term_zh in shown or term_en in shown:
+            if report.lang == "zh":
+                rows.append({"term": term_zh, "other": Cell(term_en, lang="en"), "meaning": meaning})
+            else:
+                rows.append({"other": Cell(term_zh, lang="zh"), "term": term_en, "meaning": meaning})
+    return rows
 
 
 def assumption_rows(report) -> list[dict[str, str]]:
@@ -270,7 +287,9 @@ def show_appendix(report) -> None:
         report.say("common.no_assumptions")
     report.heading("appendix.glossary_heading")
     report.say("appendix.glossary_intro")
-    display_table(pd.DataFrame(glossary_rows(report)).rename(columns=_columns(report, "glossary")), metadata)
+    order = ["term", "other", "meaning"] if report.lang == "zh" else ["other", "term", "meaning"]
+    display_table(pd.DataFrame(glossary_rows(report), columns=order).rename(columns=_columns(report, "glossary")),
+                  metadata)
 
 
 def _columns(report, table: str) -> dict:

@@ -8,6 +8,7 @@ and context rows.
 
 from __future__ import annotations
 
+import html
 from collections.abc import Callable
 from typing import cast
 
@@ -26,7 +27,9 @@ from kczlib.analysis.num import (
 from kczlib.data.datatext import DataText
 from kczlib.data.figures import figure
 from kczlib.data.source import load_source
-from kczlib.report.narrative import Quote, Safe, escape, require_ledger, templates
+from kczlib.report.display import show as show_output
+from kczlib.report.narrative import Quote, Safe, escape, footnote_mark, footnote_marks, require_ledger, templates
+from kczlib.words import word
 
 DATASET_MEASURE = "个"  # the measure word of a dataset count: a unit key of figures.csv's vocabulary (appendix.measure)
 
@@ -54,6 +57,7 @@ class LabelMethods:
     lang: str
     case: str
     ledger: Ledger | None
+    shown: list
     text: Callable[..., Safe]
     say: Callable[..., None]
     ctx: Callable[[str], Num]
@@ -183,7 +187,7 @@ class LabelMethods:
         """
         num = Num(None, None, "count", origin=Cited(), refs=refs, derivation=self.derivation(derivation, **slots))
         require_ledger(self.ledger).record(num, "cited text", escape(text))
-        return Safe(escape(text))
+        return Safe(footnote_marks(escape(text), self.lang))  # a low-confidence note: a mark (narrative.footnote_marks)
 
     def ctx_role(self, role: str):
         """(row, Num) for the context row playing `role` in context.meta.json.
@@ -210,3 +214,16 @@ class LabelMethods:
             return self.year(int(row.period), "common.derivation.context_year", refs, id=row.id)
         return self.cite(format_period(row.period, self.lang), "common.derivation.context_period", refs, id=row.id)
 
+    def footnotes(self) -> None:
+        """The page's footnote list, after the body: one note per mark its sentences carry.
+
+        A value read from a reprint carries a mark in its sentence (`narrative.footnote_marks`);
+        the note saying what the mark means (`context.footnote.low`) is shown here once, as
+        HTML `<div class="kcz-footnotes">`, and nothing when no sentence carries the mark.
+        """
+        mark = footnote_mark(self.lang)
+        if not any(mark in str(s) for s in self.shown):
+            return
+        note = word("context", "footnote.low", self.lang).format(mark=mark)
+        self.shown.append(Safe(note))
+        show_output(f'<div class="kcz-footnotes"><p>{html.escape(note, quote=False)}</p></div>', None, as_html=True)

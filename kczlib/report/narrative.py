@@ -19,9 +19,10 @@ from kczlib.analysis.ledger import Ledger
 from kczlib.analysis.num import Num, Passage
 from kczlib.contract import HAN, LANGS
 from kczlib.data.datatext import DataText
+from kczlib.data.numerals import unstack_measure
 from kczlib.data.quantities import find_quantities
 from kczlib.errors import TemplateError
-from kczlib.words import word_files, words
+from kczlib.words import word, word_files, words
 
 # The word files that hold report prose, read by `templates` (keys are unique across them). The
 # other word files hold the page frame (`page`), check titles, context labels, number words and
@@ -137,9 +138,16 @@ def render(key: str, lang: str, ledger: Ledger | None, **slots) -> Safe:
     if key not in table:
         raise TemplateError(f"no template {key!r} ({lang}) in the prose word files (kczlib/words)")
     values = {}
+    around = _around_slots(table[key])
     for name, v in slots.items():
         if isinstance(v, Num):
-            values[name] = require_ledger(ledger).format(v, key)
+            if lang == "zh":  # one measure word: the template's own, if it writes one (unstack_measure)
+                before, after = around.get(name, ("", ""))
+                text = unstack_measure(before, v.format(lang), after)
+                require_ledger(ledger).record(v, key, text)
+                values[name] = text
+            else:
+                values[name] = require_ledger(ledger).format(v, key)
         elif isinstance(v, Safe):
             values[name] = v
         elif isinstance(v, Quote):
@@ -157,7 +165,46 @@ def render(key: str, lang: str, ledger: Ledger | None, **slots) -> Safe:
                     f"template {key!r}: slot {name!r} carries digits as plain text ({text!r}); pass a Num")
             values[name] = text
     try:
-        return Safe(table[key].format_map(values))
+        return Safe(footnote_marks(table[key].format_map(values), lang))
     except KeyError as exc:
         raise TemplateError(f"template {key!r} ({lang}) needs slot {exc.args[0]!r}") from None
 
+
+
+def _around_slots(template: str) -> dict[str, tuple[str, str]]:
+    """{slot: (the words right before it, the words right after it)} of a template (first use)."""
+    parsed = list(string.Formatter().parse(template))
+    around: dict[str, tuple[str, str]] = {}
+    for i, (literal, name, _, _) in enumerate(parsed):
+        if name is not None and name not in around:
+            around[name] = (literal, parsed[i + 1][0] if i + 1 < len(parsed) else "")
+    return around
+
+
+def footnote_mark(lang: str) -> str:
+    """The mark a sentence carries for a value read from a reprint (`context.footnote.mark`)."""
+    return word("context", "footnote.mark", lang)
+
+
+def footnote_marks(text: str, lang: str) -> str:
+    """`text` with each low-confidence note in it replaced by the footnote mark.
+
+    A sentence names a value's confidence through a slot ("GDP为{gdp}（{confidence}）"); the
+    low-confidence note (`context.confidence.low`, "低可信度：转载") would then be repeated in
+    sentence after sentence, so there it becomes a mark (†) on the value, bracket and all,
+    and the page says it once in its footnotes (`Report.appendix`). Other confidences stay.
+
+    Args:
+        text: a rendered sentence or cited text.
+        lang: "zh" or "en".
+
+    Returns:
+        The text with the note as a mark.
+    """
+    note = re.escape(escape(word("context", "confidence.low", lang)))
+    mark = footnote_mark(lang)
+    text = re.sub(rf"\s?[（(]\s*{note}\s*[）)]", mark, text)
+    text = re.sub(note, mark, text)
+    # "(CNY 27.33 bn, †)", "（†；第三方口径）": the mark stands on the value, not as a list item of its own
+    text = re.sub(rf"\s*[，,；;]\s*{re.escape(mark)}(?=\s*[）)])", mark, text)
+    return re.sub(rf"(\s?)([（(])\s*{re.escape(mark)}\s*[，,；;]\s*", lambda m: mark + m.group(1) + m.group(2), text)

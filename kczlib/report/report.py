@@ -238,7 +238,8 @@ class Report(ChartMethods, LabelMethods, ReaderMethods):
 
     # -- appendix --------------------------------------------------------------------
     def appendix(self) -> None:
-        """Numbers ledger, Sources, assumptions (marked as the appendix part), then the reader meta."""
+        """The footnotes, then numbers ledger, Sources, assumptions (the appendix part), then the reader meta."""
+        self.footnotes()
         self.part = "appendix"
         try:
             show_appendix(self)

@@ -17,12 +17,15 @@ from kczlib.report.display import show
 class Cell:
     """A table cell in another language than the page (`lang`), or a quotation.
 
-    A quotation (`quote`) is shown as written, class "kcz-quote".
+    A quotation (`quote`) is shown as written, class "kcz-quote". A `gloss` is its translation
+    into the page's language, shown right after it in brackets (class "kcz-gloss"): an English
+    page quotes Chinese only with a translation after it.
     """
 
     text: str
     lang: str | None = None
     quote: bool = False
+    gloss: str = ""
 
 
 def _cell_html(value, link: bool) -> str:
@@ -32,7 +35,9 @@ def _cell_html(value, link: bool) -> str:
         return "".join(_cell_html(v, link) for v in value)
     if isinstance(value, Cell):
         attrs = (f' lang="{value.lang}"' if value.lang else "") + (' class="kcz-quote"' if value.quote else "")
-        return f"<span{attrs}>{_cell_html(value.text, link)}</span>" if attrs else _cell_html(value.text, link)
+        inner = f"<span{attrs}>{_cell_html(value.text, link)}</span>" if attrs else _cell_html(value.text, link)
+        gloss = f' <span class="kcz-gloss">({html.escape(value.gloss, quote=False)})</span>' if value.gloss else ""
+        return inner + gloss
     if value is None or (not isinstance(value, (list, tuple, dict)) and pd.isna(value)):
         return ""
     text = str(value)

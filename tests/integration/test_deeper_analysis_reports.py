@@ -52,24 +52,24 @@ PHRASES = {
             "over 2021: 245,000 (1.17% of the count",                  # stated 24.5万; 24.5 / (2119.2 - 24.5) = 1.1697%
             "2019, old year-end series: 251,000 (1.54% of the count at the start of the year",  # 25.1 / (1658.1 - 25.1)
             "Nov 2020: 20,937,757 (census count; medium confidence)",
-            "2019: up 240,200 (low confidence",                        # registered residents: 24.02万
+            "2019: up 240,200†",                        # registered residents: 24.02万
             "2023: up 267,000 (medium confidence)",                    # registered residents: 26.7万
             "is a break in the series, not an inflow",
             "0.603% to 0.663% of the 16,581,000 residents",            # 10万 / 1658.1万 .. 11万 / 1658.1万 (10万余)
-            "at 4.7%, 2nd nationally (low confidence",
+            "at 4.7%, 2nd nationally†",                                # † low confidence: a footnote
             "are cumulative counts since an undated start: neither residents nor migrants",
             "so no ratio per ten thousand residents is computed",
             "no rate per year of the programme can be given",
             "3.58 academicians and experts per station",              # (75 + 781) / 239 = 3.5816
         ],
-        "zh": ["2023年全年：13.5万人（占年初人口的0.635%；中等可信度）", "不是人口流入", "4.7%，居全国第二名（低可信度",
+        "zh": ["2023年全年：13.5万人（占年初人口的0.635%；中等可信度）", "不是人口流入", "4.7%，居全国第二名†",
                "2093.8万人（普查20,937,757人；中等可信度）",             # 20,937,757 to the thousand
                "累计数（起点未注明），既不是常住人员，也不是迁入", "平均每站3.58位院士和专家",
                "原文这样描述成都人才政策的演进："],
     },
     "01_fiscal_investment": {
         "en": [
-            "1.39× the national 2.54% (low confidence",                 # 3.52 / 2.54 = 1.3858
+            "1.39× the national 2.54%†",                 # 3.52 / 2.54 = 1.3858
             "Guangzhou 3.43% (high confidence)",
             "Chengdu's municipal spending was 36.4% of that amount",   # 99.4 / 273.3 = 0.36370
             "is CNY 259 bn, for 2023",                              # 2586.8亿 = 258.68 bn, 3 digits
@@ -77,7 +77,7 @@ PHRASES = {
             "if it was no lower than the CNY 9.94 bn of 2021 (an assumption), "
             "the end-point target by 2025 is at least CNY 19.9 bn",
         ],
-        "zh": ["是全国水平2.54%（低可信度：转载，待核对原文）的1.39倍", "成都市级支出相当于该数额的36.4%",
+        "zh": ["是全国水平2.54%†的1.39倍", "成都市级支出相当于该数额的36.4%",
                "无法计算目标"],
     },
     "02_tech_finance_leverage": {

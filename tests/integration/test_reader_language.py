@@ -22,12 +22,13 @@ import re
 import pytest
 from bs4 import BeautifulSoup, Comment, Doctype, NavigableString
 
+from support.translation import allowed_latin
+
 HAN = re.compile(r"[\u3400-\u9fff]")
 LATIN_WORD = re.compile(r"[A-Za-z][A-Za-z&.\-]*")
 # Latin a Chinese reader meets in Chinese text: abbreviations the source itself uses,
 # units and codes. Words here are whole tokens (R&D is one token).
-ALLOWED = {"GDP", "R&D", "CNY", "CAST", "NEEQ", "STAR", "Market", "UTC", "kcz", "PDF", "HTML", "G60", "5G",
-           "sha", "git", "G"}
+ALLOWED = allowed_latin()  # tests/support/translation_allow.toml
 FULL_WIDTH_OF = {",": "，", ";": "；", ":": "：", "(": "（", ")": "）"}
 PROSE_TAGS = {"p", "li", "h1", "h2", "h3", "h4", "h5", "h6", "summary", "figcaption", "dd", "dt"}
 # what may follow a count in Chinese: measure words, units and scale words

@@ -64,7 +64,8 @@ def reader_notebook(nb):
 
     Reader meta, the title output and cells tagged `analyst-only` are removed (the header
     shows the title); each cell's `metadata.kcz_part` is set. The appendix runs from the
-    first cell with an appendix output to the provenance block.
+    first appendix output to the provenance block: a cell whose first outputs belong to the
+    body (the footnotes `Report.appendix` shows before the appendix) is split there.
 
     Args:
         nb: The executed notebook (not changed).
@@ -75,15 +76,27 @@ def reader_notebook(nb):
     nb = without_reader_meta(nb)
     nb.cells = [c for c in nb.cells if ANALYST_ONLY_TAG not in c.metadata.get("tags", [])]
     part = "body"
+    cells = []
     for cell in nb.cells:
         outputs = cell.get("outputs", [])
         if PROVENANCE_TAG in cell.metadata.get("tags", []):
             part = "provenance"
         elif any(_part(o) == "appendix" for o in outputs):
+            first = next(i for i, o in enumerate(outputs) if _part(o) == "appendix")
+            if part == "body" and first:  # the body's last outputs, then the appendix
+                head = copy.deepcopy(cell)
+                head.outputs = [o for o in outputs[:first] if _part(o) != "title"]
+                head.metadata["kcz_part"] = "body"
+                if "id" in head:
+                    head["id"] = f"{head['id']}-body"
+                cells.append(head)
+                outputs = outputs[first:]
             part = "appendix" if part == "body" else part
         if outputs:
             cell.outputs = [o for o in outputs if _part(o) != "title"]
         cell.metadata["kcz_part"] = part
+        cells.append(cell)
+    nb.cells = cells
     return nb
 
 

@@ -10,6 +10,7 @@ key-finding sentences.
 from __future__ import annotations
 
 from kczlib.analysis import formatting, metrics
+from kczlib.analysis.derivation_words import context_derivation
 from kczlib.analysis.num import ContextRef, Num, Parameter, assumption
 from kczlib.analysis.targets import EndPointTarget
 from kczlib.data.context import format_period
@@ -38,7 +39,8 @@ def fiscal_benchmarks(report, spending: Num, intensity: Num) -> None:
         # context.csv writes derivations in English: a Chinese page points to its appendix table
         derivation = (Safe(report.text("appendix.notes.derivation_in_appendix"))
                       if report.lang == "zh" and rd_row.derivation
-                      else report.cite(_derivation_in_unit(rd_row, report.lang), "common.derivation.context_derivation",
+                      else report.cite(_derivation_in_unit(rd_row, report.case, report.lang),
+                                       "common.derivation.context_derivation",
                                        (ContextRef(rd_row.id),), id=rd_row.id)
                       if rd_row.derivation else Safe(""))
         report.say("fiscal.beside_rd", year_label=report.year(rd_row.year_number, "common.derivation.context_year",
@@ -57,14 +59,15 @@ def fiscal_benchmarks(report, spending: Num, intensity: Num) -> None:
     report.gap("peer_city_rd_intensity")
 
 
-def _derivation_in_unit(row, lang: str) -> str:
+def _derivation_in_unit(row, case: str, lang: str) -> str:
     """A context row's derivation ("733.26 - 101.34: why") with its inputs in the unit the row prints in.
 
     The formula before the first ": " is written in the row's unit (亿元); printed beside a value
-    in CNY bn it must be in CNY bn too (review L6), so each number is printed as a value is.
+    in CNY bn it must be in CNY bn too (review L6), so each number is printed as a value is. The
+    why is the case's words for the row (`derivation_words.context_derivation`).
     """
-    formula, sep, why = row.derivation.partition(": ")
-    return formatting.format_formula(formula, row.unit, lang) + sep + why
+    formula = row.derivation.partition(": ")[0]
+    return context_derivation(row, case, lang, formula=formatting.format_formula(formula, row.unit, lang))
 
 
 def _rd_series_chart(report) -> None:
