@@ -132,6 +132,29 @@ def require_ledger(ledger: Ledger | None) -> Ledger:
     return ledger
 
 
+_OPENING = re.compile(r"^(\s*(?:[-*]\s+)?(?:\*\*)?)([a-z])")
+
+
+def sentence_start(text: Safe, lang: str) -> Safe:
+    """`text` shown as a sentence or list of them: in English, each opening letter upper case.
+
+    A template may open with a number's words ("{settled} graduates settled ...", and the number
+    prints as "just over 100,000"); as a paragraph or a list item the sentence must still start
+    with a capital. Chinese text is returned unchanged.
+
+    Args:
+        text: rendered template text (a paragraph, or Markdown list items, one per line).
+        lang: "zh" or "en".
+
+    Returns:
+        The text with each line's first letter capitalised (English only).
+    """
+    if lang != "en":
+        return text
+    return Safe("\n".join(_OPENING.sub(lambda m: m.group(1) + m.group(2).upper(), line)
+                          for line in str(text).split("\n")))
+
+
 def render(key: str, lang: str, ledger: Ledger | None, **slots) -> Safe:
     """Fill template `key` for `lang`; Nums are formatted through the ledger."""
     table = templates(lang)

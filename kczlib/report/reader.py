@@ -22,7 +22,7 @@ from kczlib.analysis.num import ContextRef, FigureRef, Num, Passage, Period
 from kczlib.contract import READER_MIME
 from kczlib.data.cases import CaseMeta
 from kczlib.report.display import show
-from kczlib.report.narrative import Safe, require_ledger, templates
+from kczlib.report.narrative import Safe, require_ledger, sentence_start, templates
 from kczlib.words import words
 
 _MD_ESCAPE = re.compile(r"\\([\\`*_\[\]#|~])")
@@ -71,6 +71,7 @@ class ReaderMethods:
         """
         if len(sentences) > 5:
             raise ValueError(f"key findings need three to five sentences, got {len(sentences)}")
+        sentences = [sentence_start(s, self.lang) for s in sentences]
         self.findings = [plain(s) for s in sentences]  # reader meta `findings` (the index's first line)
         self.heading("common.key_findings_heading")
         if not sentences:

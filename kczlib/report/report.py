@@ -32,7 +32,7 @@ from kczlib.report.appendix import show_appendix
 from kczlib.report.charts import ChartMethods
 from kczlib.report.display import part_metadata, show
 from kczlib.report.labels import LabelMethods
-from kczlib.report.narrative import Safe, render
+from kczlib.report.narrative import Safe, render, sentence_start
 from kczlib.report.parameters import apply_parameters, install_guard, remember_report
 from kczlib.report.reader import ReaderMethods
 
@@ -207,8 +207,12 @@ class Report(ChartMethods, LabelMethods, ReaderMethods):
         return render(key, self.lang, self.ledger, **slots)
 
     def say(self, key: str, **slots) -> None:
-        """Show a rendered template as Markdown (returns nothing, so a cell never echoes it)."""
-        self.show(self.text(key, **slots))
+        """Show a rendered template as Markdown (returns nothing, so a cell never echoes it).
+
+        Shown on its own, the text is a paragraph: in English its first letter is a capital
+        (`narrative.sentence_start`), whatever number's words open it.
+        """
+        self.show(sentence_start(self.text(key, **slots), self.lang))
 
     def heading(self, key: str, level: int = 2, **slots) -> None:
         """Show the template `key` as a Markdown heading of `level`.

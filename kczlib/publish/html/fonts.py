@@ -12,6 +12,7 @@ import base64
 import importlib.util
 import io
 import os
+import re
 import struct
 from functools import lru_cache
 from html.parser import HTMLParser
@@ -156,11 +157,29 @@ def _make_subset(characters: str) -> bytes:
     return buffer.getvalue()
 
 
-def font_face_css(characters: str) -> str:
-    """An `@font-face` rule for FAMILY with the subset as a `data:` URL (nothing fetched)."""
+# A CJK face draws General Punctuation (U+2000-206F: † ‡ “ ” ‘ ’ — …) full width, as Chinese
+# text sets them; in English text they would stand apart from their words ("2019 † ,"). On an
+# English page the face leaves that block to the Latin fonts behind it in the font stack.
+LATIN_RANGE = "U+0-1FFF,U+2070-10FFFF"
+
+
+def font_face_css(characters: str, latin_punctuation: bool = False) -> str:
+    """An `@font-face` rule for FAMILY with the subset as a `data:` URL (nothing fetched).
+
+    Args:
+        characters: the characters the subset must hold.
+        latin_punctuation: an English page: the face skips General Punctuation (`LATIN_RANGE`).
+
+    Returns:
+        The CSS rule.
+    """
     data = base64.b64encode(woff2_subset(characters)).decode("ascii")
-    return (f'@font-face{{font-family:"{FAMILY}";font-style:normal;font-weight:400;'
+    scope = f"unicode-range:{LATIN_RANGE};" if latin_punctuation else ""
+    return (f'@font-face{{font-family:"{FAMILY}";font-style:normal;font-weight:400;{scope}'
             f'font-display:block;src:url(data:font/woff2;base64,{data}) format("woff2")}}')
+
+
+_HTML_LANG = re.compile(r"<html\b[^>]*\blang=\"([A-Za-z-]+)\"")
 
 
 def embed_font(html: str) -> str:
@@ -170,4 +189,6 @@ def embed_font(html: str) -> str:
     """
     if FONT_FACE_MARKER not in html:
         raise ValueError("page has no font-face marker: its <style> must contain " + FONT_FACE_MARKER)
-    return html.replace(FONT_FACE_MARKER, font_face_css(page_characters(html)), 1)
+    lang = _HTML_LANG.search(html)
+    english = lang is not None and lang.group(1).lower().startswith("en")
+    return html.replace(FONT_FACE_MARKER, font_face_css(page_characters(html), latin_punctuation=english), 1)
