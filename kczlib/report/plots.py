@@ -477,10 +477,13 @@ def multi_path(series: list[tuple[str, list, list, list]], *, title: str, unit_l
                 linestyle="--" if ends_only else "-")
         # on a phone the labels are larger than the gap between years: every other line's go below it
         below = is_narrow() and k % 2 == 1
-        for xi, yi, text in zip(x, y, texts, strict=True):
+        for i, (xi, yi, text) in enumerate(zip(x, y, texts, strict=True)):
             text = wrap_to_width(text, 0.75, text_size(7)) if is_narrow() else text
-            ax.annotate(text, (xi, yi), xytext=(0, -9 if below else 8), textcoords="offset points", ha="center",
-                        va="top" if below else "baseline", fontsize=text_size(7), color=color, gid="point_label")
+            # on a phone a label centred on the last point runs past the plot's right edge: it ends there
+            last = is_narrow() and i == len(x) - 1
+            ax.annotate(text, (xi, yi), xytext=(-4 if last else 0, -9 if below else 8), textcoords="offset points",
+                        ha="right" if last else "center", va="top" if below else "baseline", fontsize=text_size(7),
+                        color=color, gid="point_label")
     ax.margins(x=0.1, y=0.2)
     ax.xaxis.set_major_locator(MaxNLocator(integer=True))
     ax.set_ylabel(unit_label)
