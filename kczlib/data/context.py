@@ -96,6 +96,7 @@ class ContextFigure:
     note: str
     qualifier: str = ""  # "" (exact), 余, 多, 超, 以上 or 近, as the source writes it
     publisher: str = ""  # the original publisher (国家统计局《...公报》, 科技日报), never a mirror host
+    publisher_en: str = ""  # the publisher's name in English, as English pages cite it
     published: str = ""  # publication date of the source page (2023-11-17, 2023-09), "" when undated
     release: str = ""  # a slug shared by the rows of one release
     lower: float | None = None  # explicit lower bound in `unit`; None = the qualifier rule's
@@ -120,6 +121,10 @@ class ContextFigure:
         with no upper bound, 近4000家 -> at most 4000).
         """
         return row_bounds(self.value, self.unit, self.qualifier, self.lower, self.upper)
+
+    def publisher_in(self, lang: str) -> str:
+        """The publisher as a page in `lang` names it: the Chinese name, or the English one (zh, en)."""
+        return self.publisher if lang == "zh" or not self.publisher_en else self.publisher_en
 
     @property
     def access_host(self) -> str:

@@ -179,13 +179,18 @@ def context_rows(report) -> list[dict]:
 
 
 def _source_cell(c, lang: str) -> str | list:
-    """An external row's source: its original publisher, then the page read (a link) as the access route."""
+    """An external row's source: its original publisher, then the page read (a link) as the access route.
+
+    An English page names the publisher in English with the Chinese name after it in brackets
+    (context.csv `publisher_en`, then `publisher`).
+    """
     from kczlib.words import word
 
+    publisher = c.publisher if lang == "zh" or not c.publisher_en else f"{c.publisher_en} ({c.publisher})"
     if not c.source_url:
-        return c.publisher
+        return publisher
     before, _, after = word("appendix", "appendix.source_via", lang).partition("{url}")
-    return [before.format(publisher=c.publisher), c.source_url, after]  # the URL alone, so it renders as a link
+    return [before.format(publisher=publisher), c.source_url, after]  # the URL alone, so it renders as a link
 
 
 _HAN_RUN = re.compile(f"[{HAN}\u3000-\u303f\uff00-\uffef“”‘’]*[{HAN}][{HAN}\u3000-\u303f\uff00-\uffef“”‘’0-9.%]*")

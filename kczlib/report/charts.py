@@ -52,7 +52,7 @@ def origins(nums: list[Num], lang: str, case: str) -> list[str]:
             elif isinstance(leaf.origin, ContextRef):
                 c = context_value(leaf.origin.context_id, case)
                 key = "origin.context_derived" if c.is_derived else "origin.context"
-                text = chart_word(key, lang).format(publisher=c.publisher, host=c.access_host,
+                text = chart_word(key, lang).format(publisher=c.publisher_in(lang), host=c.access_host,
                                                        confidence=c.confidence_label(lang))
             elif isinstance(leaf.origin, Parameter):
                 text = chart_word("origin.assumption", lang).format(name=parameter_label(leaf.origin.name, lang))

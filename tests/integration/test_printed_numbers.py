@@ -183,7 +183,9 @@ def expected_origins(nums, lang) -> set[str]:
             elif leaf.kind == "context":
                 row = context_rows()[leaf.origin.context_id]
                 label = confidence_label(row["confidence"], lang)
-                publisher, host = row["publisher"], urlparse(row["source_url"]).hostname
+                # the publisher in the page's language (English pages: the `publisher_en` column)
+                publisher = row["publisher"] if lang == "zh" else row["publisher_en"]
+                host = urlparse(row["source_url"]).hostname
                 if row["confidence"] == "derived":
                     out.add(f"{publisher}（外部数据推算，{label}）" if lang == "zh" else
                             f"{publisher} (derived from external data, {label})")
