@@ -151,11 +151,13 @@ def test_the_finance_analyses_are_sections_not_subsections_of_the_findings(lang)
 def test_new_charts_of_external_data_cite_their_sources():
     # each external source by its publisher, with the page read as the access route (review M18)
     expected = {"01_fiscal_investment": {"rd_intensity_series": [
-                    "Guangzhou Bureau of Statistics, Guangzhou Statistical Yearbook 2023 (via tjj.gz.gov.cn, high confidence)",
+                    "Guangzhou Bureau of Statistics, Guangzhou Statistical Yearbook 2023 "
+                    "(via tjj.gz.gov.cn, high confidence)",
                     "Chongqing Municipal Bureau of Science and Technology (via yongxinshebei.com"],
                     "pledge_scenarios": ["assumption: scenario windows of the pledge"]},
                 "02_tech_finance_leverage": {"loan_dynamics": [
-                    "(via freewechat.com", "Science and Technology Daily (via digitalpaper.stdaily.com, medium confidence)", "case study"]},
+                    "(via freewechat.com",
+                    "Science and Technology Daily (via digitalpaper.stdaily.com, medium confidence)", "case study"]},
                 "03_talent_inflows": {"population_change": ["(via wuhanx.com, low confidence", "(via m.yybnet.net",
                                                             "(via zw.china.com.cn", "(via dzb.51grb.com"]},
                 "04_platforms_and_industry": {"hightech_series": ["(via shadafang.com", "(via www.chinafabu.com"]}}
