@@ -90,10 +90,13 @@ def citation_text(fields: dict) -> str:
     words, lang = chrome(fields["lang"]), fields["lang"]
     version = words["cite.version"].format(version=fields["version"]) if fields["version"] else ""
     if lang == "zh":
+        # GB/T 7714-2015 4.1, 8.8: [R] for a report, [R/OL] and the (update) date only when it is online
         series = words["cite.series"].format(series=fields["series"])
-        parts = [f"{full_title(fields)}[{words['cite.report_type']}]{series}"]
+        kind = words["cite.report_type_online" if fields["url"] else "cite.report_type"]
+        parts = [f"{full_title(fields)}[{kind}]{series}"]
         parts += [version] if version else []
-        parts += [f"{fields['year']}({fields['date']})"] if fields["date"] else []
+        if fields["date"]:
+            parts += [f"{fields['year']}({fields['date']})" if fields["url"] else fields["year"]]
         parts += [fields["url"]] if fields["url"] else []
         return ". ".join(parts) + "."
     head = full_title(fields) + (f" ({version})" if version else "") + f" [{words['cite.report_type']}]."

@@ -32,6 +32,13 @@ def test_a_chinese_page_is_cited_in_gbt_7714_with_version_date_and_address():
         "2026(2026-12-07). https://example.org/r/01_fiscal_investment-zh.html.")
 
 
+def test_a_chinese_page_without_an_address_is_a_report_not_an_online_one():
+    # GB/T 7714-2015: [R/OL] and the (update) date in brackets belong to an online resource with its address;
+    # unpublished (reports.toml without `[publication] url`) the page is cited as a report, [R], with its year
+    assert citation_text(fields("zh", "财政科技投入", url="")) == (
+        "财政科技投入：成都“科创中国”试点城市[R]//“科创中国”试点城市案例分析. 版本 0123456789ab-dirty. 2026.")
+
+
 def test_an_english_page_is_cited_apa_like():
     assert citation_text(fields("en", "Fiscal investment in science and technology")) == (
         'Fiscal investment in science and technology: Chengdu, "Science and Technology Innovation China" '
