@@ -19,11 +19,9 @@ import pytest
 from bs4 import BeautifulSoup
 from openpyxl import load_workbook
 
-from kczlib.cli import main
 from kczlib.paths import data_root
 
-from conftest import REAL_NOTEBOOKS
-from support.builds import manifest, real_notebooks_exist, write_config
+from support.builds import manifest, real_notebooks_exist
 
 INDEX = {"zh": "index.html", "en": "index.en.html"}
 FISCAL = "01_fiscal_investment"
@@ -32,13 +30,9 @@ pytestmark = [real, pytest.mark.notebook]
 
 
 @pytest.fixture(scope="module")
-def run(tmp_path_factory):
-    folder = tmp_path_factory.mktemp("downloads")
-    config = write_config(folder, [{"notebook": n.stem} for n in sorted(REAL_NOTEBOOKS.glob("*.ipynb"))],
-                          notebooks=REAL_NOTEBOOKS,
-                          warm_imports=["pandas", "matplotlib.pyplot", "seaborn", "kczlib", "kczlib.report.theme"])
-    assert main(["--config", str(config), "build", "-q"]) == 0
-    return folder / "out" / "latest"
+def run(built_reports):
+    """The session's one build of every declared report (support/reader_build.py): read, never changed."""
+    return built_reports
 
 
 def pages(run) -> list[dict]:

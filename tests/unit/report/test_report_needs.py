@@ -2,30 +2,21 @@
 
 from __future__ import annotations
 
-import shutil
-
 import pytest
 
-from kczlib.analysis.ledger import Ledger
-from kczlib.data.cases import get_case
-from kczlib.data.figures import load_figures
 from kczlib.errors import UnknownIndicatorError
 from kczlib.report import Report
 
-from conftest import FIXTURES
+from support.report_setup import bare_report, copy_second_case
 
 
 def report_for(case: str, lang: str = "zh") -> Report:
-    """A report set up as `configure` would, without a notebook's namespace."""
-    r = Report("00_overview", lang=lang, case=case)
-    r.ledger, r.figures, r.meta = Ledger(lang), load_figures(case), get_case(case).meta
-    return r
+    return bare_report("00_overview", case, lang)
 
 
 @pytest.fixture
 def second_case(data_copy):
-    shutil.copytree(FIXTURES / "cases" / "jiangcheng", data_copy / "cases" / "jiangcheng")
-    return "jiangcheng"
+    return copy_second_case(data_copy)
 
 
 def test_refs_are_indicators_or_a_case_figure_by_its_own_id():

@@ -5,15 +5,10 @@ Expected values are worked out by hand from context.csv and the figures, not fro
 
 from __future__ import annotations
 
-import shutil
-
 import pytest
 
 from kczlib.analysis import metrics
-from kczlib.analysis.ledger import Ledger
 from kczlib.analysis.num import context_num
-from kczlib.data.cases import get_case
-from kczlib.data.figures import load_figures
 from kczlib.data.indicators import indicators, per_resident_allowed, tally_of
 from kczlib.errors import PerResidentError
 from kczlib.report import Report
@@ -28,20 +23,16 @@ from kczlib.report.sections.talent import (
     yearly_changes,
 )
 
-from conftest import FIXTURES
+from support.report_setup import bare_report, copy_second_case
 
 
 def report_for(case: str, lang: str = "zh") -> Report:
-    """A report set up as `configure` would, without a notebook's namespace."""
-    r = Report("03_talent_inflows", lang=lang, case=case)
-    r.ledger, r.figures, r.meta = Ledger(lang), load_figures(case), get_case(case).meta
-    return r
+    return bare_report("03_talent_inflows", case, lang)
 
 
 @pytest.fixture
 def second_case(data_copy):
-    shutil.copytree(FIXTURES / "cases" / "jiangcheng", data_copy / "cases" / "jiangcheng")
-    return "jiangcheng"
+    return copy_second_case(data_copy)
 
 
 # --- M1: a ratio per resident only for counts of residents ---------------------------

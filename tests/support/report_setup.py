@@ -1,0 +1,26 @@
+"""A Report set up without a notebook, and the second case copied into a data copy (unit tests)."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+from kczlib.analysis.ledger import Ledger
+from kczlib.data.cases import get_case
+from kczlib.data.figures import load_figures
+from kczlib.report import Report
+
+from support.paths import FIXTURES
+
+
+def bare_report(notebook: str, case: str, lang: str = "zh") -> Report:
+    """A report of `notebook` set up as `configure` would, without a notebook's namespace."""
+    r = Report(notebook, lang=lang, case=case)
+    r.ledger, r.figures, r.meta = Ledger(lang), load_figures(case), get_case(case).meta
+    return r
+
+
+def copy_second_case(data_copy: Path) -> str:
+    """Copy the fixture case jiangcheng into `data_copy`/cases; its name."""
+    shutil.copytree(FIXTURES / "cases" / "jiangcheng", data_copy / "cases" / "jiangcheng")
+    return "jiangcheng"
