@@ -186,8 +186,9 @@ class LabelMethods:
         The ledger entry has `derivation` (as in `derivation`, filled with `slots`) and rests on `refs`.
         """
         num = Num(None, None, "count", origin=Cited(), refs=refs, derivation=self.derivation(derivation, **slots))
-        require_ledger(self.ledger).record(num, "cited text", escape(text))
-        return Safe(footnote_marks(escape(text), self.lang))  # a low-confidence note: a mark (narrative.footnote_marks)
+        shown = footnote_marks(escape(text), self.lang)  # a low-confidence note: a mark (narrative.footnote_marks)
+        require_ledger(self.ledger).record(num, "cited text", shown)  # the ledger holds the text as printed
+        return Safe(shown)
 
     def ctx_role(self, role: str):
         """(row, Num) for the context row playing `role` in context.meta.json.

@@ -30,6 +30,7 @@ from support.builds import (
     real_notebooks_exist,
     run_folders,
     shared_files,
+    shared_text,
     without_embedded_data,
     write_config,
 )
@@ -74,7 +75,7 @@ def machine_strings(run: Path) -> list[str]:
 def assert_no_machine_path(run: Path, path: Path) -> None:
     name = re.escape(getpass.getuser())
     user = re.compile(rf"[/\\]{name}(?![\w-])|(?<![\w-]){name}@")
-    text = without_embedded_data(path.read_text(encoding="utf-8"))
+    text = without_embedded_data(shared_text(path))
     text = re.sub(r"<style\b.*?</style>", "", text, flags=re.S)  # nbconvert's CSS (`:root`)
     for s in machine_strings(run):
         assert s not in text, f"{s} in {path.name}"

@@ -28,6 +28,7 @@ from support.builds import (
     real_notebooks_exist,
     run_folders,
     shared_files,
+    shared_text,
     statuses,
     without_embedded_data,
     write_config,
@@ -179,7 +180,7 @@ def test_a_case_of_the_wrong_type_or_a_path_fails_its_report_not_the_build(tmp_p
     run = max(run_folders(tmp_path / "out"), key=lambda p: p.name)
     assert statuses(run) == {f"{name}-en": "failed" for name in bad}
     for path in shared_files(run):
-        assert "OUTSIDE" not in path.read_text(encoding="utf-8"), path.name
+        assert "OUTSIDE" not in shared_text(path), path.name
 
 
 @pytest.mark.skipif(not real_notebooks_exist(), reason="notebooks/*.ipynb not written yet")
@@ -203,7 +204,7 @@ def test_a_lone_surrogate_in_case_json_is_one_line_in_validate_and_a_failed_repo
                                                                                    tiny_config):
     latest, files = published(tmp_path, tiny_config)
     path = data_copy / "cases" / "chengdu" / "case.json"
-    meta = json.loads(path.read_text(encoding="utf-8"))
+    meta = json.loads(shared_text(path))
     meta["title"]["en"] = "Jiangcheng \ud800 summary"  # the review's string: a JSON escape
     path.write_text(json.dumps(meta), encoding="ascii")
     assert "\\ud800" in path.read_text(encoding="ascii")
@@ -215,7 +216,7 @@ def test_a_lone_surrogate_in_case_json_is_one_line_in_validate_and_a_failed_repo
 
 def test_a_case_json_with_a_byte_order_mark_keeps_its_title_in_the_index(tmp_path, data_copy, tiny_config):
     path = data_copy / "cases" / "chengdu" / "case.json"
-    title = json.loads(path.read_text(encoding="utf-8"))["title"]["en"]
+    title = json.loads(shared_text(path))["title"]["en"]
     path.write_bytes(codecs.BOM_UTF8 + path.read_bytes())
     result = kcz("--config", tiny_config, "build", "-q")
     assert result.returncode == 0, result.stderr
@@ -248,7 +249,7 @@ def test_a_notebooks_folder_outside_the_checkout_is_scrubbed_and_short_paths_spa
     assert "working in {notebooks}" in page
     assert "url https://example.org/s/page, word /sx, file {path}/a.csv" in page
     for path in shared_files(run):
-        text = without_embedded_data(path.read_text(encoding="utf-8"))
+        text = without_embedded_data(shared_text(path))
         assert str(nbs) not in text and os.path.realpath(nbs) not in text, path.name
         assert "<{path}" not in text and "&lt;{path}" not in text, path.name  # `</span>` untouched
     assert "</span>" in page
@@ -263,7 +264,7 @@ DEEP = 100_000  # far past the recursion limit of Python's json and tomllib pars
 def test_a_case_json_nested_beyond_reason_is_one_line_and_a_failed_report(tmp_path, data_copy, tiny_config):
     latest, files = published(tmp_path, tiny_config)
     path = data_copy / "cases" / "chengdu" / "case.json"
-    text = path.read_text(encoding="utf-8").rstrip()
+    text = shared_text(path).rstrip()
     assert text.endswith("}")
     path.write_text(text[:-1] + ', "extra": ' + "[" * DEEP + "]" * DEEP + "}", encoding="utf-8")
     result = kcz("validate", "chengdu", env=kcz_env(KCZ_DATA=str(data_copy)))
@@ -365,7 +366,7 @@ def test_new_case_where_the_cases_folder_cannot_be_written_is_one_line(data_copy
 def test_a_title_the_charts_cannot_draw_is_named_by_validate(data_copy, title, named):
     """Attack log CF2: such a title passed validate, then the Chinese reports failed."""
     path = data_copy / "cases" / "chengdu" / "case.json"
-    meta = json.loads(path.read_text(encoding="utf-8"))
+    meta = json.loads(shared_text(path))
     meta["title"]["zh"] = title
     path.write_text(json.dumps(meta, ensure_ascii=False), encoding="utf-8")
     result = kcz("validate", "chengdu", env=kcz_env(KCZ_DATA=str(data_copy)))
@@ -376,7 +377,7 @@ def test_a_title_the_charts_cannot_draw_is_named_by_validate(data_copy, title, n
 
 def test_an_accent_written_as_letter_and_mark_is_composed_and_fine(data_copy):
     path = data_copy / "cases" / "chengdu" / "case.json"
-    meta = json.loads(path.read_text(encoding="utf-8"))
+    meta = json.loads(shared_text(path))
     meta["city"]["en"] = "Chengdu (Che\u0301ngdu\u0300)"  # é and u-grave as letter + mark: NFC composes them
     path.write_text(json.dumps(meta, ensure_ascii=False), encoding="utf-8")
     result = kcz("validate", "chengdu", env=kcz_env(KCZ_DATA=str(data_copy)))

@@ -12,7 +12,7 @@ from kczlib.cli import main
 from kczlib.errors import OutsideRunFolder
 from kczlib.publish.run_folder import file_in
 
-from support.builds import manifest, run_folders, run_kcz, statuses, write_config
+from support.builds import manifest, run_folders, run_kcz, shared_text, statuses, write_config
 
 TINY_ZH = [{"notebook": "tiny_report", "langs": ["zh"]}]
 
@@ -101,7 +101,7 @@ def test_a_report_file_replaced_by_a_symlink_is_not_carried_into_the_new_run(fir
     assert statuses(new) == {"tiny_report-zh": "ok"}  # executed again, not reused
     for path in new.iterdir():
         assert not path.is_symlink(), path.name
-        assert "SECRET" not in path.read_text(encoding="utf-8"), path.name
+        assert "SECRET" not in shared_text(path), path.name
 
 
 def test_a_run_folder_replaced_by_a_symlink_is_not_used_as_a_cache(first_run, tmp_path):

@@ -234,10 +234,10 @@ def test_charts_of_external_data_and_assumptions_do_not_cite_the_case():
         "derivation: CNY 73.3 bn - CNY 10.1 bn",                 # 733.26亿 - 101.34亿, in bn: 73.3 - 10.1 = 63.2
     ]),
     ("03_talent_inflows", [
-        "781 experts: 3.58 experts per station",                # (75 + 781) / 239 = 3.5816
-        "would be 32.6% of the patents",                        # 494 / 1514 = 32.63%
+        "3.58 academicians and experts per station",            # (75 + 781) / 239 = 3.5816 (review L16)
+        "they are 32.6% of the patents",                        # 494 / 1514 = 32.63%
         "Per station: 5.16 projects and 6.33 patents",          # 1233 / 239 = 5.159; 1514 / 239 = 6.335
-        "1.77 patents per academician or expert",               # 1514 / 856 = 1.7687
+        # no patents per academician or expert (1514 / 856): the patents are the host firms' (review M3)
         "3.02 to 3.40 per team",                                # 800 / 265 = 3.019; 900 / 265 = 3.396
         "90.9 to 96.6 each",                                    # 16000 / 176 = 90.91; 17000 / 176 = 96.59
     ]),

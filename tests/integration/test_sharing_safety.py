@@ -17,7 +17,14 @@ import pytest
 from kczlib.cli import main
 
 from conftest import REAL_NOTEBOOKS, REPO
-from support.builds import real_notebooks_exist, run_folders, shared_files, without_embedded_data, write_config
+from support.builds import (
+    real_notebooks_exist,
+    run_folders,
+    shared_files,
+    shared_text,
+    without_embedded_data,
+    write_config,
+)
 
 
 @pytest.fixture(scope="module")
@@ -39,7 +46,7 @@ def test_no_path_home_or_user_name_in_any_shared_file(fixture_run):
     name = re.escape(getpass.getuser())
     user = re.compile(rf"[/\\]{name}(?![\w-])|(?<![\w-]){name}@")
     for path in shared_files(fixture_run):
-        text = without_embedded_data(path.read_text(encoding="utf-8"))
+        text = without_embedded_data(shared_text(path))
         text = re.sub(r"<style\b.*?</style>", "", text, flags=re.S)  # nbconvert's CSS (`:root`)
         for s in machine_strings(fixture_run):
             assert s not in text, f"{s} in {path.name}"
@@ -80,9 +87,9 @@ class RemoteResources(HTMLParser):
 def test_html_files_load_no_script_stylesheet_or_image_from_the_network(fixture_run):
     for path in fixture_run.glob("*.html"):
         parser = RemoteResources()
-        parser.feed(path.read_text(encoding="utf-8"))
+        parser.feed(shared_text(path))
         assert parser.remote == [], path.name
-        assert "require.min.js" not in path.read_text(encoding="utf-8")
+        assert "require.min.js" not in shared_text(path)
 
 
 def _append_to_metrics(figures: Path, text: str) -> None:
@@ -108,7 +115,7 @@ def test_a_script_tag_in_a_data_label_appears_escaped(tmp_path, data_copy):
     assert main(["--config", str(config), "build", "-q"]) == 0
     run = run_folders(tmp_path / "out")[0]
     for path in run.glob("*.html"):  # the index has no data text, the reports do
-        html = path.read_text(encoding="utf-8")
+        html = shared_text(path)
         assert "<script>alert(" not in html, path.name
         if path.name == "index.html":
             continue

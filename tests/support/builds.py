@@ -71,6 +71,21 @@ def shared_files(run: Path):
     return sorted(p for p in run.iterdir() if p.is_file())
 
 
+def shared_text(path: Path) -> str:
+    """What a reader can read in a shared file, as text: an XLSX's XML parts (it is a zip), a
+    PDF's text layer, any other file decoded as UTF-8."""
+    if path.suffix == ".xlsx":
+        import zipfile
+
+        with zipfile.ZipFile(path) as book:
+            return "\n".join(book.read(n).decode("utf-8") for n in book.namelist())
+    if path.suffix == ".pdf":
+        from pypdf import PdfReader
+
+        return "\n".join(page.extract_text() for page in PdfReader(path).pages)
+    return path.read_text(encoding="utf-8")
+
+
 def without_embedded_data(text: str) -> str:
     """Drop base64 payloads (images): random base64 can spell anything, e.g. a user name."""
     import re
