@@ -136,7 +136,8 @@ def _titles(check: str) -> tuple[str, str]:
 def _external(ctx: ContextFigure, lang: str, measure: str = "家") -> str:
     """An external number with its period, publisher and confidence label: 2020年6120家（…，低可信度）."""
     return _say("external", lang, value=format_value(ctx.value_base, ctx.base_unit, lang, measure),
-                when=format_period(ctx.period, lang), publisher=ctx.publisher_in(lang), label=ctx.confidence_label(lang))
+                when=format_period(ctx.period, lang), publisher=ctx.publisher_in(lang),
+                label=ctx.confidence_label(lang))
 
 
 def _span(lo: float, hi: float, base_unit: str, lang: str, measure: str = "家", sig: int = 3) -> str:
