@@ -7,7 +7,8 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from kczlib.data.numerals import cn_to_number
-from kczlib.data.quantities import Quantity, find_quantities, parse_quantity, to_text
+from kczlib.data.quantities import Quantity, find_quantities, parse_quantity
+from kczlib.data.quantity_text import to_text
 from kczlib.errors import QuantityParseError
 
 # text -> (value, unit, value_base, base_unit, qualifier, lower, upper); worked out by hand
