@@ -153,10 +153,14 @@ class Ledger:
         return pd.DataFrame(rows, columns=LEDGER_COLUMNS)
 
     def unledgered_numbers(self, text: str) -> list[str]:
-        """Digits in `text` that are not inside any printed ledger text (should be [])."""
+        """Digits in `text` that are not inside any printed ledger text (should be []).
+
+        Matched regardless of letter case: a sentence shown on its own opens with a capital
+        ("Just over 100,000", `narrative.sentence_start`) that the ledgered text does not have.
+        """
         covered = [False] * len(text)
         for t in sorted(self.texts, key=len, reverse=True):
-            for m in re.finditer(re.escape(t), text):
+            for m in re.finditer(re.escape(t), text, flags=re.IGNORECASE):
                 for i in range(m.start(), m.end()):
                     covered[i] = True
         return [text[max(0, m.start() - 8): m.end() + 8] for m in DIGITS_RE.finditer(text) if not covered[m.start()]]

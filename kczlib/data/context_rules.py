@@ -94,6 +94,10 @@ def check_row_rules(frame: pd.DataFrame, lines: list[int], path: str | os.PathLi
             errors.append(DataError(path, f"the data date {row['period']} is later than the page's publication "
                                           f"{row['published']}: a publication date is not a data date", line,
                                     "period"))
+        for column in ("publisher", "publisher_en"):  # source lines list sources with "; " between them
+            if column in row and not is_blank(row[column]) and any(c in str(row[column]) for c in ";；"):
+                errors.append(DataError(path, f"a {column} may not hold a semicolon: source lines separate "
+                                              "sources with one", line, column))
         if row["confidence"] == "derived":
             if is_blank(row["derivation"]):
                 errors.append(DataError(path, "a derived row needs a derivation", line, "derivation"))

@@ -47,9 +47,9 @@ PHRASES = {
     "03_talent_inflows": {
         "en": [
             "What this page measures: the net change each year in residents",  # first lines: what it measures
-            "over 2023: 135,000 (0.635% of the count at the start of the year; medium confidence)",  # 13.5 / 2126.8
-            "over 2022: 76,000 (0.359% of the count",                  # stated 7.6万; 7.6 / (2126.8 - 7.6) = 0.3586%
-            "over 2021: 245,000 (1.17% of the count",                  # stated 24.5万; 24.5 / (2119.2 - 24.5) = 1.1697%
+            "Over 2023: 135,000 (0.635% of the count at the start of the year; medium confidence)",  # 13.5 / 2126.8
+            "Over 2022: 76,000 (0.359% of the count",                  # stated 7.6万; 7.6 / (2126.8 - 7.6) = 0.3586%
+            "Over 2021: 245,000 (1.17% of the count",                  # stated 24.5万; 24.5 / (2119.2 - 24.5) = 1.1697%
             "2019, old year-end series: 251,000 (1.54% of the count at the start of the year",  # 25.1 / (1658.1 - 25.1)
             "Nov 2020: 20,937,757 (census count; medium confidence)",
             "2019: up 240,200†",                        # registered residents: 24.02万
@@ -172,7 +172,7 @@ def test_a_changed_population_row_changes_the_talent_report(data_copy):
     edit_csv_cell(data_copy / "cases" / "chengdu" / "context.csv", "pop_change_chengdu_2023", "value", "100")
     body = "\n".join(execute_in_process(NB["03_talent_inflows"], "en").shown)
     # 100万 = 1,000,000 over 2023; 100 / (2140.3 - 100) = 4.901%
-    assert "over 2023: 1,000,000 (4.90% of the count at the start of the year; medium confidence)" in body
+    assert "Over 2023: 1,000,000 (4.90% of the count at the start of the year; medium confidence)" in body
     assert "135,000" not in body
 
 

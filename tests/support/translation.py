@@ -29,9 +29,14 @@ LATIN_WORD = re.compile(r"[A-Za-z][A-Za-z&.\-]*")
 BLOCKS = ("p", "li", "td", "th", "h1", "h2", "h3", "h4", "h5", "h6", "dd", "dt", "figcaption", "caption",
           "summary", "blockquote")
 # between the items of one group of Chinese words: "余, 多, 超"
-_JOIN = re.compile(r"^[\s,、，;；/]*$")
+# what may stand between two marked Chinese runs of one name or list: punctuation, or one Latin
+# letter inside a name (证券时报·e公司)
+_JOIN = re.compile(r"^[\s,、，;；/·]*(?:[A-Za-z][\s·]*)?$")
 _GLOSS_AFTER = re.compile(r"^[\s”’\"']*(?:[(（]\s*[\"“‘]?|[:：]\s*)\s*[A-Za-z]")
-_OPEN_BEFORE = re.compile(r"[A-Za-z][^()（）]{0,60}[(（]\s*[\"“‘]?\s*$")
+# English words (themselves possibly holding a bracket, "Chengdu Bureau of Statistics (reported by
+# Chengdu Daily)"), then the bracket that opens the Chinese original; a title's 《 and its leading
+# digits ("《2022年…") may stand before the marked Chinese run
+_OPEN_BEFORE = re.compile(r"[A-Za-z](?:[^()（）]|\([^()（）]*\)){0,160}[(（]\s*[\"“‘《]?[\d.]*\s*$")
 _CLOSE_AFTER = re.compile(r"^\s*[\"”’]?\s*[)）]")
 _TITLE_BEFORE = re.compile(r"[A-Za-z][^“”]*[”\"]\s*$")  # an English title in quotation marks
 

@@ -192,3 +192,10 @@ def test_a_second_figure_row_on_one_mention_is_refused_unless_it_names_the_first
 
     errors = validate_case("chengdu").errors
     assert len(errors) == 1 and errors[0].column == "offset" and "jiebang_guashuai_batches" in errors[0].reason
+
+
+def test_a_publisher_name_with_a_semicolon_is_refused(data_copy):
+    # chart source lines list their sources with "; " between them: a name holding one would read
+    # as two sources (it happened: "... (as told to a reporter; the original outlet is not known)")
+    edit_csv_cell(data_copy / CSV, "gdp_chengdu_2021", "publisher_en", "A bureau (told to a reporter; outlet unknown)")
+    assert [(e.line, e.column) for e in validate_context("chengdu")] == [(2, "publisher_en")]
