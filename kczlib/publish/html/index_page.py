@@ -27,6 +27,7 @@ from kczlib.publish.html.fonts import FONT_FACE_MARKER, embed_font
 from kczlib.publish.html.reader_page import TEMPLATES, reader_css
 from kczlib.publish.html.sanitize import CSP_META
 from kczlib.publish.html.words import INDEX_FILES, LANG_NAMES, case_info, case_key, chrome, date_in_words
+from kczlib.words import word
 
 
 def render_indexes(manifest: dict, files: set[str] | None = None) -> dict[str, str]:
@@ -86,7 +87,7 @@ def render_index(manifest: dict, lang: str = "zh", files: set[str] | None = None
     for e in entries:
         by_case.setdefault(case_key(e["parameters"].get("case", "")), []).append(e)
     body = ("\n".join(_case_section(case, group, lang, present, manifest) for case, group in by_case.items())
-            or f"<p>{escape(words['no_reports'])}</p>")
+            or f"<p>{escape(words['no_reports'])}</p>") + _footnote(body_marks(entries), lang)
     return f"""<!DOCTYPE html>
 <html lang="{lang}">
 <head><meta charset="utf-8">{CSP_META}<meta name="viewport" content="width=device-width, initial-scale=1">
@@ -134,6 +135,23 @@ def _case_section(case: str, entries: list[dict], lang: str, present: set[str], 
 {cards}
 </div>
 </section>"""
+
+
+def body_marks(entries: list[dict]) -> str:
+    """The text of every card's first finding (where a footnote mark may stand)."""
+    return " ".join(f for e in entries for f in ((e.get("reader") or {}).get("findings") or [])[:1]
+                    if isinstance(f, str))
+
+
+def _footnote(text: str, lang: str) -> str:
+    """The reports' footnote (`context.footnote.low`) when a card's finding carries its mark (†).
+
+    A finding copied from a report keeps the mark its page explains; the front page explains it once.
+    """
+    mark = word("context", "footnote.mark", lang)
+    if mark not in text:
+        return ""
+    return f'<p class="kcz-footnotes">{escape(word("context", "footnote.low", lang).format(mark=mark))}</p>'
 
 
 def _card(entry: dict, lang: str, present: set[str], manifest: dict) -> str:

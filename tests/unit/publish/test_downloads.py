@@ -121,6 +121,11 @@ def test_the_index_links_a_file_only_when_it_is_in_the_run_and_puts_the_build_in
         assert card.select_one(".kcz-dates time")["datetime"] == "2026-11-30"  # the report's build date
         assert "H1 2019" in card.select_one(".kcz-dates").get_text()
         assert page.select_one("footer details.kcz-build") and not page.select_one("main details")
+    assert not page.select(".kcz-footnotes")  # no finding carries the reprint mark: no footnote
+    # a finding with the mark (†, a value read from a reprint) brings the reports' footnote to the front page
+    reader["findings"] = ["Sichuan spent CNY 27.3 bn†.", "Second."]
+    page = BeautifulSoup(render_index(manifest, "en", built), "html.parser")
+    assert page.select_one(".kcz-footnotes").get_text().startswith("† Value read from a reprint")
     # a run folder without the data files (an old run): no dangling link
     page = BeautifulSoup(render_index(manifest, "en", {"01_f-en.html"}), "html.parser")
     assert {a["href"] for a in page.select("a[href]")} == {"index.html", "01_f-en.html"}
