@@ -171,7 +171,9 @@ def test_every_report_page_reads_as_a_publication_title_block_contents_citation_
         y, m, d = (int(x) for x in entry["built_at"][:10].split("-"))
         months = ["January", "February", "March", "April", "May", "June", "July", "August",
                   "September", "October", "November", "December"]
-        date = entry["built_at"][:10] if lang == "zh" else f"({y}, {months[m - 1]} {d})"
+        # GB/T 7714: a report without an address ([R], as this build has no [publication] url) gives
+        # its year; the (update) date in brackets belongs to an online one ([R/OL])
+        date = f"{y}." if lang == "zh" else f"({y}, {months[m - 1]} {d})"
         assert date in cite and entry["git_commit"][:12] in cite, cite
         assert text(page.select_one("header h1")) in cite
         [item] = json.loads((run / f"{name}.csl.json").read_text(encoding="utf-8"))
