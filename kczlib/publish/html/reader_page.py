@@ -19,7 +19,7 @@ from pathlib import Path
 from kczlib.contract import ANALYST_ONLY_TAG, READER_MIME
 from kczlib.publish.html.fonts import FONT_FACE_MARKER
 from kczlib.publish.html.provenance import PROVENANCE_TAG
-from kczlib.publish.html.words import INDEX_FILES, LANG_NAMES, case_info, chrome, date_in_words, period_in_words
+from kczlib.publish.html.words import INDEX_FILES, LANG_NAMES, case_info, chrome, date_in_words
 
 # Cells for the person running the notebook (its title, introduction, how to build it, section
 # headings for JupyterLab's table of contents): the reader page drops them, as its header and
@@ -139,7 +139,7 @@ def page_resources(meta: dict, entry: dict, lang: str | None) -> dict:
         "title": title,
         "page_title": page_title(title, case["city"]),
         "subtitle": words["block.subtitle"].format(city=case["city"], programme=case["programme"]).strip(" ·"),
-        "byline": byline(case, built, meta.get("data_as_of") or "", lang),
+        "byline": byline(case, built, meta.get("data_as_of_text") or meta.get("data_as_of") or "", lang),
         "case": case,
         "chrome": words,
         "date": date_in_words(built, lang) if built else "",
@@ -162,8 +162,9 @@ def byline(case: dict, built: str, data_as_of: str, lang: str) -> list[tuple[str
     """The title block's facts as (label, text, ISO date or ""): publisher, author, published, data as of.
 
     Each appears only when known: the source's publisher and author from case.json, the
-    publication date (the build's), and the latest period of the data printed on the page
-    (reader meta `data_as_of`).
+    publication date (the build's), and the latest period of the data printed on the page in
+    words (reader meta `data_as_of_text`, written by the report with `data.context.format_period`,
+    as the index card shows it).
     """
     words = chrome(lang)
     rows = [(words["block.publisher"], case.get("publisher", ""), ""),
@@ -171,7 +172,7 @@ def byline(case: dict, built: str, data_as_of: str, lang: str) -> list[tuple[str
     if built:
         rows.append((words["block.published"], date_in_words(built, lang), built[:10]))
     if data_as_of:
-        rows.append((words["block.data_as_of"], period_in_words(data_as_of, lang), ""))
+        rows.append((words["block.data_as_of"], data_as_of, ""))
     return [row for row in rows if row[1]]
 
 

@@ -39,30 +39,6 @@ def date_in_words(stamp: str, lang: str) -> str:
                                month_name=page[f"month.{MONTHS[d.month - 1]}"])
 
 
-_PERIOD = re.compile(r"(?P<year>\d{4})(?:-(?:(?P<month>\d{1,2})|H(?P<half>[12])|Q(?P<quarter>[1-4])))?")
-
-
-def period_in_words(period: str, lang: str) -> str:
-    """A data period as a reader reads it: '2024-08' -> '2024年8月' / 'August 2024'.
-
-    The forms are those of the case data's `period` column (a year, `YYYY-MM`, a half
-    `YYYY-H1`, a quarter `YYYY-Q3`); any other text is returned as it is, "" for none.
-    Words: kczlib/words/page.toml `[page.periods]`.
-    """
-    m = _PERIOD.fullmatch((period or "").strip())
-    if not m:
-        return (period or "").strip()
-    page, year = chrome(lang), int(m["year"])
-    if m["month"] and 1 <= int(m["month"]) <= 12:
-        month = int(m["month"])
-        return page["periods.month"].format(year=year, month=month, month_name=page[f"month.{MONTHS[month - 1]}"])
-    if m["half"]:
-        return page["periods.half_first" if m["half"] == "1" else "periods.half_second"].format(year=year)
-    if m["quarter"]:
-        return page["periods.quarter"].format(year=year, quarter=int(m["quarter"]))
-    return page["periods.year"].format(year=year) if not m["month"] else period.strip()
-
-
 def period_text(period: str) -> str:
     """'2020-2023' -> '2020–2023' (an en dash between years)."""
     return re.sub(r"(\d)-(\d)", "\\1–\\2", period or "")

@@ -10,9 +10,10 @@ from __future__ import annotations
 
 import json
 
+from kczlib.data.context import format_period
 from kczlib.publish.html.citation import bibtex, citation_fields, citation_files, citation_text, csl_json, version_of
 from kczlib.publish.html.reader_page import css_string, page_resources, page_title
-from kczlib.publish.html.words import case_info, period_in_words
+from kczlib.publish.html.words import case_info
 
 COMMIT = "0123456789abcdef0123456789abcdef01234567"
 
@@ -88,7 +89,8 @@ def test_the_print_footer_string_cannot_end_the_style_element():
 
 
 def test_the_title_block_gives_publisher_author_dates_and_data_as_of():
-    res = page_resources({"title": "财政科技投入", "data_as_of": "2023"}, entry("zh"), "zh")
+    meta = {"title": "财政科技投入", "data_as_of": "2023", "data_as_of_text": "2023年"}
+    res = page_resources(meta, entry("zh"), "zh")
     assert res["html_lang"] == "zh-CN"
     assert res["byline"] == [("原文发布方", "政府部门（原文未注明具体发布机构）", ""), ("原文作者", "未署名", ""),
                              ("发布日期", "2026年12月7日", "2026-12-07"), ("数据截至", "2023年", "")]
@@ -97,6 +99,7 @@ def test_the_title_block_gives_publisher_author_dates_and_data_as_of():
 
 
 def test_periods_read_as_dates():
-    assert [period_in_words(p, "zh") for p in ("2024-08", "2023", "2019-H1", "2022-Q3", "2020-2023")] == [
-        "2024年8月", "2023年", "2019年上半年", "2022年第3季度", "2020-2023"]
-    assert [period_in_words(p, "en") for p in ("2024-08", "2019-H2")] == ["August 2024", "second half of 2019"]
+    # the one home of a period in words (data.context.format_period): the title block and the
+    # index card show reader meta `data_as_of_text`, which the report writes with it
+    assert [format_period(p, "zh") for p in ("2024-08", "2023", "2019-H1")] == ["2024年8月", "2023年", "2019年上半年"]
+    assert [format_period(p, "en") for p in ("2024-08", "2019-H2")] == ["Aug 2024", "H2 2019"]
