@@ -44,6 +44,8 @@ class Figure:
     `lower` and `upper` are in `base_unit` (CNY = yuan: 2e10 and 3e10). `topic` and
     `is_outcome` split `chain` (outcome_talent -> topic talent, an outcome).
     `indicator` is the shared indicator id it reports, or "" for a figure particular to the case.
+    `correction` says what the parser read and why the analyst's reading stands, "" when the
+    row is the parser's reading.
     """
 
     id: str
@@ -63,6 +65,12 @@ class Figure:
     offset: int
     note: str
     indicator: str = ""  # the shared indicator id (data/indicators.csv), "" if none
+    correction: str = ""  # an analyst correction of the parser's reading (why the row stands), "" if none
+
+    @property
+    def is_corrected(self) -> bool:
+        """True when the analyst's reading replaces the parser's (the row's `correction` is filled)."""
+        return bool(self.correction.strip())
 
     @property
     def is_exact(self) -> bool:

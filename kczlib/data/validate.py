@@ -57,6 +57,7 @@ class ValidationResult:
     non_figures: int = 0
     evidence_ok: int = 0
     parse_ok: int = 0
+    corrected: int = 0  # figure rows whose `correction` replaces the parser's reading
     mentions: int = 0
     claimed_by_figures: int = 0
     claimed_by_non_figures: int = 0
@@ -87,9 +88,21 @@ def _same(a: str | float | None, b: str | float | None) -> bool:
     return a == b
 
 
+CORRECTION_HINT = ("if the analyst's reading stands, say in the row's `correction` column what the parser read "
+                   "and why")
+
+
 def check_figure(fig: Figure, text: str, doc: SourceDocument, path: Path,
                  line: int) -> tuple[list[DataError], Mention | None]:
-    """Evidence, section and parse checks for one figure; returns errors and its mention."""
+    """Evidence, section and parse checks for one figure; returns errors and the mention it claims.
+
+    The row must equal the parser's reading of its evidence (value, unit, value_base,
+    base_unit, qualifier, lower, upper), unless its `correction` says why the analyst's
+    reading stands: a corrected row then claims the mention the parser read there (the first
+    figure mention of the evidence, else its first mention of any kind), or none when the
+    parser missed the figure entirely (全国首套). The mention is in the coordinates of `text`;
+    None when nothing is claimed. Errors name `path`, `line` and the column.
+    """
     errors: list[DataError] = []
     at = text[fig.offset : fig.offset + len(fig.evidence)]
     if at != fig.evidence:
@@ -101,20 +114,31 @@ def check_figure(fig: Figure, text: str, doc: SourceDocument, path: Path,
     if fig.section != section:
         errors.append(DataError(path, f"section {fig.section!r} but the evidence is in section {section!r}",
                                 line, "section"))
-    candidates = [m for m in find_quantities(fig.evidence) if m.quantity.is_figure_kind]
+    every = find_quantities(fig.evidence)
+    candidates = [m for m in every if m.quantity.is_figure_kind]
     for m in candidates:
-        if all(_same(_row_value(fig, c), _parsed(m, c)) for c in PARSED_COLUMNS):
-            mention = Mention(m.text, m.start + fig.offset, m.end + fig.offset, m.quantity)
-            return errors, mention
+        if _reads_as(fig, m):
+            return errors, Mention(m.text, m.start + fig.offset, m.end + fig.offset, m.quantity)
+    if fig.is_corrected:
+        if not every:
+            return errors, None
+        read = (candidates or every)[0]
+        return errors, Mention(read.text, read.start + fig.offset, read.end + fig.offset, read.quantity)
     if not candidates:
-        errors.append(DataError(path, f"no quantity found in evidence {fig.evidence!r}", line, "evidence"))
+        errors.append(DataError(path, f"no quantity found in evidence {fig.evidence!r} ({CORRECTION_HINT})",
+                                line, "evidence"))
     else:
         best = candidates[0]
         diffs = [f"{c}: row {getattr(fig, c)!r}, parsed {_parsed(best, c)!r}" for c in PARSED_COLUMNS
                  if not _same(_row_value(fig, c), _parsed(best, c))]
-        errors.append(DataError(path, f"parsing {best.text!r} disagrees with the row ({'; '.join(diffs)})", line,
-                                diffs[0].split(":")[0]))
+        errors.append(DataError(path, f"parsing {best.text!r} disagrees with the row ({'; '.join(diffs)}; "
+                                      f"{CORRECTION_HINT})", line, diffs[0].split(":")[0]))
     return errors, None
+
+
+def _reads_as(fig: Figure, m: Mention) -> bool:
+    """True when the row holds the parser's reading of mention `m` in every parsed column."""
+    return all(_same(_row_value(fig, c), _parsed(m, c)) for c in PARSED_COLUMNS)
 
 
 def _parsed(m: Mention, column: str) -> str | float | None:
@@ -206,8 +230,11 @@ def _check_figures(result: ValidationResult, figures: pd.DataFrame, doc: SourceD
         result.errors.extend(errs)
         if not any(e.column == "evidence" for e in errs):
             result.evidence_ok += 1
-        if mention is not None:
+        if mention is not None and _reads_as(fig, mention):
             result.parse_ok += 1
+        elif fig.is_corrected and not errs:
+            result.corrected += 1
+        if mention is not None:
             first = claimed_by.get(mention.start)
             if first is not None and first not in (fig.note or ""):
                 result.errors.append(DataError(
@@ -280,7 +307,8 @@ def format_report(r: ValidationResult) -> str:
         f"  qualified figures ({'/'.join(r.qualifiers)}): {r.qualified} of {r.figures}",
         f"  figures mapped to a shared indicator: {r.indicators_mapped} of {r.figures}",
         f"  evidence verified at offset: {r.evidence_ok}/{r.figures} ({_pct(r.evidence_ok, r.figures)})",
-        f"  evidence parses to the row: {r.parse_ok}/{r.figures} ({_pct(r.parse_ok, r.figures)})",
+        f"  evidence parses to the row: {r.parse_ok}/{r.figures} ({_pct(r.parse_ok, r.figures)})"
+        + (f"; corrected by the analyst (column correction): {r.corrected}" if r.corrected else ""),
         f"  coverage: {r.mentions} numeric mentions = {r.claimed_by_figures} figures + "
         f"{r.claimed_by_non_figures} non-figures + "
         + (f"{r.recognised_non_figures} recognised non-figures + " if r.recognised_non_figures else "")

@@ -138,14 +138,22 @@ def ledger_rows(report) -> list[dict]:
 
 
 def source_rows(report) -> list[dict]:
-    """The evidence of every case figure the report printed, quoted, with its place."""
+    """The evidence of every case figure the report printed, quoted, with its place.
+
+    A figure an analyst corrected (its `correction` filled) says so after its name.
+    """
     doc = load_source(report.case)
     rows = []
     for fid in report.ledger.figure_ids():
         f = figure(fid, report.case)
         sec = doc.section_at(f.offset)
         gloss = report.label(fid) if report.lang != "zh" else ""  # the figure's name translates its evidence
-        rows.append({"metric": report.label(fid), "evidence": Cell(f.evidence, lang="zh", quote=True, gloss=gloss),
+        metric = report.label(fid)
+        if f.is_corrected:  # the analyst's reading replaces the parser's (figures.csv `correction`)
+            from kczlib.report.narrative import templates
+
+            metric = templates(report.lang)["appendix.corrected_metric"].format(metric=metric)
+        rows.append({"metric": metric, "evidence": Cell(f.evidence, lang="zh", quote=True, gloss=gloss),
                      "section": section_words(sec.path, sec.title, report), "offset": f.offset})
     return rows
 
