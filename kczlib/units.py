@@ -36,6 +36,8 @@ UNITS: dict[str, tuple[Decimal, str]] = {
     "公里": (Decimal(1), "km"), "千米": (Decimal(1), "km"), "米": (Decimal("0.001"), "km"),
     "平方公里": (Decimal(1), "km2"), "平方千米": (Decimal(1), "km2"), "平方米": (Decimal(1), "m2"),
     "亩": (Decimal(1), "mu"), "公顷": (Decimal(1), "ha"),
+    # a speed (时速400公里 reads its 公里 as km/h by the cue 时速: kczlib.data.cues)
+    "公里/小时": (Decimal(1), "km/h"), "千米/小时": (Decimal(1), "km/h"), "公里每小时": (Decimal(1), "km/h"),
 }
 
 # Measure words of counts (base unit `count`, factor 1) that the parser recognises.
@@ -48,7 +50,7 @@ COUNT_MEASURES: tuple[str, ...] = (
 # Every base unit, in the order of the schema's `base_unit` enum. `count` (measure words
 # and bare numbers) and `rank` (第N名) have no entry in `UNITS`.
 BASE_UNITS: tuple[str, ...] = ("CNY", "USD", "count", "percent", "percentage_point", "rank", "multiplier",
-                               "years", "months", "kW", "kWh", "kg", "km", "km2", "m2", "mu", "ha")
+                               "years", "months", "kW", "kWh", "kg", "km", "km2", "m2", "mu", "ha", "km/h")
 
 # The base units `kczlib.analysis.formatting` prints (a subset of `BASE_UNITS`).
 PRINTED_BASE_UNITS: tuple[str, ...] = ("CNY", "count", "percent", "rank", "multiplier", "years")

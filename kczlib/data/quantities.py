@@ -7,7 +7,7 @@ are read" has the same table with examples):
 
 | written                         | qualifier | lower             | upper                        |
 |---------------------------------|-----------|-------------------|------------------------------|
-| 2700家                          | exact     | value             | value                        |
+| 2700家, 达到2700家 (reached)    | exact     | value             | value                        |
 | 2700余家, 200多亿元, 30余万      | 余 / 多   | value             | value + one step of the last |
 |  (余/多 right after the numeral) |           |                   | stated digit's place (x mult)|
 | 10万余, 3亿多, 3倍多, 10年多     | 余 / 多   | value             | value + one of the scale     |
@@ -15,7 +15,7 @@ are read" has the same table with examples):
 |                                 |           |                   | decimal place: 1.6万余)       |
 | 超1万个, 逾, 超过                | 超 ...    | value             | none                         |
 | 突破1000亿元 (exceeded)          | 超        | value             | none                         |
-| 3%以上, 达到, 不少于, 不低于, 至少 | 以上      | value             | none                         |
+| 3%以上, 不少于, 不低于, 至少     | 以上      | value             | none                         |
 | 近亿元                          | 近        | none              | value                        |
 | 3年内, 以内, 之内, 以下, 不超过,   | 内        | none              | value                        |
 | 不高于, 至多                     |           |                   |                              |
@@ -26,10 +26,12 @@ are read" has the same table with examples):
 | 上百个, 上千, 上万 (reaching)     | 以上      | place             | none                         |
 | 千亿级, 百亿元级, 万亿元 (class)  | 以上      | scale             | none (value is empty)        |
 
-A qualifier word before the number (达到) and one after it (以上) that state the same
-bound are one qualifier, named by the word after it (达到3%以上 is 以上); opposite bounds
-(近3年以上) make the mention `unreadable` (its note says why). 达到 yields to any word
-after the number (达到2.4%左右 is 约). Qualifiers other than those of the existing vocabulary are
+达到 ("reached") states the level attained, so 达到8683家 is exactly 8683: the verb reports
+where a count stands (《现代汉语词典》第7版, 达到: "到（多指抽象事物或程度）"), unlike 不少于 or
+以上, which bound it. A word after the number qualifies it (达到3%以上 is 以上, 达到2.4%左右 is
+约). A qualifier word before the number and one after it that state the same bound are one
+qualifier, named by the word after it (超过3%以上 is 以上); opposite bounds (近3年以上) make the
+mention `unreadable` (its note says why). Qualifiers other than those of the existing vocabulary are
 read into it (突破 = 超, 不少于 = 以上, 不超过 = 内, ...), so `qualifier` always holds
 one of: exact 余 多 逾 超 超过 以上 近 约 内 至; the mention's text keeps the words.
 
@@ -59,24 +61,25 @@ to percent: 三分之一 = 33.3.., 1/4 = 25, 百分之十五 = 15, 千分之三 
 
 Forms: full-width digits, ％, ～ and － read as their ASCII forms; one space between
 number, multiplier and unit (as in text extracted from PDFs: 367.1 亿元, 2023 年10 月) is
-allowed. 第N名 / 第N个 / 第N城 / 首位 are ranks; 第N届 / 第N次 / 第N代 / 首批 / N期 (a phase) are
-ordinals (not figures); a bare four-digit 19xx/20xx, 2020年12月, a month (10月, 1-9月,
-12月29日) and a quarter (一季度, 前三季度) are dates; N个月 is a duration in months.
-
-Numbers that are names, not figures, are still found (coverage must see every numeral)
-but carry a non-figure `kind` and a `note` saying why: see `kczlib.data.nonfigures` (list
-markers, five-year plans, party congresses and plenums, metro lines, Latin codes such as
-G60 and 5G, versions such as 3.0版, quoted slogans, idioms such as 一带一路 and 之一).
+allowed. 第N名 / 第N个 / 第N城 / 首位 are ranks; 第N届 / 第N次 / 第N代 / 第N场 / 首批 / N期 (a phase)
+are ordinals (not figures); 排名5 and 全省前3 are ranks and 时速400公里 a speed (`kczlib.data.cues`);
+a bare 19xx/20xx, 2020年12月, a month (10月, 1-9月, 12月29日) and a quarter (一季度, 前三季度) are
+dates; N个月 is a duration in months. Numbers that are names, not figures, are still found
+(coverage sees every numeral) with a non-figure `kind` and a `note` saying why: list markers, plans,
+congresses, metro lines, codes (G60, 5G), versions (3.0版), slogans, idioms (一带一路, 之一, 新一轮),
+days of a month, a page's telephone numbers, grades (一级调研员), physical classes (6000米级): see
+`kczlib.data.nonfigures`.
 """
 
 from __future__ import annotations
 
 import re
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from decimal import Decimal
 from typing import Any  # re.Match.groupdict() is dict[str, str | Any]: a group that did not match is None
 
+from kczlib.data.cues import cue_reading
 from kczlib.data.nonfigures import non_figure_spans
 from kczlib.data.numerals import CN_NUM, CN_PLACE, cn_to_number
 from kczlib.errors import QuantityParseError
@@ -96,11 +99,13 @@ LEXICAL_WORDS = ("四川", "进一步", "长三角", "新三板", "第三方", "
                  "一盘棋", "一条龙", "一门式", "第一时间", "下一步", "下一阶段", "同一", "每一", "三农", "两会",
                  "两新", "千方百计", "万众", "千家万户", "千人计划", "万人计划", "五位一体", "四个全面", "双一流")
 
-ORDINAL_UNITS = ("届", "次", "批", "期", "代")  # after 第: 第三代 is the third generation
+# after 第: 第三代 is the third generation, 第二场 the second event of a series
+ORDINAL_UNITS = ("届", "次", "批", "期", "代", "场", "轮", "站", "季", "号", "回", "章", "篇", "集")
 GROWTH_VERBS = re.compile(r"(?:增长|增加|提高|提升|扩大|上升)了?$")
 
 # qualifier word as written -> canonical qualifier (see the table above)
-PRE_QUALIFIERS = {"超过": "超过", "超": "超", "逾": "逾", "近": "近", "约": "约", "突破": "超", "达到": "以上",
+PRE_QUALIFIERS = {"超过": "超过", "超": "超", "逾": "逾", "近": "近", "约": "约", "突破": "超",
+                  "达到": "",  # 达到X states the level reached: exact unless a word after it qualifies it
                   "不少于": "以上", "不低于": "以上", "至少": "以上", "不超过": "内", "不高于": "内", "至多": "内"}
 POST_QUALIFIERS = {"以上": "以上", "以内": "内", "之内": "内", "内": "内", "以下": "内", "左右": "约", "上下": "约"}
 LOWER_ONLY = ("超", "超过", "逾", "以上")
@@ -219,8 +224,6 @@ def _canonical(pre: str, post: str, yu: str, written: str) -> str:
     """One canonical qualifier from the words before and after the number."""
     pre_q = PRE_QUALIFIERS.get(pre, "")
     post_q = POST_QUALIFIERS.get(post, "")
-    if pre == "达到" and post_q:  # 达到2.4%左右: the verb "reached" yields to the word after
-        pre_q = ""
     if pre_q and post_q:
         same = (pre_q in LOWER_ONLY and post_q in LOWER_ONLY) or (pre_q in UPPER_ONLY and post_q in UPPER_ONLY) \
             or pre_q == post_q
@@ -426,7 +429,10 @@ def find_quantities(text: str) -> list[Mention]:
                 mentions.append(Mention(text[m.start():nxt.end()], m.start(), nxt.end(), joined))
                 i += 2
                 continue
-        mentions.append(Mention(text[m.start():m.end()], m.start(), m.end(), q))
+        # 排名5, 全省前3 (ranks), 时速400公里 (a speed): kczlib.data.cues
+        cue = cue_reading(scan, m.start(), q.kind, q.value, q.unit, q.base_unit, q.qualifier)
+        start, q = (m.start(), q) if cue is None else (cue[0], replace(q, **cue[1]))  # type: ignore[arg-type]
+        mentions.append(Mention(text[start:m.end()], start, m.end(), q))
         i += 1
     return sorted(mentions, key=lambda x: x.start)
 

@@ -5,7 +5,7 @@ tests/fixtures/new_case/demo.raw.txt is a small text of the genre written for th
 read by hand:
 
     12.5亿元 (财政科技支出)      1.25e9 CNY exact        offset 32 of the cleaned text
-    达到2.8% (研发投入强度)      percent, at least 2.8   offset 45
+    达到2.8% (研发投入强度)      percent, exactly 2.8    offset 45 (达到: the level reached)
     300余家 (科技型企业)         count 300-400 (余)      offset 64
     15亿元 (贷款)                1.5e9 CNY exact         offset 78
     20家 (院士(专家)工作站)       count 20                offset 94
@@ -37,7 +37,7 @@ RAW = FIXTURES / "new_case" / "demo.raw.txt"
 # evidence, offset, value_base, base_unit, qualifier, lower, upper (by hand, see above)
 EXPECTED_FIGURES = [
     ("12.5亿元", 32, 1.25e9, "CNY", "exact", 1.25e9, 1.25e9),
-    ("达到2.8%", 45, 2.8, "percent", "以上", 2.8, None),
+    ("达到2.8%", 45, 2.8, "percent", "exact", 2.8, 2.8),
     ("300余家", 64, 300, "count", "余", 300, 400),
     ("15亿元", 78, 1.5e9, "CNY", "exact", 1.5e9, 1.5e9),
     ("20家", 94, 20, "count", "exact", 20, 20),
