@@ -8,11 +8,13 @@ Two forms of the genre are told apart only by the words before the number:
 | 排名5, 位列全国5, 居全省3位 | a rank (exact): 5                         | from the cue on |
 | 全省前3, 跻身全国前10名     | a rank within the first N: upper bound N  | from the cue on |
 | 时速400公里, 最高时速350千米 | a speed in km/h (not a distance)          | from the cue on |
+| 分别超过90家和870家          | the shared qualifier: 870 is more than 870 | the number's    |
 
 A rank needs a ranking verb (排名, 位列, 位居, 名列, 居...) or a place of a ranking (全国,
 全省, 全球...) followed by 前; a plain number after a place (全省3家) stays a count. The
 mention's text starts at the cue, so parsing the text alone (a figure row's evidence) gives
-the same reading. Source of the forms: the genre's texts (排名第5、全省前3; 位列全国第十
+the same reading; for a shared qualifier (分别超过A和B) the evidence of B's row must hold the
+clause from 分别 on. Source of the forms: the genre's texts (排名第5、全省前3; 位列全国第十
 is already a rank through 第); 前N名 = "among the first N" (《现代汉语词典》第7版, 前 义项
 "次序靠前的").
 
@@ -30,6 +32,14 @@ TOP_VERBS = "跻身|进入|进|挺进|位列|位居|排名|稳居|居"
 RANK_CUE = re.compile(rf"(?:{RANK_VERBS})(?:{PLACES})?$")
 TOP_CUE = re.compile(rf"(?:(?:{TOP_VERBS})(?:{PLACES})?|{PLACES})前$")
 SPEED_CUE = re.compile(r"(?:设计|最高|运营)?(?:时速|航速|车速)(?:可达|最高|达)?$")
+# 分别超过90家和870家: a qualifier before 分别's first number applies to each number it lists
+SHARED_QUALIFIER = re.compile(r"分别(?P<q>超过|超|突破|逾|不少于|不低于|至少|近|约)"
+                              r"[\d.]+[^\d,，。;；:：\n]{0,6}(?:和|、|与|及)$")
+SHARED_BOUNDS: dict[str, tuple[str, dict[str, object]]] = {
+    "超过": ("超过", {"upper": None}), "超": ("超", {"upper": None}), "突破": ("超", {"upper": None}),
+    "逾": ("逾", {"upper": None}), "不少于": ("以上", {"upper": None}), "不低于": ("以上", {"upper": None}),
+    "至少": ("以上", {"upper": None}), "近": ("近", {"lower": None}), "约": ("约", {"lower": None, "upper": None}),
+}
 RANK_UNITS = ("", "名", "位")
 DISTANCE_UNITS = ("公里", "千米")
 
@@ -64,6 +74,9 @@ def cue_reading(text: str, start: int, kind: str, value: float | None, unit: str
         if m := RANK_CUE.search(before):  # 排名5: the fifth place
             return start - len(m.group(0)), {"kind": "rank", "base_unit": "rank", "value_base": value,
                                              "lower": value, "upper": value}
+    if m := SHARED_QUALIFIER.search(text[max(0, start - 24):start]):  # the mention's text stays the number's
+        qualifier_, bounds = SHARED_BOUNDS[m.group("q")]
+        return start, {"qualifier": qualifier_, **bounds}
     if base_unit == "km" and unit in DISTANCE_UNITS and (m := SPEED_CUE.search(before)):
         return start - len(m.group(0)), {"base_unit": "km/h"}  # 时速400公里: 400 km/h, bounds as read
     return None

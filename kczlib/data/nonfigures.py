@@ -4,8 +4,11 @@ The scanner of `kczlib.data.quantities` must see every numeral (coverage counts 
 some numerals name things rather than state figures: list markers (一、, (二), 三是), five-year
 plans (十四五), party congresses and plenums (二十大, 三中全会), metro lines (15号线), prize
 grades (一等奖), ranking lists (世界500强), project phases (二期), Latin codes (G60, 5G),
-versions (3.0版), idioms (一带一路, 之一, 一站式) and quoted slogans (“四链”). Each rule
-here names one such form with its `kind` and the reason the mention's `note` carries.
+versions (3.0版), idioms (一带一路, 之一, 一站式, 新一轮, 值得一提) and quoted slogans (“四链”);
+and what texts of the genre carry around their figures: a web page's chrome (热线12345, 999+,
+12 页, 2024-05-20, 前一天), a day of a month (5日), names and grades (第一财经, 一级调研员), a
+ranking's name (全球百强创新集群) and physical classes (6000米级). Each rule here names one such
+form with its `kind` and the reason the mention's `note` carries.
 
 This module imports nothing from kczlib: `quantities` builds its mentions from the spans
 `non_figure_spans` returns.
@@ -20,12 +23,13 @@ CN_SMALL = "一二三四五六七八九十"
 _N = f"[{CN_SMALL}]+"
 # what a ranking list ranks, between 强 and the list's noun: 全球百强创新集群, 中国百强科技园区
 _RANKED = "创新集群|集群|科技园区|园区|城市|高校|大学|品牌|民营|科技|创新"
+# 一体化, 一把手, 一批 ... are masked as words before any rule (quantities.LEXICAL_WORDS).
 # Set phrases of the genre whose numerals count nothing (新一轮 "a new round", 值得一提 "worth
 # mentioning", 一席之地 "a place among"); each numeral run in them is an idiom mention.
 IDIOMS = ("新一轮", "又一轮", "上一轮", "值得一提", "一席之地", "一马当先", "一张蓝图", "一以贯之", "一号工程",
           "一张网", "一区多园", "一城多园", "一核多极", "一手抓", "一体推进", "一体部署", "一脉相承",
           "一视同仁", "一锤定音", "一臂之力", "一项一策", "一企一策", "一事一议", "一链一策", "一对一",
-          "不一而足")  # 一体化, 一把手, 一批 ... are masked as words before any rule (quantities.LEXICAL_WORDS)
+          "不一而足", "一个时期", "一段时期", "一段时间")
 _IDIOMS = "|".join(sorted(IDIOMS, key=len, reverse=True))
 # civil-service, academic and professional grades written with a numeral (一级调研员, 二级教授)
 _GRADES = "调研员|巡视员|主任科员|科员|教授|研究员|学科|建造师|工程师|医院|资质|响应|应急响应|保护"
@@ -35,7 +39,7 @@ _PHYSICAL_CLASS = "米|公里|千米|吨|万吨|千瓦|兆瓦|瓦|纳米|英寸|
 # (pattern, kind, reason). The group `n` is the mention's span (the numeral, as the
 # scanner would otherwise find it); the whole match is hidden from the scanner.
 NON_FIGURE_RULES: list[tuple[re.Pattern[str], str, str]] = [(re.compile(p, re.M), k, r) for p, k, r in [
-    (rf"^(?P<n>{_N})(?=、)", "list_marker", "section marker N、"),
+    (rf"^(?P<n>{_N}|\d{{1,2}})(?=、)", "list_marker", "section marker N、 (一、, 1、)"),
     (rf"(?:^|(?<=[。;；]))\((?P<n>{_N})\)", "list_marker", "subsection marker (N)"),
     (rf"(?:^|(?<=[。;；,，:：]))(?P<n>{_N})(?=是)", "list_marker", "measure marker N是"),
     (rf"(?P<n>十[{CN_SMALL}]五)(?=规划|时期|期间|”|’|末|以来|开局|$|[,，。、])", "name", "five-year plan (十四五)"),
@@ -48,7 +52,10 @@ NON_FIGURE_RULES: list[tuple[re.Pattern[str], str, str]] = [(re.compile(p, re.M)
     (r"(?P<n>[一二三四五六七八九十]+)(?=等奖)", "name", "grade of a prize (一等奖)"),
     (rf"(?P<n>\d+|[{CN_SMALL}百千]+)(?=强(?:{_RANKED})?(?:企业|榜|县|市|区|名单|$|[,，。、”]))", "name",
      "a ranking list's name (世界500强, 百强县, 全球百强创新集群)"),
-    # page chrome: contact lines and navigation links around the text of a web page
+    # page chrome: contact lines, navigation links, counters and dates around the text of a web page
+    (r"(?P<n>(?:19|20)\d\d-[01]?\d-[0-3]?\d)(?![\d-])", "date", "a date written 2024-05-20"),
+    (r"^(?P<n>\d+(?:\.\d+)?)[ \t]?(?:\+|页|次浏览|次阅读)$", "code",
+     "a counter or page count alone on a line of the page (999+, 12 页)"),
     (r"(?:热线|电话|传真|邮编|邮政编码|联系方式|咨询电话|举报电话)[:：]?[ \t]?(?P<n>[\d\-—()（）]{5,})", "code",
      "a telephone number or postcode of the page (热线12345)"),
     (r"[前后上下](?P<n>一)(?=天|篇|条|页|张|章)", "idiom", "page navigation (前一天, 下一篇)"),

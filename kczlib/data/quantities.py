@@ -116,7 +116,7 @@ def _alternation(words: Iterable[str]) -> str:
     return "|".join(re.escape(w) for w in sorted(words, key=len, reverse=True))
 
 
-SP = r"[ \t\u00a0]?"  # one space, as PDF text extraction leaves between number and unit
+SP = r"(?:[ \t\u00a0]|\n(?=\S))?"  # one space or line break, as PDF text extraction leaves (823.57⏎亿元)
 NUM = rf"\d+(?:\.\d+)?|[{CN_NUM}]+(?!分点)"  # the 百 of 百分点 is no number
 QTY_RE = re.compile(
     rf"""

@@ -93,3 +93,31 @@ def test_ranks_written_without_di_beside_ranks():
     assert parse_quantity("居全省前3").kind == "rank"
     # a count after a place stays a count: 全省3家 is three firms
     assert readings("全省3家企业获奖。") == [("3家", "quantity")]
+
+
+def test_page_chrome_of_a_document_site_is_no_figure():
+    # an upload date written 2024-05-20, a view counter 999+, a page count 12 页
+    assert readings("2024-05-20\n999+\n12 页\n") == [("2024-05-20", "date"), ("999", "code"), ("12", "code")]
+
+
+def test_a_section_marker_in_digits_is_no_figure():
+    # 1、 opens a section as 一、 does
+    assert readings("1、全力建设高能级创新平台\n") == [("1", "list_marker")]
+
+
+def test_a_set_phrase_of_time_is_no_figure():
+    # 今后一个时期: "the period ahead", no count of one
+    assert readings("作为当前和今后一个时期的首要任务。") == [("一", "idiom")]
+
+
+def test_a_line_break_between_number_and_unit_is_read_through():
+    # 823.57⏎亿元, as PDF text extraction wraps a line: 8.2357e10 yuan
+    (m,) = figures_in("技术合同成交额为 823.57\n亿元。")
+    assert (m.text, m.quantity.value_base, m.quantity.base_unit) == ("823.57\n亿元", 8.2357e10, "CNY")
+
+
+def test_a_qualifier_before_fenbie_applies_to_each_number_it_lists():
+    # 分别超过90家和870家: more than 90 and more than 870 (lower bounds only)
+    got = [(m.text, m.quantity.qualifier, m.quantity.lower, m.quantity.upper)
+           for m in figures_in("高新技术企业和科技型企业分别超过90家和870家。")]
+    assert got == [("超过90家", "超过", 90.0, None), ("870家", "超过", 870.0, None)]
