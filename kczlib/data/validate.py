@@ -187,6 +187,7 @@ def validate_case(case: str) -> ValidationResult:
     result.indicators_mapped = int(figures["indicator"].notna().sum())
     claims = _check_figures(result, figures, doc, c.path(FIGURES_FILE))
     mentions = {m.start: m for m in find_quantities(doc.text)}
+    _claim_whole_mentions(claims, mentions)
     result.mentions = len(mentions)
     result.claimed_by_figures = sum(1 for s in claims if s in mentions)
     _check_non_figures(result, non_figures, mentions, claims, c.path(NON_FIGURES_FILE))
@@ -202,6 +203,19 @@ def validate_case(case: str) -> ValidationResult:
 
         result.context_rows = len(load_context(case))
     return result
+
+
+def _claim_whole_mentions(claims: dict[int, str], mentions: dict[int, Mention]) -> None:
+    """Move a claim made at an offset inside a mention of the whole text to that mention's start.
+
+    The evidence alone may read differently from the whole text, where the words before it
+    count (the 5 of 排名5 is a count alone, a rank in the text): a corrected row claims the
+    mention the whole text has there. A mention already claimed keeps its first claim.
+    """
+    for start in [s for s in claims if s not in mentions]:
+        whole = next((m for m in mentions.values() if m.start <= start < m.end), None)
+        if whole is not None and whole.start not in claims:
+            claims[whole.start] = claims.pop(start)
 
 
 def qualifier_vocabulary() -> list[str]:

@@ -45,10 +45,10 @@ def root(tmp_path, monkeypatch):
     return target
 
 
-def write_case(root, rows):
+def write_case(root, rows, text=RAW):
     folder = root / "cases" / "corr"
     folder.mkdir(parents=True)
-    raw = RAW.encode("utf-8")
+    raw = text.encode("utf-8")
     (folder / "corr.raw.txt").write_bytes(raw)
     meta = {"case": "corr", "city": {"zh": "示范市", "en": "Demo City"},
             "title": {"zh": "示范市科技工作总结", "en": "Demo city S&T work summary"}, "period": "2024",
@@ -60,7 +60,7 @@ def write_case(root, rows):
     out.writerow(HEADER)
     for rid, value, unit, vb, base, qual, lo, hi, evidence, correction in rows:
         out.writerow([rid, "overview", "一", rid, rid, value, unit, vb, base, qual, lo, hi, "2024", evidence,
-                      RAW.find(evidence), "", correction])
+                      text.find(evidence), "", correction])
     (folder / "figures.csv").write_text(buf.getvalue(), encoding="utf-8")
     (folder / "non_figures.csv").write_text("text,offset,kind,reason\n", encoding="utf-8")
 
@@ -113,3 +113,25 @@ def test_the_sources_appendix_marks_a_corrected_figure_in_both_languages(root, l
         report.ledger.format(figure_num(fid, "corr"), "text")
     # metric names are the ids in this case (metric_zh = metric_en = id)
     assert [r["metric"] for r in source_rows(report)] == [marked, "fund_size"]
+
+
+def test_a_corrected_row_claims_the_mention_the_whole_text_has_there(root):
+    # evidence 3 alone: the parser reads a bare 3 at the offset of 科创基金3只's 3; the whole
+    # text's mention there is the same 3, so coverage is complete with the short evidence too
+    short = ("funds", "3", "只", "3", "count", "exact", "3", "3", "3只", FUNDS_CORRECTION)
+    write_case(root, [short, SIZE])
+    report = validate_case("corr")
+    assert report.ok, [str(e) for e in report.errors] + [m.text for m in report.unaccounted]
+    assert (report.corrected, report.claimed_by_figures) == (1, 2)
+
+
+def test_a_rank_the_evidence_alone_cannot_show_is_claimed_whole(root):
+    # 排名5: a rank in the text (the words before the number); evidence 5 alone reads as a count 5,
+    # so the analyst's rank row carries a correction and claims the text's mention 排名5
+    row = ("innovation_rank", "5", "", "5", "rank", "exact", "5", "5", "5",
+           "the evidence 5 alone reads as a count; the text before it (排名) makes it a rank")
+    write_case(root, [row], "示范市科技工作总结\n一、总体情况\n创新指数排名5。\n")
+    report = validate_case("corr")
+    assert report.ok, [str(e) for e in report.errors] + [m.text for m in report.unaccounted]
+    # mentions: 一 (a section marker) and 排名5, claimed by the corrected row
+    assert (report.mentions, report.claimed_by_figures, report.corrected) == (2, 1, 1)
