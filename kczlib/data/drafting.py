@@ -27,8 +27,8 @@ import io
 import json
 import os
 import re
+import secrets
 import shutil
-import tempfile
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -36,7 +36,7 @@ from typing import TypedDict, cast
 
 from kczlib.data.figures import FIGURES_FILE, NON_FIGURES_FILE
 from kczlib.data.indicators import Indicator, indicators
-from kczlib.data.quantities import NON_FIGURE_KINDS, Mention, find_quantities
+from kczlib.data.quantities import NON_FIGURE_KINDS, Mention, Quantity, find_quantities
 from kczlib.data.schema import Schema, field_names, get_schema
 from kczlib.data.source import SourceDocument, clean_text, segment_sections
 from kczlib.errors import DraftError
@@ -46,6 +46,7 @@ from kczlib.textfile import decode_utf8, read_file_bytes
 SLUG_RE = re.compile(r"[a-z][a-z0-9_-]{0,63}")
 FIGURE_KINDS = ("quantity", "rank")
 CLAUSE_BREAKS = "。；;！？!?\n，,、：:"
+SENTENCE_BREAKS = "。；;！？!?\n"
 CONTEXT_CHARS = 24  # of context kept each side of a mention in the draft note
 YEAR_RE = re.compile(r"((?:19|20)\d\d)年")
 
@@ -105,13 +106,14 @@ def draft_case(name: str, raw_path: str | os.PathLike[str],
 
     raw_name = f"{name}.raw.txt"
     draft = Draft(target)
+    # a hidden name known before the folder exists: an interrupt right after its mkdir still removes it
+    tmp = cases / f".{name}.{os.getpid()}.{secrets.token_hex(4)}"
     try:
-        cases.mkdir(parents=True, exist_ok=True)
-        tmp = Path(tempfile.mkdtemp(prefix=f".{name}.", dir=cases))
-    except OSError as exc:
-        raise DraftError(f"cannot write a case folder in {root.name}/cases: {exc.strerror}") from None
-    try:
-        os.chmod(tmp, 0o777 & ~_umask())  # mkdtemp makes it private; a case folder is not
+        try:
+            cases.mkdir(parents=True, exist_ok=True)
+            tmp.mkdir()  # the umask applies, as to any case folder
+        except OSError as exc:
+            raise DraftError(f"cannot write a case folder in {root.name}/cases: {exc.strerror}") from None
         (tmp / raw_name).write_bytes(raw_bytes)
         figure_rows: list[FigureRow] = []
         non_figure_rows: list[dict[str, str | int]] = []
@@ -149,12 +151,6 @@ def draft_case(name: str, raw_path: str | os.PathLike[str],
     return draft
 
 
-def _umask() -> int:
-    mask = os.umask(0)
-    os.umask(mask)
-    return mask
-
-
 def _schema(root: Path, name: str) -> Schema:
     path = root / "schema" / f"{name}.schema.json"
     if path.is_file():  # the data folder's own schema file, of the same shape as the project's
@@ -182,10 +178,11 @@ def _figure_row(m: Mention, doc: SourceDocument, mentions: list[Mention], i: int
                 vocabulary: dict[str, Indicator]) -> FigureRow:
     q = m.quantity
     window = _cue_window(doc.text, mentions, i)
-    row: FigureRow = {"section": doc.section_at(m.start).path, "value": _cell(q.value), "unit": q.unit or "",
-                      "value_base": _cell(q.value_base), "base_unit": q.base_unit or "", "qualifier": q.qualifier,
-                      "lower": _cell(q.lower), "upper": _cell(q.upper), "evidence": m.text, "offset": m.start,
-                      "draft": ""}
+    evidence_start = _evidence_start(doc.text, m)
+    row: FigureRow = {"section": doc.section_at(evidence_start).path, "value": _cell(q.value),
+                      "unit": q.unit or "", "value_base": _cell(q.value_base), "base_unit": q.base_unit or "",
+                      "qualifier": q.qualifier, "lower": _cell(q.lower), "upper": _cell(q.upper),
+                      "evidence": doc.text[evidence_start:m.end], "offset": evidence_start, "draft": ""}
     before = doc.text[max(0, m.start - CONTEXT_CHARS):m.start].replace("\n", " ")
     after = doc.text[m.end:m.end + CONTEXT_CHARS].replace("\n", " ")
     notes = [f"context: …{before}【{m.text}】{after}…"]
@@ -203,6 +200,28 @@ def _figure_row(m: Mention, doc: SourceDocument, mentions: list[Mention], i: int
         notes.append(f"year in the clause: {', '.join(years)}")
     row["draft"] = "; ".join(notes)
     return row
+
+
+def _evidence_start(text: str, m: Mention) -> int:
+    """Where a drafted row's evidence starts: the mention's start, or its clause's when the words
+    before the number decide its reading.
+
+    Validation parses the evidence alone, so a reading the words before the number give
+    (分别超过90家和870家: 870 is more than 870; 增长3倍: four times the base) needs them in
+    the evidence: the evidence then runs from the clause's start (`CLAUSE_BREAKS`), or the
+    sentence's (`SENTENCE_BREAKS`) if the clause is not enough.
+    """
+    clause, _ = _clause_bounds(text, m.start, m.end)
+    sentence = max(text.rfind(c, 0, m.start) for c in SENTENCE_BREAKS) + 1
+    for start in (m.start, clause, sentence):  # 分别超过90家、870家: the 、 ends a clause, not the sentence
+        if any(_reads_alike(a.quantity, m.quantity) for a in find_quantities(text[start:m.end])):
+            return start
+    return m.start  # no evidence reproduces the reading: validate says how the row and the parser differ
+
+
+def _reads_alike(a: Quantity, b: Quantity) -> bool:
+    return (a.value_base, a.lower, a.upper, a.qualifier, a.base_unit) == (b.value_base, b.lower, b.upper,
+                                                                          b.qualifier, b.base_unit)
 
 
 def suggest_indicators(context: str, base_unit: str | None, vocabulary: dict[str, Indicator]) -> list[str]:

@@ -300,3 +300,16 @@ def test_an_interrupted_new_case_says_nothing_was_written_and_leaves_nothing(dat
     assert proc.returncode == 130, err
     assert err.strip().splitlines() == ["kcz: interrupted; nothing was written"]
     assert set(cases.iterdir()) == before
+
+
+def test_a_reading_the_words_before_the_number_decide_gets_them_in_its_evidence(data_copy, tmp_path):
+    # 分别超过90家、870家: 870 is more than 870 only with 分别超过 before it, and the 、 ends a
+    # clause, so its evidence runs from the sentence's start; 超过90家 reads alone
+    raw = tmp_path / "shared.raw.txt"
+    raw.write_text("两类企业分别超过90家、870家。\n", encoding="utf-8")
+    draft = draft_case("shared", raw)
+    rows = [(r["evidence"], int(r["offset"]), r["qualifier"], r["lower"], r["upper"])
+            for r in read_rows(draft.folder / "figures.csv")]
+    # 两类 (two kinds) is a count the draft lists too: 2 at offset 0
+    assert rows == [("两类", 0, "exact", "2", "2"), ("超过90家", 6, "超过", "90", ""),
+                    ("两类企业分别超过90家、870家", 0, "超过", "870", "")]
