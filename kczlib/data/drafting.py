@@ -203,8 +203,7 @@ def _figure_row(m: Mention, doc: SourceDocument, mentions: list[Mention], i: int
 
 
 def _evidence_start(text: str, m: Mention) -> int:
-    """Where a drafted row's evidence starts: the mention's start, or its clause's when the words
-    before the number decide its reading.
+    """Where a drafted row's evidence starts: the mention's, or earlier if the words before decide its reading.
 
     Validation parses the evidence alone, so a reading the words before the number give
     (分别超过90家和870家: 870 is more than 870; 增长3倍: four times the base) needs them in
