@@ -1,7 +1,7 @@
-"""Readings a number takes from the words right before it: ranks written without 第, speeds.
+"""Readings a number takes from the words right before it: ranks without 第, speeds, shared qualifiers.
 
 The scanner of `kczlib.data.quantities` reads a number with its own qualifiers and unit.
-Two forms of the genre are told apart only by the words before the number:
+These forms of the genre are told apart only by the words before the number:
 
 | written                    | read as                                   | mention text    |
 |----------------------------|-------------------------------------------|-----------------|
