@@ -67,6 +67,9 @@ def parser() -> argparse.ArgumentParser:
     b.add_argument("--max-reports", type=_positive_int, default=None, metavar="N",
                    help="refuse a config that makes more than N reports (default: [build] max_reports "
                         "of reports.toml, else 500)")
+    b.add_argument("--draft", action="store_true",
+                   help="preview an uncurated draft (kcz new-case) of the case -p case=NAME names: its rows as "
+                        "parsed, every page marked as a draft; never `latest`")
     b.add_argument("-q", "--quiet", action="store_true", help="only failures and the summary")
     b.add_argument("-v", "--verbose", action="store_true", help="timings per report, kernel logs")
 
@@ -158,13 +161,46 @@ def cmd_build(args) -> int:
                            tls={"ca": args.tls_ca, "cert": args.tls_cert, "key": args.tls_key},
                            allow_insecure_cluster=args.allow_insecure_cluster,
                            max_reports=args.max_reports)
-    result = build(options, Progress(verbosity))
+    result = (_build_draft if args.draft else build)(options, Progress(verbosity))
     if result.signal is not None:  # held while the run was put in place: it is whole
         code, word = SIGNAL_EXITS.get(result.signal, (EXIT_SIGTERM, "terminated"))
         print(f"kcz: {word} while the run was put in place; the build finished first: "
               f"{what_was_written()}", file=sys.stderr)
         return code
     return 0 if result.ok else EXIT_FAILED_REPORTS
+
+
+def _build_draft(options, progress):
+    """Build from a preview of the draft case `-p case=NAME` names (`kczlib.data.preview`).
+
+    The preview data folder lives in a scratch folder for the build only; `KCZ_DATA` points
+    at it while the reports run (local kernels inherit it), and `KCZ_DRAFT_PREVIEW` puts the
+    draft note first on every page. A `-p` build is never `latest`.
+    Raises KczError without `-p case=NAME`, or with a cluster (its workers read their own data).
+    """
+    import tempfile
+
+    from kczlib.data.preview import preview_data_root
+    from kczlib.publish.html.export import DRAFT_PREVIEW_ENV
+    from kczlib.publish.pipeline import build
+
+    case = options.overrides.get("case")
+    if not isinstance(case, str) or not case:
+        raise KczError("--draft needs the drafted case: add -p case=NAME")
+    if options.scheduler:
+        raise KczError("--draft builds on this machine only: drop --scheduler")
+    before = {name: os.environ.get(name) for name in ("KCZ_DATA", DRAFT_PREVIEW_ENV)}
+    with tempfile.TemporaryDirectory(prefix="kcz-draft-") as scratch:
+        os.environ["KCZ_DATA"] = str(preview_data_root(case, Path(scratch)))
+        os.environ[DRAFT_PREVIEW_ENV] = "1"  # every page says it is a draft (publish.html.export.draft_note)
+        try:
+            return build(options, progress)
+        finally:
+            for name, value in before.items():
+                if value is None:
+                    os.environ.pop(name, None)
+                else:
+                    os.environ[name] = value
 
 
 def cmd_prune(args) -> int:

@@ -19,7 +19,10 @@ script, and writes the page's Content-Security-Policy.
 
 from __future__ import annotations
 
+import os
+import re
 import threading
+from html import escape
 from typing import Any
 
 from jinja2 import DictLoader, FileSystemLoader
@@ -112,8 +115,31 @@ def to_html(nb, title: str, lang: str | None, reader: bool, resources_path: str,
             from kczlib.publish.html.lang_marks import mark_chinese
 
             body = mark_chinese(body)
-        return offline_page(embed_font(body))  # last: nothing in the page may load from outside it
+        return offline_page(embed_font(draft_note(body, lang)))  # last: nothing in the page may load from outside it
     body, _ = exporter.from_notebook_node(nb, resources=resources)
     from kczlib.publish.html.fonts import embed_font
 
-    return offline_page(embed_font(body))
+    return offline_page(embed_font(draft_note(body, lang)))
+
+
+# Set by `kcz build --draft` (kczlib.cli) for the build it runs: every page says it shows an uncurated draft.
+DRAFT_PREVIEW_ENV = "KCZ_DRAFT_PREVIEW"
+_BODY_OPEN = re.compile(r"<body\b[^>]*>")
+
+
+def draft_note(body: str, lang: str | None) -> str:
+    """`body` with the draft note (`page.draft_note`) first in it when `$KCZ_DRAFT_PREVIEW` is set.
+
+    Args:
+        body: a whole HTML page, before its font is embedded (the note's characters join the subset).
+        lang: the page's language (zh or en; English for anything else).
+
+    Returns:
+        The page, unchanged outside a draft preview.
+    """
+    if not os.environ.get(DRAFT_PREVIEW_ENV):
+        return body
+    from kczlib.publish.html.words import chrome
+
+    note = f'<p class="kcz-draft" role="note"><strong>{escape(chrome(lang or "en")["draft_note"])}</strong></p>'
+    return _BODY_OPEN.sub(lambda m: m.group(0) + note, body, count=1)
