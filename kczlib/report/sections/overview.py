@@ -70,10 +70,13 @@ def data_quality(report) -> None:
     """A "data quality" section from `validate_case`.
 
     It shows figure rows, the qualified share, how the source's numeric mentions are accounted
-    for, and a bar chart of figures per chain.
+    for, and a bar chart of figures per chain. Nothing for a case with no figure rows (the key
+    findings already say it reports none; a share of nothing has no value).
     """
     from kczlib.data.validate import validate_case
 
+    if not report.reports_figures():
+        return
     r = validate_case(report.case)
     report.heading("overview.quality_heading")
     n = report.count(r.figures, "overview.derivation.figure_rows")
@@ -143,10 +146,15 @@ def qualifier_list(report, r) -> Safe:
 
 
 def overview_caveats(report) -> None:
-    """The biggest caveats: a self-reported source, qualified figures as ranges, missing series."""
+    """The biggest caveats: a self-reported source, qualified figures as ranges, missing series.
+
+    Nothing for a case with no figure rows: there is no figure to caution about.
+    """
     from kczlib.data.context import context_gaps, load_context
     from kczlib.data.validate import validate_case
 
+    if not report.reports_figures():
+        return
     r = validate_case(report.case)
     n = report.count(r.figures, "overview.derivation.figure_rows")
     q = report.count(r.qualified, "overview.derivation.qualified_rows")
