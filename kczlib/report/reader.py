@@ -122,7 +122,10 @@ class ReaderMethods:
     def reader_meta(self) -> dict:
         """What the reader page header and the index card show (see the module docstring)."""
         lang, tpl = self.lang, self.text
-        about = [tpl("reader.about_source", title=self.meta["title"][lang]), tpl("reader.about_ranges"),
+        from kczlib.data.cases import source_kind
+
+        about = [tpl(f"reader.about_source.{source_kind(self.meta)}", title=self.meta["title"][lang]),
+                 tpl("reader.about_ranges"),
                  tpl("reader.about_assumptions" if self._uses_parameters() else "reader.about_no_assumptions"),
                  tpl("reader.about_appendix")]
 

@@ -107,7 +107,10 @@ def overview_findings(report) -> list:
     found = rd_peers(report)
     if spending is not None and province is not None and found is not None and found[3] is not None:
         row, mine, nrow, nation, _ = found
-        out.append(report.text("overview.kf_fiscal", spending=spending, year=report.period(spending.ids[0]),
+        from kczlib.data.geo import geo_name
+
+        out.append(report.text("overview.kf_fiscal", province_name=geo_name(prow.geo, report.lang),
+                               spending=spending, year=report.period(spending.ids[0]),
                                ratio=metrics.share(spending, province), province_confidence=report.confidence(prow),
                                rd=mine, rd_year=report.when(row), vs_china=metrics.ratio(mine, nation, "multiplier")))
     lrow, later = report.ctx_role("kechuangdai_loans_latest")
@@ -150,6 +153,7 @@ def overview_caveats(report) -> None:
 
     Nothing for a case with no figure rows: there is no figure to caution about.
     """
+    from kczlib.data.cases import source_kind
     from kczlib.data.context import context_gaps, load_context
     from kczlib.data.validate import validate_case
 
@@ -167,7 +171,8 @@ def overview_caveats(report) -> None:
     series = ("overview.caveat_series", {"gaps": gaps, "weak": weak, "rows": rows}) if report.has_context() else \
         ("missing.no_context", {"topic": Safe(report.text("missing.topics.caveat_context"))})
     report.show(Safe("\n".join("- " + report.text(k, **s) for k, s in (
-        ("any_case.caveat_source", {"n_figures": n, "city": report.meta["city"][report.lang]}),
+        (f"any_case.caveat_source.{source_kind(report.meta)}", {"n_figures": n,
+                                                                "city": report.meta["city"][report.lang]}),
         ("overview.caveat_ranges", {"n_qualified": q, "n_figures": n, "share": metrics.share(q, n),
                                     "qualifiers": qualifier_list(report, r)}),
         series))))
