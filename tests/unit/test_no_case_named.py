@@ -33,3 +33,12 @@ def test_no_code_word_file_or_notebook_names_a_case():
     found = [(str(p.relative_to(REPO)), name) for p in files
              for name in case_names() if name.lower() in p.read_text(encoding="utf-8").lower()]
     assert found == []
+
+
+def test_the_shared_word_files_carry_no_framing_of_one_case():
+    # words every page may print, whatever the case reports: one text's doubling pledge, leading
+    # group and "four chains" belong in gated sections of a report's own word file, not here
+    for name in ("common", "page"):
+        text = (REPO / "kczlib" / "words" / f"{name}.toml").read_text(encoding="utf-8")
+        for words in ("倍增", "领导小组", "四链", "four chains", "doubling", "leading group"):
+            assert words not in text, (name, words)
