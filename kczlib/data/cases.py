@@ -104,6 +104,7 @@ class SourceMeta(TypedDict):
     accessed: str
     sha256: str
     debris_lines: NotRequired[list[str]]
+    kind: NotRequired[str]  # one of SOURCE_KINDS
 
 
 class CaseMeta(TypedDict):
@@ -154,6 +155,26 @@ REQUIRED_META = {
 # when present each language is a non-blank text; an unknown author is said in words
 # ("未署名" / "not stated"), never left blank.
 BYLINE_META = ("publisher", "author")
+# case.json `source.kind`: what kind of text the source is, which decides how every page frames
+# it (words: `reader.about_source.<kind>`, `any_case.caveat_source.<kind>` in words/common.toml).
+# Required of a shipped case (tests/unit/data/test_source_kind.py checks data/cases); a case
+# without it (a fixture, a draft) is framed as UNSTATED_KIND, neutrally. Any other value is an error.
+SOURCE_KINDS = ("own_write_up", "press_conference", "news_report", "work_report", "statistics_bulletin")
+UNSTATED_KIND = "unstated"
+
+
+def source_kind(meta: CaseMeta | dict[str, object]) -> str:
+    """The case's `source.kind` (one of SOURCE_KINDS), or UNSTATED_KIND when case.json has none.
+
+    Args:
+        meta: a case's case.json, as `get_case` checked it (a bad kind never gets this far).
+
+    Returns:
+        The kind, which selects the framing templates.
+    """
+    source = meta.get("source") if isinstance(meta, dict) else None
+    kind = source.get("kind") if isinstance(source, dict) else None
+    return kind if isinstance(kind, str) and kind in SOURCE_KINDS else UNSTATED_KIND
 
 
 def get_case(case: str) -> Case:
@@ -232,7 +253,16 @@ def check_meta(meta: object, meta_path: Path) -> list[DataError]:
                           else "remove it")
                 errors.append(DataError(meta_path, f"{key}.{sub} holds {bad}, which the pages and charts cannot "
                                         f"draw: {advice}", line=_json_line(text, key, sub), column=f"{key}.{sub}"))
-    return errors + _check_byline(meta, meta_path, text)
+    return errors + _check_byline(meta, meta_path, text) + _check_kind(meta, meta_path, text)
+
+
+def _check_kind(meta: dict[str, object], meta_path: Path, text: str) -> list[DataError]:
+    """The error of case.json `source.kind` when present and not one of SOURCE_KINDS (one line)."""
+    source = meta.get("source")
+    if not isinstance(source, dict) or "kind" not in source or source["kind"] in SOURCE_KINDS:
+        return []
+    return [DataError(meta_path, f"source.kind {source['kind']!r} is not a kind of source; write one of "
+                      f"{', '.join(SOURCE_KINDS)}", line=_json_line(text, "source", "kind"), column="source.kind")]
 
 
 def _check_byline(meta: dict[str, object], meta_path: Path, text: str) -> list[DataError]:

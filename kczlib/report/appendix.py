@@ -108,7 +108,7 @@ def leaf_name(leaf: Num, report) -> str:
 def _where(where: str) -> str:
     if where.startswith("chart:") or where == "scenario heatmap":
         return "chart"
-    if where == "scenario table":
+    if where in ("scenario table", "other figures"):  # other figures: kczlib/report/others.py
         return "table"
     if where == "key numbers":
         return "key"

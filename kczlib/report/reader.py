@@ -54,6 +54,7 @@ class ReaderMethods:
     key: list[tuple[str, str]]
     findings: list[str]
     case: str
+    figures: Any  # the case's figures table (a DataFrame), once configured
     text: Callable[..., Safe]
     say: Callable[..., None]
     show: Callable[..., None]
@@ -66,7 +67,8 @@ class ReaderMethods:
         """The report's opening: a "Key findings" heading and three to five sentences.
 
         The sentences are rendered templates, so their numbers are ledgered. A case that reports
-        less may give one or two; with none, one sentence says the case's data do not support any.
+        less may give one or two; with none, one sentence says the case's data do not support any,
+        or, for a case whose figures.csv holds no row, that the case reports no figures (issue 23).
         Raises `ValueError` for more than five.
         """
         if len(sentences) > 5:
@@ -75,10 +77,14 @@ class ReaderMethods:
         self.findings = [plain(s) for s in sentences]  # reader meta `findings` (the index's first line)
         self.heading("common.key_findings_heading")
         if not sentences:
-            self.say("missing.no_findings")
+            self.say("missing.no_findings" if self.reports_figures() else "missing.no_figures")
             return
         self.show(Safe("\n".join(f"- {s}" for s in sentences)))
 
+
+    def reports_figures(self) -> bool:
+        """Whether the case's figures.csv holds at least one figure row (a drafted case may hold none)."""
+        return self.figures is not None and len(self.figures) > 0
 
     def key_numbers(self, items: list) -> None:
         """Mark two or three of the report's numbers as its headline numbers (index card).
@@ -116,7 +122,10 @@ class ReaderMethods:
     def reader_meta(self) -> dict:
         """What the reader page header and the index card show (see the module docstring)."""
         lang, tpl = self.lang, self.text
-        about = [tpl("reader.about_source", title=self.meta["title"][lang]), tpl("reader.about_ranges"),
+        from kczlib.data.cases import source_kind
+
+        about = [tpl(f"reader.about_source.{source_kind(self.meta)}", title=self.meta["title"][lang]),
+                 tpl("reader.about_ranges"),
                  tpl("reader.about_assumptions" if self._uses_parameters() else "reader.about_no_assumptions"),
                  tpl("reader.about_appendix")]
 

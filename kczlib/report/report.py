@@ -242,7 +242,14 @@ class Report(ChartMethods, LabelMethods, ReaderMethods):
 
     # -- appendix --------------------------------------------------------------------
     def appendix(self) -> None:
-        """The footnotes, then numbers ledger, Sources, assumptions (the appendix part), then the reader meta."""
+        """Other reported figures, footnotes, then the appendix part (ledger, Sources, assumptions), reader meta.
+
+        "Other reported figures" (`others.other_figures`): the figures of the chains this report is
+        home to that no section of it printed, so every figure of the case appears in some page.
+        """
+        from kczlib.report.others import other_figures
+
+        other_figures(self)
         self.footnotes()
         self.part = "appendix"
         try:

@@ -1,6 +1,10 @@
 """The overview report (notebooks/00_overview).
 
-Its sections: chain headlines, cross-checks, data quality, key findings and caveats across the chains.
+Its sections: title and introduction, the leading group, chain headlines, the pilot evaluation,
+cross-checks, data quality, key findings and caveats across the chains. A section that rests on
+what one case's text tells (a leading group, a programme evaluation) is shown only when the case
+has figures carrying it, and then with its heading; otherwise nothing, not even the heading.
+The framing (city, programme) comes from case.json.
 
 Each public function takes the notebook's `Report` and shows one section or returns its
 key-finding sentences.
@@ -21,12 +25,93 @@ from kczlib.report.sections.shared import (
 from kczlib.report.sections.talent import PROGRAMME, tally_words
 
 
+def overview_title(report) -> None:
+    """The report's title: the city with its programme (case.json `programme`) when the case names one.
+
+    `overview.title` ("{city}{programme}建设：概览") or, without a programme, `overview.title_plain`.
+    """
+    programme = report.meta.get("programme")
+    if isinstance(programme, dict) and programme.get(report.lang):
+        report.heading("overview.title", level=1, programme=programme[report.lang])
+    else:
+        report.heading("overview.title_plain", level=1)
+
+
+def overview_intro(report, batch_ref: str) -> None:
+    """The introduction: what the case is (its programme, when case.json names one) and how many figures.
+
+    Args:
+        report: the notebook's `Report`.
+        batch_ref: the ref (see `Report.has`) of the size of the programme's batch the city was
+            chosen in; when the case reports it, the intro says so (`overview.intro`).
+
+    Nothing for a case without figures: the key findings already say it reports none.
+    """
+    if not report.reports_figures():
+        return
+    n_figures = report.count(len(report.figures), "overview.derivation.figure_rows")
+    programme = report.meta.get("programme")
+    named = isinstance(programme, dict) and bool(programme.get(report.lang))
+    if named and report.has(batch_ref):
+        report.say("overview.intro", programme=programme[report.lang], pilot_cities=report.get(batch_ref),
+                   n_figures=n_figures)
+    elif named:
+        report.say("overview.intro_programme", programme=programme[report.lang], n_figures=n_figures)
+    else:
+        report.say("overview.intro_plain", n_figures=n_figures)
+
+
+def governance(report, group: list[str]) -> None:
+    """The leading group: its member units by kind, in words and as a chart.
+
+    Args:
+        report: the notebook's `Report`.
+        group: refs of the member counts (municipal departments, districts, units of the
+            national body), as in `Report.has`.
+
+    Shown, with its heading, only when the case reports every count; otherwise nothing (a
+    leading group is one text's framing, not something every case has or lacks).
+    """
+    if not all(report.has(r) for r in group):
+        return
+    report.heading("overview.governance_heading")
+    members = [report.get(r) for r in group]
+    report.say("overview.governance", departments=members[0], districts=members[1], cast_units=members[2],
+               members=metrics.total(members))
+    report.bars("governance", [(report.label(m.ids[0]), m) for m in members], "overview.governance_chart",
+                "overview.unit_members")
+
+
+def evaluation(report, rank_ref: str, sub_ref: str, criteria_ref: str) -> None:
+    """The programme's evaluation of the city: its overall rank and, where reported, two more ranks.
+
+    Args:
+        report: the notebook's `Report`.
+        rank_ref: the overall rank; the section (and its heading) shows only when the case has it.
+        sub_ref: the rank among the city's peers (sub-provincial cities); optional.
+        criteria_ref: the rank on the evaluation's criteria; optional.
+    """
+    if not report.has(rank_ref):
+        return
+    report.heading("overview.outcomes_heading")
+    rank = report.get(rank_ref)
+    if report.has(sub_ref) and report.has(criteria_ref):
+        report.say("overview.evaluation", year_label=report.period(rank.ids[0]), rank=rank,
+                   sub_rank=report.get(sub_ref), criteria_rank=report.get(criteria_ref))
+    else:
+        report.say("overview.evaluation_rank", year_label=report.period(rank.ids[0]), rank=rank)
+
+
 def chain_headlines(report, headlines: dict[str, list[str]]) -> None:
-    """One line per chain with its headline figures, then the counts among them as one chart.
+    """A heading, one line per chain with its headline figures, then the counts among them as one chart.
 
     Refs are as in `Report.has` (indicator ids or `case:<figure id>`). Figures the case does not
-    report are left out; a chain with none gets the "not reported" sentence.
+    report are left out; a chain with none gets the "not reported" sentence. A case with no
+    headline figure in any chain gets nothing, not even the heading.
     """
+    if not any(report.has(r) for refs in headlines.values() for r in refs):
+        return
+    report.heading("overview.chains_heading")
     counts, chains = [], []
     for chain, refs in headlines.items():
         nums = [report.get(r) for r in refs if report.has(r)]
@@ -70,10 +155,13 @@ def data_quality(report) -> None:
     """A "data quality" section from `validate_case`.
 
     It shows figure rows, the qualified share, how the source's numeric mentions are accounted
-    for, and a bar chart of figures per chain.
+    for, and a bar chart of figures per chain. Nothing for a case with no figure rows (the key
+    findings already say it reports none; a share of nothing has no value).
     """
     from kczlib.data.validate import validate_case
 
+    if not report.reports_figures():
+        return
     r = validate_case(report.case)
     report.heading("overview.quality_heading")
     n = report.count(r.figures, "overview.derivation.figure_rows")
@@ -104,7 +192,10 @@ def overview_findings(report) -> list:
     found = rd_peers(report)
     if spending is not None and province is not None and found is not None and found[3] is not None:
         row, mine, nrow, nation, _ = found
-        out.append(report.text("overview.kf_fiscal", spending=spending, year=report.period(spending.ids[0]),
+        from kczlib.data.geo import geo_name
+
+        out.append(report.text("overview.kf_fiscal", province_name=geo_name(prow.geo, report.lang),
+                               spending=spending, year=report.period(spending.ids[0]),
                                ratio=metrics.share(spending, province), province_confidence=report.confidence(prow),
                                rd=mine, rd_year=report.when(row), vs_china=metrics.ratio(mine, nation, "multiplier")))
     lrow, later = report.ctx_role("kechuangdai_loans_latest")
@@ -143,10 +234,16 @@ def qualifier_list(report, r) -> Safe:
 
 
 def overview_caveats(report) -> None:
-    """The biggest caveats: a self-reported source, qualified figures as ranges, missing series."""
+    """The biggest caveats: a self-reported source, qualified figures as ranges, missing series.
+
+    Nothing for a case with no figure rows: there is no figure to caution about.
+    """
+    from kczlib.data.cases import source_kind
     from kczlib.data.context import context_gaps, load_context
     from kczlib.data.validate import validate_case
 
+    if not report.reports_figures():
+        return
     r = validate_case(report.case)
     n = report.count(r.figures, "overview.derivation.figure_rows")
     q = report.count(r.qualified, "overview.derivation.qualified_rows")
@@ -159,7 +256,8 @@ def overview_caveats(report) -> None:
     series = ("overview.caveat_series", {"gaps": gaps, "weak": weak, "rows": rows}) if report.has_context() else \
         ("missing.no_context", {"topic": Safe(report.text("missing.topics.caveat_context"))})
     report.show(Safe("\n".join("- " + report.text(k, **s) for k, s in (
-        ("any_case.caveat_source", {"n_figures": n, "city": report.meta["city"][report.lang]}),
+        (f"any_case.caveat_source.{source_kind(report.meta)}", {"n_figures": n,
+                                                                "city": report.meta["city"][report.lang]}),
         ("overview.caveat_ranges", {"n_qualified": q, "n_figures": n, "share": metrics.share(q, n),
                                     "qualifiers": qualifier_list(report, r)}),
         series))))
