@@ -22,6 +22,7 @@ from kczlib.data.context import context_series
 from kczlib.data.indicators import tally_of
 from kczlib.data.periods import months_between
 from kczlib.report.narrative import Safe
+from kczlib.report.sections.available import case_findings
 from kczlib.report.sections.shared import (
     context_bars,
     population_steps,
@@ -178,10 +179,13 @@ def talent_findings(report) -> list:
     if stocks.stations is not None:
         out.append(report.text("talent.kf_programme", stations=stocks.stations, people=stocks.people,
                                kind=tally_words(report, list(PROGRAMME))))
-    return out[:5]
+    return case_findings(report, out[:5], TALENT_REFS)
 
 
 PROGRAMME = ("expert_workstations", "workstation_academicians", "workstation_experts")
+# The indicators of this report: what its key findings may be chosen from (available.case_findings)
+TALENT_REFS = (*PROGRAMME, "workstation_projects", "workstation_patents", "workstation_invention_patents",
+               "workstation_awards", "overseas_experts", "haizhi_bases", "haizhi_workstations", "expert_service_teams")
 
 
 # --- the inflow section --------------------------------------------------------------
