@@ -139,6 +139,10 @@ def rd_peer_comparison(report) -> None:
     if found is None:
         return
     row, mine, nrow, nation, others = found
+    if nation is not None and not others:  # the national figure is shown though peers are missing
+        report.say("fiscal.vs_nation", year=report.when(row), intensity=mine, confidence=report.confidence(row),
+                   china=nation, china_confidence=report.confidence(nrow),
+                   vs_china=metrics.ratio(mine, nation, "multiplier"))
     if nation is None or not others:
         report.gap("peer_city_rd_intensity")
         return
@@ -288,6 +292,25 @@ def spending_statement(report, spending: Num) -> None:
     report.say("fiscal.spending", year_label=report.period(spending.ids[0]), spending=spending)
 
 
+def _rd_findings(report) -> list:
+    """The R&D finding: the city's latest intensity against the nation's (and its peers' where context has them)."""
+    out: list = []
+    found = rd_peers(report)
+    if found is not None and found[3] is not None and not found[4]:  # the nation without peers
+        row, mine, nrow, nation, _ = found
+        out.append(report.text("fiscal.vs_nation", year=report.when(row), intensity=mine,
+                               confidence=report.confidence(row), china=nation,
+                               china_confidence=report.confidence(nrow),
+                               vs_china=metrics.ratio(mine, nation, "multiplier")))
+    elif found is not None and found[3] is not None:
+        row, mine, nrow, nation, others = found
+        out.append(report.text("fiscal.kf_peers", year=report.when(row), intensity=mine,
+                               confidence=report.confidence(row),
+                               vs_china=metrics.ratio(mine, nation, "multiplier"), china=nation,
+                               china_confidence=report.confidence(nrow), items=_peer_items(report, others)))
+    return out
+
+
 def fiscal_findings(report, spending: Num, multiple: Num, years: Num, baseline_year: int) -> list:
     """Key findings of the fiscal report.
 
@@ -295,21 +318,15 @@ def fiscal_findings(report, spending: Num, multiple: Num, years: Num, baseline_y
     pledge's minimum compound average growth and end-point target, and the budget gap.
     """
     out: list = []
-    if spending is None:  # every finding of this report's own is about spending
-        return case_findings(report, out, FISCAL_REFS)
+    if spending is None:  # every other finding of this report's own is about spending
+        return case_findings(report, _rd_findings(report), FISCAL_REFS)
     year = figure(spending.ids[0], report.case).period
     prow, province = _province_same_year(report, spending)
     if province is not None:
         out.append(report.text("fiscal.kf_province", spending=spending, year=report.period(spending.ids[0]),
                                ratio=metrics.share(spending, province), province=province,
                                confidence=report.confidence(prow)))
-    found = rd_peers(report)
-    if found is not None and found[3] is not None:
-        row, mine, nrow, nation, others = found
-        out.append(report.text("fiscal.kf_peers", year=report.when(row), intensity=mine,
-                               confidence=report.confidence(row),
-                               vs_china=metrics.ratio(mine, nation, "multiplier"), china=nation,
-                               china_confidence=report.confidence(nrow), items=_peer_items(report, others)))
+    out += _rd_findings(report)
     if multiple is not None and years is not None:
         target = pledge_target(spending, multiple, years, baseline_year)
         out.append(report.text("fiscal.kf_pledge", years=years, multiple=multiple, cagr=target.required_rate(),

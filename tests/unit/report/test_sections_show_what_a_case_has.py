@@ -132,3 +132,17 @@ def test_findings_in_english_too(cases):
     r = bare_report("02_tech_finance_leverage", "jiangcheng", "en")
     found = sections.finance_findings(r, r.maybe("tech_loan_firms"), r.maybe("tech_loan_volume"), [0.5])
     assert "cumulative borrowing per firm of CNY 3.33 m to CNY 3.75 m" in found[0]
+
+
+def test_the_national_r_and_d_figure_is_shown_when_no_peer_city_has_that_year(data_copy):
+    """Chengdu's context without the three peer rows of 2022: 3.52% / 2.54% (China 2022) = 1.386, 1.39x."""
+    path = data_copy / "cases" / "chengdu" / "context.csv"
+    peers = ("rd_intensity_xian_2022,", "rd_intensity_chongqing_2022,", "rd_intensity_guangzhou_2022,")
+    lines = path.read_text(encoding="utf-8").splitlines(keepends=True)
+    path.write_text("".join(x for x in lines if not x.startswith(peers)), encoding="utf-8")
+    r = bare_report("01_fiscal_investment", "chengdu")
+    fiscal.rd_peer_comparison(r)
+    assert r.shown[0].startswith("2022年成都R&D投入强度为3.52%（中等可信度），是全国水平（2.54%")
+    assert r.shown[0].endswith("的1.39倍。")
+    found = sections.fiscal_findings(r, None, None, None, 2021)  # no spending: the R&D finding stays first
+    assert found[0] == r.shown[0]
