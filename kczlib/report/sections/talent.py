@@ -149,8 +149,12 @@ def yearly_changes(report) -> list[dict]:
 
 
 def talent_measures(report) -> None:
-    """The page's first lines: what it measures, and that no inflow series of talent exists."""
-    report.say("talent.measures")
+    """The page's first lines: what it measures, and that no inflow series of talent exists.
+
+    The external measures (population, settlement, graduates) are named only where the case's
+    context holds a population series; otherwise the page measures the case's own figures.
+    """
+    report.say("talent.measures" if context_series("population", report.case) else "talent.measures_case_only")
 
 
 def talent_findings(report) -> list:

@@ -146,3 +146,16 @@ def test_the_national_r_and_d_figure_is_shown_when_no_peer_city_has_that_year(da
     assert r.shown[0].endswith("的1.39倍。")
     found = sections.fiscal_findings(r, None, None, None, 2021)  # no spending: the R&D finding stays first
     assert found[0] == r.shown[0]
+
+
+def test_a_derived_change_names_its_two_inputs_by_year_in_the_ledger(cases):
+    from kczlib.report.appendix import ledger_rows
+
+    for lang, derivation in (("zh", "2023年高新技术企业数减2022年高新技术企业数"),
+                             ("en", "High-tech enterprises (2023) minus High-tech enterprises (2022)")):
+        r = bare_report("04_platforms_and_industry", "jiangcheng", lang)
+        available.series_change(r, "hightech_enterprises")
+        rows = {row["printed"]: row for row in ledger_rows(r)}
+        net = rows["至少40家" if lang == "zh" else "at least 40"]
+        assert net["derivation"] == derivation
+        assert "1年" not in rows and "1 year" not in rows  # a one-year span is not printed, nor ledgered
