@@ -159,3 +159,17 @@ def test_a_derived_change_names_its_two_inputs_by_year_in_the_ledger(cases):
         net = rows["至少40家" if lang == "zh" else "at least 40"]
         assert net["derivation"] == derivation
         assert "1年" not in rows and "1 year" not in rows  # a one-year span is not printed, nor ledgered
+
+
+def test_a_partial_loans_section_shows_the_change_of_its_two_years(cases):
+    """hexi: cumulative lending 8亿元 at the end of 2022 and 10亿元 at the end of 2023: 2亿元 more, 25%."""
+    r = bare_report("02_tech_finance_leverage", "hexi")
+    assert not available.complete(r, "loans", "tech_loan_banks", "tech_loan_risk_pool_districts", "tech_loan_firms",
+                                  "tech_loan_volume")
+    assert r.shown[1] == "- 科技信贷累计放款：10亿元（2023年）"
+    assert r.shown[2].startswith("科技信贷放款额由2022年的8亿元增至2023年的10亿元")
+    assert "净增2亿元，增长25%" in r.shown[2]  # exact inputs: an exact 25%
+    en = bare_report("02_tech_finance_leverage", "hexi", "en")
+    assert available.series_change(en, "tech_loan_volume")
+    assert "from CNY 800 m in 2022 to CNY 1 bn in 2023" in en.shown[0]
+    assert "a net increase of CNY 200 m, a growth of 25%" in en.shown[0]
