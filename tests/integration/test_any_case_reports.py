@@ -55,9 +55,9 @@ PARTIAL = {
     "04_platforms_and_industry": [("高新技术企业", "high-tech enterprises")],
 }
 # Words of one case's programme that no page of this case may carry (it has no figure of them).
-FRAMING = {"zh": ["倍增承诺", "揭榜挂帅", "科协保姆", "丝路", "科创贷", "人才政策的版本演进"],
+FRAMING = {"zh": ["倍增承诺", "揭榜挂帅", "科协保姆", "丝路", "科创贷", "人才政策的版本演进", "应用场景"],
            "en": ["doubling pledge", "jiebang", "Silk Road", "Belt and Road base", "Kechuangdai",
-                  "Talent policy versions"]}
+                  "Talent policy versions", "application scenarios"]}
 # Sections that compare with external data: the case has no context.csv.
 NO_CONTEXT = {
     "00_overview": [("与外部统计数据的交叉核对", "the cross-checks against external statistics"),
