@@ -105,6 +105,42 @@ def leaf_name(leaf: Num, report) -> str:
     return leaf.derivation
 
 
+def leaf_namer(num: Num, report):
+    """A function naming `num`'s inputs as `leaf_name` does, with the period where two would read alike.
+
+    2023 high-tech enterprises less 2022 high-tech enterprises must not read "high-tech
+    enterprises less high-tech enterprises": inputs sharing a name are named with their period
+    (`shared.dated_leaf`; a figure's period, or a context row's).
+
+    Args:
+        num: a printed number (a leaf has no inputs: named as `leaf_name` names it).
+        report: the notebook's `Report`.
+
+    Returns:
+        A callable from an input `Num` to its name in the page language.
+    """
+    from collections import Counter
+
+    from kczlib.data.context import context_value, format_period
+    from kczlib.report.narrative import templates
+
+    counts = Counter(leaf_name(leaf, report) for leaf in ({} if num.is_leaf else
+                                                           {leaf.key: leaf for leaf in num.inputs()}.values()))
+
+    def name(leaf: Num) -> str:
+        base = leaf_name(leaf, report)
+        first = leaf.refs[0] if leaf.refs else None
+        if counts[base] < 2 or isinstance(leaf.origin, Period) or first is None:
+            return base
+        period = (figure(first.figure_id, report.case).period if isinstance(first, FigureRef)
+                  else context_value(first.context_id, report.case).period if isinstance(first, ContextRef) else "")
+        if not period or not period[:4].isdigit():
+            return base
+        return templates(report.lang)["shared.dated_leaf"].format(name=base, period=format_period(period, report.lang))
+
+    return name
+
+
 def _where(where: str) -> str:
     if where.startswith("chart:") or where == "scenario heatmap":
         return "chart"
@@ -124,9 +160,10 @@ def ledger_rows(report) -> list[dict]:
             continue
         seen.add(key)
         cited = e.where == "cited text" or isinstance(e.num.origin, Passage)  # a passage: only its numbers
-        derivation = "" if cited else derivation_words(e.num, lang, lambda leaf: leaf_name(leaf, report))
+        named = leaf_namer(e.num, report)
+        derivation = "" if cited else derivation_words(e.num, lang, named)
         inputs = "" if e.num.is_leaf else report.list_separator().join(
-            f"{leaf_name(leaf, report)} = {exact_text(leaf)}" for leaf in e.num.inputs())
+            f"{named(leaf)} = {exact_text(leaf)}" for leaf in e.num.inputs())
         rows.append({
             "printed": "; ".join(_NUMBER.findall(_plain(e.text))) if cited else _plain(e.text),
             "exact": exact_text(e.num),

@@ -158,7 +158,7 @@ class ReaderMethods:
         Returns:
             The rows, in the order first printed; empty rows (a cited text without a number) left out.
         """
-        from kczlib.report.appendix import _NUMBER, leaf_name
+        from kczlib.report.appendix import _NUMBER, leaf_namer
 
         rows = []
         for e in require_ledger(self.ledger).printed():
@@ -168,7 +168,7 @@ class ReaderMethods:
             if not text:
                 continue
             label = (num.derivation if num.origin is None and num.is_leaf  # computed in a section: its words
-                     else derivation_words(num, self.lang, lambda leaf: leaf_name(leaf, self)))
+                     else derivation_words(num, self.lang, leaf_namer(num, self)))
             if isinstance(num.origin, Period) and num.origin.of is None and num.refs:  # a row's year, named so
                 label = templates(self.lang)["appendix.leaves.period_of"].format(name=label)
             quantity = not cited
@@ -180,7 +180,7 @@ class ReaderMethods:
                 "kind": kind_name(num), **sources(num, self.case),
                 **({"evidence": plain(e.text)} if isinstance(num.origin, Passage) else {}),  # the quotation itself
                 "derivation": "" if num.is_leaf else self.list_separator().join(
-                    f"{leaf_name(leaf, self)} = {exact_text(leaf)}" for leaf in num.inputs()),
+                    f"{leaf_namer(num, self)(leaf)} = {exact_text(leaf)}" for leaf in num.inputs()),
             })
         return rows
 

@@ -17,7 +17,12 @@ from kczlib.data.context import format_period
 from kczlib.report import plots  # matplotlib: sections are only imported by notebooks
 from kczlib.report.charts import unit_key
 from kczlib.report.narrative import Safe
+from kczlib.report.sections.available import case_findings
 from kczlib.report.tables import display_table
+
+# The indicators of this report: what its key findings may be chosen from (available.case_findings)
+FINANCE_REFS = ("tech_loan_volume", "tech_loan_firms", "tech_loan_banks", "tech_loan_risk_pool_districts",
+                "angel_funds", "angel_funded_firms")
 
 
 def leverage_scenarios(report, loans: Num, pools_yi: list, loss_rates: list, shares: list) -> None:
@@ -65,6 +70,22 @@ def leverage_scenarios(report, loans: Num, pools_yi: list, loss_rates: list, sha
     table.insert(5, report.text("finance.col_pool_binding"),
                  [report.text(f"finance.binding_{b}") for b in grid["pool_binding"]])
     display_table(table)
+
+
+def pool_reported(report) -> bool:
+    """Whether the risk-pool scenarios have an input of the case: a pool figure or a pool in its context.
+
+    A pool figure is one of an indicator whose id names a risk pool (data/indicators.csv:
+    `tech_loan_risk_pool_districts`, ...); a pool in context is the `debt_risk_pool` role.
+    Otherwise the scenarios would rest on assumed pools alone, so one sentence says they are
+    left out and why (`finance.scenario_no_pool`; issue 23, section 2) and False is returned.
+    """
+    from kczlib.data.indicators import indicators
+
+    if any(report.has(i) for i in indicators() if "risk_pool" in i) or report.ctx_role("debt_risk_pool")[1] is not None:
+        return True
+    report.say("finance.scenario_no_pool")
+    return False
 
 
 def _never_exhausted(break_even: Num) -> bool:
@@ -241,9 +262,9 @@ def finance_findings(report, firms: Num, loans: Num, shares: list) -> list:
     They are growth since the case, lending implied between the points, loan size and borrowing
     per firm, and the 2019 pool as a scenario.
     """
-    out = []
+    out: list = []
     if firms is None or loans is None:
-        return out
+        return case_findings(report, out, FINANCE_REFS)
     lrow, later_loans = report.ctx_role("kechuangdai_loans_latest")
     frow, later_firms = report.ctx_role("kechuangdai_firms_latest")
     crow, count = report.ctx_role("kechuangdai_loan_count_latest")
@@ -264,4 +285,7 @@ def finance_findings(report, firms: Num, loans: Num, shares: list) -> list:
     if pool is not None:
         out.append(report.text("finance.kf_pool", pool=pool, year=report.when(prow), confidence=report.confidence(prow),
                                per_pool=metrics.ratio(loans, pool, "multiplier")))
-    return out
+    if not out:  # no later totals in context: the one ratio the case's own figures give
+        out.append(report.text("finance.kf_borrowing", loans=loans, firms=firms,
+                               avg=metrics.ratio(loans, firms, "CNY")))
+    return case_findings(report, out, FINANCE_REFS)

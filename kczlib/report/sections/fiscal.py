@@ -18,6 +18,7 @@ from kczlib.data.figures import figure
 from kczlib.data.geo import geo_name
 from kczlib.report import plots  # matplotlib: sections are only imported by notebooks
 from kczlib.report.narrative import Safe
+from kczlib.report.sections.available import case_findings, series_change
 from kczlib.report.sections.shared import rd_peers, rd_rows
 
 
@@ -57,6 +58,40 @@ def fiscal_benchmarks(report, spending: Num, intensity: Num) -> None:
     rd_peer_comparison(report)
     report.gap("fiscal_st_series")
     report.gap("peer_city_rd_intensity")
+
+
+def rd_section(report, spending: Num | None, intensity: Num | None) -> None:
+    """The R&D intensity section: whatever of intensity, spending and GDP the case and its context give.
+
+    With both figures: the source's claim and the benchmarks (`fiscal_benchmarks`). With the
+    intensity alone: the intensity (at each year the case gives, `available.series_change`),
+    the chart and peer sentence of context, and one sentence that spending is missing; the
+    intensity is never hidden for want of spending (issue 23). With spending alone: spending
+    as a share of GDP from context, derived and said so, else the one "not reported" sentence.
+    """
+    if intensity is None:
+        gdp_row, gdp = report.ctx_role("gdp_case_year")
+        if spending is None or gdp is None:
+            report.needs("rd_intensity", "rd_intensity")
+            return
+        report.heading("fiscal.rd_heading")
+        report.say("fiscal.spending_of_gdp", spending=spending, year=report.period(spending.ids[0]), gdp=gdp,
+                   gdp_year=report.when(gdp_row), confidence=report.confidence(gdp_row),
+                   share=metrics.share(spending, gdp))
+        return
+    report.heading("fiscal.rd_heading")
+    if spending is not None:
+        report.say("fiscal.rd_claim", intensity=intensity)
+        series_change(report, "rd_intensity")
+        fiscal_benchmarks(report, spending, intensity)
+        return
+    if not series_change(report, "rd_intensity"):
+        year = report.period_of(intensity)
+        report.say("fiscal.rd_stated", intensity=intensity,
+                   year=report.period(intensity.ids[0]) if year.isdigit() else Safe(report.text("fiscal.no_year")))
+    report.say("fiscal.rd_no_spending")
+    _rd_series_chart(report)
+    rd_peer_comparison(report)
 
 
 def _derivation_in_unit(row, case: str, lang: str) -> str:
@@ -104,6 +139,10 @@ def rd_peer_comparison(report) -> None:
     if found is None:
         return
     row, mine, nrow, nation, others = found
+    if nation is not None and not others:  # the national figure is shown though peers are missing
+        report.say("fiscal.vs_nation", year=report.when(row), intensity=mine, confidence=report.confidence(row),
+                   china=nation, china_confidence=report.confidence(nrow),
+                   vs_china=metrics.ratio(mine, nation, "multiplier"))
     if nation is None or not others:
         report.gap("peer_city_rd_intensity")
         return
@@ -140,6 +179,10 @@ def fiscal_against_budget(report, spending: Num) -> None:
         report.say("fiscal.province", year=report.when(prow), province=province, confidence=report.confidence(prow),
                    province_share=pshare if pshare is not None else Safe(report.text("fiscal.no_year")),
                    ratio=metrics.share(spending, province), budget_name=_budget_name(brow) if brow is not None else "")
+
+
+# The indicators of this report: what its key findings may be chosen from (available.case_findings)
+FISCAL_REFS = ("fiscal_st_spending", "rd_intensity", "fiscal_project_grant", "fiscal_st_growth_target")
 
 
 # A later window's base is unknown; the one assumption that bounds it: spending did not fall.
@@ -249,28 +292,41 @@ def spending_statement(report, spending: Num) -> None:
     report.say("fiscal.spending", year_label=report.period(spending.ids[0]), spending=spending)
 
 
+def _rd_findings(report) -> list:
+    """The R&D finding: the city's latest intensity against the nation's (and its peers' where context has them)."""
+    out: list = []
+    found = rd_peers(report)
+    if found is not None and found[3] is not None and not found[4]:  # the nation without peers
+        row, mine, nrow, nation, _ = found
+        out.append(report.text("fiscal.vs_nation", year=report.when(row), intensity=mine,
+                               confidence=report.confidence(row), china=nation,
+                               china_confidence=report.confidence(nrow),
+                               vs_china=metrics.ratio(mine, nation, "multiplier")))
+    elif found is not None and found[3] is not None:
+        row, mine, nrow, nation, others = found
+        out.append(report.text("fiscal.kf_peers", year=report.when(row), intensity=mine,
+                               confidence=report.confidence(row),
+                               vs_china=metrics.ratio(mine, nation, "multiplier"), china=nation,
+                               china_confidence=report.confidence(nrow), items=_peer_items(report, others)))
+    return out
+
+
 def fiscal_findings(report, spending: Num, multiple: Num, years: Num, baseline_year: int) -> list:
     """Key findings of the fiscal report.
 
     They are spending against the province (a comparison of sizes), R&D against peers, the
     pledge's minimum compound average growth and end-point target, and the budget gap.
     """
-    out = []
-    if spending is None:  # every finding of this report is about spending
-        return out
+    out: list = []
+    if spending is None:  # every other finding of this report's own is about spending
+        return case_findings(report, _rd_findings(report), FISCAL_REFS)
     year = figure(spending.ids[0], report.case).period
     prow, province = _province_same_year(report, spending)
     if province is not None:
         out.append(report.text("fiscal.kf_province", spending=spending, year=report.period(spending.ids[0]),
                                ratio=metrics.share(spending, province), province=province,
                                confidence=report.confidence(prow)))
-    found = rd_peers(report)
-    if found is not None and found[3] is not None:
-        row, mine, nrow, nation, others = found
-        out.append(report.text("fiscal.kf_peers", year=report.when(row), intensity=mine,
-                               confidence=report.confidence(row),
-                               vs_china=metrics.ratio(mine, nation, "multiplier"), china=nation,
-                               china_confidence=report.confidence(nrow), items=_peer_items(report, others)))
+    out += _rd_findings(report)
     if multiple is not None and years is not None:
         target = pledge_target(spending, multiple, years, baseline_year)
         out.append(report.text("fiscal.kf_pledge", years=years, multiple=multiple, cagr=target.required_rate(),
@@ -280,4 +336,4 @@ def fiscal_findings(report, spending: Num, multiple: Num, years: Num, baseline_y
     if budget is not None and brow.period != year:
         out.append(report.text("fiscal.kf_budget", budget_year=report.when(brow), year=report.period(spending.ids[0]),
                                budget_name=_budget_name(brow)))
-    return out
+    return case_findings(report, out, FISCAL_REFS)

@@ -15,11 +15,19 @@ from kczlib.analysis.num import Num
 from kczlib.data.figures import figure
 from kczlib.report import plots  # matplotlib: sections are only imported by notebooks
 from kczlib.report.narrative import Safe
+from kczlib.report.sections.available import case_findings
 from kczlib.report.sections.shared import hightech_points
 
 # A code-level derivation, never printed: the appendix names a "period of …" leaf in words
 # ("<metric>的年份" / "year of <metric>", appendix.leaves.period_of).
 PERIOD_OF_TOTAL = "period of the case total"
+
+
+# The indicators of this report: what its key findings may be chosen from (available.case_findings)
+PLATFORMS_REFS = ("hightech_enterprises", "hightech_enterprises_net_new", "star_listed_firms",
+                  "national_innovation_platforms", "incubators", "national_incubators", "incubation_carriers",
+                  "incubated_teams", "concept_verification_projects", "competition_projects",
+                  "competition_projects_landed")
 
 
 def _years_between(report, a, b) -> Num:
@@ -140,4 +148,4 @@ def platforms_findings(report, total: Num) -> list:
     if report.has("concept_verification_projects") and report.has("case:belt_road_base_transfer_projects"):
         out.append(report.text("platforms.kf_carriers", verified=report.ind("concept_verification_projects"),
                                transfer=report.fig("belt_road_base_transfer_projects")))
-    return out
+    return case_findings(report, out, PLATFORMS_REFS)

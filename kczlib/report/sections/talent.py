@@ -22,6 +22,7 @@ from kczlib.data.context import context_series
 from kczlib.data.indicators import tally_of
 from kczlib.data.periods import months_between
 from kczlib.report.narrative import Safe
+from kczlib.report.sections.available import case_findings
 from kczlib.report.sections.shared import (
     context_bars,
     population_steps,
@@ -148,8 +149,12 @@ def yearly_changes(report) -> list[dict]:
 
 
 def talent_measures(report) -> None:
-    """The page's first lines: what it measures, and that no inflow series of talent exists."""
-    report.say("talent.measures")
+    """The page's first lines: what it measures, and that no inflow series of talent exists.
+
+    The external measures (population, settlement, graduates) are named only where the case's
+    context holds a population series; otherwise the page measures the case's own figures.
+    """
+    report.say("talent.measures" if context_series("population", report.case) else "talent.measures_case_only")
 
 
 def talent_findings(report) -> list:
@@ -178,10 +183,13 @@ def talent_findings(report) -> list:
     if stocks.stations is not None:
         out.append(report.text("talent.kf_programme", stations=stocks.stations, people=stocks.people,
                                kind=tally_words(report, list(PROGRAMME))))
-    return out[:5]
+    return case_findings(report, out[:5], TALENT_REFS)
 
 
 PROGRAMME = ("expert_workstations", "workstation_academicians", "workstation_experts")
+# The indicators of this report: what its key findings may be chosen from (available.case_findings)
+TALENT_REFS = (*PROGRAMME, "workstation_projects", "workstation_patents", "workstation_invention_patents",
+               "workstation_awards", "overseas_experts", "haizhi_bases", "haizhi_workstations", "expert_service_teams")
 
 
 # --- the inflow section --------------------------------------------------------------
