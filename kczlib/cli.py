@@ -93,6 +93,10 @@ def parser() -> argparse.ArgumentParser:
     v = sub.add_parser("validate", help="check the case data: schema, evidence, coverage")
     v.add_argument("case", nargs="?", default=None)
 
+    vc = sub.add_parser("vocabulary", help="per case: figures mapped to an indicator, and how many the cues suggest")
+    vc.add_argument("cases", nargs="*", metavar="CASE", help="cases to measure (default: every case)")
+    vc.add_argument("--misses", action="store_true", help="list each mapped figure the cues do not suggest exactly")
+
     n = sub.add_parser("new-case", help="draft data/cases/NAME from a raw text, for a person to curate")
     n.add_argument("name", metavar="NAME", help="the case's folder name: a lower-case slug such as wuhan")
     n.add_argument("raw", metavar="RAW.txt", type=Path, help="the source document as received (UTF-8)")
@@ -251,5 +255,15 @@ def cmd_new_case(args) -> int:
     return 0
 
 
+def cmd_vocabulary(args) -> int:
+    """`kcz vocabulary [CASE ...] [--misses]`: mapped share and suggestion accuracy per case; returns 0."""
+    from kczlib.data.cases import list_cases
+    from kczlib.data.vocabulary_coverage import format_coverage, vocabulary_coverage
+
+    for case in args.cases or list_cases():
+        print(format_coverage(vocabulary_coverage(case), misses=args.misses))
+    return 0
+
+
 COMMANDS = {"build": cmd_build, "prune": cmd_prune, "schedule": cmd_schedule, "list": cmd_list,
-            "validate": cmd_validate, "new-case": cmd_new_case}
+            "validate": cmd_validate, "new-case": cmd_new_case, "vocabulary": cmd_vocabulary}

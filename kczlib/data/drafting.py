@@ -224,9 +224,18 @@ def _reads_alike(a: Quantity, b: Quantity) -> bool:
 
 
 def suggest_indicators(context: str, base_unit: str | None, vocabulary: dict[str, Indicator]) -> list[str]:
-    """Indicators of `base_unit` one of whose cue sets occurs whole in `context`, in vocabulary order."""
-    return [i for i, ind in vocabulary.items() if ind.base_unit == base_unit
-            and any(all(w in context for w in cue) for cue in ind.cue_sets())]
+    """Indicators of `base_unit` one of whose cue sets occurs whole in `context`, in vocabulary order.
+
+    When several match, the most specific words win: only the indicators whose matching cue
+    set is longest (most characters, words of a `+` set added up) are kept, so 发明专利授权量
+    suggests invention patents granted and not the workstations' 发明专利 (issue 23: a
+    vocabulary of the genre holds general and particular indicators side by side). A tie
+    returns every tied id; no match returns [].
+    """
+    score = {i: max((sum(map(len, cue)) for cue in ind.cue_sets() if all(w in context for w in cue)), default=0)
+             for i, ind in vocabulary.items() if ind.base_unit == base_unit}
+    best = max(score.values(), default=0)
+    return [i for i, s in score.items() if s and s == best]
 
 
 def _clause_bounds(text: str, start: int, end: int) -> tuple[int, int]:

@@ -36,7 +36,7 @@ class Indicator:
     definition: str
     cues: str = ""
     population: str = ""  # residents | affiliated | "" (see the schema): who a count of people counts
-    tally: str = ""  # stock | flow | cumulative | "" (see the schema): what kind of count it is
+    tally: str = ""  # one of TALLIES or "" (see the schema): what kind of number it is
 
     def name(self, lang: str) -> str:
         """The indicator's name in `lang` ("zh", else English)."""
@@ -73,7 +73,11 @@ def indicators(root: str | os.PathLike[str] | None = None) -> dict[str, Indicato
 
 # Who a count must count for a ratio per resident to mean what its words say.
 RESIDENTS = "residents"
-TALLIES = ("stock", "flow", "cumulative")
+# The kinds of number an indicator may be (the schema's `tally` enum): counts and amounts are
+# stocks, flows or cumulative counts; quotients, changes, ranks and pledges are none of these,
+# so a report never adds them up across periods or cities (issue 23: rates and ranks of the genre).
+COUNT_TALLIES = ("stock", "flow", "cumulative")
+TALLIES = (*COUNT_TALLIES, "ratio", "change", "rank", "target")
 
 
 def per_resident_allowed(indicator_id: str, root: str | os.PathLike[str] | None = None) -> bool:
@@ -97,10 +101,11 @@ def per_resident_allowed(indicator_id: str, root: str | os.PathLike[str] | None 
 
 
 def tally_of(indicator_id: str, root: str | os.PathLike[str] | None = None) -> str:
-    """The kind of count of `indicator_id`: "stock", "flow", "cumulative" or "" (not declared).
+    """The kind of number of `indicator_id`: one of `TALLIES` or "" (not declared).
 
     A report calls a number a stock, a flow or a cumulative count only from this column
-    (review of issue 22, M2: cumulative counts since an undated start are neither).
+    (review of issue 22, M2: cumulative counts since an undated start are neither); "ratio",
+    "change", "rank" and "target" mark numbers that are no count at all (schema: `tally`).
 
     Args:
         indicator_id: an id of data/indicators.csv.

@@ -213,17 +213,33 @@ def test_the_draft_of_the_chengdu_source_finds_the_curated_figures(chengdu_draft
     assert recall >= 0.95, f"draft recall {recall:.3f} ({found} of {len(located)})"
 
 
+# Drafted Chengdu rows whose one suggested indicator the curated row does not carry, read by hand:
+CHENGDU_DISAGREEMENTS = {
+    ("20.85亿元", "tech_loan_volume"),  # 累计发放贷款20.85亿元: the combined loan products, not the tech-loan programme
+    ("13个", "national_societies_partnering"),  # 20个全国学会与13个区(市)县: 13 counts districts, not societies
+    ("10余个", "competition_projects"),  # 来自美国等10余个国家: countries of the competition's entrants
+    ("6家", "national_makerspaces"),  # 新增…孵化器、备案众创空间6家: new incubators and makerspaces together
+    # 获批2022“科创中国”创新基地8家: the genre vocabulary's kczg_innovation_bases fits; the Chengdu
+    # curation (older than that indicator) leaves the row unmapped
+    ("8家", "kczg_innovation_bases"),
+}
+
+
 def test_most_suggested_indicators_are_the_curated_mapping(chengdu_draft):
-    """Of the drafted rows with one suggested indicator, the share whose curated figure maps to it."""
+    """Of the drafted rows with one suggested indicator, those whose curated figure maps to it, and the rest by name."""
     drafted, located = chengdu_draft
-    right = wrong = 0
+    right, wrong = 0, set()
     for d in drafted:
         suggested = d["draft"].partition("suggested indicator: ")[2].split(" ")[0]
         if not suggested:
             continue
         curated = {row["indicator"] for row, start, end in located if start <= int(d["offset"]) < end}
-        right, wrong = (right + 1, wrong) if suggested in curated else (right, wrong + 1)
-    assert right >= 30 and right / (right + wrong) >= 0.9, (right, wrong)
+        if suggested in curated:
+            right += 1
+        else:
+            wrong.add((d["evidence"], suggested))
+    assert wrong == CHENGDU_DISAGREEMENTS
+    assert right >= 33, right
 
 
 def test_codes_are_drafted_as_non_figures_and_an_unreadable_mention_is_left_to_the_curator(capsys, data_copy, tmp_path):
