@@ -34,7 +34,7 @@ from kczlib.data.indicator_values import case_list, load_denominators, load_indi
 from kczlib.data.indicators import indicators
 
 SEP = "/"
-"""Between a case name and a row id in a comparison's ids (`chengdu/fiscal_st_spending_2021`)."""
+"""Between a case name and a row id in a comparison's ids (`<case>/fiscal_st_spending_2021`)."""
 
 COMPARE_COLUMNS = ("case", "indicator", "period", "year", "tally", "value", "lower", "upper", "base_unit",
                    "figure_id", "per_resident_lower", "per_resident_upper", "per_resident_unit", "population_id",
@@ -150,8 +150,8 @@ def compare(indicator: str, cases: Sequence[str] | None = None) -> pd.DataFrame:
     `period` and `tally` columns before setting two rows side by side.
 
         >>> import kczlib
-        >>> kczlib.compare("fiscal_st_spending")[["case", "period", "value"]].iloc[0].tolist()  # doctest: +SKIP
-        ['chengdu', '2021', 9940000000.0]
+        >>> list(kczlib.compare("fiscal_st_spending").columns[:3])
+        ['case', 'indicator', 'period']
 
     Raises:
         UnknownIndicatorError: an id the vocabulary does not have. UnknownCaseError: an unknown case.

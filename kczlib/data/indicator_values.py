@@ -28,7 +28,7 @@ DENOMINATOR_COLUMNS = ("case", "kind", "period", "year", "value", "lower", "uppe
 
 # A context row is a denominator when the Chinese name in its `indicator` column (the text
 # before the first space or bracket) is exactly one of these: 常住人口增量 (a change) and
-# 地区生产总值增速 (a rate) are not. Chengdu's context.csv writes "常住人口 resident population",
+# 地区生产总值增速 (a rate) are not. The first case's context.csv writes "常住人口 resident population",
 # "常住人口（第七次全国人口普查） ...", "地区生产总值 GDP"; new cases keep that form (docs/data.md).
 DENOMINATOR_NAMES = {"常住人口": "population", "地区生产总值": "gdp"}
 
