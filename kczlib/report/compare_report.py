@@ -141,8 +141,11 @@ class CompareReport(Report):
             if not text:
                 continue
             quantity = not cited and not isinstance(num.origin, Period)
+            label = derivation_words(num, self.lang, self._leaf_name)
+            if isinstance(num.origin, Period):  # a figure's period, named so
+                label = templates(self.lang)["appendix.leaves.period_of"].format(name=label)
             rows.append({
-                "label": plain(derivation_words(num, self.lang, self._leaf_name)), "text": text,
+                "label": plain(label), "text": text,
                 "value": _round(_value(num)) if quantity else None,
                 "lower": _round(num.lower) if quantity else None, "upper": _round(num.upper) if quantity else None,
                 "unit": _unit_words(num, self.lang) if quantity else "",
