@@ -13,6 +13,7 @@ import pytest
 import kczlib
 from kczlib.analysis.compare import COMPARE_COLUMNS, case_values, qualified, shared_indicators, split_ref
 from kczlib.errors import UnknownCaseError, UnknownIndicatorError
+
 from support.report_setup import copy_second_case
 
 CASES = ["chengdu", "jiangcheng"]

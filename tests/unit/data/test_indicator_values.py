@@ -13,6 +13,7 @@ import pytest
 import kczlib
 from kczlib.data.indicator_values import VALUE_COLUMNS, denominator_kind, load_denominators
 from kczlib.errors import UnknownCaseError
+
 from support.report_setup import copy_second_case
 
 
