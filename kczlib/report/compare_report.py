@@ -19,6 +19,7 @@ from kczlib.data.context import context_value, format_period, load_context
 from kczlib.data.datatext import DataText
 from kczlib.data.figures import figure
 from kczlib.data.periods import period_end
+from kczlib.report.appendix import indicator_words
 from kczlib.report.display import part_metadata
 from kczlib.report.labels import typeset
 from kczlib.report.narrative import Safe, require_ledger, templates
@@ -187,7 +188,9 @@ class CompareReport(Report):
                 for q in contexts:
                     case, cid = split_ref(q)
                     c = context_value(cid, case)
-                    rows.append({"indicator": Cell(c.indicator, lang="zh"), "source": c.source_url,
+                    rows.append({"indicator": indicator_words(c.indicator, self.lang,
+                                                              get_case(case).meta.get("glossary")),
+                                 "source": c.source_url,
                                  "publisher": c.publisher_in(self.lang), "excerpt": Cell(c.excerpt, lang="zh",
                                                                                           quote=True)})
                 display_table(pd.DataFrame(rows).rename(columns={
@@ -196,9 +199,38 @@ class CompareReport(Report):
                     "publisher": self.text("compare.columns.publisher"),
                     "excerpt": self.text("appendix.columns.excerpt")}),
                     metadata, link_columns=(self.text("appendix.columns.source"),))
+            self.heading("appendix.glossary_heading")
+            self.say("appendix.glossary_intro")
+            order = ["term", "other", "meaning"] if self.lang == "zh" else ["other", "term", "meaning"]
+            display_table(pd.DataFrame(self._glossary_rows(), columns=order).rename(
+                columns={k: self.text(f"appendix.columns.{k}") for k in order}), metadata)
         finally:
             self.part = None
         self._publish_reader_meta()
+
+    def _glossary_rows(self) -> list[dict]:
+        """The terms the page uses, as `appendix.glossary_rows` gives them, over every case's glossary."""
+        zh, en = templates("zh"), templates("en")
+        ids = require_ledger(self.ledger).figure_ids()
+        shown = " ".join([*(str(s) for s in self.shown), *(self.label(i) for i in ids),
+                          *(figure(split_ref(i)[1], split_ref(i)[0]).evidence for i in ids)])
+        terms = [(zh[f"appendix.glossary.term.{k}"], en[f"appendix.glossary.term.{k}"],
+                  self.text(f"appendix.glossary.meaning.{k}"))
+                 for k in (key.rsplit(".", 1)[1] for key in zh if key.startswith("appendix.glossary.term."))]
+        for case in self.cases:
+            terms += [(term, names["en"], names[f"meaning_{self.lang}"])
+                      for term, names in (get_case(case).meta.get("glossary") or {}).items()
+                      if f"meaning_{self.lang}" in names]
+        rows, seen = [], set()
+        for term_zh, term_en, meaning in terms:
+            if term_zh in seen or (term_zh not in shown and term_en not in shown):
+                continue
+            seen.add(term_zh)
+            if self.lang == "zh":
+                rows.append({"term": term_zh, "other": Cell(term_en, lang="en"), "meaning": meaning})
+            else:
+                rows.append({"other": Cell(term_zh, lang="zh"), "term": term_en, "meaning": meaning})
+        return rows
 
     def _ledger_rows(self) -> list[dict]:
         from kczlib.analysis.derivation_words import derivation_words
@@ -223,8 +255,6 @@ class CompareReport(Report):
                 f"{self.city(case)}{self.label(first.figure_id)}"
         if isinstance(first, ContextRef):
             case, cid = split_ref(first.context_id)
-            from kczlib.report.appendix import indicator_words
-
             words = indicator_words(context_value(cid, case).indicator, self.lang, get_case(case).meta.get("glossary"))
             return f"{self.city(case)} {words}" if self.lang == "en" else f"{self.city(case)}{words}"
         return leaf.derivation
