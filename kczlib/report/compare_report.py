@@ -214,8 +214,9 @@ class CompareReport(Report):
         ids = require_ledger(self.ledger).figure_ids()
         shown = " ".join([*(str(s) for s in self.shown), *(self.label(i) for i in ids),
                           *(figure(split_ref(i)[1], split_ref(i)[0]).evidence for i in ids)])
-        terms = [(zh[f"appendix.glossary.term.{k}"], en[f"appendix.glossary.term.{k}"],
-                  self.text(f"appendix.glossary.meaning.{k}"))
+        terms: list[tuple[str, str, str]] = [
+            (zh[f"appendix.glossary.term.{k}"], en[f"appendix.glossary.term.{k}"],
+             str(self.text(f"appendix.glossary.meaning.{k}")))
                  for k in (key.rsplit(".", 1)[1] for key in zh if key.startswith("appendix.glossary.term."))]
         for case in self.cases:
             terms += [(term, names["en"], names[f"meaning_{self.lang}"])
