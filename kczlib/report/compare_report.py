@@ -27,6 +27,8 @@ from kczlib.report.reader import _period_words, plain
 from kczlib.report.report import Report
 from kczlib.report.tables import Cell, display_table
 
+CONTEXT_COLUMNS = ("indicator", "year", "confidence", "source", "excerpt")  # keys of `appendix.columns`
+
 
 @dataclass
 class CompareReport(Report):
@@ -184,20 +186,8 @@ class CompareReport(Report):
             contexts = require_ledger(self.ledger).context_ids()
             if contexts:
                 self.heading("common.context_heading")
-                rows = []
-                for q in contexts:
-                    case, cid = split_ref(q)
-                    c = context_value(cid, case)
-                    rows.append({"indicator": indicator_words(c.indicator, self.lang,
-                                                              get_case(case).meta.get("glossary")),
-                                 "source": c.source_url,
-                                 "publisher": c.publisher_in(self.lang), "excerpt": Cell(c.excerpt, lang="zh",
-                                                                                          quote=True)})
-                display_table(pd.DataFrame(rows).rename(columns={
-                    "indicator": self.text("appendix.columns.indicator"),
-                    "source": self.text("appendix.columns.source"),
-                    "publisher": self.text("compare.columns.publisher"),
-                    "excerpt": self.text("appendix.columns.excerpt")}),
+                display_table(pd.DataFrame(self._context_rows(contexts)).rename(
+                    columns={k: self.text(f"appendix.columns.{k}") for k in CONTEXT_COLUMNS}),
                     metadata, link_columns=(self.text("appendix.columns.source"),))
             self.heading("appendix.glossary_heading")
             self.say("appendix.glossary_intro")
@@ -207,6 +197,25 @@ class CompareReport(Report):
         finally:
             self.part = None
         self._publish_reader_meta()
+
+    def _context_rows(self, contexts: list[str]) -> list[dict]:
+        """The external rows the page used (qualified ids), as `appendix.context_rows` shows them, city first."""
+        from kczlib.data.source import strip_pinyin_glosses, to_simplified
+        from kczlib.report.appendix import _source_cell
+
+        rows = []
+        for q in contexts:
+            case, cid = split_ref(q)
+            c = context_value(cid, case)
+            indicator = indicator_words(c.indicator, self.lang, get_case(case).meta.get("glossary"))
+            excerpt = strip_pinyin_glosses(to_simplified(c.excerpt))[0]
+            rows.append({"indicator": f"{self.city(case)} {indicator}" if self.lang == "en"
+                         else f"{self.city(case)}{indicator}",
+                         "year": format_period(c.period, self.lang), "confidence": c.confidence_label(self.lang),
+                         "source": _source_cell(c, self.lang),
+                         "excerpt": Cell(excerpt, lang="zh", quote=True, gloss=indicator if self.lang != "zh" else "")
+                         if excerpt else ""})
+        return rows
 
     def _glossary_rows(self) -> list[dict]:
         """The terms the page uses, as `appendix.glossary_rows` gives them, over every case's glossary."""
