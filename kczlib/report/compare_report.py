@@ -221,12 +221,18 @@ class CompareReport(Report):
         """The terms the page uses, as `appendix.glossary_rows` gives them, over every case's glossary."""
         zh, en = templates("zh"), templates("en")
         ids = require_ledger(self.ledger).figure_ids()
-        shown = " ".join([*(str(s) for s in self.shown), *(self.label(i) for i in ids),
-                          *(figure(split_ref(i)[1], split_ref(i)[0]).evidence for i in ids)])
-        terms: list[tuple[str, str, str]] = [
-            (zh[f"appendix.glossary.term.{k}"], en[f"appendix.glossary.term.{k}"],
-             str(self.text(f"appendix.glossary.meaning.{k}")))
-                 for k in (key.rsplit(".", 1)[1] for key in zh if key.startswith("appendix.glossary.term."))]
+        evidence = {i: f"{self.label(i)} {figure(split_ref(i)[1], split_ref(i)[0]).evidence}" for i in ids}
+        shown = " ".join([*(str(s) for s in self.shown), *evidence.values()])
+
+        def cities(*names: str) -> Safe:  # the cities whose printed figures use a term (a meaning's {city})
+            using = [c for c in self.cases if any(n in evidence[i] for i in ids if split_ref(i)[0] == c for n in names)]
+            return Safe(str(self.text("common.name_separator")).join(str(self.city(c)) for c in using or self.cases))
+
+        terms: list[tuple[str, str, str]] = []
+        for k in (key.rsplit(".", 1)[1] for key in zh if key.startswith("appendix.glossary.term.")):
+            term_zh, term_en = zh[f"appendix.glossary.term.{k}"], en[f"appendix.glossary.term.{k}"]
+            terms.append((term_zh, term_en, str(self.text(f"appendix.glossary.meaning.{k}",
+                                                          city=cities(term_zh, term_en)))))
         for case in self.cases:
             terms += [(term, names["en"], names[f"meaning_{self.lang}"])
                       for term, names in (get_case(case).meta.get("glossary") or {}).items()
