@@ -199,8 +199,9 @@ def charts(report, shared: list[Shared]) -> None:
         if items[0][1].base_unit == "CNY":
             _money_bars(report, f"compare-{i + 1}", items, _name(report, s.indicator))
             continue
+        # the name as drawn text, not escaped for Markdown (a chart title shows "S&T", not "S&amp;T")
         report.bars(f"compare-{i + 1}", items, "compare.chart_title", f"compare.unit.{items[0][1].base_unit}",
-                    indicator=_name(report, s.indicator))
+                    indicator=Safe(_name(report, s.indicator)))
 
 
 def _money_bars(report, name: str, items: list, indicator: str) -> None:
@@ -215,7 +216,7 @@ def _money_bars(report, name: str, items: list, indicator: str) -> None:
     texts = report.chart_texts(name, nums)
     fig = plots.bar_ranges([label for label, _ in items], [None if n.lower is None else n.lower / scale for n in nums],
                            [None if n.upper is None else n.upper / scale for n in nums],
-                           title=report.text("compare.chart_title", indicator=indicator),
+                           title=report.text("compare.chart_title", indicator=Safe(indicator)),
                            unit_label=report.text("compare.unit_money"), source=report.chart_source(nums),
                            lang=report.lang, texts=texts, unit="CNY")
     report.chart(fig, name, nums)
