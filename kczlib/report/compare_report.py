@@ -26,6 +26,7 @@ from kczlib.report.narrative import Safe, require_ledger, templates
 from kczlib.report.reader import _period_words, plain
 from kczlib.report.report import Report
 from kczlib.report.tables import Cell, display_table
+from kczlib.words import word
 
 CONTEXT_COLUMNS = ("indicator", "year", "confidence", "source", "excerpt")  # keys of `appendix.columns`
 
@@ -222,7 +223,8 @@ class CompareReport(Report):
         zh, en = templates("zh"), templates("en")
         ids = require_ledger(self.ledger).figure_ids()
         evidence = {i: f"{self.label(i)} {figure(split_ref(i)[1], split_ref(i)[0]).evidence}" for i in ids}
-        shown = " ".join([*(str(s) for s in self.shown), *evidence.values()])
+        # the page header names the programme (words/page.toml `page.site`), whatever the body says
+        shown = " ".join([*(str(s) for s in self.shown), *evidence.values(), word("page", "page.site", self.lang)])
 
         def cities(*names: str) -> Safe:  # the cities whose printed figures use a term (a meaning's {city})
             using = [c for c in self.cases if any(n in evidence[i] for i in ids if split_ref(i)[0] == c for n in names)]

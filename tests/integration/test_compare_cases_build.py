@@ -113,5 +113,8 @@ def test_with_one_case_the_page_says_a_comparison_needs_two(compare_build):
     zh, en = (page_text(run, n) for n in sorted(names, key=lambda n: "-zh-" not in n))
     assert "对照需要多个城市的案例，而本次只有成都的案例" in zh
     assert "A comparison needs cases of at least two cities; this build has only the case of Chengdu" in en
+    # its one finding counts the indicators the case maps (the number of the index card)
+    assert re.search(r"成都的案例报告了共享指标词表中的\d+项指标", zh)
+    assert re.search(r"Chengdu's case reports \d+ indicators of the shared vocabulary", en)
     page = BeautifulSoup((run / "index.html").read_text(encoding="utf-8"), "html.parser")
     assert page.select("section.kcz-case")[-1].get("id") == "across-cases"  # after the cases: one case only

@@ -94,9 +94,19 @@ def introduce(report) -> bool:
     cities = _join(report, [Safe(str(report.city(c))) for c in report.cases], "common.name_separator")
     if len(report.cases) < 2:
         report.say("compare.needs_two", cities=cities)
+        report.key_findings([single_finding(report, case) for case in report.cases])
         return False
     report.say("compare.cases_intro", cities=cities)
     return True
+
+
+def single_finding(report, case: str) -> Safe:
+    """The finding of a comparison with one case: how many indicators of the vocabulary it reports."""
+    from kczlib.data.indicator_values import load_indicator_values
+
+    reported = load_indicator_values([case])["indicator"].nunique()
+    count = report.count(int(reported), "compare.derivation.indicator_count", city=report.city(case))
+    return report.text("compare.single_finding", city=report.city(case), count=count)
 
 
 def leader(values: list[CaseValue]) -> CaseValue | None:
