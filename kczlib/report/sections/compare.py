@@ -243,6 +243,10 @@ def standing(report, shared: list[Shared]) -> None:
         count = report.count(len(mine), "compare.derivation.shared_count", city=report.city(case))
         report.say("compare.standing", city=report.city(case), shared=count,
                    names=_join(report, [Safe(_name(report, s.indicator)) for s in mine], "common.name_separator"))
+        leads = [s for s in mine if s.same_basis() and (top := leader(s.latest())) is not None and top.case == case]
+        if leads:  # ranked only on one period and one kind of count, with its whole range above the others'
+            report.say("compare.standing_leads", city=report.city(case), names=_join(
+                report, [Safe(_name(report, s.indicator, inside=True)) for s in leads], "common.name_separator"))
 
 
 def caveats(report, shared: list[Shared]) -> None:
