@@ -28,6 +28,7 @@ _LAZY = {
     "load_non_figures": ".data.figures", "load_source": ".data.source",
     "indicator": ".data.figures", "reports_indicator": ".data.figures",
     "load_indicators": ".data.indicators", "describe": ".data.schema",
+    "load_indicator_values": ".data.indicator_values", "compare": ".analysis.compare",
 }
 
 
@@ -52,10 +53,12 @@ __all__ = [
     "describe",
     "load_context",
     "KczError",
+    "compare",
     "figure",
     "indicator",
     "list_cases",
     "load_figures",
+    "load_indicator_values",
     "load_indicators",
     "load_non_figures",
     "load_source",

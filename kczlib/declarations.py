@@ -171,7 +171,9 @@ def coerce(param: Param, value, cases: Sequence[str] = ()):
     """Check one value against its declaration; strings from `papermill -p` are parsed.
 
     An int stands for a float, and a single number for a one-item list (`-p loss_rate
-    0.02`); list[float] items become floats.
+    0.02`); list[float] items become floats. A list must not be empty unless the declared
+    default is the empty list (`cases: list[str] = []`: empty means every case); a
+    `a known case` constraint on a list checks each item.
 
     Args:
         param: the declaration.
@@ -200,7 +202,8 @@ def coerce(param: Param, value, cases: Sequence[str] = ()):
     _check_finite(param, value, cases)
     if isinstance(value, list):  # want is list: the check above passed
         item = {"list[float]": (int, float), "list[int]": (int,), "list[str]": (str,)}[param.type]
-        if not value or any(not isinstance(v, item) or isinstance(v, bool) for v in value):
+        # an empty list only where the declaration's own default is one ("empty: every case")
+        if (not value and param.default != []) or any(not isinstance(v, item) or isinstance(v, bool) for v in value):
             raise ParameterError(param.name, f"{value!r} is not a non-empty {param.type}", param.allowed(cases))
         if param.type == "list[float]":
             value = [float(v) for v in value]

@@ -19,6 +19,7 @@ import pytest
 
 from support.builds import kcz_env, run_kcz, write_config
 from support.paths import (  # noqa: F401  (tests import them from here)
+    CASE_REPORT_NOTEBOOKS,
     DATA,
     FIXTURE_NOTEBOOKS,
     FIXTURES,

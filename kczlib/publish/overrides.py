@@ -264,29 +264,49 @@ def _tagged_source(notebook: Path) -> str | None:
 
 
 def apply_overrides(reports: list, overrides: dict) -> list:
-    """Reports with overrides merged in.
+    """Reports with overrides merged in: each `-p` value goes to the reports that declare it.
 
-    Every name must be a parameter of its notebook and every value JSON-like (`check_value`).
+    A `-p` name applies to every selected report whose notebook declares it and is left out
+    of the others (`kcz build -p case=NAME` sets the case of the per-case reports, while a
+    report over several cases, which declares `cases`, keeps its own); it is refused only
+    when no selected report declares it. A report's own reports.toml parameters must all be
+    declared by its notebook. A value of a parameter declared `a known case` (a case name,
+    or a list of them) is checked against the case folders here, before any kernel starts.
 
     Args:
         reports: config.ReportSpec entries (their own reports.toml parameters included).
-        overrides: {name: value} from `-p`, applied to every report.
+        overrides: {name: value} from `-p`.
 
     Returns:
         New ReportSpec entries with the merged parameters.
 
     Raises:
-        ParameterError: naming the parameter and where it came from (-p or reports.toml).
+        ParameterError: naming the parameter and where it came from (-p or reports.toml), or
+            naming an unknown case.
     """
     known_by_notebook: dict = {}
-    result = []
     for report in reports:
         if report.notebook not in known_by_notebook:
             known_by_notebook[report.notebook] = notebook_parameters(report)
+    for name, value in overrides.items():
+        try:
+            check_name(name)
+            check_value(name, value)
+        except ParameterError as exc:
+            raise ParameterError(name, f"{exc.reason} (given by -p)", exc.allowed) from None
+        if reports and not any(name in known_by_notebook[r.notebook] for r in reports):
+            declared = dict.fromkeys(n for r in reports for n in known_by_notebook[r.notebook])
+            where = ", ".join(dict.fromkeys(r.notebook.name for r in reports))
+            raise ParameterError(name, f"not a parameter of {where} (given by -p)",
+                                 allowed=", ".join(declared) or "none: no notebook has a cell tagged 'parameters'")
+    checked: set = set()
+    result = []
+    for report in reports:
         known = known_by_notebook[report.notebook]
-        params = {**report.parameters, **overrides}
+        mine = {k: v for k, v in overrides.items() if k in known}
+        params = {**report.parameters, **mine}
         for name in params:
-            source = "-p" if name in overrides else "reports.toml"
+            source = "-p" if name in mine else "reports.toml"
             if source == "-p" and report.sweep and name in report.sweep["values"]:
                 raise ParameterError(name, f"swept by the grid of {report.sweep['group']} in reports.toml; "
                                      "-p cannot replace a grid (build that sweep without -p, or edit its grid)")
@@ -300,8 +320,34 @@ def apply_overrides(reports: list, overrides: dict) -> list:
                     name, f"not a parameter of {report.notebook.name} (given by {source})",
                     allowed=", ".join(known) or "none: the notebook has no cell tagged 'parameters'",
                 )
+        if report.notebook not in checked:
+            checked.add(report.notebook)
+            _check_case_values(report.notebook, mine)
         result.append(replace(report, parameters=params))
     return result
+
+
+def _check_case_values(notebook: Path, values: dict) -> None:
+    """Refuse a `-p` list naming an unknown case for a `list[str]` parameter declared `a known case`.
+
+    A single `case` is checked by its notebook, which fails as its own report (as before); a
+    list of cases (`cases` of the comparison) is a usage error of the whole build. A notebook
+    whose parameters cell is not in declaration form checks its own values when it runs.
+
+    Raises:
+        ParameterError: one line naming the parameter and the unknown case, with the known ones.
+    """
+    from kczlib.declarations import coerce, read_declarations
+    from kczlib.publish.cases import known_cases
+
+    try:
+        declared = {p.name: p for p in read_declarations(notebook)}
+    except (ParameterError, OSError, ValueError):
+        return
+    for name, value in values.items():
+        param = declared.get(name)
+        if param is not None and param.needs_cases and param.type == "list[str]":
+            coerce(param, value, known_cases())
 
 
 def custom_names(reports: list, overrides: dict) -> list:

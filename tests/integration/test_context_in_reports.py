@@ -2,7 +2,7 @@
 
 import pytest
 
-from conftest import REPORT_NOTEBOOKS as NOTEBOOKS
+from conftest import CASE_REPORT_NOTEBOOKS as NOTEBOOKS
 from conftest import edit_csv_cell
 from support.notebooks import execute_in_process, executed_report
 

@@ -13,8 +13,8 @@ from functools import cache
 
 import pytest
 
+from conftest import CASE_REPORT_NOTEBOOKS as NOTEBOOKS
 from conftest import DATA, edit_csv_cell
-from conftest import REPORT_NOTEBOOKS as NOTEBOOKS
 from support.notebooks import execute_in_process, executed_report
 
 NB = {p.stem: p for p in NOTEBOOKS}

@@ -17,8 +17,8 @@ from urllib.parse import urlparse
 
 import pytest
 
+from conftest import CASE_REPORT_NOTEBOOKS as NOTEBOOKS
 from conftest import DATA
-from conftest import REPORT_NOTEBOOKS as NOTEBOOKS
 from support.notebooks import executed_report
 
 NB = {p.stem: p for p in NOTEBOOKS}

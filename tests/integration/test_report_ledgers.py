@@ -5,10 +5,10 @@ import pytest
 
 import kczlib
 
-from conftest import REPORT_NOTEBOOKS
+from conftest import CASE_REPORT_NOTEBOOKS
 from support.notebooks import executed_report
 
-NOTEBOOKS = REPORT_NOTEBOOKS
+NOTEBOOKS = CASE_REPORT_NOTEBOOKS  # one case's pages (05_compare_cases: tests/integration/test_compare_cases_build.py)
 
 
 @pytest.mark.parametrize("lang", ["zh", "en"])

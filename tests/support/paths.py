@@ -20,5 +20,13 @@ def report_notebooks(config: Path = REPO / "reports.toml") -> list[Path]:
     return sorted({r.notebook for r in load_config(config).reports})
 
 
+def case_report_notebooks(config: Path = REPO / "reports.toml") -> list[Path]:
+    """The report notebooks about one case (they declare `case`): not the comparison of several cases."""
+    from kczlib.publish.overrides import declared_parameters
+
+    return [p for p in report_notebooks(config) if "case" in declared_parameters(p)]
+
+
 REPORT_NOTEBOOKS = report_notebooks()
 REPORT_NAMES = [p.stem for p in REPORT_NOTEBOOKS]
+CASE_REPORT_NOTEBOOKS = case_report_notebooks()  # per-case reports: tests of one case's page use these

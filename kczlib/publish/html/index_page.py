@@ -84,10 +84,15 @@ def render_index(manifest: dict, lang: str = "zh", files: set[str] | None = None
     built_at = f'<time datetime="{escape(manifest["started_at"][:10])}">{escape(built)}</time>'
     # a failed report's `case` may be any JSON-like value (-p case=None): grouped by its text
     by_case: dict[str, list[dict]] = {}
+    across = [e for e in entries if _across_cases(e)]
     for e in entries:
-        by_case.setdefault(case_key(e["parameters"].get("case", "")), []).append(e)
-    body = ("\n".join(_case_section(case, group, lang, present, manifest) for case, group in by_case.items())
-            or f"<p>{escape(words['no_reports'])}</p>") + _footnote(body_marks(entries), lang)
+        if not _across_cases(e):
+            by_case.setdefault(case_key(e["parameters"].get("case", "")), []).append(e)
+    sections = [_case_section(case, group, lang, present, manifest) for case, group in by_case.items()]
+    if across:  # first when it compares more than one case, else after the cases
+        section = _across_section(across, lang, present, manifest)
+        sections = [section, *sections] if _case_count(across) > 1 else [*sections, section]
+    body = ("\n".join(sections) or f"<p>{escape(words['no_reports'])}</p>") + _footnote(body_marks(entries), lang)
     return f"""<!DOCTYPE html>
 <html lang="{lang}">
 <head><meta charset="utf-8">{CSP_META}<meta name="viewport" content="width=device-width, initial-scale=1">
@@ -131,6 +136,40 @@ def _case_section(case: str, entries: list[dict], lang: str, present: set[str], 
 <dl class="kcz-facts">{facts_html}</dl>
 {summary}
 <h3>{escape(words['reports'])}</h3>
+<div class="kcz-cards">
+{cards}
+</div>
+</section>"""
+
+
+def _across_cases(entry: dict) -> bool:
+    """Whether a report is about several cases: its notebook declares `cases` and no `case`.
+
+    Its parameters hold no `case` (reports.toml's [defaults] case goes only to notebooks
+    declaring it) and its reader meta lists the `cases` it compared (or the parameters do).
+    """
+    params = entry.get("parameters") or {}
+    meta = entry.get("reader") or {}
+    return "case" not in params and ("cases" in params or isinstance(meta.get("cases"), list))
+
+
+def _case_count(entries: list[dict]) -> int:
+    """How many cases the cross-case reports compared (reader meta `cases`), else how many the data folder holds."""
+    counts = [len(m["cases"]) for e in entries if isinstance(m := (e.get("reader") or {}), dict)
+              and isinstance(m.get("cases"), list)]
+    if counts:
+        return max(counts)
+    from kczlib.publish.cases import known_cases
+
+    return len(known_cases())
+
+
+def _across_section(entries: list[dict], lang: str, present: set[str], manifest: dict) -> str:
+    """The section of reports about several cases (the comparison), headed by words/compare.toml `compare.index.*`."""
+    cards = "\n".join(_card(e, lang, present, manifest) for e in entries)
+    return f"""<section class="kcz-case kcz-across" id="across-cases">
+<h2>{escape(word("compare", "compare.index.heading", lang))}</h2>
+<p class="kcz-summary">{escape(word("compare", "compare.index.intro", lang))}</p>
 <div class="kcz-cards">
 {cards}
 </div>

@@ -3,6 +3,7 @@
     overview   notebooks/00_overview           fiscal     notebooks/01_fiscal_investment
     finance    notebooks/02_tech_finance_leverage   talent  notebooks/03_talent_inflows
     platforms  notebooks/04_platforms_and_industry  shared  code two reports share
+    compare    notebooks/05_compare_cases (its `CompareReport`: kczlib/report/compare_report.py)
 
 Each function takes the notebook's `Report` and shows one section (or returns key-finding
 sentences); they live here, not in the notebooks, so that the notebooks stay an outline

@@ -15,8 +15,8 @@ from kczlib.analysis import metrics
 from kczlib.analysis.num import ContextRef, FigureRef, Num
 from kczlib.report import plots, theme
 
+from conftest import CASE_REPORT_NOTEBOOKS as NOTEBOOKS
 from conftest import DATA
-from conftest import REPORT_NOTEBOOKS as NOTEBOOKS
 from support.notebooks import execute_in_process
 
 NB = {p.stem: p for p in NOTEBOOKS}

@@ -109,6 +109,10 @@ def test_no_report_notebook_names_a_case_its_case_is_the_projects_default(nb, da
     config.write_text('[defaults]\ncase = "another-city"\nlangs = ["zh"]\n', encoding="utf-8")
     monkeypatch.setenv("KCZ_REPORTS", str(config))
     assigned = _declared_defaults(nb.stem)
+    if "case" not in assigned:  # a report over several cases (05_compare_cases): empty means every case
+        assert assigned["cases"] == [] and check(nb.stem, assigned)["cases"] == []
+        assert check(nb.stem, {**assigned, "cases": [only]})["cases"] == [only]
+        return
     assert assigned["case"] == ""
     assert check(nb.stem, assigned)["case"] == "another-city"
     assert check(nb.stem, {**assigned, "case": only})["case"] == only  # a case given is kept

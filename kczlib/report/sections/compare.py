@@ -1,0 +1,276 @@
+"""The comparison report (notebooks/05_compare_cases): cities side by side.
+
+Its sections: the shared indicators by city (values as ranges, with periods), the same
+normalised per resident and per GDP where each city's context data hold a denominator of
+the same period, charts of the shared indicators, where each city stands, and the caveats
+(different periods, a stock beside a flow or a cumulative count, definitions). Each
+function takes the notebook's `CompareReport`. Rules of what is comparable:
+
+- two cities' values are ranked only when they share one period and one kind of count
+  (`tally`) and one range lies wholly above the other (`leader`);
+- a shared indicator whose cities report different periods or kinds of count is said so,
+  in a key finding and in the caveats, wherever it is set side by side.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from kczlib.analysis.compare import CaseValue, case_values, shared_indicators
+from kczlib.data.indicators import indicators
+from kczlib.report.narrative import Safe
+
+MAX_FINDINGS = 5
+
+
+@dataclass(frozen=True)
+class Shared:
+    """The values of one indicator at least two of the report's cities report, case by case."""
+
+    indicator: str
+    values: list[CaseValue]
+
+    @property
+    def cases(self) -> list[str]:
+        """The cities reporting it, in the report's order."""
+        return list(dict.fromkeys(v.case for v in self.values))
+
+    def latest(self) -> list[CaseValue]:
+        """Each city's latest dated value (or its only value), in the report's order."""
+        out: dict[str, CaseValue] = {}
+        for v in self.values:
+            best = out.get(v.case)
+            if best is None or (v.period[:4].isdigit() and (not best.period[:4].isdigit() or v.period > best.period)):
+                out[v.case] = v
+        return list(out.values())
+
+    def same_basis(self) -> bool:
+        """Whether the cities' latest values share one dated period and one kind of count.
+
+        Cumulative counts are never on the same basis: each runs from a start its source does not state.
+        """
+        latest = self.latest()
+        return (len({v.period for v in latest}) == 1 and latest[0].period[:4].isdigit()
+                and len({v.tally for v in latest}) == 1)
+
+    def all_cumulative(self) -> bool:
+        """Whether every city's latest value is a cumulative count (period "cumulative")."""
+        return all(v.period == "cumulative" for v in self.latest())
+
+
+def gather(report) -> list[Shared]:
+    """The indicators at least two of `report.cases` report, in vocabulary order, with their values."""
+    order = {c: i for i, c in enumerate(report.cases)}
+    out = []
+    for ind in shared_indicators(report.cases):
+        values = sorted(case_values(ind, report.cases), key=lambda v: (order[v.case], v.period))
+        out.append(Shared(ind, values))
+    return out
+
+
+def _name(report, indicator: str, inside: bool = False) -> str:
+    """The indicator's name in the page language; `inside` a sentence, an English name opens in lower case."""
+    name = indicators()[indicator].name(report.lang)
+    if inside and report.lang == "en" and len(name) > 1 and name[1].islower():
+        name = name[0].lower() + name[1:]
+    return name
+
+
+def _join(report, items: list[Safe], key: str = "common.list_separator") -> Safe:
+    return Safe(str(report.text(key)).join(items))
+
+
+def _item(report, v: CaseValue) -> Safe:
+    return report.text("compare.item", city=report.city(v.case), value=v.num, period=report.figure_period(v.num))
+
+
+def introduce(report) -> bool:
+    """The title and the list of cities; with fewer than two cases, the sentence saying so.
+
+    Returns:
+        True when there are at least two cases to compare.
+    """
+    report.heading("compare.title", level=1)
+    cities = _join(report, [Safe(str(report.city(c))) for c in report.cases], "common.name_separator")
+    if len(report.cases) < 2:
+        report.say("compare.needs_two", cities=cities)
+        report.key_findings([single_finding(report, case) for case in report.cases])
+        return False
+    report.say("compare.cases_intro", cities=cities)
+    return True
+
+
+def single_finding(report, case: str) -> Safe:
+    """The finding of a comparison with one case: how many indicators of the vocabulary it reports."""
+    from kczlib.data.indicator_values import load_indicator_values
+
+    reported = load_indicator_values([case])["indicator"].nunique()
+    count = report.count(int(reported), "compare.derivation.indicator_count", city=report.city(case))
+    return report.text("compare.single_finding", city=report.city(case), count=count)
+
+
+def leader(values: list[CaseValue]) -> CaseValue | None:
+    """The value whose whole range lies above every other's, or None (open bounds never lead)."""
+    for v in values:
+        lo = v.num.lower
+        if lo is None:
+            continue
+        others = [o for o in values if o is not v]
+        if others and all(o.num.upper is not None and lo > o.num.upper for o in others):
+            return v
+    return None
+
+
+def findings(report, shared: list[Shared]) -> list[Safe]:
+    """One key finding per shared indicator (at most `MAX_FINDINGS`), each naming every city's value."""
+    out = []
+    for s in shared[:MAX_FINDINGS]:
+        latest = s.latest()
+        name = _name(report, s.indicator)
+        top = leader(latest) if s.same_basis() else None
+        if top is not None:
+            others = _join(report, [report.text("compare.item", city=report.city(v.case), value=v.num,
+                                                period=report.figure_period(v.num)) for v in latest if v is not top])
+            out.append(report.text("compare.finding_leads", period=report.figure_period(top.num),
+                                   leader=report.city(top.case), indicator=_name(report, s.indicator, inside=True),
+                                   value=top.num, others=others))
+            continue
+        items = _join(report, [_item(report, v) for v in latest])
+        key = ("compare.finding_overlap" if s.same_basis() else
+               "compare.finding_cumulative" if s.all_cumulative() else "compare.finding_mixed")
+        out.append(report.text(key, indicator=name, items=items))
+    return out
+
+
+def shared_table(report, shared: list[Shared]) -> None:
+    """The shared indicators by city: one row per indicator, one column per city, every period of each."""
+    import pandas as pd
+
+    from kczlib.report.display import part_metadata
+    from kczlib.report.tables import display_table
+
+    report.heading("compare.shared_heading")
+    if not shared:
+        report.say("compare.none_shared")
+        return
+    report.say("compare.shared_intro")
+    cities = [str(report.city(c)) for c in report.cases]
+    rows = []
+    for s in shared:
+        row = {report.text("compare.columns.indicator"): _name(report, s.indicator)}
+        for case, city in zip(report.cases, cities, strict=True):
+            cells = [report.text("compare.cell", value=v.num, period=report.figure_period(v.num))
+                     for v in s.values if v.case == case]
+            row[city] = str(_join(report, cells)) if cells else ""
+        rows.append(row)
+    display_table(pd.DataFrame(rows), part_metadata(None))
+
+
+def normalised_table(report, shared: list[Shared]) -> None:
+    """Per resident and per GDP, for each value whose city has a denominator of its period."""
+    import pandas as pd
+
+    from kczlib.report.display import part_metadata
+    from kczlib.report.tables import display_table
+
+    if not shared:
+        return
+    report.heading("compare.normalised_heading")
+    report.say("compare.normalised_intro")
+    rows = []
+    for s in shared:
+        for v in s.values:
+            if v.per_resident is None and v.share_of_gdp is None:
+                continue
+            rows.append({
+                "indicator": _name(report, s.indicator), "city": str(report.city(v.case)),
+                "period": str(report.figure_period(v.num)), "value": report.ledger.format(v.num, "compare table"),
+                "per_resident": "" if v.per_resident is None else report.ledger.format(v.per_resident, "compare table"),
+                "share_of_gdp": "" if v.share_of_gdp is None else report.ledger.format(v.share_of_gdp, "compare table"),
+            })
+    if not rows:
+        report.say("compare.normalised_none")
+        return
+    columns = {k: str(report.text(f"compare.columns.{k}"))
+               for k in ("indicator", "city", "period", "value", "per_resident", "share_of_gdp")}
+    display_table(pd.DataFrame(rows).rename(columns=columns), part_metadata(None))
+
+
+def charts(report, shared: list[Shared]) -> None:
+    """A range chart of each shared indicator: one bar per city and period (one unit per chart)."""
+    if not shared:
+        return
+    report.heading("compare.charts_heading")
+    for i, s in enumerate(shared):
+        items = [(str(report.text("compare.chart_label", city=report.city(v.case), period=report.figure_period(v.num))),
+                  v.num) for v in s.values]
+        if len({n.base_unit for _, n in items}) != 1:
+            continue
+        if items[0][1].base_unit == "CNY":
+            _money_bars(report, f"compare-{i + 1}", items, _name(report, s.indicator))
+            continue
+        # the name as drawn text, not escaped for Markdown (a chart title shows "S&T", not "S&amp;T")
+        report.bars(f"compare-{i + 1}", items, "compare.chart_title", f"compare.unit.{items[0][1].base_unit}",
+                    indicator=Safe(_name(report, s.indicator)))
+
+
+def _money_bars(report, name: str, items: list, indicator: str) -> None:
+    """Bars of amounts on an axis in 亿元 (zh) or CNY bn (en), as the fiscal report draws them.
+
+    The bar labels are the ledgered texts of the amounts (`chart_texts`); only the axis is scaled.
+    """
+    from kczlib.report import plots
+
+    scale = 1e8 if report.lang == "zh" else 1e9
+    nums = [n for _, n in items]
+    texts = report.chart_texts(name, nums)
+    fig = plots.bar_ranges([label for label, _ in items], [None if n.lower is None else n.lower / scale for n in nums],
+                           [None if n.upper is None else n.upper / scale for n in nums],
+                           title=report.text("compare.chart_title", indicator=Safe(indicator)),
+                           unit_label=report.text("compare.unit_money"), source=report.chart_source(nums),
+                           lang=report.lang, texts=texts, unit="CNY")
+    report.chart(fig, name, nums)
+
+
+def standing(report, shared: list[Shared]) -> None:
+    """Where each city stands: how many shared indicators it reports, and which."""
+    report.heading("compare.standing_heading")
+    for case in report.cases:
+        mine = [s for s in shared if case in s.cases]
+        if not mine:
+            report.say("compare.standing_none", city=report.city(case))
+            continue
+        count = report.count(len(mine), "compare.derivation.shared_count", city=report.city(case))
+        report.say("compare.standing", city=report.city(case), shared=count,
+                   names=_join(report, [Safe(_name(report, s.indicator)) for s in mine], "common.name_separator"))
+        leads = [s for s in mine if s.same_basis() and (top := leader(s.latest())) is not None and top.case == case]
+        if leads:  # ranked only on one period and one kind of count, with its whole range above the others'
+            report.say("compare.standing_leads", city=report.city(case), names=_join(
+                report, [Safe(_name(report, s.indicator, inside=True)) for s in leads], "common.name_separator"))
+
+
+def caveats(report, shared: list[Shared]) -> None:
+    """The caveats: differing periods and kinds of count per indicator, then definitions and ranges."""
+    report.heading("compare.caveats_heading")
+    for s in shared:
+        name = _name(report, s.indicator)
+        if len({v.period for v in s.values}) > 1:
+            items = []
+            for case in s.cases:
+                periods = _join(report, [report.figure_period(v.num) for v in s.values if v.case == case],
+                                "common.name_separator")
+                items.append(report.text("compare.period_item", city=report.city(case), periods=periods))
+            report.say("compare.caveat_periods", indicator=name, items=_join(report, items))
+        tallies = {v.case: v.tally for v in s.latest()}
+        if len(set(tallies.values())) > 1:
+            items = [report.text("compare.tally_item", city=report.city(c),
+                                 tally=report.text(f"compare.tally.{t or 'unknown'}")) for c, t in tallies.items()]
+            report.say("compare.caveat_tally", indicator=name, items=_join(report, items))
+    report.say("compare.caveat_definitions")
+    report.say("compare.caveat_ranges")
+
+
+def data_note(report) -> None:
+    """Where the page's data are: the CSV of every printed number."""
+    report.heading("compare.data_heading")
+    report.say("compare.data_note")
