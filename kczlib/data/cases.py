@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+import re
 import tomllib
 from dataclasses import dataclass
 from functools import cache
@@ -288,6 +289,40 @@ def _check_byline(meta: dict[str, object], meta_path: Path, text: str) -> list[D
     return errors
 
 
+def prose_digit_errors(meta: object, meta_path: Path, langs: tuple[str, ...] = ("zh", "en")) -> list[DataError]:
+    r"""An error for each case.json prose field (PROSE_META) in `langs` with a digit typed in.
+
+    The rule: numbers come from figures only, so `summary` and `publication` (about the
+    case, printed as written by the index and every page header) hold no decimal digit of
+    any script (regular expression `\d`: 0-9, full-width ０-９ ...). A field that is
+    absent or not text is not this check's concern (nothing is printed).
+
+    Args:
+        meta: the parsed case.json (any JSON value; anything but an object gives no errors).
+        meta_path: the case.json the errors name (its line of the field is looked up there).
+        langs: the languages to check ("zh", "en").
+
+    Returns:
+        One DataError per field and language, naming the file, line and `field.lang`.
+    """
+    if not isinstance(meta, dict):
+        return []
+    errors = []
+    for key in PROSE_META:
+        value = meta.get(key)
+        for lang in langs:
+            prose = value.get(lang) if isinstance(value, dict) else None
+            if isinstance(prose, str) and re.search(r"\d", prose):
+                line = _json_line(read_utf8(meta_path), key, lang) if meta_path.is_file() else None
+                errors.append(DataError(meta_path, f"{key}.{lang} has digits typed in; prose about the case "
+                                        f"carries no numbers (they come from figures)", line=line,
+                                        column=f"{key}.{lang}"))
+    return errors
+
+
+# Prose about the case in case.json, {"zh", "en"} each, printed as written by the index and page
+# headers: no digits typed in (`prose_digit_errors`; docs/building.md).
+PROSE_META = ("summary", "publication")
 # Fields printed in every page's title block and in chart titles.
 SHOWN_META = ("city", "title")
 # Unicode general categories no report font draws as intended: private use (Co), unassigned

@@ -21,7 +21,7 @@ from typing import TextIO
 
 import pandas as pd
 
-from kczlib.data.cases import Case, case_file, case_folder_names, cases_root, get_case
+from kczlib.data.cases import Case, case_file, case_folder_names, cases_root, get_case, prose_digit_errors
 from kczlib.data.figures import (
     DRAFT_REASON,
     FIGURES_FILE,
@@ -166,6 +166,7 @@ def validate_case(case: str) -> ValidationResult:
         result.errors.extend(_table_errors(cases_root() / case))
         result.loaded = False
         return result
+    result.errors.extend(prose_digit_errors(c.meta, c.path("case.json")))  # the build refuses them too
     try:
         doc = load_source(case)
         result.glosses_removed = doc.glosses_removed

@@ -33,3 +33,19 @@ def known_cases() -> list[str]:
     from kczlib.data.cases import list_cases  # run time only: see the module doc
 
     return list_cases()
+
+
+def prose_digit_errors(meta, meta_path, langs):
+    """The data layer's errors of digits typed into case.json prose (`kczlib.data.cases.prose_digit_errors`).
+
+    Args:
+        meta: the case's metadata (`get_case(case).meta`).
+        meta_path: its case.json (a Path), which the errors name.
+        langs: the languages to check, e.g. ("zh",).
+
+    Returns:
+        A list of DataError, one per `summary`/`publication` field and language with a digit.
+    """
+    from kczlib.data.cases import prose_digit_errors as errors_of  # run time only: see the module doc
+
+    return errors_of(meta, meta_path, tuple(langs))

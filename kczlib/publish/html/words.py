@@ -12,8 +12,8 @@ import re
 from datetime import datetime
 
 from kczlib.contract import LANGS
-from kczlib.errors import DataError, KczError
-from kczlib.publish.cases import get_case
+from kczlib.errors import KczError
+from kczlib.publish.cases import get_case, prose_digit_errors
 from kczlib.words import words
 
 INDEX_FILES = {"zh": "index.html", "en": "index.en.html"}  # index.html is the Chinese landing page
@@ -53,7 +53,8 @@ def case_info(case, lang: str) -> dict[str, str]:
     path; UTF-8 with or without a BOM): anything that is not a readable case (a path such
     as `../x`, None, a number, a list, a broken case.json) gives all fields empty, as its
     report has failed with its own message. Raises DataError (naming case.json and the
-    field) when `summary` or `publication` has digits typed in: numbers come from figures only.
+    field) when `summary` or `publication` in `lang` has digits typed in: numbers come from figures
+    only (`kczlib.data.cases.prose_digit_errors`, the rule `kcz validate` applies).
     """
     try:
         found = get_case(case)
@@ -63,10 +64,9 @@ def case_info(case, lang: str) -> dict[str, str]:
     meta, path = found.meta, found.path("case.json")
     info = {k: _text((meta.get(k) or {}).get(lang, "") if isinstance(meta.get(k), dict) else "")
             for k in ("city", "programme", "title", "summary", "publication", "publisher", "author")}
-    for field in ("summary", "publication"):
-        if re.search(r"\d", info[field]):
-            raise DataError(path, f"{field}.{lang} has digits typed in; prose about the case carries no numbers",
-                            column=f"{field}.{lang}")
+    typed = prose_digit_errors(meta, path, (lang,))  # the data layer's rule, which `kcz validate` applies
+    if typed:
+        raise typed[0]
     info["title_zh"] = _text((meta.get("title") or {}).get("zh", ""))  # the original, quoted beside a translation
     info["period"] = period_text(_text(meta.get("period", "")))
     return info
