@@ -73,6 +73,6 @@ def test_each_page_says_once_that_the_case_reports_no_figures(blank_run, name, l
     page = BeautifulSoup((run / f"{name}-{lang}.html").read_text(encoding="utf-8"), "html.parser")
     text = re.sub(r"\s+", " ", page.get_text(" "))
     assert text.count(NO_FIGURES[lang]) == 1
-    assert ("空白市" if lang == "zh" else "Blank City") in text
+    assert ("空白市" if lang == "zh" else "Kongbai City") in text
     # no figure, so no key finding and no data-quality share of nothing
     assert ("数据质量" if lang == "zh" else "Data quality") not in text

@@ -24,3 +24,14 @@ def copy_second_case(data_copy: Path) -> str:
     """Copy the fixture case jiangcheng into `data_copy`/cases; its name."""
     shutil.copytree(FIXTURES / "cases" / "jiangcheng", data_copy / "cases" / "jiangcheng")
     return "jiangcheng"
+
+
+def keep_only_cases(data_copy: Path, *names: str) -> None:
+    """Remove every case folder of a data copy but `names` (tests that need a known set of cases).
+
+    The project ships several cases; a test about one or two of them (a default case, a
+    two-case table) states which it keeps rather than relying on how many are shipped.
+    """
+    for folder in (data_copy / "cases").iterdir():
+        if folder.is_dir() and folder.name not in names:
+            shutil.rmtree(folder)

@@ -12,7 +12,11 @@ from kczlib.errors import KczError, NoDefaultCaseError
 
 
 def _only_case(data_copy) -> str:
-    (case,) = list_cases()  # the shipped data folder holds one case
+    """Leave one case in the copied data folder (the first shipped one) and return its name."""
+    case, *others = list_cases()
+    for other in others:
+        shutil.rmtree(data_copy / "cases" / other)
+    assert list_cases() == [case]
     return case
 
 

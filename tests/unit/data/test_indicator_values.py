@@ -14,11 +14,12 @@ import kczlib
 from kczlib.data.indicator_values import VALUE_COLUMNS, denominator_kind, load_denominators
 from kczlib.errors import UnknownCaseError
 
-from support.report_setup import copy_second_case
+from support.report_setup import copy_second_case, keep_only_cases
 
 
 @pytest.fixture
 def two_cases(data_copy):
+    keep_only_cases(data_copy, "chengdu")
     copy_second_case(data_copy)
     return ["chengdu", "jiangcheng"]
 
@@ -81,5 +82,6 @@ def test_denominator_kind_reads_the_chinese_name(text, kind):
 
 
 def test_an_empty_list_means_every_case(data_copy):
+    keep_only_cases(data_copy, "chengdu")
     frame = kczlib.load_indicator_values([])  # chengdu is the only case of the data copy
     assert set(frame["case"]) == {"chengdu"} and isinstance(frame, pd.DataFrame)

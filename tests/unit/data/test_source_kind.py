@@ -65,7 +65,7 @@ def test_a_case_without_a_kind_is_framed_as_unstated(data_copy):
     ("chengdu", "en", "The source is Chengdu's own case write-up, \"Optimising the innovation ecosystem"),
     ("jiangcheng", "zh", "本报告依据的是政府工作报告《江城市科创工作总结》：这是政府对自身工作的总结"),
     ("jiangcheng", "en", "The source is a government work report, \"Jiangcheng science and innovation work summary\""),
-    ("blank", "en", "The source is a news report, \"Blank City innovation work bulletin\": a journalist's account"),
+    ("blank", "en", "The source is a news report, \"Kongbai City innovation work bulletin\": a journalist's account"),
     ("mini", "zh", "本报告依据的是《示范城市报告》（案例数据未说明其来源类型）"),
 ])
 def test_the_about_box_frames_the_source_by_its_kind(data_copy, case, lang, expected):

@@ -11,6 +11,7 @@ from kczlib.errors import NoDefaultCaseError, ParameterError
 from kczlib.report.parameters import check, declarations
 
 from conftest import REPORT_NOTEBOOKS
+from support.report_setup import keep_only_cases
 
 DECL = '''case: str = "chengdu"  # a known case: case folder
 lang: str = "zh"  # one of zh|en: report language
@@ -103,7 +104,8 @@ def _declared_defaults(notebook):
 @pytest.mark.parametrize("nb", REPORT_NOTEBOOKS, ids=lambda p: p.stem)
 def test_no_report_notebook_names_a_case_its_case_is_the_projects_default(nb, data_copy, tmp_path, monkeypatch):
     # the shipped case copied under another name, made the default by a reports.toml of the test's own
-    (only,) = list_cases()
+    only = list_cases()[0]
+    keep_only_cases(data_copy, only)
     shutil.copytree(data_copy / "cases" / only, data_copy / "cases" / "another-city")
     config = tmp_path / "reports.toml"
     config.write_text('[defaults]\ncase = "another-city"\nlangs = ["zh"]\n', encoding="utf-8")
@@ -119,7 +121,8 @@ def test_no_report_notebook_names_a_case_its_case_is_the_projects_default(nb, da
 
 
 def test_an_empty_case_with_no_default_case_is_one_clear_error(data_copy, tmp_path, monkeypatch):
-    (only,) = list_cases()
+    only = list_cases()[0]
+    keep_only_cases(data_copy, only)
     shutil.copytree(data_copy / "cases" / only, data_copy / "cases" / "another-city")
     monkeypatch.setenv("KCZ_REPORTS", str(tmp_path / "absent.toml"))
     with pytest.raises(NoDefaultCaseError, match="another-city"):

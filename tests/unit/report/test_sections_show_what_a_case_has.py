@@ -2,7 +2,7 @@
 
 Cases: the fixture jiangcheng (tests/fixtures/cases/jiangcheng: 12.5亿元 fiscal S&T spending in 2023,
 80余家 firms and 3亿元 of tech lending, 15 workstations, 8 academicians, high-tech enterprises
-380 in 2022 and 达到420 (at least 420) in 2023, no context) and the fixture hexi
+380 in 2022 and 达到420 (420 reached: exact, docs/data.md) in 2023, no context) and the fixture hexi
 (tests/fixtures/cases/hexi: R&D intensity 2.73% in 2020 and 3.35% in 2023, high-tech enterprises
 1200 in 2021 and 1500 in 2023, 6 angel funds; no fiscal spending). Expected text is worked
 out by hand from those source texts.
@@ -33,10 +33,10 @@ def test_a_section_lists_the_figures_it_has_after_one_sentence_of_what_is_missin
     assert not available.complete(r, "hightech", "hightech_enterprises", "hightech_enterprises_net_new")
     # the indicator's Chinese name in data/indicators.csv: hightech_enterprises_net_new
     assert r.shown[0].startswith("本案例报告了高新技术企业的部分数据，缺少国家高新技术企业净增数")
-    assert r.shown[1] == "- 高新技术企业数：420家以上（2023年）"
-    # 420 - 380 = 40 at least (达到420: no upper bound); 40 / 380 = 10.526...% at least
-    assert "由2022年的380家增至2023年的420家以上" in r.shown[2]
-    assert "净增至少40家" in r.shown[2] and "增长至少10.5%" in r.shown[2]
+    assert r.shown[1] == "- 高新技术企业数：420家（2023年）"
+    # 420 - 380 = 40; 40 / 380 = 10.526...% -> 10.5%
+    assert "由2022年的380家增至2023年的420家" in r.shown[2]
+    assert "净增40家" in r.shown[2] and "增长10.5%" in r.shown[2]
     assert "年均复合" not in r.shown[2]  # one year apart: no compound average
 
 
@@ -44,9 +44,9 @@ def test_the_derived_change_reads_the_same_in_english(cases):
     r = bare_report("04_platforms_and_industry", "jiangcheng", "en")
     available.complete(r, "hightech", "hightech_enterprises", "hightech_enterprises_net_new")
     assert "lacks Net new national high-tech enterprises" in r.shown[0]
-    assert r.shown[1] == "- High-tech enterprises: at least 420 (2023)"
-    assert "from 380 in 2022 to at least 420 in 2023" in r.shown[2]
-    assert "a net increase of at least 40, a growth of at least 10.5%" in r.shown[2]
+    assert r.shown[1] == "- High-tech enterprises: 420 (2023)"
+    assert "from 380 in 2022 to 420 in 2023" in r.shown[2]
+    assert "a net increase of 40, a growth of 10.5%" in r.shown[2]
 
 
 def test_two_stocks_years_apart_give_a_compound_average_said_to_be_one(cases):
@@ -125,7 +125,7 @@ def test_a_case_with_few_figures_gets_key_findings_from_them(cases):
     assert sections.talent_findings(r3) == ["本案例在本报告涉及的方面报告了：专家工作站数15家；引进院士数8位。"]
     r4 = bare_report("04_platforms_and_industry", "jiangcheng")
     (only,) = sections.platforms_findings(r4, r4.maybe("hightech_enterprises"))
-    assert "净增至少40家，增长至少10.5%" in only
+    assert "净增40家，增长10.5%" in only
 
 
 def test_findings_in_english_too(cases):
@@ -156,7 +156,7 @@ def test_a_derived_change_names_its_two_inputs_by_year_in_the_ledger(cases):
         r = bare_report("04_platforms_and_industry", "jiangcheng", lang)
         available.series_change(r, "hightech_enterprises")
         rows = {row["printed"]: row for row in ledger_rows(r)}
-        net = rows["至少40家" if lang == "zh" else "at least 40"]
+        net = rows["40家" if lang == "zh" else "40"]
         assert net["derivation"] == derivation
         assert "1年" not in rows and "1 year" not in rows  # a one-year span is not printed, nor ledgered
 
