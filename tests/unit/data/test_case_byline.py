@@ -15,7 +15,6 @@ from kczlib.errors import DataErrors
 
 from conftest import DATA, FIXTURES
 
-
 # every folder of data/cases/ with a case.json (a shipped case), read from the disk, not by list_cases
 SHIPPED = sorted(p for p in (DATA / "cases").iterdir() if (p / "case.json").is_file())
 
