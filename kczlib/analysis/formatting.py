@@ -34,7 +34,7 @@ from decimal import ROUND_HALF_UP, Context, Decimal
 from kczlib.contract import LANGS
 from kczlib.data.numerals import number_to_cn
 from kczlib.errors import ParameterError
-from kczlib.units import PRINTED_BASE_UNITS, unit_base
+from kczlib.units import BASE_UNITS, PRINTED_BASE_UNITS, unit_base
 from kczlib.words import word
 
 # Floats carry at most ~15 meaningful decimal digits; anything past that is binary
@@ -79,8 +79,8 @@ def _check_lang(lang: str) -> None:
 
 
 def _check_unit(base_unit: str) -> None:
-    if base_unit not in PRINTED_BASE_UNITS:
-        raise ParameterError("base_unit", f"unknown unit {base_unit!r}", ", ".join(PRINTED_BASE_UNITS))
+    if base_unit not in BASE_UNITS:
+        raise ParameterError("base_unit", f"unknown unit {base_unit!r}", ", ".join(BASE_UNITS))
 
 
 def _check_sig(sig: int | None) -> None:
@@ -184,6 +184,9 @@ def _value(d: Decimal, base_unit: str, lang: str, measure: str) -> str:
         return _rank(d, lang, measure)
     if base_unit == "multiplier":
         return _digits(d, lang) + ("倍" if zh else "×")
+    if base_unit not in PRINTED_BASE_UNITS:  # percentage points, USD, months, physical units
+        number = _scaled(d, _ZH_SCALES, lang) if zh else _digits(d, lang)
+        return number + word("numbers", f"unit.{base_unit}", lang)
     # years
     if zh:
         return _digits(d, lang) + "年"

@@ -206,29 +206,28 @@ def charts(report, shared: list[Shared]) -> None:
                   v.num) for v in s.values]
         if len({n.base_unit for _, n in items}) != 1:
             continue
-        if items[0][1].base_unit == "CNY":
-            _money_bars(report, f"compare-{i + 1}", items, _name(report, s.indicator))
-            continue
-        # the name as drawn text, not escaped for Markdown (a chart title shows "S&T", not "S&amp;T")
-        report.bars(f"compare-{i + 1}", items, "compare.chart_title", f"compare.unit.{items[0][1].base_unit}",
-                    indicator=Safe(_name(report, s.indicator)))
+        _indicator_bars(report, f"compare-{i + 1}", items, _name(report, s.indicator))
 
 
-def _money_bars(report, name: str, items: list, indicator: str) -> None:
-    """Bars of amounts on an axis in 亿元 (zh) or CNY bn (en), as the fiscal report draws them.
+def _indicator_bars(report, name: str, items: list, indicator: str) -> None:
+    """Bars of one indicator's values by city on one axis (amounts in 亿元 / CNY bn, as the fiscal report).
 
-    The bar labels are the ledgered texts of the amounts (`chart_texts`); only the axis is scaled.
+    One indicator counts one thing, whatever measure word each case writes (家, 个), so the axis
+    is the indicator's base unit. The bar labels are the ledgered texts (`chart_texts`); only the
+    axis is scaled.
     """
     from kczlib.report import plots
 
-    scale = 1e8 if report.lang == "zh" else 1e9
     nums = [n for _, n in items]
+    base_unit = nums[0].base_unit
+    money = base_unit == "CNY"
+    scale = (1e8 if report.lang == "zh" else 1e9) if money else 1.0
     texts = report.chart_texts(name, nums)
     fig = plots.bar_ranges([label for label, _ in items], [None if n.lower is None else n.lower / scale for n in nums],
                            [None if n.upper is None else n.upper / scale for n in nums],
                            title=report.text("compare.chart_title", indicator=Safe(indicator)),
-                           unit_label=report.text("compare.unit_money"), source=report.chart_source(nums),
-                           lang=report.lang, texts=texts, unit="CNY")
+                           unit_label=report.text("compare.unit_money" if money else f"compare.unit.{base_unit}"),
+                           source=report.chart_source(nums), lang=report.lang, texts=texts, unit=base_unit)
     report.chart(fig, name, nums)
 
 

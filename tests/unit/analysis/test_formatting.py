@@ -246,7 +246,7 @@ def test_share_outside_zero_to_one_is_rejected():
     [
         lambda: format_number(1, "fr"),
         lambda: format_value(1, "CNY", "de"),
-        lambda: format_value(1, "USD", "en"),
+        lambda: format_value(1, "litres", "en"),
         lambda: format_interval(1, 2, "litres", "zh"),
         lambda: format_share(0.5, "jp"),
         lambda: format_number(float("nan"), "en"),
@@ -361,3 +361,23 @@ def test_a_formula_in_yi_yuan_prints_its_inputs_as_the_result_prints():
     assert format_formula("733.26 - 101.34", "亿元", "zh") == "733.26亿元 - 101.34亿元"
     assert format_formula("2119.2 - 2093.7757", "万人", "en") == "21,192,000 - 20,937,757"
     assert format_formula("3.52 - 0.35", "%", "en") == "3.52% - 0.35%"
+
+
+@pytest.mark.parametrize(("x", "base_unit", "lang", "expected"), [
+    (0.8, "percentage_point", "zh", "0.8个百分点"),
+    (0.8, "percentage_point", "en", "0.8 percentage points"),
+    (300000, "m2", "zh", "30万平方米"),  # 万 first, as the reader pages print counts
+    (300000, "m2", "en", "300,000 m²"),
+    (400, "km/h", "zh", "400公里/小时"),
+    (6, "months", "en", "6 months"),
+])
+def test_a_value_in_a_physical_or_point_unit_prints_its_unit(x, base_unit, lang, expected):
+    # the genre's texts report percentage points, floor areas and speeds (issue 23): every
+    # base unit of kczlib.units prints, with the unit's name from words/numbers.toml [unit]
+    assert format_value(x, base_unit, lang) == expected
+
+
+def test_a_qualified_area_keeps_its_qualifier():
+    # 不足300平 (under 300 m2): qualifier 内, upper 300
+    assert format_quantity(None, "m2", "内", None, 300, "zh") == "300平方米内"
+    assert format_quantity(None, "m2", "内", None, 300, "en") == "within 300 m²"
