@@ -7,7 +7,10 @@ import re
 import papermill as pm
 import pytest
 
-from conftest import CASE_REPORT_NOTEBOOKS, REPO, REPORT_NOTEBOOKS
+from conftest import CASE_REPORT_NOTEBOOKS, DATA, REPO, REPORT_NOTEBOOKS
+
+# the case folders shipped in data/cases/: the names a `case` parameter may take
+SHIPPED = ", ".join(sorted(p.name for p in (DATA / "cases").iterdir() if p.is_dir()))
 
 NOTEBOOKS = [p.stem for p in REPORT_NOTEBOOKS]
 CASE_NOTEBOOKS = [p.stem for p in CASE_REPORT_NOTEBOOKS]  # with one case in data/, the comparison has no chart
@@ -68,7 +71,7 @@ def test_non_default_parameters_change_the_report(tmp_path):
 @pytest.mark.notebook
 @pytest.mark.parametrize("params,message", [
     ({"lang": "fr"}, "parameter 'lang': 'fr' is not allowed (allowed: str one of zh|en)"),
-    ({"case": "wuhan"}, "parameter 'case': unknown case 'wuhan' (allowed: chengdu)"),
+    ({"case": "wuhan"}, f"parameter 'case': unknown case 'wuhan' (allowed: {SHIPPED})"),
     ({"loss_rate": [-0.1]}, "parameter 'loss_rate': -0.1 is outside [0, 1]"),
     ({"loss_rate": "[0.01, 0.02"}, "parameter 'loss_rate': '[0.01, 0.02' is not a list[float]"),
     ({"risk_pool": [5.0]},
