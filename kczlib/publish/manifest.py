@@ -59,14 +59,16 @@ def _files_under(folder: Path):
 def data_files(case: str | None) -> dict[str, str]:
     """sha256 of the data a report of `case` can read: its case folder and the shared data.
 
-    Other cases' folders are left out, so editing one case re-runs only its reports.
+    Other cases' folders are left out, so editing one case re-runs only its reports. A report
+    that sets no case (one over several cases, 05_compare_cases) can read every case folder:
+    `case` None hashes them all, so editing any case re-runs it.
     """
     root = data_root()
     cases = root / "cases"
     hashes = {}
     for path in _files_under(root):
         rel = path.relative_to(root)
-        if path.is_relative_to(cases) and (case is None or rel.parts[1] != case):
+        if path.is_relative_to(cases) and case is not None and rel.parts[1] != case:
             continue
         hashes[rel.as_posix()] = sha256_file(path)
     return hashes

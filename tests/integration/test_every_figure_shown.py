@@ -15,7 +15,8 @@ import re
 import pytest
 from bs4 import BeautifulSoup
 
-from conftest import DATA, FIXTURES, REPORT_NAMES
+from conftest import CASE_REPORT_NOTEBOOKS, DATA, FIXTURES, REAL_NOTEBOOKS, REPORT_NAMES
+from support.builds import kcz_env, run_kcz, statuses, write_config
 
 
 def figure_ids(figures_csv) -> set[str]:
@@ -57,3 +58,43 @@ def test_the_second_case_figure_no_section_uses_is_in_its_homes_table(second_cas
     cells = [td.get_text(" ", strip=True) for td in table.find_all("td")]
     assert cells[:3] == (["科技园区数", "3个", "累计"] if lang == "zh" else ["Science parks", "3", "cumulative"])
     assert ("创新链" if lang == "zh" else "Innovation chain") in h2[0].find_next("h3").get_text()
+
+
+# --- every shipped case, every report, both languages (issue 23's acceptance) ----------------
+
+SHIPPED = sorted(p.name for p in (DATA / "cases").iterdir() if (p / "case.json").is_file())
+OTHER_SHIPPED = [c for c in SHIPPED if c != "chengdu"]  # chengdu: the session build above
+
+
+@pytest.fixture(scope="module")
+def shipped_cases_run(tmp_path_factory):
+    """One real `kcz build` of every per-case report for every shipped case but the default.
+
+    One [[report]] per per-case notebook with a grid over the cases, so each case's pages are
+    `<notebook>-case-<case>-<lang>`; the data folder is the project's own (KCZ_DATA unset).
+    """
+    folder = tmp_path_factory.mktemp("shipped_cases")
+    config = write_config(folder, [{"notebook": nb.stem, "grid": {"case": OTHER_SHIPPED}}
+                                   for nb in CASE_REPORT_NOTEBOOKS], notebooks=REAL_NOTEBOOKS,
+                          warm_imports=["pandas", "matplotlib.pyplot", "kczlib", "kczlib.report.theme"])
+    result = run_kcz("--config", config, "build", "-q", env=kcz_env(), timeout=2400)
+    return folder / "out" / "latest", result
+
+
+def test_every_report_builds_for_every_shipped_case_in_both_languages(shipped_cases_run):
+    run, result = shipped_cases_run
+    assert result.returncode == 0, result.stdout + result.stderr
+    expected = {f"{nb.stem}-case-{case}-{lang}" for nb in CASE_REPORT_NOTEBOOKS for case in OTHER_SHIPPED
+                for lang in ("zh", "en")}
+    assert statuses(run) == dict.fromkeys(expected, "ok")
+
+
+@pytest.mark.parametrize("case", OTHER_SHIPPED)
+def test_every_figure_of_every_shipped_case_appears_in_some_page(shipped_cases_run, case):
+    run, _ = shipped_cases_run
+    seen: set[str] = set()
+    for nb in CASE_REPORT_NOTEBOOKS:
+        with open(run / f"{nb.stem}-case-{case}-en.csv", encoding="utf-8-sig") as f:
+            for row in csv.DictReader(f):
+                seen.update(i.strip() for i in re.split(r"[;,]", row["source id"]) if i.strip())
+    assert figure_ids(DATA / "cases" / case / "figures.csv") - seen == set()
