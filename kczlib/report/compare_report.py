@@ -60,8 +60,17 @@ class CompareReport(Report):
 
     # -- what the cases are called -----------------------------------------------------
     def city(self, case: str) -> DataText:
-        """The city of `case` in the page language (case.json `city`), printed as written."""
-        return DataText(get_case(case).meta["city"][self.lang])
+        """The city of `case` in the page language (case.json `city`), printed as written.
+
+        Two compared cases of one city (two texts of different years) are told apart by their
+        case.json `period` (`compare.city_and_period`: 佛山（2018–2021）/ Foshan (2018-2021)), so
+        no table column or sentence merges them.
+        """
+        name = get_case(case).meta["city"][self.lang]
+        if any(c != case and get_case(c).meta["city"][self.lang] == name for c in self.cases):
+            period = str(get_case(case).meta.get("period") or case)
+            return DataText(str(self.text("compare.city_and_period", city=DataText(name), period=DataText(period))))
+        return DataText(name)
 
     def label(self, figure_id: str) -> str:
         """A figure's metric in the page language, from its qualified id (`<case>/<id>`)."""
