@@ -155,15 +155,24 @@ def finish(fig, ax, title: str, source: str, lang: str) -> Figure:
     ax.set_title(title, loc="left")  # no bold: the CJK font ships Regular only
     # The title starts at the plot's left edge, right of the category labels: wrap it to
     # the width left of the figure from there, so it never runs off the right edge.
+    # `wrap_to_width` estimates widths from character counts, and a Latin title in a proportional
+    # font can be wider than estimated: measure the drawn title and wrap narrower until it ends
+    # inside the figure (a phone rendition's plot may start far right of long labels).
     fig.draw_without_rendering()
     room = width * (1 - ax.get_position().x0) * 0.95
-    narrow = wrap_to_width(title.replace("\n", ""), room, title_size)
-    if narrow.count("\n") > title.count("\n"):
-        more = (narrow.count("\n") - title.count("\n")) * title_size * 1.3 / 72
-        fig.set_size_inches(width, height + extra + more)
-        strip = _bottom_strip(fig, n_source, n_legend, height + extra + more)
-        fig.get_layout_engine().set(rect=(0, strip, 1, 1 - strip))
-        ax.set_title(narrow, loc="left")
+    for _ in range(4):
+        narrow = wrap_to_width(title.replace("\n", ""), room, title_size)
+        if narrow.count("\n") > title.count("\n"):
+            more = (narrow.count("\n") - title.count("\n")) * title_size * 1.3 / 72
+            fig.set_size_inches(width, height + extra + more)
+            strip = _bottom_strip(fig, n_source, n_legend, height + extra + more)
+            fig.get_layout_engine().set(rect=(0, strip, 1, 1 - strip))
+            ax.set_title(narrow, loc="left")
+        fig.draw_without_rendering()
+        box, right = ax._left_title.get_window_extent(), fig.get_window_extent().x1  # set_title(loc="left")
+        if box.x1 <= right * 0.99:
+            break
+        room *= 0.85 * (right - box.x0) / box.width
     fig.text(0.01, 0.01, source, ha="left", va="bottom",
              fontsize=_source_size(), color="grey", gid="source")
     _draw_legend(fig, n_source)
