@@ -251,13 +251,21 @@ def overview_caveats(report) -> None:
     weak = report.count(int(frame["confidence"].isin(["low", "derived"]).sum()),
                         "overview.derivation.weak_context_rows")
     rows = report.count(len(frame), "overview.derivation.context_rows")
-    gaps = report.count(len(context_gaps(report.case)), "overview.derivation.gaps")
+    recorded = context_gaps(report.case)
+    gaps = report.count(len(recorded), "overview.derivation.gaps")
+    # what was searched for and not found, as the case's context notes say it (cited data text),
+    # one sub-item each under the caveat that counts them
+    gap_items = "".join("\n  - " + str(report.cite(g["zh"] if report.lang == "zh" else g["en"],
+                                                   "common.derivation.context_gap", (), topic=g["topic"]))
+                        for g in recorded)
     report.heading("overview.caveats_heading")
-    series = ("overview.caveat_series", {"gaps": gaps, "weak": weak, "rows": rows}) if report.has_context() else \
+    series = ("overview.caveat_series", {"gaps": gaps, "weak": weak, "rows": rows}) \
+        if report.has_context() and recorded else \
+        ("overview.caveat_weak", {"weak": weak, "rows": rows}) if report.has_context() else \
         ("missing.no_context", {"topic": Safe(report.text("missing.topics.caveat_context"))})
     report.show(Safe("\n".join("- " + report.text(k, **s) for k, s in (
         (f"any_case.caveat_source.{source_kind(report.meta)}", {"n_figures": n,
                                                                 "city": report.meta["city"][report.lang]}),
         ("overview.caveat_ranges", {"n_qualified": q, "n_figures": n, "share": metrics.share(q, n),
                                     "qualifiers": qualifier_list(report, r)}),
-        series))))
+        series)) + (gap_items if series[0] == "overview.caveat_series" else "")))

@@ -26,8 +26,8 @@ BELOW_TARGET = {
     "fuzhou_2023": (5, "national facts (demonstration cities and programmes), the programme's activity counts "
                        "(projects matched, matchmaking events, station projects, workstation investment)"),
     "fuzhou_2025": (2, "the province's counts, shares and grades of service stations, and ranks within the province"),
-    "jiaxing_2022": (4, "a county's index and ranks, the innovation index itself (a score), gaps to the provincial and "
-                        "national averages, ranks within the province"),
+    "jiaxing_2022": (3, "a county's index and ranks, the innovation index itself (a score), gaps to the provincial and "
+                        "national averages, ranks within the province, an expected (not measured) R&D intensity"),
     "jinan_2020": (7, "targets of agreements, the platform's outcomes (use cases, costs saved, benefit), firms in an "
                       "offshore base, a second count of new workstations for one year"),
     "wuxi_2022": (13, "multiples of and changes since 2012, ranks within the province or the nation, a share of the "
