@@ -92,7 +92,7 @@ class CaseValue:
     share_of_gdp: Num | None = None
 
 
-def case_values(indicator: str, cases: Sequence[str] | None = None) -> list[CaseValue]:
+def case_values(indicator: str, cases: Sequence[str] | str | None = None) -> list[CaseValue]:
     """Every figure of `indicator` in `cases`, case by case (in the order of `cases`), each with its ratios.
 
     Args:
@@ -136,7 +136,7 @@ def _denominator(frame: pd.DataFrame, case: str, kind: str, period: str) -> Num 
     return case_context_num(case, str(hits["context_id"].iloc[0])) if len(hits) == 1 else None
 
 
-def compare(indicator: str, cases: Sequence[str] | None = None) -> pd.DataFrame:
+def compare(indicator: str, cases: Sequence[str] | str | None = None) -> pd.DataFrame:
     """The side-by-side table of one indicator across cases (`kczlib.compare`).
 
     One row per case and period that reports `indicator` (`case_values`), in the order of

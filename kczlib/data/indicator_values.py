@@ -33,19 +33,23 @@ DENOMINATOR_COLUMNS = ("case", "kind", "period", "year", "value", "lower", "uppe
 DENOMINATOR_NAMES = {"常住人口": "population", "地区生产总值": "gdp"}
 
 
-def case_list(cases: Sequence[str] | None = None) -> list[str]:
+def case_list(cases: Sequence[str] | str | None = None) -> list[str]:
     """`cases` checked, in the order given (duplicates dropped); None or empty: every case, sorted.
+
+    One name given as a string is one case (`"chengdu"`, not the cases c, h, e, ...).
 
     Raises:
         UnknownCaseError: for a name that is not a folder of data/cases (the message lists the known ones).
     """
+    if isinstance(cases, str):
+        cases = [cases]
     names = list(dict.fromkeys(cases or list_cases()))
     for name in names:
         get_case(name)
     return names
 
 
-def load_indicator_values(cases: Sequence[str] | None = None) -> pd.DataFrame:
+def load_indicator_values(cases: Sequence[str] | str | None = None) -> pd.DataFrame:
     """Every figure that maps to a shared indicator, of every case in `cases`, as one long table.
 
     One row per figure (a case reports an indicator at most once per period, so `case`,

@@ -85,3 +85,9 @@ def test_an_empty_list_means_every_case(data_copy):
     keep_only_cases(data_copy, "chengdu")
     frame = kczlib.load_indicator_values([])  # chengdu is the only case of the data copy
     assert set(frame["case"]) == {"chengdu"} and isinstance(frame, pd.DataFrame)
+
+
+def test_one_case_given_as_a_string_is_that_case(two_cases):
+    # a fresh user passed cases="chengdu" and got "unknown case 'c'"
+    assert set(kczlib.load_indicator_values("jiangcheng")["case"]) == {"jiangcheng"}
+    assert set(kczlib.compare("fiscal_st_spending", "jiangcheng")["case"]) == {"jiangcheng"}
