@@ -36,7 +36,7 @@ DENOMINATOR_NAMES = {"常住人口": "population", "地区生产总值": "gdp"}
 def case_list(cases: Sequence[str] | str | None = None) -> list[str]:
     """`cases` checked, in the order given (duplicates dropped); None or empty: every case, sorted.
 
-    One name given as a string is one case (`"chengdu"`, not the cases c, h, e, ...).
+    One name given as a string is one case (`"abc"` is the case abc, not the cases a, b and c).
 
     Raises:
         UnknownCaseError: for a name that is not a folder of data/cases (the message lists the known ones).

@@ -63,7 +63,7 @@ class CompareReport(Report):
         """The city of `case` in the page language (case.json `city`), printed as written.
 
         Two compared cases of one city (two texts of different years) are told apart by their
-        case.json `period` (`compare.city_and_period`: 佛山（2018–2021）/ Foshan (2018-2021)), so
+        case.json `period` (`compare.city_and_period`: 某市（2018-2021）/ a city (2018-2021)), so
         no table column or sentence merges them.
         """
         name = get_case(case).meta["city"][self.lang]

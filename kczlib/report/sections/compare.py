@@ -196,12 +196,26 @@ def normalised_table(report, shared: list[Shared]) -> None:
     display_table(pd.DataFrame(rows).rename(columns=columns), part_metadata(None))
 
 
+# At most this many charts: each is drawn twice (desk and phone), and a reader page stays under
+# one megabyte (tests/integration/test_reader_edition.py); the table above holds every value.
+MAX_CHARTS = 6
+
+
 def charts(report, shared: list[Shared]) -> None:
-    """A range chart of each shared indicator: one bar per city and period (one unit per chart)."""
+    """A range chart of each shared indicator: one bar per city and period (one unit per chart).
+
+    With more than `MAX_CHARTS` shared indicators, those reported by the most cases are drawn
+    (ties in table order), and one sentence says the table holds them all.
+    """
     if not shared:
         return
     report.heading("compare.charts_heading")
+    drawn = set(map(id, sorted(shared, key=lambda s: -len(s.cases))[:MAX_CHARTS]))
+    if len(shared) > MAX_CHARTS:
+        report.say("compare.charts_cut")
     for i, s in enumerate(shared):
+        if id(s) not in drawn:
+            continue
         items = [(str(report.text("compare.chart_label", city=report.city(v.case), period=report.figure_period(v.num))),
                   v.num) for v in s.values]
         if len({n.base_unit for _, n in items}) != 1:

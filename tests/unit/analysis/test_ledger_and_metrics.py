@@ -26,7 +26,7 @@ def test_render_refuses_digits_passed_as_plain_text():
 
 
 def test_data_text_is_escaped_in_narratives():
-    out = render("overview.title", "en", Ledger("en"), city="<script>alert('x')</script>")
+    out = render("overview.title", "en", Ledger("en"), city="<script>alert('x')</script>", programme="pilot city")
     assert "<script>" not in out and "&lt;script&gt;" in out
 
 
