@@ -23,7 +23,7 @@ from kczlib.report.appendix import indicator_words
 from kczlib.report.display import part_metadata
 from kczlib.report.labels import typeset
 from kczlib.report.narrative import Safe, require_ledger, templates
-from kczlib.report.reader import _period_words, plain
+from kczlib.report.reader import plain
 from kczlib.report.report import Report
 from kczlib.report.tables import Cell, display_table
 from kczlib.words import word
@@ -109,20 +109,7 @@ class CompareReport(Report):
         tpl = self.text
         about = [tpl("compare.about_sources"), tpl("reader.about_ranges"), tpl("reader.about_no_assumptions"),
                  tpl("reader.about_appendix")]
-        as_of = self.data_as_of()
-        return {
-            "lang": self.lang, "notebook": self.notebook, "title": plain(self.title),
-            "summary": plain(tpl("compare.summary")),
-            "key_numbers": [{"label": label, "value": value} for label, value in self.key],
-            "about": {"heading": plain(tpl("reader.about_heading")), "paragraphs": [plain(p) for p in about]},
-            "sections": self._sections(),
-            "appendix_summary": plain(tpl("reader.appendix_summary")),
-            "provenance_summary": plain(tpl("reader.provenance_summary")),
-            "findings": list(self.findings),
-            "data_as_of": as_of, "data_as_of_text": _period_words(as_of, self.lang),
-            "numbers": self.numbers(),
-            "cases": list(self.cases),
-        }
+        return {**self.page_meta(plain(tpl("compare.summary")), about, self.data_as_of()), "cases": list(self.cases)}
 
     def data_as_of(self) -> str:
         """The latest dated period among the rows the printed numbers rest on ("" if none)."""

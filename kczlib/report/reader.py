@@ -132,17 +132,28 @@ class ReaderMethods:
         # a summary worded for any case (the city as a slot) wins over one written for the first case
         summary_key = next((k for k in (f"any_case.summary.{self.group}", f"reader.summary.{self.group}")
                             if k in templates(lang)), None)
+        summary = plain(tpl(summary_key, city=self.meta["city"][lang])) if summary_key else ""
+        return self.page_meta(summary, about, require_ledger(self.ledger).data_as_of(self.case))
+
+    def page_meta(self, summary: str, about: list, as_of: str) -> dict:
+        """The reader metadata every report page carries (the keys of the module docstring).
+
+        Args:
+            summary: the index card's summary, plain text.
+            about: the paragraphs of "About this report" (template texts).
+            as_of: the latest dated period the printed numbers rest on ("" if none).
+        """
+        tpl = self.text
         return {
-            "lang": lang, "notebook": self.notebook, "title": plain(self.title),
-            "summary": plain(tpl(summary_key, city=self.meta["city"][lang])) if summary_key else "",
+            "lang": self.lang, "notebook": self.notebook, "title": plain(self.title),
+            "summary": summary,
             "key_numbers": [{"label": label, "value": value} for label, value in self.key],
             "about": {"heading": plain(tpl("reader.about_heading")), "paragraphs": [plain(p) for p in about]},
             "sections": self._sections(),
             "appendix_summary": plain(tpl("reader.appendix_summary")),
             "provenance_summary": plain(tpl("reader.provenance_summary")),
             "findings": list(self.findings),
-            "data_as_of": (as_of := require_ledger(self.ledger).data_as_of(self.case)),
-            "data_as_of_text": _period_words(as_of, lang),
+            "data_as_of": as_of, "data_as_of_text": _period_words(as_of, self.lang),
             "numbers": self.numbers(),
         }
 
