@@ -13,7 +13,7 @@ from __future__ import annotations
 from kczlib.analysis import metrics
 from kczlib.analysis.num import Num, figure_num
 from kczlib.data.indicators import indicators
-from kczlib.report.narrative import Safe
+from kczlib.report.narrative import Safe, sentence_start
 from kczlib.report.report import CASE_PREFIX
 
 # data/indicators.csv `tally`: counts whose difference between two dates is what was added in between
@@ -132,26 +132,10 @@ def series_change(report, indicator_id: str) -> bool:
     Returns:
         Whether a sentence was shown.
     """
-    points = series(report, indicator_id)
-    if len(points) < 2:
+    text = _series_text(report, indicator_id)
+    if text is None:
         return False
-    first, last = points[0], points[-1]
-    ind = indicators()[indicator_id]
-    slots = {"name": ind.name(report.lang), "start": report.period(first[1].ids[0]), "a": first[1],
-             "end": report.period(last[1].ids[0]), "b": last[1]}
-    if ind.base_unit in ("percent", "rank", "multiplier"):
-        report.say("shared.series_levels", **slots)
-        return True
-    years = years_between(first, last)
-    rate = (metrics.change_rate(last[1], first[1]) if last[0] - first[0] == 1
-            else metrics.compound_rate(last[1], first[1], years))
-    rate_key = "one_year" if last[0] - first[0] == 1 else "compound"
-    if rate_key == "compound":  # a one-year change states no span: the years are not printed (nor ledgered)
-        slots["years"] = years
-    if ind.tally in STOCK_TALLIES:
-        report.say(f"shared.series_stock_{rate_key}", **slots, net=metrics.difference(last[1], first[1]), rate=rate)
-    else:
-        report.say(f"shared.series_flow_{rate_key}", **slots, rate=rate)
+    report.show(sentence_start(text, report.lang))
     return True
 
 
