@@ -20,12 +20,16 @@ setup: $(STAMP) ## create ./.venv, install kczlib with its dependencies (no root
 	@$(MAKE) --no-print-directory git-filter
 
 # nbstripout as a git filter: what `git add` stores of a notebook has no outputs and no
-# execution counts, whatever was saved (cell ids are kept, so diffs stay small).
+# execution counts, whatever was saved (cell ids are kept, so diffs stay small). It also drops
+# `metadata.language_info`, which JupyterLab rewrites on every save from the running Python
+# (version, mimetype, ...): an open + save leaves `git status` clean. The stored kernelspec is
+# the one JupyterLab writes ("Python 3 (ipykernel)", tests/integration/test_lab_setup.py).
 # Outside a git clone (an unpacked archive) there is nothing to set up.
+NBSTRIPOUT_KEYS = --extra-keys metadata.language_info
 git-filter: ## in a git clone: commit notebooks without outputs (nbstripout filter)
 	@if git rev-parse --is-inside-work-tree >/dev/null 2>&1; then \
 	  $(BIN)/nbstripout --install --attributes .gitattributes && \
-	  git config filter.nbstripout.clean '"$(abspath $(BIN))/python" -m nbstripout --keep-id' && \
+	  git config filter.nbstripout.clean '"$(abspath $(BIN))/python" -m nbstripout --keep-id $(NBSTRIPOUT_KEYS)' && \
 	  echo "git: notebooks are stored without outputs (nbstripout filter)"; \
 	else \
 	  echo "not a git clone: nbstripout filter not set up"; \

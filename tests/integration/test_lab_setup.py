@@ -20,6 +20,12 @@ from conftest import REPO, REPORT_NOTEBOOKS
 from support.lab import MAKE_WITH_THIS_VENV, VENV, project_copy
 
 
+STRIPPED_KEYS = ["--extra-keys", "metadata.language_info"]  # the Makefile's NBSTRIPOUT_KEYS
+# the reports, the examples and the test notebooks (not a scratch or Untitled notebook of the analyst)
+COMMITTED_NOTEBOOKS = [p for pattern in ("notebooks/[0-9][0-9]_*.ipynb", "notebooks/examples/*.ipynb",
+                                         "tests/notebooks/*.ipynb") for p in sorted(REPO.glob(pattern))]
+
+
 def saved_scratch_notebook() -> nbformat.NotebookNode:
     """What JupyterLab saves for a new notebook someone ran: outputs, counts, no parameters."""
     nb = nbformat.v4.new_notebook()
@@ -75,9 +81,18 @@ def test_git_ignores_the_scratch_folder_but_keeps_its_readme():
 def test_report_notebooks_are_stored_as_nbstripout_leaves_them(nb):
     cells = json.loads(nb.read_text(encoding="utf-8"))["cells"]
     assert not [i for i, c in enumerate(cells) if c.get("outputs") or c.get("execution_count") is not None]
-    check = subprocess.run([str(VENV / "bin" / "nbstripout"), "--verify", "--keep-id", str(nb)],
+    check = subprocess.run([str(VENV / "bin" / "nbstripout"), "--verify", "--keep-id", *STRIPPED_KEYS, str(nb)],
                            capture_output=True, text=True)
     assert check.returncode == 0, check.stdout + check.stderr
+
+
+@pytest.mark.parametrize("nb", COMMITTED_NOTEBOOKS, ids=lambda p: p.relative_to(REPO).as_posix())
+def test_committed_notebooks_carry_the_metadata_jupyterlab_writes(nb):
+    # JupyterLab 4 writes the running kernel's spec (the .venv kernel.json says "Python 3 (ipykernel)")
+    # and its own language_info; the filter drops language_info, so a saved notebook is stored as is
+    metadata = json.loads(nb.read_text(encoding="utf-8"))["metadata"]
+    assert metadata == {"kernelspec": {"display_name": "Python 3 (ipykernel)", "language": "python",
+                                       "name": "python3"}}
 
 
 def make(copy: Path, target: str, **kw) -> subprocess.CompletedProcess:
@@ -99,17 +114,23 @@ def test_setup_makes_git_store_notebooks_without_outputs(tmp_path):
     git(copy, "init", "-q")
     done = make(copy, "setup")
     assert done.returncode == 0, done.stdout + done.stderr
-    assert "nbstripout" in git(copy, "config", "filter.nbstripout.clean")
+    clean = git(copy, "config", "filter.nbstripout.clean")
+    assert "nbstripout" in clean and "--extra-keys metadata.language_info" in clean
     report = copy / "notebooks" / "02_tech_finance_leverage.ipynb"
     nb = nbformat.read(report, as_version=4)
     saved = json.loads(report.read_text(encoding="utf-8"))
     code = next(c for c in nb.cells if c.cell_type == "code")
     code.execution_count = 7
     code.outputs = [nbformat.v4.new_output("stream", name="stdout", text="output of a lab session\n")]
+    # what JupyterLab 4.6 adds on save (seen in the user journey): the running Python's language_info
+    nb.metadata["language_info"] = {"codemirror_mode": {"name": "ipython", "version": 3}, "file_extension": ".py",
+                                    "mimetype": "text/x-python", "name": "python", "nbconvert_exporter": "python",
+                                    "pygments_lexer": "ipython3", "version": "3.11.7"}
     nbformat.write(nb, report)
     git(copy, "add", "notebooks/02_tech_finance_leverage.ipynb")
     stored = json.loads(git(copy, "show", ":notebooks/02_tech_finance_leverage.ipynb"))
     assert stored["cells"] == saved["cells"]  # outputs and count gone, ids and sources as committed
+    assert stored["metadata"] == saved["metadata"]  # language_info gone: the stored file is unchanged
     assert "output of a lab session" in report.read_text(encoding="utf-8")  # the working file keeps them
 
 
