@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import ast
 import copy
+import re
 from functools import lru_cache
 from pathlib import Path
 from typing import Protocol
@@ -201,6 +202,9 @@ class _Configurable(Protocol):
 
 
 _started: dict[int, _Configurable] = {}
+# the refused check of a namespace (by id), with the names a later cell may not use meanwhile
+# (`report` and the declared parameters), until a check passes or a report starts again there
+_refusals: dict[int, tuple[ParameterError, frozenset[str]]] = {}
 
 
 def apply_parameters(notebook: str, namespace: dict) -> dict:
@@ -214,14 +218,18 @@ def apply_parameters(notebook: str, namespace: dict) -> dict:
     run. Raises ParameterError.
     """
     previous = _previously_set.pop(id(namespace), set())
+    _refusals.pop(id(namespace), None)
     try:
         shell = _shell()
         assigned = (executed_parameters(shell, notebook) if shell is not None
                     else namespace_parameters(namespace, notebook))
         values = check(notebook, assigned)
-    except Exception:
+    except Exception as exc:
         for name in previous | _declared_names(notebook):
             namespace.pop(name, None)
+        if isinstance(exc, ParameterError):
+            # later cells that use the report or a parameter stop with it (`_refuse_after_a_refused_check`)
+            _refusals[id(namespace)] = (exc, frozenset({"report", *_declared_names(notebook)}))
         raise
     for name in previous - set(values):  # a parameter no longer declared
         namespace.pop(name, None)
@@ -231,9 +239,13 @@ def apply_parameters(notebook: str, namespace: dict) -> dict:
 
 
 def remember_report(namespace: dict | None, report) -> None:
-    """Note `report` as the one started in `namespace` (a notebook's globals)."""
+    """Note `report` as the one started in `namespace` (a notebook's globals).
+
+    A new start forgets a refused check of the report before it.
+    """
     if namespace is not None:
         _started[id(namespace)] = report
+        _refusals.pop(id(namespace), None)
 
 
 def check_parameters(namespace: dict) -> dict:
@@ -303,11 +315,62 @@ def check_injected_source(source: str) -> None:
             raise ParameterError(name, f"a {type(value).__name__} value is not accepted", INJECTED_ALLOWED)
 
 
+# Run All stops at a refused check, every time.
+#
+# JupyterLab sends the execute requests of Run All at once. ipykernel aborts the requests
+# queued behind a failed cell, but only those already in its queue: with its shell channel
+# thread (ipykernel 7) a request that reaches the kernel after the abort was posted runs
+# anyway (its `stop_on_error_timeout` does not apply there). Seen in the lab: a cell below a
+# refused check ran its first lines, then failed on the unconfigured report with a raw error.
+# So the guard below also refuses, while the check of its namespace stays refused, every
+# cell that uses the report or a declared parameter (every cell below the check of a report
+# notebook does): the same one-line ParameterError, before any of its code runs (and its error
+# reply makes the kernel abort what is queued behind it again). What still runs: a cell that
+# uses neither (a look at the data by hand), and what recovers: the parameters cell (only
+# assignments), the check cell and the first cell (it starts a report).
+
+
+def may_run_after_a_refused_check(source: str, guarded: frozenset[str]) -> bool:
+    """Whether a cell may run while the notebook's parameter check stays refused (see above).
+
+    `guarded` are the names such a cell may not use: `report` and the declared parameters.
+    """
+    if _assignments(source) is not None:
+        return True
+    try:
+        tree = ast.parse(source)
+    except SyntaxError:  # IPython syntax (magics, `!`): read its words
+        return not guarded & set(re.findall(r"[^\W\d]\w*", source))
+    if not guarded & {n.id for n in ast.walk(tree) if isinstance(n, ast.Name)}:
+        return True
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Call):
+            func = node.func
+            if isinstance(func, ast.Name) and func.id == "check_parameters":
+                return True
+            if (isinstance(func, ast.Attribute) and func.attr == "start" and isinstance(func.value, ast.Name)
+                    and func.value.id.endswith("Report")):
+                return True
+    return False
+
+
+def _refuse_after_a_refused_check(source: str) -> None:
+    shell = _shell()
+    refused = _refusals.get(id(shell.user_ns)) if shell is not None else None
+    if refused is not None and not may_run_after_a_refused_check(source, refused[1]):
+        raise refused[0].with_traceback(None)
+
+
 def _transformer(lines: list[str]) -> list[str]:
     first = next((line.strip() for line in lines if line.strip()), "")
     if first == INJECTED_HEADER:
         check_injected_source("".join(lines))
+    _refuse_after_a_refused_check("".join(lines))
     return lines
+
+
+# IPython skips a transformer with side effects when it only asks whether input is complete
+_transformer.has_side_effects = True  # type: ignore[attr-defined]
 
 
 def install_guard(shell=None) -> bool:

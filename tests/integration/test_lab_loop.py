@@ -62,6 +62,26 @@ def test_a_renamed_parameter_is_refused_on_every_run_all_and_restoring_it_works(
     assert assumed(kernel, "loss_rate") == LOSS_RATE_DEFAULT
 
 
+def test_a_cell_below_a_refused_check_that_runs_anyway_is_refused_before_any_of_its_code(kernel):
+    # In JupyterLab an execute request of Run All that reaches the kernel after it aborted its
+    # queue still runs: here the cells below the check are sent by hand, as such late requests are
+    cells, p = code_cells(NB), parameters_index(NB)
+    assert kernel.run_all(cells) == (None, None)  # a good run first: its report and values exist
+    renamed = set_line(cells[p], "loss_rate", "los_rate = [0.1]")
+    where, refused = kernel.run_all(cells[:p] + [renamed] + cells[p + 1:])
+    assert where == p + 1 and refused.ename == "ParameterError"
+    for later in cells[p + 2:]:
+        outcome = kernel.run("ran_below = True\n" + later)
+        assert (outcome.status, outcome.ename, outcome.evalue) == ("error", "ParameterError", refused.evalue)
+        assert outcome.traceback == [f"ParameterError: {refused.evalue}"]  # one line, as the check's
+        assert kernel.value("'ran_below' in globals()") is False  # no line of the cell ran
+    # a look by hand that uses neither the report nor a parameter still runs, and so does %xmode
+    assert kernel.value("1 + 1") == 2
+    assert kernel.run("%xmode Context").status == "ok"
+    # the parameters cell and the check recover; then the cells below run again
+    assert kernel.run_all([cells[p], *cells[p + 1:]]) == (None, None)
+
+
 def test_a_declared_parameter_missing_from_the_cell_is_refused(kernel):
     cells, p = code_cells(NB), parameters_index(NB)
     assert kernel.run_all(cells) == (None, None)
