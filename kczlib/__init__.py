@@ -12,8 +12,9 @@ The package is layered; each layer may import only those below it (tests/unit/te
 - `kczlib.report`: what a notebook calls to write a report (`from kczlib.report import Report`);
 - `kczlib.publish`: the `kcz build` machinery, which runs notebooks and imports no other layer.
 
-`errors`, `paths`, `textfile` and `cli` sit at the top. Importing kczlib never imports matplotlib or
-seaborn; `kczlib.report.theme` does, on demand.
+`errors`, `paths`, `textfile`, `cli` and `lab` sit at the top. Importing kczlib never imports matplotlib
+or seaborn, except in a JupyterLab kernel: there it activates `kczlib.lab` (the embedded CJK font for
+the page, the chart theme), as `%load_ext kczlib` does anywhere in IPython.
 """
 
 from kczlib.errors import KczError
@@ -65,3 +66,30 @@ __all__ = [
     "reports_indicator",
 ]
 __version__ = "0.1.0"
+
+
+def load_ipython_extension(ipython) -> None:
+    """`%load_ext kczlib`: the lab's CJK font and chart theme in this IPython (`kczlib.lab.activate`)."""
+    from kczlib import lab
+
+    lab.activate(ipython)
+
+
+def _activate_in_a_lab_kernel() -> None:
+    import os
+    import sys
+
+    if "ipykernel" not in sys.modules or not os.environ.get("JPY_SESSION_NAME"):
+        return  # the usual case (the CLI, a build, a script): nothing more is imported
+    from kczlib import lab
+
+    if lab.in_a_lab_kernel():
+        try:
+            lab.activate()
+        except Exception as exc:  # the lab's font is a comfort: never a failed import
+            import warnings
+
+            warnings.warn(f"kczlib: the lab's CJK font is not set up ({type(exc).__name__}: {exc})", stacklevel=2)
+
+
+_activate_in_a_lab_kernel()

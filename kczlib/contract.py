@@ -97,3 +97,7 @@ def json_like_problem(value: object, depth: int = 0) -> str | None:
                 return f"dict key {key!r} is a {type(key).__name__}, not a str"
         return next((p for p in (json_like_problem(v, depth + 1) for v in value.values()) if p is not None), None)
     return f"a {type(value).__name__} value is not accepted"
+
+# Set in the environment of the kernels `kcz build` starts: `import kczlib` there adds nothing to
+# the notebook's outputs (kczlib/lab.py activates only in a lab kernel), so pages get none of it.
+BUILD_ENV = "KCZ_BUILD"

@@ -20,6 +20,7 @@ from pathlib import Path
 
 from jupyter_client import AsyncKernelManager
 
+from kczlib.contract import BUILD_ENV
 from kczlib.errors import ConfigError
 from kczlib.paths import PACKAGE_ROOT
 
@@ -153,6 +154,9 @@ def ipc_base(folder: Path) -> str | None:
 def kernel_env() -> dict:
     """The builder's environment, with this kczlib importable even if not pip-installed."""
     env = dict(os.environ)
+    # a build's kernel, even one started from a lab kernel's `!kcz build`, is no lab kernel (kczlib/lab.py)
+    env[BUILD_ENV] = "1"
+    env.pop("JPY_SESSION_NAME", None)
     paths = [str(PACKAGE_ROOT), *filter(None, env.get("PYTHONPATH", "").split(os.pathsep))]
     env["PYTHONPATH"] = os.pathsep.join(dict.fromkeys(paths))
     return env

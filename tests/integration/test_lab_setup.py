@@ -19,7 +19,6 @@ import pytest
 from conftest import REPO, REPORT_NOTEBOOKS
 from support.lab import MAKE_WITH_THIS_VENV, VENV, project_copy
 
-
 STRIPPED_KEYS = ["--extra-keys", "metadata.language_info"]  # the Makefile's NBSTRIPOUT_KEYS
 # the reports, the examples and the test notebooks (not a scratch or Untitled notebook of the analyst)
 COMMITTED_NOTEBOOKS = [p for pattern in ("notebooks/[0-9][0-9]_*.ipynb", "notebooks/examples/*.ipynb",

@@ -137,7 +137,7 @@ def test_publish_rule_sees_function_level_imports(tmp_path):
 def test_every_module_is_in_a_layer_or_a_known_top_module():
     top = {p.name for p in PACKAGE.glob("*.py")}
     assert top == {"__init__.py", "__main__.py", "_testing.py", "cli.py", "contract.py", "declarations.py",
-                   "errors.py", "paths.py", "textfile.py", "units.py"}
+                   "errors.py", "lab.py", "paths.py", "textfile.py", "units.py"}
     for layer in LAYERS:
         assert (PACKAGE / layer / "__init__.py").is_file()
         assert layer_modules(layer), layer
