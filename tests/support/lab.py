@@ -28,7 +28,7 @@ def project_copy(target: Path) -> Path:
     for name in COPIED:
         src = REPO / name
         if src.is_dir():
-            shutil.copytree(src, target / name, ignore=ignore)
+            shutil.copytree(src, target / name, ignore=ignore, dirs_exist_ok=True)
         elif src.exists():
             shutil.copy2(src, target / name)
     return target

@@ -8,6 +8,7 @@ import pytest
 from kczlib.data.cases import list_cases
 from kczlib.declarations import coerce, parse_declarations
 from kczlib.errors import NoDefaultCaseError, ParameterError
+from kczlib.report import parameters
 from kczlib.report.parameters import check, declarations
 
 from conftest import REPORT_NOTEBOOKS
@@ -127,3 +128,27 @@ def test_an_empty_case_with_no_default_case_is_one_clear_error(data_copy, tmp_pa
     monkeypatch.setenv("KCZ_REPORTS", str(tmp_path / "absent.toml"))
     with pytest.raises(NoDefaultCaseError, match="another-city"):
         check("03_talent_inflows", _declared_defaults("03_talent_inflows"))
+
+
+GUARDED = frozenset({"report", "case", "lang", "loss_rate"})  # `report` and declared parameters
+
+
+@pytest.mark.parametrize("source", [
+    'case: str = ""\nlang: str = "zh"\nlos_rate = [0.1]',  # the parameters cell, even with a typo
+    "from kczlib.report import check_parameters\n\ncheck_parameters(globals());",  # the check cell
+    'from kczlib.report import Report\n\nreport = Report.start("02_tech_finance_leverage", globals())',
+    "%xmode Verbose",  # a magic
+    "figures = kczlib.load_figures()\nfigures.head()",  # a look at the data: neither report nor a parameter
+])
+def test_what_may_run_after_a_refused_check(source):
+    assert parameters.may_run_after_a_refused_check(source, GUARDED)
+
+
+@pytest.mark.parametrize("source", [
+    'report.heading("finance.title", level=1)',
+    "borrowing = None\nif report.needs('borrowing'):\n    pass",  # its first line must not run either
+    "print(loss_rate)",
+    "x = report\n!echo hi",  # IPython syntax: read by its words
+])
+def test_what_is_refused_after_a_refused_check(source):
+    assert not parameters.may_run_after_a_refused_check(source, GUARDED)
