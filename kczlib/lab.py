@@ -154,3 +154,33 @@ def _current_cell_id(shell) -> str | None:
         return kernel.get_parent()["metadata"].get("cellId") if kernel is not None else None
     except (AttributeError, KeyError, TypeError):
         return None
+
+
+def refresh_git_after_save(model=None, os_path: str = "", contents_manager=None, **_) -> None:
+    """JupyterLab's post-save hook (`make lab` sets it): a saved notebook git stores unchanged is not "modified".
+
+    git's stat cache takes a file whose size changed for a changed file without running the
+    nbstripout filter, so a notebook saved with outputs (or with JupyterLab's language_info)
+    shows as ` M` in `git status` although what git would store is the committed blob. When the
+    filtered file is exactly the blob in the index, `git add` of it stores nothing new and only
+    refreshes the cache. A notebook with real changes, or one git does not track, is left alone.
+    Never raises: a failed git call (no git, no clone, a lock) leaves the file as it was.
+    """
+    import subprocess
+
+    path = Path(os_path)
+    if path.suffix != ".ipynb" or not path.is_file():
+        return
+
+    def git(*args: str) -> str:
+        return subprocess.run(["git", *args], cwd=path.parent, capture_output=True, text=True, timeout=60,
+                              check=True).stdout.strip()
+
+    try:
+        staged = git("ls-files", "--stage", "--", path.name).split()
+        if len(staged) < 2 or staged[2:3] != ["0"]:  # untracked, or in a merge
+            return
+        if git("hash-object", f"--path={path.name}", "--", path.name) == staged[1]:
+            git("add", "--", path.name)
+    except (OSError, subprocess.SubprocessError):
+        return
