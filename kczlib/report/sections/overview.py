@@ -15,6 +15,7 @@ from __future__ import annotations
 from kczlib.analysis import metrics
 from kczlib.analysis.num import ContextRef, FigureRef
 from kczlib.report.narrative import Safe
+from kczlib.report.sections.available import figure_items
 from kczlib.report.sections.finance import as_of
 from kczlib.report.sections.shared import (
     hightech_points,
@@ -82,24 +83,24 @@ def governance(report, group: list[str]) -> None:
                 "overview.unit_members")
 
 
-def evaluation(report, rank_ref: str, sub_ref: str, criteria_ref: str) -> None:
-    """The programme's evaluation of the city: its overall rank and, where reported, two more ranks.
+def evaluation(report, rank_ref: str, *other_refs: str) -> None:
+    """The programme's evaluation of the city: its overall rank, then the other ranks it reports.
 
     Args:
         report: the notebook's `Report`.
         rank_ref: the overall rank; the section (and its heading) shows only when the case has it.
-        sub_ref: the rank among the city's peers (sub-provincial cities); optional.
-        criteria_ref: the rank on the evaluation's criteria; optional.
+        *other_refs: further ranks of the same evaluation (among the city's peers, on one
+            criterion); each the case reports is listed under its own metric name, since
+            only the case's row says which group or criterion it ranks on.
     """
     if not report.has(rank_ref):
         return
     report.heading("overview.outcomes_heading")
     rank = report.get(rank_ref)
-    if report.has(sub_ref) and report.has(criteria_ref):
-        report.say("overview.evaluation", year_label=report.period(rank.ids[0]), rank=rank,
-                   sub_rank=report.get(sub_ref), criteria_rank=report.get(criteria_ref))
-    else:
-        report.say("overview.evaluation_rank", year_label=report.period(rank.ids[0]), rank=rank)
+    report.say("overview.evaluation_rank", year_label=report.period(rank.ids[0]), rank=rank)
+    others = [report.get(r) for r in other_refs if report.has(r)]
+    if others:
+        figure_items(report, others)
 
 
 def chain_headlines(report, headlines: dict[str, list[str]]) -> None:
