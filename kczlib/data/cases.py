@@ -118,6 +118,8 @@ class CaseMeta(TypedDict):
     glossary: NotRequired[dict[str, dict[str, str]]]
     publisher: NotRequired[dict[str, str]]
     author: NotRequired[dict[str, str]]
+    # Passages of the source a report may quote, by name: {"start": ..., "end": ...} (passage_errors)
+    passages: NotRequired[dict[str, dict[str, str]]]
 
 
 @dataclass(frozen=True, eq=False)  # identity hash: one object per folder (cached)
@@ -287,6 +289,55 @@ def _check_byline(meta: dict[str, object], meta_path: Path, text: str) -> list[D
                 errors.append(DataError(meta_path, f"{key}.{lang} holds {bad}, which the pages cannot draw: remove it",
                                         line=_json_line(text, key, lang), column=f"{key}.{lang}"))
     return errors
+
+
+def passage_errors(meta: object, meta_path: Path, text: str) -> list[DataError]:
+    """Errors of case.json `passages`: each names a passage of the cleaned source `text`.
+
+    A report quotes a passage of a case's own text only where the case names it (a passage
+    is particular to one text, so no notebook may hold its words: issue 23, section 2).
+    Each entry is `name: {"start": "...", "end": "..."}`; the passage runs from the first
+    `start` to the next `end`, both included (`passage_of`).
+
+    Args:
+        meta: the parsed case.json.
+        meta_path: its path, for the messages.
+        text: the case's cleaned source text (`kczlib.data.source.load_source(case).text`).
+
+    Returns:
+        One `DataError` per entry that is not such an object or whose words the text lacks;
+        [] when there is no `passages` field.
+    """
+    passages = meta.get("passages") if isinstance(meta, dict) else None
+    if passages is None:
+        return []
+    raw = read_utf8(meta_path)
+    if not isinstance(passages, dict):
+        return [DataError(meta_path, "passages must be an object {name: {\"start\": ..., \"end\": ...}}",
+                          line=_json_line(raw, "passages"), column="passages")]
+    errors = []
+    for name, entry in passages.items():
+        line, column = _json_line(raw, "passages", name), f"passages.{name}"
+        ends = entry if isinstance(entry, dict) else {}
+        start, end = ends.get("start"), ends.get("end")
+        if not (isinstance(start, str) and start and isinstance(end, str) and end):
+            errors.append(DataError(meta_path, f"passages.{name} needs non-empty \"start\" and \"end\" texts",
+                                    line=line, column=column))
+        elif passage_of(text, start, end) is None:
+            errors.append(DataError(meta_path, f"passages.{name}: the source has no passage from {start!r} to "
+                                    f"{end!r}", line=line, column=column))
+    return errors
+
+
+def passage_of(text: str, start: str, end: str) -> tuple[str, int] | None:
+    """The passage of `text` from the first `start` to the next `end` (both included) and its offset.
+
+    Returns:
+        (passage, offset of its first character), or None when either is not found.
+    """
+    i = text.find(start)
+    j = text.find(end, i) if i >= 0 else -1
+    return None if j < 0 else (text[i:j + len(end)], i)
 
 
 def prose_digit_errors(meta: object, meta_path: Path, langs: tuple[str, ...] = ("zh", "en")) -> list[DataError]:

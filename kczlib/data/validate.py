@@ -21,7 +21,15 @@ from typing import TextIO
 
 import pandas as pd
 
-from kczlib.data.cases import Case, case_file, case_folder_names, cases_root, get_case, prose_digit_errors
+from kczlib.data.cases import (
+    Case,
+    case_file,
+    case_folder_names,
+    cases_root,
+    get_case,
+    passage_errors,
+    prose_digit_errors,
+)
 from kczlib.data.figures import (
     DRAFT_REASON,
     FIGURES_FILE,
@@ -170,6 +178,7 @@ def validate_case(case: str) -> ValidationResult:
     try:
         doc = load_source(case)
         result.glosses_removed = doc.glosses_removed
+        result.errors.extend(passage_errors(c.meta, c.path("case.json"), doc.text))
         figures = load_figures(case)
         non_figures = load_non_figures(case)
     except DataErrors as exc:

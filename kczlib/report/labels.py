@@ -24,9 +24,11 @@ from kczlib.analysis.num import (
     Ref,
     parameter_derivation,
 )
+from kczlib.data.cases import get_case, passage_of
 from kczlib.data.datatext import DataText
 from kczlib.data.figures import figure
 from kczlib.data.source import load_source
+from kczlib.errors import DataError
 from kczlib.report.display import show as show_output
 from kczlib.report.narrative import Quote, Safe, escape, footnote_mark, footnote_marks, require_ledger, templates
 from kczlib.words import word
@@ -146,25 +148,23 @@ class LabelMethods:
         return Num(float(n), float(n), "count", origin=DatasetCount(what), derivation=what,
                    measure=DATASET_MEASURE, sig=6)
 
-    def has_passage(self, start: str, end: str) -> bool:
-        """Whether the case's source text holds a passage from `start` to `end`.
+    def case_passage(self, name: str) -> Quote | None:
+        """The passage of the case's source that case.json `passages` names `name`, or None.
 
-        Used for a quote particular to one case's text.
+        A quote particular to one text is named by that case's data, never by a notebook
+        (`kczlib.data.cases.passage_errors` checks the names when the case is validated).
+
+        Raises:
+            DataError: case.json names the passage but the source text does not hold it.
         """
-        text = load_source(self.case).text
-        i = text.find(start)
-        return i >= 0 and text.find(end, i) >= 0
-
-    def source_passage(self, start: str, end: str) -> Quote:
-        """The passage of the cleaned case source from the first `start` to the next `end`.
-
-        Both are included; the passage is a `Quote` with its offset. Raises `ValueError` if either
-        is not found.
-        """
-        text = load_source(self.case).text
-        i = text.index(start)
-        j = text.index(end, i) + len(end)
-        return Quote(text[i:j], i)
+        ends = get_case(self.case).meta.get("passages", {}).get(name)
+        if ends is None:
+            return None
+        found = passage_of(load_source(self.case).text, ends["start"], ends["end"])
+        if found is None:
+            raise DataError(get_case(self.case).path("case.json"),
+                            f"passages.{name}: the source has no passage from {ends['start']!r} to {ends['end']!r}")
+        return Quote(*found)
 
     # -- helpers for sections that cite data text or external context -------------------
     def gap(self, topic: str) -> None:

@@ -140,7 +140,11 @@ def series_change(report, indicator_id: str) -> bool:
 
 
 def _series_text(report, indicator_id: str) -> Safe | None:
-    """The `series_change` sentence as text (for a key finding), or None under two dated figures."""
+    """The `series_change` sentence as text (for a key finding), or None.
+
+    None under two dated figures, and for a change between figures one of which states only a
+    floor or a ceiling (不少于1000万元: its other bound is open, so is any change from it).
+    """
     points = series(report, indicator_id)
     if len(points) < 2:
         return None
@@ -150,6 +154,8 @@ def _series_text(report, indicator_id: str) -> Safe | None:
              "end": report.period(last[1].ids[0]), "b": last[1]}
     if ind.base_unit in ("percent", "rank", "multiplier"):
         return report.text("shared.series_levels", **slots)
+    if any(n.lower is None or n.upper is None for _, n in (first, last)):
+        return None  # a floor or a ceiling (不少于, 近) bounds no change: the other end is open
     years = years_between(first, last)
     one = last[0] - first[0] == 1
     rate = metrics.change_rate(last[1], first[1]) if one else metrics.compound_rate(last[1], first[1], years)

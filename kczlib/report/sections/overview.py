@@ -15,6 +15,7 @@ from __future__ import annotations
 from kczlib.analysis import metrics
 from kczlib.analysis.num import ContextRef, FigureRef
 from kczlib.report.narrative import Safe
+from kczlib.report.sections.available import case_findings, figure_items, series
 from kczlib.report.sections.finance import as_of
 from kczlib.report.sections.shared import (
     hightech_points,
@@ -82,24 +83,24 @@ def governance(report, group: list[str]) -> None:
                 "overview.unit_members")
 
 
-def evaluation(report, rank_ref: str, sub_ref: str, criteria_ref: str) -> None:
-    """The programme's evaluation of the city: its overall rank and, where reported, two more ranks.
+def evaluation(report, rank_ref: str, *other_refs: str) -> None:
+    """The programme's evaluation of the city: its overall rank, then the other ranks it reports.
 
     Args:
         report: the notebook's `Report`.
         rank_ref: the overall rank; the section (and its heading) shows only when the case has it.
-        sub_ref: the rank among the city's peers (sub-provincial cities); optional.
-        criteria_ref: the rank on the evaluation's criteria; optional.
+        *other_refs: further ranks of the same evaluation (among the city's peers, on one
+            criterion); each the case reports is listed under its own metric name, since
+            only the case's row says which group or criterion it ranks on.
     """
     if not report.has(rank_ref):
         return
     report.heading("overview.outcomes_heading")
     rank = report.get(rank_ref)
-    if report.has(sub_ref) and report.has(criteria_ref):
-        report.say("overview.evaluation", year_label=report.period(rank.ids[0]), rank=rank,
-                   sub_rank=report.get(sub_ref), criteria_rank=report.get(criteria_ref))
-    else:
-        report.say("overview.evaluation_rank", year_label=report.period(rank.ids[0]), rank=rank)
+    report.say("overview.evaluation_rank", year_label=report.period(rank.ids[0]), rank=rank)
+    others = [report.get(r) for r in other_refs if report.has(r)]
+    if others:
+        figure_items(report, others)
 
 
 def chain_headlines(report, headlines: dict[str, list[str]]) -> None:
@@ -141,7 +142,8 @@ def crosschecks(report) -> None:
     report.heading("overview.crosscheck_heading")
     if not report.needs("crosschecks", context=True):
         return
-    for c in checks:
+    made = [c for c in checks if c.outcome != "cannot_tell"]
+    for c in made:
         refs = tuple(FigureRef(i) for i in (c.case_side.figure_ids if c.case_side else [])) + tuple(
             ContextRef(i) for i in (c.context_side.context_ids if c.context_side else []))
         explanation = c.explanation(report.lang)
@@ -149,6 +151,13 @@ def crosschecks(report) -> None:
                                                                  refs, id=c.id),
                  outcome=report.text(f"overview.outcome_{c.outcome}"),
                  explanation=report.cite(explanation, "common.derivation.crosscheck", refs, id=c.id))
+    # A check the case has no inputs for is named once, in words: its missing inputs are ids of
+    # the vocabulary and of context roles, which say nothing to a reader (the analyst page's data
+    # and kczlib.analysis.crosschecks.run_crosschecks keep them)
+    not_made = [c.title(report.lang) for c in checks if c.outcome == "cannot_tell"]
+    if not_made:
+        report.say("overview.crosscheck_not_made" if made else "overview.crosscheck_none_made",
+                   titles=report.text("common.name_separator").join(not_made))
 
 
 def data_quality(report) -> None:
@@ -179,12 +188,18 @@ def data_quality(report) -> None:
     report.bars("per_chain", items, "overview.quality_chart", "overview.unit_count")
 
 
+# Figures of no series listed in the overview's findings of a case with few takeaways
+OTHER_FINDINGS = 4
+
+
 def overview_findings(report) -> list:
     """One takeaway per chain, each with its numbers.
 
-    They are fiscal input against the province and R&D against the nation, 科创贷 growth, talent
-    inflows against the programme's stocks, and the high-tech enterprise series. A chain whose
-    context is missing is left out.
+    They are fiscal input against the province and R&D against the nation, tech-loan growth,
+    talent inflows against the programme's stocks, and the high-tech enterprise series. A chain
+    whose context is missing is left out. With fewer than three of these, the findings are
+    completed from the case's own figures (`available.case_findings`: the change of each
+    indicator it gives for two or more years, then up to `OTHER_FINDINGS` other figures).
     """
     out = []
     spending = report.maybe("fiscal_st_spending")
@@ -219,6 +234,12 @@ def overview_findings(report) -> list:
                                start=report.year(first[0], "common.derivation.series_year", first[1].refs),
                                last=last[1], end=report.year(last[0], "common.derivation.series_year", last[1].refs),
                                multiple=metrics.growth(last[1], first[1])))
+    if len(out) < 3 and report.reports_figures():
+        # Too few of the takeaways above for this case: findings from what it reports itself,
+        # each indicator it gives for two or more years first, then a few of its other figures
+        mapped = list(dict.fromkeys(str(i) for i in report.figures["indicator"].dropna()))
+        dated = [r for r in mapped if len(series(report, r)) >= 2]
+        out = case_findings(report, out, (*dated, *[r for r in mapped if r not in dated][:OTHER_FINDINGS]))
     return out
 
 

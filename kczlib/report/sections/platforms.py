@@ -145,7 +145,7 @@ def platforms_findings(report, total: Num) -> list:
     orow, older = report.ctx_role("listed_all_2020")
     if older is not None:
         out.append(report.text("platforms.kf_mismatch", listed=older, year=report.when(orow)))
-    if report.has("concept_verification_projects") and report.has("case:belt_road_base_transfer_projects"):
+    if report.has("concept_verification_projects") and report.has("coop_base_transfer_projects"):
         out.append(report.text("platforms.kf_carriers", verified=report.ind("concept_verification_projects"),
-                               transfer=report.fig("belt_road_base_transfer_projects")))
+                               transfer=report.ind("coop_base_transfer_projects")))
     return case_findings(report, out, PLATFORMS_REFS)

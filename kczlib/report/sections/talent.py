@@ -18,7 +18,8 @@ from collections.abc import Callable, Sequence
 from kczlib.analysis import metrics
 from kczlib.analysis.bounds import bounded, operand_name
 from kczlib.analysis.num import ContextRef, FigureRef, Num
-from kczlib.data.context import context_series
+from kczlib.data.cases import get_case
+from kczlib.data.context import context_meta, context_series, context_value, load_context
 from kczlib.data.indicators import tally_of
 from kczlib.data.periods import months_between
 from kczlib.report.narrative import Safe
@@ -205,8 +206,8 @@ def talent_inflows(report) -> None:
     if not report.needs("talent_inflows", context=True):
         return
     rows = context_series("population", report.case)
-    if not rows:
-        report.say("talent.no_population")
+    if len(rows) < 2:
+        _levels_without_series(report, rows)
         return
     _levels(report, rows)
     report.say("talent.pop_change_intro")
@@ -220,6 +221,35 @@ def talent_inflows(report) -> None:
     report.say("talent.can_cannot")
     report.gap("census_migration")
     report.gap("talent_settlement_series")
+
+
+def _levels_without_series(report, rows) -> None:
+    """What a case without a population series has: its resident levels, listed, or one sentence.
+
+    A single level, or levels the case's context.meta.json does not declare a comparable
+    series (`series.population`; e.g. a year-end count before the 2020 census and one after
+    it), gives no change and so no inflow measure; the levels are still shown.
+    """
+    roles = context_meta(report.case).get("roles", {})
+    table = load_context(report.case)
+    city = str(get_case(report.case).meta["city"]["zh"])
+    residents = table.index[table["indicator"].astype(str).str.startswith(RESIDENTS) & table["geo"].eq(city)]
+    ids = ({r.id for r in rows} | {i for role, i in roles.items() if role in POPULATION_LEVEL_ROLES}
+           | {str(i) for i in residents})
+    levels = sorted((context_value(i, report.case) for i in ids), key=lambda r: r.period)
+    if not levels:
+        report.say("talent.no_population")
+        return
+    items = [report.text("talent.pop_item", period=report.when(r), value=report.ctx(r.id),
+                         confidence=report.confidence(r)) for r in levels]
+    key = "talent.pop_one_level" if len(levels) == 1 else "talent.pop_no_series"
+    report.say(key, items=Safe(report.list_separator().join(items)))
+
+
+# context.meta.json roles of the city's resident population at one date (not its changes), and the
+# indicator words of such a row in context.csv (a row of the case's city with no role is one too)
+RESIDENTS = "常住人口"
+POPULATION_LEVEL_ROLES = ("population_case_year", "population_census", "population_latest", "population_pre_census")
 
 
 def _levels(report, rows) -> None:

@@ -185,6 +185,7 @@ def test_a_second_figure_row_on_one_mention_is_refused_unless_it_names_the_first
     first = next(r for r in rows if r[0] == "jiebang_guashuai_batches")
     twin = [*first]
     twin[0], twin[15] = "jiebang_twin", "a restatement"
+    twin[16] = ""  # unmapped: this test is about the shared mention, not the indicator (one figure per indicator)
     buf = io.StringIO()
     csv.writer(buf, lineterminator="\n").writerows([*rows, twin])
     path.write_text(buf.getvalue(), encoding="utf-8")

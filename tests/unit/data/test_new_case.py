@@ -226,6 +226,9 @@ CHENGDU_DISAGREEMENTS = {
     # 获批2022“科创中国”创新基地8家: the genre vocabulary's kczg_innovation_bases fits; the Chengdu
     # curation (older than that indicator) leaves the row unmapped
     ("8家", "kczg_innovation_bases"),
+    # 成都高新区成功“揭榜挂帅”3批 (offset 4904) restates the 3 batches of offset 2272, which
+    # figures.csv holds once, at the first mention: the second has no curated row to agree with
+    ("3批", "open_competition_batches"),
 }
 
 

@@ -4,9 +4,11 @@ The issue's target is 80% of a case's figures (`kcz vocabulary`: rows of figures
 `indicator`). A case below it is listed in BELOW_TARGET with the figures it does map and why
 the rest map to nothing shared, read by hand from its figures.csv: a new case below the
 target fails until it is mapped or listed with its reason, and a listed case may not lose a
-mapping. The first case, chengdu, is the programme's own write-up: most of its 105 figures
-count what only that programme did (the leading group's members, forums, scenario labs,
-service orders, the 揭榜挂帅 batches), which no indicator shared across cities should name.
+mapping. The first case, chengdu, is the programme's own write-up: its programme items (the
+leading group's members, evaluation ranks, scenario labs, service officers, the 揭榜挂帅
+batches) map to the pilot-programme indicators; what is left counts one body's or one event's
+activity (a smart-manufacturing centre's spaces, one forum's experts, a base's appraisals),
+ranks of one kind of body, or a flow of one year where the indicator is cumulative.
 """
 
 import pytest
@@ -18,7 +20,8 @@ TARGET = 0.8
 
 # case: (figures mapped, why the others are not)
 BELOW_TARGET = {
-    "chengdu": (36, "the programme's own activity counts (see the module docstring)"),
+    "chengdu": (70, "one body's or one event's activity counts, ranks of one kind of body, flows of one year "
+                    "(see the module docstring)"),
     "foshan_2020": (5, "a subset (projects accepted, projects with national societies) and CAST's own count of "
                        "national societies"),
     "foshan_2022": (8, "one firm's story (factory area, scale), the headline restating 8700 firms, the city's own "
@@ -30,7 +33,7 @@ BELOW_TARGET = {
                         "national averages, ranks within the province, an expected (not measured) R&D intensity"),
     "jinan_2020": (7, "targets of agreements, the platform's outcomes (use cases, costs saved, benefit), firms in an "
                       "offshore base, a second count of new workstations for one year"),
-    "wuxi_2022": (13, "multiples of and changes since 2012, ranks within the province or the nation, a share of the "
+    "wuxi_2022": (14, "multiples of and changes since 2012, ranks within the province or the nation, a share of the "
                       "province"),
 }
 

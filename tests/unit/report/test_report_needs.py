@@ -21,7 +21,7 @@ def second_case(data_copy):
 
 def test_refs_are_indicators_or_a_case_figure_by_its_own_id():
     r = report_for("chengdu")
-    assert r.has("tech_loan_volume") and r.has("case:leading_group_districts")
+    assert r.has("tech_loan_volume") and r.has("leading_group_districts")
     assert not r.has("case:science_parks")
     assert r.get("tech_loan_volume").ids == ("kechuangdai_loans",)  # the ledger cites Chengdu's own row
 

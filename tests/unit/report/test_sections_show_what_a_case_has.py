@@ -85,7 +85,7 @@ def test_spending_without_intensity_is_set_against_gdp_from_context(data_copy):
 
 def test_a_section_of_one_case_s_programme_says_nothing_without_its_figures(cases):
     r = bare_report("03_talent_inflows", "jiangcheng")
-    assert not available.complete(r, "jiebang", "case:jiebang_guashuai_batches", "case:jiebang_talent",
+    assert not available.complete(r, "jiebang", "open_competition_batches", "open_competition_talent",
                                   framing=True)
     assert not available.complete(r, "fiscal_pledge", "fiscal_st_spending", "fiscal_st_growth_target",
                                   framing=True, about=("fiscal_st_growth_target",))
