@@ -200,7 +200,9 @@ def _source(leaf: Num) -> dict[str, object]:
         row.update(name_zh=f.metric_zh, name_en=f.metric_en, period=f.period, evidence=f.evidence, offset=f.offset)
     else:
         c = context_value(row_id, case)
-        row.update(name_zh=c.indicator, name_en=c.indicator, period=c.period, evidence=c.excerpt,
+        # context.csv writes the indicator in Chinese, a space, then English ("常住人口 resident population")
+        zh, _, en = str(c.indicator).partition(" ")
+        row.update(name_zh=zh, name_en=en.strip() or zh, period=c.period, evidence=c.excerpt,
                    publisher=c.publisher, source_url=c.source_url, confidence=c.confidence)
     return row
 
