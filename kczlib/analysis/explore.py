@@ -32,7 +32,7 @@ from kczlib.analysis.compare import case_context_num, case_figure_num, split_ref
 from kczlib.analysis.derivation_words import derivation_words
 from kczlib.analysis.formatting import format_interval
 from kczlib.analysis.ledger import exact_text
-from kczlib.analysis.num import RATIO, ContextRef, FigureRef, Num, Parameter, assumption
+from kczlib.analysis.num import RATIO, ContextRef, FigureRef, Num, Parameter, assumption, register
 from kczlib.contract import LANGS
 from kczlib.data.context import context_value, load_context
 from kczlib.data.figures import figure, indicator, load_figures
@@ -315,6 +315,8 @@ def html_view(n: Num, lang: str = "zh") -> str:
     table = f"<table><thead><tr>{cols}</tr></thead><tbody>{''.join(rows)}</tbody></table>"
     return "".join(head) + table + "</div>"
 
+
+register(explain=explain, to_frame=to_frame, text=text, html=html_view)  # Num's views in a notebook
 
 __all__ = ["FRAME_COLUMNS", "cagr", "explain", "formula", "growth", "html_view", "num", "per_capita",
            "share", "text", "to_frame"]

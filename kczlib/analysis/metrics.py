@@ -14,7 +14,7 @@ from __future__ import annotations
 from dataclasses import replace
 
 from kczlib.analysis.bounds import bounded, derive, joint_bounds, operand_name  # noqa: F401 (re-exported)
-from kczlib.analysis.num import RATIO, Num, Ref
+from kczlib.analysis.num import RATIO, Num, Ref, register
 from kczlib.analysis.scenarios import (  # noqa: F401 (re-exported)
     POOL_BINDS,
     POOL_BINDS_PARTLY,
@@ -211,3 +211,6 @@ def divide(a: Num, b: Num) -> Num:
 def _same_unit(op: str, a: Num, b: Num) -> None:
     if a.base_unit != b.base_unit:
         raise UnitMismatchError(op, a.base_unit, b.base_unit, "; both sides need the same unit")
+
+
+register(add=add, subtract=subtract, multiply=multiply, divide=divide)  # Num's + - * /

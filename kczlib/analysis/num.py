@@ -19,7 +19,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from kczlib.analysis import formatting
 from kczlib.data.context import ContextFigure, context_value
@@ -246,8 +246,8 @@ class Num:
             return (self.lower + self.upper) / 2
         return self.lower if self.lower is not None else self.upper
 
-    # Arithmetic: `kczlib.analysis.metrics` computes it (add, subtract, multiply, divide), so the
-    # operators and the reports' metrics are one way to derive; a shared input cancels.
+    # Arithmetic is `kczlib.analysis.metrics`' (add, subtract, multiply, divide), so the operators
+    # and the reports' metrics are one way to derive; a shared input cancels (see `_HOOKS`).
     def __add__(self, other: object) -> Num:
         return _arithmetic("add", self, other)
 
@@ -263,25 +263,18 @@ class Num:
     # What a notebook shows (`kczlib.analysis.explore`): the number, its range, derivation and sources.
     def explain(self, lang: str = "zh") -> str:
         """How this number was derived, in words of `lang` ("zh" or "en"), with its inputs' evidence."""
-        from kczlib.analysis import explore
-
-        return explore.explain(self, lang)
+        return str(_HOOKS["explain"](self, lang))
 
     def to_frame(self) -> pd.DataFrame:
         """One row per distinct input, with its evidence (columns: `kczlib.analysis.explore.FRAME_COLUMNS`)."""
-        from kczlib.analysis import explore
-
-        return explore.to_frame(self)
+        view: Callable[[Num], pd.DataFrame] = _HOOKS["to_frame"]
+        return view(self)
 
     def __repr__(self) -> str:
-        from kczlib.analysis import explore
-
-        return explore.text(self)
+        return str(_HOOKS["text"](self))
 
     def _repr_html_(self) -> str:
-        from kczlib.analysis import explore
-
-        return explore.html_view(self)
+        return str(_HOOKS["html"](self))
 
     def format(self, lang: str) -> str:
         """The one printed form of this number (text, tables and chart labels all use it)."""
@@ -300,12 +293,22 @@ class Num:
                                           measure=self.measure, sig=self.sig)
 
 
+# The functions behind `Num`'s operators and notebook views live in modules above this one
+# (`metrics`: add, subtract, multiply, divide; `explore`: explain, to_frame, text, html). Each
+# registers them here when imported, and kczlib/analysis/__init__.py imports both, so every `Num`
+# has them (this module importing those would make an import circle).
+_HOOKS: dict[str, Callable[..., Any]] = {}
+
+
+def register(**hooks: Callable[..., Any]) -> None:
+    """Install functions behind `Num`'s operators and views, by name (called by metrics and explore)."""
+    _HOOKS.update(hooks)
+
+
 def _arithmetic(name: str, a: Num, b: object) -> Num:
     if not isinstance(b, Num):
         return NotImplemented  # type: ignore[no-any-return]  # Python then tries the other side, then TypeError
-    from kczlib.analysis import metrics
-
-    op: Callable[[Num, Num], Num] = getattr(metrics, name)
+    op: Callable[[Num, Num], Num] = _HOOKS[name]
     return op(a, b)
 
 
