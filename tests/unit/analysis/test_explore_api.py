@@ -155,3 +155,15 @@ def test_import_kczlib_stays_cheap():
     code = "import sys, kczlib; kczlib.num; print('matplotlib' in sys.modules, 'pandas' in sys.modules)"
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
     assert out.split()[0] == "False"
+
+
+def test_html_view_escapes_hostile_data(data_copy):
+    from conftest import edit_csv_cell
+
+    hostile = '<script>alert("x")</script><img src=x onerror=alert(1)>'
+    edit_csv_cell(data_copy / "cases" / "chengdu" / "figures.csv", "kechuangdai_firms", "metric_zh", hostile)
+    edit_csv_cell(data_copy / "cases" / "chengdu" / "context.csv", "pop_chengdu_2021", "publisher", hostile)
+    n = kczlib.per_capita(loans() / firms(), kczlib.num(C, "pop_chengdu_2021"))
+    page = n._repr_html_()
+    assert "<script" not in page and "<img" not in page
+    assert html.escape(hostile) in page  # shown, as text: in the derivation (metric) and the sources table (publisher)
