@@ -30,6 +30,9 @@ _LAZY = {
     "indicator": ".data.figures", "reports_indicator": ".data.figures",
     "load_indicators": ".data.indicators", "describe": ".data.schema",
     "load_indicator_values": ".data.indicator_values", "compare": ".analysis.compare",
+    # the analysis API (docs/explore.md): a case's numbers with provenance, and arithmetic on them
+    "Num": ".analysis.num", "num": ".analysis.explore", "growth": ".analysis.explore", "share": ".analysis.explore",
+    "per_capita": ".analysis.explore", "cagr": ".analysis.explore",
 }
 
 
@@ -49,6 +52,12 @@ def __dir__():
 
 __all__ = [
     "Figure",
+    "Num",
+    "cagr",
+    "growth",
+    "num",
+    "per_capita",
+    "share",
     "context_value",
     "default_case",
     "describe",

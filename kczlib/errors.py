@@ -97,6 +97,20 @@ class UnknownContextError(UnknownIdError):
     what = "context row"
 
 
+class UnknownNumError(UnknownIdError):
+    """An id that is none of a case's figure ids, the indicators it reports, or its context rows."""
+
+    what = "figure, indicator or context row"
+
+
+class UnitMismatchError(KczError, TypeError):
+    """Arithmetic on two numbers whose units do not combine (adding CNY to a count)."""
+
+    def __init__(self, op: str, left: str, right: str, hint: str = ""):
+        self.op, self.left, self.right = op, left, right
+        super().__init__(f"cannot compute {left} {op} {right}: the units do not combine{hint}")
+
+
 class ParameterError(KczError, ValueError):
     """A notebook or build parameter that is unknown, of the wrong type or out of range."""
 
@@ -157,10 +171,15 @@ class IndicatorNotReportedError(KczError, LookupError):
 class AmbiguousIndicatorError(KczError, LookupError):
     """An indicator a case reports for several periods, asked for without a period."""
 
-    def __init__(self, indicator_id: str, case: str, periods: list[str]):
+    def __init__(self, indicator_id: str, case: str, periods: list[str], figure_ids: list[str] | None = None):
         self.indicator_id, self.case, self.periods = indicator_id, case, periods
-        super().__init__(f"case {case!r} reports indicator {indicator_id!r} for periods {', '.join(periods)}; "
-                         "pass period= to choose one")
+        if figure_ids:  # name the figures too, so either way of choosing one is in the message
+            listed = ", ".join(f"{p} ({f})" for p, f in zip(periods, figure_ids, strict=True))
+            super().__init__(f"case {case!r} reports indicator {indicator_id!r} for periods {listed}; "
+                             f"pass period= to choose one (period={periods[-1]!r}) or ask for the figure id")
+        else:
+            super().__init__(f"case {case!r} reports indicator {indicator_id!r} for periods {', '.join(periods)}; "
+                             "pass period= to choose one")
 
 
 class WordsError(KczError):

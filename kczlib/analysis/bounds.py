@@ -30,7 +30,7 @@ from dataclasses import replace
 
 import numpy as np
 
-from kczlib.analysis.num import ContextRef, Num, Parameter, parameter_derivation
+from kczlib.analysis.num import ContextRef, FigureRef, Num, Parameter, parameter_derivation
 from kczlib.errors import NonMonotoneError
 
 # Interior points per ranged input for the monotonicity check (3 -> quartiles), and the
@@ -174,8 +174,10 @@ def operand_name(n: Num) -> str:
     """
     d = n.derivation or ", ".join(n.ids)
     # a parameter or context row under its own name is one word, however it is written
+    # (and so is a figure under its id, which in a comparison names its case: <case>/kechuangdai_loans)
     leaf = isinstance(n.origin, ContextRef) and d == f"context {n.origin.context_id}" \
-        or isinstance(n.origin, Parameter) and d == parameter_derivation(n.origin.name)
+        or isinstance(n.origin, Parameter) and d == parameter_derivation(n.origin.name) \
+        or isinstance(n.origin, FigureRef) and d == n.origin.figure_id
     return f"({d})" if any(op in d for op in " +-*/") and not leaf else d
 
 

@@ -14,7 +14,7 @@ from __future__ import annotations
 from dataclasses import replace
 
 from kczlib.analysis.bounds import bounded, derive, joint_bounds, operand_name  # noqa: F401 (re-exported)
-from kczlib.analysis.num import RATIO, Num
+from kczlib.analysis.num import RATIO, Num, Ref, register
 from kczlib.analysis.scenarios import (  # noqa: F401 (re-exported)
     POOL_BINDS,
     POOL_BINDS_PARTLY,
@@ -24,7 +24,7 @@ from kczlib.analysis.scenarios import (  # noqa: F401 (re-exported)
     leverage_grid,
     pool_binding,
 )
-from kczlib.errors import NonMonotoneError  # noqa: F401 (re-exported)
+from kczlib.errors import NonMonotoneError, UnitMismatchError  # noqa: F401 (NonMonotoneError re-exported)
 
 # Shares of fewer than this many items print with 2 significant digits, not 3.
 SMALL_COUNT = 30
@@ -59,7 +59,7 @@ def difference(a: Num, b: Num, measure: str = "") -> Num:
     """
     d = bounded(lambda x, y: x - y, [a, b], a.base_unit, f"{operand_name(a)} - {operand_name(b)}",
                 measure or a.measure)
-    if a.lower is None and d.lower is not None:
+    if a.lower is None and d.lower is not None and not d.is_point:  # a - a is exactly 0, even for 近4000
         d = replace(d, lower=None)
     return d
 
@@ -127,8 +127,11 @@ PER_RESIDENTS = 1e4
 
 
 def per_ten_thousand(x: Num, population: Num, measure: str = "") -> Num:
-    """The density: `x` per ten thousand of `population` (a count of people): x / population * 10^4."""
-    return bounded(lambda a, p: a / p * PER_RESIDENTS, [x, population], "count",
+    """The density: `x` per ten thousand of `population` (a count of people): x / population * 10^4.
+
+    In `x`'s base unit (a count per ten thousand residents, or yuan per ten thousand residents).
+    """
+    return bounded(lambda a, p: a / p * PER_RESIDENTS, [x, population], x.base_unit,
               f"{operand_name(x)} / {operand_name(population)} * 10000", measure)
 
 
@@ -139,3 +142,75 @@ def compound_rate(later: Num, earlier: Num, years: Num) -> Num:
     """
     return bounded(lambda a, b, y: (a / b) ** (1 / y) - 1, [later, earlier, years], RATIO,
               f"({operand_name(later)} / {operand_name(earlier)}) ** (1 / {operand_name(years)}) - 1")
+
+
+YEARS_FROM = "years from"
+
+
+def years_between(start: int, end: int, refs: tuple[Ref, ...] = ()) -> Num:
+    """Whole years from `start` to `end` (two years), a derived count of years resting on `refs`.
+
+    Its derivation reads "years from <start> to <end>" (`YEARS_FROM`), which the words of a
+    derivation name in either language. It has no origin: it is derived from the rows' periods.
+    """
+    n = float(end - start)
+    return Num(n, n, "years", refs=tuple(refs), derivation=f"{YEARS_FROM} {start} to {end}", sig=6)
+
+
+# --- arithmetic: what the operators of `Num` compute (+ - * /) -------------------------------
+
+# Base units that are pure numbers: multiplying by one keeps the other's unit.
+DIMENSIONLESS = (RATIO, "multiplier")
+
+
+def add(a: Num, b: Num) -> Num:
+    """`a + b` (`total`); both in one base unit. Raises `UnitMismatchError` otherwise."""
+    _same_unit("+", a, b)
+    return total([a, b])
+
+
+def subtract(a: Num, b: Num) -> Num:
+    """`a - b` (`difference`); both in one base unit. Raises `UnitMismatchError` otherwise."""
+    _same_unit("-", a, b)
+    return difference(a, b)
+
+
+def multiply(a: Num, b: Num) -> Num:
+    """`a * b`, where one side is a pure number (a share or a multiplier: `scaled`) or a percent (`percent_of`).
+
+    The result is in the other side's base unit. Raises `UnitMismatchError` for two
+    quantities with units (CNY times a count).
+    """
+    if b.base_unit in DIMENSIONLESS:
+        return scaled(a, b)
+    if a.base_unit in DIMENSIONLESS:
+        return scaled(b, a)
+    if b.base_unit == "percent":
+        return percent_of(a, b)
+    if a.base_unit == "percent":
+        return percent_of(b, a)
+    raise UnitMismatchError("*", a.base_unit, b.base_unit, "; one side must be a share, a multiplier or a percent")
+
+
+def divide(a: Num, b: Num) -> Num:
+    """`a / b` (`ratio`), bounded jointly (a shared input cancels: `x / x` is 1).
+
+    Units: the same base unit on both sides gives a multiplier (a pure number); dividing by
+    a count gives `a`'s unit per item (CNY / count: yuan per firm); dividing by a pure
+    number keeps `a`'s unit. Raises `UnitMismatchError` for anything else (a count per yuan).
+    """
+    if a.base_unit == b.base_unit:
+        return ratio(a, b, "multiplier")
+    if b.base_unit == "count":
+        return ratio(a, b, a.base_unit)
+    if b.base_unit in DIMENSIONLESS:
+        return ratio(a, b, a.base_unit, measure=a.measure)
+    raise UnitMismatchError("/", a.base_unit, b.base_unit, "; divide by a count, a pure number or the same unit")
+
+
+def _same_unit(op: str, a: Num, b: Num) -> None:
+    if a.base_unit != b.base_unit:
+        raise UnitMismatchError(op, a.base_unit, b.base_unit, "; both sides need the same unit")
+
+
+register(add=add, subtract=subtract, multiply=multiply, divide=divide)  # Num's + - * /

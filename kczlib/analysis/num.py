@@ -19,10 +19,14 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
 
 from kczlib.analysis import formatting
 from kczlib.data.context import ContextFigure, context_value
 from kczlib.data.figures import Figure, figure
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 RATIO = "ratio"  # a share or conversion rate in [0, 1], printed as percent
 MULTIPLIER_WORDS = ("万亿", "万", "亿")
@@ -242,6 +246,36 @@ class Num:
             return (self.lower + self.upper) / 2
         return self.lower if self.lower is not None else self.upper
 
+    # Arithmetic is `kczlib.analysis.metrics`' (add, subtract, multiply, divide), so the operators
+    # and the reports' metrics are one way to derive; a shared input cancels (see `_HOOKS`).
+    def __add__(self, other: object) -> Num:
+        return _arithmetic("add", self, other)
+
+    def __sub__(self, other: object) -> Num:
+        return _arithmetic("subtract", self, other)
+
+    def __mul__(self, other: object) -> Num:
+        return _arithmetic("multiply", self, other)
+
+    def __truediv__(self, other: object) -> Num:
+        return _arithmetic("divide", self, other)
+
+    # What a notebook shows (`kczlib.analysis.explore`): the number, its range, derivation and sources.
+    def explain(self, lang: str = "zh") -> str:
+        """How this number was derived, in words of `lang` ("zh" or "en"), with its inputs' evidence."""
+        return str(_HOOKS["explain"](self, lang))
+
+    def to_frame(self) -> pd.DataFrame:
+        """One row per distinct input, with its evidence (columns: `kczlib.analysis.explore.FRAME_COLUMNS`)."""
+        view: Callable[[Num], pd.DataFrame] = _HOOKS["to_frame"]
+        return view(self)
+
+    def __repr__(self) -> str:
+        return str(_HOOKS["text"](self))
+
+    def _repr_html_(self) -> str:
+        return str(_HOOKS["html"](self))
+
     def format(self, lang: str) -> str:
         """The one printed form of this number (text, tables and chart labels all use it)."""
         stated = isinstance(self.origin, FigureRef | ContextRef)
@@ -257,6 +291,25 @@ class Num:
             )
         return formatting.format_interval(self.lower, self.upper, self.base_unit, lang,
                                           measure=self.measure, sig=self.sig)
+
+
+# The functions behind `Num`'s operators and notebook views live in modules above this one
+# (`metrics`: add, subtract, multiply, divide; `explore`: explain, to_frame, text, html). Each
+# registers them here when imported, and kczlib/analysis/__init__.py imports both, so every `Num`
+# has them (this module importing those would make an import circle).
+_HOOKS: dict[str, Callable[..., Any]] = {}
+
+
+def register(**hooks: Callable[..., Any]) -> None:
+    """Install functions behind `Num`'s operators and views, by name (called by metrics and explore)."""
+    _HOOKS.update(hooks)
+
+
+def _arithmetic(name: str, a: Num, b: object) -> Num:
+    if not isinstance(b, Num):
+        return NotImplemented  # type: ignore[no-any-return]  # Python then tries the other side, then TypeError
+    op: Callable[[Num, Num], Num] = _HOOKS[name]
+    return op(a, b)
 
 
 def _measure(unit: str, base_unit: str) -> str:

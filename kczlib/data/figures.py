@@ -307,7 +307,7 @@ def indicator(indicator_id: str, case: str | None = None, period: str | None = N
         name = indicators()[indicator_id].name_en
         raise IndicatorNotReportedError(indicator_id, case, name, period, periods)
     if len(rows) > 1:
-        raise AmbiguousIndicatorError(indicator_id, case, periods)
+        raise AmbiguousIndicatorError(indicator_id, case, periods, [str(i) for i in rows.index])
     return figure_from_row(rows.iloc[0])
 
 

@@ -115,9 +115,7 @@ def series(report, indicator_id: str) -> list[tuple[int, Num]]:
 
 def years_between(first: tuple[int, Num], last: tuple[int, Num]) -> Num:
     """Whole years between two dated figures: a derived count resting on both (years, exact)."""
-    n = float(last[0] - first[0])
-    refs = tuple(r for p in (first, last) for r in p[1].refs)
-    return Num(n, n, "years", refs=refs, derivation=f"years from {first[0]} to {last[0]}", sig=6)
+    return metrics.years_between(first[0], last[0], tuple(r for p in (first, last) for r in p[1].refs))
 
 
 def series_change(report, indicator_id: str) -> bool:

@@ -32,9 +32,7 @@ PLATFORMS_REFS = ("hightech_enterprises", "hightech_enterprises_net_new", "star_
 
 def _years_between(report, a, b) -> Num:
     """Whole years between two series points, a derived count naming the rows it comes from."""
-    refs = tuple(r for p in (a, b) for r in p[1].refs)
-    n = float(b[0] - a[0])
-    return Num(n, n, "years", refs=refs, derivation=f"years from {a[0]} to {b[0]}", sig=6)  # no origin: derived
+    return metrics.years_between(a[0], b[0], tuple(r for p in (a, b) for r in p[1].refs))
 
 
 def hightech_series(report, total: Num, prior: Num) -> None:
