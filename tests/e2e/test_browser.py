@@ -21,8 +21,7 @@ import pytest
 
 from kczlib.cli import main
 
-from conftest import REAL_NOTEBOOKS
-from support.browser import ARTIFACTS, CHROMIUM_ARGS, chromium
+from support.browser import ARTIFACTS, CHROMIUM_ARGS, chromium, full_page_screenshot
 from support.builds import real_notebooks_exist, write_config
 
 pytestmark = pytest.mark.browser
@@ -31,18 +30,15 @@ LATIN_ONLY_DIR = Path("/usr/share/fonts/truetype/dejavu")
 
 
 @pytest.fixture(scope="module")
-def built_run(tmp_path_factory) -> tuple[Path, str]:
-    """The real overview in both languages when the notebooks exist, else the fixture."""
-    folder = tmp_path_factory.mktemp("browser")
+def built_run(request, tmp_path_factory) -> tuple[Path, str]:
+    """The real overview in both languages when the notebooks exist (from the session's one build
+    of every declared report, support/reader_build.py, read only), else the fixture."""
     if real_notebooks_exist():
-        config = write_config(folder, [{"notebook": "00_overview"}], notebooks=REAL_NOTEBOOKS,
-                              warm_imports=["pandas", "matplotlib.pyplot"])
-        report = "00_overview"
-    else:
-        config = write_config(folder, [{"notebook": "tiny_report"}])
-        report = "tiny_report"
+        return request.getfixturevalue("built_reports"), "00_overview"
+    folder = tmp_path_factory.mktemp("browser")
+    config = write_config(folder, [{"notebook": "tiny_report"}])
     assert main(["--config", str(config), "build", "-q"]) == 0
-    return folder / "out" / "latest", report
+    return folder / "out" / "latest", "tiny_report"
 
 
 def _launch(p, env=None):
@@ -86,7 +82,7 @@ def _uri(path: Path) -> str:
 
 def _shoot(page, name: str) -> None:
     ARTIFACTS.mkdir(exist_ok=True)
-    page.screenshot(path=str(ARTIFACTS / f"{name}.png"), full_page=True)
+    full_page_screenshot(page, ARTIFACTS / f"{name}.png")
 
 
 def test_a_reader_goes_from_the_index_to_a_report_and_between_languages(built_run, page):

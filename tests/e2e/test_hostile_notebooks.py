@@ -23,11 +23,10 @@ import pytest
 
 from kczlib.cli import main
 
-from conftest import REAL_NOTEBOOKS, REPO
-from support.browser import CHROMIUM_ARGS, chromium
+from conftest import REPO, REPORT_NOTEBOOKS
+from support.browser import CHROMIUM_ARGS, chromium, full_page_screenshot
 from support.builds import (
     manifest,
-    real_notebooks_exist,
     run_folders,
     shared_files,
     shared_text,
@@ -54,15 +53,10 @@ def hostile_run(tmp_path_factory) -> Path:
 
 
 @pytest.fixture(scope="module")
-def real_run(tmp_path_factory) -> Path | None:
-    if not real_notebooks_exist():
-        return None
-    folder = tmp_path_factory.mktemp("real-offline")
-    config = write_config(folder, [{"notebook": n.stem} for n in sorted(REAL_NOTEBOOKS.glob("*.ipynb"))],
-                          notebooks=REAL_NOTEBOOKS,
-                          warm_imports=["pandas", "matplotlib.pyplot", "seaborn", "kczlib"])
-    assert main(["--config", str(config), "build", "-q"]) == 0
-    return run_folders(folder / "out")[0]
+def real_run(built_reports) -> Path:
+    """The session's one build of every declared report (support/reader_build.py), read only;
+    it skips the test when the notebooks are not written yet."""
+    return built_reports.resolve()
 
 
 # --- no machine path -----------------------------------------------------------------
@@ -153,7 +147,7 @@ def requests_made(browser, page_path: Path) -> list[str]:
             and seen.append(req.url))
     try:
         page.goto(own, wait_until="load")
-        page.screenshot(full_page=True)  # lays out and paints every element and background
+        full_page_screenshot(page)  # lays out and paints every element and background
         page.wait_for_load_state("load")
     finally:
         context.close()
@@ -187,10 +181,8 @@ def test_no_page_of_a_hostile_run_loads_anything_from_outside_itself(browser, ho
 
 
 def test_no_page_of_a_full_build_loads_anything_from_outside_itself(browser, real_run):
-    if real_run is None:
-        pytest.skip("notebooks/*.ipynb not written yet")
     pages = pages_of(real_run)
-    assert len(manifest(real_run)["reports"]) == 2 * len(list(REAL_NOTEBOOKS.glob("*.ipynb")))
+    assert len(manifest(real_run)["reports"]) == 2 * len(REPORT_NOTEBOOKS)
     assert {p.name for p in pages} >= every_page(real_run)
     loads = {p.name: requests_made(browser, p) for p in pages}
     assert {name: urls for name, urls in loads.items() if urls} == {}

@@ -18,7 +18,7 @@ import pytest
 
 from kczlib.report.theme import MIN_TEXT_KEY
 
-from support.browser import ARTIFACTS, CHROMIUM_ARGS, chromium
+from support.browser import ARTIFACTS, CHROMIUM_ARGS, chromium, full_page_screenshot
 
 pytestmark = pytest.mark.browser
 PHONE, DESKTOP = 420, 1280
@@ -111,11 +111,11 @@ def test_no_page_scrolls_sideways_with_every_fold_open_and_screenshots(browser, 
     bad = []
     for path in [*_pages(built_reports), *sorted(built_reports.glob("index*.html"))]:
         context, page = _look(browser, path, width)
-        page.screenshot(path=str(shots / f"{path.stem}-{width}.png"), full_page=True)
+        full_page_screenshot(page, shots / f"{path.stem}-{width}.png")
         page.evaluate(OPEN_ALL)
         if page.evaluate(WIDTH) > width:
             bad.append(f"{path.name}: {page.evaluate(WIDTH)} px wide at {width} px")
-        page.screenshot(path=str(shots / f"{path.stem}-{width}-open.png"), full_page=True)
+        full_page_screenshot(page, shots / f"{path.stem}-{width}-open.png")
         context.close()
     assert not bad, "\n".join(bad)
 

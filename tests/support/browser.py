@@ -29,3 +29,28 @@ def chromium() -> str:
     if os.environ.get("KCZ_REQUIRE_BROWSER") == "1":
         pytest.fail(message + " (KCZ_REQUIRE_BROWSER=1: the browser test must run here)")
     pytest.skip(message)
+
+
+CAPTURE_FAILED = "Unable to capture screenshot"
+
+
+def full_page_screenshot(page, path=None) -> bytes:
+    """A full-page screenshot of `page` (into `path`, if given), captured again once if Chromium
+    refuses the first capture with "Unable to capture screenshot".
+
+    Why once more: for a full-page capture Chromium's compositor paints the whole page, here
+    up to tens of thousands of px tall with every fold open, into one frame; on a loaded
+    machine that frame can fail and CDP's Page.captureScreenshot answers this error
+    (tests/e2e/test_phone_pages.py failed so once at 1280 px; microsoft/playwright#32144).
+    The page has not changed, so the second capture shows the same thing; any other error,
+    or a second failure, is raised.
+    """
+    from playwright.sync_api import Error
+
+    kwargs = {"full_page": True} | ({"path": str(path)} if path is not None else {})
+    try:
+        return page.screenshot(**kwargs)
+    except Error as e:
+        if CAPTURE_FAILED not in str(e):
+            raise
+    return page.screenshot(**kwargs)

@@ -56,6 +56,27 @@ def test_ci_runs_exactly_the_readmes_test_command():
     assert "make test" in readme and re.search(r"^make test$", ci, re.M)
 
 
+@pytest.mark.parametrize("make_exit", [0, 2])
+def test_ci_prints_its_total_wall_time_last_also_when_a_step_fails(tmp_path, make_exit):
+    # the real script, run by bash from a copy of the checkout's .ci/, with `make` and `chromium`
+    # stand-ins on PATH that log their arguments: the steps and the timing line, not the suite
+    (tmp_path / ".ci").mkdir()
+    (tmp_path / ".ci" / "run").write_text((REPO / ".ci" / "run").read_text())
+    bin_dir = tmp_path / "bin"
+    bin_dir.mkdir()
+    for name, body in (("make", f'echo "make $*" >> "{tmp_path}/calls"; exit {make_exit}'),
+                       ("chromium", "exit 0")):
+        (bin_dir / name).write_text(f"#!/bin/sh\n{body}\n")
+        (bin_dir / name).chmod(0o755)
+    env = {"PATH": f"{bin_dir}:/usr/bin:/bin", "HOME": str(tmp_path)}
+    done = subprocess.run(["bash", str(tmp_path / ".ci" / "run")], capture_output=True, text=True,
+                          env=env, timeout=60)
+    assert done.returncode == make_exit, done.stderr
+    calls = (tmp_path / "calls").read_text().splitlines()
+    assert calls == (["make lint", "make typecheck", "make test"] if make_exit == 0 else ["make lint"])
+    assert re.fullmatch(r"ci: total \d+ s \(\d+ min \d+ s\)", done.stdout.strip().splitlines()[-1]), done.stdout
+
+
 def test_no_code_word_file_or_notebook_names_a_case():
     # every case's folder name and its city in each language (from its case.json), searched in
     # the package (code, word files, templates) and the report notebooks
