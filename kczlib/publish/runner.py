@@ -87,6 +87,12 @@ async def run_report(job: ReportJob, entry: dict, pool, folder: Path, *, scratch
     entry["status"] = "failed" if failure else "ok"
     if failure:
         entry["error"] = error_entry(failure)
+    elif nb is not None:
+        from kczlib.publish.html.reader_page import reads_record
+
+        record = reads_record(nb)  # what it read: the cache rebuilds it when that changes
+        if record is not None:
+            entry["reads"] = record
     await _write_files(job, entry, nb, folder, exporter, export_errors_fail_the_report)
     t_done = time.monotonic()
     entry["seconds"] = round(t_done - t0, 3)

@@ -12,11 +12,12 @@ from __future__ import annotations
 
 import copy
 import html
+import json
 import re
 from functools import lru_cache
 from pathlib import Path
 
-from kczlib.contract import ANALYST_ONLY_TAG, READER_MIME
+from kczlib.contract import ANALYST_ONLY_TAG, READER_MIME, READS_MIME, is_json_like
 from kczlib.publish.html.fonts import FONT_FACE_MARKER
 from kczlib.publish.html.provenance import PROVENANCE_TAG
 from kczlib.publish.html.words import INDEX_FILES, LANG_NAMES, case_info, chrome, date_in_words
@@ -48,6 +49,24 @@ def reader_meta(nb) -> dict:
             if READER_MIME in (out.get("data") or {}):
                 found = dict(out["data"][READER_MIME])
     return found
+
+
+def reads_record(nb) -> dict | None:
+    """The record of what the report read (`contract.READS_MIME`, the last one), or None.
+
+    None when the notebook has none (it failed before its appendix, or is not a kcz report)
+    or it is not a JSON-like dict: the build then never reuses the report (`kczlib.reads.changes`).
+    """
+    found = None
+    for cell in nb.cells:
+        for out in cell.get("outputs", []):
+            if READS_MIME in (out.get("data") or {}):
+                found = out["data"][READS_MIME]
+    try:  # nbformat's nodes are dict subclasses: as plain JSON values
+        found = json.loads(json.dumps(found))
+    except (TypeError, ValueError, RecursionError):
+        return None
+    return found if isinstance(found, dict) and is_json_like(found) else None
 
 
 def without_reader_meta(nb):
