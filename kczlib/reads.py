@@ -246,6 +246,21 @@ def record() -> dict:
     return {"format": FORMAT, "files": files, "folders": folders}
 
 
+def whole_files(hashes: dict[str, str]) -> dict:
+    """A record of files read whole, {label: sha256}, for a notebook that hands over no record of its own.
+
+    The builder makes it from the hashes it took before the notebook ran (every data file of its
+    case, every word file): such a report is rebuilt when any of them, or the files beside them, change.
+    """
+    folders = {}
+    for folder in sorted({folder_of(name) for name in hashes} | {"data:cases"}):
+        try:
+            folders[folder] = _listing(path_of(folder))
+        except OSError:
+            folders[folder] = ""
+    return {"format": FORMAT, "files": {k: {"sha256": v} for k, v in sorted(hashes.items())}, "folders": folders}
+
+
 def digest(entry: dict) -> str:
     """One short hash of a file's record (what the report read of it), for the provenance block."""
     return entry["sha256"] if set(entry) == {"sha256"} else _hash(entry)

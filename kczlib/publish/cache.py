@@ -60,6 +60,22 @@ def cache_key(notebook_hash: str, parameters: dict, builder: dict, sources: dict
     })
 
 
+def coarse_record(entry: dict) -> dict:
+    """What a report read, for a notebook that records nothing itself (not a kcz report).
+
+    Every data file of its case and every word file, whole (`entry["inputs"]`: the hashes taken
+    before it ran): it is rebuilt on any edit of them, as every report was before reports
+    recorded what they read.
+    """
+    from kczlib.reads import whole_files
+
+    inputs = entry["inputs"]
+    files = {f"data:{path}": sha for path, sha in inputs["data"].items()}
+    files |= {f"words:{path.rsplit('/', 1)[1]}": sha for path, sha in inputs["kczlib"].items()
+              if path.startswith("kczlib/words/") and path.endswith(".toml") and path.count("/") == 2}
+    return whole_files(files)
+
+
 def reads_changes(entry: dict) -> list[str]:
     """What of the data and words a cached report read has changed since (`kczlib.reads.changes`).
 
