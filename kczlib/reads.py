@@ -100,8 +100,10 @@ def _hook(event: str, args: tuple) -> None:
         return
     if event != "open" or _busy or not args or not isinstance(args[0], (str, bytes, os.PathLike)):
         return
-    raw = args[0]
-    name = label(os.fsdecode(raw))
+    raw = os.fsdecode(args[0])
+    if raw.endswith(_CODE):  # imports open thousands of these: not data
+        return
+    name = label(raw)
     if name is None or not os.path.isfile(path_of(name)):
         return
     _saw(name)
@@ -110,6 +112,7 @@ def _hook(event: str, args: tuple) -> None:
 
 
 _installed = False
+_CODE = (".py", ".pyc", ".so", ".pth", ".pyi")
 
 
 def install() -> None:
@@ -176,9 +179,20 @@ def keys(path: str | os.PathLike[str]) -> None:
 
 # -- hashing: the same functions for the record and for the check ------------------------
 
+_PARSED: dict[tuple[str, str], object] = {}  # (kind, sha256 of the bytes) -> parsed: a build checks many records
+
+
+def _parsed(kind: str, data: bytes, parse):
+    key = (kind, hashlib.sha256(data).hexdigest())
+    if key not in _PARSED:
+        if len(_PARSED) > 256:
+            _PARSED.clear()
+        _PARSED[key] = parse(data)
+    return _PARSED[key]
+
+
 def _csv_rows(data: bytes) -> list[dict[str, str]]:
-    text = data.decode("utf-8-sig")
-    return list(csv.DictReader(io.StringIO(text, newline="")))
+    return _parsed("csv", data, lambda d: list(csv.DictReader(io.StringIO(d.decode("utf-8-sig"), newline=""))))
 
 
 def _rows_hash(rows: list[dict[str, str]], column: str, value: str) -> str:
@@ -190,6 +204,10 @@ def _columns_hash(rows: list[dict[str, str]], names: tuple[str, ...], key: str) 
 
 
 def _word_texts(data: bytes) -> dict[str, dict]:
+    return _parsed("toml", data, _parse_words)
+
+
+def _parse_words(data: bytes) -> dict[str, dict]:
     tree = tomllib.loads(data.decode("utf-8"))
     out: dict[str, dict] = {}
 
