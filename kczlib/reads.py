@@ -51,7 +51,11 @@ _busy = False  # the hook's own reads are not events
 
 
 def _hash(obj) -> str:
-    return hashlib.sha256(json.dumps(obj, sort_keys=True, ensure_ascii=False).encode()).hexdigest()
+    """128 bits of the sha256 of `obj` as JSON: enough to see a change, and small.
+
+    A report records hundreds of rows and word keys; its manifest entry holds them all.
+    """
+    return hashlib.sha256(json.dumps(obj, sort_keys=True, ensure_ascii=False).encode()).hexdigest()[:32]
 
 
 def label(path: str | os.PathLike[str]) -> str | None:

@@ -20,7 +20,10 @@ Chinese quantity words). Code holds keys only.
     >>> word("page", "page.reports", "en")
     'Reports'
 
-This module imports only `contract` and `errors`, so every layer may use it.
+Each text handed out is recorded as read (`kczlib.reads`: a key by `word`, the whole file by
+`words` and `load`), so a build rebuilds a report only when a word it printed changed.
+
+This module imports only `contract`, `errors` and `reads`, so every layer may use it.
 """
 
 from __future__ import annotations
