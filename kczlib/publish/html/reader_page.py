@@ -54,11 +54,14 @@ def reader_meta(nb) -> dict:
 def reads_record(nb) -> dict | None:
     """The record of what the report read (`contract.READS_MIME`, the last one), or None.
 
-    None when the notebook has none (it failed before its appendix, or is not a kcz report)
-    or it is not a JSON-like dict: the build then never reuses the report (`kczlib.reads.changes`).
+    None when the notebook has none (it failed before its appendix, or is not a kcz report),
+    when a code cell follows the one that recorded it (that code may read more), or when it is
+    not a JSON-like dict: the build then depends on every data and word file (`cache.coarse_record`).
     """
     found = None
     for cell in nb.cells:
+        if found is not None and cell.get("cell_type") == "code" and _code(cell.get("source", "")):
+            return None  # code ran after the record (a cell after `report.appendix()`): it may read more
         for out in cell.get("outputs", []):
             if READS_MIME in (out.get("data") or {}):
                 found = out["data"][READS_MIME]
@@ -67,6 +70,12 @@ def reads_record(nb) -> dict | None:
     except (TypeError, ValueError, RecursionError):
         return None
     return found if isinstance(found, dict) and is_json_like(found) else None
+
+
+def _code(source) -> bool:
+    """Whether a cell's source holds code (not only blank lines and comments)."""
+    text = "".join(source) if isinstance(source, list) else str(source)
+    return any(line.strip() and not line.strip().startswith("#") for line in text.splitlines())
 
 
 def without_reader_meta(nb):

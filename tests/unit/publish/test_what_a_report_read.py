@@ -101,3 +101,19 @@ def test_a_removed_row_a_new_file_and_a_bad_record_are_changes(data):
     (data / "cases" / "mini" / "context.csv").write_text("id\n", encoding="utf-8")
     assert changes(rec)[0] == "the files in data:cases/mini changed"
     assert changes(None) == changes({"format": 0}) == ["no readable record of what it read"]
+
+
+def test_the_builder_takes_the_record_only_from_the_last_code_it_ran():
+    import nbformat
+
+    from kczlib.contract import READS_MIME
+    from kczlib.publish.html.reader_page import reads_record
+
+    rec = {"format": 1, "files": {}, "folders": {}}
+    nb = nbformat.v4.new_notebook()
+    last = nbformat.v4.new_code_cell("report.appendix()")
+    last.outputs = [nbformat.v4.new_output("display_data", data={READS_MIME: rec})]
+    nb.cells = [nbformat.v4.new_code_cell("x = 1"), last, nbformat.v4.new_code_cell("# a comment only\n")]
+    assert reads_record(nb) == rec
+    nb.cells.append(nbformat.v4.new_code_cell("kczlib.load_figures()"))  # could read more after the record
+    assert reads_record(nb) is None
