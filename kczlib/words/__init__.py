@@ -138,3 +138,8 @@ def word(file: str, key: str, lang: str) -> str:
     if key not in table:
         raise WordsError(f"no key {key!r} in kczlib/words/{file}.toml")
     return table[key]
+
+
+# the caches behind `load` and `words`, cleared as before (a scratch word folder in a test)
+load.cache_clear = _load.cache_clear  # type: ignore[attr-defined]
+words.cache_clear = _words.cache_clear  # type: ignore[attr-defined]
