@@ -45,6 +45,10 @@ def parser() -> argparse.ArgumentParser:
     b.add_argument("--jobs", "-j", type=_positive_int, default=os.cpu_count() or 1,
                    help="reports run in parallel (default: %(default)s, the cores)")
     b.add_argument("--force", action="store_true", help="ignore the cache: execute every report")
+    b.add_argument("--explain", action="store_true",
+                   help="print per report why it was rebuilt or reused (e.g. 'X: rebuilt: "
+                        "cases/C/figures.csv row ID changed'); a report is reused only when nothing it "
+                        "read (data rows, words, its notebook, kczlib, parameters) changed")
     b.add_argument("--out", type=Path, help="output folder (default: reports/)")
     b.add_argument("--wait", action="store_true", help="wait for a running build instead of exiting")
     b.add_argument("--pdf", action="store_true",
@@ -164,7 +168,7 @@ def cmd_build(args) -> int:
                            config=args.config, pdf=args.pdf, scheduler=args.scheduler,
                            tls={"ca": args.tls_ca, "cert": args.tls_cert, "key": args.tls_key},
                            allow_insecure_cluster=args.allow_insecure_cluster,
-                           max_reports=args.max_reports)
+                           max_reports=args.max_reports, explain=args.explain)
     result = (_build_draft if args.draft else build)(options, Progress(verbosity))
     if result.signal is not None:  # held while the run was put in place: it is whole
         code, word = SIGNAL_EXITS.get(result.signal, (EXIT_SIGTERM, "terminated"))

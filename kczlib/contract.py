@@ -23,6 +23,11 @@ READER_MIME: Final = "application/vnd.kcz.reader+json"
 """MIME type of the one output in which a report hands its reader part (title, summary,
 key numbers) to the builder. Kept as data, never displayed."""
 
+READS_MIME: Final = "application/vnd.kcz.reads+json"
+"""MIME type of the record of what a report read (`kczlib.reads.record()`: data rows and
+files, word keys), carried in the same output as `READER_MIME`; the builder keeps it in the
+manifest and rebuilds the report only when something of it changed. Never displayed."""
+
 PARAMETERS_TAG: Final = "parameters"
 """Tag of the notebook's own parameters cell (papermill's convention)."""
 

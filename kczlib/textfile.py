@@ -20,6 +20,7 @@ import os
 import stat
 from pathlib import Path
 
+from kczlib import reads  # noqa: F401 - installs the hook that records which data files a report read
 from kczlib.errors import DataError
 
 # Encodings worth naming when a file is not UTF-8, in the order they are tried. A

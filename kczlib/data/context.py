@@ -20,6 +20,7 @@ from urllib.parse import urlparse
 
 import pandas as pd
 
+from kczlib import reads
 from kczlib.data.cases import Case, case_name, get_case
 from kczlib.data.context_rules import check_row_rules, row_bounds, value_base
 from kczlib.data.geo import geo_name
@@ -164,7 +165,9 @@ def load_context(case: str | None = None) -> pd.DataFrame:
     type and unit. A case without context.csv gives an empty frame.
     Raises `DataErrors` listing every problem, `UnknownCaseError` for an unknown case.
     """
-    frame, errors = _read_context(get_case(case_name(case)))
+    c = get_case(case_name(case))
+    reads.whole(c.path(CONTEXT_FILE))  # the caller may enumerate every row
+    frame, errors = _read_context(c)
     if errors:
         raise DataErrors(list(errors))
     return frame.copy()
@@ -216,7 +219,12 @@ def context_value(context_id: str, case: str | None = None) -> ContextFigure:
     Raises `UnknownContextError` (with the closest ids) for an id the case does not have.
     """
     case = case_name(case)
-    frame = load_context(case)
+    c = get_case(case)
+    with reads.quiet(c.path(CONTEXT_FILE)):
+        frame, errors = _read_context(c)
+    if errors:
+        raise DataErrors(list(errors))
+    reads.row(c.path(CONTEXT_FILE), "id", context_id)
     if context_id not in frame.index:
         raise UnknownContextError(context_id, case, difflib.get_close_matches(context_id, frame.index, n=3))
     row = frame.loc[context_id]

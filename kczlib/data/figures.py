@@ -19,6 +19,7 @@ from typing import Any, SupportsFloat, cast
 
 import pandas as pd
 
+from kczlib import reads
 from kczlib.data.cases import Case, case_name, get_case
 from kczlib.data.datatext import DataText
 from kczlib.data.indicators import indicators, indicators_path
@@ -129,7 +130,37 @@ def load_figures(case: str | None = None) -> pd.DataFrame:
     Raises `UnknownCaseError` for an unknown case and `DataErrors` listing every problem
     of the table.
     """
-    return _load_figures(get_case(case_name(case))).copy()
+    c = get_case(case_name(case))
+    reads.whole(c.path(FIGURES_FILE))  # the caller may enumerate every row
+    return _load_figures(c).copy()
+
+
+def figure_columns(case: str | None, *names: str) -> pd.DataFrame:
+    """Columns `names` of every figure of the case, indexed by `id` (a copy).
+
+    For a report that looks at some columns of all rows (which figures belong to a chain,
+    whether a term occurs in any metric): it depends on those columns only, so an edit of
+    another column of a row does not rebuild it (`kczlib.reads.columns`). `names` are columns
+    of figures.csv itself (not the loader's `topic`, `year` or `line`).
+
+    Raises `UnknownCaseError`, `DataErrors` as `load_figures`; KeyError for an unknown column.
+    """
+    c = get_case(case_name(case))
+    path = c.path(FIGURES_FILE)
+    with reads.quiet(path):
+        frame = _load_figures(c)
+    reads.columns(path, tuple(names))
+    return frame[list(names)].copy()
+
+
+def has_figure(figure_id: str, case: str | None = None) -> bool:
+    """Whether the case has a figure `figure_id` (its row, or its absence, is what the caller read)."""
+    c = get_case(case_name(case))
+    path = c.path(FIGURES_FILE)
+    with reads.quiet(path):
+        frame = _load_figures(c)
+    reads.row(path, "id", figure_id)
+    return figure_id in frame.index
 
 
 @cache
@@ -275,7 +306,10 @@ def figure(figure_id: str, case: str | None = None) -> Figure:
     `UnknownCaseError` for an unknown case and `DataErrors` for a broken table.
     """
     case = case_name(case)
-    frame = _load_figures(get_case(case_name(case)))
+    c = get_case(case)
+    with reads.quiet(c.path(FIGURES_FILE)):
+        frame = _load_figures(c)
+    reads.row(c.path(FIGURES_FILE), "id", figure_id)
     if figure_id not in frame.index:
         raise UnknownFigureError(figure_id, case, difflib.get_close_matches(figure_id, frame.index, n=3))
     return figure_from_row(frame.loc[figure_id])
@@ -321,7 +355,10 @@ def _indicator_rows(indicator_id: str, case: str) -> pd.DataFrame:
     vocabulary = indicators()
     if indicator_id not in vocabulary:
         raise UnknownIndicatorError(indicator_id, difflib.get_close_matches(indicator_id, list(vocabulary), n=3))
-    frame = _load_figures(get_case(case_name(case)))
+    c = get_case(case_name(case))
+    with reads.quiet(c.path(FIGURES_FILE)):
+        frame = _load_figures(c)
+    reads.row(c.path(FIGURES_FILE), "indicator", indicator_id)
     return frame[frame["indicator"].eq(indicator_id).fillna(False).to_numpy(bool)]
 
 

@@ -1,10 +1,15 @@
 """Reuse a report from an earlier run when nothing it depends on has changed.
 
-The key hashes the notebook's code, the parameters, the data files of its case, the
-kczlib sources and the package versions. Earlier runs' manifests record each
-report's key and the size and sha256 of each of its files; a successful report with
-the same key whose files still match that record is copied into the new run instead
-of being executed again. Copies, not hard links: editing one run's file must not change
+The key hashes the notebook's code, the parameters, the kczlib sources (not the word
+files), the word file and case.json the builder itself reads for the page frame, and the
+package versions. The data and the words the report read are checked apart: each report
+records what it read (`kczlib.reads`: the rows of figures.csv it used, the word keys, the
+files it read whole), and an earlier build of the same key is reused only when none of that
+changed (`kczlib.reads.changes`; no record, or one kcz cannot read, is a change). Earlier
+runs' manifests record each report's key, its record of what it read and the size and
+sha256 of each of its files; a successful report with the same key, nothing it read
+changed and files that still match that record is copied into the new run instead of
+being executed again. Copies, not hard links: editing one run's file must not change
 another run. Where the file system supports it the copy is a reflink (copy-on-write,
 no data written); elsewhere a plain copy (measured in README: a few MB per full run).
 
@@ -28,19 +33,22 @@ from kczlib.publish.config import SAFE_NAME
 from kczlib.publish.manifest import hash_json
 from kczlib.publish.run_folder import read_manifest, runs
 
-CACHE_FORMAT = 2  # bump when the builder's output layout changes (2: outputs recorded)
+CACHE_FORMAT = 3  # bump when the builder's output layout changes (2: outputs recorded; 3: what a report read)
 FICLONE = 0x40049409  # Linux ioctl: make dst a copy-on-write clone of src (btrfs, xfs...)
 MAX_RUNS_SCANNED = 20
 
 
-def cache_key(notebook_hash: str, parameters: dict, data: dict, sources: dict, versions: dict) -> str:
-    """The key a report is cached under: a hash of everything its output depends on.
+def cache_key(notebook_hash: str, parameters: dict, builder: dict, sources: dict, versions: dict) -> str:
+    """The key a report is cached under: a hash of what its output depends on but the data it read.
+
+    What it read of the data and word files is checked apart (`reads_changes`).
 
     Args:
         notebook_hash: `manifest.notebook_fingerprint` of the notebook (what runs, not its outputs).
         parameters: The parameters the report is executed with.
-        data: Hashes of the data files ({path: sha256}).
-        sources: Hashes of the kczlib sources ({path: sha256}).
+        builder: Hashes of the files the builder reads for the report's pages ({path: sha256}:
+            `manifest.builder_files`).
+        sources: Hashes of the kczlib sources but the word files ({path: sha256}).
         versions: The tracked package versions (`manifest.package_versions`).
 
     Returns:
@@ -48,8 +56,34 @@ def cache_key(notebook_hash: str, parameters: dict, data: dict, sources: dict, v
     """
     return hash_json({
         "format": CACHE_FORMAT, "notebook": notebook_hash, "parameters": parameters,
-        "data": data, "kczlib": sources, "versions": versions,
+        "builder": builder, "kczlib": sources, "versions": versions,
     })
+
+
+def coarse_record(entry: dict) -> dict:
+    """What a report read, for a notebook that records nothing itself (not a kcz report).
+
+    Every data file of its case and every word file, whole (`entry["inputs"]`: the hashes taken
+    before it ran): it is rebuilt on any edit of them, as every report was before reports
+    recorded what they read.
+    """
+    from kczlib.reads import whole_files
+
+    inputs = entry["inputs"]
+    files = {f"data:{path}": sha for path, sha in inputs["data"].items()}
+    files |= {f"words:{path.rsplit('/', 1)[1]}": sha for path, sha in inputs["kczlib"].items()
+              if path.startswith("kczlib/words/") and path.endswith(".toml") and path.count("/") == 2}
+    return whole_files(files)
+
+
+def reads_changes(entry: dict) -> list[str]:
+    """What of the data and words a cached report read has changed since (`kczlib.reads.changes`).
+
+    [] means nothing: the report may be reused. A missing or unreadable record is a change.
+    """
+    from kczlib.reads import changes
+
+    return changes(entry.get("reads"))
 
 
 def reuse_key(entry: dict) -> str:
@@ -72,8 +106,11 @@ def reuse_key(entry: dict) -> str:
 
 
 def previous_outputs(out: Path, warn: Callable[[str], None] = lambda text: None
-                     ) -> dict[str, tuple[Path, dict]]:
-    """reuse_key -> (run folder, manifest entry) of successful reports, newest run winning.
+                     ) -> dict[str, list[tuple[Path, dict]]]:
+    """reuse_key -> [(run folder, manifest entry)] of successful reports, newest run first.
+
+    Several runs may hold a report of one key built from different data (an edit, then its
+    undoing): the build takes the newest whose record of what it read still holds.
 
     Only a report whose every file (`files_of(name)`, name a safe name) is a regular
     file in a real run folder, of the size its manifest recorded, counts: a symlink
@@ -81,7 +118,7 @@ def previous_outputs(out: Path, warn: Callable[[str], None] = lambda text: None
     another file into a new run or `latest`. A manifest of another shape is skipped
     with a call to `warn` (one line naming the run).
     """
-    found: dict[str, tuple[Path, dict]] = {}
+    found: dict[str, list[tuple[Path, dict]]] = {}
     for run in runs(out)[:MAX_RUNS_SCANNED]:
         manifest = read_manifest(run)
         reports = manifest.get("reports") if isinstance(manifest, dict) else None
@@ -91,11 +128,11 @@ def previous_outputs(out: Path, warn: Callable[[str], None] = lambda text: None
             continue
         for entry in reports:
             usable = _usable_entry(entry)
-            if usable and reuse_key(entry) not in found:
+            if usable:
                 problem = _files_problem(run, entry)
                 if problem is None:
-                    found[reuse_key(entry)] = (run, entry)
-                elif problem:
+                    found.setdefault(reuse_key(entry), []).append((run, entry))
+                elif problem and reuse_key(entry) not in found:
                     warn(f"run {run.name}: {problem}; {entry['name']} is not reused")
             elif usable is None:
                 warn(f"run {run.name}: an entry of manifest.json is not a kcz report; not reused")

@@ -86,6 +86,29 @@ def kczlib_sources() -> dict[str, str]:
             for p in _files_under(pkg) if "__pycache__" not in p.parts and p.suffix != ".pyc"}
 
 
+WORD_FILES = "kczlib/words/"
+BUILDER_WORDS = ("page",)
+"""The word files the builder reads for a report's pages (the page frame, the provenance headings)."""
+
+
+def code_sources(sources: dict[str, str]) -> dict[str, str]:
+    """`kczlib_sources()` without the word files: a report's own word reads are checked per key (`kczlib.reads`)."""
+    return {k: v for k, v in sources.items() if not (k.startswith(WORD_FILES) and k.endswith(".toml"))}
+
+
+def builder_files(case: object, sources: dict[str, str]) -> dict[str, str]:
+    """sha256 of the files the builder itself reads for a report's pages, whatever the report read.
+
+    The page frame's word files (`BUILDER_WORDS`) and the case's case.json (the page header:
+    city, publisher, author; the citation), when `case` names a case folder.
+    """
+    found = {f"{WORD_FILES}{name}.toml": sources.get(f"{WORD_FILES}{name}.toml", "") for name in BUILDER_WORDS}
+    if isinstance(case, str) and case and "/" not in case and case not in (".", ".."):
+        meta = data_root() / "cases" / case / "case.json"
+        found[f"cases/{case}/case.json"] = sha256_file(meta) if meta.is_file() else ""
+    return found
+
+
 # The font subset embedded in every reader page is made by these.
 FONT_PACKAGES = ("fonttools", "brotli")
 

@@ -36,7 +36,7 @@ from pathlib import Path
 
 from kczlib.errors import CannotBuild, ConfigError
 from kczlib.publish import manifest as mf
-from kczlib.publish.cache import cache_key, files_of, previous_outputs, reuse_files, reuse_key
+from kczlib.publish.cache import cache_key, files_of, previous_outputs, reads_changes, reuse_files, reuse_key
 from kczlib.publish.config import ReportSpec, load_config
 from kczlib.publish.html.downloads import write_run_data
 from kczlib.publish.html.index_page import render_indexes
@@ -82,6 +82,7 @@ class BuildOptions:
         tls: {"ca", "cert", "key"}: paths for a tls:// scheduler (cluster_access.security_for).
         allow_insecure_cluster: Accept a plain tcp:// scheduler off this machine.
         max_reports: Overrides [build] max_reports of reports.toml (config.py).
+        explain: Print one line per report: why it was rebuilt or reused.
     """
 
     only: list[str] = field(default_factory=list)
@@ -96,6 +97,7 @@ class BuildOptions:
     tls: dict | None = None  # {"ca", "cert", "key"}: paths for a tls:// scheduler (cluster_access.security_for)
     allow_insecure_cluster: bool = False  # a plain tcp:// scheduler off this machine is accepted
     max_reports: int | None = None  # overrides [build] max_reports of reports.toml (config.py)
+    explain: bool = False  # say per report why it was rebuilt or reused
 
 
 @dataclass
@@ -179,7 +181,8 @@ def _build_locked(config, reports: list[ReportSpec], rest: list[ReportSpec], out
     try:
         progress.say(f"kcz: {len(reports)} report(s) -> {out.name}/{stamp} (jobs {options.jobs})")
         _link_translations(entries + extra)  # the names a reused page must link to
-        todo, missing = _copy_cached(reports, entries, extra, previous, tmp, options.force, progress)
+        todo, missing = _copy_cached(reports, entries, extra, previous, tmp, options.force, progress,
+                                     options.explain)
         _link_translations(entries)
         _execute(todo, config, tmp, options.jobs, progress, cluster, record_child)
         numbers = _read_reader_meta(entries, tmp)
@@ -231,28 +234,70 @@ def _build_locked(config, reports: list[ReportSpec], rest: list[ReportSpec], out
 
 
 def _copy_cached(reports: list[ReportSpec], entries: list[dict], extra: list[dict], previous: dict, tmp: Path,
-                 force: bool, progress) -> tuple[list, list[str]]:
+                 force: bool, progress, explain: bool = False) -> tuple[list, list[str]]:
     """Copy into `tmp` what the cache holds; return what is left to execute and what is missing.
 
     A selected report is reused unless `force`; the other configured reports (`extra`) come
     from the cache only, so that the run can be complete, and are appended to `entries`
-    when found. Returns ([(report, entry)] to execute, names of the `extra` not in the cache).
+    when found. A cached build is reused only when nothing it read has changed
+    (`cache.reads_changes`). With `explain`, one line per report says why it was rebuilt
+    or reused. Returns ([(report, entry)] to execute, names of the `extra` not in the cache).
     """
     todo = []
     for report, entry in zip(reports, entries, strict=True):
-        hit = None if force else previous.get(reuse_key(entry))
-        if hit and _reuse(hit, entry, tmp):
+        why = "--force" if force else _reuse_newest(previous.get(reuse_key(entry), []), entry, tmp)
+        if why is None:
             progress.finished(entry)
         else:
             todo.append((report, entry))
+        if explain:
+            progress.say(f"{entry['name']}: " + ("reused: nothing it read changed" if why is None
+                                                 else f"rebuilt: {why or _key_change(entry, previous)}"), level=0)
     missing = []
     for entry in extra:
-        hit = previous.get(reuse_key(entry))
-        if hit and _reuse(hit, entry, tmp):
+        if _reuse_newest(previous.get(reuse_key(entry), []), entry, tmp) is None:
             entries.append(entry)
         else:
             missing.append(entry["name"])
     return todo, missing
+
+
+def _reuse_newest(hits: list, entry: dict, tmp: Path) -> str | None:
+    """Reuse the newest of `hits` whose record of what it read still holds; None if one was reused.
+
+    Else why not: what the newest changed ("" when there was no earlier build of this key).
+    """
+    why = ""
+    for hit in hits:
+        changed = reads_changes(hit[1])
+        if changed:
+            why = why or ", ".join(changed)
+        elif _reuse(hit, entry, tmp):
+            return None
+        else:
+            why = why or "its cached files differ from their record"
+    return why
+
+
+def _key_change(entry: dict, previous: dict) -> str:
+    """Why no earlier build has `entry`'s cache key: what differs from the newest one of its name."""
+    old = max((e for hits in previous.values() for run, e in hits if e.get("name") == entry["name"]),
+              key=lambda e: str(e.get("built_at") or ""), default=None)
+    if old is None:
+        return "no earlier build of it"
+    inputs, before = entry["inputs"], old.get("inputs") if isinstance(old.get("inputs"), dict) else {}
+    if before.get("notebook") != inputs["notebook"]:
+        return "its notebook changed"
+    if old.get("parameters") != entry["parameters"]:
+        return "its parameters changed"
+    old_code = mf.code_sources(before.get("kczlib") or {}) if isinstance(before.get("kczlib"), dict) else {}
+    code = mf.code_sources(inputs["kczlib"])
+    edited = sorted(k for k in set(code) | set(old_code) if code.get(k) != old_code.get(k))
+    if edited:
+        return f"kczlib changed ({', '.join(edited[:3])}{', ...' if len(edited) > 3 else ''})"
+    if old.get("versions") != entry["versions"]:
+        return "package versions changed"
+    return "the page frame's words, the case's case.json, its name or its translations' names changed"
 
 
 def _execute(todo: list, config, tmp: Path, jobs: int, progress, cluster=None, record_child=None) -> None:
@@ -281,12 +326,13 @@ def _entry_skeleton(report: ReportSpec, config) -> dict:
     data = mf.data_files(report.case)
     nb_hash = mf.notebook_fingerprint(report.notebook)
     sources, versions = mf.kczlib_sources(), mf.package_versions()
+    builder = mf.builder_files(report.parameters.get("case"), sources)
     return {
         "name": report.name,
         "notebook": _shareable_path(report.notebook, config.path.parent),
         "parameters": report.parameters,
         "status": "pending",
-        "cache_key": cache_key(nb_hash, report.parameters, data, sources, versions),
+        "cache_key": cache_key(nb_hash, report.parameters, builder, mf.code_sources(sources), versions),
         "data_version": mf.data_version(data),
         "inputs": {"notebook": nb_hash, "data": data, "kczlib": sources},
         "versions": versions,
@@ -353,7 +399,7 @@ def _reuse(hit, entry: dict, tmp: Path) -> bool:
     if problem:
         warn(f"not reusing {entry['name']} from run {run.name}: {problem}; building it again")
         return False
-    entry.update(status="cached", cached_from=run.name, seconds=old.get("seconds", 0.0),
+    entry.update(status="cached", cached_from=run.name, seconds=old.get("seconds", 0.0), reads=old.get("reads"),
                  built_at=old.get("built_at"), started_at=old.get("started_at"),
                  outputs={n: old["outputs"][o] for o, n in zip(files_of(old["name"]), entry["files"], strict=True)})
     return True

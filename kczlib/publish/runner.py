@@ -17,7 +17,7 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
-from kczlib.publish.cache import output_record
+from kczlib.publish.cache import coarse_record, output_record
 from kczlib.publish.html.ansi import strip_ansi
 from kczlib.publish.html.export_pool import export_failure, is_machine_fault
 from kczlib.publish.html.pages import write_outputs
@@ -87,6 +87,12 @@ async def run_report(job: ReportJob, entry: dict, pool, folder: Path, *, scratch
     entry["status"] = "failed" if failure else "ok"
     if failure:
         entry["error"] = error_entry(failure)
+    else:
+        from kczlib.publish.html.reader_page import reads_record
+
+        # what it read: the cache rebuilds it when that changes (a notebook that says nothing:
+        # every data file of its case and every word file)
+        entry["reads"] = (nb is not None and reads_record(nb)) or coarse_record(entry)
     await _write_files(job, entry, nb, folder, exporter, export_errors_fail_the_report)
     t_done = time.monotonic()
     entry["seconds"] = round(t_done - t0, 3)

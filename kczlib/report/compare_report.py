@@ -52,7 +52,7 @@ class CompareReport(Report):
         self.lang, self.case = self.params["lang"], ""
         self.cases = list(dict.fromkeys(self.params["cases"])) or list_cases()
         self.ledger = Ledger(self.lang)
-        self.figures, self.meta = None, {}
+        self.configured, self.meta = False, {}
         from kczlib.report import theme
 
         theme.set_theme(self.lang)

@@ -15,6 +15,7 @@ import string
 from dataclasses import dataclass
 from functools import cache
 
+from kczlib import reads
 from kczlib.analysis.ledger import Ledger
 from kczlib.analysis.num import Num, Passage
 from kczlib.contract import HAN, LANGS
@@ -22,7 +23,7 @@ from kczlib.data.datatext import DataText
 from kczlib.data.numerals import unstack_measure
 from kczlib.data.quantities import find_quantities
 from kczlib.errors import TemplateError
-from kczlib.words import word, word_files, words
+from kczlib.words import WORDS_DIR, word, word_files, words
 
 # The word files that hold report prose, read by `templates` (keys are unique across them). The
 # other word files hold the page frame (`page`), check titles, context labels, number words and
@@ -84,6 +85,50 @@ def literal_numbers(template: str) -> list[str]:
     return re.findall(r"\d+", text) + [m.text for m in find_quantities(text)]
 
 
+class Templates(dict):
+    """The templates of one language; each key a report looks up is recorded as read.
+
+    `t[key]`, `t.get(key)` and `key in t` record the key's text in its word file
+    (`kczlib.reads.word`); iterating the keys needs nothing more than the files' key sets,
+    which `templates` records; `items()` and `values()` count as reading every prose file whole.
+    """
+
+    def __init__(self, lang: str, flat: dict[str, str], home: dict[str, str]) -> None:
+        super().__init__(flat)
+        self.lang, self.home = lang, home
+
+    def _read(self, key: object) -> None:
+        if isinstance(key, str) and key in self.home:
+            reads.word(WORDS_DIR / f"{self.home[key]}.toml", key, self.lang)
+
+    def __getitem__(self, key: str) -> str:
+        self._read(key)
+        return super().__getitem__(key)
+
+    def get(self, key: str, default=None):  # type: ignore[override]
+        """The template `key` (recorded as read), or `default`."""
+        self._read(key)
+        return super().get(key, default)
+
+    def __contains__(self, key: object) -> bool:
+        self._read(key)
+        return super().__contains__(key)
+
+    def _all(self) -> None:
+        for file in set(self.home.values()):
+            reads.whole(WORDS_DIR / f"{file}.toml")
+
+    def items(self):  # type: ignore[override]
+        """Every (key, template): the caller read every prose file whole."""
+        self._all()
+        return super().items()
+
+    def values(self):  # type: ignore[override]
+        """Every template: the caller read every prose file whole."""
+        self._all()
+        return super().values()
+
+
 @cache
 def templates(lang: str) -> dict[str, str]:
     """Every report template in language `lang`: `{dotted key: text}`, from `prose_files()`.
@@ -105,14 +150,18 @@ def templates(lang: str) -> dict[str, str]:
     flat: dict[str, str] = {}
     home: dict[str, str] = {}
     for file in prose_files():
-        for key, tpl in words(file, lang).items():
+        path = WORDS_DIR / f"{file}.toml"
+        reads.keys(path)  # which keys exist decides what a lookup finds (and the duplicates refused)
+        with reads.quiet(path):
+            table = words(file, lang)
+        for key, tpl in table.items():
             if key in home:
                 raise TemplateError(f"template {key!r} is in both {home[key]}.toml and {file}.toml")
             if bad := literal_numbers(tpl):
                 raise TemplateError(f"{file}.toml: template {key!r} ({lang}) has numbers typed in "
                                     f"({', '.join(bad)}); pass them as slots")
             home[key], flat[key] = file, tpl
-    return flat
+    return Templates(lang, flat, home)
 
 
 def require_ledger(ledger: Ledger | None) -> Ledger:

@@ -62,11 +62,12 @@ def unprinted_figures(report) -> dict[str, list[str]]:
         {chain: [figure id, ...]} in the order of figures.csv, chains in order of first
         appearance; empty when the report is home to no chain or printed every figure of them.
     """
-    if report.figures is None or report.ledger is None:
+    if not report.configured or report.ledger is None:
         return {}
     printed = set(report.ledger.figure_ids())
     out: dict[str, list[str]] = {}
-    for fid, chain in zip(report.figures.index, report.figures["chain"], strict=True):
+    chains = report.figure_columns("chain")  # which figures are whose: not the rest of each row
+    for fid, chain in zip(chains.index, chains["chain"], strict=True):
         if home_report(str(chain)) == report.notebook and fid not in printed:
             out.setdefault(str(chain), []).append(str(fid))
     return out

@@ -16,10 +16,11 @@ import re
 from collections.abc import Callable
 from typing import Any
 
+from kczlib import reads
 from kczlib.analysis.derivation_words import derivation_words
 from kczlib.analysis.ledger import Entry, Ledger, exact_text, kind_name, sources
 from kczlib.analysis.num import ContextRef, FigureRef, Num, Passage, Period
-from kczlib.contract import READER_MIME
+from kczlib.contract import READER_MIME, READS_MIME
 from kczlib.data.cases import CaseMeta
 from kczlib.report.display import show
 from kczlib.report.narrative import Safe, require_ledger, sentence_start, templates
@@ -54,7 +55,8 @@ class ReaderMethods:
     key: list[tuple[str, str]]
     findings: list[str]
     case: str
-    figures: Any  # the case's figures table (a DataFrame), once configured
+    configured: bool  # `configure` ran (the case's tables can be read)
+    figure_columns: Callable[..., Any]  # columns of every figure of the case (a DataFrame)
     text: Callable[..., Safe]
     say: Callable[..., None]
     show: Callable[..., None]
@@ -84,7 +86,7 @@ class ReaderMethods:
 
     def reports_figures(self) -> bool:
         """Whether the case's figures.csv holds at least one figure row (a drafted case may hold none)."""
-        return self.figures is not None and len(self.figures) > 0
+        return self.configured and len(self.figure_columns()) > 0  # the ids only: not the rows' content
 
     def key_numbers(self, items: list) -> None:
         """Mark two or three of the report's numbers as its headline numbers (index card).
@@ -218,7 +220,9 @@ class ReaderMethods:
         return bool(require_ledger(self.ledger).assumptions())
 
     def _publish_reader_meta(self) -> None:
-        show({READER_MIME: self.reader_meta()}, raw=True)
+        meta = self.reader_meta()  # first: it reads the periods of the rows it cites
+        # what the report read, for `kcz build` to rebuild it only when that changes (kczlib.reads)
+        show({READER_MIME: meta, READS_MIME: reads.record()}, raw=True)
 
 
 def _is_cited(e: Entry) -> bool:

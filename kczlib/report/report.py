@@ -26,7 +26,7 @@ from typing import TYPE_CHECKING, Any
 from kczlib.analysis.ledger import Ledger
 from kczlib.analysis.num import Num, assumption, context_num, figure_num
 from kczlib.data.cases import CaseMeta, get_case
-from kczlib.data.figures import LATEST, figure, indicator, load_figures, reports_indicator
+from kczlib.data.figures import LATEST, figure, figure_columns, has_figure, indicator, load_figures, reports_indicator
 from kczlib.errors import IndicatorNotReportedError
 from kczlib.report.appendix import show_appendix
 from kczlib.report.charts import ChartMethods
@@ -61,7 +61,7 @@ class Report(ChartMethods, LabelMethods, ReaderMethods):
     key: list[tuple[str, str]] = field(default_factory=list)  # (label, printed) headline numbers
     findings: list[str] = field(default_factory=list)  # the key findings as plain text (reader meta)
     part: str | None = None  # output part while the appendix is shown
-    figures: pd.DataFrame | None = None  # the case's figures table, once configured
+    configured: bool = False  # set by `configure`
     meta: CaseMeta | dict[str, Any] = field(default_factory=dict)  # the case's case.json, once configured
 
     @classmethod
@@ -91,12 +91,30 @@ class Report(ChartMethods, LabelMethods, ReaderMethods):
         self.params = apply_parameters(self.notebook, namespace)
         self.lang, self.case = self.params["lang"], self.params["case"]
         self.ledger = Ledger(self.lang)
-        self.figures = load_figures(self.case)
+        self.configured = True
         self.meta = get_case(self.case).meta
         from kczlib.report import theme  # charts only once a report is really being made
 
         theme.set_theme(self.lang)
         return self.params
+
+    @property
+    def figures(self) -> pd.DataFrame | None:
+        """The case's whole figures table (`load_figures`), or None before `configure`.
+
+        Reading it counts as reading every row (`kczlib.reads`): any edit of figures.csv
+        rebuilds the report. Use `figure_columns` when some columns of all rows are enough.
+        """
+        return load_figures(self.case) if self.configured else None
+
+    def figure_columns(self, *names: str) -> pd.DataFrame:
+        """Columns `names` of every figure of the case (`kczlib.data.figures.figure_columns`).
+
+        Raises AttributeError before `configure`.
+        """
+        if not self.configured:
+            raise AttributeError("the report's figures table: configure the report first")
+        return figure_columns(self.case, *names)
 
     # -- numbers ---------------------------------------------------------------------
     def fig(self, figure_id: str) -> Num:
@@ -126,9 +144,9 @@ class Report(ChartMethods, LabelMethods, ReaderMethods):
         "not reported").
         """
         if ref.startswith(CASE_PREFIX):
-            if self.figures is None:  # as `None.index` did before the report is configured
+            if not self.configured:  # as `None.index` did before the report is configured
                 raise AttributeError("the report's figures table: configure the report first")
-            return ref[len(CASE_PREFIX):] in self.figures.index
+            return has_figure(ref[len(CASE_PREFIX):], self.case)
         return reports_indicator(ref, self.case)
 
     def get(self, ref: str) -> Num:

@@ -20,7 +20,10 @@ Chinese quantity words). Code holds keys only.
     >>> word("page", "page.reports", "en")
     'Reports'
 
-This module imports only `contract` and `errors`, so every layer may use it.
+Each text handed out is recorded as read (`kczlib.reads`: a key by `word`, the whole file by
+`words` and `load`), so a build rebuilds a report only when a word it printed changed.
+
+This module imports only `contract`, `errors` and `reads`, so every layer may use it.
 """
 
 from __future__ import annotations
@@ -30,6 +33,7 @@ import tomllib
 from functools import cache
 from pathlib import Path
 
+from kczlib import reads
 from kczlib.contract import LANGS
 from kczlib.errors import WordsError
 
@@ -42,8 +46,18 @@ def word_files() -> list[str]:
     return sorted(p.stem for p in WORDS_DIR.glob("*.toml"))
 
 
-@cache
 def load(file: str) -> dict[str, dict[str, str]]:
+    """All keys of word file `file` (see `parse`); the caller counts as having read the whole file."""
+    reads.whole(WORDS_DIR / f"{file}.toml")
+    return _load(file)
+
+
+@cache
+def _load(file: str) -> dict[str, dict[str, str]]:
+    return parse(file)
+
+
+def parse(file: str) -> dict[str, dict[str, str]]:
     """All keys of word file `file`: `{dotted key: {lang: text}}`.
 
     Args:
@@ -91,16 +105,24 @@ def _collect(tree: dict, prefix: str, name: str, out: dict[str, dict[str, str]])
         _collect(v, f"{prefix}{k}.", name, out)
 
 
-@cache
 def words(file: str, lang: str) -> dict[str, str]:
     """`{dotted key: text}` of word file `file` in language `lang`.
+
+    The caller counts as having read the whole file (`kczlib.reads.whole`), unless it reads
+    inside `kczlib.reads.quiet` and records the keys it uses itself (`word`, the narrative).
 
     Raises:
         WordsError: as `load`, or `lang` is not one of `LANGS`.
     """
+    reads.whole(WORDS_DIR / f"{file}.toml")
+    return _words(file, lang)
+
+
+@cache
+def _words(file: str, lang: str) -> dict[str, str]:
     if lang not in LANGS:
         raise WordsError(f"unknown language {lang!r} (have: {', '.join(LANGS)})")
-    return {key: texts[lang] for key, texts in load(file).items()}
+    return {key: texts[lang] for key, texts in _load(file).items()}
 
 
 def word(file: str, key: str, lang: str) -> str:
@@ -109,7 +131,15 @@ def word(file: str, key: str, lang: str) -> str:
     Raises:
         WordsError: as `words`, or no such key (the message names the file and key).
     """
-    table = words(file, lang)
+    path = WORDS_DIR / f"{file}.toml"
+    with reads.quiet(path):
+        table = _words(file, lang)
+    reads.word(path, key, lang)
     if key not in table:
         raise WordsError(f"no key {key!r} in kczlib/words/{file}.toml")
     return table[key]
+
+
+# the caches behind `load` and `words`, cleared as before (a scratch word folder in a test)
+load.cache_clear = _load.cache_clear  # type: ignore[attr-defined]
+words.cache_clear = _words.cache_clear  # type: ignore[attr-defined]

@@ -7,7 +7,6 @@ from pathlib import Path
 
 from kczlib.analysis.ledger import Ledger
 from kczlib.data.cases import get_case
-from kczlib.data.figures import load_figures
 from kczlib.report import Report
 
 from support.paths import FIXTURES
@@ -16,7 +15,7 @@ from support.paths import FIXTURES
 def bare_report(notebook: str, case: str, lang: str = "zh") -> Report:
     """A report of `notebook` set up as `configure` would, without a notebook's namespace."""
     r = Report(notebook, lang=lang, case=case)
-    r.ledger, r.figures, r.meta = Ledger(lang), load_figures(case), get_case(case).meta
+    r.ledger, r.configured, r.meta = Ledger(lang), True, get_case(case).meta
     return r
 
 

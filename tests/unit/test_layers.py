@@ -3,7 +3,7 @@
 data <- analysis <- report; publish imports none of them (it runs notebooks, which import the
 report layer in their own kernels), at module level or inside a function, with one exception:
 publish/cases.py, the one module of publish that reads case data, imports `kczlib.data.cases`
-at run time. The top-level modules `errors`, `paths`, `textfile`, `units`, `contract` and
+at run time. The top-level modules `errors`, `paths`, `reads`, `textfile`, `units`, `contract` and
 `declarations` may be imported by anyone. Rules are read from the source with `ast`, so a stray
 import fails here before it makes the layout a lie.
 """
@@ -137,7 +137,7 @@ def test_publish_rule_sees_function_level_imports(tmp_path):
 def test_every_module_is_in_a_layer_or_a_known_top_module():
     top = {p.name for p in PACKAGE.glob("*.py")}
     assert top == {"__init__.py", "__main__.py", "_testing.py", "cli.py", "contract.py", "declarations.py",
-                   "errors.py", "lab.py", "paths.py", "textfile.py", "units.py"}
+                   "errors.py", "lab.py", "paths.py", "reads.py", "textfile.py", "units.py"}
     for layer in LAYERS:
         assert (PACKAGE / layer / "__init__.py").is_file()
         assert layer_modules(layer), layer
@@ -173,7 +173,7 @@ def test_rule_checker_sees_an_upward_import(tmp_path):
 
 
 def test_top_level_modules_import_no_layer_at_import_time():
-    for name in ("contract.py", "declarations.py", "errors.py", "paths.py", "textfile.py"):
+    for name in ("contract.py", "declarations.py", "errors.py", "paths.py", "reads.py", "textfile.py"):
         assert imported_layers(PACKAGE / name, top_level_only=True) == [], name
 
 

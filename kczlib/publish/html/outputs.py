@@ -35,13 +35,14 @@ import base64
 import binascii
 import copy
 
+from kczlib.contract import READS_MIME
 from kczlib.publish.html.reader_page import READER_MIME
 from kczlib.publish.html.sanitize import clean_fragment, clean_svg
 from kczlib.publish.html.words import chrome
 
 KEPT_AS_IS = {"text/plain", "text/markdown"}
 IMAGES = {"image/png", "image/jpeg"}
-DATA_ONLY = {READER_MIME}  # read by the build, never displayed by a template
+DATA_ONLY = {READER_MIME, READS_MIME}  # read by the build, never displayed by a template
 OUTPUT_TYPES = {"stream", "error", "display_data", "execute_result"}
 NOTE_MARK = "kcz_note"  # output metadata key of the notes this module adds
 

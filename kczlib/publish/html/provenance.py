@@ -25,6 +25,23 @@ def code_span(text: str) -> str:
     return f"{fence}{pad}{text}{pad}{fence}"
 
 
+def data_read(entry: dict) -> dict[str, str]:
+    """{data file: hash} of what the report read of the data (`kczlib.reads`), else of all its data files.
+
+    A file read whole shows its sha256; a table of which the report read some rows or
+    columns shows the hash of those (`kczlib.reads.digest`), so an edit of a row it did not
+    read changes neither the page nor its provenance. A report without a record (it failed
+    before recording) shows every data file of its case, with its sha256.
+    """
+    from kczlib.reads import digest
+
+    files = (entry.get("reads") or {}).get("files") if isinstance(entry.get("reads"), dict) else None
+    if not isinstance(files, dict):
+        return dict(entry["inputs"]["data"])
+    return {name.split(":", 1)[1]: digest(rec) for name, rec in files.items()
+            if name.startswith("data:") and isinstance(rec, dict)}
+
+
 def provenance_cell(entry: dict, lang: str | None):
     """The provenance block of a report: a Markdown cell from its manifest entry.
 
@@ -45,7 +62,7 @@ def provenance_cell(entry: dict, lang: str | None):
     lines += [f"- {code_span(k)} = {code_span(json.dumps(v, ensure_ascii=False))}"
               for k, v in entry["parameters"].items()]
     lines += ["", f"**{data}**", ""]
-    lines += [f"- {code_span(path)}: {code_span(sha[:16])}" for path, sha in entry["inputs"]["data"].items()]
+    lines += [f"- {code_span(path)}: {code_span(sha[:16])}" for path, sha in data_read(entry).items()]
     lines += ["", f"**{versions}**: " + ", ".join(
         f"{escape(k)} {escape(v)}" for k, v in entry["versions"].items())]
     lines += ["", f"**{commit}**: {code_span(entry.get('git_commit') or 'unknown')}",

@@ -12,11 +12,12 @@ from __future__ import annotations
 
 import copy
 import html
+import json
 import re
 from functools import lru_cache
 from pathlib import Path
 
-from kczlib.contract import ANALYST_ONLY_TAG, READER_MIME
+from kczlib.contract import ANALYST_ONLY_TAG, READER_MIME, READS_MIME, is_json_like
 from kczlib.publish.html.fonts import FONT_FACE_MARKER
 from kczlib.publish.html.provenance import PROVENANCE_TAG
 from kczlib.publish.html.words import INDEX_FILES, LANG_NAMES, case_info, chrome, date_in_words
@@ -48,6 +49,33 @@ def reader_meta(nb) -> dict:
             if READER_MIME in (out.get("data") or {}):
                 found = dict(out["data"][READER_MIME])
     return found
+
+
+def reads_record(nb) -> dict | None:
+    """The record of what the report read (`contract.READS_MIME`, the last one), or None.
+
+    None when the notebook has none (it failed before its appendix, or is not a kcz report),
+    when a code cell follows the one that recorded it (that code may read more), or when it is
+    not a JSON-like dict: the build then depends on every data and word file (`cache.coarse_record`).
+    """
+    found = None
+    for cell in nb.cells:
+        if found is not None and cell.get("cell_type") == "code" and _code(cell.get("source", "")):
+            return None  # code ran after the record (a cell after `report.appendix()`): it may read more
+        for out in cell.get("outputs", []):
+            if READS_MIME in (out.get("data") or {}):
+                found = out["data"][READS_MIME]
+    try:  # nbformat's nodes are dict subclasses: as plain JSON values
+        found = json.loads(json.dumps(found))
+    except (TypeError, ValueError, RecursionError):
+        return None
+    return found if isinstance(found, dict) and is_json_like(found) else None
+
+
+def _code(source) -> bool:
+    """Whether a cell's source holds code (not only blank lines and comments)."""
+    text = "".join(source) if isinstance(source, list) else str(source)
+    return any(line.strip() and not line.strip().startswith("#") for line in text.splitlines())
 
 
 def without_reader_meta(nb):

@@ -77,7 +77,7 @@ def carries(report, term: str) -> bool:
     from kczlib.report.narrative import templates
 
     word = templates("zh")[term]
-    frame = report.figures
+    frame = report.figure_columns("metric_zh", "evidence")
     return bool(frame["metric_zh"].astype(str).str.contains(word, regex=False).any()
                 or frame["evidence"].astype(str).str.contains(word, regex=False).any())
 
@@ -106,7 +106,7 @@ def series(report, indicator_id: str) -> list[tuple[int, Num]]:
     Returns:
         [(year, Num)] sorted by year; figures of no single year (cumulative, target) left out.
     """
-    frame = report.figures
+    frame = report.figure_columns("indicator", "period")
     rows = frame[frame["indicator"].eq(indicator_id).fillna(False).to_numpy(bool)]
     out = [(int(p), figure_num(str(fid), report.case)) for fid, p in zip(rows.index, rows["period"], strict=True)
            if str(p).isdigit()]

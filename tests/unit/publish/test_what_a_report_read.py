@@ -1,0 +1,119 @@
+"""kczlib.reads: what a process read of the data, and which later edits count as a change.
+
+One fresh Python reads a figure by id, the figures of an indicator, a column of every row and a
+word of a word file, and prints its record (as a report's last output carries it); the test then
+edits the data copy and asks `changes`. The fixture case `mini` has four rows (worked by hand
+from its figures.csv): `incubators` (indicator `incubators`), `investment`, `firms_served`,
+`provincial_rank`.
+"""
+
+from __future__ import annotations
+
+import json
+import shutil
+import subprocess
+import sys
+
+import pytest
+
+from conftest import DATA, FIXTURES, REPO
+from support.report_setup import keep_only_cases
+
+READ = """
+import json
+from kczlib import reads
+from kczlib.data.figures import figure, figure_columns, reports_indicator
+from kczlib.words import word
+figure("investment", "mini")
+reports_indicator("incubators", "mini")
+figure_columns("mini", "chain")
+word("page", "page.reports", "en")
+print(json.dumps(reads.record()))
+"""
+
+
+@pytest.fixture()
+def data(tmp_path, monkeypatch):
+    copy = tmp_path / "data"
+    shutil.copytree(DATA, copy)
+    keep_only_cases(copy)
+    shutil.copytree(FIXTURES / "cases" / "mini", copy / "cases" / "mini")
+    monkeypatch.setenv("KCZ_DATA", str(copy))
+    return copy
+
+
+def record(data) -> dict:
+    env = {"PATH": "/usr/bin:/bin", "KCZ_DATA": str(data), "PYTHONPATH": str(REPO)}
+    done = subprocess.run([sys.executable, "-c", READ], env=env, capture_output=True, text=True, timeout=120, cwd=REPO)
+    assert done.returncode == 0, done.stderr
+    return json.loads(done.stdout)
+
+
+def replace(path, old: str, new: str) -> None:
+    text = path.read_text(encoding="utf-8")
+    assert text.count(old) == 1
+    path.write_text(text.replace(old, new), encoding="utf-8")
+
+
+def test_the_record_names_the_rows_columns_and_words_read(data):
+    rec = record(data)
+    figures = rec["files"]["data:cases/mini/figures.csv"]
+    assert sorted(figures["rows"]) == ["id=investment", "indicator=incubators"]
+    assert list(figures["columns"]) == ["chain"]
+    assert list(rec["files"]["words:page.toml"]["words"]) == ["en:page.reports"]
+    assert "data:indicators.csv" in rec["files"]  # opened while loading: read whole
+    from kczlib.reads import changes
+
+    assert changes(rec) == []
+
+
+def test_a_row_not_read_is_no_change_and_a_row_read_is(data):
+    rec = record(data)
+    from kczlib.reads import changes
+
+    figures = data / "cases" / "mini" / "figures.csv"
+    replace(figures, "Firms served", "Firms that were served")  # a row read by no one of its columns but chain
+    assert changes(rec) == []
+    replace(figures, "Investment mobilised", "Investment drawn in")
+    assert changes(rec) == ["cases/mini/figures.csv row investment changed"]
+
+
+def test_a_new_row_changes_an_enumerated_column_and_an_indicator_query(data):
+    rec = record(data)
+    from kczlib.reads import changes
+
+    figures = data / "cases" / "mini" / "figures.csv"
+    line = figures.read_text(encoding="utf-8").splitlines()[1]  # the incubators row, under a new id
+    with figures.open("a", encoding="utf-8") as f:
+        f.write(line.replace("incubators,", "incubators_2,", 1) + "\n")
+    assert changes(rec) == ["cases/mini/figures.csv rows indicator=incubators changed",
+                            "cases/mini/figures.csv column chain changed"]
+
+
+def test_a_removed_row_a_new_file_and_a_bad_record_are_changes(data):
+    rec = record(data)
+    from kczlib.reads import changes
+
+    figures = data / "cases" / "mini" / "figures.csv"
+    figures.write_text("\n".join(line for line in figures.read_text(encoding="utf-8").splitlines()
+                                 if not line.startswith("investment,")) + "\n", encoding="utf-8")
+    assert "cases/mini/figures.csv row investment changed" in changes(rec)
+    (data / "cases" / "mini" / "context.csv").write_text("id\n", encoding="utf-8")
+    assert changes(rec)[0] == "the files in data:cases/mini changed"
+    assert changes(None) == changes({"format": 0}) == ["no readable record of what it read"]
+
+
+def test_the_builder_takes_the_record_only_from_the_last_code_it_ran():
+    import nbformat
+
+    from kczlib.contract import READS_MIME
+    from kczlib.publish.html.reader_page import reads_record
+
+    rec = {"format": 1, "files": {}, "folders": {}}
+    nb = nbformat.v4.new_notebook()
+    last = nbformat.v4.new_code_cell("report.appendix()")
+    last.outputs = [nbformat.v4.new_output("display_data", data={READS_MIME: rec})]
+    nb.cells = [nbformat.v4.new_code_cell("x = 1"), last, nbformat.v4.new_code_cell("# a comment only\n")]
+    assert reads_record(nb) == rec
+    nb.cells.append(nbformat.v4.new_code_cell("kczlib.load_figures()"))  # could read more after the record
+    assert reads_record(nb) is None
