@@ -54,7 +54,7 @@ from distributed import WorkerPlugin  # this module is imported only for --sched
 
 from kczlib.errors import ClusterError, NotRun, RefusedAnswer, TaskFailed
 from kczlib.paths import PACKAGE_ROOT, data_root
-from kczlib.publish.cache import output_record
+from kczlib.publish.cache import coarse_record, output_record
 from kczlib.publish.cluster_access import (
     RESULT_KEYS,
     check_address,
@@ -324,6 +324,27 @@ def _write_result(result: dict, entry: dict, tmp: Path) -> None:
     entry.update(result["entry"])
     # size and hash of each file, as a local build records them: the cache checks them before reuse
     entry["outputs"] = {f: output_record(file_in(tmp, f)) for f in entry["files"]}
+    if entry.get("status") == "ok":
+        entry["reads"] = _reads_of(entry, tmp)
+
+
+def _reads_of(entry: dict, tmp: Path) -> dict:
+    """What a report made on a worker read, as a local build records it (`runner.run_report`).
+
+    Read from its executed notebook, which came back as bytes and is parsed as JSON here (data,
+    never unpickled); a notebook that records nothing, or cannot be read, depends on every data
+    and word file (`cache.coarse_record`), so the next build is never wrongly reused.
+    """
+    import nbformat
+
+    from kczlib.publish.html.reader_page import reads_record
+
+    notebooks = [f for f in entry["files"] if f.endswith(".ipynb")]
+    try:
+        nb = nbformat.reads(file_in(tmp, notebooks[0]).read_text(encoding="utf-8"), as_version=4) if notebooks else None
+    except (OSError, ValueError):
+        nb = None
+    return (nb is not None and reads_record(nb)) or coarse_record(entry)
 
 
 UNKNOWN_PROGRESS = "on the Dask cluster (the cells that ran there are not known)"
