@@ -60,8 +60,7 @@ validate: setup ## check the case data: schema, evidence, coverage
 # browser), showing notebooks/. Options pass through: make lab LAB_ARGS="--allow-root --port 8899"
 # a saved notebook whose stripped form is the committed one is not listed by git status (kczlib/lab.py)
 lab: setup ## open JupyterLab on the project's environment (options: LAB_ARGS=...)
-	$(BIN)/jupyter lab --ServerApp.root_dir=. --LabApp.default_url=/lab/tree/notebooks \
-	  --ContentsManager.post_save_hook=kczlib.lab.refresh_git_after_save $(LAB_ARGS)
+	$(BIN)/jupyter lab --ServerApp.root_dir=. --LabApp.default_url=/lab/tree/notebooks --ContentsManager.post_save_hook=kczlib.lab.refresh_git_after_save $(LAB_ARGS)
 
 bench: setup ## measure build speed (prints ratios; not a test)
 	$(BIN)/python benchmarks/bench_build.py
