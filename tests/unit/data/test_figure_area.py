@@ -122,3 +122,19 @@ def test_every_shipped_area_is_named_in_its_metric():
         for fid, row in others.iterrows():
             place = str(row["area"]).removesuffix("省").removesuffix("县").removesuffix("市")
             assert place in str(row["metric_zh"]), (case, fid, row["area"], row["metric_zh"])
+
+
+def test_a_report_s_series_and_findings_read_the_city_s_rows_only():
+    from kczlib.report.sections import available
+
+    from support.report_setup import bare_report
+
+    r = bare_report("00_overview", "jiaxing_2022")
+    # the city's 166.1 (2019) and 196.7 (2020); Jiashan's 165.4 and 204.7 of the same years are left out
+    assert [(year, num.value_base) for year, num in available.series(r, "innovation_index")] == [(2019, 166.1),
+                                                                                            (2020, 196.7)]
+    assert available.series(r, "innovation_index_progress_rank") == []  # the county's only
+    assert available.series_change(r, "innovation_index")
+    # 196.7 / 166.1 - 1 = 0.1842... -> 18.4%
+    assert "166.1" in r.shown[0] and "196.7" in r.shown[0] and "18.4%" in r.shown[0]
+    assert "165.4" not in r.shown[0] and "204.7" not in r.shown[0]
