@@ -138,3 +138,14 @@ def test_a_report_s_series_and_findings_read_the_city_s_rows_only():
     # 196.7 / 166.1 - 1 = 0.1842... -> 18.4%
     assert "166.1" in r.shown[0] and "196.7" in r.shown[0] and "18.4%" in r.shown[0]
     assert "165.4" not in r.shown[0] and "204.7" not in r.shown[0]
+
+
+def test_kcz_validate_counts_the_figures_of_other_places(capsys):
+    # jiaxing_2022: one row of 浙江省 (90 counties ranked), six of 嘉善县 (two indices, two ranks,
+    # years first and the progress rank); chengdu has no area column, so no such line
+    code, out = validate_output(capsys, "jiaxing_2022")
+    assert code == 0
+    assert ("  figures about another place than the city (column area; never read as the city's): "
+            "浙江省 1, 嘉善县 6") in out.splitlines()
+    code, out = validate_output(capsys, "chengdu")
+    assert code == 0 and "another place" not in out
