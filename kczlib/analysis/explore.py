@@ -35,7 +35,7 @@ from kczlib.analysis.ledger import exact_text
 from kczlib.analysis.num import RATIO, ContextRef, FigureRef, Num, Parameter, assumption, register
 from kczlib.contract import LANGS
 from kczlib.data.context import context_value, load_context
-from kczlib.data.figures import figure, indicator, load_figures
+from kczlib.data.figures import figure, indicator, is_city_row, load_figures
 from kczlib.data.indicators import indicators
 from kczlib.errors import ParameterError, UnitMismatchError, UnknownNumError
 from kczlib.words import word
@@ -72,7 +72,7 @@ def num(case: str, id: str, period: str | None = None) -> Num:  # noqa: A002 (th
     figures = load_figures(case)
     if id in figures.index:
         return case_figure_num(case, id)
-    reported = sorted({str(i) for i in figures["indicator"].dropna() if str(i)})
+    reported = sorted({str(i) for i in figures[is_city_row(figures)]["indicator"].dropna() if str(i)})
     context = load_context(case)
     if id in indicators() and (id in reported or id not in context.index):
         return case_figure_num(case, indicator(id, case, period).id)  # IndicatorNotReportedError if not reported

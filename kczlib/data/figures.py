@@ -10,8 +10,10 @@ Its `indicator` column maps a figure to the shared vocabulary (`kczlib.data.indi
 from __future__ import annotations
 
 import difflib
+import json
 import math
 import os
+import re
 from dataclasses import dataclass, fields
 from functools import cache
 from pathlib import Path
@@ -67,6 +69,7 @@ class Figure:
     note: str
     indicator: str = ""  # the shared indicator id (data/indicators.csv), "" if none
     correction: str = ""  # an analyst correction of the parser's reading (why the row stands), "" if none
+    area: str = ""  # the place the figure is about when not the case's city (福建省, 嘉善县), "" for the city
 
     @property
     def is_corrected(self) -> bool:
@@ -178,8 +181,8 @@ def read_figures(path: str | os.PathLike[str]) -> pd.DataFrame:
         frame, lines = read_table(Path(path), get_schema("figures"))
     except DataErrors as exc:  # list drafted rows too: a draft's blanks fail the schema first
         raise DataErrors(exc.errors + _draft_rows_in(path)) from None
-    errors = (check_row_rules(frame, lines, path) + check_indicators(frame, lines, path)
-              + check_drafts(frame, lines, path))
+    errors = (check_row_rules(frame, lines, path) + check_areas(frame, lines, path)
+              + check_indicators(frame, lines, path) + check_drafts(frame, lines, path))
     if errors:
         raise DataErrors(errors)
     return with_loader_columns(frame, lines)
@@ -254,19 +257,63 @@ def _draft_rows_in(path: str | os.PathLike[str]) -> list[DataError]:
     return errors
 
 
+AREA_NAME = re.compile(r"[\u4e00-\u9fff·（）()]+")  # a place or body as a Chinese text names it
+
+
+def case_city(path: str | os.PathLike[str]) -> str:
+    """The city (case.json `city.zh`, without 市) of the case folder holding `path`; "" if none is stated."""
+    meta_path = Path(path).parent / "case.json"
+    try:
+        meta = json.loads(meta_path.read_text(encoding="utf-8-sig"))
+        return str(meta["city"]["zh"]).strip().removesuffix("市")
+    except (OSError, ValueError, KeyError, TypeError):
+        return ""  # the case folder's own checks report a missing or broken case.json
+
+
+def check_areas(frame: pd.DataFrame, lines: list[int], path: str | os.PathLike[str]) -> list[DataError]:
+    """The `area` column: empty for the case's city, else the other place's name in Chinese characters.
+
+    An area is written as the text names the place (福建省, 嘉善县, 全国, a firm): Chinese
+    characters only, no digits, spaces or Latin letters; the case's own city (case.json
+    `city.zh`, with or without 市) is refused, since an empty cell already means it.
+    """
+    city = case_city(path)
+    errors: list[DataError] = []
+    for area, line in zip(frame["area"], lines, strict=True):
+        if is_blank(area):
+            continue
+        text = str(area)
+        if not AREA_NAME.fullmatch(text):
+            errors.append(DataError(path, f"area {text!r} is not a place's name as the Chinese text writes it "
+                                          "(Chinese characters only, e.g. 福建省, 嘉善县, 全国; leave it empty "
+                                          "for the case's city)", line, "area"))
+        elif city and text.removesuffix("市") == city:
+            errors.append(DataError(path, f"area {text!r} is the case's own city: leave the cell empty",
+                                    line, "area"))
+    return errors
+
+
+def is_city_row(frame: pd.DataFrame) -> pd.Series:
+    """A boolean mask of the rows of a figures frame about the case's city (`area` empty or absent)."""
+    if "area" not in frame.columns:
+        return pd.Series(True, index=frame.index)
+    return frame["area"].isna() | (frame["area"].astype("string").str.strip() == "")
+
+
 def check_indicators(frame: pd.DataFrame, lines: list[int], path: str | os.PathLike[str]) -> list[DataError]:
-    """The `indicator` column: a known id, the indicator's base unit, one figure per period.
+    """The `indicator` column: a known id, the indicator's base unit, one figure per period and area.
 
     Two figures of one case may map to one indicator only with different `period`s (the
-    years of a series: hightech 2021 and 2023); the same indicator and period twice is an
-    error on the later row, naming the first.
+    years of a series: hightech 2021 and 2023) or `area`s (the city's count beside the
+    province's); the same indicator, period and area twice is an error on the later row,
+    naming the first.
     """
     mapped = frame["indicator"]
     if mapped.isna().all():
         return []
     vocabulary = indicators()  # DataErrors naming data/indicators.csv if the vocabulary is broken
     errors: list[DataError] = []
-    seen: dict[tuple[str, object], tuple[object, int]] = {}  # (indicator, period) -> (id, line) of its first figure
+    seen: dict[tuple[str, object, str], tuple[object, int]] = {}  # (indicator, period, area) -> first (id, line)
     for (_, row), line in zip(frame.iterrows(), lines, strict=True):
         ind = row["indicator"]
         if is_blank(ind):
@@ -281,12 +328,14 @@ def check_indicators(frame: pd.DataFrame, lines: list[int], path: str | os.PathL
         if not is_blank(row["base_unit"]) and str(row["base_unit"]) != expected:
             errors.append(DataError(path, f"indicator {ind!r} is measured in {expected}, "
                                     f"but this figure's base_unit is {row['base_unit']}", line, "indicator"))
-        key = (ind, row["period"])
+        area = "" if is_blank(row["area"]) else str(row["area"])
+        key = (ind, row["period"], area)
         if key in seen:
             first_id, first_line = seen[key]
-            errors.append(DataError(path, f"indicator {ind!r} is already mapped for period {row['period']!r} by figure "
-                                          f"{first_id!r} on line {first_line}; a case maps one figure per indicator "
-                                          "and period", line, "indicator"))
+            where = f" and area {area!r}" if area else ""
+            errors.append(DataError(path, f"indicator {ind!r} is already mapped for period {row['period']!r}{where} "
+                                          f"by figure {first_id!r} on line {first_line}; a case maps one figure per "
+                                          "indicator, period and area", line, "indicator"))
         else:
             seen[key] = (row["id"], line)
     return errors
@@ -324,7 +373,9 @@ def indicator(indicator_id: str, case: str | None = None, period: str | None = N
     `period` (a year such as "2021", "cumulative" or "target") chooses among the periods
     a case reports; without it the case must report exactly one. `period="latest"` takes the
     one period reported, or else the latest year among several (a series such as high-tech
-    enterprises in 2021 and 2023; reports use it so that such a case still builds). Raises
+    enterprises in 2021 and 2023; reports use it so that such a case still builds). Only the
+    city's figures answer (`area` empty): a province's or a county's figure mapped to the
+    same indicator is never returned as the city's. Raises
     `UnknownIndicatorError` for an id not in the vocabulary, `IndicatorNotReportedError`
     when the case maps no figure to it (for that period), and `AmbiguousIndicatorError`
     when `period` is None and the case reports several periods.
@@ -346,7 +397,10 @@ def indicator(indicator_id: str, case: str | None = None, period: str | None = N
 
 
 def reports_indicator(indicator_id: str, case: str | None = None) -> bool:
-    """Whether the case maps a figure to the indicator; `UnknownIndicatorError` if it is not one."""
+    """Whether the case maps a figure of its city (`area` empty) to the indicator.
+
+    Raises `UnknownIndicatorError` for an id that is not an indicator.
+    """
     case = case_name(case)
     return not _indicator_rows(indicator_id, case).empty
 
@@ -359,7 +413,7 @@ def _indicator_rows(indicator_id: str, case: str) -> pd.DataFrame:
     with reads.quiet(c.path(FIGURES_FILE)):
         frame = _load_figures(c)
     reads.row(c.path(FIGURES_FILE), "indicator", indicator_id)
-    return frame[frame["indicator"].eq(indicator_id).fillna(False).to_numpy(bool)]
+    return frame[frame["indicator"].eq(indicator_id).fillna(False).to_numpy(bool) & is_city_row(frame).to_numpy(bool)]
 
 
 def figure_from_row(row: pd.Series) -> Figure:

@@ -15,7 +15,7 @@ import pandas as pd
 
 from kczlib.data.cases import get_case, list_cases
 from kczlib.data.context import load_context
-from kczlib.data.figures import load_figures
+from kczlib.data.figures import is_city_row, load_figures
 from kczlib.data.indicators import indicators
 
 VALUE_COLUMNS = ("case", "indicator", "period", "year", "value", "lower", "upper", "qualifier", "written",
@@ -52,9 +52,11 @@ def case_list(cases: Sequence[str] | str | None = None) -> list[str]:
 def load_indicator_values(cases: Sequence[str] | str | None = None) -> pd.DataFrame:
     """Every figure that maps to a shared indicator, of every case in `cases`, as one long table.
 
-    One row per figure (a case reports an indicator at most once per period, so `case`,
+    One row per figure (a case reports an indicator for its city at most once per period, so `case`,
     `indicator` and `period` identify a row). Figures particular to a case (no indicator)
-    are left out. Rows come case by case in the order of `cases`, each case's in file order.
+    are left out, and so are figures of another area than the case's city (`area` filled: a
+    province's total, a county's index), so a comparison never sets a province beside a city.
+    Rows come case by case in the order of `cases`, each case's in file order.
 
     Columns (`VALUE_COLUMNS`):
         case (str), indicator (str, an id of data/indicators.csv), period (str, as the
@@ -81,7 +83,8 @@ def load_indicator_values(cases: Sequence[str] | str | None = None) -> pd.DataFr
     parts = []
     for case in case_list(cases):
         figures = load_figures(case)
-        mapped = figures[figures["indicator"].notna() & (figures["indicator"].astype("string") != "")]
+        mapped = figures[figures["indicator"].notna() & (figures["indicator"].astype("string") != "")
+                         & is_city_row(figures)]
         if mapped.empty:
             continue
         period = mapped["period"].astype("string")

@@ -72,7 +72,8 @@ def preview_data_root(case: str, into: Path) -> Path:
         raise DraftError(f"cannot read {case}/{FIGURES_FILE} for a draft preview: {exc}") from None
     header = list(rows[0]) if rows else []
     mapped: set[tuple[str, str]] = {(r.get("indicator") or "", r.get("period") or "") for r in rows
-                                    if not (r.get("draft") or "").strip() and r.get("indicator")}
+                                    if not (r.get("draft") or "").strip() and r.get("indicator")
+                                    and not (r.get("area") or "").strip()}  # a drafted row is the city's
     for line, row in enumerate(rows, start=2):
         if (row.get("draft") or "").strip() or not (row.get("id") or "").strip():
             _fill_row(row, line, vocabulary, mapped)

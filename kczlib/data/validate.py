@@ -77,6 +77,7 @@ class ValidationResult:
     qualified: int = 0  # figure rows whose qualifier is one of `qualifiers`
     qualifiers: list[str] = field(default_factory=list)  # the qualifiers other than exact the figures use
     indicators_mapped: int = 0  # figures mapped to a shared indicator (data/indicators.csv)
+    other_areas: dict[str, int] = field(default_factory=dict)  # figures about another place (`area`) by place
     context_rows: int = 0
     loaded: bool = True  # False when case.json still has blanks: only the problems are known
     errors: list[DataError] = field(default_factory=list)
@@ -195,6 +196,8 @@ def validate_case(case: str) -> ValidationResult:
     result.qualifiers = [q for q in qualifier_vocabulary() if q != "exact" and (figures["qualifier"] == q).any()]
     result.qualified = int(figures["qualifier"].isin(result.qualifiers).sum())
     result.indicators_mapped = int(figures["indicator"].notna().sum())
+    areas = figures["area"].dropna().astype(str)
+    result.other_areas = {str(k): int(v) for k, v in areas[areas.str.strip() != ""].value_counts(sort=False).items()}
     claims = _check_figures(result, figures, doc, c.path(FIGURES_FILE))
     mentions = {m.start: m for m in find_quantities(doc.text)}
     _claim_whole_mentions(claims, mentions)
@@ -330,6 +333,8 @@ def format_report(r: ValidationResult) -> str:
         "  figures per chain: " + ", ".join(f"{k} {v}" for k, v in r.per_chain.items()),
         f"  qualified figures ({'/'.join(r.qualifiers)}): {r.qualified} of {r.figures}",
         f"  figures mapped to a shared indicator: {r.indicators_mapped} of {r.figures}",
+        *(["  figures about another place than the city (column area; never read as the city's): "
+           + ", ".join(f"{place} {n}" for place, n in r.other_areas.items())] if r.other_areas else []),
         f"  evidence verified at offset: {r.evidence_ok}/{r.figures} ({_pct(r.evidence_ok, r.figures)})",
         f"  evidence parses to the row: {r.parse_ok}/{r.figures} ({_pct(r.parse_ok, r.figures)})"
         + (f"; corrected by the analyst (column correction): {r.corrected}" if r.corrected else ""),

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from kczlib.analysis import metrics
 from kczlib.analysis.num import Num, figure_num
+from kczlib.data.figures import is_city_row
 from kczlib.data.indicators import indicators
 from kczlib.report.narrative import Safe, sentence_start
 from kczlib.report.report import CASE_PREFIX
@@ -106,8 +107,8 @@ def series(report, indicator_id: str) -> list[tuple[int, Num]]:
     Returns:
         [(year, Num)] sorted by year; figures of no single year (cumulative, target) left out.
     """
-    frame = report.figure_columns("indicator", "period")
-    rows = frame[frame["indicator"].eq(indicator_id).fillna(False).to_numpy(bool)]
+    frame = report.figure_columns("indicator", "period", "area")
+    rows = frame[frame["indicator"].eq(indicator_id).fillna(False).to_numpy(bool) & is_city_row(frame).to_numpy(bool)]
     out = [(int(p), figure_num(str(fid), report.case)) for fid, p in zip(rows.index, rows["period"], strict=True)
            if str(p).isdigit()]
     return sorted(out, key=lambda t: t[0])

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 from kczlib.analysis import metrics
 from kczlib.analysis.num import ContextRef, FigureRef
+from kczlib.data.figures import is_city_row
 from kczlib.report.narrative import Safe
 from kczlib.report.sections.available import case_findings, figure_items, series
 from kczlib.report.sections.finance import as_of
@@ -237,7 +238,8 @@ def overview_findings(report) -> list:
     if len(out) < 3 and report.reports_figures():
         # Too few of the takeaways above for this case: findings from what it reports itself,
         # each indicator it gives for two or more years first, then a few of its other figures
-        mapped = list(dict.fromkeys(str(i) for i in report.figures["indicator"].dropna()))
+        city = report.figures[is_city_row(report.figures)]  # a province's or county's figure is not the city's
+        mapped = list(dict.fromkeys(str(i) for i in city["indicator"].dropna()))
         dated = [r for r in mapped if len(series(report, r)) >= 2]
         out = case_findings(report, out, (*dated, *[r for r in mapped if r not in dated][:OTHER_FINDINGS]))
     return out

@@ -63,11 +63,16 @@ def vocab():
     return indicators()
 
 
-def test_the_vocabulary_holds_80_to_200_indicators_with_the_first_37_ids_and_names(vocab):
+def test_the_vocabulary_holds_80_to_250_indicators_with_the_first_37_ids_and_names(vocab):
     # issue 23 aims at 80 to 150 indicators of the national S&T statistics; the pilot-city write-ups
     # add programme items (leading group, evaluation ranks, open competition, service officers: 34
-    # indicators that the first case's reports once asked for by figure id), so the bound is 200
-    assert 80 <= len(vocab) <= 200
+    # indicators that the first case's reports once asked for by figure id), and mapping 80% of the
+    # eight added cases' figures added 60 more that those texts report and no other indicator means
+    # (service stations by level, grade and rank; flows beside running totals; multiples of a base
+    # year; gaps to the province and nation; ranks within a province; pledges of agreements). A case
+    # maps one figure per indicator, period and area, so a kind of number two figures of one text
+    # report needs two indicators. The bound is 250; a vocabulary beyond it should merge first.
+    assert 80 <= len(vocab) <= 250
     assert {i: vocab[i].name_zh for i in FIRST_IDS} == FIRST_IDS
 
 

@@ -220,11 +220,13 @@ def test_the_draft_of_the_chengdu_source_finds_the_curated_figures(chengdu_draft
 # Drafted Chengdu rows whose one suggested indicator the curated row does not carry, read by hand:
 CHENGDU_DISAGREEMENTS = {
     ("20.85亿元", "tech_loan_volume"),  # 累计发放贷款20.85亿元: the combined loan products, not the tech-loan programme
-    ("13个", "national_societies_partnering"),  # 20个全国学会与13个区(市)县: 13 counts districts, not societies
     ("10余个", "competition_projects"),  # 来自美国等10余个国家: countries of the competition's entrants
     ("6家", "national_makerspaces"),  # 新增…孵化器、备案众创空间6家: new incubators and makerspaces together
-    # 获批2022“科创中国”创新基地8家: the genre vocabulary's kczg_innovation_bases fits; the Chengdu
-    # curation (older than that indicator) leaves the row unmapped
+    # 智能制造创新中心…线下供需对接20余场: one centre's events, left unmapped (the city's matchmaking
+    # events are the 科技经济融通活动20余场 of the same text, mapped to matchmaking_events)
+    ("20余场", "matchmaking_events"),
+    # 获批2022“科创中国”创新基地8家: the bases approved in 2022, a flow (kczg_innovation_bases_new); the
+    # words after the year 2022 name only the bases, so the draft suggests their running total
     ("8家", "kczg_innovation_bases"),
     # 成都高新区成功“揭榜挂帅”3批 (offset 4904) restates the 3 batches of offset 2272, which
     # figures.csv holds once, at the first mention: the second has no curated row to agree with
