@@ -33,7 +33,7 @@ from nbconvert.filters.widgetsdatatypefilter import WidgetsDataTypeFilter
 
 from kczlib.publish.html.fonts import FAMILY, FONT_FACE_MARKER
 from kczlib.publish.html.outputs import safe_notebook
-from kczlib.publish.html.sanitize import clean_fragment, offline_page
+from kczlib.publish.html.sanitize import NO_ALT_TEXT, clean_fragment, offline_page
 
 OFFLINE_TEMPLATE = "kcz_offline.html.j2"
 # The analyst page takes the CJK subset too (fonts.embed_font fills the marker): Chinese
@@ -145,11 +145,11 @@ def to_html(nb, title: str, lang: str | None, reader: bool, resources_path: str,
 
             body = mark_chinese(body)
         # last: nothing in the page may load from outside it
-        return offline_page(embed_font(draft_note(body, lang)), nbconvert_marks=True)
+        return offline_page(embed_font(draft_note(body, lang), NO_ALT_TEXT), nbconvert_marks=True)
     body, _ = exporter.from_notebook_node(nb, resources=resources)
     from kczlib.publish.html.fonts import embed_font
 
-    return offline_page(embed_font(draft_note(body, lang)), nbconvert_marks=True)
+    return offline_page(embed_font(draft_note(body, lang), NO_ALT_TEXT), nbconvert_marks=True)
 
 
 # Set by `kcz build --draft` (kczlib.cli) for the build it runs: every page says it shows an uncurated draft.
