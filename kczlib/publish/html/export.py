@@ -67,10 +67,11 @@ class PageExporter(HTMLExporter):
     `HTMLExporter.from_notebook_node` (nbconvert 7.16/7.17) renders the template, then parses
     the whole page with BeautifulSoup to give each `<img>` without `alt` a stock text and the
     lab template's input and output wrappers `tabindex="0"`, and serialises it again: about a
-    third of a page's export time (profiled, docs/performance.md). Every kcz page is parsed
-    once more anyway (`sanitize.offline_page`, lexbor), so those edits are made there, on that
-    tree (`sanitize._nbconvert_marks`); the pages are the same bytes
-    (tests/unit/publish/test_page_exporter.py compares the two exporters).
+    third of `to_html`'s time (profiled, docs/performance.md). Every kcz page is parsed once
+    more anyway (`sanitize.offline_page`, lexbor), so those edits are made there, on that tree
+    (`sanitize._nbconvert_marks`). The page is the same document; only BeautifulSoup's way of
+    writing it goes (attributes sorted by name, `class` respaced, some whitespace runs between
+    tags shortened). tests/unit/publish/test_page_exporter.py compares the two exporters.
     """
 
     def from_notebook_node(self, nb, resources=None, **kw):  # type: ignore[override]
