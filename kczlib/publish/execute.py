@@ -18,16 +18,20 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-import nbformat
-import papermill
-from nbclient import NotebookClient
-from nbclient.exceptions import CellExecutionError, CellTimeoutError, DeadKernelError
-from papermill.exceptions import PapermillExecutionError
-from papermill.execute import ERROR_ANCHOR_MSG, ERROR_MARKER_TAG, ERROR_MESSAGE_TEMPLATE, raise_for_execution_errors
-from papermill.iorw import load_notebook_node
+from kczlib.publish.lean_imports import skip_unused_imports
 
-from kczlib.publish.html.ansi import strip_ansi
-from kczlib.publish.inject import inject_parameters
+skip_unused_imports()  # before nbformat (and jsonschema) is imported: lean_imports.py
+
+import nbformat  # noqa: E402
+import papermill  # noqa: E402
+from nbclient import NotebookClient  # noqa: E402
+from nbclient.exceptions import CellExecutionError, CellTimeoutError, DeadKernelError  # noqa: E402
+from papermill.exceptions import PapermillExecutionError  # noqa: E402
+from papermill.execute import ERROR_ANCHOR_MSG, ERROR_MARKER_TAG, ERROR_MESSAGE_TEMPLATE, raise_for_execution_errors  # noqa: E402
+from papermill.iorw import load_notebook_node  # noqa: E402
+
+from kczlib.publish.html.ansi import strip_ansi  # noqa: E402
+from kczlib.publish.inject import inject_parameters  # noqa: E402
 
 KINDS = ("error", "dead kernel", "timeout")
 

@@ -27,10 +27,13 @@ from typing import Any
 
 from jinja2 import DictLoader, FileSystemLoader
 from nbconvert import HTMLExporter
+from nbconvert.exporters.templateexporter import TemplateExporter
+from nbconvert.filters.highlight import Highlight2HTML
+from nbconvert.filters.widgetsdatatypefilter import WidgetsDataTypeFilter
 
 from kczlib.publish.html.fonts import FAMILY, FONT_FACE_MARKER
 from kczlib.publish.html.outputs import safe_notebook
-from kczlib.publish.html.sanitize import clean_fragment, offline_page
+from kczlib.publish.html.sanitize import NO_ALT_TEXT, clean_fragment, offline_page
 
 OFFLINE_TEMPLATE = "kcz_offline.html.j2"
 # The analyst page takes the CJK subset too (fonts.embed_font fills the marker): Chinese
@@ -58,6 +61,32 @@ def clean_html(html) -> str:
     return clean_fragment(html)
 
 
+class PageExporter(HTMLExporter):
+    """nbconvert's HTMLExporter without its BeautifulSoup pass over the rendered page.
+
+    `HTMLExporter.from_notebook_node` (nbconvert 7.16/7.17) renders the template, then parses
+    the whole page with BeautifulSoup to give each `<img>` without `alt` a stock text and the
+    lab template's input and output wrappers `tabindex="0"`, and serialises it again: about a
+    third of `to_html`'s time (profiled, docs/performance.md). Every kcz page is parsed once
+    more anyway (`sanitize.offline_page`, lexbor), so those edits are made there, on that tree
+    (`sanitize._nbconvert_marks`). The page is the same document; only BeautifulSoup's way of
+    writing it goes (attributes sorted by name, `class` respaced, some whitespace runs between
+    tags shortened). tests/unit/publish/test_page_exporter.py compares the two exporters.
+    """
+
+    def from_notebook_node(self, nb, resources=None, **kw):  # type: ignore[override]
+        """As `HTMLExporter.from_notebook_node` up to the rendered page: (html, resources)."""
+        langinfo = nb.metadata.get("language_info", {})
+        lexer = langinfo.get("pygments_lexer", langinfo.get("name", None))
+        highlight_code = self.filters.get("highlight_code", Highlight2HTML(pygments_lexer=lexer, parent=self))
+        resources = self._init_resources(resources)
+        filter_data_type = WidgetsDataTypeFilter(notebook_metadata=self._nb_metadata, parent=self,
+                                                 resources=resources)
+        self.register_filter("highlight_code", highlight_code)
+        self.register_filter("filter_data_type", filter_data_type)
+        return TemplateExporter.from_notebook_node(self, nb, resources, **kw)
+
+
 def make_exporter(reader: bool) -> HTMLExporter:
     """A new nbconvert HTML exporter for kcz's pages, images embedded and HTML sanitised.
 
@@ -66,11 +95,12 @@ def make_exporter(reader: bool) -> HTMLExporter:
             False for the analyst page (the offline "lab" template, code shown).
 
     Returns:
-        The exporter; not thread-safe, so each thread builds its own (`_exporter`).
+        The exporter (a `PageExporter`: its page still needs `offline_page(..., nbconvert_marks=True)`);
+        not thread-safe, so each thread builds its own (`_exporter`).
     """
     from kczlib.publish.html.reader_page import READER_TEMPLATE, TEMPLATES
 
-    exporter = HTMLExporter(
+    exporter = PageExporter(
         template_name="lab",
         extra_loaders=[DictLoader({OFFLINE_TEMPLATE: OFFLINE_TEMPLATE_SOURCE}), FileSystemLoader(str(TEMPLATES))],
         template_file=READER_TEMPLATE if reader else OFFLINE_TEMPLATE,
@@ -115,11 +145,12 @@ def to_html(nb, title: str, lang: str | None, reader: bool, resources_path: str,
             from kczlib.publish.html.lang_marks import mark_chinese
 
             body = mark_chinese(body)
-        return offline_page(embed_font(draft_note(body, lang)))  # last: nothing in the page may load from outside it
+        # last: nothing in the page may load from outside it
+        return offline_page(embed_font(draft_note(body, lang), NO_ALT_TEXT), nbconvert_marks=True)
     body, _ = exporter.from_notebook_node(nb, resources=resources)
     from kczlib.publish.html.fonts import embed_font
 
-    return offline_page(embed_font(draft_note(body, lang)))
+    return offline_page(embed_font(draft_note(body, lang), NO_ALT_TEXT), nbconvert_marks=True)
 
 
 # Set by `kcz build --draft` (kczlib.cli) for the build it runs: every page says it shows an uncurated draft.

@@ -29,6 +29,9 @@ def _warm(parent: int) -> None:
 
     die_with_parent(parent)  # first: a build killed while this imports must not leave it behind
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+    from kczlib.publish.lean_imports import skip_unused_imports
+
+    skip_unused_imports()  # before nbconvert imports nbformat
     from fontTools import subset  # noqa: F401
 
     from kczlib.publish.html import (

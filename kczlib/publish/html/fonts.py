@@ -45,15 +45,18 @@ def font_path() -> Path:
 
 
 class _TextCollector(HTMLParser):
-    def __init__(self):
+    def __init__(self, img_alt: str = ""):
         super().__init__(convert_charrefs=True)
         self.parts: list[str] = []
         self._skip = 0
+        self._img_alt = img_alt
 
     def handle_starttag(self, tag, attrs):
         if tag in SKIPPED_ELEMENTS:
             self._skip += 1
         self.parts.extend(v for k, v in attrs if k in TEXT_ATTRIBUTES and v)
+        if tag == "img" and self._img_alt and not any(k == "alt" for k, _ in attrs):
+            self.parts.append(self._img_alt)  # the alt text it will get (export.PageExporter)
 
     def handle_endtag(self, tag):
         if tag in SKIPPED_ELEMENTS and self._skip:
@@ -64,9 +67,13 @@ class _TextCollector(HTMLParser):
             self.parts.append(data)
 
 
-def page_characters(html: str) -> str:
-    """Every character a reader can see in `html` (text and alt/title attributes), sorted, once each."""
-    collector = _TextCollector()
+def page_characters(html: str, img_alt: str = "") -> str:
+    """Every character a reader can see in `html` (text and alt/title attributes), sorted, once each.
+
+    `img_alt` is the alt text each `<img>` without one will be given after this (nbconvert's, added
+    by `sanitize.offline_page(..., nbconvert_marks=True)`); its characters count when there is such an image.
+    """
+    collector = _TextCollector(img_alt)
     collector.feed(html)
     collector.close()
     chars = set("".join(collector.parts)) | set(ALWAYS)
@@ -182,13 +189,14 @@ def font_face_css(characters: str, latin_punctuation: bool = False) -> str:
 _HTML_LANG = re.compile(r"<html\b[^>]*\blang=\"([A-Za-z-]+)\"")
 
 
-def embed_font(html: str) -> str:
+def embed_font(html: str, img_alt: str = "") -> str:
     """`html` with the subset for its own characters put where FONT_FACE_MARKER stands.
 
-    Raises ValueError if the page has no marker (its template must provide one).
+    `img_alt`: as for `page_characters`. Raises ValueError if the page has no marker (its
+    template must provide one).
     """
     if FONT_FACE_MARKER not in html:
         raise ValueError("page has no font-face marker: its <style> must contain " + FONT_FACE_MARKER)
     lang = _HTML_LANG.search(html)
     english = lang is not None and lang.group(1).lower().startswith("en")
-    return html.replace(FONT_FACE_MARKER, font_face_css(page_characters(html), latin_punctuation=english), 1)
+    return html.replace(FONT_FACE_MARKER, font_face_css(page_characters(html, img_alt), latin_punctuation=english), 1)

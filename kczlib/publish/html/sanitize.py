@@ -235,7 +235,24 @@ REMOVED_ELEMENTS = ("script", "template", "iframe", "frame", "frameset", "object
                     "applet", "portal", "base", "noscript", "noembed", "noframes")
 
 
-def offline_page(html: str) -> str:
+# nbconvert's HTMLExporter's own edits of a page (export.PageExporter leaves them to `offline_page`)
+NO_ALT_TEXT = "No description has been provided for this image"
+FOCUSABLE = ".jp-Notebook div.jp-Cell-inputWrapper, .jp-Notebook div.jp-OutputArea-output"
+
+
+def _nbconvert_marks(tree) -> None:
+    """What nbconvert's HTMLExporter does to a rendered page, on a lexbor `tree` (changed in place).
+
+    An `<img>` without `alt` gets NO_ALT_TEXT; the lab template's input and output wrappers get
+    `tabindex="0"` (nbconvert 7.16/7.17, `HTMLExporter.from_notebook_node`).
+    """
+    for node in tree.css("img:not([alt])"):
+        node.attrs["alt"] = NO_ALT_TEXT
+    for node in tree.css(FOCUSABLE):
+        node.attrs["tabindex"] = "0"
+
+
+def offline_page(html: str, nbconvert_marks: bool = False) -> str:
     """The page without loads or code, and with kcz's Content-Security-Policy first in `<head>`.
 
     Every browser-initiated load other than `data:`/`#` is removed, and every element that
@@ -248,10 +265,14 @@ def offline_page(html: str) -> str:
     (a refresh navigates; a policy from an output could loosen nothing but is not ours)
     and an SVG `<set>`/`<animate>` of `href` lose all their attributes. The CSP is added
     after that pass, so it is the only `http-equiv` left. Returns the serialised document.
+    With `nbconvert_marks`, the page (from `export.PageExporter`) first gets nbconvert's own
+    alt texts and tabindexes (`_nbconvert_marks`).
     """
     from selectolax.lexbor import LexborHTMLParser
 
     tree = LexborHTMLParser(html)
+    if nbconvert_marks:
+        _nbconvert_marks(tree)
     for node in tree.css(", ".join(REMOVED_ELEMENTS)):
         node.decompose()
     root = tree.root
