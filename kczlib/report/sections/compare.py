@@ -106,7 +106,8 @@ def single_finding(report, case: str) -> Safe:
 
     reported = load_indicator_values([case])["indicator"].nunique()
     count = report.count(int(reported), "compare.derivation.indicator_count", city=report.city(case))
-    return report.text("compare.single_finding", city=report.city(case), count=count)
+    one = "_one" if int(reported) == 1 else ""  # "1 indicator": the noun agrees with the count
+    return report.text(f"compare.single_finding{one}", city=report.city(case), count=count)
 
 
 def leader(values: list[CaseValue]) -> CaseValue | None:
