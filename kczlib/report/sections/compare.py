@@ -235,9 +235,10 @@ def apart_note(report, values: list[Shared]) -> None:
                                  group=DataText(report.label(v.num.ids[0]))) for v in s.values]
             report.say("compare.apart_ranks", indicator=name, items=_join(report, items))
             continue
-        items = [report.text("compare.kind_item", city=report.city(v.case), value=v.num,
-                             period=report.figure_period(v.num),
-                             kind=report.text(f"compare.tally.{_kind(v) or 'unknown'}")) for v in s.values]
+        items = [_item(report, v) if v.period == "cumulative" == _kind(v)  # its period says it is cumulative
+                 else report.text("compare.kind_item", city=report.city(v.case), value=v.num,
+                                  period=report.figure_period(v.num),
+                                  kind=report.text(f"compare.tally.{_kind(v) or 'unknown'}")) for v in s.values]
         report.say("compare.apart_kinds", indicator=name, items=_join(report, items))
 
 
