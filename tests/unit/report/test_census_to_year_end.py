@@ -45,3 +45,13 @@ def test_a_census_without_a_later_count_gives_no_change():
     talent.talent_inflows(r)
     text = "\n".join(r.shown)
     assert "Nov 2020" in text and "months" not in text
+
+
+def test_no_graduate_inflow_is_claimed_where_the_context_holds_none():
+    # foshan_2022's context.csv has no graduate inflow share (context.meta.json names no such role)
+    theme.set_theme("en")
+    r = bare_report("03_talent_inflows", "foshan_2022", "en")
+    talent.talent_inflows(r)
+    text = "\n".join(r.shown)
+    assert "new graduates" not in text and "kept growing" not in text
+    assert "What these data cannot say: how many of those people came because of the programme" in text
