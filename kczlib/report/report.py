@@ -279,7 +279,9 @@ class Report(ChartMethods, LabelMethods, ReaderMethods):
         """Show the template `key` as a Markdown heading of `level`.
 
         `level` 1 is the report's title, 2 a section, 3 a subsection. The first level-1 heading
-        becomes the title the reader page and the index show. Raises `TemplateError` for an
+        becomes the title the reader page and the index show. A section or subsection heading of
+        the body is held until something is shown under it (`display.hold_heading`), so a heading
+        whose sections are all left out never reaches the page. Raises `TemplateError` for an
         unknown key or a missing slot.
         """
         text = self.text(key, **slots)
