@@ -197,6 +197,15 @@ def findings(report, shared: list[Shared]) -> list[Safe]:
     return out
 
 
+def table_cases(report, shared: list[Shared]) -> list[str]:
+    """The cases that get a column of the shared table: those with a value in some row, in the report's order.
+
+    A city none of whose values stands side by side with another's has no empty column; where
+    each city stands (`standing`) says it shares none.
+    """
+    return [c for c in report.cases if any(c in s.cases for s in shared)]
+
+
 def shared_table(report, shared: list[Shared]) -> None:
     """The shared indicators by city: one row per indicator, one column per city, every period of each."""
     import pandas as pd
@@ -209,11 +218,12 @@ def shared_table(report, shared: list[Shared]) -> None:
         report.say("compare.none_shared")
         return
     report.say("compare.shared_intro")
-    cities = [str(report.city(c)) for c in report.cases]
+    cases = table_cases(report, shared)
+    cities = [str(report.city(c)) for c in cases]
     rows = []
     for s in shared:
         row = {report.text("compare.columns.indicator"): _label(report, s, shared)}
-        for case, city in zip(report.cases, cities, strict=True):
+        for case, city in zip(cases, cities, strict=True):
             cells = [report.text("compare.cell", value=v.num, period=report.figure_period(v.num))
                      for v in s.values if v.case == case]
             row[city] = str(_join(report, cells)) if cells else ""
