@@ -163,7 +163,9 @@ def cmd_build(args) -> int:
     verbosity = 0 if args.quiet else 2 if args.verbose else 1
     logging.basicConfig(level=logging.INFO if args.verbose else logging.ERROR,
                         format="kcz: %(name)s: %(message)s")
-    options = BuildOptions(only=args.only, overrides=parse_overrides(args.parameter),
+    overrides = parse_overrides(args.parameter)
+    refuse_lang_override(overrides)
+    options = BuildOptions(only=args.only, overrides=overrides,
                            jobs=args.jobs, force=args.force, out=args.out, wait=args.wait,
                            config=args.config, pdf=args.pdf, scheduler=args.scheduler,
                            tls={"ca": args.tls_ca, "cert": args.tls_cert, "key": args.tls_key},
@@ -176,6 +178,27 @@ def cmd_build(args) -> int:
               f"{what_was_written()}", file=sys.stderr)
         return code
     return 0 if result.ok else EXIT_FAILED_REPORTS
+
+
+def refuse_lang_override(overrides: dict) -> None:
+    """Refuse `-p lang=...`: the language of a report is part of its name, set by `langs`.
+
+    Each report is made once per language of `langs` (reports.toml) and named `<notebook>-<lang>`;
+    a `-p lang=en` would be handed to every report, so `00_overview-zh-custom-...` would be an
+    English page under a Chinese name, and the English one made twice.
+
+    Args:
+        overrides: the parsed `-p` values ({name: value}).
+
+    Raises:
+        ParameterError: `lang` is among them (one line: what to use instead; exit 2).
+    """
+    from kczlib.errors import ParameterError
+
+    if "lang" in overrides:
+        raise ParameterError("lang", "not set with -p (given by -p): each report is built in every language of "
+                                     "`langs` in reports.toml; for one language, select its reports by name, "
+                                     "e.g. --only '*-en' or --only 00_overview-en")
 
 
 def _build_draft(options, progress):

@@ -39,6 +39,16 @@ def _full_tracebacks_wanted() -> bool:
     return shell is None or mode in FULL_TRACEBACK_MODES
 
 
+def data_file(name: str) -> str:
+    """`name` in the data folder actually read (`KCZ_DATA`, else the project's `data/`), for a message.
+
+    A message about a data file names the folder the user's data is in, not the project's.
+    """
+    from kczlib.paths import data_root  # imports nothing of kczlib
+
+    return str(data_root() / name)
+
+
 class UnknownCaseError(KczError, LookupError):
     """A case name that is not a folder under data/cases (the message lists the known ones)."""
 
@@ -46,7 +56,7 @@ class UnknownCaseError(KczError, LookupError):
         self.case, self.known = case, known
         super().__init__(
             f"unknown case {case!r}; known cases: {', '.join(known) or '(none)'}"
-            " (a case is a folder under data/cases/)"
+            f" (a case is a folder under {data_file('cases')}/)"
         )
 
 
@@ -136,7 +146,7 @@ class UnknownIndicatorError(KczError, KeyError):
     def __init__(self, indicator_id: str, close: list[str]):
         self.indicator_id = indicator_id
         hint = f"; did you mean {', '.join(close)}?" if close else ""
-        super().__init__(f"no indicator {indicator_id!r} in data/indicators.csv{hint}")
+        super().__init__(f"no indicator {indicator_id!r} in {data_file('indicators.csv')}{hint}")
 
     def __str__(self) -> str:  # KeyError would otherwise repr() the message
         return self.args[0]
@@ -151,7 +161,7 @@ class PerResidentError(KczError, ValueError):
     def __init__(self, ids: list[str]):
         self.ids = ids
         super().__init__(f"no ratio per resident for {', '.join(ids)}: their indicators do not count residents "
-                         "(data/indicators.csv, column population)")
+                         f"({data_file('indicators.csv')}, column population)")
 
 
 class IndicatorNotReportedError(KczError, LookupError):

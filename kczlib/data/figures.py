@@ -321,7 +321,7 @@ def check_indicators(frame: pd.DataFrame, lines: list[int], path: str | os.PathL
         if ind not in vocabulary:
             close = difflib.get_close_matches(ind, list(vocabulary), n=3)
             hint = f"; did you mean {', '.join(close)}?" if close else ""
-            errors.append(DataError(path, f"unknown indicator {ind!r} (not an id of {indicators_path().name}){hint}",
+            errors.append(DataError(path, f"unknown indicator {ind!r} (not an id of {indicators_path()}){hint}",
                                     line, "indicator"))
             continue
         expected = vocabulary[ind].base_unit

@@ -48,6 +48,7 @@ class CompareReport(Report):
         self.params, self.ledger, self.shown = {}, None, []
         self.charts, self.title, self.group, self.key, self.part = [], "", "", [], None
         self.findings = []
+        self.new_page()
         self.params = apply_parameters(self.notebook, namespace)
         self.lang, self.case = self.params["lang"], ""
         self.cases = list(dict.fromkeys(self.params["cases"])) or list_cases()
@@ -159,6 +160,9 @@ class CompareReport(Report):
         """The numbers ledger and the sources of every case, as the appendix part, then the reader meta."""
         import pandas as pd
 
+        from kczlib.report.display import drop_held
+
+        drop_held()  # a body heading with nothing under it (the footnotes are not under it)
         self.footnotes()
         self.part = "appendix"
         try:

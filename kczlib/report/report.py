@@ -30,7 +30,7 @@ from kczlib.data.figures import LATEST, figure, figure_columns, has_figure, indi
 from kczlib.errors import IndicatorNotReportedError
 from kczlib.report.appendix import show_appendix
 from kczlib.report.charts import ChartMethods
-from kczlib.report.display import part_metadata, show
+from kczlib.report.display import part_metadata, release_held, show
 from kczlib.report.labels import LabelMethods
 from kczlib.report.narrative import Safe, render, sentence_start
 from kczlib.report.parameters import apply_parameters, install_guard, remember_report
@@ -63,6 +63,9 @@ class Report(ChartMethods, LabelMethods, ReaderMethods):
     part: str | None = None  # output part while the appendix is shown
     configured: bool = False  # set by `configure`
     meta: CaseMeta | dict[str, Any] = field(default_factory=dict)  # the case's case.json, once configured
+    omitted: list[tuple[str, Safe]] = field(default_factory=list)  # (reason, topic) of each section left out
+    omitted_id: str = ""  # the display id of the one sentence naming them (`omit`)
+    omitted_at: int = -1  # where that sentence is in `shown`
 
     @classmethod
     def start(cls, notebook: str, namespace: dict | None = None) -> Report:
@@ -88,6 +91,7 @@ class Report(ChartMethods, LabelMethods, ReaderMethods):
         self.params, self.ledger, self.shown = {}, None, []
         self.charts, self.title, self.group, self.key, self.part = [], "", "", [], None
         self.findings = []
+        self.new_page()
         self.params = apply_parameters(self.notebook, namespace)
         self.lang, self.case = self.params["lang"], self.params["case"]
         self.ledger = Ledger(self.lang)
@@ -177,26 +181,65 @@ class Report(ChartMethods, LabelMethods, ReaderMethods):
     def needs(self, topic: str, *refs: str, context: bool = False) -> bool:
         """True when the case reports every ref (see `has`) and, with `context=True`, has context rows.
 
-        Otherwise shows the one sentence saying that the case does not report what the section
-        `topic` needs and returns False, so the notebook skips the section. `topic`: a key under
-        `missing.topics` in the narrative templates (or a full template key, e.g. a chain name).
-        Names of missing shared indicators are listed in the report's language; a missing
-        case-specific figure is not named (its id belongs to another case).
+        Otherwise records the section as left out (`omit`: one sentence per page names every
+        section left out) and returns False, so the notebook skips the section. `topic`: a key
+        under `missing.topics` in the narrative templates (or a full template key, e.g. a chain name).
         """
-        from kczlib.data.indicators import indicators
-
         missing = [r for r in refs if not self.has(r)]
         about = self.text(topic if "." in topic else f"missing.topics.{topic}")
         if not missing and (not context or self.has_context()):
             return True
-        names = [indicators()[r].name(self.lang) for r in missing if not r.startswith(CASE_PREFIX)]
-        if names:
-            self.say("missing.not_reported", topic=about, names=self.text("common.name_separator").join(names))
-        elif missing:
-            self.say("missing.not_reported_specific", topic=about)
-        else:
-            self.say("missing.no_context", topic=about)
+        self.omit("figures" if missing else "context", about)
         return False
+
+    def new_page(self) -> None:
+        """Forget what an earlier run of the notebook left out or held (`omit`, held headings)."""
+        import uuid
+
+        from kczlib.report.display import drop_held
+
+        self.omitted, self.omitted_id = [], f"kcz-omitted-{uuid.uuid4().hex}"
+        drop_held()
+
+    def omit(self, reason: str, topic: Safe) -> None:
+        """Record a section left out, and say once, in one sentence, every section left out so far.
+
+        The sentence (`missing.left_out*`) is shown where the first section is left out, before
+        any held heading, and updated in place as more are; sections left out for want of
+        external data are named in a second clause. A case with no figures at all says so once
+        (`missing.no_figures`), so no list follows.
+
+        Args:
+            reason: "figures" (the case does not report what the section needs) or "context"
+                (it has no external data for it).
+            topic: the section's topic, as `needs` names it.
+        """
+        from kczlib.report.display import show_note
+
+        if (reason, topic) in self.omitted or not self.reports_figures():
+            return
+        first = not self.omitted
+        self.omitted.append((reason, topic))
+        text = sentence_start(self.left_out_sentence(), self.lang)
+        if first:
+            self.shown.append(text)
+            self.omitted_at = len(self.shown) - 1
+        else:
+            self.shown[self.omitted_at] = text
+        show_note(text, self.omitted_id, update=not first)
+
+    def left_out_sentence(self) -> Safe:
+        """The one sentence naming the sections left out so far (`omitted`), in the page's language."""
+        clauses = []
+        for reason in ("figures", "context"):
+            topics = [t for r, t in self.omitted if r == reason]
+            if not topics:
+                continue
+            quoted = [self.text("missing.quoted", topic=t) for t in topics]
+            one = "_one" if len(topics) == 1 else ""
+            clauses.append(self.text(f"missing.left_out_{reason}{one}",
+                                     topics=Safe(self.text("common.name_separator").join(quoted))))
+        return self.text("missing.left_out", clauses=Safe(self.text("common.list_separator").join(clauses)))
 
     def ctx(self, context_id: str) -> Num:
         """The context row `context_id` (data/cases/<case>/context.csv) as a `Num` in its base unit.
@@ -236,7 +279,9 @@ class Report(ChartMethods, LabelMethods, ReaderMethods):
         """Show the template `key` as a Markdown heading of `level`.
 
         `level` 1 is the report's title, 2 a section, 3 a subsection. The first level-1 heading
-        becomes the title the reader page and the index show. Raises `TemplateError` for an
+        becomes the title the reader page and the index show. A section or subsection heading of
+        the body is held until something is shown under it (`display.hold_heading`), so a heading
+        whose sections are all left out never reaches the page. Raises `TemplateError` for an
         unknown key or a missing slot.
         """
         text = self.text(key, **slots)
@@ -244,7 +289,13 @@ class Report(ChartMethods, LabelMethods, ReaderMethods):
             self.title, self.group = text, key.split(".")[0]
             self.show(Safe("# " + text), "title")
             return
-        self.show(Safe("#" * level + " " + text))
+        markdown = Safe("#" * level + " " + text)
+        if self.part is None and level >= 2:  # a body section: shown only with something under it
+            from kczlib.report.display import hold_heading
+
+            hold_heading(level, markdown, None, lambda: self.shown.append(markdown))
+            return
+        self.show(markdown)
 
     def show(self, rendered: Safe, part: str | None = None) -> None:
         """Show rendered template text (a `Safe`: its numbers are ledgered) as Markdown.
@@ -254,6 +305,7 @@ class Report(ChartMethods, LabelMethods, ReaderMethods):
             part: the output part ("title"); by default the current one (the appendix while
                 it is shown, else the body).
         """
+        release_held()  # the headings it sits under first, in `shown` too
         self.shown.append(rendered)
         show(rendered, part_metadata(part or self.part))
 
@@ -265,9 +317,11 @@ class Report(ChartMethods, LabelMethods, ReaderMethods):
         "Other reported figures" (`others.other_figures`): the figures of the chains this report is
         home to that no section of it printed, so every figure of the case appears in some page.
         """
+        from kczlib.report.display import drop_held
         from kczlib.report.others import other_figures
 
         other_figures(self)
+        drop_held()  # a body heading with nothing under it (the footnotes are not under it)
         self.footnotes()
         self.part = "appendix"
         try:

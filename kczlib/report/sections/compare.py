@@ -6,10 +6,15 @@ the same period, charts of the shared indicators, where each city stands, and th
 (different periods, a stock beside a flow or a cumulative count, definitions). Each
 function takes the notebook's `CompareReport`. Rules of what is comparable:
 
-- two cities' values are ranked only when they share one period and one kind of count
-  (`tally`) and one range lies wholly above the other (`leader`);
-- a shared indicator whose cities report different periods or kinds of count is said so,
-  in a key finding and in the caveats, wherever it is set side by side.
+- values stand side by side (one row, one chart, one finding) only when they are one kind
+  of count (`tally`: a stock beside stocks, a flow in a year beside flows, cumulative counts
+  beside cumulative counts; `gather`); a city that reports the indicator as another kind, and
+  any rank (each ranks its city within a group its own source names), is said apart, naming
+  the difference (`apart`, `apart_note`);
+- two cities' values are ranked only when they also share one period and one range lies
+  wholly above the other (`leader`);
+- different periods within a row are said, in its key finding and in the caveats; where the
+  cities' own terms for an indicator differ, the caveats quote them.
 """
 
 from __future__ import annotations
@@ -17,6 +22,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from kczlib.analysis.compare import CaseValue, case_values, shared_indicators
+from kczlib.data.datatext import DataText
 from kczlib.data.indicators import indicators
 from kczlib.report.narrative import Safe
 
@@ -58,14 +64,62 @@ class Shared:
         return all(v.period == "cumulative" for v in self.latest())
 
 
-def gather(report) -> list[Shared]:
-    """The indicators at least two of `report.cases` report, in vocabulary order, with their values."""
+RANK = "rank"  # the base unit of a rank: never set beside another city's (see the module docstring)
+
+
+def _kind(v: CaseValue) -> str:
+    """What a value is, for setting it beside another: "rank", else its kind of count (`tally`)."""
+    return RANK if v.num.base_unit == RANK else v.tally
+
+
+def _partition(report) -> tuple[list[Shared], list[Shared]]:
+    """(side by side, apart): the values of each shared indicator, split by kind.
+
+    Side by side: its values of one kind reported by two or more cities. Apart: the values of
+    no such kind (every rank; a kind only one city reports).
+    """
     order = {c: i for i, c in enumerate(report.cases)}
-    out = []
+    side, apart_ = [], []
     for ind in shared_indicators(report.cases):
         values = sorted(case_values(ind, report.cases), key=lambda v: (order[v.case], v.period))
-        out.append(Shared(ind, values))
-    return out
+        kinds: dict[str, list[CaseValue]] = {}
+        for v in values:
+            kinds.setdefault(_kind(v), []).append(v)
+        alone = []
+        for kind, vs in kinds.items():
+            if kind != RANK and len({v.case for v in vs}) >= 2:
+                side.append(Shared(ind, vs))
+            else:
+                alone += vs
+        if alone:
+            apart_.append(Shared(ind, sorted(alone, key=lambda v: (order[v.case], v.period))))
+    return side, apart_
+
+
+def gather(report) -> list[Shared]:
+    """The indicators at least two of `report.cases` report as one kind of count, with those values.
+
+    In vocabulary order; an indicator reported as two kinds by two cities each gives two entries
+    (`Shared.values` are of one kind). Values of another kind, and ranks, are `apart`.
+    """
+    return _partition(report)[0]
+
+
+def apart(report) -> list[Shared]:
+    """Values of shared indicators that no other city reports as the same kind of number, and ranks.
+
+    One entry per indicator (its values of every such kind); `apart_note` says why each stands apart.
+    """
+    return _partition(report)[1]
+
+
+def _label(report, s: Shared, shared: list[Shared], inside: bool = False) -> str:
+    """The name of a row: the indicator's, with its kind of count where it has rows of two kinds."""
+    name = _name(report, s.indicator, inside)
+    if sum(o.indicator == s.indicator for o in shared) < 2:
+        return name
+    return str(report.text("compare.name_and_kind", name=Safe(name),
+                           kind=report.text(f"compare.tally.{s.values[0].tally or 'unknown'}")))
 
 
 def _name(report, indicator: str, inside: bool = False) -> str:
@@ -106,7 +160,8 @@ def single_finding(report, case: str) -> Safe:
 
     reported = load_indicator_values([case])["indicator"].nunique()
     count = report.count(int(reported), "compare.derivation.indicator_count", city=report.city(case))
-    return report.text("compare.single_finding", city=report.city(case), count=count)
+    one = "_one" if int(reported) == 1 else ""  # "1 indicator": the noun agrees with the count
+    return report.text(f"compare.single_finding{one}", city=report.city(case), count=count)
 
 
 def leader(values: list[CaseValue]) -> CaseValue | None:
@@ -126,20 +181,29 @@ def findings(report, shared: list[Shared]) -> list[Safe]:
     out = []
     for s in shared[:MAX_FINDINGS]:
         latest = s.latest()
-        name = _name(report, s.indicator)
+        name = _label(report, s, shared)
         top = leader(latest) if s.same_basis() else None
         if top is not None:
             others = _join(report, [report.text("compare.item", city=report.city(v.case), value=v.num,
                                                 period=report.figure_period(v.num)) for v in latest if v is not top])
             out.append(report.text("compare.finding_leads", period=report.figure_period(top.num),
-                                   leader=report.city(top.case), indicator=_name(report, s.indicator, inside=True),
+                                   leader=report.city(top.case), indicator=_label(report, s, shared, inside=True),
                                    value=top.num, others=others))
             continue
         items = _join(report, [_item(report, v) for v in latest])
         key = ("compare.finding_overlap" if s.same_basis() else
-               "compare.finding_cumulative" if s.all_cumulative() else "compare.finding_mixed")
+               "compare.finding_cumulative" if s.all_cumulative() else "compare.finding_periods")
         out.append(report.text(key, indicator=name, items=items))
     return out
+
+
+def table_cases(report, shared: list[Shared]) -> list[str]:
+    """The cases that get a column of the shared table: those with a value in some row, in the report's order.
+
+    A city none of whose values stands side by side with another's has no empty column; where
+    each city stands (`standing`) says it shares none.
+    """
+    return [c for c in report.cases if any(c in s.cases for s in shared)]
 
 
 def shared_table(report, shared: list[Shared]) -> None:
@@ -154,16 +218,38 @@ def shared_table(report, shared: list[Shared]) -> None:
         report.say("compare.none_shared")
         return
     report.say("compare.shared_intro")
-    cities = [str(report.city(c)) for c in report.cases]
+    cases = table_cases(report, shared)
+    cities = [str(report.city(c)) for c in cases]
     rows = []
     for s in shared:
-        row = {report.text("compare.columns.indicator"): _name(report, s.indicator)}
-        for case, city in zip(report.cases, cities, strict=True):
+        row = {report.text("compare.columns.indicator"): _label(report, s, shared)}
+        for case, city in zip(cases, cities, strict=True):
             cells = [report.text("compare.cell", value=v.num, period=report.figure_period(v.num))
                      for v in s.values if v.case == case]
             row[city] = str(_join(report, cells)) if cells else ""
         rows.append(row)
     display_table(pd.DataFrame(rows), part_metadata(None))
+
+
+def apart_note(report, values: list[Shared]) -> None:
+    """What several cities report of one indicator but is not set side by side, one sentence each.
+
+    Ranks: each places its city within a group its own source names (quoted by the figure's
+    metric), so two ranks are not one scale. Other values: a kind of count no other city gives
+    for the indicator (a cumulative count beside a year's flow, a stock beside a flow), named.
+    """
+    for s in values:
+        name = _name(report, s.indicator)
+        if all(_kind(v) == RANK for v in s.values):
+            items = [report.text("compare.rank_item", city=report.city(v.case), value=v.num,
+                                 group=DataText(report.label(v.num.ids[0]))) for v in s.values]
+            report.say("compare.apart_ranks", indicator=name, items=_join(report, items))
+            continue
+        items = [_item(report, v) if v.period == "cumulative" == _kind(v)  # its period says it is cumulative
+                 else report.text("compare.kind_item", city=report.city(v.case), value=v.num,
+                                  period=report.figure_period(v.num),
+                                  kind=report.text(f"compare.tally.{_kind(v) or 'unknown'}")) for v in s.values]
+        report.say("compare.apart_kinds", indicator=name, items=_join(report, items))
 
 
 def normalised_table(report, shared: list[Shared]) -> None:
@@ -183,7 +269,7 @@ def normalised_table(report, shared: list[Shared]) -> None:
             if v.per_resident is None and v.share_of_gdp is None:
                 continue
             rows.append({
-                "indicator": _name(report, s.indicator), "city": str(report.city(v.case)),
+                "indicator": _label(report, s, shared), "city": str(report.city(v.case)),
                 "period": str(report.figure_period(v.num)), "value": report.ledger.format(v.num, "compare table"),
                 "per_resident": "" if v.per_resident is None else report.ledger.format(v.per_resident, "compare table"),
                 "share_of_gdp": "" if v.share_of_gdp is None else report.ledger.format(v.share_of_gdp, "compare table"),
@@ -220,7 +306,7 @@ def charts(report, shared: list[Shared]) -> None:
                   v.num) for v in s.values]
         if len({n.base_unit for _, n in items}) != 1:
             continue
-        _indicator_bars(report, f"compare-{i + 1}", items, _name(report, s.indicator))
+        _indicator_bars(report, f"compare-{i + 1}", items, _label(report, s, shared))
 
 
 def _indicator_bars(report, name: str, items: list, indicator: str) -> None:
@@ -254,19 +340,20 @@ def standing(report, shared: list[Shared]) -> None:
             report.say("compare.standing_none", city=report.city(case))
             continue
         count = report.count(len(mine), "compare.derivation.shared_count", city=report.city(case))
-        report.say("compare.standing", city=report.city(case), shared=count,
-                   names=_join(report, [Safe(_name(report, s.indicator)) for s in mine], "common.name_separator"))
+        report.say("compare.standing_one" if len(mine) == 1 else "compare.standing", city=report.city(case),
+                   shared=count, names=_join(report, [Safe(_label(report, s, shared)) for s in mine],
+                                             "common.name_separator"))
         leads = [s for s in mine if s.same_basis() and (top := leader(s.latest())) is not None and top.case == case]
         if leads:  # ranked only on one period and one kind of count, with its whole range above the others'
             report.say("compare.standing_leads", city=report.city(case), names=_join(
-                report, [Safe(_name(report, s.indicator, inside=True)) for s in leads], "common.name_separator"))
+                report, [Safe(_label(report, s, shared, inside=True)) for s in leads], "common.name_separator"))
 
 
 def caveats(report, shared: list[Shared]) -> None:
     """The caveats: differing periods and kinds of count per indicator, then definitions and ranges."""
     report.heading("compare.caveats_heading")
     for s in shared:
-        name = _name(report, s.indicator)
+        name = _label(report, s, shared)
         if len({v.period for v in s.values}) > 1:
             items = []
             for case in s.cases:
@@ -274,11 +361,10 @@ def caveats(report, shared: list[Shared]) -> None:
                                 "common.name_separator")
                 items.append(report.text("compare.period_item", city=report.city(case), periods=periods))
             report.say("compare.caveat_periods", indicator=name, items=_join(report, items))
-        tallies = {v.case: v.tally for v in s.latest()}
-        if len(set(tallies.values())) > 1:
-            items = [report.text("compare.tally_item", city=report.city(c),
-                                 tally=report.text(f"compare.tally.{t or 'unknown'}")) for c, t in tallies.items()]
-            report.say("compare.caveat_tally", indicator=name, items=_join(report, items))
+        terms = {v.case: report.label(v.num.ids[0]) for v in s.latest()}
+        if len(set(terms.values())) > 1:  # each text's own term for it: the definitions may differ
+            items = [report.text("compare.term_item", city=report.city(c), term=DataText(t)) for c, t in terms.items()]
+            report.say("compare.caveat_terms", indicator=name, items=_join(report, items))
     report.say("compare.caveat_definitions")
     report.say("compare.caveat_ranges")
 

@@ -282,7 +282,8 @@ def overview_caveats(report) -> None:
                                                    "common.derivation.context_gap", (), topic=g["topic"]))
                         for g in recorded)
     report.heading("overview.caveats_heading")
-    series = ("overview.caveat_series", {"gaps": gaps, "weak": weak, "rows": rows}) \
+    one = "_one_gap" if len(recorded) == 1 else ""  # "1 data gap": the noun agrees with the count
+    series = (f"overview.caveat_series{one}", {"gaps": gaps, "weak": weak, "rows": rows}) \
         if report.has_context() and recorded else \
         ("overview.caveat_weak", {"weak": weak, "rows": rows}) if report.has_context() else \
         ("missing.no_context", {"topic": Safe(report.text("missing.topics.caveat_context"))})
@@ -291,4 +292,4 @@ def overview_caveats(report) -> None:
                                                                 "city": report.meta["city"][report.lang]}),
         ("overview.caveat_ranges", {"n_qualified": q, "n_figures": n, "share": metrics.share(q, n),
                                     "qualifiers": qualifier_list(report, r)}),
-        series)) + (gap_items if series[0] == "overview.caveat_series" else "")))
+        series)) + (gap_items if series[0].startswith("overview.caveat_series") else "")))

@@ -218,7 +218,8 @@ def talent_inflows(report) -> None:
     _hukou(report)
     _settlement(report)
     _graduates(report)
-    report.say("talent.can_cannot")
+    # what the data can say names the graduates' inflow: only where the context holds it
+    report.say("talent.can_cannot" if report.ctx_role("grad_inflow_share")[1] is not None else "talent.cannot_say")
     report.gap("census_migration")
     report.gap("talent_settlement_series")
 

@@ -50,3 +50,15 @@ def test_validate_runs_the_dataset_validation():
     assert "Traceback" not in result.stderr
 
 
+
+
+@pytest.mark.parametrize("value", ["en", "zh"])
+def test_build_refuses_lang_as_a_parameter_and_says_what_to_use(tmp_path, capsys, value):
+    # -p lang=en would reach every report, -zh ones included (an English page named ...-zh-custom-...):
+    # refused before anything runs, one line naming the parameter and the way to pick a language
+    out = tmp_path / "reports"
+    assert main(["build", "--out", str(out), "-p", f"lang={value}"]) == 2
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and "parameter 'lang'" in err
+    assert "langs" in err and "--only '*-en'" in err
+    assert not out.exists()  # nothing ran, no run folder

@@ -31,13 +31,36 @@ def test_a_misspelt_indicator_is_an_error_not_a_missing_section():
         report_for("chengdu").has("tech_loan_volum")
 
 
-def test_a_section_the_case_cannot_fill_is_one_sentence_naming_what_is_missing(second_case):
+def test_sections_the_case_cannot_fill_are_named_once_in_one_sentence(second_case):
     r = report_for(second_case)
     assert r.needs("borrowing", "tech_loan_firms", "tech_loan_volume") and not r.shown
     assert r.maybe("angel_funds") is None and r.maybe("case:science_parks").ids == ("science_parks",)
     assert not r.needs("angel", "angel_funds", "tech_loan_firms", "angel_funded_firms")
-    # the indicators' Chinese names in data/indicators.csv: angel_funds, angel_funded_firms
-    assert len(r.shown) == 1 and "天使投资基金数" in r.shown[0] and "天使基金已投企业数" in r.shown[0]
-    assert "获科技信贷企业数" not in r.shown[0]  # reported: not named
+    # topics from words/common.toml missing.topics: angel -> 天使投资基金
+    assert r.shown == ["本案例未报告“天使投资基金”所需的数据，该节从略。"]
+    assert not r.needs("workstation_output", "workstation_patents")
+    assert not r.needs("angel", "angel_funds")  # asked again (a cell run twice): named once
     assert not r.needs("fiscal_budget", "fiscal_st_spending", context=True)  # the case has no context.csv
-    assert "外部对照数据" in r.shown[1]
+    # still one sentence, in place: the second clause names what needs external data
+    assert r.shown == ["本案例未报告以下各节所需的数据，这些节从略：“天使投资基金”、“专家工作站的产出”；"
+                       "本案例没有外部对照数据，“财政科技支出与预算的对比”从略。"]
+
+
+def test_the_sentence_reads_the_same_in_english(second_case):
+    r = report_for(second_case, "en")
+    r.needs("fiscal_budget", "fiscal_st_spending", context=True)
+    assert r.shown == ["This case has no external context data, so the section on "
+                       "“fiscal S&T spending against the budget” is left out."]
+    r.needs("angel", "angel_funds")
+    assert r.shown == ["This case does not report the figures the section on “angel funds” needs, so it is left out; "
+                       "this case has no external context data, so the section on "
+                       "“fiscal S&T spending against the budget” is left out."]
+
+
+def test_a_heading_with_nothing_under_it_is_not_shown(second_case):
+    r = report_for(second_case, "en")
+    r.heading("missing.topics.angel")  # any words: a section heading
+    assert not r.needs("angel", "angel_funds") and r.shown[0].startswith("This case does not report")
+    r.heading("missing.topics.borrowing")  # the first had nothing under it: dropped
+    r.say("missing.topics.combo")
+    assert r.shown[1:] == ["## cumulative borrowing per firm", "Combination loans"]
