@@ -9,9 +9,12 @@ changed (`kczlib.reads.changes`; no record, or one kcz cannot read, is a change)
 runs' manifests record each report's key, its record of what it read and the size and
 sha256 of each of its files; a successful report with the same key, nothing it read
 changed and files that still match that record is copied into the new run instead of
-being executed again. Copies, not hard links: editing one run's file must not change
-another run. Where the file system supports it the copy is a reflink (copy-on-write,
-no data written); elsewhere a plain copy (measured in README: a few MB per full run).
+being executed again. The new run's file is a hard link to the earlier run's file where
+both are on one file system (no data written, and pruning the earlier run leaves the
+file whole in the new one), else a copy (a reflink where the file system has them). A
+hard link shares the file: kcz never writes into a published file (`run_folder.replace_text`
+writes a new file and renames it over the old name), and a file edited in place since it
+was built no longer matches its record, so it is not reused.
 
 Cache state kcz cannot read (a manifest of another shape, an entry without a record of
 its files, a file that no longer matches its record) is a cache miss with a warning,
@@ -20,6 +23,7 @@ never a crash: the report is built again.
 
 from __future__ import annotations
 
+import errno
 import fcntl
 import hashlib
 import os
@@ -182,27 +186,66 @@ def output_record(path: Path) -> dict:
 
 
 def reuse_files(pairs: list[tuple[Path, Path]], records: list[dict]) -> str | None:
-    """Copy each (src, dst) after checking src against its record (size and sha256).
+    """Link (or copy) each (src, dst), then check dst against src's record (size and sha256).
+
+    The check reads the file that is now in the new run, so a source swapped for a link or
+    edited between the check and the link cannot slip in.
 
     Args:
         pairs: (source in the cached run, destination in the new run) per file.
         records: The manifest's record of each source file, in the same order.
 
     Returns:
-        None when all were copied, else what was wrong (and no dst of this report is left behind).
+        None when all were linked or copied, else what was wrong (and no dst of this report
+        is left behind).
     """
     for (src, dst), record in zip(pairs, records, strict=True):
         if not _regular_file(src):
             problem = f"{src.name} is not a regular file"
-        elif output_record(src) != {"size": record["size"], "sha256": record["sha256"]}:
-            problem = f"{src.name} differs from the size and sha256 recorded when it was built"
         else:
-            copy_file(src, dst)
-            continue
+            link_or_copy(src, dst)
+            if _regular_file(dst) and output_record(dst) == {"size": record["size"], "sha256": record["sha256"]}:
+                continue
+            problem = f"{src.name} differs from the size and sha256 recorded when it was built"
         for _, d in pairs:
             d.unlink(missing_ok=True)
         return problem
     return None
+
+
+# os.link failing with these means "no hard link here", not a fault of the output folder:
+# another file system (EXDEV), one without links (EPERM on FAT/exFAT, ENOTSUP/EOPNOTSUPP, ENOSYS),
+# protected_hardlinks or an ACL (EPERM, EACCES), or too many links to the file already (EMLINK)
+NO_LINK = frozenset({errno.EXDEV, errno.EPERM, errno.EACCES, errno.EMLINK, errno.ENOTSUP,
+                     errno.EOPNOTSUPP, errno.ENOSYS})
+
+
+def link_or_copy(src: Path, dst: Path) -> str:
+    """Make `dst` the same file as `src`: a hard link where the file system allows it, else a copy.
+
+    Never a symbolic link (it would break when the run `src` is in is pruned). The caller checks
+    `dst` afterwards (`reuse_files`): a `src` that became a symlink in the meantime is linked
+    as a symlink (`follow_symlinks=False`) and refused there.
+
+    Args:
+        src: The file in an earlier run.
+        dst: The new file's path; it must not exist yet.
+
+    Returns:
+        "link" or "copy": what was made.
+
+    Raises:
+        OSError: neither could be made (disk full, a read-only folder...).
+        UnsafeOutputFolder: the copy's `src` is not a regular file.
+    """
+    try:
+        os.link(src, dst, follow_symlinks=False)
+        return "link"
+    except OSError as exc:
+        if exc.errno not in NO_LINK:
+            raise
+    copy_file(src, dst)
+    return "copy"
 
 
 def files_of(name: str) -> list[str]:
@@ -219,7 +262,7 @@ def _regular_file(path: Path) -> bool:
 
 
 def copy_file(src: Path, dst: Path) -> None:
-    """Copy `src` to a new file `dst` that shares nothing with it once written.
+    """Copy `src` to a new file `dst` that shares nothing with it once written (`link_or_copy`'s fallback).
 
     A reflink where the file system can (copy-on-write: instant, no space used until one
     side changes), else a byte copy.

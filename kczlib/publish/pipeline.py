@@ -11,7 +11,7 @@ export HTML -> write manifest and index -> rename the run into place -> move
 `latest` if the run is complete and default and every report succeeded.
 
 `latest` always means the full configured set with its own parameters: a build with
-`--only` adds every other configured report from the cache (verified copies) and moves
+`--only` adds every other configured report from the cache (verified links or copies) and moves
 `latest` only if that completes the set; a build with `-p` overrides names its reports
 `<name>-custom-<hash>` and never moves `latest`. Environment faults (disk full, a
 read-only or unusable output folder) end the build with CannotBuild, one message naming
@@ -235,7 +235,7 @@ def _build_locked(config, reports: list[ReportSpec], rest: list[ReportSpec], out
 
 def _copy_cached(reports: list[ReportSpec], entries: list[dict], extra: list[dict], previous: dict, tmp: Path,
                  force: bool, progress, explain: bool = False) -> tuple[list, list[str]]:
-    """Copy into `tmp` what the cache holds; return what is left to execute and what is missing.
+    """Link (or copy) into `tmp` what the cache holds; return what is left to execute and what is missing.
 
     A selected report is reused unless `force`; the other configured reports (`extra`) come
     from the cache only, so that the run can be complete, and are appended to `entries`
@@ -387,7 +387,7 @@ def _shareable_path(path: Path, base: Path) -> str:
 
 
 def _reuse(hit, entry: dict, tmp: Path) -> bool:
-    """Copy a cached report's files into the run, each verified against its manifest record.
+    """Link (or copy) a cached report's files into the run, each checked against its manifest record.
 
     The size and sha256 are checked; returns False (a cache miss, with a warning) if any
     differs.

@@ -44,6 +44,39 @@ def file_in(folder: Path, name: str) -> Path:
     return path
 
 
+def replace_text(path: Path, text: str) -> bool:
+    """Give `path` the content `text` without writing into the file that is there.
+
+    A reused report's files are hard links to an earlier run's (`cache.link_or_copy`), so a
+    write into one would change that run too: the text goes into a new file beside it that is
+    renamed over `path`. When `path` already holds `text`, nothing is written and the link
+    stays (a no-change run shares its pages with the run before).
+
+    Args:
+        path: a file of a run being written (a direct child of its folder: `file_in`).
+        text: the new content, written as UTF-8.
+
+    Returns:
+        True if the file was written, False if it already held `text`.
+
+    Raises:
+        OSError: the new file could not be written or renamed (nothing half-written is left).
+    """
+    data = text.encode("utf-8")
+    try:
+        if path.stat().st_size == len(data) and path.read_bytes() == data:
+            return False
+    except FileNotFoundError:
+        pass
+    part = path.with_name(f".{path.name}.part")
+    try:
+        part.write_bytes(data)
+        os.replace(part, path)
+    finally:
+        part.unlink(missing_ok=True)
+    return True
+
+
 def check_latest(out: Path) -> None:
     """Check that `<out>/latest` is absent or a symlink (which we replace).
 

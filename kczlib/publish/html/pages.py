@@ -11,7 +11,7 @@ import re
 from html import escape
 from pathlib import Path
 
-from kczlib.publish.run_folder import file_in
+from kczlib.publish.run_folder import file_in, replace_text
 from kczlib.publish.scrub import scrub_notebook, working_folders
 
 
@@ -167,6 +167,6 @@ def finish_pages(entries: list[dict], folder: Path, pdfs: list[str]) -> None:
         if pdf:
             hint = f'<a href="{pdf}">{escape(words["block.pdf_link"])}</a> · {hint}'
         page = _PRINT_HINT.sub(_between(hint, last=3), page, count=1)
-        path.write_text(page, encoding="utf-8")
+        replace_text(path, page)  # never into the file: a reused page is a link to an earlier run's
         if isinstance(entry.get("outputs"), dict):
             entry["outputs"][f"{name}.html"] = output_record(path)

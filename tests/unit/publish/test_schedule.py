@@ -56,18 +56,58 @@ def test_the_printed_units_are_what_write_puts_in_the_folder(tmp_path):
     assert "OnCalendar=*-*-* 06:30\n" in (tmp_path / "units" / schedule.TIMER).read_text()
 
 
+NO_SYSTEMD = shutil.which("systemd-analyze") is None
+needs_systemd = pytest.mark.skipif(NO_SYSTEMD, reason="systemd-analyze is not installed here (systemd's own check of "
+                                                      "the units cannot run)")
+
+
 def verify(folder: Path) -> subprocess.CompletedProcess:
     return subprocess.run(["systemd-analyze", "verify", "--man=no", str(folder / schedule.SERVICE),
                            str(folder / schedule.TIMER)], capture_output=True, text=True, timeout=120)
 
 
-@pytest.mark.skipif(shutil.which("systemd-analyze") is None, reason="systemd is not installed here")
-def test_systemd_accepts_the_units_and_rejects_a_broken_copy(tmp_path):
-    good = tmp_path / "good"
-    schedule.write_units(good, schedule.systemd_units("23:59"))
-    done = verify(good)
+def printed_units(stdout: str) -> dict[str, str]:
+    """The unit files in what `kcz schedule systemd` prints: each block starts `# <folder>/<name>`."""
+    units: dict[str, str] = {}
+    for block in stdout.split(f"# {schedule.UNIT_FOLDER}/")[1:]:
+        name, text = block.split("\n", 1)
+        units[name] = text.rstrip("\n") + "\n"
+    return units
+
+
+@needs_systemd
+def test_systemd_accepts_the_units_kcz_schedule_prints(tmp_path):
+    result = run_kcz("schedule", "systemd", "--at", "23:59")
+    assert result.returncode == 0, result.stderr
+    units = printed_units(result.stdout)
+    assert sorted(units) == sorted([schedule.SERVICE, schedule.TIMER])
+    assert f"ExecStart={sys.executable} -m kczlib build -q --wait\n" in units[schedule.SERVICE]  # absolute
+    schedule.write_units(tmp_path, units)
+    done = verify(tmp_path)
     assert done.returncode == 0, done.stderr
-    # the check can fail: a unit whose program does not exist is refused
-    bad = tmp_path / "bad"
-    schedule.write_units(bad, schedule.systemd_units("23:59", python=str(tmp_path / "no-python")))
-    assert verify(bad).returncode != 0
+
+
+@needs_systemd
+def test_systemd_accepts_a_checkout_path_with_spaces_and_percent_and_rejects_broken_units(tmp_path):
+    checkout = tmp_path / "my reports 100%"
+    python = checkout / ".venv" / "bin" / "python"
+    python.parent.mkdir(parents=True)
+    python.symlink_to(sys.executable)
+    units = schedule.systemd_units("06:30", checkout, str(python))
+    schedule.write_units(tmp_path / "good", units)
+    done = verify(tmp_path / "good")
+    assert done.returncode == 0, done.stderr
+    # the check can fail: each of these breaks the service, and systemd says so
+    service = units[schedule.SERVICE]
+    broken = {
+        "unquoted": service.replace(f'"{str(python).replace("%", "%%")}"', str(python).replace("%", "%%")),
+        "relative": service.replace(f'ExecStart="{str(python).replace("%", "%%")}"', "ExecStart=.venv/bin/python"),
+        "missing": service.replace(".venv/bin/python", ".venv/bin/no-python"),
+    }
+    for why, text in broken.items():
+        assert text != service, why
+        folder = tmp_path / why
+        schedule.write_units(folder, {**units, schedule.SERVICE: text})
+        done = verify(folder)
+        assert done.returncode != 0, (why, text)
+        assert "kcz-reports.service" in done.stderr, (why, done.stderr)

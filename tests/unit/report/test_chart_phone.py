@@ -47,7 +47,11 @@ def _kinds(lang: str):
     yield "multi_path", plots.multi_path([("start 2020", [2020, 2023], [90, 180], ["90", "180"]),
                                           ("start 2021", [2021, 2024], [99, 199], ["99", "199"])],
                                          title="Scenarios", unit_label="CNY 100 m", source=SOURCE, lang=lang)
-    yield "dot_ranges_log", plot_dots.dot_ranges_log(
+    yield "dot_ranges_log", _dots(lang)
+
+
+def _dots(lang: str):
+    return plot_dots.dot_ranges_log(
         [{"title": "Innovation chain", "labels": ["platforms brought in", "teams"], "lower": [69, 90],
           "upper": [69, 90], "texts": ["69", "90"]},
          {"title": "Industry chain", "labels": ["firms in incubation", "projects landed"], "lower": [10000, 20],
@@ -55,24 +59,36 @@ def _kinds(lang: str):
         title="Headlines", unit_label="count (log scale)", source=SOURCE, lang=lang, unit="log:count:个|count:家")
 
 
-@pytest.fixture(params=["zh", "en"])
-def kinds(request):
+@pytest.fixture(scope="module", params=["zh", "en"])
+def _drawn(request):
+    """(lang, [(kind, figure, its phone rendition)]): drawn once per language for this module's tests
+    (drawing them is most of their cost); the tests only read them."""
     theme.set_theme(request.param)
-    return list(_kinds(request.param))
+    figures = list(_kinds(request.param))
+    return request.param, [(name, fig, plots.narrow_rendition(fig)) for name, fig in figures]
+
+
+@pytest.fixture
+def kinds(_drawn):
+    lang, drawn = _drawn
+    theme.set_theme(lang)  # fonts are looked up when a figure is drawn: the language's theme again
+    return drawn
 
 
 def test_every_chart_kind_has_a_phone_rendition_whose_text_is_at_least_11_css_px(kinds):
     # at PHONE_CSS_PX wide, text of p points in a PNG of w px at d dpi is p / 72 * d * PHONE_CSS_PX / w CSS px
-    for name, fig in kinds:
-        phone = plots.narrow_rendition(fig)
+    for name, fig, phone in kinds:
         assert phone is not None, name
         image = Image.open(io.BytesIO(base64.b64decode(theme.png_base64(phone, theme.NARROW_DPI))))
         points, dpi = float(image.info[theme.MIN_TEXT_KEY]), image.info["dpi"][0]
         assert points > 0, name
         px = points / 72 * dpi * PHONE_CSS_PX / image.width
         assert px >= MIN_CSS_PX, f"{name}: {px:.1f} CSS px"
-        wide = Image.open(io.BytesIO(base64.b64decode(theme.png_base64(fig, theme.DPI))))
-        assert points / 72 * theme.DPI * PHONE_CSS_PX / wide.width < MIN_CSS_PX  # what a phone showed before
+        # what a phone showed before: the wide PNG's width, as png_base64 saves it (the same
+        # savefig call; its colour quantising and smallest-text record change no width)
+        drawn = io.BytesIO()
+        fig.savefig(drawn, format="png", dpi=theme.DPI, bbox_inches="tight")
+        assert points / 72 * theme.DPI * PHONE_CSS_PX / Image.open(drawn).width < MIN_CSS_PX
 
 
 def test_a_figure_not_drawn_by_plots_has_no_phone_rendition():
@@ -82,7 +98,7 @@ def test_a_figure_not_drawn_by_plots_has_no_phone_rendition():
 
 
 def test_legends_sit_outside_every_plot_area_and_cover_no_bar_or_line(kinds):
-    for name, fig in [*kinds, *((n + " (phone)", plots.narrow_rendition(f)) for n, f in kinds)]:
+    for name, fig in [*((n, f) for n, f, _ in kinds), *((n + " (phone)", p) for n, _, p in kinds)]:
         layout = chart_layout(fig)
         plot_boxes = [ax["box"] for ax in layout["axes"]] + layout["marks"]
         for legend in layout["legends"]:
@@ -104,7 +120,7 @@ def test_a_panel_with_one_bar_on_its_own_axis_is_refused():
 
 def test_counts_of_different_things_share_one_log_axis_and_every_one_is_visible():
     theme.set_theme("en")
-    fig = dict(_kinds("en"))["dot_ranges_log"]
+    fig = _dots("en")
     (ax,) = fig.axes
     assert ax.get_xscale() == "log"
     lo, hi = ax.get_xlim()
