@@ -369,7 +369,8 @@ def taking_overrides(reports: list, overrides: dict) -> tuple[list, list]:
     Raises:
         ConfigError: a report's notebook is missing.
     """
-    taking, rest = [], []
+    taking: list = []
+    rest: list = []
     for report in reports:
         (taking if set(overrides) & set(notebook_parameters(report)) else rest).append(report)
     return taking, rest
