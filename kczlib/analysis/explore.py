@@ -107,8 +107,13 @@ def share(part: Num, whole: Num) -> Num:
 
     Raises:
         UnitMismatchError: the two are not in one base unit.
+        ParameterError: the part is surely larger than the whole (its lower bound above the
+            whole's upper bound); where their ranges overlap the share is capped at 1.
     """
     _same_unit("share", part, whole)
+    if part.lower is not None and whole.upper is not None and part.lower > whole.upper:
+        raise ParameterError("part", f"{part.format('en')} is larger than the whole, {whole.format('en')}: "
+                                     "not a share (growth(later, earlier) is the change between two periods)")
     return metrics.share(part, whole)
 
 

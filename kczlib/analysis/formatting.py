@@ -419,10 +419,12 @@ def format_formula(formula: str, unit: str, lang: str) -> str:
 # --- shares -----------------------------------------------------------------------
 
 def _percent(x: float, name: str) -> Decimal:
-    """A share in [0, 1] as percent points."""
+    """A ratio as percent: a share in [0, 1], or a change rate.
+
+    A change rate is above 1 for more than doubling and negative for a fall (-0.05 prints
+    -5%). Shares never leave [0, 1] (`metrics.share` caps them).
+    """
     d = _decimal(x, name)
-    if not 0 <= d <= 1:
-        raise ParameterError(name, f"a share must lie in [0, 1], got {x!r}")
     return d * 100  # exact in Decimal: 0.07 -> 7, not 7.000000000000001
 
 

@@ -306,6 +306,10 @@ def register(**hooks: Callable[..., Any]) -> None:
 
 
 def _arithmetic(name: str, a: Num, b: object) -> Num:
+    if isinstance(b, int | float) and not isinstance(b, bool):
+        # a typed number has no source row: say so, not Python's bare "unsupported operand"
+        raise TypeError(f"cannot {name} a Num and the plain number {b!r}: every number here has a source row; "
+                        "take both sides from data (kczlib.num(case, id)), e.g. a context row for a denominator")
     if not isinstance(b, Num):
         return NotImplemented  # type: ignore[no-any-return]  # Python then tries the other side, then TypeError
     op: Callable[[Num, Num], Num] = _HOOKS[name]

@@ -328,10 +328,12 @@ def apply_overrides(reports: list, overrides: dict) -> list:
 
 
 def _check_case_values(notebook: Path, values: dict) -> None:
-    """Refuse a `-p` list naming an unknown case for a `list[str]` parameter declared `a known case`.
+    """Refuse a `-p` value naming an unknown case for a parameter declared `a known case`.
 
-    A single `case` is checked by its notebook, which fails as its own report (as before); a
-    list of cases (`cases` of the comparison) is a usage error of the whole build. A notebook
+    A single `case` (`-p case=atlantis`, `-p case=../chengdu`) and a list of cases (`cases`
+    of the comparison) are both usage errors of the whole build: one line, exit 2, before
+    any kernel starts (each report failing on its own printed the same line once per
+    report). A `case` set in reports.toml is still checked by its notebook. A notebook
     whose parameters cell is not in declaration form checks its own values when it runs.
 
     Raises:
@@ -346,8 +348,32 @@ def _check_case_values(notebook: Path, values: dict) -> None:
         return
     for name, value in values.items():
         param = declared.get(name)
-        if param is not None and param.needs_cases and param.type == "list[str]":
+        if param is not None and param.needs_cases and param.type in ("str", "list[str]"):
             coerce(param, value, known_cases())
+
+
+def taking_overrides(reports: list, overrides: dict) -> tuple[list, list]:
+    """Split reports into those whose notebook declares at least one `-p` name, and the rest.
+
+    A `-p` build makes only the reports the values change (`kcz build -p case=NAME` makes
+    the per-case reports for NAME, not a second copy of the comparison, which declares
+    `cases` and would come out as the default page under a `-custom-` name).
+
+    Args:
+        reports: config.ReportSpec entries.
+        overrides: {name: value} from `-p`.
+
+    Returns:
+        (taking, not_taking), each in the given order.
+
+    Raises:
+        ConfigError: a report's notebook is missing.
+    """
+    taking: list = []
+    rest: list = []
+    for report in reports:
+        (taking if set(overrides) & set(notebook_parameters(report)) else rest).append(report)
+    return taking, rest
 
 
 def custom_names(reports: list, overrides: dict) -> list:

@@ -42,7 +42,7 @@ from kczlib.publish.html.downloads import write_run_data
 from kczlib.publish.html.index_page import render_indexes
 from kczlib.publish.html.pages import finish_pages
 from kczlib.publish.lock import build_lock
-from kczlib.publish.overrides import apply_overrides, custom_names
+from kczlib.publish.overrides import apply_overrides, custom_names, taking_overrides
 from kczlib.publish.progress import Progress, warn
 from kczlib.publish.run_folder import (
     MANIFEST,
@@ -133,6 +133,9 @@ def build(options: BuildOptions, progress: Progress | None = None) -> BuildResul
     register_paths(working_folders(config.notebooks_dir))  # the kernels' cwd: errors may name it
     selected = apply_overrides(config.select(options.only), options.overrides)
     if options.overrides:  # never mistaken for the defaults, never `latest`
+        selected, untouched = taking_overrides(selected, options.overrides)
+        if untouched:
+            progress.say(f"kcz: not built, -p changes none of their parameters: {', '.join(r.name for r in untouched)}")
         selected, rest = custom_names(selected, options.overrides), []
     else:
         rest = [r for r in apply_overrides(list(config.reports), {}) if r.name not in {s.name for s in selected}]

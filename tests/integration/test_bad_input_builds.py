@@ -184,19 +184,26 @@ def test_a_case_of_the_wrong_type_or_a_path_fails_its_report_not_the_build(tmp_p
 
 
 @pytest.mark.skipif(not real_notebooks_exist(), reason="notebooks/*.ipynb not written yet")
-def test_case_none_on_a_real_report_fails_with_the_notebooks_message(tmp_path, data_copy):
-    config = write_config(tmp_path, [{"notebook": "00_overview"}], notebooks=REAL_NOTEBOOKS, langs=["en"],
+@pytest.mark.parametrize("arg, shown", [("case=None", "None is a NoneType, not a str"),
+                                        ("case=atlantis", "unknown case 'atlantis'"),
+                                        ("case=../chengdu", "unknown case '../chengdu'")])
+def test_an_unknown_case_on_real_reports_is_one_line_before_anything_runs(tmp_path, data_copy, arg, shown):
+    """A -p case that names no case folder (None, a made-up name, a path) is a usage error of
+    the build: exit 2 and one line naming the parameter and the value, before any kernel
+    starts; no run folder, and what was published stays (it was one FAILED line per report)."""
+    config = write_config(tmp_path, [{"notebook": "00_overview"}, {"notebook": "01_fiscal_investment"}],
+                          notebooks=REAL_NOTEBOOKS, langs=["en"],
                           warm_imports=["pandas", "matplotlib.pyplot", "kczlib"])
     out = tmp_path / "out"
     out.mkdir()
     (out / "latest").symlink_to("previous")  # something published before, not ours to touch
     (out / "previous").mkdir()
     (out / "previous" / "index.html").write_text("published", encoding="utf-8")
-    result = kcz("--config", config, "build", "-q", "-p", "case=None")
-    assert result.returncode == 1 and "Traceback" not in result.stderr
-    failed = [line for line in error_lines(result) if "FAILED" in line]
-    assert len(failed) == 1 and "parameter 'case'" in failed[0] and "None" in failed[0], result.stderr
-    assert os.readlink(out / "latest") == "previous"
+    result = kcz("--config", config, "build", "-q", "-p", arg)
+    lines = result.stderr.strip().splitlines()
+    assert result.returncode == 2 and len(lines) == 1, result.stderr
+    assert lines[0].startswith("kcz: error: parameter 'case'") and shown in lines[0] and "chengdu" in lines[0]
+    assert sorted(p.name for p in out.iterdir()) == ["latest", "previous"]
     assert (out / "previous" / "index.html").read_text(encoding="utf-8") == "published"
 
 

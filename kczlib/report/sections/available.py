@@ -125,8 +125,10 @@ def series_change(report, indicator_id: str) -> bool:
     A stock or cumulative count (data/indicators.csv `tally`) gives its net increase (later -
     earlier); a count or amount gives its change rate (later / earlier - 1), and over more than
     one year the compound average annual rate ((later / earlier) ** (1 / years) - 1), said to be
-    one; a percentage (R&D intensity) is shown at both years, nothing derived. Ranges are bounded
-    by the vertex method (`metrics`). Nothing is shown for fewer than two dated figures.
+    one; a percentage (R&D intensity) is shown at both years, nothing derived, and so is a change
+    that is not surely a rise (a fall, or ranges that allow no change), which the growth
+    sentences (增至, "a growth of") would misstate. Ranges are bounded by the vertex method
+    (`metrics`). Nothing is shown for fewer than two dated figures.
 
     Returns:
         Whether a sentence was shown.
@@ -158,6 +160,8 @@ def _series_text(report, indicator_id: str) -> Safe | None:
     years = years_between(first, last)
     one = last[0] - first[0] == 1
     rate = metrics.change_rate(last[1], first[1]) if one else metrics.compound_rate(last[1], first[1], years)
+    if rate.lower is None or rate.lower <= 0:  # not surely a rise: the growth sentences would say 增至/grew
+        return report.text("shared.series_levels", **slots)
     kind = "stock" if ind.tally in STOCK_TALLIES else "flow"
     extra: dict = {"net": metrics.difference(last[1], first[1])} if kind == "stock" else {}
     if not one:

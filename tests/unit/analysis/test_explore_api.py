@@ -107,7 +107,25 @@ def test_growth_share_per_capita_cagr():
     s = kczlib.share(total, later)
     assert s.point == pytest.approx(7821 / 9856) and s.format("zh") == "79.4%"
     # a fall is a negative growth, and still prints (as a percent): 6120 / 9856 - 1 = -37.9%
-    assert kczlib.growth(earlier, later).explain("en").startswith("-37.9% = ")  # (format refuses it, as reports do)
+    assert kczlib.growth(earlier, later).explain("en").startswith("-37.9% = ")
+    assert kczlib.growth(earlier, later).format("en") == "-37.9%"  # a fall prints with its sign
+
+
+def test_growth_above_a_hundred_percent_prints_and_a_part_above_its_whole_is_refused():
+    # 2019 -> 2022 high-tech enterprises: 9856 / 4149 - 1 = 1.37551 -> 138% (three significant digits);
+    # it raised "parameter 'x': a share must lie in [0, 1]"
+    later, earlier = kczlib.num(C, "hte_chengdu_2022"), kczlib.num(C, "hte_chengdu_2019")
+    assert kczlib.growth(later, earlier).format("en") == "138%" and kczlib.growth(later, earlier).format("zh") == "138%"
+    # 9856 (2022) is no share of 7821 (2021): it printed "100%" (capped)
+    with pytest.raises(KczError, match="larger than the whole"):
+        kczlib.share(later, kczlib.num(C, "hightech_enterprises"))
+
+
+def test_a_plain_number_is_refused_with_the_way_to_a_sourced_one():
+    with pytest.raises(TypeError, match="plain number 2: every number here has a source row"):
+        loans() * 2
+    with pytest.raises(TypeError, match="plain number 0.5"):
+        loans() - 0.5
 
 
 def test_a_second_case():

@@ -233,9 +233,12 @@ def test_share_interval_prints_without_float_noise():
     assert format_share_interval(1 / 3, None, "zh") == "至少33.3%"
 
 
-def test_share_outside_zero_to_one_is_rejected():
+def test_a_change_rate_above_one_or_below_zero_prints_and_nan_does_not():
+    # ratios also carry change rates (later / earlier - 1): 1.5 is 150% more, -0.125 a fall of 12.5%
+    # (a share never leaves [0, 1]: metrics.share caps it, kczlib.share refuses a part above its whole)
+    assert format_share(1.5, "en") == "150%" and format_share(-0.125, "zh") == "-12.5%"
     with pytest.raises(ParameterError):
-        format_share(1.5, "en")
+        format_share(float("nan"), "en")
 
 
 # --- validation -------------------------------------------------------------------

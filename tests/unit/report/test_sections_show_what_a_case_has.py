@@ -173,3 +173,16 @@ def test_a_partial_loans_section_shows_the_change_of_its_two_years(cases):
     assert available.series_change(en, "tech_loan_volume")
     assert "from CNY 800 m in 2022 to CNY 1 bn in 2023" in en.shown[0]
     assert "a net increase of CNY 200 m, a growth of 25%" in en.shown[0]
+
+
+def test_a_fall_is_shown_as_the_two_levels_not_as_growth(cases):
+    # jiangcheng's 2022 row set to 450 (its text says 380): 450 in 2022, 420 in 2023 is a fall,
+    # 420 / 450 - 1 = -6.7%; the stock sentence would say 增至 ... 净增-30家 ... 增长-6.7%
+    path = cases / "cases" / "jiangcheng" / "figures.csv"
+    rows = path.read_text(encoding="utf-8").splitlines()
+    rows = [r.replace(",380,家,380,count,exact,380,380,2022,", ",450,家,450,count,exact,450,450,2022,") for r in rows]
+    path.write_text("\n".join(rows) + "\n", encoding="utf-8")
+    r = bare_report("04_platforms_and_industry", "jiangcheng")
+    available.complete(r, "hightech", "hightech_enterprises", "hightech_enterprises_net_new")
+    assert r.shown[2] == "国家高新技术企业数：2022年为450家，2023年为420家（均为原文所给）。"
+    assert "增至" not in "".join(r.shown) and "增长" not in "".join(r.shown)
