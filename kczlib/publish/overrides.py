@@ -330,7 +330,7 @@ def apply_overrides(reports: list, overrides: dict) -> list:
 def _check_case_values(notebook: Path, values: dict) -> None:
     """Refuse a `-p` value naming an unknown case for a parameter declared `a known case`.
 
-    A single `case` (`-p case=atlantis`, `-p case=../chengdu`) and a list of cases (`cases`
+    A single `case` (`-p case=atlantis`, `-p case=../some_case`) and a list of cases (`cases`
     of the comparison) are both usage errors of the whole build: one line, exit 2, before
     any kernel starts (each report failing on its own printed the same line once per
     report). A `case` set in reports.toml is still checked by its notebook. A notebook
