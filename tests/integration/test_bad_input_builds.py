@@ -162,11 +162,14 @@ def test_a_case_of_the_wrong_type_or_a_path_fails_its_report_not_the_build(tmp_p
     assert path_case.startswith("../../")
     latest, files = published(tmp_path, tiny_config)
 
-    for arg, words in (("case=None", ["unknown case", "None"]), ("case=[1]", ["unknown case", "[1]"]),
-                       ("lang=[1]", ["error at cell"])):  # by -p; a wrong-typed lang too
+    for arg, words in (("case=None", ["unknown case", "None"]), ("case=[1]", ["unknown case", "[1]"])):  # by -p
         result = kcz("--config", tiny_config, "build", "-q", "-p", arg)
         run = assert_failed_report_only(result, latest, files, *words)
         assert set(statuses(run).values()) == {"failed"}
+    # a language by -p is refused before anything runs (a report's language is in its name)
+    result = kcz("--config", tiny_config, "build", "-q", "-p", "lang=[1]")
+    assert result.returncode == 2 and len(result.stderr.strip().splitlines()) == 1, result.stderr
+    assert "parameter 'lang'" in result.stderr and "--only '*-en'" in result.stderr
 
     bad = {"five": 5, "list": [1], "yes": True, "table": {"a": [1, 2], "b": {"c": "x"}}, "path": path_case}
     (tmp_path / "bad").mkdir()
