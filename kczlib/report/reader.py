@@ -137,7 +137,8 @@ class ReaderMethods:
                             if k in templates(lang)), None)
         if summary_key and self.omitted and self.group != "overview":
             # sections left out: the fixed summary would describe contents this page lacks (issue 23)
-            summary_key = "any_case.summary.reported_only"
+            printed = require_ledger(self.ledger).figure_ids()
+            summary_key = "any_case.summary.reported_only" if printed else "any_case.summary.nothing_reported"
         summary = plain(tpl(summary_key, city=self.meta["city"][lang])) if summary_key else ""
         return self.page_meta(summary, about, require_ledger(self.ledger).data_as_of(self.case))
 

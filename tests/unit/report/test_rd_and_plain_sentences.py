@@ -104,3 +104,19 @@ def test_the_introduction_has_its_own_heading():
     overview.overview_caveats(r)
     joined = "\n".join(str(s) for s in r.shown)
     assert joined.index("案例简介") < joined.index("无锡为") < joined.index("注意事项")
+
+
+def test_an_index_card_describes_what_its_page_shows():
+    """wuxi_2022 reports no tech-loan figure and only R&D spending on the fiscal page's subjects."""
+    empty = bare_report("02_tech_finance_leverage", "wuxi_2022")
+    empty.heading("finance.title", level=1)
+    empty.needs("fiscal_spending", "fiscal_st_spending")  # a section left out, nothing printed
+    assert empty.reader_meta()["summary"] == "无锡案例未报告本主题各节所需的数字，各节从略（页内列明）。"
+    partial = bare_report("01_fiscal_investment", "wuxi_2022", "en")
+    partial.heading("fiscal.title", level=1)
+    fiscal.rd_section(partial, None, None)  # prints R&D spending
+    partial.needs("fiscal_spending", "fiscal_st_spending")
+    assert partial.reader_meta()["summary"].startswith("This page shows only what the Wuxi case reports")
+    full = bare_report("01_fiscal_investment", "chengdu", "en")
+    full.heading("fiscal.title", level=1)  # nothing left out: the report's own summary
+    assert "leverage" not in full.reader_meta()["summary"] and "only what" not in full.reader_meta()["summary"]
