@@ -11,6 +11,7 @@ so one the section does not print is in that report's "other reported figures".
 
 from __future__ import annotations
 
+from kczlib.analysis import metrics
 from kczlib.report.sections.available import figure_items, series_change
 
 # The R&D indicators (data/indicators.csv) the section shows beside the intensity, in order.
@@ -38,3 +39,31 @@ def rd_figures(report, refs: list[str], *, lead: str = "fiscal.rd_more") -> None
     figure_items(report, [report.get(r) for r in refs])
     for r in refs:
         series_change(report, r)
+    implied_levels(report, refs)
+
+
+# A gap to a place's intensity (data/indicators.csv) -> the place's words (fiscal.rd_place.<key>)
+GAPS = {"rd_intensity_above_province": "province", "rd_intensity_above_national": "nation"}
+
+
+def implied_levels(report, refs: list[str]) -> None:
+    """The province's and the nation's R&D intensity implied by the case's gap to them, one sentence each.
+
+    The case's intensity of the gap's year minus the gap (percentage points), as a derived
+    number (`metrics.difference`, ranges by the vertex method). Nothing for a gap without the
+    case's intensity of the same year.
+
+    Args:
+        report: the notebook's `Report`.
+        refs: the R&D indicator ids the case reports (`rd_reported`).
+    """
+    for ref, place in GAPS.items():
+        if ref not in refs:
+            continue
+        gap = report.get(ref)
+        year = report.period_of(gap)
+        intensity = report.maybe("rd_intensity", year) if year.isdigit() else None
+        if intensity is None:
+            continue
+        report.say("fiscal.rd_implied", year=report.period(gap.ids[0]), place=report.text(f"fiscal.rd_place.{place}"),
+                   level=metrics.difference(intensity, gap), intensity=intensity, gap=gap)

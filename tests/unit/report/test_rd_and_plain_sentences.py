@@ -31,6 +31,9 @@ def test_r_and_d_intensity_its_expectation_and_its_gaps_show_on_the_r_and_d_repo
                  "- R&D经费投入强度高于全国平均水平：0.91个百分点（2020年）"):
         assert item in text, item
     assert "本节从略" not in text
+    # derived from the gaps: 3.31 - 0.43 = 2.88; 3.31 - 0.91 = 2.40 (printed 2.4%)
+    assert "2020年全省平均的研发投入强度为2.88%（3.31%减0.43个百分点）" in text
+    assert "2020年全国平均的研发投入强度为2.4%（3.31%减0.91个百分点）" in text
     en = bare_report("01_fiscal_investment", "jiaxing_2022", "en")
     fiscal.rd_section(en, None, en.maybe("rd_intensity"))
     assert "0.91 percentage points (2020)" in "\n".join(en.shown)
