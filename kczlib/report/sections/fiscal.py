@@ -80,7 +80,8 @@ def rd_section(report, spending: Num | None, intensity: Num | None) -> None:
         if (spending is None or gdp is None) and not more:
             report.needs("rd_intensity", "rd_intensity")
             return
-        report.heading("fiscal.rd_heading")
+        # nothing outside is set beside R&D figures alone: the heading names no benchmarks
+        report.heading("fiscal.rd_heading" if spending is not None and gdp is not None else "fiscal.rd_heading_plain")
         if spending is not None and gdp is not None:
             report.say("fiscal.spending_of_gdp", spending=spending, year=report.period(spending.ids[0]), gdp=gdp,
                        gdp_year=report.when(gdp_row), confidence=report.confidence(gdp_row),

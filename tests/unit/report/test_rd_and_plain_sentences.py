@@ -47,6 +47,7 @@ def test_r_and_d_spending_shows_without_an_intensity():
     assert "- 全社会研发投入：超450亿元（2021年）" in text  # 超过450亿元: a lower bound, printed 超
     assert "- 全社会研发投入为2012年的倍数：2.25倍（2021年）" in text
     assert not r.omitted  # the section is shown, not left out
+    assert r.shown[0] == "## 研发投入"  # nothing outside is set beside it: no "benchmarks" in its heading
 
 
 def test_the_fiscal_report_is_home_to_r_and_d_figures_its_section_does_not_print():
