@@ -168,6 +168,14 @@ def _rank(d: Decimal, lang: str, measure: str) -> str:
     return f"第{number_to_cn(int(d))}{measure or '名'}"
 
 
+def _rank_within(d: Decimal, lang: str, measure: str) -> str:
+    """A place within the first `d` (全国前十): words `numbers.rank.within`, the number as a rank's."""
+    if d != d.to_integral_value() or d < 1:
+        raise ParameterError("x", f"a rank must be a whole number from 1, got {d}")
+    n = number_to_cn(int(d)) if lang == "zh" else _digits(d, lang)
+    return word("numbers", "rank.within", lang).format(n=n, measure=measure or word("numbers", "rank.measure", lang))
+
+
 def _value(d: Decimal, base_unit: str, lang: str, measure: str) -> str:
     """A rounded Decimal with its unit; the public functions validate and round."""
     zh = lang == "zh"
@@ -259,6 +267,13 @@ def format_quantity(
         return text
     if qualifier in _RANGE_QUALIFIERS:
         return _range_qualified(text, qualifier, base_unit, lang, _after_scale(value_base, lower, upper))
+    if base_unit == "rank" and qualifier == "内" and value_base is not None:
+        return _rank_within(_decimal(value_base), lang, measure)  # 全国前十: 前十名 / top 10, not 第十名内
+    return _with_qualifier(text, qualifier, lang)
+
+
+def _with_qualifier(text: str, qualifier: str, lang: str) -> str:
+    """A printed value with its bound's qualifier before or after it (超1万个, 3年内, more than 10,000)."""
     if lang == "en":
         return _EN_PREFIX[qualifier] + text
     if qualifier in _ZH_SUFFIX:

@@ -86,7 +86,7 @@ def unstack_measure(before: str, printed: str, after: str) -> str:
     Returns:
         `printed`, less its trailing measure word when `after` starts with one (a count; not a
         noun that begins like one, `NOUNS_LIKE_MEASURES`: 天使, 项目) or when `before` ends with
-        the same one (a rank, 第…); else unchanged.
+        the same one (a rank, 第… or 前…); else unchanged.
 
     Examples:
         >>> unstack_measure("共", "172个", "处数字提及"), unstack_measure("均排名", "第一名", "。")
@@ -99,6 +99,6 @@ def unstack_measure(before: str, printed: str, after: str) -> str:
     if not bare or not (bare[-1].isdigit() or bare[-1] in CN_DIGIT or bare[-1] in CN_PLACE or bare[-1] in "万亿余多"):
         return printed
     if (_longest_measure(after, at_end=False) and after[:2] not in NOUNS_LIKE_MEASURES) \
-            or (printed.startswith("第") and before.endswith(measure)):
+            or (printed.startswith(("第", "前")) and before.endswith(measure)):
         return bare
     return printed

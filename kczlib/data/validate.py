@@ -68,6 +68,7 @@ class ValidationResult:
     corrected: int = 0  # figure rows whose `correction` replaces the parser's reading
     mentions: int = 0
     claimed_by_figures: int = 0
+    shared_mentions: int = 0  # figure rows whose mention an earlier row claims (均排名第一 states two)
     claimed_by_non_figures: int = 0
     recognised_non_figures: int = 0  # mentions no row claims, recognised by the built-in rules
     redundant_rows: int = 0  # non-figure rows whose mention the built-in rules also recognise
@@ -268,6 +269,8 @@ def _check_figures(result: ValidationResult, figures: pd.DataFrame, doc: SourceD
                     fig_path, f"mention {mention.text!r} at offset {mention.start} is already claimed by figure "
                               f"{first!r}: one figure held twice? If the mention states two figures, name {first} "
                               f"in this row's note", int(row["line"]), "offset"))
+            if first is not None:
+                result.shared_mentions += 1
             claimed_by.setdefault(mention.start, fig.id)
             claims.setdefault(mention.start, f"figure {fig.id!r}")
     return claims

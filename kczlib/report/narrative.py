@@ -214,7 +214,10 @@ def render(key: str, lang: str, ledger: Ledger | None, **slots) -> Safe:
     for name, v in slots.items():
         if isinstance(v, Num):
             if lang == "zh":  # one measure word: the template's own, if it writes one (unstack_measure)
-                before, after = around.get(name, ("", ""))
+                before, after, previous = around.get(name, ("", "", None))
+                touching = slots.get(previous) if previous is not None else None
+                if not before and isinstance(touching, str):  # "{name}{value}": 排名 + 第二名
+                    before = touching
                 text = unstack_measure(before, v.format(lang), after)
                 require_ledger(ledger).record(v, key, text)
                 values[name] = text
@@ -243,13 +246,18 @@ def render(key: str, lang: str, ledger: Ledger | None, **slots) -> Safe:
 
 
 
-def _around_slots(template: str) -> dict[str, tuple[str, str]]:
-    """{slot: (the words right before it, the words right after it)} of a template (first use)."""
+def _around_slots(template: str) -> dict[str, tuple[str, str, str | None]]:
+    """{slot: (the words right before it, the words right after it, the slot right before it)} (first use).
+
+    The slot right before is None unless the two slots touch ("{name}{value}"): then the words
+    before the second are the first one's text (a metric ending in 排名 before a rank).
+    """
     parsed = list(string.Formatter().parse(template))
-    around: dict[str, tuple[str, str]] = {}
+    around: dict[str, tuple[str, str, str | None]] = {}
     for i, (literal, name, _, _) in enumerate(parsed):
         if name is not None and name not in around:
-            around[name] = (literal, parsed[i + 1][0] if i + 1 < len(parsed) else "")
+            previous = parsed[i - 1][1] if i > 0 and not literal else None
+            around[name] = (literal, parsed[i + 1][0] if i + 1 < len(parsed) else "", previous)
     return around
 
 

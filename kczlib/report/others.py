@@ -4,7 +4,9 @@ The sections of a report print what their questions need; a case reports more th
 (a loan balance, a ranking, a count no section asks for). Each figure has a home report,
 chosen by its chain (`figures.csv` `chain`, one of the schema's ten): `CHAIN_HOMES` maps the
 chains the subject reports treat to their notebook, and the overview (`REST`) takes every other
-chain, and any chain added to the schema later. Just before its appendix, a report shows the
+chain, and any chain added to the schema later. A topic that shares its chain with another
+report's has its indicators listed in `INDICATOR_HOMES` (fiscal S&T spending and R&D: the
+fiscal report's, though their chain is capital). Just before its appendix, a report shows the
 figures of its home chains that it has not printed itself (its ledger's `figure_ids`), in
 one table per chain, in the page's language: metric, value (as the project prints
 quantities: a qualified figure as its range), period and the evidence quoted from the source.
@@ -25,8 +27,7 @@ from kczlib.data.figures import figure
 from kczlib.report.tables import Cell, display_table
 
 # The report notebook that is home to the figures of each chain (kczlib/data schema
-# figures.schema.json `chain`); chains listed nowhere go to REST. The fiscal report is home
-# to none: its figures are capital-chain figures, whose home is the tech-finance report.
+# figures.schema.json `chain`); chains listed nowhere go to REST.
 CHAIN_HOMES = {
     "capital": "02_tech_finance_leverage",
     "talent": "03_talent_inflows",
@@ -36,20 +37,32 @@ CHAIN_HOMES = {
     "outcome_platforms": "04_platforms_and_industry",
     "outcome_industry": "04_platforms_and_industry",
 }
+# A topic whose figures share a chain with another report's: the indicators (data/indicators.csv)
+# whose home is a report other than their chain's. Fiscal S&T spending and R&D are capital-chain
+# indicators, but the fiscal report is the one whose sections treat them: an R&D figure its
+# section does not print belongs in its table, not on the tech-finance page.
+FISCAL_HOME = "01_fiscal_investment"
+INDICATOR_HOMES = {ind: FISCAL_HOME for ind in (
+    "fiscal_st_spending", "fiscal_st_growth_target", "fiscal_st_growth_target_years", "fiscal_project_grant",
+    "fiscal_st_share", "fiscal_st_growth", "rd_intensity", "rd_spending", "rd_spending_growth",
+    "rd_spending_multiple", "rd_intensity_change", "rd_intensity_expected", "rd_intensity_above_province",
+    "rd_intensity_above_national", "rd_tax_deduction")}
 REST = "00_overview"  # home to the overview, evaluation and outcome_services chains, and any other
 WHERE = "other figures"  # the ledger's `where` of the values printed here
 
 
-def home_report(chain: str) -> str:
+def home_report(chain: str, indicator: str = "") -> str:
     """The notebook name of the report whose "other reported figures" hold a figure of `chain`.
 
     Args:
         chain: a figures.csv `chain` value.
+        indicator: the figure's `indicator` (empty or NaN-as-text when it maps to none).
 
     Returns:
-        `CHAIN_HOMES[chain]`, or `REST` (the overview) for a chain it does not list.
+        `INDICATOR_HOMES[indicator]` for an indicator listed there, else `CHAIN_HOMES[chain]`,
+        or `REST` (the overview) for a chain it does not list.
     """
-    return CHAIN_HOMES.get(chain, REST)
+    return INDICATOR_HOMES.get(indicator) or CHAIN_HOMES.get(chain, REST)
 
 
 def unprinted_figures(report) -> dict[str, list[str]]:
@@ -66,9 +79,9 @@ def unprinted_figures(report) -> dict[str, list[str]]:
         return {}
     printed = set(report.ledger.figure_ids())
     out: dict[str, list[str]] = {}
-    chains = report.figure_columns("chain")  # which figures are whose: not the rest of each row
-    for fid, chain in zip(chains.index, chains["chain"], strict=True):
-        if home_report(str(chain)) == report.notebook and fid not in printed:
+    chains = report.figure_columns("chain", "indicator")  # which figures are whose: not the rest of each row
+    for fid, chain, ind in zip(chains.index, chains["chain"], chains["indicator"], strict=True):
+        if home_report(str(chain), str(ind)) == report.notebook and fid not in printed:
             out.setdefault(str(chain), []).append(str(fid))
     return out
 

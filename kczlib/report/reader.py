@@ -54,6 +54,7 @@ class ReaderMethods:
     group: str
     key: list[tuple[str, str]]
     findings: list[str]
+    omitted: list  # (reason, topic) of each section left out (`Report.omit`)
     case: str
     configured: bool  # `configure` ran (the case's tables can be read)
     figure_columns: Callable[..., Any]  # columns of every figure of the case (a DataFrame)
@@ -134,6 +135,10 @@ class ReaderMethods:
         # a summary worded for any case (the city as a slot) wins over one written for the first case
         summary_key = next((k for k in (f"any_case.summary.{self.group}", f"reader.summary.{self.group}")
                             if k in templates(lang)), None)
+        if summary_key and self.omitted and self.group != "overview":
+            # sections left out: the fixed summary would describe contents this page lacks (issue 23)
+            printed = require_ledger(self.ledger).figure_ids()
+            summary_key = "any_case.summary.reported_only" if printed else "any_case.summary.nothing_reported"
         summary = plain(tpl(summary_key, city=self.meta["city"][lang])) if summary_key else ""
         return self.page_meta(summary, about, require_ledger(self.ledger).data_as_of(self.case))
 

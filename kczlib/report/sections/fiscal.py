@@ -19,6 +19,7 @@ from kczlib.data.geo import geo_name
 from kczlib.report import plots  # matplotlib: sections are only imported by notebooks
 from kczlib.report.narrative import Safe
 from kczlib.report.sections.available import case_findings, series_change
+from kczlib.report.sections.rd import RD_REFS, rd_figures, rd_reported
 from kczlib.report.sections.shared import rd_peers, rd_rows
 
 
@@ -61,34 +62,46 @@ def fiscal_benchmarks(report, spending: Num, intensity: Num) -> None:
 
 
 def rd_section(report, spending: Num | None, intensity: Num | None) -> None:
-    """The R&D intensity section: whatever of intensity, spending and GDP the case and its context give.
+    """The R&D section: whatever of intensity, R&D figures, fiscal spending and GDP the case and its context give.
 
-    With both figures: the source's claim and the benchmarks (`fiscal_benchmarks`). With the
-    intensity alone: the intensity (at each year the case gives, `available.series_change`),
-    the chart and peer sentence of context, and one sentence that spending is missing; the
-    intensity is never hidden for want of spending (issue 23). With spending alone: spending
-    as a share of GDP from context, derived and said so, else the one "not reported" sentence.
+    With both intensity and fiscal spending: the source's claim and the benchmarks
+    (`fiscal_benchmarks`). With the intensity alone: the intensity (at each year the case gives,
+    `available.series_change`), the chart and peer sentence of context, and one sentence that
+    spending is missing. Without the intensity: fiscal spending as a share of GDP from context
+    (derived and said so) or one sentence that the intensity is not reported. In every case the
+    other R&D figures the case reports (`rd.RD_REFS`: R&D spending, its change, an expected
+    intensity, the gaps to province and nation) follow as a list (`rd.rd_figures`): none is
+    hidden because another is missing (issue 23). With none of them at all, the section is left
+    out with the one "not reported" sentence.
     """
+    more = rd_reported(report)
     if intensity is None:
         gdp_row, gdp = report.ctx_role("gdp_case_year")
-        if spending is None or gdp is None:
+        if (spending is None or gdp is None) and not more:
             report.needs("rd_intensity", "rd_intensity")
             return
-        report.heading("fiscal.rd_heading")
-        report.say("fiscal.spending_of_gdp", spending=spending, year=report.period(spending.ids[0]), gdp=gdp,
-                   gdp_year=report.when(gdp_row), confidence=report.confidence(gdp_row),
-                   share=metrics.share(spending, gdp))
+        # nothing outside is set beside R&D figures alone: the heading names no benchmarks
+        report.heading("fiscal.rd_heading" if spending is not None and gdp is not None else "fiscal.rd_heading_plain")
+        if spending is not None and gdp is not None:
+            report.say("fiscal.spending_of_gdp", spending=spending, year=report.period(spending.ids[0]), gdp=gdp,
+                       gdp_year=report.when(gdp_row), confidence=report.confidence(gdp_row),
+                       share=metrics.share(spending, gdp))
+        else:
+            report.say("fiscal.rd_no_intensity")
+        rd_figures(report, more, lead="fiscal.rd_reported")
         return
     report.heading("fiscal.rd_heading")
     if spending is not None:
         report.say("fiscal.rd_claim", intensity=intensity)
         series_change(report, "rd_intensity")
+        rd_figures(report, more)
         fiscal_benchmarks(report, spending, intensity)
         return
     if not series_change(report, "rd_intensity"):
         year = report.period_of(intensity)
         report.say("fiscal.rd_stated", intensity=intensity,
                    year=report.period(intensity.ids[0]) if year.isdigit() else Safe(report.text("fiscal.no_year")))
+    rd_figures(report, more)
     report.say("fiscal.rd_no_spending")
     _rd_series_chart(report)
     rd_peer_comparison(report)
@@ -182,7 +195,7 @@ def fiscal_against_budget(report, spending: Num) -> None:
 
 
 # The indicators of this report: what its key findings may be chosen from (available.case_findings)
-FISCAL_REFS = ("fiscal_st_spending", "rd_intensity", "fiscal_project_grant", "fiscal_st_growth_target")
+FISCAL_REFS = ("fiscal_st_spending", "rd_intensity", "fiscal_project_grant", "fiscal_st_growth_target", *RD_REFS)
 
 
 # A later window's base is unknown; the one assumption that bounds it: spending did not fall.

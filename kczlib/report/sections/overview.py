@@ -40,7 +40,10 @@ def overview_title(report) -> None:
 
 
 def overview_intro(report, batch_ref: str) -> None:
-    """The introduction: what the case is (its programme, when case.json names one) and how many figures.
+    """The introduction under its heading: what the case is (its programme, if named) and how many figures.
+
+    The notebook shows it after the key findings and before the caveats (a heading of its
+    own: it is not a caveat).
 
     Args:
         report: the notebook's `Report`.
@@ -51,6 +54,7 @@ def overview_intro(report, batch_ref: str) -> None:
     """
     if not report.reports_figures():
         return
+    report.heading("overview.intro_heading")
     n_figures = report.count(len(report.figures), "overview.derivation.figure_rows")
     programme = report.meta.get("programme")
     named = isinstance(programme, dict) and bool(programme.get(report.lang))
@@ -176,17 +180,36 @@ def data_quality(report) -> None:
     report.heading("overview.quality_heading")
     n = report.count(r.figures, "overview.derivation.figure_rows")
     q = report.count(r.qualified, "overview.derivation.qualified_rows")
-    report.say("overview.quality", n_figures=n, n_qualified=q, share_qualified=metrics.share(q, n),
-             qualifiers=qualifier_list(report, r),
-             mentions=report.count(r.mentions, "overview.derivation.mentions"),
-             claimed_figures=report.count(r.claimed_by_figures, "overview.derivation.claimed_by_figures"),
-             claimed_non=report.count(r.claimed_by_non_figures, "overview.derivation.non_figure_rows"),
-             unaccounted=report.count(len(r.unaccounted), "overview.derivation.unclaimed"))
+    mentions = {"mentions": report.count(r.mentions, "overview.derivation.mentions"),
+                "claimed_figures": report.count(r.claimed_by_figures, "overview.derivation.claimed_by_figures"),
+                "claimed_non": report.count(r.claimed_by_non_figures, "overview.derivation.non_figure_rows"),
+                "unaccounted": report.count(len(r.unaccounted), "overview.derivation.unclaimed")}
+    if r.qualified:
+        report.say("overview.quality", n_figures=n, n_qualified=q, share_qualified=metrics.share(q, n),
+                   qualifiers=qualifier_list(report, r), **mentions)
+    else:  # none qualified: said plainly, no share of nothing and no empty list of qualifiers
+        report.say("overview.quality_exact", n_figures=n, **mentions)
+    _unclaimed_figures(report, r)
     items = [(report.text(f"common.chains.{chain}"),
               report.count(v, "overview.derivation.chain_rows", chain=chain,
                            chain_name=report.text(f"common.chains.{chain}")))
              for chain, v in r.per_chain.items()]
     report.bars("per_chain", items, "overview.quality_chart", "overview.unit_count")
+
+
+def _unclaimed_figures(report, r) -> None:
+    """Why the dataset holds more figures than the mentions figure rows claim, one sentence each.
+
+    A row may share its mention with another (one phrase states two figures: 均排名第一), and
+    a row may have no mention the parser reads (an analyst's added figure, `correction`): the
+    figures count = claimed mentions + shared + the rest. Nothing when the counts agree.
+    """
+    shared = r.shared_mentions
+    rest = r.figures - r.claimed_by_figures - shared
+    if shared > 0:
+        report.say("overview.quality_shared", shared=report.count(shared, "overview.derivation.shared_mentions"))
+    if rest > 0:
+        report.say("overview.quality_unparsed", rest=report.count(rest, "overview.derivation.unparsed_figures"))
 
 
 # Figures of no series listed in the overview's findings of a case with few takeaways
@@ -291,5 +314,6 @@ def overview_caveats(report) -> None:
         (f"any_case.caveat_source.{source_kind(report.meta)}", {"n_figures": n,
                                                                 "city": report.meta["city"][report.lang]}),
         ("overview.caveat_ranges", {"n_qualified": q, "n_figures": n, "share": metrics.share(q, n),
-                                    "qualifiers": qualifier_list(report, r)}),
+                                    "qualifiers": qualifier_list(report, r)}) if r.qualified else
+        ("overview.caveat_exact", {"n_figures": n}),
         series)) + (gap_items if series[0].startswith("overview.caveat_series") else "")))

@@ -52,9 +52,9 @@ def test_stocks_of_different_years_share_a_row_and_the_finding_says_the_periods_
 
 
 @pytest.mark.parametrize("lang, words", [
-    ("en", ["Chengdu 1st (", "Wuxi within 10th (", "each rank places its city within a group its own text names"]),
+    ("en", ["Chengdu 1st (", "Wuxi top 10 (", "each rank places its city within a group its own text names"]),
     ("zh", ["成都第一名（科创板上市企业数量在中西部城市中的排名）",
-            "无锡第十名内（科创板上市企业数全国城市排名）", "每个名次都是在各自原文所说的范围内排出的"])])
+            "无锡前十名（科创板上市企业数全国城市排名）", "每个名次都是在各自原文所说的范围内排出的"])])
 def test_ranks_within_different_groups_are_never_one_row(lang, words):
     r = report(["chengdu", "wuxi_2022"], lang)
     assert "star_listed_rank" not in {s.indicator for s in compare.gather(r)}
