@@ -137,10 +137,13 @@ def standing(report, shared: list[Shared]) -> None:
 
     For every period in which the city and another report an indicator as one kind: highest or
     lowest of the n cities, between the cities named, or not ranked where its range overlaps
-    another's; per resident as well where every value of the period has a denominator. A city
-    with shared indicators but no other city of the same period says so; a city with none, too.
+    another's; per resident as well where every value of the period has a denominator. The
+    cities with shared indicators but none in a period another city reports are named in one
+    sentence after those; the cities with no shared indicator in one more.
     """
     report.heading("compare.standing_heading")
+    unplaced: list[str] = []  # cities with shared indicators, none in a period another city reports
+    alone: list[str] = []  # cities with no shared indicator
     for case in report.cases:
         places: list[Safe] = []
         for s in shared:
@@ -156,10 +159,15 @@ def standing(report, shared: list[Shared]) -> None:
                                          str(_per_resident_label(report, values, name)), period))
         if places:
             report.say("compare.standing_places", city=report.city(case), items=_join(report, places))
-            continue
-        mine = [s for s in shared if case in s.cases]
-        if mine:
-            report.say("compare.standing_no_period", city=report.city(case), names=_join(
-                report, [Safe(_label(report, s, shared, inside=True)) for s in mine], "common.name_separator"))
+        elif any(case in s.cases for s in shared):
+            unplaced.append(case)
         else:
-            report.say("compare.standing_none", city=report.city(case))
+            alone.append(case)
+
+    def cities(cases: list[str]) -> Safe:
+        return _join(report, [Safe(str(report.city(c))) for c in cases], "common.name_separator")
+
+    if unplaced:  # said once for every such city, not once per city
+        report.say("compare.standing_no_period", cities=cities(unplaced))
+    if alone:
+        report.say("compare.standing_none", cities=cities(alone))

@@ -72,18 +72,29 @@ def test_same_year_values_are_compared_and_other_years_named(lang, expected):
 
 @pytest.mark.parametrize(("lang", "expected"), [
     ("en", ["Chengdu: highest of 3 cities in national high-tech enterprises (2021), at 7,821.",
-            "Foshan reports national high-tech enterprises; net new national high-tech enterprises; high-level "
-            "talent; no other city reports a value of the same period and kind, so its values are not ranked.",
             "Wuxi: national high-tech enterprises (2021) at 4,608, below Chengdu and above Xiangyang.",
-            "Xiangyang: lowest of 3 cities in national high-tech enterprises (2021), at 874."]),
+            "Xiangyang: lowest of 3 cities in national high-tech enterprises (2021), at 874.",
+            "No other city reports a value of the same period and kind as Foshan for any shared indicator, "
+            "so these are not ranked."]),
     ("zh", ["成都：国家高新技术企业数（2021年）为7821家，在3个城市中最高。",
-            "佛山报告了国家高新技术企业数、国家高新技术企业净增数、高层次人才数；没有其他城市报告同一时期、同一口径的数值，因此不排高低。",
             "无锡：国家高新技术企业数（2021年）为4608家，低于成都，高于襄阳。",
-            "襄阳：国家高新技术企业数（2021年）为874家，在3个城市中最低。"])])
+            "襄阳：国家高新技术企业数（2021年）为874家，在3个城市中最低。",
+            "对于佛山报告的共同指标，没有其他城市报告同一时期、同一口径的数值，因此不排高低。"])])
 def test_where_each_city_stands_on_the_same_year_rows(lang, expected):
     r = report(FOUR, lang)
     compare_rank.standing(r, compare.gather(r))
     assert r.shown[1:] == expected
+
+
+def test_cities_with_nothing_to_rank_are_named_once_together():
+    # foshan_2020 shares no indicator with the others (test_compare_like_with_like); foshan_2022 and
+    # jiaxing_2022 share none in one period with another city (8,700 in 2022; R&D intensity 3.31% in 2020)
+    r = report(["chengdu", "foshan_2020", "foshan_2022", "jiaxing_2022", "wuxi_2022"])
+    compare_rank.standing(r, compare.gather(r))
+    said = r.shown[1:]
+    assert sum("not ranked" in t for t in said) == 1
+    assert "No other city reports a value of the same period and kind as Foshan (2020-2023); Jiaxing" in said[-2]
+    assert said[-1] == "No indicator of Foshan (2018-2021) is reported by another city."
 
 
 def test_the_caveats_say_once_why_other_periods_are_not_ranked():
@@ -112,3 +123,24 @@ def test_the_page_is_as_of_its_latest_period_a_cumulative_count_dated_by_its_tex
     compare.shared_rows(r, shared)
     # fuzhou_2023's latest dated figure on the page is of 2022; fuzhou_2025's cumulative 64 was published 2025-12-15
     assert r.data_as_of() == "2025-12"
+
+
+def test_same_year_values_are_compared_per_resident_where_every_city_has_that_years_population(data_copy):
+    from conftest import edit_csv_cell
+
+    # In this copy the census rows of Wuxi (7,462,135) and Xiangyang (5,260,951) are dated 2021, so
+    # each 2021 value has a population of its year. Per ten thousand residents, by hand:
+    # Chengdu 7821 / 2119.2 = 3.6905; Wuxi 4608 / 746.2135 = 6.1752; Xiangyang 874 / 526.0951 = 1.6613,
+    # so per resident the order is Wuxi, Chengdu, Xiangyang (points: no overlap).
+    edit_csv_cell(data_copy / "cases" / "wuxi_2022" / "context.csv", "pop_wuxi_2020", "period", "2021")
+    edit_csv_cell(data_copy / "cases" / "xiangyang_2022" / "context.csv", "pop_xiangyang_2020", "period", "2021")
+    r = report(["chengdu", "wuxi_2022", "xiangyang_2022"])
+    shared = compare.gather(r)
+    assert compare_rank.findings(r, shared)[0] == (
+        "In 2021, national high-tech enterprises from highest to lowest: Chengdu 7,821; Wuxi 4,608; Xiangyang 874. "
+        "In 2021, national high-tech enterprises per ten thousand residents from highest to lowest: "
+        "Wuxi 6.18; Chengdu 3.69; Xiangyang 1.66.")
+    compare_rank.standing(r, shared)
+    assert r.shown[-2] == ("Wuxi: national high-tech enterprises (2021) at 4,608, below Chengdu and above Xiangyang; "
+                           "highest of 3 cities in national high-tech enterprises per ten thousand residents (2021), "
+                           "at 6.18.")
