@@ -112,7 +112,10 @@ def findings(report, shared: list[Shared]) -> list[Safe]:
         if others:
             parts.append(report.text("compare.finding_other_periods",
                                      items=_join(report, [_item(report, v) for v in others])))
-        out.append(Safe(str(report.text("compare.sentence_gap")).join(parts)))
+        finding = parts[0]
+        for part in parts[1:]:
+            finding = report.text("compare.sentences", first=finding, then=part)
+        out.append(finding)
     return out
 
 
