@@ -50,19 +50,6 @@ class Shared:
                 out[v.case] = v
         return list(out.values())
 
-    def same_basis(self) -> bool:
-        """Whether the cities' latest values share one dated period and one kind of count.
-
-        Cumulative counts are never on the same basis: each runs from a start its source does not state.
-        """
-        latest = self.latest()
-        return (len({v.period for v in latest}) == 1 and latest[0].period[:4].isdigit()
-                and len({v.tally for v in latest}) == 1)
-
-    def all_cumulative(self) -> bool:
-        """Whether every city's latest value is a cumulative count (period "cumulative")."""
-        return all(v.period == "cumulative" for v in self.latest())
-
 
 RANK = "rank"  # the base unit of a rank: never set beside another city's (see the module docstring)
 
@@ -162,27 +149,6 @@ def single_finding(report, case: str) -> Safe:
     count = report.count(int(reported), "compare.derivation.indicator_count", city=report.city(case))
     one = "_one" if int(reported) == 1 else ""  # "1 indicator": the noun agrees with the count
     return report.text(f"compare.single_finding{one}", city=report.city(case), count=count)
-
-
-def leader(values: list[CaseValue]) -> CaseValue | None:
-    """The value whose whole range lies above every other's, or None (open bounds never lead)."""
-    for v in values:
-        lo = v.num.lower
-        if lo is None:
-            continue
-        others = [o for o in values if o is not v]
-        if others and all(o.num.upper is not None and lo > o.num.upper for o in others):
-            return v
-    return None
-
-
-def table_cases(report, shared: list[Shared]) -> list[str]:
-    """The cases that get a column of the shared table: those with a value in some row, in the report's order.
-
-    A city none of whose values stands side by side with another's has no empty column; where
-    each city stands (`standing`) says it shares none.
-    """
-    return [c for c in report.cases if any(c in s.cases for s in shared)]
 
 
 def shared_rows(report, shared: list[Shared]):

@@ -67,8 +67,8 @@ def test_ranks_within_different_groups_are_never_one_row(lang, words):
         assert w in said, (w, said)
 
 
-def test_a_city_with_nothing_in_a_row_gets_no_column():
+def test_a_city_with_nothing_in_a_row_gets_no_row():
     # foshan_2020 reports no indicator that foshan_2022 or xiangyang_2022 reports as the same kind
     r = report(["foshan_2020", "foshan_2022", "xiangyang_2022"])
-    shared = compare.gather(r)
-    assert compare.table_cases(r, shared) == ["foshan_2022", "xiangyang_2022"]
+    rows = compare.shared_rows(r, compare.gather(r))
+    assert set(rows["City"]) == {"Foshan (2020-2023)", "Xiangyang"}
