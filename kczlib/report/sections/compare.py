@@ -151,6 +151,18 @@ def single_finding(report, case: str) -> Safe:
     return report.text(f"compare.single_finding{one}", city=report.city(case), count=count)
 
 
+def by_period(report, s: Shared) -> list[CaseValue]:
+    """The values of `s` in the table's and the charts' order.
+
+    Latest dated period first (one period's values together), each period's in the report's
+    order of cities; cumulative and undated values last.
+    """
+    order = {c: i for i, c in enumerate(report.cases)}
+    dated = sorted((v for v in s.values if v.period[:4].isdigit()), key=lambda v: order[v.case])
+    dated.sort(key=lambda v: v.period, reverse=True)
+    return dated + [v for v in s.values if not v.period[:4].isdigit()]
+
+
 def shared_rows(report, shared: list[Shared]):
     """The rows of the shared table, long: a DataFrame of indicator, city, period, value (names in the page language).
 
@@ -160,13 +172,9 @@ def shared_rows(report, shared: list[Shared]):
     """
     import pandas as pd
 
-    order = {c: i for i, c in enumerate(report.cases)}
     rows = []
     for s in shared:
-        dated = sorted((v for v in s.values if v.period[:4].isdigit()), key=lambda v: order[v.case])
-        dated.sort(key=lambda v: v.period, reverse=True)
-        rest = [v for v in s.values if not v.period[:4].isdigit()]
-        for v in dated + rest:
+        for v in by_period(report, s):
             rows.append({"indicator": _label(report, s, shared), "city": str(report.city(v.case)),
                          "period": str(report.figure_period(v.num)),
                          "value": report.ledger.format(v.num, "compare table")})
@@ -263,7 +271,7 @@ def charts(report, shared: list[Shared]) -> None:
         if id(s) not in drawn:
             continue
         items = [(str(report.text("compare.chart_label", city=report.city(v.case), period=report.figure_period(v.num))),
-                  v.num) for v in s.values]
+                  v.num) for v in by_period(report, s)]
         if len({n.base_unit for _, n in items}) != 1:
             continue
         _indicator_bars(report, f"compare-{i + 1}", items, _label(report, s, shared))
