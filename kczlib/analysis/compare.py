@@ -14,7 +14,10 @@ Normalisation rules (the issue of cases side by side, #23, section 4):
 - counts: per ten thousand residents (the usual 每万人 base), except indicators whose
   `population` is "affiliated" (people engaged with the city's bodies, mostly living
   elsewhere: review of issue 22, M1);
-- percentages, ranks, multipliers and years are not normalised.
+- only amounts and counts are normalised: the indicator's `base_unit` (data/indicators.csv) is
+  CNY or count and its `tally` is stock, flow or cumulative. An index score or its change in
+  points (base unit count, tally ratio or change), a rate per ten thousand already, a rank, a
+  percentage, percentage points, a multiple, a target or a year gets no ratio.
 
 Derived bounds use the vertex method (`kczlib.analysis.bounds`).
 """
@@ -92,6 +95,26 @@ class CaseValue:
     share_of_gdp: Num | None = None
 
 
+NORMALISED_UNITS = ("CNY", "count")
+"""The base units of an amount or a count: the only indicators divided by a population or GDP."""
+NORMALISED_TALLIES = ("stock", "flow", "cumulative")
+"""The kinds of number that are amounts or counts (not a ratio, change, rank or target)."""
+
+
+def normalisable(indicator: str) -> bool:
+    """Whether figures of `indicator` may be put per resident or per GDP (the module's rules).
+
+    True only for an amount (CNY) or a count that is a stock, a flow or a cumulative count in
+    data/indicators.csv; an index score, a rank, a percentage, a multiple or percentage points
+    is not divided by anything.
+
+    Raises:
+        KeyError: `indicator` is not in the vocabulary.
+    """
+    ind = indicators()[indicator]
+    return ind.base_unit in NORMALISED_UNITS and ind.tally in NORMALISED_TALLIES
+
+
 def case_values(indicator: str, cases: Sequence[str] | str | None = None) -> list[CaseValue]:
     """Every figure of `indicator` in `cases`, case by case (in the order of `cases`), each with its ratios.
 
@@ -112,6 +135,7 @@ def case_values(indicator: str, cases: Sequence[str] | str | None = None) -> lis
     values = load_indicator_values(names)
     denominators = load_denominators(names)
     affiliated = indicators()[indicator].population == "affiliated"
+    amount = normalisable(indicator)
     out = []
     for _, row in values[values["indicator"] == indicator].iterrows():
         case, period = str(row["case"]), str(row["period"])
@@ -119,7 +143,9 @@ def case_values(indicator: str, cases: Sequence[str] | str | None = None) -> lis
         pop = _denominator(denominators, case, "population", period)
         gdp = _denominator(denominators, case, "gdp", period)
         per_resident = share_of_gdp = None
-        if num.base_unit == "CNY":
+        if not amount:
+            pass
+        elif num.base_unit == "CNY":
             per_resident = None if pop is None else metrics.ratio(num, pop, "CNY")
             share_of_gdp = None if gdp is None else metrics.share(num, gdp)
         elif num.base_unit == "count" and not affiliated and pop is not None:

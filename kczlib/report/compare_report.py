@@ -113,13 +113,22 @@ class CompareReport(Report):
         return {**self.page_meta(plain(tpl("compare.summary")), about, self.data_as_of()), "cases": list(self.cases)}
 
     def data_as_of(self) -> str:
-        """The latest dated period among the rows the printed numbers rest on ("" if none)."""
+        """The latest period among the rows the printed numbers rest on, over every case ("" if none).
+
+        A dated figure or context row counts by its period; a cumulative figure ("to date") is
+        as of its text's publication (case.json `source.published`, as a month), so a page
+        showing a count a 2025 text gives to date is not dated by its older dated figures.
+        Targets are not data and do not count. Periods compare by their last month
+        (`kczlib.data.periods.period_end`).
+        """
         best, best_end = "", -1
         for e in require_ledger(self.ledger).entries:
             for r in e.num.refs:
                 case, rid = split_ref(r.id)
                 period = figure(rid, case).period if isinstance(r, FigureRef) else context_value(rid, case).period
-                end = period_end(period)
+                if period == "cumulative":
+                    period = published_month(case)
+                end = period_end(period) if period else None
                 if end is not None and end > best_end:
                     best, best_end = period, end
         return best
@@ -280,6 +289,12 @@ class CompareReport(Report):
     def _columns(self) -> dict:
         keys = ["printed", "exact", "kind", "derivation", "inputs"]
         return {k: self.text(f"common.columns.{k}") for k in keys}
+
+
+def published_month(case: str) -> str:
+    """The month the case's text was published ("2025-12", from case.json `source.published`), or ""."""
+    published = str((get_case(case).meta.get("source") or {}).get("published") or "")
+    return published[:7] if len(published) >= 7 and published[:4].isdigit() else ""
 
 
 def sources_of(num: Num) -> dict[str, str]:

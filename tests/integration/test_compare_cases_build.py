@@ -5,6 +5,7 @@ Expected values worked by hand from the figures.csv rows:
   jiangcheng fiscal_st_spending_2023: 12.5亿元, period 2023 (different years: a caveat);
 - chengdu kechuangdai_firms: 累计帮助2700余家 (cumulative); jiangcheng tech_loan_firms: 80余家 (cumulative);
 - chengdu hightech_total_2021: 总量达7821家 (2021); jiangcheng hightech_2022: 380家 (2022);
+- the table is long: one row per indicator, city and period (indicator, city, period, value);
 - per resident: 99.4亿元 / 2119.2万人 (chengdu context pop_chengdu_2021) = 469.04 -> 469元;
   share of GDP: 99.4亿元 / 19916.98亿元 (gdp_chengdu_2021) = 0.4991% -> 0.499%.
 """
@@ -52,15 +53,18 @@ def test_it_builds_in_both_languages_without_a_case_parameter(compare_build):
 
 
 @pytest.mark.parametrize(("lang", "phrases"), [
-    ("zh", ["本报告对照的城市：成都、江城市。", "99.4亿元（2021年）", "12.5亿元（2023年）",
-            "2700余家（累计，起点未说明）", "80余家（累计，起点未说明）", "7821家（2021年）", "380家（2022年）",
+    ("zh", ["本报告对照的城市：成都、江城市。", "成都 2021年 99.4亿元", "江城市 2023年 12.5亿元",
+            "成都 累计，起点未说明 2700余家", "江城市 累计，起点未说明 80余家",
+            "成都 2021年 7821家", "江城市 2022年 380家",
             "469元", "0.499%",
-            "财政科技支出：各城市的时期不同（成都2021年；江城市2023年）",
-            "获科技信贷企业数：成都2700余家（累计，起点未说明）；江城市80余家（累计，起点未说明）；都是起点未说明的累计数"]),
-    ("en", ["Cities compared: Chengdu; Jiangcheng.", "CNY 9.94 bn (2021)", "CNY 1.25 bn (2023)",
-            "2,700-plus (cumulative, start not stated)", "80-plus (cumulative, start not stated)", "7,821 (2021)",
-            "380 (2022)", "CNY 469", "0.499%",
-            "Fiscal S&T spending: the cities report different periods (Chengdu 2021; Jiangcheng 2023)"]),
+            "时期不同的指标：财政科技支出（成都2021年；江城市2023年）",
+            "获科技信贷企业数：成都2700余家（累计，起点未说明）；江城市80余家（累计，起点未说明）。",
+            "只有同一时期、同一口径的数值才相互比较"]),
+    ("en", ["Cities compared: Chengdu; Jiangcheng.", "Chengdu 2021 CNY 9.94 bn", "Jiangcheng 2023 CNY 1.25 bn",
+            "Chengdu cumulative, start not stated 2,700-plus", "Jiangcheng cumulative, start not stated 80-plus",
+            "Chengdu 2021 7,821", "Jiangcheng 2022 380", "CNY 469", "0.499%",
+            "Indicators the cities report for different periods: Fiscal S&T spending (Chengdu 2021; Jiangcheng 2023)",
+            "Only values of one period and one kind of number are compared with each other"]),
 ])
 def test_the_table_shows_each_citys_figures_as_ranges_with_periods(compare_build, lang, phrases):
     run, _, _, _ = compare_build

@@ -11,10 +11,10 @@ function takes the notebook's `CompareReport`. Rules of what is comparable:
   beside cumulative counts; `gather`); a city that reports the indicator as another kind, and
   any rank (each ranks its city within a group its own source names), is said apart, naming
   the difference (`apart`, `apart_note`);
-- two cities' values are ranked only when they also share one period and one range lies
-  wholly above the other (`leader`);
-- different periods within a row are said, in its key finding and in the caveats; where the
-  cities' own terms for an indicator differ, the caveats quote them.
+- values are compared only within one period, as ranges (`compare_rank`: the key findings and
+  where each city stands); values of other periods are named as such, and why they are not
+  ranked is said once, in the caveats; where the cities' own terms for an indicator differ, the
+  caveats quote them.
 """
 
 from __future__ import annotations
@@ -49,19 +49,6 @@ class Shared:
             if best is None or (v.period[:4].isdigit() and (not best.period[:4].isdigit() or v.period > best.period)):
                 out[v.case] = v
         return list(out.values())
-
-    def same_basis(self) -> bool:
-        """Whether the cities' latest values share one dated period and one kind of count.
-
-        Cumulative counts are never on the same basis: each runs from a start its source does not state.
-        """
-        latest = self.latest()
-        return (len({v.period for v in latest}) == 1 and latest[0].period[:4].isdigit()
-                and len({v.tally for v in latest}) == 1)
-
-    def all_cumulative(self) -> bool:
-        """Whether every city's latest value is a cumulative count (period "cumulative")."""
-        return all(v.period == "cumulative" for v in self.latest())
 
 
 RANK = "rank"  # the base unit of a rank: never set beside another city's (see the module docstring)
@@ -164,52 +151,43 @@ def single_finding(report, case: str) -> Safe:
     return report.text(f"compare.single_finding{one}", city=report.city(case), count=count)
 
 
-def leader(values: list[CaseValue]) -> CaseValue | None:
-    """The value whose whole range lies above every other's, or None (open bounds never lead)."""
-    for v in values:
-        lo = v.num.lower
-        if lo is None:
-            continue
-        others = [o for o in values if o is not v]
-        if others and all(o.num.upper is not None and lo > o.num.upper for o in others):
-            return v
-    return None
+def by_period(report, s: Shared) -> list[CaseValue]:
+    """The values of `s` in the table's and the charts' order.
 
-
-def findings(report, shared: list[Shared]) -> list[Safe]:
-    """One key finding per shared indicator (at most `MAX_FINDINGS`), each naming every city's value."""
-    out = []
-    for s in shared[:MAX_FINDINGS]:
-        latest = s.latest()
-        name = _label(report, s, shared)
-        top = leader(latest) if s.same_basis() else None
-        if top is not None:
-            others = _join(report, [report.text("compare.item", city=report.city(v.case), value=v.num,
-                                                period=report.figure_period(v.num)) for v in latest if v is not top])
-            out.append(report.text("compare.finding_leads", period=report.figure_period(top.num),
-                                   leader=report.city(top.case), indicator=_label(report, s, shared, inside=True),
-                                   value=top.num, others=others))
-            continue
-        items = _join(report, [_item(report, v) for v in latest])
-        key = ("compare.finding_overlap" if s.same_basis() else
-               "compare.finding_cumulative" if s.all_cumulative() else "compare.finding_periods")
-        out.append(report.text(key, indicator=name, items=items))
-    return out
-
-
-def table_cases(report, shared: list[Shared]) -> list[str]:
-    """The cases that get a column of the shared table: those with a value in some row, in the report's order.
-
-    A city none of whose values stands side by side with another's has no empty column; where
-    each city stands (`standing`) says it shares none.
+    Latest dated period first (one period's values together), each period's in the report's
+    order of cities; cumulative and undated values last.
     """
-    return [c for c in report.cases if any(c in s.cases for s in shared)]
+    order = {c: i for i, c in enumerate(report.cases)}
+    dated = sorted((v for v in s.values if v.period[:4].isdigit()), key=lambda v: order[v.case])
+    dated.sort(key=lambda v: v.period, reverse=True)
+    return dated + [v for v in s.values if not v.period[:4].isdigit()]
+
+
+def shared_rows(report, shared: list[Shared]):
+    """The rows of the shared table, long: a DataFrame of indicator, city, period, value (names in the page language).
+
+    One row per indicator, city and period, whatever the number of cities. Within an indicator
+    the rows go by period, latest first (the values of one period together), then in the
+    report's order of cities; cumulative and undated values last.
+    """
+    import pandas as pd
+
+    rows = []
+    for s in shared:
+        for v in by_period(report, s):
+            rows.append({"indicator": _label(report, s, shared), "city": str(report.city(v.case)),
+                         "period": str(report.figure_period(v.num)),
+                         "value": report.ledger.format(v.num, "compare table")})
+    columns = {k: str(report.text(f"compare.columns.{k}")) for k in ("indicator", "city", "period", "value")}
+    return pd.DataFrame(rows, columns=list(columns)).rename(columns=columns)
 
 
 def shared_table(report, shared: list[Shared]) -> None:
-    """The shared indicators by city: one row per indicator, one column per city, every period of each."""
-    import pandas as pd
+    """The shared indicators by city, as a long table (`shared_rows`).
 
+    Long rather than one column per city, so the table keeps four columns however many cities
+    are compared, and a desk or a phone shows it without clipping a city.
+    """
     from kczlib.report.display import part_metadata
     from kczlib.report.tables import display_table
 
@@ -218,17 +196,7 @@ def shared_table(report, shared: list[Shared]) -> None:
         report.say("compare.none_shared")
         return
     report.say("compare.shared_intro")
-    cases = table_cases(report, shared)
-    cities = [str(report.city(c)) for c in cases]
-    rows = []
-    for s in shared:
-        row = {report.text("compare.columns.indicator"): _label(report, s, shared)}
-        for case, city in zip(cases, cities, strict=True):
-            cells = [report.text("compare.cell", value=v.num, period=report.figure_period(v.num))
-                     for v in s.values if v.case == case]
-            row[city] = str(_join(report, cells)) if cells else ""
-        rows.append(row)
-    display_table(pd.DataFrame(rows), part_metadata(None))
+    display_table(shared_rows(report, shared), part_metadata(None))
 
 
 def apart_note(report, values: list[Shared]) -> None:
@@ -303,7 +271,7 @@ def charts(report, shared: list[Shared]) -> None:
         if id(s) not in drawn:
             continue
         items = [(str(report.text("compare.chart_label", city=report.city(v.case), period=report.figure_period(v.num))),
-                  v.num) for v in s.values]
+                  v.num) for v in by_period(report, s)]
         if len({n.base_unit for _, n in items}) != 1:
             continue
         _indicator_bars(report, f"compare-{i + 1}", items, _label(report, s, shared))
@@ -331,40 +299,27 @@ def _indicator_bars(report, name: str, items: list, indicator: str) -> None:
     report.chart(fig, name, nums)
 
 
-def standing(report, shared: list[Shared]) -> None:
-    """Where each city stands: how many shared indicators it reports, and which."""
-    report.heading("compare.standing_heading")
-    for case in report.cases:
-        mine = [s for s in shared if case in s.cases]
-        if not mine:
-            report.say("compare.standing_none", city=report.city(case))
-            continue
-        count = report.count(len(mine), "compare.derivation.shared_count", city=report.city(case))
-        report.say("compare.standing_one" if len(mine) == 1 else "compare.standing", city=report.city(case),
-                   shared=count, names=_join(report, [Safe(_label(report, s, shared)) for s in mine],
-                                             "common.name_separator"))
-        leads = [s for s in mine if s.same_basis() and (top := leader(s.latest())) is not None and top.case == case]
-        if leads:  # ranked only on one period and one kind of count, with its whole range above the others'
-            report.say("compare.standing_leads", city=report.city(case), names=_join(
-                report, [Safe(_label(report, s, shared, inside=True)) for s in leads], "common.name_separator"))
-
-
 def caveats(report, shared: list[Shared]) -> None:
-    """The caveats: differing periods and kinds of count per indicator, then definitions and ranges."""
+    """The caveats: once, what is compared and what is not; the indicators whose periods differ; terms; ranges."""
     report.heading("compare.caveats_heading")
+    report.say("compare.caveat_not_ranked")
+    differing = []
     for s in shared:
-        name = _label(report, s, shared)
         if len({v.period for v in s.values}) > 1:
             items = []
             for case in s.cases:
                 periods = _join(report, [report.figure_period(v.num) for v in s.values if v.case == case],
                                 "common.name_separator")
                 items.append(report.text("compare.period_item", city=report.city(case), periods=periods))
-            report.say("compare.caveat_periods", indicator=name, items=_join(report, items))
+            differing.append(report.text("compare.periods_of", indicator=Safe(_label(report, s, shared)),
+                                         items=_join(report, items)))
+    if differing:
+        report.say("compare.caveat_periods", items=_join(report, differing, "compare.periods_separator"))
+    for s in shared:
         terms = {v.case: report.label(v.num.ids[0]) for v in s.latest()}
         if len(set(terms.values())) > 1:  # each text's own term for it: the definitions may differ
             items = [report.text("compare.term_item", city=report.city(c), term=DataText(t)) for c, t in terms.items()]
-            report.say("compare.caveat_terms", indicator=name, items=_join(report, items))
+            report.say("compare.caveat_terms", indicator=_label(report, s, shared), items=_join(report, items))
     report.say("compare.caveat_definitions")
     report.say("compare.caveat_ranges")
 

@@ -81,3 +81,30 @@ def test_mistakes_are_named(two_cases):
     with pytest.raises(UnknownCaseError, match="atlantis"):
         kczlib.compare("fiscal_st_spending", ["atlantis"])
     assert kczlib.compare("pilot_evaluation_rank", ["jiangcheng"]).empty
+
+
+def test_an_index_score_gets_no_per_resident_figure_and_a_count_does():
+    # jiaxing_2022 figures.csv innovation_index_2020: 嘉兴市创新指数196.7 (an index score; the
+    # vocabulary's base_unit is count, tally ratio). Dividing it by pop_jiaxing_2020 (5,411,000)
+    # would give 196.7 / 541.1 = 0.3635 "per ten thousand residents", which means nothing.
+    table = kczlib.compare("innovation_index", ["jiaxing_2022"])
+    assert list(table["period"]) == ["2020", "2019"]
+    assert table["per_resident_lower"].isna().all() and table["share_of_gdp_lower"].isna().all()
+    assert set(table["per_resident_unit"]) == {""} and set(table["population_id"]) == {""}
+    # the rise of the index in points (innovation_index_change, tally change) is no count either
+    assert kczlib.compare("innovation_index_change", ["jiaxing_2022"])["per_resident_lower"].isna().all()
+    # a count of the same case and year still is: national high-tech enterprises of Chengdu,
+    # 7821家 (2021) / 2119.2万人 (pop_chengdu_2021) = 7821 / 2119.2 = 3.6905 per ten thousand
+    count = kczlib.compare("hightech_enterprises", ["chengdu"]).iloc[0]
+    assert count["per_resident_lower"] == pytest.approx(7821 / 2119.2, rel=1e-9)
+    assert count["per_resident_unit"] == "count per 10000 residents"
+
+
+@pytest.mark.parametrize(("indicator", "expected"), [
+    ("fiscal_st_spending", True), ("hightech_enterprises", True),  # an amount, a count
+    ("innovation_index", False), ("invention_patents_per_10k", False),  # a score; already per 10,000
+    ("rd_intensity", False), ("provincial_innovation_index_rank", False)])  # a percentage; a rank
+def test_only_amounts_and_counts_are_normalisable(indicator, expected):
+    from kczlib.analysis.compare import normalisable
+
+    assert normalisable(indicator) is expected
