@@ -68,13 +68,25 @@ def replace_text(path: Path, text: str) -> bool:
             return False
     except FileNotFoundError:
         pass
+    write_whole(path, data)
+    return True
+
+
+def write_whole(path: Path, data: bytes) -> None:
+    """Write `data` to a temporary name beside `path`, then rename it over `path`.
+
+    Never half a file, and never a write into the file that is there (which may be a hard
+    link shared with an earlier run).
+
+    Raises:
+        OSError: the file could not be written or renamed (the temporary file is removed).
+    """
     part = path.with_name(f".{path.name}.part")
     try:
         part.write_bytes(data)
         os.replace(part, path)
     finally:
         part.unlink(missing_ok=True)
-    return True
 
 
 def check_latest(out: Path) -> None:

@@ -19,10 +19,9 @@ from __future__ import annotations
 
 import csv
 import io
-import os
 from pathlib import Path
 
-from kczlib.publish.run_folder import file_in
+from kczlib.publish.run_folder import file_in, write_whole
 from kczlib.words import words
 
 # The columns of a page's file, in order: keys of the reader meta `numbers` dicts.
@@ -138,8 +137,8 @@ def write_page_data(folder: Path, name: str, numbers: list[dict], lang: str | No
     lang = lang if lang in ("zh", "en") else "en"
     header, body = headers(lang), rows(numbers, lang)
     csv_name, xlsx_name = page_files(name)
-    _write(file_in(folder, csv_name), csv_bytes(header, body))
-    _write(file_in(folder, xlsx_name), xlsx_bytes(header, body, words("page", lang)["page.data.sheet"]))
+    write_whole(file_in(folder, csv_name), csv_bytes(header, body))
+    write_whole(file_in(folder, xlsx_name), xlsx_bytes(header, body, words("page", lang)["page.data.sheet"]))
     return [csv_name, xlsx_name]
 
 
@@ -159,20 +158,10 @@ def write_run_data(folder: Path, pages: list[tuple[str, str, list[dict]]]) -> li
     header = headers("", RUN_COLUMNS)
     body = [row for name, lang, numbers in pages
             for row in rows(numbers, lang, RUN_COLUMNS, {"page": name, "lang": lang})]
-    _write(file_in(folder, RUN_FILES[0]), csv_bytes(header, body))
+    write_whole(file_in(folder, RUN_FILES[0]), csv_bytes(header, body))
     sheet = f"{words('page', 'zh')['page.data.sheet']} {words('page', 'en')['page.data.sheet']}"
-    _write(file_in(folder, RUN_FILES[1]), xlsx_bytes(header, body, sheet))
+    write_whole(file_in(folder, RUN_FILES[1]), xlsx_bytes(header, body, sheet))
     return list(RUN_FILES)
-
-
-def _write(path: Path, data: bytes) -> None:
-    """Write `data` to a temporary name beside `path`, then rename it: never half a file."""
-    part = path.with_name(f".{path.name}.part")
-    try:
-        part.write_bytes(data)
-        os.replace(part, path)
-    finally:
-        part.unlink(missing_ok=True)
 
 
 def _number(value) -> int | float | None:
