@@ -24,7 +24,7 @@ from dataclasses import dataclass
 from kczlib.analysis.compare import CaseValue, case_values, shared_indicators
 from kczlib.data.datatext import DataText
 from kczlib.data.indicators import indicators
-from kczlib.report.narrative import Safe
+from kczlib.report.narrative import Safe, nested_quote
 
 MAX_FINDINGS = 5
 
@@ -318,7 +318,9 @@ def caveats(report, shared: list[Shared]) -> None:
     for s in shared:
         terms = {v.case: report.label(v.num.ids[0]) for v in s.latest()}
         if len(set(terms.values())) > 1:  # each text's own term for it: the definitions may differ
-            items = [report.text("compare.term_item", city=report.city(c), term=DataText(t)) for c, t in terms.items()]
+            # the term goes inside “”: its own “科创中国” nests as ‘’ (GB/T 15834-2011, 4.1)
+            items = [report.text("compare.term_item", city=report.city(c), term=DataText(nested_quote(t)))
+                     for c, t in terms.items()]
             report.say("compare.caveat_terms", indicator=_label(report, s, shared), items=_join(report, items))
     report.say("compare.caveat_definitions")
     report.say("compare.caveat_ranges")

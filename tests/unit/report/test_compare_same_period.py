@@ -144,3 +144,13 @@ def test_same_year_values_are_compared_per_resident_where_every_city_has_that_ye
     assert r.shown[-2] == ("Wuxi: national high-tech enterprises (2021) at 4,608, below Chengdu and above Xiangyang; "
                            "highest of 3 cities in national high-tech enterprises per ten thousand residents (2021), "
                            "at 6.18.")
+
+
+def test_a_citys_own_term_with_quotes_in_it_nests_them():
+    # chengdu's metric 入围“科创中国”系列榜单数 and fuzhou_2023's 入选“科创中国”榜单企业数 (their
+    # figures.csv metric_zh) differ, so the caveat quotes both; their own “” become ‘’ inside the “”
+    r = report(["chengdu", "fuzhou_2023"], "zh")
+    compare.caveats(r, compare.gather(r))
+    said = "".join(r.shown)
+    assert "成都为“入围‘科创中国’系列榜单数”" in said and "为“入选‘科创中国’榜单企业数”" in said
+    assert "“入围“" not in said
