@@ -14,7 +14,7 @@ from kczlib.analysis.ledger import Ledger
 from kczlib.analysis.num import ContextRef, FigureRef, Num, Parameter, Period
 from kczlib.errors import ParameterError
 from kczlib.report.chart_words import chart_word, check_lang, origin_separator, source_prefix
-from kczlib.report.display import show
+from kczlib.report.display import show_png
 from kczlib.report.narrative import Safe, require_ledger
 
 # --- source lines from what is plotted ---------------------------------------------
@@ -110,18 +110,21 @@ class ChartMethods:
         self.charts.append((name, list(origins or nums), plots.drawn_source(fig)))
         kcz: dict = {"part": self.part, "chart": name}
         phone = plots.narrow_rendition(fig)
-        for drawn, suffix in ((fig, ""), (phone, NARROW_SUFFIX)):
-            if drawn is None:
-                continue
-            problems = theme.missing_glyph_warnings(drawn)
-            if problems:
-                raise RuntimeError(f"chart {name!r} has missing glyphs: {problems[0]}")
+        drawings = [(fig, "")] + ([(phone, NARROW_SUFFIX)] if phone is not None else [])
+        for drawn, _ in drawings:
             _mark_units(drawn, nums)
+        # the PNGs shown are the drawing checked for missing glyphs (no extra draw only to check)
+        with theme.glyph_check() as problems:
+            if phone is not None:
+                phone.draw_without_rendering()  # its layout settles on a first draw, as it always has
+                kcz["narrow"] = theme.png_base64(phone, theme.NARROW_DPI)
+            wide = theme.inline_png(fig)
+        if problems:
+            raise RuntimeError(f"chart {name!r} has missing glyphs: {problems[0]}")
+        for drawn, suffix in drawings:
             write_layout(drawn, f"{self.notebook}-{self.lang}-{name}{suffix}")
-        if phone is not None:
-            kcz["narrow"] = theme.png_base64(phone, theme.NARROW_DPI)
         kcz["alt"] = self.chart_alt(fig)
-        show(fig, {"kcz": kcz})
+        show_png(wide, repr(fig), {"kcz": kcz})
         import matplotlib.pyplot as plt
 
         plt.close(fig)

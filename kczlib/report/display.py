@@ -81,6 +81,21 @@ def show(obj, metadata: dict | None = None, *, as_html: bool = False, raw: bool 
     _display(obj, metadata, as_html=as_html, raw=raw)
 
 
+def show_png(png_base64: str, text: str, metadata: dict | None) -> None:
+    """Display a PNG the caller drew (the held headings first); do nothing outside a kernel.
+
+    A report draws its charts' PNGs itself (`theme.inline_png`), so it can check what the
+    drawing warned of; the output is what IPython's own figure display would give.
+
+    Args:
+        png_base64: the PNG's bytes, base64 encoded.
+        text: its text/plain form (a figure's repr).
+        metadata: output metadata (see `part_metadata`).
+    """
+    release_held()
+    _display({"image/png": png_base64, "text/plain": text}, metadata, raw=True)
+
+
 def show_note(markdown: str, display_id: str, *, update: bool) -> None:
     """Show Markdown in the body before any held heading, or update it where it was first shown.
 
@@ -114,7 +129,7 @@ def _display(obj, metadata: dict | None = None, *, as_html: bool = False, raw: b
     if get_ipython() is None:
         return
     if raw:
-        display(obj, raw=True)
+        display(obj, raw=True, metadata=metadata)
     elif as_html:
         display(HTML(obj), metadata=metadata)
     else:

@@ -19,6 +19,8 @@ import importlib.resources
 import io
 import re
 import warnings
+from collections.abc import Iterator
+from contextlib import contextmanager
 from functools import cache
 from pathlib import Path
 
@@ -141,14 +143,43 @@ def png_base64(fig: Figure, dpi: float) -> str:
     return base64.b64encode(buffer.getvalue()).decode("ascii")
 
 
-def missing_glyph_warnings(fig: Figure) -> list[str]:
-    """Draw `fig` with Agg and return the missing-glyph warnings it raised."""
+def inline_png(fig: Figure) -> str:
+    """`fig` as the base64 PNG IPython's inline figure display gives (at the figure's dpi, trimmed).
+
+    Drawn by IPython's own `print_figure`, so the bytes are those `display(fig)` would show.
+    """
+    from IPython.core.pylabtools import print_figure
+
+    return print_figure(fig, "png", bbox_inches="tight", base64=True) or ""
+
+
+@contextmanager
+def glyph_check() -> Iterator[list[str]]:
+    """Collect the missing-glyph warnings of the drawing done inside (a list, filled on exit).
+
+    Lets a report check the very drawing it shows, instead of drawing every chart once more
+    only to look for warnings (`missing_glyph_warnings`). Other warnings pass on as usual.
+    """
+    found: list[str] = []
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
+        yield found
+    for w in caught:
+        message = str(w.message)
+        if _MISSING_GLYPH.search(message):
+            if message not in found:
+                found.append(message)
+        else:
+            warnings.warn_explicit(w.message, w.category, w.filename, w.lineno, source=w.source)
+
+
+def missing_glyph_warnings(fig: Figure) -> list[str]:
+    """Draw `fig` with Agg and return the missing-glyph warnings it raised (one each, in order)."""
+    with glyph_check() as found:
         fig.savefig(io.BytesIO(), format="png")
-    messages = [str(w.message) for w in caught]
-    return [m for m in dict.fromkeys(messages) if _MISSING_GLYPH.search(m)]
+    return found
 
 
 __all__ = ["DPI", "FALLBACK_FONTS", "MIN_TEXT_KEY", "NARROW_DPI", "png_base64", "smallest_text_pt",
-            "cjk_font_name", "cjk_font_path", "missing_glyph_warnings", "palette", "set_theme"]
+            "cjk_font_name", "cjk_font_path", "glyph_check", "inline_png", "missing_glyph_warnings", "palette",
+            "set_theme"]

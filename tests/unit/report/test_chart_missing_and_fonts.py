@@ -95,3 +95,38 @@ def test_the_fallback_font_is_consulted_glyph_by_glyph():
                  if not ch.isspace() and not any(ord(ch) in cmap for cmap in cmaps)}
     assert uncovered == set()
     assert title in drawn_texts(fig)
+
+
+# --- a chart that would draw a box is never shown -----------------------------------------
+
+TANGUT = "\U00017000"  # a Tangut character: in neither the CJK font nor DejaVu Sans
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_report_chart_refuses_a_glyph_no_font_has(lang):
+    from kczlib import num
+
+    from support.report_setup import bare_report
+
+    r = bare_report("01_fiscal_investment", "chengdu", lang)
+    n = num("chengdu", "pilot_cities_first_batch")
+    fig = plots.compare_bars([f"城市{TANGUT}"], [1.0], title="t", unit_label="u", source="s", lang=lang)
+    assert plots.narrow_rendition(fig) is not None  # the phone rendition is drawn too
+    with pytest.raises(RuntimeError, match=r"chart 'glyphs' has missing glyphs: Glyph 94208 .*missing"):
+        r.chart(fig, "glyphs", [n])
+
+
+def test_report_chart_with_every_glyph_in_the_fonts_passes_and_keeps_other_warnings():
+    from kczlib import num
+
+    from support.report_setup import bare_report
+
+    r = bare_report("01_fiscal_investment", "chengdu", "zh")
+    fig = plots.compare_bars(["成都 CO₂", "武汉"], [1.0, 2.0], title="排放", unit_label="万吨", source="来源")
+    with theme.glyph_check() as found, pytest.warns(UserWarning, match="not a glyph warning"):
+        import warnings
+
+        warnings.warn("not a glyph warning", UserWarning, stacklevel=1)
+        r.chart(fig, "fine", [num("chengdu", "pilot_cities_first_batch")])
+    assert found == []
+    assert [name for name, _, _ in r.charts] == ["fine"]
