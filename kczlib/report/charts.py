@@ -123,13 +123,13 @@ class ChartMethods:
             raise RuntimeError(f"chart {name!r} has missing glyphs: {problems[0]}")
         for drawn, suffix in drawings:
             write_layout(drawn, f"{self.notebook}-{self.lang}-{name}{suffix}")
-        kcz["alt"] = self.chart_alt(fig)
+        kcz["alt"] = self.chart_alt(fig, drawn=True)
         show_png(wide, repr(fig), {"kcz": kcz})
         import matplotlib.pyplot as plt
 
         plt.close(fig)
 
-    def chart_alt(self, fig) -> str:
+    def chart_alt(self, fig, *, drawn: bool = False) -> str:
         """The chart's alt text in the page language: its title, then what it plots with the numbers.
 
         "图表：<标题>。<类别> <数值>；…" / "Chart: <title>. <category> <value>; …": each value label
@@ -138,7 +138,7 @@ class ChartMethods:
         """
         title = fig._suptitle.get_text() if fig._suptitle else ""
         title = title or " ".join(ax.get_title(loc="left") for ax in fig.axes if ax.get_title(loc="left"))
-        items = chart_values(fig)
+        items = chart_values(fig, drawn=drawn)
         return chart_word("alt.text", self.lang).format(
             title=title.replace("\n", ""), items=chart_word("alt.separator", self.lang).join(items))
 
@@ -241,7 +241,7 @@ class ChartMethods:
 NARROW_SUFFIX = "~narrow"  # a chart's phone rendition, in layout file names
 
 
-def chart_values(fig) -> list[str]:
+def chart_values(fig, *, drawn: bool = False) -> list[str]:
     """What a drawn chart says, as "<category> <value label>" per value label it draws.
 
     A value label (an annotation) takes the category label of its row (a category y axis:
@@ -250,11 +250,13 @@ def chart_values(fig) -> list[str]:
 
     Args:
         fig: a figure drawn by `kczlib.report.plots`.
+        drawn: `fig` has just been drawn (its ticks exist): it is not drawn again.
 
     Returns:
         One string per value label, in drawing order.
     """
-    fig.draw_without_rendering()
+    if not drawn:
+        fig.draw_without_rendering()
     items = []
     for ax in fig.axes:
         ys, xs = _categories(ax.yaxis), _categories(ax.xaxis)

@@ -100,15 +100,17 @@ def _inline_png() -> None:
     set_matplotlib_formats("png")
 
 
-def smallest_text_pt(fig: Figure) -> float:
+def smallest_text_pt(fig: Figure, *, drawn: bool = False) -> float:
     """The size in points of the smallest visible, non-empty text `fig` draws (0.0 if none).
 
     Titles, tick and axis labels, value labels, legends and the source line: every
-    `matplotlib.text.Text` of the drawn figure.
+    `matplotlib.text.Text` of the drawn figure. `drawn`: the figure has just been drawn
+    (its ticks exist), so it is not drawn again.
     """
     from matplotlib.text import Text
 
-    fig.draw_without_rendering()
+    if not drawn:
+        fig.draw_without_rendering()
     sizes = [t.get_fontsize() for t in fig.findobj(Text) if t.get_visible() and t.get_text().strip()]
     return float(min(sizes, default=0.0))
 
@@ -137,7 +139,7 @@ def png_base64(fig: Figure, dpi: float) -> str:
     # (a third of the bytes of the full-colour PNG)
     image = Image.open(drawn).convert("RGB").quantize(colors=256)
     info = PngImagePlugin.PngInfo()
-    info.add_text(MIN_TEXT_KEY, f"{smallest_text_pt(fig):g}")
+    info.add_text(MIN_TEXT_KEY, f"{smallest_text_pt(fig, drawn=True):g}")  # savefig drew it
     buffer = io.BytesIO()
     image.save(buffer, format="PNG", optimize=True, dpi=(dpi, dpi), pnginfo=info)
     return base64.b64encode(buffer.getvalue()).decode("ascii")
