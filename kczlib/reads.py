@@ -338,8 +338,8 @@ def _file_changes(name: str, entry: dict) -> list[str]:
                 out.append(f"{_show(name)} row {value} changed" if column == key
                            else f"{_show(name)} rows {spec} changed")
         for spec, h in entry.get("columns", {}).items():
-            if _columns_hash(rows, tuple(spec.split(",")), key) != h:
-                out.append(f"{_show(name)} column {spec} changed")
+            if _columns_hash(rows, tuple(spec.split(",")) if spec else (), key) != h:
+                out.append(f"{_show(name)} column {spec} changed" if spec else f"{_show(name)} rows added or removed")
     if "words" in entry:
         texts = _word_texts(data)
         if _hash(sorted(texts)) != entry.get("keyset"):

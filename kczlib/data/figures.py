@@ -144,7 +144,9 @@ def figure_columns(case: str | None, *names: str) -> pd.DataFrame:
     For a report that looks at some columns of all rows (which figures belong to a chain,
     whether a term occurs in any metric): it depends on those columns only, so an edit of
     another column of a row does not rebuild it (`kczlib.reads.columns`). `names` are columns
-    of figures.csv itself (not the loader's `topic`, `year` or `line`).
+    of figures.csv (`area` is there, empty, when the file has no such column) or columns the
+    loader derives from one (`DERIVED_FROM`: `year` from `period`, `topic` and `is_outcome`
+    from `chain`), which count as reading their source; not `line`.
 
     Raises `UnknownCaseError`, `DataErrors` as `load_figures`; KeyError for an unknown column.
     """
@@ -152,8 +154,14 @@ def figure_columns(case: str | None, *names: str) -> pd.DataFrame:
     path = c.path(FIGURES_FILE)
     with reads.quiet(path):
         frame = _load_figures(c)
-    reads.columns(path, tuple(names))
+    if "line" in names:
+        raise KeyError("line: a row's file line is not a column of figures.csv (read the whole table)")
+    read = dict.fromkeys(DERIVED_FROM.get(n, n) for n in names)
+    reads.columns(path, tuple(read))
     return frame[list(names)].copy()
+
+
+DERIVED_FROM = {"year": "period", "topic": "chain", "is_outcome": "chain"}  # loader column -> its figures.csv column
 
 
 def has_figure(figure_id: str, case: str | None = None) -> bool:

@@ -15,12 +15,15 @@ import pandas as pd
 
 from kczlib.data.cases import get_case, list_cases
 from kczlib.data.context import load_context
-from kczlib.data.figures import is_city_row, load_figures
+from kczlib.data.figures import figure_columns, is_city_row
 from kczlib.data.indicators import indicators
 
 VALUE_COLUMNS = ("case", "indicator", "period", "year", "value", "lower", "upper", "qualifier", "written",
                  "unit", "base_unit", "tally", "figure_id", "evidence")
 """The columns of `load_indicator_values`, in order."""
+# the figures.csv columns (and the loader's `year`) the table is made of: what a comparison depends on
+FIGURE_COLUMNS_READ = ("indicator", "area", "period", "year", "value_base", "lower", "upper", "qualifier", "value",
+                       "unit", "base_unit", "evidence")
 
 DENOMINATOR_COLUMNS = ("case", "kind", "period", "year", "value", "lower", "upper", "base_unit", "context_id",
                        "confidence")
@@ -82,7 +85,7 @@ def load_indicator_values(cases: Sequence[str] | str | None = None) -> pd.DataFr
     vocabulary = indicators()
     parts = []
     for case in case_list(cases):
-        figures = load_figures(case)
+        figures = figure_columns(case, *FIGURE_COLUMNS_READ)  # a renamed metric rebuilds no comparison
         mapped = figures[figures["indicator"].notna() & (figures["indicator"].astype("string") != "")
                          & is_city_row(figures)]
         if mapped.empty:

@@ -21,7 +21,7 @@ import pytest
 
 from kczlib.cli import main
 
-from support.browser import ARTIFACTS, CHROMIUM_ARGS, chromium, full_page_screenshot
+from support.browser import ARTIFACTS, chromium, full_page_screenshot, launch
 from support.builds import real_notebooks_exist, write_config
 
 pytestmark = pytest.mark.browser
@@ -41,32 +41,12 @@ def built_run(request, tmp_path_factory) -> tuple[Path, str]:
     return folder / "out" / "latest", "tiny_report"
 
 
-def _launch(p, env=None):
-    return p.chromium.launch(executable_path=chromium(), headless=True, args=CHROMIUM_ARGS, env=env)
-
-
 def _watch(page):
     page.errors = []
     page.on("console", lambda m: m.type == "error" and page.errors.append(m.text))
     page.on("pageerror", lambda e: page.errors.append(str(e)))
     page.on("request", lambda r: r.url.startswith(("http:", "https:")) and page.errors.append("fetch " + r.url))
     return page
-
-
-@pytest.fixture(scope="module")
-def playwright():
-    chromium()  # skips (or fails, in CI) early without one
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        yield p
-
-
-@pytest.fixture(scope="module")
-def browser(playwright):
-    b = _launch(playwright)
-    yield b
-    b.close()
 
 
 @pytest.fixture
@@ -241,7 +221,7 @@ GLYPHS_JS = """(fonts) => {
 def test_chinese_renders_with_the_embedded_font_when_the_system_has_no_cjk_font(built_run, playwright, tmp_path):
     run, report = built_run
     env = dict(os.environ, FONTCONFIG_FILE=str(_fontconfig_without_cjk(tmp_path)))
-    b = _launch(playwright, env=env)  # a browser of its own: fontconfig is read when it starts
+    b = launch(playwright, env=env)  # a browser of its own: fontconfig is read when it starts
     try:
         page = _watch(b.new_page(viewport={"width": 1280, "height": 900}))
         for name in (f"{report}-zh", "index"):
@@ -273,7 +253,7 @@ def test_the_analyst_page_draws_its_chinese_with_the_embedded_font(built_run, pl
     machine without a CJK font: titles, code comments and outputs."""
     run, report = built_run
     env = dict(os.environ, FONTCONFIG_FILE=str(_fontconfig_without_cjk(tmp_path)))
-    b = _launch(playwright, env=env)
+    b = launch(playwright, env=env)
     try:
         page = _watch(b.new_page(viewport={"width": 1280, "height": 900}))
         for lang in ("zh", "en"):

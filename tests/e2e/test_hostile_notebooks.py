@@ -24,7 +24,7 @@ import pytest
 from kczlib.cli import main
 
 from conftest import REPO, REPORT_NOTEBOOKS
-from support.browser import CHROMIUM_ARGS, chromium, full_page_screenshot
+from support.browser import full_page_screenshot
 from support.builds import (
     manifest,
     run_folders,
@@ -114,17 +114,6 @@ def test_a_parameter_holding_a_path_is_shared_as_a_placeholder(hostile_run):
 
 
 # --- no network load, seen by the browser --------------------------------------------
-
-@pytest.fixture(scope="module")
-def browser():
-    executable = chromium()
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        b = p.chromium.launch(executable_path=executable, headless=True, args=CHROMIUM_ARGS)
-        yield b
-        b.close()
-
 
 def requests_made(browser, page_path: Path) -> list[str]:
     """Every request Chromium makes while opening and fully rendering `page_path`, except

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import pytest
 
-from support.browser import CHROMIUM_ARGS, chromium
 from support.builds import real_notebooks_exist
 
 pytestmark = [pytest.mark.browser, pytest.mark.notebook,
@@ -41,17 +40,6 @@ BETWEEN_HEADINGS = """() => {
     return [h.innerText.replace('¶', '').trim(), div.innerText.trim()];
   });
 }"""
-
-
-@pytest.fixture(scope="module")
-def browser():
-    chromium()  # skips (or fails, in CI) early without one
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        b = p.chromium.launch(executable_path=chromium(), headless=True, args=CHROMIUM_ARGS)
-        yield b
-        b.close()
 
 
 @pytest.mark.parametrize("lang", ["en", "zh"])

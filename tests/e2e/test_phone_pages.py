@@ -18,7 +18,7 @@ import pytest
 
 from kczlib.report.theme import MIN_TEXT_KEY
 
-from support.browser import ARTIFACTS, CHROMIUM_ARGS, chromium, full_page_screenshot
+from support.browser import ARTIFACTS, full_page_screenshot
 
 pytestmark = pytest.mark.browser
 PHONE, DESKTOP = 420, 1280
@@ -35,17 +35,6 @@ TABLES = """() => [...document.querySelectorAll('.kcz-table')].map(t => {
     return {overflows: box.scrollWidth > box.clientWidth + 1, overflow: getComputedStyle(box).overflowX,
             sticky: first ? getComputedStyle(first).position : 'none',
             cue: getComputedStyle(box).backgroundImage}})"""
-
-
-@pytest.fixture(scope="module")
-def browser():
-    chromium()  # skips (or fails, in CI) early without one
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        b = p.chromium.launch(executable_path=chromium(), headless=True, args=CHROMIUM_ARGS)
-        yield b
-        b.close()
 
 
 def _pages(folder):

@@ -28,7 +28,7 @@ import pytest
 from kczlib.cli import main
 from kczlib.publish.html.sanitize import CSP_META
 
-from support.browser import CHROMIUM_ARGS, chromium
+from support.browser import chromium
 from support.builds import run_folders, write_config
 
 pytestmark = pytest.mark.browser
@@ -174,17 +174,6 @@ def control_page(corpus_run, tmp_path_factory) -> Path:
     page = tmp_path_factory.mktemp("xss-control") / "control.html"
     page.write_text(body, encoding="utf-8")
     return page
-
-
-@pytest.fixture(scope="module")
-def browser():
-    executable = chromium()
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        b = p.chromium.launch(executable_path=executable, headless=True, args=CHROMIUM_ARGS)
-        yield b
-        b.close()
 
 
 def open_page(browser, path: Path) -> dict:

@@ -54,3 +54,12 @@ def full_page_screenshot(page, path=None) -> bytes:
         if CAPTURE_FAILED not in str(e):
             raise
     return page.screenshot(**kwargs)
+
+
+def launch(playwright, env=None):
+    """A headless Chromium (`chromium()`, `CHROMIUM_ARGS`) started through a Playwright instance.
+
+    `env`: the browser's environment, for a test that starts one of its own (fontconfig is read
+    when Chromium starts).
+    """
+    return playwright.chromium.launch(executable_path=chromium(), headless=True, args=CHROMIUM_ARGS, env=env)

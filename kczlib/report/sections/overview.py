@@ -55,7 +55,8 @@ def overview_intro(report, batch_ref: str) -> None:
     if not report.reports_figures():
         return
     report.heading("overview.intro_heading")
-    n_figures = report.count(len(report.figures), "overview.derivation.figure_rows")
+    # how many rows, not what they say: renaming a figure does not rebuild the overview
+    n_figures = report.count(len(report.figure_columns()), "overview.derivation.figure_rows")
     programme = report.meta.get("programme")
     named = isinstance(programme, dict) and bool(programme.get(report.lang))
     if named and report.has(batch_ref):

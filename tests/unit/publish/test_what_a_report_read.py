@@ -117,3 +117,55 @@ def test_the_builder_takes_the_record_only_from_the_last_code_it_ran():
     assert reads_record(nb) == rec
     nb.cells.append(nbformat.v4.new_code_cell("kczlib.load_figures()"))  # could read more after the record
     assert reads_record(nb) is None
+
+
+# What the comparison (the indicator table), the overview's counts (validation, the list of rows)
+# and a derived column read: every column but the metric names.
+READ_TABLES = """
+import json
+from kczlib import reads
+from kczlib.data.figures import figure_columns
+from kczlib.data.indicator_values import load_indicator_values
+from kczlib.data.validate import validate_case
+load_indicator_values(["mini"])
+assert validate_case("mini").figures == 4
+figure_columns("mini")
+figure_columns("mini", "year", "topic")
+print(json.dumps(reads.record()))
+"""
+
+
+def tables_record(data) -> dict:
+    env = {"PATH": "/usr/bin:/bin", "KCZ_DATA": str(data), "PYTHONPATH": str(REPO)}
+    done = subprocess.run([sys.executable, "-c", READ_TABLES], env=env, capture_output=True, text=True, timeout=120,
+                          cwd=REPO)
+    assert done.returncode == 0, done.stderr
+    return json.loads(done.stdout)
+
+
+def test_renaming_a_figure_changes_no_count_and_no_comparison_table(data):
+    rec = tables_record(data)
+    from kczlib.reads import changes
+
+    figures = rec["files"]["data:cases/mini/figures.csv"]
+    assert "sha256" not in figures and not figures["rows"]  # no whole file, no row by id
+    # a derived column is recorded as its source: year <- period, topic <- chain
+    assert {"", "period,chain"} <= set(figures["columns"])
+    path = data / "cases" / "mini" / "figures.csv"
+    replace(path, "Firms served", "Firms that were served")
+    replace(path, "服务企业数", "服务的企业数")
+    assert changes(rec) == []
+    replace(path, ",27,,\n", ",27,a note,\n")  # the investment row's note: validation reads notes
+    assert changes(rec) == ["cases/mini/figures.csv column id,chain,section,value,unit,value_base,base_unit,"
+                            "qualifier,lower,upper,period,evidence,offset,note,indicator,area,correction,draft changed"]
+
+
+def test_a_new_row_changes_the_list_of_rows(data):
+    rec = tables_record(data)
+    from kczlib.reads import changes
+
+    figures = data / "cases" / "mini" / "figures.csv"
+    line = figures.read_text(encoding="utf-8").splitlines()[3]  # firms_served (no indicator), under a new id
+    with figures.open("a", encoding="utf-8") as f:
+        f.write(line.replace("firms_served,", "firms_served_2,", 1) + "\n")
+    assert "cases/mini/figures.csv rows added or removed" in changes(rec, limit=10)
