@@ -5,6 +5,7 @@
 - data_copy: a temporary copy of the data folder, so tests can break data safely;
 - built_reports (session): one real `kcz build` of every declared report (support/reader_build.py);
 - second_case_run (session): one real `kcz build` of every declared report for the fixture case;
+- browser, playwright (module): one headless Chromium per module (support/browser.py);
 - markers by folder: tests/integration/ is `integration`, tests/e2e/ is `e2e`.
 """
 
@@ -31,7 +32,7 @@ from support.paths import (  # noqa: F401  (tests import them from here)
     report_notebooks,
 )
 
-pytest_plugins = ["support.reader_build"]
+pytest_plugins = ["support.reader_build", "support.browser"]
 
 # Started with stdin closed (cron, some CI runners, `make test 0<&-`): Python sets
 # sys.__stdin__ to None, and pytest's capture then fails an assertion whenever IPython asks

@@ -63,3 +63,26 @@ def launch(playwright, env=None):
     when Chromium starts).
     """
     return playwright.chromium.launch(executable_path=chromium(), headless=True, args=CHROMIUM_ARGS, env=env)
+
+
+# The browser the reader-facing e2e tests share (a plugin: tests/conftest.py registers this
+# module): one Playwright and one headless Chromium per module, as each module had before, so a
+# module's pages never share a browser with another's. A test that needs a browser of its own
+# (other fonts, another sandbox) starts it from `playwright`.
+
+@pytest.fixture(scope="module")
+def playwright():
+    """A started Playwright (sync API); skips, or fails under KCZ_REQUIRE_BROWSER=1, without a Chromium."""
+    chromium()
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        yield p
+
+
+@pytest.fixture(scope="module")
+def browser(playwright):
+    """A headless Chromium for the module's tests (`launch`)."""
+    b = launch(playwright)
+    yield b
+    b.close()
