@@ -16,10 +16,11 @@ import hashlib
 import os
 import re
 import tomllib
+from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
-from typing import NotRequired, TypedDict, cast
+from typing import Any, NotRequired, TypedDict, cast
 
 from kczlib.data.datatext import data_texts
 from kczlib.errors import DataError, DataErrors, NoDefaultCaseError, UnknownCaseError
@@ -39,6 +40,28 @@ def list_cases() -> list[str]:
         return []
     # a dot-folder is a case being written (kcz new-case renames it into place when complete)
     return sorted(p.name for p in root.iterdir() if not p.name.startswith(".") and (p / "case.json").is_file())
+
+
+class KnownCases(Sequence[str]):
+    """The readable cases (`list_cases`), listed only when all of them are asked for.
+
+    `name in KnownCases()` looks at that one folder (a case.json in `cases/<name>`, not a
+    dot-folder), so checking a report's `case` parameter does not read the list of cases: a
+    case folder added beside it changes nothing that report read (`kczlib.reads`), and is no
+    reason to build it again. Iterating, indexing or `len` list the folder (an error message
+    naming the allowed cases).
+    """
+
+    def __contains__(self, name: object) -> bool:
+        if not isinstance(name, str) or not name or name.startswith(".") or "/" in name or os.sep in name:
+            return False
+        return (cases_root() / name / "case.json").is_file()
+
+    def __getitem__(self, index: Any) -> Any:  # a list's indexing, slices included
+        return list_cases()[index]
+
+    def __len__(self) -> int:
+        return len(list_cases())
 
 
 def reports_file() -> Path:
@@ -190,9 +213,8 @@ def get_case(case: str) -> Case:
     name inside the case folder. The public loaders take None as "the default case"
     (`case_name`) before they call this.
     """
-    known = list_cases()
-    if not isinstance(case, str) or case not in known:
-        raise UnknownCaseError(str(case), known)
+    if not isinstance(case, str) or case not in KnownCases():  # its own folder: the case list is not read
+        raise UnknownCaseError(str(case), list_cases())
     return _get_case(str(cases_root()), case)
 
 

@@ -18,12 +18,13 @@ from __future__ import annotations
 import ast
 import copy
 import re
+from collections.abc import Sequence
 from functools import lru_cache
 from pathlib import Path
 from typing import Protocol
 
 from kczlib.contract import INJECTED_HEADER, INJECTED_TAG, JSON_LIKE_KINDS, is_json_like
-from kczlib.data.cases import default_case, list_cases
+from kczlib.data.cases import KnownCases, default_case
 from kczlib.declarations import Param, coerce, read_declarations
 from kczlib.errors import ParameterError
 from kczlib.paths import PACKAGE_ROOT
@@ -44,9 +45,13 @@ def _declarations(path: Path, mtime_ns: int, size: int) -> tuple[Param, ...]:
     return read_declarations(path)
 
 
-def cases_for(param: Param) -> list[str]:
-    """The known case names if checking `param` needs them (`a known case`), else []."""
-    return list_cases() if param.needs_cases else []
+def cases_for(param: Param) -> Sequence[str]:
+    """The known case names if checking `param` needs them (`a known case`), else [].
+
+    A `KnownCases`: a name is checked against its own folder, and the case list is read
+    only for an error message.
+    """
+    return KnownCases() if param.needs_cases else []
 
 
 def check(notebook: str, assigned: dict) -> dict:

@@ -169,3 +169,39 @@ def test_a_new_row_changes_the_list_of_rows(data):
     with figures.open("a", encoding="utf-8") as f:
         f.write(line.replace("firms_served,", "firms_served_2,", 1) + "\n")
     assert "cases/mini/figures.csv rows added or removed" in changes(rec, limit=10)
+
+
+READ_ONE_CASE = """
+import json
+from kczlib import reads
+from kczlib.data.cases import get_case
+from kczlib.data.figures import figure
+from kczlib.report.parameters import check
+get_case("mini")
+figure("investment", "mini")
+check("01_fiscal_investment", {"case": "mini", "lang": "en", "baseline_year": 2021, "pledge_start_years": [2021]})
+print(json.dumps(reads.record()))
+"""
+
+
+def test_a_case_folder_added_beside_is_no_change_for_a_report_of_one_case(data):
+    env = {"PATH": "/usr/bin:/bin", "KCZ_DATA": str(data), "PYTHONPATH": str(REPO)}
+    done = subprocess.run([sys.executable, "-c", READ_ONE_CASE], env=env, capture_output=True, text=True,
+                          timeout=120, cwd=REPO)
+    assert done.returncode == 0, done.stderr
+    rec = json.loads(done.stdout)
+    from kczlib.reads import changes
+
+    assert "data:cases" not in rec["folders"]  # the case list was not read
+    shutil.copytree(data / "cases" / "mini", data / "cases" / "mini_2")
+    assert changes(rec) == []
+
+
+def test_known_cases_checks_one_folder_and_lists_all_only_when_asked(data):
+    from kczlib.data.cases import KnownCases, list_cases
+
+    known = KnownCases()
+    assert "mini" in known
+    for name in ("../mini", "mini/", ".mini", "", None, "cases", "nowhere"):
+        assert name not in known
+    assert list(known) == list_cases() == ["mini"] and len(known) == 1
