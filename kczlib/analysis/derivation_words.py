@@ -15,7 +15,7 @@ from collections.abc import Callable
 
 from kczlib.analysis.num import Num
 from kczlib.contract import LANGS
-from kczlib.data.context import ContextFigure
+from kczlib.data.context import ContextFigure, context_words
 from kczlib.words import word
 
 # An operator: an ast operator class, or "min" / "round" / "paren" for a call to min or round
@@ -87,33 +87,6 @@ def _words(node: ast.expr, ops: dict[Operator, str], slots: dict[str, str], top:
     return text if top else ops["paren"].format(x=text)
 
 
-CONTEXT_WORDS_FILE = "context.words.toml"  # per case: how each derived context row was derived, in words
-
-
-def _context_words(case: str) -> dict[str, dict[str, str]]:
-    """{context row id: {lang: words}} of the case's `context.words.toml` ({} when it has none).
-
-    Raises:
-        DataError: the file is not valid TOML, or an entry lacks a language of `LANGS`.
-    """
-    import tomllib
-
-    from kczlib.data.cases import get_case
-    from kczlib.errors import DataError
-
-    path = get_case(case).path(CONTEXT_WORDS_FILE)
-    if not path.is_file():
-        return {}
-    try:
-        tree = tomllib.loads(path.read_text(encoding="utf-8"))
-    except tomllib.TOMLDecodeError as exc:
-        raise DataError(path, f"not valid TOML ({exc})") from None
-    for row_id, entry in tree.items():
-        if not isinstance(entry, dict) or any(not isinstance(entry.get(lang), str) for lang in LANGS):
-            raise DataError(path, f"[{row_id}] needs a text in each of {', '.join(LANGS)}")
-    return tree
-
-
 def context_derivation(row: ContextFigure, case: str, lang: str, formula: str | None = None) -> str:
     """How the derived context row `row` was derived, as a reader of `lang` reads it.
 
@@ -134,11 +107,11 @@ def context_derivation(row: ContextFigure, case: str, lang: str, formula: str | 
         The derivation in words; "" for a row that is not derived.
 
     Raises:
-        DataError: the case's words file is malformed (`_context_words`).
+        DataError: the case's words file is malformed (`kczlib.data.context.context_words`).
     """
     if not row.derivation:
         return ""
-    words = _context_words(case).get(row.id)
+    words = context_words(case).get(row.id)
     if words is None:
         return str(row.derivation)
     formula = formula if formula is not None else row.derivation.split(":", 1)[0].strip()

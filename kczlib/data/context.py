@@ -174,11 +174,45 @@ def load_context(case: str | None = None) -> pd.DataFrame:
 
 
 def validate_context(case: str | None = None) -> list[DataError]:
-    """Every problem in the case's context table and its metadata; [] when all is well."""
+    """Every problem in the case's context table, its metadata and its words file; [] when all is well."""
     c = get_case(case_name(case))
     frame, errors = _read_context(c)
+    try:
+        context_words(c.name)
+        word_errors: list[DataError] = []
+    except DataError as exc:
+        word_errors = [exc]
     # Roles are checked against the rows only when the rows could be read at all.
-    return list(errors) + _check_meta(c, None if errors else frame)
+    return list(errors) + _check_meta(c, None if errors else frame) + word_errors
+
+
+CONTEXT_WORDS_FILE = "context.words.toml"  # per case: how each derived context row was derived, in words
+
+
+def context_words(case: str) -> dict[str, dict[str, str]]:
+    """{context row id: {lang: words}} of the case's `context.words.toml` ({} when it has none).
+
+    The words a reader reads for how a derived context row was derived
+    (`kczlib.analysis.derivation_words.context_derivation`).
+
+    Raises:
+        DataError: the file is not valid TOML, or an entry lacks a text in a language of `LANGS`.
+    """
+    import tomllib
+
+    from kczlib.contract import LANGS
+
+    path = get_case(case).path(CONTEXT_WORDS_FILE)
+    if not path.is_file():
+        return {}
+    try:
+        tree = tomllib.loads(path.read_text(encoding="utf-8"))
+    except tomllib.TOMLDecodeError as exc:
+        raise DataError(path, f"not valid TOML ({exc})") from None
+    for row_id, entry in tree.items():
+        if not isinstance(entry, dict) or any(not isinstance(entry.get(lang), str) for lang in LANGS):
+            raise DataError(path, f"[{row_id}] needs a text in each of {', '.join(LANGS)}")
+    return tree
 
 
 @cache

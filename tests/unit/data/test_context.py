@@ -299,3 +299,18 @@ def test_an_unknown_qualifier_is_an_error(data_copy):
     edit_csv_cell(data_copy / CSV, "hte_chengdu_2020", "qualifier", "大约")
     err = _only_error(data_copy)
     assert err.column == "qualifier" and "大约" in err.reason
+
+
+@pytest.mark.parametrize("text, message", [
+    ("broken = [\n", "not valid TOML"),
+    ('[rd_chengdu_2021]\nzh = "次年研发经费减去增加额"\n', "[rd_chengdu_2021] needs a text in each of zh, en"),
+])
+def test_validation_names_a_broken_context_words_file(data_copy, text, message):
+    # the reader pages read this file (derivation words); `kcz validate` used to pass it unread
+    from kczlib.data.validate import validate_case
+
+    path = data_copy / "cases" / "chengdu" / "context.words.toml"
+    path.write_text(text, encoding="utf-8")
+    r = validate_case("chengdu")
+    found = [str(e) for e in r.errors if "context.words.toml" in str(e)]
+    assert len(found) == 1 and message in found[0], [str(e) for e in r.errors]

@@ -11,9 +11,9 @@ import string
 
 import pytest
 
-from kczlib.analysis.derivation_words import CONTEXT_WORDS_FILE, _context_words, context_derivation
+from kczlib.analysis.derivation_words import context_derivation
 from kczlib.data.cases import get_case
-from kczlib.data.context import context_value
+from kczlib.data.context import CONTEXT_WORDS_FILE, context_value, context_words
 from kczlib.data.numerals import NOUNS_LIKE_MEASURES, unstack_measure
 from kczlib.report.narrative import footnote_marks, templates
 from kczlib.units import COUNT_MEASURES
@@ -74,7 +74,7 @@ def test_every_derived_context_row_of_the_case_has_words_in_both_languages():
     case = get_case("chengdu")
     with case.path("context.csv").open(encoding="utf-8") as f:
         derived = {r["id"] for r in csv.DictReader(f) if r["confidence"] == "derived"}
-    words = _context_words("chengdu")
+    words = context_words("chengdu")
     assert derived, "the case has derived context rows"
     assert set(words) == derived, f"{CONTEXT_WORDS_FILE}: rows without words {derived - set(words)}, " \
                                   f"words of no derived row {set(words) - derived}"
