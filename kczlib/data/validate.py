@@ -429,10 +429,13 @@ def main(case: str | None = None, out: TextIO | None = None) -> int:
     out = out or sys.stdout
     cases = [case] if case else case_folder_names()  # an unreadable case folder is reported, not skipped
     # the vocabulary is needed only by cases that map to it; those fail on their own without it
-    status = _shared_table_status(out, "indicators", indicators_path(), lambda: f"{len(load_indicators())} in",
-                                  "no case can map a figure to an indicator")
-    status = max(status, _shared_table_status(out, "geo", geo_path(), lambda: f"{len(_read_geo_rows())} places in",
-                                              "places print as written and list as peers"))
+    shared = {indicators_path(): _shared_table_status(out, "indicators", indicators_path(),
+                                                      lambda: f"{len(load_indicators())} in",
+                                                      "no case can map a figure to an indicator"),
+              geo_path(): _shared_table_status(out, "geo", geo_path(), lambda: f"{len(_read_geo_rows())} places in",
+                                               "places print as written and list as peers")}
+    status = max(shared.values())
+    broken = {Path(path).resolve() for path, failed in shared.items() if failed}
     for name in cases:
         try:
             result = validate_case(name)
@@ -440,9 +443,29 @@ def main(case: str | None = None, out: TextIO | None = None) -> int:
             print(f"kcz validate: case {name}: {exc}", file=sys.stderr)
             status = 2
             continue
+        _once_for_shared_tables(result, broken)
         print(format_report(result), file=out)
         status = max(status, 0 if result.ok else 1)
     return status
+
+
+def _once_for_shared_tables(result: ValidationResult, broken: set[Path]) -> None:
+    """Replace a case's copies of the errors of a broken shared table by one line pointing above.
+
+    A broken indicators.csv (or geo.csv) breaks every case that loads it; its errors are
+    printed once, under the table's own line, not again under each case.
+    """
+    kept: list[DataError] = []
+    seen: set[Path] = set()
+    for e in result.errors:
+        path = Path(e.path).resolve()
+        if path in broken:
+            if path not in seen:
+                seen.add(path)
+                kept.append(DataError(path, "is broken (its errors are listed above)"))
+        else:
+            kept.append(e)
+    result.errors[:] = kept
 
 
 def _read_geo_rows() -> list[int]:

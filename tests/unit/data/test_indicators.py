@@ -115,6 +115,20 @@ def test_a_bad_vocabulary_row_names_its_line_and_column(capsys, data_copy):
     assert code != 0
     assert (f"indicators.csv, line {line_of(path, 'rd_intensity,')}, "
             "column 'base_unit': 'percentage' is not one of") in out
+    # said once, under the table's own line; the case that loads the table points there once
+    assert out.count("'percentage' is not one of") == 1
+    assert out.count(f"{path}: is broken (its errors are listed above)") == 1
+
+
+def test_a_bad_vocabulary_row_is_listed_once_for_all_cases(capsys, data_copy):
+    path = data_copy / "indicators.csv"
+    edit_csv_cell(path, "rd_intensity", "base_unit", "percentage")
+    edit_csv_cell(path, "fiscal_st_spending", "base_unit", "yuan")
+    code, out = run_validate(capsys, case=None)
+    cases = sorted(p.name for p in (data_copy / "cases").iterdir() if (p / "case.json").is_file())
+    assert code == 1 and len(cases) > 1
+    assert out.count("'percentage' is not one of") == out.count("'yuan' is not one of") == 1
+    assert out.count(f"{path}: is broken (its errors are listed above)") == len(cases)
 
 
 def test_a_figures_table_without_the_indicator_column_still_loads(with_mini):
