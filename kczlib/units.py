@@ -44,7 +44,7 @@ UNITS: dict[str, tuple[Decimal, str]] = {
 COUNT_MEASURES: tuple[str, ...] = (
     "家", "个", "项", "名", "人次", "人", "场次", "位", "场", "支", "批次", "批", "单", "届", "次", "日", "城", "版",
     "所", "座", "条", "件", "台", "天", "期", "类", "种", "部", "处", "份", "篇", "套", "轮", "辆", "户", "艘", "架",
-    "栋", "间", "张", "代",
+    "栋", "间", "张", "代", "席",
 )
 
 # Every base unit, in the order of the schema's `base_unit` enum. `count` (measure words

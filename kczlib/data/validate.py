@@ -347,11 +347,12 @@ def _pct(n: int, d: int) -> str:
 def format_report(r: ValidationResult) -> str:
     """The printed summary of one case's validation (what `kcz validate` shows), one line per fact."""
     waiting = f"case {r.case}: the checks against the source wait until the problems below are fixed"
+    qualifiers = " (" + "/".join(r.qualifiers) + ")" if r.qualifiers else ""  # none: no empty brackets
     lines = [waiting] if not r.loaded else [
         f"case {r.case}: {r.figures} figures, {r.non_figures} non-figure mentions, "
         f"{r.glosses_removed} pinyin glosses removed",
         "  figures per chain: " + ", ".join(f"{k} {v}" for k, v in r.per_chain.items()),
-        f"  qualified figures ({'/'.join(r.qualifiers)}): {r.qualified} of {r.figures}",
+        f"  qualified figures{qualifiers}: {r.qualified} of {r.figures}",
         f"  figures mapped to a shared indicator: {r.indicators_mapped} of {r.figures}",
         *(["  figures about another place than the city (column area; never read as the city's): "
            + ", ".join(f"{place} {n}" for place, n in r.other_areas.items())] if r.other_areas else []),

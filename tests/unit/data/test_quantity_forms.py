@@ -282,3 +282,10 @@ def test_every_base_unit_the_parser_produces_is_allowed_in_the_figures_table():
     enum = next(f for f in get_schema("figures")["fields"] if f["name"] == "base_unit")["constraints"]["enum"]
     produced = {base for _, base in UNITS.values()} | {"count", "rank"}
     assert produced == set(enum)
+
+
+def test_seats_count_the_places_a_city_holds_in_a_ranking():
+    # fuzhou_2025: "全省10家优秀等级服务站中,福州占据5席": 5 of the province's seats, a count
+    check("5席", (5.0, "席", 5.0, "count", "exact", 5.0, 5.0))
+    assert [m.text for m in find_quantities("全省10家优秀等级服务站中，福州占据5席；")] == ["10家", "5席"]
+    assert find_quantities("市长出席会议，主席致辞") == []  # 席 after no number is no count
