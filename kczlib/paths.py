@@ -6,6 +6,7 @@ Kept at the top of the package because every layer needs it and it needs nothing
 from __future__ import annotations
 
 import os
+from functools import lru_cache
 from pathlib import Path
 
 PACKAGE_ROOT = Path(__file__).resolve().parent.parent
@@ -14,4 +15,12 @@ PACKAGE_ROOT = Path(__file__).resolve().parent.parent
 
 def data_root() -> Path:
     """The data folder: ``$KCZ_DATA`` if set, else ``<project>/data``."""
-    return Path(os.environ.get("KCZ_DATA", PACKAGE_ROOT / "data")).resolve()
+    given = os.environ.get("KCZ_DATA", str(PACKAGE_ROOT / "data"))
+    return _resolved(given, "" if os.path.isabs(given) else os.getcwd())
+
+
+@lru_cache(maxsize=64)
+def _resolved(given: str, cwd: str) -> Path:
+    # resolved once per setting (and working folder, for a relative one): asked for on every
+    # file a report reads
+    return (Path(cwd) / given).resolve() if cwd else Path(given).resolve()

@@ -27,6 +27,7 @@ from __future__ import annotations
 
 import contextlib
 import csv
+import functools
 import hashlib
 import io
 import json
@@ -60,8 +61,16 @@ def _hash(obj) -> str:
 
 def label(path: str | os.PathLike[str]) -> str | None:
     """`data:<path in the data folder>` or `words:<file>`, or None for any other file."""
-    p = os.path.realpath(os.fspath(path))
-    for prefix, root in (("data:", str(data_root())), ("words:", str(WORDS_DIR))):
+    p = os.fspath(path)
+    return _label(p if os.path.isabs(p) else os.path.join(os.getcwd(), p), str(data_root()))
+
+
+@functools.lru_cache(maxsize=4096)
+def _label(path: str, data: str) -> str | None:
+    # cached per path and data folder: a report labels the same few files tens of thousands of
+    # times (every word, every row it asks for), and resolving links is the costly part
+    p = os.path.realpath(path)
+    for prefix, root in (("data:", data), ("words:", str(WORDS_DIR))):
         root = os.path.realpath(root)
         if p == root or p.startswith(root + os.sep):
             if prefix == "words:" and p != root and not p.endswith(".toml"):

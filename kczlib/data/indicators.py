@@ -65,8 +65,17 @@ def _load_indicators(root: str) -> pd.DataFrame:
 
 
 def indicators(root: str | os.PathLike[str] | None = None) -> dict[str, Indicator]:
-    """The vocabulary (of the data folder `root`, default the project's) as `Indicator`s by id, in file order."""
-    frame = _load_indicators(str(root or data_root()))
+    """The vocabulary (of the data folder `root`, default the project's) as `Indicator`s by id, in file order.
+
+    A new dict each call (the `Indicator`s are frozen and shared), made once per data folder
+    and file load (as `load_indicators`): reports ask for it hundreds of times.
+    """
+    return dict(_indicator_objects(str(root or data_root())))
+
+
+@cache
+def _indicator_objects(root: str) -> dict[str, Indicator]:
+    frame = _load_indicators(root)
     return {i: Indicator(**{k: ("" if pd.isna(row[k]) else str(row[k])) for k in Indicator.__dataclass_fields__})
             for i, row in frame.iterrows()}
 
