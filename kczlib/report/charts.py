@@ -110,9 +110,9 @@ class ChartMethods:
         self.charts.append((name, list(origins or nums), plots.drawn_source(fig)))
         kcz: dict = {"part": self.part, "chart": name}
         phone = plots.narrow_rendition(fig)
-        drawings = [(fig, "")] + ([(phone, NARROW_SUFFIX)] if phone is not None else [])
-        for drawn, _ in drawings:
-            _mark_units(drawn, nums)
+        for drawn in (fig, phone):
+            if drawn is not None:
+                _mark_units(drawn, nums)
         # the PNGs shown are the drawing checked for missing glyphs (no extra draw only to check)
         with theme.glyph_check() as problems:
             if phone is not None:
@@ -121,8 +121,9 @@ class ChartMethods:
             wide = theme.inline_png(fig)
         if problems:
             raise RuntimeError(f"chart {name!r} has missing glyphs: {problems[0]}")
-        for drawn, suffix in drawings:
-            write_layout(drawn, f"{self.notebook}-{self.lang}-{name}{suffix}")
+        for drawn, suffix in ((fig, ""), (phone, NARROW_SUFFIX)):
+            if drawn is not None:  # measured at the figure's own dpi (the layout tests; KCZ_CHART_LAYOUT)
+                write_layout(drawn, f"{self.notebook}-{self.lang}-{name}{suffix}")
         kcz["alt"] = self.chart_alt(fig, drawn=True)
         show_png(wide, repr(fig), {"kcz": kcz})
         import matplotlib.pyplot as plt
