@@ -235,8 +235,18 @@ def _parse_words(data: bytes) -> dict[str, dict]:
     return out
 
 
+def is_input_name(name: str) -> bool:
+    """Whether an entry of a listed folder can be an input of a report.
+
+    Not Python's bytecode cache (kczlib/words is a package, and running the tests writes
+    kczlib/words/__pycache__), not a dot-entry (a case being written, `kcz new-case`; an
+    editor's swap file), not a backup (`~`).
+    """
+    return name != "__pycache__" and not name.startswith(".") and not name.endswith((".pyc", "~"))
+
+
 def _listing(folder: Path) -> str:
-    return _hash(sorted(os.listdir(folder)))
+    return _hash(sorted(n for n in os.listdir(folder) if is_input_name(n)))
 
 
 def _file_record(name: str, data: bytes) -> dict:
@@ -348,7 +358,8 @@ def _file_changes(name: str, entry: dict) -> list[str]:
                            else f"{_show(name)} rows {spec} changed")
         for spec, h in entry.get("columns", {}).items():
             if _columns_hash(rows, tuple(spec.split(",")) if spec else (), key) != h:
-                out.append(f"{_show(name)} column {spec} changed" if spec else f"{_show(name)} rows added or removed")
+                out.append(f"{_show(name)} column {spec} changed" if spec
+                           else f"{_show(name)} rows added, removed or reordered")
     if "words" in entry:
         texts = _word_texts(data)
         if _hash(sorted(texts)) != entry.get("keyset"):

@@ -170,6 +170,13 @@ def validate_case(case: str) -> ValidationResult:
     with the tables' own problems, so the curator sees everything left to fill at once.
     """
     result = ValidationResult(case)
+    folder = cases_root() / case
+    if "/" not in case and not case.startswith(".") and folder.is_dir() and not (folder / "case.json").exists():
+        # a folder under cases/ without its case.json: not "an unknown case" (it is right there)
+        result.errors.append(DataError(folder / "case.json", "is missing: every case folder needs one "
+                                       "(its city, programme and source; docs/data.md)"))
+        result.loaded = False
+        return result
     try:
         c = get_case(case)
     except DataErrors as exc:

@@ -43,3 +43,14 @@ def test_unknown_case_lists_the_known_ones(with_mini_case):
     known = ", ".join(sorted([*SHIPPED, "mini"]))  # every case, the added one in its sorted place
     with pytest.raises(kczlib.errors.UnknownCaseError, match=re.escape(f"known cases: {known}")):
         kczlib.load_figures("wuhan")
+
+
+def test_a_case_folder_without_its_case_json_is_a_data_error_not_an_unknown_case(data_copy, capsys):
+    # the folder is there: "unknown case" (exit 2) sent the user looking for a typo
+    from kczlib.data.validate import main
+
+    (data_copy / "cases" / "foshan_2020" / "case.json").unlink()
+    assert main("foshan_2020") == 1
+    out = capsys.readouterr().out
+    assert f"{data_copy / 'cases' / 'foshan_2020' / 'case.json'}: is missing: every case folder needs one" in out
+    assert "unknown case" not in out

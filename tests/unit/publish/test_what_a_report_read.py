@@ -168,7 +168,7 @@ def test_a_new_row_changes_the_list_of_rows(data):
     line = figures.read_text(encoding="utf-8").splitlines()[3]  # firms_served (no indicator), under a new id
     with figures.open("a", encoding="utf-8") as f:
         f.write(line.replace("firms_served,", "firms_served_2,", 1) + "\n")
-    assert "cases/mini/figures.csv rows added or removed" in changes(rec, limit=10)
+    assert "cases/mini/figures.csv rows added, removed or reordered" in changes(rec, limit=10)
 
 
 READ_ONE_CASE = """
@@ -205,3 +205,19 @@ def test_known_cases_checks_one_folder_and_lists_all_only_when_asked(data):
     for name in ("../mini", "mini/", ".mini", "", None, "cases", "nowhere"):
         assert name not in known
     assert list(known) == list_cases() == ["mini"] and len(known) == 1
+
+
+def test_a_bytecode_cache_or_a_dot_entry_beside_the_files_read_is_no_change(data):
+    # running the tests writes kczlib/words/__pycache__ (the words folder is a package): a build
+    # after `make test-fast` rebuilt every report for it
+    rec = record(data)
+    from kczlib.reads import changes
+
+    assert "words:." in rec["folders"]
+    for folder in (data / "cases" / "mini", data / "cases"):
+        (folder / "__pycache__").mkdir()
+        (folder / ".figures.csv.swp").write_text("", encoding="utf-8")
+        (folder / "figures.csv~").write_text("", encoding="utf-8")
+    assert changes(rec) == []
+    (data / "cases" / "mini" / "context.csv").write_text("id\n", encoding="utf-8")  # a real new input
+    assert changes(rec) == ["the files in data:cases/mini changed"]
