@@ -13,6 +13,7 @@ non-figure row for such a mention is allowed but optional (counted as `redundant
 from __future__ import annotations
 
 import math
+import os
 import sys
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -170,13 +171,6 @@ def validate_case(case: str) -> ValidationResult:
     with the tables' own problems, so the curator sees everything left to fill at once.
     """
     result = ValidationResult(case)
-    folder = cases_root() / case
-    if "/" not in case and not case.startswith(".") and folder.is_dir() and not (folder / "case.json").exists():
-        # a folder under cases/ without its case.json: not "an unknown case" (it is right there)
-        result.errors.append(DataError(folder / "case.json", "is missing: every case folder needs one "
-                                       "(its city, programme and source; docs/data.md)"))
-        result.loaded = False
-        return result
     try:
         c = get_case(case)
     except DataErrors as exc:
@@ -448,13 +442,25 @@ def main(case: str | None = None, out: TextIO | None = None) -> int:
         try:
             result = validate_case(name)
         except KczError as exc:
-            print(f"kcz validate: case {name}: {exc}", file=sys.stderr)
+            print(f"kcz validate: case {name}: {_missing_case_json(name) or exc}", file=sys.stderr)
             status = 2
             continue
         _once_for_shared_tables(result, broken)
         print(format_report(result), file=out)
         status = max(status, 0 if result.ok else 1)
     return status
+
+
+def _missing_case_json(name: str) -> str:
+    """What to say of a folder under cases/ that has no case.json at all ("" for anything else).
+
+    It is no unknown case (the folder is right there): its case.json is what is missing.
+    """
+    folder = cases_root() / name
+    if "/" in name or name.startswith(".") or not folder.is_dir() or os.path.lexists(folder / "case.json"):
+        return ""
+    return (f"{folder / 'case.json'} is missing: every case folder needs one "
+            "(its city, programme and source; docs/data.md)")
 
 
 def _once_for_shared_tables(result: ValidationResult, broken: set[Path]) -> None:

@@ -35,6 +35,18 @@ def known_cases() -> list[str]:
     return list_cases()
 
 
+def folders_without_a_case() -> list[str]:
+    """Folders under data/cases that hold no case.json (so no report reads them), sorted.
+
+    `kcz build` warns of each: the comparison of every case would otherwise leave one out
+    without a word (a case folder still being filled, or its case.json deleted by mistake).
+    """
+    from kczlib.data.cases import case_folder_names, list_cases  # run time only: see the module doc
+
+    known = set(list_cases())
+    return [name for name in case_folder_names() if name not in known]
+
+
 def prose_digit_errors(meta, meta_path, langs):
     """The data layer's errors of digits typed into case.json prose (`kczlib.data.cases.prose_digit_errors`).
 

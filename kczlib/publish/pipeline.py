@@ -142,6 +142,11 @@ def build(options: BuildOptions, progress: Progress | None = None) -> BuildResul
     from kczlib.publish.kernels import check_kernels
 
     check_kernels(selected, config.kernel_name, warn)  # refuse another language's notebook up front
+    from kczlib.publish.cases import folders_without_a_case
+
+    for folder in folders_without_a_case():
+        warn(f"cases/{folder} has no case.json: it is no case, and no report reads it (the comparison "
+             f"of every case leaves it out); `kcz validate {folder}` says what is missing")
     out = (options.out or config.out).resolve()
     cluster = _open_cluster(options, config, progress)  # before anything is written
     try:

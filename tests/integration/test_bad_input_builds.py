@@ -416,3 +416,15 @@ def test_validate_of_every_case_reports_a_case_folder_it_cannot_read(data_copy, 
     assert len(lines) == 1 and "Traceback" not in result.stderr
     assert "case chengdu:" in result.stdout  # the readable case is still validated
 
+
+
+def test_a_case_folder_without_case_json_is_named_in_a_warning_not_left_out_silently(data_copy, tmp_path):
+    # a folder still being filled (or whose case.json was deleted) is no case: the comparison of
+    # every case leaves it out, and the build says so once before any report runs
+    (data_copy / "cases" / "foshan_2020" / "case.json").unlink()
+    config = write_config(tmp_path, [{"notebook": "tiny_report"}], langs=["en"])
+    done = kcz("--config", config, "build", "-q", env=kcz_env(KCZ_DATA=str(data_copy)))
+    assert done.returncode == 0, done.stderr
+    warned = [line for line in done.stderr.splitlines() if "foshan_2020" in line]
+    assert warned == ["kcz: warning: cases/foshan_2020 has no case.json: it is no case, and no report reads it "
+                      "(the comparison of every case leaves it out); `kcz validate foshan_2020` says what is missing"]

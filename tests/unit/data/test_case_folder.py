@@ -45,12 +45,13 @@ def test_unknown_case_lists_the_known_ones(with_mini_case):
         kczlib.load_figures("wuhan")
 
 
-def test_a_case_folder_without_its_case_json_is_a_data_error_not_an_unknown_case(data_copy, capsys):
-    # the folder is there: "unknown case" (exit 2) sent the user looking for a typo
+def test_a_case_folder_without_its_case_json_says_so_not_unknown_case(data_copy, capsys):
+    # the folder is there: "unknown case" sent the user looking for a typo (exit 2: the case
+    # cannot be read at all, as for an unreadable case.json)
     from kczlib.data.validate import main
 
     (data_copy / "cases" / "foshan_2020" / "case.json").unlink()
-    assert main("foshan_2020") == 1
-    out = capsys.readouterr().out
-    assert f"{data_copy / 'cases' / 'foshan_2020' / 'case.json'}: is missing: every case folder needs one" in out
-    assert "unknown case" not in out
+    assert main("foshan_2020") == 2
+    err = capsys.readouterr().err
+    assert err == (f"kcz validate: case foshan_2020: {data_copy / 'cases' / 'foshan_2020' / 'case.json'} is missing: "
+                   "every case folder needs one (its city, programme and source; docs/data.md)\n")
