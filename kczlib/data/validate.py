@@ -429,6 +429,9 @@ def main(case: str | None = None, out: TextIO | None = None) -> int:
     the others from being validated.
     """
     out = out or sys.stdout
+    if case is not None and not case.strip():
+        print("kcz validate: a case name cannot be empty (leave it out to validate every case)", file=sys.stderr)
+        return 2
     cases = [case] if case else case_folder_names()  # an unreadable case folder is reported, not skipped
     # the vocabulary is needed only by cases that map to it; those fail on their own without it
     shared = {indicators_path(): _shared_table_status(out, "indicators", indicators_path(),

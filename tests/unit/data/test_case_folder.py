@@ -55,3 +55,11 @@ def test_a_case_folder_without_its_case_json_says_so_not_unknown_case(data_copy,
     err = capsys.readouterr().err
     assert err == (f"kcz validate: case foshan_2020: {data_copy / 'cases' / 'foshan_2020' / 'case.json'} is missing: "
                    "every case folder needs one (its city, programme and source; docs/data.md)\n")
+
+
+@pytest.mark.parametrize("name", ["", " "])
+def test_an_empty_case_name_is_refused_not_read_as_every_case(capsys, name):
+    from kczlib.data.validate import main
+
+    assert main(name) == 2
+    assert capsys.readouterr().err == "kcz validate: a case name cannot be empty (leave it out to validate every case)\n"
