@@ -339,6 +339,14 @@ def changes(rec: object, limit: int = 3) -> list[str]:
     return found[:limit]
 
 
+def _columns_said(spec: str) -> str:
+    """"column a,b" for a few columns; "a column of the 18 it read (id, chain, section, ...)" for many."""
+    names = spec.split(",")
+    if len(names) <= 4:
+        return f"column {spec}"
+    return f"a column of the {len(names)} it read ({', '.join(names[:3])}, ...)"
+
+
 def _show(name: str) -> str:
     return name.split(":", 1)[1] if ":" in name else name
 
@@ -358,7 +366,7 @@ def _file_changes(name: str, entry: dict) -> list[str]:
                            else f"{_show(name)} rows {spec} changed")
         for spec, h in entry.get("columns", {}).items():
             if _columns_hash(rows, tuple(spec.split(",")) if spec else (), key) != h:
-                out.append(f"{_show(name)} column {spec} changed" if spec
+                out.append(f"{_show(name)} {_columns_said(spec)} changed" if spec
                            else f"{_show(name)} rows added, removed or reordered")
     if "words" in entry:
         texts = _word_texts(data)

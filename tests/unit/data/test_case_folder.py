@@ -62,4 +62,5 @@ def test_an_empty_case_name_is_refused_not_read_as_every_case(capsys, name):
     from kczlib.data.validate import main
 
     assert main(name) == 2
-    assert capsys.readouterr().err == "kcz validate: a case name cannot be empty (leave it out to validate every case)\n"
+    err = capsys.readouterr().err
+    assert err == "kcz validate: a case name cannot be empty (leave it out to validate every case)\n"
