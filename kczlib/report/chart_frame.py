@@ -254,23 +254,52 @@ def wrap_to_width(text: str, width_in: float, fontsize: float) -> str:
         The text with newlines inserted.
     """
     limit = width_in * 72 / (fontsize * 0.55)
-    lines: list[str] = []
-    line = ""
+
+    def fits(units: list[str]) -> bool:
+        return sum(map(_char_width, "".join(units).rstrip())) <= limit
+
+    lines: list[list[str]] = []  # the break units of each line
+    line: list[str] = []
     for unit in _break_units(text):
         while sum(map(_char_width, unit.rstrip())) > limit:  # a word wider than a line: cut it
             if line:
                 lines.append(line)
-                line = ""
+                line = []
             cut = 1
             while cut < len(unit) and sum(map(_char_width, unit[:cut + 1])) <= limit:
                 cut += 1
-            lines.append(unit[:cut])
+            lines.append([unit[:cut]])
             unit = unit[cut:]
-        if line and sum(map(_char_width, (line + unit).rstrip())) > limit:
+        if line and not fits([*line, unit]):
             lines.append(line)
-            line = ""
-        line += unit
-    return "\n".join(lines + [line])
+            line = []
+        line.append(unit)
+    lines.append(line)
+    _keep_together(lines, fits)
+    return "\n".join("".join(units) for units in lines)
+
+
+_CLOSING_BRACKETS = set("）》」』】〕)]}")
+
+
+def _keep_together(lines: list[list[str]], fits) -> None:
+    """Move the end of a line to the next one where the next one still fits (`fits`), in place.
+
+    - A bracket opened on a line and not closed there starts the next line: "2019年上半年（半" /
+      "年流量）" becomes "2019年上半年" / "（半年流量）".
+    - A last line of one Chinese character takes the character before it: "截至2023年9月累" /
+      "计" becomes "截至2023年9月" / "累计".
+    """
+    for i in range(len(lines) - 1):
+        line, after = lines[i], lines[i + 1]
+        opened = max((k for k, unit in enumerate(line) if unit[0] in _OPENING), default=0)
+        if opened and not any(ch in _CLOSING_BRACKETS for unit in line[opened:] for ch in unit) \
+                and fits(line[opened:] + after):
+            lines[i], lines[i + 1] = line[:opened], line[opened:] + after
+            continue
+        alone = i + 2 == len(lines) and len(after) == 1 and _char_width(after[0][0]) == 2
+        if alone and len(line) >= 3 and fits([line[-1], *after]):
+            lines[i], lines[i + 1] = line[:-1], [line[-1], *after]
 
 
 def drawn_source(fig: Figure) -> str:

@@ -141,6 +141,21 @@ def test_lines_break_between_words_never_inside_a_domain_name(text, width):
         assert line[0] not in "，。；：）》、,;:)", wrapped  # no line opens with closing punctuation
 
 
+@pytest.mark.parametrize("text, width, lines", [
+    # a line of 1.1 in at 9.5 pt holds 1.1 x 72 / (9.5 x 0.55) = 15.2 half-ems (2 per Chinese
+    # character, 1 per digit): 截至2023年9月累 is 4 + 4 + 2 + 1 + 2 + 2 = 15, so 计 alone would be
+    # the last line; the last line takes 累 with it
+    ("截至2023年9月累计", 1.1, ["截至2023年9月", "累计"]),
+    # 1.3 in holds 17.9 half-ems: 2019年上半年（半 is 4 + 2 + 6 + 2 + 2 = 16, so the group would
+    # split as （半 / 年流量）; （半年流量） (12 half-ems) fits a line of its own
+    ("2019年上半年（半年流量）", 1.3, ["2019年上半年", "（半年流量）"]),
+    ("案例累计（未注明日期）", 1.37, ["案例累计", "（未注明日期）"]),
+])
+def test_a_category_label_keeps_a_bracketed_group_and_a_last_character_with_their_neighbours(text, width, lines):
+    # the phone's category labels broke as 累 / 计 and （半 / 年流量） (a fresh user's screenshots)
+    assert wrap_to_width(text, width, 9.5).split("\n") == lines
+
+
 def test_alt_values_pair_each_value_with_its_row_even_when_the_rows_are_years():
     theme.set_theme("zh")
     fig = plots.compare_bars(["2019年", "2020年"], [4149, 6120], title="t", unit_label="家", source="s", lang="zh",
