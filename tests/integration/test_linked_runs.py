@@ -25,12 +25,17 @@ def contents(run) -> dict[str, bytes]:
     return {f: (run / f).read_bytes() for f in files_of(NAME)}
 
 
-def test_a_no_change_run_links_the_files_and_pruning_the_older_run_leaves_it_whole(tmp_path):
+def first_run(tmp_path):
+    """(config, out folder, the first run, its report's files) of one build of the tiny report."""
     config = write_config(tmp_path, [{"notebook": "tiny_report"}], langs=["zh"])
     out = tmp_path / "out"
     build(config)
     (first,) = run_folders(out)
-    before = contents(first)
+    return config, out, first, contents(first)
+
+
+def test_a_no_change_run_links_the_files_and_pruning_the_older_run_leaves_it_whole(tmp_path):
+    config, out, first, before = first_run(tmp_path)
     build(config)  # nothing changed: the report is reused
     second, _ = run_folders(out)
     assert statuses(second) == {NAME: "cached"}
@@ -52,11 +57,7 @@ def test_a_no_change_run_links_the_files_and_pruning_the_older_run_leaves_it_who
 
 
 def test_a_reused_page_the_new_run_changes_is_a_new_file_and_the_older_run_keeps_its_own(tmp_path):
-    config = write_config(tmp_path, [{"notebook": "tiny_report"}], langs=["zh"])
-    out = tmp_path / "out"
-    build(config)
-    (first,) = run_folders(out)
-    before = contents(first)
+    config, out, first, before = first_run(tmp_path)
     # a second report after it: the reused page gains a "next" link, written by finish_pages
     config = write_config(tmp_path, [{"notebook": "tiny_report"}, {"notebook": "echo_parameters"}], langs=["zh"])
     build(config)
