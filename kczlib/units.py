@@ -47,6 +47,34 @@ COUNT_MEASURES: tuple[str, ...] = (
     "栋", "间", "张", "代", "席",
 )
 
+# Measure words that count one quantity, whichever a text writes (one indicator may be written
+# 20个 in one city's text and 12家 in another's): things and bodies (个 is the general word),
+# people, events. A word in no group, or in another group, counts something else: 人次 counts
+# attendances, not people; 批 and 批次 count batches, not what is in them; 单 counts orders.
+MEASURE_GROUPS: tuple[tuple[str, ...], ...] = (
+    ("个", "家", "所", "座", "处", "项", "件", "支", "条", "台", "部", "套", "间", "栋", "艘", "架", "辆", "户"),
+    ("人", "名", "位"),
+    ("场", "场次", "次", "届", "期", "轮"),
+)
+
+
+def same_measure(a: str, b: str) -> bool:
+    """Whether counts written with measure words `a` and `b` count one quantity (`MEASURE_GROUPS`).
+
+    Args:
+        a: a measure word of `COUNT_MEASURES` ("" for a bare number, which counts what its
+            indicator counts and is the same measure as any word).
+        b: another, as `a`.
+
+    Returns:
+        True for equal words, a bare number, or two words of one group (家 and 个; 人 and 名);
+        False otherwise (人 and 人次; 个 and 批).
+    """
+    if a == b or not a or not b:
+        return True
+    return any(a in group and b in group for group in MEASURE_GROUPS)
+
+
 # Every base unit, in the order of the schema's `base_unit` enum. `count` (measure words
 # and bare numbers) and `rank` (第N名) have no entry in `UNITS`.
 BASE_UNITS: tuple[str, ...] = ("CNY", "USD", "count", "percent", "percentage_point", "rank", "multiplier",

@@ -35,6 +35,7 @@ from kczlib.data.context import context_value
 from kczlib.data.figures import figure
 from kczlib.data.indicator_values import case_list, load_denominators, load_indicator_values
 from kczlib.data.indicators import indicators
+from kczlib.units import MEASURE_GROUPS, same_measure
 
 SEP = "/"
 """Between a case name and a row id in a comparison's ids (`<case>/fiscal_st_spending_2021`)."""
@@ -63,10 +64,43 @@ def split_ref(ref_id: str) -> tuple[str, str]:
 
 
 def case_figure_num(case: str, figure_id: str) -> Num:
-    """A figure of `case` as a `Num` whose id names the case (`Num.from_figure`, qualified)."""
+    """A figure of `case` as a `Num` whose id names the case (`Num.from_figure`, qualified).
+
+    A count mapped to an indicator carries the indicator's measure word where the figure's
+    own word counts the same quantity (`printed_measure`): one indicator reads in one unit
+    across cities.
+    """
     f = figure(figure_id, case)
+    measure = _measure(f.unit, f.base_unit)
+    if f.base_unit == "count" and f.indicator:
+        measure = printed_measure(f.indicator, measure)
     return Num.leaf(FigureRef(qualified(case, f.id)), f.lower, f.upper, f.base_unit, qualifier=f.qualifier,
-                    value_base=f.value_base, measure=_measure(f.unit, f.base_unit))
+                    value_base=f.value_base, measure=measure)
+
+
+def printed_measure(indicator: str, written: str) -> str:
+    """The measure word a comparison prints with a count of `indicator` its case writes with `written`.
+
+    The indicator's own (data/indicators.csv `measure`) where it declares one and `written`
+    counts the same quantity (`kczlib.units.same_measure`: 家 and 个); else `written` (a word
+    of another quantity, 人次 for 人, is kept, and `measure_key` tells it apart).
+
+    Raises:
+        KeyError: `indicator` is not in the vocabulary.
+    """
+    declared = indicators()[indicator].measure
+    return declared if declared and same_measure(declared, written) else written
+
+
+def measure_key(num: Num) -> str:
+    """What a count counts, for setting two values side by side: its measure group's first word ("" if none).
+
+    Two values of one indicator with different keys (人 and 人次) are not one quantity;
+    other base units give "".
+    """
+    if num.base_unit != "count" or not num.measure:
+        return ""
+    return next((group[0] for group in MEASURE_GROUPS if num.measure in group), num.measure)
 
 
 def case_context_num(case: str, context_id: str) -> Num:

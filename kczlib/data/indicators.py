@@ -26,7 +26,7 @@ INDICATORS_FILE = "indicators.csv"
 
 @dataclass(frozen=True)
 class Indicator:
-    """One indicator: id, names, the base unit its figures must have, chain, definition."""
+    """One indicator: id, names, the base unit its figures must have, chain, definition, and its optional columns."""
 
     id: str
     name_zh: str
@@ -37,6 +37,7 @@ class Indicator:
     cues: str = ""
     population: str = ""  # residents | affiliated | "" (see the schema): who a count of people counts
     tally: str = ""  # one of TALLIES or "" (see the schema): what kind of number it is
+    measure: str = ""  # a count's measure word (家, 个) printed for every case's figure, or "" (see the schema)
 
     def name(self, lang: str) -> str:
         """The indicator's name in `lang` ("zh", else English)."""

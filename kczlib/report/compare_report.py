@@ -9,6 +9,7 @@ case. Words: kczlib/words/compare.toml.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 
 from kczlib.analysis.compare import split_ref
@@ -64,14 +65,46 @@ class CompareReport(Report):
         """The city of `case` in the page language (case.json `city`), printed as written.
 
         Two compared cases of one city (two texts of different years) are told apart by their
-        case.json `period` (`compare.city_and_period`: 某市（2018-2021）/ a city (2018-2021)), so
-        no table column or sentence merges them.
+        `case_tag` (`compare.city_and_case`: 某市（2018-2021年案例）/ a city (2018-2021 case)), so
+        no table column or sentence merges them; a lone city is its name alone.
         """
-        name = get_case(case).meta["city"][self.lang]
-        if any(c != case and get_case(c).meta["city"][self.lang] == name for c in self.cases):
-            period = str(get_case(case).meta.get("period") or case)
-            return DataText(str(self.text("compare.city_and_period", city=DataText(name), period=DataText(period))))
-        return DataText(name)
+        name = _city_name(case, self.lang)
+        tag = self.case_tag(case)
+        if tag is None:
+            return DataText(name)
+        # plain: the label is data text again wherever it goes (escaped there, not twice)
+        return DataText(plain(self.text("compare.city_and_case", city=DataText(name), tag=tag)))
+
+    def case_tag(self, case: str) -> Safe | None:
+        """What tells `case` apart from another compared case of its city; None when no other shares its city.
+
+        The case.json `period` (a year or years, 2018-2021: `compare.case_years`); the case's
+        folder name as well (`compare.case_folder`) where another case of the city has the same
+        period (a copied case), or where the period is missing or not years. Labels are thus
+        distinct, and a city compared once keeps its bare name.
+        """
+        name = _city_name(case, self.lang)
+        others = [c for c in self.cases if c != case and _city_name(c, self.lang) == name]
+        if not others:
+            return None
+        period = _case_years(case)
+        if period and all(_case_years(c) != period for c in others):
+            return self.text("compare.case_years", period=DataText(period))
+        if not period:
+            return self.text("compare.case_folder", case=DataText(case))
+        return self.text("compare.case_years_and_folder", period=DataText(period), case=DataText(case))
+
+    def value_label(self, case: str, period: Safe) -> str:
+        """A city and the period of its value in one bracket, as plain text (a chart's bar).
+
+        某市（2021年）; with the case's `case_tag` where another compared case shares the city:
+        某市（2020-2023年案例；2022年）, never a bracket for each.
+        """
+        tag = self.case_tag(case)
+        name = DataText(_city_name(case, self.lang))
+        if tag is None:
+            return plain(self.text("compare.chart_label", city=name, period=period))
+        return plain(self.text("compare.chart_label_case", city=name, tag=tag, period=period))
 
     def label(self, figure_id: str) -> str:
         """A figure's metric in the page language, from its qualified id (`<case>/<id>`)."""
@@ -289,6 +322,20 @@ class CompareReport(Report):
     def _columns(self) -> dict:
         keys = ["printed", "exact", "kind", "derivation", "inputs"]
         return {k: self.text(f"common.columns.{k}") for k in keys}
+
+
+def _city_name(case: str, lang: str) -> str:
+    """The city of `case` in `lang`, as its case.json writes it."""
+    return str(get_case(case).meta["city"][lang])
+
+
+_YEARS = re.compile(r"\d{4}(-\d{4})?")
+
+
+def _case_years(case: str) -> str:
+    """The case.json `period` of `case` where it is a year or years (2025, 2018-2021), else ""."""
+    period = str(get_case(case).meta.get("period") or "")
+    return period if _YEARS.fullmatch(period) else ""
 
 
 def published_month(case: str) -> str:

@@ -10,7 +10,9 @@ function takes the notebook's `CompareReport`. Rules of what is comparable:
   of count (`tally`: a stock beside stocks, a flow in a year beside flows, cumulative counts
   beside cumulative counts; `gather`); a city that reports the indicator as another kind, and
   any rank (each ranks its city within a group its own source names), is said apart, naming
-  the difference (`apart`, `apart_note`);
+  the difference (`apart`, `apart_note`); so is a count of another quantity (measure words of
+  different `kczlib.units.MEASURE_GROUPS`: 人 and 人次), while words of one quantity (家, 个)
+  print as the indicator's one word (`kczlib.analysis.compare.printed_measure`);
 - values are compared only within one period, as ranges (`compare_rank`: the key findings and
   where each city stands); values of other periods are named as such, and why they are not
   ranked is said once, in the caveats; where the cities' own terms for an indicator differ, the
@@ -21,7 +23,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from kczlib.analysis.compare import CaseValue, case_values, shared_indicators
+from kczlib.analysis.compare import CaseValue, case_values, measure_key, shared_indicators
+from kczlib.analysis.num import Num
 from kczlib.data.datatext import DataText
 from kczlib.data.indicators import indicators
 from kczlib.report.narrative import Safe, nested_quote
@@ -35,6 +38,7 @@ class Shared:
 
     indicator: str
     values: list[CaseValue]
+    measures_differ: bool = False  # (apart) the indicator's values count different quantities (人 and 人次)
 
     @property
     def cases(self) -> list[str]:
@@ -69,17 +73,18 @@ def _partition(report) -> tuple[list[Shared], list[Shared]]:
     side, apart_ = [], []
     for ind in shared_indicators(report.cases):
         values = sorted(case_values(ind, report.cases), key=lambda v: (order[v.case], v.period))
-        kinds: dict[str, list[CaseValue]] = {}
-        for v in values:
-            kinds.setdefault(_kind(v), []).append(v)
+        kinds: dict[tuple[str, str], list[CaseValue]] = {}
+        for v in values:  # one kind of count, and one quantity counted (measure_key: 人 is not 人次)
+            kinds.setdefault((_kind(v), measure_key(v.num)), []).append(v)
         alone = []
-        for kind, vs in kinds.items():
+        for (kind, _), vs in kinds.items():
             if kind != RANK and len({v.case for v in vs}) >= 2:
                 side.append(Shared(ind, vs))
             else:
                 alone += vs
         if alone:
-            apart_.append(Shared(ind, sorted(alone, key=lambda v: (order[v.case], v.period))))
+            apart_.append(Shared(ind, sorted(alone, key=lambda v: (order[v.case], v.period)),
+                                 measures_differ=len({measure_key(v.num) for v in values}) > 1))
     return side, apart_
 
 
@@ -203,8 +208,10 @@ def apart_note(report, values: list[Shared]) -> None:
     """What several cities report of one indicator but is not set side by side, one sentence each.
 
     Ranks: each places its city within a group its own source names (quoted by the figure's
-    metric), so two ranks are not one scale. Other values: a kind of count no other city gives
-    for the indicator (a cumulative count beside a year's flow, a stock beside a flow), named.
+    metric), so two ranks are not one scale. Counts of different quantities (measure words of
+    different groups, `kczlib.units.MEASURE_GROUPS`: 人 and 人次), each with its word. Other
+    values: a kind of count no other city gives for the indicator (a cumulative count beside a
+    year's flow, a stock beside a flow), named.
     """
     for s in values:
         name = _name(report, s.indicator)
@@ -212,6 +219,12 @@ def apart_note(report, values: list[Shared]) -> None:
             items = [report.text("compare.rank_item", city=report.city(v.case), value=v.num,
                                  group=DataText(report.label(v.num.ids[0]))) for v in s.values]
             report.say("compare.apart_ranks", indicator=name, items=_join(report, items))
+            continue
+        if s.measures_differ:  # counts of different quantities: each value with the word it is counted in
+            items = [report.text("compare.measure_item" if v.num.measure else "compare.measure_item_bare",
+                                 city=report.city(v.case), value=v.num, period=report.figure_period(v.num),
+                                 measure=DataText(v.num.measure)) for v in s.values]
+            report.say("compare.apart_measures", indicator=name, items=_join(report, items))
             continue
         items = [_item(report, v) if v.period == "cumulative" == _kind(v)  # its period says it is cumulative
                  else report.text("compare.kind_item", city=report.city(v.case), value=v.num,
@@ -270,11 +283,19 @@ def charts(report, shared: list[Shared]) -> None:
     for i, s in enumerate(shared):
         if id(s) not in drawn:
             continue
-        items = [(str(report.text("compare.chart_label", city=report.city(v.case), period=report.figure_period(v.num))),
-                  v.num) for v in by_period(report, s)]
+        items = chart_items(report, s)
         if len({n.base_unit for _, n in items}) != 1:
             continue
         _indicator_bars(report, f"compare-{i + 1}", items, _label(report, s, shared))
+
+
+def chart_items(report, s: Shared) -> list[tuple[str, Num]]:
+    """The bars of `s`'s chart, top to bottom (`by_period`): (label, Num) per value.
+
+    A label is the city and its value's period in one bracket (`CompareReport.value_label`),
+    with what tells the city's case apart where two compared cases share the city.
+    """
+    return [(report.value_label(v.case, report.figure_period(v.num)), v.num) for v in by_period(report, s)]
 
 
 def _indicator_bars(report, name: str, items: list, indicator: str) -> None:

@@ -71,4 +71,4 @@ def test_a_city_with_nothing_in_a_row_gets_no_row():
     # foshan_2020 reports no indicator that foshan_2022 or xiangyang_2022 reports as the same kind
     r = report(["foshan_2020", "foshan_2022", "xiangyang_2022"])
     rows = compare.shared_rows(r, compare.gather(r))
-    assert set(rows["City"]) == {"Foshan (2020-2023)", "Xiangyang"}
+    assert set(rows["City"]) == {"Foshan (2020-2023 case)", "Xiangyang"}

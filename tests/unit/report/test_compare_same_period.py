@@ -93,8 +93,8 @@ def test_cities_with_nothing_to_rank_are_named_once_together():
     compare_rank.standing(r, compare.gather(r))
     said = r.shown[1:]
     assert sum("not ranked" in t for t in said) == 1
-    assert "No other city reports a value of the same period and kind as Foshan (2020-2023); Jiaxing" in said[-2]
-    assert said[-1] == "No indicator of Foshan (2018-2021) is reported by another city."
+    assert "No other city reports a value of the same period and kind as Foshan (2020-2023 case); Jiaxing" in said[-2]
+    assert said[-1] == "No indicator of Foshan (2018-2021 case) is reported by another city."
 
 
 def test_the_caveats_say_once_why_other_periods_are_not_ranked():
