@@ -3,6 +3,9 @@ PYTHON ?= python3
 VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
+# test processes: one per core (pytest-xdist; a test file stays in one process, and the session
+# builds are made once for all of them, tests/support/once.py). TEST_WORKERS=0 runs in one process.
+TEST_WORKERS ?= auto
 
 .DEFAULT_GOAL := help
 .PHONY: help setup git-filter reports test test-fast lint typecheck format validate lab bench clean
@@ -39,10 +42,10 @@ reports: setup ## set up, then build every report into reports/<timestamp>/ (rep
 	$(BIN)/kcz build
 
 test: setup ## set up, then run the whole test suite (unit, integration, e2e)
-	$(BIN)/python -m pytest
+	$(BIN)/python -m pytest -n $(TEST_WORKERS) --dist loadfile
 
 test-fast: setup ## the unit tier only: no kernel, no browser, under a minute
-	$(BIN)/python -m pytest tests/unit -q
+	$(BIN)/python -m pytest tests/unit -q -n $(TEST_WORKERS) --dist loadfile
 
 lint: setup ## ruff: errors, style, imports, complexity, docstrings (rules in pyproject.toml)
 	$(BIN)/ruff check .

@@ -5,6 +5,7 @@
 - data_copy: a temporary copy of the data folder, so tests can break data safely;
 - built_reports (session): one real `kcz build` of every declared report (support/reader_build.py);
 - second_case_run (session): one real `kcz build` of every declared report for the fixture case;
+  both session builds are made once per test run, also with several workers (support/once.py);
 - browser, playwright (module): one headless Chromium per module (support/browser.py);
 - markers by folder: tests/integration/ is `integration`, tests/e2e/ is `e2e`.
 """
@@ -19,6 +20,7 @@ from pathlib import Path
 import pytest
 
 from support.builds import kcz_env, run_kcz, write_config
+from support.once import once_per_run
 from support.paths import (  # noqa: F401  (tests import them from here)
     CASE_REPORT_NOTEBOOKS,
     DATA,
@@ -74,10 +76,15 @@ def edit_csv_cell(path: Path, row_id: str, column: str, value: str, key: str = "
 def second_case_run(tmp_path_factory):
     """One `kcz build` of every declared report in both languages for the fixture case
     (tests/fixtures/cases/jiangcheng), in a data folder holding the vocabulary, the schemas and
-    that case only: (reports/latest of it, the finished `kcz` process)."""
+    that case only: (reports/latest of it, the finished `kcz` process). Once per test run, also
+    with several workers (support/once.py)."""
+    root, result = once_per_run(tmp_path_factory, "any_case", _build_second_case)
+    return root / "out" / "latest", result
+
+
+def _build_second_case(root: Path):
     from kczlib.paths import data_root
 
-    root = tmp_path_factory.mktemp("any_case")
     data = root / "data"
     (data / "cases").mkdir(parents=True)
     shutil.copytree(data_root() / "schema", data / "schema")
@@ -91,10 +98,9 @@ def second_case_run(tmp_path_factory):
     from support.reader_build import LAYOUT_DIR  # (a plugin: imported here, after pytest registered it)
 
     (root / LAYOUT_DIR).mkdir()  # its charts' measured layouts, as for built_reports (test_chart_layout.py)
-    result = run_kcz("--config", config, "build", "-q", env=kcz_env(KCZ_DATA=str(data),
-                                                                  KCZ_CHART_LAYOUT=str(root / LAYOUT_DIR)),
-                     timeout=1200)
-    return root / "out" / "latest", result
+    return run_kcz("--config", config, "build", "-q", env=kcz_env(KCZ_DATA=str(data),
+                                                                KCZ_CHART_LAYOUT=str(root / LAYOUT_DIR)),
+                   timeout=1200)
 
 
 @pytest.fixture(scope="session")

@@ -10,12 +10,12 @@ its measured layout (kczlib._testing.write_layout) into `<out>/chart-layout/`.
 from __future__ import annotations
 
 import tomllib
-from functools import lru_cache
 from pathlib import Path
 
 import pytest
 
 from support.builds import kcz_env, real_notebooks_exist, run_kcz, write_config
+from support.once import once_per_run
 from support.paths import REAL_NOTEBOOKS, REPO
 
 LAYOUT_DIR = "chart-layout"
@@ -26,16 +26,12 @@ def declared_reports() -> list[dict]:
     return tomllib.loads((REPO / "reports.toml").read_text(encoding="utf-8"))["report"]
 
 
-@lru_cache(maxsize=1)
-def _build(folder: Path) -> Path:
-    folder.mkdir(parents=True, exist_ok=True)
+def _build(folder: Path):
     config = write_config(folder, declared_reports(), notebooks=REAL_NOTEBOOKS,
                           warm_imports=["pandas", "matplotlib.pyplot", "seaborn", "kczlib", "kczlib.report.theme"])
     layout = folder / LAYOUT_DIR
     layout.mkdir()
-    done = run_kcz("--config", config, "build", "-q", env=kcz_env(KCZ_CHART_LAYOUT=str(layout)))
-    assert done.returncode == 0, done.stdout[-3000:] + done.stderr[-3000:]
-    return folder / "out" / "latest"
+    return run_kcz("--config", config, "build", "-q", env=kcz_env(KCZ_CHART_LAYOUT=str(layout)))
 
 
 @pytest.fixture(scope="session")
@@ -43,4 +39,6 @@ def built_reports(tmp_path_factory) -> Path:
     """reports/latest of a build of every declared report (layouts in ../../chart-layout)."""
     if not real_notebooks_exist():
         pytest.skip("notebooks/*.ipynb not written yet")
-    return _build(tmp_path_factory.getbasetemp() / "kcz-reader-build")
+    folder, done = once_per_run(tmp_path_factory, "kcz-reader-build", _build)
+    assert done.returncode == 0, done.stdout[-3000:] + done.stderr[-3000:]
+    return folder / "out" / "latest"
