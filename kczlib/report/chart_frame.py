@@ -168,7 +168,7 @@ def finish(fig, ax, title: str, source: str, lang: str) -> Figure:
             strip = _bottom_strip(fig, n_source, n_legend, height + extra + more)
             fig.get_layout_engine().set(rect=(0, strip, 1, 1 - strip))
             ax.set_title(narrow, loc="left")
-        fig.draw_without_rendering()
+            fig.draw_without_rendering()  # measured again only when the title changed
         box, right = ax._left_title.get_window_extent(), fig.get_window_extent().x1  # set_title(loc="left")
         if box.x1 <= right * 0.99:
             break
