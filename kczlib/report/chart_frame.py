@@ -173,10 +173,50 @@ def finish(fig, ax, title: str, source: str, lang: str) -> Figure:
         if box.x1 <= right * 0.99:
             break
         room *= 0.85 * (right - box.x0) / box.width
+    for each in fig.axes:
+        fit_value_labels(each)
     fig.text(0.01, 0.01, source, ha="left", va="bottom",
              fontsize=_source_size(), color="grey", gid="source")
     _draw_legend(fig, n_source)
     return fig
+
+
+def fit_value_labels(ax, pad: float = 0.02) -> None:
+    """Widen a linear x axis so the value labels right of its bars end inside the plot frame.
+
+    A bar's label is an annotation set a few points right of the bar's end; a fixed margin
+    (`ax.margins`) leaves room for it on a wide chart, but on a phone the plot is narrower and a
+    long label ("9856家", "more than CNY 40 bn") can run past the frame. From the last draw, for
+    each label of width w px starting off px right of its anchor at data x, the frame's right
+    end must be at least x0 + (x - x0) / f with f = (W (1 - pad) - off - w) / W (W: the plot's
+    width in px, x0: the axis' left end). Call it after a draw; the next draw shows the result.
+
+    Args:
+        ax: a drawn axes. Log axes and labels above or below points (no horizontal offset) are left alone.
+        pad: the share of the plot's width kept free right of the longest label.
+    """
+    from matplotlib.text import Annotation
+
+    if ax.get_xscale() != "linear":
+        return
+    frame = ax.get_window_extent()
+    x0, x1 = ax.get_xlim()
+    if frame.width <= 0 or x1 <= x0:
+        return
+    right = x1
+    for label in ax.texts:
+        if not isinstance(label, Annotation) or label.get_horizontalalignment() != "left" or not label.get_visible():
+            continue
+        box = label.get_window_extent()
+        anchor_px = ax.transData.transform((label.xy[0], label.xy[1]))[0]
+        if box.x1 <= frame.x1 - pad * frame.width or box.x0 < anchor_px:
+            continue
+        room = (frame.width * (1 - pad) - (box.x1 - anchor_px)) / frame.width
+        if room <= 0.2:  # a label wider than most of the plot: leave it, no squeezing the bars to nothing
+            continue
+        right = max(right, x0 + (label.xy[0] - x0) / room)
+    if right > x1:
+        ax.set_xlim(x0, right)
 
 
 def source_only(fig, source: str, lang: str) -> None:

@@ -110,6 +110,23 @@ def test_legends_sit_outside_every_plot_area_and_cover_no_bar_or_line(kinds):
             assert layout["legends"], f"{name}: its legend is missing"
 
 
+def test_value_labels_right_of_bars_end_inside_the_plot_frame_on_a_phone_too(kinds):
+    # a fresh user's phone screenshots: "9856家" and "more than CNY 40 bn" ran past the right frame,
+    # because the room right of the longest bar was a fixed share of a plot that is narrower on a phone
+    from matplotlib.text import Annotation
+
+    for name, fig in [*((n, f) for n, f, _ in kinds), *((n + " (phone)", p) for n, _, p in kinds)]:
+        fig.draw_without_rendering()
+        for ax in fig.axes:
+            if ax.get_xscale() != "linear":
+                continue
+            frame = ax.get_window_extent()
+            for label in ax.texts:
+                if isinstance(label, Annotation) and label.get_ha() == "left":
+                    past = label.get_window_extent().x1 - frame.x1
+                    assert past <= 1, f"{name}: {label.get_text()!r} ends {past:.0f} px past the frame"
+
+
 def test_a_panel_with_one_bar_on_its_own_axis_is_refused():
     theme.set_theme("zh")
     facet = {"labels": ["a", "b"], "lower": [1, 2], "upper": [1, 2], "unit_label": "个"}
