@@ -155,12 +155,19 @@ def run(page, command: str, index: int) -> None:
 
     The click is repeated (at most twice more) if no cell starts within 30 s: JupyterLab
     may still be swapping the kernel of a just-opened notebook, and a request sent to the
-    old one is lost.
+    old one is lost. On a loaded machine the page can stay tied to the swapped-out kernel
+    (its websocket refused, every click lost): before the last try, if no cell has run yet
+    (nothing on the page to lose), the page is reloaded, as an analyst would, and connects to
+    the session's kernel.
     """
     from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
     after = prompt(page, index) or 0
-    for _ in range(3):
+    for attempt in range(3):
+        if attempt == 2 and not any(prompt(page, i) for i in range(cells(page).count())):
+            page.reload()
+            page.wait_for_selector('.jp-NotebookPanel:not(.lm-mod-hidden) '
+                                   '.jp-Notebook-ExecutionIndicator[data-status="idle"]', timeout=120_000)
         menu(page, "Run", command)
         try:
             page.wait_for_function(
