@@ -56,7 +56,7 @@ typecheck: setup ## mypy (strict on kczlib.data and kczlib.analysis; pyproject.t
 format: setup ## apply ruff's safe fixes (import order, modern syntax)
 	$(BIN)/ruff check --fix .
 
-validate: setup ## check the case data: schema, evidence, coverage
+validate: setup ## check the case data: schema, evidence, coverage; and the word files
 	$(BIN)/python -m kczlib validate
 
 # Opens at the project root (data/, README.md and kczlib/words/ are in the file

@@ -94,7 +94,7 @@ def parser() -> argparse.ArgumentParser:
     ls.add_argument("--max-reports", type=_positive_int, default=None, metavar="N",
                     help="refuse a config that makes more than N reports (default: [build] max_reports, else 500)")
 
-    v = sub.add_parser("validate", help="check the case data: schema, evidence, coverage")
+    v = sub.add_parser("validate", help="check the case data (schema, evidence, coverage) and the word files")
     v.add_argument("case", nargs="?", default=None)
 
     vc = sub.add_parser("vocabulary", help="per case: figures mapped to an indicator, and how many the cues suggest")

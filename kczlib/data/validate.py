@@ -48,6 +48,8 @@ from kczlib.data.quantities import Mention, find_quantities
 from kczlib.data.schema import get_schema, read_table
 from kczlib.data.source import SourceDocument, load_source
 from kczlib.errors import DataError, DataErrors, KczError
+from kczlib.words import problems as word_problems
+from kczlib.words import word_files
 
 PARSED_COLUMNS = ("value", "unit", "value_base", "base_unit", "qualifier", "lower", "upper")
 
@@ -439,7 +441,7 @@ def main(case: str | None = None, out: TextIO | None = None) -> int:
                                                       "no case can map a figure to an indicator"),
               geo_path(): _shared_table_status(out, "geo", geo_path(), lambda: f"{len(_read_geo_rows())} places in",
                                                "places print as written and list as peers")}
-    status = max(shared.values())
+    status = max([*shared.values(), _word_files_status(out)])
     broken = {Path(path).resolve() for path, failed in shared.items() if failed}
     for name in cases:
         try:
@@ -452,6 +454,15 @@ def main(case: str | None = None, out: TextIO | None = None) -> int:
         print(format_report(result), file=out)
         status = max(status, 0 if result.ok else 1)
     return status
+
+
+def _word_files_status(out: TextIO) -> int:
+    """One line on kczlib/words (every reader word: a broken file fails the reports that read it); 0 or 1."""
+    if found := word_problems():
+        print("\n".join(["words: kczlib/words FAILED", *(f"  error: {p}" for p in found)]), file=out)
+        return 1
+    print(f"words: {len(word_files())} word files in kczlib/words, OK", file=out)
+    return 0
 
 
 def _missing_case_json(name: str) -> str:

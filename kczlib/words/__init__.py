@@ -140,6 +140,24 @@ def word(file: str, key: str, lang: str) -> str:
     return table[key]
 
 
+def problems() -> list[str]:
+    """What is wrong with the word files: one message per broken file, [] when all are valid.
+
+    Each file is parsed afresh by `parse`'s rules, not taken from the cache (`kcz validate`).
+
+    Returns:
+        Messages naming the file and, where there is one, the key ("fiscal.toml: key
+        'fiscal.probe' has no en text"), in file-name order.
+    """
+    found = []
+    for file in word_files():
+        try:
+            parse(file)
+        except WordsError as exc:
+            found.append(str(exc))
+    return found
+
+
 # the caches behind `load` and `words`, cleared as before (a scratch word folder in a test)
 load.cache_clear = _load.cache_clear  # type: ignore[attr-defined]
 words.cache_clear = _words.cache_clear  # type: ignore[attr-defined]

@@ -55,6 +55,25 @@ def test_a_digit_typed_into_a_word_is_refused(words_dir):
         load("probe")
 
 
+def test_kcz_validate_checks_the_word_files_and_names_the_broken_key(words_dir):
+    # a fresh user: `kcz validate` said OK while a word file a report reads was broken
+    import io
+
+    from kczlib.data import validate
+
+    shipped = len(list(words_dir.glob("*.toml")))
+    out = io.StringIO()
+    assert validate.main("chengdu", out=out) == 0
+    assert f"words: {shipped} word files in kczlib/words, OK" in out.getvalue()
+    with open(words_dir / "fiscal.toml", "a", encoding="utf-8") as f:
+        f.write('\n[fiscal.probe]\nzh = "只有中文"\n')
+    out = io.StringIO()
+    assert validate.main("chengdu", out=out) == 1
+    lines = out.getvalue().splitlines()
+    assert "words: kczlib/words FAILED" in lines
+    assert "  error: fiscal.toml: key 'fiscal.probe' has no en text" in lines
+
+
 def test_a_chinese_quantity_typed_into_report_prose_is_refused(words_dir):
     # no digit, so kczlib.words lets it through; the report layer's own rule (literal_numbers) refuses it
     with open(words_dir / "talent.toml", "a", encoding="utf-8") as f:
