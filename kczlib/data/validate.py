@@ -47,9 +47,8 @@ from kczlib.data.indicators import indicators_path, load_indicators
 from kczlib.data.quantities import Mention, find_quantities
 from kczlib.data.schema import get_schema, read_table
 from kczlib.data.source import SourceDocument, load_source
+from kczlib.data.validate_shared import once_for_shared_tables, read_geo_rows, shared_table_status, word_files_status
 from kczlib.errors import DataError, DataErrors, KczError
-from kczlib.words import problems as word_problems
-from kczlib.words import word_files
 
 PARSED_COLUMNS = ("value", "unit", "value_base", "base_unit", "qualifier", "lower", "upper")
 
@@ -436,12 +435,12 @@ def main(case: str | None = None, out: TextIO | None = None) -> int:
         return 2
     cases = [case] if case else case_folder_names()  # an unreadable case folder is reported, not skipped
     # the vocabulary is needed only by cases that map to it; those fail on their own without it
-    shared = {indicators_path(): _shared_table_status(out, "indicators", indicators_path(),
+    shared = {indicators_path(): shared_table_status(out, "indicators", indicators_path(),
                                                       lambda: f"{len(load_indicators())} in",
                                                       "no case can map a figure to an indicator"),
-              geo_path(): _shared_table_status(out, "geo", geo_path(), lambda: f"{len(_read_geo_rows())} places in",
+              geo_path(): shared_table_status(out, "geo", geo_path(), lambda: f"{len(read_geo_rows())} places in",
                                                "places print as written and list as peers")}
-    status = max([*shared.values(), _word_files_status(out)])
+    status = max([*shared.values(), word_files_status(out)])
     broken = {Path(path).resolve() for path, failed in shared.items() if failed}
     for name in cases:
         try:
@@ -450,19 +449,10 @@ def main(case: str | None = None, out: TextIO | None = None) -> int:
             print(f"kcz validate: case {name}: {_missing_case_json(name) or exc}", file=sys.stderr)
             status = 2
             continue
-        _once_for_shared_tables(result, broken)
+        once_for_shared_tables(result.errors, broken)
         print(format_report(result), file=out)
         status = max(status, 0 if result.ok else 1)
     return status
-
-
-def _word_files_status(out: TextIO) -> int:
-    """One line on kczlib/words (every reader word: a broken file fails the reports that read it); 0 or 1."""
-    if found := word_problems():
-        print("\n".join(["words: kczlib/words FAILED", *(f"  error: {p}" for p in found)]), file=out)
-        return 1
-    print(f"words: {len(word_files())} word files in kczlib/words, OK", file=out)
-    return 0
 
 
 def _missing_case_json(name: str) -> str:
@@ -475,55 +465,3 @@ def _missing_case_json(name: str) -> str:
         return ""
     return (f"{folder / 'case.json'} is missing: every case folder needs one "
             "(its city, programme and source; docs/data.md)")
-
-
-def _once_for_shared_tables(result: ValidationResult, broken: set[Path]) -> None:
-    """Replace a case's copies of the errors of a broken shared table by one line pointing above.
-
-    A broken indicators.csv (or geo.csv) breaks every case that loads it; its errors are
-    printed once, under the table's own line, not again under each case.
-    """
-    kept: list[DataError] = []
-    seen: set[Path] = set()
-    for e in result.errors:
-        path = Path(e.path).resolve()
-        if path in broken:
-            if path not in seen:
-                seen.add(path)
-                kept.append(DataError(path, "is broken (its errors are listed above)"))
-        else:
-            kept.append(e)
-    result.errors[:] = kept
-
-
-def _read_geo_rows() -> list[int]:
-    """Read data/geo.csv against its schema afresh (not the loader's cache); the row lines."""
-    return read_table(geo_path(), get_schema("geo"))[1]
-
-
-def _shared_table_status(out: TextIO, label: str, path: Path, read: Callable[[], str], when_absent: str) -> int:
-    """Check one table shared by all cases (indicators.csv, geo.csv) and print one line on it.
-
-    Args:
-        out: where the line goes.
-        label: the table's name in the line (`indicators`, `geo`).
-        path: the table's file in the active data folder.
-        read: reads and validates the file; returns the count phrase ("12 in").
-        when_absent: what a missing file means, printed beside its name.
-
-    Returns:
-        0 when the file is valid or absent, 1 when it breaks its schema or cannot be read
-        (each problem printed with file, line and column).
-    """
-    if not path.exists():
-        print(f"{label}: no {path.name} ({when_absent})", file=out)
-        return 0
-    try:
-        print(f"{label}: {read()} {path.name}, schema OK", file=out)
-    except DataErrors as exc:
-        print("\n".join([f"{label}: {path.name} FAILED"] + [f"  error: {e}" for e in exc.errors]), file=out)
-        return 1
-    except DataError as exc:
-        print(f"{label}: FAILED\n  error: {exc}", file=out)
-        return 1
-    return 0
