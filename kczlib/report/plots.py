@@ -96,10 +96,14 @@ def lighten(color, amount: float = 0.6) -> tuple[float, float, float]:
     return tuple(c + (1 - c) * amount for c in color[:3])
 
 
+# under a value label: the plot's own background, so no gridline runs through its text
+LABEL_GROUND = {"boxstyle": "square,pad=0.15", "facecolor": "white", "edgecolor": "none"}
+
+
 def _bar_labels(ax, texts, positions, xs) -> None:
     for text, y, x in zip(texts, positions, xs, strict=True):
         ax.annotate(text, (x, y), xytext=(8, 0), textcoords="offset points",
-                    va="center", ha="left", fontsize=text_size(9))
+                    va="center", ha="left", fontsize=text_size(9), bbox=LABEL_GROUND)
 
 
 # --- bar_ranges -------------------------------------------------------------------

@@ -127,6 +127,22 @@ def test_value_labels_right_of_bars_end_inside_the_plot_frame_on_a_phone_too(kin
                     assert past <= 1, f"{name}: {label.get_text()!r} ends {past:.0f} px past the frame"
 
 
+def test_no_gridline_runs_through_a_value_label(kinds):
+    # a fresh user's phone screenshots: the vertical gridlines crossed "9856家"; each label right of
+    # a bar now stands on an opaque patch of the plot's own background colour, drawn over the grid
+    from matplotlib.colors import to_rgba
+    from matplotlib.text import Annotation
+
+    for name, fig in [*((n, f) for n, f, _ in kinds), *((n + " (phone)", p) for n, _, p in kinds)]:
+        for ax in fig.axes:
+            for label in ax.texts:
+                if isinstance(label, Annotation) and label.get_horizontalalignment() == "left":
+                    patch = label.get_bbox_patch()
+                    assert patch is not None, f"{name}: {label.get_text()!r} has no ground"
+                    assert to_rgba(patch.get_facecolor()) == to_rgba(ax.get_facecolor()), name
+                    assert label.get_zorder() > max(line.get_zorder() for line in ax.get_xgridlines()), name
+
+
 def test_a_panel_with_one_bar_on_its_own_axis_is_refused():
     theme.set_theme("zh")
     facet = {"labels": ["a", "b"], "lower": [1, 2], "upper": [1, 2], "unit_label": "个"}
