@@ -139,6 +139,28 @@ def hatch_legend(ax, label: str, below: bool = False) -> None:
     add_legend(ax.figure, [Patch(facecolor="white", edgecolor="grey", hatch=HATCH, label=label)])
 
 
+def range_legend(ax, lang: str) -> None:
+    """Legend entries for the range marks `_draw_range` drew on `ax` (words: charts.toml `chart.range`).
+
+    The light segment of a qualified figure's range, the arrow-heads of an open bound. Only
+    marks drawn on `ax` get an entry (matched by their gid), so a chart of exact values has
+    none; entries already on the figure are not repeated (`add_legend`).
+    """
+    from matplotlib.lines import Line2D
+    from matplotlib.patches import Patch
+
+    drawn = {a.get_gid() for a in (*ax.patches, *ax.lines)}
+    color = palette()[0]
+    handles: list = []
+    if "interval" in drawn:
+        handles.append(Patch(facecolor=lighten(color), label=chart_word("range.interval", lang)))
+    for gid, marker in (("open_upper", ">"), ("open_lower", "<")):
+        if gid in drawn:
+            handles.append(Line2D([], [], marker=marker, markersize=9, linestyle="none", color=color,
+                                  label=chart_word(f"range.{gid}", lang)))
+    add_legend(ax.figure, handles)
+
+
 def _draw_range(ax, y, lo, hi, color, hatch=None) -> float:
     """Draw one row; return the x where its label goes (`hatch`: a low-confidence row)."""
     style = {"hatch": hatch, "edgecolor": "white" if hatch else None, "linewidth": 0}
@@ -171,6 +193,7 @@ def _bar_rows(ax, labels, lower, upper, point, texts, lang, hatched=None, legend
         ends.append(_draw_range(ax, y, lo, hi, color, HATCH if hatched[y] else None))
     if any(hatched) and legend:
         hatch_legend(ax, legend)
+    range_legend(ax, lang)
     if point is not None:
         ys = [y for y, p in enumerate(point) if _num(p) is not None]
         ax.plot([_num(point[y]) for y in ys], ys, "o", color="black", markersize=4, gid="point")
@@ -453,6 +476,7 @@ def paired_ranges(labels, left, right, *, titles: tuple[str, str], units: tuple[
         ends = [_draw_range(ax, y, _num(lo), _num(hi), color, HATCH if flags[y] else None)
                 for y, (lo, hi) in enumerate(zip(lower, upper, strict=True))]
         _bar_labels(ax, texts, range(len(labels)), ends)
+        range_legend(ax, lang)
         _category_axis(ax, labels, unit_label)
         ax.margins(x=0.4)  # room for "more than CNY 40 bn" beyond the longest bar
         ax.set_title(sub, loc="left", fontsize=text_size(9))
@@ -497,4 +521,4 @@ def multi_path(series: list[tuple[str, list, list, list]], *, title: str, unit_l
 
 __all__ = ["HATCH", "bar_range_facets", "bar_ranges", "compare_bars", "drawn_source", "funnel",
            "grid_heatmap", "hatch_legend", "lighten", "line_path", "multi_path", "narrow_rendition", "paired_ranges",
-           "wrap_to_width"]
+           "range_legend", "wrap_to_width"]

@@ -143,6 +143,23 @@ def test_no_gridline_runs_through_a_value_label(kinds):
                     assert label.get_zorder() > max(line.get_zorder() for line in ax.get_xgridlines()), name
 
 
+def test_the_light_segment_and_an_open_bound_are_in_the_legend_only_where_drawn(kinds):
+    # a fresh user: the ▶ arrow-heads and the light segments were explained only in the text.
+    # bar_ranges above draws 10 (exact), 20-25 (light to 25) and 5 with no upper bound (▶);
+    # compare_bars draws exact values only
+    from kczlib.report.chart_words import chart_word
+
+    for name, fig, phone in kinds:
+        for drawn in (fig, phone):
+            labels = {h.get_label().replace("\n", "") for h in drawn.__dict__.get("_kcz_legend", [])}
+            for gid in ("interval", "open_upper", "open_lower"):
+                words = {chart_word(f"range.{gid}", lg) for lg in ("zh", "en")}
+                if name == "bar_ranges" and gid != "open_lower":
+                    assert labels & words, f"{name}: no legend entry for {gid}"
+                if name == "compare_bars":
+                    assert not labels & words, f"{name}: a legend entry for {gid}, which it does not draw"
+
+
 def test_a_panel_with_one_bar_on_its_own_axis_is_refused():
     theme.set_theme("zh")
     facet = {"labels": ["a", "b"], "lower": [1, 2], "upper": [1, 2], "unit_label": "个"}
