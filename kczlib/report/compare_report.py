@@ -20,6 +20,7 @@ from kczlib.data.context import context_value, format_period, load_context
 from kczlib.data.datatext import DataText
 from kczlib.data.figures import figure
 from kczlib.data.periods import period_end
+from kczlib.data.validate import require_valid
 from kczlib.report.appendix import indicator_words
 from kczlib.report.display import part_metadata
 from kczlib.report.labels import typeset
@@ -53,6 +54,8 @@ class CompareReport(Report):
         self.params = apply_parameters(self.notebook, namespace)
         self.lang, self.case = self.params["lang"], ""
         self.cases = list(dict.fromkeys(self.params["cases"])) or list_cases()
+        for case in self.cases:  # a figure row `kcz validate` refuses is never compared
+            require_valid(case)
         self.ledger = Ledger(self.lang)
         self.configured, self.meta = False, {}
         from kczlib.report import theme

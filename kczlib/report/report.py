@@ -27,6 +27,7 @@ from kczlib.analysis.ledger import Ledger
 from kczlib.analysis.num import Num, assumption, context_num, figure_num
 from kczlib.data.cases import CaseMeta, get_case
 from kczlib.data.figures import LATEST, figure, figure_columns, has_figure, indicator, load_figures, reports_indicator
+from kczlib.data.validate import require_valid
 from kczlib.errors import IndicatorNotReportedError
 from kczlib.report.appendix import show_appendix
 from kczlib.report.charts import ChartMethods
@@ -97,6 +98,7 @@ class Report(ChartMethods, LabelMethods, ReaderMethods):
         self.ledger = Ledger(self.lang)
         self.configured = True
         self.meta = get_case(self.case).meta
+        require_valid(self.case)  # a figure row `kcz validate` refuses is never printed
         from kczlib.report import theme  # charts only once a report is really being made
 
         theme.set_theme(self.lang)
