@@ -28,6 +28,7 @@ from kczlib.analysis.num import Num
 from kczlib.data.datatext import DataText
 from kczlib.data.indicators import indicators
 from kczlib.report.narrative import Safe, nested_quote
+from kczlib.report.reader import plain
 
 MAX_FINDINGS = 5
 
@@ -252,7 +253,7 @@ def normalised_table(report, shared: list[Shared]) -> None:
             rows.append({
                 "indicator": _label(report, s, shared), "city": str(report.city(v.case)),
                 "period": str(report.figure_period(v.num)), "value": report.ledger.format(v.num, "compare table"),
-                "per_resident": "" if v.per_resident is None else report.ledger.format(v.per_resident, "compare table"),
+                "per_resident": "" if v.per_resident is None else _per_resident_cell(report, v),
                 "share_of_gdp": "" if v.share_of_gdp is None else report.ledger.format(v.share_of_gdp, "compare table"),
             })
     if not rows:
@@ -261,6 +262,17 @@ def normalised_table(report, shared: list[Shared]) -> None:
     columns = {k: str(report.text(f"compare.columns.{k}"))
                for k in ("indicator", "city", "period", "value", "per_resident", "share_of_gdp")}
     display_table(pd.DataFrame(rows).rename(columns=columns), part_metadata(None))
+
+
+def _per_resident_cell(report, v: CaseValue) -> str:
+    """A value per resident as the table prints it, saying what it is per (`compare.per_resident_cell`).
+
+    The column holds amounts per resident and counts per ten thousand residents, so a bare
+    3.69家 would not say which: 每万常住人口3.69家 / 3.69 per ten thousand residents.
+    """
+    unit = "cny" if v.num.base_unit == "CNY" else "count"
+    printed = Safe(report.ledger.format(v.per_resident, "compare table"))
+    return plain(report.text(f"compare.per_resident_cell.{unit}", value=printed))
 
 
 # At most this many charts: each is drawn twice (desk and phone), and a reader page stays under

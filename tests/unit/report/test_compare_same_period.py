@@ -154,3 +154,15 @@ def test_a_citys_own_term_with_quotes_in_it_nests_them():
     said = "".join(r.shown)
     assert "成都为“入围‘科创中国’系列榜单数”" in said and "为“入选‘科创中国’榜单企业数”" in said
     assert "“入围“" not in said
+
+
+@pytest.mark.parametrize("lang, expected", [("zh", "每万常住人口3.69家"), ("en", "3.69 per ten thousand residents")])
+def test_a_per_resident_cell_says_what_it_is_per(lang, expected):
+    # a fresh user: the column holds amounts per resident and counts per ten thousand residents,
+    # and its cell read a bare "3.69家" / "3.69". Chengdu's 7821 high-tech enterprises (2021) over
+    # its 2021 resident population of 2119.2万: 7821 / 2119.2 = 3.6905 per ten thousand residents
+    r = report(["chengdu", "wuxi_2022"], lang)
+    values = [v for s in compare.gather(r) for v in s.values
+              if v.case == "chengdu" and s.indicator == "hightech_enterprises" and v.period == "2021"]
+    assert len(values) == 1 and values[0].per_resident is not None
+    assert compare._per_resident_cell(r, values[0]) == expected
