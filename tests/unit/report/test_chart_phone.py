@@ -214,3 +214,16 @@ def test_alt_values_pair_each_value_with_its_row_even_when_the_rows_are_years():
     line = plots.line_path([2021, 2022], [99.4, 125.2], title="t", unit_label="亿元", source="s", lang="zh",
                            texts=["99.4亿元", "至少125亿元"])
     assert chart_values(line) == ["2021 99.4亿元", "2022 至少125亿元"]
+
+
+def test_a_dot_chart_within_two_powers_of_ten_has_ticks_at_1_2_and_5():
+    # a fresh user: dots at 2, 7 and 16 on a log axis ticked only at 1 and 10. The axis runs from
+    # half the smallest to twice the largest (1 to 32), so by hand the ticks are 1, 2, 5, 10, 20
+    theme.set_theme("en")
+    fig = plot_dots.dot_ranges_log(
+        [{"title": "Capital", "labels": ["funds", "firms", "quoted"], "lower": [7, 16, 2], "upper": [7, 16, 2],
+          "texts": ["7", "16", "2"]}], title="Funds", unit_label="count (log scale)", source=SOURCE, lang="en",
+        unit="log:count:支|count:家")
+    ax = fig.axes[0]
+    low, high = ax.get_xlim()
+    assert [t for t in ax.get_xticks() if low <= t <= high] == [1, 2, 5, 10, 20]
