@@ -30,6 +30,7 @@ from kczlib.report.sections import compare
 from kczlib.units import COUNT_MEASURES, same_measure
 
 from conftest import edit_csv_cell
+from support.comparison import apart_sentence
 
 
 def report(cases: list[str], lang: str = "zh") -> CompareReport:
@@ -68,11 +69,7 @@ def test_an_indicator_without_a_declared_measure_keeps_each_figures_word():
 def test_counts_of_different_quantities_are_not_one_row(data_copy, lang, words):
     edit_csv_cell(data_copy / "cases" / "fuzhou_2023" / "figures.csv", "national_society_matchmaking_events",
                   "unit", "批")
-    r = report(["chengdu", "fuzhou_2023"], lang)
-    assert "matchmaking_events" not in {s.indicator for s in compare.gather(r)}
-    apart = [s for s in compare.apart(r) if s.indicator == "matchmaking_events"]
-    compare.apart_note(r, apart)
-    said = r.shown[-1]
+    said = apart_sentence(report(["chengdu", "fuzhou_2023"], lang), "matchmaking_events")
     for w in words:
         assert w in said, (w, said)
 
