@@ -41,8 +41,13 @@ git-filter: ## in a git clone: commit notebooks without outputs (nbstripout filt
 reports: setup ## set up, then build every report into reports/<timestamp>/ (reports/latest)
 	$(BIN)/kcz build
 
+# The tests marked `serial` (JupyterLab in a browser) run alone after the others; both parts
+# always run, and the target fails if either does.
 test: setup ## set up, then run the whole test suite (unit, integration, e2e)
-	$(BIN)/python -m pytest -n $(TEST_WORKERS) --dist loadfile
+	status=0; \
+	$(BIN)/python -m pytest -n $(TEST_WORKERS) --dist loadfile -m "not serial" || status=1; \
+	$(BIN)/python -m pytest -m serial || status=1; \
+	exit $$status
 
 test-fast: setup ## the unit tier only: no kernel, no browser, under a minute
 	$(BIN)/python -m pytest tests/unit -q -n $(TEST_WORKERS) --dist loadfile

@@ -28,7 +28,7 @@ from conftest import REPO
 from support.browser import ARTIFACTS, CHROMIUM_ARGS, chromium
 from support.lab import MAKE_WITH_THIS_VENV, project_copy
 
-pytestmark = [pytest.mark.browser, pytest.mark.notebook,
+pytestmark = [pytest.mark.browser, pytest.mark.notebook, pytest.mark.serial,
               pytest.mark.skipif(shutil.which("make") is None or shutil.which("git") is None,
                                  reason="needs make and git")]
 NB = "02_tech_finance_leverage"
