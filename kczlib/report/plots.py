@@ -149,14 +149,15 @@ def range_legend(ax, lang: str) -> None:
     from matplotlib.lines import Line2D
     from matplotlib.patches import Patch
 
-    drawn = {a.get_gid() for a in (*ax.patches, *ax.lines)}
-    color = palette()[0]
+    first: dict = {}  # gid -> the first mark drawn with it: its entry takes that mark's colour
+    for mark in (*ax.patches, *ax.lines):
+        first.setdefault(mark.get_gid(), mark)
     handles: list = []
-    if "interval" in drawn:
-        handles.append(Patch(facecolor=lighten(color), label=chart_word("range.interval", lang)))
+    if "interval" in first:
+        handles.append(Patch(facecolor=first["interval"].get_facecolor(), label=chart_word("range.interval", lang)))
     for gid, marker in (("open_upper", ">"), ("open_lower", "<")):
-        if gid in drawn:
-            handles.append(Line2D([], [], marker=marker, markersize=9, linestyle="none", color=color,
+        if gid in first:
+            handles.append(Line2D([], [], marker=marker, markersize=9, linestyle="none", color=first[gid].get_color(),
                                   label=chart_word(f"range.{gid}", lang)))
     add_legend(ax.figure, handles)
 
