@@ -186,7 +186,7 @@ def fit_value_labels(ax, pad: float = 0.02) -> None:
 
     A bar's label is an annotation set a few points right of the bar's end; a fixed margin
     (`ax.margins`) leaves room for it on a wide chart, but on a phone the plot is narrower and a
-    long label ("9856家", "more than CNY 40 bn") can run past the frame. From the last draw, for
+    long label ("9856家", "at least 3%") can run past the frame. From the last draw, for
     each label of width w px starting off px right of its anchor at data x, the frame's right
     end must be at least x0 + (x - x0) / f with f = (W (1 - pad) - off - w) / W (W: the plot's
     width in px, x0: the axis' left end). Call it after a draw; the next draw shows the result.
@@ -235,6 +235,9 @@ def source_only(fig, source: str, lang: str) -> None:
     fig.set_size_inches(width, height + extra)
     strip = _bottom_strip(fig, n, n_legend, height + extra)
     fig.get_layout_engine().set(rect=(0, strip, 1, 1 - strip))
+    fig.draw_without_rendering()  # the panels' value labels measured, as `finish` does
+    for each in fig.axes:
+        fit_value_labels(each)
     fig.text(0.01, 0.01, text, ha="left", va="bottom", fontsize=_source_size(), color="grey", gid="source")
     _draw_legend(fig, n)
 
