@@ -82,20 +82,19 @@ def dot_ranges_log(groups: list[dict], *, title: str, unit_label: str, source: s
         ax.plot([lo], [y], "o", color=color, markersize=7, gid="dot")
         if hi is None:
             ax.plot([lo * 1.6], [y], marker=">", markersize=7, color=color, linestyle="none", gid="open_upper")
-    lows = [r[1] for r in rows if r[1]]
-    highs = [r[2] or r[1] * 1.6 for r in rows if r[1]]
+    left = min(r[1] for r in rows if r[1]) / 2  # the axis: half the smallest to twice the largest
+    right = max(r[2] or r[1] * 1.6 for r in rows if r[1]) * 2
     ax.set_xscale("log")
     # within two powers of ten, ticks at 1, 2 and 5 of each (10, 20, 50): a dot at 16 between
     # ticks at 1 and 10 only could not be read off the axis
-    narrow_span = max(highs) * 2 / (min(lows) / 2) < 100
-    ax.xaxis.set_major_locator(LogLocator(base=10, subs=(1.0, 2.0, 5.0) if narrow_span else (1.0,)))
+    ax.xaxis.set_major_locator(LogLocator(base=10, subs=(1.0, 2.0, 5.0) if right / left < 100 else (1.0,)))
     ax.xaxis.set_major_formatter(FuncFormatter(lambda v, _: format_number(v, lang, sig=None)))
     ax.xaxis.set_minor_formatter(NullFormatter())  # labels on the major ticks only
     ax.set_yticks([])
     ax.set_ylim(-tops[-1] - 0.2, 0.0)
     ax.set_xlabel(unit_label)
     ax.grid(axis="x", which="major", visible=True)
-    ax.set_xlim(min(lows) / 2, max(highs) * 2)
+    ax.set_xlim(left, right)
     fig.set_size_inches(width, fig.get_size_inches()[1] + max(0.0, tops[-1] * size / 72 - 1.6))
     _mark_unit(ax, unit)
     return _finish(fig, ax, title, source, lang)
