@@ -222,7 +222,7 @@ def validate_case(case: str) -> ValidationResult:
     return result
 
 
-def require_valid(case: str) -> None:
+def require_valid(case: str) -> ValidationResult:
     """Refuse a case whose data has a problem `kcz validate` reports (`validate_case`'s errors).
 
     A report prints a case's figures as the source's; a row whose evidence is not in the
@@ -230,17 +230,22 @@ def require_valid(case: str) -> None:
     fail the report, not be published. Numeric mentions no row claims (`unaccounted`) do not
     refuse a case: curation may still be under way, and the overview says how many there are.
 
+    Returns:
+        The case's `ValidationResult` (no errors), for what a report says of the checks.
+
     Raises:
         DataError: the first problem (file, line, column and reason), saying how many there
             are and that `kcz validate <case>` lists them all (one line).
         UnknownCaseError: `case` is not a case folder.
     """
-    errors = validate_case(case).errors
+    result = validate_case(case)
+    errors = result.errors
     if errors:
         first = errors[0]
         more = f" (and {len(errors) - 1} more problem(s))" if len(errors) > 1 else ""
         raise DataError(first.path, f"{first.reason}{more}; `kcz validate {case}` lists every problem",
                         first.line, first.column)
+    return result
 
 
 def _claim_whole_mentions(claims: dict[int, str], mentions: dict[int, Mention]) -> None:

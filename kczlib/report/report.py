@@ -27,7 +27,7 @@ from kczlib.analysis.ledger import Ledger
 from kczlib.analysis.num import Num, assumption, context_num, figure_num
 from kczlib.data.cases import CaseMeta, get_case
 from kczlib.data.figures import LATEST, figure, figure_columns, has_figure, indicator, load_figures, reports_indicator
-from kczlib.data.validate import require_valid
+from kczlib.data.validate import ValidationResult, require_valid
 from kczlib.errors import IndicatorNotReportedError
 from kczlib.report.appendix import show_appendix
 from kczlib.report.charts import ChartMethods
@@ -67,6 +67,7 @@ class Report(ChartMethods, LabelMethods, ReaderMethods):
     omitted: list[tuple[str, Safe]] = field(default_factory=list)  # (reason, topic) of each section left out
     omitted_id: str = ""  # the display id of the one sentence naming them (`omit`)
     omitted_at: int = -1  # where that sentence is in `shown`
+    validation: ValidationResult | None = None  # the case's data checks, made by `configure` (no errors)
 
     @classmethod
     def start(cls, notebook: str, namespace: dict | None = None) -> Report:
@@ -98,7 +99,7 @@ class Report(ChartMethods, LabelMethods, ReaderMethods):
         self.ledger = Ledger(self.lang)
         self.configured = True
         self.meta = get_case(self.case).meta
-        require_valid(self.case)  # a figure row `kcz validate` refuses is never printed
+        self.validation = require_valid(self.case)  # a figure row `kcz validate` refuses is never printed
         from kczlib.report import theme  # charts only once a report is really being made
 
         theme.set_theme(self.lang)

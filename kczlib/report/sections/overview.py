@@ -166,18 +166,23 @@ def crosschecks(report) -> None:
                    titles=report.text("common.name_separator").join(not_made))
 
 
+def _validation(report):
+    """The case's data checks: those `Report.configure` made, else made now (a report not configured)."""
+    from kczlib.data.validate import validate_case
+
+    return report.validation if report.validation is not None else validate_case(report.case)
+
+
 def data_quality(report) -> None:
-    """A "data quality" section from `validate_case`.
+    """A "data quality" section from the case's data checks (`validate_case`, made by `Report.configure`).
 
     It shows figure rows, the qualified share, how the source's numeric mentions are accounted
     for, and a bar chart of figures per chain. Nothing for a case with no figure rows (the key
     findings already say it reports none; a share of nothing has no value).
     """
-    from kczlib.data.validate import validate_case
-
     if not report.reports_figures():
         return
-    r = validate_case(report.case)
+    r = _validation(report)
     report.heading("overview.quality_heading")
     n = report.count(r.figures, "overview.derivation.figure_rows")
     q = report.count(r.qualified, "overview.derivation.qualified_rows")
@@ -287,11 +292,10 @@ def overview_caveats(report) -> None:
     """
     from kczlib.data.cases import source_kind
     from kczlib.data.context import context_gaps, load_context
-    from kczlib.data.validate import validate_case
 
     if not report.reports_figures():
         return
-    r = validate_case(report.case)
+    r = _validation(report)
     n = report.count(r.figures, "overview.derivation.figure_rows")
     q = report.count(r.qualified, "overview.derivation.qualified_rows")
     frame = load_context(report.case)
