@@ -233,7 +233,7 @@ def _build_locked(config, reports: list[ReportSpec], rest: list[ReportSpec], out
     except OSError as exc:
         pruned = []
         warn(f"old runs were not removed ({exc.strerror or exc}); `kcz prune` removes them")
-    progress.summary(manifest, run)
+    progress.summary(manifest, run, carried=len(entries) - len(reports))
     progress.say(f"kcz: latest unchanged: {latest}" if latest else f"kcz: latest -> {run.name}", level=0)
     if pruned:
         progress.say(f"kcz: removed {len(pruned)} old run(s), keeping the newest {config.keep_runs} "

@@ -47,11 +47,21 @@ class Progress:
             if t:
                 self.say("          " + ", ".join(f"{k} {v:.2f} s" for k, v in t.items()), level=2)
 
-    def summary(self, manifest: dict, run_path) -> None:
-        """Say the counts per status and the seconds of the build, and where its index page is."""
-        counts = manifest["counts"]
-        parts = ", ".join(f"{n} {s}" for s, n in counts.items() if n)
-        self.say(f"kcz: {parts} in {manifest['seconds']:.1f} s -> {run_path / 'index.html'}", level=0)
+    def summary(self, manifest: dict, run_path, carried: int = 0) -> None:
+        """Say the counts per status and the seconds of the build, and where its index page is.
+
+        Args:
+            manifest: The run's manifest; its `counts` cover every report in the run.
+            run_path: The run folder.
+            carried: How many of the manifest's cached reports were not selected (`--only`) but
+                carried over unchanged from earlier runs so the run is complete; they are said
+                apart, so that the counts add up to the "N report(s)" the build started with.
+        """
+        counts = dict(manifest["counts"])
+        counts["cached"] = counts.get("cached", 0) - carried
+        parts = ", ".join(f"{n} {s}" for s, n in counts.items() if n) or "nothing built"
+        more = f"; {carried} more carried over unchanged from earlier runs" if carried else ""
+        self.say(f"kcz: {parts}{more} in {manifest['seconds']:.1f} s -> {run_path / 'index.html'}", level=0)
 
 
 def warn(text: str) -> None:

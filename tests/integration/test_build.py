@@ -101,9 +101,14 @@ def test_a_second_build_is_served_from_the_cache(tiny_build):
     assert os.readlink(out / "latest") == second.name
 
 
-def test_force_executes_again(tiny_build):
+def test_force_executes_again(tiny_build, capsys):
     config, out, _, _ = tiny_build
+    capsys.readouterr()
     assert kcz(config, "--force", "--only", "tiny_report-zh") == 0
+    # the summary counts the one report selected (the start line, not shown with -q, says 1
+    # report(s)); the other is said apart
+    err = capsys.readouterr().err
+    assert "kcz: 1 ok; 1 more carried over unchanged from earlier runs in " in err
     # the other configured report completes the run from the cache, so it is latest
     assert statuses(run_folders(out)[0]) == {"tiny_report-zh": "ok", "tiny_report-en": "cached"}
     assert os.readlink(out / "latest") == run_folders(out)[0].name
