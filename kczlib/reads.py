@@ -257,7 +257,10 @@ def _file_record(name: str, data: bytes) -> dict:
         rows = _csv_rows(data)
         key = next(iter(rows[0])) if rows else "id"
         rec["rows"] = {f"{c}={v}": _rows_hash(rows, c, v) for c, v in sorted(_rows.get(name, ()))}
-        rec["columns"] = {",".join(n): _columns_hash(rows, n, key) for n in sorted(_columns.get(name, ()))}
+        names = set(_columns.get(name, ()))
+        if names:  # the keys alone too: `changes` can then say a row was added, not a column changed
+            names.add(())
+        rec["columns"] = {",".join(n): _columns_hash(rows, n, key) for n in sorted(names)}
     if name in _words:
         texts = _word_texts(data)
         rec["keyset"] = _hash(sorted(texts))
@@ -364,7 +367,10 @@ def _file_changes(name: str, entry: dict) -> list[str]:
             if _rows_hash(rows, column, value) != h:
                 out.append(f"{_show(name)} row {value} changed" if column == key
                            else f"{_show(name)} rows {spec} changed")
-        for spec, h in entry.get("columns", {}).items():
+        columns = entry.get("columns", {})
+        if "" in columns and _columns_hash(rows, (), key) != columns[""]:
+            columns = {"": columns[""]}  # rows added or removed: every column's hash differs too
+        for spec, h in columns.items():
             if _columns_hash(rows, tuple(spec.split(",")) if spec else (), key) != h:
                 out.append(f"{_show(name)} {_columns_said(spec)} changed" if spec
                            else f"{_show(name)} rows added, removed or reordered")

@@ -59,7 +59,7 @@ def test_the_record_names_the_rows_columns_and_words_read(data):
     rec = record(data)
     figures = rec["files"]["data:cases/mini/figures.csv"]
     assert sorted(figures["rows"]) == ["id=investment", "indicator=incubators"]
-    assert list(figures["columns"]) == ["chain"]
+    assert list(figures["columns"]) == ["", "chain"]  # "": the row ids alone, to tell an added row
     assert list(rec["files"]["words:page.toml"]["words"]) == ["en:page.reports"]
     assert "data:indicators.csv" in rec["files"]  # opened while loading: read whole
     from kczlib.reads import changes
@@ -86,8 +86,18 @@ def test_a_new_row_changes_an_enumerated_column_and_an_indicator_query(data):
     line = figures.read_text(encoding="utf-8").splitlines()[1]  # the incubators row, under a new id
     with figures.open("a", encoding="utf-8") as f:
         f.write(line.replace("incubators,", "incubators_2,", 1) + "\n")
+    # said as a row added, not as "column chain changed", which the chain column's hash alone implied
     assert changes(rec) == ["cases/mini/figures.csv rows indicator=incubators changed",
-                            "cases/mini/figures.csv column chain changed"]
+                            "cases/mini/figures.csv rows added, removed or reordered"]
+
+
+def test_an_edited_value_of_a_column_read_is_said_as_that_column(data):
+    rec = record(data)
+    from kczlib.reads import changes
+
+    figures = data / "cases" / "mini" / "figures.csv"
+    replace(figures, "firms_served,outcome_services,", "firms_served,capital,")
+    assert changes(rec) == ["cases/mini/figures.csv column chain changed"]
 
 
 def test_a_removed_row_a_new_file_and_a_bad_record_are_changes(data):
