@@ -148,6 +148,7 @@ def open_client(address: str, security):
 
     quiet_distributed()
     try:
+        _port_answers(address)
         client = Client(address, timeout=CONNECT_TIMEOUT, set_as_default=False, security=security,
                         deserializers=["msgpack"])
     except (OSError, TimeoutError, ValueError, TypeError, ssl.SSLError) as exc:
@@ -156,6 +157,28 @@ def open_client(address: str, security):
                            "with `dask scheduler` or check --scheduler / $KCZ_SCHEDULER") from None
     _ignore_task_errors(client)
     return client
+
+
+def _port_answers(address: str) -> None:
+    """Open and close a TCP connection to a tcp:// or tls:// scheduler address.
+
+    A refused connection or an unknown host fails at once: the Client would retry it until its
+    timeout (`CONNECT_TIMEOUT`), so a mistyped address cost ten seconds of waiting. Other
+    schemes are left to the Client (`kcz build` accepts tcp:// and tls:// only).
+
+    Raises:
+        OSError: The port refuses, the host is unknown, or no answer within `CONNECT_TIMEOUT`.
+        ValueError: The address cannot be parsed.
+    """
+    import socket
+
+    from distributed.comm.addressing import parse_address, parse_host_port
+
+    scheme, location = parse_address(address)
+    if scheme in ("tcp", "tls"):
+        host, port = parse_host_port(location)
+        with socket.create_connection((host, port), timeout=float(CONNECT_TIMEOUT.rstrip("s"))):
+            pass
 
 
 def _ignore_task_errors(client) -> None:
