@@ -360,6 +360,9 @@ def test_a_lost_scheduler_fails_the_report_in_one_line_without_a_traceback(procs
         if proc.poll() is None:
             proc.kill()
             proc.wait()
+        # the worker has no scheduler left to say goodbye to: asked to stop, it waited about 25 s
+        # for one (the report's kernel ends with it: ipykernel exits when its parent is gone)
+        procs.procs["w1"].kill()
     assert proc.returncode == 1, err
     assert "Traceback" not in err and "distributed" not in err, err
     entry = manifest(run_folders(tmp_path / "out")[0])["reports"][0]
