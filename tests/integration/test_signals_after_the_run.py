@@ -35,8 +35,8 @@ def wrap():
         pipeline.finalize = finalize
     else:
         real = progress.Progress.summary
-        def summary(self, *args):
-            real(self, *args)
+        def summary(self, *args, **kwargs):
+            real(self, *args, **kwargs)
             os.kill(os.getpid(), signum)  # after latest moved
         progress.Progress.summary = summary
 
