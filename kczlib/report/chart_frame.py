@@ -144,7 +144,7 @@ def finish(fig, ax, title: str, source: str, lang: str) -> Figure:
     width, height = fig.get_size_inches()
     title_size = FontProperties(size=mpl.rcParams["axes.titlesize"]).get_size_in_points()
     title = wrap_to_width(title, width * 0.9, title_size)
-    source = wrap_to_width(source_text(source, lang), width * 0.97, _source_size())
+    source = wrap_to_width(source_text(source, lang), width * 0.97, _source_size(), phrases=False)
     n_source, n_title = source.count("\n") + 1, title.count("\n") + 1
     n_legend = _legend_lines(fig, width)
     extra = ((n_source - 1) * _source_size() + (n_title - 1) * title_size) * 1.3 / 72
@@ -227,7 +227,7 @@ def source_only(fig, source: str, lang: str) -> None:
     """
     check_lang(lang)
     width, height = fig.get_size_inches()
-    text = wrap_to_width(source_text(source, lang), width * 0.97, _source_size())
+    text = wrap_to_width(source_text(source, lang), width * 0.97, _source_size(), phrases=False)
     n = text.count("\n") + 1
     n_legend = _legend_lines(fig, width)
     extra = (n - 1) * _source_size() * 1.3 / 72
@@ -280,7 +280,7 @@ def _break_units(text: str) -> list[str]:
     return units
 
 
-def wrap_to_width(text: str, width_in: float, fontsize: float) -> str:
+def wrap_to_width(text: str, width_in: float, fontsize: float, *, phrases: bool = True) -> str:
     """`text` broken into lines that fit `width_in` inches at `fontsize` points.
 
     Lines break after a space or between Chinese characters, never inside a word, a number
@@ -292,6 +292,9 @@ def wrap_to_width(text: str, width_in: float, fontsize: float) -> str:
         text: the text, without newlines.
         width_in: the line's width in inches.
         fontsize: the text's size in points.
+        phrases: a line that would end inside a Chinese word ends after its last phrase instead,
+            where one is near (`_phrase_break`); for titles and labels, not for running text such
+            as a source line, where moving a phrase down only makes the lines ragged.
 
     Returns:
         The text with newlines inserted.
@@ -314,12 +317,40 @@ def wrap_to_width(text: str, width_in: float, fontsize: float) -> str:
             lines.append([unit[:cut]])
             unit = unit[cut:]
         if line and not fits([*line, unit]):
-            lines.append(line)
-            line = []
+            k = _phrase_break(line, unit) if phrases else len(line)
+            if not fits([*line[k:], unit]):
+                k = len(line)
+            lines.append(line[:k])
+            line = line[k:]
         line.append(unit)
     lines.append(line)
     _keep_together(lines, fits)
     return "\n".join("".join(units) for units in lines)
+
+
+# After these a Chinese line breaks between phrases: pause and closing punctuation, and 的 (the
+# particle that ends a modifier: 开展会地合作的 / 全国学会数). Before an opening bracket too.
+_PHRASE_ENDS = set("，。、；：！？）》」』】〕") | {"的"}
+
+
+def _phrase_break(line: list[str], unit: str, keep: float = 0.6) -> int:
+    """Where to end `line` (an index into its units) when `unit` does not fit after it.
+
+    At its end, unless that cuts a run of Chinese text: then after the line's last phrase end
+    (`_PHRASE_ENDS`) or before its last opening bracket, if the line keeps at least `keep` of
+    its units (a line much shorter than its neighbours reads as a break of its own). "开展会地合作的全国学会" /
+    "数：各城市" becomes "开展会地合作的" / "全国学会数：各城市". Chinese may break between any two
+    characters (W3C, "Requirements for Chinese Text Layout"); in a short line such as a title or
+    a label a word cut in two reads as two words, so the break goes between phrases where one is near.
+    """
+    last, first = line[-1].rstrip() or " ", unit[0]
+    inside = (_char_width(first) == 2 and first not in _CLOSING and first not in _OPENING
+              and _char_width(last[-1]) == 2 and last[-1] not in _PHRASE_ENDS)
+    if inside:
+        for k in range(len(line) - 1, max(int(len(line) * keep), 1) - 1, -1):
+            if (line[k - 1].rstrip() or " ")[-1] in _PHRASE_ENDS or line[k][0] in _OPENING:
+                return k
+    return len(line)
 
 
 _CLOSING_BRACKETS = set("）》」』】〕)]}")

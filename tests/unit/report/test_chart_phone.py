@@ -191,19 +191,26 @@ def test_lines_break_between_words_never_inside_a_domain_name(text, width):
         assert line[0] not in "，。；：）》、,;:)", wrapped  # no line opens with closing punctuation
 
 
-@pytest.mark.parametrize("text, width, lines", [
+@pytest.mark.parametrize("text, width, size, lines", [
     # a line of 1.1 in at 9.5 pt holds 1.1 x 72 / (9.5 x 0.55) = 15.2 half-ems (2 per Chinese
     # character, 1 per digit): 截至2023年9月累 is 4 + 4 + 2 + 1 + 2 + 2 = 15, so 计 alone would be
     # the last line; the last line takes 累 with it
-    ("截至2023年9月累计", 1.1, ["截至2023年9月", "累计"]),
+    ("截至2023年9月累计", 1.1, 9.5, ["截至2023年9月", "累计"]),
     # 1.3 in holds 17.9 half-ems: 2019年上半年（半 is 4 + 2 + 6 + 2 + 2 = 16, so the group would
     # split as （半 / 年流量）; （半年流量） (12 half-ems) fits a line of its own
-    ("2019年上半年（半年流量）", 1.3, ["2019年上半年", "（半年流量）"]),
-    ("案例累计（未注明日期）", 1.37, ["案例累计", "（未注明日期）"]),
+    ("2019年上半年（半年流量）", 1.3, 9.5, ["2019年上半年", "（半年流量）"]),
+    ("案例累计（未注明日期）", 1.37, 9.5, ["案例累计", "（未注明日期）"]),
+    # a title at 12 pt in 2.05 in holds 2.05 x 72 / (12 x 0.55) = 22.4 half-ems, 11 characters:
+    # 开展会地合作的全国学会 / 数：各城市 cut 全国学会数 (a fresh user's phone screenshot); the line
+    # breaks after 的 instead, and 全国学会数：各城市 (9 characters) fits the next
+    ("开展会地合作的全国学会数：各城市", 2.05, 12, ["开展会地合作的", "全国学会数：各城市"]),
+    # 1.2 in at 9.5 pt holds 16.5 half-ems: 年案例；累计，起 / 点未说明） cut 起点; after the comma,
+    # 起点未说明） (12 half-ems) fits
+    ("福州（2021-2023年案例；累计，起点未说明）", 1.2, 9.5, ["福州（2021-2023", "年案例；累计，", "起点未说明）"]),
 ])
-def test_a_category_label_keeps_a_bracketed_group_and_a_last_character_with_their_neighbours(text, width, lines):
+def test_a_label_or_title_keeps_a_bracketed_group_a_last_character_and_a_word_together(text, width, size, lines):
     # the phone's category labels broke as 累 / 计 and （半 / 年流量） (a fresh user's screenshots)
-    assert wrap_to_width(text, width, 9.5).split("\n") == lines
+    assert wrap_to_width(text, width, size).split("\n") == lines
 
 
 def test_alt_values_pair_each_value_with_its_row_even_when_the_rows_are_years():
