@@ -346,31 +346,39 @@ def _phrase_break(line: list[str], unit: str, keep: float = 0.6) -> int:
     last, first = line[-1].rstrip() or " ", unit[0]
     inside = (_char_width(first) == 2 and first not in _CLOSING and first not in _OPENING
               and _char_width(last[-1]) == 2 and last[-1] not in _PHRASE_ENDS)
-    if inside:
-        for k in range(len(line) - 1, max(int(len(line) * keep), 1) - 1, -1):
-            if (line[k - 1].rstrip() or " ")[-1] in _PHRASE_ENDS or line[k][0] in _OPENING:
-                return k
+    if not inside:
+        return len(line)
+    ends = [(line[k - 1].rstrip() or " ")[-1] for k in range(len(line))]
+    room = range(len(line) - 1, max(int(len(line) * keep), 1) - 1, -1)
+    for k in room:
+        if ends[k] in _PHRASE_ENDS or line[k][0] in _OPENING:
+            return k
     return len(line)
 
 
 _CLOSING_BRACKETS = set("）》」』】〕)]}")
+_PAUSES = set("；，、")  # Chinese pauses: an English bracket moves down whole, as "(side by side, not a funnel)"
 
 
 def _keep_together(lines: list[list[str]], fits) -> None:
     """Move the end of a line to the next one where the next one still fits (`fits`), in place.
 
     - A bracket opened on a line and not closed there starts the next line: "2019年上半年（半" /
-      "年流量）" becomes "2019年上半年" / "（半年流量）".
+      "年流量）" becomes "2019年上半年" / "（半年流量）"; unless the bracket holds a pause (；，、)
+      on the line, after which the line ends instead: "佛山（2020-2023年案例；2022" / "年）" becomes
+      "佛山（2020-2023年案例；" / "2022年）", not "佛山" alone above the whole bracket.
     - A last line of one Chinese character takes the character before it: "截至2023年9月累" /
       "计" becomes "截至2023年9月" / "累计".
     """
     for i in range(len(lines) - 1):
         line, after = lines[i], lines[i + 1]
         opened = max((k for k, unit in enumerate(line) if unit[0] in _OPENING), default=0)
-        if opened and not any(ch in _CLOSING_BRACKETS for unit in line[opened:] for ch in unit) \
-                and fits(line[opened:] + after):
-            lines[i], lines[i + 1] = line[:opened], line[opened:] + after
-            continue
+        if opened and not any(ch in _CLOSING_BRACKETS for unit in line[opened:] for ch in unit):
+            paused = max((k + 1 for k in range(opened, len(line) - 1) if line[k].rstrip()[-1:] in _PAUSES), default=0)
+            cut = paused if paused and fits(line[paused:] + after) else opened
+            if fits(line[cut:] + after):
+                lines[i], lines[i + 1] = line[:cut], line[cut:] + after
+                continue
         alone = i + 2 == len(lines) and len(after) == 1 and _char_width(after[0][0]) == 2
         if alone and len(line) >= 3 and fits([line[-1], *after]):
             lines[i], lines[i + 1] = line[:-1], [line[-1], *after]

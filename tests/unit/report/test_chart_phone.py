@@ -207,6 +207,10 @@ def test_lines_break_between_words_never_inside_a_domain_name(text, width):
     # 1.2 in at 9.5 pt holds 16.5 half-ems: 年案例；累计，起 / 点未说明） cut 起点; after the comma,
     # 起点未说明） (12 half-ems) fits
     ("福州（2021-2023年案例；累计，起点未说明）", 1.2, 9.5, ["福州（2021-2023", "年案例；累计，", "起点未说明）"]),
+    # 2.0 in at 9.5 pt holds 27.6 half-ems: 佛山（2020-2023年案例；2022 is 6 + 9 + 8 + 4 = 27, then
+    # 年） (4) does not fit; the bracket holds a pause, so the line ends after ； and 2022年） goes
+    # down, rather than 佛山 alone above the whole bracket (a fresh user's 1280 px screenshot)
+    ("佛山（2020-2023年案例；2022年）", 2.0, 9.5, ["佛山（2020-2023年案例；", "2022年）"]),
 ])
 def test_a_label_or_title_keeps_a_bracketed_group_a_last_character_and_a_word_together(text, width, size, lines):
     # the phone's category labels broke as 累 / 计 and （半 / 年流量） (a fresh user's screenshots)
