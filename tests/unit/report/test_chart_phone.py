@@ -127,6 +127,26 @@ def test_value_labels_right_of_bars_end_inside_the_plot_frame_on_a_phone_too(kin
                     assert past <= 1, f"{name}: {label.get_text()!r} ends {past:.0f} px past the frame"
 
 
+def test_a_long_value_label_takes_two_lines_rather_than_shrinking_the_bars_on_a_phone():
+    # the English phone lending panel: "more than CNY 40 bn" beside a bar of 40 stretched the axis
+    # to about 175, so the bars took a quarter of the plot and CNY 793 m was a sliver
+    theme.set_theme("en")
+    fig = plots.paired_ranges(
+        ["H1 2019 (half-year flow)", "case totals (undated)", "cumulative to Aug 2024"],
+        ([0.793, 20, 40], [0.793, 30, None], ["CNY 793 m", "CNY 20-plus bn", "more than CNY 40 bn"]),
+        ([399, 2700, 3247], [399, 2800, 3247], ["399", "2,700-plus", "3,247"]), titles=("lending", "firms"),
+        units=("CNY bn", "firms"), title="Loans", source=SOURCE, lang="en",
+        hatched=([False, False, False], [False, False, False]), legend=LEGEND)
+    phone = plots.narrow_rendition(fig)
+    phone.draw_without_rendering()
+    lending = phone.axes[0]
+    lo, hi = lending.get_xlim()
+    assert hi - lo <= 2 * (40 - lo)  # the longest bar (40) takes at least half the axis
+    texts = [t.get_text() for t in lending.texts if t.get_text().strip()]
+    assert "more than \nCNY 40 bn" in texts  # on two lines, the space kept: without the newline, the label
+    assert [t.replace("\n", "") for t in texts] == ["CNY 793 m", "CNY 20-plus bn", "more than CNY 40 bn"]
+
+
 def test_no_gridline_runs_through_a_value_label(kinds):
     # a fresh user's phone screenshots: the vertical gridlines crossed "9856家"; each label right of
     # a bar now stands on an opaque patch of the plot's own background colour, drawn over the grid
