@@ -1,4 +1,7 @@
-"""The project's exceptions: each one carries what a user needs to find the problem."""
+"""The project's exceptions, and how many problems are said at once (`grouped_errors`).
+
+Each exception carries what a user needs to find the problem.
+"""
 
 from __future__ import annotations
 
@@ -293,3 +296,35 @@ class OutsideRunFolder(KczError):
 
 class ScheduleError(KczError):
     """A time of day that is not HH:MM, or a unit folder that cannot be written."""
+
+
+def grouped_errors(errors: list[DataError], at_least: int = 3) -> list[str]:
+    """Error lines, with the same reason in the same file and column on many rows said once.
+
+    A drafted figures table has the same blank on every row; one line naming the rows
+    reads better than a hundred.
+    """
+    groups: dict[tuple[str, str | None, str], list[DataError]] = {}
+    for e in errors:
+        groups.setdefault((e.path, e.column, e.reason), []).append(e)
+    out: list[str] = []
+    for (path, column, reason), members in groups.items():
+        if len(members) < at_least or column is None:
+            out.extend(str(e) for e in members)
+        else:
+            out.append(f"{path}, column {column!r}: {reason} (on {len(members)} rows: lines "
+                       f"{_line_list([e.line for e in members])})")
+    return out
+
+
+def _line_list(lines: list[int | None]) -> str:
+    """1, 2, 3, 5 -> '1-3, 5'."""
+    nums = sorted({n for n in lines if n is not None})
+    spans: list[str] = []
+    start: int | None = None
+    for i, n in enumerate(nums):
+        start = n if start is None else start
+        if i + 1 == len(nums) or nums[i + 1] != n + 1:
+            spans.append(f"{start}" if start == n else f"{start}-{n}")
+            start = None
+    return ", ".join(spans)

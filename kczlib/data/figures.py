@@ -185,15 +185,32 @@ def read_figures(path: str | os.PathLike[str]) -> pd.DataFrame:
     Raises `DataErrors` listing every schema, row-rule, indicator-mapping and draft
     problem (each naming file, line and column); `DataError` if the file cannot be read.
     """
+    frame, errors = read_figures_with_row_problems(path)
+    if errors:
+        raise DataErrors(errors)
+    return frame
+
+
+def read_figures_with_row_problems(path: str | os.PathLike[str]) -> tuple[pd.DataFrame, list[DataError]]:
+    """The figures table of `path` as `read_figures` gives it, and the problems of its rows.
+
+    For `kcz validate`, which checks the other rows against the source while some break a rule
+    (an indicator clash must not hide an evidence problem until it is fixed).
+
+    Returns:
+        (every row, indexed by `id`, with the loader's columns; the row-rule, area, indicator
+        and draft problems, each naming file, line and column).
+
+    Raises:
+        DataErrors: The table does not fit its schema (no rows to read). DataError: unreadable.
+    """
     try:
         frame, lines = read_table(Path(path), get_schema("figures"))
     except DataErrors as exc:  # list drafted rows too: a draft's blanks fail the schema first
         raise DataErrors(exc.errors + _draft_rows_in(path)) from None
     errors = (check_row_rules(frame, lines, path) + check_areas(frame, lines, path)
               + check_indicators(frame, lines, path) + check_drafts(frame, lines, path))
-    if errors:
-        raise DataErrors(errors)
-    return with_loader_columns(frame, lines)
+    return with_loader_columns(frame, lines), errors
 
 
 def with_loader_columns(frame: pd.DataFrame, lines: list[int]) -> pd.DataFrame:

@@ -41,6 +41,7 @@ from kczlib.data.figures import (
     load_figures,
     load_non_figures,
     read_figures,
+    read_figures_with_row_problems,
 )
 from kczlib.data.geo import geo_path
 from kczlib.data.indicators import indicators_path, load_indicators
@@ -48,7 +49,7 @@ from kczlib.data.quantities import Mention, find_quantities
 from kczlib.data.schema import get_schema, read_table
 from kczlib.data.source import SourceDocument, load_source
 from kczlib.data.validate_shared import once_for_shared_tables, read_geo_rows, shared_table_status, word_files_status
-from kczlib.errors import DataError, DataErrors, KczError
+from kczlib.errors import DataError, DataErrors, KczError, grouped_errors
 
 PARSED_COLUMNS = ("value", "unit", "value_base", "base_unit", "qualifier", "lower", "upper")
 
@@ -184,8 +185,7 @@ def validate_case(case: str) -> ValidationResult:
         doc = load_source(case)
         result.glosses_removed = doc.glosses_removed
         result.errors.extend(passage_errors(c.meta, c.path("case.json"), doc.text))
-        figures = _figures_validated(case, c.path(FIGURES_FILE))
-        non_figures = load_non_figures(case)
+        figures, row_problems = _figures_validated(case, c.path(FIGURES_FILE))
     except DataErrors as exc:
         result.errors.extend(exc.errors)
         result.loaded = False
@@ -194,6 +194,15 @@ def validate_case(case: str) -> ValidationResult:
         result.errors.append(exc)
         result.loaded = False
         return result
+    # rows that break a rule are said with their problems and not checked against the source;
+    # the other rows are (an indicator clash must not hide an evidence problem until it is fixed)
+    result.errors.extend(row_problems)
+    unchecked = figures["line"].isin({e.line for e in row_problems if e.line is not None})
+    try:
+        non_figures = load_non_figures(case)
+    except DataErrors as exc:
+        result.errors.extend(exc.errors)
+        non_figures = pd.DataFrame({"offset": [], "line": [], "text": []})
     result.figures, result.non_figures = len(figures), len(non_figures)
     result.per_chain = {k: int(v) for k, v in figures["chain"].value_counts(sort=False).items() if v}
     # one set for the count and for the list a report prints beside it, in the vocabulary's order
@@ -202,8 +211,9 @@ def validate_case(case: str) -> ValidationResult:
     result.indicators_mapped = int(figures["indicator"].notna().sum())
     areas = figures["area"].dropna().astype(str)
     result.other_areas = {str(k): int(v) for k, v in areas[areas.str.strip() != ""].value_counts(sort=False).items()}
-    claims = _check_figures(result, figures, doc, c.path(FIGURES_FILE))
+    claims = _check_figures(result, figures[~unchecked], doc, c.path(FIGURES_FILE))
     mentions = {m.start: m for m in find_quantities(doc.text)}
+    _claim_unchecked(claims, mentions, figures[unchecked], doc.text)
     _claim_whole_mentions(claims, mentions)
     result.mentions = len(mentions)
     result.claimed_by_figures = sum(1 for s in claims if s in mentions)
@@ -248,6 +258,22 @@ def require_valid(case: str) -> ValidationResult:
     return result
 
 
+def _claim_unchecked(claims: dict[int, str], mentions: dict[int, Mention], rows: pd.DataFrame, text: str) -> None:
+    """Let rows not checked against the source (they break a rule) claim their mention, in `claims`.
+
+    Each claims the first figure mention of its evidence where the evidence stands at its
+    offset, so the mention is not also listed as unaccounted while the row's problem is fixed.
+    """
+    for fid, row in rows.iterrows():
+        offset, evidence = row["offset"], row["evidence"]
+        if pd.isna(offset) or pd.isna(evidence) or text[int(offset):int(offset) + len(evidence)] != evidence:
+            continue
+        inside = [m for s, m in sorted(mentions.items()) if int(offset) <= s < int(offset) + len(evidence)]
+        inside = [m for m in inside if m.quantity.is_figure_kind] or inside
+        if inside:
+            claims.setdefault(inside[0].start, f"figure {fid!r} (not checked: see its problems)")
+
+
 def _claim_whole_mentions(claims: dict[int, str], mentions: dict[int, Mention]) -> None:
     """Move a claim made at an offset inside a mention of the whole text to that mention's start.
 
@@ -273,16 +299,24 @@ def qualifier_vocabulary() -> list[str]:
 NAME_COLUMNS = ("metric_zh", "metric_en")
 
 
-def _figures_validated(case: str, path: Path) -> pd.DataFrame:
-    """The case's figures table, recorded as read in every column validation uses (`kczlib.reads`).
+def _figures_validated(case: str, path: Path) -> tuple[pd.DataFrame, list[DataError]]:
+    """The case's figures table and the problems of its rows (`read_figures_with_row_problems`).
 
-    The metric names (`NAME_COLUMNS`) are not among them: a report that shows what validation
-    counts (the overview's caveats) is not rebuilt when a figure is renamed.
+    The table is recorded as read in every column validation uses (`kczlib.reads`). The metric
+    names (`NAME_COLUMNS`) are not among them: a report that shows what validation counts (the
+    overview's caveats) is not rebuilt when a figure is renamed.
+
+    Raises:
+        DataErrors: The table does not fit its schema.
     """
+    problems: list[DataError] = []
     with reads.quiet(path):
-        figures = load_figures(case)
+        try:
+            figures = load_figures(case)
+        except DataErrors:  # read again, keeping the rows: the others are still checked
+            figures, problems = read_figures_with_row_problems(path)
     reads.columns(path, tuple(f["name"] for f in get_schema("figures")["fields"] if f["name"] not in NAME_COLUMNS))
-    return figures
+    return figures, problems
 
 
 def _check_figures(result: ValidationResult, figures: pd.DataFrame, doc: SourceDocument,
@@ -414,38 +448,6 @@ def format_report(r: ValidationResult) -> str:
     lines.extend(f"  error: {e}" for e in grouped_errors(r.errors))
     lines.append(f"  {'OK' if r.ok else 'FAILED'}")
     return "\n".join(lines)
-
-
-def grouped_errors(errors: list[DataError], at_least: int = 3) -> list[str]:
-    """Error lines, with the same reason in the same file and column on many rows said once.
-
-    A drafted figures table has the same blank on every row; one line naming the rows
-    reads better than a hundred.
-    """
-    groups: dict[tuple[str, str | None, str], list[DataError]] = {}
-    for e in errors:
-        groups.setdefault((e.path, e.column, e.reason), []).append(e)
-    out: list[str] = []
-    for (path, column, reason), members in groups.items():
-        if len(members) < at_least or column is None:
-            out.extend(str(e) for e in members)
-        else:
-            out.append(f"{path}, column {column!r}: {reason} (on {len(members)} rows: lines "
-                       f"{_line_list([e.line for e in members])})")
-    return out
-
-
-def _line_list(lines: list[int | None]) -> str:
-    """1, 2, 3, 5 -> '1-3, 5'."""
-    nums = sorted({n for n in lines if n is not None})
-    spans: list[str] = []
-    start: int | None = None
-    for i, n in enumerate(nums):
-        start = n if start is None else start
-        if i + 1 == len(nums) or nums[i + 1] != n + 1:
-            spans.append(f"{start}" if start == n else f"{start}-{n}")
-            start = None
-    return ", ".join(spans)
 
 
 def main(case: str | None = None, out: TextIO | None = None) -> int:

@@ -108,6 +108,24 @@ def test_an_indicator_of_another_unit_is_refused(capsys, figures_csv):
             "but this figure's base_unit is CNY") in out
 
 
+def test_a_row_breaking_a_rule_does_not_hide_another_rows_evidence_problem(capsys, figures_csv):
+    # a fresh user fixed an indicator clash and only then learnt that another row's evidence was
+    # not in the source: validation said the checks against the source waited for the first fix
+    edit_csv_cell(figures_csv, "kechuangdai_loans", "indicator", "tech_loan_firms")
+    edit_csv_cell(figures_csv, "angel_funds", "evidence", "共同出资设立8支天使投资基金")  # the text says 7支
+    code, out = run_validate(capsys)
+    assert code == 1
+    assert (f"figures.csv, line {line_of(figures_csv, 'kechuangdai_loans,')}, column 'indicator': indicator "
+            "'tech_loan_firms' is measured in count") in out
+    assert (f"figures.csv, line {line_of(figures_csv, 'angel_funds,')}, column 'evidence': evidence "
+            "'共同出资设立8支天使投资基金' is not at offset 2017; it does not occur in the cleaned source") in out
+    assert "wait until the problems below are fixed" not in out
+    # the row with the clash is not checked against the source, and its mention (200多亿元) is
+    # still its own; the row whose evidence is wrong claims none, so its 7支 is unaccounted
+    assert "unaccounted mention '200多亿元'" not in out
+    assert "unaccounted mention '7支' at offset 2023" in out
+
+
 def test_a_bad_vocabulary_row_names_its_line_and_column(capsys, data_copy):
     path = data_copy / "indicators.csv"
     edit_csv_cell(path, "rd_intensity", "base_unit", "percentage")
