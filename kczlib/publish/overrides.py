@@ -91,11 +91,19 @@ def parse_value(text: str, name: str = "value"):
     """A literal if `text` is one (`3`, `0.5`, `[0.01, 0.02]`, `True`), else `text` itself.
 
     A literal that is not JSON-like (a tuple, set, bytes, complex, `nan`...) raises
-    ParameterError: it is refused, never passed on as something else.
+    ParameterError: it is refused, never passed on as something else. So does text that opens
+    a list, dict or tuple and is no literal (`[0.01, nan]`, `[0.01, 0.02`), and the words
+    `nan` and `inf`: the notebook would only refuse them later, after its kernel started.
     """
     try:
         value = ast.literal_eval(text)
     except (ValueError, SyntaxError, MemoryError, RecursionError, TypeError):
+        stripped = text.strip()
+        if stripped[:1] in ("[", "{", "("):
+            raise ParameterError(name, f"{text!r} opens a list or table but is not one kcz can read",
+                                 JSON_LIKE_KINDS) from None
+        if stripped.lower().lstrip("+-") in ("nan", "inf", "infinity"):
+            raise ParameterError(name, f"{text!r} is not a finite number", JSON_LIKE_KINDS) from None
         return text
     return check_value(name, value)
 
