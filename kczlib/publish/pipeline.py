@@ -166,6 +166,9 @@ def build(options: BuildOptions, progress: Progress | None = None) -> BuildResul
 
 
 def _open_cluster(options: BuildOptions, config, progress):
+    if options.scheduler is not None and not options.scheduler.strip():  # `--scheduler ""`: a variable unset?
+        raise ConfigError("--scheduler: the address is empty; give the scheduler's tcp:// or tls:// address, "
+                          "or leave the option out for a local build")
     if not options.scheduler:
         given = [f"--tls-{k}" for k, v in (options.tls or {}).items() if v]
         given += ["--allow-insecure-cluster"] if options.allow_insecure_cluster else []

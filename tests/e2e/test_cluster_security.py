@@ -309,6 +309,15 @@ def test_a_cluster_option_without_a_scheduler_is_refused(tmp_path, option):
     assert not (tmp_path / "out").exists()
 
 
+def test_an_empty_scheduler_address_is_refused_not_built_locally(tmp_path):
+    # `--scheduler "$SCHEDULER"` with the variable unset built locally without a word (a fresh user)
+    config = write_config(tmp_path, [{"notebook": "tiny_report"}], langs=["zh"])
+    result = run_kcz("--config", config, "build", "--scheduler", "", env=kcz_env(KCZ_SCHEDULER=""))
+    one_line_refusal(result)
+    assert "--scheduler: the address is empty" in result.stderr
+    assert not (tmp_path / "out").exists()
+
+
 # --- faults: a lost worker, a lost scheduler -------------------------------------------------
 
 def test_a_lost_worker_does_not_claim_no_cell_ran(procs, tmp_path):
