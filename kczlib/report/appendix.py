@@ -15,7 +15,7 @@ import re
 
 from kczlib.analysis.derivation_words import context_derivation, derivation_words
 from kczlib.analysis.ledger import _plain, exact_text
-from kczlib.analysis.num import ContextRef, FigureRef, Num, Parameter, Passage, Period
+from kczlib.analysis.num import ContextRef, FigureRef, Num, Parameter, Passage, Period, parameter_derivation
 from kczlib.contract import HAN
 from kczlib.data.figures import figure
 from kczlib.data.numerals import cn_to_number
@@ -86,8 +86,10 @@ def leaf_name(leaf: Num, report) -> str:
     from kczlib.data.context import context_value
 
     origin, refs = leaf.origin, leaf.refs
-    if isinstance(origin, Parameter):
-        return parameter_label(origin.name, report.lang)
+    if isinstance(origin, Parameter):  # a year the parameter sets plus a span is said as such
+        name = parameter_label(origin.name, report.lang)
+        plus = (leaf.derivation or "").removeprefix(parameter_derivation(origin.name) + " + ")
+        return report.text(f"appendix.parameter_plus.{plus}", name=name) if plus != leaf.derivation else name
     if isinstance(origin, Passage):
         return report.text("appendix.leaves.quote_leaf")
     if isinstance(origin, Period) and origin.of is not None:

@@ -58,6 +58,19 @@ def test_a_target_amount_is_printed_only_with_the_end_year_of_its_window(lang):
         assert not re.search(r"20\d\d年?[：:]\s*(至少|at least)", line), line
 
 
+@pytest.mark.parametrize("lang, base, end", [
+    ("zh", "倍增承诺的基年", "倍增承诺的基年加承诺期限：目标年份"),
+    ("en", "base year of the doubling pledge",
+     "base year of the doubling pledge, plus the time allowed: the target year"),
+])
+def test_the_data_download_names_the_end_year_as_base_year_plus_the_time_allowed(lang, base, end):
+    # a fresh user: the download labelled 2024 "base year of the doubling pledge"; the base year is
+    # the parameter baseline_year (2021 by default) and 2024 = 2021 + 3 is the end of the window
+    rows = {(row["label"], row["value"]) for row in report(lang).numbers() if row["kind"] == "assumption"}
+    assert (base, 2021) in rows and (end, 2024) in rows
+    assert (base, 2024) not in rows
+
+
 @pytest.mark.parametrize("lang", ["zh", "en"])
 def test_the_rate_is_a_compound_average_never_a_yearly_floor(lang):
     text = "\n".join(body_lines(report(lang)))
