@@ -395,8 +395,8 @@ def _keep_together(lines: list[list[str]], fits) -> None:
 
     - A bracket opened on a line and not closed there starts the next line: "2019年上半年（半" /
       "年流量）" becomes "2019年上半年" / "（半年流量）"; unless the bracket holds a pause (；，、)
-      on the line, after which the line ends instead: "佛山（2020-2023年案例；2022" / "年）" becomes
-      "佛山（2020-2023年案例；" / "2022年）", not "佛山" alone above the whole bracket.
+      on the line, after which the line ends instead: "某市（2020-2023年案例；2022" / "年）" becomes
+      "某市（2020-2023年案例；" / "2022年）", not "某市" alone above the whole bracket.
     - A last line of one Chinese character takes the character before it: "截至2023年9月累" /
       "计" becomes "截至2023年9月" / "累计".
     """
