@@ -208,6 +208,10 @@ def _csv_rows(data: bytes) -> list[dict[str, str]]:
     return _parsed("csv", data, lambda d: list(csv.DictReader(io.StringIO(d.decode("utf-8-sig"), newline=""))))
 
 
+def _csv_header(data: bytes) -> list[str]:
+    return _parsed("csv-header", data, lambda d: next(csv.reader(io.StringIO(d.decode("utf-8-sig"), newline="")), []))
+
+
 def _rows_hash(rows: list[dict[str, str]], column: str, value: str) -> str:
     return _hash([r for r in rows if (r.get(column) or "").strip() == value])
 
@@ -256,6 +260,7 @@ def _file_record(name: str, data: bytes) -> dict:
     if name in _rows or name in _columns:
         rows = _csv_rows(data)
         key = next(iter(rows[0])) if rows else "id"
+        rec["header"] = _csv_header(data)  # a column added changes every row: `changes` says so once
         rec["rows"] = {f"{c}={v}": _rows_hash(rows, c, v) for c, v in sorted(_rows.get(name, ()))}
         names = set(_columns.get(name, ()))
         if names:  # the keys alone too: `changes` can then say a row was added, not a column changed
@@ -315,11 +320,11 @@ def changes(rec: object, limit: int = 3) -> list[str]:
 
     Args:
         rec: a `record()` value as stored in the manifest (anything else is one change).
-        limit: stop after this many changes.
+        limit: stop after this many changes; "and more" follows them when there are more.
 
     Returns:
-        Short phrases such as "cases/x/figures.csv row id=loans changed"; a record of
-        another shape gives ["no readable record of what it read"].
+        Short phrases such as "cases/x/figures.csv row id=loans changed" or "cases/x/figures.csv
+        column correction added"; a record of another shape gives ["no readable record of what it read"].
     """
     if not (isinstance(rec, dict) and rec.get("format") == FORMAT and isinstance(rec.get("files"), dict)
             and isinstance(rec.get("folders"), dict)):
@@ -333,13 +338,13 @@ def changes(rec: object, limit: int = 3) -> list[str]:
         if now != listing:
             found.append(f"the files in {folder} changed")
     for name, entry in rec["files"].items():
-        if len(found) >= limit:
+        if len(found) > limit:
             break
         try:
             found += _file_changes(name, entry)
         except (OSError, ValueError, TypeError, AttributeError, KeyError, UnicodeDecodeError, csv.Error):
             found.append(f"{_show(name)} changed")
-    return found[:limit]
+    return found[:limit] + (["and more"] if len(found) > limit else [])
 
 
 def _columns_said(spec: str) -> str:
@@ -354,26 +359,18 @@ def _show(name: str) -> str:
     return name.split(":", 1)[1] if ":" in name else name
 
 
+def _header_change(before: list[str], now: list[str]) -> str:
+    """"column correction added", "column note removed" (both, joined), or "columns reordered"."""
+    added, removed = [c for c in now if c not in before], [c for c in before if c not in now]
+    return "; ".join([*([f"column {', '.join(added)} added"] if added else []),
+                      *([f"column {', '.join(removed)} removed"] if removed else [])]) or "columns reordered"
+
+
 def _file_changes(name: str, entry: dict) -> list[str]:
     data = path_of(name).read_bytes()
     if set(entry) == {"sha256"}:
         return [] if hashlib.sha256(data).hexdigest() == entry["sha256"] else [f"{_show(name)} changed"]
-    out = []
-    if "rows" in entry or "columns" in entry:
-        rows = _csv_rows(data)
-        key = next(iter(rows[0])) if rows else "id"
-        for spec, h in entry.get("rows", {}).items():
-            column, value = spec.split("=", 1)
-            if _rows_hash(rows, column, value) != h:
-                out.append(f"{_show(name)} row {value} changed" if column == key
-                           else f"{_show(name)} rows {spec} changed")
-        columns = entry.get("columns", {})
-        if "" in columns and _columns_hash(rows, (), key) != columns[""]:
-            columns = {"": columns[""]}  # rows added or removed: every column's hash differs too
-        for spec, h in columns.items():
-            if _columns_hash(rows, tuple(spec.split(",")) if spec else (), key) != h:
-                out.append(f"{_show(name)} {_columns_said(spec)} changed" if spec
-                           else f"{_show(name)} rows added, removed or reordered")
+    out = _table_changes(_show(name), entry, data) if "rows" in entry or "columns" in entry else []
     if "words" in entry:
         texts = _word_texts(data)
         if _hash(sorted(texts)) != entry.get("keyset"):
@@ -384,5 +381,25 @@ def _file_changes(name: str, entry: dict) -> list[str]:
                 out.append(f"{_show(name)} key {key} ({lang}) changed")
     return out
 
+
+def _table_changes(shown: str, entry: dict, data: bytes) -> list[str]:
+    """What changed of the rows and columns a report read of a CSV table (see `changes`)."""
+    if isinstance(entry.get("header"), list) and _csv_header(data) != entry["header"]:
+        return [f"{shown} {_header_change(entry['header'], _csv_header(data))}"]  # said once, not per row
+    out = []
+    rows = _csv_rows(data)
+    key = next(iter(rows[0])) if rows else "id"
+    for spec, h in entry.get("rows", {}).items():
+        column, value = spec.split("=", 1)
+        if _rows_hash(rows, column, value) != h:
+            out.append(f"{shown} row {value} changed" if column == key else f"{shown} rows {spec} changed")
+    columns = entry.get("columns", {})
+    if "" in columns and _columns_hash(rows, (), key) != columns[""]:
+        columns = {"": columns[""]}  # rows added or removed: every column's hash differs too
+    for spec, h in columns.items():
+        if _columns_hash(rows, tuple(spec.split(",")) if spec else (), key) != h:
+            out.append(f"{shown} {_columns_said(spec)} changed" if spec
+                       else f"{shown} rows added, removed or reordered")
+    return out
 
 install()

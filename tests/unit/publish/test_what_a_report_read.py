@@ -100,6 +100,31 @@ def test_an_edited_value_of_a_column_read_is_said_as_that_column(data):
     assert changes(rec) == ["cases/mini/figures.csv column chain changed"]
 
 
+def test_a_column_added_is_said_once_not_as_every_row_read(data):
+    # a fresh user added the optional `correction` column and a row: --explain blamed three rows
+    # the user never touched, and stopped there without saying there was more
+    rec = record(data)
+    from kczlib.reads import changes
+
+    figures = data / "cases" / "mini" / "figures.csv"
+    lines = figures.read_text(encoding="utf-8").splitlines()
+    figures.write_text("\n".join([lines[0] + ",correction", *(line + "," for line in lines[1:])]) + "\n",
+                       encoding="utf-8")
+    assert changes(rec) == ["cases/mini/figures.csv column correction added"]
+
+
+def test_more_changes_than_the_limit_end_with_and_more(data):
+    rec = record(data)
+    from kczlib.reads import changes
+
+    figures = data / "cases" / "mini" / "figures.csv"
+    replace(figures, "Investment mobilised", "Investment drawn in")  # row investment
+    replace(figures, "firms_served,outcome_services,", "firms_served,capital,")  # column chain
+    assert changes(rec, limit=1) == ["cases/mini/figures.csv row investment changed", "and more"]
+    assert changes(rec, limit=2) == ["cases/mini/figures.csv row investment changed",
+                                     "cases/mini/figures.csv column chain changed"]
+
+
 def test_a_removed_row_a_new_file_and_a_bad_record_are_changes(data):
     rec = record(data)
     from kczlib.reads import changes
