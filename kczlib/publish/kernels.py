@@ -17,12 +17,14 @@ import tempfile
 import uuid
 from collections import deque
 from pathlib import Path
-
-from jupyter_client import AsyncKernelManager
+from typing import TYPE_CHECKING
 
 from kczlib.contract import BUILD_ENV
 from kczlib.errors import ConfigError
 from kczlib.paths import PACKAGE_ROOT
+
+if TYPE_CHECKING:  # imported where a kernel starts: a build with nothing to run needs no jupyter_client
+    from jupyter_client import AsyncKernelManager
 
 # A Unix socket's path is at most 107 bytes on Linux (sun_path); JUPYTER_RUNTIME_DIR can be
 # longer (papermill uses TCP, so it does not notice), so kcz keeps its kernels' sockets and
@@ -181,6 +183,8 @@ async def start_warm_kernel(kernel_name: str, cwd: Path, modules, folder: Path,
         The started kernel's manager.
     """
     base = ipc_base(folder)
+    from jupyter_client import AsyncKernelManager
+
     km = (AsyncKernelManager(kernel_name=kernel_name, transport="ipc", ip=base) if base
           else AsyncKernelManager(kernel_name=kernel_name))
     km.connection_file = str(folder / f"kernel-{uuid.uuid4().hex[:12]}.json")
@@ -255,6 +259,8 @@ class KernelPool:
         Starts in progress are awaited, not cancelled; kernels already handed out
         and shut down by their report are skipped.
         """
+        from jupyter_client import AsyncKernelManager
+
         self._left = 0
         self._pending.clear()
         results = await asyncio.gather(*self._all, return_exceptions=True)
