@@ -335,7 +335,7 @@ def _row(entry: dict, lang: str, present: set[str]) -> str:
     css = "failed-status" if status == "failed" else status
     cell = f'<span class="{css}">{escape(words["status_" + status])}</span>'
     if status == "failed":
-        cell += f' <span class="kcz-kind">({escape(_kind(entry, words))})</span>'
+        cell += f' <span class="kcz-kind">{escape(words["kind_note"].format(kind=_kind(entry, words)))}</span>'
         cell += f'<pre class="kcz-error">{escape(entry["error"]["head"])}</pre>'
     if status == "cached":
         cell += f"<br><small>{escape(words['from_run'])} {escape(entry['cached_from'])}</small>"

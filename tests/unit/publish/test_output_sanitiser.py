@@ -214,6 +214,16 @@ def test_both_index_pages_carry_the_policy():
         assert page.count(CSP_META) == 1 and page.index(CSP_META) < page.index("<title>")
 
 
+@pytest.mark.parametrize("lang, note", [("zh", "（超时）"), ("en", "(timeout)")])
+def test_a_failed_reports_kind_is_in_the_pages_own_brackets(lang, note):
+    # a fresh user: the Chinese index read 出错 in half-width brackets, (出错)
+    failed = {"name": "r-zh", "parameters": {"lang": "zh"}, "status": "failed", "seconds": 1.0,
+              "data_version": "abc", "error": {"kind": "timeout", "head": "CellTimeoutError: cell 3"}}
+    manifest = {"reports": [failed], "started_at": "2026-01-02T03:04:05Z", "run": "r", "seconds": 1.0,
+                "counts": {"failed": 1}, "git_commit": None}
+    assert f'<span class="kcz-kind">{note}</span>' in render_index(manifest, lang)
+
+
 def test_a_png_output_reaches_the_page_as_data():
     html = to_html(notebook({"image/png": PNG}), "t", "en", reader=False, resources_path=".")
     assert f'src="data:image/png;base64,{PNG}"' in html
