@@ -259,9 +259,13 @@ def normalised_table(report, shared: list[Shared]) -> None:
     if not rows:
         report.say("compare.normalised_none")
         return
-    columns = {k: str(report.text(f"compare.columns.{k}"))
-               for k in ("indicator", "city", "period", "value", "per_resident", "share_of_gdp")}
-    display_table(pd.DataFrame(rows).rename(columns=columns), part_metadata(None))
+    keys = ["indicator", "city", "period", "value", "per_resident", "share_of_gdp"]
+    for key in ("per_resident", "share_of_gdp"):  # a column no city fills is said in a sentence, not shown empty
+        if not any(row[key] for row in rows):
+            keys.remove(key)
+            report.say(f"compare.normalised_none_{key}")
+    columns = {k: str(report.text(f"compare.columns.{k}")) for k in keys}
+    display_table(pd.DataFrame(rows)[keys].rename(columns=columns), part_metadata(None))
 
 
 def _per_resident_cell(report, v: CaseValue) -> str:

@@ -166,3 +166,23 @@ def test_a_per_resident_cell_says_what_it_is_per(lang, expected):
               if v.case == "chengdu" and s.indicator == "hightech_enterprises" and v.period == "2021"]
     assert len(values) == 1 and values[0].per_resident is not None
     assert compare._per_resident_cell(r, values[0]) == expected
+
+
+@pytest.mark.parametrize("lang, sentence", [
+    ("zh", "各城市的外部数据中都没有与表中数字同一时期的地区生产总值，因此表中不列占地区生产总值比重。"),
+    ("en", "No city's external data hold a GDP of the same period as the figures in the table, so the table "
+           "has no share-of-GDP column."),
+])
+def test_a_normalised_column_no_city_fills_is_said_in_one_sentence_not_shown_empty(lang, sentence):
+    # a fresh user: the per-resident table had an entirely empty "占地区生产总值比重" column. Every
+    # indicator two shipped cities share is a count or a percentage (high-tech enterprises, R&D
+    # intensity, ...), and only an amount in CNY is set against GDP, so no row has a share of GDP
+    from kczlib.data.cases import list_cases
+
+    r = report(list_cases(), lang)
+    before = len(r.shown)
+    compare.normalised_table(r, compare.gather(r))
+    said = [str(block) for block in r.shown[before:]]
+    assert sentence in said
+    assert not any("per-resident column" in b or "不列人均数值" in b for b in said)  # that column has values
+
