@@ -28,7 +28,6 @@ runner.py (one report), local.py (the asyncio-in-a-thread executor), cluster.py 
 from __future__ import annotations
 
 import copy
-import functools
 import os
 import shutil
 import time
@@ -187,7 +186,7 @@ def _build_locked(config, reports: list[ReportSpec], rest: list[ReportSpec], out
                   progress, cluster=None, record_child=None) -> BuildResult:
     started, t0, stamp = now_iso(), time.monotonic(), utc_stamp()
     # the package's sources and each case's data files, hashed once for every report of the build
-    sources, data_of = mf.kczlib_sources(), functools.cache(mf.data_files)
+    sources, data_of = mf.kczlib_sources(), _data_files_once()
     entries = [_entry_skeleton(r, config, sources, data_of) for r in reports]
     extra = [_entry_skeleton(r, config, sources, data_of) for r in rest]
     previous = previous_outputs(out, warn)
@@ -334,6 +333,23 @@ def _latest_decision(manifest: dict, options: BuildOptions) -> str | None:
         return (f"the run is partial: {len(manifest['not_in_run'])} configured report(s) were "
                 "neither built nor in the cache (build them, or build without --only)")
     return None
+
+
+def _data_files_once():
+    """`manifest.data_files`, made once per case name for a build.
+
+    A case of another type (a list given by `-p case=[1]`, which fails its report) is hashed
+    each time: it is never a cache key.
+    """
+    by_case: dict[str | None, dict[str, str]] = {}
+
+    def data_of(case) -> dict[str, str]:
+        if case is not None and not isinstance(case, str):
+            return mf.data_files(case)
+        if case not in by_case:
+            by_case[case] = mf.data_files(case)
+        return by_case[case]
+    return data_of
 
 
 def _entry_skeleton(report: ReportSpec, config, sources: dict[str, str], data_of=mf.data_files) -> dict:
