@@ -86,10 +86,8 @@ def leaf_name(leaf: Num, report) -> str:
     from kczlib.data.context import context_value
 
     origin, refs = leaf.origin, leaf.refs
-    if isinstance(origin, Parameter):  # a year the parameter sets plus a span is said as such
-        name = parameter_label(origin.name, report.lang)
-        plus = (leaf.derivation or "").removeprefix(parameter_derivation(origin.name) + " + ")
-        return report.text(f"appendix.parameter_plus.{plus}", name=name) if plus != leaf.derivation else name
+    if isinstance(origin, Parameter):
+        return parameter_label(origin.name, report.lang)
     if isinstance(origin, Passage):
         return report.text("appendix.leaves.quote_leaf")
     if isinstance(origin, Period) and origin.of is not None:
@@ -105,6 +103,18 @@ def leaf_name(leaf: Num, report) -> str:
     if isinstance(first, FigureRef):
         return report.label(first.figure_id)
     return leaf.derivation
+
+
+def parameter_plus(num: Num) -> str:
+    """The span a year set by a parameter adds to it, or "" for any other number.
+
+    "window" for a year whose derivation is `parameter baseline_year + window`
+    (`labels.parameter_year`'s `plus`): the end year of the pledge's window.
+    """
+    if not (num.is_leaf and isinstance(num.origin, Parameter)):
+        return ""
+    plus = (num.derivation or "").removeprefix(parameter_derivation(num.origin.name) + " + ")
+    return "" if plus == num.derivation else plus
 
 
 def leaf_namer(num: Num, report):

@@ -176,7 +176,7 @@ class ReaderMethods:
         Returns:
             The rows, in the order first printed; empty rows (a cited text without a number) left out.
         """
-        from kczlib.report.appendix import _NUMBER, leaf_namer
+        from kczlib.report.appendix import _NUMBER, leaf_namer, parameter_plus
 
         rows = []
         for e in require_ledger(self.ledger).printed():
@@ -189,6 +189,8 @@ class ReaderMethods:
                      else derivation_words(num, self.lang, leaf_namer(num, self)))
             if isinstance(num.origin, Period) and num.origin.of is None and num.refs:  # a row's year, named so
                 label = templates(self.lang)["appendix.leaves.period_of"].format(name=label)
+            if plus := parameter_plus(num):  # the end year of a window, not the parameter's own year
+                label = self.text(f"appendix.parameter_plus.{plus}", name=label)
             quantity = not cited
             rows.append({
                 "label": plain(label), "text": text,
