@@ -141,6 +141,7 @@ def finish(fig, ax, title: str, source: str, lang: str) -> Figure:
         ParameterError: `lang` is not a report language.
     """
     check_lang(lang)
+    value_ticks(fig, lang)
     width, height = fig.get_size_inches()
     title_size = FontProperties(size=mpl.rcParams["axes.titlesize"]).get_size_in_points()
     title = wrap_to_width(title, width * 0.9, title_size)
@@ -249,6 +250,41 @@ def _two_lines(label) -> bool:
     return True
 
 
+# Chinese counts of ten thousand and more read in 万 (25.1万人), so an axis reaching 十万 does too
+WAN = 10_000
+
+
+def value_ticks(fig, lang: str) -> None:
+    """Number the value axis of each bar chart in `fig` as the page prints numbers.
+
+    A horizontal bar chart (categories on y, values on a linear x) gets thousands separators in
+    English (100,000, as the text prints it) and, in Chinese, an axis that reaches 十万 of one
+    measure word (人, 家) counts in 万 (10, 20, 30 and 万人), as its bar labels do (25.1万人): the
+    population chart read 100000 to 300000 人 beside labels in 万人. Year axes (line charts) and
+    category x axes (heatmaps) are left alone.
+
+    Args:
+        fig: a figure whose axes are drawn but not yet finished.
+        lang: "zh" or "en".
+    """
+    from matplotlib.ticker import FixedLocator, FuncFormatter
+
+    from kczlib.analysis.formatting import format_number
+    from kczlib.units import COUNT_MEASURES
+
+    for ax in fig.axes:
+        bars = isinstance(ax.yaxis.get_major_locator(), FixedLocator) and not isinstance(
+            ax.xaxis.get_major_locator(), FixedLocator)
+        if not bars or ax.get_xscale() != "linear":
+            continue
+        unit = ax.get_xlabel()
+        if lang == "zh" and unit in COUNT_MEASURES and ax.dataLim.x1 >= 10 * WAN:
+            ax.set_xlabel("万" + unit)
+            ax.xaxis.set_major_formatter(FuncFormatter(lambda v, _: format_number(float(f"{v / WAN:.10g}"), "zh")))
+        elif lang == "en":  # (10 significant digits: a tick at 0.30000000000000004 reads 0.3)
+            ax.xaxis.set_major_formatter(FuncFormatter(lambda v, _: format_number(float(f"{v:.10g}"), "en")))
+
+
 def source_only(fig, source: str, lang: str) -> None:
     """The source line of a figure whose title is a suptitle (several panels).
 
@@ -256,6 +292,7 @@ def source_only(fig, source: str, lang: str) -> None:
         ParameterError: `lang` is not a report language.
     """
     check_lang(lang)
+    value_ticks(fig, lang)
     width, height = fig.get_size_inches()
     text = wrap_to_width(source_text(source, lang), width * 0.97, _source_size(), phrases=False)
     n = text.count("\n") + 1

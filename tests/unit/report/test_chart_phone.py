@@ -147,6 +147,25 @@ def test_a_long_value_label_takes_two_lines_rather_than_shrinking_the_bars_on_a_
     assert [t.replace("\n", "") for t in texts] == ["CNY 793 m", "CNY 20-plus bn", "more than CNY 40 bn"]
 
 
+@pytest.mark.parametrize("lang, unit, axis_label, ticks", [
+    ("zh", "人", "万人", ["0", "5", "10", "15", "20", "25"]),
+    ("en", "people", "people", ["0", "50,000", "100,000", "150,000", "200,000", "250,000"]),
+])
+def test_a_bar_charts_value_axis_is_numbered_as_the_page_prints_numbers(lang, unit, axis_label, ticks):
+    # a fresh user: the population chart's axis read 100000 to 300000 人 beside bar labels in 万人
+    # (25.1万人). 251,000 people is 25.1 ten-thousands: ticks every 50,000 are 0, 5, ... 25 万人;
+    # in English the ticks carry thousands separators, as the text's numbers do
+    theme.set_theme(lang)
+    values = [251000, 245000, 76000, 135000]
+    fig = plots.bar_ranges(["2019", "2021", "2022", "2023"], values, values, title="Population", unit_label=unit,
+                           source=SOURCE, lang=lang)
+    fig.draw_without_rendering()
+    ax = fig.axes[0]
+    assert ax.get_xlabel() == axis_label
+    shown = [t.get_text() for t in ax.get_xticklabels() if 0 <= t.get_position()[0] <= 251000]
+    assert shown == ticks
+
+
 def test_no_gridline_runs_through_a_value_label(kinds):
     # a fresh user's phone screenshots: the vertical gridlines crossed "9856家"; each label right of
     # a bar now stands on an opaque patch of the plot's own background colour, drawn over the grid
