@@ -27,7 +27,7 @@ from kczlib.report.tables import Cell, display_table
 from kczlib.words import word
 
 LEDGER_SHOWN = ["printed", "exact", "kind", "derivation", "inputs", "where"]
-_NUMBER = re.compile(r"\d[\d,.]*%?")
+_NUMBER = re.compile(r"\d(?:[\d,.]*\d)?%?")  # ends with a digit: "in 2023, 2021" gives 2023 and 2021
 _HAN = re.compile(f"[{HAN}]")
 
 
