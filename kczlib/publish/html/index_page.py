@@ -200,7 +200,7 @@ def _card(entry: dict, lang: str, present: set[str], manifest: dict) -> str:
     heading = (f'<a href="{name}.html">{title}</a>' if f'{entry["name"]}.html' in present else title)
     if entry["status"] == "failed":
         return (f'<article class="kcz-card failed"><h3>{heading}</h3>'
-                f'<p>{escape(words["failed"])} ({escape(_kind(entry, words))})</p>'
+                f'<p>{escape(words["failed"].format(kind=_kind_note(entry, words)))}</p>'
                 f'<pre class="kcz-error">{escape(entry["error"]["head"])}</pre></article>')
     findings = [f for f in meta.get("findings") or [] if isinstance(f, str) and f]
     lead = findings[0] if findings else meta.get("summary") or ""
@@ -335,7 +335,7 @@ def _row(entry: dict, lang: str, present: set[str]) -> str:
     css = "failed-status" if status == "failed" else status
     cell = f'<span class="{css}">{escape(words["status_" + status])}</span>'
     if status == "failed":
-        cell += f' <span class="kcz-kind">{escape(words["kind_note"].format(kind=_kind(entry, words)))}</span>'
+        cell += f' <span class="kcz-kind">{escape(_kind_note(entry, words))}</span>'
         cell += f'<pre class="kcz-error">{escape(entry["error"]["head"])}</pre>'
     if status == "cached":
         cell += f"<br><small>{escape(words['from_run'])} {escape(entry['cached_from'])}</small>"
@@ -344,7 +344,7 @@ def _row(entry: dict, lang: str, present: set[str]) -> str:
             f"<td><code>{escape(entry['data_version'])}</code></td></tr>")
 
 
-def _kind(entry: dict, words: dict) -> str:
-    """The kind of a failure in words: error, dead kernel or timeout (execute.KINDS)."""
+def _kind_note(entry: dict, words: dict) -> str:
+    """The kind of a failure in words and in the page's brackets: （超时） / (timeout) (execute.KINDS)."""
     kind = entry["error"].get("kind", "error")
-    return words.get(f"kind_{kind}", kind)
+    return words["kind_note"].format(kind=words.get(f"kind_{kind}", kind))

@@ -217,11 +217,14 @@ def test_both_index_pages_carry_the_policy():
 @pytest.mark.parametrize("lang, note", [("zh", "（超时）"), ("en", "(timeout)")])
 def test_a_failed_reports_kind_is_in_the_pages_own_brackets(lang, note):
     # a fresh user: the Chinese index read 出错 in half-width brackets, (出错)
-    failed = {"name": "r-zh", "parameters": {"lang": "zh"}, "status": "failed", "seconds": 1.0,
+    failed = {"name": f"r-{lang}", "parameters": {"lang": lang}, "status": "failed", "seconds": 1.0,
               "data_version": "abc", "error": {"kind": "timeout", "head": "CellTimeoutError: cell 3"}}
     manifest = {"reports": [failed], "started_at": "2026-01-02T03:04:05Z", "run": "r", "seconds": 1.0,
                 "counts": {"failed": 1}, "git_commit": None}
-    assert f'<span class="kcz-kind">{note}</span>' in render_index(manifest, lang)
+    page = render_index(manifest, lang)
+    assert f'<span class="kcz-kind">{note}</span>' in page  # the run's table
+    card = "本报告这次未能生成（超时）" if lang == "zh" else "This report could not be built in this run (timeout)"
+    assert f"<p>{card}</p>" in page  # the report's card: it read 未能生成 (超时)
 
 
 def test_a_png_output_reaches_the_page_as_data():
