@@ -2,13 +2,16 @@
 
 The builder does not import the data layer at import time (kczlib/publish/__init__.py);
 what it needs of the cases (the index and page headers show a case's title and period, a
-sweep's `a known case` values are checked before any kernel starts) it reads here, at run
-time, through `kczlib.data.cases`: the one reader of `case.json` (UTF-8 with or without a
-BOM; a case is a name, never a path). tests/test_layers.py allows this module, and no other
-of publish, to import `kczlib.data.cases`.
+sweep's `a known case` values are checked before any kernel starts, a case whose data
+`kcz validate` refuses fails its reports before any kernel starts) it reads here, at run
+time, through `kczlib.data.cases`, the one reader of `case.json` (UTF-8 with or without a
+BOM; a case is a name, never a path), and `kczlib.data.validate`. tests/test_layers.py allows
+this module, and no other of publish, to import those two.
 """
 
 from __future__ import annotations
+
+from kczlib.errors import KczError
 
 
 def get_case(case):
@@ -61,3 +64,27 @@ def prose_digit_errors(meta, meta_path, langs):
     from kczlib.data.cases import prose_digit_errors as errors_of  # run time only: see the module doc
 
     return errors_of(meta, meta_path, tuple(langs))
+
+
+def data_problem(case) -> str | None:
+    """Why `kcz validate` refuses the case named `case`, in one line; None if it does not.
+
+    The same check each report makes when it starts (`kczlib.data.validate.require_valid`),
+    made once in the builder so that a broken case fails its reports before any kernel starts.
+
+    Args:
+        case: a report's case parameter (any value).
+
+    Returns:
+        The refusal (file, line, column, reason, how many more problems, `kcz validate CASE`),
+        or None: the case's data is valid, or `case` is no known case name (the report's own
+        parameter check then says so, with the known names).
+    """
+    from kczlib.data.validate import require_valid  # run time only: see the module doc
+    if not isinstance(case, str) or case not in known_cases():
+        return None
+    try:
+        require_valid(case)
+    except KczError as exc:  # a refused row, a broken table or case.json
+        return str(exc).strip().splitlines()[0]
+    return None

@@ -5,10 +5,11 @@ cluster.py, both through runner.run_report), write the manifest and index, renam
 run into place and move `latest`.
 
 Order of work: check parameters (nothing runs on a typo) -> take the lock -> hash
-the inputs -> link reports whose cache key matches an earlier run -> execute the
-rest in parallel on pre-warmed kernels (local.run_locally, or a Dask cluster) ->
-export HTML -> write manifest and index -> rename the run into place -> move
-`latest` if the run is complete and default and every report succeeded.
+the inputs -> link reports whose cache key matches an earlier run -> fail the reports
+of a case whose data `kcz validate` refuses (preflight.py) -> execute the rest in
+parallel on pre-warmed kernels (local.run_locally, or a Dask cluster) -> export HTML
+-> write manifest and index -> rename the run into place -> move `latest` if the run
+is complete and default and every report succeeded.
 
 `latest` always means the full configured set with its own parameters: a build with
 `--only` adds every other configured report from the cache (verified links or copies) and moves
@@ -315,6 +316,10 @@ def _key_change(entry: dict, previous: dict) -> str:
 
 def _execute(todo: list, config, tmp: Path, jobs: int, progress, cluster=None, record_child=None) -> None:
     """Execute and export `todo` ([(report, entry)]) into `tmp`: on the Dask `cluster` if any, else locally."""
+    if todo:
+        from kczlib.publish.preflight import refuse_invalid_data
+
+        todo = refuse_invalid_data(todo, progress)  # a broken case fails its reports without a kernel
     if todo and cluster is not None:
         cluster.run(todo, config, tmp, progress)
     elif todo:

@@ -4,7 +4,8 @@ Tracebacks, warnings and stray prints carry absolute paths (the repository, the
 virtualenv, the home folder, a temporary data copy, the kernels' working folder); so do
 banners built from exception text, papermill-style metadata (input and output paths)
 and parameters. Reports are read on other machines, so these are replaced by stable
-placeholders: the repository becomes `.`, home becomes `~`. `scrub_notebook` covers a
+placeholders: the repository becomes `.`, home becomes `~`, the data folder `data` (or
+`$KCZ_DATA` when that names another folder, so that an error points at the copy it was in). `scrub_notebook` covers a
 notebook (and so both HTML pages made from it); `scrub_tree` covers the manifest and index.
 
 Only whole paths are replaced (`scrub_text`): a machine path is a path in the text only
@@ -46,6 +47,15 @@ def register_paths(pairs) -> None:
             _REGISTERED.setdefault(path, placeholder)
 
 
+def data_placeholder() -> str:
+    """What the data folder is called in shared text: `data`, or `$KCZ_DATA` for another folder.
+
+    A build on a copy of the data (`KCZ_DATA=/elsewhere`) names its files `$KCZ_DATA/cases/...`,
+    not `data/cases/...`, which would send the reader to the project's own folder.
+    """
+    return "data" if data_root() == (PACKAGE_ROOT / "data").resolve() else "$KCZ_DATA"
+
+
 def machine_paths() -> list[tuple[str, str]]:
     """The paths to scrub and their placeholders, longest path first so nested roots win.
 
@@ -55,7 +65,7 @@ def machine_paths() -> list[tuple[str, str]]:
     """
     home = os.path.expanduser("~")
     pairs = {
-        str(data_root()): "data",
+        str(data_root()): data_placeholder(),
         str(PACKAGE_ROOT): ".",
         str(Path(sys.prefix)): "{python}",
         str(Path(sys.base_prefix)): "{python}",

@@ -88,6 +88,14 @@ def test_a_home_folder_given_with_a_trailing_slash_is_still_a_whole_path(monkeyp
     assert scrub_text("</span> /s/x", pairs) == "</span> ~/x"
 
 
+def test_a_data_copy_is_named_by_its_variable_not_as_the_projects_data_folder(monkeypatch, tmp_path):
+    copy = tmp_path / "mydata"
+    monkeypatch.setenv("KCZ_DATA", str(copy))
+    assert scrub_text(f"{copy}/cases/x/figures.csv, line 3", machine_paths()) == "$KCZ_DATA/cases/x/figures.csv, line 3"
+    monkeypatch.setenv("KCZ_DATA", str(REPO / "data"))
+    assert scrub_text(f"{REPO}/data/cases/x/figures.csv", machine_paths()) == "data/cases/x/figures.csv"
+
+
 def test_working_folders_outside_the_checkout_get_a_placeholder(tmp_path):
     nbs = tmp_path / "nbs"
     nbs.mkdir()
