@@ -11,7 +11,9 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import TextIO
 
+from kczlib.contract import LANGS
 from kczlib.data.geo import geo_path
+from kczlib.data.prose_numbers import prose_number_problems
 from kczlib.data.schema import get_schema, read_table
 from kczlib.errors import DataError, DataErrors
 from kczlib.words import problems as word_problems
@@ -19,8 +21,12 @@ from kczlib.words import word_files
 
 
 def word_files_status(out: TextIO) -> int:
-    """One line on kczlib/words (every reader word: a broken file fails the reports that read it); 0 or 1."""
-    if found := word_problems():
+    """One line on kczlib/words (every reader word: a broken file fails the reports that read it); 0 or 1.
+
+    A file must be well formed (`kczlib.words.problems`), and report prose must hold no Chinese
+    quantity typed in (`prose_numbers.prose_number_problems`: 一个 would fail every report).
+    """
+    if found := word_problems() or prose_number_problems(LANGS):
         print("\n".join(["words: kczlib/words FAILED", *(f"  error: {p}" for p in found)]), file=out)
         return 1
     print(f"words: {len(word_files())} word files in kczlib/words, OK", file=out)

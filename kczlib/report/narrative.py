@@ -21,22 +21,10 @@ from kczlib.analysis.num import Num, Passage
 from kczlib.contract import HAN, LANGS
 from kczlib.data.datatext import DataText
 from kczlib.data.numerals import unstack_measure
-from kczlib.data.quantities import find_quantities
+from kczlib.data.prose_numbers import typed_numbers_problem
 from kczlib.errors import TemplateError
-from kczlib.words import WORDS_DIR, word, word_files, words
+from kczlib.words import WORDS_DIR, prose_files, word, words
 
-# The word files that hold report prose, read by `templates` (keys are unique across them). The
-# other word files hold the page frame (`page`), check titles, context labels, number words and
-# the words charts draw (`charts`), which their own modules read.
-NOT_PROSE = ("page", "checks", "context", "numbers", "charts")
-
-
-def prose_files() -> tuple[str, ...]:
-    """The word files that hold report prose: every file in kczlib/words but `NOT_PROSE`.
-
-    A new report's word file is picked up by being there; nothing lists report names.
-    """
-    return tuple(f for f in word_files() if f not in NOT_PROSE)
 MD_SPECIAL = re.compile(r"([\\`*_\[\]#|~])")
 
 
@@ -69,20 +57,6 @@ def nested_quote(text: str) -> str:
     text = text.replace("“", "‘").replace("”", "’")
     return re.sub(rf"(?<=[{HAN}‘’])\s*([,;:()])\s*|\s*([,;:()])\s*(?=[{HAN}‘’])",
                   lambda m: _FULL_WIDTH[m.group(1) or m.group(2)], text)
-
-
-def literal_numbers(template: str) -> list[str]:
-    """Numbers typed into a template's own words (should be none).
-
-    Args:
-        template: a template with `{slot}` fields; the slots are not looked at.
-
-    Returns:
-        Every run of digits and every Chinese quantity (`data.quantities.find_quantities`,
-        e.g. "三个") in the template's literal text, in order; empty when it has none.
-    """
-    text = "".join(lit for lit, *_ in string.Formatter().parse(template))
-    return re.findall(r"\d+", text) + [m.text for m in find_quantities(text)]
 
 
 class Templates(dict):
@@ -141,7 +115,7 @@ def templates(lang: str) -> dict[str, str]:
 
     Raises:
         TemplateError: unknown language; a key in two prose files; a number typed into a
-            template's words (a Chinese quantity, found by `data.quantities.find_quantities`).
+            template's words (`data.prose_numbers.typed_numbers_problem`).
         WordsError: a word file is malformed, lacks a language or has a digit typed in
             (`kczlib.words.load`).
     """
@@ -157,9 +131,8 @@ def templates(lang: str) -> dict[str, str]:
         for key, tpl in table.items():
             if key in home:
                 raise TemplateError(f"template {key!r} is in both {home[key]}.toml and {file}.toml")
-            if bad := literal_numbers(tpl):
-                raise TemplateError(f"{file}.toml: template {key!r} ({lang}) has numbers typed in "
-                                    f"({', '.join(bad)}); pass them as slots")
+            if problem := typed_numbers_problem(file, key, lang, tpl):
+                raise TemplateError(problem)
             home[key], flat[key] = file, tpl
     return Templates(lang, flat, home)
 

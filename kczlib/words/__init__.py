@@ -140,6 +140,20 @@ def word(file: str, key: str, lang: str) -> str:
     return table[key]
 
 
+# The word files that hold report prose, read by the report layer's `narrative.templates` (keys
+# are unique across them). The other word files hold the page frame (`page`), check titles,
+# context labels, number words and the words charts draw (`charts`), which their own modules read.
+NOT_PROSE = ("page", "checks", "context", "numbers", "charts")
+
+
+def prose_files() -> tuple[str, ...]:
+    """The word files that hold report prose: every file in kczlib/words but `NOT_PROSE`.
+
+    A new report's word file is picked up by being there; nothing lists report names.
+    """
+    return tuple(f for f in word_files() if f not in NOT_PROSE)
+
+
 def problems() -> list[str]:
     """What is wrong with the word files: one message per broken file, [] when all are valid.
 

@@ -7,7 +7,8 @@ import pytest
 from kczlib.analysis import metrics, scenarios
 from kczlib.analysis.ledger import Ledger
 from kczlib.analysis.num import Num, Parameter, figure_num
-from kczlib.report.narrative import TemplateError, literal_numbers, render, templates
+from kczlib.data.prose_numbers import literal_numbers
+from kczlib.report.narrative import TemplateError, render, templates
 
 
 def test_a_number_typed_into_a_template_is_rejected():

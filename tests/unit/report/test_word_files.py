@@ -32,7 +32,7 @@ def words_dir(tmp_path, monkeypatch):
 
 
 def test_every_key_of_every_word_file_has_every_language():
-    assert {"page", *narrative.prose_files()} <= set(word_files())
+    assert {"page", *words_module.prose_files()} <= set(word_files())
     for file in word_files():
         for key, texts in load(file).items():
             assert sorted(texts) == sorted(LANGS), f"{file}.toml: {key}"
@@ -81,6 +81,22 @@ def test_a_chinese_quantity_typed_into_report_prose_is_refused(words_dir):
     expected = r"talent\.toml: template 'talent\.probe' \(zh\) has numbers typed in \(三个\)"
     with pytest.raises(narrative.TemplateError, match=expected):
         narrative.templates("zh")
+
+
+def test_kcz_validate_refuses_a_chinese_quantity_typed_into_report_prose(words_dir):
+    # a fresh user: 一个 in a template broke every report while `kcz validate` said the words were OK
+    import io
+
+    from kczlib.data import validate
+
+    with open(words_dir / "fiscal.toml", "a", encoding="utf-8") as f:
+        f.write('\n[fiscal.probe]\nzh = "设立一个基金{fund}"\nen = "set up {fund}"\n')
+    out = io.StringIO()
+    assert validate.main("chengdu", out=out) == 1
+    lines = out.getvalue().splitlines()
+    assert "words: kczlib/words FAILED" in lines
+    assert ("  error: fiscal.toml: template 'fiscal.probe' (zh) has numbers typed in (一个); "
+            "pass them as slots") in lines
 
 
 def test_a_key_in_two_prose_files_is_refused(words_dir):
