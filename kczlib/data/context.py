@@ -13,8 +13,10 @@ from __future__ import annotations
 
 import calendar
 import difflib
+import re
 from dataclasses import dataclass, fields
 from functools import cache
+from pathlib import Path
 from typing import Any, TypedDict, cast
 from urllib.parse import urlparse
 
@@ -273,9 +275,14 @@ def context_value(context_id: str, case: str | None = None) -> ContextFigure:
 
 
 class ContextGap(TypedDict):
-    """Context searched for and not found (context.meta.json `gaps`), one sentence per language."""
+    """Context searched for and not found (context.meta.json `gaps`), one sentence per language.
+
+    `topic` is the gap's id; `label` ({zh, en}, no digits) names it where a reader sees a name,
+    as in a page's data download (the id is never printed).
+    """
 
     topic: str
+    label: dict[str, str]
     zh: str
     en: str
 
@@ -323,6 +330,22 @@ def _check_meta(case: Case, frame: pd.DataFrame | None) -> list[DataError]:
         for key in ("topic", "zh", "en"):
             if not str(gap.get(key, "")).strip():
                 errors.append(DataError(path, f"gap {i + 1} has no {key!r}", column=f"gaps[{i}].{key}"))
+        errors += _gap_label_errors(path, i, gap.get("label"))
+    return errors
+
+
+def _gap_label_errors(path: Path, i: int, label: object) -> list[DataError]:
+    """The problems of gap `i`'s `label`: a name in each of zh and en, with no digit (a name, not a figure)."""
+    errors = []
+    for lang in ("zh", "en"):
+        text = label.get(lang) if isinstance(label, dict) else None
+        column = f"gaps[{i}].label.{lang}"
+        if not isinstance(text, str) or not text.strip():
+            errors.append(DataError(path, f"gap {i + 1} has no label.{lang} (its name in the data download)",
+                                    column=column))
+        elif re.search(r"\d", text):
+            errors.append(DataError(path, f"gap {i + 1}'s label.{lang} has digits typed in; a gap's name carries "
+                                    "no numbers (its sentence says the years)", column=column))
     return errors
 
 

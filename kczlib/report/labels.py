@@ -178,7 +178,8 @@ class LabelMethods:
         for g in context_gaps(self.case):
             if g["topic"] == topic:
                 said = cast("dict[str, str]", g)[self.lang]  # the gap's text in each report language (zh, en)
-                self.say("common.gap", text=self.cite(said, "common.derivation.context_gap", (), topic=topic))
+                self.say("common.gap", text=self.cite(said, "common.derivation.context_gap", (),
+                                                      topic=g["label"][self.lang]))
 
     def cite(self, text: str, derivation: str, refs: tuple[Ref, ...], **slots) -> Safe:
         """Data text that may hold years or counts, ledgered as cited, then escaped.

@@ -307,7 +307,8 @@ def overview_caveats(report) -> None:
     # what was searched for and not found, as the case's context notes say it (cited data text),
     # one sub-item each under the caveat that counts them
     gap_items = "".join("\n  - " + str(report.cite(g["zh"] if report.lang == "zh" else g["en"],
-                                                   "common.derivation.context_gap", (), topic=g["topic"]))
+                                                   "common.derivation.context_gap", (),
+                                                   topic=g["label"][report.lang]))
                         for g in recorded)
     report.heading("overview.caveats_heading")
     one = "_one_gap" if len(recorded) == 1 else ""  # "1 data gap": the noun agrees with the count

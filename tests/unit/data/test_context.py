@@ -283,6 +283,27 @@ def test_a_gap_without_english_is_reported(data_copy):
     assert _only_error(data_copy).column == "gaps[0].en"
 
 
+def test_a_gap_is_named_for_readers_by_a_label_not_its_id():
+    # the data download named a gap by its id ("数据缺口 fiscal_st_series"); its label is a name
+    assert context_gaps("chengdu")[0]["label"] == {"zh": "市级财政科技支出的逐年序列",
+                                                   "en": "a yearly series of municipal fiscal S&T spending"}
+
+
+def test_a_gap_without_a_label_is_reported(data_copy):
+    meta = json.loads((data_copy / META).read_text(encoding="utf-8"))
+    del meta["gaps"][0]["label"]
+    (data_copy / META).write_text(json.dumps(meta, ensure_ascii=False), encoding="utf-8")
+    assert [e.column for e in validate_context("chengdu")] == ["gaps[0].label.zh", "gaps[0].label.en"]
+
+
+def test_a_gap_label_with_a_number_in_it_is_reported(data_copy):
+    meta = json.loads((data_copy / META).read_text(encoding="utf-8"))
+    meta["gaps"][0]["label"] = {"zh": "2021年的序列", "en": "a series"}
+    (data_copy / META).write_text(json.dumps(meta, ensure_ascii=False), encoding="utf-8")
+    error = _only_error(data_copy)
+    assert error.column == "gaps[0].label.zh" and "digits" in error.reason
+
+
 # --- qualified rows are ranges -------------------------------------------------------------
 
 
