@@ -127,3 +127,50 @@ def test_on_a_phone_a_wide_table_scrolls_in_its_box_with_its_first_column_held_a
         context.close()
     assert wide, "no table wider than a phone: the check would pass on anything"
     assert not bad, "\n".join(bad)
+
+
+# A line break between two Han letters inside a table cell, in a run of at most SHORT_RUN letters
+# and digits (no punctuation or space inside): a word cut in two on a phone (国家高新技术企 / 业数)
+# where the run would fit on one line of the column (10 characters are 128 CSS px at the phone's
+# table size, .8rem). A longer run (a derivation such as 市级财政科技支出除以财政科学技术支出) must
+# break somewhere, as Chinese text does. Each character's box is measured; one that starts a new
+# line after a Han letter is a break.
+SHORT_RUN = 10
+BROKEN_WORDS = r"""(short) => {
+  const han = /[\u3400-\u9fff]/, word = /[\u3400-\u9fff0-9A-Za-z.%]/, cuts = [];
+  for (const td of document.querySelectorAll('.kcz-table td')) {
+    const chars = [], walker = document.createTreeWalker(td, NodeFilter.SHOW_TEXT);
+    for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+      for (let i = 0; i < node.data.length; i++) {
+        const range = document.createRange(); range.setStart(node, i); range.setEnd(node, i + 1);
+        const rect = range.getClientRects()[0];
+        chars.push({ch: node.data[i], top: rect ? rect.top : null});
+      }
+    }
+    for (let i = 1; i < chars.length; i++) {
+      const a = chars[i - 1], b = chars[i];
+      if (a.top === null || b.top === null || !(b.top > a.top + 2) || !han.test(a.ch) || !han.test(b.ch)) continue;
+      let s = i - 1, e = i;
+      while (s > 0 && word.test(chars[s - 1].ch)) s--;
+      while (e + 1 < chars.length && word.test(chars[e + 1].ch)) e++;
+      if (e - s + 1 <= short)
+        cuts.push(chars.slice(s, e + 1).map(c => c.ch).join('') + ' cut after ' + a.ch + ' in: ' + td.innerText.slice(0, 60));
+    }
+  }
+  return cuts;
+}"""
+
+
+def test_on_a_phone_a_short_chinese_word_in_a_table_is_not_cut_in_two(browser, built_reports):
+    # a fresh user: phone tables read 国家高新技术企 / 业数 and 累计，起点未 / 说明
+    bad, seen = [], 0
+    for path in _pages(built_reports):
+        if not path.stem.endswith("-zh"):
+            continue
+        context, page = _look(browser, path, PHONE)
+        page.evaluate(OPEN_ALL)
+        seen += page.evaluate("() => document.querySelectorAll('.kcz-table td').length")
+        bad += [f"{path.name}: {cut}" for cut in page.evaluate(BROKEN_WORDS, SHORT_RUN)]
+        context.close()
+    assert seen, "no table cell on any Chinese page"
+    assert not bad, f"{len(bad)} cut word(s):\n" + "\n".join(bad[:40])
