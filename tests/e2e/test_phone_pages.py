@@ -154,7 +154,8 @@ BROKEN_WORDS = r"""(short) => {
       while (s > 0 && word.test(chars[s - 1].ch)) s--;
       while (e + 1 < chars.length && word.test(chars[e + 1].ch)) e++;
       if (e - s + 1 <= short)
-        cuts.push(chars.slice(s, e + 1).map(c => c.ch).join('') + ' cut after ' + a.ch + ' in: ' + td.innerText.slice(0, 60));
+        cuts.push(chars.slice(s, e + 1).map(c => c.ch).join('') + ' cut after ' + a.ch
+                  + ' in: ' + td.innerText.slice(0, 60));
     }
   }
   return cuts;
