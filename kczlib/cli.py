@@ -38,8 +38,8 @@ def parser() -> argparse.ArgumentParser:
     sub = p.add_subparsers(dest="command", required=True)
 
     b = sub.add_parser("build", help="run the reports into <out>/<UTC timestamp>/", epilog=EXIT_CODES_HELP)
-    b.add_argument("--only", nargs="+", metavar="NAME", default=[],
-                   help="report names, notebook names (both languages) or globs")
+    b.add_argument("--only", nargs="+", action="extend", metavar="NAME", default=[],
+                   help="report names, notebook names (both languages) or globs; repeatable")
     b.add_argument("-p", "--parameter", action="append", default=[], metavar="NAME=VALUE",
                    help="override a notebook parameter (Python literal, else a string)")
     b.add_argument("--jobs", "-j", type=_positive_int, default=os.cpu_count() or 1,

@@ -118,11 +118,15 @@ def parameter_plus(num: Num) -> str:
 
 
 def leaf_namer(num: Num, report):
-    """A function naming `num`'s inputs as `leaf_name` does, with the period where two would read alike.
+    """A function naming `num`'s inputs as `leaf_name` does, with period and place where needed.
 
     2023 high-tech enterprises less 2022 high-tech enterprises must not read "high-tech
     enterprises less high-tech enterprises": inputs sharing a name are named with their period
-    (`shared.dated_leaf`; a figure's period, or a context row's).
+    (`shared.dated_leaf`; a figure's period, or a context row's). A context row of another
+    place than the case's city (a province, the nation, a peer city), and inputs of one name and
+    one period, are named with their place too (`shared.placed_leaf`, `shared.placed_leaf_undated`):
+    Chengdu's 2022 R&D intensity over the nation's must not read "R&D intensity (2022) divided
+    by R&D intensity (2022)", nor a city's spending over its province's as over its own.
 
     Args:
         num: a printed number (a leaf has no inputs: named as `leaf_name` names it).
@@ -133,22 +137,43 @@ def leaf_namer(num: Num, report):
     """
     from collections import Counter
 
-    from kczlib.data.context import context_value, format_period
+    from kczlib.data.context import context_value, format_period, geo_label
     from kczlib.report.narrative import templates
 
-    counts = Counter(leaf_name(leaf, report) for leaf in ({} if num.is_leaf else
-                                                           {leaf.key: leaf for leaf in num.inputs()}.values()))
+    leaves = [] if num.is_leaf else list({leaf.key: leaf for leaf in num.inputs()}.values())
+    counts = Counter(leaf_name(leaf, report) for leaf in leaves)
+    city = str(report.meta["city"][report.lang])
+
+    def describe(leaf: Num) -> tuple[str, str, str]:
+        """(name, period in words or "", place or "" when it is the case's city) of an input."""
+        base, first = leaf_name(leaf, report), (leaf.refs[0] if leaf.refs else None)
+        if isinstance(leaf.origin, Period) or first is None:
+            return base, "", ""
+        if isinstance(first, FigureRef):
+            period, place = figure(first.figure_id, report.case).period, ""
+        elif isinstance(first, ContextRef):
+            row = context_value(first.context_id, report.case)
+            period, place = row.period, geo_label(row.geo, report.lang)
+        else:
+            return base, "", ""
+        dated = format_period(period, report.lang) if period and period[:4].isdigit() else ""
+        return base, dated, "" if place == city else place
+
+    described = {leaf.key: describe(leaf) for leaf in leaves}
+    same_period = Counter((base, period) for base, period, _ in described.values() if period)
 
     def name(leaf: Num) -> str:
-        base = leaf_name(leaf, report)
-        first = leaf.refs[0] if leaf.refs else None
-        if counts[base] < 2 or isinstance(leaf.origin, Period) or first is None:
-            return base
-        period = (figure(first.figure_id, report.case).period if isinstance(first, FigureRef)
-                  else context_value(first.context_id, report.case).period if isinstance(first, ContextRef) else "")
-        if not period or not period[:4].isdigit():
-            return base
-        return templates(report.lang)["shared.dated_leaf"].format(name=base, period=format_period(period, report.lang))
+        base, period, place = described.get(leaf.key) or describe(leaf)
+        words = templates(report.lang)
+        if counts[base] > 1 and same_period[(base, period)] > 1 and not place:
+            place = city  # one name, one period: the place tells them apart
+        if place and period:
+            return words["shared.placed_leaf"].format(name=base, period=period, place=place)
+        if place:
+            return words["shared.placed_leaf_undated"].format(name=base, place=place)
+        if counts[base] > 1 and period:
+            return words["shared.dated_leaf"].format(name=base, period=period)
+        return base
 
     return name
 

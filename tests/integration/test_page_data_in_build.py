@@ -124,6 +124,15 @@ def test_the_fiscal_page_numbers_checked_by_hand_against_figures_and_context(run
     share = by_label_and_text(zh, "市级财政科技支出除以地区生产总值", "0.499%")
     assert share["kind"] == "derived" and share["value"] == pytest.approx(99.4 / 19916.98)
     assert share["source_id"] == "fiscal_st_spending_2021; gdp_chengdu_2021"
+    # 99.4亿元 over the province's 273.3亿元 (context fiscal_st_sichuan_2021: 四川, 2021) = 36.4%:
+    # the province's row is named with its place, not as if it were the city's own spending
+    province = by_label_and_text(zh, "市级财政科技支出除以四川省2021年财政科学技术支出", "36.4%")
+    assert province["value"] == pytest.approx(99.4 / 273.3)
+    # 3.52% (Chengdu, 2022) over 2.54% (the nation, 2022) = 1.386: two inputs of one name and one
+    # year are told apart by their place ("R&D intensity (2022) divided by R&D intensity (2022)")
+    ratio = by_label_and_text(numbers(run, f"{FISCAL}-en"),
+                              "R&D intensity (Chengdu, 2022) divided by R&D intensity (China, 2022)", "1.39×")
+    assert ratio["value"] == pytest.approx(3.52 / 2.54)
     # the same rows in the CSV, in Chinese words
     table = read_csv(run / f"{FISCAL}-zh.csv")
     row = next(r for r in table if r[0] == "地区生产总值" and r[1] == "19916.98亿元")

@@ -62,3 +62,10 @@ def test_build_refuses_lang_as_a_parameter_and_says_what_to_use(tmp_path, capsys
     assert err.count("\n") == 1 and "parameter 'lang'" in err
     assert "langs" in err and "--only '*-en'" in err
     assert not out.exists()  # nothing ran, no run folder
+
+
+def test_only_given_twice_selects_both():
+    # a user's `--only '00_*' --only '01_*'` built the 01 reports alone: argparse kept the last list
+    from kczlib.cli import parser
+
+    assert parser().parse_args(["build", "--only", "a", "b", "--only", "c"]).only == ["a", "b", "c"]
