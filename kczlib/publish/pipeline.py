@@ -58,7 +58,8 @@ from kczlib.publish.run_folder import (
     remove_stale_temps,
     utc_stamp,
 )
-from kczlib.publish.scrub import machine_paths, register_paths, scrub_tree, working_folders
+from kczlib.paths import data_root
+from kczlib.publish.scrub import data_placeholder, machine_paths, register_paths, scrub_tree, working_folders
 from kczlib.publish.signals import STOPPING, ignore_signals, signals_held
 
 # papermill, nbclient, nbconvert and nbformat (which pulls jsonschema) take seconds to
@@ -193,7 +194,8 @@ def _build_locked(config, reports: list[ReportSpec], rest: list[ReportSpec], out
     previous = previous_outputs(out, warn)
     tmp = new_temp_run(out)
     try:
-        progress.say(f"kcz: {len(reports)} report(s) -> {out.name}/{stamp} (jobs {options.jobs})")
+        other_data = f"; data: $KCZ_DATA = {data_root()}" if data_placeholder() != "data" else ""
+        progress.say(f"kcz: {len(reports)} report(s) -> {out.name}/{stamp} (jobs {options.jobs}{other_data})")
         _link_translations(entries + extra)  # the names a reused page must link to
         todo, missing = _copy_cached(reports, entries, extra, previous, tmp, options.force, progress,
                                      options.explain)
@@ -458,5 +460,6 @@ def _run_manifest(stamp: str, started: str, t0: float, entries: list[dict]) -> d
         "counts": counts,
         "git_commit": mf.git_commit(),
         "versions": mf.package_versions(),
+        "data": data_placeholder(),  # "data", or "$KCZ_DATA" for a build on another data folder
         "reports": entries,
     }

@@ -60,6 +60,7 @@ def test_a_successful_build_writes_every_output_and_points_latest_at_it(tiny_bui
 
 def test_manifest_records_parameters_hashes_versions_and_timings(tiny_build):
     run = tiny_build[3]
+    assert manifest(run)["data"] == "data"  # the project's own data folder
     entry = manifest(run)["reports"][0]
     assert entry["parameters"] == {"case": "chengdu", "lang": "zh"}
     assert set(entry["inputs"]) == {"notebook", "data", "kczlib"}

@@ -18,6 +18,7 @@ import pytest
 from conftest import REAL_NOTEBOOKS, edit_csv_cell
 from support.builds import (
     kcz_env,
+    manifest,
     real_notebooks_exist,
     run_folders,
     run_kcz,
@@ -65,6 +66,10 @@ def test_a_row_whose_evidence_is_not_in_the_source_fails_its_reports_and_nothing
     third = run_kcz("--config", config, "build", "--force", env=env)
     assert third.returncode == 1, third.stderr[-3000:]
     assert [line.split()[1] for line in third.stderr.splitlines() if line.startswith("  start")] == ["02-other-case-en"]
+    # a build on a data copy says so, and its manifest records it (never mistaken for data/)
+    assert f"data: $KCZ_DATA = {data_copy}" in third.stderr.splitlines()[0], third.stderr
+    newest = max(run_folders(tmp_path / "out"), key=lambda p: p.name)
+    assert manifest(newest)["data"] == "$KCZ_DATA"
     # the made-up text reaches a reader only inside the failure's own message, never as a figure
     quoted = re.compile("evidence (?:'|&#39;|&#x27;|\\\\u0027)" + MADE_UP)
     for path in shared_files(run):
