@@ -36,6 +36,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from kczlib.errors import CannotBuild, ConfigError
+from kczlib.paths import data_root
 from kczlib.publish import manifest as mf
 from kczlib.publish.cache import cache_key, files_of, previous_outputs, reads_changes, reuse_files, reuse_key
 from kczlib.publish.config import ReportSpec, load_config
@@ -58,7 +59,6 @@ from kczlib.publish.run_folder import (
     remove_stale_temps,
     utc_stamp,
 )
-from kczlib.paths import data_root
 from kczlib.publish.scrub import data_placeholder, machine_paths, register_paths, scrub_tree, working_folders
 from kczlib.publish.signals import STOPPING, ignore_signals, signals_held
 
