@@ -25,7 +25,8 @@ Operator = type[ast.operator] | str
 # operator -> key of words/numbers.toml ("{a} divided by {b}", ...)
 _OP_KEYS: dict[Operator, str] = {
     ast.Div: "operator.div", ast.Mult: "operator.mult", ast.Add: "operator.add", ast.Sub: "operator.sub",
-    ast.Pow: "operator.pow", "min": "operator.min", "round": "operator.round", "paren": "operator.paren"}
+    ast.Pow: "operator.pow", "min": "operator.min", "round": "operator.round", "paren": "operator.paren",
+    "compound": "operator.compound", "compound_between": "operator.compound_between"}
 
 
 def _ops(lang: str) -> dict[Operator, str]:
@@ -68,9 +69,32 @@ def derivation_words(num: Num, lang: str, name: Callable[[Num], str]) -> str:
         return code
 
 
+def _compound(node: ast.expr) -> tuple[ast.expr, ast.expr] | None:
+    """(multiple, years) if `node` is `multiple ** (1 / years) - 1`, the compound yearly rate, else None."""
+    def one(n: ast.expr) -> bool:
+        return isinstance(n, ast.Constant) and n.value == 1
+
+    if isinstance(node, ast.BinOp) and isinstance(node.op, ast.Sub) and one(node.right):
+        power = node.left
+        if isinstance(power, ast.BinOp) and isinstance(power.op, ast.Pow):
+            exponent = power.right
+            if isinstance(exponent, ast.BinOp) and isinstance(exponent.op, ast.Div) and one(exponent.left):
+                return power.left, exponent.right
+    return None
+
+
 def _words(node: ast.expr, ops: dict[Operator, str], slots: dict[str, str], top: bool = False) -> str:
     if isinstance(node, ast.Name) and node.id in slots:
         return slots[node.id]
+    if parts := _compound(node):  # a rate in words, not "(x to the power (1 divided by n)) minus 1"
+        multiple, years = parts
+        n = _words(years, ops, slots)
+        if isinstance(multiple, ast.BinOp) and isinstance(multiple.op, ast.Div):  # (later / earlier) ** ...
+            text = ops["compound_between"].format(a=_words(multiple.left, ops, slots),
+                                                  b=_words(multiple.right, ops, slots), n=n)
+        else:
+            text = ops["compound"].format(a=_words(multiple, ops, slots, top=True), n=n)
+        return text if top else ops["paren"].format(x=text)
     if isinstance(node, ast.Constant) and isinstance(node.value, (int, float)):
         return repr(node.value)
     if isinstance(node, ast.BinOp) and type(node.op) in ops:

@@ -38,3 +38,27 @@ def test_nested_formulas_bracket_only_where_the_reading_needs_it():
 
 def test_a_stated_figure_is_its_own_name():
     assert words(FIRMS, "en") == "firms"
+
+
+def test_a_compound_yearly_rate_reads_as_a_rate_not_as_powers():
+    # metrics.annual_growth_for_multiple: multiple ** (1 / years) - 1 (the download read
+    # "(multiple to the power (1 divided by years)) minus 1")
+    multiple = Num.leaf(FigureRef("target_multiple"), 2, 2, "multiplier")
+    years = Num.leaf(FigureRef("target_years"), 3, 3, "years")
+    rate = metrics.annual_growth_for_multiple(multiple, years)
+    assert rate.derivation == "target_multiple ** (1 / target_years) - 1"
+    names = {"target_multiple": ("multiple", "倍数"), "target_years": ("years allowed", "期限")}
+    assert derivation_words(rate, "en", lambda leaf: names[leaf.ids[0]][0]) \
+        == "compound yearly rate that reaches multiple in years allowed"
+    assert derivation_words(rate, "zh", lambda leaf: names[leaf.ids[0]][1]) == "期限内达到倍数所需的年均复合增长率"
+
+    # metrics.compound_rate: (later / earlier) ** (1 / years) - 1
+    later = Num.leaf(FigureRef("firms_2023"), 300, 300, "count")
+    earlier = Num.leaf(FigureRef("firms_2020"), 200, 200, "count")
+    growth = metrics.compound_rate(later, earlier, years)
+    assert growth.derivation == "(firms_2023 / firms_2020) ** (1 / target_years) - 1"
+    names.update({"firms_2023": ("firms (2023)", "2023年企业数"), "firms_2020": ("firms (2020)", "2020年企业数")})
+    assert derivation_words(growth, "en", lambda leaf: names[leaf.ids[0]][0]) \
+        == "compound yearly growth from firms (2020) to firms (2023) over years allowed"
+    assert derivation_words(growth, "zh", lambda leaf: names[leaf.ids[0]][1]) \
+        == "从2020年企业数到2023年企业数的年均复合增长率（历时期限）"
