@@ -125,7 +125,7 @@ def leaf_namer(num: Num, report):
     (`shared.dated_leaf`; a figure's period, or a context row's). A context row of another
     place than the case's city (a province, the nation, a peer city), and inputs of one name and
     one period, are named with their place too (`shared.placed_leaf`, `shared.placed_leaf_undated`):
-    Chengdu's 2022 R&D intensity over the nation's must not read "R&D intensity (2022) divided
+    a city's 2022 R&D intensity over the nation's must not read "R&D intensity (2022) divided
     by R&D intensity (2022)", nor a city's spending over its province's as over its own.
 
     Args:
