@@ -174,6 +174,18 @@ def columns(path: str | os.PathLike[str], names: tuple[str, ...]) -> None:
         _columns.setdefault(name, set()).add(tuple(names))
 
 
+def listing(path: str | os.PathLike[str]) -> None:
+    """The caller asked which entries the folder `path` holds, even if it does not exist.
+
+    A folder that exists counts once listed (the audit hook sees `os.listdir`); one that does
+    not is recorded here, as listed empty, so that creating it later (a data folder gaining its
+    `cases/`) is a change of what the report read.
+    """
+    name = label(os.fspath(path))
+    if name is not None:
+        _listed.add(name)
+
+
 def word(path: str | os.PathLike[str], key: str, lang: str) -> None:
     """The caller got the `lang` text of `key` in word file `path` (and relies on its key set)."""
     name = label(path)

@@ -22,6 +22,7 @@ from functools import cache
 from pathlib import Path
 from typing import Any, NotRequired, TypedDict, cast
 
+from kczlib import reads
 from kczlib.data.datatext import data_texts
 from kczlib.errors import DataError, DataErrors, NoDefaultCaseError, UnknownCaseError
 from kczlib.paths import PACKAGE_ROOT, data_root  # noqa: F401 (re-exported)
@@ -33,9 +34,23 @@ def cases_root() -> Path:
     return data_root() / "cases"
 
 
+def missing_data_folder() -> str | None:
+    """Why the active data folder holds no cases (one line naming it), or None when it has a `cases/`.
+
+    A mistyped `$KCZ_DATA` would otherwise read as a data folder without cases: every report
+    "unknown case", a comparison of nothing, and `kcz validate` checking no case and saying OK.
+    """
+    if cases_root().is_dir():
+        return None
+    given = " (from $KCZ_DATA)" if os.environ.get("KCZ_DATA") else ""
+    what = "has no cases/ folder" if data_root().is_dir() else "does not exist"
+    return f"the data folder {data_root()}{given} {what}; a data folder holds cases/<case>/ (see docs/data.md)"
+
+
 def list_cases() -> list[str]:
     """Names of the readable cases: folders with a case.json, dot-folders aside; sorted."""
     root = cases_root()
+    reads.listing(root)  # the list, even empty, is what a report of every case read
     if not root.is_dir():
         return []
     # a dot-folder is a case being written (kcz new-case renames it into place when complete)
@@ -114,6 +129,7 @@ def case_folder_names() -> list[str]:
     `kcz validate` reports the others rather than skip them.
     """
     root = cases_root()
+    reads.listing(root)  # the list, even empty, is what a report of every case read
     if not root.is_dir():
         return []
     return sorted(p.name for p in root.iterdir()

@@ -29,6 +29,7 @@ from kczlib.data.cases import (
     case_folder_names,
     cases_root,
     get_case,
+    missing_data_folder,
     passage_errors,
     prose_digit_errors,
 )
@@ -460,6 +461,9 @@ def main(case: str | None = None, out: TextIO | None = None) -> int:
     out = out or sys.stdout
     if case is not None and not case.strip():
         print("kcz validate: a case name cannot be empty (leave it out to validate every case)", file=sys.stderr)
+        return 2
+    if problem := missing_data_folder():
+        print(f"kcz validate: {problem}", file=sys.stderr)
         return 2
     cases = [case] if case else case_folder_names()  # an unreadable case folder is reported, not skipped
     # the vocabulary is needed only by cases that map to it; those fail on their own without it

@@ -88,3 +88,16 @@ def data_problem(case) -> str | None:
     except KczError as exc:  # a refused row, a broken table or case.json
         return str(exc).strip().splitlines()[0]
     return None
+
+
+def refuse_missing_data_folder() -> None:
+    """Refuse a data folder without `cases/` before a build starts (`kczlib.data.cases.missing_data_folder`).
+
+    Raises:
+        ConfigError: the folder (named, with `$KCZ_DATA` when set) does not exist or has no `cases/`.
+    """
+    from kczlib.data.cases import missing_data_folder  # run time only: see the module doc
+    from kczlib.errors import ConfigError
+
+    if problem := missing_data_folder():
+        raise ConfigError(problem)

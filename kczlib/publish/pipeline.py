@@ -144,7 +144,9 @@ def build(options: BuildOptions, progress: Progress | None = None) -> BuildResul
     from kczlib.publish.kernels import check_kernels
 
     check_kernels(selected, config.kernel_name, warn)  # refuse another language's notebook up front
-    from kczlib.publish.cases import folders_without_a_case
+    from kczlib.publish.cases import folders_without_a_case, refuse_missing_data_folder
+
+    refuse_missing_data_folder()  # a mistyped $KCZ_DATA: one line, before any report is tried
 
     for folder in folders_without_a_case():
         warn(f"cases/{folder} has no case.json: it is no case, and no report reads it (the comparison "

@@ -75,3 +75,17 @@ def test_a_row_whose_evidence_is_not_in_the_source_fails_its_reports_and_nothing
     for path in shared_files(run):
         text = shared_text(path)
         assert text.count(MADE_UP) == len(quoted.findall(text)), path.name
+
+
+def test_a_data_folder_that_does_not_exist_is_named_before_any_report(tmp_path):
+    # a fresh user's mistyped KCZ_DATA failed 10 reports with "unknown case 'chengdu'" and made a
+    # comparison of no case; `kcz validate` checked nothing and said OK
+    config = write_config(tmp_path, [{"notebook": "02_tech_finance_leverage"}], notebooks=REAL_NOTEBOOKS,
+                          langs=["en"])
+    missing = tmp_path / "no-such-data"
+    for command in (["--config", str(config), "build"], ["validate"]):
+        done = run_kcz(*command, env=kcz_env(KCZ_DATA=str(missing)))
+        assert done.returncode == 2, done.stderr
+        assert f"the data folder {missing} (from $KCZ_DATA) does not exist" in done.stderr
+        assert len(done.stderr.strip().splitlines()) == 1 and "Traceback" not in done.stderr
+    assert not (tmp_path / "out").exists()

@@ -255,3 +255,44 @@ def test_a_bytecode_cache_or_a_dot_entry_beside_the_files_read_is_no_change(data
     assert changes(rec) == []
     (data / "cases" / "mini" / "context.csv").write_text("id\n", encoding="utf-8")  # a real new input
     assert changes(rec) == ["the files in data:cases/mini changed"]
+
+
+LIST_CASES = """
+import json
+from kczlib import reads
+from kczlib.data.cases import list_cases
+print(json.dumps([list_cases(), reads.record()]))
+"""
+
+
+def test_a_case_list_read_while_the_cases_folder_was_missing_changes_when_it_appears(tmp_path):
+    # a fresh user: a comparison built on a data folder without cases/ recorded no read of the
+    # case list, and a later build on real data reused that comparison of nothing
+    folder = tmp_path / "data"
+    folder.mkdir()
+    env = {"PATH": "/usr/bin:/bin", "KCZ_DATA": str(folder), "PYTHONPATH": str(REPO)}
+    done = subprocess.run([sys.executable, "-c", LIST_CASES], env=env, capture_output=True, text=True,
+                          timeout=120, cwd=REPO)
+    assert done.returncode == 0, done.stderr
+    cases, rec = json.loads(done.stdout)
+    assert cases == [] and "data:cases" in rec["folders"]
+    from kczlib.reads import changes
+
+    (folder / "cases").mkdir()
+    (folder / "cases" / "x").mkdir()
+    assert any("cases" in change for change in changes(rec)), changes(rec)
+
+
+def test_a_data_folder_without_cases_is_named_by_validate(tmp_path, monkeypatch, capsys):
+    from kczlib.data import validate
+    from kczlib.data.cases import missing_data_folder
+
+    monkeypatch.setenv("KCZ_DATA", str(tmp_path / "nowhere"))
+    assert missing_data_folder() == (f"the data folder {tmp_path / 'nowhere'} (from $KCZ_DATA) does not exist; "
+                                     "a data folder holds cases/<case>/ (see docs/data.md)")
+    assert validate.main() == 2
+    assert str(tmp_path / "nowhere") in capsys.readouterr().err
+    monkeypatch.setenv("KCZ_DATA", str(tmp_path))
+    assert "has no cases/ folder" in missing_data_folder()
+    monkeypatch.delenv("KCZ_DATA")
+    assert missing_data_folder() is None
