@@ -151,6 +151,11 @@ def build(options: BuildOptions, progress: Progress | None = None) -> BuildResul
     for folder in folders_without_a_case():
         warn(f"cases/{folder} has no case.json: it is no case, and no report reads it (the comparison "
              f"of every case leaves it out); `kcz validate {folder}` says what is missing")
+    if options.pdf:  # asked for PDFs: refused before any work if none can be printed
+        from kczlib.publish.html.pdf import missing_chromium
+
+        if problem := missing_chromium():
+            raise ConfigError(problem)
     out = (options.out or config.out).resolve()
     cluster = _open_cluster(options, config, progress)  # before anything is written
     try:

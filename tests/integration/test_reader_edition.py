@@ -303,12 +303,16 @@ def test_a_warning_in_a_report_fails_that_report_and_names_the_cell(tmp_path):
     assert "kcz fixture warning" in text(soup(run / "index.html").select_one("article.kcz-card.failed"))
 
 
-def test_build_pdf_without_a_chromium_says_so_and_still_builds(tmp_path, monkeypatch, capsys):
-    monkeypatch.setenv("KCZ_CHROMIUM", str(tmp_path / "no-chromium-here"))
+def test_build_pdf_without_a_chromium_is_refused_before_any_work_naming_what_was_looked_for(tmp_path, monkeypatch,
+                                                                                           capsys):
+    # a fresh user: a mistyped KCZ_CHROMIUM built every page, exited 0 and moved `latest` to a
+    # run without the PDFs the run before it had
+    missing = tmp_path / "no-chromium-here"
+    monkeypatch.setenv("KCZ_CHROMIUM", str(missing))
     config = write_config(tmp_path, [{"notebook": "tiny_report"}], langs=["zh"], notebooks=FIXTURE_NOTEBOOKS)
-    assert main(["--config", str(config), "build", "-q", "--pdf"]) == 0
-    assert "no Chromium found" in capsys.readouterr().err
-    assert not list((tmp_path / "out" / "latest").glob("*.pdf"))
+    assert main(["--config", str(config), "build", "-q", "--pdf"]) == 2
+    assert f"KCZ_CHROMIUM={missing} is not a file" in capsys.readouterr().err
+    assert not (tmp_path / "out").exists()
 
 
 def test_case_prose_with_a_typed_number_is_refused_naming_file_and_field(data_copy):

@@ -45,6 +45,21 @@ def find_chromium() -> str | None:
     return shutil.which("chromium") or shutil.which("chromium-browser")
 
 
+def missing_chromium() -> str | None:
+    """Why `kcz build --pdf` cannot print (one line naming what was looked for), or None.
+
+    Asked before a build starts: a build that was asked for PDFs and printed none would move
+    `latest` to a run without the PDFs the run before it had.
+    """
+    if find_chromium() is not None:
+        return None
+    configured = os.environ.get("KCZ_CHROMIUM")
+    if configured:
+        return (f"--pdf: KCZ_CHROMIUM={configured} is not a file; point it at a Chromium, or unset it to use "
+                "chromium on PATH")
+    return "--pdf: no Chromium found: install chromium (on PATH) or set KCZ_CHROMIUM; or build without --pdf"
+
+
 def sandbox_possible() -> bool:
     """False when running as root: Chromium refuses to start its sandbox for root."""
     geteuid = getattr(os, "geteuid", None)
