@@ -40,6 +40,9 @@ from kczlib.data.indicators import indicators
 from kczlib.errors import ParameterError, UnitMismatchError, UnknownNumError
 from kczlib.words import word
 
+# What `per_capita` shares out per resident: amounts (money, counts, physical quantities), never a
+# rate, a rank, a multiple or a duration (3.52% per resident means nothing)
+PER_CAPITA_UNITS = ("CNY", "USD", "count", "kW", "kWh", "kg", "km", "km2", "m2", "mu", "ha")
 FRAME_COLUMNS = ("id", "case", "row_id", "kind", "name_zh", "name_en", "stated_zh", "stated_en", "lower", "upper",
                  "base_unit", "qualifier", "period", "evidence", "offset", "publisher", "source_url", "confidence")
 """The columns of `to_frame`, in order."""
@@ -128,10 +131,14 @@ def per_capita(x: Num, population: Num, per: int = 1) -> Num:
         per: 1 or 10000 (the usual 每万人 base of Chinese statistics).
 
     Raises:
-        UnitMismatchError: `population` is not a count. ParameterError: `per` is neither.
+        UnitMismatchError: `population` is not a count, or `x` is no amount (`PER_CAPITA_UNITS`: a
+            percentage, a rank or a multiple per resident means nothing). ParameterError: `per` is neither.
     """
     if population.base_unit != "count":
         raise UnitMismatchError("per capita of", x.base_unit, population.base_unit, "; the population must be a count")
+    if x.base_unit not in PER_CAPITA_UNITS:  # a rate, a rank or a multiple is no amount to share out
+        raise UnitMismatchError("per capita of", x.base_unit, population.base_unit,
+                                f"; only an amount is shared out per resident ({', '.join(PER_CAPITA_UNITS)})")
     if per == 1:
         return metrics.ratio(x, population, x.base_unit, measure=x.measure)
     if per == metrics.PER_RESIDENTS:

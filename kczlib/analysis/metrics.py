@@ -55,9 +55,14 @@ def difference(a: Num, b: Num, measure: str = "") -> Num:
     method's stand-in of 0 for an open lower bound is no statement of the source, so
     近4000 - 3247 is "at most 753", not "-3247 to 753". A bound one side states is kept.
 
+    Two percentages differ by percentage points (`percentage_point`); otherwise the difference is in
+    a's base unit.
+
     Raises `NonMonotoneError` only if the vertex method cannot bound it (never for a difference).
     """
-    d = bounded(lambda x, y: x - y, [a, b], a.base_unit, f"{operand_name(a)} - {operand_name(b)}",
+    # two percentages differ by percentage points (3.52% - 2.54% is 0.98 percentage points, not 0.98%)
+    unit = "percentage_point" if a.base_unit == b.base_unit == "percent" else a.base_unit
+    d = bounded(lambda x, y: x - y, [a, b], unit, f"{operand_name(a)} - {operand_name(b)}",
                 measure or a.measure)
     if a.lower is None and d.lower is not None and not d.is_point:  # a - a is exactly 0, even for 近4000
         d = replace(d, lower=None)
@@ -164,13 +169,16 @@ DIMENSIONLESS = (RATIO, "multiplier")
 
 
 def add(a: Num, b: Num) -> Num:
-    """`a + b` (`total`); both in one base unit. Raises `UnitMismatchError` otherwise."""
+    """`a + b` (`total`); both in one base unit, not a rank. Raises `UnitMismatchError` otherwise."""
     _same_unit("+", a, b)
     return total([a, b])
 
 
 def subtract(a: Num, b: Num) -> Num:
-    """`a - b` (`difference`); both in one base unit. Raises `UnitMismatchError` otherwise."""
+    """`a - b` (`difference`); both in one base unit, not a rank. Raises `UnitMismatchError` otherwise.
+
+    Two percentages give percentage points (`difference`).
+    """
     _same_unit("-", a, b)
     return difference(a, b)
 
@@ -211,6 +219,8 @@ def divide(a: Num, b: Num) -> Num:
 def _same_unit(op: str, a: Num, b: Num) -> None:
     if a.base_unit != b.base_unit:
         raise UnitMismatchError(op, a.base_unit, b.base_unit, "; both sides need the same unit")
+    if a.base_unit == "rank":  # 1st + 2nd is no 3rd: places are orders, not amounts
+        raise UnitMismatchError(op, a.base_unit, b.base_unit, "; ranks are orders, not amounts: compare them in words")
 
 
 register(add=add, subtract=subtract, multiply=multiply, divide=divide)  # Num's + - * /

@@ -111,6 +111,20 @@ def test_growth_share_per_capita_cagr():
     assert kczlib.growth(earlier, later).format("en") == "-37.9%"  # a fall prints with its sign
 
 
+def test_two_percentages_differ_by_percentage_points_and_ranks_and_rates_are_not_amounts():
+    # a fresh user: Chengdu's 3.52% minus the nation's 2.54% (context rd_intensity_chengdu_2022,
+    # rd_intensity_china_2022) printed "0.98%"; it is 0.98 percentage points
+    gap = kczlib.num(C, "rd_intensity_chengdu_2022") - kczlib.num(C, "rd_intensity_china_2022")
+    assert gap.base_unit == "percentage_point" and gap.point == pytest.approx(0.98)
+    assert gap.format("zh") == "0.98个百分点" and gap.format("en") == "0.98 percentage points"
+    # 1st + 2nd printed "3rd"; 3.52% per resident printed "0.000000166%"
+    rank = kczlib.num(C, "evaluation_rank_2022")
+    with pytest.raises(UnitMismatchError, match="ranks are orders"):
+        rank + rank
+    with pytest.raises(UnitMismatchError, match="only an amount"):
+        kczlib.per_capita(kczlib.num(C, "rd_intensity_chengdu_2022"), kczlib.num(C, "pop_chengdu_2021"))
+
+
 def test_growth_above_a_hundred_percent_prints_and_a_part_above_its_whole_is_refused():
     # 2019 -> 2022 high-tech enterprises: 9856 / 4149 - 1 = 1.37551 -> 138% (three significant digits);
     # it raised "parameter 'x': a share must lie in [0, 1]"
