@@ -23,7 +23,6 @@ from __future__ import annotations
 
 import difflib
 import html
-import re
 
 import pandas as pd
 
@@ -241,9 +240,8 @@ def _name(leaf: Num, lang: str) -> str:
     """How an input is named in a derivation in words: what it counts, then its id."""
     if isinstance(leaf.origin, Parameter):
         return word("numbers", "explore.assumption", lang).format(name=leaf.origin.name)
-    m = re.fullmatch(rf"{metrics.YEARS_FROM} (\d+) to (\d+)", leaf.derivation)
-    if m:
-        return word("numbers", "explore.years", lang).format(start=m[1], end=m[2])
+    if span := metrics.years_span(leaf):
+        return word("numbers", "explore.years", lang).format(start=span[0], end=span[1])
     source = _source(leaf)
     what = source[f"name_{lang}"]
     return word("numbers", "explore.input", lang).format(name=what, id=source["id"]) if what else str(source["id"])

@@ -11,6 +11,7 @@ imports them from their modules.
 
 from __future__ import annotations
 
+import re
 from dataclasses import replace
 
 from kczlib.analysis.bounds import bounded, derive, joint_bounds, operand_name  # noqa: F401 (re-exported)
@@ -160,6 +161,16 @@ def years_between(start: int, end: int, refs: tuple[Ref, ...] = ()) -> Num:
     """
     n = float(end - start)
     return Num(n, n, "years", refs=tuple(refs), derivation=f"{YEARS_FROM} {start} to {end}", sig=6)
+
+
+def years_span(num: Num) -> tuple[str, str] | None:
+    """(start, end) years of a `years_between` count, as written in its derivation; None for any other number.
+
+    Its name in words is then "the years from <start> to <end>" (word `explore.years`), never the
+    name of the rows its years were read from.
+    """
+    m = re.fullmatch(rf"{YEARS_FROM} (\d+) to (\d+)", num.derivation)
+    return (m[1], m[2]) if m and num.is_leaf else None
 
 
 # --- arithmetic: what the operators of `Num` compute (+ - * /) -------------------------------

@@ -15,6 +15,7 @@ import re
 
 from kczlib.analysis.derivation_words import context_derivation, derivation_words
 from kczlib.analysis.ledger import _plain, exact_text
+from kczlib.analysis.metrics import years_span
 from kczlib.analysis.num import ContextRef, FigureRef, Num, Parameter, Passage, Period, parameter_derivation
 from kczlib.contract import HAN
 from kczlib.data.figures import figure
@@ -86,6 +87,8 @@ def leaf_name(leaf: Num, report) -> str:
     from kczlib.data.context import context_value
 
     origin, refs = leaf.origin, leaf.refs
+    if span := years_span(leaf):  # a count of years read from two rows' periods, not either row
+        return word("numbers", "explore.years", report.lang).format(start=span[0], end=span[1])
     if isinstance(origin, Parameter):
         return parameter_label(origin.name, report.lang)
     if isinstance(origin, Passage):

@@ -133,6 +133,16 @@ def test_the_fiscal_page_numbers_checked_by_hand_against_figures_and_context(run
     ratio = by_label_and_text(numbers(run, f"{FISCAL}-en"),
                               "R&D intensity (Chengdu, 2022) divided by R&D intensity (China, 2022)", "1.39×")
     assert ratio["value"] == pytest.approx(3.52 / 2.54)
+
+
+
+def test_a_compound_rate_names_its_span_of_years_not_a_row(run):
+    # 04: high-tech enterprises 4149 (context, 2019) -> 9856 (2022): (9856 / 4149) ** (1 / 3) - 1 = 33.4%
+    # a fresh user found the span (3) named as the 2019 row, and the rate as powers
+    rows = numbers(run, "04_platforms_and_industry-en")
+    cagr = by_label_and_text(rows, "compound yearly growth from high-tech enterprises (effective) (2019) to "
+                                   "high-tech enterprises (effective) (2022) over the years from 2019 to 2022", "33.4%")
+    assert cagr["value"] == pytest.approx((9856 / 4149) ** (1 / 3) - 1)
     # the same rows in the CSV, in Chinese words
     table = read_csv(run / f"{FISCAL}-zh.csv")
     row = next(r for r in table if r[0] == "地区生产总值" and r[1] == "19916.98亿元")
