@@ -66,13 +66,14 @@ class ReaderMethods:
     list_separator: Callable[[], str]  # of `LabelMethods`
     period: Callable[[str], Safe]  # of `LabelMethods`
 
-    def key_findings(self, sentences: list[Safe]) -> None:
+    def key_findings(self, sentences: list[Safe], none_key: str | None = None) -> None:
         """The report's opening: a "Key findings" heading and three to five sentences.
 
         The sentences are rendered templates, so their numbers are ledgered. A case that reports
-        less may give one or two; with none, one sentence says the case's data do not support any,
-        or, for a case whose figures.csv holds no row, that the case reports no figures (issue 23).
-        Raises `ValueError` for more than five.
+        less may give one or two; with none, one sentence says why: `none_key`'s template when
+        given (a comparison: its cities share no indicator), else that the case's data do not
+        support any, or, for a case whose figures.csv holds no row, that the case reports no
+        figures (issue 23). Raises `ValueError` for more than five.
         """
         if len(sentences) > 5:
             raise ValueError(f"key findings need three to five sentences, got {len(sentences)}")
@@ -80,7 +81,7 @@ class ReaderMethods:
         self.findings = [plain(s) for s in sentences]  # reader meta `findings` (the index's first line)
         self.heading("common.key_findings_heading")
         if not sentences:
-            self.say("missing.no_findings" if self.reports_figures() else "missing.no_figures")
+            self.say(none_key or ("missing.no_findings" if self.reports_figures() else "missing.no_figures"))
             return
         self.show(Safe("\n".join(f"- {s}" for s in sentences)))
 

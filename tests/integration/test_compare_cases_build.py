@@ -124,3 +124,17 @@ def test_with_one_case_the_page_says_a_comparison_needs_two(compare_build):
     assert re.search(r"Chengdu's case reports \d+ indicators of the shared vocabulary", en)
     page = BeautifulSoup((run / "index.html").read_text(encoding="utf-8"), "html.parser")
     assert page.select("section.kcz-case")[-1].get("id") == "across-cases"  # after the cases: one case only
+
+
+def test_cities_that_share_no_indicator_get_no_false_no_figures_sentence(tmp_path):
+    # a fresh user: Foshan's two cases (8 and 15 figure rows in data/cases/foshan_2020 and foshan_2022)
+    # share no indicator as the same kind of number; the key findings said "This case reports no
+    # figures: its figures table holds none"
+    config = write_config(tmp_path, [{"notebook": NAME, "parameters": {"cases": ["foshan_2020", "foshan_2022"]}}],
+                          notebooks=REAL_NOTEBOOKS, langs=["en"],
+                          warm_imports=["pandas", "matplotlib.pyplot", "kczlib", "kczlib.report.theme"])
+    result = run_kcz("--config", config, "build", "-q", env=kcz_env(), timeout=1200)
+    assert result.returncode == 0, result.stderr
+    text = page_text(tmp_path / "out" / "latest", f"{NAME}-en")
+    assert "These cities share no indicator reported as the same kind of number, so there are no key findings." in text
+    assert "reports no figures" not in text
