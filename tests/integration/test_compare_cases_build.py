@@ -138,3 +138,13 @@ def test_cities_that_share_no_indicator_get_no_false_no_figures_sentence(tmp_pat
     text = page_text(tmp_path / "out" / "latest", f"{NAME}-en")
     assert "These cities share no indicator reported as the same kind of number, so there are no key findings." in text
     assert "reports no figures" not in text
+
+
+def test_an_empty_share_of_gdp_column_is_explained_by_its_real_reason(built_reports):
+    # every indicator two shipped cases share as one kind of number is a count or a percentage
+    # (研发投入强度 %, 国家高新技术企业数 家, ...): no amount of money, so nothing is set against GDP.
+    # The page said no city's data held a GDP of the figures' period, while Chengdu's
+    # context.csv has gdp_chengdu_2021 and the table has Chengdu rows for 2021.
+    text = page_text(built_reports, f"{NAME}-en")
+    assert "No indicator in the table is an amount of money, and only amounts are set against GDP" in text
+    assert "hold a GDP of the same period" not in text

@@ -245,11 +245,12 @@ def normalised_table(report, shared: list[Shared]) -> None:
         return
     report.heading("compare.normalised_heading")
     report.say("compare.normalised_intro")
-    rows = []
+    rows, amounts = [], False
     for s in shared:
         for v in s.values:
             if v.per_resident is None and v.share_of_gdp is None:
                 continue
+            amounts = amounts or v.num.base_unit == "CNY"  # only an amount of money is set against GDP
             rows.append({
                 "indicator": _label(report, s, shared), "city": str(report.city(v.case)),
                 "period": str(report.figure_period(v.num)), "value": report.ledger.format(v.num, "compare table"),
@@ -263,7 +264,10 @@ def normalised_table(report, shared: list[Shared]) -> None:
     for key in ("per_resident", "share_of_gdp"):  # a column no city fills is said in a sentence, not shown empty
         if not any(row[key] for row in rows):
             keys.remove(key)
-            report.say(f"compare.normalised_none_{key}")
+            # why: no amount of money among the rows (counts are set against residents only), or
+            # no city's GDP or population of its figures' period
+            report.say("compare.normalised_no_amounts" if key == "share_of_gdp" and not amounts
+                       else f"compare.normalised_none_{key}")
     columns = {k: str(report.text(f"compare.columns.{k}")) for k in keys}
     display_table(pd.DataFrame(rows)[keys].rename(columns=columns), part_metadata(None))
 
