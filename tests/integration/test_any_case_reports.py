@@ -142,7 +142,7 @@ def test_each_report_names_once_the_sections_it_leaves_out(second_case_run, name
     # no section says on its own that it is left out (the words each section used to repeat)
     assert ("本节从略" if zh else "so this section is left out") not in text
     for topic_zh, topic_en in PARTIAL.get(name, []):
-        expected = f"本案例报告了{topic_zh}的部分数据" if zh else f"This case reports part of what {topic_en} needs"
+        expected = f"本案例报告了{topic_zh}的部分数据" if zh else f"This case reports part of the figures on {topic_en}"
         assert expected in text, expected
     no_findings = ("本案例报告的数字不足以给出主要发现" if zh
                    else "This case does not report enough figures for key findings")
