@@ -278,8 +278,8 @@ def apply_overrides(reports: list, overrides: dict) -> list:
     of the others (`kcz build -p case=NAME` sets the case of the per-case reports, while a
     report over several cases, which declares `cases`, keeps its own); it is refused only
     when no selected report declares it. A report's own reports.toml parameters must all be
-    declared by its notebook. A value of a parameter declared `a known case` (a case name,
-    or a list of them) is checked against the case folders here, before any kernel starts.
+    declared by its notebook. Each `-p` value is checked against its declaration (type, range,
+    a known case) here, before any kernel starts (`_check_values`).
 
     Args:
         reports: config.ReportSpec entries (their own reports.toml parameters included).
@@ -330,22 +330,24 @@ def apply_overrides(reports: list, overrides: dict) -> list:
                 )
         if report.notebook not in checked:
             checked.add(report.notebook)
-            _check_case_values(report.notebook, mine)
+            _check_values(report.notebook, mine)
         result.append(replace(report, parameters=params))
     return result
 
 
-def _check_case_values(notebook: Path, values: dict) -> None:
-    """Refuse a `-p` value naming an unknown case for a parameter declared `a known case`.
+def _check_values(notebook: Path, values: dict) -> None:
+    """Refuse a `-p` value the notebook's declaration refuses: a type, a range, an unknown case.
 
-    A single `case` (`-p case=atlantis`, `-p case=../some_case`) and a list of cases (`cases`
-    of the comparison) are both usage errors of the whole build: one line, exit 2, before
-    any kernel starts (each report failing on its own printed the same line once per
-    report). A `case` set in reports.toml is still checked by its notebook. A notebook
-    whose parameters cell is not in declaration form checks its own values when it runs.
+    `-p loss_rate=1.5` (declared `in [0, 1]`), `-p baseline_year=1800`, a single `case`
+    (`-p case=atlantis`, `-p case=../some_case`) and a list of cases (`cases` of the comparison)
+    are usage errors of the whole build: one line, exit 2, before any kernel starts, by the
+    check the notebook runs on itself (`kczlib.declarations.coerce`); each report failing on its
+    own printed the same line once per report and left a failed run. A value set in
+    reports.toml is still checked by its notebook. A notebook whose parameters cell is not in
+    declaration form checks its own values when it runs.
 
     Raises:
-        ParameterError: one line naming the parameter and the unknown case, with the known ones.
+        ParameterError: one line naming the parameter and why, with what it accepts.
     """
     from kczlib.declarations import coerce, read_declarations
     from kczlib.publish.cases import known_cases
@@ -356,8 +358,12 @@ def _check_case_values(notebook: Path, values: dict) -> None:
         return
     for name, value in values.items():
         param = declared.get(name)
-        if param is not None and param.needs_cases and param.type in ("str", "list[str]"):
-            coerce(param, value, known_cases())
+        if param is None:
+            continue
+        try:
+            coerce(param, value, known_cases() if param.needs_cases else ())
+        except ParameterError as exc:
+            raise ParameterError(name, f"{exc.reason} (given by -p)", exc.allowed) from None
 
 
 def taking_overrides(reports: list, overrides: dict) -> tuple[list, list]:

@@ -210,6 +210,22 @@ def test_an_unknown_case_on_real_reports_is_one_line_before_anything_runs(tmp_pa
     assert (out / "previous" / "index.html").read_text(encoding="utf-8") == "published"
 
 
+@pytest.mark.skipif(not real_notebooks_exist(), reason="notebooks/*.ipynb not written yet")
+@pytest.mark.parametrize("arg, shown", [
+    ("loss_rate=1.5", "parameter 'loss_rate': 1.5 is outside [0, 1]"),
+    ("baseline_year=1800", "parameter 'baseline_year': 1800 is outside [2015, 2035]")])
+def test_a_value_outside_its_declared_range_is_one_line_before_anything_runs(tmp_path, arg, shown):
+    # 02 declares `loss_rate: list[float] ... # in [0, 1]`, 01 `baseline_year: int ... # in [2015, 2035]`;
+    # a fresh user's -p loss_rate=1.5 started kernels, failed each report and left a failed run
+    config = write_config(tmp_path, [{"notebook": "01_fiscal_investment"}, {"notebook": "02_tech_finance_leverage"}],
+                          notebooks=REAL_NOTEBOOKS, langs=["en"], warm_imports=["pandas"])
+    result = kcz("--config", config, "build", "-q", "-p", arg)
+    lines = result.stderr.strip().splitlines()
+    assert result.returncode == 2 and len(lines) == 1, result.stderr
+    assert lines[0].startswith(f"kcz: error: {shown}") and "(given by -p)" in lines[0]
+    assert not (tmp_path / "out").exists()
+
+
 def test_a_lone_surrogate_in_case_json_is_one_line_in_validate_and_a_failed_report(tmp_path, data_copy,
                                                                                    tiny_config):
     latest, files = published(tmp_path, tiny_config)
