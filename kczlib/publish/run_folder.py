@@ -235,9 +235,19 @@ def _is_kcz_run(run: Path) -> bool:
     return isinstance(manifest, dict) and "kcz_manifest" in manifest
 
 
+def _is_whole_run(run: Path) -> bool:
+    """A run kcz wrote whose every report was built and that holds the full configured set."""
+    manifest = read_manifest(run)
+    return (isinstance(manifest, dict) and "kcz_manifest" in manifest and manifest.get("status") == "ok"
+            and manifest.get("complete") is not False and not manifest.get("overrides"))
+
+
 def prune_runs(out: Path, keep: int) -> list[str]:
     """Remove finished runs beyond the `keep` newest; returns the names removed, oldest last.
 
+    The `keep` newest whole runs (every report built, the full set, no `-p`) are kept too,
+    however many failed or partial runs came after them: a week of failing scheduled builds
+    must not remove the last good ones (at most 2 x `keep` runs stay).
     Never removed: the run `latest` points to (whatever its age), a run being written (a
     `.tmp-*` folder is not a run), anything that is not a run kcz wrote (a symlink named
     like a run, or a folder named like one without a kcz `manifest.json`, is left alone).
@@ -249,9 +259,11 @@ def prune_runs(out: Path, keep: int) -> list[str]:
     if keep < 1:
         raise ValueError(f"keep must be at least 1 (got {keep})")
     protected = latest_target(out)
+    finished = runs(out)
+    whole = {run.name for run in [r for r in finished if _is_whole_run(r)][:keep]}
     removed = []
-    for run in runs(out)[keep:]:
-        if (protected is not None and run.name == protected.name) or not _is_kcz_run(run):
+    for run in finished[keep:]:
+        if (protected is not None and run.name == protected.name) or run.name in whole or not _is_kcz_run(run):
             continue
         doomed = out / f"{TMP_PREFIX}pruned-{run.name}-{os.getpid()}"
         os.rename(run, doomed)

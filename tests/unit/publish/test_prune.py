@@ -44,6 +44,23 @@ def test_a_folder_named_like_a_run_that_kcz_did_not_write_is_left_alone(tmp_path
     assert (out / STAMPS[1] / "manifest.json").is_file()
 
 
+def test_the_newest_whole_runs_are_kept_however_many_failed_runs_came_after(tmp_path):
+    # a fresh user: `kcz prune --keep 2` removed a good run and kept an all-failed one; a week of
+    # failing scheduled builds would have removed every good run but `latest`'s
+    out = tmp_path / "out"
+    fake_runs(out, STAMPS)
+    for stamp, manifest in ((STAMPS[0], '{"kcz_manifest": 1, "status": "ok", "complete": true, "reports": []}'),
+                            (STAMPS[1], '{"kcz_manifest": 1, "status": "ok", "complete": true, "reports": []}'),
+                            (STAMPS[2], '{"kcz_manifest": 1, "status": "failed", "reports": []}'),
+                            (STAMPS[3], '{"kcz_manifest": 1, "status": "failed", "reports": []}'),
+                            (STAMPS[4], '{"kcz_manifest": 1, "status": "ok", "complete": false, "reports": []}')):
+        (out / stamp / "manifest.json").write_text(manifest, encoding="utf-8")
+    # newest first: 05 partial, 04 failed, 03 failed, 02 whole, 01 whole; keep 2 -> 05, 04 by age,
+    # 02 and 01 as the two newest whole runs; only 03 goes
+    assert prune_runs(out, keep=2) == ["20260103T000000Z"]
+    assert names(out) == [STAMPS[0], STAMPS[1], STAMPS[3], STAMPS[4]]
+
+
 def test_keeping_more_runs_than_there_are_removes_nothing(tmp_path):
     out = tmp_path / "out"
     fake_runs(out, STAMPS[:2])
