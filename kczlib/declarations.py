@@ -13,7 +13,8 @@ shows the type, default and this comment):
     lang: str = "zh"  # one of zh|en: report language
     loss_rate: list[float] = [0.01, 0.02]  # in [0, 1]: assumed loan loss rates
 
-Constraints: `one of a|b`, `in [lo, hi]`, `> x`, `>= x`, `a known case`.
+Constraints: `one of a|b`, `in [lo, hi]`, `in (lo, hi]` (lo itself refused), `> x`, `>= x`,
+`a known case`.
 
     >>> [p.name for p in parse_declarations('lang: str = "zh"  # one of zh|en: language')]
     ['lang']
@@ -36,7 +37,8 @@ from kczlib.errors import ParameterError
 
 DECL_RE = re.compile(
     r"^(?P<name>[A-Za-z_]\w*)\s*:\s*(?P<type>[\w\[\], ]+?)\s*=\s*(?P<default>.+?)\s*#\s*(?P<comment>.*)$")
-CONSTRAINT_RE = re.compile(r"^(?P<cons>one of [^:]+|in \[[^\]]+\]|>=? ?-?[\d.]+|a known case)\s*:\s*(?P<help>.*)$")
+CONSTRAINT_RE = re.compile(
+    r"^(?P<cons>one of [^:]+|in [\[(][^\])]+\]|>=? ?-?[\d.]+|a known case)\s*:\s*(?P<help>.*)$")
 TYPES: dict[str, type] = {"str": str, "int": int, "float": float,
                           "list[float]": list, "list[int]": list, "list[str]": list}
 KNOWN_CASE = "a known case"
@@ -233,10 +235,11 @@ def _check_constraint(param: Param, v, cases: Sequence[str]) -> None:
         options = [o.strip() for o in c[len("one of "):].split("|")]
         if str(v) not in options:
             raise ParameterError(param.name, f"{v!r} is not allowed", param.allowed(cases))
-    elif c.startswith("in ["):
+    elif c.startswith(("in [", "in (")):  # closed, or open at the low end: in (0, 1] refuses 0
         lo, hi = (float(x) for x in c[4:-1].split(","))
-        if not lo <= v <= hi:
-            raise ParameterError(param.name, f"{v!r} is outside [{lo:g}, {hi:g}]", param.allowed(cases))
+        inside = (lo <= v if c[3] == "[" else lo < v) and v <= hi
+        if not inside:
+            raise ParameterError(param.name, f"{v!r} is outside {c[3]}{lo:g}, {hi:g}]", param.allowed(cases))
     else:
         m = re.match(r"(>=?) ?(-?[\d.]+)", c)
         assert m is not None, c  # CONSTRAINT_RE admits no other constraint

@@ -212,10 +212,12 @@ def test_an_unknown_case_on_real_reports_is_one_line_before_anything_runs(tmp_pa
 
 @pytest.mark.skipif(not real_notebooks_exist(), reason="notebooks/*.ipynb not written yet")
 @pytest.mark.parametrize("arg, shown", [
-    ("loss_rate=1.5", "parameter 'loss_rate': 1.5 is outside [0, 1]"),
+    ("loss_rate=1.5", "parameter 'loss_rate': 1.5 is outside (0, 1]"),
+    # a pool that covers no loss is never drawn on: its break-even printed "cannot be determined" in a sentence
+    ("compensation_share=0", "parameter 'compensation_share': 0.0 is outside (0, 1]"),
     ("baseline_year=1800", "parameter 'baseline_year': 1800 is outside [2015, 2035]")])
 def test_a_value_outside_its_declared_range_is_one_line_before_anything_runs(tmp_path, arg, shown):
-    # 02 declares `loss_rate: list[float] ... # in [0, 1]`, 01 `baseline_year: int ... # in [2015, 2035]`;
+    # 02 declares `loss_rate: list[float] ... # in (0, 1]`, 01 `baseline_year: int ... # in [2015, 2035]`;
     # a fresh user's -p loss_rate=1.5 started kernels, failed each report and left a failed run
     config = write_config(tmp_path, [{"notebook": "01_fiscal_investment"}, {"notebook": "02_tech_finance_leverage"}],
                           notebooks=REAL_NOTEBOOKS, langs=["en"], warm_imports=["pandas"])

@@ -38,7 +38,7 @@ def test_run_all_then_edit_a_value_and_run_from_the_parameters_cell(kernel):
     assert kernel.value("report.params['loss_rate']") == LOSS_RATE_DEFAULT
     assert assumed(kernel, "loss_rate") == LOSS_RATE_DEFAULT
 
-    edited = set_line(cells[p], "loss_rate", "loss_rate: list[float] = [0.1, 0.3]  # in [0, 1]: edited")
+    edited = set_line(cells[p], "loss_rate", "loss_rate: list[float] = [0.1, 0.3]  # in (0, 1]: edited")
     assert kernel.run_all([edited] + cells[p + 1:]) == (None, None)
     assert kernel.value("report.params['loss_rate']") == [0.1, 0.3]
     assert kernel.value("loss_rate") == [0.1, 0.3]

@@ -103,7 +103,7 @@ def test_non_default_parameters_change_the_report(built_reports, papermill_dir):
 @pytest.mark.parametrize("params,message", [
     ({"lang": "fr"}, "parameter 'lang': 'fr' is not allowed (allowed: str one of zh|en)"),
     ({"case": "wuhan"}, f"parameter 'case': unknown case 'wuhan' (allowed: {SHIPPED})"),
-    ({"loss_rate": [-0.1]}, "parameter 'loss_rate': -0.1 is outside [0, 1]"),
+    ({"loss_rate": [-0.1]}, "parameter 'loss_rate': -0.1 is outside (0, 1]"),
     ({"loss_rate": "[0.01, 0.02"}, "parameter 'loss_rate': '[0.01, 0.02' is not a list[float]"),
     ({"risk_pool": [5.0]},
      "parameter 'risk_pool': unknown parameter (allowed: known parameters: case, lang, risk_pool_yi"),

@@ -47,7 +47,7 @@ def test_list_values_names_and_the_entry_name(tmp_path):
     ({"loss": [0.01]}, "'loss' is not a parameter of 02_tech_finance_leverage.ipynb"),
     ({"loss_rate": []}, "'loss_rate' needs a non-empty list of values"),
     ({"loss_rate": 0.01}, "'loss_rate' needs a non-empty list of values"),
-    ({"loss_rate": [0.01, 1.5]}, "loss_rate = 1.5: 1.5 is outside [0, 1]"),
+    ({"loss_rate": [0.01, 1.5]}, "loss_rate = 1.5: 1.5 is outside (0, 1]"),
     ({"risk_pool_yi": [0]}, "risk_pool_yi = 0: 0.0 is not > 0"),
     ({"loss_rate": ["high"]}, "loss_rate = 'high': 'high' is not a list[float]"),
     ({"case": ["chengdu", "atlantis"]}, "case = 'atlantis': unknown case 'atlantis'"),
@@ -86,7 +86,7 @@ def test_kcz_build_refuses_a_bad_grid_before_anything_is_written(tmp_path):
     path = write_config(tmp_path, [{"notebook": NB, "grid": {"loss_rate": [2]}}], notebooks=REAL_NOTEBOOKS)
     result = run_kcz("--config", path, "build")
     assert result.returncode == 2
-    assert result.stderr.startswith("kcz: error: ") and "loss_rate = 2: 2.0 is outside [0, 1]" in result.stderr
+    assert result.stderr.startswith("kcz: error: ") and "loss_rate = 2: 2.0 is outside (0, 1]" in result.stderr
     assert not (tmp_path / "out").exists()
 
 

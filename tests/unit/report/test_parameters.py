@@ -152,3 +152,15 @@ def test_what_may_run_after_a_refused_check(source):
 ])
 def test_what_is_refused_after_a_refused_check(source):
     assert not parameters.may_run_after_a_refused_check(source, GUARDED)
+
+
+def test_an_interval_open_at_its_low_end_refuses_that_end():
+    # 02's loss_rate and compensation_share: a zero rate or share makes loans over the expected
+    # loss a division by zero ("loans amount to cannot be determined that expected fiscal loss")
+    from kczlib.declarations import coerce
+
+    share = parse_declarations("s: list[float] = [0.5]  # in (0, 1]: assumed share\n")[0]
+    assert share.constraint == "in (0, 1]" and coerce(share, [0.01, 1]) == [0.01, 1.0]
+    for bad in ([0], [1.5], [-0.1]):
+        with pytest.raises(ParameterError, match=r"is outside \(0, 1\]"):
+            coerce(share, bad)
