@@ -204,7 +204,10 @@ def case_findings(report, found: list, refs: tuple[str, ...], limit: int = 4) ->
         for n in rest:
             fid = n.ids[0]
             key = "shared.finding_item" if report.period_of(n).isdigit() else "shared.finding_item_undated"
-            items.append(report.text(key, name=report.label(fid), value=n,
+            name = report.label(fid)
+            if any(c.isdigit() for c in str(name)):  # "as a multiple of 2012 2.25×": two numbers run together
+                key += "_apart"
+            items.append(report.text(key, name=name, value=n,
                                      **({"year": report.period(fid)} if report.period_of(n).isdigit() else {})))
         out.append(report.text("shared.kf_reported", items=Safe(report.list_separator().join(items))))
     return out

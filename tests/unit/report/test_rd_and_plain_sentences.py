@@ -124,3 +124,15 @@ def test_an_index_card_describes_what_its_page_shows():
     full = bare_report("01_fiscal_investment", "chengdu", "en")
     full.heading("fiscal.title", level=1)  # nothing left out: the report's own summary
     assert "leverage" not in full.reader_meta()["summary"] and "only what" not in full.reader_meta()["summary"]
+
+
+def test_a_reported_figure_whose_name_ends_in_a_number_is_kept_apart_from_its_value():
+    # a fresh user on Wuxi's pages: "Gross R&D spending as a multiple of 2012 2.25×" (figures.csv
+    # rd_spending_multiple_2012: 2.25倍, 2021 over 2012)
+    from kczlib.report.sections.available import case_findings
+
+    for lang, expected in (("en", "Gross R&D spending as a multiple of 2012: 2.25× (2021)"),
+                           ("zh", "全社会研发投入为2012年的倍数：2.25倍（2021年）")):
+        r = bare_report("01_fiscal_investment", "wuxi_2022", lang)
+        found = " ".join(str(s) for s in case_findings(r, [], ("rd_spending_multiple",)))
+        assert expected in found.replace("&amp;", "&"), found
