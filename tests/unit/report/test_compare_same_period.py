@@ -169,14 +169,15 @@ def test_a_per_resident_cell_says_what_it_is_per(lang, expected):
 
 
 @pytest.mark.parametrize("lang, sentence", [
-    ("zh", "各城市的外部数据中都没有与表中数字同一时期的地区生产总值，因此表中不列占地区生产总值比重。"),
-    ("en", "No city's external data hold a GDP of the same period as the figures in the table, so the table "
+    ("zh", "表中没有金额指标，而只有金额才折算为占地区生产总值的比重，因此表中不列占地区生产总值比重。"),
+    ("en", "No indicator in the table is an amount of money, and only amounts are set against GDP, so the table "
            "has no share-of-GDP column."),
 ])
 def test_a_normalised_column_no_city_fills_is_said_in_one_sentence_not_shown_empty(lang, sentence):
     # a fresh user: the per-resident table had an entirely empty "占地区生产总值比重" column. Every
     # indicator two shipped cities share is a count or a percentage (high-tech enterprises, R&D
-    # intensity, ...), and only an amount in CNY is set against GDP, so no row has a share of GDP
+    # intensity, ...), and only an amount in CNY is set against GDP, so no row has a share of GDP;
+    # the sentence says that reason (it said no city's data held a GDP of the period, which was false)
     from kczlib.data.cases import list_cases
 
     r = report(list_cases(), lang)
