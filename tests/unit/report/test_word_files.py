@@ -65,13 +65,23 @@ def test_kcz_validate_checks_the_word_files_and_names_the_broken_key(words_dir):
     out = io.StringIO()
     assert validate.main("chengdu", out=out) == 0
     assert f"words: {shipped} word files in kczlib/words, OK" in out.getvalue()
+    lines = _validate_with_probe(words_dir, '[fiscal.probe]\nzh = "只有中文"\n')
+    assert "  error: fiscal.toml: key 'fiscal.probe' has no en text" in lines
+
+
+def _validate_with_probe(words_dir, probe: str) -> list[str]:
+    """`kcz validate chengdu`'s lines after `probe` is appended to fiscal.toml; it must fail on the words."""
+    import io
+
+    from kczlib.data import validate
+
     with open(words_dir / "fiscal.toml", "a", encoding="utf-8") as f:
-        f.write('\n[fiscal.probe]\nzh = "只有中文"\n')
+        f.write("\n" + probe)
     out = io.StringIO()
     assert validate.main("chengdu", out=out) == 1
     lines = out.getvalue().splitlines()
     assert "words: kczlib/words FAILED" in lines
-    assert "  error: fiscal.toml: key 'fiscal.probe' has no en text" in lines
+    return lines
 
 
 def test_a_chinese_quantity_typed_into_report_prose_is_refused(words_dir):
@@ -85,16 +95,7 @@ def test_a_chinese_quantity_typed_into_report_prose_is_refused(words_dir):
 
 def test_kcz_validate_refuses_a_chinese_quantity_typed_into_report_prose(words_dir):
     # a fresh user: 一个 in a template broke every report while `kcz validate` said the words were OK
-    import io
-
-    from kczlib.data import validate
-
-    with open(words_dir / "fiscal.toml", "a", encoding="utf-8") as f:
-        f.write('\n[fiscal.probe]\nzh = "设立一个基金{fund}"\nen = "set up {fund}"\n')
-    out = io.StringIO()
-    assert validate.main("chengdu", out=out) == 1
-    lines = out.getvalue().splitlines()
-    assert "words: kczlib/words FAILED" in lines
+    lines = _validate_with_probe(words_dir, '[fiscal.probe]\nzh = "设立一个基金{fund}"\nen = "set up {fund}"\n')
     assert ("  error: fiscal.toml: template 'fiscal.probe' (zh) has numbers typed in (一个); "
             "pass them as slots") in lines
 
