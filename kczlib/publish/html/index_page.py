@@ -120,8 +120,9 @@ def render_index(manifest: dict, lang: str = "zh", files: set[str] | None = None
 
 def _case_section(case: str, entries: list[dict], lang: str, present: set[str], manifest: dict) -> str:
     words, info = chrome(lang), case_info(case, lang)
-    source = escape(f"《{info['title']}》" if lang == "zh" else f"“{info['title']}”")
-    if lang != "zh" and info["title_zh"]:  # the original title beside its translation
+    # a case whose case.json could not be read has no title: no empty 《》 line on the index
+    source = escape(f"《{info['title']}》" if lang == "zh" else f"“{info['title']}”") if info["title"] else ""
+    if source and lang != "zh" and info["title_zh"]:  # the original title beside its translation
         source += f' <span lang="zh">《{escape(info["title_zh"])}》</span>'
     facts = [(words["source"], source), (words["period"], escape(info["period"])),
              (words["origin"], escape(info["publication"]))]

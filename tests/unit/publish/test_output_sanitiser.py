@@ -225,6 +225,8 @@ def test_a_failed_reports_kind_is_in_the_pages_own_brackets(lang, note):
     assert f'<span class="kcz-kind">{note}</span>' in page  # the run's table
     card = "本报告这次未能生成（超时）" if lang == "zh" else "This report could not be built in this run (timeout)"
     assert f"<p>{card}</p>" in page  # the report's card: it read 未能生成 (超时)
+    # its case (none given) has no readable case.json: no empty source title (a fresh user saw “”)
+    assert "《》" not in page and "“”" not in page
 
 
 def test_a_png_output_reaches_the_page_as_data():
