@@ -43,7 +43,17 @@ def _cell_html(value, link: bool) -> str:
     text = str(value)
     if link and re.match(r"https?://\S+$", text):
         return f'<a href="{html.escape(text, quote=True)}">{html.escape(text, quote=False)}</a>'
-    return html.escape(text, quote=False)
+    return _amounts_whole(html.escape(text, quote=False))
+
+
+# An English amount is one word on a phone: "CNY 500 m" broke into "CNY 500" / "m" in a narrow
+# column. The spaces inside it become no-break spaces (the text reads the same).
+_AMOUNT_SPACES = re.compile(r"\b(CNY|USD) (?=\d)|(?<=\d) (?=(?:trn|bn|m)\b)")
+
+
+def _amounts_whole(cell: str) -> str:
+    """`cell` (escaped HTML text) with the spaces inside English amounts (CNY 7.14 m) made no-break."""
+    return _AMOUNT_SPACES.sub(lambda m: (m.group(1) + "&nbsp;") if m.group(1) else "&nbsp;", cell)
 
 
 def table_html(frame, link_columns: tuple = ()) -> str:
