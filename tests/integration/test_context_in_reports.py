@@ -39,6 +39,8 @@ def test_overview_states_every_cross_check_outcome():
 
 def test_a_changed_context_row_changes_the_report(data_copy):
     edit_csv_cell(data_copy / "cases" / "chengdu" / "context.csv", "gdp_chengdu_2021", "value", "9940")
+    edit_csv_cell(data_copy / "cases" / "chengdu" / "context.csv", "gdp_chengdu_2021", "excerpt",
+                  "GDP總量達到9940億元")  # a row's excerpt states its value (kcz validate)
     text = "\n".join(execute_in_process(NB["01_fiscal_investment"], "en").shown)  # the edited data, not the session's
     # 99.4 / 9940 = 1% of GDP exactly
     assert "CNY 994 bn" in text and "to GDP 1%" in text

@@ -173,6 +173,8 @@ def test_new_charts_of_external_data_cite_their_sources():
 
 def test_a_changed_population_row_changes_the_talent_report(data_copy):
     edit_csv_cell(data_copy / "cases" / "chengdu" / "context.csv", "pop_change_chengdu_2023", "value", "100")
+    edit_csv_cell(data_copy / "cases" / "chengdu" / "context.csv", "pop_change_chengdu_2023", "excerpt",
+                  "比上年末增加100万人")  # a row's excerpt states its value (kcz validate)
     body = "\n".join(execute_in_process(NB["03_talent_inflows"], "en").shown)
     # 100万 = 1,000,000 over 2023; 100 / (2140.3 - 100) = 4.901%
     assert "Over 2023: 1,000,000 (4.90% of the count at the start of the year; medium confidence)" in body
@@ -181,6 +183,8 @@ def test_a_changed_population_row_changes_the_talent_report(data_copy):
 
 def test_a_changed_peer_row_changes_the_fiscal_report(data_copy):
     edit_csv_cell(data_copy / "cases" / "chengdu" / "context.csv", "rd_intensity_china_2022", "value", "1.76")
+    edit_csv_cell(data_copy / "cases" / "chengdu" / "context.csv", "rd_intensity_china_2022", "excerpt",
+                  "R&D经费投入强度(与GDP之比)为1.76%")  # a row's excerpt states its value (kcz validate)
     body = "\n".join(execute_in_process(NB["01_fiscal_investment"], "en").shown)
     assert "2× the national 1.76%" in body  # 3.52 / 1.76 = 2 exactly
 

@@ -236,6 +236,7 @@ def test_changed_context_row_changes_the_check(data_copy):
     row = next(r for r in csv.DictReader(path.open(encoding="utf-8")) if r["id"] == "hte_chengdu_2020")
     changed = float(row["value"]) * 1.5  # far outside the 2% tolerance
     edit_csv_cell(path, "hte_chengdu_2020", "value", repr(changed))
+    edit_csv_cell(path, "hte_chengdu_2020", "excerpt", f"高新技术企业{changed:g}家")  # a row states its value
     check = next(c for c in run_crosschecks("chengdu") if c.id == "hightech_stock_2020")
     assert check.numbers["external"] == changed
     assert check.outcome == "disagree"

@@ -43,7 +43,7 @@ def test_a_section_lists_the_figures_it_has_after_one_sentence_of_what_is_missin
 def test_the_derived_change_reads_the_same_in_english(cases):
     r = bare_report("04_platforms_and_industry", "jiangcheng", "en")
     available.complete(r, "hightech", "hightech_enterprises", "hightech_enterprises_net_new")
-    assert "lacks Net new national high-tech enterprises" in r.shown[0]
+    assert "it does not report: Net new national high-tech enterprises" in r.shown[0]
     assert r.shown[1] == "- High-tech enterprises: 420 (2023)"
     assert "from 380 in 2022 to 420 in 2023" in r.shown[2]
     assert "a net increase of 40, a growth of 10.5%" in r.shown[2]
