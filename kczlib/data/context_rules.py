@@ -111,7 +111,7 @@ def check_row_rules(frame: pd.DataFrame, lines: list[int], path: str | os.PathLi
                 float(row["value"]), str(row["unit"]), str(row["excerpt"])):
             # any confidence: a typo in `value` (2219.2 for the excerpt's 2119.2, -2119.2, 352 for
             # 3.52) is refused before a report prints it
-            reason = (f"the excerpt does not state the row's value {float(row['value']):g}{row['unit']} "
+            reason = (f"the excerpt does not state the row's value {float(row['value']):.12g}{row['unit']} "
                       "(kczlib/data/excerpt_value.py): quote the sentence that states it, or fix the value")
             errors.append(DataError(path, reason, line, "value"))
             continue  # its bounds cannot be read from the excerpt either: one problem, said once

@@ -5,7 +5,9 @@ reader pages, M12: a row labelled high quoted the expenditure sentence, not the 
 holds). The value may be written as in the row (2.17 with unit %), with trailing zeros
 (1658.10), with thousands separators (1,055.3), in another scale word (19916.98亿元 as
 1.991698万亿元, 13.5万人 as 135000人), or, for a whole number up to 999, in Chinese numerals
-(十四). The excerpt's traditional scale words (億, 萬) count as 亿, 万.
+(十四). The excerpt's traditional scale words (億, 萬) count as 亿, 万. Written as in the row, the
+number is followed by the unit's own scale word (19916.98 亿元 must read 19916.98亿 or 億), so a
+unit typed wrong is refused too.
 """
 
 from __future__ import annotations
@@ -34,7 +36,10 @@ def _written_forms(value: float, unit: str) -> list[tuple[str, str]]:
     """(digits, scale word that must follow or "") for each way the value may be written."""
     factor, _ = unit_base(unit)
     base = Decimal(repr(float(value))) * factor
-    forms: list[tuple[str, str]] = [(_plain(Decimal(repr(float(value)))), "")]
+    # as written in the row, the number carries the unit's own scale word (19916.98 亿元: "19916.98亿"),
+    # so a unit typed wrong (万元 for the excerpt's 億元) is no match
+    own = next((w for w in MULTIPLIERS if unit.startswith(w)), "")
+    forms: list[tuple[str, str]] = [(_plain(Decimal(repr(float(value)))), own)]
     for word, scale in [("", 1), *MULTIPLIERS.items()]:
         scaled = base / Decimal(scale)
         if scaled == scaled.to_integral_value() or abs(scaled) >= Decimal("0.01"):
@@ -58,8 +63,9 @@ def excerpt_states_value(value: float, unit: str, excerpt: str) -> bool:
     for digits, word in _written_forms(value, unit):
         for form in {digits, _grouped(digits)}:
             zeros = r"0*" if "." in form else r"(?:\.0+)?"  # 1658.1 may be written 1658.10, 25 as 25.0
+            # 余/多 may stand between the number and its scale word (30余万: the source's own order)
             pattern = (r"(?<![\d.,])" + re.escape(form) + zeros + r"(?![\d]|[.,]\d)"
-                       + (re.escape(word) if word else ""))
+                       + (r"[余多]?" + re.escape(word) if word else ""))
             if re.search(pattern, text):
                 return True
     if value == int(value) and 0 < value < 1000:

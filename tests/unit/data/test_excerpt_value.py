@@ -49,6 +49,14 @@ def test_a_row_of_any_confidence_whose_value_is_not_in_its_excerpt_is_refused(da
     assert "does not state the row's value" in errors[0].reason
 
 
+def test_a_unit_of_another_scale_than_its_excerpts_is_refused(data_copy):
+    # a second fresh user: gdp_chengdu_2021's unit 亿元 edited to 万元 (excerpt: GDP總量達到19916.98億元)
+    # passed validate, and the page printed GDP as CNY 199 m
+    edit_csv_cell(data_copy / CSV, "gdp_chengdu_2021", "unit", "万元")
+    errors = validate_context("chengdu")
+    assert [e.column for e in errors] == ["value"] and "19916.98万元" in errors[0].reason
+
+
 def test_a_high_row_whose_value_drifts_from_its_excerpt_is_refused(data_copy):
     edit_csv_cell(data_copy / CSV, "rd_intensity_guangzhou_2022", "value", "3.44")  # the excerpt says 3.43
     errors = validate_context("chengdu")
