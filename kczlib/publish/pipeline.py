@@ -118,8 +118,8 @@ class BuildResult:
 
     @property
     def ok(self) -> bool:
-        """True if no report failed or was cancelled (manifest status "ok")."""
-        return self.manifest["status"] == "ok"
+        """True if no report failed or was cancelled (manifest status "ok") and every PDF asked for was printed."""
+        return self.manifest["status"] == "ok" and not self.manifest.get("pdfs_missing")
 
 
 def build(options: BuildOptions, progress: Progress | None = None) -> BuildResult:
@@ -222,6 +222,9 @@ def _build_locked(config, reports: list[ReportSpec], rest: list[ReportSpec], out
             if f"{e['name']}.pdf" in pdfs:
                 e["pdf"] = f"{e['name']}.pdf"
         manifest = _run_manifest(stamp, started, t0, entries)
+        if options.pdf:  # asked for: a page left unprinted keeps `latest` (and its PDFs) where it is
+            manifest["pdfs_missing"] = [e["name"] for e in entries
+                                        if f"{e['name']}.html" in e["files"] and "pdf" not in e]
         manifest["complete"] = not missing and not options.overrides
         manifest["overrides"] = options.overrides
         if missing:
@@ -343,6 +346,8 @@ def _latest_decision(manifest: dict, options: BuildOptions) -> str | None:
         return "a build with -p overrides is never latest (its reports are named -custom-...)"
     if manifest["status"] != "ok":
         return "a report failed"
+    if manifest.get("pdfs_missing"):
+        return f"--pdf: {len(manifest['pdfs_missing'])} page(s) were not printed (see the lines above)"
     if manifest.get("not_in_run"):
         return (f"the run is partial: {len(manifest['not_in_run'])} configured report(s) were "
                 "neither built nor in the cache (build them, or build without --only)")

@@ -311,8 +311,28 @@ def test_build_pdf_without_a_chromium_is_refused_before_any_work_naming_what_was
     monkeypatch.setenv("KCZ_CHROMIUM", str(missing))
     config = write_config(tmp_path, [{"notebook": "tiny_report"}], langs=["zh"], notebooks=FIXTURE_NOTEBOOKS)
     assert main(["--config", str(config), "build", "-q", "--pdf"]) == 2
-    assert f"KCZ_CHROMIUM={missing} is not a file" in capsys.readouterr().err
+    assert f"KCZ_CHROMIUM={missing} is not an executable file" in capsys.readouterr().err
     assert not (tmp_path / "out").exists()
+
+
+def test_build_pdf_with_a_chromium_that_cannot_print_keeps_latest_and_fails(tmp_path, monkeypatch, capsys):
+    # a second fresh user: a Chromium that did not start printed "0 PDF(s) written", exited 0 and
+    # moved `latest` to a run without the PDFs the run before it had
+    config = write_config(tmp_path, [{"notebook": "tiny_report"}], langs=["zh"], notebooks=FIXTURE_NOTEBOOKS)
+    assert main(["--config", str(config), "build", "-q"]) == 0
+    before = (tmp_path / "out" / "latest").resolve()
+    not_executable = tmp_path / "chromium-not-executable"
+    not_executable.write_text("#!/bin/sh\nexit 1\n", encoding="utf-8")
+    monkeypatch.setenv("KCZ_CHROMIUM", str(not_executable))
+    assert main(["--config", str(config), "build", "-q", "--pdf", "--force"]) == 2  # refused up front
+    assert "is not an executable file" in capsys.readouterr().err
+    failing = tmp_path / "chromium-that-fails"
+    failing.write_text("#!/bin/sh\nexit 1\n", encoding="utf-8")
+    failing.chmod(0o755)
+    monkeypatch.setenv("KCZ_CHROMIUM", str(failing))
+    assert main(["--config", str(config), "build", "-q", "--pdf", "--force"]) == 1
+    assert "page(s) were not printed" in capsys.readouterr().err
+    assert (tmp_path / "out" / "latest").resolve() == before
 
 
 def test_case_prose_with_a_typed_number_is_refused_naming_file_and_field(data_copy):

@@ -38,10 +38,10 @@ CHROMIUM_ARGS = ["--host-resolver-rules=MAP * ~NOTFOUND", "--disable-background-
 
 
 def find_chromium() -> str | None:
-    """`$KCZ_CHROMIUM` if set (and present), else `chromium` or `chromium-browser` on PATH."""
+    """`$KCZ_CHROMIUM` if set (an executable file), else `chromium` or `chromium-browser` on PATH; or None."""
     configured = os.environ.get("KCZ_CHROMIUM")
     if configured:
-        return configured if Path(configured).is_file() else None
+        return configured if Path(configured).is_file() and os.access(configured, os.X_OK) else None
     return shutil.which("chromium") or shutil.which("chromium-browser")
 
 
@@ -55,8 +55,8 @@ def missing_chromium() -> str | None:
         return None
     configured = os.environ.get("KCZ_CHROMIUM")
     if configured:
-        return (f"--pdf: KCZ_CHROMIUM={configured} is not a file; point it at a Chromium, or unset it to use "
-                "chromium on PATH")
+        return (f"--pdf: KCZ_CHROMIUM={configured} is not an executable file; point it at a Chromium, or unset "
+                "it to use chromium on PATH")
     return "--pdf: no Chromium found: install chromium (on PATH) or set KCZ_CHROMIUM; or build without --pdf"
 
 
