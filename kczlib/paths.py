@@ -14,8 +14,8 @@ PACKAGE_ROOT = Path(__file__).resolve().parent.parent
 
 
 def data_root() -> Path:
-    """The data folder: ``$KCZ_DATA`` if set, else ``<project>/data``."""
-    given = os.environ.get("KCZ_DATA", str(PACKAGE_ROOT / "data"))
+    """The data folder: ``$KCZ_DATA`` if set and not empty, else ``<project>/data``."""
+    given = os.environ.get("KCZ_DATA") or str(PACKAGE_ROOT / "data")  # KCZ_DATA="" is unset, as KCZ_CHROMIUM=""
     return _resolved(given, "" if os.path.isabs(given) else os.getcwd())
 
 

@@ -35,16 +35,18 @@ def cases_root() -> Path:
 
 
 def missing_data_folder() -> str | None:
-    """Why the active data folder holds no cases (one line naming it), or None when it has a `cases/`.
+    """Why the active data folder holds no case (one line naming it), or None when it holds one.
 
     A mistyped `$KCZ_DATA` would otherwise read as a data folder without cases: every report
     "unknown case", a comparison of nothing, and `kcz validate` checking no case and saying OK.
     """
-    if cases_root().is_dir():
+    if cases_root().is_dir() and list_cases():
         return None
     given = " (from $KCZ_DATA)" if os.environ.get("KCZ_DATA") else ""
-    what = "has no cases/ folder" if data_root().is_dir() else "does not exist"
-    return f"the data folder {data_root()}{given} {what}; a data folder holds cases/<case>/ (see docs/data.md)"
+    root = data_root()
+    what = ("holds no case (cases/ has no folder with a case.json)" if cases_root().is_dir()
+            else "has no cases/ folder" if root.is_dir() else "is not a folder" if root.exists() else "does not exist")
+    return f"the data folder {root}{given} {what}; a data folder holds cases/<case>/ (see docs/data.md)"
 
 
 def list_cases() -> list[str]:

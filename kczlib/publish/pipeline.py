@@ -202,7 +202,7 @@ def _build_locked(config, reports: list[ReportSpec], rest: list[ReportSpec], out
     tmp = new_temp_run(out)
     try:
         other_data = f"; data: $KCZ_DATA = {data_root()}" if data_placeholder() != "data" else ""
-        progress.say(f"kcz: {len(reports)} report(s) -> {out.name}/{stamp} (jobs {options.jobs}{other_data})")
+        progress.say(f"kcz: {len(reports)} report(s) -> {out / stamp} (jobs {options.jobs}{other_data})")
         _link_translations(entries + extra)  # the names a reused page must link to
         todo, missing = _copy_cached(reports, entries, extra, previous, tmp, options.force, progress,
                                      options.explain)

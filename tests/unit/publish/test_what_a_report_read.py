@@ -294,5 +294,12 @@ def test_a_data_folder_without_cases_is_named_by_validate(tmp_path, monkeypatch,
     assert str(tmp_path / "nowhere") in capsys.readouterr().err
     monkeypatch.setenv("KCZ_DATA", str(tmp_path))
     assert "has no cases/ folder" in missing_data_folder()
+    (tmp_path / "cases" / "draft").mkdir(parents=True)  # a folder, but no case.json: no case
+    assert "holds no case (cases/ has no folder with a case.json)" in missing_data_folder()
+    (tmp_path / "a-file").write_text("x", encoding="utf-8")
+    monkeypatch.setenv("KCZ_DATA", str(tmp_path / "a-file"))
+    assert "is not a folder" in missing_data_folder()
+    monkeypatch.setenv("KCZ_DATA", "")  # empty is unset: the project's data (as KCZ_CHROMIUM="")
+    assert missing_data_folder() is None
     monkeypatch.delenv("KCZ_DATA")
     assert missing_data_folder() is None
