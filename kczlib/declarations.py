@@ -37,6 +37,10 @@ from kczlib.errors import ParameterError
 
 DECL_RE = re.compile(
     r"^(?P<name>[A-Za-z_]\w*)\s*:\s*(?P<type>[\w\[\], ]+?)\s*=\s*(?P<default>.+?)\s*#\s*(?P<comment>.*)$")
+# How a list is passed: papermill's syntax in the notebook's own check, `kcz build`'s in the
+# builder's (kczlib.publish.overrides), which swaps one for the other
+PAPERMILL_LIST_HINT = "; pass lists with -y 'name: [..]' or -p name '[..]'"
+KCZ_LIST_HINT = "; pass lists as -p 'name=[..]'"
 CONSTRAINT_RE = re.compile(
     r"^(?P<cons>one of [^:]+|in [\[(][^\])]+\]|>=? ?-?[\d.]+|a known case)\s*:\s*(?P<help>.*)$")
 TYPES: dict[str, type] = {"str": str, "int": int, "float": float,
@@ -82,7 +86,7 @@ class Param:
             return ", ".join(cases)
         text = self.type + (f" {self.constraint}" if self.constraint else "")
         if self.type.startswith("list"):
-            text += "; pass lists with -y 'name: [..]' or -p name '[..]'"
+            text += PAPERMILL_LIST_HINT
         return text
 
 

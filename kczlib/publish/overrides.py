@@ -349,7 +349,7 @@ def _check_values(notebook: Path, values: dict) -> None:
     Raises:
         ParameterError: one line naming the parameter and why, with what it accepts.
     """
-    from kczlib.declarations import coerce, read_declarations
+    from kczlib.declarations import KCZ_LIST_HINT, PAPERMILL_LIST_HINT, coerce, read_declarations
     from kczlib.publish.cases import known_cases
 
     try:
@@ -362,8 +362,9 @@ def _check_values(notebook: Path, values: dict) -> None:
             continue
         try:
             coerce(param, value, known_cases() if param.needs_cases else ())
-        except ParameterError as exc:
-            raise ParameterError(name, f"{exc.reason} (given by -p)", exc.allowed) from None
+        except ParameterError as exc:  # the hint in kcz's syntax, not papermill's
+            allowed = exc.allowed.replace(PAPERMILL_LIST_HINT, KCZ_LIST_HINT) if exc.allowed else exc.allowed
+            raise ParameterError(name, f"{exc.reason} (given by -p)", allowed) from None
 
 
 def taking_overrides(reports: list, overrides: dict) -> tuple[list, list]:

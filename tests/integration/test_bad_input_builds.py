@@ -225,6 +225,7 @@ def test_a_value_outside_its_declared_range_is_one_line_before_anything_runs(tmp
     lines = result.stderr.strip().splitlines()
     assert result.returncode == 2 and len(lines) == 1, result.stderr
     assert lines[0].startswith(f"kcz: error: {shown}") and "(given by -p)" in lines[0]
+    assert "-y" not in lines[0]  # the hint is kcz's syntax, not papermill's (a second fresh user)
     assert not (tmp_path / "out").exists()
 
 
