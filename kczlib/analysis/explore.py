@@ -89,6 +89,7 @@ def num(case: str, id: str, period: str | None = None) -> Num:  # noqa: A002 (th
 def _same_unit(what: str, a: Num, b: Num) -> None:
     if a.base_unit != b.base_unit:
         raise UnitMismatchError(what, a.base_unit, b.base_unit, "; both need the same unit")
+    metrics.refuse_ranks(what, a, b)  # growth, share or cagr of places means nothing
 
 
 def growth(later: Num, earlier: Num) -> Num:

@@ -200,6 +200,7 @@ def multiply(a: Num, b: Num) -> Num:
     The result is in the other side's base unit. Raises `UnitMismatchError` for two
     quantities with units (CNY times a count).
     """
+    refuse_ranks("*", a, b)
     if b.base_unit in DIMENSIONLESS:
         return scaled(a, b)
     if a.base_unit in DIMENSIONLESS:
@@ -218,6 +219,7 @@ def divide(a: Num, b: Num) -> Num:
     a count gives `a`'s unit per item (CNY / count: yuan per firm); dividing by a pure
     number keeps `a`'s unit. Raises `UnitMismatchError` for anything else (a count per yuan).
     """
+    refuse_ranks("/", a, b)
     if a.base_unit == b.base_unit:
         return ratio(a, b, "multiplier")
     if b.base_unit == "count":
@@ -230,7 +232,16 @@ def divide(a: Num, b: Num) -> Num:
 def _same_unit(op: str, a: Num, b: Num) -> None:
     if a.base_unit != b.base_unit:
         raise UnitMismatchError(op, a.base_unit, b.base_unit, "; both sides need the same unit")
-    if a.base_unit == "rank":  # 1st + 2nd is no 3rd: places are orders, not amounts
+    refuse_ranks(op, a, b)
+
+
+def refuse_ranks(op: str, a: Num, b: Num) -> None:
+    """Refuse arithmetic on a rank: 1st + 2nd is no 3rd, 2nd / 1st no "2×" (places are orders, not amounts).
+
+    Raises:
+        UnitMismatchError: `a` or `b` is a rank (base unit "rank").
+    """
+    if "rank" in (a.base_unit, b.base_unit):
         raise UnitMismatchError(op, a.base_unit, b.base_unit, "; ranks are orders, not amounts: compare them in words")
 
 

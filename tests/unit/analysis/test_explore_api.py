@@ -121,6 +121,12 @@ def test_two_percentages_differ_by_percentage_points_and_ranks_and_rates_are_not
     rank = kczlib.num(C, "evaluation_rank_2022")
     with pytest.raises(UnitMismatchError, match="ranks are orders"):
         rank + rank
+    # a second fresh user: 2nd / 1st printed "2×", growth of ranks "100%", rank * percent a
+    # ParameterError about a parameter 'x' nobody passed
+    for refused in (lambda: rank / rank, lambda: kczlib.growth(rank, rank), lambda: kczlib.cagr(rank, rank),
+                    lambda: rank * kczlib.num(C, "rd_intensity_chengdu_2022")):
+        with pytest.raises(UnitMismatchError, match="ranks are orders"):
+            refused()
     with pytest.raises(UnitMismatchError, match="only an amount"):
         kczlib.per_capita(kczlib.num(C, "rd_intensity_chengdu_2022"), kczlib.num(C, "pop_chengdu_2021"))
 
