@@ -209,7 +209,7 @@ def test_one_name_per_thing_and_a_glossary_in_every_report(built_reports, lang):
 
 def _derivation_word_runs() -> set[str]:
     """The English word runs (three words or more) of every derivation key of the word
-    files (`<file>.derivation.*`), their slots cut out: "rows of figures.csv with chain"."""
+    files (`<file>.derivation.*`), their slots cut out: "rows of the case's figures table"."""
     import string
 
     from kczlib.report.narrative import templates
@@ -218,15 +218,15 @@ def _derivation_word_runs() -> set[str]:
     for key, text in templates("en").items():
         if ".derivation." in key:
             for literal, *_ in string.Formatter().parse(text):
-                runs |= {m.strip() for m in re.findall(r"[A-Za-z][A-Za-z_.]*(?: [A-Za-z_.]+){2,}", literal)}
+                runs |= {m.strip() for m in re.findall(r"[A-Za-z][A-Za-z'_.]*(?: [A-Za-z'_.]+){2,}", literal)}
     return runs
 
 
 def test_chinese_pages_write_derivations_in_chinese(built_reports):
-    # The numbers ledger names what a count of the dataset counts (rows of figures.csv ...):
+    # The numbers ledger names what a count of the dataset counts (rows of the case's figures table ...):
     # on a Chinese page in Chinese, marked or not.
     runs = _derivation_word_runs()
-    assert "rows of figures.csv" in runs and "numeric mentions the parser finds in the source" in runs
+    assert "rows of the case's figures table" in runs and "numeric mentions the parser finds in the source" in runs
     bad = []
     for page in _pages(built_reports, "zh"):
         text = _soup(page).get_text(" ")
