@@ -146,10 +146,10 @@ def parse_overrides(pairs: list[str] | None) -> dict:
         pairs: the arguments, `["name=value", ...]`.
 
     Returns:
-        {name: value} in the order given (a later name replaces an earlier one).
+        {name: value} in the order given.
 
     Raises:
-        KczError: an argument is not UTF-8 or not `name=value`.
+        KczError: an argument is not UTF-8, not `name=value`, or names a parameter given before.
         ParameterError: a name is not an identifier, or a value is a literal that is not JSON-like.
     """
     for pair in pairs or []:
@@ -160,6 +160,9 @@ def parse_overrides(pairs: list[str] | None) -> dict:
         if not sep or not name.strip():
             raise KczError(f"-p {pair!r}: expected name=value")
         name = check_name(name.strip())
+        if name in overrides:  # one value silently replacing another was a user's surprise
+            raise KczError(f"-p {name} is given twice ({overrides[name]!r} and {value.strip()}); give it once "
+                           f"(several values as a list: -p '{name}=[..]')")
         overrides[name] = parse_value(value, name)
     return overrides
 

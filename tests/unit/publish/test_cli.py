@@ -69,3 +69,9 @@ def test_only_given_twice_selects_both():
     from kczlib.cli import parser
 
     assert parser().parse_args(["build", "--only", "a", "b", "--only", "c"]).only == ["a", "b", "c"]
+
+
+def test_a_parameter_given_twice_is_refused_not_silently_replaced(capsys):
+    # a second fresh user: -p loss_rate=0.01 -p loss_rate=0.02 built with 0.02 alone, without a word
+    assert main(["build", "-p", "loss_rate=0.01", "-p", "loss_rate=0.02"]) == 2
+    assert "-p loss_rate is given twice (0.01 and 0.02)" in capsys.readouterr().err
