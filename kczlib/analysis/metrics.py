@@ -56,15 +56,20 @@ def difference(a: Num, b: Num, measure: str = "") -> Num:
     method's stand-in of 0 for an open lower bound is no statement of the source, so
     近4000 - 3247 is "at most 753", not "-3247 to 753". A bound one side states is kept.
 
-    Two percentages differ by percentage points (`percentage_point`); otherwise the difference is in
-    a's base unit.
+    Two percentages, or two shares, differ by percentage points (`percentage_point`; a share's
+    fraction times 100); otherwise the difference is in a's base unit.
 
     Raises `NonMonotoneError` only if the vertex method cannot bound it (never for a difference).
     """
-    # two percentages differ by percentage points (3.52% - 2.54% is 0.98 percentage points, not 0.98%)
-    unit = "percentage_point" if a.base_unit == b.base_unit == "percent" else a.base_unit
-    d = bounded(lambda x, y: x - y, [a, b], unit, f"{operand_name(a)} - {operand_name(b)}",
-                measure or a.measure)
+    # two percentages differ by percentage points (3.52% - 2.54% is 0.98 percentage points, not 0.98%);
+    # so do two shares (fractions printed as percents: 0.35 - 0.25 is 10 percentage points, not "10%")
+    if a.base_unit == b.base_unit == RATIO:
+        d = bounded(lambda x, y: (x - y) * 100, [a, b], "percentage_point",
+                    f"({operand_name(a)} - {operand_name(b)}) * 100", measure or a.measure)
+    else:
+        unit = "percentage_point" if a.base_unit == b.base_unit == "percent" else a.base_unit
+        d = bounded(lambda x, y: x - y, [a, b], unit, f"{operand_name(a)} - {operand_name(b)}",
+                    measure or a.measure)
     if a.lower is None and d.lower is not None and not d.is_point:  # a - a is exactly 0, even for 近4000
         d = replace(d, lower=None)
     return d

@@ -117,6 +117,14 @@ def test_two_percentages_differ_by_percentage_points_and_ranks_and_rates_are_not
     gap = kczlib.num(C, "rd_intensity_chengdu_2022") - kczlib.num(C, "rd_intensity_china_2022")
     assert gap.base_unit == "percentage_point" and gap.point == pytest.approx(0.98)
     assert gap.format("zh") == "0.98个百分点" and gap.format("en") == "0.98 percentage points"
+    # two shares too: growth 2020->2022 (9856 / 6120 - 1 = 61.05%) less growth 2019->2022
+    # (9856 / 4149 - 1 = 137.55%) is -76.5 percentage points, not "-76.5%" (a second fresh user)
+    later = kczlib.num(C, "hte_chengdu_2022")
+    change = (kczlib.growth(later, kczlib.num(C, "hte_chengdu_2020"))
+              - kczlib.growth(later, kczlib.num(C, "hte_chengdu_2019")))
+    assert change.base_unit == "percentage_point"
+    assert change.point == pytest.approx((9856 / 6120 - 9856 / 4149) * 100)
+    assert change.format("en") == "-76.5 percentage points"
     # 1st + 2nd printed "3rd"; 3.52% per resident printed "0.000000166%"
     rank = kczlib.num(C, "evaluation_rank_2022")
     with pytest.raises(UnitMismatchError, match="ranks are orders"):
