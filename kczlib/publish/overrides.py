@@ -154,7 +154,7 @@ def parse_overrides(pairs: list[str] | None) -> dict:
     """
     for pair in pairs or []:
         check_argument_text(pair, "-p")
-    overrides = {}
+    overrides: dict = {}
     for pair in pairs or []:
         name, sep, value = pair.partition("=")
         if not sep or not name.strip():
