@@ -192,6 +192,8 @@ class ReaderMethods:
                 label = templates(self.lang)["appendix.leaves.period_of"].format(name=label)
             if plus := parameter_plus(num):  # the end year of a window, not the parameter's own year
                 label = self.text(f"appendix.parameter_plus.{plus}", name=label)
+            if cited:  # "73.3; 10.1" are numbers of a text cited on R&D expenditure, not its values
+                label = templates(self.lang)["appendix.leaves.cited_numbers"].format(name=label)
             quantity = not cited
             rows.append({
                 "label": plain(label), "text": text,

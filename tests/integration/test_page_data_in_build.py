@@ -136,6 +136,15 @@ def test_the_fiscal_page_numbers_checked_by_hand_against_figures_and_context(run
 
 
 
+def test_a_cited_texts_row_says_its_numbers_are_the_texts_and_a_gap_is_named_by_its_label(run):
+    # context.meta.json gap fiscal_st_series (label 市级财政科技支出的逐年序列): its sentence cites the
+    # case's year 2021; the download read "数据缺口 fiscal_st_series" | "2021", as if 2021 were its value
+    zh = numbers(run, f"{FISCAL}-zh")
+    row = by_label_and_text(zh, "数据缺口：市级财政科技支出的逐年序列（引文中的数字）", "2021")
+    assert row["value"] is None
+    assert not any("fiscal_st_series" in r["label"] for r in zh)
+
+
 def test_a_compound_rate_names_its_span_of_years_not_a_row(run):
     # 04: high-tech enterprises 4149 (context, 2019) -> 9856 (2022): (9856 / 4149) ** (1 / 3) - 1 = 33.4%
     # a fresh user found the span (3) named as the 2019 row, and the rate as powers
