@@ -251,7 +251,7 @@ def _two_lines(label) -> bool:
 
 
 # Chinese counts of ten thousand and more read in 万 (25.1万人), so an axis reaching 十万 does too
-WAN = 10_000
+WAN = "万"  # the scale word; its size is units.MULTIPLIERS[WAN]
 
 
 def value_ticks(fig, lang: str) -> None:
@@ -270,7 +270,9 @@ def value_ticks(fig, lang: str) -> None:
     from matplotlib.ticker import FixedLocator, FuncFormatter
 
     from kczlib.analysis.formatting import format_number
-    from kczlib.units import COUNT_MEASURES
+    from kczlib.units import COUNT_MEASURES, MULTIPLIERS
+
+    wan = MULTIPLIERS[WAN]
 
     for ax in fig.axes:
         bars = isinstance(ax.yaxis.get_major_locator(), FixedLocator) and not isinstance(
@@ -278,9 +280,9 @@ def value_ticks(fig, lang: str) -> None:
         if not bars or ax.get_xscale() != "linear":
             continue
         unit = ax.get_xlabel()
-        if lang == "zh" and unit in COUNT_MEASURES and ax.dataLim.x1 >= 10 * WAN:
-            ax.set_xlabel("万" + unit)
-            ax.xaxis.set_major_formatter(FuncFormatter(lambda v, _: format_number(float(f"{v / WAN:.10g}"), "zh")))
+        if lang == "zh" and unit in COUNT_MEASURES and ax.dataLim.x1 >= 10 * wan:
+            ax.set_xlabel(WAN + unit)
+            ax.xaxis.set_major_formatter(FuncFormatter(lambda v, _: format_number(float(f"{v / wan:.10g}"), "zh")))
         elif lang == "en":  # (10 significant digits: a tick at 0.30000000000000004 reads 0.3)
             ax.xaxis.set_major_formatter(FuncFormatter(lambda v, _: format_number(float(f"{v:.10g}"), "en")))
 
