@@ -193,7 +193,7 @@ def add(a: Num, b: Num) -> Num:
 def subtract(a: Num, b: Num) -> Num:
     """`a - b` (`difference`); both in one base unit, not a rank. Raises `UnitMismatchError` otherwise.
 
-    Two percentages give percentage points (`difference`).
+    Two percentages, or two shares, give percentage points (`difference`).
     """
     _same_unit("-", a, b)
     return difference(a, b)
